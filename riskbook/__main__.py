@@ -1,0 +1,3 @@
+from riskbook.cli import main
+
+main()

@@ -1,0 +1,7 @@
+"""The library API in one place: read, validate, build."""
+
+from riskbook.checks import validate
+from riskbook.reading import read_register
+from riskbook.scheme import load_scheme
+
+__all__ = ["load_scheme", "read_register", "validate"]

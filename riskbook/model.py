@@ -1,0 +1,250 @@
+"""The register as riskbook holds it: risks, their source cells, findings and the report."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+
+# Canonical fields, in the order of the panel paper's Appendix A and its detail cards.
+FIELDS: tuple[str, ...] = (
+    "reference",
+    "owner",
+    "title",
+    "impact",
+    "likelihood",
+    "status",
+    "first_recorded",
+    "last_review",
+    "score",
+    "previous_score",
+    "rag",
+    "responsible_officer",
+    "category",
+    "information",
+    "rationale",
+    "consequence",
+    "existing_controls",
+    "additional_controls",
+    "update",
+    "current_status",
+    "control_due",
+    "proposal",
+)
+
+FIELD_LABELS: dict[str, str] = {
+    "reference": "Reference",
+    "owner": "Owner",
+    "title": "Title",
+    "impact": "Impact",
+    "likelihood": "Likelihood",
+    "status": "Status",
+    "first_recorded": "First Recorded",
+    "last_review": "Last Review",
+    "score": "Current/Proposed Score",
+    "previous_score": "Previous Score",
+    "rag": "RAG",
+    "responsible_officer": "Responsible Officer",
+    "category": "Category",
+    "information": "Information",
+    "rationale": "Risk Rationale",
+    "consequence": "Risk Consequence",
+    "existing_controls": "Existing Controls",
+    "additional_controls": "Additional Controls",
+    "update": "Update",
+    "current_status": "Current Status",
+    "control_due": "Control Due",
+    "proposal": "Proposal",
+}
+
+DATE_FIELDS = frozenset({"first_recorded", "last_review"})
+SCALE_FIELDS = frozenset({"impact", "likelihood"})
+SCORE_FIELDS = frozenset({"score", "previous_score"})
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class PartialDate:
+    """A date that may be known only to the month ("Jan 2024")."""
+
+    year: int
+    month: int
+    day: int | None = None
+
+    @property
+    def earliest(self) -> dt.date:
+        return dt.date(self.year, self.month, self.day or 1)
+
+    @property
+    def latest(self) -> dt.date:
+        last = self.day or calendar.monthrange(self.year, self.month)[1]
+        return dt.date(self.year, self.month, last)
+
+    def __str__(self) -> str:
+        if self.day is None:
+            return self.earliest.strftime("%b %Y")
+        return self.earliest.strftime("%d/%m/%Y")
+
+    @classmethod
+    def from_date(cls, value: dt.date) -> PartialDate:
+        return cls(value.year, value.month, value.day)
+
+
+@dataclass(frozen=True, slots=True)
+class Invalid:
+    """A cell whose content could not be read as its column requires."""
+
+    raw: Any
+    reason: str
+    code: str
+
+    def __str__(self) -> str:
+        return str(self.raw)
+
+
+@dataclass(slots=True)
+class Risk:
+    """One row of the register. values holds parsed values by canonical field."""
+
+    row: int  # 0-based row in the source sheet
+    values: dict[str, Any]
+    raw: dict[str, Any]
+    extras: dict[str, Any] = field(default_factory=dict)
+    status_name: str | None = None  # canonical status, when recognised
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = self.values.get(name, default)
+        return default if isinstance(value, Invalid) else value
+
+    @property
+    def reference(self) -> str:
+        value = self.values.get("reference")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def title(self) -> str:
+        return self.get("title") or ""
+
+    @property
+    def impact(self) -> int | None:
+        return self.get("impact")
+
+    @property
+    def likelihood(self) -> int | None:
+        return self.get("likelihood")
+
+    @property
+    def score(self) -> int | None:
+        """Impact × likelihood: the score the register should state."""
+        if self.impact is None or self.likelihood is None:
+            return None
+        return self.impact * self.likelihood
+
+    @property
+    def previous_score(self) -> int | None:
+        return self.get("previous_score")
+
+
+@dataclass
+class Register:
+    """A register read from one sheet of a file."""
+
+    path: str
+    sheet: str
+    header_row: int  # 0-based
+    columns: dict[str, int]  # canonical field -> 0-based column
+    headers: list[str]  # header text by column, as the user typed it
+    extra_columns: list[tuple[int, str]]  # columns riskbook does not know, in order
+    risks: list[Risk]
+    notices: list[Finding] = field(default_factory=list)  # found while reading
+
+    def cell(self, row: int, field_name: str) -> str:
+        col = self.columns.get(field_name)
+        return cell_name(row, col if col is not None else 0)
+
+    def risk_cell(self, risk: Risk, field_name: str) -> str:
+        return self.cell(risk.row, field_name)
+
+    def has(self, field_name: str) -> bool:
+        return field_name in self.columns
+
+
+def column_letter(col: int) -> str:
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_name(row: int, col: int) -> str:
+    """A1-style name of a 0-based (row, col)."""
+    return f"{column_letter(col)}{row + 1}"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem in the register, tied to a cell of the user's own sheet."""
+
+    severity: Severity
+    code: str
+    sheet: str
+    cell: str
+    reference: str
+    message: str
+    row: int = -1  # 0-based source row, for ordering; -1 for sheet-level findings
+
+    def location(self) -> str:
+        return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+
+    def __str__(self) -> str:
+        ref = f" {self.reference}" if self.reference else ""
+        return f"{self.location()}{ref}: {self.message}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "severity": self.severity,
+            "code": self.code,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "reference": self.reference,
+            "message": self.message,
+        }
+
+
+@dataclass
+class Report:
+    """The outcome of validating a register."""
+
+    register: Register
+    as_of: dt.date
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def codes(self) -> list[str]:
+        return [f.code for f in self.findings]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "input": self.register.path,
+            "sheet": self.register.sheet,
+            "as_of": self.as_of.isoformat(),
+            "risks": len(self.register.risks),
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "findings": [f.as_dict() for f in self.findings],
+        }

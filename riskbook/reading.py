@@ -1,0 +1,376 @@
+"""Reading a register from .xlsx, .xlsm, .xls, .ods or .csv into a Register."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from riskbook import values as v
+from riskbook.errors import ReadError
+from riskbook.model import (
+    DATE_FIELDS,
+    SCALE_FIELDS,
+    SCORE_FIELDS,
+    Finding,
+    Invalid,
+    Register,
+    Risk,
+    cell_name,
+)
+from riskbook.scheme import Scheme, load_scheme
+
+HEADER_SEARCH_ROWS = 20
+
+# Header aliases, compared after folding: lower case, letters and digits only.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "reference": ("reference", "ref", "riskid", "riskreference", "riskref", "riskno", "risknumber", "id"),
+    "title": ("title", "risktitle", "risk", "riskname"),
+    "owner": ("owner", "riskowner"),
+    "responsible_officer": ("responsibleofficer",),
+    "impact": ("impact", "impactscore"),
+    "likelihood": ("likelihood", "likelihoodscore", "probability"),
+    "status": ("status", "riskstatus"),
+    "first_recorded": ("firstrecorded", "daterecorded", "dateraised", "dateidentified"),
+    "last_review": ("lastreview", "lastreviewed", "lastreviewdate", "datelastreviewed", "reviewdate"),
+    "score": (
+        "score",
+        "currentscore",
+        "currentproposedriskscore",
+        "currentproposedscore",
+        "currentrating",
+        "riskscore",
+        "currentriskscore",
+    ),
+    "previous_score": ("previousscore", "previousrating", "previousriskscore"),
+    "rag": ("rag", "ragrating", "ragstatus", "band", "risklevel", "rating"),
+    "category": ("category", "riskcategory"),
+    "information": ("information", "info", "background"),
+    "rationale": ("riskrationale", "rationale"),
+    "consequence": ("riskconsequence", "consequence", "consequences"),
+    "existing_controls": ("existingcontrols", "existingcontrol"),
+    "additional_controls": ("additionalcontrols", "additionalcontrol"),
+    "update": ("update", "latestupdate", "progressupdate"),
+    "current_status": ("currentstatus",),
+    "proposal": ("proposal", "proposalarchivenew", "proposed", "archivenew"),
+    "control_due": ("controldue", "controlduedate", "targetdate", "completiondate"),
+}
+_ALIAS_TO_FIELD = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
+_MIN_HEADER_FIELDS = 3
+
+EXCEL_CELL_LIMIT = 32_767
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def fold_header(text: Any) -> str:
+    return "".join(ch for ch in str(text).casefold() if ch.isalnum())
+
+
+def field_for_header(text: Any) -> str | None:
+    return _ALIAS_TO_FIELD.get(fold_header(text)) if isinstance(text, str) else None
+
+
+def read_register(
+    path: str | os.PathLike[str],
+    sheet: str | None = None,
+    scheme: Scheme | None = None,
+) -> Register:
+    """Read the register sheet of a file. Raises ReadError with a one-line reason."""
+    scheme = scheme or load_scheme()
+    path = Path(path)
+    display = str(path)
+    head = _check_file(path, display)
+    suffix = path.suffix.lower()
+    if head.startswith(_ZIP_MAGIC):
+        grid_source = _read_zip_workbook(path, display, sheet)
+    elif head.startswith(_OLE_MAGIC):
+        grid_source = _read_ole_workbook(path, display, sheet)
+    elif suffix in (".csv", ".txt", ".tsv"):
+        grid_source = _read_csv(path, display)
+    elif suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+        kind = "text" if _looks_like_text(head) else "not a spreadsheet"
+        raise ReadError(
+            f"{display}: not a {suffix} workbook ({kind}); "
+            + ("if it is CSV, save it with a .csv name" if kind == "text" else "it may be damaged")
+        )
+    else:
+        raise ReadError(f"{display}: unknown file type {suffix or '(none)'}; use .xlsx, .xlsm, .xls, .ods or .csv")
+    return _parse_register(display, grid_source, sheet, scheme)
+
+
+def _check_file(path: Path, display: str) -> bytes:
+    if not path.exists():
+        raise ReadError(f"{display}: no such file")
+    if path.is_dir():
+        raise ReadError(f"{display}: is a folder, not a file")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except PermissionError:
+        raise ReadError(f"{display}: permission denied") from None
+    except OSError as exc:
+        raise ReadError(f"{display}: cannot be read ({exc.strerror or exc})") from None
+    if not head:
+        raise ReadError(f"{display}: the file is empty")
+    return head
+
+
+def _looks_like_text(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return b"\x00" not in head
+
+
+class _Grid:
+    """The sheets of a workbook, loaded one at a time on demand."""
+
+    def __init__(
+        self,
+        names: list[str],
+        load: Callable[[str], tuple[list[list[Any]], int, int]],
+        formula_gaps: Callable[[str], set[tuple[int, int]]] | None = None,
+    ):
+        self.names = names
+        self._load = load
+        self._formula_gaps = formula_gaps
+
+    def rows(self, name: str) -> tuple[list[list[Any]], int, int]:
+        """Rows of a sheet with the 0-based (row, col) of its first cell."""
+        return self._load(name)
+
+    def formula_gaps(self, name: str) -> set[tuple[int, int]]:
+        return self._formula_gaps(name) if self._formula_gaps else set()
+
+
+def _read_zip_workbook(path: Path, display: str, wanted: str | None) -> _Grid:
+    from riskbook import xlsx_parts
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            xlsx_parts.check_archive(zf, display)
+            info = xlsx_parts.inspect_xlsx(zf, display)
+            xml_by_sheet: dict[str, bytes] = {}
+            if info.kind == "xlsx":
+                if not info.sheets:
+                    raise ReadError(f"{display}: the workbook has no sheets")
+                for part in info.sheets:
+                    if wanted is not None and part.name != wanted:
+                        continue
+                    xml = xlsx_parts.sheet_xml(zf, part)
+                    xlsx_parts.check_extent(xml, part.name, display)
+                    xml_by_sheet[part.name] = xml
+    except zipfile.BadZipFile:
+        raise ReadError(f"{display}: the file is damaged (not a complete zip archive)") from None
+    except (OSError, EOFError, zipfile.LargeZipFile, NotImplementedError) as exc:
+        raise ReadError(f"{display}: the file is damaged ({exc})") from None
+
+    def gaps(name: str) -> set[tuple[int, int]]:
+        xml = xml_by_sheet.get(name)
+        if xml is None:
+            return set()
+        return xlsx_parts.formula_cells_without_value(xml, trust_values=not info.full_calc_on_load)
+
+    return _calamine_grid(path, display, gaps)
+
+
+def _read_ole_workbook(path: Path, display: str, wanted: str | None) -> _Grid:
+    with path.open("rb") as fh:
+        data = fh.read(1 << 20)
+    if "EncryptedPackage".encode("utf-16-le") in data or b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00" in data:
+        raise ReadError(f"{display}: the workbook is encrypted (password-protected); save a copy without a password")
+    return _calamine_grid(path, display, None)
+
+
+def _calamine_grid(path: Path, display: str, gaps) -> _Grid:
+    import python_calamine as pc
+
+    try:
+        workbook = pc.CalamineWorkbook.from_path(str(path))
+    except pc.PasswordError:
+        raise ReadError(
+            f"{display}: the workbook is encrypted (password-protected); save a copy without a password"
+        ) from None
+    except Exception as exc:  # calamine raises several unrelated classes for damaged files
+        raise ReadError(f"{display}: the workbook is damaged or not a spreadsheet ({_short(exc)})") from None
+    names = [m.name for m in workbook.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]
+    if not names:
+        raise ReadError(f"{display}: the workbook has no sheets")
+
+    def load(name: str) -> tuple[list[list[Any]], int, int]:
+        try:
+            sheet = workbook.get_sheet_by_name(name)
+            start = sheet.start or (0, 0)
+            return sheet.to_python(), start[0], start[1]
+        except Exception as exc:
+            raise ReadError(f"{display}: sheet {name!r} is damaged ({_short(exc)})") from None
+
+    return _Grid(names, load, gaps)
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]
+
+
+def _read_csv(path: Path, display: str) -> _Grid:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes nearly every byte
+        raise ReadError(f"{display}: the CSV file is not UTF-8 or Windows-1252 text")
+    if "\x00" in text:
+        raise ReadError(f"{display}: not a CSV file (it holds binary data)")
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    except csv.Error as exc:
+        raise ReadError(f"{display}: the CSV file is malformed ({exc})") from None
+    name = path.stem
+    return _Grid([name], lambda _name: (rows, 0, 0))
+
+
+def _parse_register(display: str, grid: _Grid, wanted: str | None, scheme: Scheme) -> Register:
+    if wanted is not None:
+        if wanted not in grid.names:
+            raise ReadError(f"{display}: no sheet named {wanted!r} (sheets: {', '.join(grid.names)})")
+        candidates = [wanted]
+    else:
+        register_like = [n for n in grid.names if n.strip().casefold() == "register"]
+        candidates = register_like + [n for n in grid.names if n not in register_like]
+    for name in candidates:
+        rows, row0, col0 = grid.rows(name)
+        header = _find_header(rows)
+        if header is not None:
+            return _build_register(display, name, rows, row0, col0, header, grid.formula_gaps(name), scheme)
+        if wanted is not None:
+            break
+    if all(_sheet_is_empty(grid.rows(n)[0]) for n in candidates):
+        raise ReadError(f"{display}: the workbook's sheets are empty")
+    where = f"sheet {wanted!r}" if wanted else "any sheet"
+    raise ReadError(
+        f"{display}: no register header found in {where} "
+        f"(looked in the first {HEADER_SEARCH_ROWS} rows for columns such as Reference, Title, Impact, Likelihood)"
+    )
+
+
+def _sheet_is_empty(rows: list[list[Any]]) -> bool:
+    return all(v.is_blank(cell) for row in rows for cell in row)
+
+
+def _find_header(rows: list[list[Any]]) -> int | None:
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        fields = {field_for_header(cell) for cell in row} - {None}
+        if "reference" in fields and len(fields) >= _MIN_HEADER_FIELDS:
+            return index
+    return None
+
+
+def _parser_for(field_name: str, scheme: Scheme) -> Callable[[Any], Any]:
+    if field_name in SCALE_FIELDS:
+        return lambda raw: v.parse_scale(raw, scheme)
+    if field_name in SCORE_FIELDS:
+        return v.parse_score
+    if field_name in DATE_FIELDS:
+        return v.parse_date
+    if field_name == "control_due":
+        return v.parse_dates_in
+    return v.clean_text
+
+
+def _build_register(
+    display: str,
+    sheet: str,
+    rows: list[list[Any]],
+    row0: int,
+    col0: int,
+    header_index: int,
+    formula_gaps: set[tuple[int, int]],
+    scheme: Scheme,
+) -> Register:
+    header_cells = rows[header_index]
+    headers = [v.clean_text(cell) for cell in header_cells]
+    columns: dict[str, int] = {}
+    extra_columns: list[tuple[int, str]] = []
+    notices: list[Finding] = []
+    for offset, text in enumerate(headers):
+        field_name = field_for_header(text)
+        if field_name and field_name not in columns:
+            columns[field_name] = offset
+        elif text:
+            if field_name:
+                notices.append(
+                    Finding(
+                        "warning",
+                        "duplicate-column",
+                        sheet,
+                        cell_name(row0 + header_index, col0 + offset),
+                        "",
+                        f"column {text!r} repeats {headers[columns[field_name]]!r}; "
+                        "riskbook reads the first and keeps this one as an extra column",
+                    )
+                )
+            extra_columns.append((offset, text))
+    plan = [(offset, name, _parser_for(name, scheme)) for name, offset in columns.items()]
+    from riskbook.scheme import resolve_status
+
+    risks: list[Risk] = []
+    for index in range(header_index + 1, len(rows)):
+        row = rows[index]
+        if all(v.is_blank(cell) for cell in row):
+            continue
+        sheet_row = row0 + index
+        parsed: dict[str, Any] = {}
+        raw: dict[str, Any] = {}
+        width = len(row)
+        for offset, name, parse in plan:
+            cell = row[offset] if offset < width else ""
+            if (sheet_row, col0 + offset) in formula_gaps:
+                parsed[name] = Invalid(cell, "is a formula with no saved result", "formula-without-value")
+                raw[name] = cell
+            elif not v.is_blank(cell):
+                parsed[name] = parse(cell)
+                raw[name] = cell
+        extras = {text: v.clean_text(row[offset]) if offset < width else "" for offset, text in extra_columns}
+        risk = Risk(row=sheet_row, values=parsed, raw=raw, extras=extras)
+        status = parsed.get("status")
+        if isinstance(status, str):
+            risk.status_name = resolve_status(status, scheme)[0]
+        risks.append(risk)
+    register = Register(
+        path=display,
+        sheet=sheet,
+        header_row=row0 + header_index,
+        columns={name: col0 + offset for name, offset in columns.items()},
+        headers=headers,
+        extra_columns=[(col0 + offset, text) for offset, text in extra_columns],
+        risks=risks,
+        notices=notices,
+    )
+    for r, c in sorted(formula_gaps):
+        if c in {col for col, _ in register.extra_columns} and r > register.header_row:
+            notices.append(
+                Finding(
+                    "error",
+                    "formula-without-value",
+                    sheet,
+                    cell_name(r, c),
+                    "",
+                    "formula has no saved result; open and save the file in Excel so its value is stored",
+                )
+            )
+    return register

@@ -1,0 +1,178 @@
+"""Turning cell contents into typed values: text, scale values, scores and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from typing import Any
+
+from riskbook.model import Invalid, PartialDate
+
+_SPACE = " \t\r\n\u00a0\u2007\u202f\ufeff"
+
+MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3,
+    "apr": 4, "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7,
+    "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9, "oct": 10,
+    "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+}  # fmt: skip
+
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?$")
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ \-]([A-Za-z]+)\.?,?[ \-](\d{2}|\d{4})$")
+_MONTH_YEAR = re.compile(r"^([A-Za-z]+)\.?[ \-/,]*(\d{2}|\d{4})$")
+
+_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)[^>]*>")
+_BLOCK_TAGS = frozenset({"p", "div", "br", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4"})
+_BULLET = re.compile(r"^[•\u2022\-*]\s*")
+
+
+def clean_text(value: Any) -> str:
+    """Cell content as text: trimmed (non-breaking spaces too), HTML fragments made plain."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = value if isinstance(value, str) else str(value)
+    if "<" in text or "&" in text:
+        text = html_to_text(text)
+    return text.strip(_SPACE)
+
+
+def html_to_text(text: str) -> str:
+    """Plain text from an HTML fragment: paragraphs become lines, list items bullet lines.
+
+    Only markup is removed; every word stays. Text that merely contains '<' (such as
+    '<25%') is left alone, since only well-formed tags are matched.
+    """
+    if not _TAG.search(text):
+        return html.unescape(text) if "&" in text else text
+    out: list[str] = []
+    pos = 0
+    list_stack: list[list[int | None]] = []  # [counter or None for bullets]
+    for match in _TAG.finditer(text):
+        out.append(text[pos : match.start()])
+        pos = match.end()
+        closing, tag = match.group(1) == "/", match.group(2).lower()
+        if tag in ("ul", "ol"):
+            if closing:
+                if list_stack:
+                    list_stack.pop()
+            else:
+                list_stack.append([1 if tag == "ol" else None])
+            out.append("\n")
+        elif tag == "li" and not closing:
+            marker = "• "
+            if list_stack and list_stack[-1][0] is not None:
+                marker = f"{list_stack[-1][0]}. "
+                list_stack[-1][0] += 1
+            out.append("\n" + marker)
+        elif tag == "li" or tag in _BLOCK_TAGS:
+            out.append("\n")
+    out.append(text[pos:])
+    plain = html.unescape("".join(out)).replace("\u00a0", " ")
+    lines = [" ".join(line.split()) for line in plain.split("\n")]
+    lines = [_dedupe_bullet(line) for line in lines if line]
+    return "\n".join(lines)
+
+
+def _dedupe_bullet(line: str) -> str:
+    # "<li>• text</li>" in exported HTML would otherwise read "• • text".
+    if line.startswith("• "):
+        return "• " + _BULLET.sub("", line[2:])
+    return line
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip(_SPACE))
+
+
+def parse_number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip(_SPACE).replace(",", ""))
+        except ValueError:
+            return None
+    return None
+
+
+def parse_scale(value: Any, scheme) -> int | Invalid:
+    """An impact or likelihood: a number on the scale, numeric text or a label."""
+    number = parse_number(value)
+    if number is None and isinstance(value, str):
+        found = scheme.value_for_label(value)
+        if found is not None:
+            return found
+    if number is not None and number.is_integer() and int(number) in scheme.labels:
+        return int(number)
+    labels = ", ".join(f"{v} {lbl}" for v, lbl in scheme.labels.items())
+    return Invalid(value, f"is not on the scale ({labels})", "bad-scale-value")
+
+
+def parse_score(value: Any) -> int | Invalid:
+    number = parse_number(value)
+    if number is not None and number.is_integer() and number >= 0:
+        return int(number)
+    return Invalid(value, "is not a whole-number score", "bad-score")
+
+
+def parse_date(value: Any) -> PartialDate | Invalid:
+    """A date from a spreadsheet date, UK day-first text or month-and-year text."""
+    if isinstance(value, dt.datetime):
+        return PartialDate.from_date(value.date())
+    if isinstance(value, dt.date):
+        return PartialDate.from_date(value)
+    if isinstance(value, str):
+        parsed = _parse_date_text(" ".join(value.strip(_SPACE).split()))
+        if parsed is not None:
+            return parsed
+    return Invalid(value, "is not a date (use DD/MM/YYYY or a month and year)", "bad-date")
+
+
+def _parse_date_text(text: str) -> PartialDate | None:
+    try:
+        if m := _NUMERIC_DATE.match(text):
+            day, month, year = int(m[1]), int(m[2]), _full_year(m[3])
+            return PartialDate.from_date(dt.date(year, month, day))
+        if m := _ISO_DATE.match(text):
+            return PartialDate.from_date(dt.date(int(m[1]), int(m[2]), int(m[3])))
+        if m := _DAY_MONTH_YEAR.match(text):
+            month = MONTHS.get(m[2].lower())
+            if month:
+                return PartialDate.from_date(dt.date(_full_year(m[3]), month, int(m[1])))
+        if m := _MONTH_YEAR.match(text):
+            month = MONTHS.get(m[1].lower())
+            if month:
+                return PartialDate(_full_year(m[2]), month)
+    except ValueError:
+        return None
+    return None
+
+
+def _full_year(text: str) -> int:
+    year = int(text)
+    if len(text) == 2:
+        year += 2000 if year < 70 else 1900
+    return year
+
+
+def parse_dates_in(value: Any) -> list[PartialDate] | Invalid:
+    """Every date in a cell that may list several (one per additional control)."""
+    if is_blank(value):
+        return []
+    if not isinstance(value, str):
+        single = parse_date(value)
+        return single if isinstance(single, Invalid) else [single]
+    dates = []
+    for part in re.split(r"[\n;]+", value):
+        if part.strip(_SPACE):
+            parsed = parse_date(part)
+            if isinstance(parsed, Invalid):
+                return parsed
+            dates.append(parsed)
+    return dates
