@@ -240,7 +240,7 @@ def check_review(ctx: _Context, risk: Risk) -> Iterator[Finding]:
         "review-overdue",
         risk,
         "last_review",
-        f"last review {risk.get('last_review')} is {days} days overdue: {band.name} risks are reviewed every "
+        f"last review {risk.get('last_review')} is {days} day{'s' if days != 1 else ''} overdue: {band.name} risks are reviewed every "
         f"{band.review_months} month{'s' if band.review_months != 1 else ''}, so it was due by {due:%d/%m/%Y}",
     )
 

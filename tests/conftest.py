@@ -1,0 +1,118 @@
+"""Shared helpers: registers written to real files, in the forms owners keep them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+
+AS_OF = dt.date(2024, 1, 16)
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+CLEAN_EXAMPLE = EXAMPLES / "force-risk-register-jan-2024.xlsx"
+PUBLISHED_EXAMPLE = EXAMPLES / "force-risk-register-jan-2024-as-published.xlsx"
+
+HEADER = [
+    "Reference",
+    "Owner",
+    "Title",
+    "Impact",
+    "Likelihood",
+    "Status",
+    "First Recorded",
+    "Last Review",
+    "Score",
+    "Previous Score",
+]
+
+
+def risk_row(
+    ref: str = "STR0001",
+    owner: str = "Paul Dawkins ACO Finance & Resources",
+    title: str = "The financial challenge",
+    impact: object = "Very High",
+    likelihood: object = "High",
+    status: str = "Controls Tasked",
+    first: object = "September 2021",
+    last: object = "Jan 2024",
+    score: object = 12,
+    previous: object = 12,
+) -> list[object]:
+    return [ref, owner, title, impact, likelihood, status, first, last, score, previous]
+
+
+def write_xlsx(
+    path: Path,
+    rows: list[list[object]],
+    sheet: str = "Register",
+    title_rows: list[str] = (),
+    extra_sheets: dict[str, list[list[object]]] | None = None,
+) -> Path:
+    """Write rows (header first) to an .xlsx, strings as strings, dates as real dates."""
+    workbook = xlsxwriter.Workbook(path)
+    date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
+    for name, sheet_rows in {**(extra_sheets or {}), sheet: [[t] for t in title_rows] + list(rows)}.items():
+        ws = workbook.add_worksheet(name)
+        for r, row in enumerate(sheet_rows):
+            for c, value in enumerate(row):
+                if value is None:
+                    continue
+                if isinstance(value, dt.date):
+                    ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date_format)
+                elif isinstance(value, bool):
+                    ws.write_boolean(r, c, value)
+                elif isinstance(value, int | float):
+                    ws.write_number(r, c, value)
+                else:
+                    ws.write_string(r, c, str(value))
+    workbook.close()
+    return path
+
+
+@pytest.fixture
+def make_register(tmp_path):
+    """make_register(rows, **kw) -> path of an .xlsx with HEADER then the given rows."""
+    counter = iter(range(10_000))
+
+    def make(rows, header=HEADER, **kwargs) -> Path:
+        return write_xlsx(tmp_path / f"register-{next(counter)}.xlsx", [header, *rows], **kwargs)
+
+    return make
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_with_libreoffice(source: Path, target_ext: str, outdir: Path, profile: Path) -> Path:
+    """Convert a file with LibreOffice headless, using a private profile folder."""
+    exe = soffice()
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice is required in CI (.ci/run installs libreoffice-calc-nogui)")
+        pytest.skip("LibreOffice is not installed")
+    subprocess.run(
+        [
+            exe,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            target_ext,
+            "--outdir",
+            str(outdir),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return outdir / (source.stem + "." + target_ext.split(":")[0])
