@@ -12,6 +12,10 @@ risk system exported. Two registers come out, one row per risk as owners keep it
 - force-risk-register-jan-2024.xlsx: the same register corrected from the paper's own
   detail cards (STR0243 is STR0423; STR0292's likelihood is High; STR0422's impact is
   Very High; STR0380's likelihood is Medium; statuses spelt as the scheme spells them).
+- force-risk-register-apr-2024.xlsx: an illustrative next quarter, for `--previous`: the
+  six risks proposed for archive in January are gone (ratified at SORB), STR0292's
+  likelihood rises to Very High as its January update proposed (12 → 16), and one new
+  risk, STR0460, is invented for the example.
 """
 
 from __future__ import annotations
@@ -75,7 +79,40 @@ def current_status(update: str) -> str:
     return tail.split("</b>", 1)[0].strip(" .")
 
 
-def write_register(path: Path, rows: list[dict[str, str]], headers: list[str], title: str, date_line: str) -> None:
+NEW_RISK = {
+    "Reference": "STR0460",
+    "Owner": "Ch/Supt Maxwell Head of SSD",
+    "Title": "Illustrative new risk: resilience of the new records system during migration",
+    "Impact": "High",
+    "Likelihood": "High",
+    "Status": "Awaiting Review",
+    "First Recorded": "March 2024",
+    "Last review": "Apr 2024",
+    "Current/ proposed Risk Score": "9",
+    "Previous Score": "",
+}
+
+
+def next_quarter(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    kept = []
+    for row in rows:
+        if row["Reference"] in ARCHIVE_PROPOSED:
+            continue
+        row = dict(row, **{"Last review": "Apr 2024"})
+        if row["Reference"] == "STR0292":
+            row.update({"Likelihood": "Very High", "Current/ proposed Risk Score": "16", "Previous Score": "12"})
+        kept.append(row)
+    return [*kept, NEW_RISK]
+
+
+def write_register(
+    path: Path,
+    rows: list[dict[str, str]],
+    headers: list[str],
+    title: str,
+    date_line: str,
+    archive: set[str] = ARCHIVE_PROPOSED,
+) -> None:
     details = cards()
     # Strings are always written as strings: no cell of a register becomes a formula.
     workbook = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False})
@@ -92,7 +129,7 @@ def write_register(path: Path, rows: list[dict[str, str]], headers: list[str], t
     for offset, row in enumerate(rows, start=header_row + 1):
         card = details.get(row["Reference"], {})
         values = [row[h] for h in headers] + [card.get(key, "") for _, key in DETAIL_HEADERS]
-        values += [current_status(card.get("update", "")), "Archive" if row["Reference"] in ARCHIVE_PROPOSED else ""]
+        values += [current_status(card.get("update", "")), "Archive" if row["Reference"] in archive else ""]
         for col, value in enumerate(values):
             if value.isdigit():
                 sheet.write_number(offset, col, int(value), wrap)
@@ -111,7 +148,16 @@ def main() -> None:
     headers, rows = appendix_a()
     title, date_line = "Appendix A  Force Risk Register", "31st JANUARY 2024"
     write_register(HERE / "force-risk-register-jan-2024-as-published.xlsx", rows, headers, title, date_line)
-    write_register(HERE / "force-risk-register-jan-2024.xlsx", [corrected(r) for r in rows], headers, title, date_line)
+    clean = [corrected(r) for r in rows]
+    write_register(HERE / "force-risk-register-jan-2024.xlsx", clean, headers, title, date_line)
+    write_register(
+        HERE / "force-risk-register-apr-2024.xlsx",
+        next_quarter(clean),
+        headers,
+        title,
+        "30th APRIL 2024",
+        archive=set(),
+    )
 
 
 if __name__ == "__main__":

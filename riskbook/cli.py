@@ -100,5 +100,62 @@ def validate(input_path, as_of, fmt, sheet, scheme):
     sys.exit(EXIT_OK if report.ok else EXIT_FINDINGS)
 
 
+@cli.command()
+@input_argument
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Panel workbook to write (.xlsx).")
+@as_of_option
+@click.option(
+    "--previous",
+    type=click.Path(dir_okay=False),
+    help="Last period's register, to find new, archived and changed risks.",
+)
+@click.option(
+    "--since", callback=_parse_date_option, metavar="YYYY-MM-DD", help="Risks first recorded after this date are new."
+)
+@click.option("--title", default="Strategic Risk Register", show_default=True, help="Report title.")
+@click.option(
+    "--marking", default="OFFICIAL", show_default=True, help="Protective marking for every page's header and footer."
+)
+@click.option("--organisation", default="", help="Organisation named in the workbook's properties.")
+@sheet_option
+@scheme_option
+@_handle_errors
+def build(input_path, output, as_of, previous, since, title, marking, organisation, sheet, scheme):
+    """Validate a register, then write the panel workbook.
+
+    Errors: printed as validate prints them, nothing written, exit 1. Warnings are printed and the
+    workbook is built. Unreadable input: exit 2.
+    """
+    from riskbook import api
+    from riskbook.render import render_text
+
+    as_of = as_of or dt.date.today()
+    scheme_obj = api.load_scheme(scheme)
+    register = api.read_register(input_path, sheet=sheet, scheme=scheme_obj)
+    report = api.validate(register, as_of=as_of, scheme=scheme_obj)
+    colour = sys.stdout.isatty()
+    if not report.ok:
+        click.echo(render_text(report, colour=colour))
+        click.echo("Nothing written: fix the errors above, then build again.", err=True)
+        sys.exit(EXIT_FINDINGS)
+    last = api.read_register(previous, sheet=sheet, scheme=scheme_obj) if previous else None
+    result = api.build_workbook(
+        register,
+        output,
+        scheme=scheme_obj,
+        as_of=as_of,
+        previous=last,
+        since=since,
+        title=title,
+        marking=marking,
+        organisation=organisation,
+    )
+    if report.findings or result.period.findings:
+        report.findings.extend(result.period.findings)
+        click.echo(render_text(report, colour=colour))
+    click.echo(f"Wrote {result.path}")
+    click.echo(result.summary_line())
+
+
 def main() -> None:
     cli(prog_name="riskbook")
