@@ -318,3 +318,38 @@ def test_five_by_five_scheme_builds(tmp_path, make_register):
     grid = [row for row in wb["Matrix"].iter_rows(min_row=4, max_row=10, max_col=7, values_only=True)]
     assert grid[0] == ("Likelihood \\ Impact", "Very Low", "Low", "Medium", "High", "Very High", "Total")
     assert grid[1] == ("Very High", 0, 0, 0, 0, 1, 1)
+
+
+def _contrast(a: str, b: str) -> float:
+    def luminance(rgb: str) -> float:
+        channels = [int(rgb[-6:][i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_accessible_structure(formulas):
+    contents = formulas["Contents"]
+    links = {c.hyperlink.location for c in contents["A"] if c.hyperlink}
+    assert links == {f"'{name}'!A1" for name in SHEETS}
+    for ws in formulas.worksheets:
+        assert not ws.merged_cells.ranges, ws.title
+        for row in ws.iter_rows():
+            for cell in row:
+                fill = cell.fill.fgColor.rgb if cell.fill and cell.fill.fill_type == "solid" else None
+                if isinstance(fill, str) and cell.value is not None:
+                    font = (
+                        cell.font.color.rgb
+                        if cell.font.color is not None and isinstance(cell.font.color.rgb, str)
+                        else "FF000000"
+                    )
+                    assert _contrast(fill, font) >= 4.5, (ws.title, cell.coordinate, fill, font)
+    for cf_range in formulas["Appendix A"].conditional_formatting:
+        for rule in cf_range.rules:
+            fill, font = (
+                rule.dxf.fill.bgColor.rgb,
+                rule.dxf.font.color.rgb if rule.dxf.font and rule.dxf.font.color else "FF000000",
+            )
+            assert _contrast(fill, font) >= 4.5
