@@ -1,0 +1,104 @@
+"""The panel workbook: `build_workbook` writes every sheet from a register and its period."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from riskbook.build import layout as L
+from riskbook.errors import OutputError
+from riskbook.model import Register
+from riskbook.period import ARCHIVED, Period, compare_periods
+from riskbook.scheme import Scheme
+
+DEFAULT_TITLE = "Strategic Risk Register"
+DEFAULT_MARKING = "OFFICIAL"
+
+
+@dataclass
+class BuildResult:
+    path: Path
+    period: Period
+
+    def summary_line(self) -> str:
+        period = self.period
+        top = period.scheme.bands[0].name
+        n = len(period.current)
+        archived = any(r.proposal == ARCHIVED for r in period.archive)
+        archive_words = "archived or proposed for archive" if archived else "proposed for archive"
+        return (
+            f"{n} risk{'s' if n != 1 else ''} · {period.band_count(top)} {top} · "
+            f"{len(period.archive)} {archive_words} · {len(period.changes)} score "
+            f"change{'s' if len(period.changes) != 1 else ''} · {len(period.new)} new"
+        )
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def build_workbook(
+    register: Register,
+    output: str | os.PathLike[str],
+    *,
+    scheme: Scheme,
+    as_of: dt.date,
+    previous: Register | None = None,
+    since: dt.date | None = None,
+    title: str = DEFAULT_TITLE,
+    marking: str = DEFAULT_MARKING,
+    organisation: str = "",
+) -> BuildResult:
+    """Write the panel workbook for a validated register. The output lands atomically."""
+    from riskbook.build import sheets
+    from riskbook.build.writer import Book, PageSetup, atomic_path
+
+    output = Path(output)
+    _refuse_overwriting_input(output, register, previous)
+    period = compare_periods(register, scheme, previous=previous, since=since)
+    page = PageSetup(title=title, date_text=long_date(as_of), marking=marking)
+    top = scheme.bands[0].name
+    descriptions = {
+        L.CONTENTS: "This list of sheets.",
+        L.SUMMARY: "The counts the covering paper states, the highlighting legend and the risk statuses.",
+        L.APPENDIX_A: "Every risk with its scores, highest first, RAG-coloured.",
+        L.MATRIX: "The impact × likelihood matrix: counts and references per cell.",
+        L.APPENDIX_B: "Risks archived or proposed for archive.",
+        L.APPENDIX_C: "Changes in risk score since the last panel.",
+        L.APPENDIX_D: "New risks.",
+        L.APPENDIX_E: f"{top} risks not included in Appendices B–D.",
+        L.APPENDIX_F: "The risk scoring criteria.",
+    }
+    with atomic_path(output) as temp:
+        book = Book(temp, page, scheme)
+        book.properties(title=title, subject=f"Risk register as at {page.date_text}", company=organisation or "Risk unit", created=as_of)
+        sheets.write_contents(book, descriptions, Path(register.path).name)
+        sheets.write_summary(book, period)
+        sheets.write_appendix_a(book, period)
+        sheets.write_matrix(book, period)
+        used: set[str] = set()
+        sheets.write_cards(book, L.APPENDIX_B, "Appendix B: risks archived or proposed for archive", "Each risk proposed for archive (or archived since the last period), as a detail card.", period.archive, used)
+        sheets.write_cards(book, L.APPENDIX_C, "Appendix C: changes in risk score", "Each risk whose score changed: previous → current, up or down.", period.changes, used)
+        sheets.write_cards(book, L.APPENDIX_D, "Appendix D: new risks", "Each risk new since the last panel.", period.new, used)
+        sheets.write_cards(book, L.APPENDIX_E, f"Appendix E: {top} priority risks", f"{top} risks not already in Appendices B–D.", period.top_band_not_elsewhere, used)
+        sheets.write_criteria(book)
+        book.workbook.worksheets()[0].activate()
+        book.close()
+    return BuildResult(output, period)
+
+
+def _refuse_overwriting_input(output: Path, register: Register, previous: Register | None) -> None:
+    for source in (register, previous):
+        if source is None:
+            continue
+        source_path = Path(source.path)
+        if output.exists() and source_path.exists() and os.path.samefile(output, source_path):
+            raise OutputError(f"{output}: is the input file; choose another output name (riskbook never writes over its input)")
+        if output.resolve() == source_path.resolve():
+            raise OutputError(f"{output}: is the input file; choose another output name")
+    if output.is_dir():
+        raise OutputError(f"{output}: is a folder; give a file name ending .xlsx")
+    if output.suffix.lower() != ".xlsx":
+        raise OutputError(f"{output}: the panel workbook must end .xlsx")

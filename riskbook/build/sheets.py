@@ -1,0 +1,444 @@
+"""The panel workbook's sheets, one function each. Every number comes from the Period."""
+
+from __future__ import annotations
+
+from riskbook.build import layout as L
+from riskbook.build.writer import Book, SheetWriter, split_long_text, text_height
+from riskbook.model import FIELD_LABELS, PartialDate, column_letter
+from riskbook.period import ARCHIVED, NEW, PROPOSED_ARCHIVE, PanelRisk, Period
+
+CARD_VALUE_CHARS = 120  # characters a line of the card's value column (width 110) holds, conservatively
+CARD_MAX_LINES = 30  # lines that fit one row of at most 409 points
+
+
+def _q(text: str) -> str:
+    """A string literal for a formula."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _table(sheet: SheetWriter, name: str, first_row: int, first_col: int, last_row: int, headers: list[str]) -> None:
+    """Mark a block as an Excel table: header row, filters, banded rows off (colour carries meaning)."""
+    book = sheet.book
+    sheet.sheet.add_table(
+        first_row,
+        first_col,
+        max(last_row, first_row + 1),
+        first_col + len(headers) - 1,
+        {
+            "name": name,
+            "style": "Table Style Light 15",
+            "columns": [{"header": h, "header_format": book.fmt("header")} for h in headers],
+            "autofilter": True,
+        },
+    )
+
+
+# -- Contents ---------------------------------------------------------------------------------
+
+
+def write_contents(book: Book, descriptions: dict[str, str], source: str) -> None:
+    sheet = book.add_sheet(L.CONTENTS)
+    page = book.page
+    sheet.title(
+        f"{page.title}: contents",
+        f"The sheets of this workbook, as at {page.date_text}. Select a sheet name to go to it.",
+    )
+    _table(sheet, "Contents", L.TABLE_HEADER_ROW, 0, L.TABLE_HEADER_ROW + len(descriptions), ["Sheet", "What it holds"])
+    for offset, (name, text) in enumerate(descriptions.items(), start=L.FIRST_DATA_ROW):
+        sheet.url(offset, 0, f"internal:'{name}'!A1", name, book.fmt("link"))
+        sheet.text(offset, 1, text, book.fmt("cell"))
+    notes_row = L.FIRST_DATA_ROW + len(descriptions) + 1
+    sheet.text(notes_row, 0, f"Source register: {source}")
+    sheet.text(notes_row + 1, 0, f"Protective marking: {page.marking}")
+    sheet.text(notes_row + 2, 0, "Every count, matrix cell and appendix is computed from the register's rows by riskbook.")
+    sheet.sheet.set_column(0, 0, 16)
+    sheet.sheet.set_column(1, 1, 100)
+    sheet.setup_print((L.TABLE_HEADER_ROW, L.TABLE_HEADER_ROW))
+
+
+# -- Appendix A -------------------------------------------------------------------------------
+
+
+def _date_cell(sheet: SheetWriter, row: int, col: int, value) -> None:
+    book = sheet.book
+    if isinstance(value, PartialDate):
+        fmt = book.fmt("month") if value.day is None else book.fmt("date")
+        sheet.date(row, col, value.earliest, fmt)
+    else:
+        sheet.text(row, col, value, book.fmt("centre"))
+
+
+def band_formula(score_cell: str, book: Book) -> str:
+    bands = book.scheme.bands
+    formula = _q(bands[-1].name)
+    for band in reversed(bands[:-1]):
+        formula = f"IF({score_cell}>={band.min},{_q(band.name)},{formula})"
+    return "=" + formula
+
+
+def write_appendix_a(book: Book, period: Period) -> None:
+    sheet = book.add_sheet(L.APPENDIX_A)
+    scheme = book.scheme
+    risks = period.risks
+    sheet.title(
+        "Appendix A: summary of the risk register",
+        f"Every risk, highest score first, as at {book.page.date_text}. Rows are highlighted as the legend on "
+        "the Summary sheet shows; the Proposal and Change columns say the same in words.",
+    )
+    last_row = L.FIRST_DATA_ROW + max(len(risks), 1) - 1
+    _table(sheet, "AppendixA", L.TABLE_HEADER_ROW, 0, last_row, [c.header for c in L.APPENDIX_A_COLUMNS])
+    sheet.sheet.set_row(L.TABLE_HEADER_ROW, 27)
+    cell, centre, number = book.fmt("cell"), book.fmt("centre"), book.fmt("number")
+    for row, item in enumerate(risks, start=L.FIRST_DATA_ROW):
+        risk = item.risk
+        excel_row = row + 1
+        score_ref = f"{L.a_letter('score')}{excel_row}"
+        prev_ref = f"{L.a_letter('previous_score')}{excel_row}"
+        sheet.text(row, L.a_col("reference"), item.reference, cell)
+        sheet.text(row, L.a_col("owner"), risk.get("owner"), cell)
+        sheet.text(row, L.a_col("title"), risk.title, cell)
+        sheet.text(row, L.a_col("impact"), scheme.label(risk.impact), centre)
+        sheet.text(row, L.a_col("likelihood"), scheme.label(risk.likelihood), centre)
+        sheet.text(row, L.a_col("status"), risk.status_name or risk.get("status"), cell)
+        _date_cell(sheet, row, L.a_col("first_recorded"), risk.get("first_recorded"))
+        _date_cell(sheet, row, L.a_col("last_review"), risk.get("last_review"))
+        sheet.number(row, L.a_col("score"), item.score, number)
+        sheet.formula(row, L.a_col("band"), band_formula(score_ref, book), scheme.band(item.score).name, centre)
+        sheet.number(row, L.a_col("previous_score"), item.previous_score, number)
+        sheet.formula(
+            row,
+            L.a_col("change"),
+            f'=IF({prev_ref}="","",IF({score_ref}>{prev_ref},"Up",IF({score_ref}<{prev_ref},"Down","")))',
+            item.direction,
+            centre,
+        )
+        sheet.text(row, L.a_col("proposal"), item.proposal, cell)
+        height = max(
+            text_height(risk.title, 46), text_height(risk.get("owner") or "", 26), text_height(risk.status_name or "", 17)
+        )
+        sheet.sheet.set_row(row, height)
+    if not risks:
+        sheet.text(L.FIRST_DATA_ROW, 0, "None", cell)
+    for index, column in enumerate(L.APPENDIX_A_COLUMNS):
+        sheet.sheet.set_column(index, index, column.width)
+    _appendix_a_formatting(sheet, book, last_row)
+    sheet.sheet.freeze_panes(L.FIRST_DATA_ROW, 1)
+    sheet.setup_print((L.TABLE_HEADER_ROW, L.TABLE_HEADER_ROW))
+
+
+def _appendix_a_formatting(sheet: SheetWriter, book: Book, last_row: int) -> None:
+    """RAG colour on score, rating, impact and likelihood; row highlights elsewhere. Real Excel rules."""
+    first = L.FIRST_DATA_ROW + 1
+    score = f"${L.a_letter('score')}{first}"
+    proposal = f"${L.a_letter('proposal')}{first}"
+    change = f"${L.a_letter('change')}{first}"
+    last = last_row + 1
+    rag_ranges = [
+        f"{L.a_letter('impact')}{first}:{L.a_letter('likelihood')}{last}",
+        f"{L.a_letter('score')}{first}:{L.a_letter('band')}{last}",
+    ]
+    for band in book.scheme.bands:
+        for cell_range in rag_ranges:
+            sheet.sheet.conditional_format(
+                cell_range,
+                {
+                    "type": "formula",
+                    "criteria": f"=AND({score}>={band.min},{score}<={band.max})",
+                    "format": book.fmt(f"cf:{band.name}"),
+                    "stop_if_true": True,
+                },
+            )
+    highlight_ranges = [
+        f"{L.a_letter('reference')}{first}:{L.a_letter('title')}{last}",
+        f"{L.a_letter('status')}{first}:{L.a_letter('last_review')}{last}",
+        f"{L.a_letter('previous_score')}{first}:{L.a_letter('proposal')}{last}",
+    ]
+    criteria = {
+        "archive": f'=OR({proposal}="{PROPOSED_ARCHIVE}",{proposal}="{ARCHIVED}")',
+        "change": f'=OR({change}="Up",{change}="Down")',
+        "new": f'={proposal}="{NEW}"',
+    }
+    for key, _meaning, fill in L.HIGHLIGHTS:
+        fmt = book.workbook.add_format({"bg_color": fill, "font_color": "#000000"})
+        for cell_range in highlight_ranges:
+            sheet.sheet.conditional_format(cell_range, {"type": "formula", "criteria": criteria[key], "format": fmt})
+
+
+# -- Summary ----------------------------------------------------------------------------------
+
+
+def summary_counts(period: Period) -> list[tuple[str, str, int, str]]:
+    """(measure, formula over Appendix A, value, where) for each count a covering paper states."""
+    n = len(period.risks)
+    ref, band, proposal, change = (L.a_range(k, n) for k in ("reference", "band", "proposal", "change"))
+    top = period.scheme.bands[0].name
+    rows = [
+        ("Risks on the register", f'=COUNTA({ref})-COUNTIF({proposal},"{ARCHIVED}")', len(period.current), "Appendix A"),
+    ]
+    for b in period.scheme.bands:
+        rows.append(
+            (
+                f"{b.name} risks (score {b.min}–{b.max})",
+                f'=COUNTIFS({band},{_q(b.name)},{proposal},"<>{ARCHIVED}")',
+                period.band_count(b.name),
+                "Appendix A, Matrix",
+            )
+        )
+    rows += [
+        (
+            "Archived or proposed for archive",
+            f'=COUNTIF({proposal},"{PROPOSED_ARCHIVE}")+COUNTIF({proposal},"{ARCHIVED}")',
+            len(period.archive),
+            "Appendix B",
+        ),
+        ("Changes in risk score", f'=COUNTIF({change},"Up")+COUNTIF({change},"Down")', len(period.changes), "Appendix C"),
+        ("New risks", f'=COUNTIF({proposal},"{NEW}")', len(period.new), "Appendix D"),
+        (
+            f"{top} risks not in Appendices B–D",
+            f'=COUNTIFS({band},{_q(top)},{proposal},"",{change},"")',
+            len(period.top_band_not_elsewhere),
+            "Appendix E",
+        ),
+    ]
+    return rows
+
+
+def write_summary(book: Book, period: Period) -> None:
+    sheet = book.add_sheet(L.SUMMARY)
+    sheet.title(
+        f"{book.page.title}: summary",
+        f"The counts the covering paper states, as at {book.page.date_text}, computed from Appendix A; "
+        "the highlighting legend; the risk statuses.",
+    )
+    cell, number = book.fmt("cell"), book.fmt("number")
+    counts = summary_counts(period)
+    row = L.TABLE_HEADER_ROW
+    _table(sheet, "Counts", row, 0, row + len(counts), ["Measure", "Count", "Detail in"])
+    for offset, (measure, formula, value, where) in enumerate(counts, start=row + 1):
+        sheet.text(offset, 0, measure, cell)
+        sheet.formula(offset, 1, formula, value, number)
+        sheet.text(offset, 2, where, cell)
+    row += len(counts) + 2
+    sheet.text(row, 0, "Highlighting legend (Appendix A)", book.fmt("bold"))
+    _table(sheet, "Legend", row + 1, 0, row + 1 + len(L.HIGHLIGHTS), ["Highlight", "Meaning", "Proposal or Change column"])
+    words = {"archive": f"{PROPOSED_ARCHIVE} / {ARCHIVED}", "change": "Up / Down", "new": NEW}
+    for offset, (key, meaning, fill) in enumerate(L.HIGHLIGHTS, start=row + 2):
+        swatch = book.add_format(f"legend:{key}", {"bg_color": fill, "font_color": "#000000", "border": 1, "text_wrap": True, "valign": "top"})
+        sheet.text(offset, 0, words[key], swatch)
+        sheet.text(offset, 1, meaning, cell)
+        sheet.text(offset, 2, words[key], cell)
+    row += len(L.HIGHLIGHTS) + 3
+    sheet.text(row, 0, "Risk status", book.fmt("bold"))
+    statuses = book.scheme.statuses
+    _table(sheet, "Statuses", row + 1, 0, row + 1 + len(statuses), ["Status", "Meaning", "Also written as"])
+    for offset, status in enumerate(statuses, start=row + 2):
+        sheet.text(offset, 0, status.name, cell)
+        sheet.text(offset, 1, status.meaning, cell)
+        sheet.text(offset, 2, ", ".join(status.aliases), cell)
+        sheet.sheet.set_row(offset, text_height(status.meaning, 90))
+    sheet.sheet.set_column(0, 0, 36)
+    sheet.sheet.set_column(1, 1, 80)
+    sheet.sheet.set_column(2, 2, 30)
+    sheet.setup_print(None, landscape=True)
+
+
+# -- Matrix -----------------------------------------------------------------------------------
+
+
+def matrix_counts(period: Period) -> dict[tuple[int, int], list[str]]:
+    """(likelihood, impact) -> references of the current risks in that cell."""
+    cells: dict[tuple[int, int], list[str]] = {}
+    for item in period.current:
+        cells.setdefault((item.risk.likelihood, item.risk.impact), []).append(item.reference)
+    return cells
+
+
+def write_matrix(book: Book, period: Period) -> None:
+    sheet = book.add_sheet(L.MATRIX)
+    scheme = book.scheme
+    values = scheme.values
+    size = len(values)
+    cells = matrix_counts(period)
+    n = len(period.risks)
+    impact_range, likelihood_range, proposal_range = (L.a_range(k, n) for k in ("impact", "likelihood", "proposal"))
+    sheet.title(
+        "Risk matrix: impact × likelihood",
+        "Left: the number of current risks in each cell, coloured and named by its band, with totals. "
+        "Right: the references in each cell. Likelihood runs down, impact across.",
+    )
+    headers = ["Likelihood \\ Impact", *[scheme.label(v) for v in values], "Total"]
+    top = L.TABLE_HEADER_ROW
+    _table(sheet, "MatrixCounts", top, 0, top + size + 1, headers)
+    ref_col = size + 3
+    _table(sheet, "MatrixReferences", top, ref_col, top + size, ["Likelihood \\ Impact", *[scheme.label(v) for v in values]])
+    label_fmt, number = book.fmt("label"), book.fmt("number")
+    band_count_fmt = {
+        b.name: book.add_format(
+            f"count:{b.name}",
+            {"bg_color": b.fill, "font_color": b.font, "bold": True, "align": "center", "valign": "vcenter", "border": 1, "num_format": f'0" · {b.name}"'},
+        )
+        for b in scheme.bands
+    }
+    ref_fmt = {
+        b.name: book.add_format(f"refs:{b.name}", {"bg_color": b.fill, "font_color": b.font, "text_wrap": True, "valign": "top", "border": 1})
+        for b in scheme.bands
+    }
+    for i, likelihood in enumerate(reversed(values)):
+        row = top + 1 + i
+        sheet.text(row, 0, scheme.label(likelihood), label_fmt)
+        sheet.text(row, ref_col, scheme.label(likelihood), label_fmt)
+        for j, impact in enumerate(values, start=1):
+            band = scheme.band(impact * likelihood)
+            refs = cells.get((likelihood, impact), [])
+            formula = (
+                f"=COUNTIFS({impact_range},{_q(scheme.label(impact))},{likelihood_range},{_q(scheme.label(likelihood))},"
+                f'{proposal_range},"<>{ARCHIVED}")'
+            )
+            sheet.formula(row, j, formula, len(refs), band_count_fmt[band.name])
+            sheet.text(row, ref_col + j, ", ".join(refs), ref_fmt[band.name])
+        sheet.formula(row, size + 1, f"=SUM({column_letter(1)}{row + 1}:{column_letter(size)}{row + 1})", sum(len(cells.get((likelihood, v), [])) for v in values), number)
+        longest = max((len(", ".join(cells.get((likelihood, v), []))) for v in values), default=0)
+        sheet.sheet.set_row(row, max(30, text_height("x" * longest, 22)))
+    total_row = top + 1 + size
+    sheet.text(total_row, 0, "Total", label_fmt)
+    for j, impact in enumerate(values, start=1):
+        letter = column_letter(j)
+        value = sum(len(cells.get((lk, impact), [])) for lk in values)
+        sheet.formula(total_row, j, f"=SUM({letter}{top + 2}:{letter}{total_row})", value, number)
+    letter = column_letter(size + 1)
+    sheet.formula(total_row, size + 1, f"=SUM({letter}{top + 2}:{letter}{total_row})", len(period.current), number)
+    sheet.sheet.set_column(0, 0, 20)
+    sheet.sheet.set_column(1, size + 1, 12)
+    sheet.sheet.set_column(size + 2, size + 2, 3)
+    sheet.sheet.set_column(ref_col, ref_col, 20)
+    sheet.sheet.set_column(ref_col + 1, ref_col + size, 24)
+    sheet.setup_print(None)
+
+
+# -- Detail cards (Appendices B–E) ------------------------------------------------------------
+
+CARD_FIELDS = (
+    "category",
+    "information",
+    "rationale",
+    "consequence",
+    "existing_controls",
+    "additional_controls",
+    "update",
+    "current_status",
+)
+
+
+def card_rows(item: PanelRisk, book: Book, appendix: str) -> list[tuple[str, str, str]]:
+    """(field, value, format name) rows of one risk's card, as the paper lays it out."""
+    risk, scheme = item.risk, book.scheme
+    band = scheme.band(item.score)
+    rows = [
+        ("Responsible Officer", risk.get("responsible_officer") or risk.get("owner") or "", "cell"),
+        ("Owner", risk.get("owner") or "", "cell"),
+        ("Impact", f"{scheme.label(risk.impact)} ({risk.impact})", "cell"),
+        ("Likelihood", f"{scheme.label(risk.likelihood)} ({risk.likelihood})", "cell"),
+        ("Date Recorded", str(risk.get("first_recorded") or ""), "cell"),
+        ("Last Review", str(risk.get("last_review") or ""), "cell"),
+        ("Status", risk.status_name or risk.get("status") or "", "cell"),
+        ("Current Rating", f"{item.score} · {band.name}", f"band:{band.name}"),
+    ]
+    if item.previous_score is not None:
+        previous_band = scheme.band(item.previous_score)
+        previous_text = f"{item.previous_score} · {previous_band.name}" if previous_band else str(item.previous_score)
+        rows.append(("Previous Rating", previous_text, "cell"))
+    if appendix == L.APPENDIX_C:
+        rows.append(("Change in score", f"{item.previous_score} → {item.score} ({item.direction.lower()})", "cell"))
+    if item.proposal:
+        rows.append(("Proposal", item.proposal, "cell"))
+    for name in CARD_FIELDS:
+        rows.append((FIELD_LABELS[name], risk.get(name) or "", "cell"))
+    rows.extend((header, value, "cell") for header, value in risk.extras.items() if value)
+    return rows
+
+
+def _table_name(prefix: str, reference: str, used: set[str]) -> str:
+    base = prefix + "".join(ch if ch.isalnum() else "_" for ch in reference)
+    name, n = base, 2
+    while name.upper() in used:
+        name, n = f"{base}_{n}", n + 1
+    used.add(name.upper())
+    return name
+
+
+def write_cards(book: Book, sheet_name: str, heading: str, description: str, items: list[PanelRisk], used: set[str]) -> None:
+    sheet = book.add_sheet(sheet_name)
+    sheet.title(heading, description)
+    sheet.sheet.set_column(0, 0, 24)
+    sheet.sheet.set_column(1, 1, 110)
+    if not items:
+        sheet.text(L.TABLE_HEADER_ROW, 0, "None", book.fmt("cell"))
+        sheet.setup_print(None)
+        return
+    row = L.TABLE_HEADER_ROW
+    breaks = []
+    for index, item in enumerate(items):
+        if index:
+            breaks.append(row)
+        lines: list[tuple[str, str, str]] = []
+        for label, value, fmt in card_rows(item, book, sheet_name):
+            pieces = split_long_text(value, CARD_VALUE_CHARS, CARD_MAX_LINES)
+            for part, piece in enumerate(pieces, start=1):
+                shown = label if len(pieces) == 1 else f"{label} (part {part} of {len(pieces)})"
+                lines.append((shown, piece, fmt))
+        title = " ".join((item.risk.title or "(no title)").split())
+        if len(title) > 200 or title == item.reference:
+            # Table headers hold 255 characters; a long title goes whole into a row instead.
+            lines.insert(0, ("Title", item.risk.title, "cell"))
+            title = "Title"
+        headers = [item.reference, title]
+        _table(sheet, _table_name(sheet_name.replace(" ", ""), item.reference, used), row, 0, row + len(lines), headers)
+        sheet.sheet.set_row(row, text_height(title, CARD_VALUE_CHARS))
+        for offset, (label, value, fmt) in enumerate(lines, start=row + 1):
+            sheet.text(offset, 0, label, book.fmt("label"))
+            sheet.text(offset, 1, value, book.fmt(fmt))
+            sheet.sheet.set_row(offset, text_height(value, CARD_VALUE_CHARS))
+        row += len(lines) + 2
+    sheet.sheet.set_h_pagebreaks(breaks)
+    sheet.setup_print(None)
+
+
+# -- Appendix F -------------------------------------------------------------------------------
+
+
+def write_criteria(book: Book) -> None:
+    scheme = book.scheme
+    sheet = book.add_sheet(L.APPENDIX_F)
+    sheet.title(
+        "Appendix F: risk scoring criteria",
+        f"How impact and likelihood are scored ({scheme.name}); score = impact × likelihood, and the score's band.",
+    )
+    cell, number, label = book.fmt("cell"), book.fmt("number"), book.fmt("label")
+    values = sorted(scheme.values, reverse=True)
+    areas = scheme.impact_areas
+    row = L.TABLE_HEADER_ROW
+    sheet.text(row - 1, 0, "Impact", book.fmt("bold"))
+    _table(sheet, "ImpactCriteria", row, 0, row + len(values), ["Impact", *[a.name for a in areas]])
+    for offset, value in enumerate(values, start=row + 1):
+        sheet.text(offset, 0, f"{value} {scheme.label(value)}", label)
+        for col, area in enumerate(areas, start=1):
+            sheet.text(offset, col, area.descriptors.get(value, ""), cell)
+        sheet.sheet.set_row(offset, max(text_height(a.descriptors.get(value, ""), 31) for a in areas))
+    row += len(values) + 3
+    sheet.text(row - 1, 0, "Likelihood", book.fmt("bold"))
+    _table(sheet, "LikelihoodCriteria", row, 0, row + len(values), ["Likelihood", "Score", scheme.likelihood_heading])
+    for offset, value in enumerate(values, start=row + 1):
+        sheet.text(offset, 0, scheme.label(value), label)
+        sheet.number(offset, 1, value, number)
+        sheet.text(offset, 2, scheme.likelihood_descriptors.get(value, ""), cell)
+    row += len(values) + 3
+    sheet.text(row - 1, 0, "Overall risk rating: impact × likelihood", book.fmt("bold"))
+    _table(sheet, "ScoreBands", row, 0, row + len(scheme.bands), ["Risk score", "Rating", "Review"])
+    for offset, band in enumerate(scheme.bands, start=row + 1):
+        sheet.text(offset, 0, f"{band.min}–{band.max}", label)
+        sheet.text(offset, 1, band.name, book.fmt(f"band:{band.name}"))
+        months = band.review_months
+        sheet.text(offset, 2, "Monthly" if months == 1 else f"{months} monthly", cell)
+    sheet.sheet.set_column(0, 0, 18)
+    sheet.sheet.set_column(1, len(areas), 28)
+    sheet.setup_print((L.TABLE_HEADER_ROW, L.TABLE_HEADER_ROW))
