@@ -73,16 +73,44 @@ def build_workbook(
     }
     with atomic_path(output) as temp:
         book = Book(temp, page, scheme)
-        book.properties(title=title, subject=f"Risk register as at {page.date_text}", company=organisation or "Risk unit", created=as_of)
+        book.properties(
+            title=title,
+            subject=f"Risk register as at {page.date_text}",
+            company=organisation or "Risk unit",
+            created=as_of,
+        )
         sheets.write_contents(book, descriptions, Path(register.path).name)
         sheets.write_summary(book, period)
         sheets.write_appendix_a(book, period)
         sheets.write_matrix(book, period)
         used: set[str] = set()
-        sheets.write_cards(book, L.APPENDIX_B, "Appendix B: risks archived or proposed for archive", "Each risk proposed for archive (or archived since the last period), as a detail card.", period.archive, used)
-        sheets.write_cards(book, L.APPENDIX_C, "Appendix C: changes in risk score", "Each risk whose score changed: previous → current, up or down.", period.changes, used)
-        sheets.write_cards(book, L.APPENDIX_D, "Appendix D: new risks", "Each risk new since the last panel.", period.new, used)
-        sheets.write_cards(book, L.APPENDIX_E, f"Appendix E: {top} priority risks", f"{top} risks not already in Appendices B–D.", period.top_band_not_elsewhere, used)
+        sheets.write_cards(
+            book,
+            L.APPENDIX_B,
+            "Appendix B: risks archived or proposed for archive",
+            "Each risk proposed for archive (or archived since the last period), as a detail card.",
+            period.archive,
+            used,
+        )
+        sheets.write_cards(
+            book,
+            L.APPENDIX_C,
+            "Appendix C: changes in risk score",
+            "Each risk whose score changed: previous → current, up or down.",
+            period.changes,
+            used,
+        )
+        sheets.write_cards(
+            book, L.APPENDIX_D, "Appendix D: new risks", "Each risk new since the last panel.", period.new, used
+        )
+        sheets.write_cards(
+            book,
+            L.APPENDIX_E,
+            f"Appendix E: {top} priority risks",
+            f"{top} risks not already in Appendices B–D.",
+            period.top_band_not_elsewhere,
+            used,
+        )
         sheets.write_criteria(book)
         book.workbook.worksheets()[0].activate()
         book.close()
@@ -95,7 +123,9 @@ def _refuse_overwriting_input(output: Path, register: Register, previous: Regist
             continue
         source_path = Path(source.path)
         if output.exists() and source_path.exists() and os.path.samefile(output, source_path):
-            raise OutputError(f"{output}: is the input file; choose another output name (riskbook never writes over its input)")
+            raise OutputError(
+                f"{output}: is the input file; choose another output name (riskbook never writes over its input)"
+            )
         if output.resolve() == source_path.resolve():
             raise OutputError(f"{output}: is the input file; choose another output name")
     if output.is_dir():

@@ -50,7 +50,9 @@ def write_contents(book: Book, descriptions: dict[str, str], source: str) -> Non
     notes_row = L.FIRST_DATA_ROW + len(descriptions) + 1
     sheet.text(notes_row, 0, f"Source register: {source}")
     sheet.text(notes_row + 1, 0, f"Protective marking: {page.marking}")
-    sheet.text(notes_row + 2, 0, "Every count, matrix cell and appendix is computed from the register's rows by riskbook.")
+    sheet.text(
+        notes_row + 2, 0, "Every count, matrix cell and appendix is computed from the register's rows by riskbook."
+    )
     sheet.sheet.set_column(0, 0, 16)
     sheet.sheet.set_column(1, 1, 100)
     sheet.setup_print((L.TABLE_HEADER_ROW, L.TABLE_HEADER_ROW))
@@ -114,7 +116,9 @@ def write_appendix_a(book: Book, period: Period) -> None:
         )
         sheet.text(row, L.a_col("proposal"), item.proposal, cell)
         height = max(
-            text_height(risk.title, 46), text_height(risk.get("owner") or "", 26), text_height(risk.status_name or "", 17)
+            text_height(risk.title, 46),
+            text_height(risk.get("owner") or "", 26),
+            text_height(risk.status_name or "", 17),
         )
         sheet.sheet.set_row(row, height)
     if not risks:
@@ -173,7 +177,12 @@ def summary_counts(period: Period) -> list[tuple[str, str, int, str]]:
     ref, band, proposal, change = (L.a_range(k, n) for k in ("reference", "band", "proposal", "change"))
     top = period.scheme.bands[0].name
     rows = [
-        ("Risks on the register", f'=COUNTA({ref})-COUNTIF({proposal},"{ARCHIVED}")', len(period.current), "Appendix A"),
+        (
+            "Risks on the register",
+            f'=COUNTA({ref})-COUNTIF({proposal},"{ARCHIVED}")',
+            len(period.current),
+            "Appendix A",
+        ),
     ]
     for b in period.scheme.bands:
         rows.append(
@@ -191,7 +200,12 @@ def summary_counts(period: Period) -> list[tuple[str, str, int, str]]:
             len(period.archive),
             "Appendix B",
         ),
-        ("Changes in risk score", f'=COUNTIF({change},"Up")+COUNTIF({change},"Down")', len(period.changes), "Appendix C"),
+        (
+            "Changes in risk score",
+            f'=COUNTIF({change},"Up")+COUNTIF({change},"Down")',
+            len(period.changes),
+            "Appendix C",
+        ),
         ("New risks", f'=COUNTIF({proposal},"{NEW}")', len(period.new), "Appendix D"),
         (
             f"{top} risks not in Appendices B–D",
@@ -220,10 +234,15 @@ def write_summary(book: Book, period: Period) -> None:
         sheet.text(offset, 2, where, cell)
     row += len(counts) + 2
     sheet.text(row, 0, "Highlighting legend (Appendix A)", book.fmt("bold"))
-    _table(sheet, "Legend", row + 1, 0, row + 1 + len(L.HIGHLIGHTS), ["Highlight", "Meaning", "Proposal or Change column"])
+    _table(
+        sheet, "Legend", row + 1, 0, row + 1 + len(L.HIGHLIGHTS), ["Highlight", "Meaning", "Proposal or Change column"]
+    )
     words = {"archive": f"{PROPOSED_ARCHIVE} / {ARCHIVED}", "change": "Up / Down", "new": NEW}
     for offset, (key, meaning, fill) in enumerate(L.HIGHLIGHTS, start=row + 2):
-        swatch = book.add_format(f"legend:{key}", {"bg_color": fill, "font_color": "#000000", "border": 1, "text_wrap": True, "valign": "top"})
+        swatch = book.add_format(
+            f"legend:{key}",
+            {"bg_color": fill, "font_color": "#000000", "border": 1, "text_wrap": True, "valign": "top"},
+        )
         sheet.text(offset, 0, words[key], swatch)
         sheet.text(offset, 1, meaning, cell)
         sheet.text(offset, 2, words[key], cell)
@@ -270,17 +289,35 @@ def write_matrix(book: Book, period: Period) -> None:
     top = L.TABLE_HEADER_ROW
     _table(sheet, "MatrixCounts", top, 0, top + size + 1, headers)
     ref_col = size + 3
-    _table(sheet, "MatrixReferences", top, ref_col, top + size, ["Likelihood \\ Impact", *[scheme.label(v) for v in values]])
+    _table(
+        sheet,
+        "MatrixReferences",
+        top,
+        ref_col,
+        top + size,
+        ["Likelihood \\ Impact", *[scheme.label(v) for v in values]],
+    )
     label_fmt, number = book.fmt("label"), book.fmt("number")
     band_count_fmt = {
         b.name: book.add_format(
             f"count:{b.name}",
-            {"bg_color": b.fill, "font_color": b.font, "bold": True, "align": "center", "valign": "vcenter", "border": 1, "num_format": f'0" · {b.name}"'},
+            {
+                "bg_color": b.fill,
+                "font_color": b.font,
+                "bold": True,
+                "align": "center",
+                "valign": "vcenter",
+                "border": 1,
+                "num_format": f'0" · {b.name}"',
+            },
         )
         for b in scheme.bands
     }
     ref_fmt = {
-        b.name: book.add_format(f"refs:{b.name}", {"bg_color": b.fill, "font_color": b.font, "text_wrap": True, "valign": "top", "border": 1})
+        b.name: book.add_format(
+            f"refs:{b.name}",
+            {"bg_color": b.fill, "font_color": b.font, "text_wrap": True, "valign": "top", "border": 1},
+        )
         for b in scheme.bands
     }
     for i, likelihood in enumerate(reversed(values)):
@@ -296,7 +333,13 @@ def write_matrix(book: Book, period: Period) -> None:
             )
             sheet.formula(row, j, formula, len(refs), band_count_fmt[band.name])
             sheet.text(row, ref_col + j, ", ".join(refs), ref_fmt[band.name])
-        sheet.formula(row, size + 1, f"=SUM({column_letter(1)}{row + 1}:{column_letter(size)}{row + 1})", sum(len(cells.get((likelihood, v), [])) for v in values), number)
+        sheet.formula(
+            row,
+            size + 1,
+            f"=SUM({column_letter(1)}{row + 1}:{column_letter(size)}{row + 1})",
+            sum(len(cells.get((likelihood, v), [])) for v in values),
+            number,
+        )
         longest = max((len(", ".join(cells.get((likelihood, v), []))) for v in values), default=0)
         sheet.sheet.set_row(row, max(30, text_height("x" * longest, 22)))
     total_row = top + 1 + size
@@ -366,7 +409,9 @@ def _table_name(prefix: str, reference: str, used: set[str]) -> str:
     return name
 
 
-def write_cards(book: Book, sheet_name: str, heading: str, description: str, items: list[PanelRisk], used: set[str]) -> None:
+def write_cards(
+    book: Book, sheet_name: str, heading: str, description: str, items: list[PanelRisk], used: set[str]
+) -> None:
     sheet = book.add_sheet(sheet_name)
     sheet.title(heading, description)
     sheet.sheet.set_column(0, 0, 24)

@@ -93,7 +93,9 @@ class SheetWriter:
 
     def _check(self, code: int, row: int, col: int) -> None:
         if code not in (0, None):
-            raise OutputError(f"internal: writing {self.name} row {row + 1} column {col + 1} failed (xlsxwriter code {code})")
+            raise OutputError(
+                f"internal: writing {self.name} row {row + 1} column {col + 1} failed (xlsxwriter code {code})"
+            )
 
     def setup_print(self, header_rows: tuple[int, int] | None, landscape: bool = True) -> None:
         page = self.book.page
@@ -109,7 +111,7 @@ class SheetWriter:
         sheet.set_header(
             f'&L{_header_text(page.title)}&C&"-,Bold"{marking}&R{_header_text(page.date_text)}', {"margin": 0.3}
         )
-        sheet.set_footer(f"&L{_header_text(self.name)}&C&\"-,Bold\"{marking}&RPage &P of &N", {"margin": 0.3})
+        sheet.set_footer(f'&L{_header_text(self.name)}&C&"-,Bold"{marking}&RPage &P of &N', {"margin": 0.3})
 
 
 class Book:
@@ -145,7 +147,17 @@ class Book:
     def _define_formats(self) -> None:
         self.add_format("title", {"bold": True, "font_size": 14})
         self.add_format("description", {"italic": False, "font_color": "#404040"})
-        self.add_format("header", {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#1F3864", "font_color": "#FFFFFF", "border": 1})
+        self.add_format(
+            "header",
+            {
+                "bold": True,
+                "text_wrap": True,
+                "valign": "top",
+                "bg_color": "#1F3864",
+                "font_color": "#FFFFFF",
+                "border": 1,
+            },
+        )
         self.add_format("cell", {"text_wrap": True, "valign": "top", "border": 1})
         self.add_format("centre", {"text_wrap": True, "valign": "top", "align": "center", "border": 1})
         self.add_format("number", {"valign": "top", "align": "center", "border": 1})
@@ -155,9 +167,21 @@ class Book:
         self.add_format("link", {"font_color": "#0B4F9C", "underline": 1})
         self.add_format("bold", {"bold": True})
         for band in self.scheme.bands:
-            self.add_format(f"band:{band.name}", {"bg_color": band.fill, "font_color": band.font, "bold": True, "align": "center", "valign": "top", "border": 1})
+            self.add_format(
+                f"band:{band.name}",
+                {
+                    "bg_color": band.fill,
+                    "font_color": band.font,
+                    "bold": True,
+                    "align": "center",
+                    "valign": "top",
+                    "border": 1,
+                },
+            )
             # Conditional formats take only fill and font properties.
-            self._formats[f"cf:{band.name}"] = self.workbook.add_format({"bg_color": band.fill, "font_color": band.font})
+            self._formats[f"cf:{band.name}"] = self.workbook.add_format(
+                {"bg_color": band.fill, "font_color": band.font}
+            )
 
     def properties(self, title: str, subject: str, company: str, created) -> None:
         import datetime as dt
