@@ -81,8 +81,13 @@ def cli(debug: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @sheet_option
 @scheme_option
+@click.option(
+    "--annotate",
+    type=click.Path(dir_okay=False),
+    help="Also write a copy of the workbook (.xlsx) with each finding marked on its cell.",
+)
 @_handle_errors
-def validate(input_path, as_of, fmt, sheet, scheme):
+def validate(input_path, as_of, fmt, sheet, scheme, annotate):
     """Check a register and list every finding with its cell.
 
     Exit 0: no errors (warnings allowed). 1: errors found. 2: unreadable input.
@@ -97,6 +102,11 @@ def validate(input_path, as_of, fmt, sheet, scheme):
         click.echo(render_json(report))
     else:
         click.echo(render_text(report, colour=sys.stdout.isatty()))
+    if annotate:
+        from riskbook.annotate import annotate_workbook
+
+        written = annotate_workbook(report, annotate)
+        click.echo(f"Wrote {written}", err=fmt == "json")
     sys.exit(EXIT_OK if report.ok else EXIT_FINDINGS)
 
 
@@ -155,6 +165,30 @@ def build(input_path, output, as_of, previous, since, title, marking, organisati
         click.echo(render_text(report, colour=colour))
     click.echo(f"Wrote {result.path}")
     click.echo(result.summary_line())
+
+
+@cli.command()
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="Template workbook to write (.xlsx)."
+)
+@scheme_option
+@click.option(
+    "--from", "from_path", type=click.Path(dir_okay=False), help="An existing register to pre-fill the template with."
+)
+@sheet_option
+@_handle_errors
+def template(output, scheme, from_path, sheet):
+    """Write the register template risk owners fill in: dropdowns, computed score, instructions."""
+    from riskbook import api
+    from riskbook.template import write_template
+
+    scheme_obj = api.load_scheme(scheme)
+    existing = api.read_register(from_path, sheet=sheet, scheme=scheme_obj) if from_path else None
+    path = write_template(output, scheme_obj, existing=existing)
+    count = len(existing.risks) if existing else 0
+    click.echo(
+        f"Wrote {path}" + (f" with {count} risk{'s' if count != 1 else ''} from {from_path}" if existing else "")
+    )
 
 
 def main() -> None:

@@ -176,7 +176,7 @@ def _read_zip_workbook(path: Path, display: str, wanted: str | None) -> _Grid:
         xml = xml_by_sheet.get(name)
         if xml is None:
             return set()
-        return xlsx_parts.formula_cells_without_value(xml, trust_values=not info.full_calc_on_load)
+        return xlsx_parts.formula_cells_without_value(xml, trust_values=info.trust_formula_values)
 
     return _calamine_grid(path, display, gaps)
 
@@ -242,6 +242,20 @@ def _read_csv(path: Path, display: str) -> _Grid:
         raise ReadError(f"{display}: the CSV file is malformed ({exc})") from None
     name = path.stem
     return _Grid([name], lambda _name: (rows, 0, 0))
+
+
+def load_grid(path: str | os.PathLike[str], sheet: str) -> tuple[list[list[Any]], int, int]:
+    """The raw cell values of one sheet, with the 0-based (row, col) of the first."""
+    path = Path(path)
+    display = str(path)
+    head = _check_file(path, display)
+    if head.startswith(_ZIP_MAGIC):
+        grid = _read_zip_workbook(path, display, sheet)
+    elif head.startswith(_OLE_MAGIC):
+        grid = _read_ole_workbook(path, display, sheet)
+    else:
+        grid = _read_csv(path, display)
+    return grid.rows(sheet)
 
 
 def _parse_register(display: str, grid: _Grid, wanted: str | None, scheme: Scheme) -> Register:
@@ -361,16 +375,20 @@ def _build_register(
         risks=risks,
         notices=notices,
     )
+    extra_cols = {col for col, _ in register.extra_columns}
+    reference_by_row = {risk.row: risk.reference for risk in risks}
     for r, c in sorted(formula_gaps):
-        if c in {col for col, _ in register.extra_columns} and r > register.header_row:
+        if c in extra_cols and r in reference_by_row:
             notices.append(
                 Finding(
                     "error",
                     "formula-without-value",
                     sheet,
                     cell_name(r, c),
-                    "",
-                    "formula has no saved result; open and save the file in Excel so its value is stored",
+                    reference_by_row.get(r, ""),
+                    f"{register.headers[c - col0] or 'the cell'} is a formula with no saved result; "
+                    "open and save the file in Excel (or LibreOffice) so its value is stored",
+                    row=r,
                 )
             )
     return register

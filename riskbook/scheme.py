@@ -53,6 +53,7 @@ class Scheme:
     likelihood_heading: str
     likelihood_descriptors: dict[int, str]
     impact_areas: tuple[ImpactArea, ...]
+    categories: tuple[str, ...] = ()
     source: str = ""
 
     @property
@@ -165,6 +166,7 @@ def _build_scheme(data: dict, source: str) -> Scheme:
             )
             for a in data["impact_areas"]
         ),
+        categories=tuple(data.get("categories", ())),
         source=source,
     )
     missing = [s for s in scheme.scores() if scheme.band(s) is None]

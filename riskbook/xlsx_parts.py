@@ -23,6 +23,8 @@ MAX_ENTRIES = 10_000
 # register needs it, and some readers allocate the whole rectangle at once.
 MAX_SHEET_CELLS = 50_000_000
 
+CACHED_VALUES_PROPERTY = "riskbook-formula-values-cached"
+
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _FORMULA = re.compile(rb"<f[ >/]")
@@ -40,6 +42,13 @@ class ArchiveInfo:
     kind: str  # "xlsx" or "ods"
     sheets: list[SheetPart] = field(default_factory=list)
     full_calc_on_load: bool = False
+    # riskbook's own files are written with every formula's value computed; they carry a
+    # custom property saying so, since xlsxwriter always asks for a full recalculation.
+    values_cached_by_riskbook: bool = False
+
+    @property
+    def trust_formula_values(self) -> bool:
+        return self.values_cached_by_riskbook or not self.full_calc_on_load
 
 
 def check_archive(
@@ -93,6 +102,8 @@ def inspect_xlsx(zf: zipfile.ZipFile, display: str) -> ArchiveInfo:
             target = target.lstrip("/") if target.startswith("/") else "xl/" + target
             targets[rel.get("Id")] = target
     info = ArchiveInfo(kind="xlsx")
+    if "docProps/custom.xml" in names:
+        info.values_cached_by_riskbook = CACHED_VALUES_PROPERTY.encode() in zf.read("docProps/custom.xml")[:65536]
     for element in workbook.iter():
         tag = element.tag.rsplit("}", 1)[-1]
         if tag == "sheet":

@@ -116,3 +116,21 @@ def convert_with_libreoffice(source: Path, target_ext: str, outdir: Path, profil
         timeout=180,
     )
     return outdir / (source.stem + "." + target_ext.split(":")[0])
+
+
+RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+@pytest.fixture(scope="session")
+def recalc_profile(tmp_path_factory) -> Path:
+    """A LibreOffice profile that recalculates every formula on load (OOXMLRecalcMode = 0)."""
+    profile = tmp_path_factory.mktemp("lo-recalc")
+    (profile / "user").mkdir()
+    (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")
+    return profile

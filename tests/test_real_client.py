@@ -5,53 +5,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from riskbook import build_workbook, load_scheme, read_register
 from tests.conftest import AS_OF, CLEAN_EXAMPLE, EXAMPLES, convert_with_libreoffice
-
-RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
-  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
-
-
-@pytest.fixture(scope="module")
-def recalc_profile(tmp_path_factory) -> Path:
-    """A LibreOffice profile that recalculates every formula on load (OOXMLRecalcMode = 0)."""
-    profile = tmp_path_factory.mktemp("lo-recalc")
-    (profile / "user").mkdir()
-    (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")
-    return profile
-
-
-def formula_cells(path: Path) -> dict[tuple[str, str], object]:
-    """(sheet, cell) -> stored value, for every formula cell of a workbook."""
-    with_formulas = openpyxl.load_workbook(path)
-    stored = openpyxl.load_workbook(path, data_only=True)
-    cells = {}
-    for ws in with_formulas.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    cells[(ws.title, cell.coordinate)] = stored[ws.title][cell.coordinate].value
-    return cells
-
-
-def recalculation_mismatches(path: Path, outdir: Path, profile: Path) -> list[str]:
-    """Formula cells whose stored value differs from LibreOffice's recalculated one."""
-    recalculated = convert_with_libreoffice(path, "xlsx:Calc MS Excel 2007 XML", outdir, profile)
-    again = openpyxl.load_workbook(recalculated, data_only=True)
-    mismatches = []
-    for (sheet, coordinate), value in formula_cells(path).items():
-        fresh = again[sheet][coordinate].value
-        if (fresh if fresh is not None else "") != (value if value is not None else ""):
-            mismatches.append(f"{sheet}!{coordinate}: stored {value!r}, LibreOffice {fresh!r}")
-    return mismatches
+from tests.libreoffice import formula_cells, recalculation_mismatches
 
 
 def build_to(path: Path, source: Path = CLEAN_EXAMPLE, previous: Path | None = None, as_of=AS_OF) -> Path:

@@ -452,16 +452,23 @@ def write_cards(
 
 
 def write_criteria(book: Book) -> None:
-    scheme = book.scheme
     sheet = book.add_sheet(L.APPENDIX_F)
     sheet.title(
         "Appendix F: risk scoring criteria",
-        f"How impact and likelihood are scored ({scheme.name}); score = impact × likelihood, and the score's band.",
+        f"How impact and likelihood are scored ({book.scheme.name}); score = impact × likelihood, and the score's band.",
     )
+    write_criteria_tables(sheet, book, L.TABLE_HEADER_ROW)
+    sheet.sheet.set_column(0, 0, 18)
+    sheet.sheet.set_column(1, len(book.scheme.impact_areas), 28)
+    sheet.setup_print((L.TABLE_HEADER_ROW, L.TABLE_HEADER_ROW))
+
+
+def write_criteria_tables(sheet: SheetWriter, book: Book, row: int) -> int:
+    """The impact, likelihood and band tables of the scheme from row on; returns the next free row."""
+    scheme = book.scheme
     cell, number, label = book.fmt("cell"), book.fmt("number"), book.fmt("label")
     values = sorted(scheme.values, reverse=True)
     areas = scheme.impact_areas
-    row = L.TABLE_HEADER_ROW
     sheet.text(row - 1, 0, "Impact", book.fmt("bold"))
     _table(sheet, "ImpactCriteria", row, 0, row + len(values), ["Impact", *[a.name for a in areas]])
     for offset, value in enumerate(values, start=row + 1):
@@ -484,6 +491,4 @@ def write_criteria(book: Book) -> None:
         sheet.text(offset, 1, band.name, book.fmt(f"band:{band.name}"))
         months = band.review_months
         sheet.text(offset, 2, "Monthly" if months == 1 else f"{months} monthly", cell)
-    sheet.sheet.set_column(0, 0, 18)
-    sheet.sheet.set_column(1, len(areas), 28)
-    sheet.setup_print((L.TABLE_HEADER_ROW, L.TABLE_HEADER_ROW))
+    return row + len(scheme.bands) + 1

@@ -1,0 +1,166 @@
+"""The owner's own workbook back, with each finding marked on its cell and listed on a Findings sheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import defaultdict
+from pathlib import Path
+
+from riskbook.build.writer import atomic_path
+from riskbook.errors import OutputError
+from riskbook.model import Finding, Report
+
+ERROR_FILL = "FFC7CE"  # Excel's own "bad" fill: black text on it has a contrast of 14:1
+WARNING_FILL = "FFEB9C"
+AUTHOR = "riskbook"
+
+
+def annotate_workbook(report: Report, output: str | os.PathLike[str]) -> Path:
+    """Write a copy of the register's workbook with every finding marked. The input is never written."""
+    output = Path(output)
+    source = Path(report.register.path)
+    if output.suffix.lower() != ".xlsx":
+        raise OutputError(f"{output}: the annotated copy must end .xlsx")
+    if output.resolve() == source.resolve() or (output.exists() and os.path.samefile(output, source)):
+        raise OutputError(f"{output}: is the input file; the annotated copy needs another name")
+    workbook = _open_copy(report)
+    sheet = workbook[report.register.sheet]
+    _mark_cells(sheet, report)
+    _add_findings_sheet(workbook, report)
+    from riskbook.ooxml_tidy import tidy_package
+
+    with atomic_path(output) as temp:
+        try:
+            workbook.save(temp)
+        except Exception as exc:
+            raise OutputError(f"cannot write {output}: {exc}") from exc
+        tidy_package(temp)
+    return output
+
+
+def _open_copy(report: Report):
+    import openpyxl
+
+    path = Path(report.register.path)
+    with path.open("rb") as fh:
+        is_zip = fh.read(4) == b"PK\x03\x04"
+    if is_zip and path.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            # keep_vba=False: macros are dropped, and the copy is a plain .xlsx.
+            return openpyxl.load_workbook(path, keep_vba=False, keep_links=False, rich_text=True)
+        except Exception as exc:
+            raise OutputError(f"{path}: cannot be copied for annotation ({type(exc).__name__}: {exc})") from exc
+    return _workbook_from_grid(report)
+
+
+def _workbook_from_grid(report: Report):
+    """.xls, .ods and .csv inputs: their register sheet's values, cell for cell, in a new workbook."""
+    import openpyxl
+
+    from riskbook.reading import load_grid
+
+    rows, row0, col0 = load_grid(report.register.path, report.register.sheet)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = report.register.sheet[:31]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value in ("", None):
+                continue
+            cell = sheet.cell(row0 + r + 1, col0 + c + 1)
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"  # text stays text, even when it starts with '='
+            elif isinstance(value, dt.datetime | dt.date):
+                cell.number_format = "dd/mm/yyyy"
+    return workbook
+
+
+def _mark_cells(sheet, report: Report) -> None:
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    by_cell: dict[str, list[Finding]] = defaultdict(list)
+    by_row: dict[int, list[Finding]] = defaultdict(list)
+    for finding in report.findings:
+        if finding.cell and ":" not in finding.cell:
+            by_cell[finding.cell].append(finding)
+        if finding.row >= 0:
+            by_row[finding.row].append(finding)
+    reference_cells = {
+        report.register.cell(risk.row, "reference"): by_row[risk.row]
+        for risk in report.register.risks
+        if by_row.get(risk.row) and report.register.has("reference")
+    }
+    for coordinate in set(by_cell) | set(reference_cells):
+        own = by_cell.get(coordinate, [])
+        lines = [f"{f.severity.upper()} [{f.code}]: {f.message}" for f in own]
+        row_findings = reference_cells.get(coordinate)
+        if row_findings:
+            lines.append(
+                f"This risk has {len(row_findings)} finding{'s' if len(row_findings) != 1 else ''}: "
+                + ", ".join(f"{f.cell} {f.code}" for f in row_findings)
+            )
+        worst = own + (row_findings or [])
+        fill = ERROR_FILL if any(f.severity == "error" for f in worst) else WARNING_FILL
+        cell = sheet[coordinate]
+        cell.fill = PatternFill(fill_type="solid", start_color=fill, end_color=fill)
+        text = "\n".join(lines)
+        if cell.comment is not None:
+            text = f"{cell.comment.text}\n---\n{text}"
+        comment = Comment(text, AUTHOR)
+        comment.width, comment.height = 360, min(400, 40 + 18 * text.count("\n") + len(text) // 3)
+        cell.comment = comment
+
+
+def _add_findings_sheet(workbook, report: Report) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    name = "Findings"
+    n = 2
+    while name in workbook.sheetnames:
+        name, n = f"Findings {n}", n + 1
+    sheet = workbook.create_sheet(name, 0)
+    headers = ["Severity", "Code", "Reference", "Cell", "Message"]
+    header_fill = PatternFill(fill_type="solid", start_color="1F3864", end_color="1F3864")
+    for col, header in enumerate(headers, start=1):
+        cell = sheet.cell(1, col)
+        _text(cell, header)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = header_fill
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row, finding in enumerate(report.findings, start=2):
+        values = [finding.severity, finding.code, finding.reference, f"{finding.sheet}!{finding.cell}", finding.message]
+        for col, value in enumerate(values, start=1):
+            cell = sheet.cell(row, col)
+            _text(cell, value)
+            cell.alignment = wrap
+        target = sheet.cell(row, 4)
+        first_cell = finding.cell.split(":")[0] if finding.cell else "A1"
+        if first_cell.isdigit():  # a whole row, such as the header row
+            first_cell = f"A{first_cell}"
+        target.hyperlink = Hyperlink(
+            ref=target.coordinate, location=f"'{finding.sheet}'!{first_cell}", display=target.value
+        )
+        target.font = Font(color="0B4F9C", underline="single")
+        fill = ERROR_FILL if finding.severity == "error" else WARNING_FILL
+        sheet.cell(row, 1).fill = PatternFill(fill_type="solid", start_color=fill, end_color=fill)
+    if not report.findings:
+        _text(sheet.cell(2, 5), "No findings: the register is clean.")
+    for letter, width in zip("ABCDE", (10, 22, 12, 16, 100), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+    sheet.auto_filter.ref = f"A1:E{max(2, len(report.findings) + 1)}"
+    workbook.active = 0
+
+
+def _text(cell, value: str) -> None:
+    cell.value = value
+    cell.data_type = "s"  # never a formula, whatever the text starts with

@@ -1,0 +1,387 @@
+"""The register template risk owners fill in: dropdowns, computed score, review due, instructions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from riskbook.build.writer import Book, PageSetup, atomic_path, text_height
+from riskbook.errors import OutputError
+from riskbook.model import Invalid, PartialDate, Register, Risk, column_letter
+from riskbook.scheme import Scheme
+from riskbook.xlsx_parts import CACHED_VALUES_PROPERTY
+
+REGISTER = "Register"
+INSTRUCTIONS = "Instructions"
+LISTS = "Lists"
+TEMPLATE_ROWS = 500  # rows prepared with dropdowns and formulas beyond the filled ones
+PROPOSALS = ("Archive", "New")
+EARLIEST_DATE = dt.date(1990, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+
+
+@dataclass(frozen=True)
+class TemplateColumn:
+    key: str  # canonical field, or "next_review"
+    header: str
+    width: float
+    help: str  # the header's input message (Excel allows 255 characters)
+    kind: str = "text"  # text, scale, status, category, proposal, date, score, previous, next_review, dates
+
+
+COLUMNS = (
+    TemplateColumn("reference", "Reference", 11, "The risk's reference, e.g. {example}. Each risk has its own."),
+    TemplateColumn("owner", "Owner", 24, "The chief officer or head of department who owns the risk."),
+    TemplateColumn("title", "Title", 40, "A short title saying what the risk is."),
+    TemplateColumn(
+        "impact", "Impact", 12, "How bad it would be: choose {labels}. See Instructions for the criteria.", "scale"
+    ),
+    TemplateColumn("likelihood", "Likelihood", 12, "How likely it is: choose {labels}. See Instructions.", "scale"),
+    TemplateColumn("status", "Status", 17, "Choose one of: {statuses}.", "status"),
+    TemplateColumn(
+        "first_recorded", "First Recorded", 13, "The date the risk was first recorded (DD/MM/YYYY).", "date"
+    ),
+    TemplateColumn("last_review", "Last Review", 13, "The date of the latest review (DD/MM/YYYY).", "date"),
+    TemplateColumn(
+        "score", "Score", 9, "Computed: impact × likelihood. Coloured by its band. Do not type here.", "score"
+    ),
+    TemplateColumn("previous_score", "Previous Score", 10, "The score reported to the last panel.", "previous"),
+    TemplateColumn(
+        "next_review",
+        "Next Review",
+        13,
+        "Computed: last review plus the band's review interval. Red once past.",
+        "next_review",
+    ),
+    TemplateColumn(
+        "responsible_officer", "Responsible Officer", 20, "The officer responsible for managing the risk day to day."
+    ),
+    TemplateColumn("category", "Category", 22, "Choose the risk's category.", "category"),
+    TemplateColumn("information", "Information", 50, "Background: what the risk is about."),
+    TemplateColumn("rationale", "Risk Rationale", 50, "Why this is a risk, and why it is scored as it is."),
+    TemplateColumn("consequence", "Risk Consequence", 45, "What happens if the risk is not managed."),
+    TemplateColumn("existing_controls", "Existing Controls", 45, "Controls already in place, one per line."),
+    TemplateColumn(
+        "additional_controls", "Additional Controls", 45, "Further controls planned, one per line, each with an owner."
+    ),
+    TemplateColumn("control_due", "Control Due", 13, "When the additional controls are due (DD/MM/YYYY).", "dates"),
+    TemplateColumn("update", "Update", 50, "This quarter's update for the panel."),
+    TemplateColumn("current_status", "Current Status", 24, "One line for the panel, e.g. 'No change to risk score'."),
+    TemplateColumn(
+        "proposal",
+        "Proposal",
+        11,
+        "Archive to propose archiving the risk; New for a new risk; else leave empty.",
+        "proposal",
+    ),
+)
+
+
+def _col(key: str) -> int:
+    return next(i for i, c in enumerate(COLUMNS) if c.key == key)
+
+
+def _letter(key: str) -> str:
+    return column_letter(_col(key))
+
+
+def write_template(
+    output: str | os.PathLike[str],
+    scheme: Scheme,
+    existing: Register | None = None,
+    today: dt.date | None = None,
+) -> Path:
+    """Write the register template, pre-filled with an existing register's risks if given."""
+    output = Path(output)
+    if existing is not None and output.resolve() == Path(existing.path).resolve():
+        raise OutputError(f"{output}: is the input file; choose another output name")
+    if output.suffix.lower() != ".xlsx":
+        raise OutputError(f"{output}: the template must end .xlsx")
+    today = today or dt.date.today()
+    risks = existing.risks if existing else []
+    extras = [name for _, name in existing.extra_columns if fold(name) != "nextreview"] if existing else []
+    with atomic_path(output) as temp:
+        book = Book(temp, PageSetup(title="Risk register", date_text=f"{today:%d/%m/%Y}", marking="OFFICIAL"), scheme)
+        book.workbook.set_custom_property(CACHED_VALUES_PROPERTY, True)
+        book.properties(title="Risk register", subject="Risk register template", company="Risk unit", created=today)
+        register = book.add_sheet(REGISTER)
+        instructions = book.add_sheet(INSTRUCTIONS)
+        lists = book.add_sheet(LISTS)
+        list_ranges = _write_lists(lists, scheme)
+        _write_register(register, book, scheme, risks, extras, list_ranges)
+        _write_instructions(instructions, book, scheme)
+        lists.sheet.hide()
+        register.sheet.activate()
+        book.close()
+    return output
+
+
+def fold(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _write_lists(sheet, scheme: Scheme) -> dict[str, str]:
+    columns = {
+        "scale": ("Scale", [scheme.label(v) for v in scheme.values]),
+        "status": ("Status", [s.name for s in scheme.statuses]),
+        "category": ("Category", list(scheme.categories)),
+        "proposal": ("Proposal", list(PROPOSALS)),
+    }
+    ranges = {}
+    for col, (kind, (header, items)) in enumerate(columns.items()):
+        sheet.text(0, col, header)
+        for row, item in enumerate(items, start=1):
+            sheet.text(row, col, item)
+        letter = column_letter(col)
+        ranges[kind] = f"={LISTS}!${letter}$2:${letter}${max(len(items), 1) + 1}"
+    return ranges
+
+
+def _score_formula(row: int, list_range: str) -> str:
+    n = row + 1
+    impact, likelihood = f"{_letter('impact')}{n}", f"{_letter('likelihood')}{n}"
+    lookup = list_range.lstrip("=")
+    return f'=IF(OR({impact}="",{likelihood}=""),"",MATCH({impact},{lookup},0)*MATCH({likelihood},{lookup},0))'
+
+
+def _months_formula(score_cell: str, scheme: Scheme) -> str:
+    bands = scheme.bands
+    formula = str(bands[-1].review_months)
+    for band in reversed(bands[:-1]):
+        formula = f"IF({score_cell}>={band.min},{band.review_months},{formula})"
+    return formula
+
+
+_MONTHS = '{"Jan","Feb","Mar","Apr","May","Jun","Jul","Aug","Sep","Oct","Nov","Dec"}'
+
+
+def _next_review_formula(row: int, scheme: Scheme) -> str:
+    n = row + 1
+    last, score = f"{_letter('last_review')}{n}", f"{_letter('score')}{n}"
+    months = _months_formula(score, scheme)
+    # A month-only review ("Jan 2024", kept as text) counts as made on the month's last day.
+    return (
+        f'=IF(OR({last}="",{score}=""),"",IF(ISNUMBER({last}),EDATE({last},{months}),'
+        f"DATE(VALUE(RIGHT({last},4)),MATCH(LEFT({last},3),{_MONTHS},0)+{months}+1,1)-1))"
+    )
+
+
+def _write_register(sheet, book: Book, scheme: Scheme, risks: list[Risk], extras: list[str], list_ranges) -> None:
+    header_fmt, cell = book.fmt("header"), book.fmt("cell")
+    date_fmt, number = book.fmt("date"), book.fmt("number")
+    headers = [c.header for c in COLUMNS] + extras
+    for col, header in enumerate(headers):
+        sheet.text(0, col, header, header_fmt)
+    last_row = len(risks) + TEMPLATE_ROWS
+    for offset, risk in enumerate(risks, start=1):
+        _write_risk(sheet, book, scheme, offset, risk, extras, list_ranges)
+    for row in range(len(risks) + 1, last_row + 1):
+        sheet.formula(row, _col("score"), _score_formula(row, list_ranges["scale"]), "", number)
+        sheet.formula(row, _col("next_review"), _next_review_formula(row, scheme), "", date_fmt)
+    for col, column in enumerate(COLUMNS):
+        fmt = (
+            date_fmt
+            if column.kind in ("date", "next_review")
+            else number
+            if column.kind in ("score", "previous")
+            else cell
+        )
+        sheet.sheet.set_column(col, col, column.width, fmt)
+        _validate_column(sheet, book, scheme, col, column, last_row, list_ranges)
+    for col in range(len(COLUMNS), len(headers)):
+        sheet.sheet.set_column(col, col, 30, cell)
+    _register_formatting(sheet, book, scheme, last_row)
+    sheet.sheet.set_row(0, 30)
+    sheet.sheet.freeze_panes(1, 1)
+    sheet.sheet.autofilter(0, 0, last_row, len(headers) - 1)
+    sheet.setup_print((0, 0))
+
+
+def _write_risk(sheet, book: Book, scheme: Scheme, row: int, risk: Risk, extras: list[str], list_ranges) -> None:
+    cell, date_fmt, number = book.fmt("cell"), book.fmt("date"), book.fmt("number")
+    for col, column in enumerate(COLUMNS):
+        value = risk.values.get(column.key)
+        if column.kind == "score":
+            sheet.formula(
+                row,
+                col,
+                _score_formula(row, list_ranges["scale"]),
+                risk.score if risk.score is not None else "",
+                number,
+            )
+        elif column.kind == "next_review":
+            due = _next_review(risk, scheme)
+            sheet.formula(row, col, _next_review_formula(row, scheme), _excel_serial(due) if due else "", date_fmt)
+        elif isinstance(value, Invalid) or value is None:
+            raw = risk.raw.get(column.key)
+            sheet.text(row, col, _text(raw), cell)  # kept as typed, so nothing is lost
+        elif column.kind == "scale":
+            sheet.text(row, col, scheme.label(value), cell)
+        elif column.kind == "status":
+            sheet.text(row, col, risk.status_name or value, cell)
+        elif column.kind == "date":
+            _write_partial_date(sheet, row, col, value, date_fmt, cell)
+        elif column.kind == "dates":
+            if len(value) == 1:
+                _write_partial_date(sheet, row, col, value[0], date_fmt, cell)
+            else:
+                sheet.text(row, col, "\n".join(str(d) for d in value), cell)
+        elif column.kind == "previous":
+            sheet.number(row, col, value, number)
+        else:
+            _check_length(risk, column.header, value)
+            sheet.text(row, col, value, cell)
+    for col, name in enumerate(extras, start=len(COLUMNS)):
+        value = risk.extras.get(name, "")
+        _check_length(risk, name, value)
+        sheet.text(row, col, value, cell)
+    tallest = max(
+        text_height(str(risk.values.get(c.key) or ""), int(c.width * 1.1)) for c in COLUMNS if c.kind == "text"
+    )
+    sheet.sheet.set_row(row, min(tallest, 120))
+
+
+def _write_partial_date(sheet, row: int, col: int, value: PartialDate, date_fmt, text_fmt) -> None:
+    """An exact date as a real date; a month-only one as its text ("Jan 2024"), keeping its precision."""
+    if value.day is None:
+        sheet.text(row, col, str(value), text_fmt)
+    else:
+        sheet.date(row, col, value.earliest, date_fmt)
+
+
+def _check_length(risk: Risk, header: str, value) -> None:
+    from riskbook.build.writer import EXCEL_CELL_LIMIT
+
+    if isinstance(value, str) and len(value) > EXCEL_CELL_LIMIT:
+        raise OutputError(
+            f"{risk.reference} {header} has {len(value):,} characters, more than the {EXCEL_CELL_LIMIT:,} an Excel "
+            "cell holds; shorten it in the source register (riskbook will not cut it)"
+        )
+
+
+def _text(raw) -> str:
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, dt.date | dt.datetime | PartialDate):
+        return f"{raw:%d/%m/%Y}" if not isinstance(raw, PartialDate) else str(raw)
+    return "" if raw is None else str(raw)
+
+
+def _next_review(risk: Risk, scheme: Scheme) -> dt.date | None:
+    from riskbook.checks import review_due
+
+    return review_due(risk, scheme)
+
+
+def _excel_serial(day: dt.date) -> int:
+    return (day - dt.date(1899, 12, 30)).days
+
+
+def _validate_column(
+    sheet, book: Book, scheme: Scheme, col: int, column: TemplateColumn, last_row: int, list_ranges
+) -> None:
+    help_text = column.help.format(
+        example=scheme.reference_example,
+        labels=", ".join(scheme.label(v) for v in scheme.values),
+        statuses=", ".join(s.name for s in scheme.statuses),
+    )[:255]
+    title = column.header[:32]
+    sheet.sheet.data_validation(0, col, 0, col, {"validate": "any", "input_title": title, "input_message": help_text})
+    rule: dict | None = None
+    if column.kind in list_ranges:
+        kind = "scale" if column.kind == "scale" else column.kind
+        rule = {
+            "validate": "list",
+            "source": list_ranges[kind],
+            "error_title": f"{title}: not on the list",
+            "error_message": f"Choose a value from the list. {help_text}"[:255],
+        }
+    elif column.kind in ("date", "dates"):
+        rule = {
+            "validate": "date",
+            "criteria": "between",
+            "minimum": EARLIEST_DATE,
+            "maximum": LATEST_DATE,
+            "error_title": f"{title}: not a date",
+            "error_message": "Type a date as DD/MM/YYYY.",
+        }
+    elif column.kind == "previous":
+        top = scheme.max_value**2
+        rule = {
+            "validate": "integer",
+            "criteria": "between",
+            "minimum": 1,
+            "maximum": top,
+            "error_title": "Previous Score: not a score",
+            "error_message": f"Type a whole-number score from 1 to {top}.",
+        }
+    if rule is not None:
+        rule.update({"input_title": title, "input_message": help_text, "error_type": "stop"})
+        sheet.sheet.data_validation(1, col, last_row, col, rule)
+
+
+def _register_formatting(sheet, book: Book, scheme: Scheme, last_row: int) -> None:
+    score = _letter("score")
+    for band in scheme.bands:
+        sheet.sheet.conditional_format(
+            f"{score}2:{score}{last_row + 1}",
+            {
+                "type": "formula",
+                "criteria": f"=AND(ISNUMBER(${score}2),${score}2>={band.min},${score}2<={band.max})",
+                "format": book.fmt(f"cf:{band.name}"),
+            },
+        )
+    due = _letter("next_review")
+    overdue = book.workbook.add_format({"bg_color": "#C00000", "font_color": "#FFFFFF", "bold": True})
+    sheet.sheet.conditional_format(
+        f"{due}2:{due}{last_row + 1}",
+        {"type": "formula", "criteria": f"=AND(ISNUMBER(${due}2),${due}2<TODAY())", "format": overdue},
+    )
+
+
+def _write_instructions(sheet, book: Book, scheme: Scheme) -> None:
+    from riskbook.build.sheets import write_criteria_tables
+
+    cell, label = book.fmt("cell"), book.fmt("label")
+    sheet.title(
+        "How to fill in the risk register",
+        "One row per risk on the Register sheet. Choose impact, likelihood, status and category from the dropdowns; "
+        "the Score and Next Review columns fill themselves. Everything below comes from the scoring scheme.",
+    )
+    row = 3
+    sheet.text(row - 1, 0, "The columns", book.fmt("bold"))
+    sheet.sheet.add_table(
+        row, 0, row + len(COLUMNS), 1,
+        {"name": "Columns", "style": "Table Style Light 15", "columns": [{"header": "Column", "header_format": book.fmt("header")}, {"header": "What goes there", "header_format": book.fmt("header")}]},
+    )  # fmt: skip
+    for offset, column in enumerate(COLUMNS, start=row + 1):
+        sheet.text(offset, 0, column.header, label)
+        sheet.text(offset, 1, column.help.format(
+            example=scheme.reference_example,
+            labels=", ".join(scheme.label(v) for v in scheme.values),
+            statuses=", ".join(s.name for s in scheme.statuses),
+        ), cell)  # fmt: skip
+        sheet.sheet.set_row(offset, text_height(column.help, 33))
+    row += len(COLUMNS) + 3
+    sheet.text(row - 1, 0, "Statuses", book.fmt("bold"))
+    sheet.sheet.add_table(
+        row, 0, row + len(scheme.statuses), 1,
+        {"name": "StatusMeanings", "style": "Table Style Light 15", "columns": [{"header": "Status", "header_format": book.fmt("header")}, {"header": "Meaning", "header_format": book.fmt("header")}]},
+    )  # fmt: skip
+    for offset, status in enumerate(scheme.statuses, start=row + 1):
+        sheet.text(offset, 0, status.name, label)
+        sheet.text(offset, 1, status.meaning, cell)
+        sheet.sheet.set_row(offset, text_height(status.meaning, 30))
+    row += len(scheme.statuses) + 3
+    cycle = "; ".join(
+        f"{b.name} ({b.min}–{b.max}): every {b.review_months} month{'s' if b.review_months != 1 else ''}"
+        for b in scheme.bands
+    )
+    sheet.text(row - 1, 0, "Review cycle", book.fmt("bold"))
+    sheet.text(row, 0, f"Score = impact × likelihood. Each risk is reviewed within its band's interval: {cycle}.")
+    write_criteria_tables(sheet, book, row + 3)
+    sheet.sheet.set_column(0, 0, 22)
+    sheet.sheet.set_column(1, 6, 30)
+    sheet.setup_print(None)

@@ -1,0 +1,187 @@
+"""The register template: guidance as owners type, and a round trip through a real spreadsheet client."""
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from riskbook import load_scheme, read_register, validate
+from riskbook.cli import cli
+from tests.conftest import AS_OF, CLEAN_EXAMPLE, HEADER, convert_with_libreoffice, risk_row
+from tests.libreoffice import recalculation_mismatches
+
+FIVE = Path(__file__).resolve().parent.parent / "workbook_templates" / "scheme-5x5.toml"
+
+
+def make_template(tmp_path, *args, name="template.xlsx"):
+    out = tmp_path / name
+    result = CliRunner().invoke(cli, ["template", "-o", str(out), *args])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    return make_template(tmp_path_factory.mktemp("template"))
+
+
+def validations(ws):
+    return {
+        (dv.type, str(dv.sqref).split()[0].split(":")[0][:1]): dv
+        for dv in ws.data_validations.dataValidation
+        if dv.type
+    }
+
+
+def test_sheets_headers_and_hidden_lists(template):
+    wb = openpyxl.load_workbook(template)
+    assert wb.sheetnames == ["Register", "Instructions", "Lists"]
+    assert wb["Lists"].sheet_state == "hidden"
+    headers = [c.value for c in wb["Register"][1]]
+    assert headers[:11] == [
+        "Reference", "Owner", "Title", "Impact", "Likelihood", "Status", "First Recorded", "Last Review",
+        "Score", "Previous Score", "Next Review",
+    ]  # fmt: skip
+    assert headers[-1] == "Proposal"
+    fields = read_register(template).columns
+    for name in ("information", "rationale", "consequence", "existing_controls", "additional_controls", "update",
+                 "control_due", "responsible_officer", "category", "current_status", "proposal"):  # fmt: skip
+        assert name in fields
+    ws = wb["Register"]
+    assert ws.freeze_panes == "B2" and ws.auto_filter.ref.startswith("A1:")
+
+
+def test_dropdowns_reject_off_list_entries(template):
+    ws = openpyxl.load_workbook(template)["Register"]
+    lists = {str(dv.sqref).split(":")[0]: dv for dv in ws.data_validations.dataValidation if dv.type == "list"}
+    assert lists["D2"].formula1 == "Lists!$A$2:$A$5"  # Impact: the scheme's labels
+    assert lists["E2"].formula1 == "Lists!$A$2:$A$5"
+    assert lists["F2"].formula1 == "Lists!$B$2:$B$6"  # Status
+    assert lists["M2"].formula1.startswith("Lists!$C$2")  # Category
+    assert lists["V2"].formula1 == "Lists!$D$2:$D$3"  # Proposal
+    for dv in lists.values():
+        assert dv.errorStyle in (None, "stop") and dv.showErrorMessage
+    lists_ws = openpyxl.load_workbook(template)["Lists"]
+    assert [c.value for c in lists_ws["A"]][1:5] == ["Low", "Medium", "High", "Very High"]
+    assert [c.value for c in lists_ws["B"]][1:6] == [s.name for s in load_scheme().statuses]
+    dates = [dv for dv in ws.data_validations.dataValidation if dv.type == "date"]
+    assert {str(dv.sqref).split(":")[0] for dv in dates} == {"G2", "H2", "S2"}
+    headers = [dv for dv in ws.data_validations.dataValidation if dv.type is None and str(dv.sqref) == "D1"]
+    assert headers and "Low, Medium, High, Very High" in headers[0].prompt
+
+
+def test_score_formula_band_colours_and_overdue_review(template):
+    ws = openpyxl.load_workbook(template)["Register"]
+    assert ws["I2"].value == '=IF(OR(D2="",E2=""),"",MATCH(D2,Lists!$A$2:$A$5,0)*MATCH(E2,Lists!$A$2:$A$5,0))'
+    assert "EDATE(H2,IF(I2>=9,3,IF(I2>=5,3,3)))" in ws["K2"].value
+    rules = {str(cf.sqref).split(":")[0]: [r.formula[0] for r in cf.rules] for cf in ws.conditional_formatting}
+    assert "AND(ISNUMBER($I2),$I2>=9,$I2<=16)" in rules["I2"]
+    assert rules["K2"] == ["AND(ISNUMBER($K2),$K2<TODAY())"]
+
+
+def test_instructions_come_from_the_scheme(template):
+    ws = openpyxl.load_workbook(template)["Instructions"]
+    text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
+    scheme = load_scheme()
+    for status in scheme.statuses:
+        assert status.name in text and status.meaning in text
+    for area in scheme.impact_areas:
+        assert area.name in text and area.descriptors[4] in text
+    assert "High (9–16): every 3 months" in text
+
+
+def test_empty_template_validates_with_no_risks(template):
+    result = CliRunner().invoke(cli, ["validate", str(template), "--as-of", "2024-01-16"])
+    assert result.exit_code == 0
+    assert "has a header row but no risks" in result.output
+    assert result.output.strip().endswith("0 risks · 0 errors · 0 warnings")
+
+
+def test_prefilled_from_an_existing_register(tmp_path):
+    out = make_template(tmp_path, "--from", str(CLEAN_EXAMPLE))
+    register = read_register(out)
+    original = read_register(CLEAN_EXAMPLE)
+    assert [r.reference for r in register.risks] == [r.reference for r in original.risks]
+    assert [r.get("information") for r in register.risks] == [r.get("information") for r in original.risks]
+    assert [r.get("last_review") for r in register.risks] == [r.get("last_review") for r in original.risks]
+    assert validate(register, as_of=AS_OF).findings == []
+    ws = openpyxl.load_workbook(out, data_only=True)["Register"]
+    assert ws["I2"].value == 16 and ws["K2"].value == dt.datetime(2024, 4, 30)
+
+
+def test_prefilled_template_recalculates_to_its_stored_values(tmp_path, recalc_profile):
+    out = make_template(tmp_path, "--from", str(CLEAN_EXAMPLE))
+    outdir = tmp_path / "recalculated"
+    outdir.mkdir()
+    assert recalculation_mismatches(out, outdir, recalc_profile) == []
+
+
+def test_prefill_keeps_extra_columns_and_text_stays_text(make_register, tmp_path):
+    path = make_register([[*risk_row(title="=SUM(1,2)"), "Finance"]], header=[*HEADER, "Directorate"])
+    out = make_template(tmp_path, "--from", str(path), name="extra.xlsx")
+    ws = openpyxl.load_workbook(out)["Register"]
+    assert ws["C2"].value == "=SUM(1,2)" and ws["C2"].data_type == "s"
+    assert ws.cell(1, ws.max_column).value == "Directorate" and ws.cell(2, ws.max_column).value == "Finance"
+
+
+def _fill(template: Path, target: Path, rows: list[list[object]]) -> None:
+    """Type risks into the template as an owner would, without touching the formulas."""
+    wb = openpyxl.load_workbook(template)
+    ws = wb["Register"]
+    columns = {c.value: c.column for c in ws[1]}
+    for offset, row in enumerate(rows, start=2):
+        for header, value in row.items():
+            ws.cell(offset, columns[header]).value = value
+    wb.save(target)
+
+
+@pytest.mark.parametrize("scheme", ["4x4", "5x5"])
+def test_round_trip_fill_recalculate_validate_build(tmp_path, recalc_profile, scheme):
+    args = [] if scheme == "4x4" else ["--scheme", str(FIVE)]
+    template = make_template(tmp_path, *args)
+    ref = "STR0001" if scheme == "4x4" else "RSK-001"
+    high = "Very High"
+    rows = [
+        {"Reference": ref, "Owner": "ACO Finance", "Title": "The financial challenge", "Impact": high,
+         "Likelihood": "High", "Status": "Controls Tasked", "First Recorded": dt.datetime(2021, 6, 22),
+         "Last Review": dt.datetime(2024, 1, 10), "Previous Score": 12 if scheme == "4x4" else 20,
+         "Category": "Finance", "Information": "The MTFP position has deteriorated.", "Proposal": None},
+        {"Reference": ref[:-1] + "2", "Owner": "Head of IT", "Title": "Capacity within IT", "Impact": "Medium",
+         "Likelihood": "Low", "Status": "Managed", "First Recorded": dt.datetime(2019, 6, 28),
+         "Last Review": dt.datetime(2024, 1, 12), "Proposal": "Archive"},
+    ]  # fmt: skip
+    filled = tmp_path / "filled.xlsx"
+    _fill(template, filled, rows)
+    saved_dir = tmp_path / "saved"
+    saved_dir.mkdir()
+    saved = convert_with_libreoffice(filled, "xlsx:Calc MS Excel 2007 XML", saved_dir, recalc_profile)
+    result = CliRunner().invoke(cli, ["validate", str(saved), "--as-of", "2024-01-16", "--format", "json", *args])
+    report = json.loads(result.output)
+    assert report["findings"] == [] and report["risks"] == 2, report
+    panel = tmp_path / "panel.xlsx"
+    result = CliRunner().invoke(cli, ["build", str(saved), "-o", str(panel), "--as-of", "2024-01-16", *args])
+    assert result.exit_code == 0, result.output
+    assert "1 proposed for archive" in result.output
+    ws = openpyxl.load_workbook(saved, data_only=True)["Register"]
+    assert ws["I2"].value == (12 if scheme == "4x4" else 20)
+
+
+def test_template_passes_the_ooxml_schema_check(tmp_path):
+    out = make_template(tmp_path, "--from", str(CLEAN_EXAMPLE))
+    result = subprocess.run(
+        [sys.executable, "-m", "openxml_audit.cli", "-o", "json", str(out)], capture_output=True, text=True
+    )
+    report = json.loads(result.stdout)[0]
+    assert report["error_count"] == 0 and report["verdict"]["prediction"] == "opens-clean", report["errors"][:5]
+
+
+def test_template_refuses_to_write_over_its_source(tmp_path):
+    copy = tmp_path / "r.xlsx"
+    copy.write_bytes(CLEAN_EXAMPLE.read_bytes())
+    result = CliRunner().invoke(cli, ["template", "-o", str(copy), "--from", str(copy)])
+    assert result.exit_code == 2 and "is the input file" in result.output
