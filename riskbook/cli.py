@@ -60,6 +60,14 @@ sheet_option = click.option(
 scheme_option = click.option(
     "--scheme", type=click.Path(dir_okay=False), help="Scoring scheme TOML file (default: the shipped 4 × 4 scheme)."
 )
+max_size_option = click.option(
+    "--max-size",
+    type=click.IntRange(1, 1_000_000),
+    default=2048,
+    show_default=True,
+    metavar="MB",
+    help="Refuse a workbook that would inflate to more than this many megabytes (zip-bomb guard).",
+)
 as_of_option = click.option(
     "--as-of",
     callback=_parse_date_option,
@@ -86,8 +94,9 @@ def cli(debug: bool) -> None:
     type=click.Path(dir_okay=False),
     help="Also write a copy of the workbook (.xlsx) with each finding marked on its cell.",
 )
+@max_size_option
 @_handle_errors
-def validate(input_path, as_of, fmt, sheet, scheme, annotate):
+def validate(input_path, as_of, fmt, sheet, scheme, annotate, max_size):
     """Check a register and list every finding with its cell.
 
     Exit 0: no errors (warnings allowed). 1: errors found. 2: unreadable input.
@@ -96,7 +105,7 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate):
     from riskbook.render import render_json, render_text
 
     scheme_obj = api.load_scheme(scheme)
-    register = api.read_register(input_path, sheet=sheet, scheme=scheme_obj)
+    register = api.read_register(input_path, sheet=sheet, scheme=scheme_obj, max_bytes=max_size * 1024**2)
     report = api.validate(register, as_of=as_of, scheme=scheme_obj)
     if fmt == "json":
         click.echo(render_json(report))
@@ -129,8 +138,9 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate):
 @click.option("--organisation", default="", help="Organisation named in the workbook's properties.")
 @sheet_option
 @scheme_option
+@max_size_option
 @_handle_errors
-def build(input_path, output, as_of, previous, since, title, marking, organisation, sheet, scheme):
+def build(input_path, output, as_of, previous, since, title, marking, organisation, sheet, scheme, max_size):
     """Validate a register, then write the panel workbook.
 
     Errors: printed as validate prints them, nothing written, exit 1. Warnings are printed and the
@@ -141,14 +151,15 @@ def build(input_path, output, as_of, previous, since, title, marking, organisati
 
     as_of = as_of or dt.date.today()
     scheme_obj = api.load_scheme(scheme)
-    register = api.read_register(input_path, sheet=sheet, scheme=scheme_obj)
+    max_bytes = max_size * 1024**2
+    register = api.read_register(input_path, sheet=sheet, scheme=scheme_obj, max_bytes=max_bytes)
     report = api.validate(register, as_of=as_of, scheme=scheme_obj)
     colour = sys.stdout.isatty()
     if not report.ok:
         click.echo(render_text(report, colour=colour))
         click.echo("Nothing written: fix the errors above, then build again.", err=True)
         sys.exit(EXIT_FINDINGS)
-    last = api.read_register(previous, sheet=sheet, scheme=scheme_obj) if previous else None
+    last = api.read_register(previous, sheet=sheet, scheme=scheme_obj, max_bytes=max_bytes) if previous else None
     result = api.build_workbook(
         register,
         output,
@@ -176,14 +187,19 @@ def build(input_path, output, as_of, previous, since, title, marking, organisati
     "--from", "from_path", type=click.Path(dir_okay=False), help="An existing register to pre-fill the template with."
 )
 @sheet_option
+@max_size_option
 @_handle_errors
-def template(output, scheme, from_path, sheet):
+def template(output, scheme, from_path, sheet, max_size):
     """Write the register template risk owners fill in: dropdowns, computed score, instructions."""
     from riskbook import api
     from riskbook.template import write_template
 
     scheme_obj = api.load_scheme(scheme)
-    existing = api.read_register(from_path, sheet=sheet, scheme=scheme_obj) if from_path else None
+    existing = (
+        api.read_register(from_path, sheet=sheet, scheme=scheme_obj, max_bytes=max_size * 1024**2)
+        if from_path
+        else None
+    )
     path = write_template(output, scheme_obj, existing=existing)
     count = len(existing.risks) if existing else 0
     click.echo(

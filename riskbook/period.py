@@ -59,7 +59,7 @@ class Period:
 
     @property
     def changes(self) -> list[PanelRisk]:
-        return [r for r in self.risks if r.changed and not r.archiving]
+        return [r for r in self.risks if r.changed]
 
     @property
     def new(self) -> list[PanelRisk]:

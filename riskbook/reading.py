@@ -6,6 +6,7 @@ import csv
 import io
 import os
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from riskbook.model import (
     Register,
     Risk,
     cell_name,
+    column_letter,
 )
 from riskbook.scheme import Scheme, load_scheme
 
@@ -80,15 +82,19 @@ def read_register(
     path: str | os.PathLike[str],
     sheet: str | None = None,
     scheme: Scheme | None = None,
+    max_bytes: int | None = None,
 ) -> Register:
-    """Read the register sheet of a file. Raises ReadError with a one-line reason."""
+    """Read the register sheet of a file. Raises ReadError with a one-line reason.
+
+    max_bytes bounds what a workbook may inflate to (default 2 GiB), against zip bombs.
+    """
     scheme = scheme or load_scheme()
     path = Path(path)
     display = str(path)
     head = _check_file(path, display)
     suffix = path.suffix.lower()
     if head.startswith(_ZIP_MAGIC):
-        grid_source = _read_zip_workbook(path, display, sheet)
+        grid_source = _read_zip_workbook(path, display, sheet, max_bytes)
     elif head.startswith(_OLE_MAGIC):
         grid_source = _read_ole_workbook(path, display, sheet)
     elif suffix in (".csv", ".txt", ".tsv"):
@@ -141,6 +147,7 @@ class _Grid:
         self.names = names
         self._load = load
         self._formula_gaps = formula_gaps
+        self.hidden: Callable[[str], tuple[set[int], set[int]]] = lambda name: (set(), set())
 
     def rows(self, name: str) -> tuple[list[list[Any]], int, int]:
         """Rows of a sheet with the 0-based (row, col) of its first cell."""
@@ -150,12 +157,13 @@ class _Grid:
         return self._formula_gaps(name) if self._formula_gaps else set()
 
 
-def _read_zip_workbook(path: Path, display: str, wanted: str | None) -> _Grid:
+def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: int | None = None) -> _Grid:
     from riskbook import xlsx_parts
 
     try:
         with zipfile.ZipFile(path) as zf:
-            xlsx_parts.check_archive(zf, display)
+            xlsx_parts.check_archive(zf, display, max_bytes=max_bytes or xlsx_parts.MAX_UNCOMPRESSED_BYTES)
+            xlsx_parts.check_no_dtd(zf, display)
             info = xlsx_parts.inspect_xlsx(zf, display)
             xml_by_sheet: dict[str, bytes] = {}
             if info.kind == "xlsx":
@@ -167,8 +175,11 @@ def _read_zip_workbook(path: Path, display: str, wanted: str | None) -> _Grid:
                     xml = xlsx_parts.sheet_xml(zf, part)
                     xlsx_parts.check_extent(xml, part.name, display)
                     xml_by_sheet[part.name] = xml
-    except zipfile.BadZipFile:
-        raise ReadError(f"{display}: the file is damaged (not a complete zip archive)") from None
+    except zipfile.BadZipFile as exc:
+        reason = "a part fails its checksum" if "CRC" in str(exc) else "not a complete zip archive"
+        raise ReadError(f"{display}: the file is damaged ({reason})") from None
+    except zlib.error:
+        raise ReadError(f"{display}: the file is damaged (a part cannot be decompressed)") from None
     except (OSError, EOFError, zipfile.LargeZipFile, NotImplementedError) as exc:
         raise ReadError(f"{display}: the file is damaged ({exc})") from None
 
@@ -178,7 +189,13 @@ def _read_zip_workbook(path: Path, display: str, wanted: str | None) -> _Grid:
             return set()
         return xlsx_parts.formula_cells_without_value(xml, trust_values=info.trust_formula_values)
 
-    return _calamine_grid(path, display, gaps)
+    def hidden(name: str) -> tuple[set[int], set[int]]:
+        xml = xml_by_sheet.get(name)
+        return xlsx_parts.hidden_rows_and_columns(xml) if xml else (set(), set())
+
+    grid = _calamine_grid(path, display, gaps)
+    grid.hidden = hidden
+    return grid
 
 
 def _read_ole_workbook(path: Path, display: str, wanted: str | None) -> _Grid:
@@ -209,7 +226,9 @@ def _calamine_grid(path: Path, display: str, gaps) -> _Grid:
             sheet = workbook.get_sheet_by_name(name)
             start = sheet.start or (0, 0)
             return sheet.to_python(), start[0], start[1]
-        except Exception as exc:
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:
             raise ReadError(f"{display}: sheet {name!r} is damaged ({_short(exc)})") from None
 
     return _Grid(names, load, gaps)
@@ -270,7 +289,9 @@ def _parse_register(display: str, grid: _Grid, wanted: str | None, scheme: Schem
         rows, row0, col0 = grid.rows(name)
         header = _find_header(rows)
         if header is not None:
-            return _build_register(display, name, rows, row0, col0, header, grid.formula_gaps(name), scheme)
+            register = _build_register(display, name, rows, row0, col0, header, grid.formula_gaps(name), scheme)
+            register.notices.extend(_hidden_notices(register, *grid.hidden(name)))
+            return register
         if wanted is not None:
             break
     if all(_sheet_is_empty(grid.rows(n)[0]) for n in candidates):
@@ -280,6 +301,39 @@ def _parse_register(display: str, grid: _Grid, wanted: str | None, scheme: Schem
         f"{display}: no register header found in {where} "
         f"(looked in the first {HEADER_SEARCH_ROWS} rows for columns such as Reference, Title, Impact, Likelihood)"
     )
+
+
+def _hidden_notices(register: Register, rows: set[int], cols: set[int]) -> list[Finding]:
+    """Warnings for hidden risk rows and hidden register columns: read, but the owner may not see them."""
+    notices = []
+    by_row = {risk.row: risk for risk in register.risks}
+    for row in sorted(rows & set(by_row)):
+        risk = by_row[row]
+        notices.append(
+            Finding(
+                "warning",
+                "hidden-row",
+                register.sheet,
+                register.risk_cell(risk, "reference"),
+                risk.reference,
+                f"row {row + 1} is hidden; riskbook reads it, but unhide it so that owners and the panel see it",
+                row=row,
+            )
+        )
+    named = {col: name for name, col in register.columns.items()} | dict(register.extra_columns)
+    for col in sorted(cols & set(named)):
+        header = cell_name(register.header_row, col)
+        notices.append(
+            Finding(
+                "warning",
+                "hidden-column",
+                register.sheet,
+                header,
+                "",
+                f"column {column_letter(col)} is hidden; riskbook reads it, but unhide it so that owners see it",
+            )
+        )
+    return notices
 
 
 def _sheet_is_empty(rows: list[list[Any]]) -> bool:
@@ -352,14 +406,17 @@ def _build_register(
         raw: dict[str, Any] = {}
         width = len(row)
         for offset, name, parse in plan:
-            cell = row[offset] if offset < width else ""
+            cell = v.drop_text_mark(row[offset]) if offset < width else ""
             if (sheet_row, col0 + offset) in formula_gaps:
                 parsed[name] = Invalid(cell, "is a formula with no saved result", "formula-without-value")
                 raw[name] = cell
             elif not v.is_blank(cell):
                 parsed[name] = parse(cell)
                 raw[name] = cell
-        extras = {text: v.clean_text(row[offset]) if offset < width else "" for offset, text in extra_columns}
+        extras = {
+            text: v.clean_text(v.drop_text_mark(row[offset])) if offset < width else ""
+            for offset, text in extra_columns
+        }
         risk = Risk(row=sheet_row, values=parsed, raw=raw, extras=extras)
         status = parsed.get("status")
         if isinstance(status, str):

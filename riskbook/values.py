@@ -84,6 +84,13 @@ def _dedupe_bullet(line: str) -> str:
     return line
 
 
+def drop_text_mark(value: Any) -> Any:
+    """Excel's leading apostrophe ("keep as text"), which CSV exports spell out, removed once."""
+    if isinstance(value, str) and value.startswith("'"):
+        return value[1:]
+    return value
+
+
 def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip(_SPACE))
 

@@ -21,7 +21,7 @@ MAX_COMPRESSION_RATIO = 200
 MAX_ENTRIES = 10_000
 # A sheet whose declared or actual extent exceeds this many cells is refused: no
 # register needs it, and some readers allocate the whole rectangle at once.
-MAX_SHEET_CELLS = 50_000_000
+MAX_SHEET_CELLS = 20_000_000
 
 CACHED_VALUES_PROPERTY = "riskbook-formula-values-cached"
 
@@ -29,6 +29,10 @@ _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _FORMULA = re.compile(rb"<f[ >/]")
 _CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})(\d+)"')
+_WIDE_CELL_REF = re.compile(rb'<c\s+r="([A-Z]{3})(\d+)"')
+_ROW_REF = re.compile(rb'<row\s+r="(\d+)"')
+_HIDDEN_ROW = re.compile(rb'<row\s+r="(\d+)"[^>]*?\shidden="(?:1|true)"')
+_HIDDEN_COL = re.compile(rb'<col\s+min="(\d+)"\s+max="(\d+)"[^>]*?\shidden="(?:1|true)"')
 
 
 @dataclass
@@ -122,22 +126,56 @@ def sheet_xml(zf: zipfile.ZipFile, part: SheetPart) -> bytes:
 
 
 def check_extent(xml: bytes, sheet: str, display: str) -> None:
-    """Refuse a sheet whose declared extent is far beyond any register."""
+    """Refuse a sheet whose extent is far beyond any register, before a reader allocates it.
+
+    The dimension element is optional and can lie, so the cells themselves are looked at:
+    rows are written in order, so the last row before </sheetData> is the furthest; and a
+    column beyond ZZ is rare enough that every such reference can be collected cheaply.
+    """
+    refs: list[tuple[bytes, bytes]] = []
     match = _DIMENSION.search(xml, 0, 4096)
-    refs = []
     if match and match.group(3):
         refs.append((match.group(3), match.group(4)))
-    # The dimension element is optional and can lie; the last cell written is the
-    # furthest row, and the widest column shows in any row.
-    tail = xml[-65536:]
-    refs.extend(_CELL_REF.findall(tail))
+    end = xml.rfind(b"</sheetData>")
+    end = len(xml) if end == -1 else end
+    refs.extend(_CELL_REF.findall(xml, max(0, end - 65536), end))
+    refs.extend(_WIDE_CELL_REF.findall(xml))
     max_col = max((_col_number(c) for c, _ in refs), default=0)
-    max_row = max((int(r) for _, r in refs), default=0)
+    rows = [int(r) for r in _ROW_REF.findall(xml, max(0, end - 65536), end)] + [int(r) for _, r in refs]
+    max_row = max(rows, default=0)
     if max_col * max_row > MAX_SHEET_CELLS:
         raise ReadError(
             f"{display}: sheet {sheet!r} reaches {_col_name(max_col)}{max_row} "
             f"({max_col * max_row:,} cells); refusing sheets over {MAX_SHEET_CELLS:,} cells"
         )
+
+
+def check_no_dtd(zf: zipfile.ZipFile, display: str) -> None:
+    """Refuse XML parts that declare a DTD: no spreadsheet program writes one, and entity attacks need it."""
+    for info in zf.infolist():
+        if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+            continue
+        with zf.open(info) as part:
+            head = part.read(4096)
+        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+            raise ReadError(
+                f"{display}: part {info.filename} declares XML entities (<!DOCTYPE>), which no spreadsheet "
+                "program writes; refusing it as a possible XML attack"
+            )
+
+
+def hidden_rows_and_columns(xml: bytes) -> tuple[set[int], set[int]]:
+    """0-based rows and columns the sheet hides."""
+    rows: set[int] = set()
+    cols: set[int] = set()
+    if b'hidden="1"' not in xml and b'hidden="true"' not in xml:
+        return rows, cols
+    for match in _HIDDEN_ROW.finditer(xml):
+        rows.add(int(match.group(1)) - 1)
+    for match in _HIDDEN_COL.finditer(xml):
+        first, last = int(match.group(1)), int(match.group(2))
+        cols.update(range(first - 1, min(last, first + 1000)))
+    return rows, cols
 
 
 def formula_cells_without_value(xml: bytes, trust_values: bool = True) -> set[tuple[int, int]]:

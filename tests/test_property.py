@@ -5,8 +5,9 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from riskbook import read_register, validate
+from riskbook import build_workbook, load_scheme, read_register, validate
 from riskbook.errors import ReadError
+from riskbook.values import clean_text
 from tests.conftest import HEADER, write_xlsx
 
 cell = st.one_of(
@@ -37,3 +38,63 @@ def test_any_grid_validates_or_gives_a_clear_error(tmp_path_factory, header, row
     assert len(report.errors) + len(report.warnings) == len(report.findings)
     for finding in report.findings:
         assert finding.code and finding.message and finding.cell
+    if report.ok:
+        out = path.with_name("panel.xlsx")
+        result = build_workbook(register, out, scheme=load_scheme(), as_of=dt.date(2024, 1, 16))
+        assert out.exists() and len(result.period.current) == len(register.risks)
+
+
+titles = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60).filter(
+    lambda t: clean_text(t) == t and "<" not in t and not t.startswith("'")
+)
+
+
+@st.composite
+def valid_risk(draw, number: int):
+    impact = draw(st.integers(1, 4))
+    likelihood = draw(st.integers(1, 4))
+    last = dt.date(2024, 1, 16) - dt.timedelta(days=draw(st.integers(0, 80)))
+    first = last - dt.timedelta(days=draw(st.integers(0, 4000)))
+    labels = ["Low", "Medium", "High", "Very High"]
+    return [
+        f"STR{number:04d}",
+        draw(titles),
+        draw(titles),
+        draw(st.sampled_from([impact, str(impact), labels[impact - 1], labels[impact - 1].upper()])),
+        labels[likelihood - 1],
+        draw(st.sampled_from(["Controls Tasked", "Overdue Control", "Managed", "Controlled", "Awaiting Review"])),
+        first,
+        last,
+        impact * likelihood,
+        draw(st.sampled_from([None, impact * likelihood, 1, 16])),
+        draw(st.sampled_from(["", "Archive", "New"])),
+    ]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), count=st.integers(0, 20))
+def test_any_valid_register_builds_and_every_count_matches_its_rows(tmp_path_factory, data, count):
+    import openpyxl
+
+    rows = [data.draw(valid_risk(n + 1)) for n in range(count)]
+    folder = tmp_path_factory.mktemp("valid")
+    path = write_xlsx(folder / "register.xlsx", [[*HEADER, "Proposal"], *rows])
+    register = read_register(path)
+    report = validate(register, as_of=dt.date(2024, 1, 16))
+    assert report.errors == [], report.errors
+    out = folder / "panel.xlsx"
+    build_workbook(register, out, scheme=load_scheme(), as_of=dt.date(2024, 1, 16))
+    summary = {
+        r[0]: r[1]
+        for r in openpyxl.load_workbook(out, data_only=True)["Summary"].iter_rows(
+            min_row=5, max_row=12, values_only=True
+        )
+    }
+    scores = [r[8] for r in rows]
+    assert summary["Risks on the register"] == count
+    assert summary["High risks (score 9–16)"] == sum(s >= 9 for s in scores)
+    assert summary["Medium risks (score 5–8)"] == sum(5 <= s <= 8 for s in scores)
+    assert summary["Low risks (score 1–4)"] == sum(s <= 4 for s in scores)
+    assert summary["Archived or proposed for archive"] == sum(r[10] == "Archive" for r in rows)
+    assert summary["New risks"] == sum(r[10] == "New" for r in rows)
+    assert summary["Changes in risk score"] == sum(r[9] is not None and r[9] != r[8] for r in rows)

@@ -1,0 +1,426 @@
+"""Hostile and broken files: one clear line and exit 2, within bounded time and memory; odd but valid files read right.
+
+Every file here is made by the test itself: nothing large is committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from riskbook import read_register, validate
+from riskbook.cli import cli
+from riskbook.errors import OutputError
+from tests.conftest import AS_OF, CLEAN_EXAMPLE, HEADER, risk_row, sha256, write_xlsx
+
+LAUGHS = (
+    '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
+    + "]>\n"
+)
+XXE = '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def run_process(*args, timeout=60):
+    """The CLI in its own process: a reader that aborts cannot take the test run down with it."""
+    return subprocess.run(
+        [sys.executable, "-m", "riskbook", *map(str, args)], capture_output=True, text=True, timeout=timeout
+    )
+
+
+def one_line_exit_2(result, message):
+    output = result.output if hasattr(result, "output") else result.stdout + result.stderr
+    code = result.exit_code if hasattr(result, "exit_code") else result.returncode
+    lines = output.strip().splitlines()
+    assert code == 2, output
+    assert len(lines) == 1 and message in lines[0], output
+    assert "Traceback" not in output
+
+
+def parts_of(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+def write_parts(path: Path, parts: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> Path:
+    with zipfile.ZipFile(path, "w", compression) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return path
+
+
+@pytest.fixture
+def base(tmp_path) -> Path:
+    return write_xlsx(tmp_path / "base.xlsx", [HEADER, risk_row()])
+
+
+def with_doctype(xml: bytes, prolog: str, entity: str) -> bytes:
+    text = xml.decode("utf-8")
+    body = text[text.index("?>") + 2 :] if text.startswith("<?xml") else text
+    return (prolog + body.replace("STR0001", entity, 1)).encode("utf-8")
+
+
+# -- Inputs refused with one line -------------------------------------------------------------
+
+
+def test_no_read_permission(base, monkeypatch):
+    real_open = Path.open
+
+    def deny(self, *args, **kwargs):
+        if self == base:
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", deny)
+    one_line_exit_2(run("validate", base), f"{base}: permission denied")
+
+
+def test_zip_bomb_by_ratio_is_refused_before_inflating(base, tmp_path):
+    parts = parts_of(base)
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace("<sheetData>", "<sheetData>" + " " * 200_000_000).encode()
+    bomb = write_parts(tmp_path / "bomb.xlsx", parts)
+    assert bomb.stat().st_size < 1_000_000
+    result = run_process("validate", bomb)
+    one_line_exit_2(result, "part xl/worksheets/sheet1.xml is compressed")
+    assert "refusing it as a possible zip bomb" in result.stderr
+
+
+def test_total_size_limit_is_an_option(tmp_path):
+    noise = random.Random(1).randbytes(1_500_000).hex()  # incompressible: passes the ratio check
+    path = write_xlsx(
+        tmp_path / "big.xlsx",
+        [[*HEADER, "Notes"], [*risk_row(), noise[:32_000]]]
+        + [["", "", "", "", "", "", "", "", "", "", noise[i : i + 32_000]] for i in range(32_000, 2_900_000, 32_000)],
+    )
+    one_line_exit_2(run("validate", path, "--max-size", "1"), "would inflate to more than 1 MB")
+    assert run("validate", path, "--as-of", "2024-01-16").exit_code in (0, 1)
+
+
+@pytest.mark.parametrize(
+    "part", ["xl/workbook.xml", "xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "[Content_Types].xml"]
+)
+@pytest.mark.parametrize(("name", "prolog", "entity"), [("laughs", LAUGHS, "&lol9;"), ("xxe", XXE, "&xxe;")])
+def test_xml_entity_attacks_are_refused(base, tmp_path, part, name, prolog, entity):
+    parts = parts_of(base)
+    parts[part] = with_doctype(parts[part], prolog, entity)
+    path = write_parts(tmp_path / f"{name}.xlsx", parts)
+    one_line_exit_2(run_process("validate", path), f"part {part} declares XML entities (<!DOCTYPE>)")
+
+
+@pytest.mark.parametrize(("prolog", "entity"), [(LAUGHS, "&lol9;"), (XXE, "&xxe;")])
+def test_calamine_itself_never_expands_entities(base, tmp_path, prolog, entity):
+    import python_calamine as pc
+
+    parts = parts_of(base)
+    parts["xl/sharedStrings.xml"] = with_doctype(parts["xl/sharedStrings.xml"], prolog, entity)
+    path = write_parts(tmp_path / "attack.xlsx", parts)
+    with pytest.raises(pc.CalamineError, match="unrecognized entity"):
+        pc.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Register").to_python()
+
+
+@pytest.mark.parametrize(("prolog", "entity"), [(LAUGHS, "&lol9;"), (XXE, "&xxe;")])
+def test_openpyxl_with_defusedxml_never_expands_entities(base, tmp_path, prolog, entity):
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML, "defusedxml must be installed so that openpyxl uses it"
+    parts = parts_of(base)
+    parts["xl/sharedStrings.xml"] = with_doctype(parts["xl/sharedStrings.xml"], prolog, entity)
+    path = write_parts(tmp_path / "attack.xlsx", parts)
+    with pytest.raises(ValueError, match="could not read strings") as caught:
+        openpyxl.load_workbook(path)
+    assert "Forbidden" in type(caught.value.__context__).__name__
+
+
+def test_sheet_reaching_xfd1048576_is_refused_before_any_reader_sees_it(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "corner.xlsx"
+    workbook = xlsxwriter.Workbook(path)
+    sheet = workbook.add_worksheet("Register")
+    sheet.write_string(0, 0, "Reference")
+    sheet.write_string(1_048_575, 16_383, "far away")
+    workbook.close()
+    assert path.stat().st_size < 10_000
+    result = run_process("validate", path)  # calamine would abort the whole process (SIGABRT)
+    one_line_exit_2(
+        result, "sheet 'Register' reaches XFD1048576 (17,179,869,184 cells); refusing sheets over 20,000,000 cells"
+    )
+
+
+def test_a_lying_dimension_does_not_hide_the_extent(base, tmp_path):
+    parts = parts_of(base)
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    sheet = sheet.replace("</sheetData>", '<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row></sheetData>')
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    path = write_parts(tmp_path / "lying.xlsx", parts)
+    one_line_exit_2(run_process("validate", path), "reaches XFD1048576")
+
+
+def test_a_million_rows_in_one_column_is_read_in_bounded_memory(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "tall.xlsx"
+    workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
+    sheet = workbook.add_worksheet("Register")
+    for col, header in enumerate(HEADER):
+        sheet.write_string(0, col, header)
+    for col, value in enumerate(risk_row()):
+        sheet.write(1, col, value)
+    sheet.write_string(1_048_575, 0, "")
+    sheet.write_number(1_048_575, 1, 1)
+    workbook.close()
+    result = run_process("validate", path, "--as-of", "2024-01-16", "--format", "json")
+    data = json.loads(result.stdout)
+    assert data["risks"] == 2  # the far row is a (broken) risk, read and reported, not a crash
+    assert {f["code"] for f in data["findings"]} == {"missing-value"}
+
+
+def test_workbook_with_only_empty_sheets(tmp_path):
+    path = write_xlsx(tmp_path / "e.xlsx", [], extra_sheets={"One": [], "Two": [[None]]})
+    one_line_exit_2(run("validate", path), "the workbook's sheets are empty")
+
+
+def test_ods_and_xls_that_are_damaged(tmp_path):
+    ods = tmp_path / "broken.ods"
+    write_parts(ods, {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<not-closed"})
+    one_line_exit_2(run_process("validate", ods), "broken.ods: the workbook is damaged or not a spreadsheet")
+    xls = tmp_path / "broken.xls"
+    xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    one_line_exit_2(run_process("validate", xls), "broken.xls: the workbook is damaged or not a spreadsheet")
+
+
+# -- Odd but valid ----------------------------------------------------------------------------
+
+
+def test_merged_title_hidden_rows_and_columns_and_unicode(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "odd.xlsx"
+    workbook = xlsxwriter.Workbook(path)
+    sheet = workbook.add_worksheet("Register")
+    sheet.merge_range("A1:J2", "Cofrestr Risg — Heddlu 🚓", workbook.add_format({"bold": True}))
+    header = [*HEADER, "Nodiadau"]
+    for col, value in enumerate(header):
+        sheet.write_string(3, col, value)
+    rows = [
+        risk_row("STR0001", title="Diogelwch – café naïve 🚓", owner="Prif Swyddog"),
+        risk_row("STR0002", impact="4", likelihood="3", score="12", previous="12"),
+        risk_row("STR0003", title="   "),
+    ]
+    for r, row in enumerate(rows, start=4):
+        for c, value in enumerate([*row, "ŵ ŷ"]):
+            sheet.write_string(r, c, str(value)) if isinstance(value, str) else sheet.write_number(r, c, value)
+    sheet.set_row(5, None, None, {"hidden": True})
+    sheet.set_column("K:K", None, None, {"hidden": True})
+    workbook.close()
+    report = validate(read_register(path), as_of=AS_OF)
+    register = report.register
+    assert register.header_row == 3
+    assert register.risks[0].title == "Diogelwch – café naïve 🚓"
+    assert register.risks[1].score == 12 and register.risks[1].get("score") == 12
+    assert register.risks[0].extras == {"Nodiadau": "ŵ ŷ"}
+    assert [(f.code, f.cell) for f in report.findings] == [
+        ("hidden-column", "K4"),
+        ("hidden-row", "A6"),
+        ("missing-value", "C7"),
+    ]
+    assert "row 6 is hidden; riskbook reads it" in report.findings[1].message
+
+
+def test_csv_with_leading_apostrophes_numbers_as_text_and_spaces(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        ",".join(HEADER) + "\n"
+        "'STR0001,Owner,Title,'4,'3,Controls Tasked,'16/05/23,Jan 2024,'12,12\n"
+        "   ,  ,   ,  ,  ,  ,  ,  ,  ,  \n",
+        encoding="utf-8",
+    )
+    register = read_register(path)
+    assert len(register.risks) == 1
+    risk = register.risks[0]
+    assert (risk.reference, risk.impact, risk.likelihood, risk.get("score")) == ("STR0001", 4, 3, 12)
+    assert risk.get("first_recorded").earliest == dt.date(2023, 5, 16)
+    assert validate(register, as_of=AS_OF).findings == []
+
+
+def test_cp1252_csv_is_read(tmp_path):
+    path = tmp_path / "legacy.csv"
+    path.write_bytes(
+        (",".join(HEADER) + "\n" + ",".join(str(v) for v in risk_row(title="Café – £3.9m"))).encode("cp1252")
+    )
+    assert read_register(path).risks[0].title == "Café – £3.9m"
+
+
+# -- Outputs ----------------------------------------------------------------------------------
+
+
+def test_writer_checks_every_return_code(tmp_path):
+    from riskbook.build.writer import Book, PageSetup
+    from riskbook.scheme import load_scheme
+
+    book = Book(tmp_path / "x.xlsx", PageSetup("t", "d", "OFFICIAL"), load_scheme())
+    sheet = book.add_sheet("S")
+    with pytest.raises(OutputError, match="failed"):
+        sheet.text(1_048_576, 0, "past the last row")
+    with pytest.raises(OutputError, match="exceed 32,767 characters"):
+        sheet.text(0, 0, "x" * 32_768)
+    book.close()
+
+
+def test_a_crash_inside_the_writer_leaves_the_earlier_file(tmp_path, monkeypatch):
+    from riskbook.build import writer
+
+    first = run("build", CLEAN_EXAMPLE, "-o", tmp_path / "panel.xlsx", "--as-of", "2024-01-16")
+    assert first.exit_code == 0
+    before = sha256(tmp_path / "panel.xlsx")
+
+    def broken_close(self):
+        raise OutputError("cannot write the workbook: disk full")
+
+    monkeypatch.setattr(writer.Book, "close", broken_close)
+    result = run("build", CLEAN_EXAMPLE, "-o", tmp_path / "panel.xlsx", "--as-of", "2024-01-16")
+    one_line_exit_2(result, "cannot write the workbook: disk full")
+    assert sha256(tmp_path / "panel.xlsx") == before
+    assert [p.name for p in tmp_path.iterdir()] == ["panel.xlsx"]
+
+
+def test_ctrl_c_mid_write_leaves_no_partial_file(tmp_path):
+    """A real interrupt, in a real process, while xlsxwriter is writing."""
+    script = (
+        "import signal, os, sys\n"
+        "from riskbook.build import writer\n"
+        "real = writer.SheetWriter.text\n"
+        "calls = [0]\n"
+        "def text(self, *a, **k):\n"
+        "    calls[0] += 1\n"
+        "    if calls[0] == 200:\n"
+        "        os.kill(os.getpid(), signal.SIGINT)\n"
+        "    return real(self, *a, **k)\n"
+        "writer.SheetWriter.text = text\n"
+        "from riskbook.cli import main\n"
+        f"sys.argv = ['riskbook', 'build', {str(CLEAN_EXAMPLE)!r}, '-o', {str(tmp_path / 'panel.xlsx')!r}, '--as-of', '2024-01-16']\n"
+        "main()\n"
+    )
+    (tmp_path / "panel.xlsx").write_bytes(b"earlier panel")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert (tmp_path / "panel.xlsx").read_bytes() == b"earlier panel"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["panel.xlsx"]
+
+
+def test_no_command_modifies_its_input(tmp_path):
+    source = tmp_path / "register.xlsx"
+    source.write_bytes(CLEAN_EXAMPLE.read_bytes())
+    before = sha256(source)
+    commands = [
+        ["validate", source, "--as-of", "2024-01-16"],
+        ["validate", source, "--format", "json"],
+        ["validate", source, "--annotate", tmp_path / "a.xlsx"],
+        ["build", source, "-o", tmp_path / "p.xlsx", "--as-of", "2024-01-16", "--previous", source],
+        ["template", "-o", tmp_path / "t.xlsx", "--from", source],
+    ]
+    for command in commands:
+        result = run(*command)
+        assert result.exit_code in (0, 1), result.output
+        assert sha256(source) == before, command
+
+
+# -- Fuzzing ----------------------------------------------------------------------------------
+
+FUZZ_RUNNER = """
+import json, sys, traceback
+from pathlib import Path
+from riskbook import read_register, validate, build_workbook, load_scheme
+from riskbook.errors import RiskbookError
+import datetime as dt
+scheme = load_scheme()
+for name in sys.argv[2:]:
+    path = Path(sys.argv[1]) / name
+    print(json.dumps({"file": name, "start": True}), flush=True)
+    try:
+        register = read_register(path, scheme=scheme)
+        report = validate(register, as_of=dt.date(2024, 1, 16), scheme=scheme)
+        if report.ok:
+            build_workbook(register, path.with_suffix(".out.xlsx"), scheme=scheme, as_of=dt.date(2024, 1, 16))
+        outcome = "report"
+    except RiskbookError as exc:
+        outcome = "error: " + str(exc)
+    except BaseException as exc:
+        outcome = "CRASH " + type(exc).__name__ + ": " + str(exc)[:300] + " " + traceback.format_exc()[-800:]
+    print(json.dumps({"file": name, "outcome": outcome}), flush=True)
+"""
+
+
+def _mutations(seed: int, count: int) -> list[tuple[str, bytes]]:
+    rng = random.Random(seed)
+    source = CLEAN_EXAMPLE.read_bytes()
+    parts = parts_of(CLEAN_EXAMPLE)
+    xml_names = [n for n in parts if n.endswith(".xml")]
+    out = []
+    for i in range(count):
+        kind = i % 4
+        if kind == 0:  # flip bytes of the archive
+            data = bytearray(source)
+            for _ in range(rng.randint(1, 20)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        elif kind == 1:  # truncate the archive
+            data = source[: rng.randrange(len(source))]
+        else:  # damage an XML part, then zip it again properly
+            changed = dict(parts)
+            name = rng.choice(xml_names)
+            xml = bytearray(changed[name])
+            for _ in range(rng.randint(1, 8)):
+                at = rng.randrange(len(xml))
+                if kind == 2:
+                    xml[at] = rng.choice(b'<>&"= /x0\\xff')
+                else:
+                    del xml[at : at + rng.randint(1, 40)]
+            changed[name] = bytes(xml)
+            data = _zip_bytes(changed)
+        out.append((f"mutant-{seed}-{i}.xlsx", bytes(data)))
+    return out
+
+
+def _zip_bytes(parts: dict[str, bytes]) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_byte_level_mutations_give_a_report_or_a_clear_error(tmp_path):
+    mutants = _mutations(seed=2024, count=160)
+    for name, data in mutants:
+        (tmp_path / name).write_bytes(data)
+    result = subprocess.run(
+        [sys.executable, "-c", FUZZ_RUNNER, str(tmp_path), *[n for n, _ in mutants]],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    outcomes = [json.loads(line) for line in result.stdout.splitlines() if '"outcome"' in line]
+    started = [json.loads(line)["file"] for line in result.stdout.splitlines() if '"start"' in line]
+    assert result.returncode == 0, f"runner died on {started[-1] if started else '?'}: {result.stderr[-2000:]}"
+    assert len(outcomes) == len(mutants)
+    crashes = [o for o in outcomes if o["outcome"].startswith("CRASH")]
+    assert crashes == []
+    errors = [o["outcome"] for o in outcomes if o["outcome"].startswith("error")]
+    assert all("\n" not in e and len(e) < 400 for e in errors)
+    assert any(o["outcome"] == "report" for o in outcomes)
