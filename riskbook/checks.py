@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from riskbook.model import FIELD_LABELS, Finding, Invalid, PartialDate, Register, Report, Risk
+from riskbook.model import FIELD_LABELS, Finding, PartialDate, Register, Report, Risk
 from riskbook.reading import EXCEL_CELL_LIMIT
 from riskbook.scheme import Scheme, resolve_status
 
@@ -86,22 +86,21 @@ def check_risk(ctx: _Context, risk: Risk) -> Iterator[Finding]:
 
 
 def check_unreadable(ctx: _Context, risk: Risk) -> Iterator[Finding]:
-    for name, value in risk.values.items():
-        if isinstance(value, Invalid):
-            label = FIELD_LABELS[name].lower()
-            if value.code == "formula-without-value":
-                message = (
-                    f"{label} is a formula with no saved result; "
-                    "open and save the file in Excel (or LibreOffice) so its value is stored"
-                )
-            else:
-                message = f"{label} {_quote(value.raw)} {value.reason}"
-            yield ctx.finding("error", value.code, risk, name, message)
+    for name, value in risk.invalid.items():
+        label = FIELD_LABELS[name].lower()
+        if value.code == "formula-without-value":
+            message = (
+                f"{label} is a formula with no saved result; "
+                "open and save the file in Excel (or LibreOffice) so its value is stored"
+            )
+        else:
+            message = f"{label} {_quote(value.raw)} {value.reason}"
+        yield ctx.finding("error", value.code, risk, name, message)
 
 
 def check_missing(ctx: _Context, risk: Risk) -> Iterator[Finding]:
     for name in REQUIRED_FIELDS:
-        if ctx.register.has(name) and name not in risk.values:
+        if ctx.register.has(name) and not risk.has(name):
             yield ctx.finding("error", "missing-value", risk, name, f"{FIELD_LABELS[name].lower()} is empty")
 
 
@@ -272,8 +271,9 @@ def check_status_stale(ctx: _Context, risk: Risk) -> Iterator[Finding]:
 
 
 def check_text_length(ctx: _Context, risk: Risk) -> Iterator[Finding]:
-    for name, value in risk.values.items():
-        if isinstance(value, str) and len(value) > EXCEL_CELL_LIMIT:
+    for name in risk.long_fields or ():
+        value = risk.get(name)
+        if len(value) > EXCEL_CELL_LIMIT:
             yield ctx.finding(
                 "warning",
                 "text-too-long",

@@ -104,47 +104,72 @@ class Invalid:
         return str(self.raw)
 
 
+# Narrative fields are made plain (HTML to text) only when first read: validating a large
+# register never needs the plain text, only its presence and length.
+NARRATIVE_FIELDS = frozenset(
+    {"information", "rationale", "consequence", "existing_controls", "additional_controls", "update", "current_status"}
+)
+
+
 @dataclass(slots=True)
 class Risk:
-    """One row of the register. values holds parsed values by canonical field."""
+    """One row of the register.
+
+    values holds the readable values by canonical field; invalid holds the cells that
+    could not be read as their column requires; extras the columns riskbook does not know.
+    """
 
     row: int  # 0-based row in the source sheet
     values: dict[str, Any]
-    raw: dict[str, Any]
+    invalid: dict[str, Invalid] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
     status_name: str | None = None  # canonical status, when recognised
+    pending_html: list[str] | None = None  # narrative fields still holding HTML
+    long_fields: list[str] | None = None  # fields that may exceed an Excel cell
 
     def get(self, name: str, default: Any = None) -> Any:
-        value = self.values.get(name, default)
-        return default if isinstance(value, Invalid) else value
+        if self.pending_html is not None and name in self.pending_html:
+            self._make_plain(name)
+        return self.values.get(name, default)
+
+    def _make_plain(self, name: str) -> None:
+        from riskbook.values import html_to_text
+
+        self.pending_html.remove(name)
+        self.values[name] = html_to_text(self.values[name]).strip()
+
+    def has(self, name: str) -> bool:
+        """Whether the cell holds anything, readable or not."""
+        return name in self.values or name in self.invalid
 
     @property
     def reference(self) -> str:
-        value = self.values.get("reference")
-        return value if isinstance(value, str) else ""
+        return self.values.get("reference", "")
 
     @property
     def title(self) -> str:
-        return self.get("title") or ""
+        return self.values.get("title", "")
 
     @property
     def impact(self) -> int | None:
-        return self.get("impact")
+        return self.values.get("impact")
 
     @property
     def likelihood(self) -> int | None:
-        return self.get("likelihood")
+        return self.values.get("likelihood")
 
     @property
     def score(self) -> int | None:
         """Impact × likelihood: the score the register should state."""
-        if self.impact is None or self.likelihood is None:
+        values = self.values
+        impact, likelihood = values.get("impact"), values.get("likelihood")
+        if impact is None or likelihood is None:
             return None
-        return self.impact * self.likelihood
+        return impact * likelihood
 
     @property
     def previous_score(self) -> int | None:
-        return self.get("previous_score")
+        return self.values.get("previous_score")
 
 
 @dataclass

@@ -15,6 +15,7 @@ from riskbook import values as v
 from riskbook.errors import ReadError
 from riskbook.model import (
     DATE_FIELDS,
+    NARRATIVE_FIELDS,
     SCALE_FIELDS,
     SCORE_FIELDS,
     Finding,
@@ -160,21 +161,18 @@ class _Grid:
 def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: int | None = None) -> _Grid:
     from riskbook import xlsx_parts
 
+    scans: dict[str, xlsx_parts.SheetScan] = {}
     try:
         with zipfile.ZipFile(path) as zf:
             xlsx_parts.check_archive(zf, display, max_bytes=max_bytes or xlsx_parts.MAX_UNCOMPRESSED_BYTES)
             xlsx_parts.check_no_dtd(zf, display)
             info = xlsx_parts.inspect_xlsx(zf, display)
-            xml_by_sheet: dict[str, bytes] = {}
             if info.kind == "xlsx":
                 if not info.sheets:
                     raise ReadError(f"{display}: the workbook has no sheets")
                 for part in info.sheets:
-                    if wanted is not None and part.name != wanted:
-                        continue
-                    xml = xlsx_parts.sheet_xml(zf, part)
-                    xlsx_parts.check_extent(xml, part.name, display)
-                    xml_by_sheet[part.name] = xml
+                    if wanted is None or part.name == wanted:
+                        scans[part.name] = xlsx_parts.scan_sheet(zf, part, display)
     except zipfile.BadZipFile as exc:
         reason = "a part fails its checksum" if "CRC" in str(exc) else "not a complete zip archive"
         raise ReadError(f"{display}: the file is damaged ({reason})") from None
@@ -184,14 +182,12 @@ def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: 
         raise ReadError(f"{display}: the file is damaged ({exc})") from None
 
     def gaps(name: str) -> set[tuple[int, int]]:
-        xml = xml_by_sheet.get(name)
-        if xml is None:
-            return set()
-        return xlsx_parts.formula_cells_without_value(xml, trust_values=info.trust_formula_values)
+        scan = scans.get(name)
+        return scan.formula_gaps(info.trust_formula_values) if scan else set()
 
     def hidden(name: str) -> tuple[set[int], set[int]]:
-        xml = xml_by_sheet.get(name)
-        return xlsx_parts.hidden_rows_and_columns(xml) if xml else (set(), set())
+        scan = scans.get(name)
+        return (scan.hidden_rows, scan.hidden_cols) if scan else (set(), set())
 
     grid = _calamine_grid(path, display, gaps)
     grid.hidden = hidden
@@ -360,6 +356,79 @@ def _parser_for(field_name: str, scheme: Scheme) -> Callable[[Any], Any]:
     return v.clean_text
 
 
+_TEXT, _PARSED = 0, 1
+_SPACE = v.SPACE
+
+
+def _kind(name: str) -> int:
+    return (
+        _PARSED
+        if name in SCALE_FIELDS or name in SCORE_FIELDS or name in DATE_FIELDS or name == "control_due"
+        else _TEXT
+    )
+
+
+def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps) -> Risk | None:
+    """One data row as a Risk, or None for a blank row. The hot loop of reading: kept lean."""
+    present = [cell for cell in row if cell != ""]
+    if not present or all(cell.__class__ is str and not cell.strip(_SPACE) for cell in present):
+        if not formula_gaps or not any((sheet_row, col0 + offset) in formula_gaps for offset, *_ in plan):
+            return None
+    values: dict[str, Any] = {}
+    risk = Risk(row=sheet_row, values=values)
+    width = len(row)
+    for offset, name, kind, parse in plan:
+        if offset >= width:
+            continue
+        cell = row[offset]
+        if formula_gaps and (sheet_row, col0 + offset) in formula_gaps:
+            risk.invalid[name] = Invalid(cell, "is a formula with no saved result", "formula-without-value")
+            continue
+        if cell == "":
+            continue
+        if cell.__class__ is str:
+            if cell[0] == "'":  # Excel's "keep as text" mark, spelt out by some exports
+                cell = cell[1:]
+            cell = cell.strip(_SPACE)
+            if not cell:
+                continue
+            if kind == _TEXT:
+                if "<" in cell or "&" in cell:
+                    if name in NARRATIVE_FIELDS:
+                        risk.pending_html = [*(risk.pending_html or ()), name]
+                    else:
+                        cell = v.html_to_text(cell).strip(_SPACE)
+                        if not cell:
+                            continue
+                if len(cell) > EXCEL_CELL_LIMIT:
+                    risk.long_fields = [*(risk.long_fields or ()), name]
+                values[name] = cell
+                continue
+        elif kind == _TEXT:
+            values[name] = v.clean_text(cell)
+            continue
+        result = parse(cell)
+        if result.__class__ is Invalid:
+            risk.invalid[name] = result
+        else:
+            values[name] = result
+    if extra_columns:
+        risk.extras = {
+            text: v.clean_text(v.drop_text_mark(row[offset])) if offset < width else ""
+            for offset, text in extra_columns
+        }
+    return risk
+
+
+def _resolve_statuses(risks: list[Risk], scheme: Scheme) -> None:
+    from riskbook.scheme import resolve_status
+
+    for risk in risks:
+        status = risk.values.get("status")
+        if status is not None:
+            risk.status_name = resolve_status(status, scheme)[0]
+
+
 def _build_register(
     display: str,
     sheet: str,
@@ -393,35 +462,13 @@ def _build_register(
                     )
                 )
             extra_columns.append((offset, text))
-    plan = [(offset, name, _parser_for(name, scheme)) for name, offset in columns.items()]
-    from riskbook.scheme import resolve_status
-
-    risks: list[Risk] = []
-    for index in range(header_index + 1, len(rows)):
-        row = rows[index]
-        if all(v.is_blank(cell) for cell in row):
-            continue
-        sheet_row = row0 + index
-        parsed: dict[str, Any] = {}
-        raw: dict[str, Any] = {}
-        width = len(row)
-        for offset, name, parse in plan:
-            cell = v.drop_text_mark(row[offset]) if offset < width else ""
-            if (sheet_row, col0 + offset) in formula_gaps:
-                parsed[name] = Invalid(cell, "is a formula with no saved result", "formula-without-value")
-                raw[name] = cell
-            elif not v.is_blank(cell):
-                parsed[name] = parse(cell)
-                raw[name] = cell
-        extras = {
-            text: v.clean_text(v.drop_text_mark(row[offset])) if offset < width else ""
-            for offset, text in extra_columns
-        }
-        risk = Risk(row=sheet_row, values=parsed, raw=raw, extras=extras)
-        status = parsed.get("status")
-        if isinstance(status, str):
-            risk.status_name = resolve_status(status, scheme)[0]
-        risks.append(risk)
+    plan = [(offset, name, _kind(name), _parser_for(name, scheme)) for name, offset in columns.items()]
+    risks = [
+        risk
+        for index in range(header_index + 1, len(rows))
+        if (risk := _read_row(rows[index], row0 + index, col0, plan, extra_columns, formula_gaps)) is not None
+    ]
+    _resolve_statuses(risks, scheme)
     register = Register(
         path=display,
         sheet=sheet,

@@ -73,6 +73,10 @@ class Scheme:
         return {s: b for b in self.bands for s in range(b.min, b.max + 1)}
 
     @cached_property
+    def _status_cache(self) -> dict[str, tuple[str | None, str]]:
+        return {}
+
+    @cached_property
     def reference_regex(self) -> re.Pattern[str]:
         return re.compile(self.reference_pattern)
 
@@ -182,6 +186,13 @@ def resolve_status(text: str, scheme: Scheme) -> tuple[str | None, str]:
     near spelling (one or two letters off). For unknown text the second item is the
     closest status, if any is close, else "".
     """
+    cache = scheme._status_cache
+    if text not in cache:
+        cache[text] = _resolve_status(text, scheme)
+    return cache[text]
+
+
+def _resolve_status(text: str, scheme: Scheme) -> tuple[str | None, str]:
     import difflib
 
     names = {s.name: s for s in scheme.statuses}

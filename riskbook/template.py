@@ -9,7 +9,7 @@ from pathlib import Path
 
 from riskbook.build.writer import Book, PageSetup, atomic_path, text_height
 from riskbook.errors import OutputError
-from riskbook.model import Invalid, PartialDate, Register, Risk, column_letter
+from riskbook.model import PartialDate, Register, Risk, column_letter
 from riskbook.scheme import Scheme
 from riskbook.xlsx_parts import CACHED_VALUES_PROPERTY
 
@@ -202,7 +202,8 @@ def _write_register(sheet, book: Book, scheme: Scheme, risks: list[Risk], extras
 def _write_risk(sheet, book: Book, scheme: Scheme, row: int, risk: Risk, extras: list[str], list_ranges) -> None:
     cell, date_fmt, number = book.fmt("cell"), book.fmt("date"), book.fmt("number")
     for col, column in enumerate(COLUMNS):
-        value = risk.values.get(column.key)
+        value = risk.get(column.key)
+        invalid = risk.invalid.get(column.key)
         if column.kind == "score":
             sheet.formula(
                 row,
@@ -214,9 +215,8 @@ def _write_risk(sheet, book: Book, scheme: Scheme, row: int, risk: Risk, extras:
         elif column.kind == "next_review":
             due = _next_review(risk, scheme)
             sheet.formula(row, col, _next_review_formula(row, scheme), _excel_serial(due) if due else "", date_fmt)
-        elif isinstance(value, Invalid) or value is None:
-            raw = risk.raw.get(column.key)
-            sheet.text(row, col, _text(raw), cell)  # kept as typed, so nothing is lost
+        elif invalid is not None or value is None:
+            sheet.text(row, col, _text(invalid.raw if invalid else None), cell)  # kept as typed: nothing is lost
         elif column.kind == "scale":
             sheet.text(row, col, scheme.label(value), cell)
         elif column.kind == "status":
@@ -237,9 +237,7 @@ def _write_risk(sheet, book: Book, scheme: Scheme, row: int, risk: Risk, extras:
         value = risk.extras.get(name, "")
         _check_length(risk, name, value)
         sheet.text(row, col, value, cell)
-    tallest = max(
-        text_height(str(risk.values.get(c.key) or ""), int(c.width * 1.1)) for c in COLUMNS if c.kind == "text"
-    )
+    tallest = max(text_height(str(risk.get(c.key) or ""), int(c.width * 1.1)) for c in COLUMNS if c.kind == "text")
     sheet.sheet.set_row(row, min(tallest, 120))
 
 

@@ -9,7 +9,8 @@ from typing import Any
 
 from riskbook.model import Invalid, PartialDate
 
-_SPACE = " \t\r\n\u00a0\u2007\u202f\ufeff"
+SPACE = " \t\r\n\u00a0\u2007\u202f\ufeff"
+_SPACE = SPACE
 
 MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3,

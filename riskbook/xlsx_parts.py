@@ -27,9 +27,8 @@ CACHED_VALUES_PROPERTY = "riskbook-formula-values-cached"
 
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
-_FORMULA = re.compile(rb"<f[ >/]")
 _CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})(\d+)"')
-_WIDE_CELL_REF = re.compile(rb'<c\s+r="([A-Z]{3})(\d+)"')
+_WIDE_CELL_REF = re.compile(rb'r="([A-Z]{3})(\d+)"')
 _ROW_REF = re.compile(rb'<row\s+r="(\d+)"')
 _HIDDEN_ROW = re.compile(rb'<row\s+r="(\d+)"[^>]*?\shidden="(?:1|true)"')
 _HIDDEN_COL = re.compile(rb'<col\s+min="(\d+)"\s+max="(\d+)"[^>]*?\shidden="(?:1|true)"')
@@ -118,36 +117,117 @@ def inspect_xlsx(zf: zipfile.ZipFile, display: str) -> ArchiveInfo:
     return info
 
 
-def sheet_xml(zf: zipfile.ZipFile, part: SheetPart) -> bytes:
-    try:
-        return zf.read(part.path)
-    except KeyError:
-        return b""
+@dataclass
+class SheetScan:
+    """What one pass over a sheet's XML found, before any reader parses it."""
+
+    max_row: int = 0
+    max_col: int = 0
+    formulas: dict[tuple[int, int], bool] = field(default_factory=dict)  # (row, col) 0-based -> has a saved value
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_cols: set[int] = field(default_factory=set)
+
+    def formula_gaps(self, trust_values: bool) -> set[tuple[int, int]]:
+        """Formula cells whose saved result is missing, or every formula cell if results are not to be trusted."""
+        return {cell for cell, has_value in self.formulas.items() if not (has_value and trust_values)}
 
 
-def check_extent(xml: bytes, sheet: str, display: str) -> None:
-    """Refuse a sheet whose extent is far beyond any register, before a reader allocates it.
+CHUNK = 4 * 1024 * 1024
+_OVERLAP = 64 * 1024
+
+
+def scan_sheet(zf: zipfile.ZipFile, part: SheetPart, display: str) -> SheetScan:
+    """Stream a sheet's XML once: extent, formula cells, hidden rows and columns. Memory stays bounded.
 
     The dimension element is optional and can lie, so the cells themselves are looked at:
-    rows are written in order, so the last row before </sheetData> is the furthest; and a
-    column beyond ZZ is rare enough that every such reference can be collected cheaply.
+    rows are written in order, so the last rows before </sheetData> are the furthest; a
+    column beyond ZZ is rare enough that every such reference is collected.
     """
-    refs: list[tuple[bytes, bytes]] = []
-    match = _DIMENSION.search(xml, 0, 4096)
-    if match and match.group(3):
-        refs.append((match.group(3), match.group(4)))
-    end = xml.rfind(b"</sheetData>")
-    end = len(xml) if end == -1 else end
-    refs.extend(_CELL_REF.findall(xml, max(0, end - 65536), end))
-    refs.extend(_WIDE_CELL_REF.findall(xml))
-    max_col = max((_col_number(c) for c, _ in refs), default=0)
-    rows = [int(r) for r in _ROW_REF.findall(xml, max(0, end - 65536), end)] + [int(r) for _, r in refs]
-    max_row = max(rows, default=0)
-    if max_col * max_row > MAX_SHEET_CELLS:
+    scan = SheetScan()
+    try:
+        stream = zf.open(part.path)
+    except KeyError:
+        return scan
+    with stream:
+        buffer = b""
+        done = 0  # bytes of buffer already searched for formulas
+        first = True
+        while True:
+            chunk = stream.read(CHUNK)
+            buffer += chunk
+            if first:
+                _scan_dimension(buffer, scan)
+                first = False
+            done = _scan_formulas(buffer, done, scan, final=not chunk)
+            _scan_hidden_and_wide(buffer, scan)
+            end = buffer.find(b"</sheetData>")
+            if end != -1 or not chunk:
+                _scan_last_rows(buffer, len(buffer) if end == -1 else end, scan)
+            if not chunk:
+                break
+            keep = min(len(buffer), max(_OVERLAP, len(buffer) - done))
+            done -= len(buffer) - keep
+            buffer = buffer[-keep:]
+            done = max(done, 0)
+    if scan.max_col * scan.max_row > MAX_SHEET_CELLS:
         raise ReadError(
-            f"{display}: sheet {sheet!r} reaches {_col_name(max_col)}{max_row} "
-            f"({max_col * max_row:,} cells); refusing sheets over {MAX_SHEET_CELLS:,} cells"
+            f"{display}: sheet {part.name!r} reaches {_col_name(scan.max_col)}{scan.max_row} "
+            f"({scan.max_col * scan.max_row:,} cells); refusing sheets over {MAX_SHEET_CELLS:,} cells"
         )
+    return scan
+
+
+def _scan_dimension(buffer: bytes, scan: SheetScan) -> None:
+    match = _DIMENSION.search(buffer, 0, 4096)
+    if match and match.group(3):
+        scan.max_col = max(scan.max_col, _col_number(match.group(3)))
+        scan.max_row = max(scan.max_row, int(match.group(4)))
+
+
+def _scan_formulas(buffer: bytes, start: int, scan: SheetScan, final: bool) -> int:
+    """Record formula cells from start on; return where the next search must begin."""
+    pos = buffer.find(b"<f", start)
+    while pos != -1:
+        if buffer[pos + 2 : pos + 3] not in (b" ", b">", b"/"):
+            pos = buffer.find(b"<f", pos + 2)
+            continue
+        end = buffer.find(b"</c>", pos)
+        if end == -1 and not final:
+            return pos  # the cell continues in the next chunk
+        cell_start = buffer.rfind(b"<c ", 0, pos)
+        cell = buffer[cell_start : end if end != -1 else len(buffer)]
+        ref = _CELL_REF.search(cell)
+        if ref:
+            # An empty <v></v> is a saved empty-string result only in a cell typed t="str" (as
+            # LibreOffice writes it); openpyxl writes the same element for "no result".
+            start_tag = cell[: cell.find(b">")]
+            has_value = b"<v>" in cell and (b"<v></v>" not in cell or b't="str"' in start_tag)
+            scan.formulas[(int(ref.group(2)) - 1, _col_number(ref.group(1)) - 1)] = has_value
+        if end == -1:
+            return len(buffer)
+        pos = buffer.find(b"<f", end)
+    return max(start, len(buffer) - 3)
+
+
+def _scan_hidden_and_wide(buffer: bytes, scan: SheetScan) -> None:
+    if b'hidden="' in buffer:
+        for match in _HIDDEN_ROW.finditer(buffer):
+            scan.hidden_rows.add(int(match.group(1)) - 1)
+        for match in _HIDDEN_COL.finditer(buffer):
+            first, last = int(match.group(1)), int(match.group(2))
+            scan.hidden_cols.update(range(first - 1, min(last, first + 1000)))
+    for letters, row in _WIDE_CELL_REF.findall(buffer):
+        scan.max_col = max(scan.max_col, _col_number(letters))
+        scan.max_row = max(scan.max_row, int(row))
+
+
+def _scan_last_rows(buffer: bytes, end: int, scan: SheetScan) -> None:
+    begin = max(0, end - _OVERLAP)
+    for letters, row in _CELL_REF.findall(buffer, begin, end):
+        scan.max_col = max(scan.max_col, _col_number(letters))
+        scan.max_row = max(scan.max_row, int(row))
+    for row in _ROW_REF.findall(buffer, begin, end):
+        scan.max_row = max(scan.max_row, int(row))
 
 
 def check_no_dtd(zf: zipfile.ZipFile, display: str) -> None:
@@ -162,40 +242,6 @@ def check_no_dtd(zf: zipfile.ZipFile, display: str) -> None:
                 f"{display}: part {info.filename} declares XML entities (<!DOCTYPE>), which no spreadsheet "
                 "program writes; refusing it as a possible XML attack"
             )
-
-
-def hidden_rows_and_columns(xml: bytes) -> tuple[set[int], set[int]]:
-    """0-based rows and columns the sheet hides."""
-    rows: set[int] = set()
-    cols: set[int] = set()
-    if b'hidden="1"' not in xml and b'hidden="true"' not in xml:
-        return rows, cols
-    for match in _HIDDEN_ROW.finditer(xml):
-        rows.add(int(match.group(1)) - 1)
-    for match in _HIDDEN_COL.finditer(xml):
-        first, last = int(match.group(1)), int(match.group(2))
-        cols.update(range(first - 1, min(last, first + 1000)))
-    return rows, cols
-
-
-def formula_cells_without_value(xml: bytes, trust_values: bool = True) -> set[tuple[int, int]]:
-    """(row, col), 0-based, of formula cells whose saved result is missing or untrustworthy."""
-    found: set[tuple[int, int]] = set()
-    match = _FORMULA.search(xml)
-    while match:
-        pos = match.start()
-        start = xml.rfind(b"<c ", 0, pos)
-        end = xml.find(b"</c>", pos)
-        if start == -1 or end == -1:
-            break
-        cell = xml[start:end]
-        has_value = b"<v>" in cell and b"<v></v>" not in cell
-        if not has_value or not trust_values:
-            ref = _CELL_REF.search(cell)
-            if ref:
-                found.add((int(ref.group(2)) - 1, _col_number(ref.group(1)) - 1))
-        match = _FORMULA.search(xml, end)
-    return found
 
 
 def _col_number(letters: bytes) -> int:
