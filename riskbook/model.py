@@ -104,11 +104,22 @@ class Invalid:
         return str(self.raw)
 
 
-# Narrative fields are made plain (HTML to text) only when first read: validating a large
-# register never needs the plain text, only its presence and length.
+# Narrative fields are read from their cells only when asked for: validating a large register
+# never needs them, only their length; the panel workbook reads each once.
 NARRATIVE_FIELDS = frozenset(
     {"information", "rationale", "consequence", "existing_controls", "additional_controls", "update", "current_status"}
 )
+LAZY_FIELDS = NARRATIVE_FIELDS | {"responsible_officer", "category"}
+
+
+_MISSING = object()
+
+
+def narrative_text(value: Any) -> str:
+    """A narrative cell as plain text: the text mark dropped, trimmed, HTML made plain."""
+    from riskbook.values import clean_text, drop_text_mark
+
+    return "" if value == "" else clean_text(drop_text_mark(value))
 
 
 @dataclass(slots=True)
@@ -124,23 +135,22 @@ class Risk:
     invalid: dict[str, Invalid] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
     status_name: str | None = None  # canonical status, when recognised
-    pending_html: list[str] | None = None  # narrative fields still holding HTML
     long_fields: list[str] | None = None  # fields that may exceed an Excel cell
+    cells: list[Any] | None = None  # the row as read, for the lazily read fields
+    lazy: dict[str, int] | None = None  # lazily read field -> offset in cells (shared by the register)
 
     def get(self, name: str, default: Any = None) -> Any:
-        if self.pending_html is not None and name in self.pending_html:
-            self._make_plain(name)
-        return self.values.get(name, default)
-
-    def _make_plain(self, name: str) -> None:
-        from riskbook.values import html_to_text
-
-        self.pending_html.remove(name)
-        self.values[name] = html_to_text(self.values[name]).strip()
+        value = self.values.get(name, _MISSING)
+        if value is not _MISSING:
+            return value
+        lazy = self.lazy
+        if lazy is not None and name in lazy and lazy[name] < len(self.cells):
+            return narrative_text(self.cells[lazy[name]]) or default
+        return default
 
     def has(self, name: str) -> bool:
         """Whether the cell holds anything, readable or not."""
-        return name in self.values or name in self.invalid
+        return name in self.values or name in self.invalid or (self.lazy is not None and bool(self.get(name)))
 
     @property
     def reference(self) -> str:

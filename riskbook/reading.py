@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import os
 import zipfile
@@ -15,6 +16,7 @@ from riskbook import values as v
 from riskbook.errors import ReadError
 from riskbook.model import (
     DATE_FIELDS,
+    LAZY_FIELDS,
     NARRATIVE_FIELDS,
     SCALE_FIELDS,
     SCORE_FIELDS,
@@ -108,7 +110,15 @@ def read_register(
         )
     else:
         raise ReadError(f"{display}: unknown file type {suffix or '(none)'}; use .xlsx, .xlsm, .xls, .ods or .csv")
-    return _parse_register(display, grid_source, sheet, scheme)
+    # Reading makes hundreds of thousands of small objects; the cyclic garbage collector would
+    # walk the whole grid again and again meanwhile, for nothing (nothing here makes cycles).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse_register(display, grid_source, sheet, scheme)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
 
 
 def _check_file(path: Path, display: str) -> bytes:
@@ -356,11 +366,13 @@ def _parser_for(field_name: str, scheme: Scheme) -> Callable[[Any], Any]:
     return v.clean_text
 
 
-_TEXT, _PARSED = 0, 1
+_TEXT, _PARSED, _NARRATIVE = 0, 1, 2
 _SPACE = v.SPACE
 
 
 def _kind(name: str) -> int:
+    if name in NARRATIVE_FIELDS:
+        return _NARRATIVE
     return (
         _PARSED
         if name in SCALE_FIELDS or name in SCORE_FIELDS or name in DATE_FIELDS or name == "control_due"
@@ -370,13 +382,17 @@ def _kind(name: str) -> int:
 
 def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps) -> Risk | None:
     """One data row as a Risk, or None for a blank row. The hot loop of reading: kept lean."""
-    present = [cell for cell in row if cell != ""]
-    if not present or all(cell.__class__ is str and not cell.strip(_SPACE) for cell in present):
+    width = len(row)
+    if row.count("") == width:
+        return None
+    for cell in row:
+        if cell != "" and (cell.__class__ is not str or cell.strip(_SPACE)):
+            break
+    else:
         if not formula_gaps or not any((sheet_row, col0 + offset) in formula_gaps for offset, *_ in plan):
             return None
     values: dict[str, Any] = {}
     risk = Risk(row=sheet_row, values=values)
-    width = len(row)
     for offset, name, kind, parse in plan:
         if offset >= width:
             continue
@@ -386,6 +402,12 @@ def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps)
             continue
         if cell == "":
             continue
+        if kind == _NARRATIVE:
+            # Kept as typed; Risk.get makes it plain (trimmed, HTML to text) when it is read.
+            values[name] = cell
+            if cell.__class__ is str and len(cell) > EXCEL_CELL_LIMIT:
+                risk.long_fields = [*(risk.long_fields or ()), name]
+            continue
         if cell.__class__ is str:
             if cell[0] == "'":  # Excel's "keep as text" mark, spelt out by some exports
                 cell = cell[1:]
@@ -394,12 +416,9 @@ def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps)
                 continue
             if kind == _TEXT:
                 if "<" in cell or "&" in cell:
-                    if name in NARRATIVE_FIELDS:
-                        risk.pending_html = [*(risk.pending_html or ()), name]
-                    else:
-                        cell = v.html_to_text(cell).strip(_SPACE)
-                        if not cell:
-                            continue
+                    cell = v.html_to_text(cell).strip(_SPACE)
+                    if not cell:
+                        continue
                 if len(cell) > EXCEL_CELL_LIMIT:
                     risk.long_fields = [*(risk.long_fields or ()), name]
                 values[name] = cell
@@ -414,10 +433,21 @@ def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps)
             values[name] = result
     if extra_columns:
         risk.extras = {
-            text: v.clean_text(v.drop_text_mark(row[offset])) if offset < width else ""
-            for offset, text in extra_columns
+            text: v.clean_text(v.drop_text_mark(row[offset])) if offset < width else "" for offset, text in extra_columns
         }
     return risk
+
+
+def _attach_lazy_fields(risks: list[Risk], lazy: dict[str, int], rows, row0: int) -> None:
+    """Let each risk read its narrative from its own row when asked; note any too long for a cell."""
+    for risk in risks:
+        risk.cells = rows[risk.row - row0]
+        risk.lazy = lazy
+    for name, offset in lazy.items():
+        for risk in risks:
+            cell = risk.cells[offset] if offset < len(risk.cells) else ""
+            if cell.__class__ is str and len(cell) > EXCEL_CELL_LIMIT and len(risk.get(name)) > EXCEL_CELL_LIMIT:
+                risk.long_fields = [*(risk.long_fields or ()), name]
 
 
 def _resolve_statuses(risks: list[Risk], scheme: Scheme) -> None:
@@ -462,12 +492,18 @@ def _build_register(
                     )
                 )
             extra_columns.append((offset, text))
-    plan = [(offset, name, _kind(name), _parser_for(name, scheme)) for name, offset in columns.items()]
+    lazy = {name: offset for name, offset in columns.items() if name in LAZY_FIELDS}
+    plan = [(offset, name, _kind(name), _parser_for(name, scheme)) for name, offset in columns.items() if name not in lazy]
+    if formula_gaps:  # a formula without its value is an eager finding, whatever the column
+        plan = [(offset, name, _kind(name), _parser_for(name, scheme)) for name, offset in columns.items()]
+        lazy = {}
     risks = [
         risk
         for index in range(header_index + 1, len(rows))
         if (risk := _read_row(rows[index], row0 + index, col0, plan, extra_columns, formula_gaps)) is not None
     ]
+    if lazy:
+        _attach_lazy_fields(risks, lazy, rows, row0)
     _resolve_statuses(risks, scheme)
     register = Register(
         path=display,

@@ -66,7 +66,9 @@ class Scheme:
 
     @cached_property
     def _label_lookup(self) -> dict[str, int]:
-        return {_fold(label): value for value, label in self.labels.items()}
+        lookup = {label: value for value, label in self.labels.items()}
+        lookup.update({_fold(label): value for value, label in self.labels.items()})
+        return lookup
 
     @cached_property
     def _band_by_score(self) -> dict[int, Band]:
@@ -81,7 +83,8 @@ class Scheme:
         return re.compile(self.reference_pattern)
 
     def value_for_label(self, text: str) -> int | None:
-        return self._label_lookup.get(_fold(text))
+        found = self._label_lookup.get(text)  # already folded ("very high") or as the scheme spells it
+        return found if found is not None else self._label_lookup.get(_fold(text))
 
     def label(self, value: int) -> str:
         return self.labels[value]

@@ -111,6 +111,13 @@ def parse_number(value: Any) -> float | None:
 
 def parse_scale(value: Any, scheme) -> int | Invalid:
     """An impact or likelihood: a number on the scale, numeric text or a label."""
+    kind = value.__class__
+    if kind is str:
+        found = scheme.value_for_label(value)
+        if found is not None:
+            return found
+    elif kind is float and value.is_integer() and int(value) in scheme.labels:
+        return int(value)
     number = parse_number(value)
     if number is None and isinstance(value, str):
         found = scheme.value_for_label(value)
@@ -123,6 +130,8 @@ def parse_scale(value: Any, scheme) -> int | Invalid:
 
 
 def parse_score(value: Any) -> int | Invalid:
+    if value.__class__ is float and value.is_integer() and value >= 0:
+        return int(value)
     number = parse_number(value)
     if number is not None and number.is_integer() and number >= 0:
         return int(number)
