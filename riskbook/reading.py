@@ -433,7 +433,8 @@ def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps)
             values[name] = result
     if extra_columns:
         risk.extras = {
-            text: v.clean_text(v.drop_text_mark(row[offset])) if offset < width else "" for offset, text in extra_columns
+            text: v.clean_text(v.drop_text_mark(row[offset])) if offset < width else ""
+            for offset, text in extra_columns
         }
     return risk
 
@@ -493,7 +494,9 @@ def _build_register(
                 )
             extra_columns.append((offset, text))
     lazy = {name: offset for name, offset in columns.items() if name in LAZY_FIELDS}
-    plan = [(offset, name, _kind(name), _parser_for(name, scheme)) for name, offset in columns.items() if name not in lazy]
+    plan = [
+        (offset, name, _kind(name), _parser_for(name, scheme)) for name, offset in columns.items() if name not in lazy
+    ]
     if formula_gaps:  # a formula without its value is an eager finding, whatever the column
         plan = [(offset, name, _kind(name), _parser_for(name, scheme)) for name, offset in columns.items()]
         lazy = {}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,7 +73,7 @@ def build_workbook(
         L.APPENDIX_E: f"{top} risks not included in Appendices B–D.",
         L.APPENDIX_F: "The risk scoring criteria.",
     }
-    with atomic_path(output) as temp:
+    with atomic_path(output) as temp, _no_cyclic_gc():
         book = Book(temp, page, scheme)
         book.properties(
             title=title,
@@ -115,6 +117,18 @@ def build_workbook(
         book.workbook.worksheets()[0].activate()
         book.close()
     return BuildResult(output, period)
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc():
+    """Writing makes many small objects and no cycles; the collector would only walk the heap."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _refuse_overwriting_input(output: Path, register: Register, previous: Register | None) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from riskbook.build import layout as L
-from riskbook.build.writer import Book, SheetWriter, split_long_text, text_height
+from riskbook.build.writer import EXCEL_CELL_LIMIT, Book, SheetWriter, split_long_text, text_height
+from riskbook.errors import OutputError
 from riskbook.model import FIELD_LABELS, PartialDate, column_letter
 from riskbook.period import ARCHIVED, NEW, PROPOSED_ARCHIVE, PanelRisk, Period
 
@@ -19,11 +20,17 @@ def _q(text: str) -> str:
 def _table(sheet: SheetWriter, name: str, first_row: int, first_col: int, last_row: int, headers: list[str]) -> None:
     """Mark a block as an Excel table: header row, filters, banded rows off (colour carries meaning)."""
     book = sheet.book
-    sheet.sheet.add_table(
+    last_col = first_col + len(headers) - 1
+    if sheet.streamed:  # no Excel tables in a streamed sheet: a header row with filters instead
+        for offset, header in enumerate(headers):
+            sheet.text(first_row, first_col + offset, header, book.fmt("header"))
+        sheet.sheet.autofilter(first_row, first_col, max(last_row, first_row + 1), last_col)
+        return
+    code = sheet.sheet.add_table(
         first_row,
         first_col,
         max(last_row, first_row + 1),
-        first_col + len(headers) - 1,
+        last_col,
         {
             "name": name,
             "style": "Table Style Light 15",
@@ -31,6 +38,8 @@ def _table(sheet: SheetWriter, name: str, first_row: int, first_col: int, last_r
             "autofilter": True,
         },
     )
+    if code not in (0, None):
+        raise OutputError(f"internal: table {name} on {sheet.name} could not be added (xlsxwriter code {code})")
 
 
 # -- Contents ---------------------------------------------------------------------------------
@@ -78,8 +87,11 @@ def band_formula(score_cell: str, book: Book) -> str:
     return "=" + formula
 
 
+STREAM_ABOVE = 5_000  # rows; a larger sheet is written row by row to keep memory flat
+
+
 def write_appendix_a(book: Book, period: Period) -> None:
-    sheet = book.add_sheet(L.APPENDIX_A)
+    sheet = book.add_sheet(L.APPENDIX_A, stream=len(period.risks) > STREAM_ABOVE)
     scheme = book.scheme
     risks = period.risks
     sheet.title(
@@ -272,6 +284,25 @@ def matrix_counts(period: Period) -> dict[tuple[int, int], list[str]]:
     return cells
 
 
+def _references_text(refs: list[str], impact: str, likelihood: str) -> str:
+    """The references in a matrix cell; past what a cell holds, the rest are counted, never dropped unsaid."""
+    text = ", ".join(refs)
+    if len(text) <= EXCEL_CELL_LIMIT:
+        return text
+    kept: list[str] = []
+    size = 0
+    for ref in refs:
+        if size + len(ref) + 2 > EXCEL_CELL_LIMIT - 200:
+            break
+        kept.append(ref)
+        size += len(ref) + 2
+    rest = len(refs) - len(kept)
+    return (
+        ", ".join(kept) + f" … and {rest:,} more, which this cell cannot hold: "
+        f"filter Appendix A by Impact {impact} and Likelihood {likelihood} for all {len(refs):,}."
+    )
+
+
 def write_matrix(book: Book, period: Period) -> None:
     sheet = book.add_sheet(L.MATRIX)
     scheme = book.scheme
@@ -332,7 +363,12 @@ def write_matrix(book: Book, period: Period) -> None:
                 f'{proposal_range},"<>{ARCHIVED}")'
             )
             sheet.formula(row, j, formula, len(refs), band_count_fmt[band.name])
-            sheet.text(row, ref_col + j, ", ".join(refs), ref_fmt[band.name])
+            sheet.text(
+                row,
+                ref_col + j,
+                _references_text(refs, scheme.label(impact), scheme.label(likelihood)),
+                ref_fmt[band.name],
+            )
         sheet.formula(
             row,
             size + 1,
@@ -340,7 +376,7 @@ def write_matrix(book: Book, period: Period) -> None:
             sum(len(cells.get((likelihood, v), [])) for v in values),
             number,
         )
-        longest = max((len(", ".join(cells.get((likelihood, v), []))) for v in values), default=0)
+        longest = min(400, max((len(", ".join(cells.get((likelihood, v), []))) for v in values), default=0))
         sheet.sheet.set_row(row, max(30, text_height("x" * longest, 22)))
     total_row = top + 1 + size
     sheet.text(total_row, 0, "Total", label_fmt)
@@ -409,43 +445,96 @@ def _table_name(prefix: str, reference: str, used: set[str]) -> str:
     return name
 
 
+# Above this many cards an appendix is one field/value table (each row carrying its risk's
+# reference) rather than a table per card: Excel slows to a crawl with thousands of tables.
+MAX_CARD_TABLES = 200
+MAX_PAGE_BREAKS = 1023  # Excel's own limit on horizontal page breaks in a sheet
+
+
+def _card_lines(item: PanelRisk, book: Book, appendix: str) -> list[tuple[str, str, str]]:
+    """(field, value, format) rows of a card, long text split over rows that each fit."""
+    lines: list[tuple[str, str, str]] = []
+    for label, value, fmt in card_rows(item, book, appendix):
+        pieces = split_long_text(value, CARD_VALUE_CHARS, CARD_MAX_LINES)
+        for part, piece in enumerate(pieces, start=1):
+            shown = label if len(pieces) == 1 else f"{label} (part {part} of {len(pieces)})"
+            lines.append((shown, piece, fmt))
+    return lines
+
+
 def write_cards(
     book: Book, sheet_name: str, heading: str, description: str, items: list[PanelRisk], used: set[str]
 ) -> None:
-    sheet = book.add_sheet(sheet_name)
+    sheet = book.add_sheet(sheet_name, stream=len(items) > MAX_CARD_TABLES)
+    if len(items) > MAX_CARD_TABLES:
+        description += " Each row names its risk; a page break starts each of the first 1,023 risks."
     sheet.title(heading, description)
-    sheet.sheet.set_column(0, 0, 24)
-    sheet.sheet.set_column(1, 1, 110)
     if not items:
         sheet.text(L.TABLE_HEADER_ROW, 0, "None", book.fmt("cell"))
         sheet.setup_print(None)
-        return
+    elif len(items) > MAX_CARD_TABLES:
+        _write_card_list(sheet, book, sheet_name, items)
+    else:
+        _write_card_tables(sheet, book, sheet_name, items, used)
+
+
+def _write_card_tables(sheet: SheetWriter, book: Book, sheet_name: str, items: list[PanelRisk], used: set[str]) -> None:
+    """One field/value table per risk, laid out like the paper's cards."""
+    sheet.sheet.set_column(0, 0, 24)
+    sheet.sheet.set_column(1, 1, 110)
     row = L.TABLE_HEADER_ROW
     breaks = []
-    for index, item in enumerate(items):
-        if index:
+    for item in items:
+        if row > L.TABLE_HEADER_ROW:
             breaks.append(row)
-        lines: list[tuple[str, str, str]] = []
-        for label, value, fmt in card_rows(item, book, sheet_name):
-            pieces = split_long_text(value, CARD_VALUE_CHARS, CARD_MAX_LINES)
-            for part, piece in enumerate(pieces, start=1):
-                shown = label if len(pieces) == 1 else f"{label} (part {part} of {len(pieces)})"
-                lines.append((shown, piece, fmt))
+        lines = _card_lines(item, book, sheet_name)
         title = " ".join((item.risk.title or "(no title)").split())
         if len(title) > 200 or title == item.reference:
             # Table headers hold 255 characters; a long title goes whole into a row instead.
             lines.insert(0, ("Title", item.risk.title, "cell"))
             title = "Title"
-        headers = [item.reference, title]
-        _table(sheet, _table_name(sheet_name.replace(" ", ""), item.reference, used), row, 0, row + len(lines), headers)
+        _table(
+            sheet,
+            _table_name(sheet_name.replace(" ", ""), item.reference, used),
+            row,
+            0,
+            row + len(lines),
+            [item.reference, title],
+        )
         sheet.sheet.set_row(row, text_height(title, CARD_VALUE_CHARS))
         for offset, (label, value, fmt) in enumerate(lines, start=row + 1):
             sheet.text(offset, 0, label, book.fmt("label"))
             sheet.text(offset, 1, value, book.fmt(fmt))
             sheet.sheet.set_row(offset, text_height(value, CARD_VALUE_CHARS))
         row += len(lines) + 2
-    sheet.sheet.set_h_pagebreaks(breaks)
+    sheet.sheet.set_h_pagebreaks(breaks[:MAX_PAGE_BREAKS])
     sheet.setup_print(None)
+
+
+def _write_card_list(sheet: SheetWriter, book: Book, sheet_name: str, items: list[PanelRisk]) -> None:
+    """Every card in one table: Reference, Field, Value."""
+    sheet.sheet.set_column(0, 0, 12)
+    sheet.sheet.set_column(1, 1, 24)
+    sheet.sheet.set_column(2, 2, 110)
+    cards = [(item, [("Title", item.risk.title, "cell"), *_card_lines(item, book, sheet_name)]) for item in items]
+    last = L.TABLE_HEADER_ROW + sum(len(lines) for _, lines in cards)
+    _table(sheet, sheet_name.replace(" ", ""), L.TABLE_HEADER_ROW, 0, last, ["Reference", "Field", "Value"])
+    cell, label_fmt = book.fmt("cell"), book.fmt("label")
+    row = L.FIRST_DATA_ROW
+    breaks = []
+    for item, lines in cards:
+        if row > L.FIRST_DATA_ROW and len(breaks) < MAX_PAGE_BREAKS:
+            breaks.append(row)
+        for label, value, fmt in lines:
+            sheet.text(row, 0, item.reference, cell)
+            sheet.text(row, 1, label, label_fmt)
+            sheet.text(row, 2, value, book.fmt(fmt))
+            if len(value) > CARD_VALUE_CHARS or "\n" in value:
+                sheet.sheet.set_row(row, text_height(value, CARD_VALUE_CHARS))
+            row += 1
+    sheet.sheet.set_h_pagebreaks(breaks)
+    sheet.sheet.freeze_panes(L.FIRST_DATA_ROW, 0)
+    sheet.setup_print((L.TABLE_HEADER_ROW, L.TABLE_HEADER_ROW))
 
 
 # -- Appendix F -------------------------------------------------------------------------------
