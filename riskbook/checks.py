@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import re
 from collections.abc import Iterator
 
 from riskbook.model import FIELD_LABELS, Finding, PartialDate, Register, Report, Risk
+from riskbook.perf import Progress, Ticker, no_cyclic_gc
 from riskbook.reading import EXCEL_CELL_LIMIT
 from riskbook.scheme import Scheme, resolve_status
 
@@ -18,8 +18,12 @@ def validate(
     register: Register,
     as_of: dt.date | None = None,
     scheme: Scheme | None = None,
+    progress: Progress | None = None,
 ) -> Report:
-    """Run every check over a register and return the report, findings in sheet order."""
+    """Run every check over a register and return the report, findings in sheet order.
+
+    progress, if given, is called now and then with (risks checked since the last call, total).
+    """
     from riskbook.scheme import load_scheme
 
     scheme = scheme or load_scheme()
@@ -27,15 +31,13 @@ def validate(
     context = _Context(register, scheme, as_of)
     findings = list(register.notices)
     findings.extend(check_columns(context))
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # as in reading: many small objects, no cycles, a large heap to walk
-    try:
+    ticker = Ticker(progress, len(register.risks))
+    with no_cyclic_gc():
         for risk in register.risks:
             findings.extend(check_risk(context, risk))
+            ticker.tick()
         findings.extend(check_duplicate_references(context))
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+    ticker.finish()
     findings.sort(key=lambda f: (f.row, _column_order(f.cell)))
     return Report(register=register, as_of=as_of, findings=findings)
 

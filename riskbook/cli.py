@@ -53,6 +53,31 @@ def _handle_errors(func):
     return wrapper
 
 
+PROGRESS_ABOVE = 5_000  # risks
+
+
+class _ProgressBar:
+    """click's progress bar on stderr, for large registers on a terminal only (never in JSON or a pipe)."""
+
+    def __init__(self, label: str, risks: int, enabled: bool):
+        self.label = label
+        self.enabled = enabled and risks > PROGRESS_ABOVE and sys.stderr.isatty()
+        self.bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
 input_argument = click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=True, path_type=str))
 sheet_option = click.option(
     "--sheet", help="Sheet holding the register (default: Register, else the first with a header)."
@@ -106,7 +131,9 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, max_size):
 
     scheme_obj = api.load_scheme(scheme)
     register = api.read_register(input_path, sheet=sheet, scheme=scheme_obj, max_bytes=max_size * 1024**2)
-    report = api.validate(register, as_of=as_of, scheme=scheme_obj)
+    bar = _ProgressBar("Checking", len(register.risks), enabled=fmt == "text")
+    report = api.validate(register, as_of=as_of, scheme=scheme_obj, progress=bar)
+    bar.close()
     if fmt == "json":
         click.echo(render_json(report))
     else:
@@ -153,7 +180,9 @@ def build(input_path, output, as_of, previous, since, title, marking, organisati
     scheme_obj = api.load_scheme(scheme)
     max_bytes = max_size * 1024**2
     register = api.read_register(input_path, sheet=sheet, scheme=scheme_obj, max_bytes=max_bytes)
-    report = api.validate(register, as_of=as_of, scheme=scheme_obj)
+    bar = _ProgressBar("Checking", len(register.risks), enabled=True)
+    report = api.validate(register, as_of=as_of, scheme=scheme_obj, progress=bar)
+    bar.close()
     colour = sys.stdout.isatty()
     if not report.ok:
         click.echo(render_text(report, colour=colour))
@@ -170,7 +199,9 @@ def build(input_path, output, as_of, previous, since, title, marking, organisati
         title=title,
         marking=marking,
         organisation=organisation,
+        progress=(bar := _ProgressBar("Writing", len(register.risks), enabled=True)),
     )
+    bar.close()
     if report.findings or result.period.findings:
         report.findings.extend(result.period.findings)
         click.echo(render_text(report, colour=colour))

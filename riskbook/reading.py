@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import os
 import zipfile
@@ -27,6 +26,7 @@ from riskbook.model import (
     cell_name,
     column_letter,
 )
+from riskbook.perf import no_cyclic_gc
 from riskbook.scheme import Scheme, load_scheme
 
 HEADER_SEARCH_ROWS = 20
@@ -110,15 +110,8 @@ def read_register(
         )
     else:
         raise ReadError(f"{display}: unknown file type {suffix or '(none)'}; use .xlsx, .xlsm, .xls, .ods or .csv")
-    # Reading makes hundreds of thousands of small objects; the cyclic garbage collector would
-    # walk the whole grid again and again meanwhile, for nothing (nothing here makes cycles).
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with no_cyclic_gc():
         return _parse_register(display, grid_source, sheet, scheme)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 
 def _check_file(path: Path, display: str) -> bytes:

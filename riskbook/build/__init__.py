@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +10,7 @@ from pathlib import Path
 from riskbook.build import layout as L
 from riskbook.errors import OutputError
 from riskbook.model import Register
+from riskbook.perf import Progress, Ticker, no_cyclic_gc
 from riskbook.period import ARCHIVED, Period, compare_periods
 from riskbook.scheme import Scheme
 
@@ -52,8 +51,12 @@ def build_workbook(
     title: str = DEFAULT_TITLE,
     marking: str = DEFAULT_MARKING,
     organisation: str = "",
+    progress: Progress | None = None,
 ) -> BuildResult:
-    """Write the panel workbook for a validated register. The output lands atomically."""
+    """Write the panel workbook for a validated register. The output lands atomically.
+
+    progress, if given, is called now and then with (rows written since the last call, total).
+    """
     from riskbook.build import sheets
     from riskbook.build.writer import Book, PageSetup, atomic_path
 
@@ -73,8 +76,10 @@ def build_workbook(
         L.APPENDIX_E: f"{top} risks not included in Appendices B–D.",
         L.APPENDIX_F: "The risk scoring criteria.",
     }
-    with atomic_path(output) as temp, _no_cyclic_gc():
+    with atomic_path(output) as temp, no_cyclic_gc():
         book = Book(temp, page, scheme)
+        cards = len(period.archive) + len(period.changes) + len(period.new) + len(period.top_band_not_elsewhere)
+        book.ticker = Ticker(progress, len(period.risks) + cards)
         book.properties(
             title=title,
             subject=f"Risk register as at {page.date_text}",
@@ -115,20 +120,9 @@ def build_workbook(
         )
         sheets.write_criteria(book)
         book.workbook.worksheets()[0].activate()
+        book.ticker.finish()
         book.close()
     return BuildResult(output, period)
-
-
-@contextlib.contextmanager
-def _no_cyclic_gc():
-    """Writing makes many small objects and no cycles; the collector would only walk the heap."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _refuse_overwriting_input(output: Path, register: Register, previous: Register | None) -> None:

@@ -133,6 +133,7 @@ def write_appendix_a(book: Book, period: Period) -> None:
             text_height(risk.status_name or "", 17),
         )
         sheet.sheet.set_row(row, height)
+        book.ticker.tick()
     if not risks:
         sheet.text(L.FIRST_DATA_ROW, 0, "None", cell)
     for index, column in enumerate(L.APPENDIX_A_COLUMNS):
@@ -507,6 +508,7 @@ def _write_card_tables(sheet: SheetWriter, book: Book, sheet_name: str, items: l
             sheet.text(offset, 1, value, book.fmt(fmt))
             sheet.sheet.set_row(offset, text_height(value, CARD_VALUE_CHARS))
         row += len(lines) + 2
+        book.ticker.tick()
     sheet.sheet.set_h_pagebreaks(breaks[:MAX_PAGE_BREAKS])
     sheet.setup_print(None)
 
@@ -532,6 +534,7 @@ def _write_card_list(sheet: SheetWriter, book: Book, sheet_name: str, items: lis
             if len(value) > CARD_VALUE_CHARS or "\n" in value:
                 sheet.sheet.set_row(row, text_height(value, CARD_VALUE_CHARS))
             row += 1
+        book.ticker.tick()
     sheet.sheet.set_h_pagebreaks(breaks)
     sheet.sheet.freeze_panes(L.FIRST_DATA_ROW, 0)
     sheet.setup_print((L.TABLE_HEADER_ROW, L.TABLE_HEADER_ROW))

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from riskbook.errors import OutputError
+from riskbook.perf import Ticker
 
 EXCEL_CELL_LIMIT = 32_767
 # Excel's tallest row is 409 points; text taller than that is continued in the next row.
@@ -153,6 +154,7 @@ class Book:
         )
         self._formats: dict[str, Any] = {}
         self._define_formats()
+        self.ticker = Ticker(None, 0)  # rows and cards written, for a progress bar
 
     def add_sheet(self, name: str, stream: bool = False) -> SheetWriter:
         """A new sheet. A streamed sheet goes to disk row by row, keeping memory flat for very

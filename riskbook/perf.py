@@ -1,0 +1,49 @@
+"""Small helpers that keep large registers quick."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import Callable, Iterator
+
+Progress = Callable[[int, int], None]  # (units done since the last call, total units)
+
+PROGRESS_STEP = 1_000
+
+
+@contextlib.contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector.
+
+    Reading, checking and writing a register make hundreds of thousands of small objects and
+    no reference cycles; meanwhile the collector would walk the whole grid again and again.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class Ticker:
+    """Counts units of work and reports them to a progress callback every PROGRESS_STEP."""
+
+    def __init__(self, progress: Progress | None, total: int):
+        self.progress = progress
+        self.total = total
+        self.pending = 0
+
+    def tick(self, units: int = 1) -> None:
+        if self.progress is None:
+            return
+        self.pending += units
+        if self.pending >= PROGRESS_STEP:
+            self.progress(self.pending, self.total)
+            self.pending = 0
+
+    def finish(self) -> None:
+        if self.progress is not None and self.pending:
+            self.progress(self.pending, self.total)
+            self.pending = 0
