@@ -72,8 +72,7 @@ def test_large_build_counts_and_streamed_appendix_a(large_panel):
     assert appendix_a.max_row == 4 + SIZE
     assert appendix_a.auto_filter.ref == f"A4:M{4 + SIZE}"  # streamed: filters instead of an Excel table
     assert [c.value for c in appendix_a[4]][:3] == ["Reference", "Owner", "Title"]
-    summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(min_row=5, max_row=12, values_only=True)}
-    assert summary["Risks on the register"] is None or True  # formulas: cached values checked below
+    assert wb["Summary"]["B5"].data_type == "f"
     values = openpyxl.load_workbook(out, data_only=True)
     cached = {r[0]: r[1] for r in values["Summary"].iter_rows(min_row=5, max_row=12, values_only=True)}
     expected_high = sum(1 for n in range(1, SIZE + 1) if (n % 4 + 1) * ((n // 4) % 4 + 1) >= 9)
@@ -113,7 +112,7 @@ def test_no_progress_bar_when_not_on_a_terminal(large, tmp_path):
     assert result.exit_code == 0
     assert (
         "Checking" not in result.output
-        and result.output.strip() == f"{SIZE:,} risks · 0 errors · 0 warnings".replace(",", "")
+        and result.output.strip() == f"{SIZE} risks · 0 errors · 0 warnings"
     )
 
 
