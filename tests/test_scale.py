@@ -110,10 +110,7 @@ def test_progress_reaches_the_total(large_panel, large):
 def test_no_progress_bar_when_not_on_a_terminal(large, tmp_path):
     result = CliRunner().invoke(cli, ["validate", str(large), "--as-of", "2024-01-16"])
     assert result.exit_code == 0
-    assert (
-        "Checking" not in result.output
-        and result.output.strip() == f"{SIZE} risks · 0 errors · 0 warnings"
-    )
+    assert "Checking" not in result.output and result.output.strip() == f"{SIZE} risks · 0 errors · 0 warnings"
 
 
 def test_matrix_cell_never_drops_references_unsaid():
