@@ -5,7 +5,7 @@ from __future__ import annotations
 from riskbook.build import layout as L
 from riskbook.build.writer import EXCEL_CELL_LIMIT, Book, SheetWriter, split_long_text, text_height
 from riskbook.errors import OutputError
-from riskbook.model import FIELD_LABELS, PartialDate, column_letter
+from riskbook.model import FIELD_LABELS, FIELDS, PartialDate, column_letter
 from riskbook.period import ARCHIVED, NEW, PROPOSED_ARCHIVE, PanelRisk, Period
 
 CARD_VALUE_CHARS = 120  # characters a line of the card's value column (width 110) holds, conservatively
@@ -397,16 +397,8 @@ def write_matrix(book: Book, period: Period) -> None:
 
 # -- Detail cards (Appendices B–E) ------------------------------------------------------------
 
-CARD_FIELDS = (
-    "category",
-    "information",
-    "rationale",
-    "consequence",
-    "existing_controls",
-    "additional_controls",
-    "update",
-    "current_status",
-)
+# The narrative part of a card: the register's fields from Category to Current Status.
+CARD_FIELDS = FIELDS[FIELDS.index("category") : FIELDS.index("current_status") + 1]
 
 
 def card_rows(item: PanelRisk, book: Book, appendix: str) -> list[tuple[str, str, str]]:
