@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -24,10 +25,10 @@ def annotate_workbook(report: Report, output: str | os.PathLike[str]) -> Path:
         raise OutputError(f"{output}: the annotated copy must end .xlsx")
     if output.resolve() == source.resolve() or (output.exists() and os.path.samefile(output, source)):
         raise OutputError(f"{output}: is the input file; the annotated copy needs another name")
-    workbook = _open_copy(report)
-    sheet = workbook[report.register.sheet]
+    workbook, sheet_title = _open_copy(report)
+    sheet = workbook[sheet_title]
     _mark_cells(sheet, report)
-    _add_findings_sheet(workbook, report)
+    _add_findings_sheet(workbook, report, sheet_title)
     from riskbook.ooxml_tidy import tidy_package
 
     with atomic_path(output) as temp:
@@ -48,7 +49,8 @@ def _open_copy(report: Report):
     if is_zip and path.suffix.lower() in (".xlsx", ".xlsm"):
         try:
             # keep_vba=False: macros are dropped, and the copy is a plain .xlsx.
-            return openpyxl.load_workbook(path, keep_vba=False, keep_links=False, rich_text=True)
+            workbook = openpyxl.load_workbook(path, keep_vba=False, keep_links=False, rich_text=True)
+            return workbook, report.register.sheet
         except Exception as exc:
             raise OutputError(f"{path}: cannot be copied for annotation ({type(exc).__name__}: {exc})") from exc
     return _workbook_from_grid(report)
@@ -63,7 +65,8 @@ def _workbook_from_grid(report: Report):
     rows, row0, col0 = load_grid(report.register.path, report.register.sheet)
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.title = report.register.sheet[:31]
+    # A CSV's sheet is named after its file: make that a name Excel accepts.
+    sheet.title = re.sub(r"[\[\]:*?/\\]", "_", report.register.sheet).strip("'")[:31] or "Register"
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             if value in ("", None):
@@ -74,7 +77,7 @@ def _workbook_from_grid(report: Report):
                 cell.data_type = "s"  # text stays text, even when it starts with '='
             elif isinstance(value, dt.datetime | dt.date):
                 cell.number_format = "dd/mm/yyyy"
-    return workbook
+    return workbook, sheet.title
 
 
 def _mark_cells(sheet, report: Report) -> None:
@@ -93,6 +96,8 @@ def _mark_cells(sheet, report: Report) -> None:
         for risk in report.register.risks
         if by_row.get(risk.row) and report.register.has("reference")
     }
+    by_cell = _group_by_anchor(sheet, by_cell)
+    reference_cells = _group_by_anchor(sheet, reference_cells)
     for coordinate in set(by_cell) | set(reference_cells):
         own = by_cell.get(coordinate, [])
         lines = [f"{f.severity.upper()} [{f.code}]: {f.message}" for f in own]
@@ -114,7 +119,20 @@ def _mark_cells(sheet, report: Report) -> None:
         cell.comment = comment
 
 
-def _add_findings_sheet(workbook, report: Report) -> None:
+def _group_by_anchor(sheet, groups: dict[str, list[Finding]]) -> dict[str, list[Finding]]:
+    """Findings on a merged cell belong to the range's top-left cell, the only one that holds anything."""
+    merged = list(sheet.merged_cells.ranges)
+    if not merged:
+        return groups
+    anchored: dict[str, list[Finding]] = defaultdict(list)
+    for coordinate, findings in groups.items():
+        cell = sheet[coordinate]
+        anchor = next((r.start_cell.coordinate for r in merged if cell.coordinate in r), coordinate)
+        anchored[anchor].extend(findings)
+    return anchored
+
+
+def _add_findings_sheet(workbook, report: Report, sheet_title: str) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -131,8 +149,9 @@ def _add_findings_sheet(workbook, report: Report) -> None:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = header_fill
     wrap = Alignment(wrap_text=True, vertical="top")
+    quoted = sheet_title.replace("'", "''")  # an apostrophe in a sheet name is doubled in a reference
     for row, finding in enumerate(report.findings, start=2):
-        values = [finding.severity, finding.code, finding.reference, f"{finding.sheet}!{finding.cell}", finding.message]
+        values = [finding.severity, finding.code, finding.reference, f"{sheet_title}!{finding.cell}", finding.message]
         for col, value in enumerate(values, start=1):
             cell = sheet.cell(row, col)
             _text(cell, value)
@@ -141,9 +160,7 @@ def _add_findings_sheet(workbook, report: Report) -> None:
         first_cell = finding.cell.split(":")[0] if finding.cell else "A1"
         if first_cell.isdigit():  # a whole row, such as the header row
             first_cell = f"A{first_cell}"
-        target.hyperlink = Hyperlink(
-            ref=target.coordinate, location=f"'{finding.sheet}'!{first_cell}", display=target.value
-        )
+        target.hyperlink = Hyperlink(ref=target.coordinate, location=f"'{quoted}'!{first_cell}", display=target.value)
         target.font = Font(color="0B4F9C", underline="single")
         fill = ERROR_FILL if finding.severity == "error" else WARNING_FILL
         sheet.cell(row, 1).fill = PatternFill(fill_type="solid", start_color=fill, end_color=fill)

@@ -104,6 +104,8 @@ def check_risk(ctx: _Context, risk: Risk) -> Iterator[Finding]:
         yield from check_status_stale(ctx, risk)
     if risk.long_fields:
         yield from check_text_length(ctx, risk)
+    if "proposal" in values:
+        yield from check_proposal(ctx, risk)
 
 
 def check_unreadable(ctx: _Context, risk: Risk) -> Iterator[Finding]:
@@ -303,6 +305,20 @@ def check_text_length(ctx: _Context, risk: Risk) -> Iterator[Finding]:
                 f"{FIELD_LABELS[name].lower()} has {len(value):,} characters, more than the "
                 f"{EXCEL_CELL_LIMIT:,} an Excel cell holds; riskbook keeps it whole, but Excel would cut it",
             )
+
+
+def check_proposal(ctx: _Context, risk: Risk) -> Iterator[Finding]:
+    from riskbook.period import classify_proposal
+
+    text = risk.get("proposal")
+    if classify_proposal(text) is None:
+        yield ctx.finding(
+            "warning",
+            "unknown-proposal",
+            risk,
+            "proposal",
+            f"proposal {text!r} is not recognised and is read as no proposal; write Archive or New, or leave it empty",
+        )
 
 
 def check_duplicate_references(ctx: _Context) -> Iterator[Finding]:

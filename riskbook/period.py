@@ -80,13 +80,27 @@ def panel_order(risks: list[PanelRisk]) -> list[PanelRisk]:
     return sorted(risks, key=lambda r: (-r.score, -(r.risk.impact or 0), r.reference))
 
 
-def _proposal_from_column(risk: Risk) -> str:
-    text = (risk.get("proposal") or "").casefold()
-    if "archiv" in text:
+_ARCHIVE_WORDS = frozenset(
+    {"archive", "archived", "propose archive", "proposed archive", "proposed for archive", "propose for archive",
+     "consider for archive", "for archive", "to archive", "archive proposed", "recommended for archive"}
+)  # fmt: skip
+_NEW_WORDS = frozenset({"new", "new risk", "proposed new", "proposed new risk", "propose new risk"})
+
+
+def classify_proposal(text: str) -> str | None:
+    """PROPOSED_ARCHIVE, NEW or "" (no proposal) for a Proposal cell; None when it is not recognised."""
+    folded = " ".join(text.casefold().replace("-", " ").split()).strip(" .")
+    if not folded:
+        return ""
+    if folded in _ARCHIVE_WORDS:
         return PROPOSED_ARCHIVE
-    if "new" in text:
+    if folded in _NEW_WORDS:
         return NEW
-    return ""
+    return None
+
+
+def _proposal_from_column(risk: Risk) -> str:
+    return classify_proposal(risk.get("proposal") or "") or ""
 
 
 def compare_periods(
@@ -97,7 +111,7 @@ def compare_periods(
 ) -> Period:
     """Work out archive, new and changed risks from the register (and last period's, if given)."""
     findings: list[Finding] = []
-    last = {r.reference.upper(): r for r in previous.risks} if previous else {}
+    last = _last_period(previous, findings) if previous else {}
     panel: list[PanelRisk] = []
     for risk in register.risks:
         proposal = _proposal_from_column(risk)
@@ -105,10 +119,12 @@ def compare_periods(
         previous_score = stated_previous
         if previous is not None:
             before = last.get(risk.reference.upper())
-            previous_score = before.score if before is not None else None
+            previous_score = _stated_or_computed(before) if before is not None else None
+            if before is not None and previous_score is None:
+                previous_score = stated_previous  # last period's file has no score for it: the register's own
             if before is None and proposal != PROPOSED_ARCHIVE:
                 proposal = NEW
-            if before is not None and stated_previous is not None and stated_previous != previous_score:
+            if before is not None and stated_previous is not None and stated_previous != previous_score is not None:
                 findings.append(
                     Finding(
                         "warning",
@@ -129,6 +145,50 @@ def compare_periods(
     if previous is not None:
         now = {r.reference.upper() for r in register.risks}
         for ref, risk in last.items():
-            if ref not in now and risk.score is not None:
-                archived.append(PanelRisk(risk, risk.score, risk.score, ARCHIVED))
+            if ref in now:
+                continue
+            if risk.score is None:  # Appendix A and the matrix need its impact and likelihood
+                findings.append(
+                    _previous_finding(
+                        previous, risk, "has no readable impact and likelihood, so it cannot be listed as archived"
+                    )
+                )
+                continue
+            archived.append(PanelRisk(risk, risk.score, risk.score, ARCHIVED))
     return Period(panel_order(panel) + panel_order(archived), scheme, findings)
+
+
+def _stated_or_computed(risk: Risk) -> int | None:
+    return risk.score if risk.score is not None else risk.get("score")
+
+
+def _previous_finding(previous: Register, risk: Risk, problem: str, left_out: bool = True) -> Finding:
+    name = previous.path.replace("\\", "/").rsplit("/", 1)[-1]
+    return Finding(
+        "warning",
+        "previous-risk-unreadable",
+        f"[{name}]{previous.sheet}",  # Excel's way of naming a cell in another workbook
+        previous.risk_cell(risk, "reference"),
+        risk.reference,
+        f"last period's row {risk.row + 1} {problem}" + ("; it is left out of the comparison" if left_out else ""),
+    )
+
+
+def _last_period(previous: Register, findings: list[Finding]) -> dict[str, Risk]:
+    """Last period's risks by reference; a risk without a reference or a score is reported, not guessed at."""
+    last: dict[str, Risk] = {}
+    for risk in previous.risks:
+        if not risk.reference:
+            findings.append(_previous_finding(previous, risk, "has no reference"))
+        else:
+            if _stated_or_computed(risk) is None:
+                findings.append(
+                    _previous_finding(
+                        previous,
+                        risk,
+                        "has no readable score; its change in score is taken from this register's Previous Score",
+                        left_out=False,
+                    )
+                )
+            last[risk.reference.upper()] = risk
+    return last

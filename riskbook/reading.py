@@ -339,6 +339,14 @@ def _sheet_is_empty(rows: list[list[Any]]) -> bool:
     return all(v.is_blank(cell) for row in rows for cell in row)
 
 
+def _unique_name(text: str, taken: set[str]) -> str:
+    """Two columns with one header keep both values: the second is named "Notes (2)"."""
+    name, n = text, 2
+    while name in taken:
+        name, n = f"{text} ({n})", n + 1
+    return name
+
+
 def _find_header(rows: list[list[Any]]) -> int | None:
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         fields = {field_for_header(cell) for cell in row} - {None}
@@ -485,7 +493,7 @@ def _build_register(
                         "riskbook reads the first and keeps this one as an extra column",
                     )
                 )
-            extra_columns.append((offset, text))
+            extra_columns.append((offset, _unique_name(text, {name for _, name in extra_columns})))
     lazy = {name: offset for name, offset in columns.items() if name in LAZY_FIELDS}
     plan = [
         (offset, name, _kind(name), _parser_for(name, scheme)) for name, offset in columns.items() if name not in lazy

@@ -143,7 +143,10 @@ def _score_formula(row: int, list_range: str) -> str:
     n = row + 1
     impact, likelihood = f"{_letter('impact')}{n}", f"{_letter('likelihood')}{n}"
     lookup = list_range.lstrip("=")
-    return f'=IF(OR({impact}="",{likelihood}=""),"",MATCH({impact},{lookup},0)*MATCH({likelihood},{lookup},0))'
+    # IFERROR: an impact or likelihood off the list leaves Score empty (validate names the cell).
+    return (
+        f'=IFERROR(IF(OR({impact}="",{likelihood}=""),"",MATCH({impact},{lookup},0)*MATCH({likelihood},{lookup},0)),"")'
+    )
 
 
 def _months_formula(score_cell: str, scheme: Scheme) -> str:
@@ -161,11 +164,10 @@ def _next_review_formula(row: int, scheme: Scheme) -> str:
     n = row + 1
     last, score = f"{_letter('last_review')}{n}", f"{_letter('score')}{n}"
     months = _months_formula(score, scheme)
-    # A month-only review ("Jan 2024", kept as text) counts as made on the month's last day.
-    return (
-        f'=IF(OR({last}="",{score}=""),"",IF(ISNUMBER({last}),EDATE({last},{months}),'
-        f"DATE(VALUE(RIGHT({last},4)),MATCH(LEFT({last},3),{_MONTHS},0)+{months}+1,1)-1))"
-    )
+    # A month-only review ("Jan 2024", kept as text) counts as made on the month's last day,
+    # as the checks count it; an unreadable date leaves the cell empty.
+    month_end = f"DATE(VALUE(RIGHT({last},4)),MATCH(LEFT({last},3),{_MONTHS},0)+1,1)-1"
+    return f'=IFERROR(IF(OR({last}="",{score}=""),"",EDATE(IF(ISNUMBER({last}),{last},{month_end}),{months})),"")'
 
 
 def _write_register(sheet, book: Book, scheme: Scheme, risks: list[Risk], extras: list[str], list_ranges) -> None:

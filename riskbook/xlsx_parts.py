@@ -30,8 +30,11 @@ _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(
 _CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})(\d+)"')
 _WIDE_CELL_REF = re.compile(rb'r="([A-Z]{3})(\d+)"')
 _ROW_REF = re.compile(rb'<row\s+r="(\d+)"')
-_HIDDEN_ROW = re.compile(rb'<row\s+r="(\d+)"[^>]*?\shidden="(?:1|true)"')
-_HIDDEN_COL = re.compile(rb'<col\s+min="(\d+)"\s+max="(\d+)"[^>]*?\shidden="(?:1|true)"')
+_HIDDEN_ROW = re.compile(rb'<row\s(?=[^>]*?\bhidden="(?:1|true)")[^>]*?\br="(\d+)"')
+_COL_TAG = re.compile(rb"<col\s[^>]*>")
+_COL_MIN = re.compile(rb'\smin="(\d+)"')
+_COL_MAX = re.compile(rb'\smax="(\d+)"')
+_HIDDEN = re.compile(rb'\shidden="(?:1|true)"')
 
 
 @dataclass
@@ -213,9 +216,11 @@ def _scan_hidden_and_wide(buffer: bytes, scan: SheetScan) -> None:
     if b'hidden="' in buffer:
         for match in _HIDDEN_ROW.finditer(buffer):
             scan.hidden_rows.add(int(match.group(1)) - 1)
-        for match in _HIDDEN_COL.finditer(buffer):
-            first, last = int(match.group(1)), int(match.group(2))
-            scan.hidden_cols.update(range(first - 1, min(last, first + 1000)))
+        for tag in _COL_TAG.findall(buffer):  # attributes come in any order
+            first, last = _COL_MIN.search(tag), _COL_MAX.search(tag)
+            if _HIDDEN.search(tag) and first and last:
+                low, high = int(first.group(1)), int(last.group(1))
+                scan.hidden_cols.update(range(low - 1, min(high, low + 1000)))
     for letters, row in _WIDE_CELL_REF.findall(buffer):
         scan.max_col = max(scan.max_col, _col_number(letters))
         scan.max_row = max(scan.max_row, int(row))

@@ -124,6 +124,7 @@ def test_matrix_cell_never_drops_references_unsaid():
 
 CLASSIC_FUNCTIONS = {
     "IF",
+    "IFERROR",
     "AND",
     "OR",
     "COUNTIFS",

@@ -77,8 +77,10 @@ def test_dropdowns_reject_off_list_entries(template):
 
 def test_score_formula_band_colours_and_overdue_review(template):
     ws = openpyxl.load_workbook(template)["Register"]
-    assert ws["I2"].value == '=IF(OR(D2="",E2=""),"",MATCH(D2,Lists!$A$2:$A$5,0)*MATCH(E2,Lists!$A$2:$A$5,0))'
-    assert "EDATE(H2,IF(I2>=9,3,IF(I2>=5,3,3)))" in ws["K2"].value
+    assert ws["I2"].value == (
+        '=IFERROR(IF(OR(D2="",E2=""),"",MATCH(D2,Lists!$A$2:$A$5,0)*MATCH(E2,Lists!$A$2:$A$5,0)),"")'
+    )
+    assert ws["K2"].value.endswith(',IF(I2>=9,3,IF(I2>=5,3,3)))),"")') and "EDATE(IF(ISNUMBER(H2),H2," in ws["K2"].value
     rules = {str(cf.sqref).split(":")[0]: [r.formula[0] for r in cf.rules] for cf in ws.conditional_formatting}
     assert "AND(ISNUMBER($I2),$I2>=9,$I2<=16)" in rules["I2"]
     assert rules["K2"] == ["AND(ISNUMBER($K2),$K2<TODAY())"]

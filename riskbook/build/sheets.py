@@ -134,8 +134,8 @@ def write_appendix_a(book: Book, period: Period) -> None:
         )
         sheet.sheet.set_row(row, height)
         book.ticker.tick()
-    if not risks:
-        sheet.text(L.FIRST_DATA_ROW, 0, "None", cell)
+    if not risks:  # in the Title column: the Reference column, which the Summary counts, stays empty
+        sheet.text(L.FIRST_DATA_ROW, L.a_col("title"), "None", cell)
     for index, column in enumerate(L.APPENDIX_A_COLUMNS):
         sheet.sheet.set_column(index, index, column.width)
     _appendix_a_formatting(sheet, book, last_row)
@@ -430,7 +430,7 @@ def card_rows(item: PanelRisk, book: Book, appendix: str) -> list[tuple[str, str
 
 
 def _table_name(prefix: str, reference: str, used: set[str]) -> str:
-    base = prefix + "".join(ch if ch.isalnum() else "_" for ch in reference)
+    base = prefix + "".join(ch if ch.isalnum() else "_" for ch in reference[:100])
     name, n = base, 2
     while name.upper() in used:
         name, n = f"{base}_{n}", n + 1
@@ -471,6 +471,23 @@ def write_cards(
         _write_card_tables(sheet, book, sheet_name, items, used)
 
 
+def _card_headers(item: PanelRisk, lines: list[tuple[str, str, str]]) -> tuple[str, str]:
+    """The card table's two headers, reference and title, as the paper heads a card.
+
+    Excel table headers hold 255 characters and must differ, ignoring case; a value that
+    cannot be a header goes whole into a row of the card instead.
+    """
+    reference = " ".join(item.reference.split())
+    title = " ".join((item.risk.title or "(no title)").split())
+    if len(reference) > 200:
+        lines.insert(0, ("Reference", item.reference, "cell"))
+        reference = "Reference"
+    if len(title) > 200 or title.casefold() == reference.casefold():
+        lines.insert(1 if reference == "Reference" else 0, ("Title", item.risk.title, "cell"))
+        title = "Risk title" if reference.casefold() == "title" else "Title"
+    return reference, title
+
+
 def _write_card_tables(sheet: SheetWriter, book: Book, sheet_name: str, items: list[PanelRisk], used: set[str]) -> None:
     """One field/value table per risk, laid out like the paper's cards."""
     sheet.sheet.set_column(0, 0, 24)
@@ -481,19 +498,9 @@ def _write_card_tables(sheet: SheetWriter, book: Book, sheet_name: str, items: l
         if row > L.TABLE_HEADER_ROW:
             breaks.append(row)
         lines = _card_lines(item, book, sheet_name)
-        title = " ".join((item.risk.title or "(no title)").split())
-        if len(title) > 200 or title == item.reference:
-            # Table headers hold 255 characters; a long title goes whole into a row instead.
-            lines.insert(0, ("Title", item.risk.title, "cell"))
-            title = "Title"
-        _table(
-            sheet,
-            _table_name(sheet_name.replace(" ", ""), item.reference, used),
-            row,
-            0,
-            row + len(lines),
-            [item.reference, title],
-        )
+        reference, title = _card_headers(item, lines)
+        table_name = _table_name(sheet_name.replace(" ", ""), item.reference, used)
+        _table(sheet, table_name, row, 0, row + len(lines), [reference, title])
         sheet.sheet.set_row(row, text_height(title, CARD_VALUE_CHARS))
         for offset, (label, value, fmt) in enumerate(lines, start=row + 1):
             sheet.text(offset, 0, label, book.fmt("label"))
