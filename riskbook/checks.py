@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 
@@ -52,7 +54,7 @@ class _Context:
         self.register = register
         self.scheme = scheme
         self.as_of = as_of
-        self.required = [name for name in REQUIRED_FIELDS if register.has(name)]
+        self.required = {name for name in REQUIRED_FIELDS if register.has(name)}
         self.has_control_due = register.has("control_due")
 
     def finding(self, severity: str, code: str, risk: Risk | None, field_name: str, message: str) -> Finding:
@@ -88,7 +90,7 @@ def check_risk(ctx: _Context, risk: Risk) -> Iterator[Finding]:
     values = risk.values
     if risk.invalid:
         yield from check_unreadable(ctx, risk)
-    if not all(name in values for name in ctx.required):
+    if not ctx.required <= values.keys():
         yield from check_missing(ctx, risk)
     if "reference" in values and not ctx.scheme.reference_regex.match(values["reference"]):
         yield from check_reference(ctx, risk)
@@ -211,11 +213,17 @@ def check_status(ctx: _Context, risk: Risk) -> Iterator[Finding]:
         )
 
 
+@functools.lru_cache(maxsize=65_536)
+def _bounds(day: PartialDate) -> tuple[dt.date, dt.date]:
+    # Dates repeat across a register (and reading shares equal ones), so each is worked out once.
+    return day.earliest, day.latest
+
+
 def check_dates(ctx: _Context, risk: Risk) -> Iterator[Finding]:
-    first: PartialDate | None = risk.get("first_recorded")
-    last: PartialDate | None = risk.get("last_review")
+    first: PartialDate | None = risk.values.get("first_recorded")
+    last: PartialDate | None = risk.values.get("last_review")
     for name, value in (("first_recorded", first), ("last_review", last)):
-        if value is not None and value.earliest > ctx.as_of:
+        if value is not None and _bounds(value)[0] > ctx.as_of:
             yield ctx.finding(
                 "error",
                 "bad-date",
@@ -223,7 +231,7 @@ def check_dates(ctx: _Context, risk: Risk) -> Iterator[Finding]:
                 name,
                 f"{FIELD_LABELS[name].lower()} {value} is after the as-of date {ctx.as_of:%d/%m/%Y}",
             )
-    if first is not None and last is not None and first.earliest > last.latest:
+    if first is not None and last is not None and _bounds(first)[0] > _bounds(last)[1]:
         yield ctx.finding(
             "error",
             "date-order",
@@ -233,9 +241,8 @@ def check_dates(ctx: _Context, risk: Risk) -> Iterator[Finding]:
         )
 
 
+@functools.lru_cache(maxsize=65_536)
 def add_months(day: dt.date, months: int) -> dt.date:
-    import calendar
-
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
@@ -248,7 +255,7 @@ def review_due(risk: Risk, scheme: Scheme) -> dt.date | None:
     band = scheme.band(score) if score is not None else None
     if last is None or band is None:
         return None
-    return add_months(last.latest, band.review_months)
+    return add_months(_bounds(last)[1], band.review_months)
 
 
 def check_review(ctx: _Context, risk: Risk) -> Iterator[Finding]:

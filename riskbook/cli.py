@@ -7,6 +7,7 @@ the commands, so `riskbook --help` starts fast.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import traceback
 from functools import wraps
@@ -78,6 +79,17 @@ class _ProgressBar:
             self.bar = None
 
 
+def _finish(code: int, risks: int) -> None:
+    """Exit. After a large register, skip the interpreter's teardown: freeing millions of
+    objects one by one costs a third of a second for 100,000 risks, and the system frees the
+    memory at once. Everything is written and flushed first; only a real process does this."""
+    if risks > PROGRESS_ABOVE and sys.stdout is sys.__stdout__ and sys.stderr is sys.__stderr__:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 input_argument = click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=True, path_type=str))
 sheet_option = click.option(
     "--sheet", help="Sheet holding the register (default: Register, else the first with a header)."
@@ -143,7 +155,7 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, max_size):
 
         written = annotate_workbook(report, annotate)
         click.echo(f"Wrote {written}", err=fmt == "json")
-    sys.exit(EXIT_OK if report.ok else EXIT_FINDINGS)
+    _finish(EXIT_OK if report.ok else EXIT_FINDINGS, len(register.risks))
 
 
 @cli.command()
@@ -207,6 +219,7 @@ def build(input_path, output, as_of, previous, since, title, marking, organisati
         click.echo(render_text(report, colour=colour))
     click.echo(f"Wrote {result.path}")
     click.echo(result.summary_line())
+    _finish(EXIT_OK, len(register.risks))
 
 
 @cli.command()

@@ -368,6 +368,7 @@ def _parser_for(field_name: str, scheme: Scheme) -> Callable[[Any], Any]:
 
 
 _TEXT, _PARSED, _NARRATIVE = 0, 1, 2
+_UNSEEN = object()
 _SPACE = v.SPACE
 
 
@@ -394,7 +395,7 @@ def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps)
             return None
     values: dict[str, Any] = {}
     risk = Risk(row=sheet_row, values=values)
-    for offset, name, kind, parse in plan:
+    for offset, name, kind, parse, cache in plan:
         if offset >= width:
             continue
         cell = row[offset]
@@ -427,7 +428,12 @@ def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps)
         elif kind == _TEXT:
             values[name] = v.clean_text(cell)
             continue
-        result = parse(cell)
+        # Registers repeat their values (four labels, five statuses, a few hundred dates):
+        # each distinct value is parsed once per column.
+        key = cell if cell.__class__ is str else (cell.__class__, cell)
+        result = cache.get(key, _UNSEEN)
+        if result is _UNSEEN:
+            result = cache[key] = parse(cell)
         if result.__class__ is Invalid:
             risk.invalid[name] = result
         else:
@@ -495,12 +501,13 @@ def _build_register(
                 )
             extra_columns.append((offset, _unique_name(text, {name for _, name in extra_columns})))
     lazy = {name: offset for name, offset in columns.items() if name in LAZY_FIELDS}
-    plan = [
-        (offset, name, _kind(name), _parser_for(name, scheme)) for name, offset in columns.items() if name not in lazy
-    ]
     if formula_gaps:  # a formula without its value is an eager finding, whatever the column
-        plan = [(offset, name, _kind(name), _parser_for(name, scheme)) for name, offset in columns.items()]
         lazy = {}
+    plan = [
+        (offset, name, _kind(name), _parser_for(name, scheme), {})
+        for name, offset in columns.items()
+        if name not in lazy
+    ]
     risks = [
         risk
         for index in range(header_index + 1, len(rows))
