@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
+import threading
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -161,21 +163,11 @@ class _Grid:
         return self._formula_gaps(name) if self._formula_gaps else set()
 
 
-def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: int | None = None) -> _Grid:
-    from riskbook import xlsx_parts
-
-    scans: dict[str, xlsx_parts.SheetScan] = {}
+@contextlib.contextmanager
+def _damaged_archive(display: str) -> Iterator[None]:
+    """Zip and inflate errors as one line saying the file is damaged."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            xlsx_parts.check_archive(zf, display, max_bytes=max_bytes or xlsx_parts.MAX_UNCOMPRESSED_BYTES)
-            xlsx_parts.check_no_dtd(zf, display)
-            info = xlsx_parts.inspect_xlsx(zf, display)
-            if info.kind == "xlsx":
-                if not info.sheets:
-                    raise ReadError(f"{display}: the workbook has no sheets")
-                for part in info.sheets:
-                    if wanted is None or part.name == wanted:
-                        scans[part.name] = xlsx_parts.scan_sheet(zf, part, display)
+        yield
     except zipfile.BadZipFile as exc:
         reason = "a part fails its checksum" if "CRC" in str(exc) else "not a complete zip archive"
         raise ReadError(f"{display}: the file is damaged ({reason})") from None
@@ -183,6 +175,43 @@ def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: 
         raise ReadError(f"{display}: the file is damaged (a part cannot be decompressed)") from None
     except (OSError, EOFError, zipfile.LargeZipFile, NotImplementedError) as exc:
         raise ReadError(f"{display}: the file is damaged ({exc})") from None
+
+
+def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: int | None = None) -> _Grid:
+    from riskbook import xlsx_parts
+
+    with _damaged_archive(display), zipfile.ZipFile(path) as zf:
+        xlsx_parts.check_archive(zf, display, max_bytes=max_bytes or xlsx_parts.MAX_UNCOMPRESSED_BYTES)
+        xlsx_parts.check_no_dtd(zf, display)
+        info = xlsx_parts.inspect_xlsx(zf, display)
+    if info.kind == "xlsx" and not info.sheets:
+        raise ReadError(f"{display}: the workbook has no sheets")
+    parts = [p for p in info.sheets if wanted is None or p.name == wanted]
+
+    # The sheets are scanned (extent, formulas, hidden rows) on a second thread while calamine
+    # opens the workbook, which parses only the shared strings and releases the GIL; no sheet
+    # is parsed until the scan has finished and passed.
+    scans: dict[str, xlsx_parts.SheetScan] = {}
+    failure: list[BaseException] = []
+
+    def scan_sheets() -> None:
+        try:
+            with _damaged_archive(display), zipfile.ZipFile(path) as zf:
+                for part in parts:
+                    scans[part.name] = xlsx_parts.scan_sheet(zf, part, display)
+        except BaseException as exc:  # handed to the reading thread below
+            failure.append(exc)
+
+    scanner = threading.Thread(target=scan_sheets, name="riskbook-scan", daemon=True)
+    scanner.start()
+    try:
+        grid = _calamine_grid(path, display, lambda name: set())
+    except ReadError as exc:
+        scanner.join()
+        raise (failure[0] if failure else exc) from None
+    scanner.join()
+    if failure:
+        raise failure[0]
 
     def gaps(name: str) -> set[tuple[int, int]]:
         scan = scans.get(name)
@@ -192,7 +221,7 @@ def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: 
         scan = scans.get(name)
         return (scan.hidden_rows, scan.hidden_cols) if scan else (set(), set())
 
-    grid = _calamine_grid(path, display, gaps)
+    grid._formula_gaps = gaps
     grid.hidden = hidden
     return grid
 
