@@ -90,6 +90,17 @@ def _finish(code: int, risks: int) -> None:
     sys.exit(code)
 
 
+def _read_and_check(input_path, sheet, scheme, as_of, max_size: int, show_progress: bool):
+    """The register and its report, with a progress bar while checking a large one on a terminal."""
+    from riskbook import api
+
+    register = api.read_register(input_path, sheet=sheet, scheme=scheme, max_bytes=max_size * 1024**2)
+    bar = _ProgressBar("Checking", len(register.risks), enabled=show_progress)
+    report = api.validate(register, as_of=as_of, scheme=scheme, progress=bar)
+    bar.close()
+    return register, report
+
+
 input_argument = click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=True, path_type=str))
 sheet_option = click.option(
     "--sheet", help="Sheet holding the register (default: Register, else the first with a header)."
@@ -142,10 +153,7 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, max_size):
     from riskbook.render import render_json, render_text
 
     scheme_obj = api.load_scheme(scheme)
-    register = api.read_register(input_path, sheet=sheet, scheme=scheme_obj, max_bytes=max_size * 1024**2)
-    bar = _ProgressBar("Checking", len(register.risks), enabled=fmt == "text")
-    report = api.validate(register, as_of=as_of, scheme=scheme_obj, progress=bar)
-    bar.close()
+    register, report = _read_and_check(input_path, sheet, scheme_obj, as_of, max_size, show_progress=fmt == "text")
     if fmt == "json":
         click.echo(render_json(report))
     else:
@@ -190,17 +198,15 @@ def build(input_path, output, as_of, previous, since, title, marking, organisati
 
     as_of = as_of or dt.date.today()
     scheme_obj = api.load_scheme(scheme)
-    max_bytes = max_size * 1024**2
-    register = api.read_register(input_path, sheet=sheet, scheme=scheme_obj, max_bytes=max_bytes)
-    bar = _ProgressBar("Checking", len(register.risks), enabled=True)
-    report = api.validate(register, as_of=as_of, scheme=scheme_obj, progress=bar)
-    bar.close()
+    register, report = _read_and_check(input_path, sheet, scheme_obj, as_of, max_size, show_progress=True)
     colour = sys.stdout.isatty()
     if not report.ok:
         click.echo(render_text(report, colour=colour))
         click.echo("Nothing written: fix the errors above, then build again.", err=True)
         sys.exit(EXIT_FINDINGS)
-    last = api.read_register(previous, sheet=sheet, scheme=scheme_obj, max_bytes=max_bytes) if previous else None
+    last = (
+        api.read_register(previous, sheet=sheet, scheme=scheme_obj, max_bytes=max_size * 1024**2) if previous else None
+    )
     result = api.build_workbook(
         register,
         output,

@@ -202,18 +202,7 @@ def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: 
         except BaseException as exc:  # handed to the reading thread below
             failure.append(exc)
 
-    scanner = threading.Thread(target=scan_sheets, name="riskbook-scan", daemon=True)
-    scanner.start()
-    try:
-        grid = _calamine_grid(path, display, lambda name: set())
-    except ReadError as exc:
-        scanner.join()
-        raise (failure[0] if failure else exc) from None
-    scanner.join()
-    if failure:
-        raise failure[0]
-
-    def gaps(name: str) -> set[tuple[int, int]]:
+    def gaps(name: str) -> set[tuple[int, int]]:  # asked only once the scan has finished
         scan = scans.get(name)
         return scan.formula_gaps(info.trust_formula_values) if scan else set()
 
@@ -221,7 +210,16 @@ def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: 
         scan = scans.get(name)
         return (scan.hidden_rows, scan.hidden_cols) if scan else (set(), set())
 
-    grid._formula_gaps = gaps
+    scanner = threading.Thread(target=scan_sheets, name="riskbook-scan", daemon=True)
+    scanner.start()
+    try:
+        grid = _calamine_grid(path, display, gaps)
+    except ReadError as exc:
+        scanner.join()
+        raise (failure[0] if failure else exc) from None
+    scanner.join()
+    if failure:
+        raise failure[0]
     grid.hidden = hidden
     return grid
 
@@ -398,7 +396,6 @@ def _parser_for(field_name: str, scheme: Scheme) -> Callable[[Any], Any]:
 
 _TEXT, _PARSED, _NARRATIVE = 0, 1, 2
 _UNSEEN = object()
-_SPACE = v.SPACE
 
 
 def _kind(name: str) -> int:
@@ -417,7 +414,7 @@ def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps)
     if row.count("") == width:
         return None
     for cell in row:
-        if cell != "" and (cell.__class__ is not str or cell.strip(_SPACE)):
+        if cell != "" and (cell.__class__ is not str or cell.strip(v.SPACE)):
             break
     else:
         if not formula_gaps or not any((sheet_row, col0 + offset) in formula_gaps for offset, *_ in plan):
@@ -442,12 +439,12 @@ def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps)
         if cell.__class__ is str:
             if cell[0] == "'":  # Excel's "keep as text" mark, spelt out by some exports
                 cell = cell[1:]
-            cell = cell.strip(_SPACE)
+            cell = cell.strip(v.SPACE)
             if not cell:
                 continue
             if kind == _TEXT:
                 if "<" in cell or "&" in cell:
-                    cell = v.html_to_text(cell).strip(_SPACE)
+                    cell = v.html_to_text(cell).strip(v.SPACE)
                     if not cell:
                         continue
                 if len(cell) > EXCEL_CELL_LIMIT:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from riskbook.build.writer import Book, PageSetup, atomic_path, text_height
+from riskbook.checks import review_due
 from riskbook.errors import OutputError
 from riskbook.model import PartialDate, Register, Risk, column_letter
 from riskbook.scheme import Scheme
@@ -215,7 +216,7 @@ def _write_risk(sheet, book: Book, scheme: Scheme, row: int, risk: Risk, extras:
                 number,
             )
         elif column.kind == "next_review":
-            due = _next_review(risk, scheme)
+            due = review_due(risk, scheme)
             sheet.formula(row, col, _next_review_formula(row, scheme), _excel_serial(due) if due else "", date_fmt)
         elif invalid is not None or value is None:
             sheet.text(row, col, _text(invalid.raw if invalid else None), cell)  # kept as typed: nothing is lost
@@ -269,10 +270,13 @@ def _text(raw) -> str:
     return "" if raw is None else str(raw)
 
 
-def _next_review(risk: Risk, scheme: Scheme) -> dt.date | None:
-    from riskbook.checks import review_due
-
-    return review_due(risk, scheme)
+def _help_text(column: TemplateColumn, scheme: Scheme) -> str:
+    """What goes in a column, in the scheme's own words: the header's input message and the Instructions."""
+    return column.help.format(
+        example=scheme.reference_example,
+        labels=", ".join(scheme.label(v) for v in scheme.values),
+        statuses=", ".join(s.name for s in scheme.statuses),
+    )
 
 
 def _excel_serial(day: dt.date) -> int:
@@ -282,11 +286,7 @@ def _excel_serial(day: dt.date) -> int:
 def _validate_column(
     sheet, book: Book, scheme: Scheme, col: int, column: TemplateColumn, last_row: int, list_ranges
 ) -> None:
-    help_text = column.help.format(
-        example=scheme.reference_example,
-        labels=", ".join(scheme.label(v) for v in scheme.values),
-        statuses=", ".join(s.name for s in scheme.statuses),
-    )[:255]
+    help_text = _help_text(column, scheme)[:255]  # Excel's limit for an input message
     title = column.header[:32]
     sheet.sheet.data_validation(0, col, 0, col, {"validate": "any", "input_title": title, "input_message": help_text})
     rule: dict | None = None
@@ -358,11 +358,7 @@ def _write_instructions(sheet, book: Book, scheme: Scheme) -> None:
     )  # fmt: skip
     for offset, column in enumerate(COLUMNS, start=row + 1):
         sheet.text(offset, 0, column.header, label)
-        sheet.text(offset, 1, column.help.format(
-            example=scheme.reference_example,
-            labels=", ".join(scheme.label(v) for v in scheme.values),
-            statuses=", ".join(s.name for s in scheme.statuses),
-        ), cell)  # fmt: skip
+        sheet.text(offset, 1, _help_text(column, scheme), cell)
         sheet.sheet.set_row(offset, text_height(column.help, 33))
     row += len(COLUMNS) + 3
     sheet.text(row - 1, 0, "Statuses", book.fmt("bold"))

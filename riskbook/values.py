@@ -10,7 +10,6 @@ from typing import Any
 from riskbook.model import Invalid, PartialDate
 
 SPACE = " \t\r\n\u00a0\u2007\u202f\ufeff"
-_SPACE = SPACE
 
 MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3,
@@ -38,7 +37,7 @@ def clean_text(value: Any) -> str:
     text = value if isinstance(value, str) else str(value)
     if "<" in text or "&" in text:
         text = html_to_text(text)
-    return text.strip(_SPACE)
+    return text.strip(SPACE)
 
 
 def html_to_text(text: str) -> str:
@@ -93,7 +92,7 @@ def drop_text_mark(value: Any) -> Any:
 
 
 def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip(_SPACE))
+    return value is None or (isinstance(value, str) and not value.strip(SPACE))
 
 
 def parse_number(value: Any) -> float | None:
@@ -103,7 +102,7 @@ def parse_number(value: Any) -> float | None:
         return float(value)
     if isinstance(value, str):
         try:
-            return float(value.strip(_SPACE).replace(",", ""))
+            return float(value.strip(SPACE).replace(",", ""))
         except ValueError:
             return None
     return None
@@ -145,7 +144,7 @@ def parse_date(value: Any) -> PartialDate | Invalid:
     if isinstance(value, dt.date):
         return PartialDate.from_date(value)
     if isinstance(value, str):
-        parsed = _parse_date_text(" ".join(value.strip(_SPACE).split()))
+        parsed = _parse_date_text(" ".join(value.strip(SPACE).split()))
         if parsed is not None:
             return parsed
     return Invalid(value, "is not a date (use DD/MM/YYYY or a month and year)", "bad-date")
@@ -187,7 +186,7 @@ def parse_dates_in(value: Any) -> list[PartialDate] | Invalid:
         return single if isinstance(single, Invalid) else [single]
     dates = []
     for part in re.split(r"[\n;]+", value):
-        if part.strip(_SPACE):
+        if part.strip(SPACE):
             parsed = parse_date(part)
             if isinstance(parsed, Invalid):
                 return parsed

@@ -134,3 +134,15 @@ def recalc_profile(tmp_path_factory) -> Path:
     (profile / "user").mkdir()
     (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")
     return profile
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG contrast ratio of two colours given as "#RRGGBB" or "AARRGGBB"."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[-6:][i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from riskbook import build_workbook, load_scheme, read_register
 from riskbook.cli import cli
-from tests.conftest import AS_OF, CLEAN_EXAMPLE, EXAMPLES, HEADER, PUBLISHED_EXAMPLE, risk_row, sha256
+from tests.conftest import AS_OF, CLEAN_EXAMPLE, EXAMPLES, HEADER, PUBLISHED_EXAMPLE, contrast, risk_row, sha256
 
 APRIL = EXAMPLES / "force-risk-register-apr-2024.xlsx"
 SHEETS = [
@@ -320,16 +320,6 @@ def test_five_by_five_scheme_builds(tmp_path, make_register):
     assert grid[1] == ("Very High", 0, 0, 0, 0, 1, 1)
 
 
-def _contrast(a: str, b: str) -> float:
-    def luminance(rgb: str) -> float:
-        channels = [int(rgb[-6:][i : i + 2], 16) / 255 for i in (0, 2, 4)]
-        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-
-    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
-
-
 def test_accessible_structure(formulas):
     contents = formulas["Contents"]
     links = {c.hyperlink.location for c in contents["A"] if c.hyperlink}
@@ -345,11 +335,11 @@ def test_accessible_structure(formulas):
                         if cell.font.color is not None and isinstance(cell.font.color.rgb, str)
                         else "FF000000"
                     )
-                    assert _contrast(fill, font) >= 4.5, (ws.title, cell.coordinate, fill, font)
+                    assert contrast(fill, font) >= 4.5, (ws.title, cell.coordinate, fill, font)
     for cf_range in formulas["Appendix A"].conditional_formatting:
         for rule in cf_range.rules:
             fill, font = (
                 rule.dxf.fill.bgColor.rgb,
                 rule.dxf.font.color.rgb if rule.dxf.font and rule.dxf.font.color else "FF000000",
             )
-            assert _contrast(fill, font) >= 4.5
+            assert contrast(fill, font) >= 4.5

@@ -5,18 +5,9 @@ import pytest
 
 from riskbook import load_scheme, read_register, validate
 from riskbook.errors import SchemeError
+from tests.conftest import contrast
 
 FIVE = Path(__file__).resolve().parent.parent / "workbook_templates" / "scheme-5x5.toml"
-
-
-def contrast(fill: str, font: str) -> float:
-    def luminance(hex_colour: str) -> float:
-        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-
-    a, b = sorted((luminance(fill), luminance(font)), reverse=True)
-    return (a + 0.05) / (b + 0.05)
 
 
 def test_shipped_scheme_is_the_papers():
