@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from riskbook.model import Finding, Register, Risk
 from riskbook.scheme import Scheme
@@ -43,29 +44,29 @@ class PanelRisk:
 
 @dataclass
 class Period:
-    """Every risk of the period in panel order, with the appendices' memberships."""
+    """Every risk of the period in panel order, with the appendices' memberships (worked out once)."""
 
     risks: list[PanelRisk]  # current risks, then risks archived since last period
     scheme: Scheme
     findings: list[Finding] = field(default_factory=list)
 
-    @property
+    @cached_property
     def current(self) -> list[PanelRisk]:
         return [r for r in self.risks if r.proposal != ARCHIVED]
 
-    @property
+    @cached_property
     def archive(self) -> list[PanelRisk]:
         return [r for r in self.risks if r.archiving]
 
-    @property
+    @cached_property
     def changes(self) -> list[PanelRisk]:
         return [r for r in self.risks if r.changed]
 
-    @property
+    @cached_property
     def new(self) -> list[PanelRisk]:
         return [r for r in self.risks if r.proposal == NEW]
 
-    @property
+    @cached_property
     def top_band_not_elsewhere(self) -> list[PanelRisk]:
         elsewhere = {id(r) for r in (*self.archive, *self.changes, *self.new)}
         top = self.scheme.bands[0]
