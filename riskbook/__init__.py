@@ -25,7 +25,7 @@ _LAZY = {
     "RiskbookError": "riskbook.errors",
     "ReadError": "riskbook.errors",
     "to_dataframe": "riskbook.frame",
-    "build_workbook": "riskbook.build",
+    "build_workbook": "riskbook.panel",
 }
 
 __all__ = [  # noqa: RUF022 - grouped as the _LAZY table

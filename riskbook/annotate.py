@@ -8,9 +8,9 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from riskbook.build.writer import atomic_path
 from riskbook.errors import OutputError
 from riskbook.model import Finding, Report
+from riskbook.xlsx.writer import atomic_path
 
 ERROR_FILL = "FFC7CE"  # Excel's own "bad" fill: black text on it has a contrast of 14:1
 WARNING_FILL = "FFEB9C"
@@ -29,7 +29,7 @@ def annotate_workbook(report: Report, output: str | os.PathLike[str]) -> Path:
     sheet = workbook[sheet_title]
     _mark_cells(sheet, report)
     _add_findings_sheet(workbook, report, sheet_title)
-    from riskbook.ooxml_tidy import tidy_package
+    from riskbook.xlsx.tidy import tidy_package
 
     with atomic_path(output) as temp:
         try:
@@ -60,7 +60,7 @@ def _workbook_from_grid(report: Report):
     """.xls, .ods and .csv inputs: their register sheet's values, cell for cell, in a new workbook."""
     import openpyxl
 
-    from riskbook.reading import load_grid
+    from riskbook.source.grid import load_grid
 
     rows, row0, col0 = load_grid(report.register.path, report.register.sheet)
     workbook = openpyxl.Workbook()

@@ -1,7 +1,7 @@
 """The library API in one place: read, validate, build."""
 
-from riskbook.build import build_workbook
 from riskbook.checks import validate
+from riskbook.panel import build_workbook
 from riskbook.reading import read_register
 from riskbook.scheme import load_scheme
 

@@ -8,10 +8,11 @@ import functools
 import re
 from collections.abc import Iterator
 
-from riskbook.model import FIELD_LABELS, Finding, PartialDate, Register, Report, Risk
+from riskbook.limits import EXCEL_CELL_LIMIT
+from riskbook.model import FIELD_LABELS, Finding, Register, Report, Risk
 from riskbook.perf import Progress, Ticker, no_cyclic_gc
-from riskbook.reading import EXCEL_CELL_LIMIT
 from riskbook.scheme import Scheme, resolve_status
+from riskbook.values import PartialDate
 
 REQUIRED_FIELDS = ("reference", "title", "owner", "impact", "likelihood", "status", "last_review")
 

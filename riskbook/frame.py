@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from riskbook.model import FIELDS, PartialDate, Register
+from riskbook.model import FIELDS, Register
+from riskbook.values import PartialDate
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from riskbook.values import Invalid, clean_text, drop_text_mark
 
 Severity = Literal["error", "warning"]
 
@@ -65,45 +66,6 @@ SCALE_FIELDS = frozenset({"impact", "likelihood"})
 SCORE_FIELDS = frozenset({"score", "previous_score"})
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class PartialDate:
-    """A date that may be known only to the month ("Jan 2024")."""
-
-    year: int
-    month: int
-    day: int | None = None
-
-    @property
-    def earliest(self) -> dt.date:
-        return dt.date(self.year, self.month, self.day or 1)
-
-    @property
-    def latest(self) -> dt.date:
-        last = self.day or calendar.monthrange(self.year, self.month)[1]
-        return dt.date(self.year, self.month, last)
-
-    def __str__(self) -> str:
-        if self.day is None:
-            return self.earliest.strftime("%b %Y")
-        return self.earliest.strftime("%d/%m/%Y")
-
-    @classmethod
-    def from_date(cls, value: dt.date) -> PartialDate:
-        return cls(value.year, value.month, value.day)
-
-
-@dataclass(frozen=True, slots=True)
-class Invalid:
-    """A cell whose content could not be read as its column requires."""
-
-    raw: Any
-    reason: str
-    code: str
-
-    def __str__(self) -> str:
-        return str(self.raw)
-
-
 # Narrative fields are read from their cells only when asked for: validating a large register
 # never needs them, only their length; the panel workbook reads each once.
 NARRATIVE_FIELDS = frozenset(
@@ -117,8 +79,6 @@ _MISSING = object()
 
 def narrative_text(value: Any) -> str:
     """A narrative cell as plain text: the text mark dropped, trimmed, HTML made plain."""
-    from riskbook.values import clean_text, drop_text_mark
-
     return "" if value == "" else clean_text(drop_text_mark(value))
 
 

@@ -1,20 +1,15 @@
-"""Reading a register from .xlsx, .xlsm, .xls, .ods or .csv into a Register."""
+"""Making risks from a grid: find the header, map its columns to fields, parse each row."""
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import io
 import os
-import threading
-import zipfile
-import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from riskbook import values as v
 from riskbook.errors import ReadError
+from riskbook.limits import EXCEL_CELL_LIMIT
 from riskbook.model import (
     DATE_FIELDS,
     LAZY_FIELDS,
@@ -22,7 +17,6 @@ from riskbook.model import (
     SCALE_FIELDS,
     SCORE_FIELDS,
     Finding,
-    Invalid,
     Register,
     Risk,
     cell_name,
@@ -30,6 +24,8 @@ from riskbook.model import (
 )
 from riskbook.perf import no_cyclic_gc
 from riskbook.scheme import Scheme, load_scheme
+from riskbook.source.grid import Grid, open_grid
+from riskbook.values import Invalid
 
 HEADER_SEARCH_ROWS = 20
 
@@ -69,241 +65,30 @@ ALIASES: dict[str, tuple[str, ...]] = {
 _ALIAS_TO_FIELD = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
 _MIN_HEADER_FIELDS = 3
 
-EXCEL_CELL_LIMIT = 32_767
-
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_MAGIC = b"PK\x03\x04"
-
-
-def fold_header(text: Any) -> str:
-    return "".join(ch for ch in str(text).casefold() if ch.isalnum())
-
 
 def field_for_header(text: Any) -> str | None:
-    return _ALIAS_TO_FIELD.get(fold_header(text)) if isinstance(text, str) else None
+    return _ALIAS_TO_FIELD.get(v.fold_header(text)) if isinstance(text, str) else None
 
 
 def read_register(
     path: str | os.PathLike[str],
     sheet: str | None = None,
-    scheme: Scheme | None = None,
+    scheme: Scheme | str | os.PathLike[str] | None = None,
     max_bytes: int | None = None,
 ) -> Register:
-    """Read the register sheet of a file. Raises ReadError with a one-line reason.
+    """Read the register sheet of a file under a scheme (a Scheme, a TOML path, or the shipped default).
 
-    max_bytes bounds what a workbook may inflate to (default 2 GiB), against zip bombs.
+    The register carries its scheme, so validating it needs nothing more. Raises ReadError with
+    a one-line reason; max_bytes bounds what a workbook may inflate to (default 2 GiB).
     """
-    scheme = scheme or load_scheme()
-    path = Path(path)
-    display = str(path)
-    head = _check_file(path, display)
-    suffix = path.suffix.lower()
-    if head.startswith(_ZIP_MAGIC):
-        grid_source = _read_zip_workbook(path, display, sheet, max_bytes)
-    elif head.startswith(_OLE_MAGIC):
-        grid_source = _read_ole_workbook(path, display, sheet)
-    elif suffix in (".csv", ".txt", ".tsv"):
-        grid_source = _read_csv(path, display)
-    elif suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-        kind = "text" if _looks_like_text(head) else "not a spreadsheet"
-        raise ReadError(
-            f"{display}: not a {suffix} workbook ({kind}); "
-            + ("if it is CSV, save it with a .csv name" if kind == "text" else "it may be damaged")
-        )
-    else:
-        raise ReadError(f"{display}: unknown file type {suffix or '(none)'}; use .xlsx, .xlsm, .xls, .ods or .csv")
+    if not isinstance(scheme, Scheme):
+        scheme = load_scheme(scheme)
+    grid = open_grid(path, sheet, max_bytes)
     with no_cyclic_gc():
-        return _parse_register(display, grid_source, sheet, scheme)
+        return _parse_register(str(Path(path)), grid, sheet, scheme)
 
 
-def _check_file(path: Path, display: str) -> bytes:
-    if not path.exists():
-        raise ReadError(f"{display}: no such file")
-    if path.is_dir():
-        raise ReadError(f"{display}: is a folder, not a file")
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(4096)
-    except PermissionError:
-        raise ReadError(f"{display}: permission denied") from None
-    except OSError as exc:
-        raise ReadError(f"{display}: cannot be read ({exc.strerror or exc})") from None
-    if not head:
-        raise ReadError(f"{display}: the file is empty")
-    return head
-
-
-def _looks_like_text(head: bytes) -> bool:
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return b"\x00" not in head
-
-
-class _Grid:
-    """The sheets of a workbook, loaded one at a time on demand."""
-
-    def __init__(
-        self,
-        names: list[str],
-        load: Callable[[str], tuple[list[list[Any]], int, int]],
-        formula_gaps: Callable[[str], set[tuple[int, int]]] | None = None,
-    ):
-        self.names = names
-        self._load = load
-        self._formula_gaps = formula_gaps
-        self.hidden: Callable[[str], tuple[set[int], set[int]]] = lambda name: (set(), set())
-
-    def rows(self, name: str) -> tuple[list[list[Any]], int, int]:
-        """Rows of a sheet with the 0-based (row, col) of its first cell."""
-        return self._load(name)
-
-    def formula_gaps(self, name: str) -> set[tuple[int, int]]:
-        return self._formula_gaps(name) if self._formula_gaps else set()
-
-
-@contextlib.contextmanager
-def _damaged_archive(display: str) -> Iterator[None]:
-    """Zip and inflate errors as one line saying the file is damaged."""
-    try:
-        yield
-    except zipfile.BadZipFile as exc:
-        reason = "a part fails its checksum" if "CRC" in str(exc) else "not a complete zip archive"
-        raise ReadError(f"{display}: the file is damaged ({reason})") from None
-    except zlib.error:
-        raise ReadError(f"{display}: the file is damaged (a part cannot be decompressed)") from None
-    except (OSError, EOFError, zipfile.LargeZipFile, NotImplementedError) as exc:
-        raise ReadError(f"{display}: the file is damaged ({exc})") from None
-
-
-def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: int | None = None) -> _Grid:
-    from riskbook import xlsx_parts
-
-    with _damaged_archive(display), zipfile.ZipFile(path) as zf:
-        xlsx_parts.check_archive(zf, display, max_bytes=max_bytes or xlsx_parts.MAX_UNCOMPRESSED_BYTES)
-        xlsx_parts.check_no_dtd(zf, display)
-        info = xlsx_parts.inspect_xlsx(zf, display)
-    if info.kind == "xlsx" and not info.sheets:
-        raise ReadError(f"{display}: the workbook has no sheets")
-    parts = [p for p in info.sheets if wanted is None or p.name == wanted]
-
-    # The sheets are scanned (extent, formulas, hidden rows) on a second thread while calamine
-    # opens the workbook, which parses only the shared strings and releases the GIL; no sheet
-    # is parsed until the scan has finished and passed.
-    scans: dict[str, xlsx_parts.SheetScan] = {}
-    failure: list[BaseException] = []
-
-    def scan_sheets() -> None:
-        try:
-            with _damaged_archive(display), zipfile.ZipFile(path) as zf:
-                for part in parts:
-                    scans[part.name] = xlsx_parts.scan_sheet(zf, part, display)
-        except BaseException as exc:  # handed to the reading thread below
-            failure.append(exc)
-
-    def gaps(name: str) -> set[tuple[int, int]]:  # asked only once the scan has finished
-        scan = scans.get(name)
-        return scan.formula_gaps(info.trust_formula_values) if scan else set()
-
-    def hidden(name: str) -> tuple[set[int], set[int]]:
-        scan = scans.get(name)
-        return (scan.hidden_rows, scan.hidden_cols) if scan else (set(), set())
-
-    scanner = threading.Thread(target=scan_sheets, name="riskbook-scan", daemon=True)
-    scanner.start()
-    try:
-        grid = _calamine_grid(path, display, gaps)
-    except ReadError as exc:
-        scanner.join()
-        raise (failure[0] if failure else exc) from None
-    scanner.join()
-    if failure:
-        raise failure[0]
-    grid.hidden = hidden
-    return grid
-
-
-def _read_ole_workbook(path: Path, display: str, wanted: str | None) -> _Grid:
-    with path.open("rb") as fh:
-        data = fh.read(1 << 20)
-    if "EncryptedPackage".encode("utf-16-le") in data or b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00" in data:
-        raise ReadError(f"{display}: the workbook is encrypted (password-protected); save a copy without a password")
-    return _calamine_grid(path, display, None)
-
-
-def _calamine_grid(path: Path, display: str, gaps) -> _Grid:
-    import python_calamine as pc
-
-    try:
-        workbook = pc.CalamineWorkbook.from_path(str(path))
-    except pc.PasswordError:
-        raise ReadError(
-            f"{display}: the workbook is encrypted (password-protected); save a copy without a password"
-        ) from None
-    except Exception as exc:  # calamine raises several unrelated classes for damaged files
-        raise ReadError(f"{display}: the workbook is damaged or not a spreadsheet ({_short(exc)})") from None
-    names = [m.name for m in workbook.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]
-    if not names:
-        raise ReadError(f"{display}: the workbook has no sheets")
-
-    def load(name: str) -> tuple[list[list[Any]], int, int]:
-        try:
-            sheet = workbook.get_sheet_by_name(name)
-            start = sheet.start or (0, 0)
-            return sheet.to_python(), start[0], start[1]
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except BaseException as exc:
-            raise ReadError(f"{display}: sheet {name!r} is damaged ({_short(exc)})") from None
-
-    return _Grid(names, load, gaps)
-
-
-def _short(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:200]
-
-
-def _read_csv(path: Path, display: str) -> _Grid:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly every byte
-        raise ReadError(f"{display}: the CSV file is not UTF-8 or Windows-1252 text")
-    if "\x00" in text:
-        raise ReadError(f"{display}: not a CSV file (it holds binary data)")
-    try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
-    except csv.Error as exc:
-        raise ReadError(f"{display}: the CSV file is malformed ({exc})") from None
-    name = path.stem
-    return _Grid([name], lambda _name: (rows, 0, 0))
-
-
-def load_grid(path: str | os.PathLike[str], sheet: str) -> tuple[list[list[Any]], int, int]:
-    """The raw cell values of one sheet, with the 0-based (row, col) of the first."""
-    path = Path(path)
-    display = str(path)
-    head = _check_file(path, display)
-    if head.startswith(_ZIP_MAGIC):
-        grid = _read_zip_workbook(path, display, sheet)
-    elif head.startswith(_OLE_MAGIC):
-        grid = _read_ole_workbook(path, display, sheet)
-    else:
-        grid = _read_csv(path, display)
-    return grid.rows(sheet)
-
-
-def _parse_register(display: str, grid: _Grid, wanted: str | None, scheme: Scheme) -> Register:
+def _parse_register(display: str, grid: Grid, wanted: str | None, scheme: Scheme) -> Register:
     if wanted is not None:
         if wanted not in grid.names:
             raise ReadError(f"{display}: no sheet named {wanted!r} (sheets: {', '.join(grid.names)})")

@@ -108,11 +108,18 @@ def _fold(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def shipped_scheme_path(name: str):
+    """A scheme file shipped with riskbook (installed as riskbook.workbook_templates)."""
+    try:
+        return resources.files("riskbook.workbook_templates").joinpath(name)
+    except ModuleNotFoundError:  # running from a source checkout that is not installed
+        return Path(__file__).resolve().parent.parent / "workbook_templates" / name
+
+
 def load_scheme(path: str | Path | None = None) -> Scheme:
     """Load a scheme from a TOML file, or the shipped 4 × 4 scheme when path is None."""
     if path is None:
-        data_file = resources.files("workbook_templates").joinpath(DEFAULT_SCHEME)
-        text = data_file.read_text(encoding="utf-8")
+        text = shipped_scheme_path(DEFAULT_SCHEME).read_text(encoding="utf-8")
         source = DEFAULT_SCHEME
     else:
         try:

@@ -7,12 +7,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from riskbook.build.writer import Book, PageSetup, atomic_path, text_height
 from riskbook.checks import review_due
 from riskbook.errors import OutputError
-from riskbook.model import PartialDate, Register, Risk, column_letter
+from riskbook.model import Register, Risk, column_letter
 from riskbook.scheme import Scheme
-from riskbook.xlsx_parts import CACHED_VALUES_PROPERTY
+from riskbook.source.package import CACHED_VALUES_PROPERTY
+from riskbook.values import PartialDate, fold_header
+from riskbook.xlsx.writer import Book, PageSetup, atomic_path, text_height
 
 REGISTER = "Register"
 INSTRUCTIONS = "Instructions"
@@ -102,7 +103,7 @@ def write_template(
         raise OutputError(f"{output}: the template must end .xlsx")
     today = today or dt.date.today()
     risks = existing.risks if existing else []
-    extras = [name for _, name in existing.extra_columns if fold(name) != "nextreview"] if existing else []
+    extras = [name for _, name in existing.extra_columns if fold_header(name) != "nextreview"] if existing else []
     with atomic_path(output) as temp:
         book = Book(temp, PageSetup(title="Risk register", date_text=f"{today:%d/%m/%Y}", marking="OFFICIAL"), scheme)
         book.workbook.set_custom_property(CACHED_VALUES_PROPERTY, True)
@@ -117,10 +118,6 @@ def write_template(
         register.sheet.activate()
         book.close()
     return output
-
-
-def fold(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 def _write_lists(sheet, scheme: Scheme) -> dict[str, str]:
@@ -253,7 +250,7 @@ def _write_partial_date(sheet, row: int, col: int, value: PartialDate, date_fmt,
 
 
 def _check_length(risk: Risk, header: str, value) -> None:
-    from riskbook.build.writer import EXCEL_CELL_LIMIT
+    from riskbook.limits import EXCEL_CELL_LIMIT
 
     if isinstance(value, str) and len(value) > EXCEL_CELL_LIMIT:
         raise OutputError(
@@ -342,7 +339,7 @@ def _register_formatting(sheet, book: Book, scheme: Scheme, last_row: int) -> No
 
 
 def _write_instructions(sheet, book: Book, scheme: Scheme) -> None:
-    from riskbook.build.sheets import write_criteria_tables
+    from riskbook.panel.sheets import write_criteria_tables
 
     cell, label = book.fmt("cell"), book.fmt("label")
     sheet.title(

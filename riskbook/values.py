@@ -2,12 +2,52 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import html
 import re
+from dataclasses import dataclass
 from typing import Any
 
-from riskbook.model import Invalid, PartialDate
+
+@dataclass(frozen=True, slots=True, order=True)
+class PartialDate:
+    """A date that may be known only to the month ("Jan 2024")."""
+
+    year: int
+    month: int
+    day: int | None = None
+
+    @property
+    def earliest(self) -> dt.date:
+        return dt.date(self.year, self.month, self.day or 1)
+
+    @property
+    def latest(self) -> dt.date:
+        last = self.day or calendar.monthrange(self.year, self.month)[1]
+        return dt.date(self.year, self.month, last)
+
+    def __str__(self) -> str:
+        if self.day is None:
+            return self.earliest.strftime("%b %Y")
+        return self.earliest.strftime("%d/%m/%Y")
+
+    @classmethod
+    def from_date(cls, value: dt.date) -> PartialDate:
+        return cls(value.year, value.month, value.day)
+
+
+@dataclass(frozen=True, slots=True)
+class Invalid:
+    """A cell whose content could not be read as its column requires."""
+
+    raw: Any
+    reason: str
+    code: str
+
+    def __str__(self) -> str:
+        return str(self.raw)
+
 
 SPACE = " \t\r\n\u00a0\u2007\u202f\ufeff"
 
@@ -26,6 +66,11 @@ _MONTH_YEAR = re.compile(r"^([A-Za-z]+)\.?[ \-/,]*(\d{2}|\d{4})$")
 _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)[^>]*>")
 _BLOCK_TAGS = frozenset({"p", "div", "br", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4"})
 _BULLET = re.compile(r"^[•\u2022\-*]\s*")
+
+
+def fold_header(text: Any) -> str:
+    """A header as compared with aliases: lower case, letters and digits only."""
+    return "".join(ch for ch in str(text).casefold() if ch.isalnum())
 
 
 def clean_text(value: Any) -> str:

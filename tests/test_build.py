@@ -254,7 +254,7 @@ def test_a_failed_build_keeps_the_earlier_output(tmp_path, monkeypatch):
     first, out = build(tmp_path)
     assert first.exit_code == 0
     before = sha256(out)
-    from riskbook.build import sheets
+    from riskbook.panel import sheets
 
     def explode(*args, **kwargs):
         raise KeyboardInterrupt

@@ -269,8 +269,8 @@ def test_cp1252_csv_is_read(tmp_path):
 
 
 def test_writer_checks_every_return_code(tmp_path):
-    from riskbook.build.writer import Book, PageSetup
     from riskbook.scheme import load_scheme
+    from riskbook.xlsx.writer import Book, PageSetup
 
     book = Book(tmp_path / "x.xlsx", PageSetup("t", "d", "OFFICIAL"), load_scheme())
     sheet = book.add_sheet("S")
@@ -282,7 +282,7 @@ def test_writer_checks_every_return_code(tmp_path):
 
 
 def test_a_crash_inside_the_writer_leaves_the_earlier_file(tmp_path, monkeypatch):
-    from riskbook.build import writer
+    from riskbook.xlsx import writer
 
     first = run("build", CLEAN_EXAMPLE, "-o", tmp_path / "panel.xlsx", "--as-of", "2024-01-16")
     assert first.exit_code == 0
@@ -302,7 +302,7 @@ def test_ctrl_c_mid_write_leaves_no_partial_file(tmp_path):
     """A real interrupt, in a real process, while xlsxwriter is writing."""
     script = (
         "import signal, os, sys\n"
-        "from riskbook.build import writer\n"
+        "from riskbook.xlsx import writer\n"
         "real = writer.SheetWriter.text\n"
         "calls = [0]\n"
         "def text(self, *a, **k):\n"

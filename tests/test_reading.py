@@ -4,7 +4,7 @@ import pytest
 
 from riskbook import read_register, validate
 from riskbook.errors import ReadError
-from riskbook.model import PartialDate
+from riskbook.values import PartialDate
 from tests.conftest import AS_OF, CLEAN_EXAMPLE, HEADER, convert_with_libreoffice, risk_row, sha256, write_xlsx
 
 

@@ -9,8 +9,8 @@ import xlsxwriter
 from click.testing import CliRunner
 
 from riskbook import build_workbook, load_scheme, read_register, validate
-from riskbook.build.sheets import MAX_CARD_TABLES, _references_text
 from riskbook.cli import cli
+from riskbook.panel.sheets import MAX_CARD_TABLES, _references_text
 from tests.conftest import CLEAN_EXAMPLE, HEADER
 
 LABELS = ["Low", "Medium", "High", "Very High"]

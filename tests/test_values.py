@@ -2,9 +2,8 @@ import datetime as dt
 
 import pytest
 
-from riskbook.model import Invalid, PartialDate
 from riskbook.scheme import load_scheme
-from riskbook.values import clean_text, html_to_text, parse_date, parse_scale
+from riskbook.values import Invalid, PartialDate, clean_text, html_to_text, parse_date, parse_scale
 
 SCHEME = load_scheme()
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from riskbook.build import layout as L
-from riskbook.build.writer import EXCEL_CELL_LIMIT, Book, SheetWriter, split_long_text, text_height
 from riskbook.errors import OutputError
-from riskbook.model import FIELD_LABELS, FIELDS, PartialDate, column_letter
+from riskbook.limits import EXCEL_CELL_LIMIT
+from riskbook.model import FIELD_LABELS, FIELDS, column_letter
+from riskbook.panel import layout as L
 from riskbook.period import ARCHIVED, NEW, PROPOSED_ARCHIVE, PanelRisk, Period
+from riskbook.values import PartialDate
+from riskbook.xlsx.writer import Book, SheetWriter, split_long_text, text_height
 
 CARD_VALUE_CHARS = 120  # characters a line of the card's value column (width 110) holds, conservatively
 CARD_MAX_LINES = 30  # lines that fit one row of at most 409 points

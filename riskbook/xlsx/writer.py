@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from riskbook.errors import OutputError
+from riskbook.limits import EXCEL_CELL_LIMIT
 from riskbook.perf import Ticker
 
-EXCEL_CELL_LIMIT = 32_767
 # Excel's tallest row is 409 points; text taller than that is continued in the next row.
 MAX_ROW_POINTS = 409
 LINE_POINTS = 13

@@ -7,9 +7,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from riskbook.build import layout as L
 from riskbook.errors import OutputError
 from riskbook.model import Register
+from riskbook.panel import layout as L
 from riskbook.perf import Progress, Ticker, no_cyclic_gc
 from riskbook.period import ARCHIVED, Period, compare_periods
 from riskbook.scheme import Scheme
@@ -57,8 +57,8 @@ def build_workbook(
 
     progress, if given, is called now and then with (rows written since the last call, total).
     """
-    from riskbook.build import sheets
-    from riskbook.build.writer import Book, PageSetup, atomic_path
+    from riskbook.panel import sheets
+    from riskbook.xlsx.writer import Book, PageSetup, atomic_path
 
     output = Path(output)
     _refuse_overwriting_input(output, register, previous)

@@ -1,0 +1,6 @@
+"""The limits of the xlsx format that every part of riskbook respects, named once."""
+
+EXCEL_CELL_LIMIT = 32_767  # characters in one cell
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_COLUMNS = 16_384
+EXCEL_HEADER_FOOTER_LIMIT = 255  # characters in a page header or footer, codes included

@@ -1,0 +1,230 @@
+"""Opening a register file: what kind it is, whether it is safe, and its sheets as grids of cells.
+
+Nothing here knows about risks: `open_grid` gives the sheets of .xlsx, .xlsm, .xls, .ods
+or .csv files as rows of Python values, after the safety checks each kind needs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import threading
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from riskbook.errors import ReadError
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def open_grid(path: str | os.PathLike[str], sheet: str | None = None, max_bytes: int | None = None) -> Grid:
+    """The sheets of a register file, checked and ready to load. Raises ReadError with a one-line reason.
+
+    sheet, if given, limits the pre-parse scan to that sheet; max_bytes bounds what a workbook
+    may inflate to (default 2 GiB), against zip bombs.
+    """
+    path = Path(path)
+    display = str(path)
+    head = _check_file(path, display)
+    suffix = path.suffix.lower()
+    if head.startswith(_ZIP_MAGIC):
+        return _read_zip_workbook(path, display, sheet, max_bytes)
+    if head.startswith(_OLE_MAGIC):
+        return _read_ole_workbook(path, display, sheet)
+    if suffix in (".csv", ".txt", ".tsv"):
+        return _read_csv(path, display)
+    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+        kind = "text" if _looks_like_text(head) else "not a spreadsheet"
+        raise ReadError(
+            f"{display}: not a {suffix} workbook ({kind}); "
+            + ("if it is CSV, save it with a .csv name" if kind == "text" else "it may be damaged")
+        )
+    raise ReadError(f"{display}: unknown file type {suffix or '(none)'}; use .xlsx, .xlsm, .xls, .ods or .csv")
+
+
+def _check_file(path: Path, display: str) -> bytes:
+    if not path.exists():
+        raise ReadError(f"{display}: no such file")
+    if path.is_dir():
+        raise ReadError(f"{display}: is a folder, not a file")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except PermissionError:
+        raise ReadError(f"{display}: permission denied") from None
+    except OSError as exc:
+        raise ReadError(f"{display}: cannot be read ({exc.strerror or exc})") from None
+    if not head:
+        raise ReadError(f"{display}: the file is empty")
+    return head
+
+
+def _looks_like_text(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return b"\x00" not in head
+
+
+class Grid:
+    """The sheets of a workbook, loaded one at a time on demand."""
+
+    def __init__(
+        self,
+        names: list[str],
+        load: Callable[[str], tuple[list[list[Any]], int, int]],
+        formula_gaps: Callable[[str], set[tuple[int, int]]] | None = None,
+        hidden: Callable[[str], tuple[set[int], set[int]]] | None = None,
+    ):
+        self.names = names
+        self._load = load
+        self._formula_gaps = formula_gaps
+        self._hidden = hidden
+
+    def hidden(self, name: str) -> tuple[set[int], set[int]]:
+        """The 0-based hidden rows and columns of a sheet."""
+        return self._hidden(name) if self._hidden else (set(), set())
+
+    def rows(self, name: str) -> tuple[list[list[Any]], int, int]:
+        """Rows of a sheet with the 0-based (row, col) of its first cell."""
+        return self._load(name)
+
+    def formula_gaps(self, name: str) -> set[tuple[int, int]]:
+        return self._formula_gaps(name) if self._formula_gaps else set()
+
+
+@contextlib.contextmanager
+def _damaged_archive(display: str) -> Iterator[None]:
+    """Zip and inflate errors as one line saying the file is damaged."""
+    try:
+        yield
+    except zipfile.BadZipFile as exc:
+        reason = "a part fails its checksum" if "CRC" in str(exc) else "not a complete zip archive"
+        raise ReadError(f"{display}: the file is damaged ({reason})") from None
+    except zlib.error:
+        raise ReadError(f"{display}: the file is damaged (a part cannot be decompressed)") from None
+    except (OSError, EOFError, zipfile.LargeZipFile, NotImplementedError) as exc:
+        raise ReadError(f"{display}: the file is damaged ({exc})") from None
+
+
+def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: int | None = None) -> Grid:
+    from riskbook.source import package, scan
+
+    with _damaged_archive(display), zipfile.ZipFile(path) as zf:
+        package.check_archive(zf, display, max_bytes=max_bytes or package.MAX_UNCOMPRESSED_BYTES)
+        package.check_no_dtd(zf, display)
+        info = package.inspect_xlsx(zf, display)
+    if info.kind == "xlsx" and not info.sheets:
+        raise ReadError(f"{display}: the workbook has no sheets")
+    parts = [p for p in info.sheets if wanted is None or p.name == wanted]
+
+    # The sheets are scanned (extent, formulas, hidden rows) on a second thread while calamine
+    # opens the workbook, which parses only the shared strings and releases the GIL; no sheet
+    # is parsed until the scan has finished and passed.
+    scans: dict[str, scan.SheetScan] = {}
+    failure: list[BaseException] = []
+
+    def scan_sheets() -> None:
+        try:
+            with _damaged_archive(display), zipfile.ZipFile(path) as zf:
+                for part in parts:
+                    scans[part.name] = scan.scan_sheet(zf, part, display)
+        except BaseException as exc:  # handed to the reading thread below
+            failure.append(exc)
+
+    def gaps(name: str) -> set[tuple[int, int]]:  # asked only once the scan has finished
+        scan = scans.get(name)
+        return scan.formula_gaps(info.trust_formula_values) if scan else set()
+
+    def hidden(name: str) -> tuple[set[int], set[int]]:
+        scan = scans.get(name)
+        return (scan.hidden_rows, scan.hidden_cols) if scan else (set(), set())
+
+    scanner = threading.Thread(target=scan_sheets, name="riskbook-scan", daemon=True)
+    scanner.start()
+    try:
+        grid = _calamine_grid(path, display, gaps, hidden)
+    except ReadError as exc:
+        scanner.join()
+        raise (failure[0] if failure else exc) from None
+    scanner.join()
+    if failure:
+        raise failure[0]
+    return grid
+
+
+def _read_ole_workbook(path: Path, display: str, wanted: str | None) -> Grid:
+    with path.open("rb") as fh:
+        data = fh.read(1 << 20)
+    if "EncryptedPackage".encode("utf-16-le") in data or b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00" in data:
+        raise ReadError(f"{display}: the workbook is encrypted (password-protected); save a copy without a password")
+    return _calamine_grid(path, display, None)
+
+
+def _calamine_grid(path: Path, display: str, gaps, hidden=None) -> Grid:
+    import python_calamine as pc
+
+    try:
+        workbook = pc.CalamineWorkbook.from_path(str(path))
+    except pc.PasswordError:
+        raise ReadError(
+            f"{display}: the workbook is encrypted (password-protected); save a copy without a password"
+        ) from None
+    except Exception as exc:  # calamine raises several unrelated classes for damaged files
+        raise ReadError(f"{display}: the workbook is damaged or not a spreadsheet ({_short(exc)})") from None
+    names = [m.name for m in workbook.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]
+    if not names:
+        raise ReadError(f"{display}: the workbook has no sheets")
+
+    def load(name: str) -> tuple[list[list[Any]], int, int]:
+        try:
+            sheet = workbook.get_sheet_by_name(name)
+            start = sheet.start or (0, 0)
+            return sheet.to_python(), start[0], start[1]
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:
+            raise ReadError(f"{display}: sheet {name!r} is damaged ({_short(exc)})") from None
+
+    return Grid(names, load, gaps, hidden)
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]
+
+
+def _read_csv(path: Path, display: str) -> Grid:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes nearly every byte
+        raise ReadError(f"{display}: the CSV file is not UTF-8 or Windows-1252 text")
+    if "\x00" in text:
+        raise ReadError(f"{display}: not a CSV file (it holds binary data)")
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    except csv.Error as exc:
+        raise ReadError(f"{display}: the CSV file is malformed ({exc})") from None
+    name = path.stem
+    return Grid([name], lambda _name: (rows, 0, 0))
+
+
+def load_grid(path: str | os.PathLike[str], sheet: str) -> tuple[list[list[Any]], int, int]:
+    """The raw cell values of one sheet, with the 0-based (row, col) of the first."""
+    return open_grid(path, sheet).rows(sheet)

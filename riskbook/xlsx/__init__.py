@@ -1,0 +1,1 @@
+"""Writing .xlsx files safely: the helpers every output (panel, template, annotated copy) shares."""

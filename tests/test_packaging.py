@@ -1,0 +1,62 @@
+"""The package as installed: every subpackage listed, the schemes shipped as riskbook's data, no import circles."""
+
+import ast
+import configparser
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _listed_packages() -> set[str]:
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg")
+    return set(config["options"]["packages"].split())
+
+
+def test_every_subpackage_is_listed_for_installation():
+    found = {".".join(init.parent.relative_to(ROOT).parts) for init in (ROOT / "riskbook").rglob("__init__.py")}
+    assert found | {"riskbook.workbook_templates"} == _listed_packages()
+
+
+def test_the_schemes_install_as_riskbook_data_not_a_package_of_their_own():
+    import importlib.util
+
+    from riskbook.scheme import shipped_scheme_path
+
+    assert shipped_scheme_path("scheme-5x5.toml").read_text(encoding="utf-8").startswith("#")
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg")
+    assert "riskbook.workbook_templates = workbook_templates" in config["options"]["package_dir"]
+    assert importlib.util.find_spec("workbook_templates") is None or Path.cwd() == ROOT
+
+
+def _imports(path: Path, modules) -> set[str]:
+    """The riskbook modules a file imports ("from riskbook import values" is riskbook.values)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("riskbook"):
+            for alias in node.names:
+                submodule = f"{node.module}.{alias.name}"
+                names.add(submodule if submodule in modules else node.module)
+        elif isinstance(node, ast.Import):
+            names.update(a.name for a in node.names if a.name.startswith("riskbook"))
+    return names
+
+
+def test_no_import_circles_between_modules():
+    modules = {
+        ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): p
+        for p in (ROOT / "riskbook").rglob("*.py")
+    }
+    graph = {name: {m for m in _imports(path, modules) if m in modules and m != name} for name, path in modules.items()}
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        for nxt in graph[start]:
+            if nxt == goal or (nxt not in seen and (seen.add(nxt) or reaches(nxt, goal, seen))):
+                return True
+        return False
+
+    # A package importing its own submodules is not a circle; modules reaching back to themselves are.
+    circles = [name for name in graph if not modules[name].name == "__init__.py" and reaches(name, name, set())]
+    assert circles == []
