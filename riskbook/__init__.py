@@ -1,10 +1,13 @@
 """riskbook: check a public body's risk register and build the panel workbook.
 
-    >>> import riskbook
+    >>> import datetime, riskbook
     >>> register = riskbook.read_register("examples/force-risk-register-jan-2024.xlsx")
     >>> report = riskbook.validate(register, as_of=datetime.date(2024, 1, 16))
+    >>> riskbook.build_workbook(report, "panel.xlsx", title="Strategic Risk Register")
 
-Names are imported on first use so that the command line starts fast.
+`read_register` reads a register under a scheme (it carries the scheme), `validate` checks it
+and returns the `Report` every output takes, `build_workbook` writes the panel workbook from
+a report without errors. Names are imported on first use so that the command line starts fast.
 """
 
 from __future__ import annotations
@@ -16,39 +19,53 @@ __version__ = "0.1.0"
 _LAZY = {
     "read_register": "riskbook.reading",
     "validate": "riskbook.checks",
+    "build_workbook": "riskbook.panel",
+    "write_template": "riskbook.template",
+    "annotate_workbook": "riskbook.annotate",
     "load_scheme": "riskbook.scheme",
+    "to_dataframe": "riskbook.frame",
     "Register": "riskbook.model",
     "Risk": "riskbook.model",
-    "Finding": "riskbook.model",
-    "Report": "riskbook.model",
+    "Finding": "riskbook.findings",
+    "CATALOGUE": "riskbook.findings",
+    "Report": "riskbook.report",
+    "Assessed": "riskbook.report",
     "Scheme": "riskbook.scheme",
     "RiskbookError": "riskbook.errors",
     "ReadError": "riskbook.errors",
-    "to_dataframe": "riskbook.frame",
-    "build_workbook": "riskbook.panel",
 }
 
 __all__ = [  # noqa: RUF022 - grouped as the _LAZY table
     "read_register",
     "validate",
+    "build_workbook",
+    "write_template",
+    "annotate_workbook",
     "load_scheme",
+    "to_dataframe",
     "Register",
     "Risk",
     "Finding",
+    "CATALOGUE",
     "Report",
+    "Assessed",
     "Scheme",
     "RiskbookError",
     "ReadError",
-    "to_dataframe",
-    "build_workbook",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from riskbook.annotate import annotate_workbook
     from riskbook.checks import validate
     from riskbook.errors import ReadError, RiskbookError
-    from riskbook.model import Finding, Register, Report, Risk
+    from riskbook.findings import CATALOGUE, Finding
+    from riskbook.frame import to_dataframe
+    from riskbook.model import Register, Risk
+    from riskbook.panel import build_workbook
     from riskbook.reading import read_register
+    from riskbook.report import Assessed, Report
     from riskbook.scheme import Scheme, load_scheme
+    from riskbook.template import write_template
 
 
 def __getattr__(name: str):

@@ -9,7 +9,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from riskbook.errors import OutputError
-from riskbook.model import Finding, Report
+from riskbook.findings import Finding
+from riskbook.report import Report
 from riskbook.xlsx.writer import atomic_path
 
 ERROR_FILL = "FFC7CE"  # Excel's own "bad" fill: black text on it has a contrast of 14:1

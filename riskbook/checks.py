@@ -1,16 +1,19 @@
-"""The checks a risk unit runs before submission. Each yields Findings."""
+"""The checks a risk unit runs before submission. `validate` runs them all and returns the Report."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 import functools
+import os
 import re
 from collections.abc import Iterator
 
+from riskbook.findings import Finding, make
 from riskbook.limits import EXCEL_CELL_LIMIT
-from riskbook.model import FIELD_LABELS, Finding, Register, Report, Risk
+from riskbook.model import FIELD_LABELS, Register, Risk
 from riskbook.perf import Progress, Ticker, no_cyclic_gc
+from riskbook.report import Assessed, Report
 from riskbook.scheme import Scheme, resolve_status
 from riskbook.values import PartialDate
 
@@ -19,30 +22,51 @@ REQUIRED_FIELDS = ("reference", "title", "owner", "impact", "likelihood", "statu
 
 def validate(
     register: Register,
+    *,
     as_of: dt.date | None = None,
-    scheme: Scheme | None = None,
+    previous: Register | str | os.PathLike[str] | None = None,
+    since: dt.date | None = None,
     progress: Progress | None = None,
 ) -> Report:
-    """Run every check over a register and return the report, findings in sheet order.
+    """Run every check over a register under its own scheme and return the report, findings in sheet order.
 
-    progress, if given, is called now and then with (risks checked since the last call, total).
+    previous (last period's register, or its path, read under the same scheme) and since add the
+    period comparison's findings, as `build` would report them. progress, if given, is called
+    now and then with (risks checked since the last call, total).
     """
-    from riskbook.scheme import load_scheme
-
-    scheme = scheme or load_scheme()
     as_of = as_of or dt.date.today()
-    context = _Context(register, scheme, as_of)
+    if previous is not None and not isinstance(previous, Register):
+        from riskbook.reading import read_register
+
+        previous = read_register(previous, scheme=register.scheme)
+    context = _Context(register, register.scheme, as_of)
     findings = list(register.notices)
     findings.extend(check_columns(context))
+    assessed: list[Assessed] = []
     ticker = Ticker(progress, len(register.risks))
     with no_cyclic_gc():
         for risk in register.risks:
-            findings.extend(check_risk(context, risk))
+            item = assess(risk, register.scheme)
+            assessed.append(item)
+            findings.extend(check_risk(context, item))
             ticker.tick()
         findings.extend(check_duplicate_references(context))
     ticker.finish()
+    period = None
+    if previous is not None:
+        from riskbook.period import compare_periods
+
+        period = compare_periods(register, assessed, previous=previous, since=since)
+        findings.extend(period.findings)
     findings.sort(key=lambda f: (f.row, _column_order(f.cell)))
-    return Report(register=register, as_of=as_of, findings=findings)
+    return Report(register, as_of, findings, assessed, previous=previous, since=since, _period=period)
+
+
+def assess(risk: Risk, scheme: Scheme) -> Assessed:
+    """A risk's score, band and review due date under the scheme."""
+    score = scheme.score_for(risk.impact, risk.likelihood)
+    band = scheme.band(score)
+    return Assessed(risk, score, band, review_due(risk, band))
 
 
 def _column_order(cell: str) -> tuple[int, str]:
@@ -58,36 +82,22 @@ class _Context:
         self.required = {name for name in REQUIRED_FIELDS if register.has(name)}
         self.has_control_due = register.has("control_due")
 
-    def finding(self, severity: str, code: str, risk: Risk | None, field_name: str, message: str) -> Finding:
+    def finding(self, code: str, risk: Risk, field_name: str, **fields) -> Finding:
+        """A finding on the risk's cell in the field's column."""
         register = self.register
-        if risk is None:
-            return Finding(severity, code, register.sheet, register.cell(register.header_row, field_name), "", message)
-        return Finding(
-            severity,
-            code,
-            register.sheet,
-            register.risk_cell(risk, field_name),
-            risk.reference,
-            message,
-            row=risk.row,
-        )
+        return make(code, register.sheet, register.risk_cell(risk, field_name), risk.reference, risk.row, **fields)
 
 
 def check_columns(ctx: _Context) -> Iterator[Finding]:
     for name in REQUIRED_FIELDS:
         if not ctx.register.has(name):
-            yield Finding(
-                "error",
-                "missing-column",
-                ctx.register.sheet,
-                f"{ctx.register.header_row + 1}:{ctx.register.header_row + 1}",
-                "",
-                f"the header row has no {FIELD_LABELS[name]} column; add one",
-            )
+            row = ctx.register.header_row + 1
+            yield make("missing-column", ctx.register.sheet, f"{row}:{row}", column=FIELD_LABELS[name])
 
 
-def check_risk(ctx: _Context, risk: Risk) -> Iterator[Finding]:
+def check_risk(ctx: _Context, item: Assessed) -> Iterator[Finding]:
     # The guards skip checks that cannot fire, which keeps 100,000 risks quick.
+    risk = item.risk
     values = risk.values
     if risk.invalid:
         yield from check_unreadable(ctx, risk)
@@ -96,13 +106,14 @@ def check_risk(ctx: _Context, risk: Risk) -> Iterator[Finding]:
     if "reference" in values and not ctx.scheme.reference_regex.match(values["reference"]):
         yield from check_reference(ctx, risk)
     if "score" in values:
-        yield from check_score(ctx, risk)
+        yield from check_score(ctx, item)
     if "rag" in values:
-        yield from check_rag(ctx, risk)
+        yield from check_rag(ctx, item)
     if risk.status_name != values.get("status"):
         yield from check_status(ctx, risk)
     yield from check_dates(ctx, risk)
-    yield from check_review(ctx, risk)
+    if item.review_due is not None and item.review_due < ctx.as_of:
+        yield from check_review(ctx, item)
     if ctx.has_control_due:
         yield from check_status_stale(ctx, risk)
     if risk.long_fields:
@@ -114,20 +125,13 @@ def check_risk(ctx: _Context, risk: Risk) -> Iterator[Finding]:
 def check_unreadable(ctx: _Context, risk: Risk) -> Iterator[Finding]:
     for name, value in risk.invalid.items():
         label = FIELD_LABELS[name].lower()
-        if value.code == "formula-without-value":
-            message = (
-                f"{label} is a formula with no saved result; "
-                "open and save the file in Excel (or LibreOffice) so its value is stored"
-            )
-        else:
-            message = f"{label} {_quote(value.raw)} {value.reason}"
-        yield ctx.finding("error", value.code, risk, name, message)
+        yield ctx.finding(value.code, risk, name, field=label, value=_quote(value.raw), reason=value.reason)
 
 
 def check_missing(ctx: _Context, risk: Risk) -> Iterator[Finding]:
     for name in REQUIRED_FIELDS:
         if ctx.register.has(name) and not risk.has(name):
-            yield ctx.finding("error", "missing-value", risk, name, f"{FIELD_LABELS[name].lower()} is empty")
+            yield ctx.finding("missing-value", risk, name, field=FIELD_LABELS[name].lower())
 
 
 def check_reference(ctx: _Context, risk: Risk) -> Iterator[Finding]:
@@ -135,12 +139,8 @@ def check_reference(ctx: _Context, risk: Risk) -> Iterator[Finding]:
     if not ref or ctx.scheme.reference_regex.match(ref):
         return
     suggestion = suggest_reference(ref, ctx.scheme)
-    hint = (
-        f"; did you mean {suggestion}?" if suggestion else f"; expected a reference like {ctx.scheme.reference_example}"
-    )
-    yield ctx.finding(
-        "warning", "bad-reference", risk, "reference", f"reference {ref!r} is not in the scheme's form{hint}"
-    )
+    hint = f"did you mean {suggestion}?" if suggestion else f"expected a reference like {ctx.scheme.reference_example}"
+    yield ctx.finding("bad-reference", risk, "reference", reference=ref, hint=hint)
 
 
 def suggest_reference(ref: str, scheme: Scheme) -> str | None:
@@ -153,48 +153,40 @@ def suggest_reference(ref: str, scheme: Scheme) -> str | None:
     return candidate if scheme.reference_regex.match(candidate) else None
 
 
-def check_score(ctx: _Context, risk: Risk) -> Iterator[Finding]:
+def check_score(ctx: _Context, item: Assessed) -> Iterator[Finding]:
+    risk = item.risk
     stated = risk.get("score")
-    expected = risk.score
+    expected = item.score
     if stated is None or expected is None or stated == expected:
         return
     labels = ctx.scheme.labels
     yield ctx.finding(
-        "error",
         "score-mismatch",
         risk,
         "score",
-        f"score {stated} is not impact × likelihood "
-        f"({labels[risk.impact]} {risk.impact} × {labels[risk.likelihood]} {risk.likelihood} = {expected})",
+        stated=stated,
+        impact_label=labels[risk.impact],
+        impact=risk.impact,
+        likelihood_label=labels[risk.likelihood],
+        likelihood=risk.likelihood,
+        expected=expected,
     )
 
 
-def check_rag(ctx: _Context, risk: Risk) -> Iterator[Finding]:
+def check_rag(ctx: _Context, item: Assessed) -> Iterator[Finding]:
+    risk = item.risk
     stated = risk.get("rag")
-    score = risk.score if risk.score is not None else risk.get("score")
-    if not stated or score is None:
+    score, band = item.score, item.band
+    if score is None:  # the stated score stands in when impact or likelihood is unreadable
+        score = risk.get("score")
+        band = ctx.scheme.band(score)
+    if not stated or band is None:
         return
-    band = ctx.scheme.band(score)
-    if band is None:
-        return
-    stated_band = ctx.scheme.band_named(stated) or _band_by_colour_word(stated, ctx.scheme)
-    if stated_band is band:
+    if ctx.scheme.band_for_word(stated) is band:
         return
     yield ctx.finding(
-        "error",
-        "rag-mismatch",
-        risk,
-        "rag",
-        f"rating {stated!r} does not match score {score}, which is {band.name} ({band.min}–{band.max})",
+        "rag-mismatch", risk, "rag", stated=stated, score=score, band=band.name, low=band.min, high=band.max
     )
-
-
-_COLOUR_WORDS = {"red": "#C00000", "amber": "#FFC000", "green": "#00B050"}
-
-
-def _band_by_colour_word(text: str, scheme: Scheme):
-    fill = _COLOUR_WORDS.get(text.strip().casefold())
-    return next((b for b in scheme.bands if b.fill.upper() == fill), None) if fill else None
 
 
 def check_status(ctx: _Context, risk: Risk) -> Iterator[Finding]:
@@ -205,13 +197,9 @@ def check_status(ctx: _Context, risk: Risk) -> Iterator[Finding]:
     if name is None:
         allowed = ", ".join(s.name for s in ctx.scheme.statuses)
         hint = f"did you mean {how!r}? " if how else ""
-        yield ctx.finding(
-            "error", "unknown-status", risk, "status", f"status {text!r} is not recognised; {hint}use one of: {allowed}"
-        )
+        yield ctx.finding("unknown-status", risk, "status", status=text, hint=hint, allowed=allowed)
     elif how == "variant":
-        yield ctx.finding(
-            "warning", "status-variant", risk, "status", f"status {text!r} read as {name!r}; write it as {name!r}"
-        )
+        yield ctx.finding("status-variant", risk, "status", status=text, name=name)
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -226,20 +214,15 @@ def check_dates(ctx: _Context, risk: Risk) -> Iterator[Finding]:
     for name, value in (("first_recorded", first), ("last_review", last)):
         if value is not None and _bounds(value)[0] > ctx.as_of:
             yield ctx.finding(
-                "error",
                 "bad-date",
                 risk,
                 name,
-                f"{FIELD_LABELS[name].lower()} {value} is after the as-of date {ctx.as_of:%d/%m/%Y}",
+                field=FIELD_LABELS[name].lower(),
+                value=value,
+                reason=f"is after the as-of date {ctx.as_of:%d/%m/%Y}",
             )
     if first is not None and last is not None and _bounds(first)[0] > _bounds(last)[1]:
-        yield ctx.finding(
-            "error",
-            "date-order",
-            risk,
-            "first_recorded",
-            f"first recorded {first} is after last review {last}; the first review cannot precede recording",
-        )
+        yield ctx.finding("date-order", risk, "first_recorded", first=first, last=last)
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -249,30 +232,31 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def review_due(risk: Risk, scheme: Scheme) -> dt.date | None:
-    """The date by which the risk must next be reviewed, or None if unknown."""
+def review_due(risk: Risk, band) -> dt.date | None:
+    """The date by which the risk must next be reviewed: its last review plus its band's interval."""
     last: PartialDate | None = risk.get("last_review")
-    score = risk.score
-    band = scheme.band(score) if score is not None else None
     if last is None or band is None:
         return None
     return add_months(_bounds(last)[1], band.review_months)
 
 
-def check_review(ctx: _Context, risk: Risk) -> Iterator[Finding]:
-    due = review_due(risk, ctx.scheme)
-    if due is None or ctx.as_of <= due:
-        return
-    band = ctx.scheme.band(risk.score)
+def check_review(ctx: _Context, item: Assessed) -> Iterator[Finding]:
+    band, due = item.band, item.review_due
     days = (ctx.as_of - due).days
     yield ctx.finding(
-        "error",
         "review-overdue",
-        risk,
+        item.risk,
         "last_review",
-        f"last review {risk.get('last_review')} is {days} day{'s' if days != 1 else ''} overdue: {band.name} risks are reviewed every "
-        f"{band.review_months} month{'s' if band.review_months != 1 else ''}, so it was due by {due:%d/%m/%Y}",
+        last=item.risk.get("last_review"),
+        days=_plural(days, "day"),
+        band=band.name,
+        interval=_plural(band.review_months, "month"),
+        due=f"{due:%d/%m/%Y}",
     )
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
 
 
 def check_status_stale(ctx: _Context, risk: Risk) -> Iterator[Finding]:
@@ -284,20 +268,19 @@ def check_status_stale(ctx: _Context, risk: Risk) -> Iterator[Finding]:
     overdue_names = [s.name for s in ctx.scheme.statuses if s.overdue]
     if past and not overdue_status and overdue_names:
         yield ctx.finding(
-            "warning",
             "status-stale",
             risk,
             "status",
-            f"an additional control was due {past[0]} but the status is {risk.status_name!r}; "
-            f"it should be {overdue_names[0]!r}, or the due date moved",
+            status=risk.status_name,
+            problem=f"an additional control was due {past[0]}; it should be {overdue_names[0]!r}, or the due date moved",
         )
     elif overdue_status and not past:
         yield ctx.finding(
-            "warning",
             "status-stale",
             risk,
             "status",
-            f"status is {risk.status_name!r} but no additional control is past its due date",
+            status=risk.status_name,
+            problem="no additional control is past its due date",
         )
 
 
@@ -306,12 +289,7 @@ def check_text_length(ctx: _Context, risk: Risk) -> Iterator[Finding]:
         value = risk.get(name)
         if len(value) > EXCEL_CELL_LIMIT:
             yield ctx.finding(
-                "warning",
-                "text-too-long",
-                risk,
-                name,
-                f"{FIELD_LABELS[name].lower()} has {len(value):,} characters, more than the "
-                f"{EXCEL_CELL_LIMIT:,} an Excel cell holds; riskbook keeps it whole, but Excel would cut it",
+                "text-too-long", risk, name, field=FIELD_LABELS[name].lower(), length=len(value), limit=EXCEL_CELL_LIMIT
             )
 
 
@@ -320,13 +298,7 @@ def check_proposal(ctx: _Context, risk: Risk) -> Iterator[Finding]:
 
     text = risk.get("proposal")
     if classify_proposal(text) is None:
-        yield ctx.finding(
-            "warning",
-            "unknown-proposal",
-            risk,
-            "proposal",
-            f"proposal {text!r} is not recognised and is read as no proposal; write Archive or New, or leave it empty",
-        )
+        yield ctx.finding("unknown-proposal", risk, "proposal", proposal=text)
 
 
 def check_duplicate_references(ctx: _Context) -> Iterator[Finding]:
@@ -339,11 +311,7 @@ def check_duplicate_references(ctx: _Context) -> Iterator[Finding]:
         if key in first_seen:
             other = ctx.register.risk_cell(first_seen[key], "reference")
             yield ctx.finding(
-                "error",
-                "duplicate-reference",
-                risk,
-                "reference",
-                f"reference {ref} is used again (first at {ctx.register.sheet}!{other}); each risk needs its own",
+                "duplicate-reference", risk, "reference", reference=ref, first=f"{ctx.register.sheet}!{other}"
             )
         else:
             first_seen[key] = risk

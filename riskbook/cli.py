@@ -90,15 +90,18 @@ def _finish(code: int, risks: int) -> None:
     sys.exit(code)
 
 
-def _read_and_check(input_path, sheet, scheme, as_of, max_size: int, show_progress: bool):
-    """The register and its report, with a progress bar while checking a large one on a terminal."""
-    from riskbook import api
+def _read_and_check(input_path, sheet, scheme, as_of, max_size: int, show_progress: bool, previous=None, since=None):
+    """The register's report (with last period's comparison, if given), with a progress bar on a terminal."""
+    import riskbook as api
 
-    register = api.read_register(input_path, sheet=sheet, scheme=scheme, max_bytes=max_size * 1024**2)
+    max_bytes = max_size * 1024**2
+    scheme = api.load_scheme(scheme)
+    register = api.read_register(input_path, sheet=sheet, scheme=scheme, max_bytes=max_bytes)
+    last = api.read_register(previous, sheet=sheet, scheme=scheme, max_bytes=max_bytes) if previous else None
     bar = _ProgressBar("Checking", len(register.risks), enabled=show_progress)
-    report = api.validate(register, as_of=as_of, scheme=scheme, progress=bar)
+    report = api.validate(register, as_of=as_of, previous=last, since=since, progress=bar)
     bar.close()
-    return register, report
+    return report
 
 
 input_argument = click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=True, path_type=str))
@@ -115,6 +118,14 @@ max_size_option = click.option(
     show_default=True,
     metavar="MB",
     help="Refuse a workbook that would inflate to more than this many megabytes (zip-bomb guard).",
+)
+previous_option = click.option(
+    "--previous",
+    type=click.Path(dir_okay=False),
+    help="Last period's register, to find new, archived and changed risks.",
+)
+since_option = click.option(
+    "--since", callback=_parse_date_option, metavar="YYYY-MM-DD", help="Risks first recorded after this date are new."
 )
 as_of_option = click.option(
     "--as-of",
@@ -142,18 +153,21 @@ def cli(debug: bool) -> None:
     type=click.Path(dir_okay=False),
     help="Also write a copy of the workbook (.xlsx) with each finding marked on its cell.",
 )
+@previous_option
+@since_option
 @max_size_option
 @_handle_errors
-def validate(input_path, as_of, fmt, sheet, scheme, annotate, max_size):
+def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, max_size):
     """Check a register and list every finding with its cell.
 
+    With --previous, also compare it with last period's register, as build does.
     Exit 0: no errors (warnings allowed). 1: errors found. 2: unreadable input.
     """
-    from riskbook import api
     from riskbook.render import render_json, render_text
 
-    scheme_obj = api.load_scheme(scheme)
-    register, report = _read_and_check(input_path, sheet, scheme_obj, as_of, max_size, show_progress=fmt == "text")
+    report = _read_and_check(
+        input_path, sheet, scheme, as_of, max_size, show_progress=fmt == "text", previous=previous, since=since
+    )
     if fmt == "json":
         click.echo(render_json(report))
     else:
@@ -163,21 +177,15 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, max_size):
 
         written = annotate_workbook(report, annotate)
         click.echo(f"Wrote {written}", err=fmt == "json")
-    _finish(EXIT_OK if report.ok else EXIT_FINDINGS, len(register.risks))
+    _finish(EXIT_OK if report.ok else EXIT_FINDINGS, len(report.register.risks))
 
 
 @cli.command()
 @input_argument
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Panel workbook to write (.xlsx).")
 @as_of_option
-@click.option(
-    "--previous",
-    type=click.Path(dir_okay=False),
-    help="Last period's register, to find new, archived and changed risks.",
-)
-@click.option(
-    "--since", callback=_parse_date_option, metavar="YYYY-MM-DD", help="Risks first recorded after this date are new."
-)
+@previous_option
+@since_option
 @click.option("--title", default="Strategic Risk Register", show_default=True, help="Report title.")
 @click.option(
     "--marking", default="OFFICIAL", show_default=True, help="Protective marking for every page's header and footer."
@@ -193,39 +201,26 @@ def build(input_path, output, as_of, previous, since, title, marking, organisati
     Errors: printed as validate prints them, nothing written, exit 1. Warnings are printed and the
     workbook is built. Unreadable input: exit 2.
     """
-    from riskbook import api
+    import riskbook as api
     from riskbook.render import render_text
 
     as_of = as_of or dt.date.today()
-    scheme_obj = api.load_scheme(scheme)
-    register, report = _read_and_check(input_path, sheet, scheme_obj, as_of, max_size, show_progress=True)
+    report = _read_and_check(
+        input_path, sheet, scheme, as_of, max_size, show_progress=True, previous=previous, since=since
+    )
     colour = sys.stdout.isatty()
     if not report.ok:
         click.echo(render_text(report, colour=colour))
         click.echo("Nothing written: fix the errors above, then build again.", err=True)
         sys.exit(EXIT_FINDINGS)
-    last = (
-        api.read_register(previous, sheet=sheet, scheme=scheme_obj, max_bytes=max_size * 1024**2) if previous else None
-    )
-    result = api.build_workbook(
-        register,
-        output,
-        scheme=scheme_obj,
-        as_of=as_of,
-        previous=last,
-        since=since,
-        title=title,
-        marking=marking,
-        organisation=organisation,
-        progress=(bar := _ProgressBar("Writing", len(register.risks), enabled=True)),
-    )
-    bar.close()
-    if report.findings or result.period.findings:
-        report.findings.extend(result.period.findings)
+    if report.findings:
         click.echo(render_text(report, colour=colour))
+    bar = _ProgressBar("Writing", len(report.register.risks), enabled=True)
+    result = api.build_workbook(report, output, title=title, marking=marking, organisation=organisation, progress=bar)
+    bar.close()
     click.echo(f"Wrote {result.path}")
     click.echo(result.summary_line())
-    _finish(EXIT_OK, len(register.risks))
+    _finish(EXIT_OK, len(report.register.risks))
 
 
 @cli.command()
@@ -241,7 +236,7 @@ def build(input_path, output, as_of, previous, since, title, marking, organisati
 @_handle_errors
 def template(output, scheme, from_path, sheet, max_size):
     """Write the register template risk owners fill in: dropdowns, computed score, instructions."""
-    from riskbook import api
+    import riskbook as api
     from riskbook.template import write_template
 
     scheme_obj = api.load_scheme(scheme)

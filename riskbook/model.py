@@ -1,14 +1,16 @@
-"""The register as riskbook holds it: risks, their source cells, findings and the report."""
+"""The register as riskbook holds it: risks, the cells they came from, and the scheme they are read under."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
+from riskbook.findings import Finding
 from riskbook.values import Invalid, clean_text, drop_text_mark
 
-Severity = Literal["error", "warning"]
+if TYPE_CHECKING:
+    from riskbook.scheme import Scheme
+
 
 # Canonical fields, in the order of the panel paper's Appendix A and its detail cards.
 FIELDS: tuple[str, ...] = (
@@ -153,7 +155,8 @@ class Register:
     headers: list[str]  # header text by column, as the user typed it
     extra_columns: list[tuple[int, str]]  # columns riskbook does not know, in order
     risks: list[Risk]
-    notices: list[Finding] = field(default_factory=list)  # found while reading
+    scheme: Scheme  # the scheme it was read under, and is checked under
+    notices: tuple[Finding, ...] = ()  # found while reading
 
     def cell(self, row: int, field_name: str) -> str:
         col = self.columns.get(field_name)
@@ -178,68 +181,3 @@ def column_letter(col: int) -> str:
 def cell_name(row: int, col: int) -> str:
     """A1-style name of a 0-based (row, col)."""
     return f"{column_letter(col)}{row + 1}"
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One problem in the register, tied to a cell of the user's own sheet."""
-
-    severity: Severity
-    code: str
-    sheet: str
-    cell: str
-    reference: str
-    message: str
-    row: int = -1  # 0-based source row, for ordering; -1 for sheet-level findings
-
-    def location(self) -> str:
-        return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
-
-    def __str__(self) -> str:
-        ref = f" {self.reference}" if self.reference else ""
-        return f"{self.location()}{ref}: {self.message}"
-
-    def as_dict(self) -> dict[str, str]:
-        return {
-            "severity": self.severity,
-            "code": self.code,
-            "sheet": self.sheet,
-            "cell": self.cell,
-            "reference": self.reference,
-            "message": self.message,
-        }
-
-
-@dataclass
-class Report:
-    """The outcome of validating a register."""
-
-    register: Register
-    as_of: dt.date
-    findings: list[Finding]
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "warning"]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def codes(self) -> list[str]:
-        return [f.code for f in self.findings]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "input": self.register.path,
-            "sheet": self.register.sheet,
-            "as_of": self.as_of.isoformat(),
-            "risks": len(self.register.risks),
-            "errors": len(self.errors),
-            "warnings": len(self.warnings),
-            "findings": [f.as_dict() for f in self.findings],
-        }

@@ -5,9 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from riskbook.model import Finding, Register, Risk
-from riskbook.scheme import Scheme
+from riskbook.findings import Finding, make
+from riskbook.model import Register, Risk
+from riskbook.scheme import Band, Scheme
+
+if TYPE_CHECKING:
+    from riskbook.report import Assessed
 
 PROPOSED_ARCHIVE = "Proposed archive"
 ARCHIVED = "Archived"
@@ -19,9 +24,10 @@ class PanelRisk:
     """A risk as the panel sees it this period."""
 
     risk: Risk
-    score: int
+    score: int | None
     previous_score: int | None
     proposal: str = ""  # PROPOSED_ARCHIVE, ARCHIVED, NEW or ""
+    band: Band | None = None
 
     @property
     def reference(self) -> str:
@@ -70,15 +76,15 @@ class Period:
     def top_band_not_elsewhere(self) -> list[PanelRisk]:
         elsewhere = {id(r) for r in (*self.archive, *self.changes, *self.new)}
         top = self.scheme.bands[0]
-        return [r for r in self.current if self.scheme.band(r.score) is top and id(r) not in elsewhere]
+        return [r for r in self.current if r.band is top and id(r) not in elsewhere]
 
     def band_count(self, band_name: str) -> int:
-        return sum(1 for r in self.current if self.scheme.band(r.score).name == band_name)
+        return sum(1 for r in self.current if r.band is not None and r.band.name == band_name)
 
 
 def panel_order(risks: list[PanelRisk]) -> list[PanelRisk]:
     """By score, then impact (highest first), then reference."""
-    return sorted(risks, key=lambda r: (-r.score, -(r.risk.impact or 0), r.reference))
+    return sorted(risks, key=lambda r: (-(r.score or 0), -(r.risk.impact or 0), r.reference))
 
 
 _ARCHIVE_WORDS = frozenset(
@@ -106,90 +112,111 @@ def _proposal_from_column(risk: Risk) -> str:
 
 def compare_periods(
     register: Register,
-    scheme: Scheme,
+    assessed: list[Assessed],
     previous: Register | None = None,
     since: dt.date | None = None,
 ) -> Period:
-    """Work out archive, new and changed risks from the register (and last period's, if given)."""
+    """Work out archive, new and changed risks from the register's risks (and last period's, if given)."""
+    scheme = register.scheme
     findings: list[Finding] = []
-    last = _last_period(previous, findings) if previous else {}
+    last = _last_period(previous, scheme, findings) if previous else {}
     panel: list[PanelRisk] = []
-    for risk in register.risks:
+    for item in assessed:
+        risk = item.risk
         proposal = _proposal_from_column(risk)
         stated_previous = risk.previous_score
         previous_score = stated_previous
         if previous is not None:
             before = last.get(risk.reference.upper())
-            previous_score = _stated_or_computed(before) if before is not None else None
+            previous_score = _stated_or_computed(before, scheme) if before is not None else None
             if before is not None and previous_score is None:
                 previous_score = stated_previous  # last period's file has no score for it: the register's own
             if before is None and proposal != PROPOSED_ARCHIVE:
                 proposal = NEW
             if before is not None and stated_previous is not None and stated_previous != previous_score is not None:
                 findings.append(
-                    Finding(
-                        "warning",
+                    make(
                         "previous-score-mismatch",
                         register.sheet,
                         register.risk_cell(risk, "previous_score"),
                         risk.reference,
-                        f"previous score {stated_previous} contradicts last period's file, which scored it "
-                        f"{previous_score}; the panel workbook uses {previous_score}",
-                        row=risk.row,
+                        risk.row,
+                        stated=stated_previous,
+                        previous=previous_score,
                     )
                 )
         first = risk.get("first_recorded")
         if since is not None and first is not None and first.earliest > since and not proposal:
             proposal = NEW
-        panel.append(PanelRisk(risk, risk.score, previous_score, proposal))
+        panel.append(PanelRisk(risk, item.score, previous_score, proposal, item.band))
     archived: list[PanelRisk] = []
     if previous is not None:
-        now = {r.reference.upper() for r in register.risks}
+        now = {item.risk.reference.upper() for item in assessed}
         for ref, risk in last.items():
             if ref in now:
                 continue
-            if risk.score is None:  # Appendix A and the matrix need its impact and likelihood
+            score = scheme.score_for(risk.impact, risk.likelihood)
+            if score is None:  # Appendix A and the matrix need its impact and likelihood
                 findings.append(
                     _previous_finding(
                         previous, risk, "has no readable impact and likelihood, so it cannot be listed as archived"
                     )
                 )
                 continue
-            archived.append(PanelRisk(risk, risk.score, risk.score, ARCHIVED))
+            archived.append(PanelRisk(risk, score, score, ARCHIVED, scheme.band(score)))
     return Period(panel_order(panel) + panel_order(archived), scheme, findings)
 
 
-def _stated_or_computed(risk: Risk) -> int | None:
-    return risk.score if risk.score is not None else risk.get("score")
+def _stated_or_computed(risk: Risk, scheme: Scheme) -> int | None:
+    score = scheme.score_for(risk.impact, risk.likelihood)
+    return score if score is not None else risk.get("score")
 
 
 def _previous_finding(previous: Register, risk: Risk, problem: str, left_out: bool = True) -> Finding:
-    name = previous.path.replace("\\", "/").rsplit("/", 1)[-1]
-    return Finding(
-        "warning",
+    return make(
         "previous-risk-unreadable",
-        f"[{name}]{previous.sheet}",  # Excel's way of naming a cell in another workbook
+        previous_sheet(previous),
         previous.risk_cell(risk, "reference"),
         risk.reference,
-        f"last period's row {risk.row + 1} {problem}" + ("; it is left out of the comparison" if left_out else ""),
+        row=risk.row + 1,
+        problem=problem + ("; it is left out of the comparison" if left_out else ""),
     )
 
 
-def _last_period(previous: Register, findings: list[Finding]) -> dict[str, Risk]:
+def previous_sheet(previous: Register) -> str:
+    """Excel's way of naming a sheet in another workbook: [file.xlsx]Sheet."""
+    name = previous.path.replace("\\", "/").rsplit("/", 1)[-1]
+    return f"[{name}]{previous.sheet}"
+
+
+def _last_period(previous: Register, scheme: Scheme, findings: list[Finding]) -> dict[str, Risk]:
     """Last period's risks by reference; a risk without a reference or a score is reported, not guessed at."""
     last: dict[str, Risk] = {}
     for risk in previous.risks:
         if not risk.reference:
             findings.append(_previous_finding(previous, risk, "has no reference"))
-        else:
-            if _stated_or_computed(risk) is None:
-                findings.append(
-                    _previous_finding(
-                        previous,
-                        risk,
-                        "has no readable score; its change in score is taken from this register's Previous Score",
-                        left_out=False,
-                    )
+            continue
+        key = risk.reference.upper()
+        if key in last:
+            findings.append(
+                make(
+                    "previous-duplicate-reference",
+                    previous_sheet(previous),
+                    previous.risk_cell(risk, "reference"),
+                    risk.reference,
+                    reference=risk.reference,
+                    first=previous.risk_cell(last[key], "reference"),
                 )
-            last[risk.reference.upper()] = risk
+            )
+            continue
+        if _stated_or_computed(risk, scheme) is None:
+            findings.append(
+                _previous_finding(
+                    previous,
+                    risk,
+                    "has no readable score; its change in score is taken from this register's Previous Score",
+                    left_out=False,
+                )
+            )
+        last[key] = risk
     return last

@@ -9,6 +9,7 @@ from typing import Any
 
 from riskbook import values as v
 from riskbook.errors import ReadError
+from riskbook.findings import Finding, make
 from riskbook.limits import EXCEL_CELL_LIMIT
 from riskbook.model import (
     DATE_FIELDS,
@@ -16,7 +17,6 @@ from riskbook.model import (
     NARRATIVE_FIELDS,
     SCALE_FIELDS,
     SCORE_FIELDS,
-    Finding,
     Register,
     Risk,
     cell_name,
@@ -100,9 +100,9 @@ def _parse_register(display: str, grid: Grid, wanted: str | None, scheme: Scheme
         rows, row0, col0 = grid.rows(name)
         header = _find_header(rows)
         if header is not None:
-            register = _build_register(display, name, rows, row0, col0, header, grid.formula_gaps(name), scheme)
-            register.notices.extend(_hidden_notices(register, *grid.hidden(name)))
-            return register
+            return _build_register(
+                display, name, rows, row0, col0, header, grid.formula_gaps(name), grid.hidden(name), scheme
+            )
         if wanted is not None:
             break
     if all(_sheet_is_empty(grid.rows(n)[0]) for n in candidates):
@@ -114,36 +114,18 @@ def _parse_register(display: str, grid: Grid, wanted: str | None, scheme: Scheme
     )
 
 
-def _hidden_notices(register: Register, rows: set[int], cols: set[int]) -> list[Finding]:
+def _hidden_notices(
+    sheet: str, header_row: int, named: dict[int, str], risks: list[Risk], reference_col: int, hidden
+) -> list[Finding]:
     """Warnings for hidden risk rows and hidden register columns: read, but the owner may not see them."""
+    rows, cols = hidden
     notices = []
-    by_row = {risk.row: risk for risk in register.risks}
+    by_row = {risk.row: risk for risk in risks}
     for row in sorted(rows & set(by_row)):
         risk = by_row[row]
-        notices.append(
-            Finding(
-                "warning",
-                "hidden-row",
-                register.sheet,
-                register.risk_cell(risk, "reference"),
-                risk.reference,
-                f"row {row + 1} is hidden; riskbook reads it, but unhide it so that owners and the panel see it",
-                row=row,
-            )
-        )
-    named = {col: name for name, col in register.columns.items()} | dict(register.extra_columns)
+        notices.append(make("hidden-row", sheet, cell_name(row, reference_col), risk.reference, row, row=row + 1))
     for col in sorted(cols & set(named)):
-        header = cell_name(register.header_row, col)
-        notices.append(
-            Finding(
-                "warning",
-                "hidden-column",
-                register.sheet,
-                header,
-                "",
-                f"column {column_letter(col)} is hidden; riskbook reads it, but unhide it so that owners see it",
-            )
-        )
+        notices.append(make("hidden-column", sheet, cell_name(header_row, col), column=column_letter(col)))
     return notices
 
 
@@ -193,7 +175,7 @@ def _kind(name: str) -> int:
     )
 
 
-def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps) -> Risk | None:
+def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps, lazy) -> Risk | None:
     """One data row as a Risk, or None for a blank row. The hot loop of reading: kept lean."""
     width = len(row)
     if row.count("") == width:
@@ -205,7 +187,7 @@ def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps)
         if not formula_gaps or not any((sheet_row, col0 + offset) in formula_gaps for offset, *_ in plan):
             return None
     values: dict[str, Any] = {}
-    risk = Risk(row=sheet_row, values=values)
+    risk = Risk(row=sheet_row, values=values, cells=row if lazy else None, lazy=lazy)
     for offset, name, kind, parse, cache in plan:
         if offset >= width:
             continue
@@ -257,11 +239,8 @@ def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps)
     return risk
 
 
-def _attach_lazy_fields(risks: list[Risk], lazy: dict[str, int], rows, row0: int) -> None:
-    """Let each risk read its narrative from its own row when asked; note any too long for a cell."""
-    for risk in risks:
-        risk.cells = rows[risk.row - row0]
-        risk.lazy = lazy
+def _note_long_lazy_fields(risks: list[Risk], lazy: dict[str, int]) -> None:
+    """Note the lazily read fields too long for an Excel cell."""
     for name, offset in lazy.items():
         for risk in risks:
             cell = risk.cells[offset] if offset < len(risk.cells) else ""
@@ -286,6 +265,7 @@ def _build_register(
     col0: int,
     header_index: int,
     formula_gaps: set[tuple[int, int]],
+    hidden: tuple[set[int], set[int]],
     scheme: Scheme,
 ) -> Register:
     header_cells = rows[header_index]
@@ -300,14 +280,12 @@ def _build_register(
         elif text:
             if field_name:
                 notices.append(
-                    Finding(
-                        "warning",
+                    make(
                         "duplicate-column",
                         sheet,
                         cell_name(row0 + header_index, col0 + offset),
-                        "",
-                        f"column {text!r} repeats {headers[columns[field_name]]!r}; "
-                        "riskbook reads the first and keeps this one as an extra column",
+                        header=text,
+                        first=headers[columns[field_name]],
                     )
                 )
             extra_columns.append((offset, _unique_name(text, {name for _, name in extra_columns})))
@@ -322,35 +300,31 @@ def _build_register(
     risks = [
         risk
         for index in range(header_index + 1, len(rows))
-        if (risk := _read_row(rows[index], row0 + index, col0, plan, extra_columns, formula_gaps)) is not None
+        if (risk := _read_row(rows[index], row0 + index, col0, plan, extra_columns, formula_gaps, lazy or None))
+        is not None
     ]
     if lazy:
-        _attach_lazy_fields(risks, lazy, rows, row0)
+        _note_long_lazy_fields(risks, lazy)
     _resolve_statuses(risks, scheme)
-    register = Register(
-        path=display,
-        sheet=sheet,
-        header_row=row0 + header_index,
-        columns={name: col0 + offset for name, offset in columns.items()},
-        headers=headers,
-        extra_columns=[(col0 + offset, text) for offset, text in extra_columns],
-        risks=risks,
-        notices=notices,
-    )
-    extra_cols = {col for col, _ in register.extra_columns}
+    sheet_columns = {name: col0 + offset for name, offset in columns.items()}
+    sheet_extras = [(col0 + offset, text) for offset, text in extra_columns]
+    header_row = row0 + header_index
+    extra_cols = {col for col, _ in sheet_extras}
     reference_by_row = {risk.row: risk.reference for risk in risks}
     for r, c in sorted(formula_gaps):
         if c in extra_cols and r in reference_by_row:
-            notices.append(
-                Finding(
-                    "error",
-                    "formula-without-value",
-                    sheet,
-                    cell_name(r, c),
-                    reference_by_row.get(r, ""),
-                    f"{register.headers[c - col0] or 'the cell'} is a formula with no saved result; "
-                    "open and save the file in Excel (or LibreOffice) so its value is stored",
-                    row=r,
-                )
-            )
-    return register
+            field = headers[c - col0] or "the cell"
+            notices.append(make("formula-without-value", sheet, cell_name(r, c), reference_by_row[r], r, field=field))
+    named = {col: name for name, col in sheet_columns.items()} | dict(sheet_extras)
+    notices.extend(_hidden_notices(sheet, header_row, named, risks, sheet_columns.get("reference", 0), hidden))
+    return Register(
+        path=display,
+        sheet=sheet,
+        header_row=header_row,
+        columns=sheet_columns,
+        headers=headers,
+        extra_columns=sheet_extras,
+        risks=risks,
+        scheme=scheme,
+        notices=tuple(notices),
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from itertools import groupby
 
-from riskbook.model import Report
+from riskbook.report import Report
 
 
 def summary_line(report: Report) -> str:

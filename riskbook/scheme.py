@@ -22,6 +22,7 @@ class Band:
     fill: str
     font: str
     review_months: int
+    words: tuple[str, ...] = ()  # other words a rating column may use for this band ("Red")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,12 +90,23 @@ class Scheme:
     def label(self, value: int) -> str:
         return self.labels[value]
 
-    def band(self, score: int) -> Band | None:
+    def score_for(self, impact: int | None, likelihood: int | None) -> int | None:
+        """The score the scheme gives an impact and a likelihood; None when either is unknown."""
+        if impact is None or likelihood is None:
+            return None
+        return impact * likelihood
+
+    def band(self, score: int | None) -> Band | None:
         return self._band_by_score.get(score)
 
     def band_named(self, name: str) -> Band | None:
         folded = _fold(name)
         return next((b for b in self.bands if _fold(b.name) == folded), None)
+
+    def band_for_word(self, word: str) -> Band | None:
+        """The band a rating cell names: by the band's name or one of its words (such as a RAG colour)."""
+        folded = _fold(word)
+        return self.band_named(word) or next((b for b in self.bands if folded in map(_fold, b.words)), None)
 
     def status(self, name: str) -> Status:
         return next(s for s in self.statuses if s.name == name)
@@ -151,6 +163,7 @@ def _build_scheme(data: dict, source: str) -> Scheme:
             fill=b["fill"],
             font=b["font"],
             review_months=int(b["review_months"]),
+            words=tuple(str(w) for w in b.get("words", ())),
         )
         for b in data["bands"]
     )

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from riskbook.checks import review_due
+from riskbook.checks import assess
 from riskbook.errors import OutputError
 from riskbook.model import Register, Risk, column_letter
 from riskbook.scheme import Scheme
@@ -201,6 +201,7 @@ def _write_register(sheet, book: Book, scheme: Scheme, risks: list[Risk], extras
 
 def _write_risk(sheet, book: Book, scheme: Scheme, row: int, risk: Risk, extras: list[str], list_ranges) -> None:
     cell, date_fmt, number = book.fmt("cell"), book.fmt("date"), book.fmt("number")
+    assessed = assess(risk, scheme)
     for col, column in enumerate(COLUMNS):
         value = risk.get(column.key)
         invalid = risk.invalid.get(column.key)
@@ -209,11 +210,11 @@ def _write_risk(sheet, book: Book, scheme: Scheme, row: int, risk: Risk, extras:
                 row,
                 col,
                 _score_formula(row, list_ranges["scale"]),
-                risk.score if risk.score is not None else "",
+                assessed.score if assessed.score is not None else "",
                 number,
             )
         elif column.kind == "next_review":
-            due = review_due(risk, scheme)
+            due = assessed.review_due
             sheet.formula(row, col, _next_review_formula(row, scheme), _excel_serial(due) if due else "", date_fmt)
         elif invalid is not None or value is None:
             sheet.text(row, col, _text(invalid.raw if invalid else None), cell)  # kept as typed: nothing is lost

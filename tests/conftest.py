@@ -79,8 +79,8 @@ def make_register(tmp_path):
     """make_register(rows, **kw) -> path of an .xlsx with HEADER then the given rows."""
     counter = iter(range(10_000))
 
-    def make(rows, header=HEADER, **kwargs) -> Path:
-        return write_xlsx(tmp_path / f"register-{next(counter)}.xlsx", [header, *rows], **kwargs)
+    def make(rows, header=HEADER, name=None, **kwargs) -> Path:
+        return write_xlsx(tmp_path / (name or f"register-{next(counter)}.xlsx"), [header, *rows], **kwargs)
 
     return make
 

@@ -353,9 +353,9 @@ for name in sys.argv[2:]:
     print(json.dumps({"file": name, "start": True}), flush=True)
     try:
         register = read_register(path, scheme=scheme)
-        report = validate(register, as_of=dt.date(2024, 1, 16), scheme=scheme)
+        report = validate(register, as_of=dt.date(2024, 1, 16))
         if report.ok:
-            build_workbook(register, path.with_suffix(".out.xlsx"), scheme=scheme, as_of=dt.date(2024, 1, 16))
+            build_workbook(report, path.with_suffix(".out.xlsx"))
         outcome = "report"
     except RiskbookError as exc:
         outcome = "error: " + str(exc)

@@ -33,6 +33,9 @@ def test_the_schemes_install_as_riskbook_data_not_a_package_of_their_own():
 def _imports(path: Path, modules) -> set[str]:
     """The riskbook modules a file imports ("from riskbook import values" is riskbook.values)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):  # imports for type checkers only are not made at run time
+        if isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
+            node.body = []
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("riskbook"):

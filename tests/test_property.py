@@ -5,7 +5,7 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from riskbook import build_workbook, load_scheme, read_register, validate
+from riskbook import build_workbook, read_register, validate
 from riskbook.errors import ReadError
 from riskbook.values import clean_text
 from tests.conftest import HEADER, write_xlsx
@@ -40,7 +40,7 @@ def test_any_grid_validates_or_gives_a_clear_error(tmp_path_factory, header, row
         assert finding.code and finding.message and finding.cell
     if report.ok:
         out = path.with_name("panel.xlsx")
-        result = build_workbook(register, out, scheme=load_scheme(), as_of=dt.date(2024, 1, 16))
+        result = build_workbook(report, out)
         assert out.exists() and len(result.period.current) == len(register.risks)
 
 
@@ -83,7 +83,7 @@ def test_any_valid_register_builds_and_every_count_matches_its_rows(tmp_path_fac
     report = validate(register, as_of=dt.date(2024, 1, 16))
     assert report.errors == [], report.errors
     out = folder / "panel.xlsx"
-    build_workbook(register, out, scheme=load_scheme(), as_of=dt.date(2024, 1, 16))
+    build_workbook(report, out)
     summary = {
         r[0]: r[1]
         for r in openpyxl.load_workbook(out, data_only=True)["Summary"].iter_rows(

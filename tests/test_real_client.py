@@ -7,15 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from riskbook import build_workbook, load_scheme, read_register
+from riskbook import build_workbook, read_register, validate
 from tests.conftest import AS_OF, CLEAN_EXAMPLE, EXAMPLES, convert_with_libreoffice
 from tests.libreoffice import formula_cells, recalculation_mismatches
 
 
 def build_to(path: Path, source: Path = CLEAN_EXAMPLE, previous: Path | None = None, as_of=AS_OF) -> Path:
-    scheme = load_scheme()
     last = read_register(previous) if previous else None
-    build_workbook(read_register(source), path, scheme=scheme, as_of=as_of, previous=last)
+    build_workbook(validate(read_register(source), as_of=as_of, previous=last), path)
     return path
 
 

@@ -51,13 +51,12 @@ def large_panel(large, tmp_path_factory):
     out = tmp_path_factory.mktemp("panel") / "panel.xlsx"
     scheme = load_scheme()
     register = read_register(large, scheme=scheme)
-    assert validate(register, as_of=dt.date(2024, 1, 16), scheme=scheme).ok
+    report = validate(register, as_of=dt.date(2024, 1, 16))
+    assert report.ok
     calls = []
     result = build_workbook(
-        register,
+        report,
         out,
-        scheme=scheme,
-        as_of=dt.date(2024, 1, 16),
         progress=lambda done, total: calls.append((done, total)),
     )
     return out, result, calls

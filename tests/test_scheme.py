@@ -42,7 +42,7 @@ def test_five_by_five_scheme_end_to_end(make_register):
         ["RSK-003", "Owner", "Title", "Very Low", 3, "Managed", "Jan 2024", "10/01/2024", 3, 3],
         ["RSK-04", "Owner", "Title", 6, 1, "Managed", "Jan 2024", "10/01/2024", 6, 6],
     ]
-    report = validate(read_register(make_register(rows), scheme=scheme), as_of=dt.date(2024, 1, 16), scheme=scheme)
+    report = validate(read_register(make_register(rows), scheme=scheme), as_of=dt.date(2024, 1, 16))
     assert [(f.reference, f.code) for f in report.findings] == [
         ("RSK-002", "review-overdue"),
         ("RSK-002", "score-mismatch"),

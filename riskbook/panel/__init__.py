@@ -7,12 +7,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from riskbook.errors import OutputError
+from riskbook.errors import OutputError, RiskbookError
 from riskbook.model import Register
 from riskbook.panel import layout as L
 from riskbook.perf import Progress, Ticker, no_cyclic_gc
-from riskbook.period import ARCHIVED, Period, compare_periods
-from riskbook.scheme import Scheme
+from riskbook.period import ARCHIVED, Period
+from riskbook.report import Report
 
 DEFAULT_TITLE = "Strategic Risk Register"
 DEFAULT_MARKING = "OFFICIAL"
@@ -41,28 +41,33 @@ def long_date(day: dt.date) -> str:
 
 
 def build_workbook(
-    register: Register,
+    report: Report,
     output: str | os.PathLike[str],
     *,
-    scheme: Scheme,
-    as_of: dt.date,
-    previous: Register | None = None,
-    since: dt.date | None = None,
     title: str = DEFAULT_TITLE,
     marking: str = DEFAULT_MARKING,
     organisation: str = "",
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Write the panel workbook for a validated register. The output lands atomically.
+    """Write the panel workbook from a validation report without errors. The output lands atomically.
 
-    progress, if given, is called now and then with (rows written since the last call, total).
+    Everything written comes from the report: each risk's score and band, and the period
+    comparison `validate` made (with its previous register and since date). progress, if
+    given, is called now and then with (rows written since the last call, total).
     """
     from riskbook.panel import sheets
     from riskbook.xlsx.writer import Book, PageSetup, atomic_path
 
+    if not report.ok:
+        count = len(report.errors)
+        raise RiskbookError(
+            f"{report.register.path}: the register has {count} error{'s' if count != 1 else ''}; "
+            "the panel workbook is built only from a register without errors"
+        )
+    register, scheme, as_of = report.register, report.scheme, report.as_of
     output = Path(output)
-    _refuse_overwriting_input(output, register, previous)
-    period = compare_periods(register, scheme, previous=previous, since=since)
+    _refuse_overwriting_input(output, register, report.previous)
+    period = report.period
     page = PageSetup(title=title, date_text=long_date(as_of), marking=marking)
     top = scheme.bands[0].name
     descriptions = {
@@ -77,9 +82,8 @@ def build_workbook(
         L.APPENDIX_F: "The risk scoring criteria.",
     }
     with atomic_path(output) as temp, no_cyclic_gc():
-        book = Book(temp, page, scheme)
         cards = len(period.archive) + len(period.changes) + len(period.new) + len(period.top_band_not_elsewhere)
-        book.ticker = Ticker(progress, len(period.risks) + cards)
+        book = Book(temp, page, scheme, Ticker(progress, len(period.risks) + cards))
         book.properties(
             title=title,
             subject=f"Risk register as at {page.date_text}",

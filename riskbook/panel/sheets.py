@@ -119,7 +119,7 @@ def write_appendix_a(book: Book, period: Period) -> None:
         _date_cell(sheet, row, L.a_col("first_recorded"), risk.get("first_recorded"))
         _date_cell(sheet, row, L.a_col("last_review"), risk.get("last_review"))
         sheet.number(row, L.a_col("score"), item.score, number)
-        sheet.formula(row, L.a_col("band"), band_formula(score_ref, book), scheme.band(item.score).name, centre)
+        sheet.formula(row, L.a_col("band"), band_formula(score_ref, book), item.band.name, centre)
         sheet.number(row, L.a_col("previous_score"), item.previous_score, number)
         sheet.formula(
             row,
@@ -359,7 +359,7 @@ def write_matrix(book: Book, period: Period) -> None:
         sheet.text(row, 0, scheme.label(likelihood), label_fmt)
         sheet.text(row, ref_col, scheme.label(likelihood), label_fmt)
         for j, impact in enumerate(values, start=1):
-            band = scheme.band(impact * likelihood)
+            band = scheme.band(scheme.score_for(impact, likelihood))
             refs = cells.get((likelihood, impact), [])
             formula = (
                 f"=COUNTIFS({impact_range},{_q(scheme.label(impact))},{likelihood_range},{_q(scheme.label(likelihood))},"
@@ -406,7 +406,7 @@ CARD_FIELDS = FIELDS[FIELDS.index("category") : FIELDS.index("current_status") +
 def card_rows(item: PanelRisk, book: Book, appendix: str) -> list[tuple[str, str, str]]:
     """(field, value, format name) rows of one risk's card, as the paper lays it out."""
     risk, scheme = item.risk, book.scheme
-    band = scheme.band(item.score)
+    band = item.band
     rows = [
         ("Responsible Officer", risk.get("responsible_officer") or risk.get("owner") or "", "cell"),
         ("Owner", risk.get("owner") or "", "cell"),

@@ -138,7 +138,7 @@ class SheetWriter:
 class Book:
     """An xlsxwriter workbook with the panel's formats."""
 
-    def __init__(self, path: Path, page: PageSetup, scheme):
+    def __init__(self, path: Path, page: PageSetup, scheme, ticker: Ticker | None = None):
         import xlsxwriter
 
         self.page = page
@@ -154,7 +154,7 @@ class Book:
         )
         self._formats: dict[str, Any] = {}
         self._define_formats()
-        self.ticker = Ticker(None, 0)  # rows and cards written, for a progress bar
+        self.ticker = ticker or Ticker(None, 0)  # rows and cards written, for a progress bar
 
     def add_sheet(self, name: str, stream: bool = False) -> SheetWriter:
         """A new sheet. A streamed sheet goes to disk row by row, keeping memory flat for very

@@ -1,0 +1,243 @@
+"""The catalogue of findings: each code once, with its severity, summary, message and remedy.
+
+Checks make findings by code and named fields only (`make("score-mismatch", ..., stated=12, ...)`);
+the message comes from the catalogue's template, so a code always reads the same way. The
+README's findings table is tested against this catalogue.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """One kind of finding: what it is called, how bad it is, what it says and what to do."""
+
+    code: str
+    severity: Severity
+    summary: str  # one line for the README's table
+    template: str  # the message, with {named} fields
+    advice: str  # what to do about it
+
+    def fields(self) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(self.template) if name}
+
+
+def _kinds(*kinds: Kind) -> dict[str, Kind]:
+    return {kind.code: kind for kind in kinds}
+
+
+CATALOGUE: dict[str, Kind] = _kinds(
+    Kind(
+        "score-mismatch",
+        "error",
+        "the stated score is not what the scheme gives for the impact and likelihood",
+        "score {stated} is not impact × likelihood ({impact_label} {impact} × {likelihood_label} {likelihood} = "
+        "{expected})",
+        "Correct the score, or the impact and likelihood it was worked out from.",
+    ),
+    Kind(
+        "rag-mismatch",
+        "error",
+        "a RAG/rating column disagrees with the score's band",
+        "rating {stated!r} does not match score {score}, which is {band} ({low}–{high})",
+        "Write the band the score falls in, or correct the score.",
+    ),
+    Kind(
+        "bad-scale-value",
+        "error",
+        "impact or likelihood off the scale",
+        "{field} {value} {reason}",
+        "Choose a value or label from the scheme's scale.",
+    ),
+    Kind(
+        "bad-score",
+        "error",
+        "the score is not a whole number the scheme can give",
+        "{field} {value} {reason}",
+        "Write the score as a whole number.",
+    ),
+    Kind(
+        "unknown-status",
+        "error",
+        "the status is not in the scheme (the closest is suggested)",
+        "status {status!r} is not recognised; {hint}use one of: {allowed}",
+        "Use one of the scheme's statuses.",
+    ),
+    Kind(
+        "status-variant",
+        "warning",
+        "a recognised misspelling or alias, read as the canonical status",
+        "status {status!r} read as {name!r}; write it as {name!r}",
+        "Write the status as the scheme spells it.",
+    ),
+    Kind(
+        "review-overdue",
+        "error",
+        "last review older than the band's review interval, with the days overdue",
+        "last review {last} is {days} overdue: {band} risks are reviewed every {interval}, so it was due by {due}",
+        "Review the risk and record the date.",
+    ),
+    Kind(
+        "missing-value",
+        "error",
+        "reference, title, owner, impact, likelihood, status or last review is empty",
+        "{field} is empty",
+        "Fill the cell in.",
+    ),
+    Kind(
+        "missing-column",
+        "error",
+        "the header row lacks one of those columns",
+        "the header row has no {column} column; add one",
+        "Add the column, or map an existing header to it.",
+    ),
+    Kind(
+        "bad-reference",
+        "warning",
+        "the reference is off the scheme's pattern (`STR449` → `STR0449`)",
+        "reference {reference!r} is not in the scheme's form; {hint}",
+        "Write the reference in the scheme's form.",
+    ),
+    Kind(
+        "duplicate-reference",
+        "error",
+        "two risks share a reference; both cells are named",
+        "reference {reference} is used again (first at {first}); each risk needs its own",
+        "Give each risk its own reference.",
+    ),
+    Kind(
+        "bad-date",
+        "error",
+        "a date is unreadable or later than the as-of date",
+        "{field} {value} {reason}",
+        "Type the date as DD/MM/YYYY, or a month and year.",
+    ),
+    Kind(
+        "date-order",
+        "error",
+        "first recorded after last review",
+        "first recorded {first} is after last review {last}; the first review cannot precede recording",
+        "Correct one of the two dates.",
+    ),
+    Kind(
+        "text-too-long",
+        "warning",
+        "more than the 32,767 characters an Excel cell holds (kept whole)",
+        "{field} has {length:,} characters, more than the {limit:,} an Excel cell holds; riskbook keeps it whole, "
+        "but Excel would cut it",
+        "Shorten the text, or move detail to a linked document.",
+    ),
+    Kind(
+        "formula-without-value",
+        "error",
+        "a formula cell has no saved result (or a result the file says is not to be trusted)",
+        "{field} is a formula with no saved result; open and save the file in Excel (or LibreOffice) so its value "
+        "is stored",
+        "Open and save the file in Excel or LibreOffice.",
+    ),
+    Kind(
+        "status-stale",
+        "warning",
+        "with a Control Due column: a control past due while the status is not the scheme's overdue status, "
+        "or the reverse",
+        "status is {status!r} but {problem}",
+        "Update the status, or move the due date.",
+    ),
+    Kind(
+        "duplicate-column",
+        "warning",
+        "two header cells mean the same column; the first is read",
+        "column {header!r} repeats {first!r}; riskbook reads the first and keeps this one as an extra column",
+        "Rename or remove one of the two columns.",
+    ),
+    Kind(
+        "unknown-proposal",
+        "warning",
+        "the Proposal cell is neither Archive nor New (nor a recognised phrasing of them); read as no proposal",
+        "proposal {proposal!r} is not recognised and is read as no proposal; write Archive or New, or leave it empty",
+        "Write Archive or New, or leave the cell empty.",
+    ),
+    Kind(
+        "hidden-row",
+        "warning",
+        "a risk's row is hidden; it is read, but owners may not see it",
+        "row {row} is hidden; riskbook reads it, but unhide it so that owners and the panel see it",
+        "Unhide the row.",
+    ),
+    Kind(
+        "hidden-column",
+        "warning",
+        "a register column is hidden; it is read, but owners may not see it",
+        "column {column} is hidden; riskbook reads it, but unhide it so that owners see it",
+        "Unhide the column.",
+    ),
+    Kind(
+        "previous-score-mismatch",
+        "warning",
+        "with `--previous`: the register's Previous Score contradicts last period's file",
+        "previous score {stated} contradicts last period's file, which scored it {previous}; the panel workbook "
+        "uses {previous}",
+        "Correct the Previous Score column, or check last period's file.",
+    ),
+    Kind(
+        "previous-risk-unreadable",
+        "warning",
+        "with `--previous`: a risk in last period's file has no reference, score, or impact and likelihood; "
+        "named as `[file]Sheet!cell` and left out rather than guessed",
+        "last period's row {row} {problem}",
+        "Correct last period's file, or pass the right one.",
+    ),
+    Kind(
+        "previous-duplicate-reference",
+        "error",
+        "with `--previous`: two risks in last period's file share a reference, so the comparison is ambiguous",
+        "reference {reference} is used twice in last period's file (also at {first}); the comparison with last "
+        "period cannot tell which is meant",
+        "Correct last period's file, or pass the right one.",
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem in the register, tied to a cell of the user's own sheet."""
+
+    severity: Severity
+    code: str
+    sheet: str
+    cell: str
+    reference: str
+    message: str
+    row: int = -1  # 0-based source row, for ordering; -1 for sheet-level findings
+
+    def location(self) -> str:
+        return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+
+    def __str__(self) -> str:
+        ref = f" {self.reference}" if self.reference else ""
+        return f"{self.location()}{ref}: {self.message}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "severity": self.severity,
+            "code": self.code,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "reference": self.reference,
+            "message": self.message,
+        }
+
+
+def make(code: str, sheet: str, cell: str, reference: str = "", row: int = -1, /, **fields: Any) -> Finding:
+    """A finding of a catalogued kind at sheet!cell, its message filled from the named fields.
+
+    row is the 0-based source row, for ordering (-1 for the sheet as a whole).
+    """
+    kind = CATALOGUE[code]
+    return Finding(kind.severity, code, sheet, cell, reference, kind.template.format(**fields), row)

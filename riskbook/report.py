@@ -1,0 +1,81 @@
+"""The checked register: what `validate` returns and every output takes.
+
+A Report holds the findings and the facts the outputs need, each worked out once: every
+risk's score, band and review due date (`Assessed`), and the comparison with last period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from riskbook.findings import Finding
+from riskbook.model import Register, Risk
+
+if TYPE_CHECKING:
+    from riskbook.period import Period
+    from riskbook.scheme import Band, Scheme
+
+
+@dataclass(frozen=True, slots=True)
+class Assessed:
+    """One risk with what the scheme says of it: its score, the score's band, and when it is next due for review."""
+
+    risk: Risk
+    score: int | None  # from impact and likelihood; None when either is unreadable
+    band: Band | None
+    review_due: dt.date | None
+
+
+@dataclass
+class Report:
+    """The outcome of validating a register, with everything the outputs need."""
+
+    register: Register
+    as_of: dt.date
+    findings: list[Finding]
+    assessed: list[Assessed]
+    previous: Register | None = None
+    since: dt.date | None = None
+    _period: Period | None = field(default=None, repr=False)  # worked out by validate when it has findings
+
+    @property
+    def scheme(self) -> Scheme:
+        return self.register.scheme
+
+    @cached_property
+    def period(self) -> Period:
+        """This period beside the last: archive, new and changed risks (worked out once, on first use)."""
+        if self._period is not None:
+            return self._period
+        from riskbook.period import compare_periods
+
+        return compare_periods(self.register, self.assessed, previous=self.previous, since=self.since)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def codes(self) -> list[str]:
+        return [f.code for f in self.findings]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "input": self.register.path,
+            "sheet": self.register.sheet,
+            "as_of": self.as_of.isoformat(),
+            "risks": len(self.register.risks),
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "findings": [f.as_dict() for f in self.findings],
+        }
