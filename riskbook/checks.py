@@ -70,7 +70,7 @@ def assess(risk: Risk, scheme: Scheme) -> Assessed:
 
 
 def _column_order(cell: str) -> tuple[int, str]:
-    letters = re.match(r"[A-Z]*", cell).group(0)
+    letters = cell[: len(cell) - len(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))]
     return (len(letters), letters)
 
 
@@ -160,6 +160,7 @@ def check_score(ctx: _Context, item: Assessed) -> Iterator[Finding]:
     if stated is None or expected is None or stated == expected:
         return
     labels = ctx.scheme.labels
+    assert risk.impact is not None and risk.likelihood is not None  # expected is known
     yield ctx.finding(
         "score-mismatch",
         risk,
@@ -242,6 +243,7 @@ def review_due(risk: Risk, band) -> dt.date | None:
 
 def check_review(ctx: _Context, item: Assessed) -> Iterator[Finding]:
     band, due = item.band, item.review_due
+    assert band is not None and due is not None  # check_risk calls this only for an overdue review
     days = (ctx.as_of - due).days
     yield ctx.finding(
         "review-overdue",

@@ -105,9 +105,9 @@ class Risk:
         value = self.values.get(name, _MISSING)
         if value is not _MISSING:
             return value
-        lazy = self.lazy
-        if lazy is not None and name in lazy and lazy[name] < len(self.cells):
-            return narrative_text(self.cells[lazy[name]]) or default
+        lazy, cells = self.lazy, self.cells
+        if lazy is not None and cells is not None and name in lazy and lazy[name] < len(cells):
+            return narrative_text(cells[lazy[name]]) or default
         return default
 
     def has(self, name: str) -> bool:

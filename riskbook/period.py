@@ -75,7 +75,7 @@ class Period:
     @cached_property
     def top_band_not_elsewhere(self) -> list[PanelRisk]:
         elsewhere = {id(r) for r in (*self.archive, *self.changes, *self.new)}
-        top = self.scheme.bands[0]
+        top = self.scheme.top_band
         return [r for r in self.current if r.band is top and id(r) not in elsewhere]
 
     def band_count(self, band_name: str) -> int:

@@ -82,7 +82,7 @@ def read_register(
     a one-line reason; max_bytes bounds what a workbook may inflate to (default 2 GiB).
     """
     if not isinstance(scheme, Scheme):
-        scheme = load_scheme(scheme)
+        scheme = load_scheme(None if scheme is None else Path(scheme))
     grid = open_grid(path, sheet, max_bytes)
     with no_cyclic_gc():
         return _parse_register(str(Path(path)), grid, sheet, scheme)
@@ -243,7 +243,8 @@ def _note_long_lazy_fields(risks: list[Risk], lazy: dict[str, int]) -> None:
     """Note the lazily read fields too long for an Excel cell."""
     for name, offset in lazy.items():
         for risk in risks:
-            cell = risk.cells[offset] if offset < len(risk.cells) else ""
+            cells = risk.cells or ()
+            cell = cells[offset] if offset < len(cells) else ""
             if cell.__class__ is str and len(cell) > EXCEL_CELL_LIMIT and len(risk.get(name)) > EXCEL_CELL_LIMIT:
                 risk.long_fields = [*(risk.long_fields or ()), name]
 
@@ -292,7 +293,7 @@ def _build_register(
     lazy = {name: offset for name, offset in columns.items() if name in LAZY_FIELDS}
     if formula_gaps:  # a formula without its value is an eager finding, whatever the column
         lazy = {}
-    plan = [
+    plan: list[tuple[int, str, int, Callable[[Any], Any], dict[Any, Any]]] = [
         (offset, name, _kind(name), _parser_for(name, scheme), {})
         for name, offset in columns.items()
         if name not in lazy

@@ -62,6 +62,11 @@ class Scheme:
         return sorted(self.labels)
 
     @property
+    def top_band(self) -> Band:
+        """The highest band: the one the panel's Appendix E lists."""
+        return self.bands[0]
+
+    @property
     def max_value(self) -> int:
         return max(self.labels)
 
@@ -97,7 +102,7 @@ class Scheme:
         return impact * likelihood
 
     def band(self, score: int | None) -> Band | None:
-        return self._band_by_score.get(score)
+        return None if score is None else self._band_by_score.get(score)
 
     def band_named(self, name: str) -> Band | None:
         folded = _fold(name)

@@ -146,3 +146,20 @@ def contrast(first: str, second: str) -> float:
 
     high, low = sorted((luminance(first), luminance(second)), reverse=True)
     return (high + 0.05) / (low + 0.05)
+
+
+# Markers, so that local work can skip the slow parts: pytest -m "not slow and not libreoffice".
+_LIBREOFFICE_FIXTURES = {"recalc_profile", "converted_examples"}
+_SLOW_MODULES = {"test_scale.py", "test_property.py"}
+_SLOW_TESTS = {
+    "test_byte_level_mutations_give_a_report_or_a_clear_error",
+    "test_a_million_rows_in_one_column_is_read_in_bounded_memory",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if _LIBREOFFICE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.libreoffice)
+        if item.path.name in _SLOW_MODULES or item.originalname in _SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)

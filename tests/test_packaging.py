@@ -63,3 +63,26 @@ def test_no_import_circles_between_modules():
     # A package importing its own submodules is not a circle; modules reaching back to themselves are.
     circles = [name for name in graph if not modules[name].name == "__init__.py" and reaches(name, name, set())]
     assert circles == []
+
+
+def test_the_xlsxwriter_function_riskbook_replaces_is_still_what_it_was():
+    """riskbook swaps xlsxwriter's private _prepare_formula for a lean one (see xlsx/writer.py). If a new
+    xlsxwriter renames it, changes its arguments or stops calling it for every formula, this fails."""
+    import inspect
+
+    from xlsxwriter.worksheet import Worksheet
+
+    assert list(inspect.signature(Worksheet._prepare_formula).parameters) == [
+        "self",
+        "formula",
+        "expand_future_functions",
+    ]
+    assert "formula = self._prepare_formula(formula)" in inspect.getsource(Worksheet._write_formula)
+    assert Worksheet._prepare_formula(Worksheet(), "=SUM(A1:A2)") == "SUM(A1:A2)"
+
+
+def test_xlsxwriter_has_an_upper_version_bound():
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg")
+    requirement = next(r for r in config["options"]["install_requires"].split() if r.startswith("xlsxwriter"))
+    assert "<" in requirement

@@ -25,7 +25,7 @@ class BuildResult:
 
     def summary_line(self) -> str:
         period = self.period
-        top = period.scheme.bands[0].name
+        top = period.scheme.top_band.name
         n = len(period.current)
         archived = any(r.proposal == ARCHIVED for r in period.archive)
         archive_words = "archived or proposed for archive" if archived else "proposed for archive"
@@ -69,7 +69,7 @@ def build_workbook(
     _refuse_overwriting_input(output, register, report.previous)
     period = report.period
     page = PageSetup(title=title, date_text=long_date(as_of), marking=marking)
-    top = scheme.bands[0].name
+    top = scheme.top_band.name
     descriptions = {
         L.CONTENTS: "This list of sheets.",
         L.SUMMARY: "The counts the covering paper states, the highlighting legend and the risk statuses.",

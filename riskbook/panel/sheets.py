@@ -190,7 +190,7 @@ def summary_counts(period: Period) -> list[tuple[str, str, int, str]]:
     """(measure, formula over Appendix A, value, where) for each count a covering paper states."""
     n = len(period.risks)
     ref, band, proposal, change = (L.a_range(k, n) for k in ("reference", "band", "proposal", "change"))
-    top = period.scheme.bands[0].name
+    top = period.scheme.top_band.name
     rows = [
         (
             "Risks on the register",
