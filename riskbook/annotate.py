@@ -10,7 +10,7 @@ from pathlib import Path
 
 from riskbook.errors import OutputError
 from riskbook.model import Finding, Report
-from riskbook.xlsx.writer import atomic_path
+from riskbook.xlsx.writer import atomic_path, refuse_inputs_as_output
 
 ERROR_FILL = "FFC7CE"  # Excel's own "bad" fill: black text on it has a contrast of 14:1
 WARNING_FILL = "FFEB9C"
@@ -23,8 +23,7 @@ def annotate_workbook(report: Report, output: str | os.PathLike[str]) -> Path:
     source = Path(report.register.path)
     if output.suffix.lower() != ".xlsx":
         raise OutputError(f"{output}: the annotated copy must end .xlsx")
-    if output.resolve() == source.resolve() or (output.exists() and os.path.samefile(output, source)):
-        raise OutputError(f"{output}: is the input file; the annotated copy needs another name")
+    refuse_inputs_as_output(output, [source])
     workbook, sheet_title = _open_copy(report)
     sheet = workbook[sheet_title]
     _mark_cells(sheet, report)

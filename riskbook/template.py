@@ -13,7 +13,7 @@ from riskbook.model import Register, Risk, column_letter
 from riskbook.scheme import Scheme
 from riskbook.source.package import CACHED_VALUES_PROPERTY
 from riskbook.values import PartialDate, fold_header
-from riskbook.xlsx.writer import Book, PageSetup, atomic_path, text_height
+from riskbook.xlsx.writer import Book, PageSetup, atomic_path, refuse_inputs_as_output, text_height
 
 REGISTER = "Register"
 INSTRUCTIONS = "Instructions"
@@ -97,8 +97,7 @@ def write_template(
 ) -> Path:
     """Write the register template, pre-filled with an existing register's risks if given."""
     output = Path(output)
-    if existing is not None and output.resolve() == Path(existing.path).resolve():
-        raise OutputError(f"{output}: is the input file; choose another output name")
+    refuse_inputs_as_output(output, [existing.path if existing is not None else None])
     if output.suffix.lower() != ".xlsx":
         raise OutputError(f"{output}: the template must end .xlsx")
     today = today or dt.date.today()
