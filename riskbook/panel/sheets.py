@@ -496,11 +496,16 @@ def _card_lines(item: PanelRisk, book: Book, appendix: str) -> list[tuple[str, s
     """(field, value, format) rows of a card, long text split over rows that each fit."""
     lines: list[tuple[str, str, str]] = []
     for label, value, fmt in card_rows(item, book, appendix):
-        pieces = split_long_text(value, CARD_VALUE_CHARS, CARD_MAX_LINES)
-        for part, piece in enumerate(pieces, start=1):
-            shown = label if len(pieces) == 1 else f"{label} (part {part} of {len(pieces)})"
-            lines.append((shown, piece, fmt))
+        lines.extend(_card_parts(label, value, fmt))
     return lines
+
+
+def _card_parts(label: str, value: str, fmt: str) -> list[tuple[str, str, str]]:
+    """One card row, or its parts when the text is longer than a row (or a cell) holds."""
+    pieces = split_long_text(value, CARD_VALUE_CHARS, CARD_MAX_LINES)
+    if len(pieces) == 1:
+        return [(label, pieces[0], fmt)]
+    return [(f"{label} (part {part} of {len(pieces)})", piece, fmt) for part, piece in enumerate(pieces, start=1)]
 
 
 def write_cards(
@@ -527,12 +532,14 @@ def _card_headers(item: PanelRisk, lines: list[tuple[str, str, str]]) -> tuple[s
     """
     reference = " ".join(item.reference.split())
     title = " ".join((item.risk.title or "(no title)").split())
+    moved: list[tuple[str, str, str]] = []
     if len(reference) > 200:
-        lines.insert(0, ("Reference", item.reference, "cell"))
+        moved += _card_parts("Reference", item.reference, "cell")
         reference = "Reference"
     if len(title) > 200 or title.casefold() == reference.casefold():
-        lines.insert(1 if reference == "Reference" else 0, ("Title", item.risk.title, "cell"))
+        moved += _card_parts("Title", item.risk.title, "cell")
         title = "Risk title" if reference.casefold() == "title" else "Title"
+    lines[:0] = moved
     return reference, title
 
 
@@ -565,7 +572,10 @@ def _write_card_list(sheet: SheetWriter, book: Book, sheet_name: str, items: lis
     sheet.sheet.set_column(0, 0, 12)
     sheet.sheet.set_column(1, 1, 24)
     sheet.sheet.set_column(2, 2, 110)
-    cards = [(item, [("Title", item.risk.title, "cell"), *_card_lines(item, book, sheet_name)]) for item in items]
+    cards = [
+        (item, [*_card_parts("Title", item.risk.title or "", "cell"), *_card_lines(item, book, sheet_name)])
+        for item in items
+    ]
     last = L.TABLE_HEADER_ROW + sum(len(lines) for _, lines in cards)
     _table(sheet, sheet_name.replace(" ", ""), L.TABLE_HEADER_ROW, 0, last, ["Reference", "Field", "Value"])
     cell, label_fmt = book.fmt("cell"), book.fmt("label")

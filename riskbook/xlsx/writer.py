@@ -324,11 +324,20 @@ class Book:
             self.workbook.close()
         except BaseException as exc:
             _discard_half_written_zips(exc)
-            if isinstance(exc, OSError):
-                raise OutputError(f"cannot write the workbook: {_os_reason(exc, self.path.parent)}") from None
+            os_error = _os_error_in(exc)
+            if os_error is not None:
+                raise OutputError(f"cannot write the workbook: {_os_reason(os_error, self.path.parent)}") from None
             if isinstance(exc, Exception):  # xlsxwriter raises its own classes for file errors
                 raise OutputError(f"cannot write the workbook: {exc}") from exc
             raise
+
+
+def _os_error_in(exc: BaseException) -> OSError | None:
+    """The system's error behind a failed write (xlsxwriter wraps it in its FileCreateError)."""
+    for candidate in (exc, *exc.args, exc.__cause__, exc.__context__):
+        if isinstance(candidate, OSError):
+            return candidate
+    return None
 
 
 def _discard_half_written_zips(exc: BaseException) -> None:
