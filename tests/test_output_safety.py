@@ -300,3 +300,18 @@ def test_a_full_disk_is_one_line_and_leaves_nothing(tmp_path):
     assert "Exception ignored" not in result.stderr and "OSError" not in line
     assert leftovers(tmp_path, {"tmp"}) == []
     assert leftovers(temp, set()) == []
+
+
+def test_a_control_character_in_a_scheme_gives_a_well_formed_template(tmp_path):
+    from riskbook.scheme import shipped_scheme_path
+
+    scheme = tmp_path / "scheme.toml"
+    text = shipped_scheme_path("scheme-4x4.toml").read_text(encoding="utf-8")
+    scheme.write_text(text.replace('name = "Managed"', 'name = "Man\\u0007aged"'), encoding="utf-8")
+    out = tmp_path / "template.xlsx"
+    result = run("template", "-o", out, "--scheme", scheme)
+    assert result.exit_code == 0, result.output
+    assert_every_part_well_formed(out)
+    sheet = openpyxl.load_workbook(out)["Register"]
+    status = next(v for v in sheet.data_validations.dataValidation if v.promptTitle == "Status")
+    assert "Man␇aged" in status.prompt
