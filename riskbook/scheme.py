@@ -218,12 +218,12 @@ def _build_scheme(data: dict, source: str) -> Scheme:
         bands=tuple(sorted(bands, key=lambda b: -b.max)),
         statuses=tuple(
             Status(
-                name=s["name"],
+                name=_label(s["name"], f"statuses[{i}].name", refuse),
                 meaning=s["meaning"],
                 aliases=tuple(s.get("aliases", ())),
                 overdue=bool(s.get("overdue", False)),
             )
-            for s in data["statuses"]
+            for i, s in enumerate(data["statuses"])
         ),
         reference_pattern=str(pattern),
         reference_prefix=data["reference"]["prefix"],
@@ -241,6 +241,7 @@ def _build_scheme(data: dict, source: str) -> Scheme:
         categories=tuple(data.get("categories", ())),
         source=source,
     )
+    _refuse_clashing_words([s.name for s in scheme.statuses], "statuses", refuse)
     missing = [s for s in scheme.scores() if scheme.band(s) is None]
     if missing:
         raise ValueError(f"no band covers the scores {missing}")
@@ -259,9 +260,14 @@ def _whole(value, key: str, refuse, low: int | None = None, high: int | None = N
     return number
 
 
+MAX_LABEL = 100  # a label heads a table column and is quoted in formulas: a word or a few, not a paragraph
+
+
 def _label(value, key: str, refuse) -> str:
     if not isinstance(value, str) or not value.strip():
         refuse(key, f"must be a word, not {value!r}")
+    if len(value) > MAX_LABEL:
+        refuse(key, f"is {len(value):,} characters; a label may have at most {MAX_LABEL}")
     return value
 
 

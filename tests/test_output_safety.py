@@ -315,3 +315,24 @@ def test_a_control_character_in_a_scheme_gives_a_well_formed_template(tmp_path):
     sheet = openpyxl.load_workbook(out)["Register"]
     status = next(v for v in sheet.data_validations.dataValidation if v.promptTitle == "Status")
     assert "Man␇aged" in status.prompt
+
+
+def test_control_characters_in_a_schemes_labels_give_a_well_formed_panel(tmp_path):
+    from riskbook.scheme import shipped_scheme_path
+
+    scheme = tmp_path / "scheme.toml"
+    text = shipped_scheme_path("scheme-4x4.toml").read_text(encoding="utf-8")
+    text = text.replace('name = "High"', 'name = "Hi\\u0007gh"').replace('label = "Low"', 'label = "L\\u0007ow"')
+    scheme.write_text(text, encoding="utf-8")
+    register = tmp_path / "register.csv"
+    with register.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([HEADER, risk_row(), risk_row(ref="STR0002", impact="L\x07ow", likelihood=1, score=1)])
+    out = tmp_path / "panel.xlsx"
+    result = run("build", register, "-o", out, "--as-of", AS_OF, "--scheme", scheme)
+    assert result.exit_code == 0, result.output
+    assert_every_part_well_formed(out)
+    book = openpyxl.load_workbook(out)
+    assert '"Hi␇gh"' in book["Appendix A"]["J5"].value  # the band formula's literal matches the cells
+    assert book["Appendix A"]["E6"].value == "L␇ow"
+    matrix = book["Matrix"]
+    assert [c.value for c in matrix[4]][:2] == ["Likelihood \\ Impact", "L␇ow"]

@@ -77,6 +77,8 @@ def test_a_band_with_no_upper_limit_is_looked_up_without_listing_scores(tmp_path
         ('fill = "#C00000"', 'fill = "#C0000"', ["bands[0].fill must be a colour written #RRGGBB"]),
         ('label = "Very High"', 'label = "Total"', ["scale label 'Total' is a word the workbook writes"]),
         ('label = "Very High"', 'label = "high"', ["scale labels 'High' and 'high' differ only in case"]),
+        ('label = "Very High"', 'label = "' + "V" * 101 + '"', ["scale[3].label is 101 characters; a label may"]),
+        ('name = "Controlled"', 'name = "managed"', ["statuses labels 'Managed' and 'managed' differ only in case"]),
         (
             'pattern = "^STR\\\\d{4}$"',
             'pattern = "^(STR)\\\\1$"',

@@ -187,8 +187,12 @@ class SheetWriter:
             self._check(self.sheet.write_number(row, col, value, fmt), row, col)
 
     def formula(self, row: int, col: int, formula: str, value: Any, fmt=None) -> None:
-        """A formula with its computed value stored, for viewers that do not recalculate."""
-        self._check(self.sheet.write_formula(row, col, formula, fmt, value), row, col)
+        """A formula with its computed value stored, for viewers that do not recalculate.
+
+        Its text literals (the scheme's labels) pass the same gate as the cells they are compared with."""
+        if isinstance(value, str):
+            value = safe_text(value, CELL)
+        self._check(self.sheet.write_formula(row, col, safe_text(formula, CELL), fmt, value), row, col)
 
     def date(self, row: int, col: int, value, fmt) -> None:
         import datetime as dt
@@ -263,6 +267,8 @@ class Book:
         return self._formats[name]
 
     def add_format(self, name: str, props: dict[str, Any]):
+        if isinstance(props.get("num_format"), str):  # a number format can quote a band's name
+            props = {**props, "num_format": safe_text(props["num_format"], CELL)}
         self._formats[name] = self.workbook.add_format({"font_name": "Arial", "font_size": 10, **props})
         return self._formats[name]
 
