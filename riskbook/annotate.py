@@ -11,7 +11,7 @@ from riskbook.errors import OutputError
 from riskbook.limits import EXCEL_CELL_LIMIT
 from riskbook.model import Finding, Report
 from riskbook.xlsx.text import CELL, SHEET_NAME, safe_text
-from riskbook.xlsx.writer import atomic_path, refuse_inputs_as_output
+from riskbook.xlsx.writer import atomic_path, os_error_in, refuse_inputs_as_output
 
 ERROR_FILL = "FFC7CE"  # Excel's own "bad" fill: black text on it has a contrast of 14:1
 WARNING_FILL = "FFEB9C"
@@ -35,6 +35,8 @@ def annotate_workbook(report: Report, output: str | os.PathLike[str]) -> Path:
         try:
             workbook.save(temp)
         except Exception as exc:
+            if os_error_in(exc) is not None:
+                raise  # atomic_path says it in words about the output's folder
             raise OutputError(f"cannot write {output}: {exc}") from exc
         tidy_package(temp)
     return output

@@ -69,10 +69,21 @@ def _handle_errors(func):
 
 
 def _say(line: str) -> None:
-    """One line on stderr: text from a file (a sheet name, a cell) cannot add lines or act on the terminal."""
+    """One line on stderr: text from a file (a sheet name, a cell) cannot add lines or act on the terminal.
+
+    It is the last word: a half-written file object (openpyxl's XML stream after a full disk) that
+    tries to finish itself as the process ends would print 'Exception ignored in: …' below it.
+    """
     from riskbook.xlsx.text import TERMINAL, safe_text
 
     click.echo(safe_text(line, TERMINAL), err=True)
+    context = click.get_current_context(silent=True)
+    if context is None or not context.find_root().params.get("debug", False):
+        sys.unraisablehook = _quiet
+
+
+def _quiet(unraisable) -> None:
+    pass
 
 
 PROGRESS_ABOVE = 5_000  # risks

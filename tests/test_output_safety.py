@@ -283,20 +283,27 @@ def _small_file_limit():
     resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
 
 
-def test_a_full_disk_is_one_line_and_leaves_nothing(tmp_path):
+@pytest.mark.parametrize("command", ["build", "annotate"])
+def test_a_full_disk_is_one_line_and_leaves_nothing(tmp_path, command):
     temp = tmp_path / "tmp"
     temp.mkdir()
     out = tmp_path / "panel.xlsx"
     env = {**os.environ, "TMPDIR": str(temp), "PYTHONDONTWRITEBYTECODE": "1"}
+    args = {
+        "build": ["build", CLEAN_EXAMPLE, "-o", out, "--as-of", AS_OF],
+        "annotate": ["validate", CLEAN_EXAMPLE, "--as-of", AS_OF, "--format", "json", "--annotate", out],
+    }[command]
     result = subprocess.run(
-        [sys.executable, "-m", "riskbook", "build", str(CLEAN_EXAMPLE), "-o", str(out), "--as-of", str(AS_OF)],
+        [sys.executable, "-m", "riskbook", *map(str, args)],
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
         preexec_fn=_small_file_limit,
     )
-    line = one_line(result, 2, "cannot write the workbook", "is full")
+    if command == "annotate":  # the report comes first on stdout
+        result.stdout = ""
+    line = one_line(result, 2, f"cannot write {out}: the disk holding {tmp_path} is full")
     assert "Exception ignored" not in result.stderr and "OSError" not in line
     assert leftovers(tmp_path, {"tmp"}) == []
     assert leftovers(temp, set()) == []

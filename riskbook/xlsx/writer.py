@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import os
 import shutil
 import signal
+import sys
 import tempfile
+import traceback
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -110,11 +113,16 @@ def atomic_path(target: Path) -> Iterator[Path]:
     temp = private / ("out" + target.suffix)  # short: a long output name still fits the system's limit
     try:
         yield temp
-        try:
-            os.chmod(temp, _mode_for(target))
-            os.replace(temp, target)
-        except OSError as exc:
-            raise OutputError(f"{target}: {_os_reason(exc, folder)}") from None
+        os.chmod(temp, _mode_for(target))
+        os.replace(temp, target)
+    except OutputError:
+        raise
+    except Exception as exc:
+        os_error = os_error_in(exc)
+        if os_error is None:
+            raise
+        _discard_half_written_zips(exc)
+        raise OutputError(f"cannot write {target}: {_os_reason(os_error, folder)}") from None
     finally:
         _remove_uninterrupted(private)
 
@@ -330,26 +338,29 @@ class Book:
             self.workbook.close()
         except BaseException as exc:
             _discard_half_written_zips(exc)
-            os_error = _os_error_in(exc)
-            if os_error is not None:
-                raise OutputError(f"cannot write the workbook: {_os_reason(os_error, self.path.parent)}") from None
-            if isinstance(exc, Exception):  # xlsxwriter raises its own classes for file errors
-                raise OutputError(f"cannot write the workbook: {exc}") from exc
-            raise
+            if os_error_in(exc) is not None or not isinstance(exc, Exception):
+                raise  # atomic_path says it in words about the output's folder
+            raise OutputError(f"cannot write the workbook: {exc}") from exc
 
 
-def _os_error_in(exc: BaseException) -> OSError | None:
-    """The system's error behind a failed write (xlsxwriter wraps it in its FileCreateError)."""
+def os_error_in(exc: BaseException) -> OSError | None:
+    """The system's error behind a failed write: xlsxwriter wraps it in its FileCreateError, and
+    lxml (under openpyxl) names it in a SerialisationError such as "IO_EFBIG"."""
     for candidate in (exc, *exc.args, exc.__cause__, exc.__context__):
         if isinstance(candidate, OSError):
             return candidate
+        text = str(candidate) if type(candidate).__name__ == "SerialisationError" else ""
+        code = getattr(errno, text[3:], None) if text.startswith("IO_E") else None
+        if isinstance(code, int):
+            return OSError(code, os.strerror(code))
     return None
 
 
 def _discard_half_written_zips(exc: BaseException) -> None:
-    """A zip file left open by a failed write would try to finish itself when collected, fail
-    again on the full disk and print 'Exception ignored in: ZipFile.__del__'. Close its file
-    without finishing it: the temporary folder it is in is removed anyway."""
+    """A zip file or XML stream left open by a failed write would try to finish itself when
+    collected, fail again on the full disk and print 'Exception ignored in: ZipFile.__del__'.
+    Close zip files without finishing them, then let the rest be collected now, quietly: the
+    temporary folder they write in is removed anyway, and the one line says what happened."""
     tb = exc.__traceback__
     while tb is not None:
         for value in list(tb.tb_frame.f_locals.values()):
@@ -358,6 +369,12 @@ def _discard_half_written_zips(exc: BaseException) -> None:
                     value.fp.close()
                 value.fp = None
         tb = tb.tb_next
+    traceback.clear_frames(exc.__traceback__)
+    previous, sys.unraisablehook = sys.unraisablehook, lambda unraisable: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = previous
 
 
 def split_long_text(text: str, chars_per_line: int, max_lines: int) -> list[str]:
