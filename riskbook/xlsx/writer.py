@@ -153,7 +153,7 @@ def _os_reason(exc: OSError, folder: Path) -> str:
 
 
 def _mode_for(target: Path) -> int:
-    """Keep an existing file's permissions; a new file gets the usual ones (mkstemp makes 0600)."""
+    """Keep an existing file's permissions; a new file gets the usual ones, not the private folder's."""
     try:
         return target.stat().st_mode & 0o777
     except OSError:
