@@ -343,3 +343,30 @@ def test_control_characters_in_a_schemes_labels_give_a_well_formed_panel(tmp_pat
     assert book["Appendix A"]["E6"].value == "L␇ow"
     matrix = book["Matrix"]
     assert [c.value for c in matrix[4]][:2] == ["Likelihood \\ Impact", "L␇ow"]
+
+
+def test_a_really_full_disk_a_small_tmpfs_is_one_line_and_leaves_nothing(tmp_path):
+    """A 16 KB tmpfs mounted in a private mount namespace: the system's own ENOSPC."""
+    import shutil
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if shutil.which("unshare") is None:
+        pytest.skip("unshare is not installed")
+    probe = subprocess.run(["unshare", "-rm", "mount", "-t", "tmpfs", "tmpfs", str(mount)], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("this system does not allow a private tmpfs")
+    script = (
+        f"mount -t tmpfs -o size=16k tmpfs {mount} && mkdir {mount}/tmp && "
+        f"TMPDIR={mount}/tmp {sys.executable} -m riskbook build {CLEAN_EXAMPLE} -o {mount}/panel.xlsx "
+        f"--as-of {AS_OF} 2>{tmp_path}/stderr.txt; echo $?; ls -A {mount} {mount}/tmp"
+    )
+    result = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, timeout=120)
+    stderr = (tmp_path / "stderr.txt").read_text()
+    assert stderr.splitlines() == [
+        f"riskbook: cannot write {mount}/panel.xlsx: the disk holding {mount} is full (or the file is larger "
+        "than allowed); nothing was written"
+    ]
+    code, *listing = result.stdout.split("\n")
+    assert code == "2"
+    assert [line for line in listing if line and not line.endswith(":")] == ["tmp"]  # tmp itself is empty
