@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from collections import defaultdict
 from pathlib import Path
 
 from riskbook.errors import OutputError
 from riskbook.findings import Finding
+from riskbook.limits import EXCEL_CELL_LIMIT
 from riskbook.report import Report
-from riskbook.xlsx.writer import atomic_path
+from riskbook.xlsx.text import CELL, SHEET_NAME, safe_text
+from riskbook.xlsx.writer import atomic_path, os_error_in, refuse_inputs_as_output
 
 ERROR_FILL = "FFC7CE"  # Excel's own "bad" fill: black text on it has a contrast of 14:1
 WARNING_FILL = "FFEB9C"
@@ -24,8 +25,7 @@ def annotate_workbook(report: Report, output: str | os.PathLike[str]) -> Path:
     source = Path(report.register.path)
     if output.suffix.lower() != ".xlsx":
         raise OutputError(f"{output}: the annotated copy must end .xlsx")
-    if output.resolve() == source.resolve() or (output.exists() and os.path.samefile(output, source)):
-        raise OutputError(f"{output}: is the input file; the annotated copy needs another name")
+    refuse_inputs_as_output(output, [source])
     workbook, sheet_title = _open_copy(report)
     sheet = workbook[sheet_title]
     _mark_cells(sheet, report)
@@ -36,6 +36,8 @@ def annotate_workbook(report: Report, output: str | os.PathLike[str]) -> Path:
         try:
             workbook.save(temp)
         except Exception as exc:
+            if os_error_in(exc) is not None:
+                raise  # atomic_path says it in words about the output's folder
             raise OutputError(f"cannot write {output}: {exc}") from exc
         tidy_package(temp)
     return output
@@ -53,8 +55,16 @@ def _open_copy(report: Report):
             workbook = openpyxl.load_workbook(path, keep_vba=False, keep_links=False, rich_text=True)
             return workbook, report.register.sheet
         except Exception as exc:
-            raise OutputError(f"{path}: cannot be copied for annotation ({type(exc).__name__}: {exc})") from exc
+            raise OutputError(f"{path}: cannot be copied for annotation ({_why_not_copied(exc, report)})") from exc
     return _workbook_from_grid(report)
+
+
+def _why_not_copied(exc: Exception, report: Report) -> str:
+    sheet = report.register.sheet
+    if safe_text(sheet, SHEET_NAME) != sheet.strip():
+        return f"its sheet name {sheet!r} is not one Excel allows; rename the sheet in Excel and save again"
+    lines = str(exc).strip().splitlines() or [""]
+    return f"{type(exc).__name__}: {lines[0]}"
 
 
 def _workbook_from_grid(report: Report):
@@ -67,18 +77,51 @@ def _workbook_from_grid(report: Report):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     # A CSV's sheet is named after its file: make that a name Excel accepts.
-    sheet.title = re.sub(r"[\[\]:*?/\\]", "_", report.register.sheet).strip("'")[:31] or "Register"
+    sheet.title = safe_text(report.register.sheet, SHEET_NAME)
+    continued = _Continued(workbook)
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             if value in ("", None):
                 continue
             cell = sheet.cell(row0 + r + 1, col0 + c + 1)
-            cell.value = value
             if isinstance(value, str):
-                cell.data_type = "s"  # text stays text, even when it starts with '='
-            elif isinstance(value, dt.datetime | dt.date):
-                cell.number_format = "dd/mm/yyyy"
+                continued.write(cell, value)
+            else:
+                cell.value = value
+                if isinstance(value, dt.datetime | dt.date):
+                    cell.number_format = "dd/mm/yyyy"
     return workbook, sheet.title
+
+
+class _Continued:
+    """A cell longer than Excel's 32,767 characters (a CSV, .xls or .ods cell can be): the cell
+    holds its first part and says where the rest is; a "Long text" sheet holds the rest, part by
+    part along the cell's row, so the copy keeps every character."""
+
+    NOTE = " … (continued on the Long text sheet, row {row})"
+
+    def __init__(self, workbook):
+        self.workbook = workbook
+        self.sheet = None
+
+    def write(self, cell, value: str) -> None:
+        from riskbook.xlsx.writer import split_long_text
+
+        text = safe_text(value, CELL)
+        if len(text) <= EXCEL_CELL_LIMIT:
+            _text(cell, text)
+            return
+        if self.sheet is None:
+            self.sheet = self.workbook.create_sheet("Long text")
+            for col, header in enumerate(("Cell", "Characters", "Continued text, part 2 onwards"), start=1):
+                _text(self.sheet.cell(1, col), header)
+        row = self.sheet.max_row + 1
+        pieces = split_long_text(text, 1, EXCEL_CELL_LIMIT - 100)
+        _text(cell, pieces[0] + self.NOTE.format(row=row))
+        _text(self.sheet.cell(row, 1), f"{cell.parent.title}!{cell.coordinate}")
+        self.sheet.cell(row, 2).value = len(text)
+        for col, piece in enumerate(pieces[1:], start=3):
+            _text(self.sheet.cell(row, col), piece)
 
 
 def _mark_cells(sheet, report: Report) -> None:
@@ -112,7 +155,7 @@ def _mark_cells(sheet, report: Report) -> None:
         fill = ERROR_FILL if any(f.severity == "error" for f in worst) else WARNING_FILL
         cell = sheet[coordinate]
         cell.fill = PatternFill(fill_type="solid", start_color=fill, end_color=fill)
-        text = "\n".join(lines)
+        text = safe_text("\n".join(lines), CELL)
         if cell.comment is not None:
             text = f"{cell.comment.text}\n---\n{text}"
         comment = Comment(text, AUTHOR)
@@ -180,5 +223,5 @@ def _add_findings_sheet(workbook, report: Report, sheet_title: str) -> None:
 
 
 def _text(cell, value: str) -> None:
-    cell.value = value
+    cell.value = safe_text(value, CELL)
     cell.data_type = "s"  # never a formula, whatever the text starts with

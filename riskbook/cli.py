@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import sys
 import traceback
 from functools import wraps
@@ -15,6 +16,17 @@ from functools import wraps
 import click
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+EXIT_SIGNAL_BASE = 128  # a shell's convention: killed by signal N exits 128 + N (Ctrl-C: 130, SIGTERM: 143)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is: every temporary file is removed on the way out."""
+
+    signum = signal.SIGTERM
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
 
 
 def _parse_date_option(ctx, param, value):
@@ -39,19 +51,39 @@ def _handle_errors(func):
         except RiskbookError as exc:
             if debug:
                 traceback.print_exc()
-            click.echo(f"riskbook: {exc}", err=True)
+            _say(f"riskbook: {exc}")
             sys.exit(EXIT_UNUSABLE)
-        except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt, SystemExit):
+        except KeyboardInterrupt as exc:
+            signum = getattr(exc, "signum", signal.SIGINT)
+            _say(f"riskbook: stopped by {'SIGTERM' if signum == signal.SIGTERM else 'Ctrl-C'}; no output written")
+            sys.exit(EXIT_SIGNAL_BASE + signum)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:
             if debug:
                 traceback.print_exc()
-            click.echo(
-                f"riskbook: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True
-            )
+            _say(f"riskbook: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)")
             sys.exit(EXIT_UNUSABLE)
 
     return wrapper
+
+
+def _say(line: str) -> None:
+    """One line on stderr: text from a file (a sheet name, a cell) cannot add lines or act on the terminal.
+
+    It is the last word: a half-written file object (openpyxl's XML stream after a full disk) that
+    tries to finish itself as the process ends would print 'Exception ignored in: …' below it.
+    """
+    from riskbook.xlsx.text import TERMINAL, safe_text
+
+    click.echo(safe_text(line, TERMINAL), err=True)
+    context = click.get_current_context(silent=True)
+    if context is None or not context.find_root().params.get("debug", False):
+        sys.unraisablehook = _quiet
+
+
+def _quiet(unraisable) -> None:
+    pass
 
 
 PROGRESS_ABOVE = 5_000  # risks
@@ -253,4 +285,5 @@ def template(output, scheme, from_path, sheet, max_size):
 
 
 def main() -> None:
+    signal.signal(signal.SIGTERM, _on_sigterm)
     cli(prog_name="riskbook")

@@ -6,6 +6,7 @@ import json
 from itertools import groupby
 
 from riskbook.report import Report
+from riskbook.xlsx.text import TERMINAL, safe_text
 
 
 def summary_line(report: Report) -> str:
@@ -23,19 +24,24 @@ def render_text(report: Report, colour: bool = False) -> str:
     titles = {risk.row: risk.title for risk in report.register.risks}
     register = report.register
     if not register.risks:
-        lines.append(f"{register.path}: sheet {register.sheet!r} has a header row but no risks")
+        lines.append(_plain(f"{register.path}: sheet {register.sheet!r} has a header row but no risks"))
     for row, group in groupby(report.findings, key=lambda f: f.row):
         group = list(group)
         reference = group[0].reference or "(no reference)"
         heading = f"{register.sheet} row {row + 1}: {reference}" if row >= 0 else f"{register.sheet}"
         if row >= 0 and titles.get(row):
             heading += f" — {titles[row]}"
-        lines.append(_style(heading, bold=True, on=colour))
+        lines.append(_style(_plain(heading), bold=True, on=colour))
         for f in group:
             tag = _style(f"{f.severity:<7}", fg="red" if f.severity == "error" else "yellow", on=colour)
-            lines.append(f"  {tag} {f}  [{f.code}]")
+            lines.append(f"  {tag} {_plain(str(f))}  [{_plain(f.code)}]")
     lines.append(summary_line(report))
     return "\n".join(lines)
+
+
+def _plain(text: str) -> str:
+    """Text from the register, printed so a terminal shows its control characters rather than obeys them."""
+    return safe_text(text, TERMINAL)
 
 
 def render_json(report: Report) -> str:

@@ -13,7 +13,8 @@ from riskbook.model import Register, Risk, column_letter
 from riskbook.scheme import Scheme
 from riskbook.source.package import CACHED_VALUES_PROPERTY
 from riskbook.values import PartialDate, fold_header
-from riskbook.xlsx.writer import Book, PageSetup, atomic_path, text_height
+from riskbook.xlsx.text import CELL, safe_text
+from riskbook.xlsx.writer import Book, PageSetup, atomic_path, refuse_inputs_as_output, text_height
 
 REGISTER = "Register"
 INSTRUCTIONS = "Instructions"
@@ -97,8 +98,7 @@ def write_template(
 ) -> Path:
     """Write the register template, pre-filled with an existing register's risks if given."""
     output = Path(output)
-    if existing is not None and output.resolve() == Path(existing.path).resolve():
-        raise OutputError(f"{output}: is the input file; choose another output name")
+    refuse_inputs_as_output(output, [existing.path if existing is not None else None])
     if output.suffix.lower() != ".xlsx":
         raise OutputError(f"{output}: the template must end .xlsx")
     today = today or dt.date.today()
@@ -277,6 +277,12 @@ def _help_text(column: TemplateColumn, scheme: Scheme) -> str:
     )
 
 
+def _message(text: str, limit: int) -> str:
+    """A data-validation message or title: safe for the XML, shortened with an ellipsis to Excel's limit."""
+    text = safe_text(text, CELL)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _excel_serial(day: dt.date) -> int:
     return (day - dt.date(1899, 12, 30)).days
 
@@ -284,8 +290,9 @@ def _excel_serial(day: dt.date) -> int:
 def _validate_column(
     sheet, book: Book, scheme: Scheme, col: int, column: TemplateColumn, last_row: int, list_ranges
 ) -> None:
-    help_text = _help_text(column, scheme)[:255]  # Excel's limit for an input message
-    title = column.header[:32]
+    # Excel's limits for a validation message (255) and title (32); the whole text is on the Instructions sheet.
+    help_text = _message(_help_text(column, scheme), 255)
+    title = _message(column.header, 32)
     sheet.sheet.data_validation(0, col, 0, col, {"validate": "any", "input_title": title, "input_message": help_text})
     rule: dict | None = None
     if column.kind in list_ranges:
@@ -294,7 +301,7 @@ def _validate_column(
             "validate": "list",
             "source": list_ranges[kind],
             "error_title": f"{title}: not on the list",
-            "error_message": f"Choose a value from the list. {help_text}"[:255],
+            "error_message": _message(f"Choose a value from the list. {help_text}", 255),
         }
     elif column.kind in ("date", "dates"):
         rule = {

@@ -130,16 +130,9 @@ def build_workbook(
 
 
 def _refuse_overwriting_input(output: Path, register: Register, previous: Register | None) -> None:
-    for source in (register, previous):
-        if source is None:
-            continue
-        source_path = Path(source.path)
-        if output.exists() and source_path.exists() and os.path.samefile(output, source_path):
-            raise OutputError(
-                f"{output}: is the input file; choose another output name (riskbook never writes over its input)"
-            )
-        if output.resolve() == source_path.resolve():
-            raise OutputError(f"{output}: is the input file; choose another output name")
+    from riskbook.xlsx.writer import refuse_inputs_as_output
+
+    refuse_inputs_as_output(output, [register.path, previous.path if previous else None])
     if output.is_dir():
         raise OutputError(f"{output}: is a folder; give a file name ending .xlsx")
     if output.suffix.lower() != ".xlsx":

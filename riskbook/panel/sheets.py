@@ -8,6 +8,7 @@ from riskbook.model import FIELD_LABELS, FIELDS, column_letter
 from riskbook.panel import layout as L
 from riskbook.period import ARCHIVED, NEW, PROPOSED_ARCHIVE, PanelRisk, Period
 from riskbook.values import PartialDate
+from riskbook.xlsx.text import table_columns
 from riskbook.xlsx.writer import Book, SheetWriter, split_long_text, text_height
 
 CARD_VALUE_CHARS = 120  # characters a line of the card's value column (width 110) holds, conservatively
@@ -23,6 +24,7 @@ def _table(sheet: SheetWriter, name: str, first_row: int, first_col: int, last_r
     """Mark a block as an Excel table: header row, filters, banded rows off (colour carries meaning)."""
     book = sheet.book
     last_col = first_col + len(headers) - 1
+    headers = table_columns(headers)
     if sheet.streamed:  # no Excel tables in a streamed sheet: a header row with filters instead
         for offset, header in enumerate(headers):
             sheet.text(first_row, first_col + offset, header, book.fmt("header"))
@@ -105,17 +107,21 @@ def write_appendix_a(book: Book, period: Period) -> None:
     _table(sheet, "AppendixA", L.TABLE_HEADER_ROW, 0, last_row, [c.header for c in L.APPENDIX_A_COLUMNS])
     sheet.sheet.set_row(L.TABLE_HEADER_ROW, 27)
     cell, centre, number = book.fmt("cell"), book.fmt("centre"), book.fmt("number")
+    continued = _Continuation(last_row + 2)
     for row, item in enumerate(risks, start=L.FIRST_DATA_ROW):
         risk = item.risk
         excel_row = row + 1
         score_ref = f"{L.a_letter('score')}{excel_row}"
         prev_ref = f"{L.a_letter('previous_score')}{excel_row}"
-        sheet.text(row, L.a_col("reference"), item.reference, cell)
-        sheet.text(row, L.a_col("owner"), risk.get("owner"), cell)
-        sheet.text(row, L.a_col("title"), risk.title, cell)
+        for key, value in (
+            ("reference", item.reference),
+            ("owner", risk.get("owner")),
+            ("title", risk.title),
+        ):
+            continued.text(sheet, row, key, value, item.reference)
         sheet.text(row, L.a_col("impact"), scheme.label(risk.impact), centre)
         sheet.text(row, L.a_col("likelihood"), scheme.label(risk.likelihood), centre)
-        sheet.text(row, L.a_col("status"), risk.status_name or risk.get("status"), cell)
+        continued.text(sheet, row, "status", risk.status_name or risk.get("status"), item.reference)
         _date_cell(sheet, row, L.a_col("first_recorded"), risk.get("first_recorded"))
         _date_cell(sheet, row, L.a_col("last_review"), risk.get("last_review"))
         sheet.number(row, L.a_col("score"), item.score, number)
@@ -128,7 +134,7 @@ def write_appendix_a(book: Book, period: Period) -> None:
             item.direction,
             centre,
         )
-        sheet.text(row, L.a_col("proposal"), item.proposal, cell)
+        continued.text(sheet, row, "proposal", item.proposal, item.reference)
         height = max(
             text_height(risk.title, 46),
             text_height(risk.get("owner") or "", 26),
@@ -138,11 +144,51 @@ def write_appendix_a(book: Book, period: Period) -> None:
         book.ticker.tick()
     if not risks:  # in the Title column: the Reference column, which the Summary counts, stays empty
         sheet.text(L.FIRST_DATA_ROW, L.a_col("title"), "None", cell)
+    continued.write(sheet)
     for index, column in enumerate(L.APPENDIX_A_COLUMNS):
         sheet.sheet.set_column(index, index, column.width)
     _appendix_a_formatting(sheet, book, last_row)
     sheet.sheet.freeze_panes(L.FIRST_DATA_ROW, 1)
     sheet.setup_print((L.TABLE_HEADER_ROW, L.TABLE_HEADER_ROW))
+
+
+def _label(reference: str) -> str:
+    return reference if len(reference) <= 100 else reference[:99] + "…"
+
+
+class _Continuation:
+    """Text longer than a cell holds, in Appendix A's one row per risk: the cell holds the first
+    part and says where the rest is; the rest follows below the table, part by part, each part
+    within a cell, so nothing is cut and the table's rows (which the Summary counts) stay one per risk."""
+
+    def __init__(self, heading_row: int):
+        self.heading_row = heading_row
+        self.rows: list[tuple[str, str, str]] = []  # reference, field (part k of n), text
+
+    def text(self, sheet: SheetWriter, row: int, key: str, value, reference: str) -> None:
+        fmt = sheet.book.fmt("cell")
+        text = "" if value is None else str(value)
+        if len(text) <= EXCEL_CELL_LIMIT:
+            sheet.text(row, L.a_col(key), text, fmt)
+            return
+        pieces = split_long_text(text, 1, EXCEL_CELL_LIMIT - 100)
+        first = self.heading_row + 1 + len(self.rows)
+        sheet.text(row, L.a_col(key), f"{pieces[0]} … (continued below the table, row {first + 1})", fmt)
+        header = L.APPENDIX_A_COLUMNS[L.a_col(key)].header
+        for part, piece in enumerate(pieces[1:], start=2):
+            self.rows.append((_label(reference), f"{header} (part {part} of {len(pieces)})", piece))
+
+    def write(self, sheet: SheetWriter) -> None:
+        """The continued parts, below the table (rows written after the table's, as a streamed sheet needs)."""
+        if not self.rows:
+            return
+        book = sheet.book
+        sheet.text(self.heading_row, 0, "Text too long for one cell of the table, continued:", book.fmt("bold"))
+        for row, (reference, label, piece) in enumerate(self.rows, start=self.heading_row + 1):
+            sheet.text(row, 0, reference, book.fmt("cell"))
+            sheet.text(row, 1, label, book.fmt("label"))
+            sheet.text(row, 2, piece, book.fmt("cell"))
+            sheet.sheet.set_row(row, text_height(piece, 46))
 
 
 def _appendix_a_formatting(sheet: SheetWriter, book: Book, last_row: int) -> None:
@@ -450,11 +496,16 @@ def _card_lines(item: PanelRisk, book: Book, appendix: str) -> list[tuple[str, s
     """(field, value, format) rows of a card, long text split over rows that each fit."""
     lines: list[tuple[str, str, str]] = []
     for label, value, fmt in card_rows(item, book, appendix):
-        pieces = split_long_text(value, CARD_VALUE_CHARS, CARD_MAX_LINES)
-        for part, piece in enumerate(pieces, start=1):
-            shown = label if len(pieces) == 1 else f"{label} (part {part} of {len(pieces)})"
-            lines.append((shown, piece, fmt))
+        lines.extend(_card_parts(label, value, fmt))
     return lines
+
+
+def _card_parts(label: str, value: str, fmt: str) -> list[tuple[str, str, str]]:
+    """One card row, or its parts when the text is longer than a row (or a cell) holds."""
+    pieces = split_long_text(value, CARD_VALUE_CHARS, CARD_MAX_LINES)
+    if len(pieces) == 1:
+        return [(label, pieces[0], fmt)]
+    return [(f"{label} (part {part} of {len(pieces)})", piece, fmt) for part, piece in enumerate(pieces, start=1)]
 
 
 def write_cards(
@@ -481,12 +532,14 @@ def _card_headers(item: PanelRisk, lines: list[tuple[str, str, str]]) -> tuple[s
     """
     reference = " ".join(item.reference.split())
     title = " ".join((item.risk.title or "(no title)").split())
+    moved: list[tuple[str, str, str]] = []
     if len(reference) > 200:
-        lines.insert(0, ("Reference", item.reference, "cell"))
+        moved += _card_parts("Reference", item.reference, "cell")
         reference = "Reference"
     if len(title) > 200 or title.casefold() == reference.casefold():
-        lines.insert(1 if reference == "Reference" else 0, ("Title", item.risk.title, "cell"))
+        moved += _card_parts("Title", item.risk.title, "cell")
         title = "Risk title" if reference.casefold() == "title" else "Title"
+    lines[:0] = moved
     return reference, title
 
 
@@ -519,7 +572,10 @@ def _write_card_list(sheet: SheetWriter, book: Book, sheet_name: str, items: lis
     sheet.sheet.set_column(0, 0, 12)
     sheet.sheet.set_column(1, 1, 24)
     sheet.sheet.set_column(2, 2, 110)
-    cards = [(item, [("Title", item.risk.title, "cell"), *_card_lines(item, book, sheet_name)]) for item in items]
+    cards = [
+        (item, [*_card_parts("Title", item.risk.title or "", "cell"), *_card_lines(item, book, sheet_name)])
+        for item in items
+    ]
     last = L.TABLE_HEADER_ROW + sum(len(lines) for _, lines in cards)
     _table(sheet, sheet_name.replace(" ", ""), L.TABLE_HEADER_ROW, 0, last, ["Reference", "Field", "Value"])
     cell, label_fmt = book.fmt("cell"), book.fmt("label")

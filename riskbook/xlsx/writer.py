@@ -3,58 +3,157 @@
 from __future__ import annotations
 
 import contextlib
+import errno
+import gc
 import os
+import shutil
+import signal
+import sys
 import tempfile
-from collections.abc import Iterator
+import traceback
+import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from riskbook.errors import OutputError
-from riskbook.limits import EXCEL_CELL_LIMIT
+from riskbook.limits import EXCEL_CELL_LIMIT, EXCEL_HEADER_FOOTER_LIMIT
 from riskbook.perf import Ticker
+from riskbook.xlsx.text import CELL, HEADER_FOOTER, PROPERTY, SHEET_NAME, header_length, safe_text
 
 # Excel's tallest row is 409 points; text taller than that is continued in the next row.
 MAX_ROW_POINTS = 409
 LINE_POINTS = 13
 
 
+# The fixed parts of the page header and footer (setup_print), with the longest sheet name
+# Excel allows: what is left of 255 characters is the room for the marking, then the title.
+_HEADER = '&L{title}&C&"-,Bold"{marking}&R{date}'
+_FOOTER = '&L{name}&C&"-,Bold"{marking}&RPage &P of &N'
+_LONGEST_SHEET_NAME = "x" * 31
+
+
 @dataclass(frozen=True)
 class PageSetup:
-    """What every sheet carries when printed."""
+    """What every sheet carries when printed. The protective marking must be there, whole."""
 
     title: str
     date_text: str
     marking: str
 
+    def __post_init__(self) -> None:
+        if not self.marking.strip():
+            raise OutputError("--marking is empty: a paper for the panel needs its protective marking (e.g. OFFICIAL)")
+        room = self.marking_room()
+        if header_length(safe_text(self.marking, HEADER_FOOTER)) > room:
+            raise OutputError(
+                f"--marking is {len(self.marking):,} characters: a page header or footer holds "
+                f"{EXCEL_HEADER_FOOTER_LIMIT} including its codes, leaving {room} for the marking"
+            )
 
-def _header_text(text: str) -> str:
-    # '&' starts a control code in Excel headers and footers.
-    return text.replace("&", "&&")
+    def marking_room(self) -> int:
+        fixed = max(
+            header_length(_HEADER.format(title="", marking="", date=safe_text(self.date_text, HEADER_FOOTER))),
+            header_length(_FOOTER.format(name=_LONGEST_SHEET_NAME, marking="")),
+        )
+        return EXCEL_HEADER_FOOTER_LIMIT - fixed
+
+    def header(self) -> str:
+        """The page header: title (shortened with an ellipsis here only if it must be), marking, date."""
+        marking = safe_text(self.marking, HEADER_FOOTER)
+        date = safe_text(self.date_text, HEADER_FOOTER)
+        room = EXCEL_HEADER_FOOTER_LIMIT - header_length(_HEADER.format(title="", marking=marking, date=date))
+        return _HEADER.format(title=_fit_header_text(self.title, room), marking=marking, date=date)
+
+    def footer(self, sheet_name: str) -> str:
+        return _FOOTER.format(name=safe_text(sheet_name, HEADER_FOOTER), marking=safe_text(self.marking, HEADER_FOOTER))
+
+
+def _fit_header_text(text: str, room: int) -> str:
+    """text escaped for a header section, shortened with an ellipsis to fit room characters."""
+    escaped = safe_text(text, HEADER_FOOTER)
+    if header_length(escaped) <= room:
+        return escaped
+    keep = min(len(text), room)  # room is under 255: a short walk down
+    while keep > 0 and header_length(safe_text(text[:keep].rstrip() + "…", HEADER_FOOTER)) > room:
+        keep -= 1
+    return safe_text(text[:keep].rstrip() + "…", HEADER_FOOTER) if keep > 0 else ""
+
+
+def refuse_inputs_as_output(output: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str] | None]) -> None:
+    """Refuse an output that is one of the inputs: the same path, a link to it, or a hard link of it."""
+    output = Path(output)
+    for source in inputs:
+        if source is None:
+            continue
+        source = Path(source)
+        same = output.resolve() == source.resolve()
+        with contextlib.suppress(OSError):
+            same = same or (output.exists() and os.path.samefile(output, source))
+        if same:
+            raise OutputError(
+                f"{output}: is the input file {source}; choose another output name (riskbook never writes over its input)"
+            )
 
 
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
-    """A temporary path beside target, renamed over it only when the block succeeds."""
+    """A temporary path in a private folder beside target, renamed over target only when the block
+    succeeds. The folder (holding any other temporary files, such as xlsxwriter's) is removed on
+    every way out: success, error, Ctrl-C, SIGTERM."""
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError(f"{target}: folder {folder} does not exist")
-    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    os.close(handle)
-    temp = Path(temp_name)
+    try:
+        private = Path(tempfile.mkdtemp(prefix=".riskbook-", dir=folder))
+    except OSError as exc:
+        raise OutputError(f"{target}: {_os_reason(exc, folder)}") from None
+    temp = private / ("out" + target.suffix)  # short: a long output name still fits the system's limit
     try:
         yield temp
         os.chmod(temp, _mode_for(target))
         os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
+    except OutputError:
         raise
+    except Exception as exc:
+        os_error = os_error_in(exc)
+        if os_error is None:
+            raise
+        _discard_half_written_zips(exc)
+        raise OutputError(f"cannot write {target}: {_os_reason(os_error, folder)}") from None
+    finally:
+        _remove_uninterrupted(private)
+
+
+def _remove_uninterrupted(folder: Path) -> None:
+    """Remove the private folder with Ctrl-C and SIGTERM held back until it is gone."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    try:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    except (AttributeError, ValueError, OSError):  # not the main thread, or no POSIX signals
+        previous = None
+    try:
+        shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        if previous is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _os_reason(exc: OSError, folder: Path) -> str:
+    """Why writing failed, in words about the user's folder rather than riskbook's temporary file."""
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"cannot write in folder {folder} (it is not writable)"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return f"the disk holding {folder} is full (or the file is larger than allowed); nothing was written"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "the name is too long for the file system"
+    return f"cannot write in folder {folder}: {exc.strerror or exc}"
 
 
 def _mode_for(target: Path) -> int:
-    """Keep an existing file's permissions; a new file gets the usual ones (mkstemp makes 0600)."""
+    """Keep an existing file's permissions; a new file gets the usual ones, not the private folder's."""
     try:
         return target.stat().st_mode & 0o777
     except OSError:
@@ -81,7 +180,7 @@ class SheetWriter:
         sheet._prepare_formula = _formula_body
 
     def text(self, row: int, col: int, value: Any, fmt=None) -> None:
-        text = "" if value is None else str(value)
+        text = safe_text(value, CELL)
         if len(text) > EXCEL_CELL_LIMIT:
             raise OutputError(f"internal: a cell of {self.name} would exceed {EXCEL_CELL_LIMIT:,} characters")
         if text == "":
@@ -96,8 +195,12 @@ class SheetWriter:
             self._check(self.sheet.write_number(row, col, value, fmt), row, col)
 
     def formula(self, row: int, col: int, formula: str, value: Any, fmt=None) -> None:
-        """A formula with its computed value stored, for viewers that do not recalculate."""
-        self._check(self.sheet.write_formula(row, col, formula, fmt, value), row, col)
+        """A formula with its computed value stored, for viewers that do not recalculate.
+
+        Its text literals (the scheme's labels) pass the same gate as the cells they are compared with."""
+        if isinstance(value, str):
+            value = safe_text(value, CELL)
+        self._check(self.sheet.write_formula(row, col, safe_text(formula, CELL), fmt, value), row, col)
 
     def date(self, row: int, col: int, value, fmt) -> None:
         import datetime as dt
@@ -105,7 +208,7 @@ class SheetWriter:
         self._check(self.sheet.write_datetime(row, col, dt.datetime.combine(value, dt.time()), fmt), row, col)
 
     def url(self, row: int, col: int, target: str, text: str, fmt=None) -> None:
-        self._check(self.sheet.write_url(row, col, target, fmt, text), row, col)
+        self._check(self.sheet.write_url(row, col, target, fmt, safe_text(text, CELL)), row, col)
 
     def title(self, title: str, description: str) -> None:
         """A1 holds the sheet's title, A2 says what the sheet holds."""
@@ -128,19 +231,20 @@ class SheetWriter:
         sheet.set_margins(left=0.5, right=0.5, top=0.9, bottom=0.8)
         if header_rows is not None:
             sheet.repeat_rows(*header_rows)
-        marking = _header_text(page.marking)
-        sheet.set_header(
-            f'&L{_header_text(page.title)}&C&"-,Bold"{marking}&R{_header_text(page.date_text)}', {"margin": 0.3}
-        )
-        sheet.set_footer(f'&L{_header_text(self.name)}&C&"-,Bold"{marking}&RPage &P of &N', {"margin": 0.3})
+        for text, setter in ((page.header(), sheet.set_header), (page.footer(self.name), sheet.set_footer)):
+            if header_length(text) > EXCEL_HEADER_FOOTER_LIMIT:  # xlsxwriter would drop it with a warning
+                raise OutputError(f"internal: the page header or footer of {self.name} is too long")
+            setter(text, {"margin": 0.3})
 
 
 class Book:
     """An xlsxwriter workbook with the panel's formats."""
 
     def __init__(self, path: Path, page: PageSetup, scheme, ticker: Ticker | None = None):
+        """path should be atomic_path's: xlsxwriter's own temporary files go in the same private folder."""
         import xlsxwriter
 
+        self.path = Path(path)
         self.page = page
         self.scheme = scheme
         self.workbook = xlsxwriter.Workbook(
@@ -150,6 +254,7 @@ class Book:
                 "strings_to_urls": False,
                 "strings_to_numbers": False,
                 "default_date_format": "dd/mm/yyyy",
+                "tmpdir": str(self.path.parent),
             },
         )
         self._formats: dict[str, Any] = {}
@@ -162,7 +267,7 @@ class Book:
         table (xlsxwriter's constant-memory mode, chosen per sheet)."""
         self.workbook.constant_memory = stream
         try:
-            return SheetWriter(self, self.workbook.add_worksheet(name))
+            return SheetWriter(self, self.workbook.add_worksheet(safe_text(name, SHEET_NAME)))
         finally:
             self.workbook.constant_memory = False
 
@@ -170,6 +275,8 @@ class Book:
         return self._formats[name]
 
     def add_format(self, name: str, props: dict[str, Any]):
+        if isinstance(props.get("num_format"), str):  # a number format can quote a band's name
+            props = {**props, "num_format": safe_text(props["num_format"], CELL)}
         self._formats[name] = self.workbook.add_format({"font_name": "Arial", "font_size": 10, **props})
         return self._formats[name]
 
@@ -217,9 +324,9 @@ class Book:
 
         self.workbook.set_properties(
             {
-                "title": title,
-                "subject": subject,
-                "company": company,
+                "title": safe_text(title, PROPERTY),
+                "subject": safe_text(subject, PROPERTY),
+                "company": safe_text(company, PROPERTY),
                 "author": "riskbook",
                 "created": dt.datetime.combine(created, dt.time(9, 0)),
                 "comments": "Written by riskbook; every count is derived from the register's rows.",
@@ -229,8 +336,45 @@ class Book:
     def close(self) -> None:
         try:
             self.workbook.close()
-        except Exception as exc:  # xlsxwriter raises its own classes for file errors
+        except BaseException as exc:
+            _discard_half_written_zips(exc)
+            if os_error_in(exc) is not None or not isinstance(exc, Exception):
+                raise  # atomic_path says it in words about the output's folder
             raise OutputError(f"cannot write the workbook: {exc}") from exc
+
+
+def os_error_in(exc: BaseException) -> OSError | None:
+    """The system's error behind a failed write: xlsxwriter wraps it in its FileCreateError, and
+    lxml (under openpyxl) names it in a SerialisationError such as "IO_EFBIG"."""
+    for candidate in (exc, *exc.args, exc.__cause__, exc.__context__):
+        if isinstance(candidate, OSError):
+            return candidate
+        text = str(candidate) if type(candidate).__name__ == "SerialisationError" else ""
+        code = getattr(errno, text[3:], None) if text.startswith("IO_E") else None
+        if isinstance(code, int):
+            return OSError(code, os.strerror(code))
+    return None
+
+
+def _discard_half_written_zips(exc: BaseException) -> None:
+    """A zip file or XML stream left open by a failed write would try to finish itself when
+    collected, fail again on the full disk and print 'Exception ignored in: ZipFile.__del__'.
+    Close zip files without finishing them, then let the rest be collected now, quietly: the
+    temporary folder they write in is removed anyway, and the one line says what happened."""
+    tb = exc.__traceback__
+    while tb is not None:
+        for value in list(tb.tb_frame.f_locals.values()):
+            if isinstance(value, zipfile.ZipFile) and value.fp is not None:
+                with contextlib.suppress(OSError):
+                    value.fp.close()
+                value.fp = None
+        tb = tb.tb_next
+    traceback.clear_frames(exc.__traceback__)
+    previous, sys.unraisablehook = sys.unraisablehook, lambda unraisable: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = previous
 
 
 def split_long_text(text: str, chars_per_line: int, max_lines: int) -> list[str]:
