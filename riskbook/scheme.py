@@ -163,7 +163,7 @@ class LinearPattern:
         """Whether text starts with a match (as re.match), in time linear in the text."""
         if self._direct:
             data = text.encode()
-            return self._regexp.Match(self._anchor, data, 0, len(data))[0] != self._null
+            return self._regexp.Match(self._anchor, data, 0, len(data))[0] != self._null  # type: ignore[union-attr]
         return self._compiled.match(text) is not None
 
 
