@@ -15,6 +15,12 @@ from riskbook.scheme import Scheme, resolve_status
 from riskbook.values import PartialDate
 
 REQUIRED_FIELDS = ("reference", "title", "owner", "impact", "likelihood", "status", "last_review")
+# What a register without the column cannot have checked; one warning says so (column-absent).
+ABSENT_MEANS = {
+    "owner": "no risk can be checked for an owner",
+    "status": "no status can be checked",
+    "last_review": "no review can be checked",
+}
 
 
 def validate(
@@ -74,8 +80,20 @@ class _Context:
 
 
 def check_columns(ctx: _Context) -> Iterator[Finding]:
-    for name in REQUIRED_FIELDS:
-        if not ctx.register.has(name):
+    row = f"{ctx.register.header_row + 1}:{ctx.register.header_row + 1}"
+    required = ctx.scheme.required_fields
+    for name in REQUIRED_FIELDS + tuple(n for n in required if n not in REQUIRED_FIELDS):
+        if not ctx.register.has(name) and name not in required and name in ABSENT_MEANS:
+            label = FIELD_LABELS[name]
+            yield Finding(
+                "warning",
+                "column-absent",
+                ctx.register.sheet,
+                row,
+                "",
+                f"this register has no {label} column, so {ABSENT_MEANS[name]}",
+            )
+        elif not ctx.register.has(name) and name in required:
             yield Finding(
                 "error",
                 "missing-column",
@@ -155,29 +173,33 @@ def suggest_reference(ref: str, scheme: Scheme) -> str | None:
 
 def check_score(ctx: _Context, risk: Risk) -> Iterator[Finding]:
     stated = risk.get("score")
-    expected = risk.score
+    expected = ctx.scheme.score_for(risk.impact, risk.likelihood)
     if stated is None or expected is None or stated == expected:
         return
-    labels = ctx.scheme.labels
+    scheme = ctx.scheme
+    impact = f"{scheme.impact_label(risk.impact)} {risk.impact}"
+    likelihood = f"{scheme.likelihood_label(risk.likelihood)} {risk.likelihood}"
     yield ctx.finding(
         "error",
         "score-mismatch",
         risk,
         "score",
-        f"score {stated} is not impact × likelihood "
-        f"({labels[risk.impact]} {risk.impact} × {labels[risk.likelihood]} {risk.likelihood} = {expected})",
+        f"score {stated} is not impact × likelihood ({impact} × {likelihood} = {expected})"
+        if scheme.matrix is None
+        else f"score {stated} is not the scheme's matrix score for impact {impact}, likelihood {likelihood}: {expected}",
     )
 
 
 def check_rag(ctx: _Context, risk: Risk) -> Iterator[Finding]:
     stated = risk.get("rag")
-    score = risk.score if risk.score is not None else risk.get("score")
+    score = ctx.scheme.score_for(risk.impact, risk.likelihood)
+    score = score if score is not None else risk.get("score")
     if not stated or score is None:
         return
     band = ctx.scheme.band(score)
     if band is None:
         return
-    stated_band = ctx.scheme.band_named(stated) or _band_by_colour_word(stated, ctx.scheme)
+    stated_band = ctx.scheme.band_named(stated)
     if stated_band is band:
         return
     yield ctx.finding(
@@ -187,14 +209,6 @@ def check_rag(ctx: _Context, risk: Risk) -> Iterator[Finding]:
         "rag",
         f"rating {stated!r} does not match score {score}, which is {band.name} ({band.min}–{band.max})",
     )
-
-
-_COLOUR_WORDS = {"red": "#C00000", "amber": "#FFC000", "green": "#00B050"}
-
-
-def _band_by_colour_word(text: str, scheme: Scheme):
-    fill = _COLOUR_WORDS.get(text.strip().casefold())
-    return next((b for b in scheme.bands if b.fill.upper() == fill), None) if fill else None
 
 
 def check_status(ctx: _Context, risk: Risk) -> Iterator[Finding]:
@@ -252,7 +266,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def review_due(risk: Risk, scheme: Scheme) -> dt.date | None:
     """The date by which the risk must next be reviewed, or None if unknown."""
     last: PartialDate | None = risk.get("last_review")
-    score = risk.score
+    score = scheme.score_for(risk.impact, risk.likelihood)
     band = scheme.band(score) if score is not None else None
     if last is None or band is None:
         return None
@@ -263,7 +277,7 @@ def check_review(ctx: _Context, risk: Risk) -> Iterator[Finding]:
     due = review_due(risk, ctx.scheme)
     if due is None or ctx.as_of <= due:
         return
-    band = ctx.scheme.band(risk.score)
+    band = ctx.scheme.band(ctx.scheme.score_for(risk.impact, risk.likelihood))
     days = (ctx.as_of - due).days
     yield ctx.finding(
         "error",

@@ -90,11 +90,11 @@ def _finish(code: int, risks: int) -> None:
     sys.exit(code)
 
 
-def _read_and_check(input_path, sheet, scheme, as_of, max_size: int, show_progress: bool):
+def _read_and_check(input_path, sheet, scheme, as_of, max_size: int, show_progress: bool, columns=None):
     """The register and its report, with a progress bar while checking a large one on a terminal."""
     from riskbook import api
 
-    register = api.read_register(input_path, sheet=sheet, scheme=scheme, max_bytes=max_size * 1024**2)
+    register = api.read_register(input_path, sheet=sheet, scheme=scheme, max_bytes=max_size * 1024**2, columns=columns)
     bar = _ProgressBar("Checking", len(register.risks), enabled=show_progress)
     report = api.validate(register, as_of=as_of, scheme=scheme, progress=bar)
     bar.close()
@@ -116,6 +116,30 @@ max_size_option = click.option(
     metavar="MB",
     help="Refuse a workbook that would inflate to more than this many megabytes (zip-bomb guard).",
 )
+
+
+def _parse_columns(ctx, param, value) -> dict[str, str]:
+    columns = {}
+    for item in value:
+        name, sep, header = item.partition("=")
+        if not sep or not name.strip() or not header.strip():
+            raise click.BadParameter(f"{item!r} is not FIELD=HEADER, e.g. likelihood='Threat Probability'")
+        columns[name.strip()] = header.strip()
+    return columns
+
+
+def column_option(func):
+    """--column FIELD=HEADER, repeatable: read a header as a field for this run."""
+    return click.option(
+        "--column",
+        "columns",
+        multiple=True,
+        metavar="FIELD=HEADER",
+        callback=_parse_columns,
+        help="Read the column headed HEADER as FIELD (e.g. likelihood='Threat Probability'); repeatable.",
+    )(func)
+
+
 as_of_option = click.option(
     "--as-of",
     callback=_parse_date_option,
@@ -143,8 +167,10 @@ def cli(debug: bool) -> None:
     help="Also write a copy of the workbook (.xlsx) with each finding marked on its cell.",
 )
 @max_size_option
+@column_option
+@click.option("--show-columns", is_flag=True, help="First print which header was read as which field.")
 @_handle_errors
-def validate(input_path, as_of, fmt, sheet, scheme, annotate, max_size):
+def validate(input_path, as_of, fmt, sheet, scheme, annotate, max_size, columns, show_columns):
     """Check a register and list every finding with its cell.
 
     Exit 0: no errors (warnings allowed). 1: errors found. 2: unreadable input.
@@ -153,7 +179,13 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, max_size):
     from riskbook.render import render_json, render_text
 
     scheme_obj = api.load_scheme(scheme)
-    register, report = _read_and_check(input_path, sheet, scheme_obj, as_of, max_size, show_progress=fmt == "text")
+    register, report = _read_and_check(
+        input_path, sheet, scheme_obj, as_of, max_size, show_progress=fmt == "text", columns=columns
+    )
+    if show_columns:
+        from riskbook.render import render_columns
+
+        click.echo(render_columns(register), err=fmt == "json")
     if fmt == "json":
         click.echo(render_json(report))
     else:
@@ -186,8 +218,9 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, max_size):
 @sheet_option
 @scheme_option
 @max_size_option
+@column_option
 @_handle_errors
-def build(input_path, output, as_of, previous, since, title, marking, organisation, sheet, scheme, max_size):
+def build(input_path, output, as_of, previous, since, title, marking, organisation, sheet, scheme, max_size, columns):
     """Validate a register, then write the panel workbook.
 
     Errors: printed as validate prints them, nothing written, exit 1. Warnings are printed and the
@@ -198,14 +231,18 @@ def build(input_path, output, as_of, previous, since, title, marking, organisati
 
     as_of = as_of or dt.date.today()
     scheme_obj = api.load_scheme(scheme)
-    register, report = _read_and_check(input_path, sheet, scheme_obj, as_of, max_size, show_progress=True)
+    register, report = _read_and_check(
+        input_path, sheet, scheme_obj, as_of, max_size, show_progress=True, columns=columns
+    )
     colour = sys.stdout.isatty()
     if not report.ok:
         click.echo(render_text(report, colour=colour))
         click.echo("Nothing written: fix the errors above, then build again.", err=True)
         sys.exit(EXIT_FINDINGS)
     last = (
-        api.read_register(previous, sheet=sheet, scheme=scheme_obj, max_bytes=max_size * 1024**2) if previous else None
+        api.read_register(previous, sheet=sheet, scheme=scheme_obj, max_bytes=max_size * 1024**2, columns=columns)
+        if previous
+        else None
     )
     result = api.build_workbook(
         register,
@@ -238,15 +275,16 @@ def build(input_path, output, as_of, previous, since, title, marking, organisati
 )
 @sheet_option
 @max_size_option
+@column_option
 @_handle_errors
-def template(output, scheme, from_path, sheet, max_size):
+def template(output, scheme, from_path, sheet, max_size, columns):
     """Write the register template risk owners fill in: dropdowns, computed score, instructions."""
     from riskbook import api
     from riskbook.template import write_template
 
     scheme_obj = api.load_scheme(scheme)
     existing = (
-        api.read_register(from_path, sheet=sheet, scheme=scheme_obj, max_bytes=max_size * 1024**2)
+        api.read_register(from_path, sheet=sheet, scheme=scheme_obj, max_bytes=max_size * 1024**2, columns=columns)
         if from_path
         else None
     )

@@ -112,7 +112,7 @@ def compare_periods(
 ) -> Period:
     """Work out archive, new and changed risks from the register (and last period's, if given)."""
     findings: list[Finding] = []
-    last = _last_period(previous, findings) if previous else {}
+    last = _last_period(previous, findings, scheme) if previous else {}
     panel: list[PanelRisk] = []
     for risk in register.risks:
         proposal = _proposal_from_column(risk)
@@ -120,7 +120,7 @@ def compare_periods(
         previous_score = stated_previous
         if previous is not None:
             before = last.get(risk.reference.upper())
-            previous_score = _stated_or_computed(before) if before is not None else None
+            previous_score = _stated_or_computed(before, scheme) if before is not None else None
             if before is not None and previous_score is None:
                 previous_score = stated_previous  # last period's file has no score for it: the register's own
             if before is None and proposal != PROPOSED_ARCHIVE:
@@ -141,26 +141,28 @@ def compare_periods(
         first = risk.get("first_recorded")
         if since is not None and first is not None and first.earliest > since and not proposal:
             proposal = NEW
-        panel.append(PanelRisk(risk, risk.score, previous_score, proposal))
+        panel.append(PanelRisk(risk, scheme.score_for(risk.impact, risk.likelihood), previous_score, proposal))
     archived: list[PanelRisk] = []
     if previous is not None:
         now = {r.reference.upper() for r in register.risks}
         for ref, risk in last.items():
             if ref in now:
                 continue
-            if risk.score is None:  # Appendix A and the matrix need its impact and likelihood
+            score = scheme.score_for(risk.impact, risk.likelihood)
+            if score is None:  # Appendix A and the matrix need its impact and likelihood
                 findings.append(
                     _previous_finding(
                         previous, risk, "has no readable impact and likelihood, so it cannot be listed as archived"
                     )
                 )
                 continue
-            archived.append(PanelRisk(risk, risk.score, risk.score, ARCHIVED))
+            archived.append(PanelRisk(risk, score, score, ARCHIVED))
     return Period(panel_order(panel) + panel_order(archived), scheme, findings)
 
 
-def _stated_or_computed(risk: Risk) -> int | None:
-    return risk.score if risk.score is not None else risk.get("score")
+def _stated_or_computed(risk: Risk, scheme: Scheme) -> int | None:
+    score = scheme.score_for(risk.impact, risk.likelihood)
+    return score if score is not None else risk.get("score")
 
 
 def _previous_finding(previous: Register, risk: Risk, problem: str, left_out: bool = True) -> Finding:
@@ -175,14 +177,14 @@ def _previous_finding(previous: Register, risk: Risk, problem: str, left_out: bo
     )
 
 
-def _last_period(previous: Register, findings: list[Finding]) -> dict[str, Risk]:
+def _last_period(previous: Register, findings: list[Finding], scheme: Scheme) -> dict[str, Risk]:
     """Last period's risks by reference; a risk without a reference or a score is reported, not guessed at."""
     last: dict[str, Risk] = {}
     for risk in previous.risks:
         if not risk.reference:
             findings.append(_previous_finding(previous, risk, "has no reference"))
         else:
-            if _stated_or_computed(risk) is None:
+            if _stated_or_computed(risk, scheme) is None:
                 findings.append(
                     _previous_finding(
                         previous,

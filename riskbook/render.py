@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from itertools import groupby
 
-from riskbook.model import Report
+from riskbook.model import Register, Report
 
 
 def summary_line(report: Report) -> str:
@@ -39,7 +39,23 @@ def render_text(report: Report, colour: bool = False) -> str:
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report.as_dict(), indent=2, ensure_ascii=False)
+    data = report.as_dict()
+    data["columns"] = dict(report.register.column_headers)  # field -> the header it was read from
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def render_columns(register: Register) -> str:
+    """Which header became which field, and which columns travel as extras."""
+    from riskbook.model import FIELD_LABELS, column_letter
+
+    lines = [f"Columns of {register.sheet!r} (header row {register.header_row + 1}):"]
+    for name, col in sorted(register.columns.items(), key=lambda item: item[1]):
+        lines.append(
+            f"  {column_letter(col)} {register.column_headers.get(name, '')!r} → {name} ({FIELD_LABELS[name]})"
+        )
+    for col, text in register.extra_columns:
+        lines.append(f"  {column_letter(col)} {text!r} → extra (kept with each risk, not checked)")
+    return "\n".join(lines)
 
 
 def _style(text: str, on: bool, fg: str | None = None, bold: bool = False) -> str:

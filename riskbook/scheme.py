@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass
@@ -10,8 +11,10 @@ from importlib import resources
 from pathlib import Path
 
 from riskbook.errors import SchemeError
+from riskbook.values import fold_header
 
 DEFAULT_SCHEME = "scheme-4x4.toml"
+COLUMNS_FILE = "columns.toml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +25,7 @@ class Band:
     fill: str
     font: str
     review_months: int
+    words: tuple[str, ...] = ()  # other words a rating column may use for this band ("Red")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +42,50 @@ class ImpactArea:
     descriptors: dict[int, str]
 
 
+@dataclass(frozen=True, slots=True)
+class ColumnSpec:
+    """A field riskbook knows: the headers read as it (folded) and whether a register must have it."""
+
+    field: str
+    aliases: tuple[str, ...] | None  # None only while merging: the scheme keeps the default's
+    required: bool | None = False
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The levels of one axis (impact or likelihood): value, label and the other words read as it."""
+
+    axis: str
+    labels: dict[int, str]
+    aliases: dict[int, tuple[str, ...]]
+
+    @property
+    def values(self) -> list[int]:
+        return sorted(self.labels)
+
+    @property
+    def max_value(self) -> int:
+        return max(self.labels)
+
+    @cached_property
+    def _lookup(self) -> dict[str, int]:
+        lookup = {label: value for value, label in self.labels.items()}
+        for value, words in ((v, (lbl, *self.aliases.get(v, ()))) for v, lbl in self.labels.items()):
+            lookup.update({word: value for word in words})
+            lookup.update({_fold(word): value for word in words})
+        return lookup
+
+    def value_for_label(self, text: str) -> int | None:
+        found = self._lookup.get(text)  # as the scheme spells it, or already folded
+        return found if found is not None else self._lookup.get(_fold(text))
+
+    def label(self, value: int) -> str:
+        return self.labels[value]
+
+
 @dataclass(frozen=True)
 class Scheme:
-    """A risk-scoring scheme. Score = impact × likelihood; the band follows the score."""
+    """A risk-scoring scheme. Score = impact × likelihood, or the scheme's matrix; the band follows the score."""
 
     name: str
     labels: dict[int, str]
@@ -55,6 +100,38 @@ class Scheme:
     impact_areas: tuple[ImpactArea, ...]
     categories: tuple[str, ...] = ()
     source: str = ""
+    impact_scale: Scale | None = None
+    likelihood_scale: Scale | None = None
+    matrix: tuple[tuple[int, ...], ...] | None = None  # rows: impact levels; columns: likelihood levels
+    columns: dict[str, ColumnSpec] | None = None
+
+    def score_for(self, impact: int | None, likelihood: int | None) -> int | None:
+        """The score of an impact and a likelihood: their product, or the scheme's matrix entry."""
+        if impact is None or likelihood is None:
+            return None
+        matrix = self.matrix
+        if matrix is None:
+            return impact * likelihood
+        return matrix[impact - 1][likelihood - 1]
+
+    @property
+    def score_rule(self) -> str:
+        return "impact × likelihood" if self.matrix is None else "the scheme's matrix"
+
+    @cached_property
+    def header_lookup(self) -> dict[str, str]:
+        """Folded header -> field."""
+        return {alias: spec.field for spec in (self.columns or {}).values() for alias in spec.aliases}
+
+    @property
+    def required_fields(self) -> tuple[str, ...]:
+        return tuple(name for name, spec in (self.columns or {}).items() if spec.required)
+
+    def impact_label(self, value: int) -> str:
+        return self.impact_scale.labels[value] if self.impact_scale else self.labels[value]
+
+    def likelihood_label(self, value: int) -> str:
+        return self.likelihood_scale.labels[value] if self.likelihood_scale else self.labels[value]
 
     @property
     def values(self) -> list[int]:
@@ -92,16 +169,25 @@ class Scheme:
     def band(self, score: int) -> Band | None:
         return self._band_by_score.get(score)
 
+    @cached_property
+    def _band_by_word(self) -> dict[str, Band]:
+        by_word = {_fold(word): b for b in self.bands for word in b.words}
+        by_word.update({_fold(b.name): b for b in self.bands})  # a band's own name wins
+        return by_word
+
     def band_named(self, name: str) -> Band | None:
-        folded = _fold(name)
-        return next((b for b in self.bands if _fold(b.name) == folded), None)
+        """The band a rating cell names: by the band's name or one of its words ("Red")."""
+        return self._band_by_word.get(_fold(name))
 
     def status(self, name: str) -> Status:
-        return next(s for s in self.statuses if s.name == name)
+        found = next((s for s in self.statuses if s.name == name), None)
+        return found if found is not None else Status(name, "", ())  # a scheme without statuses takes any
 
     def scores(self) -> list[int]:
         """Every score the scheme can produce, highest first."""
-        return sorted({i * j for i in self.labels for j in self.labels}, reverse=True)
+        impacts = self.impact_scale.labels if self.impact_scale else self.labels
+        likelihoods = self.likelihood_scale.labels if self.likelihood_scale else self.labels
+        return sorted({self.score_for(i, j) for i in impacts for j in likelihoods}, reverse=True)
 
 
 def _fold(text: str) -> str:
@@ -140,9 +226,8 @@ def load_scheme(path: str | Path | None = None) -> Scheme:
 
 
 def _build_scheme(data: dict, source: str) -> Scheme:
-    labels = {int(item["value"]): str(item["label"]) for item in data["scale"]}
-    if sorted(labels) != list(range(1, len(labels) + 1)):
-        raise ValueError("scale values must run 1, 2, … without gaps")
+    impact_scale, likelihood_scale = _build_scales(data, source)
+    labels = impact_scale.labels
     bands = tuple(
         Band(
             name=b["name"],
@@ -151,9 +236,12 @@ def _build_scheme(data: dict, source: str) -> Scheme:
             fill=b["fill"],
             font=b["font"],
             review_months=int(b["review_months"]),
+            words=tuple(str(w) for w in b.get("words", ())),
         )
         for b in data["bands"]
     )
+    reference = data.get("reference", {})  # no [reference]: any reference is accepted
+    likelihood = data.get("likelihood", {})
     scheme = Scheme(
         name=data["name"],
         labels=labels,
@@ -161,32 +249,176 @@ def _build_scheme(data: dict, source: str) -> Scheme:
         statuses=tuple(
             Status(
                 name=s["name"],
-                meaning=s["meaning"],
+                meaning=s.get("meaning", ""),
                 aliases=tuple(s.get("aliases", ())),
                 overdue=bool(s.get("overdue", False)),
             )
-            for s in data["statuses"]
+            for s in data.get("statuses", ())  # no statuses: any status is accepted
         ),
-        reference_pattern=data["reference"]["pattern"],
-        reference_prefix=data["reference"]["prefix"],
-        reference_digits=int(data["reference"]["digits"]),
-        reference_example=data["reference"]["example"],
-        likelihood_heading=data["likelihood"]["heading"],
-        likelihood_descriptors={int(k): v for k, v in data["likelihood"]["descriptors"].items()},
+        reference_pattern=reference.get("pattern", ""),
+        reference_prefix=reference.get("prefix", ""),
+        reference_digits=int(reference.get("digits", 0)),
+        reference_example=reference.get("example", ""),
+        likelihood_heading=likelihood.get("heading", "Likelihood"),
+        likelihood_descriptors={int(k): v for k, v in likelihood.get("descriptors", {}).items()},
         impact_areas=tuple(
             ImpactArea(
                 name=a["name"],
                 descriptors={int(k): v for k, v in a.items() if k != "name"},
             )
-            for a in data["impact_areas"]
+            for a in data.get("impact_areas", ())
         ),
         categories=tuple(data.get("categories", ())),
         source=source,
+        impact_scale=impact_scale,
+        likelihood_scale=likelihood_scale,
+        matrix=_build_matrix(data, impact_scale, likelihood_scale, source),
+        columns=_build_columns(data.get("columns", {}), source),
     )
+    _check_band_words(scheme, source)
     missing = [s for s in scheme.scores() if scheme.band(s) is None]
     if missing:
         raise ValueError(f"no band covers the scores {missing}")
     return scheme
+
+
+# What a scheme says about its scales, matrix and columns is checked here, each contradiction
+# refused with the key that holds it.
+
+
+def _refuse(source: str, key: str, reason: str) -> SchemeError:
+    return SchemeError(f"scheme {source}: {key}: {reason}")
+
+
+def _build_scales(data: dict, source: str) -> tuple[Scale, Scale]:
+    """Each axis's levels: [[impact.scale]] / [[likelihood.scale]], else the shared [[scale]]."""
+    shared = data.get("scale")
+    scales = []
+    for axis in ("impact", "likelihood"):
+        table = data.get(axis, {})
+        items, key = (
+            (table.get("scale"), f"{axis}.scale") if isinstance(table, dict) and "scale" in table else (shared, "scale")
+        )
+        if not items:
+            raise _refuse(
+                source,
+                f"{axis}.scale",
+                "no levels: give [[scale]] for both axes or [[impact.scale]] and [[likelihood.scale]]",
+            )
+        scales.append(_build_scale(axis, items, key, source))
+    return scales[0], scales[1]
+
+
+def _build_scale(axis: str, items: list, key: str, source: str) -> Scale:
+    labels = {int(item["value"]): str(item["label"]) for item in items}
+    if sorted(labels) != list(range(1, len(labels) + 1)):
+        raise ValueError("scale values must run 1, 2, … without gaps")
+    if not 2 <= len(labels) <= 10:
+        raise _refuse(source, key, f"{len(labels)} levels; a scale has 2 to 10")
+    aliases = {int(item["value"]): tuple(str(a) for a in item.get("aliases", ())) for item in items}
+    claimed: dict[str, int] = {}
+    for value in sorted(labels):
+        for word in (labels[value], *aliases[value]):
+            folded = _fold(word)
+            if claimed.get(folded, value) != value:
+                raise _refuse(source, key, f"{word!r} is claimed by levels {claimed[folded]} and {value}")
+            claimed[folded] = value
+    return Scale(axis, labels, aliases)
+
+
+def _build_matrix(data: dict, impact: Scale, likelihood: Scale, source: str) -> tuple[tuple[int, ...], ...] | None:
+    """[matrix] scores: one row per impact level (1 first), one column per likelihood level."""
+    table = data.get("matrix")
+    if table is None:
+        return None
+    rows = table.get("scores") if isinstance(table, dict) else None
+    if not isinstance(rows, list) or len(rows) != len(impact.labels):
+        found = len(rows) if isinstance(rows, list) else "none"
+        raise _refuse(source, "matrix.scores", f"needs {len(impact.labels)} rows, one per impact level; found {found}")
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, list) or len(row) != len(likelihood.labels):
+            raise _refuse(
+                source,
+                "matrix.scores",
+                f"row {number} needs {len(likelihood.labels)} scores, one per likelihood level",
+            )
+        if not all(isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in row):
+            raise _refuse(source, "matrix.scores", f"row {number} holds a score that is not a whole number")
+    return tuple(tuple(row) for row in rows)
+
+
+def _check_band_words(scheme: Scheme, source: str) -> None:
+    claimed: dict[str, str] = {}
+    for band in scheme.bands:
+        for word in (band.name, *band.words):
+            folded = _fold(word)
+            if claimed.get(folded, band.name) != band.name:
+                raise _refuse(source, "bands.words", f"{word!r} names both {claimed[folded]!r} and {band.name!r}")
+            claimed[folded] = band.name
+
+
+@functools.cache
+def default_columns() -> dict[str, ColumnSpec]:
+    """The shipped [columns] table (workbook_templates/columns.toml)."""
+    data = tomllib.loads(shipped_scheme_path(COLUMNS_FILE).read_text(encoding="utf-8"))
+    return _column_specs(data["columns"], COLUMNS_FILE)
+
+
+def _column_specs(table: dict, source: str) -> dict[str, ColumnSpec]:
+    from riskbook.model import FIELDS
+
+    specs = {}
+    for name, entry in table.items():
+        key = f"columns.{name}"
+        if name not in FIELDS:
+            raise _refuse(source, key, f"riskbook knows no field {name!r} (fields: {', '.join(FIELDS)})")
+        if not isinstance(entry, dict):
+            raise _refuse(source, key, "should be a table with aliases and required")
+        aliases = entry.get("aliases")
+        if aliases is not None and (not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases)):
+            raise _refuse(source, f"{key}.aliases", "should be a list of header texts")
+        specs[name] = ColumnSpec(
+            name,
+            tuple(header_key(a) for a in aliases) if aliases is not None else None,
+            bool(entry["required"]) if "required" in entry else None,
+        )
+    return specs
+
+
+def _build_columns(table: dict, source: str) -> dict[str, ColumnSpec]:
+    """The default table, with each field the scheme names replaced by the scheme's entry."""
+    if not isinstance(table, dict):
+        raise _refuse(source, "columns", "should be a table of fields")
+    defaults = default_columns()
+    own = _column_specs(table, source) if table else {}
+    own_claims = _claims({name: spec.aliases for name, spec in own.items() if spec.aliases is not None}, source)
+    columns = {}
+    for name, default in defaults.items():
+        spec = own.get(name)
+        aliases = spec.aliases if spec is not None and spec.aliases is not None else default.aliases
+        if spec is None or spec.aliases is None:  # the scheme's own claims take a header from a default field
+            aliases = tuple(a for a in aliases if own_claims.get(a, name) == name)
+        required = spec.required if spec is not None and spec.required is not None else default.required
+        columns[name] = ColumnSpec(name, aliases, required)
+    _claims({name: spec.aliases for name, spec in columns.items()}, source)
+    return columns
+
+
+def _claims(aliases_by_field: dict[str, tuple[str, ...]], source: str) -> dict[str, str]:
+    """Folded alias -> field; an alias claimed by two fields is refused."""
+    claimed: dict[str, str] = {}
+    for name, aliases in aliases_by_field.items():
+        for alias in aliases:
+            other = claimed.setdefault(alias, name)
+            if other != name:
+                raise _refuse(source, f"columns.{name}", f"header {alias!r} is also claimed by columns.{other}")
+    return claimed
+
+
+def header_key(text: object) -> str:
+    """A header as compared with aliases: folded to letters and digits ("Risk ID" = "risk_id"); "#" stays "#"."""
+    folded = fold_header(text)
+    return folded if folded else " ".join(str(text).split())
 
 
 def resolve_status(text: str, scheme: Scheme) -> tuple[str | None, str]:
@@ -196,6 +428,8 @@ def resolve_status(text: str, scheme: Scheme) -> tuple[str | None, str]:
     near spelling (one or two letters off). For unknown text the second item is the
     closest status, if any is close, else "".
     """
+    if not scheme.statuses:  # the scheme lists none: any status is the register's own
+        return text, "exact"
     cache = scheme._status_cache
     if text not in cache:
         cache[text] = _resolve_status(text, scheme)

@@ -1,0 +1,145 @@
+"""Registers in the shapes organisations keep them: other headers, scales, layouts, schemes."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from riskbook.cli import cli
+from tests.conftest import write_xlsx
+
+AS_OF = "2024-01-16"
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def scheme_file(tmp_path, text: str, name: str = "scheme.toml"):
+    """A scheme: a 3-level scale, two bands, no statuses, any reference; text adds to it."""
+    path = tmp_path / name
+    path.write_text(
+        'name = "Test"\n'
+        '[[scale]]\nvalue = 1\nlabel = "Low"\n[[scale]]\nvalue = 2\nlabel = "Medium"\n[[scale]]\nvalue = 3\nlabel = "High"\n'
+        '[[bands]]\nname = "High"\nmin = 5\nmax = 9\nfill = "#C00000"\nfont = "#FFFFFF"\nreview_months = 3\n'
+        '[[bands]]\nname = "Low"\nmin = 1\nmax = 4\nfill = "#00B050"\nfont = "#000000"\nreview_months = 6\n' + text,
+        encoding="utf-8",
+    )
+    return path
+
+
+# -- Columns as data ---------------------------------------------------------------------------
+
+
+def test_column_option_reads_a_header_the_scheme_does_not_know(tmp_path):
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [["Risk ID", "Risk Name", "Chance", "Impact"], ["STR0001", "Supplier fails", "High", "Medium"]],
+    )
+    plain = run("validate", path, "--as-of", AS_OF)
+    assert "the header row has no Likelihood column; add one  [missing-column]" in plain.output
+    mapped = run("validate", path, "--as-of", AS_OF, "--column", "likelihood=Chance", "--format", "json")
+    data = json.loads(mapped.output)
+    assert "missing-column" not in [f["code"] for f in data["findings"]]
+    assert data["columns"] == {"reference": "Risk ID", "title": "Risk Name", "impact": "Impact", "likelihood": "Chance"}
+
+
+def test_column_option_naming_an_absent_header_lists_the_headers_there(tmp_path):
+    path = write_xlsx(tmp_path / "r.xlsx", [["Risk ID", "Risk Name", "Chance", "Impact"], ["STR0001", "x", 3, 2]])
+    result = run("validate", path, "--column", "likelihood=Chanse")
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1
+    assert "--column likelihood='Chanse': no column headed 'Chanse' in the header row" in result.output
+    assert "'Risk ID', 'Risk Name', 'Chance', 'Impact'" in result.output
+
+
+def test_column_option_with_an_unknown_field_or_no_equals_is_refused(tmp_path):
+    path = write_xlsx(tmp_path / "r.xlsx", [["Risk ID", "Risk Name", "Chance", "Impact"], ["STR0001", "x", 3, 2]])
+    unknown = run("validate", path, "--column", "chance=Chance")
+    assert unknown.exit_code == 2 and "--column chance: riskbook knows no such field" in unknown.output
+    assert run("validate", path, "--column", "likelihood").exit_code == 2
+
+
+def test_show_columns_prints_the_mapping_and_the_extra_columns(tmp_path):
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [["Ref", "Title", "Impact", "Likelihood", "Directorate"], ["STR0001", "x", "High", "Low", "Finance"]],
+    )
+    result = run("validate", path, "--show-columns", "--as-of", AS_OF)
+    lines = result.output.splitlines()
+    assert lines[0] == "Columns of 'Register' (header row 1):"
+    assert "  A 'Ref' → reference (Reference)" in lines
+    assert "  E 'Directorate' → extra (kept with each risk, not checked)" in lines
+
+
+def test_scheme_columns_add_a_header_and_keep_the_default_table(tmp_path):
+    scheme = scheme_file(tmp_path, '[columns.owner]\naliases = ["Accountable Executive"]\n')
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [["Reference", "Title", "Accountable Executive", "Impact", "Likelihood"], ["R1", "x", "", "Low", "Low"]],
+    )
+    result = run("validate", path, "--scheme", scheme, "--as-of", AS_OF, "--format", "json")
+    data = json.loads(result.output)
+    assert data["columns"]["owner"] == "Accountable Executive"
+    assert [(f["code"], f["cell"]) for f in data["findings"] if f["code"] == "missing-value"] == [
+        ("missing-value", "C2")
+    ]
+
+
+def test_scheme_claiming_one_header_for_two_fields_is_refused_naming_the_key(tmp_path):
+    scheme = scheme_file(
+        tmp_path, '[columns.owner]\naliases = ["Lead"]\n[columns.responsible_officer]\naliases = ["lead"]\n'
+    )
+    path = write_xlsx(tmp_path / "r.xlsx", [["Reference", "Title", "Impact", "Likelihood"], ["R1", "x", 1, 1]])
+    result = run("validate", path, "--scheme", scheme)
+    assert result.exit_code == 2
+    assert "columns.responsible_officer: header 'lead' is also claimed by columns.owner" in result.output
+
+
+def test_scheme_naming_an_unknown_field_is_refused(tmp_path):
+    scheme = scheme_file(tmp_path, '[columns.ownr]\naliases = ["Lead"]\n')
+    path = write_xlsx(tmp_path / "r.xlsx", [["Reference", "Title", "Impact", "Likelihood"], ["R1", "x", 1, 1]])
+    result = run("validate", path, "--scheme", scheme)
+    assert result.exit_code == 2 and "columns.ownr: riskbook knows no field 'ownr'" in result.output
+
+
+def test_review_date_is_the_next_review_not_the_last(tmp_path):
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["Risk ID", "Risk Name", "Likelihood", "Impact", "Owner", "Review Date", "Date Created", "Treatment"],
+            ["STR0001", "Supplier fails", "High", "Low", "J Smith", "01/06/2030", "01/01/2023", "Reduce"],
+        ],
+    )
+    result = run("validate", path, "--as-of", AS_OF, "--format", "json")
+    data = json.loads(result.output)
+    assert data["columns"]["next_review"] == "Review Date"
+    assert data["columns"]["first_recorded"] == "Date Created"
+    assert data["columns"]["treatment"] == "Treatment"
+    assert "bad-date" not in [f["code"] for f in data["findings"]]  # a future next review is no error
+
+
+# -- Required is per scheme ----------------------------------------------------------------------
+
+
+def test_register_without_owner_or_review_columns_gets_one_warning_each_not_one_per_row(tmp_path):
+    rows = [["Ref", "Title", "Impact", "Likelihood", "Status"]]
+    rows += [[f"STR{n:04}", f"Risk {n}", "High", "Low", "Managed"] for n in range(1, 21)]
+    result = run("validate", write_xlsx(tmp_path / "r.xlsx", rows), "--as-of", AS_OF)
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        "Register",
+        "  warning Register!1:1: this register has no Owner column, so no risk can be checked for an owner  "
+        "[column-absent]",
+        "  warning Register!1:1: this register has no Last Review column, so no review can be checked  [column-absent]",
+        "20 risks · 0 errors · 2 warnings",
+    ]
+
+
+def test_a_scheme_may_require_a_column(tmp_path):
+    scheme = scheme_file(tmp_path, "[columns.owner]\nrequired = true\n")
+    path = write_xlsx(tmp_path / "r.xlsx", [["Ref", "Title", "Impact", "Likelihood"], ["R1", "x", "High", "Low"]])
+    result = run("validate", path, "--scheme", scheme, "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert "the header row has no Owner column; add one  [missing-column]" in result.output
