@@ -115,9 +115,19 @@ def _closest_text(closest: tuple[int, str, _Header] | None) -> str:
         f"closest was row {row0 + header.index + 1} of sheet {sheet!r}, which reads only {matched}"
         + (f" and not {shown}" if unknown else "")
         + "; a header needs a title or description and an impact or likelihood (or a reference) among 3 columns:"
-        " name the others with --column FIELD=HEADER, e.g. --column likelihood="
+        f" name the others with --column FIELD=HEADER, e.g. --column {_wanted_field(header)}="
         + repr(unknown[0] if unknown else "Prob.")
     )
+
+
+def _wanted_field(header: _Header) -> str:
+    """The field the closest row most needs, for the --column example."""
+    fields = header.fields.keys()
+    if not fields & _NAME_FIELDS:
+        return "title"
+    if not fields & _SCALE_FIELDS:
+        return "likelihood"
+    return "reference"
 
 
 def _check_overrides(display: str, sheet: str, row0: int, header: _Header, overrides: dict[str, str]) -> None:

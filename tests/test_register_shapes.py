@@ -143,3 +143,69 @@ def test_a_scheme_may_require_a_column(tmp_path):
     result = run("validate", path, "--scheme", scheme, "--as-of", AS_OF)
     assert result.exit_code == 1
     assert "the header row has no Owner column; add one  [missing-column]" in result.output
+
+
+# -- Finding the header --------------------------------------------------------------------------
+
+
+def test_two_row_header_under_title_rows_with_a_hash_id_column(tmp_path):
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["Information security risk register"],
+            ["Prepared by: the CISO", None],
+            ["#", "Risk Description", "Threat", None, "Risk Owner", "Status", "Last Review"],
+            [None, None, "Probability", "Impact"],
+            ["STR0001", "Ransomware encrypts the file servers", "High", "Medium", "CISO", "Managed", "Jan 2024"],
+            ["STR0002", "Phishing takes a mailbox", "Low", "Low", "CISO", "Managed", "Jan 2024", None, "stray note"],
+            ["STR0003"],
+            [None, None, None, None, None, None, None, None, "stray"],
+        ],
+    )
+    result = run("validate", path, "--as-of", AS_OF, "--format", "json")
+    data = json.loads(result.output)
+    assert result.exit_code == 0, result.output
+    assert (data["risks"], data["findings"]) == (2, [])
+    assert data["columns"]["likelihood"] == "Threat Probability"
+    assert data["columns"]["impact"] == "Threat Impact"
+    assert data["columns"]["reference"] == "#"
+    assert data["columns"]["title"] == "Risk Description"
+
+
+def test_header_without_a_reference_column_is_found_and_the_reference_reported_missing(tmp_path):
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [["Risk Name", "Probability", "Severity"], ["Supplier fails", "High", "Low"], ["Flood", "Low", "Low"]],
+    )
+    result = run("validate", path, "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert "the header row has no Reference column; add one  [missing-column]" in result.output
+    assert result.output.splitlines()[-1] == "2 risks · 1 error · 3 warnings"  # no owner, status, last review
+
+
+def test_no_header_names_the_closest_row_and_suggests_column(tmp_path):
+    path = write_xlsx(
+        tmp_path / "r.xlsx", [["Register of risks"], ["Threat Name", "Prob.", "Impact", "Notes"], ["x", 1, 2, ""]]
+    )
+    result = run("validate", path)
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1
+    assert (
+        "no register header found in any sheet; closest was row 2 of sheet 'Register', which reads only "
+        "'Impact' as impact and not 'Threat Name', 'Prob.', 'Notes'" in result.output
+    )
+    assert "e.g. --column title='Threat Name'" in result.output
+
+
+def test_semicolon_csv_with_russian_headers_read_through_the_scheme(tmp_path):
+    scheme = scheme_file(
+        tmp_path,
+        '[columns.reference]\naliases = ["Номер"]\n[columns.title]\naliases = ["Название риска"]\n'
+        '[columns.likelihood]\naliases = ["Вероятность"]\n[columns.impact]\naliases = ["Влияние"]\n',
+    )
+    path = tmp_path / "r.csv"
+    path.write_text("Номер;Название риска;Вероятность;Влияние\nrs-1;Сбой сервера;3;2\nrs-2;Потеря данных;1;1\n")
+    result = run("validate", path, "--scheme", scheme, "--as-of", AS_OF, "--format", "json")
+    data = json.loads(result.output)
+    assert (result.exit_code, data["risks"], data["errors"]) == (0, 2, 0)
+    assert data["columns"]["title"] == "Название риска"
