@@ -259,7 +259,7 @@ def _build_scheme(data: dict, source: str) -> Scheme:
         reference_prefix=reference.get("prefix", ""),
         reference_digits=int(reference.get("digits", 0)),
         reference_example=reference.get("example", ""),
-        likelihood_heading=likelihood.get("heading", "Likelihood"),
+        likelihood_heading=likelihood.get("heading", "What it means"),
         likelihood_descriptors={int(k): v for k, v in likelihood.get("descriptors", {}).items()},
         impact_areas=tuple(
             ImpactArea(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import zipfile
 
+import pytest
 from click.testing import CliRunner
 
 from riskbook.cli import cli
-from tests.conftest import write_xlsx
+from tests.conftest import EXAMPLES, write_xlsx
 
 AS_OF = "2024-01-16"
 
@@ -209,3 +211,107 @@ def test_semicolon_csv_with_russian_headers_read_through_the_scheme(tmp_path):
     data = json.loads(result.output)
     assert (result.exit_code, data["risks"], data["errors"]) == (0, 2, 0)
     assert data["columns"]["title"] == "Название риска"
+
+
+# -- Scales per axis, matrices, shipped schemes ---------------------------------------------------
+
+
+def _shipped(name):
+    from riskbook.scheme import shipped_scheme_path
+
+    return str(shipped_scheme_path(name))
+
+
+OTHER_AS_OF = "2024-06-30"
+SHIPPED_EXAMPLES = [
+    ("scheme-5x5-words.toml", "iso27001-risk-register.xlsx", 5),
+    ("scheme-nhs-5x5.toml", "nhs-risk-register.csv", 4),
+    ("scheme-3x3.toml", "project-risk-register.xlsx", 4),
+]
+
+
+@pytest.mark.parametrize(("scheme", "example", "risks"), SHIPPED_EXAMPLES)
+def test_each_shipped_scheme_validates_its_example_clean_and_builds(scheme, example, risks, tmp_path):
+    path = EXAMPLES / example
+    result = run("validate", path, "--scheme", _shipped(scheme), "--as-of", OTHER_AS_OF)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == f"{risks} risks · 0 errors · 0 warnings"
+    out = tmp_path / "panel.xlsx"
+    built = run("build", path, "--scheme", _shipped(scheme), "--as-of", OTHER_AS_OF, "-o", out)
+    assert built.exit_code == 0, built.output
+    assert zipfile.is_zipfile(out)
+    template = run("template", "--scheme", _shipped(scheme), "--from", path, "-o", tmp_path / "t.xlsx")
+    assert template.exit_code == 0, template.output
+
+
+def test_words_per_axis_and_their_aliases_in_two_languages(tmp_path):
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["Risk ID", "Risk Name", "Likelihood", "Impact", "Risk Score", "Risk Level"],
+            ["R-001", "Flood", "Likely", "Major", 16, "High"],
+            ["R-002", "Cyber", "Tebygol", "Mawr", 16, "Red"],
+            ["R-003", "Fire", "Major", "Likely", 16, "High"],
+        ],
+    )
+    result = run("validate", path, "--scheme", _shipped("scheme-5x5-words.toml"), "--as-of", OTHER_AS_OF)
+    errors = [line for line in result.output.splitlines() if line.startswith("  error ")]
+    assert errors == [
+        "  error   Register!C4 R-003: likelihood 'Major' is not on the scale "
+        "(1 Rare, 2 Unlikely, 3 Possible, 4 Likely, 5 Almost certain)  [bad-scale-value]",
+        "  error   Register!D4 R-003: impact 'Likely' is not on the scale "
+        "(1 Insignificant, 2 Minor, 3 Moderate, 4 Major, 5 Catastrophic)  [bad-scale-value]",
+    ]
+
+
+def test_matrix_score_is_looked_up_not_multiplied(tmp_path):
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["Risk No.", "Risk", "Probability", "Impact", "Score", "Rating"],
+            ["R.1", "Late supplier", "Low", "High", 2, "Medium"],
+            ["R.2", "No testers", "High", "High", 9, "Red"],
+        ],
+    )
+    result = run("validate", path, "--scheme", _shipped("scheme-3x3.toml"), "--as-of", OTHER_AS_OF)
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("  error ")]
+    assert errors == [
+        "  error   Register!E3 R.2: score 9 is not the scheme's matrix score for impact High 3, likelihood High 3: "
+        "3  [score-mismatch]"
+    ]
+    assert "rag-mismatch" not in result.output  # "Red" is the High band's word; Low × High is Medium
+
+
+def test_scheme_without_statuses_or_reference_pattern_accepts_the_registers_own(tmp_path):
+    scheme = scheme_file(tmp_path, "")
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [["Ref", "Title", "Impact", "Likelihood", "Status"], ["rs-1", "x", "High", "Low", "Parked"]],
+    )
+    result = run("validate", path, "--scheme", scheme, "--as-of", AS_OF)
+    assert "bad-reference" not in result.output and "unknown-status" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("[matrix]\nscores = [[1, 2, 3], [2, 4, 6]]\n", "matrix.scores: needs 3 rows, one per impact level; found 2"),
+        (
+            "[matrix]\nscores = [[1, 2], [2, 4], [3, 6]]\n",
+            "matrix.scores: row 1 needs 3 scores, one per likelihood level",
+        ),
+        (
+            '[impact]\n[[impact.scale]]\nvalue = 1\nlabel = "Minor"\naliases = ["Small"]\n'
+            '[[impact.scale]]\nvalue = 2\nlabel = "Major"\naliases = ["small"]\n',
+            "impact.scale: 'small' is claimed by levels 1 and 2",
+        ),
+    ],
+)
+def test_a_scheme_that_contradicts_itself_is_refused_naming_the_key(tmp_path, extra, message):
+    scheme = scheme_file(tmp_path, extra)
+    path = write_xlsx(tmp_path / "r.xlsx", [["Reference", "Title", "Impact", "Likelihood"], ["R1", "x", 1, 1]])
+    result = run("validate", path, "--scheme", scheme)
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1
+    assert message in result.output
