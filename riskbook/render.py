@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from itertools import groupby
 
-from riskbook.model import Register, Report
+from riskbook.model import Finding, Register, Report
 
 
 def summary_line(report: Report) -> str:
@@ -17,14 +17,33 @@ def summary_line(report: Report) -> str:
     )
 
 
+# A code that fires on this many risks, and this share of them, is folded into one line.
+FOLD_AT, FOLD_SHARE = 5, 0.8
+
+# When nearly every row has the same finding, the scheme, not the data, is the likely cause.
+SCHEME_HINTS = {
+    "bad-reference": "the scheme's [reference] pattern is likely not this register's: change it, or leave it out",
+    "unknown-status": "this register's statuses are likely not the scheme's: list them in [[statuses]], or leave them out",
+    "bad-scale-value": "this register's scale is likely not the scheme's: try another --scheme, or give the scheme "
+    "[[impact.scale]] and [[likelihood.scale]] in the register's words",
+    "rag-mismatch": "the register's ratings likely follow other bands: check the scheme's [[bands]] and their words",
+    "score-mismatch": "the register's scores likely come from a lookup: give the scheme a [matrix]",
+}
+
+
 def render_text(report: Report, colour: bool = False) -> str:
-    """Findings grouped by risk, in sheet order, then the summary line."""
+    """Findings grouped by risk, in sheet order, then the summary line. A finding that repeats on
+    nearly every risk is one line, not one per row."""
     lines: list[str] = []
     titles = {risk.row: risk.title for risk in report.register.risks}
     register = report.register
     if not register.risks:
         lines.append(f"{register.path}: sheet {register.sheet!r} has a header row but no risks")
-    for row, group in groupby(report.findings, key=lambda f: f.row):
+    folded = _repeating_codes(report)
+    for code, found in folded.items():
+        lines.append(_folded_line(register.sheet, code, found, len(register.risks), colour))
+    findings = [f for f in report.findings if f.code not in folded or f.row < 0] if folded else report.findings
+    for row, group in groupby(findings, key=lambda f: f.row):
         group = list(group)
         reference = group[0].reference or "(no reference)"
         heading = f"{register.sheet} row {row + 1}: {reference}" if row >= 0 else f"{register.sheet}"
@@ -36,6 +55,32 @@ def render_text(report: Report, colour: bool = False) -> str:
             lines.append(f"  {tag} {f}  [{f.code}]")
     lines.append(summary_line(report))
     return "\n".join(lines)
+
+
+def _repeating_codes(report: Report) -> dict[str, list[Finding]]:
+    risks = len(report.register.risks)
+    by_code: dict[str, list[Finding]] = {}
+    for f in report.findings:
+        if f.row >= 0:
+            by_code.setdefault(f.code, []).append(f)
+    folded = {}
+    for code, found in by_code.items():
+        rows = len({f.row for f in found})
+        if rows >= FOLD_AT and rows >= FOLD_SHARE * risks:
+            folded[code] = found
+    return folded
+
+
+def _folded_line(sheet: str, code: str, found: list[Finding], risks: int, colour: bool) -> str:
+    rows = sorted({f.row for f in found})
+    examples = "; ".join(f"{f.cell}: {f.message}" for f in found[:3])
+    severity = "error" if any(f.severity == "error" for f in found) else "warning"
+    tag = _style(f"{severity:<7}", fg="red" if severity == "error" else "yellow", on=colour)
+    hint = f" — {SCHEME_HINTS[code]}" if code in SCHEME_HINTS else ""
+    return (
+        f"  {tag} {sheet}: {len(found)} × [{code}] on {len(rows)} of {risks} risks (rows {rows[0] + 1}–{rows[-1] + 1}),"
+        f" e.g. {examples}{hint}"
+    )
 
 
 def render_json(report: Report) -> str:

@@ -315,3 +315,41 @@ def test_a_scheme_that_contradicts_itself_is_refused_naming_the_key(tmp_path, ex
     assert result.exit_code == 2
     assert result.output.count("\n") == 1
     assert message in result.output
+
+
+def test_template_of_a_matrix_scheme_looks_the_score_up(tmp_path):
+    import openpyxl
+
+    out = tmp_path / "t.xlsx"
+    assert run("template", "--scheme", _shipped("scheme-3x3.toml"), "-o", out).exit_code == 0
+    book = openpyxl.load_workbook(out)
+    assert book["Register"]["I2"].value == (
+        '=IFERROR(IF(OR(D2="",E2=""),"",INDEX(Lists!$G$2:$I$4,MATCH(D2,Lists!$A$2:$A$4,0),'
+        'MATCH(E2,Lists!$B$2:$B$4,0))),"")'
+    )
+    assert [[c.value for c in row] for row in book["Lists"]["G2:I4"]] == [[1, 1, 2], [1, 2, 3], [2, 3, 3]]
+
+
+# -- Findings that repeat -------------------------------------------------------------------------
+
+
+def test_a_finding_on_nearly_every_row_is_one_line_with_a_hint_at_the_scheme(tmp_path):
+    rows = [["Reference", "Title", "Impact", "Likelihood", "Status"]]
+    rows += [[f"STR{n:04}", f"Risk {n}", "High", "Low", "Open"] for n in range(1, 7)]
+    rows.append(["STR0007", "Risk 7", "High", "Low", "Managed"])
+    result = run("validate", write_xlsx(tmp_path / "r.xlsx", rows), "--as-of", AS_OF)
+    lines = [line for line in result.output.splitlines() if "unknown-status" in line]
+    assert len(lines) == 1
+    assert lines[0].startswith(
+        "  error   Register: 6 × [unknown-status] on 6 of 7 risks (rows 2–7), e.g. E2: status 'Open' is not recognised"
+    )
+    assert lines[0].count("status 'Open' is not recognised") == 3
+    assert lines[0].endswith("list them in [[statuses]], or leave them out")
+    assert result.output.splitlines()[-1] == "7 risks · 6 errors · 2 warnings"
+
+
+def test_a_finding_on_a_few_rows_stays_on_each_row(tmp_path):
+    rows = [["Reference", "Title", "Impact", "Likelihood", "Status"]]
+    rows += [[f"STR{n:04}", f"Risk {n}", "High", "Low", "Open" if n <= 4 else "Managed"] for n in range(1, 6)]
+    result = run("validate", write_xlsx(tmp_path / "r.xlsx", rows), "--as-of", AS_OF)
+    assert sum("[unknown-status]" in line for line in result.output.splitlines()) == 4
