@@ -295,5 +295,31 @@ def template(output, scheme, from_path, sheet, max_size, columns):
     )
 
 
+@cli.command("scheme")
+@click.option(
+    "--from", "from_path", required=True, type=click.Path(dir_okay=False), help="The register to draft a scheme from."
+)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Scheme file to write (.toml).")
+@sheet_option
+@max_size_option
+@column_option
+@_handle_errors
+def scheme_command(from_path, output, sheet, max_size, columns):
+    """Draft a commented scheme from a register's header and values: its scales, statuses, references, ratings."""
+    from pathlib import Path
+
+    from riskbook import api
+    from riskbook.draft import draft_reading_scheme, draft_scheme, write_draft
+    from riskbook.errors import OutputError
+
+    if Path(output).resolve() == Path(from_path).resolve():
+        raise OutputError(f"{output}: is the input file; choose another output name")
+    register = api.read_register(
+        from_path, sheet=sheet, scheme=draft_reading_scheme(), max_bytes=max_size * 1024**2, columns=columns
+    )
+    path = write_draft(draft_scheme(register, columns), output)
+    click.echo(f"Wrote {path}: a draft scheme from {from_path}; check each GUESS, then pass it with --scheme")
+
+
 def main() -> None:
     cli(prog_name="riskbook")

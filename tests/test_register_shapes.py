@@ -290,7 +290,9 @@ def test_scheme_without_statuses_or_reference_pattern_accepts_the_registers_own(
         [["Ref", "Title", "Impact", "Likelihood", "Status"], ["rs-1", "x", "High", "Low", "Parked"]],
     )
     result = run("validate", path, "--scheme", scheme, "--as-of", AS_OF)
+    assert result.exit_code == 0
     assert "bad-reference" not in result.output and "unknown-status" not in result.output
+    assert result.output.splitlines()[-1] == "1 risk · 0 errors · 2 warnings"  # no owner, no last review
 
 
 @pytest.mark.parametrize(
@@ -353,3 +355,46 @@ def test_a_finding_on_a_few_rows_stays_on_each_row(tmp_path):
     rows += [[f"STR{n:04}", f"Risk {n}", "High", "Low", "Open" if n <= 4 else "Managed"] for n in range(1, 6)]
     result = run("validate", write_xlsx(tmp_path / "r.xlsx", rows), "--as-of", AS_OF)
     assert sum("[unknown-status]" in line for line in result.output.splitlines()) == 4
+
+
+# -- Drafting a scheme from a register ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("example", ["nhs-risk-register.csv", "project-risk-register.xlsx"])
+def test_scheme_from_a_register_drafts_one_it_validates_under(example, tmp_path):
+    out = tmp_path / "drafted.toml"
+    result = run("scheme", "--from", EXAMPLES / example, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Wrote {out}: a draft scheme from ")
+    checked = run("validate", EXAMPLES / example, "--scheme", out, "--as-of", OTHER_AS_OF)
+    assert checked.exit_code == 0, checked.output
+    assert checked.output.splitlines()[-1].endswith("0 errors · 0 warnings")
+
+
+def test_drafted_scheme_says_what_it_read_and_marks_its_guesses(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "Risk ID;Risk Name;Probability;Impact;Risk Rating;Status;Owner;Last Reviewed;Review Due;Directorate\n"
+        "RSK-01;Flood;3;4;High;Open;A;01/01/2024;01/04/2024;Estates\n"
+        "RSK-02;Fire;1;2;Low;Closed;B;01/01/2024;01/01/2025;Estates\n"
+        "RSK-03;Cyber;2;3;Medium;Open;C;01/02/2024;01/08/2024;IT\n"
+    )
+    out = tmp_path / "drafted.toml"
+    assert run("scheme", "--from", path, "-o", out).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert 'pattern = "^RSK\\\\-\\\\d{2}$"' in text
+    assert "(GUESS: the register scores as numbers up to 4; the labels are made up)" in text
+    assert 'name = "Open"' in text and 'name = "Closed"' in text
+    assert "review_months = 3  # the register's usual gap from last to next review" in text
+    assert '# aliases = ["Directorate"]' in text
+    checked = run("validate", path, "--scheme", out, "--as-of", "2024-03-01")
+    assert checked.exit_code == 0, checked.output
+
+
+def test_scheme_from_refuses_to_overwrite_its_register(tmp_path):
+    path = EXAMPLES / "nhs-risk-register.csv"
+    copy = tmp_path / "r.csv"
+    copy.write_bytes(path.read_bytes())
+    result = run("scheme", "--from", copy, "-o", copy)
+    assert result.exit_code == 2 and "is the input file" in result.output
+    assert copy.read_bytes() == path.read_bytes()
