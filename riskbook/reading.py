@@ -227,6 +227,15 @@ def _map_header(rows: list[list[Any]], index: int, lookup: dict[str, str]) -> _H
     "Impact"), a column is read as group and header together where that names a field."""
     row = rows[index]
     above = _group_row(rows[index - 1], len(row)) if index > 0 else None
+    alone = _map_cells(row, index, lookup, None)
+    if above is None:
+        return alone
+    # The row above is the header's upper half only if it names more columns; else it is a title.
+    together = _map_cells(row, index, lookup, above)
+    return together if len(together.fields) > len(alone.fields) else alone
+
+
+def _map_cells(row: list[Any], index: int, lookup: dict[str, str], above: list[tuple[str, str]] | None) -> _Header:
     texts: list[str] = []
     keys: list[str | None] = []
     fields: dict[str, int] = {}

@@ -398,3 +398,24 @@ def test_scheme_from_refuses_to_overwrite_its_register(tmp_path):
     result = run("scheme", "--from", copy, "-o", copy)
     assert result.exit_code == 2 and "is the input file" in result.output
     assert copy.read_bytes() == path.read_bytes()
+
+
+def test_two_row_header_whose_group_names_nothing_keeps_the_cells_merged_down(tmp_path):
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["Organisation:", "Example Council"],
+            ["Risk ID", "Risk Name", "Assessment", None, "Risk Owner"],
+            [None, None, "Likelihood", "Impact"],
+            ["STR0001", "Flood", "High", "Low", "Head of Estates"],
+        ],
+    )
+    data = json.loads(run("validate", path, "--as-of", AS_OF, "--format", "json").output)
+    assert data["columns"] == {
+        "reference": "Risk ID",
+        "title": "Risk Name",
+        "likelihood": "Likelihood",
+        "impact": "Impact",
+        "owner": "Risk Owner",
+    }
+    assert data["risks"] == 1 and data["errors"] == 0
