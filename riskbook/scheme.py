@@ -236,7 +236,7 @@ def _build_scheme(data: dict, source: str) -> Scheme:
             fill=b["fill"],
             font=b["font"],
             review_months=int(b["review_months"]),
-            words=tuple(str(w) for w in b.get("words", ())),
+            words=_strings(b.get("words", []), "bands.words", source),
         )
         for b in data["bands"]
     )
@@ -315,7 +315,7 @@ def _build_scale(axis: str, items: list, key: str, source: str) -> Scale:
         raise ValueError("scale values must run 1, 2, … without gaps")
     if not 2 <= len(labels) <= 10:
         raise _refuse(source, key, f"{len(labels)} levels; a scale has 2 to 10")
-    aliases = {int(item["value"]): tuple(str(a) for a in item.get("aliases", ())) for item in items}
+    aliases = {int(item["value"]): _strings(item.get("aliases", []), f"{key}.aliases", source) for item in items}
     claimed: dict[str, int] = {}
     for value in sorted(labels):
         for word in (labels[value], *aliases[value]):
@@ -324,6 +324,12 @@ def _build_scale(axis: str, items: list, key: str, source: str) -> Scale:
                 raise _refuse(source, key, f"{word!r} is claimed by levels {claimed[folded]} and {value}")
             claimed[folded] = value
     return Scale(axis, labels, aliases)
+
+
+def _strings(value: object, key: str, source: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _refuse(source, key, 'should be a list of words, e.g. ["Red"]')
+    return tuple(value)
 
 
 def _build_matrix(data: dict, impact: Scale, likelihood: Scale, source: str) -> tuple[tuple[int, ...], ...] | None:

@@ -419,3 +419,27 @@ def test_two_row_header_whose_group_names_nothing_keeps_the_cells_merged_down(tm
         "owner": "Risk Owner",
     }
     assert data["risks"] == 1 and data["errors"] == 0
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("[columns]\nowner = 'Lead'\n", "columns.owner: should be a table with aliases and required"),
+        ("[columns.owner]\naliases = 'Lead'\n", "columns.owner.aliases: should be a list of header texts"),
+        ("[matrix]\nscores = 'x'\n", "matrix.scores: needs 3 rows, one per impact level; found none"),
+        ("[matrix]\nscores = [[1, 2, 3], [2, 4, 6], [3, 6, 'x']]\n", "matrix.scores: row 3 holds a score that is not"),
+    ],
+)
+def test_a_malformed_scheme_table_is_refused_naming_the_key(tmp_path, extra, message):
+    path = write_xlsx(tmp_path / "r.xlsx", [["Reference", "Title", "Impact", "Likelihood"], ["R1", "x", 1, 1]])
+    result = run("validate", path, "--scheme", scheme_file(tmp_path, extra))
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert message in result.output
+
+
+def test_band_words_must_be_a_list(tmp_path):
+    text = scheme_file(tmp_path, "").read_text().replace("review_months = 3\n", 'review_months = 3\nwords = "Red"\n')
+    (tmp_path / "s.toml").write_text(text)
+    path = write_xlsx(tmp_path / "r.xlsx", [["Reference", "Title", "Impact", "Likelihood"], ["R1", "x", 1, 1]])
+    result = run("validate", path, "--scheme", tmp_path / "s.toml")
+    assert result.exit_code == 2 and 'bands.words: should be a list of words, e.g. ["Red"]' in result.output
