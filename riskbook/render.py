@@ -24,8 +24,8 @@ FOLD_AT, FOLD_SHARE = 5, 0.8
 SCHEME_HINTS = {
     "bad-reference": "the scheme's [reference] pattern is likely not this register's: change it, or leave it out",
     "unknown-status": "this register's statuses are likely not the scheme's: list them in [[statuses]], or leave them out",
-    "bad-scale-value": "this register's scale is likely not the scheme's: try another --scheme, or give the scheme "
-    "[[impact.scale]] and [[likelihood.scale]] in the register's words",
+    "bad-scale-value": "this register's scale is likely not the scheme's: try another --scheme, or draft one from "
+    "the register with riskbook scheme --from",
     "rag-mismatch": "the register's ratings likely follow other bands: check the scheme's [[bands]] and their words",
     "score-mismatch": "the register's scores likely come from a lookup: give the scheme a [matrix]",
 }
