@@ -443,3 +443,13 @@ def test_band_words_must_be_a_list(tmp_path):
     path = write_xlsx(tmp_path / "r.xlsx", [["Reference", "Title", "Impact", "Likelihood"], ["R1", "x", 1, 1]])
     result = run("validate", path, "--scheme", tmp_path / "s.toml")
     assert result.exit_code == 2 and 'bands.words: should be a list of words, e.g. ["Red"]' in result.output
+
+
+def test_dataframe_computes_the_score_through_the_scheme():
+    import riskbook
+    from riskbook.scheme import load_scheme
+
+    scheme = load_scheme(_shipped("scheme-3x3.toml"))
+    register = riskbook.read_register(EXAMPLES / "project-risk-register.xlsx", scheme=scheme)
+    frame = riskbook.to_dataframe(register, scheme)
+    assert frame.loc[frame["reference"] == "R.3", "computed_score"].item() == 2  # Low x High off the matrix, not 3
