@@ -453,3 +453,40 @@ def test_dataframe_computes_the_score_through_the_scheme():
     register = riskbook.read_register(EXAMPLES / "project-risk-register.xlsx", scheme=scheme)
     frame = riskbook.to_dataframe(register, scheme)
     assert frame.loc[frame["reference"] == "R.3", "computed_score"].item() == 2  # Low x High off the matrix, not 3
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        (
+            ["ref_id", "name", "description", "probability", "impact", "current_risk", "Risk Level", "Date Created",
+             "Last Updated", "Review Date", "Treatment"],
+            ["reference", "title", "description", "likelihood", "impact", "score", "rag", "first_recorded",
+             "last_review", "next_review", "treatment"],
+        ),
+        (
+            ["Risk Number", "Risk Description", "Threat Probability", "Threat Impact", "Risk Score (Inherent)",
+             "Residual Risk Score", "Risk Rating (Text)", "Completion Date", "Mitigation"],
+            ["reference", "description", "likelihood", "impact", "inherent_score", "score", "rag", "control_due",
+             "treatment"],
+        ),
+        (
+            ["No.", "Risk Name", "Likelihood (1-5)", "Severity", "Response", "Last Reviewed", "Review Due"],
+            ["reference", "title", "likelihood", "impact", "treatment", "last_review", "next_review"],
+        ),
+        (
+            ["#", "Risk", "Probability", "Consequence", "Risk Rating", "Next Review", "Risk ID"],
+            ["reference", "title", "likelihood", "impact", "rag", "next_review", None],
+        ),
+    ],
+)  # fmt: skip
+def test_header_forms_registers_use(tmp_path, headers, expected):
+    path = tmp_path / "r.csv"
+    path.write_text(",".join(headers) + "\n" + ",".join("" for _ in headers[:-1]) + "R1\n")
+    data = json.loads(run("validate", path, "--as-of", AS_OF, "--format", "json").output)
+    read_as = {
+        header: name
+        for name, header in data["columns"].items()
+        if name != "title" or header != data["columns"].get("description")
+    }
+    assert [read_as.get(h) for h in headers] == expected
