@@ -123,7 +123,10 @@ def _parse_columns(ctx, param, value) -> dict[str, str]:
     for item in value:
         name, sep, header = item.partition("=")
         if not sep or not name.strip() or not header.strip():
-            raise click.BadParameter(f"{item!r} is not FIELD=HEADER, e.g. likelihood='Threat Probability'")
+            click.echo(
+                f"riskbook: --column {item!r} is not FIELD=HEADER, e.g. likelihood='Threat Probability'", err=True
+            )
+            ctx.exit(EXIT_UNUSABLE)
         columns[name.strip()] = header.strip()
     return columns
 

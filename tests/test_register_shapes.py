@@ -60,7 +60,12 @@ def test_column_option_with_an_unknown_field_or_no_equals_is_refused(tmp_path):
     path = write_xlsx(tmp_path / "r.xlsx", [["Risk ID", "Risk Name", "Chance", "Impact"], ["STR0001", "x", 3, 2]])
     unknown = run("validate", path, "--column", "chance=Chance")
     assert unknown.exit_code == 2 and "--column chance: riskbook knows no such field" in unknown.output
-    assert run("validate", path, "--column", "likelihood").exit_code == 2
+    no_equals = run("validate", path, "--column", "likelihood")
+    assert no_equals.exit_code == 2
+    assert (
+        no_equals.output
+        == "riskbook: --column 'likelihood' is not FIELD=HEADER, e.g. likelihood='Threat Probability'\n"
+    )
 
 
 def test_show_columns_prints_the_mapping_and_the_extra_columns(tmp_path):
