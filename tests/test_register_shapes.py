@@ -493,3 +493,19 @@ def test_header_forms_registers_use(tmp_path, headers, expected):
     for name, header in data["columns"].items():  # a description that also names the risk stays description
         read_as.setdefault(header, name)
     assert [read_as.get(h) for h in headers] == expected
+
+
+@pytest.mark.parametrize(("scheme", "example", "risks"), SHIPPED_EXAMPLES)
+def test_panel_and_template_of_each_shipped_scheme_recalculate_to_their_stored_values(
+    scheme, example, risks, tmp_path, recalc_profile
+):
+    from tests.libreoffice import recalculation_mismatches
+
+    panel, template = tmp_path / "panel.xlsx", tmp_path / "template.xlsx"
+    path = EXAMPLES / example
+    assert run("build", path, "--scheme", _shipped(scheme), "--as-of", OTHER_AS_OF, "-o", panel).exit_code == 0
+    assert run("template", "--scheme", _shipped(scheme), "--from", path, "-o", template).exit_code == 0
+    for book in (panel, template):
+        outdir = tmp_path / f"recalculated-{book.stem}"
+        outdir.mkdir()
+        assert recalculation_mismatches(book, outdir, recalc_profile) == []
