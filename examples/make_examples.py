@@ -16,6 +16,17 @@ risk system exported. Two registers come out, one row per risk as owners keep it
   six risks proposed for archive in January are gone (ratified at SORB), STR0292's
   likelihood rises to Very High as its January update proposed (12 → 16), and one new
   risk, STR0460, is invented for the example.
+
+Three more, with invented risks, in other organisations' shapes, one per shipped scheme
+(each validates clean at 2024-06-30):
+
+- iso27001-risk-register.xlsx (scheme-5x5-words.toml): an instructions sheet first, title
+  rows, a two-row header ("Inherent" and "Residual" over Likelihood, Impact, Score), RAG
+  words in the rating, Welsh labels on one row, a future Review Date.
+- nhs-risk-register.csv (scheme-nhs-5x5.toml): `;`-separated, numeric consequence and
+  likelihood, Datix-style numeric IDs.
+- project-risk-register.xlsx (scheme-3x3.toml): R.1 references, a Low/Medium/High rating read
+  off a lookup matrix that is not a product.
 """
 
 from __future__ import annotations
@@ -144,7 +155,132 @@ def write_register(
     workbook.close()
 
 
+# -- Registers in other organisations' shapes, one per shipped scheme (invented risks) -----------
+# Each validates with no findings at OTHER_AS_OF under its scheme, and builds.
+
+OTHER_AS_OF = "2024-06-30"
+
+ISO_RISKS = [
+    # id, asset, description, inherent (likelihood, impact, score), residual (likelihood, impact), owner, treatment,
+    # status, created, last reviewed, next review
+    ("R-001", "File servers", "Ransomware encrypts the shared drives and backups", ("Likely", "Catastrophic", 20),
+     ("Possible", "Major"), "Head of IT", "Reduce: offline backups, EDR on every server", "Open",
+     "14/02/2023", "03/06/2024", "03/07/2024"),
+    ("R-002", "Email", "Phishing gives an attacker a staff mailbox", ("Almost certain", "Moderate", 15),
+     ("Posibl", "Cymedrol"), "Information Security Manager", "Reduce: MFA and phishing drills", "Open",
+     "14/02/2023", "20/05/2024", "20/08/2024"),
+    ("R-003", "Payroll system", "Supplier outage stops the monthly pay run", ("Unlikely", "Major", 8),
+     ("Rare", "Major"), "Head of Finance", "Transfer: contract penalties and a manual fallback", "Monitoring",
+     "01/03/2023", "12/04/2024", "12/07/2024"),
+    ("R-004", "Laptops", "A lost laptop exposes personal data", ("Possible", "Minor", 6),
+     ("Unlikely", "Minor"), "Information Security Manager", "Reduce: disk encryption", "Monitoring",
+     "01/03/2023", "02/02/2024", "02/08/2024"),
+    ("R-005", "Website", "Defacement of the public website", ("Rare", "Minor", 2),
+     ("Rare", "Insignificant"), "Head of Communications", "Accept", "Closed",
+     "10/05/2023", "15/01/2024", "15/07/2024"),
+]  # fmt: skip
+
+NHS_RISKS = [
+    # id; description; consequence; likelihood; score; rating; owner; status; created; last reviewed; next review
+    ("1043", "Delays in discharge lead to ambulance handover delays", 4, 4, 16, "Extreme", "Chief Operating Officer",
+     "Open", "02/01/2023", "18/06/2024", "18/07/2024"),
+    ("1051", "Nurse vacancies on medical wards above 12%", 3, 4, 12, "High", "Chief Nurse", "Open",
+     "15/02/2023", "01/05/2024", "01/08/2024"),
+    ("1077", "Paper records lost in transfer between sites", 2, 3, 6, "Moderate", "Head of Information Governance",
+     "Open", "20/03/2023", "10/03/2024", "10/09/2024"),
+    ("1102", "Sterile services equipment beyond its service life", 3, 1, 3, "Low", "Director of Estates", "Closed",
+     "11/04/2023", "05/01/2024", "05/01/2025"),
+]  # fmt: skip
+
+PROJECT_RISKS = [
+    # no., risk, probability, impact, rating, response, owner, status, last updated
+    ("R.1", "Key supplier misses the data migration window", "High", "High", "High",
+     "Agree a fallback window now", "Project Manager", "Open", "24/06/2024"),
+    ("R.2", "Testers not released from business as usual", "Medium", "Medium", "Amber",
+     "Escalate to the sponsor", "Test Lead", "Open", "24/06/2024"),
+    ("R.3", "Licences cost more than budgeted", "Low", "High", "Medium", "Accept", "Sponsor", "Open", "10/06/2024"),
+    ("R.4", "Training rooms unavailable in go-live week", "Low", "Low", "Low", "Book now", "Trainer", "Closed",
+     "02/04/2024"),
+]  # fmt: skip
+
+
+def write_iso27001_register(path: Path) -> None:
+    """An ISO 27001 register as Excel keeps it: title rows, then a two-row header whose groups
+    ("Inherent", "Residual") sit over the likelihood, impact and score columns."""
+    workbook = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False})
+    sheet = workbook.add_worksheet("Instructions")
+    sheet.write_string(0, 0, "How to use this register: one row per risk; review each risk by its Review Date.")
+    sheet = workbook.add_worksheet("Risk Register")
+    head = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "align": "center"})
+    sheet.write_string(0, 0, "Information Security Risk Register (ISO/IEC 27001:2022, clause 6.1.2)")
+    sheet.write_string(1, 0, "Version 4.2 · Owner: Information Security Manager")
+    groups = ["Risk ID", "Asset", "Description", "Inherent", "", "", "Residual", "", "", "",
+              "Risk Owner", "Treatment", "Status", "Date Created", "Last Reviewed", "Review Date"]  # fmt: skip
+    subs = ["", "", "", "Likelihood", "Impact", "Score", "Likelihood", "Impact", "Score", "Rating"]
+    for col, text in enumerate(groups):
+        if text:
+            sheet.write_string(3, col, text, head)
+    for col, text in enumerate(subs):
+        if text:
+            sheet.write_string(4, col, text, head)
+    scheme = _scheme("scheme-5x5-words.toml")
+    for row, risk in enumerate(ISO_RISKS, start=5):
+        ref, asset, description, (il, ii, iscore), (rl, ri), owner, treatment, status, *dates = risk
+        likelihood = scheme.likelihood_scale.value_for_label(rl)
+        impact = scheme.impact_scale.value_for_label(ri)
+        score = scheme.score_for(impact, likelihood)
+        rating = scheme.band(score).words[0]  # the RAG word: Red, Amber, Green
+        values = [ref, asset, description, il, ii, iscore, rl, ri, score, rating, owner, treatment, status, *dates]
+        for col, value in enumerate(values):
+            if isinstance(value, int):
+                sheet.write_number(row, col, value)
+            else:
+                sheet.write_string(row, col, value)
+    sheet.set_column(0, 15, 16)
+    workbook.close()
+
+
+def write_nhs_register(path: Path) -> None:
+    """A trust's register exported as CSV with semicolons, as a continental-locale Excel saves it."""
+    header = ["ID", "Risk Description", "Consequence", "Likelihood", "Risk Score", "Risk Rating", "Risk Owner",
+              "Status", "Date Created", "Last Reviewed", "Next Review"]  # fmt: skip
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";")
+        writer.writerow(header)
+        writer.writerows(NHS_RISKS)
+
+
+def write_project_register(path: Path) -> None:
+    """A project's 3 × 3 register: numbered R.1, R.2 …, rated off a lookup matrix, no dates but the last update."""
+    workbook = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False})
+    sheet = workbook.add_worksheet("RAID - Risks")
+    sheet.write_string(0, 0, "Finance system replacement: risk log")
+    header = ["Risk No.", "Risk", "Probability", "Impact", "Rating", "Response", "Owner", "Status", "Last Updated"]
+    for col, text in enumerate(header):
+        sheet.write_string(2, col, text)
+    for row, risk in enumerate(PROJECT_RISKS, start=3):
+        for col, value in enumerate(risk):
+            sheet.write_string(row, col, value)
+    workbook.close()
+
+
+def _scheme(name: str):
+    import sys
+
+    sys.path.insert(0, str(HERE.parent))
+    from riskbook.scheme import load_scheme
+
+    return load_scheme(HERE.parent / "workbook_templates" / name)
+
+
+def other_shapes() -> None:
+    write_iso27001_register(HERE / "iso27001-risk-register.xlsx")
+    write_nhs_register(HERE / "nhs-risk-register.csv")
+    write_project_register(HERE / "project-risk-register.xlsx")
+
+
 def main() -> None:
+    other_shapes()
     headers, rows = appendix_a()
     title, date_line = "Appendix A  Force Risk Register", "31st JANUARY 2024"
     write_register(HERE / "force-risk-register-jan-2024-as-published.xlsx", rows, headers, title, date_line)

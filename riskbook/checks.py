@@ -18,6 +18,12 @@ from riskbook.scheme import Scheme, resolve_status
 from riskbook.values import PartialDate
 
 REQUIRED_FIELDS = ("reference", "title", "owner", "impact", "likelihood", "status", "last_review")
+# What a register without the column cannot have checked; one warning says so (column-absent).
+ABSENT_MEANS = {
+    "owner": "no risk can be checked for an owner",
+    "status": "no status can be checked",
+    "last_review": "no review can be checked",
+}
 
 
 def validate(
@@ -89,10 +95,17 @@ class _Context:
 
 
 def check_columns(ctx: _Context) -> Iterator[Finding]:
-    for name in REQUIRED_FIELDS:
-        if not ctx.register.has(name):
-            row = ctx.register.header_row + 1
-            yield make("missing-column", ctx.register.sheet, f"{row}:{row}", column=FIELD_LABELS[name])
+    row = f"{ctx.register.header_row + 1}:{ctx.register.header_row + 1}"
+    required = ctx.scheme.required_fields
+    for name in REQUIRED_FIELDS + tuple(n for n in required if n not in REQUIRED_FIELDS):
+        if ctx.register.has(name):
+            continue
+        if name in required:
+            yield make("missing-column", ctx.register.sheet, row, column=FIELD_LABELS[name])
+        elif name in ABSENT_MEANS:
+            yield make(
+                "column-absent", ctx.register.sheet, row, column=FIELD_LABELS[name], consequence=ABSENT_MEANS[name]
+            )
 
 
 def check_risk(ctx: _Context, item: Assessed) -> Iterator[Finding]:
@@ -159,17 +172,17 @@ def check_score(ctx: _Context, item: Assessed) -> Iterator[Finding]:
     expected = item.score
     if stated is None or expected is None or stated == expected:
         return
-    labels = ctx.scheme.labels
+    scheme = ctx.scheme
     assert risk.impact is not None and risk.likelihood is not None  # expected is known
+    impact = f"{scheme.impact_label(risk.impact)} {risk.impact}"
+    likelihood = f"{scheme.likelihood_label(risk.likelihood)} {risk.likelihood}"
     yield ctx.finding(
         "score-mismatch",
         risk,
         "score",
         stated=stated,
-        impact_label=labels[risk.impact],
-        impact=risk.impact,
-        likelihood_label=labels[risk.likelihood],
-        likelihood=risk.likelihood,
+        rule="impact × likelihood" if scheme.matrix is None else "the scheme's matrix score",
+        working=f"{impact} × {likelihood}" if scheme.matrix is None else f"impact {impact}, likelihood {likelihood}",
         expected=expected,
     )
 
@@ -183,7 +196,7 @@ def check_rag(ctx: _Context, item: Assessed) -> Iterator[Finding]:
         band = ctx.scheme.band(score)
     if not stated or band is None:
         return
-    if ctx.scheme.band_for_word(stated) is band:
+    if ctx.scheme.band_named(stated) is band:
         return
     yield ctx.finding(
         "rag-mismatch", risk, "rag", stated=stated, score=score, band=band.name, low=band.min, high=band.max

@@ -122,14 +122,20 @@ def _finish(code: int, risks: int) -> None:
     sys.exit(code)
 
 
-def _read_and_check(input_path, sheet, scheme, as_of, max_size: int, show_progress: bool, previous=None, since=None):
+def _read_and_check(
+    input_path, sheet, scheme, as_of, max_size: int, show_progress: bool, previous=None, since=None, columns=None
+):
     """The register's report (with last period's comparison, if given), with a progress bar on a terminal."""
     import riskbook as api
 
     max_bytes = max_size * 1024**2
     scheme = api.load_scheme(scheme)
-    register = api.read_register(input_path, sheet=sheet, scheme=scheme, max_bytes=max_bytes)
-    last = api.read_register(previous, sheet=sheet, scheme=scheme, max_bytes=max_bytes) if previous else None
+    register = api.read_register(input_path, sheet=sheet, scheme=scheme, max_bytes=max_bytes, columns=columns)
+    last = (
+        api.read_register(previous, sheet=sheet, scheme=scheme, max_bytes=max_bytes, columns=columns)
+        if previous
+        else None
+    )
     bar = _ProgressBar("Checking", len(register.risks), enabled=show_progress)
     report = api.validate(register, as_of=as_of, previous=last, since=since, progress=bar)
     bar.close()
@@ -159,6 +165,33 @@ previous_option = click.option(
 since_option = click.option(
     "--since", callback=_parse_date_option, metavar="YYYY-MM-DD", help="Risks first recorded after this date are new."
 )
+
+
+def _parse_columns(ctx, param, value) -> dict[str, str]:
+    columns = {}
+    for item in value:
+        name, sep, header = item.partition("=")
+        if not sep or not name.strip() or not header.strip():
+            click.echo(
+                f"riskbook: --column {item!r} is not FIELD=HEADER, e.g. likelihood='Threat Probability'", err=True
+            )
+            ctx.exit(EXIT_UNUSABLE)
+        columns[name.strip()] = header.strip()
+    return columns
+
+
+def column_option(func):
+    """--column FIELD=HEADER, repeatable: read a header as a field for this run."""
+    return click.option(
+        "--column",
+        "columns",
+        multiple=True,
+        metavar="FIELD=HEADER",
+        callback=_parse_columns,
+        help="Read the column headed HEADER as FIELD (e.g. likelihood='Threat Probability'); repeatable.",
+    )(func)
+
+
 as_of_option = click.option(
     "--as-of",
     callback=_parse_date_option,
@@ -188,8 +221,10 @@ def cli(debug: bool) -> None:
 @previous_option
 @since_option
 @max_size_option
+@column_option
+@click.option("--show-columns", is_flag=True, help="First print which header was read as which field.")
 @_handle_errors
-def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, max_size):
+def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, max_size, columns, show_columns):
     """Check a register and list every finding with its cell.
 
     With --previous, also compare it with last period's register, as build does.
@@ -198,8 +233,20 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
     from riskbook.render import render_json, render_text
 
     report = _read_and_check(
-        input_path, sheet, scheme, as_of, max_size, show_progress=fmt == "text", previous=previous, since=since
+        input_path,
+        sheet,
+        scheme,
+        as_of,
+        max_size,
+        show_progress=fmt == "text",
+        previous=previous,
+        since=since,
+        columns=columns,
     )
+    if show_columns:
+        from riskbook.render import render_columns
+
+        click.echo(render_columns(report.register), err=fmt == "json")
     if fmt == "json":
         click.echo(render_json(report))
     else:
@@ -226,8 +273,9 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
 @sheet_option
 @scheme_option
 @max_size_option
+@column_option
 @_handle_errors
-def build(input_path, output, as_of, previous, since, title, marking, organisation, sheet, scheme, max_size):
+def build(input_path, output, as_of, previous, since, title, marking, organisation, sheet, scheme, max_size, columns):
     """Validate a register, then write the panel workbook.
 
     Errors: printed as validate prints them, nothing written, exit 1. Warnings are printed and the
@@ -238,7 +286,7 @@ def build(input_path, output, as_of, previous, since, title, marking, organisati
 
     as_of = as_of or dt.date.today()
     report = _read_and_check(
-        input_path, sheet, scheme, as_of, max_size, show_progress=True, previous=previous, since=since
+        input_path, sheet, scheme, as_of, max_size, show_progress=True, previous=previous, since=since, columns=columns
     )
     colour = sys.stdout.isatty()
     if not report.ok:
@@ -265,15 +313,16 @@ def build(input_path, output, as_of, previous, since, title, marking, organisati
 )
 @sheet_option
 @max_size_option
+@column_option
 @_handle_errors
-def template(output, scheme, from_path, sheet, max_size):
+def template(output, scheme, from_path, sheet, max_size, columns):
     """Write the register template risk owners fill in: dropdowns, computed score, instructions."""
     import riskbook as api
     from riskbook.template import write_template
 
     scheme_obj = api.load_scheme(scheme)
     existing = (
-        api.read_register(from_path, sheet=sheet, scheme=scheme_obj, max_bytes=max_size * 1024**2)
+        api.read_register(from_path, sheet=sheet, scheme=scheme_obj, max_bytes=max_size * 1024**2, columns=columns)
         if from_path
         else None
     )
@@ -282,6 +331,32 @@ def template(output, scheme, from_path, sheet, max_size):
     click.echo(
         f"Wrote {path}" + (f" with {count} risk{'s' if count != 1 else ''} from {from_path}" if existing else "")
     )
+
+
+@cli.command("scheme")
+@click.option(
+    "--from", "from_path", required=True, type=click.Path(dir_okay=False), help="The register to draft a scheme from."
+)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Scheme file to write (.toml).")
+@sheet_option
+@max_size_option
+@column_option
+@_handle_errors
+def scheme_command(from_path, output, sheet, max_size, columns):
+    """Draft a commented scheme from a register's header and values: its scales, statuses, references, ratings."""
+    from pathlib import Path
+
+    import riskbook as api
+    from riskbook.draft import draft_reading_scheme, draft_scheme, write_draft
+    from riskbook.errors import OutputError
+
+    if Path(output).resolve() == Path(from_path).resolve():
+        raise OutputError(f"{output}: is the input file; choose another output name")
+    register = api.read_register(
+        from_path, sheet=sheet, scheme=draft_reading_scheme(), max_bytes=max_size * 1024**2, columns=columns
+    )
+    path = write_draft(draft_scheme(register, columns), output)
+    click.echo(f"Wrote {path}: a draft scheme from {from_path}; check each GUESS, then pass it with --scheme")
 
 
 def main() -> None:

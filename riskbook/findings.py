@@ -37,8 +37,7 @@ CATALOGUE: dict[str, Kind] = _kinds(
         "score-mismatch",
         "error",
         "the stated score is not what the scheme gives for the impact and likelihood",
-        "score {stated} is not impact × likelihood ({impact_label} {impact} × {likelihood_label} {likelihood} = "
-        "{expected})",
+        "score {stated} is not {rule} ({working} = {expected})",
         "Correct the score, or the impact and likelihood it was worked out from.",
     ),
     Kind(
@@ -96,6 +95,13 @@ CATALOGUE: dict[str, Kind] = _kinds(
         "the header row lacks one of those columns",
         "the header row has no {column} column; add one",
         "Add the column, or map an existing header to it.",
+    ),
+    Kind(
+        "column-absent",
+        "warning",
+        "the register has no Owner, Status or Last Review column (and the scheme does not require it): said once",
+        "this register has no {column} column, so {consequence}",
+        "Add the column if the register should have it, or map a header to it with --column.",
     ),
     Kind(
         "bad-reference",

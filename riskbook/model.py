@@ -36,6 +36,18 @@ FIELDS: tuple[str, ...] = (
     "current_status",
     "control_due",
     "proposal",
+    # Read from registers in other shapes; kept with the risk, not yet checked.
+    "description",
+    "next_review",
+    "treatment",
+    "inherent_impact",
+    "inherent_likelihood",
+    "inherent_score",
+    "inherent_rating",
+    "target_impact",
+    "target_likelihood",
+    "target_score",
+    "target_rating",
 )
 
 FIELD_LABELS: dict[str, str] = {
@@ -61,17 +73,41 @@ FIELD_LABELS: dict[str, str] = {
     "current_status": "Current Status",
     "control_due": "Control Due",
     "proposal": "Proposal",
+    "description": "Description",
+    "next_review": "Next Review",
+    "treatment": "Treatment",
+    "inherent_impact": "Inherent Impact",
+    "inherent_likelihood": "Inherent Likelihood",
+    "inherent_score": "Inherent Score",
+    "inherent_rating": "Inherent Rating",
+    "target_impact": "Target Impact",
+    "target_likelihood": "Target Likelihood",
+    "target_score": "Target Score",
+    "target_rating": "Target Rating",
 }
 
-DATE_FIELDS = frozenset({"first_recorded", "last_review"})
+DATE_FIELDS = frozenset({"first_recorded", "last_review", "next_review"})
 SCALE_FIELDS = frozenset({"impact", "likelihood"})
 SCORE_FIELDS = frozenset({"score", "previous_score"})
+# Inherent and target assessments: read as scale values and scores where they are, else kept as typed.
+LENIENT_SCALE_FIELDS = frozenset({"inherent_impact", "inherent_likelihood", "target_impact", "target_likelihood"})
+LENIENT_SCORE_FIELDS = frozenset({"inherent_score", "target_score"})
 
 
 # Narrative fields are read from their cells only when asked for: validating a large register
 # never needs them, only their length; the panel workbook reads each once.
 NARRATIVE_FIELDS = frozenset(
-    {"information", "rationale", "consequence", "existing_controls", "additional_controls", "update", "current_status"}
+    {
+        "information",
+        "rationale",
+        "consequence",
+        "existing_controls",
+        "additional_controls",
+        "update",
+        "current_status",
+        "description",
+        "treatment",
+    }
 )
 LAZY_FIELDS = NARRATIVE_FIELDS | {"responsible_officer", "category"}
 
@@ -157,6 +193,7 @@ class Register:
     risks: list[Risk]
     scheme: Scheme  # the scheme it was read under, and is checked under
     notices: tuple[Finding, ...] = ()  # found while reading
+    column_headers: dict[str, str] = field(default_factory=dict)  # canonical field -> the header it was read from
 
     def cell(self, row: int, field_name: str) -> str:
         col = self.columns.get(field_name)

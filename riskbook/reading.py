@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,10 @@ from riskbook.findings import Finding, make
 from riskbook.limits import EXCEL_CELL_LIMIT
 from riskbook.model import (
     DATE_FIELDS,
+    FIELDS,
     LAZY_FIELDS,
+    LENIENT_SCALE_FIELDS,
+    LENIENT_SCORE_FIELDS,
     NARRATIVE_FIELDS,
     SCALE_FIELDS,
     SCORE_FIELDS,
@@ -23,51 +27,21 @@ from riskbook.model import (
     column_letter,
 )
 from riskbook.perf import no_cyclic_gc
-from riskbook.scheme import Scheme, load_scheme
+from riskbook.scheme import Scheme, header_key, load_scheme
 from riskbook.source.grid import Grid, open_grid
 from riskbook.values import Invalid
 
 HEADER_SEARCH_ROWS = 20
 
-# Header aliases, compared after folding: lower case, letters and digits only.
-ALIASES: dict[str, tuple[str, ...]] = {
-    "reference": ("reference", "ref", "riskid", "riskreference", "riskref", "riskno", "risknumber", "id"),
-    "title": ("title", "risktitle", "risk", "riskname"),
-    "owner": ("owner", "riskowner"),
-    "responsible_officer": ("responsibleofficer",),
-    "impact": ("impact", "impactscore"),
-    "likelihood": ("likelihood", "likelihoodscore", "probability"),
-    "status": ("status", "riskstatus"),
-    "first_recorded": ("firstrecorded", "daterecorded", "dateraised", "dateidentified"),
-    "last_review": ("lastreview", "lastreviewed", "lastreviewdate", "datelastreviewed", "reviewdate"),
-    "score": (
-        "score",
-        "currentscore",
-        "currentproposedriskscore",
-        "currentproposedscore",
-        "currentrating",
-        "riskscore",
-        "currentriskscore",
-    ),
-    "previous_score": ("previousscore", "previousrating", "previousriskscore"),
-    "rag": ("rag", "ragrating", "ragstatus", "band", "risklevel", "rating"),
-    "category": ("category", "riskcategory"),
-    "information": ("information", "info", "background"),
-    "rationale": ("riskrationale", "rationale"),
-    "consequence": ("riskconsequence", "consequence", "consequences"),
-    "existing_controls": ("existingcontrols", "existingcontrol"),
-    "additional_controls": ("additionalcontrols", "additionalcontrol"),
-    "update": ("update", "latestupdate", "progressupdate"),
-    "current_status": ("currentstatus",),
-    "proposal": ("proposal", "proposalarchivenew", "proposed", "archivenew"),
-    "control_due": ("controldue", "controlduedate", "targetdate", "completiondate"),
-}
-_ALIAS_TO_FIELD = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
 _MIN_HEADER_FIELDS = 3
+_NAME_FIELDS = frozenset({"title", "description"})
+_SCALE_FIELDS = frozenset({"impact", "likelihood"})
 
 
-def field_for_header(text: Any) -> str | None:
-    return _ALIAS_TO_FIELD.get(v.fold_header(text)) if isinstance(text, str) else None
+def field_for_header(text: Any, scheme: Scheme | None = None) -> str | None:
+    """The field a header is read as under a scheme's [columns] (default: the shipped scheme)."""
+    lookup = (scheme or load_scheme()).header_lookup
+    return lookup.get(header_key(text)) if isinstance(text, str) else None
 
 
 def read_register(
@@ -75,20 +49,35 @@ def read_register(
     sheet: str | None = None,
     scheme: Scheme | str | os.PathLike[str] | None = None,
     max_bytes: int | None = None,
+    columns: dict[str, str] | None = None,
 ) -> Register:
     """Read the register sheet of a file under a scheme (a Scheme, a TOML path, or the shipped default).
 
-    The register carries its scheme, so validating it needs nothing more. Raises ReadError with
-    a one-line reason; max_bytes bounds what a workbook may inflate to (default 2 GiB).
+    The register carries its scheme, so validating it needs nothing more. columns maps a field to
+    the header to read it from, for this read only (the CLI's --column). Raises ReadError with a
+    one-line reason; max_bytes bounds what a workbook may inflate to (default 2 GiB).
     """
     if not isinstance(scheme, Scheme):
         scheme = load_scheme(None if scheme is None else Path(scheme))
+    lookup = _header_lookup(scheme, columns or {})
     grid = open_grid(path, sheet, max_bytes)
     with no_cyclic_gc():
-        return _parse_register(str(Path(path)), grid, sheet, scheme)
+        return _parse_register(str(Path(path)), grid, sheet, scheme, lookup, columns or {})
 
 
-def _parse_register(display: str, grid: Grid, wanted: str | None, scheme: Scheme) -> Register:
+def _header_lookup(scheme: Scheme, columns: dict[str, str]) -> dict[str, str]:
+    """Folded header -> field: the scheme's table, with each --column taking its field's place."""
+    unknown = [name for name in columns if name not in FIELDS]
+    if unknown:
+        raise ReadError(f"--column {unknown[0]}: riskbook knows no such field (fields: {', '.join(FIELDS)})")
+    lookup = {alias: name for alias, name in scheme.header_lookup.items() if name not in columns}
+    lookup.update({header_key(header): name for name, header in columns.items()})
+    return lookup
+
+
+def _parse_register(
+    display: str, grid: Grid, wanted: str | None, scheme: Scheme, lookup: dict[str, str], overrides: dict[str, str]
+) -> Register:
     if wanted is not None:
         if wanted not in grid.names:
             raise ReadError(f"{display}: no sheet named {wanted!r} (sheets: {', '.join(grid.names)})")
@@ -96,22 +85,60 @@ def _parse_register(display: str, grid: Grid, wanted: str | None, scheme: Scheme
     else:
         register_like = [n for n in grid.names if n.strip().casefold() == "register"]
         candidates = register_like + [n for n in grid.names if n not in register_like]
+    closest: tuple[int, str, _Header] | None = None
     for name in candidates:
         rows, row0, col0 = grid.rows(name)
-        header = _find_header(rows)
+        header, best = _find_header(rows, lookup)
         if header is not None:
+            _check_overrides(display, name, row0, header, overrides)
             return _build_register(
                 display, name, rows, row0, col0, header, grid.formula_gaps(name), grid.hidden(name), scheme
             )
+        if best is not None and (closest is None or len(best.fields) > len(closest[2].fields)):
+            closest = (row0, name, best)
         if wanted is not None:
             break
     if all(_sheet_is_empty(grid.rows(n)[0]) for n in candidates):
         raise ReadError(f"{display}: the workbook's sheets are empty")
     where = f"sheet {wanted!r}" if wanted else "any sheet"
-    raise ReadError(
-        f"{display}: no register header found in {where} "
-        f"(looked in the first {HEADER_SEARCH_ROWS} rows for columns such as Reference, Title, Impact, Likelihood)"
+    raise ReadError(f"{display}: no register header found in {where}; {_closest_text(closest)}")
+
+
+def _closest_text(closest: tuple[int, str, _Header] | None) -> str:
+    if closest is None:
+        return f"looked in the first {HEADER_SEARCH_ROWS} rows for columns such as Reference, Title, Impact, Likelihood"
+    row0, sheet, header = closest
+    matched = ", ".join(f"{header.texts[offset]!r} as {name}" for name, offset in header.fields.items())
+    unknown = [text for offset, text in enumerate(header.texts) if text and header.keys[offset] is None]
+    shown = ", ".join(repr(t) for t in unknown[:8]) + (f" and {len(unknown) - 8} more" if len(unknown) > 8 else "")
+    return (
+        f"closest was row {row0 + header.index + 1} of sheet {sheet!r}, which reads only {matched}"
+        + (f" and not {shown}" if unknown else "")
+        + "; a header needs a title or description and an impact or likelihood (or a reference) among 3 columns:"
+        f" name the others with --column FIELD=HEADER, e.g. --column {_wanted_field(header)}="
+        + repr(unknown[0] if unknown else "Prob.")
     )
+
+
+def _wanted_field(header: _Header) -> str:
+    """The field the closest row most needs, for the --column example."""
+    fields = header.fields.keys()
+    if not fields & _NAME_FIELDS:
+        return "title"
+    if not fields & _SCALE_FIELDS:
+        return "likelihood"
+    return "reference"
+
+
+def _check_overrides(display: str, sheet: str, row0: int, header: _Header, overrides: dict[str, str]) -> None:
+    """Each --column must name a header the register has."""
+    for name, wanted in overrides.items():
+        if name not in header.fields:
+            present = ", ".join(repr(t) for t in header.texts if t)
+            raise ReadError(
+                f"{display}: --column {name}={wanted!r}: no column headed {wanted!r} in the header row "
+                f"(row {row0 + header.index + 1} of sheet {sheet!r}, which has {present})"
+            )
 
 
 def _hidden_notices(
@@ -141,17 +168,100 @@ def _unique_name(text: str, taken: set[str]) -> str:
     return name
 
 
-def _find_header(rows: list[list[Any]]) -> int | None:
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        fields = {field_for_header(cell) for cell in row} - {None}
-        if "reference" in fields and len(fields) >= _MIN_HEADER_FIELDS:
-            return index
-    return None
+@dataclass(slots=True)
+class _Header:
+    """A header row as read: each column's header text and field, and the first column of each field."""
+
+    index: int  # of the header row (the lower row of a two-row header)
+    texts: list[str]
+    keys: list[str | None]
+    fields: dict[str, int]
+
+    @property
+    def width(self) -> int:
+        return max((offset + 1 for offset, text in enumerate(self.texts) if text), default=0)
+
+    def is_register(self) -> bool:
+        fields = self.fields.keys()
+        if len(fields) < _MIN_HEADER_FIELDS:
+            return False
+        return "reference" in fields or bool(fields & _NAME_FIELDS and fields & _SCALE_FIELDS)
+
+
+def _find_header(rows: list[list[Any]], lookup: dict[str, str]) -> tuple[_Header | None, _Header | None]:
+    """The header row, or None and the row that came closest to one."""
+    best: _Header | None = None
+    for index in range(min(len(rows), HEADER_SEARCH_ROWS)):
+        header = _map_header(rows, index, lookup)
+        if header.is_register():
+            if index + 1 < len(rows):  # the upper row of a two-row header maps fewer fields than the pair
+                lower = _map_header(rows, index + 1, lookup)
+                if len(lower.fields) > len(header.fields):
+                    return lower, None
+            return header, None
+        if best is None or len(header.fields) > len(best.fields):
+            best = header
+    return None, best if best is not None and best.fields else None
+
+
+def _map_header(rows: list[list[Any]], index: int, lookup: dict[str, str]) -> _Header:
+    """A row read as a header; when the row above groups it ("Threat" over "Probability" and
+    "Impact"), a column is read as group and header together where that names a field."""
+    row = rows[index]
+    above = _group_row(rows[index - 1], len(row)) if index > 0 else None
+    alone = _map_cells(row, index, lookup, None)
+    if above is None:
+        return alone
+    # The row above is the header's upper half only if it names more columns; else it is a title.
+    together = _map_cells(row, index, lookup, above)
+    return together if len(together.fields) > len(alone.fields) else alone
+
+
+def _map_cells(row: list[Any], index: int, lookup: dict[str, str], above: list[tuple[str, str]] | None) -> _Header:
+    texts: list[str] = []
+    keys: list[str | None] = []
+    fields: dict[str, int] = {}
+    for offset, cell in enumerate(row):
+        text = "" if v.is_blank(cell) else v.clean_text(cell)
+        name = None
+        if above is not None:
+            group, own = above[offset]
+            if text and group:
+                name = lookup.get(header_key(f"{group} {text}"))
+                if name is not None:
+                    text = f"{group} {text}"
+            elif not text and own:  # a header merged down over both rows
+                text = own
+        if name is None and text:
+            name = lookup.get(header_key(text))
+        texts.append(text)
+        keys.append(name)
+        if name is not None and name not in fields:
+            fields[name] = offset
+    return _Header(index, texts, keys, fields)
+
+
+def _group_row(row: list[Any], width: int) -> list[tuple[str, str]] | None:
+    """(group over the column, the cell's own text) per column; None unless the row looks like a header's
+    upper half (two or more cells: one cell above a header is a title)."""
+    cells = ["" if v.is_blank(cell) else v.clean_text(cell) for cell in row[:width]]
+    if sum(1 for c in cells if c) < 2:
+        return None
+    out, group = [], ""
+    for text in cells + [""] * (width - len(cells)):
+        group = text or group
+        out.append((group, text))
+    return out
 
 
 def _parser_for(field_name: str, scheme: Scheme) -> Callable[[Any], Any]:
-    if field_name in SCALE_FIELDS:
-        return lambda raw: v.parse_scale(raw, scheme)
+    if field_name in SCALE_FIELDS or field_name in LENIENT_SCALE_FIELDS:
+        scale = scheme.impact_scale if field_name.endswith("impact") else scheme.likelihood_scale
+        if field_name in SCALE_FIELDS:
+            return lambda raw: v.parse_scale(raw, scale)
+        return lambda raw: _or_text(v.parse_scale(raw, scale), raw)
+    if field_name in LENIENT_SCORE_FIELDS:
+        return lambda raw: _or_text(v.parse_score(raw), raw)
     if field_name in SCORE_FIELDS:
         return v.parse_score
     if field_name in DATE_FIELDS:
@@ -159,6 +269,11 @@ def _parser_for(field_name: str, scheme: Scheme) -> Callable[[Any], Any]:
     if field_name == "control_due":
         return v.parse_dates_in
     return v.clean_text
+
+
+def _or_text(parsed: Any, raw: Any) -> Any:
+    """Inherent and target values are read, not yet checked: one that is not on the scale stays as typed."""
+    return v.clean_text(raw) if parsed.__class__ is Invalid else parsed
 
 
 _TEXT, _PARSED, _NARRATIVE = 0, 1, 2
@@ -170,14 +285,22 @@ def _kind(name: str) -> int:
         return _NARRATIVE
     return (
         _PARSED
-        if name in SCALE_FIELDS or name in SCORE_FIELDS or name in DATE_FIELDS or name == "control_due"
+        if name in SCALE_FIELDS
+        or name in SCORE_FIELDS
+        or name in DATE_FIELDS
+        or name == "control_due"
+        or name in LENIENT_SCALE_FIELDS
+        or name in LENIENT_SCORE_FIELDS
         else _TEXT
     )
 
 
-def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps, lazy) -> Risk | None:
+def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps, header_width: int, lazy, lazy_offsets):
     """One data row as a Risk, or None for a blank row. The hot loop of reading: kept lean."""
     width = len(row)
+    if width > header_width:  # cells beyond the header's columns belong to no risk
+        row = row[:header_width]
+        width = header_width
     if row.count("") == width:
         return None
     for cell in row:
@@ -236,7 +359,22 @@ def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps,
             text: v.clean_text(v.drop_text_mark(row[offset])) if offset < width else ""
             for offset, text in extra_columns
         }
+    if (
+        len(values) < 2
+        and not risk.invalid
+        and values.keys() <= {"reference"}
+        and _only_reference(row, risk, lazy_offsets)
+    ):
+        return None
     return risk
+
+
+def _only_reference(row, risk: Risk, lazy_offsets: tuple[int, ...]) -> bool:
+    """A row with nothing but a reference (a numbered blank line) is not a risk."""
+    width = len(row)
+    if any(value for value in (risk.extras or {}).values()):
+        return False
+    return not any(offset < width and not v.is_blank(row[offset]) for offset in lazy_offsets)
 
 
 def _note_long_lazy_fields(risks: list[Risk], lazy: dict[str, int]) -> None:
@@ -264,18 +402,18 @@ def _build_register(
     rows: list[list[Any]],
     row0: int,
     col0: int,
-    header_index: int,
+    header: _Header,
     formula_gaps: set[tuple[int, int]],
     hidden: tuple[set[int], set[int]],
     scheme: Scheme,
 ) -> Register:
-    header_cells = rows[header_index]
-    headers = [v.clean_text(cell) for cell in header_cells]
+    header_index = header.index
+    headers = header.texts
     columns: dict[str, int] = {}
     extra_columns: list[tuple[int, str]] = []
     notices: list[Finding] = []
     for offset, text in enumerate(headers):
-        field_name = field_for_header(text)
+        field_name = header.keys[offset]
         if field_name and field_name not in columns:
             columns[field_name] = offset
         elif text:
@@ -290,7 +428,11 @@ def _build_register(
                     )
                 )
             extra_columns.append((offset, _unique_name(text, {name for _, name in extra_columns})))
+    if "title" not in columns and "description" in columns:  # the description is all it has to name a risk
+        columns["title"] = columns["description"]
     lazy = {name: offset for name, offset in columns.items() if name in LAZY_FIELDS}
+    lazy_offsets = tuple(lazy.values())
+    header_width = header.width
     if formula_gaps:  # a formula without its value is an eager finding, whatever the column
         lazy = {}
     plan: list[tuple[int, str, int, Callable[[Any], Any], dict[Any, Any]]] = [
@@ -301,7 +443,19 @@ def _build_register(
     risks = [
         risk
         for index in range(header_index + 1, len(rows))
-        if (risk := _read_row(rows[index], row0 + index, col0, plan, extra_columns, formula_gaps, lazy or None))
+        if (
+            risk := _read_row(
+                rows[index],
+                row0 + index,
+                col0,
+                plan,
+                extra_columns,
+                formula_gaps,
+                header_width,
+                lazy or None,
+                lazy_offsets,
+            )
+        )
         is not None
     ]
     if lazy:
@@ -328,4 +482,5 @@ def _build_register(
         risks=risks,
         scheme=scheme,
         notices=tuple(notices),
+        column_headers={name: headers[offset] for name, offset in columns.items()},
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from itertools import groupby
 
+from riskbook.findings import Finding
+from riskbook.model import Register
 from riskbook.report import Report
 from riskbook.xlsx.text import TERMINAL, safe_text
 
@@ -18,14 +20,33 @@ def summary_line(report: Report) -> str:
     )
 
 
+# A code that fires on this many risks, and this share of them, is folded into one line.
+FOLD_AT, FOLD_SHARE = 5, 0.8
+
+# When nearly every row has the same finding, the scheme, not the data, is the likely cause.
+SCHEME_HINTS = {
+    "bad-reference": "the scheme's [reference] pattern is likely not this register's: change it, or leave it out",
+    "unknown-status": "this register's statuses are likely not the scheme's: list them in [[statuses]], or leave them out",
+    "bad-scale-value": "this register's scale is likely not the scheme's: try another --scheme, or draft one from "
+    "the register with riskbook scheme --from",
+    "rag-mismatch": "the register's ratings likely follow other bands: check the scheme's [[bands]] and their words",
+    "score-mismatch": "the register's scores likely come from a lookup: give the scheme a [matrix]",
+}
+
+
 def render_text(report: Report, colour: bool = False) -> str:
-    """Findings grouped by risk, in sheet order, then the summary line."""
+    """Findings grouped by risk, in sheet order, then the summary line. A finding that repeats on
+    nearly every risk is one line, not one per row."""
     lines: list[str] = []
     titles = {risk.row: risk.title for risk in report.register.risks}
     register = report.register
     if not register.risks:
         lines.append(_plain(f"{register.path}: sheet {register.sheet!r} has a header row but no risks"))
-    for row, group in groupby(report.findings, key=lambda f: f.row):
+    folded = _repeating_codes(report)
+    for code, found in folded.items():
+        lines.append(_folded_line(register.sheet, code, found, len(register.risks), colour))
+    findings = [f for f in report.findings if f.code not in folded or f.row < 0] if folded else report.findings
+    for row, group in groupby(findings, key=lambda f: f.row):
         group = list(group)
         reference = group[0].reference or "(no reference)"
         heading = f"{register.sheet} row {row + 1}: {reference}" if row >= 0 else f"{register.sheet}"
@@ -44,8 +65,50 @@ def _plain(text: str) -> str:
     return safe_text(text, TERMINAL)
 
 
+def _repeating_codes(report: Report) -> dict[str, list[Finding]]:
+    risks = len(report.register.risks)
+    by_code: dict[str, list[Finding]] = {}
+    for f in report.findings:
+        if f.row >= 0:
+            by_code.setdefault(f.code, []).append(f)
+    folded = {}
+    for code, found in by_code.items():
+        rows = len({f.row for f in found})
+        if rows >= FOLD_AT and rows >= FOLD_SHARE * risks:
+            folded[code] = found
+    return folded
+
+
+def _folded_line(sheet: str, code: str, found: list[Finding], risks: int, colour: bool) -> str:
+    rows = sorted({f.row for f in found})
+    examples = "; ".join(f"{f.cell}: {f.message}" for f in found[:3])
+    severity = "error" if any(f.severity == "error" for f in found) else "warning"
+    tag = _style(f"{severity:<7}", fg="red" if severity == "error" else "yellow", on=colour)
+    hint = f" — {SCHEME_HINTS[code]}" if code in SCHEME_HINTS else ""
+    return (
+        f"  {tag} {sheet}: {len(found)} × [{code}] on {len(rows)} of {risks} risks (rows {rows[0] + 1}–{rows[-1] + 1}),"
+        f" e.g. {examples}{hint}"
+    )
+
+
 def render_json(report: Report) -> str:
-    return json.dumps(report.as_dict(), indent=2, ensure_ascii=False)
+    data = report.as_dict()
+    data["columns"] = dict(report.register.column_headers)  # field -> the header it was read from
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def render_columns(register: Register) -> str:
+    """Which header became which field, and which columns travel as extras."""
+    from riskbook.model import FIELD_LABELS, column_letter
+
+    lines = [f"Columns of {register.sheet!r} (header row {register.header_row + 1}):"]
+    for name, col in sorted(register.columns.items(), key=lambda item: item[1]):
+        lines.append(
+            f"  {column_letter(col)} {register.column_headers.get(name, '')!r} → {name} ({FIELD_LABELS[name]})"
+        )
+    for col, text in register.extra_columns:
+        lines.append(f"  {column_letter(col)} {text!r} → extra (kept with each risk, not checked)")
+    return "\n".join(lines)
 
 
 def _style(text: str, on: bool, fg: str | None = None, bold: bool = False) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import math
 import re
@@ -13,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from riskbook.errors import SchemeError
+from riskbook.values import fold_header
 
 DEFAULT_SCHEME = "scheme-4x4.toml"
 MAX_SCALE_VALUES = 10
@@ -20,6 +22,9 @@ MAX_REVIEW_MONTHS = 120
 # Words the workbook itself writes beside the scale's labels (the Matrix's headers and totals).
 WORKBOOK_WORDS = ("Total", "Likelihood \\ Impact")
 _COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+
+
+COLUMNS_FILE = "columns.toml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +52,50 @@ class ImpactArea:
     descriptors: dict[int, str]
 
 
+@dataclass(frozen=True, slots=True)
+class ColumnSpec:
+    """A field riskbook knows: the headers read as it (folded) and whether a register must have it."""
+
+    field: str
+    aliases: tuple[str, ...] | None  # None only while merging: the scheme keeps the default's
+    required: bool | None = False
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The levels of one axis (impact or likelihood): value, label and the other words read as it."""
+
+    axis: str
+    labels: dict[int, str]
+    aliases: dict[int, tuple[str, ...]]
+
+    @property
+    def values(self) -> list[int]:
+        return sorted(self.labels)
+
+    @property
+    def max_value(self) -> int:
+        return max(self.labels)
+
+    @cached_property
+    def _lookup(self) -> dict[str, int]:
+        lookup = {label: value for value, label in self.labels.items()}
+        for value, words in ((v, (lbl, *self.aliases.get(v, ()))) for v, lbl in self.labels.items()):
+            lookup.update({word: value for word in words})
+            lookup.update({_fold(word): value for word in words})
+        return lookup
+
+    def value_for_label(self, text: str) -> int | None:
+        found = self._lookup.get(text)  # as the scheme spells it, or already folded
+        return found if found is not None else self._lookup.get(_fold(text))
+
+    def label(self, value: int) -> str:
+        return self.labels[value]
+
+
 @dataclass(frozen=True)
 class Scheme:
-    """A risk-scoring scheme. Score = impact × likelihood; the band follows the score."""
+    """A risk-scoring scheme. Score = impact × likelihood, or the scheme's matrix; the band follows the score."""
 
     name: str
     labels: dict[int, str]
@@ -64,6 +110,38 @@ class Scheme:
     impact_areas: tuple[ImpactArea, ...]
     categories: tuple[str, ...] = ()
     source: str = ""
+    impact_scale: Scale | None = None
+    likelihood_scale: Scale | None = None
+    matrix: tuple[tuple[int, ...], ...] | None = None  # rows: impact levels; columns: likelihood levels
+    columns: dict[str, ColumnSpec] | None = None
+
+    def score_for(self, impact: int | None, likelihood: int | None) -> int | None:
+        """The score of an impact and a likelihood: their product, or the scheme's matrix entry."""
+        if impact is None or likelihood is None:
+            return None
+        matrix = self.matrix
+        if matrix is None:
+            return impact * likelihood
+        return matrix[impact - 1][likelihood - 1]
+
+    @property
+    def score_rule(self) -> str:
+        return "impact × likelihood" if self.matrix is None else "the scheme's matrix"
+
+    @cached_property
+    def header_lookup(self) -> dict[str, str]:
+        """Folded header -> field."""
+        return {alias: spec.field for spec in (self.columns or {}).values() for alias in spec.aliases or ()}
+
+    @property
+    def required_fields(self) -> tuple[str, ...]:
+        return tuple(name for name, spec in (self.columns or {}).items() if spec.required)
+
+    def impact_label(self, value: int) -> str:
+        return self.impact_scale.labels[value] if self.impact_scale else self.labels[value]
+
+    def likelihood_label(self, value: int) -> str:
+        return self.likelihood_scale.labels[value] if self.likelihood_scale else self.labels[value]
 
     @property
     def values(self) -> list[int]:
@@ -106,12 +184,6 @@ class Scheme:
     def label(self, value: int) -> str:
         return self.labels[value]
 
-    def score_for(self, impact: int | None, likelihood: int | None) -> int | None:
-        """The score the scheme gives an impact and a likelihood; None when either is unknown."""
-        if impact is None or likelihood is None:
-            return None
-        return impact * likelihood
-
     def band(self, score: int | None) -> Band | None:
         if score is None:
             return None
@@ -121,21 +193,28 @@ class Scheme:
             return None
         return ordered[at]
 
-    def band_named(self, name: str) -> Band | None:
-        folded = _fold(name)
-        return next((b for b in self.bands if _fold(b.name) == folded), None)
+    @cached_property
+    def _band_by_word(self) -> dict[str, Band]:
+        by_word = {_fold(word): b for b in self.bands for word in b.words}
+        by_word.update({_fold(b.name): b for b in self.bands})  # a band's own name wins
+        return by_word
 
-    def band_for_word(self, word: str) -> Band | None:
-        """The band a rating cell names: by the band's name or one of its words (such as a RAG colour)."""
-        folded = _fold(word)
-        return self.band_named(word) or next((b for b in self.bands if folded in map(_fold, b.words)), None)
+    def band_named(self, name: str) -> Band | None:
+        """The band a rating cell names: by the band's name or one of its words ("Red")."""
+        return self._band_by_word.get(_fold(name))
 
     def status(self, name: str) -> Status:
-        return next(s for s in self.statuses if s.name == name)
+        found = next((s for s in self.statuses if s.name == name), None)
+        return found if found is not None else Status(name, "", ())  # a scheme without statuses takes any
 
     def scores(self) -> list[int]:
         """Every score the scheme can produce, highest first."""
-        return sorted({i * j for i in self.labels for j in self.labels}, reverse=True)
+        impacts = self.impact_scale.labels if self.impact_scale else self.labels
+        likelihoods = self.likelihood_scale.labels if self.likelihood_scale else self.labels
+        return sorted(
+            {i * j if self.matrix is None else self.matrix[i - 1][j - 1] for i in impacts for j in likelihoods},
+            reverse=True,
+        )
 
 
 class LinearPattern:
@@ -206,18 +285,12 @@ def _build_scheme(data: dict, source: str) -> Scheme:
     def refuse(key: str, why: str):
         raise SchemeError(f"scheme {source}: {key} {why}")
 
-    scale = data["scale"]
-    if len(scale) > MAX_SCALE_VALUES:
-        refuse("scale", f"has {len(scale)} values; riskbook allows at most {MAX_SCALE_VALUES}")
-    labels: dict[int, str] = {}
-    for index, item in enumerate(scale):
-        value = _whole(item["value"], f"scale[{index}].value", refuse)
-        labels[value] = _label(item["label"], f"scale[{index}].label", refuse)
-    if sorted(labels) != list(range(1, len(labels) + 1)):
-        raise ValueError("scale values must run 1, 2, … without gaps")
-    _refuse_clashing_words(list(labels.values()), "scale", refuse, reserved=WORKBOOK_WORDS)
+    impact_scale, likelihood_scale = _build_scales(data, source)
+    labels = impact_scale.labels
+    for scale in (impact_scale, likelihood_scale):
+        _refuse_clashing_words(list(scale.labels.values()), f"{scale.axis}.scale", refuse, reserved=WORKBOOK_WORDS)
     bands = tuple(_band(b, f"bands[{i}]", refuse) for i, b in enumerate(data["bands"]))
-    _refuse_clashing_words([b.name for b in bands] + [w for b in bands for w in b.words], "bands", refuse)
+    _refuse_clashing_words([b.name for b in bands], "bands", refuse)
     ordered = sorted(bands, key=lambda b: b.min)
     for lower, upper in itertools.pairwise(ordered):
         if upper.min <= lower.max:
@@ -226,11 +299,13 @@ def _build_scheme(data: dict, source: str) -> Scheme:
                 f"{lower.name} ({lower.min}–{lower.max}) and {upper.name} ({upper.min}–{upper.max}) overlap: "
                 "a score must have one band",
             )
-    pattern = data["reference"]["pattern"]
+    reference = data.get("reference", {})  # no [reference]: any reference is accepted
+    pattern = str(reference.get("pattern", ""))
     try:
-        LinearPattern(str(pattern))
+        LinearPattern(pattern)
     except ValueError as exc:
         refuse("reference.pattern", f"{pattern!r} is not a usable pattern: {exc}")
+    likelihood = data.get("likelihood", {})
     scheme = Scheme(
         name=data["name"],
         labels=labels,
@@ -238,29 +313,34 @@ def _build_scheme(data: dict, source: str) -> Scheme:
         statuses=tuple(
             Status(
                 name=_label(s["name"], f"statuses[{i}].name", refuse),
-                meaning=s["meaning"],
+                meaning=s.get("meaning", ""),
                 aliases=tuple(s.get("aliases", ())),
                 overdue=bool(s.get("overdue", False)),
             )
-            for i, s in enumerate(data["statuses"])
+            for i, s in enumerate(data.get("statuses", ()))  # no statuses: any status is accepted
         ),
-        reference_pattern=str(pattern),
-        reference_prefix=data["reference"]["prefix"],
-        reference_digits=_whole(data["reference"]["digits"], "reference.digits", refuse, 1, 100),
-        reference_example=data["reference"]["example"],
-        likelihood_heading=data["likelihood"]["heading"],
-        likelihood_descriptors={int(k): v for k, v in data["likelihood"]["descriptors"].items()},
+        reference_pattern=pattern,
+        reference_prefix=reference.get("prefix", ""),
+        reference_digits=_whole(reference.get("digits", 0), "reference.digits", refuse, 0, 100),
+        reference_example=reference.get("example", ""),
+        likelihood_heading=likelihood.get("heading", "What it means"),
+        likelihood_descriptors={int(k): v for k, v in likelihood.get("descriptors", {}).items()},
         impact_areas=tuple(
             ImpactArea(
                 name=a["name"],
                 descriptors={int(k): v for k, v in a.items() if k != "name"},
             )
-            for a in data["impact_areas"]
+            for a in data.get("impact_areas", ())
         ),
         categories=tuple(data.get("categories", ())),
         source=source,
+        impact_scale=impact_scale,
+        likelihood_scale=likelihood_scale,
+        matrix=_build_matrix(data, impact_scale, likelihood_scale, source),
+        columns=_build_columns(data.get("columns", {}), source),
     )
     _refuse_clashing_words([s.name for s in scheme.statuses], "statuses", refuse)
+    _check_band_words(scheme, source)
     missing = [s for s in scheme.scores() if scheme.band(s) is None]
     if missing:
         raise ValueError(f"no band covers the scores {missing}")
@@ -304,6 +384,12 @@ def _refuse_clashing_words(words: list[str], key: str, refuse, reserved: tuple[s
         seen[folded] = word
 
 
+def _words_list(value, key: str, refuse) -> list:
+    if not isinstance(value, list):
+        refuse(key, 'should be a list of words, e.g. ["Red"]')
+    return value
+
+
 def _band(b: dict, key: str, refuse) -> Band:
     low = _whole(b["min"], f"{key}.min", refuse, 1)
     high = _whole(b["max"], f"{key}.max", refuse, low)
@@ -317,8 +403,159 @@ def _band(b: dict, key: str, refuse) -> Band:
         fill=b["fill"],
         font=b["font"],
         review_months=_whole(b["review_months"], f"{key}.review_months", refuse, 1, MAX_REVIEW_MONTHS),
-        words=tuple(_label(w, f"{key}.words", refuse) for w in b.get("words", ())),
+        words=tuple(_label(w, f"{key}.words", refuse) for w in _words_list(b.get("words", []), f"{key}.words", refuse)),
     )
+
+
+# What a scheme says about its scales, matrix and columns is checked here, each contradiction
+# refused with the key that holds it.
+
+
+def _refuse(source: str, key: str, reason: str) -> SchemeError:
+    return SchemeError(f"scheme {source}: {key}: {reason}")
+
+
+def _build_scales(data: dict, source: str) -> tuple[Scale, Scale]:
+    """Each axis's levels: [[impact.scale]] / [[likelihood.scale]], else the shared [[scale]]."""
+    shared = data.get("scale")
+    scales = []
+    for axis in ("impact", "likelihood"):
+        table = data.get(axis, {})
+        items, key = (
+            (table.get("scale"), f"{axis}.scale") if isinstance(table, dict) and "scale" in table else (shared, "scale")
+        )
+        if not items:
+            raise _refuse(
+                source,
+                f"{axis}.scale",
+                "no levels: give [[scale]] for both axes or [[impact.scale]] and [[likelihood.scale]]",
+            )
+        scales.append(_build_scale(axis, items, key, source))
+    return scales[0], scales[1]
+
+
+def _build_scale(axis: str, items: list, key: str, source: str) -> Scale:
+    def refuse(where: str, why: str):
+        raise SchemeError(f"scheme {source}: {where} {why}")
+
+    labels = {
+        _whole(item["value"], f"{key}[{i}].value", refuse): _label(item["label"], f"{key}[{i}].label", refuse)
+        for i, item in enumerate(items)
+    }
+    if sorted(labels) != list(range(1, len(labels) + 1)):
+        raise ValueError("scale values must run 1, 2, … without gaps")
+    if not 2 <= len(labels) <= 10:
+        raise _refuse(source, key, f"{len(labels)} levels; a scale has 2 to 10")
+    aliases = {int(item["value"]): _strings(item.get("aliases", []), f"{key}.aliases", source) for item in items}
+    claimed: dict[str, int] = {}
+    for value in sorted(labels):
+        for word in (labels[value], *aliases[value]):
+            folded = _fold(word)
+            if claimed.get(folded, value) != value:
+                raise _refuse(source, key, f"{word!r} is claimed by levels {claimed[folded]} and {value}")
+            claimed[folded] = value
+    return Scale(axis, labels, aliases)
+
+
+def _strings(value: object, key: str, source: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _refuse(source, key, 'should be a list of words, e.g. ["Red"]')
+    return tuple(value)
+
+
+def _build_matrix(data: dict, impact: Scale, likelihood: Scale, source: str) -> tuple[tuple[int, ...], ...] | None:
+    """[matrix] scores: one row per impact level (1 first), one column per likelihood level."""
+    table = data.get("matrix")
+    if table is None:
+        return None
+    rows = table.get("scores") if isinstance(table, dict) else None
+    if not isinstance(rows, list) or len(rows) != len(impact.labels):
+        found = len(rows) if isinstance(rows, list) else "none"
+        raise _refuse(source, "matrix.scores", f"needs {len(impact.labels)} rows, one per impact level; found {found}")
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, list) or len(row) != len(likelihood.labels):
+            raise _refuse(
+                source,
+                "matrix.scores",
+                f"row {number} needs {len(likelihood.labels)} scores, one per likelihood level",
+            )
+        if not all(isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in row):
+            raise _refuse(source, "matrix.scores", f"row {number} holds a score that is not a whole number")
+    return tuple(tuple(row) for row in rows)
+
+
+def _check_band_words(scheme: Scheme, source: str) -> None:
+    claimed: dict[str, str] = {}
+    for band in scheme.bands:
+        for word in (band.name, *band.words):
+            folded = _fold(word)
+            if claimed.get(folded, band.name) != band.name:
+                raise _refuse(source, "bands.words", f"{word!r} names both {claimed[folded]!r} and {band.name!r}")
+            claimed[folded] = band.name
+
+
+@functools.cache
+def default_columns() -> dict[str, ColumnSpec]:
+    """The shipped [columns] table (workbook_templates/columns.toml)."""
+    data = tomllib.loads(shipped_scheme_path(COLUMNS_FILE).read_text(encoding="utf-8"))
+    return _column_specs(data["columns"], COLUMNS_FILE)
+
+
+def _column_specs(table: dict, source: str) -> dict[str, ColumnSpec]:
+    from riskbook.model import FIELDS
+
+    specs = {}
+    for name, entry in table.items():
+        key = f"columns.{name}"
+        if name not in FIELDS:
+            raise _refuse(source, key, f"riskbook knows no field {name!r} (fields: {', '.join(FIELDS)})")
+        if not isinstance(entry, dict):
+            raise _refuse(source, key, "should be a table with aliases and required")
+        aliases = entry.get("aliases")
+        if aliases is not None and (not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases)):
+            raise _refuse(source, f"{key}.aliases", "should be a list of header texts")
+        specs[name] = ColumnSpec(
+            name,
+            tuple(header_key(a) for a in aliases) if aliases is not None else None,
+            bool(entry["required"]) if "required" in entry else None,
+        )
+    return specs
+
+
+def _build_columns(table: dict, source: str) -> dict[str, ColumnSpec]:
+    """The default table, with each field the scheme names replaced by the scheme's entry."""
+    if not isinstance(table, dict):
+        raise _refuse(source, "columns", "should be a table of fields")
+    defaults = default_columns()
+    own = _column_specs(table, source) if table else {}
+    own_claims = _claims({name: spec.aliases for name, spec in own.items() if spec.aliases is not None}, source)
+    columns = {}
+    for name, default in defaults.items():
+        spec = own.get(name)
+        aliases = spec.aliases if spec is not None and spec.aliases is not None else default.aliases or ()
+        if spec is None or spec.aliases is None:  # the scheme's own claims take a header from a default field
+            aliases = tuple(a for a in aliases if own_claims.get(a, name) == name)
+        required = spec.required if spec is not None and spec.required is not None else default.required
+        columns[name] = ColumnSpec(name, aliases, required)
+    _claims({name: spec.aliases or () for name, spec in columns.items()}, source)
+    return columns
+
+
+def _claims(aliases_by_field: dict[str, tuple[str, ...]], source: str) -> dict[str, str]:
+    """Folded alias -> field; an alias claimed by two fields is refused."""
+    claimed: dict[str, str] = {}
+    for name, aliases in aliases_by_field.items():
+        for alias in aliases:
+            other = claimed.setdefault(alias, name)
+            if other != name:
+                raise _refuse(source, f"columns.{name}", f"header {alias!r} is also claimed by columns.{other}")
+    return claimed
+
+
+def header_key(text: object) -> str:
+    """A header as compared with aliases: folded to letters and digits ("Risk ID" = "risk_id"); "#" stays "#"."""
+    folded = fold_header(text)
+    return folded if folded else " ".join(str(text).split())
 
 
 def resolve_status(text: str, scheme: Scheme) -> tuple[str | None, str]:
@@ -328,6 +565,8 @@ def resolve_status(text: str, scheme: Scheme) -> tuple[str | None, str]:
     near spelling (one or two letters off). For unknown text the second item is the
     closest status, if any is close, else "".
     """
+    if not scheme.statuses:  # the scheme lists none: any status is the register's own
+        return text, "exact"
     cache = scheme._status_cache
     if text not in cache:
         cache[text] = _resolve_status(text, scheme)

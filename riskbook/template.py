@@ -122,29 +122,44 @@ def write_template(
 
 def _write_lists(sheet, scheme: Scheme) -> dict[str, str]:
     columns = {
-        "scale": ("Scale", [scheme.label(v) for v in scheme.values]),
+        "impact": ("Impact", [scheme.impact_label(v) for v in scheme.impact_scale.values]),
+        "likelihood": ("Likelihood", [scheme.likelihood_label(v) for v in scheme.likelihood_scale.values]),
         "status": ("Status", [s.name for s in scheme.statuses]),
         "category": ("Category", list(scheme.categories)),
         "proposal": ("Proposal", list(PROPOSALS)),
     }
     ranges = {}
     for col, (kind, (header, items)) in enumerate(columns.items()):
+        if not items:  # a scheme without statuses or categories takes any: no dropdown
+            continue
         sheet.text(0, col, header)
         for row, item in enumerate(items, start=1):
             sheet.text(row, col, item)
         letter = column_letter(col)
         ranges[kind] = f"={LISTS}!${letter}$2:${letter}${max(len(items), 1) + 1}"
+    if scheme.matrix is not None:  # rows: impact levels; columns: likelihood levels
+        first = len(columns) + 1
+        sheet.text(0, first, "Matrix")
+        for row, scores in enumerate(scheme.matrix, start=1):
+            for offset, score in enumerate(scores):
+                sheet.number(row, first + offset, score)
+        last = column_letter(first + len(scheme.matrix[0]) - 1)
+        ranges["matrix"] = f"={LISTS}!${column_letter(first)}$2:${last}${len(scheme.matrix) + 1}"
     return ranges
 
 
-def _score_formula(row: int, list_range: str) -> str:
+def _score_formula(row: int, list_ranges: dict[str, str]) -> str:
     n = row + 1
     impact, likelihood = f"{_letter('impact')}{n}", f"{_letter('likelihood')}{n}"
-    lookup = list_range.lstrip("=")
-    # IFERROR: an impact or likelihood off the list leaves Score empty (validate names the cell).
-    return (
-        f'=IFERROR(IF(OR({impact}="",{likelihood}=""),"",MATCH({impact},{lookup},0)*MATCH({likelihood},{lookup},0)),"")'
+    impact_level = f"MATCH({impact},{list_ranges['impact'].lstrip('=')},0)"
+    likelihood_level = f"MATCH({likelihood},{list_ranges['likelihood'].lstrip('=')},0)"
+    score = (
+        f"{impact_level}*{likelihood_level}"
+        if "matrix" not in list_ranges
+        else f"INDEX({list_ranges['matrix'].lstrip('=')},{impact_level},{likelihood_level})"
     )
+    # IFERROR: an impact or likelihood off the list leaves Score empty (validate names the cell).
+    return f'=IFERROR(IF(OR({impact}="",{likelihood}=""),"",{score}),"")'
 
 
 def _months_formula(score_cell: str, scheme: Scheme) -> str:
@@ -178,7 +193,7 @@ def _write_register(sheet, book: Book, scheme: Scheme, risks: list[Risk], extras
     for offset, risk in enumerate(risks, start=1):
         _write_risk(sheet, book, scheme, offset, risk, extras, list_ranges)
     for row in range(len(risks) + 1, last_row + 1):
-        sheet.formula(row, _col("score"), _score_formula(row, list_ranges["scale"]), "", number)
+        sheet.formula(row, _col("score"), _score_formula(row, list_ranges), "", number)
         sheet.formula(row, _col("next_review"), _next_review_formula(row, scheme), "", date_fmt)
     for col, column in enumerate(COLUMNS):
         fmt = (
@@ -209,7 +224,7 @@ def _write_risk(sheet, book: Book, scheme: Scheme, row: int, risk: Risk, extras:
             sheet.formula(
                 row,
                 col,
-                _score_formula(row, list_ranges["scale"]),
+                _score_formula(row, list_ranges),
                 assessed.score if assessed.score is not None else "",
                 number,
             )
@@ -219,7 +234,8 @@ def _write_risk(sheet, book: Book, scheme: Scheme, row: int, risk: Risk, extras:
         elif invalid is not None or value is None:
             sheet.text(row, col, _text(invalid.raw if invalid else None), cell)  # kept as typed: nothing is lost
         elif column.kind == "scale":
-            sheet.text(row, col, scheme.label(value), cell)
+            label = scheme.impact_label if column.key == "impact" else scheme.likelihood_label
+            sheet.text(row, col, label(value), cell)
         elif column.kind == "status":
             sheet.text(row, col, risk.status_name or value, cell)
         elif column.kind == "date":
@@ -272,7 +288,9 @@ def _help_text(column: TemplateColumn, scheme: Scheme) -> str:
     """What goes in a column, in the scheme's own words: the header's input message and the Instructions."""
     return column.help.format(
         example=scheme.reference_example,
-        labels=", ".join(scheme.label(v) for v in scheme.values),
+        labels=", ".join(
+            (scheme.likelihood_scale if column.key == "likelihood" else scheme.impact_scale).labels.values()
+        ),
         statuses=", ".join(s.name for s in scheme.statuses),
     )
 
@@ -295,8 +313,8 @@ def _validate_column(
     title = _message(column.header, 32)
     sheet.sheet.data_validation(0, col, 0, col, {"validate": "any", "input_title": title, "input_message": help_text})
     rule: dict | None = None
-    if column.kind in list_ranges:
-        kind = "scale" if column.kind == "scale" else column.kind
+    kind = column.key if column.kind == "scale" else column.kind
+    if kind in list_ranges:
         rule = {
             "validate": "list",
             "source": list_ranges[kind],
@@ -313,7 +331,7 @@ def _validate_column(
             "error_message": "Type a date as DD/MM/YYYY.",
         }
     elif column.kind == "previous":
-        top = scheme.max_value**2
+        top = max(scheme.scores())
         rule = {
             "validate": "integer",
             "criteria": "between",
@@ -346,6 +364,20 @@ def _register_formatting(sheet, book: Book, scheme: Scheme, last_row: int) -> No
     )
 
 
+def _write_statuses(sheet, book: Book, scheme: Scheme, row: int) -> int:
+    cell, label = book.fmt("cell"), book.fmt("label")
+    sheet.text(row - 1, 0, "Statuses", book.fmt("bold"))
+    sheet.sheet.add_table(
+        row, 0, row + len(scheme.statuses), 1,
+        {"name": "StatusMeanings", "style": "Table Style Light 15", "columns": [{"header": "Status", "header_format": book.fmt("header")}, {"header": "Meaning", "header_format": book.fmt("header")}]},
+    )  # fmt: skip
+    for offset, status in enumerate(scheme.statuses, start=row + 1):
+        sheet.text(offset, 0, status.name, label)
+        sheet.text(offset, 1, status.meaning, cell)
+        sheet.sheet.set_row(offset, text_height(status.meaning, 30))
+    return row + len(scheme.statuses) + 3
+
+
 def _write_instructions(sheet, book: Book, scheme: Scheme) -> None:
     from riskbook.panel.sheets import write_criteria_tables
 
@@ -366,22 +398,14 @@ def _write_instructions(sheet, book: Book, scheme: Scheme) -> None:
         sheet.text(offset, 1, _help_text(column, scheme), cell)
         sheet.sheet.set_row(offset, text_height(column.help, 33))
     row += len(COLUMNS) + 3
-    sheet.text(row - 1, 0, "Statuses", book.fmt("bold"))
-    sheet.sheet.add_table(
-        row, 0, row + len(scheme.statuses), 1,
-        {"name": "StatusMeanings", "style": "Table Style Light 15", "columns": [{"header": "Status", "header_format": book.fmt("header")}, {"header": "Meaning", "header_format": book.fmt("header")}]},
-    )  # fmt: skip
-    for offset, status in enumerate(scheme.statuses, start=row + 1):
-        sheet.text(offset, 0, status.name, label)
-        sheet.text(offset, 1, status.meaning, cell)
-        sheet.sheet.set_row(offset, text_height(status.meaning, 30))
-    row += len(scheme.statuses) + 3
+    if scheme.statuses:  # a scheme without statuses takes the register's own
+        row = _write_statuses(sheet, book, scheme, row)
     cycle = "; ".join(
         f"{b.name} ({b.min}–{b.max}): every {b.review_months} month{'s' if b.review_months != 1 else ''}"
         for b in scheme.bands
     )
     sheet.text(row - 1, 0, "Review cycle", book.fmt("bold"))
-    sheet.text(row, 0, f"Score = impact × likelihood. Each risk is reviewed within its band's interval: {cycle}.")
+    sheet.text(row, 0, f"Score = {scheme.score_rule}. Each risk is reviewed within its band's interval: {cycle}.")
     write_criteria_tables(sheet, book, row + 3)
     sheet.sheet.set_column(0, 0, 22)
     sheet.sheet.set_column(1, 6, 30)

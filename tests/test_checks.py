@@ -91,11 +91,12 @@ def test_missing_values(make_register):
 
 
 def test_missing_column_is_an_error_on_the_header_row(make_register):
-    header = [h for h in HEADER if h != "Last Review"]
-    row = risk_row()
-    del row[7]
+    header = [h for h in HEADER if h != "Likelihood"]
+    row = risk_row(score="")
+    del row[4]
     found = findings(make_register, [row], header=header)
     assert [(f.code, f.cell) for f in found] == [("missing-column", "1:1")]
+    assert found[0].message == "the header row has no Likelihood column; add one"
 
 
 def test_bad_reference_suggests_the_padded_form(make_register):

@@ -44,7 +44,7 @@ def test_json_output_is_stable():
     result = run("validate", str(PUBLISHED_EXAMPLE), "--as-of", "2024-01-16", "--format", "json")
     assert result.exit_code == 1
     data = json.loads(result.output)
-    assert list(data) == ["input", "sheet", "as_of", "risks", "errors", "warnings", "findings"]
+    assert list(data) == ["input", "sheet", "as_of", "risks", "errors", "warnings", "findings", "columns"]
     assert (data["sheet"], data["as_of"], data["risks"], data["errors"], data["warnings"]) == (
         "Register",
         "2024-01-16",

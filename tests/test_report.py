@@ -100,7 +100,7 @@ def test_the_readme_lists_every_code_in_the_catalogue_with_its_severity():
 
 def test_unused_fields_in_templates_are_caught():
     kind = CATALOGUE["score-mismatch"]
-    assert kind.fields() == {"stated", "impact_label", "impact", "likelihood_label", "likelihood", "expected"}
+    assert kind.fields() == {"stated", "rule", "working", "expected"}
     with pytest.raises(KeyError):
         kind.template.format(stated=1)
     assert string.Formatter().parse(kind.template)

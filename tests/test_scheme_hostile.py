@@ -76,7 +76,7 @@ def test_a_band_with_no_upper_limit_is_looked_up_without_listing_scores(tmp_path
         ('fill = "#C00000"', 'fill = "red"', ["bands[0].fill must be a colour written #RRGGBB, not 'red'"]),
         ('fill = "#C00000"', 'fill = "#C0000"', ["bands[0].fill must be a colour written #RRGGBB"]),
         ('label = "Very High"', 'label = "Total"', ["scale label 'Total' is a word the workbook writes"]),
-        ('label = "Very High"', 'label = "high"', ["scale labels 'High' and 'high' differ only in case"]),
+        ('label = "Very High"', 'label = "high"', ["scale: 'high' is claimed by levels 3 and 4"]),
         ('label = "Very High"', 'label = "' + "V" * 101 + '"', ["scale[3].label is 101 characters; a label may"]),
         ('name = "Controlled"', 'name = "managed"', ["statuses labels 'Managed' and 'managed' differ only in case"]),
         (
@@ -97,7 +97,7 @@ def test_a_scale_of_more_than_ten_values_is_refused(tmp_path):
     scheme = scheme_file(tmp_path, "# Bands:", more + "# Bands:")
     assert_refused(
         run("validate", CLEAN_EXAMPLE, "--as-of", AS_OF, "--scheme", scheme),
-        "scale has 11 values; riskbook allows at most 10",
+        "scale: 11 levels; a scale has 2 to 10",
     )
 
 

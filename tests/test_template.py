@@ -60,15 +60,16 @@ def test_dropdowns_reject_off_list_entries(template):
     ws = openpyxl.load_workbook(template)["Register"]
     lists = {str(dv.sqref).split(":")[0]: dv for dv in ws.data_validations.dataValidation if dv.type == "list"}
     assert lists["D2"].formula1 == "Lists!$A$2:$A$5"  # Impact: the scheme's labels
-    assert lists["E2"].formula1 == "Lists!$A$2:$A$5"
-    assert lists["F2"].formula1 == "Lists!$B$2:$B$6"  # Status
-    assert lists["M2"].formula1.startswith("Lists!$C$2")  # Category
-    assert lists["V2"].formula1 == "Lists!$D$2:$D$3"  # Proposal
+    assert lists["E2"].formula1 == "Lists!$B$2:$B$5"  # Likelihood: its own list (one scale here)
+    assert lists["F2"].formula1 == "Lists!$C$2:$C$6"  # Status
+    assert lists["M2"].formula1.startswith("Lists!$D$2")  # Category
+    assert lists["V2"].formula1 == "Lists!$E$2:$E$3"  # Proposal
     for dv in lists.values():
         assert dv.errorStyle in (None, "stop") and dv.showErrorMessage
     lists_ws = openpyxl.load_workbook(template)["Lists"]
     assert [c.value for c in lists_ws["A"]][1:5] == ["Low", "Medium", "High", "Very High"]
-    assert [c.value for c in lists_ws["B"]][1:6] == [s.name for s in load_scheme().statuses]
+    assert [c.value for c in lists_ws["B"]][1:5] == ["Low", "Medium", "High", "Very High"]
+    assert [c.value for c in lists_ws["C"]][1:6] == [s.name for s in load_scheme().statuses]
     dates = [dv for dv in ws.data_validations.dataValidation if dv.type == "date"]
     assert {str(dv.sqref).split(":")[0] for dv in dates} == {"G2", "H2", "S2"}
     headers = [dv for dv in ws.data_validations.dataValidation if dv.type is None and str(dv.sqref) == "D1"]
@@ -78,7 +79,7 @@ def test_dropdowns_reject_off_list_entries(template):
 def test_score_formula_band_colours_and_overdue_review(template):
     ws = openpyxl.load_workbook(template)["Register"]
     assert ws["I2"].value == (
-        '=IFERROR(IF(OR(D2="",E2=""),"",MATCH(D2,Lists!$A$2:$A$5,0)*MATCH(E2,Lists!$A$2:$A$5,0)),"")'
+        '=IFERROR(IF(OR(D2="",E2=""),"",MATCH(D2,Lists!$A$2:$A$5,0)*MATCH(E2,Lists!$B$2:$B$5,0)),"")'
     )
     assert ws["K2"].value.endswith(',IF(I2>=9,3,IF(I2>=5,3,3)))),"")') and "EDATE(IF(ISNUMBER(H2),H2," in ws["K2"].value
     rules = {str(cf.sqref).split(":")[0]: [r.formula[0] for r in cf.rules] for cf in ws.conditional_formatting}

@@ -119,8 +119,8 @@ def write_appendix_a(book: Book, period: Period) -> None:
             ("title", risk.title),
         ):
             continued.text(sheet, row, key, value, item.reference)
-        sheet.text(row, L.a_col("impact"), scheme.label(risk.impact), centre)
-        sheet.text(row, L.a_col("likelihood"), scheme.label(risk.likelihood), centre)
+        sheet.text(row, L.a_col("impact"), scheme.impact_label(risk.impact), centre)
+        sheet.text(row, L.a_col("likelihood"), scheme.likelihood_label(risk.likelihood), centre)
         continued.text(sheet, row, "status", risk.status_name or risk.get("status"), item.reference)
         _date_cell(sheet, row, L.a_col("first_recorded"), risk.get("first_recorded"))
         _date_cell(sheet, row, L.a_col("last_review"), risk.get("last_review"))
@@ -355,8 +355,8 @@ def _references_text(refs: list[str], impact: str, likelihood: str) -> str:
 def write_matrix(book: Book, period: Period) -> None:
     sheet = book.add_sheet(L.MATRIX)
     scheme = book.scheme
-    values = scheme.values
-    size = len(values)
+    values, likelihoods = scheme.impact_scale.values, scheme.likelihood_scale.values
+    size, height = len(values), len(likelihoods)
     cells = matrix_counts(period)
     n = len(period.risks)
     impact_range, likelihood_range, proposal_range = (L.a_range(k, n) for k in ("impact", "likelihood", "proposal"))
@@ -365,17 +365,17 @@ def write_matrix(book: Book, period: Period) -> None:
         "Left: the number of current risks in each cell, coloured and named by its band, with totals. "
         "Right: the references in each cell. Likelihood runs down, impact across.",
     )
-    headers = ["Likelihood \\ Impact", *[scheme.label(v) for v in values], "Total"]
+    headers = ["Likelihood \\ Impact", *[scheme.impact_label(v) for v in values], "Total"]
     top = L.TABLE_HEADER_ROW
-    _table(sheet, "MatrixCounts", top, 0, top + size + 1, headers)
+    _table(sheet, "MatrixCounts", top, 0, top + height + 1, headers)
     ref_col = size + 3
     _table(
         sheet,
         "MatrixReferences",
         top,
         ref_col,
-        top + size,
-        ["Likelihood \\ Impact", *[scheme.label(v) for v in values]],
+        top + height,
+        ["Likelihood \\ Impact", *[scheme.impact_label(v) for v in values]],
     )
     label_fmt, number = book.fmt("label"), book.fmt("number")
     band_count_fmt = {
@@ -400,22 +400,23 @@ def write_matrix(book: Book, period: Period) -> None:
         )
         for b in scheme.bands
     }
-    for i, likelihood in enumerate(reversed(values)):
+    for i, likelihood in enumerate(reversed(likelihoods)):
         row = top + 1 + i
-        sheet.text(row, 0, scheme.label(likelihood), label_fmt)
-        sheet.text(row, ref_col, scheme.label(likelihood), label_fmt)
+        sheet.text(row, 0, scheme.likelihood_label(likelihood), label_fmt)
+        sheet.text(row, ref_col, scheme.likelihood_label(likelihood), label_fmt)
         for j, impact in enumerate(values, start=1):
             band = scheme.band(scheme.score_for(impact, likelihood))
             refs = cells.get((likelihood, impact), [])
+            impact_text, likelihood_text = scheme.impact_label(impact), scheme.likelihood_label(likelihood)
             formula = (
-                f"=COUNTIFS({impact_range},{_q(scheme.label(impact))},{likelihood_range},{_q(scheme.label(likelihood))},"
+                f"=COUNTIFS({impact_range},{_q(impact_text)},{likelihood_range},{_q(likelihood_text)},"
                 f'{proposal_range},"<>{ARCHIVED}")'
             )
             sheet.formula(row, j, formula, len(refs), band_count_fmt[band.name])
             sheet.text(
                 row,
                 ref_col + j,
-                _references_text(refs, scheme.label(impact), scheme.label(likelihood)),
+                _references_text(refs, impact_text, likelihood_text),
                 ref_fmt[band.name],
             )
         sheet.formula(
@@ -427,11 +428,11 @@ def write_matrix(book: Book, period: Period) -> None:
         )
         longest = min(400, max((len(", ".join(cells.get((likelihood, v), []))) for v in values), default=0))
         sheet.sheet.set_row(row, max(30, text_height("x" * longest, 22)))
-    total_row = top + 1 + size
+    total_row = top + 1 + height
     sheet.text(total_row, 0, "Total", label_fmt)
     for j, impact in enumerate(values, start=1):
         letter = column_letter(j)
-        value = sum(len(cells.get((lk, impact), [])) for lk in values)
+        value = sum(len(cells.get((lk, impact), [])) for lk in likelihoods)
         sheet.formula(total_row, j, f"=SUM({letter}{top + 2}:{letter}{total_row})", value, number)
     letter = column_letter(size + 1)
     sheet.formula(total_row, size + 1, f"=SUM({letter}{top + 2}:{letter}{total_row})", len(period.current), number)
@@ -456,8 +457,8 @@ def card_rows(item: PanelRisk, book: Book, appendix: str) -> list[tuple[str, str
     rows = [
         ("Responsible Officer", risk.get("responsible_officer") or risk.get("owner") or "", "cell"),
         ("Owner", risk.get("owner") or "", "cell"),
-        ("Impact", f"{scheme.label(risk.impact)} ({risk.impact})", "cell"),
-        ("Likelihood", f"{scheme.label(risk.likelihood)} ({risk.likelihood})", "cell"),
+        ("Impact", f"{scheme.impact_label(risk.impact)} ({risk.impact})", "cell"),
+        ("Likelihood", f"{scheme.likelihood_label(risk.likelihood)} ({risk.likelihood})", "cell"),
         ("Date Recorded", str(risk.get("first_recorded") or ""), "cell"),
         ("Last Review", str(risk.get("last_review") or ""), "cell"),
         ("Status", risk.status_name or risk.get("status") or "", "cell"),
@@ -604,7 +605,8 @@ def write_criteria(book: Book) -> None:
     sheet = book.add_sheet(L.APPENDIX_F)
     sheet.title(
         "Appendix F: risk scoring criteria",
-        f"How impact and likelihood are scored ({book.scheme.name}); score = impact × likelihood, and the score's band.",
+        f"How impact and likelihood are scored ({book.scheme.name}); score = {book.scheme.score_rule}, "
+        "and the score's band.",
     )
     write_criteria_tables(sheet, book, L.TABLE_HEADER_ROW)
     sheet.sheet.set_column(0, 0, 18)
@@ -616,24 +618,25 @@ def write_criteria_tables(sheet: SheetWriter, book: Book, row: int) -> int:
     """The impact, likelihood and band tables of the scheme from row on; returns the next free row."""
     scheme = book.scheme
     cell, number, label = book.fmt("cell"), book.fmt("number"), book.fmt("label")
-    values = sorted(scheme.values, reverse=True)
+    values = sorted(scheme.impact_scale.values, reverse=True)
     areas = scheme.impact_areas
     sheet.text(row - 1, 0, "Impact", book.fmt("bold"))
     _table(sheet, "ImpactCriteria", row, 0, row + len(values), ["Impact", *[a.name for a in areas]])
     for offset, value in enumerate(values, start=row + 1):
-        sheet.text(offset, 0, f"{value} {scheme.label(value)}", label)
+        sheet.text(offset, 0, f"{value} {scheme.impact_label(value)}", label)
         for col, area in enumerate(areas, start=1):
             sheet.text(offset, col, area.descriptors.get(value, ""), cell)
-        sheet.sheet.set_row(offset, max(text_height(a.descriptors.get(value, ""), 31) for a in areas))
+        sheet.sheet.set_row(offset, max((text_height(a.descriptors.get(value, ""), 31) for a in areas), default=15))
     row += len(values) + 3
+    values = sorted(scheme.likelihood_scale.values, reverse=True)
     sheet.text(row - 1, 0, "Likelihood", book.fmt("bold"))
     _table(sheet, "LikelihoodCriteria", row, 0, row + len(values), ["Likelihood", "Score", scheme.likelihood_heading])
     for offset, value in enumerate(values, start=row + 1):
-        sheet.text(offset, 0, scheme.label(value), label)
+        sheet.text(offset, 0, scheme.likelihood_label(value), label)
         sheet.number(offset, 1, value, number)
         sheet.text(offset, 2, scheme.likelihood_descriptors.get(value, ""), cell)
     row += len(values) + 3
-    sheet.text(row - 1, 0, "Overall risk rating: impact × likelihood", book.fmt("bold"))
+    sheet.text(row - 1, 0, f"Overall risk rating: {scheme.score_rule}", book.fmt("bold"))
     _table(sheet, "ScoreBands", row, 0, row + len(scheme.bands), ["Risk score", "Rating", "Review"])
     for offset, band in enumerate(scheme.bands, start=row + 1):
         sheet.text(offset, 0, f"{band.min}–{band.max}", label)
