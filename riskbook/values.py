@@ -82,7 +82,9 @@ _ATTRIBUTE = r"""\s+[A-Za-z_:][-\w:.]*\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'<>=`]+
 _TAG = re.compile(
     r"<(/?)("
     + "|".join(sorted((re.escape(t) for t in _KNOWN_TAGS), key=len, reverse=True))
-    + r")(?=[\s/>])(?:" + _ATTRIBUTE + r")*\s*/?>",
+    + r")(?=[\s/>])(?:"
+    + _ATTRIBUTE
+    + r")*\s*/?>",
     re.IGNORECASE,
 )
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")

@@ -7,9 +7,8 @@ or .csv files as rows of Python values, after the safety checks each kind needs.
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import os
+import stat
 import threading
 import zipfile
 import zlib
@@ -38,7 +37,7 @@ def open_grid(path: str | os.PathLike[str], sheet: str | None = None, max_bytes:
     if head.startswith(_OLE_MAGIC):
         return _read_ole_workbook(path, display, sheet)
     if suffix in (".csv", ".txt", ".tsv"):
-        return _read_csv(path, display)
+        return _read_csv(path, display, max_bytes)
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
         kind = "text" if _looks_like_text(head) else "not a spreadsheet"
         raise ReadError(
@@ -49,10 +48,17 @@ def open_grid(path: str | os.PathLike[str], sheet: str | None = None, max_bytes:
 
 
 def _check_file(path: Path, display: str) -> bytes:
-    if not path.exists():
-        raise ReadError(f"{display}: no such file")
-    if path.is_dir():
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise ReadError(f"{display}: no such file") from None
+    except OSError as exc:
+        raise ReadError(f"{display}: cannot be read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(mode):
         raise ReadError(f"{display}: is a folder, not a file")
+    if not stat.S_ISREG(mode):
+        # A pipe would wait for a writer for ever and a device such as /dev/zero never ends.
+        raise ReadError(f"{display}: is {_special_kind(mode)}, not a file; save the register to a file and read that")
     try:
         with path.open("rb") as fh:
             head = fh.read(4096)
@@ -63,6 +69,14 @@ def _check_file(path: Path, display: str) -> bytes:
     if not head:
         raise ReadError(f"{display}: the file is empty")
     return head
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -201,28 +215,11 @@ def _short(exc: Exception) -> str:
     return text[:200]
 
 
-def _read_csv(path: Path, display: str) -> Grid:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly every byte
-        raise ReadError(f"{display}: the CSV file is not UTF-8 or Windows-1252 text")
-    if "\x00" in text:
-        raise ReadError(f"{display}: not a CSV file (it holds binary data)")
-    try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
-    except csv.Error as exc:
-        raise ReadError(f"{display}: the CSV file is malformed ({exc})") from None
-    name = path.stem
-    return Grid([name], lambda _name: (rows, 0, 0))
+def _read_csv(path: Path, display: str, max_bytes: int | None) -> Grid:
+    from riskbook.source import csvfile, package
+
+    rows = csvfile.read_csv_rows(path, display, max_bytes or package.MAX_UNCOMPRESSED_BYTES)
+    return Grid([path.stem], lambda _name: (rows, 0, 0))
 
 
 def load_grid(path: str | os.PathLike[str], sheet: str) -> tuple[list[list[Any]], int, int]:
