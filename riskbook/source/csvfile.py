@@ -6,6 +6,7 @@ import codecs
 import contextlib
 import csv
 import io
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,8 @@ def read_csv_rows(path: Path, display: str, max_bytes: int) -> list[list[Any]]:
 def _read_bounded(path: Path, display: str, max_bytes: int) -> bytes:
     try:
         with path.open("rb") as fh:
-            raw = fh.read(max_bytes + 1)
+            # Read no more than the file holds: asking for max_bytes would reserve it all at once.
+            raw = fh.read(min(os.fstat(fh.fileno()).st_size, max_bytes) + 1)
     except OSError as exc:
         raise ReadError(f"{display}: cannot be read ({exc.strerror or exc})") from None
     if len(raw) > max_bytes:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import sys
+import tempfile
 import threading
 import zipfile
 import zlib
@@ -35,7 +37,7 @@ def open_grid(path: str | os.PathLike[str], sheet: str | None = None, max_bytes:
     if head.startswith(_ZIP_MAGIC):
         return _read_zip_workbook(path, display, sheet, max_bytes)
     if head.startswith(_OLE_MAGIC):
-        return _read_ole_workbook(path, display, sheet)
+        return _read_ole_workbook(path, display, max_bytes)
     if suffix in (".csv", ".txt", ".tsv"):
         return _read_csv(path, display, max_bytes)
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
@@ -174,11 +176,15 @@ def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: 
     return grid
 
 
-def _read_ole_workbook(path: Path, display: str, wanted: str | None) -> Grid:
+def _read_ole_workbook(path: Path, display: str, max_bytes: int | None) -> Grid:
+    from riskbook.source import package, xls
+
     with path.open("rb") as fh:
         data = fh.read(1 << 20)
     if "EncryptedPackage".encode("utf-16-le") in data or b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00" in data:
         raise ReadError(f"{display}: the workbook is encrypted (password-protected); save a copy without a password")
+    del data
+    xls.check_xls(path, display, max_bytes or package.MAX_UNCOMPRESSED_BYTES)
     return _calamine_grid(path, display, None)
 
 
@@ -186,28 +192,88 @@ def _calamine_grid(path: Path, display: str, gaps, hidden=None) -> Grid:
     import python_calamine as pc
 
     try:
-        workbook = pc.CalamineWorkbook.from_path(str(path))
+        with _quiet_rust_panics():
+            workbook = pc.CalamineWorkbook.from_path(str(path))
     except pc.PasswordError:
         raise ReadError(
             f"{display}: the workbook is encrypted (password-protected); save a copy without a password"
         ) from None
     except Exception as exc:  # calamine raises several unrelated classes for damaged files
         raise ReadError(f"{display}: the workbook is damaged or not a spreadsheet ({_short(exc)})") from None
+    except BaseException as exc:
+        if not _is_rust_panic(exc):
+            raise
+        raise ReadError(
+            f"{display}: the workbook is damaged or not a spreadsheet (the reader failed: {_short(exc)})"
+        ) from None
     names = [m.name for m in workbook.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]
     if not names:
         raise ReadError(f"{display}: the workbook has no sheets")
 
     def load(name: str) -> tuple[list[list[Any]], int, int]:
         try:
-            sheet = workbook.get_sheet_by_name(name)
-            start = sheet.start or (0, 0)
-            return sheet.to_python(), start[0], start[1]
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except BaseException as exc:
+            with _quiet_rust_panics():
+                sheet = workbook.get_sheet_by_name(name)
+                start = sheet.start or (0, 0)
+                return sheet.to_python(), start[0], start[1]
+        except Exception as exc:
             raise ReadError(f"{display}: sheet {name!r} is damaged ({_short(exc)})") from None
+        except BaseException as exc:
+            if not _is_rust_panic(exc):
+                raise
+            raise ReadError(f"{display}: sheet {name!r} is damaged (the reader failed: {_short(exc)})") from None
 
     return Grid(names, load, gaps, hidden)
+
+
+def _is_rust_panic(exc: BaseException) -> bool:
+    """pyo3 turns a Rust panic into pyo3_runtime.PanicException, which derives from BaseException
+    so that `except Exception` lets it through; the class cannot be imported, so it is known by name."""
+    kind = type(exc)
+    return kind.__name__ == "PanicException" and kind.__module__ == "pyo3_runtime"
+
+
+@contextlib.contextmanager
+def _quiet_rust_panics() -> Iterator[None]:
+    """Keep Rust's panic report (message, backtrace hint) off stderr while calamine runs.
+
+    Rust writes it straight to file descriptor 2, before the panic reaches Python as an
+    exception that riskbook reports in one line (RUST_BACKTRACE, often set, would add a
+    backtrace). Anything else written meanwhile is passed on afterwards.
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):
+        yield
+        return
+    panicked = False
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            yield
+        except BaseException as exc:
+            panicked = _is_rust_panic(exc)
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            if not panicked:
+                _pass_on(captured.fileno())
+
+
+def _pass_on(fd: int) -> None:
+    """Copy what was written to fd (a file shared with stderr while calamine ran) to stderr."""
+    with contextlib.suppress(OSError):
+        size = os.lseek(fd, 0, os.SEEK_CUR)
+        if size:
+            _write_all(2, os.pread(fd, size, 0))
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    with contextlib.suppress(OSError):
+        while data:
+            data = data[os.write(fd, data) :]
 
 
 def _short(exc: Exception) -> str:
