@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 SECTOR = 512
 MINI_SECTOR = 64
 MINI_CUTOFF = 4096
-FREESECT, ENDOFCHAIN, FATSECT = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+FREESECT, ENDOFCHAIN, FATSECT, DIFSECT = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFC
 
 # BIFF8 record types
 BOF, EOF, BOUNDSHEET, SST, CODEPAGE = 0x0809, 0x000A, 0x0085, 0x00FC, 0x0042
@@ -52,8 +52,26 @@ def _unicode(text: str) -> bytes:
     return struct.pack("<HB", len(text), 1) + text.encode("utf-16-le")
 
 
+CONTINUE = 0x003C
+_MAX_RECORD = 8224
+
+
 def sst(strings: list[str]) -> bytes:
-    return record(SST, struct.pack("<II", len(strings), len(strings)) + b"".join(_unicode(s) for s in strings))
+    """The shared strings, split over CONTINUE records as Excel splits them (a string cut in two
+    resumes with its flags byte)."""
+    records: list[bytearray] = [bytearray(struct.pack("<II", len(strings), len(strings)))]
+    for text in strings:
+        head, chars = struct.pack("<HB", len(text), 1), text.encode("utf-16-le")
+        if len(records[-1]) + len(head) + 2 > _MAX_RECORD:
+            records.append(bytearray())
+        records[-1] += head
+        while chars:
+            room = (_MAX_RECORD - len(records[-1])) // 2 * 2
+            records[-1] += chars[:room]
+            chars = chars[room:]
+            if chars:
+                records.append(bytearray(b"\x01"))
+    return record(SST, bytes(records[0])) + b"".join(record(CONTINUE, bytes(r)) for r in records[1:])
 
 
 @dataclass
@@ -71,18 +89,18 @@ def biff_workbook(sheets: Iterable[Sheet]) -> bytes:
     index: dict[str, int] = {}
     bodies = []
     for sheet in sheets:
-        cells = b""
+        cells = []
         for (row, col), value in sorted(sheet.cells.items()):
             if value is None:
-                cells += blank(row, col)
+                cells.append(blank(row, col))
             elif isinstance(value, int | float):
-                cells += number(row, col, float(value))
+                cells.append(number(row, col, float(value)))
             else:
                 text = str(value)
                 if text not in index:
                     index[text] = len(strings)
                     strings.append(text)
-                cells += label_sst(row, col, index[text])
+                cells.append(label_sst(row, col, index[text]))
         if sheet.dims is not None:
             dims = dimensions(*sheet.dims)
         elif sheet.cells:
@@ -91,7 +109,7 @@ def biff_workbook(sheets: Iterable[Sheet]) -> bytes:
             dims = dimensions(min(rows), max(rows) + 1, min(cols), min(max(cols) + 1, 0xFFFF))
         else:
             dims = dimensions(0, 0, 0, 0)
-        bodies.append(bof(True) + dims + cells + sheet.extra + record(EOF))
+        bodies.append(bof(True) + dims + b"".join(cells) + sheet.extra + record(EOF))
 
     def boundsheet(offset: int, name: str) -> bytes:
         return record(BOUNDSHEET, struct.pack("<IBBBB", offset, 0, 0, len(name), 1) + name.encode("utf-16-le"))
@@ -167,25 +185,44 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
         entries.append(_dir_entry("", 0, 0, 0))
     dir_start = add_chain(b"".join(entries), SECTOR)
 
-    # The FAT covers every sector, its own included.
-    fat_sectors = 1
-    while len(fat) + fat_sectors > fat_sectors * (SECTOR // 4):
+    # The FAT covers every sector, its own and the DIFAT's included; the header lists the
+    # first 109 FAT sectors, DIFAT sectors (127 entries and a link each) the rest.
+    fat_sectors = difat_sectors = 0
+    while len(fat) + fat_sectors + difat_sectors > fat_sectors * (SECTOR // 4):
         fat_sectors += 1
-    assert fat_sectors <= 109, "test files stay under 109 FAT sectors (no DIFAT)"
+        difat_sectors = max(0, -(-(fat_sectors - 109) // 127))
     fat_start = len(sectors)
+    difat_start = fat_start + fat_sectors
     fat.extend([FATSECT] * fat_sectors)
+    fat.extend([DIFSECT] * difat_sectors)
     fat.extend([FREESECT] * (fat_sectors * (SECTOR // 4) - len(fat)))
     fat_bytes = struct.pack(f"<{len(fat)}I", *fat)
     sectors.extend(fat_bytes[i * SECTOR : (i + 1) * SECTOR] for i in range(fat_sectors))
+    fat_ids = [fat_start + i for i in range(fat_sectors)]
+    rest = fat_ids[109:]
+    for n in range(difat_sectors):
+        chunk = rest[n * 127 : (n + 1) * 127]
+        link = difat_start + n + 1 if n + 1 < difat_sectors else ENDOFCHAIN
+        sectors.append(struct.pack("<128I", *chunk, *[FREESECT] * (127 - len(chunk)), link))
 
-    difat = [fat_start + i for i in range(fat_sectors)] + [FREESECT] * (109 - fat_sectors)
+    difat = fat_ids[:109] + [FREESECT] * (109 - len(fat_ids[:109]))
+    first_difat = difat_start if difat_sectors else ENDOFCHAIN
     header = (
         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
         + b"\0" * 16
         + struct.pack("<HHHHH", 0x003E, 0x0003, 0xFFFE, 9, 6)
         + b"\0" * 6
         + struct.pack(
-            "<IIIIIIIII", 0, fat_sectors, dir_start, 0, MINI_CUTOFF, mini_fat_start, mini_fat_sectors, ENDOFCHAIN, 0
+            "<IIIIIIIII",
+            0,
+            fat_sectors,
+            dir_start,
+            0,
+            MINI_CUTOFF,
+            mini_fat_start,
+            mini_fat_sectors,
+            first_difat,
+            difat_sectors,
         )
         + struct.pack("<109I", *difat)
     )
