@@ -99,9 +99,9 @@ class _CompoundFile:
         self.sector_count = max(0, (len(data) - 1) // self.sector)  # the last may be cut short
         self.whole_sectors = max(0, len(data) // self.sector - 1)
         fat_len, self.dir_start = struct.unpack_from("<II", data, 44)
-        self.mini_fat_start, self.mini_fat_len, difat_start = struct.unpack_from("<III", data, 60)
+        self.mini_fat_start, self.mini_fat_len, difat_start, difat_len = struct.unpack_from("<IIII", data, 60)
         (difat_reserve,) = struct.unpack_from("<I", data, 62)  # calamine reads this (mis-aligned) field
-        if fat_len > self.sector_count + 1 or self.mini_fat_len > self.sector_count + 1:
+        if max(fat_len, self.mini_fat_len, difat_len) > self.sector_count + 1:
             raise _damaged(display, "its header declares more sectors than the file holds")
         if difat_reserve > _MAX_DIFAT_RESERVE:
             raise _damaged(display, "its header declares an impossible number of mini-FAT sectors")
