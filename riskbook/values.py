@@ -79,14 +79,9 @@ _KNOWN_TAGS = _VOID_TAGS | _BLOCK_TAGS | _INLINE_TAGS
 # typed text stays text; block tags are often left open ("<p>one<p>two"), void tags never close.
 _NEED_CLOSING = _INLINE_TAGS - {"td", "th", "col", "colgroup", "caption", "tfoot", "o:p"}
 _ATTRIBUTE = r"""\s+[A-Za-z_:][-\w:.]*\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'<>=`]+)"""
-_TAG = re.compile(
-    r"<(/?)("
-    + "|".join(sorted((re.escape(t) for t in _KNOWN_TAGS), key=len, reverse=True))
-    + r")(?=[\s/>])(?:"
-    + _ATTRIBUTE
-    + r")*\s*/?>",
-    re.IGNORECASE,
-)
+# Anything shaped like a tag; only names in _KNOWN_TAGS are markup (checked per match, which
+# keeps the pattern a plain scan: no alternation of names tried at every "<").
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:]{0,9})(?=[\s/>])(?:" + _ATTRIBUTE + r")*\s*/?>")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _MANUAL_NUMBER = re.compile(r"\s*\d{1,4}[.)](?:\s|$)")
 _BULLET = re.compile(r"^[•\u2022\-*]\s*")
@@ -165,6 +160,8 @@ def _markup_tags(text: str) -> list[re.Match[str]]:
     closed: set[str] | None = None
     for match in _TAG.finditer(text):
         tag = match.group(2).lower()
+        if tag not in _KNOWN_TAGS:
+            continue
         if not match.group(1) and tag in _NEED_CLOSING:
             if closed is None:
                 closed = {m.group(2).lower() for m in _TAG.finditer(text) if m.group(1)}
