@@ -36,7 +36,6 @@ _WORKBOOK_NAMES = ("Workbook", "Book", "WORKBOOK", "BOOK")  # in the order calam
 
 # BIFF record types
 _BOF, _EOF, _BOUNDSHEET, _DIMENSIONS, _ROW = 0x0809, 0x000A, 0x0085, 0x0200, 0x0208
-_CONTINUE = 0x003C
 _MULRK, _MULBLANK = 0x00BD, 0x00BE
 # Records that name one cell by row and column in their first four bytes: NUMBER, LABEL,
 # RSTRING, BOOLERR, RK, LABELSST, FORMULA, BLANK (and the BIFF2-4 forms of a few of them).
