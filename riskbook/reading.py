@@ -11,7 +11,7 @@ from typing import Any
 from riskbook import values as v
 from riskbook.errors import ReadError
 from riskbook.findings import Finding, make
-from riskbook.limits import EXCEL_CELL_LIMIT
+from riskbook.limits import EXCEL_CELL_LIMIT, EXCEL_MAX_COLUMNS
 from riskbook.model import (
     DATE_FIELDS,
     FIELDS,
@@ -160,11 +160,16 @@ def _sheet_is_empty(rows: list[list[Any]]) -> bool:
     return all(v.is_blank(cell) for row in rows for cell in row)
 
 
-def _unique_name(text: str, taken: set[str]) -> str:
-    """Two columns with one header keep both values: the second is named "Notes (2)"."""
-    name, n = text, 2
+def _unique_name(text: str, taken: set[str], next_number: dict[str, int]) -> str:
+    """Two columns with one header keep both values: the second is named "Notes (2)".
+
+    taken and next_number carry over from column to column, so a wide header stays linear.
+    """
+    name, n = text, next_number.get(text, 2)
     while name in taken:
         name, n = f"{text} ({n})", n + 1
+    next_number[text] = n
+    taken.add(name)
     return name
 
 
@@ -396,6 +401,20 @@ def _resolve_statuses(risks: list[Risk], scheme: Scheme) -> None:
             risk.status_name = resolve_status(status, scheme)[0]
 
 
+def _check_header_width(display: str, sheet: str, header_cells: list[Any], header_row: int) -> None:
+    """Refuse a header wider than an Excel sheet: no register has one, and each risk would carry every column."""
+    if len(header_cells) <= EXCEL_MAX_COLUMNS:
+        return
+    width = len(header_cells)
+    while width > EXCEL_MAX_COLUMNS and v.is_blank(header_cells[width - 1]):
+        width -= 1
+    if width > EXCEL_MAX_COLUMNS:
+        raise ReadError(
+            f"{display}: the header in row {header_row + 1} of sheet {sheet!r} has {width:,} columns; "
+            f"refusing more than Excel's {EXCEL_MAX_COLUMNS:,}"
+        )
+
+
 def _build_register(
     display: str,
     sheet: str,
@@ -408,9 +427,12 @@ def _build_register(
     scheme: Scheme,
 ) -> Register:
     header_index = header.index
+    _check_header_width(display, sheet, rows[header_index], row0 + header_index)
     headers = header.texts
     columns: dict[str, int] = {}
     extra_columns: list[tuple[int, str]] = []
+    extra_names: set[str] = set()
+    next_number: dict[str, int] = {}
     notices: list[Finding] = []
     for offset, text in enumerate(headers):
         field_name = header.keys[offset]
@@ -427,7 +449,7 @@ def _build_register(
                         first=headers[columns[field_name]],
                     )
                 )
-            extra_columns.append((offset, _unique_name(text, {name for _, name in extra_columns})))
+            extra_columns.append((offset, _unique_name(text, extra_names, next_number)))
     if "title" not in columns and "description" in columns:  # the description is all it has to name a risk
         columns["title"] = columns["description"]
     lazy = {name: offset for name, offset in columns.items() if name in LAZY_FIELDS}

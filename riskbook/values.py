@@ -63,8 +63,27 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?$")
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ \-]([A-Za-z]+)\.?,?[ \-](\d{2}|\d{4})$")
 _MONTH_YEAR = re.compile(r"^([A-Za-z]+)\.?[ \-/,]*(\d{2}|\d{4})$")
 
-_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)[^>]*>")
-_BLOCK_TAGS = frozenset({"p", "div", "br", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4"})
+# Only these tags are markup; anything else in angle brackets ("<Target A>", an e-mail
+# address, "A<B and C>D") is text. The pattern is linear: no part of it can run past a "<".
+_VOID_TAGS = frozenset({"br", "hr", "img", "wbr"})
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "br", "hr", "ul", "ol", "li", "tr", "table", "tbody", "thead", "blockquote", "pre"}
+    | {f"h{n}" for n in range(1, 7)}
+)
+_INLINE_TAGS = frozenset(
+    {"b", "i", "u", "s", "a", "strong", "em", "span", "font", "sup", "sub", "small", "big", "strike", "del"}
+    | {"ins", "mark", "code", "center", "label", "o:p", "td", "th", "caption", "col", "colgroup", "tfoot"}
+)
+_KNOWN_TAGS = _VOID_TAGS | _BLOCK_TAGS | _INLINE_TAGS
+# Paired inline tags count as markup only when the cell closes them too, so "<b> or <i>" as
+# typed text stays text; block tags are often left open ("<p>one<p>two"), void tags never close.
+_NEED_CLOSING = _INLINE_TAGS - {"td", "th", "col", "colgroup", "caption", "tfoot", "o:p"}
+_ATTRIBUTE = r"""\s+[A-Za-z_:][-\w:.]*\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'<>=`]+)"""
+# Anything shaped like a tag; only names in _KNOWN_TAGS are markup (checked per match, which
+# keeps the pattern a plain scan: no alternation of names tried at every "<").
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:]{0,9})(?=[\s/>])(?:" + _ATTRIBUTE + r")*\s*/?>")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_MANUAL_NUMBER = re.compile(r"\s*\d{1,4}[.)](?:\s|$)")
 _BULLET = re.compile(r"^[•\u2022\-*]\s*")
 
 
@@ -88,16 +107,24 @@ def clean_text(value: Any) -> str:
 def html_to_text(text: str) -> str:
     """Plain text from an HTML fragment: paragraphs become lines, list items bullet lines.
 
-    Only markup is removed; every word stays. Text that merely contains '<' (such as
-    '<25%') is left alone, since only well-formed tags are matched.
+    Only markup is removed; every word stays. Text in angle brackets that is not a known
+    tag ('<25%', '<Target A>', an address '<name@example.org>') is left alone, and entities
+    are decoded only when spelt out in full ('&amp;', not the '&not' inside '&notice').
     """
-    if not _TAG.search(text):
-        return html.unescape(text) if "&" in text else text
+    tags = _markup_tags(text)
+    if not tags:
+        return _unescape(text) if "&" in text else text
     out: list[str] = []
     pos = 0
     list_stack: list[list[int | None]] = []  # [counter or None for bullets]
-    for match in _TAG.finditer(text):
-        out.append(text[pos : match.start()])
+    numbered_at = -1  # index in out of the number just given to an <ol> item
+    for match in tags:
+        chunk = text[pos : match.start()]
+        if numbered_at >= 0 and chunk.strip(SPACE) and _MANUAL_NUMBER.match(chunk):
+            out[numbered_at] = "\n"  # "<li>1. Done</li>" in a numbered list keeps its own number
+        if chunk.strip(SPACE):
+            numbered_at = -1
+        out.append(chunk)
         pos = match.end()
         closing, tag = match.group(1) == "/", match.group(2).lower()
         if tag in ("ul", "ol"):
@@ -112,14 +139,40 @@ def html_to_text(text: str) -> str:
             if list_stack and list_stack[-1][0] is not None:
                 marker = f"{list_stack[-1][0]}. "
                 list_stack[-1][0] += 1
+                numbered_at = len(out)
             out.append("\n" + marker)
-        elif tag == "li" or tag in _BLOCK_TAGS:
+        elif tag in _BLOCK_TAGS:
             out.append("\n")
-    out.append(text[pos:])
-    plain = html.unescape("".join(out)).replace("\u00a0", " ")
+        elif tag in ("td", "th") and closing:
+            out.append(" ")
+    chunk = text[pos:]
+    if numbered_at >= 0 and _MANUAL_NUMBER.match(chunk):
+        out[numbered_at] = "\n"
+    out.append(chunk)
+    plain = _unescape("".join(out)).replace("\u00a0", " ")
     lines = [" ".join(line.split()) for line in plain.split("\n")]
     lines = [_dedupe_bullet(line) for line in lines if line]
     return "\n".join(lines)
+
+
+def _markup_tags(text: str) -> list[re.Match[str]]:
+    tags = []
+    closed: set[str] | None = None
+    for match in _TAG.finditer(text):
+        tag = match.group(2).lower()
+        if tag not in _KNOWN_TAGS:
+            continue
+        if not match.group(1) and tag in _NEED_CLOSING:
+            if closed is None:
+                closed = {m.group(2).lower() for m in _TAG.finditer(text) if m.group(1)}
+            if tag not in closed:
+                continue
+        tags.append(match)
+    return tags
+
+
+def _unescape(text: str) -> str:
+    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
 
 
 def _dedupe_bullet(line: str) -> str:
@@ -182,17 +235,31 @@ def parse_score(value: Any) -> int | Invalid:
     return Invalid(value, "is not a whole-number score", "bad-score")
 
 
+# Dates outside these years are placeholders ("31/12/9999" for "no date") or typing slips;
+# taken as dates, adding a review period to them would overflow Python's calendar.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+
+
 def parse_date(value: Any) -> PartialDate | Invalid:
     """A date from a spreadsheet date, UK day-first text or month-and-year text."""
     if isinstance(value, dt.datetime):
-        return PartialDate.from_date(value.date())
-    if isinstance(value, dt.date):
-        return PartialDate.from_date(value)
-    if isinstance(value, str):
+        parsed = PartialDate.from_date(value.date())
+    elif isinstance(value, dt.date):
+        parsed = PartialDate.from_date(value)
+    elif isinstance(value, str):
         parsed = _parse_date_text(" ".join(value.strip(SPACE).split()))
-        if parsed is not None:
-            return parsed
-    return Invalid(value, "is not a date (use DD/MM/YYYY or a month and year)", "bad-date")
+    else:
+        parsed = None
+    if parsed is None:
+        return Invalid(value, "is not a date (use DD/MM/YYYY or a month and year)", "bad-date")
+    if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+        return Invalid(
+            value,
+            f"is not a usable date (the year {parsed.year} is outside {EARLIEST_YEAR}–{LATEST_YEAR}; "
+            "leave the cell blank if there is no date)",
+            "bad-date",
+        )
+    return parsed
 
 
 def _parse_date_text(text: str) -> PartialDate | None:

@@ -7,9 +7,10 @@ or .csv files as rows of Python values, after the safety checks each kind needs.
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import os
+import stat
+import sys
+import tempfile
 import threading
 import zipfile
 import zlib
@@ -36,9 +37,9 @@ def open_grid(path: str | os.PathLike[str], sheet: str | None = None, max_bytes:
     if head.startswith(_ZIP_MAGIC):
         return _read_zip_workbook(path, display, sheet, max_bytes)
     if head.startswith(_OLE_MAGIC):
-        return _read_ole_workbook(path, display, sheet)
+        return _read_ole_workbook(path, display, max_bytes)
     if suffix in (".csv", ".txt", ".tsv"):
-        return _read_csv(path, display)
+        return _read_csv(path, display, max_bytes)
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
         kind = "text" if _looks_like_text(head) else "not a spreadsheet"
         raise ReadError(
@@ -49,10 +50,17 @@ def open_grid(path: str | os.PathLike[str], sheet: str | None = None, max_bytes:
 
 
 def _check_file(path: Path, display: str) -> bytes:
-    if not path.exists():
-        raise ReadError(f"{display}: no such file")
-    if path.is_dir():
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise ReadError(f"{display}: no such file") from None
+    except OSError as exc:
+        raise ReadError(f"{display}: cannot be read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(mode):
         raise ReadError(f"{display}: is a folder, not a file")
+    if not stat.S_ISREG(mode):
+        # A pipe would wait for a writer for ever and a device such as /dev/zero never ends.
+        raise ReadError(f"{display}: is {_special_kind(mode)}, not a file; save the register to a file and read that")
     try:
         with path.open("rb") as fh:
             head = fh.read(4096)
@@ -63,6 +71,14 @@ def _check_file(path: Path, display: str) -> bytes:
     if not head:
         raise ReadError(f"{display}: the file is empty")
     return head
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -160,11 +176,15 @@ def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: 
     return grid
 
 
-def _read_ole_workbook(path: Path, display: str, wanted: str | None) -> Grid:
+def _read_ole_workbook(path: Path, display: str, max_bytes: int | None) -> Grid:
+    from riskbook.source import package, xls
+
     with path.open("rb") as fh:
         data = fh.read(1 << 20)
     if "EncryptedPackage".encode("utf-16-le") in data or b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00" in data:
         raise ReadError(f"{display}: the workbook is encrypted (password-protected); save a copy without a password")
+    del data
+    xls.check_xls(path, display, max_bytes or package.MAX_UNCOMPRESSED_BYTES)
     return _calamine_grid(path, display, None)
 
 
@@ -172,28 +192,88 @@ def _calamine_grid(path: Path, display: str, gaps, hidden=None) -> Grid:
     import python_calamine as pc
 
     try:
-        workbook = pc.CalamineWorkbook.from_path(str(path))
+        with _quiet_rust_panics():
+            workbook = pc.CalamineWorkbook.from_path(str(path))
     except pc.PasswordError:
         raise ReadError(
             f"{display}: the workbook is encrypted (password-protected); save a copy without a password"
         ) from None
     except Exception as exc:  # calamine raises several unrelated classes for damaged files
         raise ReadError(f"{display}: the workbook is damaged or not a spreadsheet ({_short(exc)})") from None
+    except BaseException as exc:
+        if not _is_rust_panic(exc):
+            raise
+        raise ReadError(
+            f"{display}: the workbook is damaged or not a spreadsheet (the reader failed: {_short(exc)})"
+        ) from None
     names = [m.name for m in workbook.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]
     if not names:
         raise ReadError(f"{display}: the workbook has no sheets")
 
     def load(name: str) -> tuple[list[list[Any]], int, int]:
         try:
-            sheet = workbook.get_sheet_by_name(name)
-            start = sheet.start or (0, 0)
-            return sheet.to_python(), start[0], start[1]
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except BaseException as exc:
+            with _quiet_rust_panics():
+                sheet = workbook.get_sheet_by_name(name)
+                start = sheet.start or (0, 0)
+                return sheet.to_python(), start[0], start[1]
+        except Exception as exc:
             raise ReadError(f"{display}: sheet {name!r} is damaged ({_short(exc)})") from None
+        except BaseException as exc:
+            if not _is_rust_panic(exc):
+                raise
+            raise ReadError(f"{display}: sheet {name!r} is damaged (the reader failed: {_short(exc)})") from None
 
     return Grid(names, load, gaps, hidden)
+
+
+def _is_rust_panic(exc: BaseException) -> bool:
+    """pyo3 turns a Rust panic into pyo3_runtime.PanicException, which derives from BaseException
+    so that `except Exception` lets it through; the class cannot be imported, so it is known by name."""
+    kind = type(exc)
+    return kind.__name__ == "PanicException" and kind.__module__ == "pyo3_runtime"
+
+
+@contextlib.contextmanager
+def _quiet_rust_panics() -> Iterator[None]:
+    """Keep Rust's panic report (message, backtrace hint) off stderr while calamine runs.
+
+    Rust writes it straight to file descriptor 2, before the panic reaches Python as an
+    exception that riskbook reports in one line (RUST_BACKTRACE, often set, would add a
+    backtrace). Anything else written meanwhile is passed on afterwards.
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):
+        yield
+        return
+    panicked = False
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            yield
+        except BaseException as exc:
+            panicked = _is_rust_panic(exc)
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            if not panicked:
+                _pass_on(captured.fileno())
+
+
+def _pass_on(fd: int) -> None:
+    """Copy what was written to fd (a file shared with stderr while calamine ran) to stderr."""
+    with contextlib.suppress(OSError):
+        size = os.lseek(fd, 0, os.SEEK_CUR)
+        if size:
+            _write_all(2, os.pread(fd, size, 0))
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    with contextlib.suppress(OSError):
+        while data:
+            data = data[os.write(fd, data) :]
 
 
 def _short(exc: Exception) -> str:
@@ -201,28 +281,11 @@ def _short(exc: Exception) -> str:
     return text[:200]
 
 
-def _read_csv(path: Path, display: str) -> Grid:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly every byte
-        raise ReadError(f"{display}: the CSV file is not UTF-8 or Windows-1252 text")
-    if "\x00" in text:
-        raise ReadError(f"{display}: not a CSV file (it holds binary data)")
-    try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
-    except csv.Error as exc:
-        raise ReadError(f"{display}: the CSV file is malformed ({exc})") from None
-    name = path.stem
-    return Grid([name], lambda _name: (rows, 0, 0))
+def _read_csv(path: Path, display: str, max_bytes: int | None) -> Grid:
+    from riskbook.source import csvfile, package
+
+    rows = csvfile.read_csv_rows(path, display, max_bytes or package.MAX_UNCOMPRESSED_BYTES)
+    return Grid([path.stem], lambda _name: (rows, 0, 0))
 
 
 def load_grid(path: str | os.PathLike[str], sheet: str) -> tuple[list[list[Any]], int, int]:
