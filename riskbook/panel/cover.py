@@ -157,7 +157,8 @@ def write_cover(book: Book, period: Period, paper: Paper, period_text: str, comp
     sheet = book.add_sheet(L.COVER)
     page = book.page
     meeting = f"to {paper.meeting}" if paper.meeting else "to the audit and risk panel"
-    sheet.title(page.title, f"Covering report {meeting}: the risk register as at {page.date_text}.")
+    heading = f"{paper.organisation}: {page.title}" if paper.organisation else page.title
+    sheet.title(heading, f"Covering report {meeting}: the risk register as at {page.date_text}.")
     set_title_rows(sheet)
     cell, label = book.fmt("cell"), book.fmt("label")
     details = cover_details(paper, page.title, page.date_text, page.marking, period_text)

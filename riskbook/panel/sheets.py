@@ -794,6 +794,8 @@ def write_criteria_tables(sheet: SheetWriter, book: Book, row: int, area_chars: 
             sheet.text(offset, col, area.descriptors.get(value, "") or L.NOT_RECORDED, cell)
         sheet.sheet.set_row(offset, max(text_height(a.descriptors.get(value, ""), area_chars) for a in areas))
     row += len(values) + 3
+    if sheet.name == L.APPENDIX_F:  # the likelihood and band tables print together, on the next page
+        sheet.sheet.set_h_pagebreaks([row - 1])
     sheet.text(row - 1, 0, "Likelihood", book.fmt("bold"))
     _table(sheet, "LikelihoodCriteria", row, 0, row + len(values), ["Likelihood", "Score", scheme.likelihood_heading])
     for offset, value in enumerate(values, start=row + 1):
