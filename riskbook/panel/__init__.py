@@ -10,8 +10,8 @@ from pathlib import Path
 from riskbook.errors import OutputError, RiskbookError
 from riskbook.model import Register
 from riskbook.panel import layout as L
-from riskbook.perf import Progress, Ticker, no_cyclic_gc
 from riskbook.panel.paper import Paper
+from riskbook.perf import Progress, Ticker, no_cyclic_gc
 from riskbook.period import ARCHIVED, PanelRisk, Period
 from riskbook.report import Report
 
@@ -94,7 +94,7 @@ def build_workbook(
         sheets.write_matrix(book, period)
         used: set[str] = set()
         fields_of = _fields_of(register, report.previous)
-        for name, (heading, description, items, none_text) in appendices.items():
+        for name, (heading, description, items, _none) in appendices.items():
             if items:
                 sheets.write_cards(book, name, heading, description, items, used, fields_of)
             elif name == empty[0]:
@@ -178,10 +178,7 @@ def period_text(report: Report, paper: Paper) -> str:
     if report.since is not None:
         return f"Since {long_date(report.since)}: risks first recorded after that date are new."
     if report.previous is not None:
-        return (
-            "Since the last panel: this register compared with last period's "
-            f"({Path(report.previous.path).name})."
-        )
+        return f"Since the last panel: this register compared with last period's ({Path(report.previous.path).name})."
     return "Since the last panel, as the register's Previous Score and Proposal columns record."
 
 

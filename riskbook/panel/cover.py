@@ -90,7 +90,10 @@ def headlines(period: Period, compared: bool) -> list[tuple[str, str, str]]:
             *_sentence(
                 [
                     _phrase(
-                        changes, len(period.changes), "No score has changed", "1 score has changed",
+                        changes,
+                        len(period.changes),
+                        "No score has changed",
+                        "1 score has changed",
                         "scores have changed",
                     ),
                     _literal("."),
@@ -102,7 +105,10 @@ def headlines(period: Period, compared: bool) -> list[tuple[str, str, str]]:
             *_sentence(
                 [
                     _phrase(
-                        f'COUNTIF({proposal},"{"New"}")', len(period.new), "No risk is new", "1 risk is new",
+                        f'COUNTIF({proposal},"{"New"}")',
+                        len(period.new),
+                        "No risk is new",
+                        "1 risk is new",
                         "risks are new",
                     ),
                     _literal("."),

@@ -72,7 +72,9 @@ def convert(source: Path, target: str, outdir: Path, profile: Path, timeout: flo
     try:
         result = subprocess.run(command, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
-        raise OutputError(f"LibreOffice took more than {timeout:.0f} s to print {source.name}; no PDF written") from None
+        raise OutputError(
+            f"LibreOffice took more than {timeout:.0f} s to print {source.name}; no PDF written"
+        ) from None
     except OSError as exc:
         raise OutputError(f"cannot run LibreOffice ({exe}): {exc.strerror}") from None
     produced = Path(outdir) / (Path(source).stem + "." + target.split(":")[0])

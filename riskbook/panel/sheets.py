@@ -135,9 +135,7 @@ def write_appendix_a(book: Book, period: Period, compared: bool) -> None:
     current = period.current
     archived = [r for r in period.risks if r.proposal == ARCHIVED]
     sheet = book.add_sheet(L.APPENDIX_A, stream=len(period.risks) > STREAM_ABOVE)
-    tail = (
-        f"; below, the {len(archived)} archived since the last period" if compared and archived else ""
-    )
+    tail = f"; below, the {len(archived)} archived since the last period" if compared and archived else ""
     sheet.title(
         "Appendix A: summary of the risk register",
         f"The {len(current):,} current risks, highest score first, as at {book.page.date_text}{tail}. "
@@ -185,7 +183,9 @@ def _highlight_key(sheet: SheetWriter, book: Book, row: int) -> None:
     """The highlight legend in the row above the table, in the words of the Proposal and Change columns."""
     sheet.sheet.set_row(row, 30)
     sheet.text(row, 0, "Key:", book.fmt("bold"))
-    for col, (key, _meaning, _fill) in zip((L.a_col("owner"), L.a_col("title"), L.a_col("impact")), L.HIGHLIGHTS):
+    for col, (key, _meaning, _fill) in zip(
+        (L.a_col("owner"), L.a_col("title"), L.a_col("impact")), L.HIGHLIGHTS, strict=True
+    ):
         sheet.text(row, col, HIGHLIGHT_WORDS[key], legend_format(book, key))
 
 
@@ -460,9 +460,7 @@ def write_matrix(book: Book, period: Period) -> None:
         sheet.text(row, 0, scheme.label(likelihood), big_label)
         for j, impact in enumerate(values, start=1):
             band = scheme.band(scheme.score_for(impact, likelihood))
-            formula = (
-                f"=COUNTIFS({impact_range},{_q(scheme.label(impact))},{likelihood_range},{_q(scheme.label(likelihood))})"
-            )
+            formula = f"=COUNTIFS({impact_range},{_q(scheme.label(impact))},{likelihood_range},{_q(scheme.label(likelihood))})"
             sheet.formula(row, j, formula, len(cells.get((likelihood, impact), [])), count_fmt[band.name])
         sheet.formula(
             row,
@@ -640,21 +638,28 @@ def write_empty_appendices(book: Book, sheet_name: str, statements: list[tuple[s
         "Appendices with no risk in them this period share this page, a line each.",
     )
     set_title_rows(sheet)
-    _table(sheet, "EmptyAppendices", L.TABLE_HEADER_ROW, 0, L.TABLE_HEADER_ROW + len(statements), ["Appendix", "This period"])
+    _table(
+        sheet,
+        "EmptyAppendices",
+        L.TABLE_HEADER_ROW,
+        0,
+        L.TABLE_HEADER_ROW + len(statements),
+        ["Appendix", "This period"],
+    )
     for offset, (name, text) in enumerate(statements, start=L.FIRST_DATA_ROW):
         sheet.text(offset, 0, name, book.fmt("label"))
         sheet.text(offset, 1, text, book.fmt("cell"))
     print_designed(sheet, [CARD_FIELD_WIDTH, CARD_VALUE_WIDTH], None)
 
 
-def _card_pages(
-    lines: list[tuple[str, str, str]], first_room: float, room: float
-) -> list[list[CardLine]]:
+def _card_pages(lines: list[tuple[str, str, str]], first_room: float, room: float) -> list[list[CardLine]]:
     """The card's rows split into pages: each page opens with the heading and the Field/Value header."""
     pages: list[list[CardLine]] = [[]]
     left = first_room
     for label, value, fmt in lines:
-        height = max(card_text_points(value, CARD_VALUE_CHARS), card_text_points(label, chars_per_line(CARD_FIELD_WIDTH)))
+        height = max(
+            card_text_points(value, CARD_VALUE_CHARS), card_text_points(label, chars_per_line(CARD_FIELD_WIDTH))
+        )
         if height > left and pages[-1]:
             pages.append([])
             left = room
@@ -694,8 +699,14 @@ def _write_card_tables(
         if number:
             breaks.append(row)
         reference, title = _heading_text(item)
-        heading_height = max(text_height(title, chars_per_line(CARD_VALUE_WIDTH * 0.8)),
-                             text_height(reference, chars_per_line(CARD_FIELD_WIDTH * 0.8)), 18) + 4
+        heading_height = (
+            max(
+                text_height(title, chars_per_line(CARD_VALUE_WIDTH * 0.8)),
+                text_height(reference, chars_per_line(CARD_FIELD_WIDTH * 0.8)),
+                18,
+            )
+            + 4
+        )
         above = heading_height + 20  # the heading and the table's header row
         first_room = capacity - above - (TITLE_ROWS_POINTS if number == 0 else 0)
         pages = _card_pages(_card_lines(item, book, sheet_name, fields_of(item)), first_room, capacity - above - 16)
@@ -706,8 +717,14 @@ def _write_card_tables(
             sheet.text(row, 0, reference, heading_fmt)
             sheet.text(row, 1, shown_title, heading_fmt)
             sheet.sheet.set_row(row, heading_height + (16 if page else 0))
-            _table(sheet, _table_name(sheet_name.replace(" ", ""), item.reference, used), row + 1, 0,
-                   row + 1 + len(lines), ["Field", "Value"])
+            _table(
+                sheet,
+                _table_name(sheet_name.replace(" ", ""), item.reference, used),
+                row + 1,
+                0,
+                row + 1 + len(lines),
+                ["Field", "Value"],
+            )
             sheet.sheet.set_row(row + 1, 18)
             for offset, (label, value, fmt, height) in enumerate(lines, start=row + 2):
                 sheet.text(offset, 0, label, book.fmt("label"))
