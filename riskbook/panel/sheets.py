@@ -146,11 +146,13 @@ def write_appendix_a(book: Book, period: Period, compared: bool) -> None:
     headers = [c.header for c in L.APPENDIX_A_COLUMNS]
     last_row = L.FIRST_DATA_ROW + max(len(current), 1) - 1
     _table(sheet, "AppendixA", L.TABLE_HEADER_ROW, 0, last_row, headers)
-    sheet.sheet.set_row(L.TABLE_HEADER_ROW, 40)
-    _risk_rows(sheet, book, current, L.FIRST_DATA_ROW)
+    sheet.sheet.set_row(L.TABLE_HEADER_ROW, APPENDIX_A_HEADER_POINTS)
+    heights = _risk_rows(sheet, book, current, L.FIRST_DATA_ROW)
     ranges = [(L.FIRST_DATA_ROW, last_row)]
     if compared:
         header_row = L.archived_header_row(len(current))
+        if not sheet.streamed and _starts_new_page(heights, archived_points(book, archived)):
+            sheet.sheet.set_h_pagebreaks([header_row - 1])
         sheet.text(
             header_row - 1,
             0,
@@ -160,7 +162,7 @@ def write_appendix_a(book: Book, period: Period, compared: bool) -> None:
         )
         archived_last = header_row + max(len(archived), 1)
         _table(sheet, "ArchivedRisks", header_row, 0, archived_last, headers)
-        sheet.sheet.set_row(header_row, 40)
+        sheet.sheet.set_row(header_row, APPENDIX_A_HEADER_POINTS)
         _risk_rows(sheet, book, archived, header_row + 1)
         ranges.append((header_row + 1, archived_last))
     _appendix_a_formatting(sheet, book, ranges)
@@ -189,7 +191,31 @@ def _highlight_key(sheet: SheetWriter, book: Book, row: int) -> None:
         sheet.text(row, col, HIGHLIGHT_WORDS[key], legend_format(book, key))
 
 
-def _risk_rows(sheet: SheetWriter, book: Book, risks: list[PanelRisk], first_row: int) -> None:
+APPENDIX_A_HEADER_POINTS = 40
+APPENDIX_A_SCALE = L.print_scale([c.width for c in L.APPENDIX_A_COLUMNS])
+
+
+def _starts_new_page(heights: list[float], section: float) -> bool:
+    """Whether the archived section, which would not fit below the current risks' last page, fits a page of its own."""
+    capacity = L.page_capacity(APPENDIX_A_SCALE)
+    used = TITLE_ROWS_POINTS + 30 + APPENDIX_A_HEADER_POINTS  # the key row and the header on the first page
+    for height in heights:
+        if used + height > capacity:
+            used = APPENDIX_A_HEADER_POINTS  # the header repeats on every page
+        used += height
+    return used + section > capacity and APPENDIX_A_HEADER_POINTS + section <= capacity
+
+
+def archived_points(book: Book, archived: list[PanelRisk]) -> float:
+    """Printed height of the archived section: spacer, heading, header and rows."""
+    title_chars = chars_per_line(L.APPENDIX_A_COLUMNS[L.a_col("title")].width)
+    return 15 + 15 + APPENDIX_A_HEADER_POINTS + sum(max(26, text_height(r.risk.title, title_chars)) for r in archived)
+
+
+def _risk_rows(sheet: SheetWriter, book: Book, risks: list[PanelRisk], first_row: int) -> list[float]:
+    """Write the risks' rows from first_row; returns their heights (only for sheets that are not streamed)."""
+    heights: list[float] = []
+    streamed = sheet.streamed
     scheme = book.scheme
     cell, centre, number = book.fmt("cell"), book.fmt("centre"), book.fmt("number")
     owner_chars, title_chars, status_chars = (
@@ -233,9 +259,12 @@ def _risk_rows(sheet: SheetWriter, book: Book, risks: list[PanelRisk], first_row
             26,  # "Proposed archive" and "No change" take two lines
         )
         sheet.sheet.set_row(row, height)
+        if not streamed:
+            heights.append(height)
         book.ticker.tick()
     if not risks:  # in the Title column: the Reference column, which the Summary counts, stays empty
         sheet.text(first_row, col("title"), L.NONE, cell)
+    return heights
 
 
 def _appendix_a_formatting(sheet: SheetWriter, book: Book, ranges: list[tuple[int, int]]) -> None:
