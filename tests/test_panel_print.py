@@ -29,7 +29,9 @@ def pdf_pages(pdf: Path) -> list[dict]:
     for body in re.findall(r"<page[^>]*>(.*?)</page>", xml, re.S):
         boxes = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', body)
         words = [(unescape(text), float(y0), float(y1) - float(y0)) for _, y0, y1, text in boxes]
-        footer_left = sorted((float(x0), text) for x0, y0, _, text in boxes if float(y0) > FOOTER_BAND and float(x0) < 300)
+        footer_left = sorted(
+            (float(x0), text) for x0, y0, _, text in boxes if float(y0) > FOOTER_BAND and float(x0) < 300
+        )
         sheet = " ".join(text for _, text in footer_left)
         pages.append(
             {
@@ -85,7 +87,10 @@ def test_every_card_page_says_whose_card_it_is(printed, name):
     assert len(card_pages) > 20
     for page in card_pages:
         first = page["body"][0]
-        assert re.fullmatch(r"STR\d{4}", first) or first in ("Appendix", "Appendices"), (page["sheet"], page["body"][:8])
+        assert re.fullmatch(r"STR\d{4}", first) or first in ("Appendix", "Appendices"), (
+            page["sheet"],
+            page["body"][:8],
+        )
     continued = [p for p in card_pages if "(continued)" in " ".join(p["body"][:20])]
     assert continued, "the long cards run onto a continuation page"
     for page in continued:
@@ -112,7 +117,7 @@ def test_empty_appendices_share_one_page(printed):
 
 
 def test_cover_is_the_first_page_and_the_paper_file_fills_it(printed):
-    xlsx, pages = printed["jan"]
+    _, pages = printed["jan"]
     text = " ".join(pages[0]["body"])
     assert pages[0]["sheet"] == "Cover"
     for phrase in (
@@ -142,7 +147,9 @@ def test_pdf_without_libreoffice_says_how_to_install_and_writes_nothing(tmp_path
     import shutil
 
     monkeypatch.setattr(shutil, "which", lambda name: None)
-    result = run("build", CLEAN_EXAMPLE, "-o", tmp_path / "p.xlsx", "--as-of", "2024-01-16", "--pdf", tmp_path / "p.pdf")
+    result = run(
+        "build", CLEAN_EXAMPLE, "-o", tmp_path / "p.xlsx", "--as-of", "2024-01-16", "--pdf", tmp_path / "p.pdf"
+    )
     assert result.exit_code == 2
     assert result.output.strip().count("\n") == 0
     assert "LibreOffice" in result.output and "apt-get install libreoffice-calc-nogui" in result.output
