@@ -681,20 +681,56 @@ def write_empty_appendices(book: Book, sheet_name: str, statements: list[tuple[s
     print_designed(sheet, [CARD_FIELD_WIDTH, CARD_VALUE_WIDTH], None)
 
 
-def _card_pages(lines: list[tuple[str, str, str]], first_room: float, room: float) -> list[list[CardLine]]:
-    """The card's rows split into pages: each page opens with the heading and the Field/Value header."""
+def _card_pages(fields: list[tuple[str, str, str]], first_room: float, room: float) -> list[list[CardLine]]:
+    """The card's rows split into pages: each page opens with the heading and the Field/Value header.
+
+    A field that fits a page is never split: it moves to the next page if it must. A field longer
+    than a page fills the rest of the current page and continues as "(part 2 of 3)" on the next.
+    """
     pages: list[list[CardLine]] = [[]]
     left = first_room
-    for label, value, fmt in lines:
-        height = max(
-            card_text_points(value, CARD_VALUE_CHARS), card_text_points(label, chars_per_line(CARD_FIELD_WIDTH))
-        )
-        if height > left and pages[-1]:
-            pages.append([])
-            left = room
-        pages[-1].append((label, value, fmt, height))
-        left -= height
+    label_chars = chars_per_line(CARD_FIELD_WIDTH)
+    for label, value, fmt in fields:
+        height = card_text_points(value, CARD_VALUE_CHARS)
+        if height <= min(room, MAX_CARD_ROW_POINTS):
+            if height > left and pages[-1]:
+                pages.append([])
+                left = room
+            pieces = [value]
+        else:
+            if left < MIN_PIECE_LINES * CARD_LINE_POINTS + 4 and pages[-1]:
+                pages.append([])
+                left = room
+            pieces = _split_to_fit(value, left, room)
+        for part, piece in enumerate(pieces, start=1):
+            shown = label if len(pieces) == 1 else f"{label} (part {part} of {len(pieces)})"
+            piece_height = max(card_text_points(piece, CARD_VALUE_CHARS), card_text_points(shown, label_chars))
+            if piece_height > left and pages[-1]:
+                pages.append([])
+                left = room
+            pages[-1].append((shown, piece, fmt, piece_height))
+            left -= piece_height
     return pages
+
+
+MAX_CARD_ROW_POINTS = CARD_MAX_LINES * CARD_LINE_POINTS + 4
+MIN_PIECE_LINES = 5  # a part of a long field shorter than this starts the next page instead
+
+
+def _split_to_fit(text: str, first_room: float, room: float) -> list[str]:
+    """Long text in pieces: the first fills first_room points, each of the others a page (or a row's limit)."""
+    pieces: list[str] = []
+    available = first_room
+    while text:
+        lines = max(1, min(CARD_MAX_LINES, int((available - 4) // CARD_LINE_POINTS)))
+        first = split_long_text(text, CARD_VALUE_CHARS, lines)[0]
+        if not first or not text.startswith(first):  # never expected: keep the text whole, in row-sized pieces
+            return pieces + split_long_text(text, CARD_VALUE_CHARS, CARD_MAX_LINES)
+        pieces.append(first)
+        text = text[len(first) :]
+        text = text[1:] if text[:1] in ("\n", " ") else text  # the line end or space the cut fell on
+        available = room
+    return pieces or [""]
 
 
 def card_text_points(text: str, chars: int) -> float:
@@ -738,7 +774,7 @@ def _write_card_tables(
         )
         above = heading_height + 20  # the heading and the table's header row
         first_room = capacity - above - (TITLE_ROWS_POINTS if number == 0 else 0)
-        pages = _card_pages(_card_lines(item, book, sheet_name, fields_of(item)), first_room, capacity - above - 16)
+        pages = _card_pages(card_rows(item, book, sheet_name, fields_of(item)), first_room, capacity - above - 16)
         for page, lines in enumerate(pages):
             if page:
                 breaks.append(row)
