@@ -93,8 +93,11 @@ def write_contents(book: Book, entries: list[tuple[str, str, str]], source: str)
     )
     set_title_rows(sheet)
     _table(sheet, "Contents", L.TABLE_HEADER_ROW, 0, L.TABLE_HEADER_ROW + len(entries), ["Sheet", "What it holds"])
+    link = book.add_format(
+        "link-cell", {"font_color": "#0B4F9C", "underline": 1, "valign": "top", "border": 1, "text_wrap": True}
+    )
     for offset, (name, target, text) in enumerate(entries, start=L.FIRST_DATA_ROW):
-        sheet.url(offset, 0, f"internal:'{target}'!A1", name, book.fmt("link"))
+        sheet.url(offset, 0, f"internal:'{target}'!A1", name, link)
         sheet.text(offset, 1, text, book.fmt("cell"))
         sheet.sheet.set_row(offset, text_height(text, chars_per_line(90)))
     notes_row = L.FIRST_DATA_ROW + len(entries) + 1
@@ -535,8 +538,11 @@ def _matrix_references(sheet, book, period, cells, row: int, widths: list[float]
             line.append((f"{band.name}: {body}", band.name))
         texts.append(line)
         heights.append(max(30, max(text_height(t, chars_per_line(widths[1])) for t, _ in line)))
-    if used + 20 + 20 + sum(heights) > L.page_capacity(100):
+    if used + 20 + 20 + sum(heights) > L.page_capacity(100):  # a page of its own, which the grid fills
         sheet.sheet.set_h_pagebreaks([row])
+        room = (L.page_capacity(100) - 20 - 20 - 8) / size
+        if max(heights) <= room:
+            heights = [room] * size
     sheet.sheet.set_row(row, 20)
     sheet.text(row, 0, "References in each cell (the band's word, then the risks)", book.fmt("bold"))
     header = row + 1
