@@ -265,25 +265,79 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
 @as_of_option
 @previous_option
 @since_option
-@click.option("--title", default="Strategic Risk Register", show_default=True, help="Report title.")
+@click.option("--title", default=None, help="Report title.  [default: Strategic Risk Register]")
 @click.option(
-    "--marking", default="OFFICIAL", show_default=True, help="Protective marking for every page's header and footer."
+    "--marking", default=None, help="Protective marking for every page's header and footer.  [default: OFFICIAL]"
 )
-@click.option("--organisation", default="", help="Organisation named in the workbook's properties.")
+@click.option("--organisation", default=None, help="Organisation the paper is from (cover and file properties).")
+@click.option("--meeting", default=None, help='The meeting and its date, e.g. "JARAP, 31 January 2024".')
+@click.option("--report-of", "report_of", default=None, help="Who the report is of, e.g. a post or a board.")
+@click.option("--author", default=None, help="Author of the paper.")
+@click.option("--contact", default=None, help="Contact for questions: an email address or telephone number.")
+@click.option("--purpose", default=None, help="The paper's purpose, in a sentence.")
+@click.option("--recommendation", default=None, help="What the panel is asked to do.")
+@click.option(
+    "--paper",
+    "paper_file",
+    type=click.Path(dir_okay=False),
+    help="TOML file with the cover's details (meeting, author, …); options given here win.",
+)
+@click.option(
+    "--pdf",
+    "pdf_path",
+    type=click.Path(dir_okay=False),
+    help="Also print the workbook to this PDF with LibreOffice (which must be installed).",
+)
 @sheet_option
 @scheme_option
 @max_size_option
 @column_option
 @_handle_errors
-def build(input_path, output, as_of, previous, since, title, marking, organisation, sheet, scheme, max_size, columns):
-    """Validate a register, then write the panel workbook.
+def build(
+    input_path,
+    output,
+    as_of,
+    previous,
+    since,
+    title,
+    marking,
+    organisation,
+    meeting,
+    report_of,
+    author,
+    contact,
+    purpose,
+    recommendation,
+    paper_file,
+    pdf_path,
+    sheet,
+    scheme,
+    max_size,
+    columns,
+):
+    """Validate a register, then write the panel workbook (and with --pdf, the paper as PDF).
 
     Errors: printed as validate prints them, nothing written, exit 1. Warnings are printed and the
-    workbook is built. Unreadable input: exit 2.
+    workbook is built. Unreadable input or an unusable option: exit 2.
     """
     import riskbook as api
+    from riskbook.panel import DEFAULT_MARKING, DEFAULT_TITLE
+    from riskbook.panel.paper import Paper, load_paper
     from riskbook.render import render_text
 
+    paper = (load_paper(paper_file) if paper_file else Paper()).merged(
+        organisation=organisation,
+        title=title,
+        marking=marking,
+        meeting=meeting,
+        report_of=report_of,
+        author=author,
+        contact=contact,
+        purpose=purpose,
+        recommendation=recommendation,
+    )
+    if pdf_path:
+        _check_pdf_option(pdf_path, input_path, output, previous)
     as_of = as_of or dt.date.today()
     report = _read_and_check(
         input_path, sheet, scheme, as_of, max_size, show_progress=True, previous=previous, since=since, columns=columns
@@ -296,11 +350,38 @@ def build(input_path, output, as_of, previous, since, title, marking, organisati
     if report.findings:
         click.echo(render_text(report, colour=colour))
     bar = _ProgressBar("Writing", len(report.register.risks), enabled=True)
-    result = api.build_workbook(report, output, title=title, marking=marking, organisation=organisation, progress=bar)
+    result = api.build_workbook(
+        report,
+        output,
+        title=paper.title or DEFAULT_TITLE,
+        marking=marking if marking is not None else (paper.marking or DEFAULT_MARKING),
+        organisation=paper.organisation,
+        progress=bar,
+        paper=paper,
+    )
     bar.close()
     click.echo(f"Wrote {result.path}")
+    if pdf_path:
+        from riskbook.panel.pdf import write_pdf
+
+        click.echo(f"Wrote {write_pdf(result.path, pdf_path)}")
     click.echo(result.summary_line())
     _finish(EXIT_OK, len(report.register.risks))
+
+
+def _check_pdf_option(pdf_path: str, input_path: str, output: str, previous: str | None) -> None:
+    """Refuse --pdf before anything is written: LibreOffice missing, or a path that cannot be the PDF."""
+    from pathlib import Path
+
+    from riskbook.errors import OutputError
+    from riskbook.panel.pdf import pdf_fits_beside, require_soffice
+
+    target = Path(pdf_path)
+    for other in (input_path, output, previous):
+        if other and Path(other).resolve() == target.resolve():
+            raise OutputError(f"{pdf_path}: is also {other}; give the PDF a name of its own")
+    pdf_fits_beside(target)
+    require_soffice()
 
 
 @cli.command()

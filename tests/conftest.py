@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -90,50 +88,28 @@ def sha256(path: Path) -> str:
 
 
 def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    from riskbook.panel.pdf import soffice as find
+
+    return find()
 
 
 def convert_with_libreoffice(source: Path, target_ext: str, outdir: Path, profile: Path) -> Path:
-    """Convert a file with LibreOffice headless, using a private profile folder."""
-    exe = soffice()
-    if exe is None:
+    """Convert a file with LibreOffice headless, using a private profile folder (riskbook.panel.pdf does it)."""
+    from riskbook.panel.pdf import convert
+
+    if soffice() is None:
         if os.environ.get("CI"):
             pytest.fail("LibreOffice is required in CI (.ci/run installs libreoffice-calc-nogui)")
         pytest.skip("LibreOffice is not installed")
-    subprocess.run(
-        [
-            exe,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            target_ext,
-            "--outdir",
-            str(outdir),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return outdir / (source.stem + "." + target_ext.split(":")[0])
-
-
-RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
-  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
+    return convert(Path(source), target_ext, Path(outdir), Path(profile), timeout=180)
 
 
 @pytest.fixture(scope="session")
 def recalc_profile(tmp_path_factory) -> Path:
     """A LibreOffice profile that recalculates every formula on load (OOXMLRecalcMode = 0)."""
-    profile = tmp_path_factory.mktemp("lo-recalc")
-    (profile / "user").mkdir()
-    (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")
-    return profile
+    from riskbook.panel.pdf import make_recalc_profile
+
+    return make_recalc_profile(tmp_path_factory.mktemp("lo-recalc"))
 
 
 def contrast(first: str, second: str) -> float:

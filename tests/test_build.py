@@ -13,13 +13,13 @@ from tests.conftest import AS_OF, CLEAN_EXAMPLE, EXAMPLES, HEADER, PUBLISHED_EXA
 
 APRIL = EXAMPLES / "force-risk-register-apr-2024.xlsx"
 SHEETS = [
+    "Cover",
     "Contents",
     "Summary",
     "Appendix A",
     "Matrix",
     "Appendix B",
-    "Appendix C",
-    "Appendix D",
+    "Appendices C, D",  # empty appendices share a page
     "Appendix E",
     "Appendix F",
 ]
@@ -80,7 +80,7 @@ def test_appendix_a_lists_every_risk_sorted(values):
     assert values["Appendix A"]["A4"].value == "Reference"
     assert [c.value for c in values["Appendix A"][4]][:10] == [
         "Reference", "Owner", "Title", "Impact", "Likelihood", "Status", "First Recorded", "Last Review",
-        "Current/Proposed Score", "Rating",
+        "Current/ Proposed Score", "Rating",
     ]  # fmt: skip
     expected = sorted(register.risks, key=lambda r: (-r.score, -r.impact, r.reference))
     assert [r[0] for r in rows] == [r.reference for r in expected]
@@ -92,20 +92,20 @@ def test_summary_counts_match_counts_computed_here(values, formulas):
     register = read_register(CLEAN_EXAMPLE)
     scores = [r.score for r in register.risks]
     expected = {
-        "Risks on the register": 30,
+        "Current risks on the register": 30,
         "High risks (score 9–16)": sum(s >= 9 for s in scores),
         "Medium risks (score 5–8)": sum(5 <= s <= 8 for s in scores),
         "Low risks (score 1–4)": sum(s <= 4 for s in scores),
-        "Archived or proposed for archive": sum("Archive" in (r.get("proposal") or "") for r in register.risks),
+        "Proposed for archive": sum("Archive" in (r.get("proposal") or "") for r in register.risks),
         "Changes in risk score": sum(r.previous_score != r.score for r in register.risks),
         "New risks": 0,
         "High risks not in Appendices B–D": 12,
     }
     got = {row[0]: row[1] for row in table_rows(values["Summary"])}
     assert got == expected
-    assert expected["High risks (score 9–16)"] == 15 and expected["Archived or proposed for archive"] == 6
+    assert expected["High risks (score 9–16)"] == 15 and expected["Proposed for archive"] == 6
     cell = formulas["Summary"]["B6"]
-    assert cell.data_type == "f" and "COUNTIFS('Appendix A'!$J$5:$J$34" in cell.value
+    assert cell.data_type == "f" and "COUNTIF('Appendix A'!$J$5:$J$34" in cell.value
 
 
 def test_matrix_matches_the_rows_and_the_papers_grid(values, formulas):
@@ -121,24 +121,38 @@ def test_matrix_matches_the_rows_and_the_papers_grid(values, formulas):
     cells = Counter((r.likelihood, r.impact) for r in register.risks)
     assert grid["High"][2] == cells[(3, 3)]
     assert "COUNTIFS" in formulas["Matrix"]["E5"].value
-    refs = values["Matrix"]["L6"].value  # High likelihood × Very High impact
-    assert sorted(refs.split(", ")) == sorted(r.reference for r in register.risks if (r.likelihood, r.impact) == (3, 4))
+    assert [c.value for c in ws[12]][:5] == ["Likelihood \\ Impact", "Low", "Medium", "High", "Very High"]
+    refs = values["Matrix"]["E14"].value  # High likelihood × Very High impact, with the band's word
+    assert refs.startswith("High: ")
+    assert sorted(refs.removeprefix("High: ").split(", ")) == sorted(
+        r.reference for r in register.risks if (r.likelihood, r.impact) == (3, 4)
+    )
+    assert values["Matrix"]["B13"].value == "Low: no risks"
 
 
 def card_references(ws):
-    return [c.value for c in ws["A"] if isinstance(c.value, str) and c.value.startswith("STR")]
+    """The risk of each card: its heading's reference (continuation headings left out)."""
+    return [
+        a
+        for a, b in ws.iter_rows(min_col=1, max_col=2, values_only=True)
+        if isinstance(a, str) and a.startswith("STR") and not str(b).endswith("(continued)")
+    ]
 
 
 def test_appendix_membership(values):
     assert card_references(values["Appendix B"]) == ["STR0423", "STR0386", "STR0127", "STR0016", "STR0422", "STR0445"]
-    assert values["Appendix C"]["A4"].value == "None"
-    assert values["Appendix D"]["A4"].value == "None"
+    empty = [row for row in values["Appendices C, D"].iter_rows(min_row=5, max_col=2, values_only=True) if row[0]]
+    assert empty == [
+        ("Appendix C", "No risk has changed score this period."),
+        ("Appendix D", "No risk is new this period."),
+    ]
     high = card_references(values["Appendix E"])
     assert len(high) == 12 and "STR0454" in high and "STR0423" not in high
 
 
 def test_cards_hold_the_narrative_whole(values):
     fields = {row[0]: row[1] for row in table_rows(values["Appendix B"])}
+    assert fields["Field"] == "Value"  # the card's table header, not the risk's title
     assert fields["Responsible Officer"] == "Nigel Rixon"
     assert fields["Current Rating"] == "16 · High"
     assert fields["Information"].startswith("On the 12th August 2021 a licensed shotgun certificate holder")
@@ -181,9 +195,13 @@ def test_print_setup_and_marking(panel, formulas):
     for ws in formulas.worksheets:
         assert ws.page_setup.orientation == "landscape"
         assert ws.page_setup.paperSize == 9
-        # fitToWidth defaults to 1 when absent; fitToHeight 0 means "as many pages as needed".
-        assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
-        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        # Printed at the scale its columns were designed for, never shrunk to fit: 10 pt type at 90 % or more.
+        assert not (ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage), ws.title
+        scale = ws.page_setup.scale or 100  # 100 % is left unsaid
+        assert 90 <= scale <= 100, (ws.title, scale)
+        widths = [d.width for d in ws.column_dimensions.values() if d.width and d.min]
+        printable = (841.9 - 72 * (ws.page_margins.left + ws.page_margins.right)) * 100 / scale
+        assert sum(7 * (w - 0.71) + 5 for w in widths if w) <= printable, ws.title
         assert "OFFICIAL" in ws.oddHeader.center.text and "OFFICIAL" in ws.oddFooter.center.text
         assert ws.oddFooter.right.text == "Page &P of &N"
         assert ws.oddHeader.left.text == "Force Risk Register"
@@ -282,8 +300,30 @@ def test_previous_period_finds_archived_changed_and_new(tmp_path):
     assert change["Change in score"] == "12 → 16 (up)"
     assert card_references(wb["Appendix D"]) == ["STR0460"]
     rows = table_rows(wb["Appendix A"])
-    assert [r[12] for r in rows].count("Archived") == 6
+    assert len(rows) == 25 and "Archived" not in [r[12] for r in rows]
     assert {r[0]: r[11] for r in rows}["STR0292"] == "Up"
+    assert wb["Appendix A"]["A2"].value.startswith("The 25 current risks, highest score first")
+    assert "below, the 6 archived since the last period" in wb["Appendix A"]["A2"].value
+
+
+def test_archived_risks_are_listed_apart_and_counted_apart(tmp_path):
+    out = tmp_path / "apr.xlsx"
+    result = CliRunner().invoke(
+        cli, ["build", str(APRIL), "--previous", str(CLEAN_EXAMPLE), "-o", str(out), "--as-of", "2024-04-30"]
+    )
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(out, data_only=True)
+    ws = wb["Appendix A"]
+    heading = next(r for r in range(30, 40) if str(ws.cell(r, 1).value).startswith("Archived since the last period"))
+    assert ws.cell(heading, 1).value.startswith("Archived since the last period: 6 risks")
+    assert ws.cell(heading + 1, 1).value == "Reference"
+    archived = table_rows(ws, heading + 2)
+    assert [r[0] for r in archived] == ["STR0423", "STR0386", "STR0127", "STR0016", "STR0422", "STR0445"]
+    assert {r[12] for r in archived} == {"Archived"}
+    assert list(openpyxl.load_workbook(out)["Appendix A"].tables) == ["AppendixA", "ArchivedRisks"]
+    counts = {row[0]: row[1] for row in table_rows(wb["Summary"])}
+    assert counts["Current risks on the register"] == 25 and counts["Archived since the last period"] == 6
+    assert counts["Proposed for archive"] == 0
 
 
 def test_previous_score_that_contradicts_last_period_is_a_finding(make_register, tmp_path):

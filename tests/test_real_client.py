@@ -39,8 +39,8 @@ def test_the_recalculation_check_catches_a_wrong_stored_value(tmp_path, recalc_p
 
     honest = sheets.summary_counts
 
-    def off_by_one(period):
-        rows = honest(period)
+    def off_by_one(period, compared=False):
+        rows = honest(period, compared)
         measure, formula, value, where = rows[0]
         return [(measure, formula, value + 1, where), *rows[1:]]
 

@@ -10,8 +10,9 @@ from pathlib import Path
 from riskbook.errors import OutputError, RiskbookError
 from riskbook.model import Register
 from riskbook.panel import layout as L
+from riskbook.panel.paper import Paper
 from riskbook.perf import Progress, Ticker, no_cyclic_gc
-from riskbook.period import ARCHIVED, Period
+from riskbook.period import ARCHIVED, PanelRisk, Period
 from riskbook.report import Report
 
 DEFAULT_TITLE = "Strategic Risk Register"
@@ -48,14 +49,16 @@ def build_workbook(
     marking: str = DEFAULT_MARKING,
     organisation: str = "",
     progress: Progress | None = None,
+    paper: Paper | None = None,
 ) -> BuildResult:
     """Write the panel workbook from a validation report without errors. The output lands atomically.
 
     Everything written comes from the report: each risk's score and band, and the period
-    comparison `validate` made (with its previous register and since date). progress, if
+    comparison `validate` made (with its previous register and since date). paper holds the
+    covering report's details (meeting, author, purpose, …) for the Cover sheet. progress, if
     given, is called now and then with (rows written since the last call, total).
     """
-    from riskbook.panel import sheets
+    from riskbook.panel import cover, sheets
     from riskbook.xlsx.writer import Book, PageSetup, atomic_path
 
     if not report.ok:
@@ -67,66 +70,116 @@ def build_workbook(
     register, scheme, as_of = report.register, report.scheme, report.as_of
     output = Path(output)
     _refuse_overwriting_input(output, register, report.previous)
+    paper = (paper or Paper()).merged(organisation=organisation or None)
     period = report.period
+    compared = report.previous is not None
     page = PageSetup(title=title, date_text=long_date(as_of), marking=marking)
-    top = scheme.top_band.name
-    descriptions = {
-        L.CONTENTS: "This list of sheets.",
-        L.SUMMARY: "The counts the covering paper states, the highlighting legend and the risk statuses.",
-        L.APPENDIX_A: "Every risk with its scores, highest first, RAG-coloured.",
-        L.MATRIX: "The impact × likelihood matrix: counts and references per cell.",
-        L.APPENDIX_B: "Risks archived or proposed for archive.",
-        L.APPENDIX_C: "Changes in risk score since the last panel.",
-        L.APPENDIX_D: "New risks.",
-        L.APPENDIX_E: f"{top} risks not included in Appendices B–D.",
-        L.APPENDIX_F: "The risk scoring criteria.",
-    }
+    appendices = _appendices(period, scheme.top_band.name)
+    empty = [name for name, (_h, _d, items, _n) in appendices.items() if not items]
+    empty_sheet = L.empty_appendices_sheet(empty) if empty else ""
     with atomic_path(output) as temp, no_cyclic_gc():
         cards = len(period.archive) + len(period.changes) + len(period.new) + len(period.top_band_not_elsewhere)
         book = Book(temp, page, scheme, Ticker(progress, len(period.risks) + cards))
         book.properties(
             title=title,
             subject=f"Risk register as at {page.date_text}",
-            company=organisation or "Risk unit",
+            company=paper.organisation or "Risk unit",
             created=as_of,
         )
-        sheets.write_contents(book, descriptions, Path(register.path).name)
-        sheets.write_summary(book, period)
-        sheets.write_appendix_a(book, period)
+        source = Path(register.path).name
+        cover.write_cover(book, period, paper, period_text(report, paper), compared, source)
+        sheets.write_contents(book, _contents(appendices, empty_sheet, compared), source)
+        sheets.write_summary(book, period, compared)
+        sheets.write_appendix_a(book, period, compared)
         sheets.write_matrix(book, period)
         used: set[str] = set()
-        sheets.write_cards(
-            book,
-            L.APPENDIX_B,
-            "Appendix B: risks archived or proposed for archive",
-            "Each risk proposed for archive (or archived since the last period), as a detail card.",
-            period.archive,
-            used,
-        )
-        sheets.write_cards(
-            book,
-            L.APPENDIX_C,
-            "Appendix C: changes in risk score",
-            "Each risk whose score changed: previous → current, up or down.",
-            period.changes,
-            used,
-        )
-        sheets.write_cards(
-            book, L.APPENDIX_D, "Appendix D: new risks", "Each risk new since the last panel.", period.new, used
-        )
-        sheets.write_cards(
-            book,
-            L.APPENDIX_E,
-            f"Appendix E: {top} priority risks",
-            f"{top} risks not already in Appendices B–D.",
-            period.top_band_not_elsewhere,
-            used,
-        )
+        fields_of = _fields_of(register, report.previous)
+        for name, (heading, description, items, _none) in appendices.items():
+            if items:
+                sheets.write_cards(book, name, heading, description, items, used, fields_of)
+            elif name == empty[0]:
+                statements = [(n, appendices[n][3]) for n in empty]
+                sheets.write_empty_appendices(book, empty_sheet, statements)
         sheets.write_criteria(book)
         book.workbook.worksheets()[0].activate()
         book.ticker.finish()
         book.close()
     return BuildResult(output, period)
+
+
+def _appendices(period: Period, top: str) -> dict[str, tuple[str, str, list[PanelRisk], str]]:
+    """Appendix B–E: sheet name -> (heading, what it holds, its risks, what to say when it has none)."""
+    return {
+        L.APPENDIX_B: (
+            "Appendix B: risks archived or proposed for archive",
+            "Each risk proposed for archive (or archived since the last period), as a detail card.",
+            period.archive,
+            "No risk is archived or proposed for archive this period.",
+        ),
+        L.APPENDIX_C: (
+            "Appendix C: changes in risk score",
+            "Each risk whose score changed: previous → current, up or down.",
+            period.changes,
+            "No risk has changed score this period.",
+        ),
+        L.APPENDIX_D: (
+            "Appendix D: new risks",
+            "Each risk new since the last panel.",
+            period.new,
+            "No risk is new this period.",
+        ),
+        L.APPENDIX_E: (
+            f"Appendix E: {top} priority risks",
+            f"{top} risks not already in Appendices B–D.",
+            period.top_band_not_elsewhere,
+            f"No {top} risk is outside Appendices B–D this period.",
+        ),
+    }
+
+
+def _contents(appendices, empty_sheet: str, compared: bool) -> list[tuple[str, str, str]]:
+    """(name shown, sheet linked to, what it holds) for the Contents sheet."""
+    entries = [
+        (L.COVER, L.COVER, "The covering report: the meeting, who the paper is from, its purpose and the headlines."),
+        (L.CONTENTS, L.CONTENTS, "This list of sheets."),
+        (L.SUMMARY, L.SUMMARY, "The counts the covering paper states, the highlighting legend and the risk statuses."),
+        (
+            L.APPENDIX_A,
+            L.APPENDIX_A,
+            "Every current risk with its scores, highest first, RAG-coloured"
+            + ("; below them, the risks archived since the last period." if compared else "."),
+        ),
+        (L.MATRIX, L.MATRIX, "The impact × likelihood matrix: counts and references per cell."),
+    ]
+    for name, (_heading, description, items, none_text) in appendices.items():
+        if items:
+            entries.append((name, name, description))
+        else:
+            entries.append((name, empty_sheet, f"None this period: {none_text[0].lower()}{none_text[1:]}"))
+    entries.append((L.APPENDIX_F, L.APPENDIX_F, "The risk scoring criteria."))
+    return entries
+
+
+def _fields_of(register: Register, previous: Register | None):
+    """The fields a card shows: those of the register the risk came from (last period's, for an archived one)."""
+    current = frozenset(register.columns)
+    last = frozenset(previous.columns) if previous is not None else current
+
+    def fields_of(item: PanelRisk) -> frozenset[str]:
+        return last if item.proposal == ARCHIVED else current
+
+    return fields_of
+
+
+def period_text(report: Report, paper: Paper) -> str:
+    """The period the paper covers, in words."""
+    if paper.period:
+        return paper.period
+    if report.since is not None:
+        return f"Since {long_date(report.since)}: risks first recorded after that date are new."
+    if report.previous is not None:
+        return f"Since the last panel: this register compared with last period's ({Path(report.previous.path).name})."
+    return "Since the last panel, as the register's Previous Score and Proposal columns record."
 
 
 def _refuse_overwriting_input(output: Path, register: Register, previous: Register | None) -> None:

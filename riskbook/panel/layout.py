@@ -1,4 +1,5 @@
-"""Where things sit in the panel workbook: sheet names, the Appendix A columns, highlight colours."""
+"""Where things sit in the panel workbook: sheet names, the Appendix A columns, highlight colours,
+and the printed page every sheet is designed for."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from riskbook.model import column_letter
 TABLE_HEADER_ROW = 3  # 0-based: row 4, below the title (A1), description (A2) and a spacer
 FIRST_DATA_ROW = TABLE_HEADER_ROW + 1
 
+COVER = "Cover"
 CONTENTS = "Contents"
 SUMMARY = "Summary"
 APPENDIX_A = "Appendix A"
@@ -18,7 +20,44 @@ APPENDIX_C = "Appendix C"
 APPENDIX_D = "Appendix D"
 APPENDIX_E = "Appendix E"
 APPENDIX_F = "Appendix F"
-SHEET_ORDER = (CONTENTS, SUMMARY, APPENDIX_A, MATRIX, APPENDIX_B, APPENDIX_C, APPENDIX_D, APPENDIX_E, APPENDIX_F)
+CARD_APPENDICES = (APPENDIX_B, APPENDIX_C, APPENDIX_D, APPENDIX_E)
+SHEET_ORDER = (COVER, CONTENTS, SUMMARY, APPENDIX_A, MATRIX, *CARD_APPENDICES, APPENDIX_F)
+
+
+def empty_appendices_sheet(names: list[str]) -> str:
+    """The one sheet that says which appendices are empty: "Appendices C, D" (or "Appendix C" alone)."""
+    if len(names) == 1:
+        return names[0]
+    return "Appendices " + ", ".join(name.removeprefix("Appendix ") for name in names)
+
+
+# -- The printed page ---------------------------------------------------------------------------
+# A4 landscape. LibreOffice prints a column of width w (Excel's character units) about 7w + 5
+# points wide at 100 %, and Excel narrower, so a sheet designed to fit LibreOffice fits both.
+PAGE_WIDTH_POINTS = 841.9
+PAGE_HEIGHT_POINTS = 595.3
+MARGIN_SIDE_INCHES = 0.25
+MARGIN_TOP_INCHES = 0.75
+MARGIN_BOTTOM_INCHES = 0.7
+PRINTABLE_WIDTH = PAGE_WIDTH_POINTS - 2 * 72 * MARGIN_SIDE_INCHES - 4  # a little spare for rounding
+PRINTABLE_HEIGHT = PAGE_HEIGHT_POINTS - 72 * (MARGIN_TOP_INCHES + MARGIN_BOTTOM_INCHES)
+MIN_PRINT_SCALE = 90  # per cent: the sheets' 10 pt type prints at 9 pt or more
+
+
+def column_points(width: float) -> float:
+    """Printed width of a column at 100 %, in points."""
+    return 7 * width + 5
+
+
+def print_scale(widths: list[float]) -> int:
+    """The print scale at which columns of these widths fill at most one A4 landscape page's width."""
+    needed = sum(column_points(w) for w in widths)
+    return max(10, min(100, int(100 * PRINTABLE_WIDTH / needed)))
+
+
+def page_capacity(scale: int) -> float:
+    """Row points one printed page holds at this scale, with a margin for rounding."""
+    return PRINTABLE_HEIGHT * 100 / scale - 12
 
 
 @dataclass(frozen=True)
@@ -28,20 +67,22 @@ class Column:
     width: float
 
 
+# Designed for 90 %: 13 columns of 10 pt text across A4 landscape. Narrow columns wrap
+# their headers between words, so no header word is wider than its column.
 APPENDIX_A_COLUMNS = (
-    Column("reference", "Reference", 11),
-    Column("owner", "Owner", 24),
-    Column("title", "Title", 42),
-    Column("impact", "Impact", 11),
-    Column("likelihood", "Likelihood", 11),
-    Column("status", "Status", 16),
-    Column("first_recorded", "First Recorded", 11),
-    Column("last_review", "Last Review", 11),
-    Column("score", "Current/Proposed Score", 11),
-    Column("band", "Rating", 10),
-    Column("previous_score", "Previous Score", 10),
-    Column("change", "Change", 9),
-    Column("proposal", "Proposal", 17),
+    Column("reference", "Reference", 8),
+    Column("owner", "Owner", 11),
+    Column("title", "Title", 20),
+    Column("impact", "Impact", 7.5),
+    Column("likelihood", "Likelihood", 8.5),
+    Column("status", "Status", 9.5),
+    Column("first_recorded", "First Recorded", 8.5),
+    Column("last_review", "Last Review", 8.5),
+    Column("score", "Current/ Proposed Score", 7),
+    Column("band", "Rating", 6.5),
+    Column("previous_score", "Previous Score", 7),
+    Column("change", "Change", 7),
+    Column("proposal", "Proposal", 8.5),
 )
 _INDEX = {c.key: i for i, c in enumerate(APPENDIX_A_COLUMNS)}
 
@@ -55,15 +96,33 @@ def a_letter(key: str) -> str:
 
 
 def a_range(key: str, rows: int) -> str:
-    """Absolute range of one Appendix A column's data, as other sheets refer to it."""
+    """Absolute range of one column of Appendix A's current risks, as other sheets refer to it."""
     letter = a_letter(key)
     last = FIRST_DATA_ROW + max(rows, 1)
     return f"'{APPENDIX_A}'!${letter}${FIRST_DATA_ROW + 1}:${letter}${last}"
 
 
+def archived_header_row(current_rows: int) -> int:
+    """0-based row of the archived table's header: below the current risks, a spacer and a heading."""
+    return FIRST_DATA_ROW + max(current_rows, 1) + 2
+
+
+def archived_range(key: str, current_rows: int, archived_rows: int) -> str:
+    """Absolute range of one column of Appendix A's table of risks archived since the last period."""
+    letter = a_letter(key)
+    first = archived_header_row(current_rows) + 2  # 1-based first data row
+    return f"'{APPENDIX_A}'!${letter}${first}:${letter}${first + max(archived_rows, 1) - 1}"
+
+
 # Row highlighting of the paper's legend. Black text on each fill has contrast above 4.5:1.
+# No table carries banded rows: a stripe would look like one of these highlights.
 HIGHLIGHTS = (
     ("archive", "Archived or proposed for archive since the last panel", "#D9D9D9"),
     ("change", "Proposed change to risk score", "#BDD7EE"),
     ("new", "Proposed new risk since the last panel", "#C6EFCE"),
 )
+
+# Words for what a table cell would otherwise leave blank.
+NONE = "None"
+NOT_RECORDED = "Not recorded"
+NO_CHANGE = "No change"

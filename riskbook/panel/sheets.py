@@ -1,6 +1,12 @@
-"""The panel workbook's sheets, one function each. Every number comes from the Period."""
+"""The panel workbook's sheets, one function each. Every number comes from the Period.
+
+Each sheet is designed for the page it prints on (A4 landscape, see layout.py): its column
+widths sum to what fits at its print scale, so the type prints at 9 pt or more.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Collection
 
 from riskbook.errors import OutputError
 from riskbook.limits import EXCEL_CELL_LIMIT
@@ -11,8 +17,12 @@ from riskbook.values import PartialDate
 from riskbook.xlsx.text import table_columns
 from riskbook.xlsx.writer import Book, SheetWriter, split_long_text, text_height
 
-CARD_VALUE_CHARS = 120  # characters a line of the card's value column (width 110) holds, conservatively
+CARD_FIELD_WIDTH = 22
+CARD_VALUE_WIDTH = 87  # the two columns fill A4 landscape at 100 %
+CARD_VALUE_CHARS = 110  # characters a line of the value column holds (about 125 of ordinary text)
 CARD_MAX_LINES = 30  # lines that fit one row of at most 409 points
+CARD_LINE_POINTS = 12  # 10 pt Arial prints about 11.5 points a line
+TITLE_ROWS_POINTS = 22 + 16 + 10  # A1, A2 and the spacer row, as set_title_rows sets them
 
 
 def _q(text: str) -> str:
@@ -20,15 +30,22 @@ def _q(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+def chars_per_line(width: float) -> int:
+    """Characters of 10 pt text a wrapped column of this width holds on a line, conservatively."""
+    return max(1, int(width * 1.05))
+
+
 def _table(sheet: SheetWriter, name: str, first_row: int, first_col: int, last_row: int, headers: list[str]) -> None:
-    """Mark a block as an Excel table: header row, filters, banded rows off (colour carries meaning)."""
+    """Mark a block as an Excel table: header row, filters, no banded rows (a stripe would look like a highlight)."""
     book = sheet.book
     last_col = first_col + len(headers) - 1
     headers = table_columns(headers)
     if sheet.streamed:  # no Excel tables in a streamed sheet: a header row with filters instead
         for offset, header in enumerate(headers):
             sheet.text(first_row, first_col + offset, header, book.fmt("header"))
-        sheet.sheet.autofilter(first_row, first_col, max(last_row, first_row + 1), last_col)
+        if not getattr(sheet, "filtered", False):  # one filter per sheet
+            sheet.sheet.autofilter(first_row, first_col, max(last_row, first_row + 1), last_col)
+            sheet.filtered = True
         return
     code = sheet.sheet.add_table(
         first_row,
@@ -38,6 +55,7 @@ def _table(sheet: SheetWriter, name: str, first_row: int, first_col: int, last_r
         {
             "name": name,
             "style": "Table Style Light 15",
+            "banded_rows": False,
             "columns": [{"header": h, "header_format": book.fmt("header")} for h in headers],
             "autofilter": True,
         },
@@ -46,29 +64,51 @@ def _table(sheet: SheetWriter, name: str, first_row: int, first_col: int, last_r
         raise OutputError(f"internal: table {name} on {sheet.name} could not be added (xlsxwriter code {code})")
 
 
+def set_title_rows(sheet: SheetWriter) -> None:
+    """Fixed heights for the title, description and spacer rows, so page breaks can be worked out."""
+    sheet.sheet.set_row(0, 22)
+    sheet.sheet.set_row(1, 16)
+    sheet.sheet.set_row(2, 10)
+
+
+def print_designed(sheet: SheetWriter, widths: list[float], header_rows: tuple[int, int] | None) -> int:
+    """Set the columns' widths and print the sheet at the scale they were designed for; returns the scale."""
+    for index, width in enumerate(widths):
+        sheet.sheet.set_column(index, index, width)
+    scale = L.print_scale(widths)
+    sheet.setup_print(
+        header_rows, scale=scale, margins=(L.MARGIN_SIDE_INCHES, L.MARGIN_TOP_INCHES, L.MARGIN_BOTTOM_INCHES)
+    )
+    return scale
+
+
 # -- Contents ---------------------------------------------------------------------------------
 
 
-def write_contents(book: Book, descriptions: dict[str, str], source: str) -> None:
+def write_contents(book: Book, entries: list[tuple[str, str, str]], source: str) -> None:
+    """entries: (name shown, sheet it links to, what it holds)."""
     sheet = book.add_sheet(L.CONTENTS)
     page = book.page
     sheet.title(
         f"{page.title}: contents",
         f"The sheets of this workbook, as at {page.date_text}. Select a sheet name to go to it.",
     )
-    _table(sheet, "Contents", L.TABLE_HEADER_ROW, 0, L.TABLE_HEADER_ROW + len(descriptions), ["Sheet", "What it holds"])
-    for offset, (name, text) in enumerate(descriptions.items(), start=L.FIRST_DATA_ROW):
-        sheet.url(offset, 0, f"internal:'{name}'!A1", name, book.fmt("link"))
+    set_title_rows(sheet)
+    _table(sheet, "Contents", L.TABLE_HEADER_ROW, 0, L.TABLE_HEADER_ROW + len(entries), ["Sheet", "What it holds"])
+    link = book.add_format(
+        "link-cell", {"font_color": "#0B4F9C", "underline": 1, "valign": "top", "border": 1, "text_wrap": True}
+    )
+    for offset, (name, target, text) in enumerate(entries, start=L.FIRST_DATA_ROW):
+        sheet.url(offset, 0, f"internal:'{target}'!A1", name, link)
         sheet.text(offset, 1, text, book.fmt("cell"))
-    notes_row = L.FIRST_DATA_ROW + len(descriptions) + 1
+        sheet.sheet.set_row(offset, text_height(text, chars_per_line(90)))
+    notes_row = L.FIRST_DATA_ROW + len(entries) + 1
     sheet.text(notes_row, 0, f"Source register: {source}")
     sheet.text(notes_row + 1, 0, f"Protective marking: {page.marking}")
     sheet.text(
         notes_row + 2, 0, "Every count, matrix cell and appendix is computed from the register's rows by riskbook."
     )
-    sheet.sheet.set_column(0, 0, 16)
-    sheet.sheet.set_column(1, 1, 100)
-    sheet.setup_print((L.TABLE_HEADER_ROW, L.TABLE_HEADER_ROW))
+    print_designed(sheet, [16, 90], (L.TABLE_HEADER_ROW, L.TABLE_HEADER_ROW))
 
 
 # -- Appendix A -------------------------------------------------------------------------------
@@ -80,7 +120,7 @@ def _date_cell(sheet: SheetWriter, row: int, col: int, value) -> None:
         fmt = book.fmt("month") if value.day is None else book.fmt("date")
         sheet.date(row, col, value.earliest, fmt)
     else:
-        sheet.text(row, col, value, book.fmt("centre"))
+        sheet.text(row, col, L.NOT_RECORDED if value in (None, "") else value, book.fmt("centre"))
 
 
 def band_formula(score_cell: str, book: Book) -> str:
@@ -92,64 +132,50 @@ def band_formula(score_cell: str, book: Book) -> str:
 
 
 STREAM_ABOVE = 5_000  # rows; a larger sheet is written row by row to keep memory flat
+HIGHLIGHT_WORDS = {"archive": f"{PROPOSED_ARCHIVE} / {ARCHIVED}", "change": "Change: Up / Down", "new": NEW}
 
 
-def write_appendix_a(book: Book, period: Period) -> None:
+def write_appendix_a(book: Book, period: Period, compared: bool) -> None:
+    """The current risks in one table; with last period's register, those archived since in a table below."""
+    current = period.current
+    archived = [r for r in period.risks if r.proposal == ARCHIVED]
     sheet = book.add_sheet(L.APPENDIX_A, stream=len(period.risks) > STREAM_ABOVE)
-    scheme = book.scheme
-    risks = period.risks
+    tail = f"; below, the {len(archived)} archived since the last period" if compared and archived else ""
     sheet.title(
         "Appendix A: summary of the risk register",
-        f"Every risk, highest score first, as at {book.page.date_text}. Rows are highlighted as the legend on "
-        "the Summary sheet shows; the Proposal and Change columns say the same in words.",
+        f"The {len(current):,} current risks, highest score first, as at {book.page.date_text}{tail}. "
+        "Row highlights: see the key below.",
     )
-    last_row = L.FIRST_DATA_ROW + max(len(risks), 1) - 1
-    _table(sheet, "AppendixA", L.TABLE_HEADER_ROW, 0, last_row, [c.header for c in L.APPENDIX_A_COLUMNS])
-    sheet.sheet.set_row(L.TABLE_HEADER_ROW, 27)
-    cell, centre, number = book.fmt("cell"), book.fmt("centre"), book.fmt("number")
-    continued = _Continuation(last_row + 2)
-    for row, item in enumerate(risks, start=L.FIRST_DATA_ROW):
-        risk = item.risk
-        excel_row = row + 1
-        score_ref = f"{L.a_letter('score')}{excel_row}"
-        prev_ref = f"{L.a_letter('previous_score')}{excel_row}"
-        for key, value in (
-            ("reference", item.reference),
-            ("owner", risk.get("owner")),
-            ("title", risk.title),
-        ):
-            continued.text(sheet, row, key, value, item.reference)
-        sheet.text(row, L.a_col("impact"), scheme.impact_label(risk.impact), centre)
-        sheet.text(row, L.a_col("likelihood"), scheme.likelihood_label(risk.likelihood), centre)
-        continued.text(sheet, row, "status", risk.status_name or risk.get("status"), item.reference)
-        _date_cell(sheet, row, L.a_col("first_recorded"), risk.get("first_recorded"))
-        _date_cell(sheet, row, L.a_col("last_review"), risk.get("last_review"))
-        sheet.number(row, L.a_col("score"), item.score, number)
-        sheet.formula(row, L.a_col("band"), band_formula(score_ref, book), item.band.name, centre)
-        sheet.number(row, L.a_col("previous_score"), item.previous_score, number)
-        sheet.formula(
-            row,
-            L.a_col("change"),
-            f'=IF({prev_ref}="","",IF({score_ref}>{prev_ref},"Up",IF({score_ref}<{prev_ref},"Down","")))',
-            item.direction,
-            centre,
+    set_title_rows(sheet)
+    _highlight_key(sheet, book, 2)
+    headers = [c.header for c in L.APPENDIX_A_COLUMNS]
+    last_row = L.FIRST_DATA_ROW + max(len(current), 1) - 1
+    _table(sheet, "AppendixA", L.TABLE_HEADER_ROW, 0, last_row, headers)
+    sheet.sheet.set_row(L.TABLE_HEADER_ROW, APPENDIX_A_HEADER_POINTS)
+    end = L.archived_header_row(len(current)) + max(len(archived), 1) if compared else last_row
+    continued = _Continuation(end + 2)
+    heights = _risk_rows(sheet, book, current, L.FIRST_DATA_ROW, continued)
+    ranges = [(L.FIRST_DATA_ROW, last_row)]
+    if compared:
+        header_row = L.archived_header_row(len(current))
+        if not sheet.streamed and _starts_new_page(heights, archived_points(book, archived)):
+            sheet.sheet.set_h_pagebreaks([header_row - 1])
+        sheet.text(
+            header_row - 1,
+            0,
+            f"Archived since the last period: {len(archived)} risk{'s' if len(archived) != 1 else ''} on last "
+            "period's register that this register no longer holds, with their last details",
+            book.fmt("bold"),
         )
-        continued.text(sheet, row, "proposal", item.proposal, item.reference)
-        height = max(
-            text_height(risk.title, 46),
-            text_height(risk.get("owner") or "", 26),
-            text_height(risk.status_name or "", 17),
-        )
-        sheet.sheet.set_row(row, height)
-        book.ticker.tick()
-    if not risks:  # in the Title column: the Reference column, which the Summary counts, stays empty
-        sheet.text(L.FIRST_DATA_ROW, L.a_col("title"), "None", cell)
+        archived_last = header_row + max(len(archived), 1)
+        _table(sheet, "ArchivedRisks", header_row, 0, archived_last, headers)
+        sheet.sheet.set_row(header_row, APPENDIX_A_HEADER_POINTS)
+        _risk_rows(sheet, book, archived, header_row + 1, continued)
+        ranges.append((header_row + 1, archived_last))
     continued.write(sheet)
-    for index, column in enumerate(L.APPENDIX_A_COLUMNS):
-        sheet.sheet.set_column(index, index, column.width)
-    _appendix_a_formatting(sheet, book, last_row)
+    _appendix_a_formatting(sheet, book, ranges)
     sheet.sheet.freeze_panes(L.FIRST_DATA_ROW, 1)
-    sheet.setup_print((L.TABLE_HEADER_ROW, L.TABLE_HEADER_ROW))
+    print_designed(sheet, [c.width for c in L.APPENDIX_A_COLUMNS], (L.TABLE_HEADER_ROW, L.TABLE_HEADER_ROW))
 
 
 def _label(reference: str) -> str:
@@ -191,33 +217,132 @@ class _Continuation:
             sheet.sheet.set_row(row, text_height(piece, 46))
 
 
-def _appendix_a_formatting(sheet: SheetWriter, book: Book, last_row: int) -> None:
-    """RAG colour on score, rating, impact and likelihood; row highlights elsewhere. Real Excel rules."""
-    first = L.FIRST_DATA_ROW + 1
+def legend_format(book: Book, key: str):
+    """The swatch of one highlight, as the Summary's legend and Appendix A's key show it."""
+    name = f"legend:{key}"
+    if name not in book._formats:
+        fill = dict((k, f) for k, _m, f in L.HIGHLIGHTS)[key]
+        book.add_format(
+            name, {"bg_color": fill, "font_color": "#000000", "border": 1, "text_wrap": True, "valign": "top"}
+        )
+    return book.fmt(name)
+
+
+def _highlight_key(sheet: SheetWriter, book: Book, row: int) -> None:
+    """The highlight legend in the row above the table, in the words of the Proposal and Change columns."""
+    sheet.sheet.set_row(row, 30)
+    sheet.text(row, 0, "Key:", book.fmt("bold"))
+    for col, (key, _meaning, _fill) in zip(
+        (L.a_col("owner"), L.a_col("title"), L.a_col("impact")), L.HIGHLIGHTS, strict=True
+    ):
+        sheet.text(row, col, HIGHLIGHT_WORDS[key], legend_format(book, key))
+
+
+APPENDIX_A_HEADER_POINTS = 40
+APPENDIX_A_SCALE = L.print_scale([c.width for c in L.APPENDIX_A_COLUMNS])
+
+
+def _starts_new_page(heights: list[float], section: float) -> bool:
+    """Whether the archived section, which would not fit below the current risks' last page, fits a page of its own."""
+    capacity = L.page_capacity(APPENDIX_A_SCALE)
+    used = TITLE_ROWS_POINTS + 30 + APPENDIX_A_HEADER_POINTS  # the key row and the header on the first page
+    for height in heights:
+        if used + height > capacity:
+            used = APPENDIX_A_HEADER_POINTS  # the header repeats on every page
+        used += height
+    return used + section > capacity and APPENDIX_A_HEADER_POINTS + section <= capacity
+
+
+def archived_points(book: Book, archived: list[PanelRisk]) -> float:
+    """Printed height of the archived section: spacer, heading, header and rows."""
+    title_chars = chars_per_line(L.APPENDIX_A_COLUMNS[L.a_col("title")].width)
+    return 15 + 15 + APPENDIX_A_HEADER_POINTS + sum(max(26, text_height(r.risk.title, title_chars)) for r in archived)
+
+
+def _risk_rows(
+    sheet: SheetWriter, book: Book, risks: list[PanelRisk], first_row: int, continued: _Continuation
+) -> list[float]:
+    """Write the risks' rows from first_row; returns their heights (only for sheets that are not streamed).
+    Text longer than a cell continues below the tables (continued)."""
+    heights: list[float] = []
+    streamed = sheet.streamed
+    scheme = book.scheme
+    cell, centre, number = book.fmt("cell"), book.fmt("centre"), book.fmt("number")
+    owner_chars, title_chars, status_chars = (
+        chars_per_line(L.APPENDIX_A_COLUMNS[L.a_col(key)].width) for key in ("owner", "title", "status")
+    )
+    col = L.a_col
+    for row, item in enumerate(risks, start=first_row):
+        risk = item.risk
+        excel_row = row + 1
+        score_ref = f"{L.a_letter('score')}{excel_row}"
+        prev_ref = f"{L.a_letter('previous_score')}{excel_row}"
+        owner = risk.get("owner") or L.NOT_RECORDED
+        status = risk.status_name or risk.get("status") or L.NOT_RECORDED
+        for key, value in (("reference", item.reference), ("owner", owner), ("title", risk.title)):
+            continued.text(sheet, row, key, value, item.reference)
+        sheet.text(row, col("impact"), scheme.impact_label(risk.impact), centre)
+        sheet.text(row, col("likelihood"), scheme.likelihood_label(risk.likelihood), centre)
+        continued.text(sheet, row, "status", status, item.reference)
+        _date_cell(sheet, row, col("first_recorded"), risk.get("first_recorded"))
+        _date_cell(sheet, row, col("last_review"), risk.get("last_review"))
+        sheet.number(row, col("score"), item.score, number)
+        sheet.formula(row, col("band"), band_formula(score_ref, book), item.band.name, centre)
+        if item.previous_score is None:
+            sheet.text(row, col("previous_score"), L.NOT_RECORDED, centre)
+        else:
+            sheet.number(row, col("previous_score"), item.previous_score, number)
+        sheet.formula(
+            row,
+            col("change"),
+            f'=IF(ISNUMBER({prev_ref}),IF({score_ref}>{prev_ref},"Up",IF({score_ref}<{prev_ref},"Down",'
+            f'"{L.NO_CHANGE}")),"{L.NO_CHANGE}")',
+            item.direction or L.NO_CHANGE,
+            centre,
+        )
+        continued.text(sheet, row, "proposal", item.proposal or L.NONE, item.reference)
+        height = max(
+            text_height(risk.title, title_chars),
+            text_height(owner, owner_chars),
+            text_height(status, status_chars),
+            26,  # "Proposed archive" and "No change" take two lines
+        )
+        sheet.sheet.set_row(row, height)
+        if not streamed:
+            heights.append(height)
+        book.ticker.tick()
+    if not risks:  # in the Title column: the Reference column, which the Summary counts, stays empty
+        sheet.text(first_row, col("title"), L.NONE, cell)
+    return heights
+
+
+def _appendix_a_formatting(sheet: SheetWriter, book: Book, ranges: list[tuple[int, int]]) -> None:
+    """RAG colour on score, rating, impact and likelihood; row highlights elsewhere. Real Excel rules.
+
+    ranges: (first, last) 0-based data rows of each table; the rules' formulas are relative to the first.
+    """
+    first = ranges[0][0] + 1
     score = f"${L.a_letter('score')}{first}"
     proposal = f"${L.a_letter('proposal')}{first}"
     change = f"${L.a_letter('change')}{first}"
-    last = last_row + 1
-    rag_ranges = [
-        f"{L.a_letter('impact')}{first}:{L.a_letter('likelihood')}{last}",
-        f"{L.a_letter('score')}{first}:{L.a_letter('band')}{last}",
-    ]
+
+    def span(start_key: str, end_key: str) -> str:
+        return " ".join(f"{L.a_letter(start_key)}{a + 1}:{L.a_letter(end_key)}{b + 1}" for a, b in ranges)
+
+    rag_ranges = [span("impact", "likelihood"), span("score", "band")]
     for band in book.scheme.bands:
         for cell_range in rag_ranges:
             sheet.sheet.conditional_format(
-                cell_range,
+                cell_range.split(" ")[0],
                 {
                     "type": "formula",
                     "criteria": f"=AND({score}>={band.min},{score}<={band.max})",
                     "format": book.fmt(f"cf:{band.name}"),
                     "stop_if_true": True,
+                    "multi_range": cell_range,
                 },
             )
-    highlight_ranges = [
-        f"{L.a_letter('reference')}{first}:{L.a_letter('title')}{last}",
-        f"{L.a_letter('status')}{first}:{L.a_letter('last_review')}{last}",
-        f"{L.a_letter('previous_score')}{first}:{L.a_letter('proposal')}{last}",
-    ]
+    highlight_ranges = [span("reference", "title"), span("status", "last_review"), span("previous_score", "proposal")]
     criteria = {
         "archive": f'=OR({proposal}="{PROPOSED_ARCHIVE}",{proposal}="{ARCHIVED}")',
         "change": f'=OR({change}="Up",{change}="Down")',
@@ -226,41 +351,43 @@ def _appendix_a_formatting(sheet: SheetWriter, book: Book, last_row: int) -> Non
     for key, _meaning, fill in L.HIGHLIGHTS:
         fmt = book.workbook.add_format({"bg_color": fill, "font_color": "#000000"})
         for cell_range in highlight_ranges:
-            sheet.sheet.conditional_format(cell_range, {"type": "formula", "criteria": criteria[key], "format": fmt})
+            sheet.sheet.conditional_format(
+                cell_range.split(" ")[0],
+                {"type": "formula", "criteria": criteria[key], "format": fmt, "multi_range": cell_range},
+            )
 
 
 # -- Summary ----------------------------------------------------------------------------------
 
 
-def summary_counts(period: Period) -> list[tuple[str, str, int, str]]:
+def summary_counts(period: Period, compared: bool = False) -> list[tuple[str, str, int, str]]:
     """(measure, formula over Appendix A, value, where) for each count a covering paper states."""
-    n = len(period.risks)
+    n = len(period.current)
     ref, band, proposal, change = (L.a_range(k, n) for k in ("reference", "band", "proposal", "change"))
     top = period.scheme.top_band.name
-    rows = [
-        (
-            "Risks on the register",
-            f'=COUNTA({ref})-COUNTIF({proposal},"{ARCHIVED}")',
-            len(period.current),
-            "Appendix A",
-        ),
-    ]
+    rows = [("Current risks on the register", f"=COUNTA({ref})", n, "Appendix A")]
     for b in period.scheme.bands:
         rows.append(
             (
                 f"{b.name} risks (score {b.min}–{b.max})",
-                f'=COUNTIFS({band},{_q(b.name)},{proposal},"<>{ARCHIVED}")',
+                f"=COUNTIF({band},{_q(b.name)})",
                 period.band_count(b.name),
                 "Appendix A, Matrix",
             )
         )
+    proposed = sum(1 for r in period.archive if r.proposal == PROPOSED_ARCHIVE)
+    rows.append(("Proposed for archive", f'=COUNTIF({proposal},"{PROPOSED_ARCHIVE}")', proposed, "Appendix B"))
+    if compared:
+        archived = len(period.archive) - proposed
+        rows.append(
+            (
+                "Archived since the last period",
+                f"=COUNTA({L.archived_range('reference', n, archived)})",
+                archived,
+                "Appendix A (archived), Appendix B",
+            )
+        )
     rows += [
-        (
-            "Archived or proposed for archive",
-            f'=COUNTIF({proposal},"{PROPOSED_ARCHIVE}")+COUNTIF({proposal},"{ARCHIVED}")',
-            len(period.archive),
-            "Appendix B",
-        ),
         (
             "Changes in risk score",
             f'=COUNTIF({change},"Up")+COUNTIF({change},"Down")',
@@ -270,7 +397,7 @@ def summary_counts(period: Period) -> list[tuple[str, str, int, str]]:
         ("New risks", f'=COUNTIF({proposal},"{NEW}")', len(period.new), "Appendix D"),
         (
             f"{top} risks not in Appendices B–D",
-            f'=COUNTIFS({band},{_q(top)},{proposal},"",{change},"")',
+            f'=COUNTIFS({band},{_q(top)},{proposal},"{L.NONE}",{change},"{L.NO_CHANGE}")',
             len(period.top_band_not_elsewhere),
             "Appendix E",
         ),
@@ -278,15 +405,16 @@ def summary_counts(period: Period) -> list[tuple[str, str, int, str]]:
     return rows
 
 
-def write_summary(book: Book, period: Period) -> None:
+def write_summary(book: Book, period: Period, compared: bool) -> None:
     sheet = book.add_sheet(L.SUMMARY)
     sheet.title(
         f"{book.page.title}: summary",
         f"The counts the covering paper states, as at {book.page.date_text}, computed from Appendix A; "
         "the highlighting legend; the risk statuses.",
     )
+    set_title_rows(sheet)
     cell, number = book.fmt("cell"), book.fmt("number")
-    counts = summary_counts(period)
+    counts = summary_counts(period, compared)
     row = L.TABLE_HEADER_ROW
     _table(sheet, "Counts", row, 0, row + len(counts), ["Measure", "Count", "Detail in"])
     for offset, (measure, formula, value, where) in enumerate(counts, start=row + 1):
@@ -298,28 +426,20 @@ def write_summary(book: Book, period: Period) -> None:
     _table(
         sheet, "Legend", row + 1, 0, row + 1 + len(L.HIGHLIGHTS), ["Highlight", "Meaning", "Proposal or Change column"]
     )
-    words = {"archive": f"{PROPOSED_ARCHIVE} / {ARCHIVED}", "change": "Up / Down", "new": NEW}
-    for offset, (key, meaning, fill) in enumerate(L.HIGHLIGHTS, start=row + 2):
-        swatch = book.add_format(
-            f"legend:{key}",
-            {"bg_color": fill, "font_color": "#000000", "border": 1, "text_wrap": True, "valign": "top"},
-        )
-        sheet.text(offset, 0, words[key], swatch)
+    for offset, (key, meaning, _fill) in enumerate(L.HIGHLIGHTS, start=row + 2):
+        sheet.text(offset, 0, HIGHLIGHT_WORDS[key], legend_format(book, key))
         sheet.text(offset, 1, meaning, cell)
-        sheet.text(offset, 2, words[key], cell)
+        sheet.text(offset, 2, HIGHLIGHT_WORDS[key].removeprefix("Change: "), cell)
     row += len(L.HIGHLIGHTS) + 3
     sheet.text(row, 0, "Risk status", book.fmt("bold"))
     statuses = book.scheme.statuses
     _table(sheet, "Statuses", row + 1, 0, row + 1 + len(statuses), ["Status", "Meaning", "Also written as"])
     for offset, status in enumerate(statuses, start=row + 2):
         sheet.text(offset, 0, status.name, cell)
-        sheet.text(offset, 1, status.meaning, cell)
-        sheet.text(offset, 2, ", ".join(status.aliases), cell)
-        sheet.sheet.set_row(offset, text_height(status.meaning, 90))
-    sheet.sheet.set_column(0, 0, 36)
-    sheet.sheet.set_column(1, 1, 80)
-    sheet.sheet.set_column(2, 2, 30)
-    sheet.setup_print(None, landscape=True)
+        sheet.text(offset, 1, status.meaning or L.NOT_RECORDED, cell)
+        sheet.text(offset, 2, ", ".join(status.aliases) or L.NONE, cell)
+        sheet.sheet.set_row(offset, text_height(status.meaning, chars_per_line(60)))
+    print_designed(sheet, [30, 60, 22], None)
 
 
 # -- Matrix -----------------------------------------------------------------------------------
@@ -336,12 +456,12 @@ def matrix_counts(period: Period) -> dict[tuple[int, int], list[str]]:
 def _references_text(refs: list[str], impact: str, likelihood: str) -> str:
     """The references in a matrix cell; past what a cell holds, the rest are counted, never dropped unsaid."""
     text = ", ".join(refs)
-    if len(text) <= EXCEL_CELL_LIMIT:
+    if len(text) <= EXCEL_CELL_LIMIT - 100:
         return text
     kept: list[str] = []
     size = 0
     for ref in refs:
-        if size + len(ref) + 2 > EXCEL_CELL_LIMIT - 200:
+        if size + len(ref) + 2 > EXCEL_CELL_LIMIT - 300:
             break
         kept.append(ref)
         size += len(ref) + 2
@@ -352,39 +472,55 @@ def _references_text(refs: list[str], impact: str, likelihood: str) -> str:
     )
 
 
+MATRIX_LABEL_WIDTH = 14
+MATRIX_TOTAL_WIDTH = 8
+MATRIX_HEADER_POINTS = 22
+MATRIX_TOTAL_POINTS = 26
+
+
+def _matrix_row_points(size: int) -> float:
+    """Count rows as tall as fills the page below the title, header and total rows."""
+    room = L.page_capacity(100) - TITLE_ROWS_POINTS - MATRIX_HEADER_POINTS - MATRIX_TOTAL_POINTS - 8
+    return min(100, room / size)
+
+
+def _matrix_widths(size: int) -> list[float]:
+    """Label, one column per impact value, total: as wide as fits A4 landscape at 100 %."""
+    budget = (L.PRINTABLE_WIDTH - 5 * (size + 2)) / 7 - MATRIX_LABEL_WIDTH - MATRIX_TOTAL_WIDTH
+    return [MATRIX_LABEL_WIDTH, *[int(budget / size * 2) / 2] * size, MATRIX_TOTAL_WIDTH]
+
+
 def write_matrix(book: Book, period: Period) -> None:
     sheet = book.add_sheet(L.MATRIX)
     scheme = book.scheme
     values, likelihoods = scheme.impact_scale.values, scheme.likelihood_scale.values
     size, height = len(values), len(likelihoods)
     cells = matrix_counts(period)
-    n = len(period.risks)
-    impact_range, likelihood_range, proposal_range = (L.a_range(k, n) for k in ("impact", "likelihood", "proposal"))
+    n = len(period.current)
+    impact_range, likelihood_range = (L.a_range(k, n) for k in ("impact", "likelihood"))
     sheet.title(
         "Risk matrix: impact × likelihood",
-        "Left: the number of current risks in each cell, coloured and named by its band, with totals. "
-        "Right: the references in each cell. Likelihood runs down, impact across.",
+        "The number of current risks in each cell, named and coloured by its band, with totals; below, the "
+        "references in each cell. Likelihood runs down, impact across.",
     )
+    set_title_rows(sheet)
+    widths = _matrix_widths(size)
     headers = ["Likelihood \\ Impact", *[scheme.impact_label(v) for v in values], "Total"]
     top = L.TABLE_HEADER_ROW
     _table(sheet, "MatrixCounts", top, 0, top + height + 1, headers)
-    ref_col = size + 3
-    _table(
-        sheet,
-        "MatrixReferences",
-        top,
-        ref_col,
-        top + height,
-        ["Likelihood \\ Impact", *[scheme.impact_label(v) for v in values]],
+    sheet.sheet.set_row(top, MATRIX_HEADER_POINTS)
+    row_points = _matrix_row_points(height)
+    total_fmt = book.add_format(
+        "matrix-total", {"bold": True, "font_size": 12, "align": "center", "valign": "vcenter", "border": 1}
     )
-    label_fmt, number = book.fmt("label"), book.fmt("number")
-    band_count_fmt = {
+    count_fmt = {
         b.name: book.add_format(
             f"count:{b.name}",
             {
                 "bg_color": b.fill,
                 "font_color": b.font,
                 "bold": True,
+                "font_size": 16,
                 "align": "center",
                 "valign": "vcenter",
                 "border": 1,
@@ -393,6 +529,45 @@ def write_matrix(book: Book, period: Period) -> None:
         )
         for b in scheme.bands
     }
+    big_label = book.add_format(
+        "matrix-label", {"bold": True, "font_size": 12, "valign": "vcenter", "border": 1, "bg_color": "#F2F2F2"}
+    )
+    for i, likelihood in enumerate(reversed(likelihoods)):
+        row = top + 1 + i
+        sheet.sheet.set_row(row, row_points)
+        likelihood_text = scheme.likelihood_label(likelihood)
+        sheet.text(row, 0, likelihood_text, big_label)
+        for j, impact in enumerate(values, start=1):
+            band = scheme.band(scheme.score_for(impact, likelihood))
+            impact_text = scheme.impact_label(impact)
+            formula = f"=COUNTIFS({impact_range},{_q(impact_text)},{likelihood_range},{_q(likelihood_text)})"
+            sheet.formula(row, j, formula, len(cells.get((likelihood, impact), [])), count_fmt[band.name])
+        sheet.formula(
+            row,
+            size + 1,
+            f"=SUM({column_letter(1)}{row + 1}:{column_letter(size)}{row + 1})",
+            sum(len(cells.get((likelihood, v), [])) for v in values),
+            total_fmt,
+        )
+    total_row = top + 1 + height
+    sheet.sheet.set_row(total_row, MATRIX_TOTAL_POINTS)
+    sheet.text(total_row, 0, "Total", big_label)
+    for j, impact in enumerate(values, start=1):
+        letter = column_letter(j)
+        value = sum(len(cells.get((lk, impact), [])) for lk in likelihoods)
+        sheet.formula(total_row, j, f"=SUM({letter}{top + 2}:{letter}{total_row})", value, total_fmt)
+    letter = column_letter(size + 1)
+    sheet.formula(total_row, size + 1, f"=SUM({letter}{top + 2}:{letter}{total_row})", len(period.current), total_fmt)
+    used = TITLE_ROWS_POINTS + MATRIX_HEADER_POINTS + height * row_points + MATRIX_TOTAL_POINTS
+    _matrix_references(sheet, book, period, cells, total_row + 2, widths, used)
+    print_designed(sheet, widths, None)
+
+
+def _matrix_references(sheet, book, period, cells, row: int, widths: list[float], used: float) -> None:
+    """The references in each cell, in the same grid below the counts (on a page of its own if it must)."""
+    scheme = book.scheme
+    values, likelihoods = scheme.impact_scale.values, scheme.likelihood_scale.values
+    height = len(likelihoods)
     ref_fmt = {
         b.name: book.add_format(
             f"refs:{b.name}",
@@ -400,68 +575,77 @@ def write_matrix(book: Book, period: Period) -> None:
         )
         for b in scheme.bands
     }
-    for i, likelihood in enumerate(reversed(likelihoods)):
-        row = top + 1 + i
-        sheet.text(row, 0, scheme.likelihood_label(likelihood), label_fmt)
-        sheet.text(row, ref_col, scheme.likelihood_label(likelihood), label_fmt)
-        for j, impact in enumerate(values, start=1):
+    texts: list[list[tuple[str, str]]] = []
+    heights = []
+    for likelihood in reversed(likelihoods):
+        line = []
+        for impact in values:
             band = scheme.band(scheme.score_for(impact, likelihood))
             refs = cells.get((likelihood, impact), [])
             impact_text, likelihood_text = scheme.impact_label(impact), scheme.likelihood_label(likelihood)
-            formula = (
-                f"=COUNTIFS({impact_range},{_q(impact_text)},{likelihood_range},{_q(likelihood_text)},"
-                f'{proposal_range},"<>{ARCHIVED}")'
-            )
-            sheet.formula(row, j, formula, len(refs), band_count_fmt[band.name])
-            sheet.text(
-                row,
-                ref_col + j,
-                _references_text(refs, impact_text, likelihood_text),
-                ref_fmt[band.name],
-            )
-        sheet.formula(
-            row,
-            size + 1,
-            f"=SUM({column_letter(1)}{row + 1}:{column_letter(size)}{row + 1})",
-            sum(len(cells.get((likelihood, v), [])) for v in values),
-            number,
-        )
-        longest = min(400, max((len(", ".join(cells.get((likelihood, v), []))) for v in values), default=0))
-        sheet.sheet.set_row(row, max(30, text_height("x" * longest, 22)))
-    total_row = top + 1 + height
-    sheet.text(total_row, 0, "Total", label_fmt)
-    for j, impact in enumerate(values, start=1):
-        letter = column_letter(j)
-        value = sum(len(cells.get((lk, impact), [])) for lk in likelihoods)
-        sheet.formula(total_row, j, f"=SUM({letter}{top + 2}:{letter}{total_row})", value, number)
-    letter = column_letter(size + 1)
-    sheet.formula(total_row, size + 1, f"=SUM({letter}{top + 2}:{letter}{total_row})", len(period.current), number)
-    sheet.sheet.set_column(0, 0, 20)
-    sheet.sheet.set_column(1, size + 1, 12)
-    sheet.sheet.set_column(size + 2, size + 2, 3)
-    sheet.sheet.set_column(ref_col, ref_col, 20)
-    sheet.sheet.set_column(ref_col + 1, ref_col + size, 24)
-    sheet.setup_print(None)
+            body = _references_text(refs, impact_text, likelihood_text) if refs else "no risks"
+            line.append((f"{band.name}: {body}", band.name))
+        texts.append(line)
+        heights.append(max(30, max(text_height(t, chars_per_line(widths[1])) for t, _ in line)))
+    if used + 20 + 20 + sum(heights) > L.page_capacity(100):  # a page of its own, which the grid fills
+        sheet.sheet.set_h_pagebreaks([row])
+        room = (L.page_capacity(100) - 20 - 20 - 8) / height
+        if max(heights) <= room:
+            heights = [room] * height
+    sheet.sheet.set_row(row, 20)
+    sheet.text(row, 0, "References in each cell (the band's word, then the risks)", book.fmt("bold"))
+    header = row + 1
+    _table(
+        sheet,
+        "MatrixReferences",
+        header,
+        0,
+        header + height,
+        ["Likelihood \\ Impact", *[scheme.impact_label(v) for v in values]],
+    )
+    for i, likelihood in enumerate(reversed(likelihoods)):
+        r = header + 1 + i
+        sheet.text(r, 0, scheme.likelihood_label(likelihood), book.fmt("label"))
+        for j, (text, band_name) in enumerate(texts[i], start=1):
+            sheet.text(r, j, text, ref_fmt[band_name])
+        sheet.sheet.set_row(r, heights[i])
 
 
 # -- Detail cards (Appendices B–E) ------------------------------------------------------------
 
 # The narrative part of a card: the register's fields from Category to Current Status.
 CARD_FIELDS = FIELDS[FIELDS.index("category") : FIELDS.index("current_status") + 1]
+OPTIONAL_CARD_FIELDS = ("responsible_officer", "first_recorded")
 
 
-def card_rows(item: PanelRisk, book: Book, appendix: str) -> list[tuple[str, str, str]]:
-    """(field, value, format name) rows of one risk's card, as the paper lays it out."""
+def card_rows(
+    item: PanelRisk, book: Book, appendix: str, fields: Collection[str] = FIELDS
+) -> list[tuple[str, str, str]]:
+    """(field, value, format name) rows of one risk's card, as the paper lays it out.
+
+    fields: the columns the risk's register has; a field it has but the risk leaves blank
+    says "Not recorded", and one it lacks is left off the card.
+    """
     risk, scheme = item.risk, book.scheme
     band = item.band
-    rows = [
-        ("Responsible Officer", risk.get("responsible_officer") or risk.get("owner") or "", "cell"),
-        ("Owner", risk.get("owner") or "", "cell"),
+
+    def shown(name: str) -> str:
+        value = risk.get(name)
+        return L.NOT_RECORDED if value in (None, "") else str(value)
+
+    rows = []
+    if "responsible_officer" in fields:
+        rows.append(("Responsible Officer", shown("responsible_officer"), "cell"))
+    rows += [
+        ("Owner", shown("owner"), "cell"),
         ("Impact", f"{scheme.impact_label(risk.impact)} ({risk.impact})", "cell"),
         ("Likelihood", f"{scheme.likelihood_label(risk.likelihood)} ({risk.likelihood})", "cell"),
-        ("Date Recorded", str(risk.get("first_recorded") or ""), "cell"),
-        ("Last Review", str(risk.get("last_review") or ""), "cell"),
-        ("Status", risk.status_name or risk.get("status") or "", "cell"),
+    ]
+    if "first_recorded" in fields:
+        rows.append(("Date Recorded", shown("first_recorded"), "cell"))
+    rows += [
+        ("Last Review", shown("last_review"), "cell"),
+        ("Status", risk.status_name or shown("status"), "cell"),
         ("Current Rating", f"{item.score} · {band.name}", f"band:{band.name}"),
     ]
     if item.previous_score is not None:
@@ -473,8 +657,9 @@ def card_rows(item: PanelRisk, book: Book, appendix: str) -> list[tuple[str, str
     if item.proposal:
         rows.append(("Proposal", item.proposal, "cell"))
     for name in CARD_FIELDS:
-        rows.append((FIELD_LABELS[name], risk.get(name) or "", "cell"))
-    rows.extend((header, value, "cell") for header, value in risk.extras.items() if value)
+        if name in fields:
+            rows.append((FIELD_LABELS[name], shown(name), "cell"))
+    rows.extend((header, value or L.NOT_RECORDED, "cell") for header, value in risk.extras.items())
     return rows
 
 
@@ -492,12 +677,19 @@ def _table_name(prefix: str, reference: str, used: set[str]) -> str:
 MAX_CARD_TABLES = 200
 MAX_PAGE_BREAKS = 1023  # Excel's own limit on horizontal page breaks in a sheet
 
+CardLine = tuple[str, str, str, float]  # field, value, format name, row height
 
-def _card_lines(item: PanelRisk, book: Book, appendix: str) -> list[tuple[str, str, str]]:
+
+def _card_lines(
+    item: PanelRisk, book: Book, appendix: str, fields: Collection[str] = FIELDS
+) -> list[tuple[str, str, str]]:
     """(field, value, format) rows of a card, long text split over rows that each fit."""
     lines: list[tuple[str, str, str]] = []
-    for label, value, fmt in card_rows(item, book, appendix):
-        lines.extend(_card_parts(label, value, fmt))
+    for label, value, fmt in card_rows(item, book, appendix, fields):
+        pieces = split_long_text(value, CARD_VALUE_CHARS, CARD_MAX_LINES)
+        for part, piece in enumerate(pieces, start=1):
+            shown = label if len(pieces) == 1 else f"{label} (part {part} of {len(pieces)})"
+            lines.append((shown, piece, fmt))
     return lines
 
 
@@ -510,71 +702,203 @@ def _card_parts(label: str, value: str, fmt: str) -> list[tuple[str, str, str]]:
 
 
 def write_cards(
-    book: Book, sheet_name: str, heading: str, description: str, items: list[PanelRisk], used: set[str]
+    book: Book,
+    sheet_name: str,
+    heading: str,
+    description: str,
+    items: list[PanelRisk],
+    used: set[str],
+    fields_of: Callable[[PanelRisk], Collection[str]] = lambda item: FIELDS,
 ) -> None:
     sheet = book.add_sheet(sheet_name, stream=len(items) > MAX_CARD_TABLES)
     if len(items) > MAX_CARD_TABLES:
         description += " Each row names its risk; a page break starts each of the first 1,023 risks."
     sheet.title(heading, description)
-    if not items:
-        sheet.text(L.TABLE_HEADER_ROW, 0, "None", book.fmt("cell"))
-        sheet.setup_print(None)
-    elif len(items) > MAX_CARD_TABLES:
-        _write_card_list(sheet, book, sheet_name, items)
+    set_title_rows(sheet)
+    if len(items) > MAX_CARD_TABLES:
+        _write_card_list(sheet, book, sheet_name, items, fields_of)
     else:
-        _write_card_tables(sheet, book, sheet_name, items, used)
+        _write_card_tables(sheet, book, sheet_name, items, used, fields_of)
 
 
-def _card_headers(item: PanelRisk, lines: list[tuple[str, str, str]]) -> tuple[str, str]:
-    """The card table's two headers, reference and title, as the paper heads a card.
+def write_empty_appendices(book: Book, sheet_name: str, statements: list[tuple[str, str]]) -> None:
+    """One page for the appendices with nothing in them this period, a line each."""
+    sheet = book.add_sheet(sheet_name)
+    names = " and ".join(name for name, _ in statements)
+    sheet.title(
+        f"{names}: none this period",
+        "Appendices with no risk in them this period share this page, a line each.",
+    )
+    set_title_rows(sheet)
+    _table(
+        sheet,
+        "EmptyAppendices",
+        L.TABLE_HEADER_ROW,
+        0,
+        L.TABLE_HEADER_ROW + len(statements),
+        ["Appendix", "This period"],
+    )
+    for offset, (name, text) in enumerate(statements, start=L.FIRST_DATA_ROW):
+        sheet.text(offset, 0, name, book.fmt("label"))
+        sheet.text(offset, 1, text, book.fmt("cell"))
+    print_designed(sheet, [CARD_FIELD_WIDTH, CARD_VALUE_WIDTH], None)
 
-    Excel table headers hold 255 characters and must differ, ignoring case; a value that
-    cannot be a header goes whole into a row of the card instead.
+
+def _card_pages(fields: list[tuple[str, str, str]], first_room: float, room: float) -> list[list[CardLine]]:
+    """The card's rows split into pages: each page opens with the heading and the Field/Value header.
+
+    A field that fits a page is never split: it moves to the next page if it must. A field longer
+    than a page fills the rest of the current page and continues as "(part 2 of 3)" on the next.
     """
-    reference = " ".join(item.reference.split())
-    title = " ".join((item.risk.title or "(no title)").split())
-    moved: list[tuple[str, str, str]] = []
-    if len(reference) > 200:
-        moved += _card_parts("Reference", item.reference, "cell")
-        reference = "Reference"
-    if len(title) > 200 or title.casefold() == reference.casefold():
-        moved += _card_parts("Title", item.risk.title, "cell")
-        title = "Risk title" if reference.casefold() == "title" else "Title"
-    lines[:0] = moved
+    pages: list[list[CardLine]] = [[]]
+    left = first_room
+    label_chars = chars_per_line(CARD_FIELD_WIDTH)
+    for label, value, fmt in fields:
+        height = card_text_points(value, CARD_VALUE_CHARS)
+        if height <= min(room, MAX_CARD_ROW_POINTS):
+            if height > left and pages[-1]:
+                pages.append([])
+                left = room
+            pieces = [value]
+        else:
+            if left < MIN_PIECE_LINES * CARD_LINE_POINTS + 4 and pages[-1]:
+                pages.append([])
+                left = room
+            pieces = _split_to_fit(value, left, room)
+        for part, piece in enumerate(pieces, start=1):
+            shown = label if len(pieces) == 1 else f"{label} (part {part} of {len(pieces)})"
+            piece_height = max(card_text_points(piece, CARD_VALUE_CHARS), card_text_points(shown, label_chars))
+            if piece_height > left and pages[-1]:
+                pages.append([])
+                left = room
+            pages[-1].append((shown, piece, fmt, piece_height))
+            left -= piece_height
+    return pages
+
+
+MAX_CARD_ROW_POINTS = CARD_MAX_LINES * CARD_LINE_POINTS + 4
+MIN_PIECE_LINES = 5  # a part of a long field shorter than this starts the next page instead
+
+
+def _split_to_fit(text: str, first_room: float, room: float) -> list[str]:
+    """Long text in pieces: the first fills first_room points, each of the others a page (or a row's limit)."""
+    pieces: list[str] = []
+    available = first_room
+    while text:
+        lines = max(1, min(CARD_MAX_LINES, int((available - 4) // CARD_LINE_POINTS)))
+        first = split_long_text(text, CARD_VALUE_CHARS, lines)[0]
+        if not first or not text.startswith(first):  # never expected: keep the text whole, in row-sized pieces
+            return pieces + split_long_text(text, CARD_VALUE_CHARS, CARD_MAX_LINES)
+        pieces.append(first)
+        text = text[len(first) :]
+        text = text[1:] if text[:1] in ("\n", " ") else text  # the line end or space the cut fell on
+        available = room
+    return pieces or [""]
+
+
+def card_text_points(text: str, chars: int) -> float:
+    """Points a wrapped card cell needs: a little closer than text_height, as cards are most of the paper."""
+    lines = sum(max(1, -(-len(line) // chars)) for line in text.split("\n"))
+    return min(409, lines * CARD_LINE_POINTS + 4)
+
+
+HEADING_CHARS = 300  # a card's heading names the risk; a longer title is given whole in its Title row
+
+
+def _long_reference(item: PanelRisk) -> list[tuple[str, str, str]]:
+    """A reference too long for a card's heading is given whole in a row of the card."""
+    return _card_parts("Reference", item.reference, "cell") if len(item.reference) > HEADING_CHARS else []
+
+
+def _heading_text(item: PanelRisk) -> tuple[str, str]:
+    reference = item.reference or "(no reference)"
+    title = item.risk.title or "(no title)"
+    if len(title) > HEADING_CHARS:
+        title = title[:HEADING_CHARS].rstrip() + "… (the whole title is in the Title row)"
+    if len(reference) > HEADING_CHARS:
+        reference = reference[:HEADING_CHARS].rstrip() + "…"
     return reference, title
 
 
-def _write_card_tables(sheet: SheetWriter, book: Book, sheet_name: str, items: list[PanelRisk], used: set[str]) -> None:
-    """One field/value table per risk, laid out like the paper's cards."""
-    sheet.sheet.set_column(0, 0, 24)
-    sheet.sheet.set_column(1, 1, 110)
+def _write_card_tables(
+    sheet: SheetWriter,
+    book: Book,
+    sheet_name: str,
+    items: list[PanelRisk],
+    used: set[str],
+    fields_of: Callable[[PanelRisk], Collection[str]],
+) -> None:
+    """Each risk's card starts a page: a heading (reference, title) over a Field/Value table. A card that
+    runs past its page continues under a heading "(continued)", worked out from the rows' heights."""
+    capacity = L.page_capacity(100)
+    heading_fmt = book.add_format(
+        "card-heading", {"bold": True, "font_size": 12, "text_wrap": True, "valign": "top", "bottom": 2}
+    )
     row = L.TABLE_HEADER_ROW
-    breaks = []
-    for item in items:
-        if row > L.TABLE_HEADER_ROW:
+    breaks: list[int] = []
+    for number, item in enumerate(items):
+        if number:
             breaks.append(row)
-        lines = _card_lines(item, book, sheet_name)
-        reference, title = _card_headers(item, lines)
-        table_name = _table_name(sheet_name.replace(" ", ""), item.reference, used)
-        _table(sheet, table_name, row, 0, row + len(lines), [reference, title])
-        sheet.sheet.set_row(row, text_height(title, CARD_VALUE_CHARS))
-        for offset, (label, value, fmt) in enumerate(lines, start=row + 1):
-            sheet.text(offset, 0, label, book.fmt("label"))
-            sheet.text(offset, 1, value, book.fmt(fmt))
-            sheet.sheet.set_row(offset, text_height(value, CARD_VALUE_CHARS))
-        row += len(lines) + 2
+        reference, title = _heading_text(item)
+        heading_height = (
+            max(
+                text_height(title, chars_per_line(CARD_VALUE_WIDTH * 0.8)),
+                text_height(reference, chars_per_line(CARD_FIELD_WIDTH * 0.8)),
+                18,
+            )
+            + 4
+        )
+        above = heading_height + 20  # the heading and the table's header row
+        first_room = capacity - above - (TITLE_ROWS_POINTS if number == 0 else 0)
+        whole = [("Reference", item.reference, "cell")] if len(item.reference) > HEADING_CHARS else []
+        if len(item.risk.title or "") > HEADING_CHARS:
+            whole.append(("Title", item.risk.title, "cell"))
+        rows = [*whole, *card_rows(item, book, sheet_name, fields_of(item))]
+        pages = _card_pages(rows, first_room, capacity - above - 16)
+        for page, lines in enumerate(pages):
+            if page:
+                breaks.append(row)
+            shown_title = title if page == 0 else f"{title} (continued)"
+            sheet.text(row, 0, reference, heading_fmt)
+            sheet.text(row, 1, shown_title, heading_fmt)
+            sheet.sheet.set_row(row, heading_height + (16 if page else 0))
+            _table(
+                sheet,
+                _table_name(sheet_name.replace(" ", ""), item.reference, used),
+                row + 1,
+                0,
+                row + 1 + len(lines),
+                ["Field", "Value"],
+            )
+            sheet.sheet.set_row(row + 1, 18)
+            for offset, (label, value, fmt, height) in enumerate(lines, start=row + 2):
+                sheet.text(offset, 0, label, book.fmt("label"))
+                sheet.text(offset, 1, value, book.fmt(fmt))
+                sheet.sheet.set_row(offset, height)
+            row += len(lines) + 2
+        row += 1
         book.ticker.tick()
     sheet.sheet.set_h_pagebreaks(breaks[:MAX_PAGE_BREAKS])
-    sheet.setup_print(None)
+    print_designed(sheet, [CARD_FIELD_WIDTH, CARD_VALUE_WIDTH], None)
 
 
-def _write_card_list(sheet: SheetWriter, book: Book, sheet_name: str, items: list[PanelRisk]) -> None:
+def _write_card_list(
+    sheet: SheetWriter,
+    book: Book,
+    sheet_name: str,
+    items: list[PanelRisk],
+    fields_of: Callable[[PanelRisk], Collection[str]],
+) -> None:
     """Every card in one table: Reference, Field, Value."""
-    sheet.sheet.set_column(0, 0, 12)
-    sheet.sheet.set_column(1, 1, 24)
-    sheet.sheet.set_column(2, 2, 110)
     cards = [
-        (item, [*_card_parts("Title", item.risk.title or "", "cell"), *_card_lines(item, book, sheet_name)])
+        (
+            item,
+            [
+                *_long_reference(item),
+                *_card_parts("Title", item.risk.title or "", "cell"),
+                *_card_lines(item, book, sheet_name, fields_of(item)),
+            ],
+        )
         for item in items
     ]
     last = L.TABLE_HEADER_ROW + sum(len(lines) for _, lines in cards)
@@ -582,6 +906,7 @@ def _write_card_list(sheet: SheetWriter, book: Book, sheet_name: str, items: lis
     cell, label_fmt = book.fmt("cell"), book.fmt("label")
     row = L.FIRST_DATA_ROW
     breaks = []
+    value_chars = chars_per_line(CARD_VALUE_WIDTH - 10)
     for item, lines in cards:
         if row > L.FIRST_DATA_ROW and len(breaks) < MAX_PAGE_BREAKS:
             breaks.append(row)
@@ -589,16 +914,25 @@ def _write_card_list(sheet: SheetWriter, book: Book, sheet_name: str, items: lis
             sheet.text(row, 0, item.reference, cell)
             sheet.text(row, 1, label, label_fmt)
             sheet.text(row, 2, value, book.fmt(fmt))
-            if len(value) > CARD_VALUE_CHARS or "\n" in value:
-                sheet.sheet.set_row(row, text_height(value, CARD_VALUE_CHARS))
+            if len(value) > value_chars or "\n" in value:
+                sheet.sheet.set_row(row, text_height(value, value_chars))
             row += 1
         book.ticker.tick()
     sheet.sheet.set_h_pagebreaks(breaks)
     sheet.sheet.freeze_panes(L.FIRST_DATA_ROW, 0)
-    sheet.setup_print((L.TABLE_HEADER_ROW, L.TABLE_HEADER_ROW))
+    print_designed(sheet, [10, CARD_FIELD_WIDTH - 2, CARD_VALUE_WIDTH - 10], (L.TABLE_HEADER_ROW, L.TABLE_HEADER_ROW))
 
 
 # -- Appendix F -------------------------------------------------------------------------------
+
+CRITERIA_LABEL_WIDTH = 14
+
+
+def _criteria_widths(areas: int) -> list[float]:
+    """The label column and one per impact area, filling A4 landscape at 90 % at most."""
+    budget = (L.PRINTABLE_WIDTH * 100 / L.MIN_PRINT_SCALE - 5 * (areas + 1)) / 7 - CRITERIA_LABEL_WIDTH
+    per_area = min(40, int(budget / max(areas, 2) * 2) / 2)
+    return [CRITERIA_LABEL_WIDTH, *[per_area] * max(areas, 2)]
 
 
 def write_criteria(book: Book) -> None:
@@ -608,13 +942,13 @@ def write_criteria(book: Book) -> None:
         f"How impact and likelihood are scored ({book.scheme.name}); score = {book.scheme.score_rule}, "
         "and the score's band.",
     )
-    write_criteria_tables(sheet, book, L.TABLE_HEADER_ROW)
-    sheet.sheet.set_column(0, 0, 18)
-    sheet.sheet.set_column(1, len(book.scheme.impact_areas), 28)
-    sheet.setup_print((L.TABLE_HEADER_ROW, L.TABLE_HEADER_ROW))
+    set_title_rows(sheet)
+    widths = _criteria_widths(len(book.scheme.impact_areas))
+    write_criteria_tables(sheet, book, L.TABLE_HEADER_ROW, chars_per_line(widths[1]))
+    print_designed(sheet, widths, None)
 
 
-def write_criteria_tables(sheet: SheetWriter, book: Book, row: int) -> int:
+def write_criteria_tables(sheet: SheetWriter, book: Book, row: int, area_chars: int = 31) -> int:
     """The impact, likelihood and band tables of the scheme from row on; returns the next free row."""
     scheme = book.scheme
     cell, number, label = book.fmt("cell"), book.fmt("number"), book.fmt("label")
@@ -622,19 +956,26 @@ def write_criteria_tables(sheet: SheetWriter, book: Book, row: int) -> int:
     areas = scheme.impact_areas
     sheet.text(row - 1, 0, "Impact", book.fmt("bold"))
     _table(sheet, "ImpactCriteria", row, 0, row + len(values), ["Impact", *[a.name for a in areas]])
+    header_height = max((text_height(a.name, area_chars) for a in areas), default=13)
+    sheet.sheet.set_row(row, header_height + 4)
     for offset, value in enumerate(values, start=row + 1):
         sheet.text(offset, 0, f"{value} {scheme.impact_label(value)}", label)
         for col, area in enumerate(areas, start=1):
-            sheet.text(offset, col, area.descriptors.get(value, ""), cell)
-        sheet.sheet.set_row(offset, max((text_height(a.descriptors.get(value, ""), 31) for a in areas), default=15))
+            sheet.text(offset, col, area.descriptors.get(value, "") or L.NOT_RECORDED, cell)
+        sheet.sheet.set_row(
+            offset, max((text_height(a.descriptors.get(value, ""), area_chars) for a in areas), default=15)
+        )
     row += len(values) + 3
+    if sheet.name == L.APPENDIX_F:  # the likelihood and band tables print together, on the next page
+        sheet.sheet.set_h_pagebreaks([row - 1])
     values = sorted(scheme.likelihood_scale.values, reverse=True)
     sheet.text(row - 1, 0, "Likelihood", book.fmt("bold"))
     _table(sheet, "LikelihoodCriteria", row, 0, row + len(values), ["Likelihood", "Score", scheme.likelihood_heading])
     for offset, value in enumerate(values, start=row + 1):
         sheet.text(offset, 0, scheme.likelihood_label(value), label)
         sheet.number(offset, 1, value, number)
-        sheet.text(offset, 2, scheme.likelihood_descriptors.get(value, ""), cell)
+        sheet.text(offset, 2, scheme.likelihood_descriptors.get(value, "") or L.NOT_RECORDED, cell)
+        sheet.sheet.set_row(offset, text_height(scheme.likelihood_descriptors.get(value, ""), area_chars))
     row += len(values) + 3
     sheet.text(row - 1, 0, f"Overall risk rating: {scheme.score_rule}", book.fmt("bold"))
     _table(sheet, "ScoreBands", row, 0, row + len(scheme.bands), ["Risk score", "Rating", "Review"])

@@ -221,14 +221,26 @@ class SheetWriter:
                 f"internal: writing {self.name} row {row + 1} column {col + 1} failed (xlsxwriter code {code})"
             )
 
-    def setup_print(self, header_rows: tuple[int, int] | None, landscape: bool = True) -> None:
+    def setup_print(
+        self,
+        header_rows: tuple[int, int] | None,
+        landscape: bool = True,
+        scale: int | None = None,
+        margins: tuple[float, float, float] = (0.5, 0.9, 0.8),
+    ) -> None:
+        """A4, the marking in header and footer. With scale, print at that scale (a sheet designed
+        for the page); without, fit to one page wide. margins: side, top and bottom, in inches."""
         page = self.book.page
         sheet = self.sheet
         sheet.set_paper(9)  # A4
         if landscape:
             sheet.set_landscape()
-        sheet.fit_to_pages(1, 0)
-        sheet.set_margins(left=0.5, right=0.5, top=0.9, bottom=0.8)
+        if scale is None:
+            sheet.fit_to_pages(1, 0)
+        else:
+            sheet.set_print_scale(scale)
+        side, top, bottom = margins
+        sheet.set_margins(left=side, right=side, top=top, bottom=bottom)
         if header_rows is not None:
             sheet.repeat_rows(*header_rows)
         for text, setter in ((page.header(), sheet.set_header), (page.footer(self.name), sheet.set_footer)):

@@ -1,0 +1,130 @@
+"""The panel paper as PDF: LibreOffice (headless) prints the workbook just written.
+
+LibreOffice runs with a profile folder of its own, set to recalculate every formula on load,
+so the PDF shows what the formulas compute (they match the stored values; the tests hold
+that). The PDF lands atomically, as the workbook does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from riskbook.errors import OutputError
+
+INSTALL_HINT = (
+    "--pdf needs LibreOffice, which is not installed here: install it (Debian/Ubuntu: "
+    "apt-get install libreoffice-calc-nogui; macOS: brew install --cask libreoffice; Windows: libreoffice.org), "
+    "or build without --pdf"
+)
+TIMEOUT_SECONDS = 600
+TAGGED_PDF = 'pdf:calc_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+
+# OOXMLRecalcMode/ODFRecalcMode 0: always recalculate on load.
+RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def soffice() -> str | None:
+    """The LibreOffice program, if installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def require_soffice() -> str:
+    """The LibreOffice program, or an OutputError saying how to install it."""
+    exe = soffice()
+    if exe is None:
+        raise OutputError(INSTALL_HINT)
+    return exe
+
+
+def make_recalc_profile(folder: Path) -> Path:
+    """A LibreOffice profile in folder that recalculates every formula on load."""
+    (folder / "user").mkdir(parents=True, exist_ok=True)
+    (folder / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")
+    return folder
+
+
+def convert(source: Path, target: str, outdir: Path, profile: Path, timeout: float = TIMEOUT_SECONDS) -> Path:
+    """Convert source with LibreOffice headless into outdir; target is --convert-to's argument ("pdf", "xlsx:…")."""
+    exe = require_soffice()
+    command = [
+        exe,
+        f"-env:UserInstallation={Path(profile).resolve().as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        target,
+        "--outdir",
+        str(outdir),
+        str(source),
+    ]
+    try:
+        result = subprocess.run(command, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        raise OutputError(
+            f"LibreOffice took more than {timeout:.0f} s to print {source.name}; no PDF written"
+        ) from None
+    except OSError as exc:
+        raise OutputError(f"cannot run LibreOffice ({exe}): {exc.strerror}") from None
+    produced = Path(outdir) / (Path(source).stem + "." + target.split(":")[0])
+    if result.returncode != 0 or not produced.exists():
+        said = (result.stderr or result.stdout).decode("utf-8", "replace").strip().splitlines()
+        reason = said[-1] if said else f"exit code {result.returncode}"
+        raise OutputError(f"LibreOffice could not convert {Path(source).name}: {reason}")
+    return produced
+
+
+@contextlib.contextmanager
+def _scratch() -> Iterator[Path]:
+    folder = Path(tempfile.mkdtemp(prefix="riskbook-pdf-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def write_pdf(workbook: Path, output: Path) -> Path:
+    """Print workbook to output as a tagged PDF (its title from the workbook's), atomically."""
+    from riskbook.xlsx.writer import atomic_path
+
+    output = Path(output)
+    if output.suffix.lower() != ".pdf":
+        raise OutputError(f"{output}: the paper's PDF must end .pdf")
+    if output.is_dir():
+        raise OutputError(f"{output}: is a folder; give a file name ending .pdf")
+    require_soffice()
+    with _scratch() as scratch:
+        profile = make_recalc_profile(scratch / "profile")
+        source = scratch / "paper.xlsx"  # a plain name: LibreOffice names its output after it
+        shutil.copyfile(workbook, source)
+        try:
+            printed = convert(source, TAGGED_PDF, scratch, profile)
+        except OutputError:  # an older LibreOffice without JSON filter options: untagged
+            printed = convert(source, "pdf", scratch, profile)
+        with atomic_path(output) as temp:
+            shutil.copyfile(printed, temp)
+    return output
+
+
+def pdf_fits_beside(output: Path) -> None:
+    """Refuse a PDF path that cannot be written, before anything is built."""
+    if output.suffix.lower() != ".pdf":
+        raise OutputError(f"{output}: the paper's PDF must end .pdf")
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError(f"{output}: folder {folder} does not exist")
+    if output.is_dir():
+        raise OutputError(f"{output}: is a folder; give a file name ending .pdf")
+    if not os.access(folder, os.W_OK):
+        raise OutputError(f"{output}: cannot write in folder {folder}")

@@ -1,0 +1,315 @@
+"""The panel paper as the panel reads it: printed by LibreOffice to PDF, and its cover and cards."""
+
+import re
+import statistics
+import subprocess
+from html import unescape
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from riskbook.cli import cli
+from tests.conftest import CLEAN_EXAMPLE, EXAMPLES, HEADER, risk_row, soffice, write_xlsx
+
+APRIL = EXAMPLES / "force-risk-register-apr-2024.xlsx"
+PAPER = EXAMPLES / "paper-jan-2024.toml"
+HEADER_BAND, FOOTER_BAND = 45, 555  # points from the top of an A4 landscape page (595 high)
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def pdf_pages(pdf: Path) -> list[dict]:
+    """Each page's words (text, top, height) from pdftotext -bbox, with the sheet named in its footer."""
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for body in re.findall(r"<page[^>]*>(.*?)</page>", xml, re.S):
+        boxes = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', body)
+        words = [(unescape(text), float(y0), float(y1) - float(y0)) for _, y0, y1, text in boxes]
+        footer_left = sorted(
+            (float(x0), text) for x0, y0, _, text in boxes if float(y0) > FOOTER_BAND and float(x0) < 300
+        )
+        sheet = " ".join(text for _, text in footer_left)
+        pages.append(
+            {
+                "words": words,
+                "body": [w for w, top, _ in words if HEADER_BAND < top < FOOTER_BAND],
+                "sheet": sheet,
+            }
+        )
+    return pages
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory):
+    """The January and April papers, built and printed with build --pdf."""
+    if soffice() is None:
+        pytest.skip("LibreOffice is not installed")
+    folder = tmp_path_factory.mktemp("print")
+    papers = {}
+    for name, args in {
+        "jan": [CLEAN_EXAMPLE, "--as-of", "2024-01-16", "--paper", PAPER],
+        "apr": [APRIL, "--previous", CLEAN_EXAMPLE, "--as-of", "2024-04-30"],
+    }.items():
+        result = run("build", *args, "-o", folder / f"{name}.xlsx", "--pdf", folder / f"{name}.pdf")
+        assert result.exit_code == 0, result.output
+        assert f"Wrote {folder / f'{name}.pdf'}" in result.output
+        papers[name] = (folder / f"{name}.xlsx", pdf_pages(folder / f"{name}.pdf"))
+    return papers
+
+
+pytestmark = pytest.mark.libreoffice
+
+
+@pytest.mark.parametrize("name", ["jan", "apr"])
+def test_every_page_prints_at_nine_point_or_more(printed, name):
+    _, pages = printed[name]
+    for number, page in enumerate(pages, start=1):
+        heights = [height for _, top, height in page["words"] if HEADER_BAND < top < FOOTER_BAND]
+        # A word's box is about 1.2 times its type size: 10 pt boxes are 8.3 pt type, 9 pt type is 10.9.
+        assert statistics.median(heights) >= 10.8, (number, page["sheet"], statistics.median(heights))
+
+
+@pytest.mark.parametrize("name", ["jan", "apr"])
+def test_every_page_carries_the_marking_twice(printed, name):
+    _, pages = printed[name]
+    for number, page in enumerate(pages, start=1):
+        assert [w for w, _, _ in page["words"]].count("OFFICIAL") >= 2, number
+
+
+@pytest.mark.parametrize("name", ["jan", "apr"])
+def test_every_card_page_says_whose_card_it_is(printed, name):
+    _, pages = printed[name]
+    card_pages = [p for p in pages if re.match(r"Appendi(x [B-E]|ces )", p["sheet"])]
+    assert len(card_pages) > 20
+    for page in card_pages:
+        first = page["body"][0]
+        assert re.fullmatch(r"STR\d{4}", first) or first in ("Appendix", "Appendices"), (
+            page["sheet"],
+            page["body"][:8],
+        )
+    continued = [p for p in card_pages if "(continued)" in " ".join(p["body"][:20])]
+    assert continued, "the long cards run onto a continuation page"
+    for page in continued:
+        assert page["body"][0].startswith("STR")
+
+
+def test_the_matrix_fills_its_page_in_large_type(printed):
+    _, pages = printed["jan"]
+    matrix = next(p for p in pages if p["sheet"] == "Matrix")
+    counts = [(w, top, h) for w, top, h in matrix["words"] if w == "·"]
+    assert len(counts) == 16
+    assert min(h for _, _, h in counts) >= 18  # 16 pt bold
+    assert max(top for _, top, _ in counts) > 400  # the grid reaches down the page
+    words = " ".join(matrix["body"])
+    assert "6 · High" in words and "0 · Low" in words
+
+
+def test_empty_appendices_share_one_page(printed):
+    _, pages = printed["jan"]
+    shared = [p for p in pages if p["sheet"] == "Appendices C, D"]
+    assert len(shared) == 1
+    text = " ".join(shared[0]["body"])
+    assert "No risk has changed score this period." in text and "No risk is new this period." in text
+
+
+def test_cover_is_the_first_page_and_the_paper_file_fills_it(printed):
+    _, pages = printed["jan"]
+    text = " ".join(pages[0]["body"])
+    assert pages[0]["sheet"] == "Cover"
+    for phrase in (
+        "Example Constabulary",
+        "Joint Audit, Risk and Assurance Panel (JARAP), 31 January 2024",
+        "Chief Finance Officer",
+        "Since the panel last met in October 2023",
+        "The register holds 30 risks, 15 of them High.",
+        "6 risks are proposed for archive.",
+        "No score has changed.",
+        "No risk is new.",
+    ):
+        assert phrase in text, phrase
+
+
+def test_the_pdf_is_tagged_and_titled(printed, tmp_path):
+    xlsx, _ = printed["jan"]
+    info = subprocess.run(["pdfinfo", str(xlsx.with_suffix(".pdf"))], capture_output=True, text=True).stdout
+    assert re.search(r"^Tagged:\s+yes", info, re.M)
+    assert re.search(r"^Title:\s+Force Risk Register$", info, re.M)
+
+
+# -- Without LibreOffice ------------------------------------------------------------------------
+
+
+def test_pdf_without_libreoffice_says_how_to_install_and_writes_nothing(tmp_path, monkeypatch):
+    import shutil
+
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    result = run(
+        "build", CLEAN_EXAMPLE, "-o", tmp_path / "p.xlsx", "--as-of", "2024-01-16", "--pdf", tmp_path / "p.pdf"
+    )
+    assert result.exit_code == 2
+    assert result.output.strip().count("\n") == 0
+    assert "LibreOffice" in result.output and "apt-get install libreoffice-calc-nogui" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_pdf_path_must_end_pdf_and_not_be_the_workbook(tmp_path):
+    out = tmp_path / "p.xlsx"
+    result = run("build", CLEAN_EXAMPLE, "-o", out, "--as-of", "2024-01-16", "--pdf", tmp_path / "p.txt")
+    assert result.exit_code == 2 and "must end .pdf" in result.output
+    result = run("build", CLEAN_EXAMPLE, "-o", out, "--as-of", "2024-01-16", "--pdf", out)
+    assert result.exit_code == 2 and "name of its own" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- The cover ------------------------------------------------------------------------------------
+
+
+def _cover(path: Path):
+    wb = openpyxl.load_workbook(path, data_only=True)
+    details = {}
+    headlines = {}
+    ws = wb["Cover"]
+    section = details
+    for a, b in ws.iter_rows(min_row=4, max_col=2, values_only=True):
+        if a == "Headline counts":
+            section = headlines
+        elif a and b and a not in ("Item", "Detail in"):
+            section[a] = b
+    return wb, details, headlines
+
+
+def test_cover_counts_agree_with_counts_made_here_from_the_rows(tmp_path):
+    result = run(
+        "build", APRIL, "--previous", CLEAN_EXAMPLE, "-o", tmp_path / "p.xlsx", "--as-of", "2024-04-30",
+        "--meeting", "JARAP, 30 April 2024", "--author", "A. Analyst", "--contact", "risk@example.org",
+        "--report-of", "Chief Finance Officer", "--organisation", "Example Constabulary",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    wb, details, headlines = _cover(tmp_path / "p.xlsx")
+    assert wb.sheetnames[0] == "Cover" and wb.sheetnames[1] == "Contents"
+    assert details["Meeting"] == "JARAP, 30 April 2024" and details["Author"] == "A. Analyst"
+    assert details["Contact"] == "risk@example.org" and details["Report of"] == "Chief Finance Officer"
+    assert details["Organisation"] == "Example Constabulary"
+    assert details["Period covered"].startswith("Since the last panel")
+    # Independent counts from Appendix A's rows.
+    rows = [r for r in wb["Appendix A"].iter_rows(min_row=5, max_row=29, values_only=True) if r[0]]
+    current = len(rows)
+    high = sum(1 for r in rows if r[9] == "High")
+    changed = sum(1 for r in rows if r[11] in ("Up", "Down"))
+    new = sum(1 for r in rows if r[12] == "New")
+    assert (current, high, changed, new) == (25, 13, 1, 1)
+    assert headlines["Appendix A"] == f"The register holds {current} risks, {high} of them High."
+    assert headlines["Appendix A (archived), Appendix B"] == "6 risks have been archived since the last period."
+    assert headlines["Appendix B"] == "No risk is proposed for archive."
+    assert headlines["Appendix C"] == "1 score has changed."
+    assert headlines["Appendix D"] == "1 risk is new."
+    formulas = openpyxl.load_workbook(tmp_path / "p.xlsx")["Cover"]
+    sentences = [c for c in formulas["B"] if c.data_type == "f"]
+    assert len(sentences) == 6 and all("'Appendix A'!" in c.value for c in sentences)
+
+
+def test_command_line_options_win_over_the_paper_file(tmp_path):
+    result = run(
+        "build", CLEAN_EXAMPLE, "-o", tmp_path / "p.xlsx", "--as-of", "2024-01-16", "--paper", PAPER,
+        "--meeting", "JARAP, 7 February 2024",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    wb, details, _ = _cover(tmp_path / "p.xlsx")
+    assert details["Meeting"] == "JARAP, 7 February 2024"
+    assert details["Author"] == "Risk and Business Continuity Adviser"
+    assert wb["Cover"]["A1"].value == "Example Constabulary: Force Risk Register"
+    assert wb["Appendix A"].oddHeader.left.text == "Force Risk Register"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("meeting = 3\n", "meeting must be text in quotes"),
+        ("venue = 'Room 1'\n", "unknown key 'venue'"),
+        ("meeting = \n", "not valid TOML"),
+    ],
+)
+def test_a_paper_file_that_cannot_be_used_is_one_line(tmp_path, text, message):
+    paper = tmp_path / "paper.toml"
+    paper.write_text(text)
+    result = run("build", CLEAN_EXAMPLE, "-o", tmp_path / "p.xlsx", "--paper", paper)
+    assert result.exit_code == 2 and message in result.output
+    assert result.output.strip().count("\n") == 0
+    assert not (tmp_path / "p.xlsx").exists()
+
+
+def test_since_names_the_period_covered(tmp_path):
+    result = run("build", CLEAN_EXAMPLE, "-o", tmp_path / "p.xlsx", "--as-of", "2024-01-16", "--since", "2023-10-31")
+    assert result.exit_code == 0, result.output
+    _, details, _ = _cover(tmp_path / "p.xlsx")
+    assert details["Period covered"].startswith("Since 31 October 2023")
+
+
+# -- Cards ------------------------------------------------------------------------------------------
+
+
+def _card(path: Path, sheet: str) -> dict[str, str]:
+    ws = openpyxl.load_workbook(path)[sheet]
+    return {a: b for a, b in ws.iter_rows(min_row=6, max_col=2, values_only=True) if a}
+
+
+def test_blank_responsible_officer_is_not_recorded_never_the_owner(tmp_path):
+    header = [*HEADER, "Responsible Officer", "Information"]
+    rows = [[*risk_row("STR0001", owner="Paul Dawkins"), None, "Background."]]
+    path = write_xlsx(tmp_path / "r.xlsx", [header, *rows])
+    assert run("build", path, "-o", tmp_path / "p.xlsx", "--as-of", "2024-01-16").exit_code == 0
+    card = _card(tmp_path / "p.xlsx", "Appendix E")
+    assert card["Responsible Officer"] == "Not recorded"
+    assert card["Owner"] == "Paul Dawkins"
+    assert card["Information"] == "Background."
+
+
+def test_a_card_shows_only_the_fields_the_register_has_and_no_empty_rows(tmp_path):
+    path = write_xlsx(tmp_path / "r.xlsx", [HEADER, risk_row("STR0001")])
+    assert run("build", path, "-o", tmp_path / "p.xlsx", "--as-of", "2024-01-16").exit_code == 0
+    ws = openpyxl.load_workbook(tmp_path / "p.xlsx")["Appendix E"]
+    assert [ws["A4"].value, ws["B4"].value] == ["STR0001", "The financial challenge"]
+    assert [ws["A5"].value, ws["B5"].value] == ["Field", "Value"]
+    card = _card(tmp_path / "p.xlsx", "Appendix E")
+    assert "Information" not in card and "Responsible Officer" not in card
+    assert all(value not in (None, "") for value in card.values())
+
+
+def test_no_table_has_stripes_that_look_like_a_highlight(tmp_path):
+    out = tmp_path / "p.xlsx"
+    assert run("build", APRIL, "--previous", CLEAN_EXAMPLE, "-o", out, "--as-of", "2024-04-30").exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    tables = [(ws.title, t) for ws in wb.worksheets for t in ws.tables.values()]
+    assert len(tables) > 20
+    for title, table in tables:
+        assert not table.tableStyleInfo.showRowStripes, (title, table.name)
+    key = [c.value for c in wb["Appendix A"][3]]
+    assert "Proposed archive / Archived" in key and "New" in key  # the legend beside the table too
+
+
+def test_blank_cells_in_appendix_a_get_a_word(tmp_path):
+    path = write_xlsx(tmp_path / "r.xlsx", [HEADER, risk_row("STR0001", first=None, previous=None)])
+    assert run("build", path, "-o", tmp_path / "p.xlsx", "--as-of", "2024-01-16").exit_code == 0
+    row = [c.value for c in openpyxl.load_workbook(tmp_path / "p.xlsx", data_only=True)["Appendix A"][5]]
+    assert row[6] == "Not recorded" and row[10] == "Not recorded"
+    assert row[11] == "No change" and row[12] == "None"
+
+
+def test_a_field_that_fits_a_page_moves_whole_and_a_longer_one_fills_the_page_first():
+    from riskbook.panel.sheets import _card_pages
+
+    short = ("Owner", "Someone", "cell")
+    medium = ("Information", "\n".join(f"line {n}" for n in range(20)), "cell")  # 20 lines: fits a page
+    long = ("Update", "\n".join(f"update line {n}" for n in range(70)), "cell")  # longer than a page
+    pages = _card_pages([short, medium], first_room=150, room=400)
+    assert [[row[0] for row in page] for page in pages] == [["Owner"], ["Information"]]
+    pages = _card_pages([short, long], first_room=150, room=400)
+    labels = [[row[0] for row in page] for page in pages]
+    assert labels[0] == ["Owner", "Update (part 1 of 3)"] and labels[1] == ["Update (part 2 of 3)"]
+    assert all(sum(row[3] for row in page) <= (150 if n == 0 else 400) for n, page in enumerate(pages))
+    text = "\n".join(row[1] for page in pages for row in page if row[0].startswith("Update"))
+    assert text == long[1]  # nothing lost at the cuts
