@@ -119,6 +119,8 @@ def check_unreadable(ctx: _Context, risk: Risk) -> Iterator[Finding]:
                 f"{label} is a formula with no saved result; "
                 "open and save the file in Excel (or LibreOffice) so its value is stored"
             )
+        elif value.code == "formula-error":
+            message = f"{label} {value.reason}; correct the formula"
         else:
             message = f"{label} {_quote(value.raw)} {value.reason}"
         yield ctx.finding("error", value.code, risk, name, message)
