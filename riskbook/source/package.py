@@ -154,7 +154,9 @@ def _kind(zf: zipfile.ZipFile, names: dict[str, list[str]], display: str) -> str
         return "xlsx"
     if "content.xml" in names:
         return "ods"
-    raise ReadError(f"{display}: not a spreadsheet (a zip archive holding neither an Excel nor an OpenDocument workbook)")
+    raise ReadError(
+        f"{display}: not a spreadsheet (a zip archive holding neither an Excel nor an OpenDocument workbook)"
+    )
 
 
 def _inspect_workbook(zf: zipfile.ZipFile, names: dict[str, list[str]], info: ArchiveInfo, display: str) -> None:

@@ -272,7 +272,9 @@ class _ExactReader:
         if self.cell is None:
             return
         if self.cell_has_formula:
-            scan.formulas[self.cell] = self.cell_value is not None and (bool(self.cell_value) or self.cell_type == b"str")
+            scan.formulas[self.cell] = self.cell_value is not None and (
+                bool(self.cell_value) or self.cell_type == b"str"
+            )
         if self.cell_type == b"e" and self.cell_value:
             scan.errors[self.cell] = self.cell_value.decode("ascii", "replace")
         self.cell = None
@@ -296,7 +298,11 @@ def _hidden(chunk: bytes, scan: SheetScan) -> None:
 
 def _hidden_col(attrs: bytes, scan: SheetScan) -> None:
     values = _attributes(attrs)
-    if values.get(b"hidden") in (b"1", b"true") and values.get(b"min", b"").isdigit() and values.get(b"max", b"").isdigit():
+    if (
+        values.get(b"hidden") in (b"1", b"true")
+        and values.get(b"min", b"").isdigit()
+        and values.get(b"max", b"").isdigit()
+    ):
         low, high = int(values[b"min"]), int(values[b"max"])
         scan.hidden_cols.update(range(low - 1, min(high, low + 1000)))
 

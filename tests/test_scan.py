@@ -1,0 +1,283 @@
+"""The pre-parse scan: no spelling of a sheet's XML walks round the extent guard, and Excel's stored forms read right.
+
+Every workbook here is written part by part by tests/hostile/packages.py. The hostile ones run
+in a child process limited to 2 GB of address space with a timeout: a reader that tries to
+allocate the rectangle would abort (SIGABRT) or be killed; riskbook must answer exit 2 with one line.
+"""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from riskbook import read_register, validate
+from riskbook.source import package
+from tests.conftest import AS_OF, CLEAN_EXAMPLE
+from tests.hostile.packages import (
+    HEADER,
+    ROW,
+    col_name,
+    content_types,
+    ods_cell,
+    ods_content,
+    ods_row,
+    register_rows,
+    text_row,
+    workbook,
+    worksheet,
+    write_ods_parts,
+    write_xlsx_parts,
+)
+
+ADDRESS_SPACE = 2 * 1024**3
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
+
+
+def run_limited(*args, timeout=60):
+    """The CLI in a child process with 2 GB of address space and a timeout."""
+    return subprocess.run(
+        [sys.executable, "-m", "riskbook", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=_limit_memory,
+    )
+
+
+def refused(result, message: str) -> None:
+    assert result.returncode == 2, (result.returncode, result.stderr[-2000:])
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+
+
+def far_cell(ref: str = 'r="ZZ1048576"', row: str = 'r="1048576"') -> str:
+    return f"<row {row}><c {ref}><v>1</v></c></row>"
+
+
+def hostile_xlsx(tmp_path: Path, sheet_data: str, name: str = "hostile.xlsx", **kwargs) -> Path:
+    return write_xlsx_parts(tmp_path / name, worksheet(register_rows("") + sheet_data), **kwargs)
+
+
+# -- Item 1: the extent guard cannot be walked round ---------------------------------------------
+
+
+def test_padding_after_the_far_row_does_not_hide_it(tmp_path):
+    path = hostile_xlsx(tmp_path, far_cell() + " " * 200_000)
+    refused(run_limited("validate", path), "sheet 'Register' reaches ZZ1048576 (736,100,352 cells")
+
+
+@pytest.mark.parametrize(
+    "ref",
+    ["r='ZZ1048576'", 'r="zz1048576"', 'r = "ZZ1048576"', "s=\"0\" r='Zz1048576'"],
+    ids=["single-quotes", "lower-case", "spaces", "r-not-first"],
+)
+def test_any_spelling_of_the_reference_is_read(tmp_path, ref):
+    refused(run_limited("validate", hostile_xlsx(tmp_path, far_cell(ref))), "reaches ZZ1048576")
+
+
+def test_cells_and_rows_without_r_are_placed_as_calamine_places_them(tmp_path):
+    cells = "<c><v>1</v></c>" * 702  # the 702nd cell of the row is column ZZ
+    path = hostile_xlsx(tmp_path, f'<row r="1048576">{cells}</row>')
+    refused(run_limited("validate", path), "reaches ZZ1048576")
+
+
+def test_a_prefixed_far_cell_is_found(tmp_path):
+    sheet = worksheet(
+        register_rows("", prefix="x") + '<x:row r="1048576"><x:c r="ZZ1048576"><x:v>1</x:v></x:c></x:row>', prefix="x"
+    )
+    path = write_xlsx_parts(tmp_path / "sdk.xlsx", sheet, workbook_xml=workbook(prefix="x"))
+    refused(run_limited("validate", path), "reaches ZZ1048576")
+
+
+def test_a_relationship_target_in_another_case_is_still_scanned(tmp_path):
+    path = hostile_xlsx(tmp_path, far_cell(), rels_target="Worksheets/SHEET1.xml")
+    refused(run_limited("validate", path), "reaches ZZ1048576")
+
+
+def test_a_decoy_mimetype_and_content_xml_do_not_skip_the_scan(tmp_path):
+    decoy = {"mimetype": package._ODS_MIMETYPE, "content.xml": ods_content(ods_row(ods_cell("x")))}
+    path = hostile_xlsx(tmp_path, far_cell(), extra=decoy)
+    refused(run_limited("validate", path), "reaches ZZ1048576")
+
+
+def test_the_previous_file_is_scanned_too(tmp_path):
+    hostile = hostile_xlsx(tmp_path, far_cell("r='ZZ1048576'"))
+    result = run_limited(
+        "build", CLEAN_EXAMPLE, "-o", tmp_path / "panel.xlsx", "--as-of", "2024-01-16", "--previous", hostile
+    )
+    refused(result, "reaches ZZ1048576")
+    assert not (tmp_path / "panel.xlsx").exists()
+
+
+# -- Item 14: the limit is what reading costs -----------------------------------------------------
+
+
+def test_a_sparse_sheet_under_the_old_cell_limit_but_over_the_memory_limit_is_refused(tmp_path):
+    path = hostile_xlsx(tmp_path, '<row r="6666666"><c r="C6666666"><v>1</v></c></row>')
+    refused(run_limited("validate", path), "reaches I6666666")
+
+
+def test_real_registers_pass_the_limit():
+    package.check_read_cost("r.xlsx", "Register", 100_001, 25, "xlsx")  # 100,000 risks by 25 columns
+    package.check_read_cost("r.xlsx", "Register", 1_048_576, 26, "xlsx")  # every row Excel has, A to Z
+    package.check_read_cost("r.ods", "Register", 100_001, 25, "ods")
+
+
+def test_a_wide_sparse_sheet_within_the_limit_is_read(tmp_path):
+    path = hostile_xlsx(tmp_path, '<row r="200000"><c r="Z200000"><v>1</v></c></row>')
+    result = run_limited("validate", path, "--as-of", "2024-01-16", "--format", "json")
+    assert result.returncode == 1, result.stderr
+
+
+# -- Item 4: OpenDocument repeats -------------------------------------------------------------------
+
+
+def ods_register(extra_rows: str) -> str:
+    header = "".join(ods_cell(h) for h in HEADER)
+    risk = "".join(ods_cell(v) for v in ROW) + ods_cell("12")
+    return ods_content(ods_row(header) + ods_row(risk) + extra_rows)
+
+
+@pytest.mark.parametrize(("columns", "rows"), [(20, 1_000_000), (1, 10**15), (10**15, 1)])
+def test_ods_repeats_are_counted(tmp_path, columns, rows):
+    path = write_ods_parts(tmp_path / "repeats.ods", ods_register(ods_row(ods_cell("x", columns), repeat=rows)))
+    assert path.stat().st_size < 2_000
+    refused(run_limited("validate", path, timeout=30), "cells (about")
+
+
+def test_ods_repeats_in_a_second_table_count_too(tmp_path):
+    second = '</table:table><table:table table:name="Other">' + ods_row(ods_cell("x", repeat=500), repeat=100_000)
+    path = write_ods_parts(tmp_path / "two.ods", ods_register(second))
+    refused(run_limited("validate", path, timeout=30), "refusing workbooks that need more than 1,200 MB")
+
+
+def test_ods_empty_repeats_after_the_last_value_are_ignored_as_calamine_ignores_them(tmp_path):
+    tail = ods_row('<table:table-cell table:number-columns-repeated="16384"/>', repeat=1_048_570)
+    path = write_ods_parts(tmp_path / "libreoffice.ods", ods_register(tail))
+    result = run_limited("validate", path, "--as-of", "2024-01-16", "--format", "json")
+    assert result.returncode in (0, 1), result.stderr
+    assert read_register(path).risks[0].score == 12
+
+
+# -- Items 8 and the round trip: Excel's stored forms -------------------------------------------------
+
+
+def findings(path: Path) -> list[tuple[str, str, str]]:
+    return [(f.code, f.cell, f.message) for f in validate(read_register(path), as_of=AS_OF).findings]
+
+
+def codes(path: Path) -> list[tuple[str, str]]:
+    return [(code, cell) for code, cell, _ in findings(path)]
+
+
+def score_cell_workbook(tmp_path: Path, cell: str, prefix: str = "", row_attrs: str = "") -> Path:
+    return write_xlsx_parts(
+        tmp_path / "forms.xlsx",
+        worksheet(register_rows(cell, prefix, row_attrs), prefix=prefix),
+        workbook_xml=workbook(prefix=prefix),
+    )
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        '<c r="I2"><f>D2*E2</f><v>12</v></c>',
+        '<c r="I2"><f t="shared" ref="I2:I3" si="0">D2*E2</f><v>12</v></c>',
+        '<c r="I2"><f t="array" ref="I2">D2*E2</f><v>12</v></c>',
+        "<c r='I2'><f>D2*E2</f><v>12</v></c>",
+    ],
+    ids=["plain", "shared-master", "array", "single-quotes"],
+)
+def test_formulas_with_saved_results_read_as_their_values(tmp_path, cell):
+    path = score_cell_workbook(tmp_path, cell)
+    assert read_register(path).risks[0].score == 12
+    assert codes(path) == []
+
+
+def test_shared_formula_dependents_carry_their_own_values(tmp_path):
+    rows = (
+        text_row(1, HEADER)
+        + text_row(2, ROW).replace("</row>", '<c r="I2"><f t="shared" ref="I2:I3" si="0">D2*E2</f><v>12</v></c></row>')
+        + text_row(3, ["STR0002", *ROW[1:]]).replace("</row>", '<c r="I3"><f t="shared" si="0"/><v>12</v></c></row>')
+    )
+    path = write_xlsx_parts(tmp_path / "shared.xlsx", worksheet(rows))
+    assert [r.score for r in read_register(path).risks] == [12, 12]
+    assert codes(path) == []
+
+
+@pytest.mark.parametrize("value", ["<v/>", "<v></v>"])
+def test_a_stored_empty_text_result_is_a_value_not_a_missing_one(tmp_path, value):
+    rows = text_row(1, [*HEADER, "Notes"]) + text_row(2, [*ROW, "12"]).replace(
+        "</row>", f'<c r="J2" t="str"><f>IF(D2&gt;5,"high","")</f>{value}</c></row>'
+    )
+    path = write_xlsx_parts(tmp_path / "empty-text.xlsx", worksheet(rows))
+    assert "formula-without-value" not in [code for code, _ in codes(path)]
+
+
+def test_a_formula_without_a_saved_result_is_reported(tmp_path):
+    path = score_cell_workbook(tmp_path, '<c r="I2"><f>D2*E2</f><v></v></c>')
+    assert codes(path) == [("formula-without-value", "I2")]
+
+
+@pytest.mark.parametrize("error", ["#REF!", "#N/A", "#VALUE!"])
+def test_an_error_result_is_a_formula_error_naming_it(tmp_path, error):
+    path = score_cell_workbook(tmp_path, f'<c r="I2" t="e"><f>D2*E2</f><v>{error}</v></c>')
+    assert findings(path) == [
+        ("formula-error", "I2", f"current/proposed score is a formula that gives {error} in Excel; correct the formula")
+    ]
+
+
+def test_a_boolean_result_is_read(tmp_path):
+    rows = text_row(1, [*HEADER, "Flag"]) + text_row(2, [*ROW, "12"]).replace(
+        "</row>", '<c r="J2" t="b"><f>D2&gt;3</f><v>1</v></c></row>'
+    )
+    path = write_xlsx_parts(tmp_path / "bool.xlsx", worksheet(rows))
+    assert read_register(path).risks[0].extras == {"Flag": "True"} or read_register(path).risks[0].extras["Flag"]
+    assert codes(path) == []
+
+
+def test_prefixed_cells_read_as_the_open_xml_sdk_writes_them(tmp_path):
+    path = score_cell_workbook(tmp_path, '<x:c r="I2"><x:f>D2*E2</x:f><x:v>12</x:v></x:c>', prefix="x")
+    assert read_register(path).risks[0].score == 12
+    assert codes(path) == []
+
+
+def test_prefixed_formula_without_value_and_hidden_row_are_reported(tmp_path):
+    path = score_cell_workbook(tmp_path, '<x:c r="I2"><x:f>D2*E2</x:f></x:c>', prefix="x", row_attrs=' hidden="1"')
+    assert codes(path) == [("hidden-row", "A2"), ("formula-without-value", "I2")]
+
+
+def test_single_quoted_hidden_row_and_formula_without_value_are_reported(tmp_path):
+    cell = "<c r='I2'><f>D2*E2</f></c>"
+    path = score_cell_workbook(tmp_path, cell, row_attrs=" hidden='1'")
+    assert codes(path) == [("hidden-row", "A2"), ("formula-without-value", "I2")]
+
+
+# -- The two scan paths agree -------------------------------------------------------------------------
+
+
+def test_fast_and_exact_scans_agree_on_an_ordinary_sheet():
+    import zipfile
+
+    from riskbook.source import scan
+
+    with zipfile.ZipFile(CLEAN_EXAMPLE) as zf:
+        info = package.inspect_archive(zf, "x")
+        part = info.sheets[0]
+        fast = scan._scan_part(zf, part.paths[0], scan._fast_chunk)
+        exact = scan._scan_part(zf, part.paths[0], scan._ExactReader().chunk)
+    assert (fast.max_row, fast.max_col, fast.formulas, fast.hidden_rows) == (
+        exact.max_row,
+        exact.max_col,
+        exact.formulas,
+        exact.hidden_rows,
+    )
+    assert col_name(0) == "A" and content_types()
