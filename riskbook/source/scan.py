@@ -102,16 +102,18 @@ _BOUNDARY = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:c|row|col)[\s>/]")
 def _last_boundary(buffer: bytes, new: int) -> int:
     """Where the last cell, row or column element starts (looking only at new data): everything before it is whole."""
     new = max(new - 64, 0)
-    cut = max(buffer.rfind(b"<c ", new), buffer.rfind(b"<row ", new), buffer.rfind(b"<col ", new))
-    for match in _BOUNDARY.finditer(buffer, max(cut, new, len(buffer) - 65536)):
-        cut = match.start()
+    cut = buffer.rfind(b"<row ", new)  # whole rows keep the furthest row of a chunk in it
+    if cut < new + (len(buffer) - new) // 2:
+        cut = max(cut, buffer.rfind(b"<c ", new), buffer.rfind(b"<col ", new))
+    if cut < new:  # prefixed or unusual tags only: the exact reader will take this sheet
+        for match in _BOUNDARY.finditer(buffer, max(new, len(buffer) - 65536)):
+            cut = match.start()
     return cut
 
 
 # -- Fast path: unprefixed cells and rows whose first attribute is r="…" -------------------
 
 _FAST_CELL = re.compile(rb'<c r="([A-Za-z]+)(\d+)"')
-_WIDE_CELL = re.compile(rb'<c r="([A-Za-z]{2,})(\d+)"[^>]*(?<!/)>')
 _ROW_R = re.compile(rb'<row r="(\d+)"')
 # A prefixed element (or text such as "x:c " in an inline string, which only costs the slower
 # exact reading); the regex skips to each rare ":" at C speed.
@@ -121,12 +123,11 @@ _PREFIXED = re.compile(rb":(?:c|row|f|v|col)[\s>/]")
 def _fast_chunk(chunk: bytes, scan: SheetScan) -> None:
     cells = chunk.count(b'<c r="')
     # Every <c and <row tag (other than <col…, <cf…, <rowBreaks… and the like) must start r="…".
-    other_c = sum(chunk.count(b"<" + name) for name in (b"co", b"cf", b"cu", b"ce", b"ch"))
-    if (
-        cells != chunk.count(b"<c") - other_c
-        or chunk.count(b'<row r="') != chunk.count(b"<row") - chunk.count(b"<rowB")
-        or _PREFIXED.search(chunk)
-    ):
+    other_c = chunk.count(b"<c") - cells
+    if other_c and other_c != sum(chunk.count(b"<" + name) for name in (b"co", b"cf", b"cu", b"ce", b"ch")):
+        raise _NeedsExactScan
+    other_rows = chunk.count(b"<row") - chunk.count(b'<row r="')
+    if (other_rows and other_rows != chunk.count(b"<rowB")) or _PREFIXED.search(chunk):
         raise _NeedsExactScan
     if cells:
         _fast_extent(chunk, scan)
@@ -139,38 +140,45 @@ def _fast_chunk(chunk: bytes, scan: SheetScan) -> None:
 
 
 def _fast_extent(chunk: bytes, scan: SheetScan) -> None:
-    for letters, digits in _WIDE_CELL.findall(chunk):  # beyond column Z: rare in a register
-        scan.reach(int(digits), _col_number(letters))
-    if scan.max_col < 26:  # the furthest single-letter column: one search for those past it
-        above = bytes(range(65 + scan.max_col, 91)) + bytes(range(97 + scan.max_col, 123))
-        letters = re.findall(rb'<c r="([' + above + rb"])\d", chunk)
-        if letters:
-            scan.reach(0, max(_col_number(letter) for letter in set(letters)))
     # Rows name the furthest cell in ordinary files, but only cells count (an empty formatted row
     # does not), and a cell may name a row beyond its <row>: rows only guide the search for cells.
+    # One pass finds the cells that can move the extent: beyond column Z (rare in a register), in a
+    # single-letter column past the furthest so far, or in a row past the furthest row.
     row_numbers = _ROW_R.findall(chunk)
     guess = max(scan.max_row, max(map(int, row_numbers)) if row_numbers else 0)
-    beyond = _cells_beyond(chunk, guess - 1).findall(chunk)
-    if beyond:
-        for letters, digits in beyond:
+    above = bytes(range(65 + scan.max_col, 91)) + bytes(range(97 + scan.max_col, 123)) if scan.max_col < 26 else b""
+    columns = rb"[A-Za-z]{2,}|[" + above + rb"]" if above else rb"[A-Za-z]{2,}"
+    pattern = rb'<c r="(?:(' + columns + rb")(\d+)|([A-Za-z]+)(" + _greater_than(guess - 1) + rb'))"[^>]*(?<!/)>'
+    found_beyond = False
+    for letters, digits, far_letters, far_digits in re.findall(pattern, chunk):
+        if letters:
             scan.reach(int(digits), _col_number(letters))
+        else:
+            scan.reach(int(far_digits), _col_number(far_letters))
+            found_beyond = True
+    if found_beyond or not row_numbers:
         return
     low, high = scan.max_row, guess - 1  # the furthest cell row lies in [low, high]: bisect on "a cell at or past"
     while low < high:
         middle = (low + high + 1) // 2
-        if _cells_beyond(chunk, middle - 1).search(chunk):
+        if _cells_beyond(middle - 1).search(chunk):
             low = middle
         else:
             high = middle - 1
     scan.reach(low, 0)
 
 
-def _cells_beyond(chunk: bytes, row: int) -> re.Pattern[bytes]:
-    """Cells (not empty <c/>) whose row number is greater than row."""
+def _greater_than(row: int) -> bytes:
+    """A regex for decimal numbers greater than row (leading zeros allowed)."""
     digits = str(max(row, 0))
     greater = [f"{digits[:i]}[{int(d) + 1}-9]\\d{{{len(digits) - i - 1}}}" for i, d in enumerate(digits) if d != "9"]
     longer = f"0*[1-9]\\d{{{len(digits)},}}"
-    return re.compile(rb'<c r="([A-Za-z]+)(' + "|".join([*greater, longer]).encode() + rb')"[^>]*(?<!/)>')
+    return "|".join([*greater, longer]).encode()
+
+
+def _cells_beyond(row: int) -> re.Pattern[bytes]:
+    """Cells (not empty <c/>) whose row number is greater than row."""
+    return re.compile(rb'<c r="[A-Za-z]+(?:' + _greater_than(row) + rb')"[^>]*(?<!/)>')
 
 
 def _fast_formulas(chunk: bytes, scan: SheetScan) -> None:
