@@ -89,6 +89,23 @@ def test_cells_and_rows_without_r_are_placed_as_calamine_places_them(tmp_path):
     refused(run_limited("validate", path), "reaches ZZ1048576")
 
 
+def test_a_cell_naming_a_row_beyond_its_own_row_element_is_found(tmp_path):
+    path = hostile_xlsx(tmp_path, '<row r="3"><c r="C6666666"><v>1</v></c></row>' + text_row(4, ROW))
+    refused(run_limited("validate", path), "reaches I6666666")
+
+
+def test_a_far_cell_out_of_order_among_many_rows_is_found(tmp_path):
+    rows = "".join(text_row(r, ROW) for r in range(3, 30_000))  # several scan chunks
+    path = hostile_xlsx(tmp_path, '<row r="2"><c r="A2"/><c r="ZZ1048576"><v>1</v></c></row>' + rows)
+    refused(run_limited("validate", path), "reaches ZZ1048576")
+
+
+def test_empty_cells_far_away_do_not_count_as_calamine_leaves_them_out(tmp_path):
+    path = hostile_xlsx(tmp_path, '<row r="1048576" ht="30" customHeight="1"><c r="XFD1048576" s="1"/></row>')
+    result = run_limited("validate", path, "--as-of", "2024-01-16", "--format", "json")
+    assert result.returncode == 0, result.stderr
+
+
 def test_a_prefixed_far_cell_is_found(tmp_path):
     sheet = worksheet(
         register_rows("", prefix="x") + '<x:row r="1048576"><x:c r="ZZ1048576"><x:v>1</x:v></x:c></x:row>', prefix="x"
@@ -266,20 +283,27 @@ def test_single_quoted_hidden_row_and_formula_without_value_are_reported(tmp_pat
 # -- The two scan paths agree -------------------------------------------------------------------------
 
 
-def test_fast_and_exact_scans_agree_on_an_ordinary_sheet():
+AGREEMENT_SHEETS = {
+    "formulas": register_rows('<c r="I2"><f>D2*E2</f></c>')
+    + '<row r="3" hidden="1"><c r="A3" t="e"><v>#N/A</v></c><c r="AB3" t="str"><f>""</f><v/></c></row>',
+    "wide": text_row(1, HEADER)
+    + '<row r="7"><c r="AAB7"><f t="shared" si="0"/><v>2</v></c><c r="Q9"><v>1</v></c></row>',
+    "empty-far": text_row(1, HEADER) + '<row r="900"><c r="ZZ900" s="1"/></row><row r="901" hidden="1"/>',
+}
+
+
+@pytest.mark.parametrize("name", [*AGREEMENT_SHEETS, "example"])
+def test_fast_and_exact_scans_agree(tmp_path, name):
     import zipfile
 
     from riskbook.source import scan
 
-    with zipfile.ZipFile(CLEAN_EXAMPLE) as zf:
-        info = package.inspect_archive(zf, "x")
-        part = info.sheets[0]
+    path = (
+        CLEAN_EXAMPLE if name == "example" else write_xlsx_parts(tmp_path / "a.xlsx", worksheet(AGREEMENT_SHEETS[name]))
+    )
+    with zipfile.ZipFile(path) as zf:
+        part = package.inspect_archive(zf, "x").sheets[0]
         fast = scan._scan_part(zf, part.paths[0], scan._fast_chunk)
         exact = scan._scan_part(zf, part.paths[0], scan._ExactReader().chunk)
-    assert (fast.max_row, fast.max_col, fast.formulas, fast.hidden_rows) == (
-        exact.max_row,
-        exact.max_col,
-        exact.formulas,
-        exact.hidden_rows,
-    )
+    assert fast == exact
     assert col_name(0) == "A" and content_types()
