@@ -106,6 +106,38 @@ def test_empty_cells_far_away_do_not_count_as_calamine_leaves_them_out(tmp_path)
     assert result.returncode == 0, result.stderr
 
 
+def test_a_quoted_greater_than_sign_does_not_end_the_tag(tmp_path):
+    path = hostile_xlsx(
+        tmp_path, '<row r="1048576"><c r="ZZ1048576" x="/>"><v>1</v></c><c x=">" r="ZZ5"><v>1</v></c></row>'
+    )
+    refused(run_limited("validate", path), "reaches ZZ1048576")
+
+
+@pytest.mark.parametrize("hostile_first", [True, False])
+def test_every_entry_of_a_duplicated_name_is_scanned(tmp_path, hostile_first):
+    import warnings
+    import zipfile
+
+    path = hostile_xlsx(tmp_path, "")
+    far = worksheet(register_rows("") + far_cell())
+    with warnings.catch_warnings(), zipfile.ZipFile(path, "a") as zf:
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name, which is the point
+        benign = zf.read("xl/worksheets/sheet1.xml")
+        zf.writestr("xl/worksheets/sheet1.xml", benign if hostile_first else far)
+    if hostile_first:  # rewrite so that the far sheet comes first
+        with zipfile.ZipFile(path) as zf:
+            parts = [
+                (info.filename, zf.read(info)) for info in zf.infolist() if info.filename != "xl/worksheets/sheet1.xml"
+            ]
+        with warnings.catch_warnings(), zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            warnings.simplefilter("ignore")
+            zf.writestr("xl/worksheets/sheet1.xml", far)
+            for name, data in parts:
+                zf.writestr(name, data)
+            zf.writestr("xl/worksheets/sheet1.xml", benign)
+    refused(run_limited("validate", path), "reaches ZZ1048576")
+
+
 def test_a_prefixed_far_cell_is_found(tmp_path):
     sheet = worksheet(
         register_rows("", prefix="x") + '<x:row r="1048576"><x:c r="ZZ1048576"><x:v>1</x:v></x:c></x:row>', prefix="x"
@@ -170,6 +202,21 @@ def test_ods_repeats_are_counted(tmp_path, columns, rows):
     path = write_ods_parts(tmp_path / "repeats.ods", ods_register(ods_row(ods_cell("x", columns), repeat=rows)))
     assert path.stat().st_size < 2_000
     refused(run_limited("validate", path, timeout=30), "cells (about")
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        '<table:table-row x=">" table:number-rows-repeated="1000000">',
+        "<table:table-row table:number-rows-repeated='1000000'>",
+        '<table:table-row table:number-rows-repeated="&#49;000000">',
+        '<table:table-row table:number-rows-repeated="+1000000">',
+    ],
+    ids=["quoted-greater-than", "single-quotes", "character-reference", "plus-sign"],
+)
+def test_ods_repeats_in_any_spelling_are_counted(tmp_path, row):
+    content = ods_register(row + ods_cell("x", 20) + "</table:table-row>")
+    refused(run_limited("validate", write_ods_parts(tmp_path / "r.ods", content), timeout=30), "cells (about")
 
 
 def test_ods_repeats_in_a_second_table_count_too(tmp_path):

@@ -41,7 +41,7 @@ class SheetPart:
     path: str
     # Every archive entry a reader may take for path: OPC part names match whatever their case,
     # and calamine takes the first entry that does, so all of them are scanned.
-    paths: list[str] = field(default_factory=list)
+    paths: list[zipfile.ZipInfo] = field(default_factory=list)
 
 
 @dataclass
@@ -49,7 +49,7 @@ class ArchiveInfo:
     kind: str  # "xlsx" or "ods", from [Content_Types].xml (or the ODF mimetype), not from which files exist
     sheets: list[SheetPart] = field(default_factory=list)
     # content.xml entries: scanned whatever the kind, since calamine picks its reader by the file's suffix
-    ods_content: list[str] = field(default_factory=list)
+    ods_content: list[zipfile.ZipInfo] = field(default_factory=list)
     full_calc_on_load: bool = False
     # riskbook's own files are written with every formula's value computed; they carry a
     # custom property saying so, since xlsxwriter always asks for a full recalculation.
@@ -120,70 +120,69 @@ _SPREADSHEETML_MAIN = (
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
-def entries(zf: zipfile.ZipFile) -> dict[str, list[str]]:
-    """Archive entry names by their lower-case form (OPC part names are case-insensitive)."""
-    found: dict[str, list[str]] = {}
-    for name in zf.namelist():
-        bucket = found.setdefault(name.lower(), [])
-        if name not in bucket:
-            bucket.append(name)
+def entries(zf: zipfile.ZipFile) -> dict[str, list[zipfile.ZipInfo]]:
+    """Archive entries by the lower case of their names: OPC part names are case-insensitive, and an
+    archive may even hold one name twice, so every entry a reader might take for a name is kept."""
+    found: dict[str, list[zipfile.ZipInfo]] = {}
+    for info in zf.infolist():
+        found.setdefault(info.filename.lower(), []).append(info)
     return found
 
 
 def inspect_archive(zf: zipfile.ZipFile, display: str) -> ArchiveInfo:
     """What kind of workbook the archive is, the parts of its sheets, and its calculation flag."""
-    names = entries(zf)
-    info = ArchiveInfo(kind=_kind(zf, names, display), ods_content=names.get("content.xml", []))
+    found = entries(zf)
+    info = ArchiveInfo(kind=_kind(zf, found, display), ods_content=found.get("content.xml", []))
     # calamine reads the workbook from xl/workbook.xml whatever [Content_Types].xml names, and picks
     # its reader by the file's suffix, so whatever is there is inspected (and later scanned).
-    if "xl/workbook.xml" in names:
-        _inspect_workbook(zf, names, info, display)
+    if "xl/workbook.xml" in found:
+        _inspect_workbook(zf, found, info, display)
     elif info.kind == "xlsx":
         raise ReadError(f"{display}: not an Excel workbook (the archive has no xl/workbook.xml)")
     return info
 
 
-def _kind(zf: zipfile.ZipFile, names: dict[str, list[str]], display: str) -> str:
-    if "[content_types].xml" in names:
-        types = zf.read(names["[content_types].xml"][0])
-        if any(kind in types for kind in _SPREADSHEETML_MAIN):
-            return "xlsx"
-    if "mimetype" in names and zf.read(names["mimetype"][0])[:200].strip() == _ODS_MIMETYPE:
-        return "ods"
-    if "xl/workbook.xml" in names:
+def _kind(zf: zipfile.ZipFile, found: dict[str, list[zipfile.ZipInfo]], display: str) -> str:
+    if any(kind in zf.read(e) for e in found.get("[content_types].xml", []) for kind in _SPREADSHEETML_MAIN):
         return "xlsx"
-    if "content.xml" in names:
+    if any(zf.read(e)[:200].strip() == _ODS_MIMETYPE for e in found.get("mimetype", [])):
+        return "ods"
+    if "xl/workbook.xml" in found:
+        return "xlsx"
+    if "content.xml" in found:
         return "ods"
     raise ReadError(
         f"{display}: not a spreadsheet (a zip archive holding neither an Excel nor an OpenDocument workbook)"
     )
 
 
-def _inspect_workbook(zf: zipfile.ZipFile, names: dict[str, list[str]], info: ArchiveInfo, display: str) -> None:
+def _inspect_workbook(
+    zf: zipfile.ZipFile, found: dict[str, list[zipfile.ZipInfo]], info: ArchiveInfo, display: str
+) -> None:
     from defusedxml import ElementTree
 
     try:
-        workbook = ElementTree.fromstring(zf.read(names["xl/workbook.xml"][0]))
-        rels_name = names.get("xl/_rels/workbook.xml.rels")
-        rels = ElementTree.fromstring(zf.read(rels_name[0])) if rels_name else None
+        workbooks = [ElementTree.fromstring(zf.read(e)) for e in found["xl/workbook.xml"]]
+        rels = [ElementTree.fromstring(zf.read(e)) for e in found.get("xl/_rels/workbook.xml.rels", [])]
     except Exception as exc:  # defusedxml raises its own classes for entity attacks
         raise ReadError(f"{display}: the workbook's structure is unreadable or unsafe ({type(exc).__name__})") from exc
-    targets = {}
-    if rels is not None:
-        for rel in rels:
-            targets[rel.get("Id")] = _sheet_path(rel.get("Target", ""))
-    if "docprops/custom.xml" in names:
-        custom = zf.read(names["docprops/custom.xml"][0])[:65536]
-        info.values_cached_by_riskbook = CACHED_VALUES_PROPERTY.encode() in custom
-    for element in workbook.iter():
-        tag = element.tag.rsplit("}", 1)[-1]
-        if tag == "sheet":
-            # calamine takes the relationship from r:id by its prefix, not its namespace: any "id" may be it.
-            ids = [value for key, value in element.attrib.items() if key.rsplit("}", 1)[-1] == "id"]
-            path = next((targets[i] for i in ids if i in targets), "")
-            info.sheets.append(SheetPart(element.get("name", ""), path, names.get(path.lower(), [])))
-        elif tag == "calcPr":
-            info.full_calc_on_load = element.get("fullCalcOnLoad") in ("1", "true")
+    targets: dict[str | None, list[str]] = {}
+    for relationships in rels:
+        for rel in relationships:
+            targets.setdefault(rel.get("Id"), []).append(_sheet_path(rel.get("Target", "")))
+    for custom in found.get("docprops/custom.xml", []):
+        info.values_cached_by_riskbook |= CACHED_VALUES_PROPERTY.encode() in zf.read(custom)[:65536]
+    for workbook in workbooks:
+        for element in workbook.iter():
+            tag = element.tag.rsplit("}", 1)[-1]
+            if tag == "sheet":
+                # calamine takes the relationship from r:id by its prefix, not its namespace: any "id" may be it.
+                ids = [value for key, value in element.attrib.items() if key.rsplit("}", 1)[-1] == "id"]
+                paths = [path for i in ids for path in targets.get(i, [])]
+                parts = [e for path in dict.fromkeys(paths) for e in found.get(path.lower(), [])]
+                info.sheets.append(SheetPart(element.get("name", ""), paths[0] if paths else "", parts))
+            elif tag == "calcPr":
+                info.full_calc_on_load = element.get("fullCalcOnLoad") in ("1", "true")
 
 
 def _sheet_path(target: str) -> str:

@@ -17,6 +17,9 @@ from riskbook.errors import ReadError
 from riskbook.source.package import BYTES_PER_CELL, BYTES_PER_ROW, MAX_READ_BYTES, SheetPart, check_read_cost, col_name
 
 CHUNK = 4 * 1024 * 1024
+# Attribute values may hold ">": a tag runs to the first ">" outside quotes, as an XML parser reads it.
+_TAG_REST = rb"""(?:[^>"']|"[^"]*"|'[^']*')*"""
+_TAG_BODY = b"(" + _TAG_REST + b")"
 
 
 @dataclass
@@ -148,7 +151,15 @@ def _fast_extent(chunk: bytes, scan: SheetScan) -> None:
     guess = max(scan.max_row, max(map(int, row_numbers)) if row_numbers else 0)
     above = bytes(range(65 + scan.max_col, 91)) + bytes(range(97 + scan.max_col, 123)) if scan.max_col < 26 else b""
     columns = rb"[A-Za-z]{2,}|[" + above + rb"]" if above else rb"[A-Za-z]{2,}"
-    pattern = rb'<c r="(?:(' + columns + rb")(\d+)|([A-Za-z]+)(" + _greater_than(guess - 1) + rb'))"[^>]*(?<!/)>'
+    pattern = (
+        rb'<c r="(?:('
+        + columns
+        + rb")(\d+)|([A-Za-z]+)("
+        + _greater_than(guess - 1)
+        + rb'))"'
+        + _TAG_REST
+        + rb"(?<!/)>"
+    )
     found_beyond = False
     for letters, digits, far_letters, far_digits in re.findall(pattern, chunk):
         if letters:
@@ -178,7 +189,7 @@ def _greater_than(row: int) -> bytes:
 
 def _cells_beyond(row: int) -> re.Pattern[bytes]:
     """Cells (not empty <c/>) whose row number is greater than row."""
-    return re.compile(rb'<c r="[A-Za-z]+(?:' + _greater_than(row) + rb')"[^>]*(?<!/)>')
+    return re.compile(rb'<c r="[A-Za-z]+(?:' + _greater_than(row) + rb')"' + _TAG_REST + rb"(?<!/)>")
 
 
 def _fast_formulas(chunk: bytes, scan: SheetScan) -> None:
@@ -209,7 +220,7 @@ def _fast_errors(chunk: bytes, scan: SheetScan) -> None:
 
 # -- Exact path: any prefix, quote, attribute order, and cells or rows without r ------------
 
-_TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c|f|v|col)(?=[\s/>])([^>]*)>")
+_TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c|f|v|col)(?=[\s/>])" + _TAG_BODY + rb">")
 _ATTRIBUTE = re.compile(rb"""([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
@@ -291,8 +302,8 @@ class _ExactReader:
 
 # -- Shared helpers ---------------------------------------------------------------------------
 
-_HIDDEN_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*\bhidden\s*=[^>]*>")
-_COL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?col\s([^>]*)>")
+_HIDDEN_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\s" + _TAG_BODY + rb">")
+_COL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?col\s" + _TAG_BODY + rb">")
 
 
 def _hidden(chunk: bytes, scan: SheetScan) -> None:
@@ -362,11 +373,11 @@ __all__ = ["SheetScan", "col_name", "scan_sheet"]
 
 # -- OpenDocument: content.xml, every table, repeats counted ----------------------------------
 
-_ODS_ROW = re.compile(rb"<table:table-row\b([^>]*)>")
-_ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell\b([^>]*)>")
+_ODS_ROW = re.compile(rb"<table:table-row(?=[\s/>])" + _TAG_BODY + rb">")
+_ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell(?=[\s/>])" + _TAG_BODY + rb">")
 _ODS_TABLE = re.compile(rb"<table:table\b(?!-)[^>]*>|</table:table>")
-_ROWS_REPEATED = re.compile(rb"""table:number-rows-repeated\s*=\s*["']([^"']*)["']""")
-_COLUMNS_REPEATED = re.compile(rb"""table:number-columns-repeated\s*=\s*["']([^"']*)["']""")
+_ROWS_REPEATED = re.compile(rb"""table:number-rows-repeated\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_COLUMNS_REPEATED = re.compile(rb"""table:number-columns-repeated\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 @dataclass
@@ -456,10 +467,20 @@ def _ods_row_width(body: bytes) -> int:
     return filled
 
 
+_CHAR_REFERENCE = re.compile(rb"&#(?:x([0-9A-Fa-f]+)|([0-9]+));")
+_COUNT = re.compile(rb"\+?[0-9]+")
+
+
 def _repeats(match: re.Match[bytes] | None) -> int:
+    """A repeat count as calamine reads it: entities unescaped, then parsed as an unsigned number."""
     if match is None:
         return 1
-    text = match.group(1).strip()
-    if not text.isdigit():
-        return 1
-    return min(int(text), 10**12)  # calamine would try to count this far; the cost check refuses it
+    text = _CHAR_REFERENCE.sub(_character, match.group(1) if match.group(1) is not None else match.group(2))
+    if not _COUNT.fullmatch(text):
+        return 1  # calamine fails on it, with a message of its own
+    return min(int(text), 10**15)  # calamine would try to count this far; the cost check refuses it
+
+
+def _character(match: re.Match[bytes]) -> bytes:
+    code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+    return chr(code).encode() if code < 0x110000 and chr(code).isascii() else b"?"
