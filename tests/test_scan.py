@@ -138,6 +138,17 @@ def test_every_entry_of_a_duplicated_name_is_scanned(tmp_path, hostile_first):
     refused(run_limited("validate", path), "reaches ZZ1048576")
 
 
+@pytest.mark.parametrize(
+    "hide",
+    ['<!-- <row r="1"> -->', '<?pi <row r="1"> ?>', "<![CDATA[x]]>"],
+    ids=["comment", "processing-instruction", "cdata"],
+)
+def test_markup_that_parsers_skip_does_not_move_positions(tmp_path, hide):
+    cells = "<c><v>1</v></c>" * 702
+    path = hostile_xlsx(tmp_path, f'<row r="1048576">{hide}{cells}</row>')
+    refused(run_limited("validate", path), "reaches ZZ1048576")
+
+
 def test_a_prefixed_far_cell_is_found(tmp_path):
     sheet = worksheet(
         register_rows("", prefix="x") + '<x:row r="1048576"><x:c r="ZZ1048576"><x:v>1</x:v></x:c></x:row>', prefix="x"

@@ -73,8 +73,6 @@ def scan_sheet(zf: zipfile.ZipFile, part: SheetPart, display: str) -> SheetScan:
 
 
 def _merge(first: SheetScan, second: SheetScan) -> SheetScan:
-    if not first.max_row:
-        return second
     second.reach(first.max_row, first.max_col)
     second.formulas.update(first.formulas)
     second.errors.update(first.errors)
@@ -94,9 +92,41 @@ def _scan_part(zf: zipfile.ZipFile, path: str, read_chunk) -> SheetScan:
                 read_chunk(buffer, scan)
                 return scan
             cut = _last_boundary(buffer, len(buffer) - len(data))
+            if b"<!" in buffer or b"<?" in buffer:
+                cut = min(cut, _unclosed_markup(buffer, cut))
             if cut > 0:
                 read_chunk(buffer[:cut], scan)
                 buffer = buffer[cut:]
+
+
+# Comments, CDATA sections and processing instructions may hold anything that looks like a tag;
+# XML parsers (and calamine) skip them, so the exact reader removes them, and a chunk never ends in one.
+_MARKUP = re.compile(rb"<!--|<!\[CDATA\[|<\?")
+_MARKUP_END = {b"<!--": b"-->", b"<![CDATA[": b"]]>", b"<?": b"?>"}
+_MARKUP_REGION = re.compile(rb"<!--.*?-->|<!\[CDATA\[(.*?)\]\]>|<\?.*?\?>", re.S)
+
+
+def _unclosed_markup(buffer: bytes, cut: int) -> int:
+    """Where a comment, CDATA section or processing instruction open at cut starts, or cut if none is."""
+    pos = 0
+    while (match := _MARKUP.search(buffer, pos, cut)) is not None:
+        end = buffer.find(_MARKUP_END[match.group(0)], match.end())
+        if end == -1 or end >= cut:
+            return match.start()
+        pos = end
+    return cut
+
+
+def _without_markup(chunk: bytes) -> bytes:
+    return _MARKUP_REGION.sub(lambda m: (m.group(1) or b"").replace(b"<", b"&lt;"), chunk)
+
+
+def _has_markup(chunk: bytes) -> bool:
+    """Comments, CDATA or processing instructions beyond the XML declaration."""
+    start = 3 if chunk.startswith(b"\xef\xbb\xbf") else 0
+    if chunk.startswith(b"<?", start):
+        start += 2
+    return b"<!" in chunk or chunk.find(b"<?", start) != -1
 
 
 _BOUNDARY = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:c|row|col)[\s>/]")
@@ -130,7 +160,7 @@ def _fast_chunk(chunk: bytes, scan: SheetScan) -> None:
     if other_c and other_c != sum(chunk.count(b"<" + name) for name in (b"co", b"cf", b"cu", b"ce", b"ch")):
         raise _NeedsExactScan
     other_rows = chunk.count(b"<row") - chunk.count(b'<row r="')
-    if (other_rows and other_rows != chunk.count(b"<rowB")) or _PREFIXED.search(chunk):
+    if (other_rows and other_rows != chunk.count(b"<rowB")) or _PREFIXED.search(chunk) or _has_markup(chunk):
         raise _NeedsExactScan
     if cells:
         _fast_extent(chunk, scan)
@@ -236,6 +266,8 @@ class _ExactReader:
         self.cell_value: bytes | None = None
 
     def chunk(self, chunk: bytes, scan: SheetScan) -> None:
+        if b"<!" in chunk or b"<?" in chunk:
+            chunk = _without_markup(chunk)
         for match in _TAG.finditer(chunk):
             closing, name, attrs = match.group(1), match.group(2), match.group(3)
             empty = attrs.endswith(b"/")
