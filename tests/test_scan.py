@@ -230,6 +230,12 @@ def test_ods_repeats_in_any_spelling_are_counted(tmp_path, row):
     refused(run_limited("validate", write_ods_parts(tmp_path / "r.ods", content), timeout=30), "cells (about")
 
 
+def test_ods_markup_that_parsers_skip_does_not_end_a_row(tmp_path):
+    row = '<table:table-row table:number-rows-repeated="1000000"><!-- </table:table-row> -->'
+    content = ods_register(row + ods_cell("x", 20) + "</table:table-row>")
+    refused(run_limited("validate", write_ods_parts(tmp_path / "r.ods", content), timeout=30), "cells (about")
+
+
 def test_ods_repeats_in_a_second_table_count_too(tmp_path):
     second = '</table:table><table:table table:name="Other">' + ods_row(ods_cell("x", repeat=500), repeat=100_000)
     path = write_ods_parts(tmp_path / "two.ods", ods_register(second))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from riskbook.errors import ReadError
@@ -440,8 +441,9 @@ def scan_ods(zf: zipfile.ZipFile, path: str, display: str) -> None:
     tables: list[_OdsTable] = [_OdsTable()]
     with zf.open(path) as stream:
         buffer, searched = b"", 0
+        pieces = _markup_free(stream)
         while True:
-            data = stream.read(CHUNK)
+            data = next(pieces, b"")
             buffer += data
             used, searched = _ods_chunk(buffer, tables, searched, final=not data)
             if not data:
@@ -456,6 +458,26 @@ def scan_ods(zf: zipfile.ZipFile, path: str, display: str) -> None:
             f"(about {cost / 1e6:,.0f} MB of memory to read); refusing workbooks that need more than "
             f"{MAX_READ_BYTES / 1e6:,.0f} MB"
         )
+
+
+def _markup_free(stream) -> Iterator[bytes]:
+    """The stream's bytes, in chunks, without comments, CDATA markup or processing instructions."""
+    pending = b""
+    while True:
+        data = stream.read(CHUNK)
+        pending += data
+        if not data:
+            if pending:
+                yield _without_markup(pending)
+            return
+        if b"<!" not in pending and b"<?" not in pending:
+            yield pending
+            pending = b""
+            continue
+        safe = _unclosed_markup(pending, len(pending))
+        if safe:
+            yield _without_markup(pending[:safe])
+            pending = pending[safe:]
 
 
 def _ods_chunk(buffer: bytes, tables: list[_OdsTable], searched: int, final: bool) -> tuple[int, int]:
