@@ -212,7 +212,7 @@ def ods_register(extra_rows: str) -> str:
 def test_ods_repeats_are_counted(tmp_path, columns, rows):
     path = write_ods_parts(tmp_path / "repeats.ods", ods_register(ods_row(ods_cell("x", columns), repeat=rows)))
     assert path.stat().st_size < 2_000
-    refused(run_limited("validate", path, timeout=30), "cells (about")
+    refused(run_limited("validate", path, timeout=30), "refusing workbooks that need more than 1,200 MB")
 
 
 @pytest.mark.parametrize(
@@ -227,13 +227,27 @@ def test_ods_repeats_are_counted(tmp_path, columns, rows):
 )
 def test_ods_repeats_in_any_spelling_are_counted(tmp_path, row):
     content = ods_register(row + ods_cell("x", 20) + "</table:table-row>")
-    refused(run_limited("validate", write_ods_parts(tmp_path / "r.ods", content), timeout=30), "cells (about")
+    refused(
+        run_limited("validate", write_ods_parts(tmp_path / "r.ods", content), timeout=30),
+        "refusing workbooks that need more than 1,200 MB",
+    )
 
 
 def test_ods_markup_that_parsers_skip_does_not_start_a_row(tmp_path):
     row = '<!-- <table:table-row> --><table:table-row table:number-rows-repeated="1000000">'
     content = ods_register(row + ods_cell("x", 20) + "</table:table-row>")
-    refused(run_limited("validate", write_ods_parts(tmp_path / "r.ods", content), timeout=30), "cells (about")
+    refused(
+        run_limited("validate", write_ods_parts(tmp_path / "r.ods", content), timeout=30),
+        "refusing workbooks that need more than 1,200 MB",
+    )
+
+
+def test_ods_repeated_long_text_is_counted_by_its_length(tmp_path):
+    text = "x" * 30_000  # 2,000 cells of it would take 120 MB; 100 by 100 of them, 600 MB more
+    row = ods_row(ods_cell(text, 100), repeat=100)
+    path = write_ods_parts(tmp_path / "text.ods", ods_register(row + row + row))
+    assert path.stat().st_size < 10_000
+    refused(run_limited("validate", path, timeout=30), "MB of repeated text")
 
 
 def test_ods_repeats_in_a_second_table_count_too(tmp_path):

@@ -419,8 +419,9 @@ class _OdsTable:
     pending_empty: int = 0  # empty rows after the last non-empty one (dropped by calamine if nothing follows)
     width: int = 0
     started: bool = False
+    copied_text: int = 0  # bytes of text calamine copies for repeated cells (each repeat is a string of its own)
 
-    def add_row(self, repeats: int, width: int) -> None:
+    def add_row(self, repeats: int, width: int, copied_text: int) -> None:
         if width == 0:
             if self.started:
                 self.pending_empty += repeats
@@ -429,6 +430,7 @@ class _OdsTable:
         self.pending_empty = 0
         self.started = True
         self.width = max(self.width, width)
+        self.copied_text += copied_text
 
 
 def scan_ods(zf: zipfile.ZipFile, path: str, display: str) -> None:
@@ -451,10 +453,12 @@ def scan_ods(zf: zipfile.ZipFile, path: str, display: str) -> None:
             buffer, searched = buffer[used:], max(searched - used, 0)
     rows = sum(t.rows for t in tables)
     cells = sum(t.rows * t.width for t in tables)
-    cost = cells * BYTES_PER_CELL["ods"] + rows * BYTES_PER_ROW
+    # A repeated text is copied into calamine's grid and again into a Python string for every repeat.
+    cost = cells * BYTES_PER_CELL["ods"] + rows * BYTES_PER_ROW + 2 * sum(t.copied_text for t in tables)
     if cost > MAX_READ_BYTES:
         raise ReadError(
-            f"{display}: the workbook's rows and columns, repeats counted, come to {cells:,} cells "
+            f"{display}: the workbook's rows and columns, repeats counted, come to {cells:,} cells and "
+            f"{2 * sum(t.copied_text for t in tables) / 1e6:,.0f} MB of repeated text "
             f"(about {cost / 1e6:,.0f} MB of memory to read); refusing workbooks that need more than "
             f"{MAX_READ_BYTES / 1e6:,.0f} MB"
         )
@@ -502,23 +506,41 @@ def _ods_chunk(buffer: bytes, tables: list[_OdsTable], searched: int, final: boo
                 end = len(buffer)
             body = buffer[match.end() : end]
         searched = 0
-        tables[-1].add_row(_repeats(_ROWS_REPEATED.search(match.group(1))), _ods_row_width(body))
+        repeats = _repeats(_ROWS_REPEATED.search(match.group(1)))
+        tables[-1].add_row(repeats, *_ods_row(body, repeats))
         pos = end
 
 
-def _ods_row_width(body: bytes) -> int:
-    """Columns up to the last non-empty cell of a row, repeats counted (calamine drops the empty ones after it)."""
+def _ods_row(body: bytes, row_repeats: int) -> tuple[int, int]:
+    """Columns up to the last non-empty cell of a row, repeats counted (calamine drops the empty ones after
+    it), and the bytes of text calamine copies for its repeats."""
     if b"office:" not in body and b"table:formula" not in body:
-        return 0
+        return 0, 0
     if b"columns-repeated" not in body:
-        return body.count(b"<table:table-cell") + body.count(b"<table:covered-table-cell")
-    width = filled = 0
-    for match in _ODS_CELL.finditer(body):
+        width = body.count(b"<table:table-cell") + body.count(b"<table:covered-table-cell")
+        return width, _text_bytes(body) * (row_repeats - 1) if row_repeats > 1 else 0
+    width = filled = expanded = once = 0
+    cells = list(_ODS_CELL.finditer(body))
+    for index, match in enumerate(cells):
         attrs = match.group(1)
-        width += _repeats(_COLUMNS_REPEATED.search(attrs))
+        repeats = _repeats(_COLUMNS_REPEATED.search(attrs))
+        width += repeats
         if b"office:" in attrs or b"table:formula" in attrs:
             filled = width
-    return filled
+            end = cells[index + 1].start() if index + 1 < len(cells) else len(body)
+            text = _text_bytes(body[match.start() : end])
+            expanded += text * repeats
+            once += text
+    return filled, expanded * row_repeats - once
+
+
+_STRING_VALUE = re.compile(rb"""office:string-value\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _text_bytes(xml: bytes) -> int:
+    """Bytes of text in cells: their content and any office:string-value."""
+    values = sum(len(m.group(1) or m.group(2) or b"") for m in _STRING_VALUE.finditer(xml))
+    return len(re.sub(rb"<" + _TAG_REST + rb">", b"", xml)) + values
 
 
 _CHAR_REFERENCE = re.compile(rb"&#(?:x([0-9A-Fa-f]+)|([0-9]+));")
