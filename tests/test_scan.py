@@ -149,6 +149,12 @@ def test_markup_that_parsers_skip_does_not_move_positions(tmp_path, hide):
     refused(run_limited("validate", path), "reaches ZZ1048576")
 
 
+def test_rows_and_cells_inside_a_cell_do_not_move_positions(tmp_path):
+    cells = "<c><v>1</v></c>" * 701
+    path = hostile_xlsx(tmp_path, f'<row r="1048576"><c r="A5"><row r="1"/><c r="A1"/><v>1</v></c>{cells}</row>')
+    refused(run_limited("validate", path), "reaches ZZ1048576")
+
+
 def test_a_prefixed_far_cell_is_found(tmp_path):
     sheet = worksheet(
         register_rows("", prefix="x") + '<x:row r="1048576"><x:c r="ZZ1048576"><x:v>1</x:v></x:c></x:row>', prefix="x"

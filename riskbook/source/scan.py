@@ -271,6 +271,8 @@ class _ExactReader:
             chunk = _without_markup(chunk)
         for match in _TAG.finditer(chunk):
             closing, name, attrs = match.group(1), match.group(2), match.group(3)
+            if self.cell is not None and (name == b"row" or (name == b"c" and not closing)):
+                continue  # calamine reads a cell to its </c>: rows and cells inside it place nothing
             empty = attrs.endswith(b"/")
             if name == b"row":
                 if closing:
