@@ -10,6 +10,7 @@ from __future__ import annotations
 import resource
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -391,3 +392,12 @@ def test_fast_and_exact_scans_agree(tmp_path, name):
         exact = scan._scan_part(zf, part.paths[0], scan._ExactReader().chunk)
     assert fast == exact
     assert col_name(0) == "A" and content_types()
+
+
+def test_an_ods_saved_by_libreoffice_passes_the_scan(tmp_path):
+    from tests.conftest import convert_with_libreoffice
+
+    ods = convert_with_libreoffice(CLEAN_EXAMPLE, "ods", tmp_path, tmp_path / "profile")
+    with zipfile.ZipFile(ods) as zf:
+        assert b"number-rows-repeated" in zf.read("content.xml")  # LibreOffice's empty rows to the sheet's end
+    assert len(read_register(ods).risks) == len(read_register(CLEAN_EXAMPLE).risks)
