@@ -117,7 +117,6 @@ def test_a_quoted_greater_than_sign_does_not_end_the_tag(tmp_path):
 @pytest.mark.parametrize("hostile_first", [True, False])
 def test_every_entry_of_a_duplicated_name_is_scanned(tmp_path, hostile_first):
     import warnings
-    import zipfile
 
     path = hostile_xlsx(tmp_path, "")
     far = worksheet(register_rows("") + far_cell())
@@ -379,7 +378,6 @@ AGREEMENT_SHEETS = {
 
 @pytest.mark.parametrize("name", [*AGREEMENT_SHEETS, "example"])
 def test_fast_and_exact_scans_agree(tmp_path, name):
-    import zipfile
 
     from riskbook.source import scan
 
