@@ -20,6 +20,7 @@ from riskbook.source import package
 from tests.conftest import AS_OF, CLEAN_EXAMPLE
 from tests.hostile.packages import (
     HEADER,
+    MAIN_NS,
     ROW,
     col_name,
     content_types,
@@ -191,6 +192,17 @@ def test_a_sparse_sheet_under_the_old_cell_limit_but_over_the_memory_limit_is_re
     path = write_xlsx_parts(tmp_path / "sparse.xlsx", worksheet(rows))
     assert path.stat().st_size < 5_000
     refused(run_limited("validate", path), "sheet 'Register' reaches C6666666 (19,999,998 cells, about 1,280 MB")
+
+
+def test_one_long_shared_string_in_many_cells_is_counted_by_its_copies(tmp_path):
+    sst = (
+        f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN_NS}"><si><t/></si><si><t>short</t></si>'
+        f"<si><t>{'x' * 32_000}</t></si></sst>"
+    )  # the empty string keeps its index too: index 2 is the long one
+    rows = "".join(f'<row r="{r}"><c r="A{r}" t="s"><v>{"0" * (r % 7)}2</v></c></row>' for r in range(2, 60_002))
+    path = write_xlsx_parts(tmp_path / "copies.xlsx", worksheet(text_row(1, HEADER) + rows), shared_strings=sst)
+    assert path.stat().st_size < 400_000  # 1.9 GB of text once read, twice over
+    refused(run_limited("validate", path), "MB of repeated shared text")
 
 
 def test_real_registers_pass_the_limit():

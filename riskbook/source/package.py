@@ -91,12 +91,16 @@ def read_cost(max_row: int, max_col: int, kind: str) -> int:
     return max_row * max_col * BYTES_PER_CELL[kind] + max_row * BYTES_PER_ROW
 
 
-def check_read_cost(display: str, sheet: str, max_row: int, max_col: int, kind: str) -> None:
-    """Refuse a sheet whose cells, as a reader lays them out, would cost more memory than riskbook allows."""
-    cost = read_cost(max_row, max_col, kind)
+def check_read_cost(display: str, sheet: str, max_row: int, max_col: int, kind: str, copied_text: int = 0) -> None:
+    """Refuse a sheet whose cells, as a reader lays them out, would cost more memory than riskbook allows.
+
+    copied_text: bytes of shared strings that cells repeat; calamine and Python each hold a copy per cell.
+    """
+    cost = read_cost(max_row, max_col, kind) + 2 * copied_text
     if cost > MAX_READ_BYTES:
+        text = f" and {2 * copied_text / 1e6:,.0f} MB of repeated shared text" if copied_text else ""
         raise ReadError(
-            f"{display}: sheet {sheet!r} reaches {col_name(max_col)}{max_row} ({max_row * max_col:,} cells, "
+            f"{display}: sheet {sheet!r} reaches {col_name(max_col)}{max_row} ({max_row * max_col:,} cells{text}, "
             f"about {cost / 1e6:,.0f} MB of memory to read); refusing sheets that need more than "
             f"{MAX_READ_BYTES / 1e6:,.0f} MB"
         )

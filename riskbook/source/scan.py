@@ -9,13 +9,23 @@ tag-by-tag reading, so no spelling of the XML walks round the guard.
 
 from __future__ import annotations
 
+import itertools
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from riskbook.errors import ReadError
-from riskbook.source.package import BYTES_PER_CELL, BYTES_PER_ROW, MAX_READ_BYTES, SheetPart, check_read_cost, col_name
+from riskbook.source.package import (
+    BYTES_PER_CELL,
+    BYTES_PER_ROW,
+    MAX_READ_BYTES,
+    SheetPart,
+    check_read_cost,
+    col_name,
+    entries,
+)
 
 CHUNK = 4 * 1024 * 1024
 # Attribute values may hold ">": a tag runs to the first ">" outside quotes, as an XML parser reads it.
@@ -33,6 +43,7 @@ class SheetScan:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) 0-based -> "#REF!" etc.
     hidden_rows: set[int] = field(default_factory=set)
     hidden_cols: set[int] = field(default_factory=set)
+    shared_refs: Counter[bytes] = field(default_factory=Counter)  # shared-string index (as written) -> cells
 
     def formula_gaps(self, trust_values: bool) -> dict[tuple[int, int], str | None]:
         """Cells whose saved result cannot be read as a value: None for no (trusted) result, else Excel's error."""
@@ -69,8 +80,43 @@ def scan_sheet(zf: zipfile.ZipFile, part: SheetPart, display: str) -> SheetScan:
                 scan = _merge(scan, _scan_part(zf, path, _ExactReader().chunk))
         except ReadError as exc:
             raise ReadError(f"{display}: sheet {part.name!r} is damaged ({exc})") from None
-    check_read_cost(display, part.name, scan.max_row, scan.max_col, kind="xlsx")
+    check_read_cost(display, part.name, scan.max_row, scan.max_col, "xlsx", _shared_text_copies(zf, scan))
     return scan
+
+
+def _shared_text_copies(zf: zipfile.ZipFile, scan: SheetScan) -> int:
+    """Bytes of shared strings copied beyond their first use: calamine gives every cell its own copy."""
+    repeated = Counter({int(index): cells for index, cells in scan.shared_refs.items() if cells > 1})
+    if not repeated:
+        return 0
+    copies = 0
+    for entry in entries(zf).get("xl/sharedstrings.xml", []):
+        lengths = _shared_string_lengths(zf, entry, max(repeated))
+        copies = max(copies, sum((cells - 1) * lengths[i] for i, cells in repeated.items() if i < len(lengths)))
+    return copies
+
+
+_SI_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si(?=[\s>/])")
+
+
+def _shared_string_lengths(zf: zipfile.ZipFile, entry: zipfile.ZipInfo, last: int) -> list[int]:
+    """Bytes of each shared string's <si> item (an upper bound on its text) up to index last, one index an item."""
+    lengths: list[int] = []
+    with zf.open(entry) as stream:
+        buffer = b""
+        pieces = _markup_free(stream)
+        while len(lengths) <= last:
+            data = next(pieces, b"")
+            buffer += data
+            starts = [m.start() for m in _SI_START.finditer(buffer)]
+            if not data:
+                starts.append(len(buffer))  # the last item ends with the part; until then it may go on
+            lengths.extend(end - begin for begin, end in itertools.pairwise(starts))
+            if not data:
+                break
+            if starts:
+                buffer = buffer[starts[-1] :]
+    return lengths
 
 
 def _merge(first: SheetScan, second: SheetScan) -> SheetScan:
@@ -79,6 +125,7 @@ def _merge(first: SheetScan, second: SheetScan) -> SheetScan:
     second.errors.update(first.errors)
     second.hidden_rows |= first.hidden_rows
     second.hidden_cols |= first.hidden_cols
+    second.shared_refs.update(first.shared_refs)
     return second
 
 
@@ -171,6 +218,24 @@ def _fast_chunk(chunk: bytes, scan: SheetScan) -> None:
         _fast_errors(chunk, scan)
     if b"hidden=" in chunk:
         _hidden(chunk, scan)
+    if b"t=" in chunk:
+        _shared_refs(chunk, scan)
+
+
+_SHARED_REF = re.compile(rb't="s"><v>(\d+)</v>')
+_LEADING_ZERO_REF = re.compile(rb't="s"><v>0\d')
+_ANY_SHARED_REF = re.compile(
+    rb"""\st\s*=\s*(?:"s"|'s')""" + _TAG_REST + rb""">\s*<(?:[A-Za-z_][\w.-]*:)?v(?:\s[^>]*)?>\s*(\d+)"""
+)
+
+
+def _shared_refs(chunk: bytes, scan: SheetScan) -> None:
+    found = _SHARED_REF.findall(chunk)
+    if len(found) != chunk.count(b't="s"') or b"t='s'" in chunk or b"t =" in chunk:
+        found = [b"%d" % int(index) for index in _ANY_SHARED_REF.findall(chunk)]
+    elif _LEADING_ZERO_REF.search(chunk):  # "007" is index 7 to calamine
+        found = [b"%d" % int(index) for index in found]
+    scan.shared_refs.update(found)
 
 
 def _fast_extent(chunk: bytes, scan: SheetScan) -> None:
@@ -331,6 +396,8 @@ class _ExactReader:
             )
         if self.cell_type == b"e" and self.cell_value:
             scan.errors[self.cell] = self.cell_value.decode("ascii", "replace")
+        if self.cell_type == b"s" and self.cell_value and self.cell_value.strip().isdigit():
+            scan.shared_refs[b"%d" % int(self.cell_value)] += 1
         self.cell = None
         self.col += 1
 
