@@ -148,6 +148,13 @@ CATALOGUE: dict[str, Kind] = _kinds(
         "Open and save the file in Excel or LibreOffice.",
     ),
     Kind(
+        "formula-error",
+        "error",
+        "a formula cell's saved result is an Excel error (#N/A, #VALUE!, #REF!, …)",
+        "{field} {reason}; correct the formula",
+        "Correct the formula so that it gives a value.",
+    ),
+    Kind(
         "status-stale",
         "warning",
         "with a Control Due column: a control past due while the status is not the scheme's overdue status, "

@@ -321,7 +321,12 @@ def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps,
             continue
         cell = row[offset]
         if formula_gaps and (sheet_row, col0 + offset) in formula_gaps:
-            risk.invalid[name] = Invalid(cell, "is a formula with no saved result", "formula-without-value")
+            error = formula_gaps[sheet_row, col0 + offset]
+            risk.invalid[name] = (
+                Invalid(error, f"is a formula that gives {error} in Excel", "formula-error")
+                if error
+                else Invalid(cell, "is a formula with no saved result", "formula-without-value")
+            )
             continue
         if cell == "":
             continue
@@ -422,7 +427,7 @@ def _build_register(
     row0: int,
     col0: int,
     header: _Header,
-    formula_gaps: set[tuple[int, int]],
+    formula_gaps: dict[tuple[int, int], str | None],
     hidden: tuple[set[int], set[int]],
     scheme: Scheme,
 ) -> Register:
@@ -489,7 +494,7 @@ def _build_register(
     extra_cols = {col for col, _ in sheet_extras}
     reference_by_row = {risk.row: risk.reference for risk in risks}
     for r, c in sorted(formula_gaps):
-        if c in extra_cols and r in reference_by_row:
+        if c in extra_cols and r in reference_by_row and formula_gaps[r, c] is None:
             field = headers[c - col0] or "the cell"
             notices.append(make("formula-without-value", sheet, cell_name(r, c), reference_by_row[r], r, field=field))
     named = {col: name for name, col in sheet_columns.items()} | dict(sheet_extras)

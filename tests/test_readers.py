@@ -98,8 +98,8 @@ def _sheet_with(cells=None, dims=None) -> biff.Sheet:
         (_sheet_with(dims=(100, 1, 0, 10)), "declares 4,294,967,197 rows by 10 columns"),  # last row before first
         (_sheet_with({(65535, 1023): "far"}), "declares 65,536 rows by 1,024 columns"),
         (_sheet_with({(65535, 0xFFFF): "far"}), "declares 65,536 rows by 65,535 columns"),
-        (_sheet_with({(65535, 1023): "far"}, dims=(0, 3, 0, 10)), "reaches AMJ65536 (67,108,864 cells)"),
-        (_sheet_with({(65535, 0xFFFF): 1.0}, dims=(0, 3, 0, 10)), "reaches CRXP65536 (4,294,967,296 cells)"),
+        (_sheet_with({(65535, 1023): "far"}, dims=(0, 3, 0, 10)), "reaches AMJ65536 (67,108,864 cells,"),
+        (_sheet_with({(65535, 0xFFFF): 1.0}, dims=(0, 3, 0, 10)), "reaches CRXP65536 (4,294,967,296 cells,"),
     ],
     ids=["dimensions-2^32-rows", "dimensions-reversed", "column-1023", "column-ffff", "lying-dimensions", "lying-ffff"],
 )
@@ -108,7 +108,7 @@ def test_an_xls_sheet_beyond_the_cell_limit_is_refused_before_calamine(tmp_path,
     assert path.stat().st_size < 8_000
     result = run_limited("validate", path)  # calamine alone aborts the process (SIGABRT)
     refused(result, message)
-    assert "refusing sheets over 20,000,000 cells" in result.stderr
+    assert "refusing sheets that need more than 1,200 MB" in result.stderr
 
 
 def test_an_xls_reaching_the_legal_corner_iv65536_is_read_within_bounds(tmp_path):
@@ -123,10 +123,12 @@ def test_the_xls_limit_is_the_xlsx_limit(monkeypatch, tmp_path):
     from riskbook.errors import ReadError
     from riskbook.source import package, xls
 
-    assert xls.MAX_SHEET_CELLS is package.MAX_SHEET_CELLS
-    monkeypatch.setattr(xls, "MAX_SHEET_CELLS", 20)
+    monkeypatch.setattr(package, "MAX_READ_BYTES", 20 * 40 + 2 * 72)
     path = write_xls(tmp_path / "r.xls", _sheet_with(dims=(0, 1, 0, 1)))
-    with pytest.raises(ReadError, match=r"reaches J3 \(30 cells\); refusing sheets over 20 cells"):
+    with pytest.raises(
+        ReadError,
+        match=r"reaches J3 \(30 cells, about 0 MB of memory to read\); refusing sheets that need more than 0 MB",
+    ):
         xls.check_xls(path, str(path), 1 << 30)
 
 

@@ -96,7 +96,7 @@ class Grid:
         self,
         names: list[str],
         load: Callable[[str], tuple[list[list[Any]], int, int]],
-        formula_gaps: Callable[[str], set[tuple[int, int]]] | None = None,
+        formula_gaps: Callable[[str], dict[tuple[int, int], str | None]] | None = None,
         hidden: Callable[[str], tuple[set[int], set[int]]] | None = None,
     ):
         self.names = names
@@ -112,8 +112,10 @@ class Grid:
         """Rows of a sheet with the 0-based (row, col) of its first cell."""
         return self._load(name)
 
-    def formula_gaps(self, name: str) -> set[tuple[int, int]]:
-        return self._formula_gaps(name) if self._formula_gaps else set()
+    def formula_gaps(self, name: str) -> dict[tuple[int, int], str | None]:
+        """Cells whose value cannot be taken as read: None for a formula with no (trusted) saved result,
+        else the error Excel shows ("#REF!")."""
+        return self._formula_gaps(name) if self._formula_gaps else {}
 
 
 @contextlib.contextmanager
@@ -136,7 +138,10 @@ def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: 
     with _damaged_archive(display), zipfile.ZipFile(path) as zf:
         package.check_archive(zf, display, max_bytes=max_bytes or package.MAX_UNCOMPRESSED_BYTES)
         package.check_no_dtd(zf, display)
-        info = package.inspect_xlsx(zf, display)
+        info = package.inspect_archive(zf, display)
+        # calamine expands an OpenDocument file's every table as it opens it: scanned first, whole.
+        for content in info.ods_content:
+            scan.scan_ods(zf, content, display)
     if info.kind == "xlsx" and not info.sheets:
         raise ReadError(f"{display}: the workbook has no sheets")
     parts = [p for p in info.sheets if wanted is None or p.name == wanted]
@@ -155,13 +160,13 @@ def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: 
         except BaseException as exc:  # handed to the reading thread below
             failure.append(exc)
 
-    def gaps(name: str) -> set[tuple[int, int]]:  # asked only once the scan has finished
+    def gaps(name: str) -> dict[tuple[int, int], str | None]:  # asked only once the scan has finished
         scan = scans.get(name)
-        return scan.formula_gaps(info.trust_formula_values) if scan else set()
+        return scan.formula_gaps(info.trust_formula_values) if scan and info.kind == "xlsx" else {}
 
     def hidden(name: str) -> tuple[set[int], set[int]]:
         scan = scans.get(name)
-        return (scan.hidden_rows, scan.hidden_cols) if scan else (set(), set())
+        return (scan.hidden_rows, scan.hidden_cols) if scan and info.kind == "xlsx" else (set(), set())
 
     scanner = threading.Thread(target=scan_sheets, name="riskbook-scan", daemon=True)
     scanner.start()

@@ -18,9 +18,17 @@ from riskbook.errors import ReadError
 MAX_UNCOMPRESSED_BYTES = 2 * 1024**3
 MAX_COMPRESSION_RATIO = 200
 MAX_ENTRIES = 10_000
-# A sheet whose declared or actual extent exceeds this many cells is refused: no
-# register needs it, and some readers allocate the whole rectangle at once.
-MAX_SHEET_CELLS = 20_000_000
+# calamine fills the whole rectangle from the first cell to the furthest, and python-calamine
+# gives it to Python as one list per row, so a 5 KB file naming A1 and C6666666 costs gigabytes.
+# Measured peak RSS of `riskbook validate` on sparse sheets (python-calamine 0.9.1, 64-bit):
+# about 38 bytes a cell and 69 a row for .xlsx; about 270 a cell for .ods, whose reader keeps
+# each repeated text cell as its own string and formula. A sheet whose rectangle would cost more
+# than MAX_READ_BYTES is refused, which keeps any such file under the 1.5 GB memory target;
+# 26 columns by Excel's 1,048,576 rows (about 1.16 GB) still passes, and so does a real
+# register of 100,000 risks by 25 columns (about 0.11 GB).
+MAX_READ_BYTES = 1_200_000_000
+BYTES_PER_CELL = {"xlsx": 40, "ods": 280}
+BYTES_PER_ROW = 72
 
 CACHED_VALUES_PROPERTY = "riskbook-formula-values-cached"
 
@@ -31,12 +39,17 @@ _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 class SheetPart:
     name: str
     path: str
+    # Every archive entry a reader may take for path: OPC part names match whatever their case,
+    # and calamine takes the first entry that does, so all of them are scanned.
+    paths: list[zipfile.ZipInfo] = field(default_factory=list)
 
 
 @dataclass
 class ArchiveInfo:
-    kind: str  # "xlsx" or "ods"
+    kind: str  # "xlsx" or "ods", from [Content_Types].xml (or the ODF mimetype), not from which files exist
     sheets: list[SheetPart] = field(default_factory=list)
+    # content.xml entries: scanned whatever the kind, since calamine picks its reader by the file's suffix
+    ods_content: list[zipfile.ZipInfo] = field(default_factory=list)
     full_calc_on_load: bool = False
     # riskbook's own files are written with every formula's value computed; they carry a
     # custom property saying so, since xlsxwriter always asks for a full recalculation.
@@ -73,41 +86,116 @@ def check_archive(
             )
 
 
-def inspect_xlsx(zf: zipfile.ZipFile, display: str) -> ArchiveInfo:
-    """Sheet names, their XML parts, and the workbook's calculation flag."""
+def read_cost(max_row: int, max_col: int, kind: str) -> int:
+    """Bytes of memory that reading a rectangle of max_row by max_col cells costs (see MAX_READ_BYTES)."""
+    return max_row * max_col * BYTES_PER_CELL[kind] + max_row * BYTES_PER_ROW
+
+
+def check_read_cost(display: str, sheet: str, max_row: int, max_col: int, kind: str, copied_text: int = 0) -> None:
+    """Refuse a sheet whose cells, as a reader lays them out, would cost more memory than riskbook allows.
+
+    copied_text: bytes of shared strings that cells repeat; calamine and Python each hold a copy per cell.
+    """
+    cost = read_cost(max_row, max_col, kind) + 2 * copied_text
+    if cost > MAX_READ_BYTES:
+        text = f" and {2 * copied_text / 1e6:,.0f} MB of repeated shared text" if copied_text else ""
+        raise ReadError(
+            f"{display}: sheet {sheet!r} reaches {col_name(max_col)}{max_row} ({max_row * max_col:,} cells{text}, "
+            f"about {cost / 1e6:,.0f} MB of memory to read); refusing sheets that need more than "
+            f"{MAX_READ_BYTES / 1e6:,.0f} MB"
+        )
+
+
+def col_name(n: int) -> str:
+    """The letters of a 1-based column number: 1 -> A, 16384 -> XFD."""
+    out = ""
+    while n > 0:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+_SPREADSHEETML_MAIN = (
+    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    b"application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    b"application/vnd.ms-excel.template.macroEnabled.main+xml",
+)
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def entries(zf: zipfile.ZipFile) -> dict[str, list[zipfile.ZipInfo]]:
+    """Archive entries by the lower case of their names: OPC part names are case-insensitive, and an
+    archive may even hold one name twice, so every entry a reader might take for a name is kept."""
+    found: dict[str, list[zipfile.ZipInfo]] = {}
+    for info in zf.infolist():
+        found.setdefault(info.filename.lower(), []).append(info)
+    return found
+
+
+def inspect_archive(zf: zipfile.ZipFile, display: str) -> ArchiveInfo:
+    """What kind of workbook the archive is, the parts of its sheets, and its calculation flag."""
+    found = entries(zf)
+    info = ArchiveInfo(kind=_kind(zf, found, display), ods_content=found.get("content.xml", []))
+    # calamine reads the workbook from xl/workbook.xml whatever [Content_Types].xml names, and picks
+    # its reader by the file's suffix, so whatever is there is inspected (and later scanned).
+    if "xl/workbook.xml" in found:
+        _inspect_workbook(zf, found, info, display)
+    elif info.kind == "xlsx":
+        raise ReadError(f"{display}: not an Excel workbook (the archive has no xl/workbook.xml)")
+    return info
+
+
+def _kind(zf: zipfile.ZipFile, found: dict[str, list[zipfile.ZipInfo]], display: str) -> str:
+    if any(kind in zf.read(e) for e in found.get("[content_types].xml", []) for kind in _SPREADSHEETML_MAIN):
+        return "xlsx"
+    if any(zf.read(e)[:200].strip() == _ODS_MIMETYPE for e in found.get("mimetype", [])):
+        return "ods"
+    if "xl/workbook.xml" in found:
+        return "xlsx"
+    if "content.xml" in found:
+        return "ods"
+    raise ReadError(
+        f"{display}: not a spreadsheet (a zip archive holding neither an Excel nor an OpenDocument workbook)"
+    )
+
+
+def _inspect_workbook(
+    zf: zipfile.ZipFile, found: dict[str, list[zipfile.ZipInfo]], info: ArchiveInfo, display: str
+) -> None:
     from defusedxml import ElementTree
 
-    names = set(zf.namelist())
-    if "mimetype" in names and "content.xml" in names:
-        return ArchiveInfo(kind="ods")
-    if "xl/workbook.xml" not in names:
-        raise ReadError(f"{display}: not an Excel workbook (the archive has no xl/workbook.xml)")
     try:
-        workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-        rels = (
-            ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-            if "xl/_rels/workbook.xml.rels" in names
-            else None
-        )
+        workbooks = [ElementTree.fromstring(zf.read(e)) for e in found["xl/workbook.xml"]]
+        rels = [ElementTree.fromstring(zf.read(e)) for e in found.get("xl/_rels/workbook.xml.rels", [])]
     except Exception as exc:  # defusedxml raises its own classes for entity attacks
         raise ReadError(f"{display}: the workbook's structure is unreadable or unsafe ({type(exc).__name__})") from exc
-    targets = {}
-    if rels is not None:
-        for rel in rels:
-            target = rel.get("Target", "")
-            target = target.lstrip("/") if target.startswith("/") else "xl/" + target
-            targets[rel.get("Id")] = target
-    info = ArchiveInfo(kind="xlsx")
-    if "docProps/custom.xml" in names:
-        info.values_cached_by_riskbook = CACHED_VALUES_PROPERTY.encode() in zf.read("docProps/custom.xml")[:65536]
-    for element in workbook.iter():
-        tag = element.tag.rsplit("}", 1)[-1]
-        if tag == "sheet":
-            rid = element.get(f"{{{_REL_NS}}}id")
-            info.sheets.append(SheetPart(element.get("name", ""), targets.get(rid, "")))
-        elif tag == "calcPr":
-            info.full_calc_on_load = element.get("fullCalcOnLoad") in ("1", "true")
-    return info
+    targets: dict[str | None, list[str]] = {}
+    for relationships in rels:
+        for rel in relationships:
+            targets.setdefault(rel.get("Id"), []).append(_sheet_path(rel.get("Target", "")))
+    for custom in found.get("docprops/custom.xml", []):
+        info.values_cached_by_riskbook |= CACHED_VALUES_PROPERTY.encode() in zf.read(custom)[:65536]
+    for workbook in workbooks:
+        for element in workbook.iter():
+            tag = element.tag.rsplit("}", 1)[-1]
+            if tag == "sheet":
+                # calamine takes the relationship from r:id by its prefix, not its namespace: any "id" may be it.
+                ids = [value for key, value in element.attrib.items() if key.rsplit("}", 1)[-1] == "id"]
+                paths = [path for i in ids for path in targets.get(i, [])]
+                parts = [e for path in dict.fromkeys(paths) for e in found.get(path.lower(), [])]
+                info.sheets.append(SheetPart(element.get("name", ""), paths[0] if paths else "", parts))
+            elif tag == "calcPr":
+                info.full_calc_on_load = element.get("fullCalcOnLoad") in ("1", "true")
+
+
+def _sheet_path(target: str) -> str:
+    """A relationship target as calamine resolves it: "/xl/…" and "xl/…" as they are, anything else under xl/."""
+    if target.startswith("/xl/"):
+        return target[1:]
+    if target.startswith("xl/"):
+        return target
+    return "xl/" + target
 
 
 def check_no_dtd(zf: zipfile.ZipFile, display: str) -> None:

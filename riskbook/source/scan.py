@@ -1,150 +1,631 @@
-"""One streamed pass over a sheet's XML before any reader parses it: extent, formulas, hidden rows and columns."""
+"""One streamed pass over a sheet's XML before any reader parses it: extent, formulas, hidden rows and columns.
+
+The extent is taken as calamine takes it: from each cell's own r attribute (either quote,
+either case), or, for a cell or row without one, from its place after the one before. The
+common forms (each <c> and <row> starting with r="…", no namespace prefix) are handled with
+C-speed searches over each chunk; anything else sends the whole sheet to an exact, slower,
+tag-by-tag reading, so no spelling of the XML walks round the guard.
+"""
 
 from __future__ import annotations
 
+import itertools
 import re
 import zipfile
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from riskbook.errors import ReadError
-from riskbook.source.package import MAX_SHEET_CELLS, SheetPart
+from riskbook.source.package import (
+    BYTES_PER_CELL,
+    BYTES_PER_ROW,
+    MAX_READ_BYTES,
+    SheetPart,
+    check_read_cost,
+    col_name,
+    entries,
+)
 
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
-_CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})(\d+)"')
-_WIDE_CELL_REF = re.compile(rb'r="([A-Z]{3})(\d+)"')
-_ROW_REF = re.compile(rb'<row\s+r="(\d+)"')
-_HIDDEN_ROW = re.compile(rb'<row\s(?=[^>]*?\bhidden="(?:1|true)")[^>]*?\br="(\d+)"')
-_COL_TAG = re.compile(rb"<col\s[^>]*>")
-_COL_MIN = re.compile(rb'\smin="(\d+)"')
-_COL_MAX = re.compile(rb'\smax="(\d+)"')
-_HIDDEN = re.compile(rb'\shidden="(?:1|true)"')
+CHUNK = 4 * 1024 * 1024
+# Attribute values may hold ">": a tag runs to the first ">" outside quotes, as an XML parser reads it.
+_TAG_REST = rb"""(?:[^>"']|"[^"]*"|'[^']*')*"""
+_TAG_BODY = b"(" + _TAG_REST + b")"
 
 
 @dataclass
 class SheetScan:
     """What one pass over a sheet's XML found, before any reader parses it."""
 
-    max_row: int = 0
+    max_row: int = 0  # 1-based, furthest cell
     max_col: int = 0
     formulas: dict[tuple[int, int], bool] = field(default_factory=dict)  # (row, col) 0-based -> has a saved value
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) 0-based -> "#REF!" etc.
     hidden_rows: set[int] = field(default_factory=set)
     hidden_cols: set[int] = field(default_factory=set)
+    shared_refs: Counter[bytes] = field(default_factory=Counter)  # shared-string index (as written) -> cells
 
-    def formula_gaps(self, trust_values: bool) -> set[tuple[int, int]]:
-        """Formula cells whose saved result is missing, or every formula cell if results are not to be trusted."""
-        return {cell for cell, has_value in self.formulas.items() if not (has_value and trust_values)}
+    def formula_gaps(self, trust_values: bool) -> dict[tuple[int, int], str | None]:
+        """Cells whose saved result cannot be read as a value: None for no (trusted) result, else Excel's error."""
+        gaps: dict[tuple[int, int], str | None] = {
+            cell: None for cell, has_value in self.formulas.items() if not (has_value and trust_values)
+        }
+        for cell, error in self.errors.items():
+            if trust_values or cell not in self.formulas:
+                gaps[cell] = error
+        return gaps
+
+    def reach(self, row: int, col: int) -> None:
+        if row > self.max_row:
+            self.max_row = row
+        if col > self.max_col:
+            self.max_col = col
 
 
-CHUNK = 4 * 1024 * 1024
-_OVERLAP = 64 * 1024
+class _NeedsExactScan(Exception):
+    """A chunk uses a form the fast path does not read; the sheet is read tag by tag instead."""
 
 
 def scan_sheet(zf: zipfile.ZipFile, part: SheetPart, display: str) -> SheetScan:
-    """Stream a sheet's XML once: extent, formula cells, hidden rows and columns. Memory stays bounded.
+    """Stream a sheet's XML parts once (twice for unusual XML): extent, formula cells, errors, hidden rows and columns.
 
-    The dimension element is optional and can lie, so the cells themselves are looked at:
-    rows are written in order, so the last rows before </sheetData> are the furthest; a
-    column beyond ZZ is rare enough that every such reference is collected.
+    Raises ReadError if reading the sheet would cost more memory than riskbook allows.
     """
     scan = SheetScan()
-    try:
-        stream = zf.open(part.path)
-    except KeyError:
-        return scan
-    with stream:
-        buffer = b""
-        done = 0  # bytes of buffer already searched for formulas
-        first = True
-        while True:
-            chunk = stream.read(CHUNK)
-            buffer += chunk
-            if first:
-                _scan_dimension(buffer, scan)
-                first = False
-            done = _scan_formulas(buffer, done, scan, final=not chunk)
-            _scan_hidden_and_wide(buffer, scan)
-            end = buffer.find(b"</sheetData>")
-            if end != -1 or not chunk:
-                _scan_last_rows(buffer, len(buffer) if end == -1 else end, scan)
-            if not chunk:
-                break
-            keep = min(len(buffer), max(_OVERLAP, len(buffer) - done))
-            done -= len(buffer) - keep
-            buffer = buffer[-keep:]
-            done = max(done, 0)
-    if scan.max_col * scan.max_row > MAX_SHEET_CELLS:
-        raise ReadError(
-            f"{display}: sheet {part.name!r} reaches {_col_name(scan.max_col)}{scan.max_row} "
-            f"({scan.max_col * scan.max_row:,} cells); refusing sheets over {MAX_SHEET_CELLS:,} cells"
-        )
+    for path in part.paths:
+        try:
+            try:
+                scan = _merge(scan, _scan_part(zf, path, _fast_chunk))
+            except _NeedsExactScan:
+                scan = _merge(scan, _scan_part(zf, path, _ExactReader().chunk))
+        except ReadError as exc:
+            raise ReadError(f"{display}: sheet {part.name!r} is damaged ({exc})") from None
+    check_read_cost(display, part.name, scan.max_row, scan.max_col, "xlsx", _shared_text_copies(zf, scan))
     return scan
 
 
-def _scan_dimension(buffer: bytes, scan: SheetScan) -> None:
-    match = _DIMENSION.search(buffer, 0, 4096)
-    if match and match.group(3):
-        scan.max_col = max(scan.max_col, _col_number(match.group(3)))
-        scan.max_row = max(scan.max_row, int(match.group(4)))
+def _shared_text_copies(zf: zipfile.ZipFile, scan: SheetScan) -> int:
+    """Bytes of shared strings copied beyond their first use: calamine gives every cell its own copy."""
+    repeated = Counter({int(index): cells for index, cells in scan.shared_refs.items() if cells > 1})
+    if not repeated:
+        return 0
+    copies = 0
+    for entry in entries(zf).get("xl/sharedstrings.xml", []):
+        lengths = _shared_string_lengths(zf, entry, max(repeated))
+        copies = max(copies, sum((cells - 1) * lengths[i] for i, cells in repeated.items() if i < len(lengths)))
+    return copies
 
 
-def _scan_formulas(buffer: bytes, start: int, scan: SheetScan, final: bool) -> int:
-    """Record formula cells from start on; return where the next search must begin."""
-    pos = buffer.find(b"<f", start)
+_SI_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si(?=[\s>/])")
+
+
+def _shared_string_lengths(zf: zipfile.ZipFile, entry: zipfile.ZipInfo, last: int) -> list[int]:
+    """Bytes of each shared string's <si> item (an upper bound on its text) up to index last, one index an item."""
+    lengths: list[int] = []
+    with zf.open(entry) as stream:
+        buffer = b""
+        pieces = _markup_free(stream)
+        while len(lengths) <= last:
+            data = next(pieces, b"")
+            buffer += data
+            starts = [m.start() for m in _SI_START.finditer(buffer)]
+            if not data:
+                starts.append(len(buffer))  # the last item ends with the part; until then it may go on
+            lengths.extend(end - begin for begin, end in itertools.pairwise(starts))
+            if not data:
+                break
+            if starts:
+                buffer = buffer[starts[-1] :]
+    return lengths
+
+
+def _merge(first: SheetScan, second: SheetScan) -> SheetScan:
+    second.reach(first.max_row, first.max_col)
+    second.formulas.update(first.formulas)
+    second.errors.update(first.errors)
+    second.hidden_rows |= first.hidden_rows
+    second.hidden_cols |= first.hidden_cols
+    second.shared_refs.update(first.shared_refs)
+    return second
+
+
+def _scan_part(zf: zipfile.ZipFile, path: str, read_chunk) -> SheetScan:
+    scan = SheetScan()
+    with zf.open(path) as stream:
+        buffer = b""
+        while True:
+            data = stream.read(CHUNK)
+            buffer += data
+            if not data:
+                read_chunk(buffer, scan)
+                return scan
+            cut = _last_boundary(buffer, len(buffer) - len(data))
+            if b"<!" in buffer or b"<?" in buffer:
+                cut = min(cut, _unclosed_markup(buffer, cut))
+            if cut > 0:
+                read_chunk(buffer[:cut], scan)
+                buffer = buffer[cut:]
+
+
+# Comments, CDATA sections and processing instructions may hold anything that looks like a tag;
+# XML parsers (and calamine) skip them, so the exact reader removes them, and a chunk never ends in one.
+_MARKUP = re.compile(rb"<!--|<!\[CDATA\[|<\?")
+_MARKUP_END = {b"<!--": b"-->", b"<![CDATA[": b"]]>", b"<?": b"?>"}
+_MARKUP_REGION = re.compile(rb"<!--.*?-->|<!\[CDATA\[(.*?)\]\]>|<\?.*?\?>", re.S)
+
+
+def _unclosed_markup(buffer: bytes, cut: int) -> int:
+    """Where a comment, CDATA section or processing instruction open at cut starts, or cut if none is."""
+    pos = 0
+    while (match := _MARKUP.search(buffer, pos, cut)) is not None:
+        end = buffer.find(_MARKUP_END[match.group(0)], match.end())
+        if end == -1 or end >= cut:
+            return match.start()
+        pos = end
+    return cut
+
+
+def _without_markup(chunk: bytes) -> bytes:
+    return _MARKUP_REGION.sub(lambda m: (m.group(1) or b"").replace(b"<", b"&lt;"), chunk)
+
+
+def _has_markup(chunk: bytes) -> bool:
+    """Comments, CDATA or processing instructions beyond the XML declaration."""
+    start = 3 if chunk.startswith(b"\xef\xbb\xbf") else 0
+    if chunk.startswith(b"<?", start):
+        start += 2
+    return b"<!" in chunk or chunk.find(b"<?", start) != -1
+
+
+_BOUNDARY = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:c|row|col)[\s>/]")
+
+
+def _last_boundary(buffer: bytes, new: int) -> int:
+    """Where the last cell, row or column element starts (looking only at new data): everything before it is whole."""
+    new = max(new - 64, 0)
+    cut = buffer.rfind(b"<row ", new)  # whole rows keep the furthest row of a chunk in it
+    if cut < new + (len(buffer) - new) // 2:
+        cut = max(cut, buffer.rfind(b"<c ", new), buffer.rfind(b"<col ", new))
+    if cut < new:  # prefixed or unusual tags only: the exact reader will take this sheet
+        for match in _BOUNDARY.finditer(buffer, max(new, len(buffer) - 65536)):
+            cut = match.start()
+    return cut
+
+
+# -- Fast path: unprefixed cells and rows whose first attribute is r="…" -------------------
+
+_FAST_CELL = re.compile(rb'<c r="([A-Za-z]+)(\d+)"')
+_ROW_R = re.compile(rb'<row r="(\d+)"')
+# A prefixed element (or text such as "x:c " in an inline string, which only costs the slower
+# exact reading); the regex skips to each rare ":" at C speed.
+_PREFIXED = re.compile(rb":(?:c|row|f|v|col)[\s>/]")
+
+
+def _fast_chunk(chunk: bytes, scan: SheetScan) -> None:
+    cells = chunk.count(b'<c r="')
+    # Every <c and <row tag (other than <col…, <cf…, <rowBreaks… and the like) must start r="…".
+    other_c = chunk.count(b"<c") - cells
+    if other_c and other_c != sum(chunk.count(b"<" + name) for name in (b"co", b"cf", b"cu", b"ce", b"ch")):
+        raise _NeedsExactScan
+    other_rows = chunk.count(b"<row") - chunk.count(b'<row r="')
+    if (other_rows and other_rows != chunk.count(b"<rowB")) or _PREFIXED.search(chunk) or _has_markup(chunk):
+        raise _NeedsExactScan
+    if cells:
+        _fast_extent(chunk, scan)
+    if b"<f" in chunk:
+        _fast_formulas(chunk, scan)
+    if b't="e"' in chunk or b"t='e'" in chunk:
+        _fast_errors(chunk, scan)
+    if b"hidden=" in chunk:
+        _hidden(chunk, scan)
+    if b"t=" in chunk:
+        _shared_refs(chunk, scan)
+
+
+_SHARED_REF = re.compile(rb't="s"><v>(\d+)</v>')
+_LEADING_ZERO_REF = re.compile(rb't="s"><v>0\d')
+_ANY_SHARED_REF = re.compile(
+    rb"""\st\s*=\s*(?:"s"|'s')""" + _TAG_REST + rb""">\s*<(?:[A-Za-z_][\w.-]*:)?v(?:\s[^>]*)?>\s*(\d+)"""
+)
+
+
+def _shared_refs(chunk: bytes, scan: SheetScan) -> None:
+    found = _SHARED_REF.findall(chunk)
+    if len(found) != chunk.count(b't="s"') or b"t='s'" in chunk or b"t =" in chunk:
+        found = [b"%d" % int(index) for index in _ANY_SHARED_REF.findall(chunk)]
+    elif _LEADING_ZERO_REF.search(chunk):  # "007" is index 7 to calamine
+        found = [b"%d" % int(index) for index in found]
+    scan.shared_refs.update(found)
+
+
+def _fast_extent(chunk: bytes, scan: SheetScan) -> None:
+    # Rows name the furthest cell in ordinary files, but only cells count (an empty formatted row
+    # does not), and a cell may name a row beyond its <row>: rows only guide the search for cells.
+    # One pass finds the cells that can move the extent: beyond column Z (rare in a register), in a
+    # single-letter column past the furthest so far, or in a row past the furthest row.
+    row_numbers = _ROW_R.findall(chunk)
+    guess = max(scan.max_row, max(map(int, row_numbers)) if row_numbers else 0)
+    above = bytes(range(65 + scan.max_col, 91)) + bytes(range(97 + scan.max_col, 123)) if scan.max_col < 26 else b""
+    columns = rb"[A-Za-z]{2,}|[" + above + rb"]" if above else rb"[A-Za-z]{2,}"
+    pattern = (
+        rb'<c r="(?:('
+        + columns
+        + rb")(\d+)|([A-Za-z]+)("
+        + _greater_than(guess - 1)
+        + rb'))"'
+        + _TAG_REST
+        + rb"(?<!/)>"
+    )
+    found_beyond = False
+    for letters, digits, far_letters, far_digits in re.findall(pattern, chunk):
+        if letters:
+            scan.reach(int(digits), _col_number(letters))
+        else:
+            scan.reach(int(far_digits), _col_number(far_letters))
+            found_beyond = True
+    if found_beyond or not row_numbers:
+        return
+    low, high = scan.max_row, guess - 1  # the furthest cell row lies in [low, high]: bisect on "a cell at or past"
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _cells_beyond(middle - 1).search(chunk):
+            low = middle
+        else:
+            high = middle - 1
+    scan.reach(low, 0)
+
+
+def _greater_than(row: int) -> bytes:
+    """A regex for decimal numbers greater than row (leading zeros allowed)."""
+    digits = str(max(row, 0))
+    greater = [f"{digits[:i]}[{int(d) + 1}-9]\\d{{{len(digits) - i - 1}}}" for i, d in enumerate(digits) if d != "9"]
+    longer = f"0*[1-9]\\d{{{len(digits)},}}"
+    return "|".join([*greater, longer]).encode()
+
+
+def _cells_beyond(row: int) -> re.Pattern[bytes]:
+    """Cells (not empty <c/>) whose row number is greater than row."""
+    return re.compile(rb'<c r="[A-Za-z]+(?:' + _greater_than(row) + rb')"' + _TAG_REST + rb"(?<!/)>")
+
+
+def _fast_formulas(chunk: bytes, scan: SheetScan) -> None:
+    pos = chunk.find(b"<f")
     while pos != -1:
-        if buffer[pos + 2 : pos + 3] not in (b" ", b">", b"/"):
-            pos = buffer.find(b"<f", pos + 2)
+        if chunk[pos + 2 : pos + 3] not in (b" ", b">", b"/"):
+            pos = chunk.find(b"<f", pos + 2)
             continue
-        end = buffer.find(b"</c>", pos)
-        if end == -1 and not final:
-            return pos  # the cell continues in the next chunk
-        cell_start = buffer.rfind(b"<c ", 0, pos)
-        cell = buffer[cell_start : end if end != -1 else len(buffer)]
-        ref = _CELL_REF.search(cell)
-        if ref:
-            # An empty <v></v> is a saved empty-string result only in a cell typed t="str" (as
-            # LibreOffice writes it); openpyxl writes the same element for "no result".
-            start_tag = cell[: cell.find(b">")]
-            has_value = b"<v>" in cell and (b"<v></v>" not in cell or b't="str"' in start_tag)
-            scan.formulas[(int(ref.group(2)) - 1, _col_number(ref.group(1)) - 1)] = has_value
-        if end == -1:
-            return len(buffer)
-        pos = buffer.find(b"<f", end)
-    return max(start, len(buffer) - 3)
+        start = chunk.rfind(b"<c ", 0, pos)
+        end = chunk.find(b"</c>", pos)
+        end = len(chunk) if end == -1 else end
+        if start != -1:
+            match = _FAST_CELL.match(chunk, start)
+            if match:
+                tag_end = chunk.find(b">", start)
+                cell = (int(match.group(2)) - 1, _col_number(match.group(1)) - 1)
+                scan.formulas[cell] = _has_result(_attribute(chunk[start:tag_end], b"t"), chunk[tag_end:end])
+        pos = chunk.find(b"<f", end)
 
 
-def _scan_hidden_and_wide(buffer: bytes, scan: SheetScan) -> None:
-    if b'hidden="' in buffer:
-        for match in _HIDDEN_ROW.finditer(buffer):
-            scan.hidden_rows.add(int(match.group(1)) - 1)
-        for tag in _COL_TAG.findall(buffer):  # attributes come in any order
-            first, last = _COL_MIN.search(tag), _COL_MAX.search(tag)
-            if _HIDDEN.search(tag) and first and last:
-                low, high = int(first.group(1)), int(last.group(1))
-                scan.hidden_cols.update(range(low - 1, min(high, low + 1000)))
-    for letters, row in _WIDE_CELL_REF.findall(buffer):
-        scan.max_col = max(scan.max_col, _col_number(letters))
-        scan.max_row = max(scan.max_row, int(row))
+def _fast_errors(chunk: bytes, scan: SheetScan) -> None:
+    for match in re.finditer(rb"<c r=\"([A-Za-z]+)(\d+)\"[^>]*?\st=(?:\"e\"|'e')[^>]*>(.*?)</c>", chunk, re.S):
+        value = re.search(rb"<v>([^<]*)</v>", match.group(3))
+        if value and value.group(1):
+            cell = (int(match.group(2)) - 1, _col_number(match.group(1)) - 1)
+            scan.errors[cell] = value.group(1).decode("ascii", "replace")
 
 
-def _scan_last_rows(buffer: bytes, end: int, scan: SheetScan) -> None:
-    begin = max(0, end - _OVERLAP)
-    for letters, row in _CELL_REF.findall(buffer, begin, end):
-        scan.max_col = max(scan.max_col, _col_number(letters))
-        scan.max_row = max(scan.max_row, int(row))
-    for row in _ROW_REF.findall(buffer, begin, end):
-        scan.max_row = max(scan.max_row, int(row))
+# -- Exact path: any prefix, quote, attribute order, and cells or rows without r ------------
+
+_TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c|f|v|col)(?=[\s/>])" + _TAG_BODY + rb">")
+_ATTRIBUTE = re.compile(rb"""([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+class _ExactReader:
+    """Positions as calamine counts them: a row's r, or one past the row before; a cell's r, or one past the cell before."""
+
+    def __init__(self) -> None:
+        self.row = 0  # 0-based index calamine gives the next cell without r
+        self.col = 0
+        self.cell: tuple[int, int] | None = None  # the open <c>: position, type, formula seen, value text
+        self.cell_type = b""
+        self.cell_has_formula = False
+        self.cell_value: bytes | None = None
+
+    def chunk(self, chunk: bytes, scan: SheetScan) -> None:
+        if b"<!" in chunk or b"<?" in chunk:
+            chunk = _without_markup(chunk)
+        for match in _TAG.finditer(chunk):
+            closing, name, attrs = match.group(1), match.group(2), match.group(3)
+            if self.cell is not None and (name == b"row" or (name == b"c" and not closing)):
+                continue  # calamine reads a cell to its </c>: rows and cells inside it place nothing
+            empty = attrs.endswith(b"/")
+            if name == b"row":
+                if closing:
+                    self._end_row()
+                else:
+                    self._start_row(attrs, scan)
+                    if empty:
+                        self._end_row()
+            elif name == b"c":
+                if closing:
+                    self._end_cell(scan)
+                else:
+                    self._start_cell(attrs, scan, has_content=not empty)
+                    if empty:
+                        self._end_cell(scan)
+            elif self.cell is not None and not closing:
+                if name == b"f":
+                    self.cell_has_formula = True
+                elif name == b"v":
+                    end = chunk.find(b"<", match.end())
+                    self.cell_value = b"" if empty else chunk[match.end() : end if end != -1 else len(chunk)]
+            elif name == b"col" and not closing:
+                _hidden_col(attrs, scan)
+
+    def _start_row(self, attrs: bytes, scan: SheetScan) -> None:
+        values = _attributes(attrs)
+        if b"r" in values:
+            self.row = _row_number(values[b"r"]) - 1
+        if values.get(b"hidden") in (b"1", b"true"):
+            scan.hidden_rows.add(self.row)
+
+    def _end_row(self) -> None:
+        self.row += 1
+        self.col = 0
+
+    def _start_cell(self, attrs: bytes, scan: SheetScan, has_content: bool) -> None:
+        values = _attributes(attrs)
+        if b"r" in values:
+            row, col = _cell_position(values[b"r"])
+            self.col = col
+        else:
+            row, col = self.row, self.col
+        if has_content:  # an empty <c/> holds no value: calamine leaves it out of the range
+            scan.reach(row + 1, col + 1)
+        self.cell = (row, col)
+        self.cell_type = values.get(b"t", b"")
+        self.cell_has_formula = False
+        self.cell_value = None
+
+    def _end_cell(self, scan: SheetScan) -> None:
+        if self.cell is None:
+            return
+        if self.cell_has_formula:
+            scan.formulas[self.cell] = self.cell_value is not None and (
+                bool(self.cell_value) or self.cell_type == b"str"
+            )
+        if self.cell_type == b"e" and self.cell_value:
+            scan.errors[self.cell] = self.cell_value.decode("ascii", "replace")
+        if self.cell_type == b"s" and self.cell_value and self.cell_value.strip().isdigit():
+            scan.shared_refs[b"%d" % int(self.cell_value)] += 1
+        self.cell = None
+        self.col += 1
+
+
+# -- Shared helpers ---------------------------------------------------------------------------
+
+_HIDDEN_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\s" + _TAG_BODY + rb">")
+_COL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?col\s" + _TAG_BODY + rb">")
+
+
+def _hidden(chunk: bytes, scan: SheetScan) -> None:
+    for match in _HIDDEN_ROW_TAG.finditer(chunk):
+        values = _attributes(match.group(0))
+        if values.get(b"hidden") in (b"1", b"true") and b"r" in values:
+            scan.hidden_rows.add(_row_number(values[b"r"]) - 1)
+    for match in _COL_TAG.finditer(chunk):
+        _hidden_col(match.group(1), scan)
+
+
+def _hidden_col(attrs: bytes, scan: SheetScan) -> None:
+    values = _attributes(attrs)
+    if (
+        values.get(b"hidden") in (b"1", b"true")
+        and values.get(b"min", b"").isdigit()
+        and values.get(b"max", b"").isdigit()
+    ):
+        low, high = int(values[b"min"]), int(values[b"max"])
+        scan.hidden_cols.update(range(low - 1, min(high, low + 1000)))
+
+
+def _attributes(tag: bytes) -> dict[bytes, bytes]:
+    return {m.group(1): m.group(2) if m.group(2) is not None else m.group(3) for m in _ATTRIBUTE.finditer(tag)}
+
+
+def _attribute(tag: bytes, name: bytes) -> bytes:
+    return _attributes(tag).get(name, b"")
+
+
+_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v(?:\s[^>]*)?(/?)>([^<]*)")
+
+
+def _has_result(cell_type: bytes, body: bytes) -> bool:
+    """Whether a formula cell carries its result: <v/> and <v></v> are a stored empty text only in a t="str" cell."""
+    match = _VALUE.search(body)
+    if match is None:
+        return False
+    return bool(match.group(2)) or cell_type == b"str"
+
+
+def _cell_position(ref: bytes) -> tuple[int, int]:
+    """0-based (row, col) of a reference such as "XFD1048576" or "xfd1048576", read as calamine reads it."""
+    letters = ref.rstrip(b"0123456789")
+    digits = ref[len(letters) :]
+    if not digits or not letters.isalpha():
+        raise ReadError(f"a cell reference {ref[:20].decode('ascii', 'replace')!r} is not a cell")
+    return int(digits) - 1, _col_number(letters) - 1
+
+
+def _row_number(text: bytes) -> int:
+    digits = text.lstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+    if not digits.isdigit():
+        raise ReadError(f"a row number {text[:20].decode('ascii', 'replace')!r} is not a number")
+    return int(digits)
 
 
 def _col_number(letters: bytes) -> int:
     n = 0
-    for ch in letters:
+    for ch in letters.upper():
         n = n * 26 + (ch - 64)
     return n
 
 
-def _col_name(n: int) -> str:
-    out = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
+__all__ = ["SheetScan", "col_name", "scan_sheet"]
+
+
+# -- OpenDocument: content.xml, every table, repeats counted ----------------------------------
+
+_ODS_ROW = re.compile(rb"<table:table-row(?=[\s/>])" + _TAG_BODY + rb">")
+_ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell(?=[\s/>])" + _TAG_BODY + rb">")
+_ODS_TABLE = re.compile(rb"<table:table\b(?!-)[^>]*>|</table:table>")
+_ROWS_REPEATED = re.compile(rb"""table:number-rows-repeated\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_COLUMNS_REPEATED = re.compile(rb"""table:number-columns-repeated\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+@dataclass
+class _OdsTable:
+    rows: int = 0  # rows from the first non-empty one to the last, repeats counted
+    pending_empty: int = 0  # empty rows after the last non-empty one (dropped by calamine if nothing follows)
+    width: int = 0
+    started: bool = False
+    copied_text: int = 0  # bytes of text calamine copies for repeated cells (each repeat is a string of its own)
+
+    def add_row(self, repeats: int, width: int, copied_text: int) -> None:
+        if width == 0:
+            if self.started:
+                self.pending_empty += repeats
+            return
+        self.rows += self.pending_empty + repeats
+        self.pending_empty = 0
+        self.started = True
+        self.width = max(self.width, width)
+        self.copied_text += copied_text
+
+
+def scan_ods(zf: zipfile.ZipFile, path: str, display: str) -> None:
+    """Refuse an OpenDocument workbook whose repeated rows and columns would expand past the memory limit.
+
+    calamine reads every table when the file is opened, expanding number-rows-repeated and
+    number-columns-repeated, but leaves out empty rows and columns after the last value: the
+    same is counted here, over all tables together.
+    """
+    tables: list[_OdsTable] = [_OdsTable()]
+    with zf.open(path) as stream:
+        buffer, searched = b"", 0
+        pieces = _markup_free(stream)
+        while True:
+            data = next(pieces, b"")
+            buffer += data
+            used, searched = _ods_chunk(buffer, tables, searched, final=not data)
+            if not data:
+                break
+            buffer, searched = buffer[used:], max(searched - used, 0)
+    rows = sum(t.rows for t in tables)
+    cells = sum(t.rows * t.width for t in tables)
+    # A repeated text is copied into calamine's grid and again into a Python string for every repeat.
+    cost = cells * BYTES_PER_CELL["ods"] + rows * BYTES_PER_ROW + 2 * sum(t.copied_text for t in tables)
+    if cost > MAX_READ_BYTES:
+        raise ReadError(
+            f"{display}: the workbook's rows and columns, repeats counted, come to {cells:,} cells and "
+            f"{2 * sum(t.copied_text for t in tables) / 1e6:,.0f} MB of repeated text "
+            f"(about {cost / 1e6:,.0f} MB of memory to read); refusing workbooks that need more than "
+            f"{MAX_READ_BYTES / 1e6:,.0f} MB"
+        )
+
+
+def _markup_free(stream) -> Iterator[bytes]:
+    """The stream's bytes, in chunks, without comments, CDATA markup or processing instructions."""
+    pending = b""
+    while True:
+        data = stream.read(CHUNK)
+        pending += data
+        if not data:
+            if pending:
+                yield _without_markup(pending)
+            return
+        if b"<!" not in pending and b"<?" not in pending:
+            yield pending
+            pending = b""
+            continue
+        safe = _unclosed_markup(pending, len(pending))
+        if safe:
+            yield _without_markup(pending[:safe])
+            pending = pending[safe:]
+
+
+def _ods_chunk(buffer: bytes, tables: list[_OdsTable], searched: int, final: bool) -> tuple[int, int]:
+    """Count the whole rows in buffer; return where the first unfinished one starts, and how far it was searched."""
+    pos = 0
+    while True:
+        match = _ODS_ROW.search(buffer, pos)
+        limit = match.start() if match else (len(buffer) if final else max(pos, len(buffer) - 1024))
+        # A table tag cut at the limit is missed; its rows then count with the table before, which only adds.
+        for table in _ODS_TABLE.finditer(buffer, pos, limit):
+            if not table.group(0).startswith(b"</"):
+                tables.append(_OdsTable())
+        if match is None:
+            return limit, 0
+        if match.group(1).endswith(b"/"):
+            end, body = match.end(), b""
+        else:
+            end = buffer.find(b"</table:table-row>", max(match.end(), searched - 20))
+            if end == -1:
+                if not final:
+                    return match.start(), len(buffer)
+                end = len(buffer)
+            body = buffer[match.end() : end]
+        searched = 0
+        repeats = _repeats(_ROWS_REPEATED.search(match.group(1)))
+        tables[-1].add_row(repeats, *_ods_row(body, repeats))
+        pos = end
+
+
+def _ods_row(body: bytes, row_repeats: int) -> tuple[int, int]:
+    """Columns up to the last non-empty cell of a row, repeats counted (calamine drops the empty ones after
+    it), and the bytes of text calamine copies for its repeats."""
+    if b"office:" not in body and b"table:formula" not in body:
+        return 0, 0
+    if b"columns-repeated" not in body:
+        width = body.count(b"<table:table-cell") + body.count(b"<table:covered-table-cell")
+        return width, _text_bytes(body) * (row_repeats - 1) if row_repeats > 1 else 0
+    width = filled = expanded = once = 0
+    cells = list(_ODS_CELL.finditer(body))
+    for index, match in enumerate(cells):
+        attrs = match.group(1)
+        repeats = _repeats(_COLUMNS_REPEATED.search(attrs))
+        width += repeats
+        if b"office:" in attrs or b"table:formula" in attrs:
+            filled = width
+            end = cells[index + 1].start() if index + 1 < len(cells) else len(body)
+            text = _text_bytes(body[match.start() : end])
+            expanded += text * repeats
+            once += text
+    return filled, expanded * row_repeats - once
+
+
+_STRING_VALUE = re.compile(rb"""office:string-value\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _text_bytes(xml: bytes) -> int:
+    """Bytes of text in cells: their content and any office:string-value."""
+    values = sum(len(m.group(1) or m.group(2) or b"") for m in _STRING_VALUE.finditer(xml))
+    return len(re.sub(rb"<" + _TAG_REST + rb">", b"", xml)) + values
+
+
+_CHAR_REFERENCE = re.compile(rb"&#(?:x([0-9A-Fa-f]+)|([0-9]+));")
+_COUNT = re.compile(rb"\+?[0-9]+")
+
+
+def _repeats(match: re.Match[bytes] | None) -> int:
+    """A repeat count as calamine reads it: entities unescaped, then parsed as an unsigned number."""
+    if match is None:
+        return 1
+    text = _CHAR_REFERENCE.sub(_character, match.group(1) if match.group(1) is not None else match.group(2))
+    if not _COUNT.fullmatch(text):
+        return 1  # calamine fails on it, with a message of its own
+    return min(int(text), 10**15)  # calamine would try to count this far; the cost check refuses it
+
+
+def _character(match: re.Match[bytes]) -> bytes:
+    code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+    return chr(code).encode() if code < 0x110000 and chr(code).isascii() else b"?"

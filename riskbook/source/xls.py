@@ -6,7 +6,7 @@ follows the compound file's sector chains without looking for loops. A few kilob
 claim terabytes, which aborts the process. So this module reads the compound file itself
 (header, FAT, directory and the Workbook stream, every chain checked for loops and for
 sectors past the end of the file), then walks each sheet's records for the extent they
-reach, and refuses a file that claims more than MAX_SHEET_CELLS or that calamine would
+reach, and refuses a file that claims more than the read-cost limit (package.MAX_READ_BYTES) or that calamine would
 mis-read.
 """
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from riskbook.errors import ReadError
-from riskbook.source.package import MAX_SHEET_CELLS
+from riskbook.source import package
 
 _MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _LAST_SECTOR_ID = 0xFFFFFFFA  # ids from here up are markers (end of chain, free, FAT, DIFAT)
@@ -58,7 +58,7 @@ _NARROW_RUN = re.compile(
 
 
 def check_xls(path: Path, display: str, max_bytes: int) -> None:
-    """Refuse an .xls whose container is damaged or whose sheets claim more than MAX_SHEET_CELLS.
+    """Refuse an .xls whose container is damaged or whose sheets claim more than the read-cost limit (package.MAX_READ_BYTES).
 
     Raises ReadError with a one-line reason; returns quietly for a file calamine can read in
     bounded memory (or will refuse itself with an ordinary error).
@@ -249,23 +249,20 @@ def _find_entry(entries: list[bytes], names: tuple[str, ...]) -> bytes | None:
 
 
 def _check_sheets(stream: bytes | memoryview, display: str) -> None:
-    skip_narrow = _FORMAT_ROWS * _NARROW_COLUMNS <= MAX_SHEET_CELLS
+    skip_narrow = package.read_cost(_FORMAT_ROWS, _NARROW_COLUMNS, "xlsx") <= package.MAX_READ_BYTES
     for offset, name in _bound_sheets(stream):
         if offset > len(stream):
             raise _damaged(display, f"sheet {name!r} starts past the end of the workbook stream")
         rows, cols, declared = _sheet_extent(stream, offset, skip_narrow)
-        if declared is not None and declared[0] * declared[1] > MAX_SHEET_CELLS:
+        if declared is not None and package.read_cost(declared[0], declared[1], "xlsx") > package.MAX_READ_BYTES:
             raise ReadError(
                 f"{display}: sheet {name!r} declares {declared[0]:,} rows by {declared[1]:,} columns "
-                f"({declared[0] * declared[1]:,} cells); refusing sheets over {MAX_SHEET_CELLS:,} cells"
+                f"({declared[0] * declared[1]:,} cells); refusing sheets that need more than "
+                f"{package.MAX_READ_BYTES / 1e6:,.0f} MB to read"
             )
         if skip_narrow and cols > _NARROW_COLUMNS:  # a wide cell: the narrow ones count after all
             rows, cols, _ = _sheet_extent(stream, offset, skip_narrow=False)
-        if rows * cols > MAX_SHEET_CELLS:
-            raise ReadError(
-                f"{display}: sheet {name!r} reaches {_column_name(cols)}{rows} "
-                f"({rows * cols:,} cells); refusing sheets over {MAX_SHEET_CELLS:,} cells"
-            )
+        package.check_read_cost(display, name, rows, cols, "xlsx")
 
 
 def _bound_sheets(stream: bytes | memoryview) -> list[tuple[int, str]]:

@@ -1,0 +1,1 @@
+"""Hostile and odd workbooks made byte for byte by the tests themselves: nothing binary is committed."""

@@ -1,0 +1,413 @@
+"""The pre-parse scan: no spelling of a sheet's XML walks round the extent guard, and Excel's stored forms read right.
+
+Every workbook here is written part by part by tests/hostile/packages.py. The hostile ones run
+in a child process limited to 2 GB of address space with a timeout: a reader that tries to
+allocate the rectangle would abort (SIGABRT) or be killed; riskbook must answer exit 2 with one line.
+"""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from riskbook import read_register, validate
+from riskbook.source import package
+from tests.conftest import AS_OF, CLEAN_EXAMPLE
+from tests.hostile.packages import (
+    HEADER,
+    MAIN_NS,
+    ROW,
+    col_name,
+    content_types,
+    ods_cell,
+    ods_content,
+    ods_row,
+    register_rows,
+    text_row,
+    workbook,
+    worksheet,
+    write_ods_parts,
+    write_xlsx_parts,
+)
+
+ADDRESS_SPACE = 2 * 1024**3
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
+
+
+def run_limited(*args, timeout=60):
+    """The CLI in a child process with 2 GB of address space and a timeout."""
+    return subprocess.run(
+        [sys.executable, "-m", "riskbook", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=_limit_memory,
+    )
+
+
+def refused(result, message: str) -> None:
+    assert result.returncode == 2, (result.returncode, result.stderr[-2000:])
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+
+
+def far_cell(ref: str = 'r="ZZ1048576"', row: str = 'r="1048576"') -> str:
+    return f"<row {row}><c {ref}><v>1</v></c></row>"
+
+
+def hostile_xlsx(tmp_path: Path, sheet_data: str, name: str = "hostile.xlsx", **kwargs) -> Path:
+    return write_xlsx_parts(tmp_path / name, worksheet(register_rows("") + sheet_data), **kwargs)
+
+
+# -- Item 1: the extent guard cannot be walked round ---------------------------------------------
+
+
+def test_padding_after_the_far_row_does_not_hide_it(tmp_path):
+    path = hostile_xlsx(tmp_path, far_cell() + " " * 200_000)
+    refused(run_limited("validate", path), "sheet 'Register' reaches ZZ1048576 (736,100,352 cells")
+
+
+@pytest.mark.parametrize(
+    "ref",
+    ["r='ZZ1048576'", 'r="zz1048576"', 'r = "ZZ1048576"', "s=\"0\" r='Zz1048576'"],
+    ids=["single-quotes", "lower-case", "spaces", "r-not-first"],
+)
+def test_any_spelling_of_the_reference_is_read(tmp_path, ref):
+    refused(run_limited("validate", hostile_xlsx(tmp_path, far_cell(ref))), "reaches ZZ1048576")
+
+
+def test_cells_and_rows_without_r_are_placed_as_calamine_places_them(tmp_path):
+    cells = "<c><v>1</v></c>" * 702  # the 702nd cell of the row is column ZZ
+    path = hostile_xlsx(tmp_path, f'<row r="1048576">{cells}</row>')
+    refused(run_limited("validate", path), "reaches ZZ1048576")
+
+
+def test_a_cell_naming_a_row_beyond_its_own_row_element_is_found(tmp_path):
+    path = hostile_xlsx(tmp_path, '<row r="3"><c r="C6666666"><v>1</v></c></row>' + text_row(4, ROW))
+    refused(run_limited("validate", path), "reaches I6666666")
+
+
+def test_a_far_cell_out_of_order_among_many_rows_is_found(tmp_path):
+    rows = "".join(text_row(r, ROW) for r in range(3, 30_000))  # several scan chunks
+    path = hostile_xlsx(tmp_path, '<row r="2"><c r="A2"/><c r="ZZ1048576"><v>1</v></c></row>' + rows)
+    refused(run_limited("validate", path), "reaches ZZ1048576")
+
+
+def test_empty_cells_far_away_do_not_count_as_calamine_leaves_them_out(tmp_path):
+    path = hostile_xlsx(tmp_path, '<row r="1048576" ht="30" customHeight="1"><c r="XFD1048576" s="1"/></row>')
+    result = run_limited("validate", path, "--as-of", "2024-01-16", "--format", "json")
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_quoted_greater_than_sign_does_not_end_the_tag(tmp_path):
+    path = hostile_xlsx(
+        tmp_path, '<row r="1048576"><c r="ZZ1048576" x="/>"><v>1</v></c><c x=">" r="ZZ5"><v>1</v></c></row>'
+    )
+    refused(run_limited("validate", path), "reaches ZZ1048576")
+
+
+@pytest.mark.parametrize("hostile_first", [True, False])
+def test_every_entry_of_a_duplicated_name_is_scanned(tmp_path, hostile_first):
+    import warnings
+
+    path = hostile_xlsx(tmp_path, "")
+    far = worksheet(register_rows("") + far_cell())
+    with warnings.catch_warnings(), zipfile.ZipFile(path, "a") as zf:
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name, which is the point
+        benign = zf.read("xl/worksheets/sheet1.xml")
+        zf.writestr("xl/worksheets/sheet1.xml", benign if hostile_first else far)
+    if hostile_first:  # rewrite so that the far sheet comes first
+        with zipfile.ZipFile(path) as zf:
+            parts = [
+                (info.filename, zf.read(info)) for info in zf.infolist() if info.filename != "xl/worksheets/sheet1.xml"
+            ]
+        with warnings.catch_warnings(), zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            warnings.simplefilter("ignore")
+            zf.writestr("xl/worksheets/sheet1.xml", far)
+            for name, data in parts:
+                zf.writestr(name, data)
+            zf.writestr("xl/worksheets/sheet1.xml", benign)
+    refused(run_limited("validate", path), "reaches ZZ1048576")
+
+
+@pytest.mark.parametrize(
+    "hide",
+    ['<!-- <row r="1"> -->', '<?pi <row r="1"> ?>', "<![CDATA[x]]>"],
+    ids=["comment", "processing-instruction", "cdata"],
+)
+def test_markup_that_parsers_skip_does_not_move_positions(tmp_path, hide):
+    cells = "<c><v>1</v></c>" * 702
+    path = hostile_xlsx(tmp_path, f'<row r="1048576">{hide}{cells}</row>')
+    refused(run_limited("validate", path), "reaches ZZ1048576")
+
+
+def test_rows_and_cells_inside_a_cell_do_not_move_positions(tmp_path):
+    cells = "<c><v>1</v></c>" * 701
+    path = hostile_xlsx(tmp_path, f'<row r="1048576"><c r="A5"><row r="1"/><c r="A1"/><v>1</v></c>{cells}</row>')
+    refused(run_limited("validate", path), "reaches ZZ1048576")
+
+
+def test_a_prefixed_far_cell_is_found(tmp_path):
+    sheet = worksheet(
+        register_rows("", prefix="x") + '<x:row r="1048576"><x:c r="ZZ1048576"><x:v>1</x:v></x:c></x:row>', prefix="x"
+    )
+    path = write_xlsx_parts(tmp_path / "sdk.xlsx", sheet, workbook_xml=workbook(prefix="x"))
+    refused(run_limited("validate", path), "reaches ZZ1048576")
+
+
+def test_a_relationship_target_in_another_case_is_still_scanned(tmp_path):
+    path = hostile_xlsx(tmp_path, far_cell(), rels_target="Worksheets/SHEET1.xml")
+    refused(run_limited("validate", path), "reaches ZZ1048576")
+
+
+def test_a_decoy_mimetype_and_content_xml_do_not_skip_the_scan(tmp_path):
+    decoy = {"mimetype": package._ODS_MIMETYPE, "content.xml": ods_content(ods_row(ods_cell("x")))}
+    path = hostile_xlsx(tmp_path, far_cell(), extra=decoy)
+    refused(run_limited("validate", path), "reaches ZZ1048576")
+
+
+def test_the_previous_file_is_scanned_too(tmp_path):
+    hostile = hostile_xlsx(tmp_path, far_cell("r='ZZ1048576'"))
+    result = run_limited(
+        "build", CLEAN_EXAMPLE, "-o", tmp_path / "panel.xlsx", "--as-of", "2024-01-16", "--previous", hostile
+    )
+    refused(result, "reaches ZZ1048576")
+    assert not (tmp_path / "panel.xlsx").exists()
+
+
+# -- Item 14: the limit is what reading costs -----------------------------------------------------
+
+
+def test_a_sparse_sheet_under_the_old_cell_limit_but_over_the_memory_limit_is_refused(tmp_path):
+    rows = '<row r="1"><c r="A1"><v>1</v></c></row><row r="6666666"><c r="C6666666"><v>1</v></c></row>'
+    path = write_xlsx_parts(tmp_path / "sparse.xlsx", worksheet(rows))
+    assert path.stat().st_size < 5_000
+    refused(run_limited("validate", path), "sheet 'Register' reaches C6666666 (19,999,998 cells, about 1,280 MB")
+
+
+def test_one_long_shared_string_in_many_cells_is_counted_by_its_copies(tmp_path):
+    sst = (
+        f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN_NS}"><si><t/></si><si><t>short</t></si>'
+        f"<si><t>{'x' * 32_000}</t></si></sst>"
+    )  # the empty string keeps its index too: index 2 is the long one
+    rows = "".join(f'<row r="{r}"><c r="A{r}" t="s"><v>{"0" * (r % 7)}2</v></c></row>' for r in range(2, 60_002))
+    path = write_xlsx_parts(tmp_path / "copies.xlsx", worksheet(text_row(1, HEADER) + rows), shared_strings=sst)
+    assert path.stat().st_size < 400_000  # 1.9 GB of text once read, twice over
+    refused(run_limited("validate", path), "MB of repeated shared text")
+
+
+def test_real_registers_pass_the_limit():
+    package.check_read_cost("r.xlsx", "Register", 100_001, 25, "xlsx")  # 100,000 risks by 25 columns
+    package.check_read_cost("r.xlsx", "Register", 1_048_576, 26, "xlsx")  # every row Excel has, A to Z
+    package.check_read_cost("r.ods", "Register", 100_001, 25, "ods")
+
+
+def test_a_wide_sparse_sheet_within_the_limit_is_read(tmp_path):
+    path = hostile_xlsx(tmp_path, '<row r="200000"><c r="Z200000"><v>1</v></c></row>')
+    result = run_limited("validate", path, "--as-of", "2024-01-16", "--format", "json")
+    assert result.returncode in (0, 1) and '"risks"' in result.stdout, result.stderr  # read, not refused
+
+
+# -- Item 4: OpenDocument repeats -------------------------------------------------------------------
+
+
+def ods_register(extra_rows: str) -> str:
+    header = "".join(ods_cell(h) for h in HEADER)
+    risk = "".join(ods_cell(v) for v in ROW) + ods_cell("12")
+    return ods_content(ods_row(header) + ods_row(risk) + extra_rows)
+
+
+@pytest.mark.parametrize(("columns", "rows"), [(20, 1_000_000), (1, 10**15), (10**15, 1)])
+def test_ods_repeats_are_counted(tmp_path, columns, rows):
+    path = write_ods_parts(tmp_path / "repeats.ods", ods_register(ods_row(ods_cell("x", columns), repeat=rows)))
+    assert path.stat().st_size < 2_000
+    refused(run_limited("validate", path, timeout=30), "refusing workbooks that need more than 1,200 MB")
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        '<table:table-row x=">" table:number-rows-repeated="1000000">',
+        "<table:table-row table:number-rows-repeated='1000000'>",
+        '<table:table-row table:number-rows-repeated="&#49;000000">',
+        '<table:table-row table:number-rows-repeated="+1000000">',
+    ],
+    ids=["quoted-greater-than", "single-quotes", "character-reference", "plus-sign"],
+)
+def test_ods_repeats_in_any_spelling_are_counted(tmp_path, row):
+    content = ods_register(row + ods_cell("x", 20) + "</table:table-row>")
+    refused(
+        run_limited("validate", write_ods_parts(tmp_path / "r.ods", content), timeout=30),
+        "refusing workbooks that need more than 1,200 MB",
+    )
+
+
+def test_ods_markup_that_parsers_skip_does_not_start_a_row(tmp_path):
+    row = '<!-- <table:table-row> --><table:table-row table:number-rows-repeated="1000000">'
+    content = ods_register(row + ods_cell("x", 20) + "</table:table-row>")
+    refused(
+        run_limited("validate", write_ods_parts(tmp_path / "r.ods", content), timeout=30),
+        "refusing workbooks that need more than 1,200 MB",
+    )
+
+
+def test_ods_repeated_long_text_is_counted_by_its_length(tmp_path):
+    text = "x" * 30_000  # 2,000 cells of it would take 120 MB; 100 by 100 of them, 600 MB more
+    row = ods_row(ods_cell(text, 100), repeat=100)
+    path = write_ods_parts(tmp_path / "text.ods", ods_register(row + row + row))
+    assert path.stat().st_size < 10_000
+    refused(run_limited("validate", path, timeout=30), "MB of repeated text")
+
+
+def test_ods_repeats_in_a_second_table_count_too(tmp_path):
+    second = '</table:table><table:table table:name="Other">' + ods_row(ods_cell("x", repeat=500), repeat=100_000)
+    path = write_ods_parts(tmp_path / "two.ods", ods_register(second))
+    refused(run_limited("validate", path, timeout=30), "refusing workbooks that need more than 1,200 MB")
+
+
+def test_ods_empty_repeats_after_the_last_value_are_ignored_as_calamine_ignores_them(tmp_path):
+    tail = ods_row('<table:table-cell table:number-columns-repeated="16384"/>', repeat=1_048_570)
+    path = write_ods_parts(tmp_path / "libreoffice.ods", ods_register(tail))
+    result = run_limited("validate", path, "--as-of", "2024-01-16", "--format", "json")
+    assert result.returncode in (0, 1), result.stderr
+    assert read_register(path).risks[0].score == 12
+
+
+# -- Items 8 and the round trip: Excel's stored forms -------------------------------------------------
+
+
+def findings(path: Path) -> list[tuple[str, str, str]]:
+    return [(f.code, f.cell, f.message) for f in validate(read_register(path), as_of=AS_OF).findings]
+
+
+def codes(path: Path) -> list[tuple[str, str]]:
+    return [(code, cell) for code, cell, _ in findings(path)]
+
+
+def score_cell_workbook(tmp_path: Path, cell: str, prefix: str = "", row_attrs: str = "") -> Path:
+    return write_xlsx_parts(
+        tmp_path / "forms.xlsx",
+        worksheet(register_rows(cell, prefix, row_attrs), prefix=prefix),
+        workbook_xml=workbook(prefix=prefix),
+    )
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        '<c r="I2"><f>D2*E2</f><v>12</v></c>',
+        '<c r="I2"><f t="shared" ref="I2:I3" si="0">D2*E2</f><v>12</v></c>',
+        '<c r="I2"><f t="array" ref="I2">D2*E2</f><v>12</v></c>',
+        "<c r='I2'><f>D2*E2</f><v>12</v></c>",
+    ],
+    ids=["plain", "shared-master", "array", "single-quotes"],
+)
+def test_formulas_with_saved_results_read_as_their_values(tmp_path, cell):
+    path = score_cell_workbook(tmp_path, cell)
+    assert read_register(path).risks[0].score == 12
+    assert codes(path) == []
+
+
+def test_shared_formula_dependents_carry_their_own_values(tmp_path):
+    rows = (
+        text_row(1, HEADER)
+        + text_row(2, ROW).replace("</row>", '<c r="I2"><f t="shared" ref="I2:I3" si="0">D2*E2</f><v>12</v></c></row>')
+        + text_row(3, ["STR0002", *ROW[1:]]).replace("</row>", '<c r="I3"><f t="shared" si="0"/><v>12</v></c></row>')
+    )
+    path = write_xlsx_parts(tmp_path / "shared.xlsx", worksheet(rows))
+    assert [r.score for r in read_register(path).risks] == [12, 12]
+    assert codes(path) == []
+
+
+@pytest.mark.parametrize("value", ["<v/>", "<v></v>"])
+def test_a_stored_empty_text_result_is_a_value_not_a_missing_one(tmp_path, value):
+    rows = text_row(1, [*HEADER, "Notes"]) + text_row(2, [*ROW, "12"]).replace(
+        "</row>", f'<c r="J2" t="str"><f>IF(D2&gt;5,"high","")</f>{value}</c></row>'
+    )
+    path = write_xlsx_parts(tmp_path / "empty-text.xlsx", worksheet(rows))
+    assert "formula-without-value" not in [code for code, _ in codes(path)]
+
+
+def test_a_formula_without_a_saved_result_is_reported(tmp_path):
+    path = score_cell_workbook(tmp_path, '<c r="I2"><f>D2*E2</f><v></v></c>')
+    assert codes(path) == [("formula-without-value", "I2")]
+
+
+@pytest.mark.parametrize("error", ["#REF!", "#N/A", "#VALUE!"])
+def test_an_error_result_is_a_formula_error_naming_it(tmp_path, error):
+    path = score_cell_workbook(tmp_path, f'<c r="I2" t="e"><f>D2*E2</f><v>{error}</v></c>')
+    assert findings(path) == [
+        ("formula-error", "I2", f"current/proposed score is a formula that gives {error} in Excel; correct the formula")
+    ]
+
+
+def test_a_boolean_result_is_read(tmp_path):
+    rows = text_row(1, [*HEADER, "Flag"]) + text_row(2, [*ROW, "12"]).replace(
+        "</row>", '<c r="J2" t="b"><f>D2&gt;3</f><v>1</v></c></row>'
+    )
+    path = write_xlsx_parts(tmp_path / "bool.xlsx", worksheet(rows))
+    assert read_register(path).risks[0].extras == {"Flag": "True"}
+    assert codes(path) == []
+
+
+def test_prefixed_cells_read_as_the_open_xml_sdk_writes_them(tmp_path):
+    path = score_cell_workbook(tmp_path, '<x:c r="I2"><x:f>D2*E2</x:f><x:v>12</x:v></x:c>', prefix="x")
+    assert read_register(path).risks[0].score == 12
+    assert codes(path) == []
+
+
+def test_prefixed_formula_without_value_and_hidden_row_are_reported(tmp_path):
+    path = score_cell_workbook(tmp_path, '<x:c r="I2"><x:f>D2*E2</x:f></x:c>', prefix="x", row_attrs=' hidden="1"')
+    assert codes(path) == [("hidden-row", "A2"), ("formula-without-value", "I2")]
+
+
+def test_single_quoted_hidden_row_and_formula_without_value_are_reported(tmp_path):
+    cell = "<c r='I2'><f>D2*E2</f></c>"
+    path = score_cell_workbook(tmp_path, cell, row_attrs=" hidden='1'")
+    assert codes(path) == [("hidden-row", "A2"), ("formula-without-value", "I2")]
+
+
+# -- The two scan paths agree -------------------------------------------------------------------------
+
+
+AGREEMENT_SHEETS = {
+    "formulas": register_rows('<c r="I2"><f>D2*E2</f></c>')
+    + '<row r="3" hidden="1"><c r="A3" t="e"><v>#N/A</v></c><c r="AB3" t="str"><f>""</f><v/></c></row>',
+    "wide": text_row(1, HEADER)
+    + '<row r="7"><c r="AAB7"><f t="shared" si="0"/><v>2</v></c><c r="Q9"><v>1</v></c></row>',
+    "empty-far": text_row(1, HEADER) + '<row r="900"><c r="ZZ900" s="1"/></row><row r="901" hidden="1"/>',
+}
+
+
+@pytest.mark.parametrize("name", [*AGREEMENT_SHEETS, "example"])
+def test_fast_and_exact_scans_agree(tmp_path, name):
+
+    from riskbook.source import scan
+
+    path = (
+        CLEAN_EXAMPLE if name == "example" else write_xlsx_parts(tmp_path / "a.xlsx", worksheet(AGREEMENT_SHEETS[name]))
+    )
+    with zipfile.ZipFile(path) as zf:
+        part = package.inspect_archive(zf, "x").sheets[0]
+        fast = scan._scan_part(zf, part.paths[0], scan._fast_chunk)
+        exact = scan._scan_part(zf, part.paths[0], scan._ExactReader().chunk)
+    assert fast == exact
+    assert col_name(0) == "A" and content_types()
+
+
+def test_an_ods_saved_by_libreoffice_passes_the_scan(tmp_path):
+    from tests.conftest import convert_with_libreoffice
+
+    ods = convert_with_libreoffice(CLEAN_EXAMPLE, "ods", tmp_path, tmp_path / "profile")
+    with zipfile.ZipFile(ods) as zf:
+        assert b"number-rows-repeated" in zf.read("content.xml")  # LibreOffice's empty rows to the sheet's end
+    assert len(read_register(ods).risks) == len(read_register(CLEAN_EXAMPLE).risks)
