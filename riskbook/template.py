@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass
@@ -79,6 +80,83 @@ COLUMNS = (
         "proposal",
     ),
 )
+
+
+def carry_over(source: Register, scheme: Scheme, rescore: bool = False) -> tuple[Register, list[str]]:
+    """The source register made ready for a template under `scheme`, and a line for each score that changes.
+
+    Nothing changes silently: a stated score that is not the source scheme's impact × likelihood
+    raises StatedScoresDiffer unless rescore is given; levels move to another scheme by their
+    label, and a level the other scheme has no label for raises OutputError.
+    """
+    report = _validate_source(source)
+    changes = []
+    mismatches = [f for f in report.findings if f.code == "score-mismatch"]
+    if mismatches and not rescore:
+        raise StatedScoresDiffer(report, mismatches)
+    for item in report.assessed:
+        stated = item.risk.get("score")
+        if stated is not None and item.score is not None and stated != item.score:
+            changes.append(
+                f"{item.risk.reference or _row_name(source, item.risk)}: stated {stated}, computed {item.score}"
+            )
+    for finding in report.findings:
+        if finding.code == "status-variant":
+            risk = next(r for r in source.risks if r.row == finding.row)
+            changes.append(f"{finding.reference}: status {risk.get('status')!r} written as {risk.status_name!r}")
+    if scheme != source.scheme:
+        source, moved = _map_levels(source, scheme)
+        changes.extend(moved)
+    return source, changes
+
+
+class StatedScoresDiffer(Exception):
+    """The source states scores that impact × likelihood does not give; the template would replace them."""
+
+    def __init__(self, report, mismatches):
+        super().__init__(f"{len(mismatches)} stated score{'s' if len(mismatches) != 1 else ''} differ")
+        self.report = report
+        self.mismatches = mismatches
+
+
+def _validate_source(source: Register):
+    from riskbook.checks import validate
+
+    return validate(source)
+
+
+def _row_name(register: Register, risk: Risk) -> str:
+    return f"{register.sheet} row {risk.row + 1}"
+
+
+def _map_levels(source: Register, scheme: Scheme) -> tuple[Register, list[str]]:
+    """Impact and likelihood moved to another scheme by their labels; each changed score said."""
+    old = source.scheme
+    used = {risk.values[name] for risk in source.risks for name in ("impact", "likelihood") if name in risk.values}
+    mapping = {value: scheme.value_for_label(old.label(value)) for value in sorted(used)}
+    unmapped = [old.label(value) for value, new in mapping.items() if new is None]
+    if unmapped:
+        raise OutputError(
+            f"cannot move the register to {scheme.name}: it has no level labelled "
+            + ", ".join(repr(label) for label in unmapped)
+            + f" (its levels: {', '.join(scheme.label(v) for v in scheme.values)}); edit the levels first"
+        )
+    risks, changes = [], []
+    for risk in source.risks:
+        values = dict(risk.values)
+        for name in ("impact", "likelihood"):
+            if name in values:
+                values[name] = mapping[values[name]]
+        moved = dataclasses.replace(risk, values=values)
+        before, after = risk.score, moved.score
+        if before is not None and after != before:
+            name = risk.reference or _row_name(source, risk)
+            changes.append(
+                f"{name}: score {before} under {old.name} is {after} under {scheme.name} "
+                f"({scheme.label(values['impact'])} × {scheme.label(values['likelihood'])})"
+            )
+        risks.append(moved)
+    return dataclasses.replace(source, risks=risks, scheme=scheme), changes
 
 
 def _col(key: str) -> int:

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from riskbook import load_scheme, read_register, validate
 from riskbook.cli import cli
-from tests.conftest import AS_OF, CLEAN_EXAMPLE, HEADER, convert_with_libreoffice, risk_row
+from tests.conftest import AS_OF, CLEAN_EXAMPLE, HEADER, PUBLISHED_EXAMPLE, convert_with_libreoffice, risk_row
 from tests.libreoffice import recalculation_mismatches
 
 FIVE = Path(__file__).resolve().parent.parent / "workbook_templates" / "scheme-5x5.toml"
@@ -187,3 +187,59 @@ def test_template_refuses_to_write_over_its_source(tmp_path):
     copy.write_bytes(CLEAN_EXAMPLE.read_bytes())
     result = CliRunner().invoke(cli, ["template", "-o", str(copy), "--from", str(copy)])
     assert result.exit_code == 2 and "is the input file" in result.output
+
+
+def test_from_refuses_stated_scores_the_formula_would_replace(tmp_path):
+    out = tmp_path / "t.xlsx"
+    result = CliRunner().invoke(cli, ["template", "-o", str(out), "--from", str(PUBLISHED_EXAMPLE)])
+    assert result.exit_code == 1
+    assert "Register!I19 STR0292: score 12 is not impact × likelihood (Very High 4 × Medium 2 = 8)" in result.output
+    assert "Nothing written: 3 stated scores" in result.output and "--rescore" in result.output
+    assert not out.exists()
+
+
+def test_rescore_lists_every_replaced_score(tmp_path):
+    out = tmp_path / "t.xlsx"
+    result = CliRunner().invoke(cli, ["template", "-o", str(out), "--from", str(PUBLISHED_EXAMPLE), "--rescore"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "STR0292: stated 12, computed 8" in lines
+    assert "STR0380: stated 6, computed 12" in lines and "STR0422: stated 4, computed 3" in lines
+    assert "STR0243: status 'Controls tasked' written as 'Controls Tasked'" in lines
+    ws = openpyxl.load_workbook(out, data_only=True)["Register"]
+    assert ws["I19"].value == 8
+
+
+def test_another_scheme_maps_levels_by_label_and_says_so(tmp_path):
+    out = tmp_path / "t.xlsx"
+    four = FIVE.parent / "scheme-4x4.toml"
+    args = ["template", "-o", str(out), "--from", str(CLEAN_EXAMPLE), "--scheme", str(FIVE), "--from-scheme", str(four)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "STR0278: score 16 under Force strategic risk register (4 × 4) is 25 under Five-point" in result.output
+    register = read_register(out, scheme=load_scheme(FIVE))
+    first = register.risks[0]
+    assert (first.impact, first.likelihood) == (5, 5)  # Very High stays Very High
+
+
+def test_another_scheme_without_the_label_is_refused_in_one_line(tmp_path):
+    out = tmp_path / "t.xlsx"
+    five_labels = FIVE.read_text(encoding="utf-8").replace('label = "Medium"', 'label = "Moderate"')
+    scheme = tmp_path / "five.toml"
+    scheme.write_text(five_labels, encoding="utf-8")
+    four = FIVE.parent / "scheme-4x4.toml"
+    args = [
+        "template",
+        "-o",
+        str(out),
+        "--from",
+        str(CLEAN_EXAMPLE),
+        "--scheme",
+        str(scheme),
+        "--from-scheme",
+        str(four),
+    ]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and "no level labelled 'Medium'" in result.output
+    assert not out.exists()
