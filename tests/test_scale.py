@@ -138,6 +138,14 @@ CLASSIC_FUNCTIONS = {
     "RIGHT",
     "LEFT",
     "TODAY",
+    "ISTEXT",
+    "TRIM",
+    "SUBSTITUTE",
+    "FIND",
+    "MID",
+    "LEN",
+    "INDEX",
+    "NA",
 }
 
 
