@@ -1,6 +1,7 @@
 """The owner's workbook back with findings marked on their cells."""
 
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -135,3 +136,198 @@ def test_json_output_stays_pure_with_annotate(tmp_path):
         cli, ["validate", str(PUBLISHED_EXAMPLE), "--as-of", "2024-01-16", "--format", "json", "--annotate", str(out)]
     )
     assert json.loads(result.stdout)["errors"] == 3
+
+
+def _png() -> bytes:
+    """A 2 × 2 red PNG, written without an imaging library."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+THREADED = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<ThreadedComments xmlns="http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments" '
+    'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><threadedComment ref="B3" '
+    'dT="2024-01-10T09:00:00.00" personId="{6A3A1F5B-0000-4000-8000-000000000001}" '
+    'id="{6A3A1F5B-0000-4000-8000-000000000002}"><text>Owner: please confirm the title</text>'
+    "</threadedComment></ThreadedComments>"
+)
+PERSONS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<personList xmlns="http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments" '
+    'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><person displayName="Risk Owner" '
+    'id="{6A3A1F5B-0000-4000-8000-000000000001}" userId="owner@example.org" providerId="AD"/></personList>'
+)
+
+
+def _owners_workbook(path):
+    """An owner's register as Excel leaves it: a stored formula result, a picture, a chart, a colour scale on
+    Score, data validation, a note, a cover sheet selected with the register, and a threaded comment."""
+    import xlsxwriter
+
+    image = path.parent / "logo.png"
+    image.write_bytes(_png())
+    wb = xlsxwriter.Workbook(path)
+    cover = wb.add_worksheet("Cover")
+    cover.write_string(0, 0, "Force Risk Register")
+    cover.insert_image("B3", str(image))
+    ws = wb.add_worksheet("Register")
+    for col, header in enumerate(HEADER):
+        ws.write_string(0, col, header)
+    rows = [risk_row(score=9), risk_row("STR0002", score=12), risk_row("STR0003", status="Controls tasked")]
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            if c == 8:
+                ws.write_formula(r, c, f"=J{r + 1}*1", None, value)  # a stated score kept as a formula result
+            elif isinstance(value, int):
+                ws.write_number(r, c, value)
+            else:
+                ws.write_string(r, c, value)
+    ws.conditional_format("I2:I4", {"type": "3_color_scale"})
+    ws.data_validation("D2:E4", {"validate": "list", "source": ["Low", "Medium", "High", "Very High"]})
+    ws.write_comment("I2", "Agreed at the December panel")
+    chart = wb.add_chart({"type": "column"})
+    chart.add_series({"values": "=Register!$I$2:$I$4", "categories": "=Register!$A$2:$A$4"})
+    ws.insert_chart("L2", chart)
+    wb.define_name("Register!Scores", "=Register!$I$2:$I$4")
+    cover.select()
+    ws.activate()
+    wb.close()
+    _add_threaded_comment(path)
+    return path
+
+
+def _add_threaded_comment(path):
+    """Excel's threaded comment on Register!B3 and its person list, added part by part, and Excel's calcPr."""
+    with zipfile.ZipFile(path) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    parts["xl/threadedComments/threadedComment1.xml"] = THREADED.encode()
+    parts["xl/persons/person.xml"] = PERSONS.encode()
+    types = parts["[Content_Types].xml"].decode()
+    types = types.replace(
+        "</Types>",
+        '<Override PartName="/xl/threadedComments/threadedComment1.xml" '
+        'ContentType="application/vnd.ms-excel.threadedcomments+xml"/>'
+        '<Override PartName="/xl/persons/person.xml" ContentType="application/vnd.ms-excel.person+xml"/></Types>',
+    )
+    parts["[Content_Types].xml"] = types.encode()
+    # Excel saves its results and does not ask for a recalculation on opening (xlsxwriter does).
+    parts["xl/workbook.xml"] = re.sub(rb"<calcPr[^>]*/>", b'<calcPr calcId="191029"/>', parts["xl/workbook.xml"])
+    sheet_rels = "xl/worksheets/_rels/sheet2.xml.rels"
+    parts[sheet_rels] = parts[sheet_rels].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdTc1" Type="http://schemas.microsoft.com/office/2017/10/relationships/threadedComment" '
+        b'Target="../threadedComments/threadedComment1.xml"/></Relationships>',
+    )
+    book_rels = "xl/_rels/workbook.xml.rels"
+    parts[book_rels] = parts[book_rels].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdP1" Type="http://schemas.microsoft.com/office/2017/10/relationships/person" '
+        b'Target="persons/person.xml"/></Relationships>',
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+
+
+# The parts annotate may change, and how; every other part must come back byte for byte.
+MAY_CHANGE = {
+    "[Content_Types].xml",
+    "xl/workbook.xml",
+    "xl/_rels/workbook.xml.rels",
+    "xl/styles.xml",
+    "xl/worksheets/sheet2.xml",  # the register
+    "xl/worksheets/_rels/sheet2.xml.rels",
+    "xl/comments1.xml",  # the register's notes, merged
+    "xl/drawings/vmlDrawing1.vml",
+}
+
+
+def test_annotated_copy_changes_only_the_parts_it_must(tmp_path):
+    source = _owners_workbook(tmp_path / "owner.xlsx")
+    out = tmp_path / "annotated.xlsx"
+    result = annotate(source, out, "--sheet", "Register")
+    assert result.exit_code == 1, result.output
+    with zipfile.ZipFile(source) as before, zipfile.ZipFile(out) as after:
+        old = {name: before.read(name) for name in before.namelist()}
+        new = {name: after.read(name) for name in after.namelist()}
+    assert set(old) <= set(new)
+    added = set(new) - set(old)
+    assert added == {"xl/worksheets/findings1.xml"}
+    for name, data in old.items():
+        if name in MAY_CHANGE:
+            continue
+        if name == "xl/worksheets/sheet1.xml":  # the cover was selected with the register: only that flag goes
+            assert new[name] == data.replace(b' tabSelected="1"', b""), name
+            assert data != new[name]
+            continue
+        assert new[name] == data, f"{name} changed"
+    for kept in ("xl/media/image1.png", "xl/charts/chart1.xml", "xl/threadedComments/threadedComment1.xml"):
+        assert new[kept] == old[kept]
+    register = new["xl/worksheets/sheet2.xml"].decode()
+    assert "<v>9</v>" in register and "<v>12</v>" in register  # the stored formula results are kept
+    assert 'tabSelected="1"' not in register
+    assert '<dataValidations count="1">' in register and "colorScale" in register
+    assert b'<definedName name="Scores" localSheetId="2">Register!$I$2:$I$4</definedName>' in new["xl/workbook.xml"]
+    assert b'activeTab="0"' in new["xl/workbook.xml"]
+
+
+def test_a_mark_stays_visible_over_the_owners_conditional_formats(tmp_path):
+    source = _owners_workbook(tmp_path / "owner.xlsx")
+    out = tmp_path / "annotated.xlsx"
+    annotate(source, out, "--sheet", "Register")
+    ws = openpyxl.load_workbook(out)["Register"]
+    rules = sorted((rule.priority, str(cf.sqref), rule) for cf in ws.conditional_formatting for rule in cf.rules)
+    first_priority, first_range, first_rule = rules[0]
+    assert first_priority == 1 and first_rule.stopIfTrue and first_rule.formula == ["TRUE"]
+    assert "I2" in first_range.split() and first_rule.dxf.fill.fgColor.rgb[-6:] == ERROR
+    owner = [rule for _, sqref, rule in rules if rule.type == "colorScale"]
+    assert owner and owner[0].priority > 2
+    assert fill_of(ws["I2"]) == ERROR and fill_of(ws["I3"]) is None
+    assert ws["I2"].comment.text.startswith("Agreed at the December panel")  # the owner's note, with the finding
+    assert "score 9 is not impact × likelihood" in ws["I2"].comment.text
+
+
+def test_only_the_findings_sheet_is_selected(tmp_path):
+    source = _owners_workbook(tmp_path / "owner.xlsx")
+    out = tmp_path / "annotated.xlsx"
+    annotate(source, out, "--sheet", "Register")
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Findings", "Cover", "Register"]
+    assert [ws.title for ws in wb.worksheets if ws.sheet_view.tabSelected] == ["Findings"]
+    assert wb.active.title == "Findings"
+
+
+def test_validating_the_annotated_copy_gives_the_same_findings(tmp_path):
+    source = _owners_workbook(tmp_path / "owner.xlsx")
+    out = tmp_path / "annotated.xlsx"
+    annotate(source, out, "--sheet", "Register")
+    for path in (PUBLISHED_EXAMPLE,):
+        copy = tmp_path / "published-annotated.xlsx"
+        annotate(path, copy)
+        pairs = [(path, copy), (source, out)]
+    for original, annotated in pairs:
+        args = ["--as-of", "2024-01-16", "--sheet", "Register", "--format", "json"]
+        first = json.loads(CliRunner().invoke(cli, ["validate", str(original), *args]).stdout)
+        second = json.loads(CliRunner().invoke(cli, ["validate", str(annotated), *args]).stdout)
+        assert second["findings"] == first["findings"] and first["findings"]
+        assert "formula-without-value" not in json.dumps(second)
+
+
+def test_owners_workbook_annotated_copy_opens_clean(tmp_path):
+    source = _owners_workbook(tmp_path / "owner.xlsx")
+    out = tmp_path / "annotated.xlsx"
+    annotate(source, out, "--sheet", "Register")
+    result = subprocess.run(
+        [sys.executable, "-m", "openxml_audit.cli", "-o", "json", str(out)], capture_output=True, text=True
+    )
+    report = json.loads(result.stdout)[0]
+    assert report["error_count"] == 0, report["errors"][:5]
+    assert report["verdict"]["prediction"] == "opens-clean"
