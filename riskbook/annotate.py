@@ -108,7 +108,7 @@ def _plain_copy(report: Report, target: Path) -> str:
                 continue
             cell = sheet.cell(row0 + r + 1, col0 + c + 1)
             if isinstance(value, str):
-                cell.value = _cell_text(value)
+                _long_text(cell, _cell_text(value))
                 cell.data_type = "s"  # text stays text, even when it starts with '='
             else:
                 cell.value = value
@@ -118,7 +118,22 @@ def _plain_copy(report: Report, target: Path) -> str:
         workbook.save(target)
     except Exception as exc:
         raise OutputError(f"cannot write the annotated copy: {type(exc).__name__}: {exc}") from exc
+    from riskbook.xlsx.tidy import tidy_package
+
+    tidy_package(target)  # openpyxl's font order and inline strings, as Excel would otherwise repair them
     return sheet.title
+
+
+def _long_text(cell, text: str) -> None:
+    """Text for a cell; longer than a cell holds, the cell says so and its note keeps the whole text."""
+    if len(text) <= EXCEL_CELL_LIMIT:
+        cell.value = text
+        return
+    from openpyxl.comments import Comment
+
+    said = f" … ({len(text):,} characters, more than a cell holds: the whole text is in this cell's note)"
+    cell.value = text[: EXCEL_CELL_LIMIT - len(said)] + said
+    cell.comment = Comment(text, AUTHOR, width=400, height=400)
 
 
 def _cell_text(value: str) -> str:

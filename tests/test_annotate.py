@@ -331,3 +331,25 @@ def test_owners_workbook_annotated_copy_opens_clean(tmp_path):
     report = json.loads(result.stdout)[0]
     assert report["error_count"] == 0, report["errors"][:5]
     assert report["verdict"]["prediction"] == "opens-clean"
+
+
+def test_control_characters_are_shown_and_long_text_is_kept_whole(tmp_path):
+    source = tmp_path / "register.csv"
+    long_status = "Controls " + "x" * 40_000
+    row = risk_row(title="Budget\x0bgap\x01", status=long_status, score=12)
+    source.write_text(",".join(HEADER) + "\n" + ",".join(str(v) for v in row) + "\n", encoding="utf-8")
+    out = tmp_path / "register-annotated.xlsx"
+    result = annotate(source, out)
+    assert result.exit_code == 1, result.output
+    wb = openpyxl.load_workbook(out)
+    register = wb["register"]
+    assert register["C2"].value == "Budget\u240bgap\u2401"  # shown as control pictures: XML cannot hold them
+    assert len(register["F2"].value) == 32_767 and "40,009 characters" in register["F2"].value
+    note = register["F2"].comment.text
+    assert long_status in note and "unknown-status" in note  # the whole text and the finding, in one note
+    message = next(row for row in wb["Findings"].iter_rows(values_only=True) if row[1] == "unknown-status")[4]
+    assert len(message) <= 32_767 and "the whole message is in the note on register!F2" in message
+    audit = subprocess.run(
+        [sys.executable, "-m", "openxml_audit.cli", "-o", "json", str(out)], capture_output=True, text=True
+    )
+    assert json.loads(audit.stdout)[0]["error_count"] == 0
