@@ -534,19 +534,20 @@ def _merged_comments(xml: bytes, texts: dict[str, str]) -> tuple[bytes, set[str]
         raise Unsupported("the sheet's comments have no author list")
     author_id = xml[:authors_close].count(b"<" + p + b"author>") + xml[:authors_close].count(b"<" + p + b"author ")
     xml = xml[:authors_close] + b"<" + p + b"author>" + AUTHOR.encode() + b"</" + p + b"author>" + xml[authors_close:]
-    already = set()
-    for cell, text in texts.items():
-        match = re.search(rb"<" + re.escape(p) + rb'comment\s[^>]*ref="' + cell.encode() + rb'"', xml)
-        if match is None:
-            continue
-        close = xml.find(b"</" + p + b"text>", match.end())
+    # The end of each existing comment's text, by cell, found in one pass; runs are added from the last back.
+    ends = {}
+    for match in re.finditer(rb"<" + re.escape(p) + rb'comment\s[^>]*?ref="([A-Z]+\d+)"', xml):
+        cell = match.group(1).decode()
+        if cell in texts:
+            ends[cell] = xml.find(b"</" + p + b"text>", match.end())
+    for cell, close in sorted(ends.items(), key=lambda item: -item[1]):
         run = (
             b"<" + p + b"r><" + p + b'rPr><' + p + b'b/><' + p + b'sz val="9"/></' + p + b"rPr><" + p
-            + b't xml:space="preserve">' + ("\n---\n" + xml_text(text)).encode("utf-8") + b"</" + p + b"t></" + p
+            + b't xml:space="preserve">' + ("\n---\n" + xml_text(texts[cell])).encode() + b"</" + p + b"t></" + p
             + b"r>"
         )  # fmt: skip
         xml = xml[:close] + run + xml[close:]
-        already.add(cell)
+    already = set(ends)
     new = "".join(
         f'<comment ref="{cell}" authorId="{author_id}">{_comment_text(text)}</comment>'
         for cell, text in texts.items()
