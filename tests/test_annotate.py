@@ -7,10 +7,11 @@ import sys
 import zipfile
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
 from riskbook.cli import cli
-from tests.conftest import HEADER, PUBLISHED_EXAMPLE, risk_row, sha256, write_xlsx
+from tests.conftest import HEADER, PUBLISHED_EXAMPLE, convert_with_libreoffice, risk_row, sha256, write_xlsx
 
 ERROR, WARNING = "FFC7CE", "FFEB9C"
 
@@ -353,3 +354,19 @@ def test_control_characters_are_shown_and_long_text_is_kept_whole(tmp_path):
         [sys.executable, "-m", "openxml_audit.cli", "-o", "json", str(out)], capture_output=True, text=True
     )
     assert json.loads(audit.stdout)[0]["error_count"] == 0
+
+
+@pytest.mark.parametrize("ext", ["ods", "xls"])
+def test_ods_and_xls_inputs_get_an_annotated_xlsx(tmp_path, recalc_profile, ext):
+    converted = convert_with_libreoffice(PUBLISHED_EXAMPLE, ext, tmp_path, recalc_profile)
+    out = tmp_path / f"annotated-{ext}.xlsx"
+    result = annotate(converted, out)
+    assert result.exit_code == 1 and f"Wrote {out}" in result.output
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[0] == "Findings"
+    register = wb[wb.sheetnames[1]]
+    assert fill_of(register["I19"]) == ERROR and "score 12 is not impact × likelihood" in register["I19"].comment.text
+    args = ["--as-of", "2024-01-16", "--format", "json", "--sheet", wb.sheetnames[1]]
+    before = json.loads(CliRunner().invoke(cli, ["validate", str(converted), *args[:-2]]).stdout)["findings"]
+    after = json.loads(CliRunner().invoke(cli, ["validate", str(out), *args]).stdout)["findings"]
+    assert [(f["code"], f["cell"]) for f in after] == [(f["code"], f["cell"]) for f in before]
