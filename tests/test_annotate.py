@@ -370,3 +370,31 @@ def test_ods_and_xls_inputs_get_an_annotated_xlsx(tmp_path, recalc_profile, ext)
     before = json.loads(CliRunner().invoke(cli, ["validate", str(converted), *args[:-2]]).stdout)["findings"]
     after = json.loads(CliRunner().invoke(cli, ["validate", str(out), *args]).stdout)["findings"]
     assert [(f["code"], f["cell"]) for f in after] == [(f["code"], f["cell"]) for f in before]
+
+
+def test_a_sheet_written_with_prefixed_names_is_marked(tmp_path):
+    """Some writers spell every element of the sheet with a prefix (<x:c>); the marks land all the same."""
+    import dataclasses
+    import datetime as dt
+
+    from riskbook import read_register, validate
+    from riskbook.annotate import annotate_workbook
+
+    with zipfile.ZipFile(PUBLISHED_EXAMPLE) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    sheet = re.sub(r"<(/?)([A-Za-z]+)([\s>/])", r"<\1x:\2\3", sheet)
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(' xmlns="http://', ' xmlns:x="http://', 1).encode()
+    prefixed = tmp_path / "prefixed.xlsx"
+    with zipfile.ZipFile(prefixed, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    register = read_register(PUBLISHED_EXAMPLE)
+    report = validate(register, as_of=dt.date(2024, 1, 16))
+    report.register = dataclasses.replace(register, path=str(prefixed))
+    out = annotate_workbook(report, tmp_path / "annotated.xlsx")
+    ws = openpyxl.load_workbook(out)["Register"]
+    assert fill_of(ws["I19"]) == ERROR and ws["I19"].value == 12
+    assert "score 12 is not impact × likelihood" in ws["I19"].comment.text
+    audit = subprocess.run([sys.executable, "-m", "openxml_audit.cli", "-o", "json", str(out)], capture_output=True)
+    assert json.loads(audit.stdout)[0]["error_count"] == 0
