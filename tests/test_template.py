@@ -305,3 +305,24 @@ def test_another_scheme_without_the_label_is_refused_in_one_line(tmp_path):
     assert result.exit_code == 2
     assert result.output.count("\n") == 1 and "no level labelled 'Medium'" in result.output
     assert not out.exists()
+
+
+def test_unreadable_last_review_is_carried_as_check_date(make_register, tmp_path, recalc_profile):
+    path = make_register([risk_row(last="TBC"), risk_row("STR0002", last="Sept 2023"), risk_row("STR0003", last="")])
+    out = make_template(tmp_path, "--from", str(path), name="check.xlsx")
+    ws = openpyxl.load_workbook(out, data_only=True)["Register"]
+    assert [ws[f"K{n}"].value for n in (2, 3, 4)] == ["Check date", dt.datetime(2023, 12, 30), None]
+    outdir = tmp_path / "recalculated"
+    outdir.mkdir()
+    assert recalculation_mismatches(out, outdir, recalc_profile) == []
+
+
+def test_lists_and_formats_cover_the_table_rows_so_excel_carries_them_to_new_rows(tmp_path):
+    out = make_template(tmp_path, "--from", str(CLEAN_EXAMPLE))
+    ws = openpyxl.load_workbook(out)["Register"]
+    assert ws.tables["Risks"].ref == "A1:V32"  # 30 risks and one empty row
+    lists = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation if dv.type in ("list", "date")}
+    assert {"D2:D32", "E2:E32", "F2:F32", "G2:G32", "H2:H32", "M2:M32", "S2:S32", "V2:V32"} <= set(lists)
+    ranges = {str(cf.sqref) for cf in ws.conditional_formatting}
+    assert {"I2:I32", "K2:K32"} <= ranges
+    assert ws.max_row == 32  # nothing prepared below the table
