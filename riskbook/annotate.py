@@ -66,8 +66,11 @@ FINDINGS = "Findings"
 ERROR, WARNING = 0, 1  # severity indexes of the marks
 
 
-def annotate_workbook(report: Report, output: str | os.PathLike[str]) -> Path:
-    """Write a copy of the register's workbook with every finding marked. The input is never written."""
+def annotate_workbook(report: Report, output: str | os.PathLike[str], max_bytes: int | None = None) -> Path:
+    """Write a copy of the register's workbook with every finding marked. The input is never written.
+
+    max_bytes bounds what the workbook may inflate to, as when reading it (default 2 GiB).
+    """
     output = Path(output)
     source = Path(report.register.path)
     if output.suffix.lower() != ".xlsx":
@@ -76,7 +79,7 @@ def annotate_workbook(report: Report, output: str | os.PathLike[str]) -> Path:
         raise OutputError(f"{output}: is the input file; the annotated copy needs another name")
     with atomic_path(output) as temp:
         if _is_xlsx_package(source):
-            _annotate_package(source, report.register.sheet, report, temp)
+            _annotate_package(source, report.register.sheet, report, temp, max_bytes)
         else:
             with tempfile.TemporaryDirectory(prefix="riskbook-") as folder:
                 plain = Path(folder) / "register.xlsx"
@@ -193,12 +196,14 @@ def _anchor(cell: str, merged: list[tuple[int, int, int, int]]) -> str:
 # The package.
 
 
-def _annotate_package(source: Path, sheet_name: str, report: Report, target: Path) -> None:
-    from riskbook.source.package import check_archive, check_no_dtd
+def _annotate_package(
+    source: Path, sheet_name: str, report: Report, target: Path, max_bytes: int | None = None
+) -> None:
+    from riskbook.source.package import MAX_UNCOMPRESSED_BYTES, check_archive, check_no_dtd
 
     package = Package.open(source)
     try:
-        check_archive(package.zf, str(source))
+        check_archive(package.zf, str(source), max_bytes=max_bytes or MAX_UNCOMPRESSED_BYTES)
         check_no_dtd(package.zf, str(source))
         _edit(package, sheet_name, report)
         package.save(target)

@@ -175,7 +175,7 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
     if annotate:
         from riskbook.annotate import annotate_workbook
 
-        written = annotate_workbook(report, annotate)
+        written = annotate_workbook(report, annotate, max_bytes=max_size * 1024**2)
         click.echo(f"Wrote {written}", err=fmt == "json")
     _finish(EXIT_OK if report.ok else EXIT_FINDINGS, len(report.register.risks))
 
