@@ -398,3 +398,19 @@ def test_a_sheet_written_with_prefixed_names_is_marked(tmp_path):
     assert "score 12 is not impact × likelihood" in ws["I19"].comment.text
     audit = subprocess.run([sys.executable, "-m", "openxml_audit.cli", "-o", "json", str(out)], capture_output=True)
     assert json.loads(audit.stdout)[0]["error_count"] == 0
+
+
+def test_a_returned_template_is_annotated_with_its_table_kept(tmp_path):
+    template = tmp_path / "template.xlsx"
+    CliRunner().invoke(cli, ["template", "-o", str(template), "--from", str(PUBLISHED_EXAMPLE), "--rescore"])
+    out = tmp_path / "annotated.xlsx"
+    args = ["--as-of", "2024-06-16", "--format", "json"]
+    result = CliRunner().invoke(cli, ["validate", str(template), *args, "--annotate", str(out)])
+    assert result.exit_code == 1
+    with zipfile.ZipFile(template) as before, zipfile.ZipFile(out) as after:
+        table = next(name for name in before.namelist() if name.startswith("xl/tables/"))
+        assert after.read(table) == before.read(table)
+    again = CliRunner().invoke(cli, ["validate", str(out), *args, "--sheet", "Register"])
+    assert json.loads(again.stdout)["findings"] == json.loads(result.stdout)["findings"]
+    ws = openpyxl.load_workbook(out)["Register"]
+    assert fill_of(ws["H2"]) == ERROR and "review-overdue" in ws["H2"].comment.text
