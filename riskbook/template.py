@@ -226,13 +226,19 @@ def _this_row(header: str) -> str:
     return f"{TABLE}[[#This Row],[{escaped}]]"
 
 
-def _score_formula(list_range: str) -> str:
+def _level_formula(cell: str, lookup: str, top: int) -> str:
+    """A level as the checks read it: a label on the list (any case), or a whole number on the scale."""
+    number = f"VALUE({cell})"
+    on_scale = f"IF(AND(MOD({number},1)=0,{number}>=1,{number}<={top}),{number},NA())"
+    return f"IFERROR(MATCH(TRIM({cell}),{lookup},0),{on_scale})"
+
+
+def _score_formula(list_range: str, top: int) -> str:
     impact, likelihood = _this_row("Impact"), _this_row("Likelihood")
     lookup = list_range.lstrip("=")
-    # IFERROR: an impact or likelihood off the list leaves Score empty (validate names the cell).
-    return (
-        f'=IFERROR(IF(OR({impact}="",{likelihood}=""),"",MATCH({impact},{lookup},0)*MATCH({likelihood},{lookup},0)),"")'
-    )
+    levels = f"{_level_formula(impact, lookup, top)}*{_level_formula(likelihood, lookup, top)}"
+    # IFERROR: an impact or likelihood off the scale leaves Score empty (validate names the cell).
+    return f'=IFERROR(IF(OR({impact}="",{likelihood}=""),"",{levels}),"")'
 
 
 def _months_formula(score_cell: str, scheme: Scheme) -> str:
@@ -293,7 +299,7 @@ def _write_register(sheet, book: Book, scheme: Scheme, risks: list[Risk], extras
     headers = _table_headers(extras)
     last_row = len(risks) + 1  # the risks, then one empty row to type the next risk in
     formats = [_column_format(book, column) for column in COLUMNS] + [cell] * len(extras)
-    score, next_review = _score_formula(list_ranges["scale"]), _next_review_formula(scheme)
+    score, next_review = _score_formula(list_ranges["scale"], scheme.max_value), _next_review_formula(scheme)
     columns = [{"header": h, "header_format": header_fmt, "format": f} for h, f in zip(headers, formats, strict=True)]
     columns[_col("score")]["formula"] = score
     columns[_col("next_review")]["formula"] = next_review

@@ -146,6 +146,7 @@ CLASSIC_FUNCTIONS = {
     "LEN",
     "INDEX",
     "NA",
+    "MOD",
 }
 
 

@@ -85,10 +85,11 @@ def test_dropdowns_reject_off_list_entries(template):
 def test_score_formula_band_colours_and_overdue_review(template):
     ws = openpyxl.load_workbook(template)["Register"]
     impact, likelihood = "Risks[[#This Row],[Impact]]", "Risks[[#This Row],[Likelihood]]"
-    assert ws["I2"].value == (
-        f'=IFERROR(IF(OR({impact}="",{likelihood}=""),"",MATCH({impact},Lists!$A$2:$A$5,0)'
-        f'*MATCH({likelihood},Lists!$A$2:$A$5,0)),"")'
+    score = ws["I2"].value
+    assert score.startswith(
+        f'=IFERROR(IF(OR({impact}="",{likelihood}=""),"",IFERROR(MATCH(TRIM({impact}),Lists!$A$2:$A$5,0)'
     )
+    assert f"IFERROR(MATCH(TRIM({likelihood}),Lists!$A$2:$A$5,0)," in score and f"VALUE({impact})<=4" in score
     due = ws["K2"].value
     assert due.startswith('=IF(OR(Risks[[#This Row],[Last Review]]="",Risks[[#This Row],[Score]]=""),"",IFERROR(EDATE(')
     assert due.endswith(',IF(Risks[[#This Row],[Score]]>=9,3,IF(Risks[[#This Row],[Score]]>=5,3,3))),"Check date"))')
@@ -326,3 +327,25 @@ def test_lists_and_formats_cover_the_table_rows_so_excel_carries_them_to_new_row
     ranges = {str(cf.sqref) for cf in ws.conditional_formatting}
     assert {"I2:I32", "K2:K32"} <= ranges
     assert ws.max_row == 32  # nothing prepared below the table
+
+
+def test_score_reads_levels_as_the_checks_do(tmp_path, recalc_profile):
+    """Levels pasted past the dropdown (numbers, numeric text, other case) score as validate scores them."""
+    template = make_template(tmp_path)
+    levels = [("Very High", "High"), (4, 3), ("4", "3"), ("very high", " High "), ("5", "High"), (2.5, "Low")]
+    rows = [
+        {"Reference": f"STR{n:04d}", "Owner": "Head of IT", "Title": "Capacity", "Impact": impact,
+         "Likelihood": likelihood, "Status": "Managed", "Last Review": dt.datetime(2024, 1, 10)}
+        for n, (impact, likelihood) in enumerate(levels, start=1)
+    ]  # fmt: skip
+    filled = tmp_path / "filled.xlsx"
+    _fill(template, filled, rows)
+    saved_dir = tmp_path / "saved"
+    saved_dir.mkdir()
+    saved = convert_with_libreoffice(filled, "xlsx:Calc MS Excel 2007 XML", saved_dir, recalc_profile)
+    ws = openpyxl.load_workbook(saved, data_only=True)["Register"]
+    shown = [ws[f"I{n}"].value for n in range(2, 2 + len(levels))]
+    checked = [item.score for item in validate(read_register(saved), as_of=AS_OF).assessed]
+    assert shown == [12, 12, 12, 12, None, None]
+    assert [s if s is not None else None for s in checked] == [12, 12, 12, 12, None, None]
+    assert [ws[f"K{n}"].value for n in (2, 3, 4, 5)] == [dt.datetime(2024, 4, 10)] * 4
