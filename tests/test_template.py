@@ -236,8 +236,9 @@ def test_next_review_is_never_blank_where_validate_has_a_due_date(tmp_path, reca
     assert check.dxf.fill.bgColor.rgb[-6:] == "FFEB9C" or check.dxf.fill.fgColor.rgb[-6:] == "FFEB9C"
 
 
-def test_template_passes_the_ooxml_schema_check(tmp_path):
-    out = make_template(tmp_path, "--from", str(CLEAN_EXAMPLE))
+@pytest.mark.parametrize("args", [[], ["--from", str(CLEAN_EXAMPLE)], ["--from", str(PUBLISHED_EXAMPLE), "--rescore"]])
+def test_template_passes_the_ooxml_schema_check(tmp_path, args):
+    out = make_template(tmp_path, *args)
     result = subprocess.run(
         [sys.executable, "-m", "openxml_audit.cli", "-o", "json", str(out)], capture_output=True, text=True
     )
