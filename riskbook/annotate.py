@@ -436,7 +436,7 @@ _SHAPE = (
 def _add_notes(package: Package, part: str, xml: bytes, prefix: bytes, marks: dict[str, Mark]) -> bytes:
     rels = package.relationships(part)
     comments = next((t for _, kind, t, _ in rels if kind == COMMENTS_REL), None)
-    vml = next((t for _, kind, t, _ in rels if kind == VML_REL), None)
+    vml = _notes_drawing(xml, prefix, rels)
     texts = {cell: "\n".join(mark.lines) for cell, mark in marks.items()}
     if comments is None:
         comments = package.unique_name("xl/comments", ".xml")
@@ -460,6 +460,20 @@ def _add_notes(package: Package, part: str, xml: bytes, prefix: bytes, marks: di
     elif shapes:
         package.write(vml, _merged_vml(package, package.read(vml), shapes))
     return xml
+
+
+def _notes_drawing(xml: bytes, prefix: bytes, rels) -> str | None:
+    """The VML part the sheet's <legacyDrawing> names (not the header and footer's <legacyDrawingHF>), if any."""
+    start = find_element(xml, prefix, b"legacyDrawing", max(xml.rfind(b"sheetData>"), 0))
+    if start < 0:
+        return None
+    tag = xml[start : end_of_tag(xml, start)]
+    match = re.search(rb'\s[\w]+:id="([^"]*)"', tag)
+    rid = match.group(1).decode() if match else ""
+    found = next((target for found, kind, target, _ in rels if found == rid and kind == VML_REL), None)
+    if found is None:
+        raise Unsupported("the sheet's <legacyDrawing> names no VML drawing")
+    return found
 
 
 def _note_height(text: str) -> int:
