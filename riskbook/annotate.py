@@ -42,6 +42,7 @@ from riskbook.xlsx.package_edit import (
     ns_prefix,
     prefix_of,
     set_attribute,
+    visible_text,
     xml_text,
 )
 from riskbook.xlsx.sheet_edit import (
@@ -111,7 +112,7 @@ def _plain_copy(report: Report, target: Path) -> str:
                 continue
             cell = sheet.cell(row0 + r + 1, col0 + c + 1)
             if isinstance(value, str):
-                _long_text(cell, _cell_text(value))
+                _long_text(cell, visible_text(value))
                 cell.data_type = "s"  # text stays text, even when it starts with '='
             else:
                 cell.value = value
@@ -137,13 +138,6 @@ def _long_text(cell, text: str) -> None:
     said = f" … ({len(text):,} characters, more than a cell holds: the whole text is in this cell's note)"
     cell.value = text[: EXCEL_CELL_LIMIT - len(said)] + said
     cell.comment = Comment(text, AUTHOR, width=400, height=400)
-
-
-def _cell_text(value: str) -> str:
-    """Text for an openpyxl cell: control characters shown visibly (XML cannot hold them), never cut."""
-    from riskbook.xlsx.package_edit import _INVALID_XML, _visible
-
-    return _INVALID_XML.sub(_visible, value)
 
 
 # What is marked where.

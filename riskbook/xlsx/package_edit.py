@@ -47,9 +47,13 @@ class Unsupported(OutputError):
 
 def xml_text(text: str) -> str:
     """Text for an XML element or attribute: escaped, control characters shown visibly, Excel's _xHHHH_ kept literal."""
-    text = _EXCEL_ESCAPE.sub(r"_x005F_\1", text)  # Excel would read "_x000D_" as a carriage return
-    text = _INVALID_XML.sub(_visible, text)
+    text = visible_text(_EXCEL_ESCAPE.sub(r"_x005F_\1", text))  # Excel would read "_x000D_" as a carriage return
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def visible_text(text: str) -> str:
+    """Text with the characters XML cannot hold shown visibly: control pictures (␋) or \\uXXXX."""
+    return _INVALID_XML.sub(_visible, text)
 
 
 def _visible(match: re.Match[str]) -> str:
