@@ -254,7 +254,7 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
     if annotate:
         from riskbook.annotate import annotate_workbook
 
-        written = annotate_workbook(report, annotate)
+        written = annotate_workbook(report, annotate, max_bytes=max_size * 1024**2)
         click.echo(f"Wrote {written}", err=fmt == "json")
     _finish(EXIT_OK if report.ok else EXIT_FINDINGS, len(report.register.risks))
 
@@ -392,22 +392,55 @@ def _check_pdf_option(pdf_path: str, input_path: str, output: str, previous: str
 @click.option(
     "--from", "from_path", type=click.Path(dir_okay=False), help="An existing register to pre-fill the template with."
 )
+@click.option(
+    "--from-scheme",
+    type=click.Path(dir_okay=False),
+    help="Scoring scheme the --from register is scored under (default: the --scheme one).",
+)
+@click.option(
+    "--rescore",
+    is_flag=True,
+    help="Replace --from's stated scores that are not impact × likelihood (each one is listed).",
+)
 @sheet_option
 @max_size_option
 @column_option
 @_handle_errors
-def template(output, scheme, from_path, sheet, max_size, columns):
-    """Write the register template risk owners fill in: dropdowns, computed score, instructions."""
+def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, columns):
+    """Write the register template risk owners fill in: dropdowns, computed score, instructions.
+
+    With --from, the register is validated first: a stated score that is not impact × likelihood
+    is refused (exit 1) unless --rescore, and every score that changes is listed.
+    """
+    import dataclasses
+
     import riskbook as api
-    from riskbook.template import write_template
+    from riskbook.render import render_text
+    from riskbook.template import StatedScoresDiffer, carry_over, write_template
 
     scheme_obj = api.load_scheme(scheme)
-    existing = (
-        api.read_register(from_path, sheet=sheet, scheme=scheme_obj, max_bytes=max_size * 1024**2, columns=columns)
-        if from_path
-        else None
-    )
+    existing, changes = None, []
+    if from_path:
+        source_scheme = api.load_scheme(from_scheme) if from_scheme else scheme_obj
+        source = api.read_register(
+            from_path, sheet=sheet, scheme=source_scheme, max_bytes=max_size * 1024**2, columns=columns
+        )
+        try:
+            existing, changes = carry_over(source, scheme_obj, rescore=rescore)
+        except StatedScoresDiffer as exc:
+            shown = dataclasses.replace(exc.report, findings=exc.mismatches)
+            click.echo(render_text(shown, colour=sys.stdout.isatty()))
+            count = len(exc.mismatches)
+            click.echo(
+                f"Nothing written: {count} stated score{'s' if count != 1 else ''} in {from_path} "
+                f"{'are' if count != 1 else 'is'} not impact × likelihood, and the template's Score formula would "
+                "replace them. Correct them, or pass --rescore to replace them.",
+                err=True,
+            )
+            sys.exit(EXIT_FINDINGS)
     path = write_template(output, scheme_obj, existing=existing)
+    for line in changes:
+        click.echo(line)
     count = len(existing.risks) if existing else 0
     click.echo(
         f"Wrote {path}" + (f" with {count} risk{'s' if count != 1 else ''} from {from_path}" if existing else "")

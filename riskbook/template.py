@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass
@@ -12,14 +13,13 @@ from riskbook.errors import OutputError
 from riskbook.model import Register, Risk, column_letter
 from riskbook.scheme import Scheme
 from riskbook.source.package import CACHED_VALUES_PROPERTY
-from riskbook.values import PartialDate, fold_header
+from riskbook.values import MONTHS, PartialDate, fold_header
 from riskbook.xlsx.text import CELL, safe_text
 from riskbook.xlsx.writer import Book, PageSetup, atomic_path, refuse_inputs_as_output, text_height
 
 REGISTER = "Register"
 INSTRUCTIONS = "Instructions"
 LISTS = "Lists"
-TEMPLATE_ROWS = 500  # rows prepared with dropdowns and formulas beyond the filled ones
 PROPOSALS = ("Archive", "New")
 EARLIEST_DATE = dt.date(1990, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
@@ -80,6 +80,83 @@ COLUMNS = (
         "proposal",
     ),
 )
+
+
+def carry_over(source: Register, scheme: Scheme, rescore: bool = False) -> tuple[Register, list[str]]:
+    """The source register made ready for a template under `scheme`, and a line for each score that changes.
+
+    Nothing changes silently: a stated score that is not the source scheme's impact × likelihood
+    raises StatedScoresDiffer unless rescore is given; levels move to another scheme by their
+    label, and a level the other scheme has no label for raises OutputError.
+    """
+    report = _validate_source(source)
+    changes = []
+    mismatches = [f for f in report.findings if f.code == "score-mismatch"]
+    if mismatches and not rescore:
+        raise StatedScoresDiffer(report, mismatches)
+    for item in report.assessed:
+        stated = item.risk.get("score")
+        if stated is not None and item.score is not None and stated != item.score:
+            changes.append(
+                f"{item.risk.reference or _row_name(source, item.risk)}: stated {stated}, computed {item.score}"
+            )
+    for finding in report.findings:
+        if finding.code == "status-variant":
+            risk = next(r for r in source.risks if r.row == finding.row)
+            changes.append(f"{finding.reference}: status {risk.get('status')!r} written as {risk.status_name!r}")
+    if scheme != source.scheme:
+        source, moved = _map_levels(source, scheme)
+        changes.extend(moved)
+    return source, changes
+
+
+class StatedScoresDiffer(Exception):
+    """The source states scores that impact × likelihood does not give; the template would replace them."""
+
+    def __init__(self, report, mismatches):
+        super().__init__(f"{len(mismatches)} stated score{'s' if len(mismatches) != 1 else ''} differ")
+        self.report = report
+        self.mismatches = mismatches
+
+
+def _validate_source(source: Register):
+    from riskbook.checks import validate
+
+    return validate(source)
+
+
+def _row_name(register: Register, risk: Risk) -> str:
+    return f"{register.sheet} row {risk.row + 1}"
+
+
+def _map_levels(source: Register, scheme: Scheme) -> tuple[Register, list[str]]:
+    """Impact and likelihood moved to another scheme by their labels; each changed score said."""
+    old = source.scheme
+    used = {risk.values[name] for risk in source.risks for name in ("impact", "likelihood") if name in risk.values}
+    mapping = {value: scheme.value_for_label(old.label(value)) for value in sorted(used)}
+    unmapped = [old.label(value) for value, new in mapping.items() if new is None]
+    if unmapped:
+        raise OutputError(
+            f"cannot move the register to {scheme.name}: it has no level labelled "
+            + ", ".join(repr(label) for label in unmapped)
+            + f" (its levels: {', '.join(scheme.label(v) for v in scheme.values)}); edit the levels first"
+        )
+    risks, changes = [], []
+    for risk in source.risks:
+        values = dict(risk.values)
+        for name in ("impact", "likelihood"):
+            if name in values:
+                values[name] = mapping[values[name]]
+        moved = dataclasses.replace(risk, values=values)
+        before, after = risk.score, moved.score
+        if before is not None and after != before:
+            name = risk.reference or _row_name(source, risk)
+            changes.append(
+                f"{name}: score {before} under {old.name} is {after} under {scheme.name} "
+                f"({scheme.label(values['impact'])} × {scheme.label(values['likelihood'])})"
+            )
+        risks.append(moved)
+    return dataclasses.replace(source, risks=risks, scheme=scheme), changes
 
 
 def _col(key: str) -> int:
@@ -148,17 +225,37 @@ def _write_lists(sheet, scheme: Scheme) -> dict[str, str]:
     return ranges
 
 
-def _score_formula(row: int, list_ranges: dict[str, str]) -> str:
-    n = row + 1
-    impact, likelihood = f"{_letter('impact')}{n}", f"{_letter('likelihood')}{n}"
-    impact_level = f"MATCH({impact},{list_ranges['impact'].lstrip('=')},0)"
-    likelihood_level = f"MATCH({likelihood},{list_ranges['likelihood'].lstrip('=')},0)"
+TABLE = "Risks"  # the register's Excel table: its rows carry the formulas, lists and formats
+CHECK_DATE = "Check date"  # Next Review when Last Review holds text the formula cannot read as a date
+CHECK_FILL = "#FFEB9C"  # the warning colour of the annotated copy; dark text on it has a contrast over 12:1
+CHECK_FONT = "#3F3000"
+
+
+def _this_row(header: str) -> str:
+    """A structured reference to this row's cell in a table column, in the form stored in the file."""
+    escaped = "".join(f"'{ch}" if ch in "[]#'" else ch for ch in header)
+    return f"{TABLE}[[#This Row],[{escaped}]]"
+
+
+def _level_formula(cell: str, lookup: str, top: int) -> str:
+    """A level as the checks read it: a label on the list (any case), or a whole number on the scale."""
+    number = f"VALUE({cell})"
+    on_scale = f"IF(AND(MOD({number},1)=0,{number}>=1,{number}<={top}),{number},NA())"
+    return f"IFERROR(MATCH(TRIM({cell}),{lookup},0),{on_scale})"
+
+
+def _score_formula(list_ranges: dict[str, str], scheme: Scheme) -> str:
+    impact, likelihood = _this_row("Impact"), _this_row("Likelihood")
+    impact_level = _level_formula(impact, list_ranges["impact"].lstrip("="), len(scheme.impact_scale.labels))
+    likelihood_level = _level_formula(
+        likelihood, list_ranges["likelihood"].lstrip("="), len(scheme.likelihood_scale.labels)
+    )
     score = (
         f"{impact_level}*{likelihood_level}"
         if "matrix" not in list_ranges
         else f"INDEX({list_ranges['matrix'].lstrip('=')},{impact_level},{likelihood_level})"
     )
-    # IFERROR: an impact or likelihood off the list leaves Score empty (validate names the cell).
+    # IFERROR: an impact or likelihood off the scale leaves Score empty (validate names the cell).
     return f'=IFERROR(IF(OR({impact}="",{likelihood}=""),"",{score}),"")'
 
 
@@ -170,67 +267,99 @@ def _months_formula(score_cell: str, scheme: Scheme) -> str:
     return formula
 
 
-_MONTHS = '{"Jan","Feb","Mar","Apr","May","Jun","Jul","Aug","Sep","Oct","Nov","Dec"}'
+_MONTH_NAMES = [(name, number) for name, number in MONTHS.items()]
+_MONTH_WORDS = "{" + ",".join(f'"{name}"' for name, _ in _MONTH_NAMES) + "}"
+_MONTH_NUMBERS = "{" + ",".join(str(number) for _, number in _MONTH_NAMES) + "}"
 
 
-def _next_review_formula(row: int, scheme: Scheme) -> str:
-    n = row + 1
-    last, score = f"{_letter('last_review')}{n}", f"{_letter('score')}{n}"
+def _month_end_formula(last: str) -> str:
+    """The last day of a month-only date kept as text ("May 2023", "May 23", "Sept 2023", "Jan-24").
+
+    A month-only review counts as made on the month's last day, as the checks count it. Any
+    other text is an error here, which the caller shows as "Check date".
+    """
+    spaced = f'TRIM(SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({last},"-"," "),"/"," "),","," "),"."," "))'
+    month_word = f'LEFT({spaced},FIND(" ",{spaced})-1)'
+    year_text = f'MID({spaced},FIND(" ",{spaced})+1,5)'
+    month = f"INDEX({_MONTH_NUMBERS},MATCH({month_word},{_MONTH_WORDS},0))"
+    # Two-digit years as the checks read them: below 70 is this century.
+    year = (
+        f"IF(LEN({year_text})=4,VALUE({year_text}),"
+        f"IF(LEN({year_text})=2,VALUE({year_text})+IF(VALUE({year_text})<70,2000,1900),NA()))"
+    )
+    return f"DATE({year},{month}+1,1)-1"
+
+
+def _next_review_formula(scheme: Scheme) -> str:
+    last, score = _this_row("Last Review"), _this_row("Score")
     months = _months_formula(score, scheme)
-    # A month-only review ("Jan 2024", kept as text) counts as made on the month's last day,
-    # as the checks count it; an unreadable date leaves the cell empty.
-    month_end = f"DATE(VALUE(RIGHT({last},4)),MATCH(LEFT({last},3),{_MONTHS},0)+1,1)-1"
-    return f'=IFERROR(IF(OR({last}="",{score}=""),"",EDATE(IF(ISNUMBER({last}),{last},{month_end}),{months})),"")'
+    read = f"IF(ISNUMBER({last}),{last},IF(ISTEXT({last}),{_month_end_formula(last)},NA()))"
+    return f'=IF(OR({last}="",{score}=""),"",IFERROR(EDATE({read},{months}),"{CHECK_DATE}"))'
+
+
+def _table_headers(extras: list[str]) -> list[str]:
+    """The table's column names: Excel needs them unique (ignoring case) and not empty."""
+    headers = [c.header for c in COLUMNS]
+    seen = {h.casefold() for h in headers}
+    for n, name in enumerate(extras, start=len(headers) + 1):
+        name = name.strip() or f"Column {n}"
+        unique, k = name, 2
+        while unique.casefold() in seen:
+            unique, k = f"{name} ({k})", k + 1
+        seen.add(unique.casefold())
+        headers.append(unique)
+    return headers
 
 
 def _write_register(sheet, book: Book, scheme: Scheme, risks: list[Risk], extras: list[str], list_ranges) -> None:
     header_fmt, cell = book.fmt("header"), book.fmt("cell")
     date_fmt, number = book.fmt("date"), book.fmt("number")
-    headers = [c.header for c in COLUMNS] + extras
-    for col, header in enumerate(headers):
-        sheet.text(0, col, header, header_fmt)
-    last_row = len(risks) + TEMPLATE_ROWS
+    headers = _table_headers(extras)
+    last_row = len(risks) + 1  # the risks, then one empty row to type the next risk in
+    formats = [_column_format(book, column) for column in COLUMNS] + [cell] * len(extras)
+    score, next_review = _score_formula(list_ranges, scheme), _next_review_formula(scheme)
+    columns = [{"header": h, "header_format": header_fmt, "format": f} for h, f in zip(headers, formats, strict=True)]
+    columns[_col("score")]["formula"] = score
+    columns[_col("next_review")]["formula"] = next_review
+    sheet.sheet.add_table(
+        0, 0, last_row, len(headers) - 1, {"name": TABLE, "style": "Table Style Light 1", "columns": columns}
+    )
     for offset, risk in enumerate(risks, start=1):
-        _write_risk(sheet, book, scheme, offset, risk, extras, list_ranges)
-    for row in range(len(risks) + 1, last_row + 1):
-        sheet.formula(row, _col("score"), _score_formula(row, list_ranges), "", number)
-        sheet.formula(row, _col("next_review"), _next_review_formula(row, scheme), "", date_fmt)
+        _write_risk(sheet, book, scheme, offset, risk, extras, (score, next_review))
+    sheet.formula(last_row, _col("score"), score, "", number)
+    sheet.formula(last_row, _col("next_review"), next_review, "", date_fmt)
     for col, column in enumerate(COLUMNS):
-        fmt = (
-            date_fmt
-            if column.kind in ("date", "next_review")
-            else number
-            if column.kind in ("score", "previous")
-            else cell
-        )
-        sheet.sheet.set_column(col, col, column.width, fmt)
+        sheet.sheet.set_column(col, col, column.width, formats[col])
         _validate_column(sheet, book, scheme, col, column, last_row, list_ranges)
     for col in range(len(COLUMNS), len(headers)):
         sheet.sheet.set_column(col, col, 30, cell)
     _register_formatting(sheet, book, scheme, last_row)
     sheet.sheet.set_row(0, 30)
     sheet.sheet.freeze_panes(1, 1)
-    sheet.sheet.autofilter(0, 0, last_row, len(headers) - 1)
+    # No print area: Excel prints the used range, which is the table however far it grows
+    # (a fixed print area would leave out rows typed below it).
     sheet.setup_print((0, 0))
 
 
-def _write_risk(sheet, book: Book, scheme: Scheme, row: int, risk: Risk, extras: list[str], list_ranges) -> None:
+def _column_format(book: Book, column: TemplateColumn):
+    if column.kind in ("date", "next_review"):
+        return book.fmt("date")
+    if column.kind in ("score", "previous"):
+        return book.fmt("number")
+    return book.fmt("cell")
+
+
+def _write_risk(sheet, book: Book, scheme: Scheme, row: int, risk: Risk, extras: list[str], formulas) -> None:
     cell, date_fmt, number = book.fmt("cell"), book.fmt("date"), book.fmt("number")
     assessed = assess(risk, scheme)
     for col, column in enumerate(COLUMNS):
         value = risk.get(column.key)
         invalid = risk.invalid.get(column.key)
         if column.kind == "score":
-            sheet.formula(
-                row,
-                col,
-                _score_formula(row, list_ranges),
-                assessed.score if assessed.score is not None else "",
-                number,
-            )
+            sheet.formula(row, col, formulas[0], assessed.score if assessed.score is not None else "", number)
         elif column.kind == "next_review":
             due = assessed.review_due
-            sheet.formula(row, col, _next_review_formula(row, scheme), _excel_serial(due) if due else "", date_fmt)
+            sheet.formula(row, col, formulas[1], _excel_serial(due) if due else _unread_due(risk), date_fmt)
         elif invalid is not None or value is None:
             sheet.text(row, col, _text(invalid.raw if invalid else None), cell)  # kept as typed: nothing is lost
         elif column.kind == "scale":
@@ -256,6 +385,13 @@ def _write_risk(sheet, book: Book, scheme: Scheme, row: int, risk: Risk, extras:
         sheet.text(row, col, value, cell)
     tallest = max(text_height(str(risk.get(c.key) or ""), int(c.width * 1.1)) for c in COLUMNS if c.kind == "text")
     sheet.sheet.set_row(row, min(tallest, 120))
+
+
+def _unread_due(risk: Risk) -> str:
+    """Next Review's stored value with no due date: "Check date" for a last review kept as unreadable text."""
+    # Such text is written back as typed, so the formula cannot read it either; it is blank without a score.
+    unreadable = "last_review" in risk.invalid
+    return CHECK_DATE if unreadable and risk.impact is not None and risk.likelihood is not None else ""
 
 
 def _write_partial_date(sheet, row: int, col: int, value: PartialDate, date_fmt, text_fmt) -> None:
@@ -361,6 +497,11 @@ def _register_formatting(sheet, book: Book, scheme: Scheme, last_row: int) -> No
     sheet.sheet.conditional_format(
         f"{due}2:{due}{last_row + 1}",
         {"type": "formula", "criteria": f"=AND(ISNUMBER(${due}2),${due}2<TODAY())", "format": overdue},
+    )
+    check = book.workbook.add_format({"bg_color": CHECK_FILL, "font_color": CHECK_FONT, "bold": True})
+    sheet.sheet.conditional_format(
+        f"{due}2:{due}{last_row + 1}",
+        {"type": "formula", "criteria": f'=${due}2="{CHECK_DATE}"', "format": check},
     )
 
 

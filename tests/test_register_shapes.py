@@ -330,10 +330,11 @@ def test_template_of_a_matrix_scheme_looks_the_score_up(tmp_path):
     out = tmp_path / "t.xlsx"
     assert run("template", "--scheme", _shipped("scheme-3x3.toml"), "-o", out).exit_code == 0
     book = openpyxl.load_workbook(out)
-    assert book["Register"]["I2"].value == (
-        '=IFERROR(IF(OR(D2="",E2=""),"",INDEX(Lists!$G$2:$I$4,MATCH(D2,Lists!$A$2:$A$4,0),'
-        'MATCH(E2,Lists!$B$2:$B$4,0))),"")'
-    )
+    score = book["Register"]["I2"].value
+    impact, likelihood = "Risks[[#This Row],[Impact]]", "Risks[[#This Row],[Likelihood]]"
+    assert score.startswith(f'=IFERROR(IF(OR({impact}="",{likelihood}=""),"",INDEX(Lists!$G$2:$I$4,')
+    assert f"MATCH(TRIM({impact}),Lists!$A$2:$A$4,0)" in score
+    assert f"MATCH(TRIM({likelihood}),Lists!$B$2:$B$4,0)" in score
     assert [[c.value for c in row] for row in book["Lists"]["G2:I4"]] == [[1, 1, 2], [1, 2, 3], [2, 3, 3]]
 
 

@@ -138,6 +138,15 @@ CLASSIC_FUNCTIONS = {
     "RIGHT",
     "LEFT",
     "TODAY",
+    "ISTEXT",
+    "TRIM",
+    "SUBSTITUTE",
+    "FIND",
+    "MID",
+    "LEN",
+    "INDEX",
+    "NA",
+    "MOD",
 }
 
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from riskbook import load_scheme, read_register, validate
 from riskbook.cli import cli
-from tests.conftest import AS_OF, CLEAN_EXAMPLE, HEADER, convert_with_libreoffice, risk_row
+from tests.conftest import AS_OF, CLEAN_EXAMPLE, HEADER, PUBLISHED_EXAMPLE, convert_with_libreoffice, risk_row
 from tests.libreoffice import recalculation_mismatches
 
 FIVE = Path(__file__).resolve().parent.parent / "workbook_templates" / "scheme-5x5.toml"
@@ -53,7 +53,14 @@ def test_sheets_headers_and_hidden_lists(template):
                  "control_due", "responsible_officer", "category", "current_status", "proposal"):  # fmt: skip
         assert name in fields
     ws = wb["Register"]
-    assert ws.freeze_panes == "B2" and ws.auto_filter.ref.startswith("A1:")
+    assert ws.freeze_panes == "B2"
+    table = ws.tables["Risks"]
+    assert table.ref == "A1:V2"  # the header and one empty row to type the first risk in: no prepared blank rows
+    assert table.autoFilter is not None and ws.auto_filter.ref is None
+    calculated = {c.name: c.calculatedColumnFormula.attr_text for c in table.tableColumns if c.calculatedColumnFormula}
+    assert set(calculated) == {"Score", "Next Review"}
+    assert "Risks[[#This Row],[Impact]]" in calculated["Score"]
+    assert ws.max_row == 2 and not ws.print_area  # prints the used range: the table, however far it grows
 
 
 def test_dropdowns_reject_off_list_entries(template):
@@ -78,13 +85,18 @@ def test_dropdowns_reject_off_list_entries(template):
 
 def test_score_formula_band_colours_and_overdue_review(template):
     ws = openpyxl.load_workbook(template)["Register"]
-    assert ws["I2"].value == (
-        '=IFERROR(IF(OR(D2="",E2=""),"",MATCH(D2,Lists!$A$2:$A$5,0)*MATCH(E2,Lists!$B$2:$B$5,0)),"")'
+    impact, likelihood = "Risks[[#This Row],[Impact]]", "Risks[[#This Row],[Likelihood]]"
+    score = ws["I2"].value
+    assert score.startswith(
+        f'=IFERROR(IF(OR({impact}="",{likelihood}=""),"",IFERROR(MATCH(TRIM({impact}),Lists!$A$2:$A$5,0)'
     )
-    assert ws["K2"].value.endswith(',IF(I2>=9,3,IF(I2>=5,3,3)))),"")') and "EDATE(IF(ISNUMBER(H2),H2," in ws["K2"].value
+    assert f"IFERROR(MATCH(TRIM({likelihood}),Lists!$B$2:$B$5,0)," in score and f"VALUE({impact})<=4" in score
+    due = ws["K2"].value
+    assert due.startswith('=IF(OR(Risks[[#This Row],[Last Review]]="",Risks[[#This Row],[Score]]=""),"",IFERROR(EDATE(')
+    assert due.endswith(',IF(Risks[[#This Row],[Score]]>=9,3,IF(Risks[[#This Row],[Score]]>=5,3,3))),"Check date"))')
     rules = {str(cf.sqref).split(":")[0]: [r.formula[0] for r in cf.rules] for cf in ws.conditional_formatting}
     assert "AND(ISNUMBER($I2),$I2>=9,$I2<=16)" in rules["I2"]
-    assert rules["K2"] == ["AND(ISNUMBER($K2),$K2<TODAY())"]
+    assert rules["K2"] == ["AND(ISNUMBER($K2),$K2<TODAY())", '$K2="Check date"']
 
 
 def test_instructions_come_from_the_scheme(template):
@@ -132,11 +144,24 @@ def test_prefill_keeps_extra_columns_and_text_stays_text(make_register, tmp_path
     assert ws.cell(1, ws.max_column).value == "Directorate" and ws.cell(2, ws.max_column).value == "Finance"
 
 
-def _fill(template: Path, target: Path, rows: list[list[object]]) -> None:
+def _grow_table(ws, last_row: int) -> None:
+    """What Excel does when a risk is typed below the table: the table takes the row, with its calculated columns."""
+    table = ws.tables["Risks"]
+    start, end = table.ref.split(":")
+    end_column = end.rstrip("0123456789")
+    table.ref = table.autoFilter.ref = f"{start}:{end_column}{last_row}"
+    for col, column in enumerate(table.tableColumns, start=1):
+        if column.calculatedColumnFormula is not None:
+            for row in range(2, last_row + 1):
+                ws.cell(row, col).value = "=" + column.calculatedColumnFormula.attr_text
+
+
+def _fill(template: Path, target: Path, rows: list[dict[str, object]]) -> None:
     """Type risks into the template as an owner would, without touching the formulas."""
     wb = openpyxl.load_workbook(template)
     ws = wb["Register"]
     columns = {c.value: c.column for c in ws[1]}
+    _grow_table(ws, len(rows) + 1)
     for offset, row in enumerate(rows, start=2):
         for header, value in row.items():
             ws.cell(offset, columns[header]).value = value
@@ -172,10 +197,49 @@ def test_round_trip_fill_recalculate_validate_build(tmp_path, recalc_profile, sc
     assert "1 proposed for archive" in result.output
     ws = openpyxl.load_workbook(saved, data_only=True)["Register"]
     assert ws["I2"].value == (12 if scheme == "4x4" else 20)
+    assert ws["I3"].value == (2 * 1 if scheme == "4x4" else 3 * 2)  # the row typed below the table has its Score
+    checked = validate(read_register(saved, scheme=load_scheme(FIVE if scheme == "5x5" else None)), as_of=AS_OF)
+    assert ws["K3"].value.date() == checked.assessed[1].review_due
 
 
-def test_template_passes_the_ooxml_schema_check(tmp_path):
-    out = make_template(tmp_path, "--from", str(CLEAN_EXAMPLE))
+DATE_FORMS = [
+    "16/05/2023", "16/05/23", "16-05-2023", "16.05.2023", "2023-05-16", "16 May 2023", "16 May 23", "16-May-2023",
+    "May 2023", "May 23", "Sept 2023", "16th May 2023", dt.datetime(2023, 5, 16),
+]  # fmt: skip
+
+
+def test_next_review_is_never_blank_where_validate_has_a_due_date(tmp_path, recalc_profile):
+    """Each form of last review an owner may leave as text: a due date the checks agree with, or "Check date"."""
+    template = make_template(tmp_path)
+    rows = [
+        {"Reference": f"STR{n:04d}", "Owner": "Head of IT", "Title": "Capacity", "Impact": "High",
+         "Likelihood": "High", "Status": "Managed", "Last Review": form}
+        for n, form in enumerate(DATE_FORMS, start=1)
+    ]  # fmt: skip
+    filled = tmp_path / "filled.xlsx"
+    _fill(template, filled, rows)
+    saved_dir = tmp_path / "saved"
+    saved_dir.mkdir()
+    saved = convert_with_libreoffice(filled, "xlsx:Calc MS Excel 2007 XML", saved_dir, recalc_profile)
+    shown = [row[0].value for row in openpyxl.load_workbook(saved, data_only=True)["Register"].iter_rows(2, 14, 11, 11)]
+    due = [item.review_due for item in validate(read_register(saved), as_of=AS_OF).assessed]
+    assert all(d is not None for d in due)
+    for form, value, expected in zip(DATE_FORMS, shown, due, strict=True):
+        assert value == "Check date" or value.date() == expected, (form, value, expected)
+    by_form = dict(zip([str(f) for f in DATE_FORMS], shown, strict=True))
+    assert by_form["May 2023"] == by_form["May 23"] == dt.datetime(2023, 8, 31)  # month's end + 3 months
+    assert by_form["Sept 2023"] == dt.datetime(2023, 12, 30)  # 30 September + 3 months, as the checks add them
+    assert by_form[str(dt.datetime(2023, 5, 16))] == dt.datetime(2023, 8, 16)
+    assert by_form["16 May 2023"] == "Check date"
+    ws = openpyxl.load_workbook(saved)["Register"]
+    rules = {str(cf.sqref).split(":")[0]: cf.rules for cf in ws.conditional_formatting}
+    check = next(r for r in rules["K2"] if '"Check date"' in r.formula[0])
+    assert check.dxf.fill.bgColor.rgb[-6:] == "FFEB9C" or check.dxf.fill.fgColor.rgb[-6:] == "FFEB9C"
+
+
+@pytest.mark.parametrize("args", [[], ["--from", str(CLEAN_EXAMPLE)], ["--from", str(PUBLISHED_EXAMPLE), "--rescore"]])
+def test_template_passes_the_ooxml_schema_check(tmp_path, args):
+    out = make_template(tmp_path, *args)
     result = subprocess.run(
         [sys.executable, "-m", "openxml_audit.cli", "-o", "json", str(out)], capture_output=True, text=True
     )
@@ -188,3 +252,102 @@ def test_template_refuses_to_write_over_its_source(tmp_path):
     copy.write_bytes(CLEAN_EXAMPLE.read_bytes())
     result = CliRunner().invoke(cli, ["template", "-o", str(copy), "--from", str(copy)])
     assert result.exit_code == 2 and "is the input file" in result.output
+
+
+def test_from_refuses_stated_scores_the_formula_would_replace(tmp_path):
+    out = tmp_path / "t.xlsx"
+    result = CliRunner().invoke(cli, ["template", "-o", str(out), "--from", str(PUBLISHED_EXAMPLE)])
+    assert result.exit_code == 1
+    assert "Register!I19 STR0292: score 12 is not impact × likelihood (Very High 4 × Medium 2 = 8)" in result.output
+    assert "Nothing written: 3 stated scores" in result.output and "--rescore" in result.output
+    assert not out.exists()
+
+
+def test_rescore_lists_every_replaced_score(tmp_path):
+    out = tmp_path / "t.xlsx"
+    result = CliRunner().invoke(cli, ["template", "-o", str(out), "--from", str(PUBLISHED_EXAMPLE), "--rescore"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "STR0292: stated 12, computed 8" in lines
+    assert "STR0380: stated 6, computed 12" in lines and "STR0422: stated 4, computed 3" in lines
+    assert "STR0243: status 'Controls tasked' written as 'Controls Tasked'" in lines
+    ws = openpyxl.load_workbook(out, data_only=True)["Register"]
+    assert ws["I19"].value == 8
+
+
+def test_another_scheme_maps_levels_by_label_and_says_so(tmp_path):
+    out = tmp_path / "t.xlsx"
+    four = FIVE.parent / "scheme-4x4.toml"
+    args = ["template", "-o", str(out), "--from", str(CLEAN_EXAMPLE), "--scheme", str(FIVE), "--from-scheme", str(four)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "STR0278: score 16 under Force strategic risk register (4 × 4) is 25 under Five-point" in result.output
+    register = read_register(out, scheme=load_scheme(FIVE))
+    first = register.risks[0]
+    assert (first.impact, first.likelihood) == (5, 5)  # Very High stays Very High
+
+
+def test_another_scheme_without_the_label_is_refused_in_one_line(tmp_path):
+    out = tmp_path / "t.xlsx"
+    five_labels = FIVE.read_text(encoding="utf-8").replace('label = "Medium"', 'label = "Moderate"')
+    scheme = tmp_path / "five.toml"
+    scheme.write_text(five_labels, encoding="utf-8")
+    four = FIVE.parent / "scheme-4x4.toml"
+    args = [
+        "template",
+        "-o",
+        str(out),
+        "--from",
+        str(CLEAN_EXAMPLE),
+        "--scheme",
+        str(scheme),
+        "--from-scheme",
+        str(four),
+    ]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and "no level labelled 'Medium'" in result.output
+    assert not out.exists()
+
+
+def test_unreadable_last_review_is_carried_as_check_date(make_register, tmp_path, recalc_profile):
+    path = make_register([risk_row(last="TBC"), risk_row("STR0002", last="Sept 2023"), risk_row("STR0003", last="")])
+    out = make_template(tmp_path, "--from", str(path), name="check.xlsx")
+    ws = openpyxl.load_workbook(out, data_only=True)["Register"]
+    assert [ws[f"K{n}"].value for n in (2, 3, 4)] == ["Check date", dt.datetime(2023, 12, 30), None]
+    outdir = tmp_path / "recalculated"
+    outdir.mkdir()
+    assert recalculation_mismatches(out, outdir, recalc_profile) == []
+
+
+def test_lists_and_formats_cover_the_table_rows_so_excel_carries_them_to_new_rows(tmp_path):
+    out = make_template(tmp_path, "--from", str(CLEAN_EXAMPLE))
+    ws = openpyxl.load_workbook(out)["Register"]
+    assert ws.tables["Risks"].ref == "A1:V32"  # 30 risks and one empty row
+    lists = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation if dv.type in ("list", "date")}
+    assert {"D2:D32", "E2:E32", "F2:F32", "G2:G32", "H2:H32", "M2:M32", "S2:S32", "V2:V32"} <= set(lists)
+    ranges = {str(cf.sqref) for cf in ws.conditional_formatting}
+    assert {"I2:I32", "K2:K32"} <= ranges
+    assert ws.max_row == 32  # nothing prepared below the table
+
+
+def test_score_reads_levels_as_the_checks_do(tmp_path, recalc_profile):
+    """Levels pasted past the dropdown (numbers, numeric text, other case) score as validate scores them."""
+    template = make_template(tmp_path)
+    levels = [("Very High", "High"), (4, 3), ("4", "3"), ("very high", " High "), ("5", "High"), (2.5, "Low")]
+    rows = [
+        {"Reference": f"STR{n:04d}", "Owner": "Head of IT", "Title": "Capacity", "Impact": impact,
+         "Likelihood": likelihood, "Status": "Managed", "Last Review": dt.datetime(2024, 1, 10)}
+        for n, (impact, likelihood) in enumerate(levels, start=1)
+    ]  # fmt: skip
+    filled = tmp_path / "filled.xlsx"
+    _fill(template, filled, rows)
+    saved_dir = tmp_path / "saved"
+    saved_dir.mkdir()
+    saved = convert_with_libreoffice(filled, "xlsx:Calc MS Excel 2007 XML", saved_dir, recalc_profile)
+    ws = openpyxl.load_workbook(saved, data_only=True)["Register"]
+    shown = [ws[f"I{n}"].value for n in range(2, 2 + len(levels))]
+    checked = [item.score for item in validate(read_register(saved), as_of=AS_OF).assessed]
+    assert shown == [12, 12, 12, 12, None, None]
+    assert [s if s is not None else None for s in checked] == [12, 12, 12, 12, None, None]
+    assert [ws[f"K{n}"].value for n in (2, 3, 4, 5)] == [dt.datetime(2024, 4, 10)] * 4
