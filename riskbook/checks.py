@@ -87,6 +87,7 @@ class _Context:
         self.as_of = as_of
         self.required = {name for name in REQUIRED_FIELDS if register.has(name)}
         self.has_control_due = register.has("control_due")
+        self.score_sets = [name for name in SCORE_SETS if any(register.has(f"{name}_{part}") for part in SET_PARTS)]
 
     def finding(self, code: str, risk: Risk, field_name: str, **fields) -> Finding:
         """A finding on the risk's cell in the field's column."""
@@ -133,6 +134,78 @@ def check_risk(ctx: _Context, item: Assessed) -> Iterator[Finding]:
         yield from check_text_length(ctx, risk)
     if "proposal" in values:
         yield from check_proposal(ctx, risk)
+    if ctx.score_sets:
+        yield from check_score_sets(ctx, item)
+
+
+# The other assessments a register may carry beside the current one (the "Residual" or "Current"
+# columns): each set present is checked as the current one is, and the three are compared.
+SCORE_SETS = ("inherent", "target")
+SET_PARTS = ("impact", "likelihood", "score", "rating")
+
+
+def check_score_sets(ctx: _Context, item: Assessed) -> Iterator[Finding]:
+    risk = item.risk
+    current = item.score if item.score is not None else _whole_number(risk.get("score"))
+    scores = {}
+    for name in ctx.score_sets:
+        score = yield from _check_score_set(ctx, risk, name)
+        scores[name] = score
+    inherent, target = scores.get("inherent"), scores.get("target")
+    if current is not None and inherent is not None and current > inherent:
+        yield ctx.finding(
+            "score-order", risk, "inherent_score", later="current", score=current, earlier="inherent", other=inherent
+        )
+    if target is not None and current is not None and target > current:
+        yield ctx.finding(
+            "score-order", risk, "target_score", later="target", score=target, earlier="current", other=current
+        )
+
+
+def _check_score_set(ctx: _Context, risk: Risk, name: str):
+    """Check one set's stated score and rating against its impact and likelihood; return its score."""
+    scheme = ctx.scheme
+    impact = _whole_number(risk.get(f"{name}_impact"))
+    likelihood = _whole_number(risk.get(f"{name}_likelihood"))
+    on_scale = impact in scheme.impact_scale.labels and likelihood in scheme.likelihood_scale.labels
+    expected = scheme.score_for(impact, likelihood) if on_scale else None
+    stated = _whole_number(risk.get(f"{name}_score"))
+    if expected is not None and stated is not None and stated != expected:
+        impact_text = f"{scheme.impact_label(impact)} {impact}"
+        likelihood_text = f"{scheme.likelihood_label(likelihood)} {likelihood}"
+        yield ctx.finding(
+            "score-mismatch",
+            risk,
+            f"{name}_score",
+            stated=stated,
+            rule=f"{name} impact × likelihood"
+            if scheme.matrix is None
+            else f"the scheme's matrix score for the {name} set",
+            working=f"{impact_text} × {likelihood_text}"
+            if scheme.matrix is None
+            else f"{impact_text}, {likelihood_text}",
+            expected=expected,
+        )
+    score = expected if expected is not None else stated
+    rating = risk.get(f"{name}_rating")
+    band = scheme.band(score)
+    if rating and band is not None and scheme.band_named(str(rating)) is not band:
+        yield ctx.finding(
+            "rag-mismatch",
+            risk,
+            f"{name}_rating",
+            stated=rating,
+            score=score,
+            band=band.name,
+            low=band.min,
+            high=band.max,
+        )
+    return score
+
+
+def _whole_number(value) -> int | None:
+    """A value read as a scale level or score (inherent and target values that are not stay text)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def check_unreadable(ctx: _Context, risk: Risk) -> Iterator[Finding]:

@@ -62,6 +62,13 @@ CATALOGUE: dict[str, Kind] = _kinds(
         "Write the score as a whole number.",
     ),
     Kind(
+        "score-order",
+        "warning",
+        "with inherent or target scores: the current score is above the inherent one, or the target above the current",
+        "{later} score {score} is above the {earlier} score {other}; controls should bring a risk down, not up",
+        "Check the scores: the inherent score is before controls, the target after the planned ones.",
+    ),
+    Kind(
         "unknown-status",
         "error",
         "the status is not in the scheme (the closest is suggested)",

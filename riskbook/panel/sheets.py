@@ -654,12 +654,32 @@ def card_rows(
         rows.append(("Previous Rating", previous_text, "cell"))
     if appendix == L.APPENDIX_C:
         rows.append(("Change in score", f"{item.previous_score} → {item.score} ({item.direction.lower()})", "cell"))
+    rows.extend(_score_set_rows(risk, scheme, fields))
     if item.proposal:
         rows.append(("Proposal", item.proposal, "cell"))
     for name in CARD_FIELDS:
         if name in fields:
             rows.append((FIELD_LABELS[name], shown(name), "cell"))
     rows.extend((header, value or L.NOT_RECORDED, "cell") for header, value in risk.extras.items())
+    return rows
+
+
+def _score_set_rows(risk, scheme, fields: Collection[str]) -> list[tuple[str, str, str]]:
+    """The inherent and target assessments a register carries: level × level = score · band."""
+    rows = []
+    for name in ("inherent", "target"):
+        parts = [f"{name}_{part}" for part in ("impact", "likelihood", "score", "rating")]
+        if not any(part in fields for part in parts):
+            continue
+        impact, likelihood, score, rating = (risk.get(part) for part in parts)
+        if isinstance(impact, int) and isinstance(likelihood, int):
+            impact, likelihood = scheme.impact_label(impact), scheme.likelihood_label(likelihood)
+        band = scheme.band(score) if isinstance(score, int) else None
+        words = [f"{impact} × {likelihood}" if impact and likelihood else "", str(score or ""), str(rating or "")]
+        if band is not None and not rating:
+            words[2] = band.name
+        text = " · ".join(w for w in words if w) or L.NOT_RECORDED
+        rows.append((f"{name.capitalize()} Rating", text, f"band:{band.name}" if band is not None else "cell"))
     return rows
 
 
