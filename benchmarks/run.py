@@ -1,17 +1,17 @@
 """Time riskbook against the bare libraries, as whole processes, per register shape, in one run.
 
-    python benchmarks/run.py                                   # every shape; 30, 10,000 and 100,000 risks
+    python benchmarks/run.py                                   # every shape; 30, 10,000 and 100,000 risks (~20 min)
     python benchmarks/run.py --shapes shared,inline --sizes 30,10000 --runs 3
     python benchmarks/run.py --shapes inline --sizes 10000 --runs 5 --one-core
 
 Shapes (benchmarks/generate.py): shared, inline, light, narrow, wide, csv. For each shape and
 size the commands run paired, in turn — riskbook validate, the bare read, riskbook build, the
-bare write (and, at the smallest size, `python -c "import pandas"`) — once to warm up (below
-50,000 risks) and then --runs times, so a burst of load on a shared machine falls on both
-sides of a ratio. Each ratio is the median of the per-run ratios; times are medians; peak
-resident memory is the largest seen. --one-core runs riskbook and the baselines alike under
-`taskset -c 0`. Results go to --out as results.json and results.md (the tables for README).
-Registers are generated once into --out (deterministic).
+bare write (and, at the smallest size, `python -c "import pandas"`) — once to warm up and then
+--runs times (from 50,000 risks: --large-runs times, without a warm-up), so a burst of load on
+a shared machine falls on both sides of a ratio. Each ratio is the median of the per-run
+ratios; times are medians; peak resident memory is the largest seen. --one-core runs riskbook
+and the baselines alike under `taskset -c 0`. Results go to --out as results.json and
+results.md (the tables for README). Registers are generated once into --out (deterministic).
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def sheet_xml_mb(register: Path) -> float | None:
         return zf.getinfo("xl/worksheets/sheet1.xml").file_size / 1024**2
 
 
-def run(shapes: list[str], sizes: list[int], runs: int, out: Path, one_core: bool) -> dict:
+def run(shapes: list[str], sizes: list[int], runs: int, large_runs: int, out: Path, one_core: bool) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     pin = ["taskset", "-c", "0"] if one_core else []
     rb = [*pin, *riskbook_command()]
@@ -125,6 +125,7 @@ def run(shapes: list[str], sizes: list[int], runs: int, out: Path, one_core: boo
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "one_core": one_core,
         "runs": runs,
+        "large_runs": large_runs,
         "load_average_at_start": os.getloadavg()[0],
         "help": summary(startup["help"]),
         "import_pandas": summary(startup["import_pandas"]),
@@ -145,7 +146,8 @@ def run(shapes: list[str], sizes: list[int], runs: int, out: Path, one_core: boo
             if size == min(sizes):
                 commands["import_pandas"] = pandas
             load = os.getloadavg()[0]
-            samples = measure_paired(commands, runs, warm_up=size < WARM_UP_BELOW)
+            large = size >= WARM_UP_BELOW
+            samples = measure_paired(commands, large_runs if large else runs, warm_up=not large)
             entry = {name: {**summary(s), "samples": s} for name, s in samples.items()}
             entry["ratios"] = {
                 "validate / read": paired_ratio(samples, "validate", ("read",)),
@@ -168,12 +170,12 @@ def run(shapes: list[str], sizes: list[int], runs: int, out: Path, one_core: boo
 
 
 def report(results: dict) -> str:
-    runs = results["runs"]
+    runs, large_runs = results["runs"], results.get("large_runs", results["runs"])
     pinned = " under `taskset -c 0` (one core)" if results["one_core"] else ""
     lines = [
         f"Machine: {results['machine']}{pinned}; {results['date']}; whole processes, paired runs "
-        f"(riskbook and baseline alternating), median of {runs} run{'s' if runs != 1 else ''} (one warm-up "
-        f"below {WARM_UP_BELOW:,} risks); load average {results['load_average_at_start']:.1f} at the start.",
+        f"(riskbook and baseline alternating); median of {runs} run{'s' if runs != 1 else ''} after a warm-up "
+        f"below {WARM_UP_BELOW:,} risks, {large_runs} run{'s' if large_runs != 1 else ''} from there; load average {results['load_average_at_start']:.1f} at the start.",
         "",
         f"`riskbook --help`: {results['help']['seconds']:.3f} s (target ≤ {TARGETS['help s']} s); "
         f'`python -c "import pandas"`: {results["import_pandas"]["seconds"]:.3f} s',
@@ -236,6 +238,9 @@ def main() -> None:
     parser.add_argument("--shapes", default=",".join(SHAPES), help=f"comma-separated, of: {', '.join(SHAPES)}")
     parser.add_argument("--sizes", default="30,10000,100000", help="comma-separated numbers of risks")
     parser.add_argument("--runs", type=int, default=3, help="measured runs per command (after any warm-up)")
+    parser.add_argument(
+        "--large-runs", type=int, default=1, help=f"measured runs from {WARM_UP_BELOW:,} risks (no warm-up there)"
+    )
     parser.add_argument("--one-core", action="store_true", help="run everything under taskset -c 0")
     parser.add_argument("--out", type=Path, default=HERE / "out")
     args = parser.parse_args()
@@ -246,7 +251,7 @@ def main() -> None:
     if args.one_core and not shutil.which("taskset"):
         parser.error("--one-core needs taskset (util-linux)")
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
-    results = run(shapes, sizes, max(1, args.runs), args.out, args.one_core)
+    results = run(shapes, sizes, max(1, args.runs), max(1, args.large_runs), args.out, args.one_core)
     (args.out / "results.json").write_text(json.dumps(results, indent=2))
     table = report(results)
     (args.out / "results.md").write_text(table + "\n")
