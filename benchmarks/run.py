@@ -11,7 +11,8 @@ bare write (and, at the smallest size, `python -c "import pandas"`) — once to 
 a shared machine falls on both sides of a ratio. Each ratio is the median of the per-run
 ratios; times are medians; peak resident memory is the largest seen. --one-core runs riskbook
 and the baselines alike under `taskset -c 0`. Results go to --out as results.json and
-results.md (the tables for README). Registers are generated once into --out (deterministic).
+results.md (the tables for README; results-one-core.* with --one-core). Registers are
+generated once into --out (deterministic).
 """
 
 from __future__ import annotations
@@ -252,9 +253,10 @@ def main() -> None:
         parser.error("--one-core needs taskset (util-linux)")
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     results = run(shapes, sizes, max(1, args.runs), max(1, args.large_runs), args.out, args.one_core)
-    (args.out / "results.json").write_text(json.dumps(results, indent=2))
+    name = "results-one-core" if args.one_core else "results"
+    (args.out / f"{name}.json").write_text(json.dumps(results, indent=2))
     table = report(results)
-    (args.out / "results.md").write_text(table + "\n")
+    (args.out / f"{name}.md").write_text(table + "\n")
     print(table)
 
 
