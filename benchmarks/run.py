@@ -23,6 +23,7 @@ import json
 import marshal
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -34,7 +35,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate import SHAPES, generate, register_path  # noqa: E402
+from generate import SHAPES, register_path  # noqa: E402
 
 AS_OF = "2024-01-16"
 SCHEME = str(HERE / "scheme.toml")
@@ -81,29 +82,38 @@ def paired_ratio(samples: dict[str, list[list[float]]], top: str, bottom: tuple[
 
 
 def prepare(shape: str, size: int, out: Path) -> tuple[Path, Path]:
-    """The register (generated once) and its cells as a marshal file for the write baseline."""
+    """The register (generated once) and its cells as a marshal file for the write baseline.
+
+    Both are made in child processes: a child inherits its parent's peak memory on Linux (the
+    high-water mark survives fork and exec), so this process must stay small for the peak
+    memory measured of riskbook and the baselines to be their own."""
     register = register_path(out, shape, size)
     cells = register.with_suffix(".cells")
     if not register.exists():
         print(f"generating {register.name} …", file=sys.stderr)
         partial = register.with_name(register.name + ".partial")
-        generate(size, partial, SHAPES[shape])
+        generator = [sys.executable, str(HERE / "generate.py"), str(size), str(partial), "--shape", shape]
+        subprocess.run(generator, check=True)
         partial.replace(register)
     if not cells.exists():
-        cells.write_bytes(marshal.dumps(_plain_cells(register)))
+        dump = f"import sys; sys.path.insert(0, {str(HERE)!r}); import run; run.dump_cells({str(register)!r}, {str(cells)!r})"
+        subprocess.run([sys.executable, "-c", dump], check=True)
     return register, cells
 
 
-def _plain_cells(register: Path) -> list[list[object]]:
-    if register.suffix == ".csv":
+def dump_cells(register: str, cells: str) -> None:
+    """Every cell of the register sheet, as plain values, to a marshal file."""
+    if register.endswith(".csv"):
         import csv
 
-        with register.open(encoding="utf-8-sig", newline="") as fh:
-            return list(csv.reader(fh))
-    import python_calamine
+        with open(register, encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.reader(fh))
+    else:
+        import python_calamine
 
-    rows = python_calamine.CalamineWorkbook.from_path(str(register)).get_sheet_by_name("Register").to_python()
-    return [[v if isinstance(v, str | int | float) else str(v) for v in row] for row in rows]
+        sheet = python_calamine.CalamineWorkbook.from_path(register).get_sheet_by_name("Register")
+        rows = [[v if isinstance(v, str | int | float) else str(v) for v in row] for row in sheet.to_python()]
+    Path(cells).write_bytes(marshal.dumps(rows))
 
 
 def sheet_xml_mb(register: Path) -> float | None:
@@ -167,6 +177,7 @@ def run(shapes: list[str], sizes: list[int], runs: int, large_runs: int, out: Pa
                     per_risk = (large[name]["seconds"] / 100_000) / (small[name]["seconds"] / 10_000)
                     large["ratios"][f"per risk, {name}, 100,000 vs 10,000"] = per_risk
     results["minutes"] = (time.time() - started) / 60
+    results["runner_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return results
 
 
