@@ -193,7 +193,7 @@ def report(results: dict) -> str:
         f'`python -c "import pandas"`: {results["import_pandas"]["seconds"]:.3f} s',
         "",
         "| shape | risks | sheet XML MB | validate s | bare read s | validate / read | build s | bare write s "
-        "| build / (read + write) | peak RSS validate / build MB |",
+        "| build / (read + write) | peak RSS MB: validate / build / bare read |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for shape, by_size in results["shapes"].items():
@@ -206,7 +206,7 @@ def report(results: dict) -> str:
                 f"| {flag(ratios['validate / read'], TARGETS['validate / read'])} | {r['build']['seconds']:.2f} "
                 f"| {r['write']['seconds']:.2f} "
                 f"| {flag(ratios['build / (read + write)'], TARGETS['build / (read + write)'])} "
-                f"| {r['validate']['peak_mb']:.0f} / {r['build']['peak_mb']:.0f} |"
+                f"| {_peak(r['validate'])} / {_peak(r['build'])} / {r['read']['peak_mb']:.0f} |"
             )
     lines += [
         "",
@@ -237,6 +237,10 @@ def report(results: dict) -> str:
     return "\n".join(lines)
 
 
+def _peak(measured: dict) -> str:
+    return f"{measured['peak_mb']:.0f}" + (" ✗" if measured["peak_mb"] > TARGETS["peak MB"] else "")
+
+
 def _plain(value: float, target: float) -> str:
     return f"{value:.2f}"
 
@@ -255,7 +259,11 @@ def main() -> None:
     )
     parser.add_argument("--one-core", action="store_true", help="run everything under taskset -c 0")
     parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument("--render", type=Path, metavar="JSON", help="only print the tables of a saved results file")
     args = parser.parse_args()
+    if args.render:
+        print(report(json.loads(args.render.read_text())))
+        return
     shapes = [s.strip() for s in args.shapes.split(",") if s.strip()]
     unknown = [s for s in shapes if s not in SHAPES]
     if unknown:
