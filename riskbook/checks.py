@@ -167,10 +167,11 @@ def _check_score_set(ctx: _Context, risk: Risk, name: str):
     scheme = ctx.scheme
     impact = _whole_number(risk.get(f"{name}_impact"))
     likelihood = _whole_number(risk.get(f"{name}_likelihood"))
-    on_scale = impact in scheme.impact_scale.labels and likelihood in scheme.likelihood_scale.labels
+    on_scale = impact in scheme.impact_labels and likelihood in scheme.likelihood_labels
     expected = scheme.score_for(impact, likelihood) if on_scale else None
     stated = _whole_number(risk.get(f"{name}_score"))
     if expected is not None and stated is not None and stated != expected:
+        assert impact is not None and likelihood is not None  # on the scale
         impact_text = f"{scheme.impact_label(impact)} {impact}"
         likelihood_text = f"{scheme.likelihood_label(likelihood)} {likelihood}"
         yield ctx.finding(

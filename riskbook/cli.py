@@ -6,11 +6,13 @@ the commands, so `riskbook --help` starts fast.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import signal
 import sys
 import traceback
+from collections.abc import Iterator
 from functools import wraps
 
 import click
@@ -87,10 +89,15 @@ def _quiet(unraisable) -> None:
 
 
 PROGRESS_ABOVE = 5_000  # risks
+READING_NOTE_ABOVE = 1024**2  # bytes of input file: reading it takes a noticeable moment
 
 
 class _ProgressBar:
-    """click's progress bar on stderr, for large registers on a terminal only (never in JSON or a pipe)."""
+    """Progress for a long step on stderr, named ("Checking", "Writing Appendix A"), on a terminal only:
+    never in JSON output or when stderr is a pipe or a file. Called every thousand units of work or
+    when a step begins, never per cell."""
+
+    LABEL_WIDTH = 28  # so the bar stays put while the step's name changes
 
     def __init__(self, label: str, risks: int, enabled: bool):
         self.label = label
@@ -100,15 +107,50 @@ class _ProgressBar:
     def __call__(self, done: int, total: int) -> None:
         if not self.enabled:
             return
-        if self.bar is None:
-            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
-            self.bar.__enter__()
+        self._open(total)
         self.bar.update(done)
+
+    def step(self, name: str, total: int) -> None:
+        """A named step begins (perf.Ticker.step): show its name on the bar at once."""
+        if not self.enabled:
+            return
+        self.label = name
+        self._open(total)
+        self.bar.label = name.ljust(self.LABEL_WIDTH)
+        self.bar.render_progress()
+
+    def _open(self, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label.ljust(self.LABEL_WIDTH), file=sys.stderr)
+            self.bar.__enter__()
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
             self.bar = None
+
+
+@contextlib.contextmanager
+def _step_note(text: str, enabled: bool) -> Iterator[None]:
+    """For a long step that cannot be counted (calamine reads a sheet in one call): its name on
+    stderr while it runs, on a terminal only, cleared when it ends."""
+    shown = enabled and sys.stderr.isatty()
+    if shown:
+        sys.stderr.write(f"{text} …")
+        sys.stderr.flush()
+    try:
+        yield
+    finally:
+        if shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+def _large_file(path) -> bool:
+    try:
+        return os.path.getsize(path) > READING_NOTE_ABOVE
+    except OSError:
+        return False  # reading it will say why
 
 
 def _finish(code: int, risks: int) -> None:
@@ -130,12 +172,12 @@ def _read_and_check(
 
     max_bytes = max_size * 1024**2
     scheme = api.load_scheme(scheme)
-    register = api.read_register(input_path, sheet=sheet, scheme=scheme, max_bytes=max_bytes, columns=columns)
-    last = (
-        api.read_register(previous, sheet=sheet, scheme=scheme, max_bytes=max_bytes, columns=columns)
-        if previous
-        else None
-    )
+    with _step_note(f"Reading {input_path}", show_progress and _large_file(input_path)):
+        register = api.read_register(input_path, sheet=sheet, scheme=scheme, max_bytes=max_bytes, columns=columns)
+    last = None
+    if previous:
+        with _step_note(f"Reading last period's {previous}", show_progress and _large_file(previous)):
+            last = api.read_register(previous, sheet=sheet, scheme=scheme, max_bytes=max_bytes, columns=columns)
     bar = _ProgressBar("Checking", len(register.risks), enabled=show_progress)
     report = api.validate(register, as_of=as_of, previous=last, since=since, progress=bar)
     bar.close()
@@ -254,7 +296,10 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
     if annotate:
         from riskbook.annotate import annotate_workbook
 
-        written = annotate_workbook(report, annotate, max_bytes=max_size * 1024**2)
+        with _step_note(
+            f"Writing the annotated copy {annotate}", fmt == "text" and len(report.register.risks) > PROGRESS_ABOVE
+        ):
+            written = annotate_workbook(report, annotate, max_bytes=max_size * 1024**2)
         click.echo(f"Wrote {written}", err=fmt == "json")
     _finish(EXIT_OK if report.ok else EXIT_FINDINGS, len(report.register.risks))
 
@@ -422,9 +467,10 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
     existing, changes = None, []
     if from_path:
         source_scheme = api.load_scheme(from_scheme) if from_scheme else scheme_obj
-        source = api.read_register(
-            from_path, sheet=sheet, scheme=source_scheme, max_bytes=max_size * 1024**2, columns=columns
-        )
+        with _step_note(f"Reading {from_path}", _large_file(from_path)):
+            source = api.read_register(
+                from_path, sheet=sheet, scheme=source_scheme, max_bytes=max_size * 1024**2, columns=columns
+            )
         try:
             existing, changes = carry_over(source, scheme_obj, rescore=rescore)
         except StatedScoresDiffer as exc:
@@ -438,7 +484,8 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
                 err=True,
             )
             sys.exit(EXIT_FINDINGS)
-    path = write_template(output, scheme_obj, existing=existing)
+    with _step_note(f"Writing {output}", existing is not None and len(existing.risks) > PROGRESS_ABOVE):
+        path = write_template(output, scheme_obj, existing=existing)
     for line in changes:
         click.echo(line)
     count = len(existing.risks) if existing else 0

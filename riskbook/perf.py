@@ -6,7 +6,9 @@ import contextlib
 import gc
 from collections.abc import Callable, Iterator
 
-Progress = Callable[[int, int], None]  # (units done since the last call, total units)
+# Called with (units done since the last call, total units). A progress display may also have a
+# step(name, total) method, told when a named step begins ("Writing Appendix A").
+Progress = Callable[[int, int], None]
 
 PROGRESS_STEP = 1_000
 
@@ -42,6 +44,15 @@ class Ticker:
         if self.pending >= PROGRESS_STEP:
             self.progress(self.pending, self.total)
             self.pending = 0
+
+    def step(self, name: str) -> None:
+        """A named step begins: report the work done so far, then tell a display that names steps."""
+        if self.progress is None:
+            return
+        self.finish()
+        named = getattr(self.progress, "step", None)
+        if named is not None:
+            named(name, self.total)
 
     def finish(self) -> None:
         if self.progress is not None and self.pending:

@@ -137,6 +137,14 @@ class Scheme:
     def required_fields(self) -> tuple[str, ...]:
         return tuple(name for name, spec in (self.columns or {}).items() if spec.required)
 
+    @property
+    def impact_labels(self) -> dict[int, str]:
+        return self.impact_scale.labels if self.impact_scale else self.labels
+
+    @property
+    def likelihood_labels(self) -> dict[int, str]:
+        return self.likelihood_scale.labels if self.likelihood_scale else self.labels
+
     def impact_label(self, value: int) -> str:
         return self.impact_scale.labels[value] if self.impact_scale else self.labels[value]
 

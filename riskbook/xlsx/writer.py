@@ -277,6 +277,7 @@ class Book:
         """A new sheet. A streamed sheet goes to disk row by row, keeping memory flat for very
         large registers; its strings are stored inline, and it can carry filters but no Excel
         table (xlsxwriter's constant-memory mode, chosen per sheet)."""
+        self.ticker.step(f"Writing {name}")
         self.workbook.constant_memory = stream
         try:
             return SheetWriter(self, self.workbook.add_worksheet(safe_text(name, SHEET_NAME)))
@@ -346,6 +347,7 @@ class Book:
         )
 
     def close(self) -> None:
+        self.ticker.step("Saving the workbook")  # xlsxwriter assembles and compresses every part now
         try:
             self.workbook.close()
         except BaseException as exc:
