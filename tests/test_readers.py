@@ -7,6 +7,7 @@ outcome must be exit 2 with one line on stderr, or a report; never a signal or a
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import os
@@ -395,3 +396,15 @@ def test_a_csv_larger_than_max_size_is_refused(tmp_path):
     assert path.stat().st_size > 1024**2
     refused(run_limited("validate", path, "--max-size", "1"), "big.csv: the CSV file is larger than 1 MB")
     assert run_limited("validate", path, "--as-of", "2024-01-16").returncode in (0, 1)
+
+
+def test_csv_fields_keep_line_breaks_form_feeds_and_line_separators(tmp_path):
+    from riskbook import read_register
+
+    title = 'Two lines\r\nof "title"\x0c with a form feed and a\u2028line separator'
+    rows = [HEADER, ["STR0001", "Owner", title, "High", "High", "Managed", "Jan 2024", "Jan 2024", "9", "9"]]
+    path = tmp_path / "register.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, lineterminator="\r\n").writerows(rows)
+    (risk,) = read_register(path).risks
+    assert risk.title == title and risk.reference == "STR0001"
