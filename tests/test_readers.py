@@ -402,9 +402,10 @@ def test_csv_fields_keep_line_breaks_form_feeds_and_line_separators(tmp_path):
     from riskbook import read_register
 
     title = 'Two lines\r\nof "title"\x0c with a form feed and a\u2028line separator'
-    rows = [HEADER, ["STR0001", "Owner", title, "High", "High", "Managed", "Jan 2024", "Jan 2024", "9", "9"]]
+    owner = "Head of\x0cEstates\u2028(unquoted)"
+    rows = [HEADER, ["STR0001", owner, title, "High", "High", "Managed", "Jan 2024", "Jan 2024", "9", "9"]]
     path = tmp_path / "register.csv"
     with path.open("w", newline="", encoding="utf-8") as fh:
         csv.writer(fh, lineterminator="\r\n").writerows(rows)
     (risk,) = read_register(path).risks
-    assert risk.title == title and risk.reference == "STR0001"
+    assert risk.title == title and risk.get("owner") == owner and risk.reference == "STR0001"
