@@ -401,6 +401,7 @@ def test_fast_and_exact_scans_agree(tmp_path, name):
         fast = scan._scan_part(zf, part.paths[0], scan._fast_chunk)
         exact = scan._scan_part(zf, part.paths[0], scan._ExactReader().chunk)
     assert fast == exact
+    assert [a.tolist() for a in fast.shared_cells()] == [a.tolist() for a in exact.shared_cells()]
     assert col_name(0) == "A" and content_types()
 
 

@@ -9,12 +9,13 @@ tag-by-tag reading, so no spelling of the XML walks round the guard.
 
 from __future__ import annotations
 
-import itertools
 import re
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from riskbook.errors import ReadError
 from riskbook.source.package import (
@@ -43,7 +44,24 @@ class SheetScan:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) 0-based -> "#REF!" etc.
     hidden_rows: set[int] = field(default_factory=set)
     hidden_cols: set[int] = field(default_factory=set)
-    shared_refs: Counter[bytes] = field(default_factory=Counter)  # shared-string index (as written) -> cells
+    # Shared-string indices that cells name: the slower paths count them by index (as written), the fast
+    # path keeps one array a chunk; shared_cells() puts them together (and is what to compare).
+    shared_refs: Counter[bytes] = field(default_factory=Counter, compare=False, repr=False)
+    shared_runs: list[np.ndarray] = field(default_factory=list, compare=False, repr=False)
+
+    def shared_cells(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every shared-string index that cells name, ascending, and how many cells name it."""
+        named = [(int(index), cells) for index, cells in self.shared_refs.items() if int(index) < 1 << 62]
+        indices = np.concatenate([*self.shared_runs, np.array([index for index, _ in named], np.int64)])
+        weights = np.concatenate(
+            [*(np.ones(len(run), np.int64) for run in self.shared_runs), np.array([n for _, n in named], np.int64)]
+        )
+        if len(indices) and indices.max() < 4 * len(indices) + 65536:  # a table no bigger than the indices
+            counts = np.bincount(indices, weights=weights).astype(np.int64)
+            unique = np.flatnonzero(counts)
+            return unique, counts[unique]
+        unique, where = np.unique(indices, return_inverse=True)  # indices far apart: sorted instead
+        return unique, np.bincount(where, weights=weights, minlength=len(unique)).astype(np.int64)
 
     def formula_gaps(self, trust_values: bool) -> dict[tuple[int, int], str | None]:
         """Cells whose saved result cannot be read as a value: None for no (trusted) result, else Excel's error."""
@@ -86,37 +104,54 @@ def scan_sheet(zf: zipfile.ZipFile, part: SheetPart, display: str) -> SheetScan:
 
 def _shared_text_copies(zf: zipfile.ZipFile, scan: SheetScan) -> int:
     """Bytes of shared strings copied beyond their first use: calamine gives every cell its own copy."""
-    repeated = Counter({int(index): cells for index, cells in scan.shared_refs.items() if cells > 1})
-    if not repeated:
+    indices, cells = scan.shared_cells()
+    repeated = cells > 1
+    indices, extra = indices[repeated], cells[repeated] - 1
+    if not len(indices):
         return 0
     copies = 0
     for entry in entries(zf).get("xl/sharedstrings.xml", []):
-        lengths = _shared_string_lengths(zf, entry, max(repeated))
-        copies = max(copies, sum((cells - 1) * lengths[i] for i, cells in repeated.items() if i < len(lengths)))
+        lengths = _shared_string_lengths(zf, entry, int(indices[-1]))
+        named = indices < len(lengths)
+        # int64 holds it: cells (each at least ~10 bytes of XML) times bytes of one string stays far below 2**63.
+        copies = max(copies, int(np.dot(extra[named], lengths[indices[named]])))
     return copies
 
 
 _SI_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si(?=[\s>/])")
 
 
-def _shared_string_lengths(zf: zipfile.ZipFile, entry: zipfile.ZipInfo, last: int) -> list[int]:
+def _shared_string_lengths(zf: zipfile.ZipFile, entry: zipfile.ZipInfo, last: int) -> np.ndarray:
     """Bytes of each shared string's <si> item (an upper bound on its text) up to index last, one index an item."""
-    lengths: list[int] = []
+    starts: list[np.ndarray] = []
+    found, last_found, end = 0, -1, 0
+    carry, carry_at = b"", 0  # from the last "<" read: a tag cut between pieces is searched again whole
     with zf.open(entry) as stream:
-        buffer = b""
-        pieces = _markup_free(stream)
-        while len(lengths) <= last:
-            data = next(pieces, b"")
-            buffer += data
-            starts = [m.start() for m in _SI_START.finditer(buffer)]
-            if not data:
-                starts.append(len(buffer))  # the last item ends with the part; until then it may go on
-            lengths.extend(end - begin for begin, end in itertools.pairwise(starts))
-            if not data:
+        for data in _markup_free(stream):
+            window = carry + data
+            at = _si_starts(window) + carry_at
+            at = at[at > last_found]
+            if len(at):
+                starts.append(at)
+                found, last_found = found + len(at), int(at[-1])
+            end = carry_at + len(window)
+            if found > last + 1:  # item last ends where the next one starts
                 break
-            if starts:
-                buffer = buffer[starts[-1] :]
-    return lengths
+            cut = window.rfind(b"<")
+            carry, carry_at = (window[cut:], carry_at + cut) if cut != -1 else (b"", end)
+        else:
+            starts.append(np.array([end]))  # the last item ends with the part
+    return np.diff(np.concatenate(starts)) if starts else np.zeros(0, np.int64)
+
+
+def _si_starts(window: bytes) -> np.ndarray:
+    """Where each <si> item starts in window."""
+    if b":si" in window:  # a prefixed name: the regex reads any prefix
+        return np.array([match.start() for match in _SI_START.finditer(window)], np.int64)
+    padded = window + _PAD
+    opens = np.flatnonzero(np.frombuffer(padded, np.uint8, len(window)) == ord("<"))
+    heads = _words(padded)[opens]
+    return opens[_starting(heads, b"<si") & _NAME_END[_byte(heads, 3)]]
 
 
 def _merge(first: SheetScan, second: SheetScan) -> SheetScan:
@@ -126,6 +161,7 @@ def _merge(first: SheetScan, second: SheetScan) -> SheetScan:
     second.hidden_rows |= first.hidden_rows
     second.hidden_cols |= first.hidden_cols
     second.shared_refs.update(first.shared_refs)
+    second.shared_runs.extend(first.shared_runs)
     return second
 
 
@@ -140,7 +176,8 @@ def _scan_part(zf: zipfile.ZipFile, path: str, read_chunk) -> SheetScan:
                 read_chunk(buffer, scan)
                 return scan
             cut = _last_boundary(buffer, len(buffer) - len(data))
-            if b"<!" in buffer or b"<?" in buffer:
+            # "<" is everywhere, "!" and "?" are rare: one memchr each usually settles it.
+            if (b"!" in buffer or b"?" in buffer) and (b"<!" in buffer or b"<?" in buffer):
                 cut = min(cut, _unclosed_markup(buffer, cut))
             if cut > 0:
                 read_chunk(buffer[:cut], scan)
@@ -192,7 +229,181 @@ def _last_boundary(buffer: bytes, new: int) -> int:
     return cut
 
 
-# -- Fast path: unprefixed cells and rows whose first attribute is r="…" -------------------
+# -- Fast path: every tag of a chunk at once, with numpy -------------------------------------
+# In ordinary XML each "<" opens a tag and the next ">" closes it. Then the first bytes of every
+# tag, read as one number, say what it is, and a cell's reference and value are at known places:
+# a few whole-array passes in C replace a regex pass (and a Python object) per cell.
+
+_PAD = bytes(32)  # windows read past a chunk's end land in these zeros
+_MOST_LETTERS = 7  # a column name longer than this (past 26**7) goes to the regex path
+
+
+def _byte_table(members: bytes) -> np.ndarray:
+    table = np.zeros(256, bool)
+    table[list(members)] = True
+    return table
+
+
+_SPACE = _byte_table(b" \t\n\r\f\v")  # what \s matches in a bytes regex
+_NAME_END = _byte_table(b" \t\n\r\f\v>/")
+_LETTER = _byte_table(bytes(range(65, 91)) + bytes(range(97, 123)))
+_DIGIT = _byte_table(b"0123456789")
+_C_SIBLINGS = np.frombuffer(b"ofueh", np.uint8)  # <col, <cf…, <customSheetView, <cellWatch, <chartsheet
+
+
+def _words(padded: bytes) -> np.ndarray:
+    """The 8 bytes from each position, as one little-endian number (an unaligned view: nothing is copied)."""
+    return np.ndarray((len(padded) - 7,), "<u8", padded, 0, (1,))
+
+
+def _starting(heads: np.ndarray, prefix: bytes) -> np.ndarray:
+    mask = np.uint64((1 << 8 * len(prefix)) - 1)
+    return (heads & mask) == np.uint64(int.from_bytes(prefix, "little"))
+
+
+def _byte(heads: np.ndarray, index: int) -> np.ndarray:
+    return (heads >> np.uint64(8 * index)).astype(np.uint8)
+
+
+@dataclass
+class _Tags:
+    """Every tag of a chunk: where it opens and closes, and its first 8 bytes."""
+
+    padded: np.ndarray
+    words: np.ndarray
+    opens: np.ndarray
+    closes: np.ndarray
+    heads: np.ndarray
+
+
+def _fast_chunk(chunk: bytes, scan: SheetScan) -> None:
+    padded_bytes = chunk + _PAD
+    padded, words = np.frombuffer(padded_bytes, np.uint8), _words(padded_bytes)
+    body = padded[: len(chunk)]
+    opens, closes = np.flatnonzero(body == ord("<")), np.flatnonzero(body == ord(">"))
+    if not _one_close_per_open(opens, closes):
+        _regex_chunk(chunk, scan)  # a ">" in text or in an attribute value: the regexes read quotes
+        return
+    tags = _Tags(padded, words, opens, closes, words[opens])
+    if _unusual(chunk, body, tags):
+        raise _NeedsExactScan
+    cells = np.flatnonzero(_starting(tags.heads, b'<c r="'))
+    extent = _cell_extent(tags, cells)
+    shared = _shared_indices(chunk, tags, cells)
+    if extent is None or shared is None:
+        _regex_chunk(chunk, scan)  # a reference or shared-string value of an unusual length or form
+        return
+    scan.reach(*extent)
+    scan.shared_runs.append(shared)
+    if (_starting(tags.heads, b"<f") & _NAME_END[_byte(tags.heads, 2)]).any():
+        _fast_formulas(chunk, scan)
+    if b't="e"' in chunk:  # single-quoted or spaced attributes went to the exact reader
+        _fast_errors(chunk, scan)
+    if b"hidden=" in chunk:
+        _hidden(chunk, scan)
+
+
+def _one_close_per_open(opens: np.ndarray, closes: np.ndarray) -> bool:
+    """Whether every "<" is followed by one ">" before the next "<" (so each tag ends at that ">")."""
+    if len(opens) != len(closes):
+        return False
+    return not len(opens) or bool((opens < closes).all() and (closes[:-1] < opens[1:]).all())
+
+
+def _unusual(chunk: bytes, body: np.ndarray, tags: _Tags) -> bool:
+    """Forms only the exact reader reads: <c or <row without r="… first, markup, prefixes, spaced or
+    single-quoted attributes."""
+    heads, second = tags.heads, _byte(tags.heads, 1)
+    other_cells = (second == ord("c")) & ~_starting(heads, b'<c r="') & ~np.isin(_byte(heads, 2), _C_SIBLINGS)
+    other_rows = _starting(heads, b"<row") & ~_starting(heads, b'<row r="') & (_byte(heads, 4) != ord("B"))
+    markup = (second == ord("!")) | (second == ord("?"))
+    start = 3 if chunk.startswith(b"\xef\xbb\xbf") else 0
+    if len(markup) and tags.opens[0] == start and second[0] == ord("?"):
+        markup[0] = False  # the XML declaration
+    if (other_cells | other_rows | markup).any():
+        return True
+    return _prefixed(body, tags.words) or _odd_attributes(body, tags)
+
+
+def _prefixed(body: np.ndarray, words: np.ndarray) -> bool:
+    """A prefixed c, row, f, v or col element (or such text after a ":", which only costs the exact reading)."""
+    colons = np.flatnonzero(body == ord(":"))
+    if not len(colons):
+        return False
+    after = words[colons + 1]
+    short = _starting(after, b"c") | _starting(after, b"f") | _starting(after, b"v")
+    long = _starting(after, b"row") | _starting(after, b"col")
+    return bool(((short & _NAME_END[_byte(after, 1)]) | (long & _NAME_END[_byte(after, 3)])).any())
+
+
+def _odd_attributes(body: np.ndarray, tags: _Tags) -> bool:
+    """An attribute inside a tag written with space around its "=" or single quotes (t = "s", t='e')."""
+    equals = np.flatnonzero(body == ord("="))
+    tag = np.searchsorted(tags.opens, equals) - 1
+    inside = equals[(tag >= 0) & (equals < tags.closes[np.maximum(tag, 0)])] if len(tags.opens) else equals[:0]
+    before, after = tags.padded[inside - 1], tags.padded[inside + 1]
+    return bool((_SPACE[before] | _SPACE[after] | (after == ord("'"))).any())
+
+
+def _cell_extent(tags: _Tags, cells: np.ndarray) -> tuple[int, int] | None:
+    """The furthest row and column of the cells that hold something (None: a reference too long to read here)."""
+    starts = tags.opens[cells][tags.padded[tags.closes[cells] - 1] != ord("/")]  # <c/> holds no value
+    if not len(starts):
+        return 0, 0
+    at = starts + 6  # the reference, after <c r="
+    cols = _read_number(tags.padded, at, _LETTER, 26, lambda byte: (byte | 32) - 96, _MOST_LETTERS)
+    digits_start = at.copy()
+    rows = _read_number(tags.padded, at, _DIGIT, 10, lambda byte: byte - 48, 15)
+    if cols is None or rows is None:
+        return None
+    # A reference that is not letters, digits and a quote is passed over, as the regex path passes it.
+    whole = (cols > 0) & (at > digits_start) & (tags.padded[at] == ord('"'))
+    if not whole.any():
+        return 0, 0
+    return int(rows[whole].max()), int(cols[whole].max())
+
+
+def _read_number(
+    padded: np.ndarray, at: np.ndarray, member: np.ndarray, base: int, value, most: int
+) -> np.ndarray | None:
+    """The number each run of member bytes from at spells (0 if none); moves at past the run.
+
+    None if a run is longer than most digits. One step a digit over the cells still reading, so
+    the work is the digits, not a window per cell.
+    """
+    number = np.zeros(len(at), np.int64)
+    reading = np.flatnonzero(member[padded[at]])
+    for _ in range(most):
+        if not len(reading):
+            return number
+        byte = padded[at[reading]].astype(np.int64)
+        number[reading] = number[reading] * base + value(byte)
+        at[reading] += 1
+        reading = reading[member[padded[at[reading]]]]
+    return None if len(reading) else number
+
+
+def _shared_indices(chunk: bytes, tags: _Tags, cells: np.ndarray) -> np.ndarray | None:
+    """The index in each t="s" cell's <v>, when every t="s" of the chunk is a cell's last attribute before
+    <v>digits</v> (else None: the regex path reads them)."""
+    expected = chunk.count(b't="s"')
+    if not expected:
+        return np.zeros(0, np.int64)
+    padded, closes = tags.padded, tags.closes
+    cells = cells[cells + 2 < len(tags.opens)]
+    ends = closes[cells]
+    shared = _starting(tags.words[ends - 5], b't="s"><v') & (padded[ends + 3] == ord(">")) & _SPACE[padded[ends - 6]]
+    cells = cells[shared]
+    if len(cells) != expected or not _starting(tags.heads[cells + 2], b"</v>").all():
+        return None
+    at = closes[cells + 1] + 1
+    indices = _read_number(padded, at, _DIGIT, 10, lambda byte: byte - 48, 15)  # "007" is 7, as calamine reads it
+    if indices is None or (at != tags.opens[cells + 2]).any() or (at == closes[cells + 1] + 1).any():
+        return None  # not digits only up to </v>
+    return indices
+
+
+# -- Regex path: unprefixed cells and rows whose first attribute is r="…" ------------------
 
 _FAST_CELL = re.compile(rb'<c r="([A-Za-z]+)(\d+)"')
 _ROW_R = re.compile(rb'<row r="(\d+)"')
@@ -201,7 +412,7 @@ _ROW_R = re.compile(rb'<row r="(\d+)"')
 _PREFIXED = re.compile(rb":(?:c|row|f|v|col)[\s>/]")
 
 
-def _fast_chunk(chunk: bytes, scan: SheetScan) -> None:
+def _regex_chunk(chunk: bytes, scan: SheetScan) -> None:
     cells = chunk.count(b'<c r="')
     # Every <c and <row tag (other than <col…, <cf…, <rowBreaks… and the like) must start r="…".
     other_c = chunk.count(b"<c") - cells
