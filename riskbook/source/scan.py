@@ -339,10 +339,10 @@ def _prefixed(body: np.ndarray, words: np.ndarray) -> bool:
 def _odd_attributes(body: np.ndarray, tags: _Tags) -> bool:
     """An attribute inside a tag written with space around its "=" or single quotes (t = "s", t='e')."""
     equals = np.flatnonzero(body == ord("="))
-    tag = np.searchsorted(tags.opens, equals) - 1
-    inside = equals[(tag >= 0) & (equals < tags.closes[np.maximum(tag, 0)])] if len(tags.opens) else equals[:0]
-    before, after = tags.padded[inside - 1], tags.padded[inside + 1]
-    return bool((_SPACE[before] | _SPACE[after] | (after == ord("'"))).any())
+    after = tags.padded[equals + 1]
+    odd = equals[(after != ord('"')) | _SPACE[tags.padded[equals - 1]]]  # "=" in text is rare too: few are left
+    tag = np.searchsorted(tags.opens, odd, side="right") - 1
+    return bool(((tag >= 0) & (odd < tags.closes[np.maximum(tag, 0)])).any()) if len(tags.opens) else False
 
 
 def _cell_extent(tags: _Tags, cells: np.ndarray) -> tuple[int, int] | None:
@@ -352,12 +352,12 @@ def _cell_extent(tags: _Tags, cells: np.ndarray) -> tuple[int, int] | None:
         return 0, 0
     at = starts + 6  # the reference, after <c r="
     cols = _read_number(tags.padded, at, _LETTER, 26, lambda byte: (byte | 32) - 96, _MOST_LETTERS)
-    digits_start = at.copy()
-    rows = _read_number(tags.padded, at, _DIGIT, 10, lambda byte: byte - 48, 15)
-    if cols is None or rows is None:
+    digits = _read_digits(tags, at)
+    if cols is None or digits is None:
         return None
+    rows, ends = digits
     # A reference that is not letters, digits and a quote is passed over, as the regex path passes it.
-    whole = (cols > 0) & (at > digits_start) & (tags.padded[at] == ord('"'))
+    whole = (cols > 0) & (ends > at) & (tags.padded[ends] == ord('"'))
     if not whole.any():
         return 0, 0
     return int(rows[whole].max()), int(cols[whole].max())
@@ -383,6 +383,48 @@ def _read_number(
     return None if len(reading) else number
 
 
+def _read_digits(tags: _Tags, at: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The number the digits from each position spell (0 if none), and where the digits end.
+
+    Up to 7 digits are read from one 8-byte word at once; longer runs (up to 15) a digit at a time.
+    """
+    words = tags.words[at]
+    runs = _digit_runs(words)
+    numbers = np.where(runs > 0, _short_number(words, np.minimum(runs, 7)), 0)
+    ends = at + runs
+    long = np.flatnonzero(runs == 8)
+    if len(long):
+        long_at = at[long]
+        long_numbers = _read_number(tags.padded, long_at, _DIGIT, 10, lambda byte: byte - 48, 15)
+        if long_numbers is None:
+            return None
+        numbers[long], ends[long] = long_numbers, long_at
+    return numbers, ends
+
+
+_ASCII_ZEROS = np.uint64(0x3030303030303030)
+
+
+def _digit_runs(words: np.ndarray) -> np.ndarray:
+    """How many ASCII digits each word's bytes start with (8: all of them)."""
+    offsets = words ^ _ASCII_ZEROS  # a digit byte becomes 0..9
+    # A byte's high bit marks a non-digit: 0x80 or more, or 10 or more once 0x76 is added (no carry: < 0x100).
+    flags = (((offsets & np.uint64(0x7F7F7F7F7F7F7F7F)) + np.uint64(0x7676767676767676)) | offsets) & np.uint64(
+        0x8080808080808080
+    )
+    lowest = flags & (~flags + np.uint64(1))  # the first non-digit's flag alone, a power of two
+    return np.where(flags == 0, 8, np.log2(np.maximum(lowest, 1).astype(np.float64)).astype(np.int64) // 8)
+
+
+def _short_number(words: np.ndarray, runs: np.ndarray) -> np.ndarray:
+    """The number the first runs (1..7) bytes of each word spell, all digits: the 8-digit SWAR parse."""
+    runs = runs.astype(np.uint64)
+    eight = (words << (np.uint64(8) * (np.uint64(8) - runs))) | (_ASCII_ZEROS >> (np.uint64(8) * runs))  # "000123…"
+    eight = ((eight & np.uint64(0x0F0F0F0F0F0F0F0F)) * np.uint64(2561)) >> np.uint64(8)
+    eight = ((eight & np.uint64(0x00FF00FF00FF00FF)) * np.uint64(6553601)) >> np.uint64(16)
+    return (((eight & np.uint64(0x0000FFFF0000FFFF)) * np.uint64(42949672960001)) >> np.uint64(32)).astype(np.int64)
+
+
 def _shared_indices(chunk: bytes, tags: _Tags, cells: np.ndarray) -> np.ndarray | None:
     """The index in each t="s" cell's <v>, when every t="s" of the chunk is a cell's last attribute before
     <v>digits</v> (else None: the regex path reads them)."""
@@ -396,11 +438,11 @@ def _shared_indices(chunk: bytes, tags: _Tags, cells: np.ndarray) -> np.ndarray 
     cells = cells[shared]
     if len(cells) != expected or not _starting(tags.heads[cells + 2], b"</v>").all():
         return None
-    at = closes[cells + 1] + 1
-    indices = _read_number(padded, at, _DIGIT, 10, lambda byte: byte - 48, 15)  # "007" is 7, as calamine reads it
-    if indices is None or (at != tags.opens[cells + 2]).any() or (at == closes[cells + 1] + 1).any():
+    starts = closes[cells + 1] + 1
+    digits = _read_digits(tags, starts)  # "007" is 7, as calamine reads it
+    if digits is None or (digits[1] != tags.opens[cells + 2]).any() or (digits[1] == starts).any():
         return None  # not digits only up to </v>
-    return indices
+    return digits[0]
 
 
 # -- Regex path: unprefixed cells and rows whose first attribute is r="…" ------------------
