@@ -274,6 +274,7 @@ class _Tags:
     opens: np.ndarray
     closes: np.ndarray
     heads: np.ndarray
+    equals: np.ndarray  # every "=", in tags or text
 
 
 def _fast_chunk(chunk: bytes, scan: SheetScan) -> None:
@@ -284,12 +285,15 @@ def _fast_chunk(chunk: bytes, scan: SheetScan) -> None:
     if not _one_close_per_open(opens, closes):
         _regex_chunk(chunk, scan)  # a ">" in text or in an attribute value: the regexes read quotes
         return
-    tags = _Tags(padded, words, opens, closes, words[opens])
+    tags = _Tags(padded, words, opens, closes, words[opens], np.flatnonzero(body == ord("=")))
     if _unusual(chunk, body, tags):
         raise _NeedsExactScan
+    # The attributes are spelled name="value" (else the chunk went to the exact reader): each is
+    # found by its "=", which is far rarer than letters, instead of searching the whole text.
+    shared_types, error_types, hidden = _attributes_of_note(tags)
     cells = np.flatnonzero(_starting(tags.heads, b'<c r="'))
     extent = _cell_extent(tags, cells)
-    shared = _shared_indices(chunk, tags, cells)
+    shared = _shared_indices(tags, cells, shared_types)
     if extent is None or shared is None:
         _regex_chunk(chunk, scan)  # a reference or shared-string value of an unusual length or form
         return
@@ -297,10 +301,19 @@ def _fast_chunk(chunk: bytes, scan: SheetScan) -> None:
     scan.shared_runs.append(shared)
     if (_starting(tags.heads, b"<f") & _NAME_END[_byte(tags.heads, 2)]).any():
         _fast_formulas(chunk, scan)
-    if b't="e"' in chunk:  # single-quoted or spaced attributes went to the exact reader
+    if error_types:
         _fast_errors(chunk, scan)
-    if b"hidden=" in chunk:
+    if hidden:
         _hidden(chunk, scan)
+
+
+def _attributes_of_note(tags: _Tags) -> tuple[int, bool, bool]:
+    """How many attributes are t="s", whether any is t="e", and whether any is named hidden."""
+    padded, equals = tags.padded, tags.equals
+    named_t = (padded[equals - 1] == ord("t")) & _SPACE[padded[equals - 2]] & (padded[equals + 3] == ord('"'))
+    values = padded[equals[named_t] + 2]
+    hidden = _starting(tags.words[equals - 6], b"hidden").any()
+    return int(np.count_nonzero(values == ord("s"))), bool((values == ord("e")).any()), bool(hidden)
 
 
 def _one_close_per_open(opens: np.ndarray, closes: np.ndarray) -> bool:
@@ -322,7 +335,7 @@ def _unusual(chunk: bytes, body: np.ndarray, tags: _Tags) -> bool:
         markup[0] = False  # the XML declaration
     if (other_cells | other_rows | markup).any():
         return True
-    return _prefixed(body, tags.words) or _odd_attributes(body, tags)
+    return _prefixed(body, tags.words) or _odd_attributes(tags)
 
 
 def _prefixed(body: np.ndarray, words: np.ndarray) -> bool:
@@ -336,9 +349,9 @@ def _prefixed(body: np.ndarray, words: np.ndarray) -> bool:
     return bool(((short & _NAME_END[_byte(after, 1)]) | (long & _NAME_END[_byte(after, 3)])).any())
 
 
-def _odd_attributes(body: np.ndarray, tags: _Tags) -> bool:
+def _odd_attributes(tags: _Tags) -> bool:
     """An attribute inside a tag written with space around its "=" or single quotes (t = "s", t='e')."""
-    equals = np.flatnonzero(body == ord("="))
+    equals = tags.equals
     after = tags.padded[equals + 1]
     odd = equals[(after != ord('"')) | _SPACE[tags.padded[equals - 1]]]  # "=" in text is rare too: few are left
     tag = np.searchsorted(tags.opens, odd, side="right") - 1
@@ -425,10 +438,9 @@ def _short_number(words: np.ndarray, runs: np.ndarray) -> np.ndarray:
     return (((eight & np.uint64(0x0000FFFF0000FFFF)) * np.uint64(42949672960001)) >> np.uint64(32)).astype(np.int64)
 
 
-def _shared_indices(chunk: bytes, tags: _Tags, cells: np.ndarray) -> np.ndarray | None:
-    """The index in each t="s" cell's <v>, when every t="s" of the chunk is a cell's last attribute before
-    <v>digits</v> (else None: the regex path reads them)."""
-    expected = chunk.count(b't="s"')
+def _shared_indices(tags: _Tags, cells: np.ndarray, expected: int) -> np.ndarray | None:
+    """The index in each t="s" cell's <v>, when every t="s" of the chunk (expected of them) is a cell's last
+    attribute before <v>digits</v> (else None: the regex path reads them)."""
     if not expected:
         return np.zeros(0, np.int64)
     padded, closes = tags.padded, tags.closes
