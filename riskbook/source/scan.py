@@ -146,11 +146,14 @@ def _shared_string_lengths(zf: zipfile.ZipFile, entry: zipfile.ZipInfo, last: in
 
 def _si_starts(window: bytes) -> np.ndarray:
     """Where each <si> item starts in window."""
-    if b":si" in window:  # a prefixed name: the regex reads any prefix
-        return np.array([match.start() for match in _SI_START.finditer(window)], np.int64)
     padded = window + _PAD
-    opens = np.flatnonzero(np.frombuffer(padded, np.uint8, len(window)) == ord("<"))
-    heads = _words(padded)[opens]
+    body, words = np.frombuffer(padded, np.uint8, len(window)), _words(padded)
+    if b":" in window:  # rare in text: then a prefixed name is looked for, and read by the regex
+        after = words[np.flatnonzero(body == ord(":")) + 1]
+        if (_starting(after, b"si") & _NAME_END[_byte(after, 2)]).any():
+            return np.array([match.start() for match in _SI_START.finditer(window)], np.int64)
+    opens = np.flatnonzero(body == ord("<"))
+    heads = words[opens]
     return opens[_starting(heads, b"<si") & _NAME_END[_byte(heads, 3)]]
 
 
@@ -176,8 +179,7 @@ def _scan_part(zf: zipfile.ZipFile, path: str, read_chunk) -> SheetScan:
                 read_chunk(buffer, scan)
                 return scan
             cut = _last_boundary(buffer, len(buffer) - len(data))
-            # "<" is everywhere, "!" and "?" are rare: one memchr each usually settles it.
-            if (b"!" in buffer or b"?" in buffer) and (b"<!" in buffer or b"<?" in buffer):
+            if _may_hold_markup(buffer):
                 cut = min(cut, _unclosed_markup(buffer, cut))
             if cut > 0:
                 read_chunk(buffer[:cut], scan)
@@ -211,7 +213,24 @@ def _has_markup(chunk: bytes) -> bool:
     start = 3 if chunk.startswith(b"\xef\xbb\xbf") else 0
     if chunk.startswith(b"<?", start):
         start += 2
-    return b"<!" in chunk or chunk.find(b"<?", start) != -1
+    return _may_hold_markup(chunk, start)
+
+
+def _may_hold_markup(data: bytes, start: int = 0) -> bool:
+    """Whether "<!" or "<?" occurs from start. "<" is everywhere and slows a search for "<!" down; "!" and
+    "?" are rare, so each is found with memchr and the byte before it looked at."""
+    for mark in (b"!", b"?"):
+        pos = data.find(mark, start + 1)
+        for _ in range(64):
+            if pos == -1:
+                break
+            if data[pos - 1] == ord("<"):
+                return True
+            pos = data.find(mark, pos + 1)
+        else:
+            if b"<" + mark in data[start:]:  # text full of them: the plain search after all
+                return True
+    return False
 
 
 _BOUNDARY = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:c|row|col)[\s>/]")
@@ -808,7 +827,7 @@ def _markup_free(stream) -> Iterator[bytes]:
             if pending:
                 yield _without_markup(pending)
             return
-        if b"<!" not in pending and b"<?" not in pending:
+        if not _may_hold_markup(pending):
             yield pending
             pending = b""
             continue
