@@ -563,8 +563,8 @@ def _greater_than(row: int) -> bytes:
     """A regex for decimal numbers greater than row (leading zeros allowed)."""
     digits = str(max(row, 0))
     greater = [f"{digits[:i]}[{int(d) + 1}-9]\\d{{{len(digits) - i - 1}}}" for i, d in enumerate(digits) if d != "9"]
-    longer = f"0*[1-9]\\d{{{len(digits)},}}"
-    return "|".join([*greater, longer]).encode()
+    longer = f"[1-9]\\d{{{len(digits)},}}"
+    return ("0*(?:" + "|".join([*greater, longer]) + ")").encode()  # "03" is row 3, as calamine reads it
 
 
 def _cells_beyond(row: int) -> re.Pattern[bytes]:
@@ -827,14 +827,24 @@ def _markup_free(stream) -> Iterator[bytes]:
             if pending:
                 yield _without_markup(pending)
             return
-        if not _may_hold_markup(pending):
-            yield pending
-            pending = b""
-            continue
-        safe = _unclosed_markup(pending, len(pending))
-        if safe:
-            yield _without_markup(pending[:safe])
+        # A piece may end inside "<!--", "<![CDATA[" or "<?": that "<" waits for the next read.
+        safe = _opener_start(pending)
+        if _may_hold_markup(pending):
+            safe = _unclosed_markup(pending, safe)
+            if safe:
+                yield _without_markup(pending[:safe])
+                pending = pending[safe:]
+        elif safe:
+            yield pending[:safe]
             pending = pending[safe:]
+
+
+def _opener_start(data: bytes) -> int:
+    """Where data ends in the first bytes of a comment, CDATA or processing-instruction opener, else its length."""
+    start = data.rfind(b"<", max(len(data) - 8, 0))
+    if start != -1 and any(opener.startswith(data[start:]) for opener in _MARKUP_END):
+        return start
+    return len(data)
 
 
 def _ods_chunk(buffer: bytes, tables: list[_OdsTable], searched: int, final: bool) -> tuple[int, int]:
