@@ -267,7 +267,7 @@ _SPACE = _byte_table(b" \t\n\r\f\v")  # what \s matches in a bytes regex
 _NAME_END = _byte_table(b" \t\n\r\f\v>/")
 _LETTER = _byte_table(bytes(range(65, 91)) + bytes(range(97, 123)))
 _DIGIT = _byte_table(b"0123456789")
-_C_SIBLINGS = np.frombuffer(b"ofueh", np.uint8)  # <col, <cf…, <customSheetView, <cellWatch, <chartsheet
+_C_SIBLING = _byte_table(b"ofueh")  # the third byte of <col, <cf…, <customSheetView, <cellWatch, <chartsheet
 
 
 def _words(padded: bytes) -> np.ndarray:
@@ -346,7 +346,7 @@ def _unusual(chunk: bytes, body: np.ndarray, tags: _Tags) -> bool:
     """Forms only the exact reader reads: <c or <row without r="… first, markup, prefixes, spaced or
     single-quoted attributes."""
     heads, second = tags.heads, _byte(tags.heads, 1)
-    other_cells = (second == ord("c")) & ~_starting(heads, b'<c r="') & ~np.isin(_byte(heads, 2), _C_SIBLINGS)
+    other_cells = (second == ord("c")) & ~_starting(heads, b'<c r="') & ~_C_SIBLING[_byte(heads, 2)]
     other_rows = _starting(heads, b"<row") & ~_starting(heads, b'<row r="') & (_byte(heads, 4) != ord("B"))
     markup = (second == ord("!")) | (second == ord("?"))
     start = 3 if chunk.startswith(b"\xef\xbb\xbf") else 0
@@ -354,7 +354,7 @@ def _unusual(chunk: bytes, body: np.ndarray, tags: _Tags) -> bool:
         markup[0] = False  # the XML declaration
     if (other_cells | other_rows | markup).any():
         return True
-    return _prefixed(body, tags.words) or _odd_attributes(tags)
+    return (b":" in chunk and _prefixed(body, tags.words)) or _odd_attributes(tags)
 
 
 def _prefixed(body: np.ndarray, words: np.ndarray) -> bool:
