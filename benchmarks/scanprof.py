@@ -30,6 +30,7 @@ def scan_module_at(ref: str):
     path.write_bytes(source)
     spec = importlib.util.spec_from_file_location(f"scan_at_{ref}", path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 
