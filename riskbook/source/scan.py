@@ -51,16 +51,18 @@ class SheetScan:
 
     def shared_cells(self) -> tuple[np.ndarray, np.ndarray]:
         """Every shared-string index that cells name, ascending, and how many cells name it."""
+        runs = np.concatenate(self.shared_runs) if self.shared_runs else np.zeros(0, np.int64)
         named = [(int(index), cells) for index, cells in self.shared_refs.items() if int(index) < 1 << 62]
-        indices = np.concatenate([*self.shared_runs, np.array([index for index, _ in named], np.int64)])
-        weights = np.concatenate(
-            [*(np.ones(len(run), np.int64) for run in self.shared_runs), np.array([n for _, n in named], np.int64)]
-        )
-        if len(indices) and indices.max() < 4 * len(indices) + 65536:  # a table no bigger than the indices
-            counts = np.bincount(indices, weights=weights).astype(np.int64)
+        named_indices = np.array([index for index, _ in named], np.int64)
+        named_cells = np.array([cells for _, cells in named], np.int64)
+        top = max(int(runs.max(initial=-1)), int(named_indices.max(initial=-1)))
+        if top < 4 * (len(runs) + len(named)) + 65536:  # a table of counts no bigger than the indices
+            counts = np.bincount(runs, minlength=top + 1)
+            np.add.at(counts, named_indices, named_cells)
             unique = np.flatnonzero(counts)
             return unique, counts[unique]
-        unique, where = np.unique(indices, return_inverse=True)  # indices far apart: sorted instead
+        unique, where = np.unique(np.concatenate([runs, named_indices]), return_inverse=True)  # far apart: sorted
+        weights = np.concatenate([np.ones(len(runs), np.int64), named_cells])
         return unique, np.bincount(where, weights=weights, minlength=len(unique)).astype(np.int64)
 
     def formula_gaps(self, trust_values: bool) -> dict[tuple[int, int], str | None]:
