@@ -29,6 +29,7 @@ from riskbook.source.package import (
 )
 
 CHUNK = 4 * 1024 * 1024
+_TABLED_INDICES = 1 << 22  # shared-string indices counted in a table (32 MB at most); any further one by itself
 # Attribute values may hold ">": a tag runs to the first ">" outside quotes, as an XML parser reads it.
 _TAG_REST = rb"""(?:[^>"']|"[^"]*"|'[^']*')*"""
 _TAG_BODY = b"(" + _TAG_REST + b")"
@@ -44,26 +45,38 @@ class SheetScan:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) 0-based -> "#REF!" etc.
     hidden_rows: set[int] = field(default_factory=set)
     hidden_cols: set[int] = field(default_factory=set)
-    # Shared-string indices that cells name: the slower paths count them by index (as written), the fast
-    # path keeps one array a chunk; shared_cells() puts them together (and is what to compare).
+    # Shared-string indices that cells name, and how many cells name each: the fast path adds to a
+    # table by index (below _TABLED_INDICES), the slower paths and far indices count by index as written;
+    # shared_cells() puts them together (and is what to compare).
+    shared_table: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), compare=False, repr=False)
     shared_refs: Counter[bytes] = field(default_factory=Counter, compare=False, repr=False)
-    shared_runs: list[np.ndarray] = field(default_factory=list, compare=False, repr=False)
+
+    def add_shared(self, indices: np.ndarray) -> None:
+        """Count cells naming these shared-string indices (memory stays that of the table, however many cells)."""
+        far = indices >= _TABLED_INDICES
+        if far.any():
+            unique, cells = np.unique(indices[far], return_counts=True)
+            self.shared_refs.update({b"%d" % index: int(n) for index, n in zip(unique, cells, strict=True)})
+            indices = indices[~far]
+        if len(indices):
+            top = int(indices.max())
+            if top >= len(self.shared_table):
+                self.shared_table = np.concatenate(
+                    [self.shared_table, np.zeros(top + 1 - len(self.shared_table), np.int64)]
+                )
+            np.add.at(self.shared_table, indices, 1)
 
     def shared_cells(self) -> tuple[np.ndarray, np.ndarray]:
         """Every shared-string index that cells name, ascending, and how many cells name it."""
-        runs = np.concatenate(self.shared_runs) if self.shared_runs else np.zeros(0, np.int64)
-        named = [(int(index), cells) for index, cells in self.shared_refs.items() if int(index) < 1 << 62]
-        named_indices = np.array([index for index, _ in named], np.int64)
-        named_cells = np.array([cells for _, cells in named], np.int64)
-        top = max(int(runs.max(initial=-1)), int(named_indices.max(initial=-1)))
-        if top < 4 * (len(runs) + len(named)) + 65536:  # a table of counts no bigger than the indices
-            counts = np.bincount(runs, minlength=top + 1)
-            np.add.at(counts, named_indices, named_cells)
-            unique = np.flatnonzero(counts)
-            return unique, counts[unique]
-        unique, where = np.unique(np.concatenate([runs, named_indices]), return_inverse=True)  # far apart: sorted
-        weights = np.concatenate([np.ones(len(runs), np.int64), named_cells])
-        return unique, np.bincount(where, weights=weights, minlength=len(unique)).astype(np.int64)
+        indices = np.flatnonzero(self.shared_table)
+        cells = self.shared_table[indices]
+        named = [(int(index), n) for index, n in self.shared_refs.items() if int(index) < 1 << 62]
+        if not named:
+            return indices, cells
+        indices = np.concatenate([indices, np.array([index for index, _ in named], np.int64)])
+        cells = np.concatenate([cells, np.array([n for _, n in named], np.int64)])
+        unique, where = np.unique(indices, return_inverse=True)
+        return unique, np.bincount(where, weights=cells, minlength=len(unique)).astype(np.int64)
 
     def formula_gaps(self, trust_values: bool) -> dict[tuple[int, int], str | None]:
         """Cells whose saved result cannot be read as a value: None for no (trusted) result, else Excel's error."""
@@ -166,7 +179,9 @@ def _merge(first: SheetScan, second: SheetScan) -> SheetScan:
     second.hidden_rows |= first.hidden_rows
     second.hidden_cols |= first.hidden_cols
     second.shared_refs.update(first.shared_refs)
-    second.shared_runs.extend(first.shared_runs)
+    longer, shorter = sorted((first.shared_table, second.shared_table), key=len, reverse=True)
+    second.shared_table = longer.copy()
+    second.shared_table[: len(shorter)] += shorter
     return second
 
 
@@ -319,7 +334,7 @@ def _fast_chunk(chunk: bytes, scan: SheetScan) -> None:
         _regex_chunk(chunk, scan)  # a reference or shared-string value of an unusual length or form
         return
     scan.reach(*extent)
-    scan.shared_runs.append(shared)
+    scan.add_shared(shared)
     if (_starting(tags.heads, b"<f") & _NAME_END[_byte(tags.heads, 2)]).any():
         _fast_formulas(chunk, scan)
     if error_types:
