@@ -134,13 +134,14 @@ def _shared_text_copies(zf: zipfile.ZipFile, scan: SheetScan) -> int:
 
 
 _SI_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si(?=[\s>/])")
+_NAME_ENDING = re.compile(rb"[\s>/]")
 
 
 def _shared_string_lengths(zf: zipfile.ZipFile, entry: zipfile.ZipInfo, last: int) -> np.ndarray:
     """Bytes of each shared string's <si> item (an upper bound on its text) up to index last, one index an item."""
     starts: list[np.ndarray] = []
     found, last_found, end = 0, -1, 0
-    carry, carry_at = b"", 0  # from the last "<" read: a tag cut between pieces is searched again whole
+    carry, carry_at = b"", 0  # a tag whose name a piece cut off, searched again with the next piece
     with zf.open(entry) as stream:
         for data in _markup_free(stream):
             window = carry + data
@@ -153,7 +154,8 @@ def _shared_string_lengths(zf: zipfile.ZipFile, entry: zipfile.ZipInfo, last: in
             if found > last + 1:  # item last ends where the next one starts
                 break
             cut = window.rfind(b"<")
-            carry, carry_at = (window[cut:], carry_at + cut) if cut != -1 else (b"", end)
+            name_cut = cut != -1 and _NAME_ENDING.search(window, cut) is None  # else it was read whole
+            carry, carry_at = (window[cut:], carry_at + cut) if name_cut else (b"", end)
         else:
             starts.append(np.array([end]))  # the last item ends with the part
     return np.diff(np.concatenate(starts)) if starts else np.zeros(0, np.int64)
