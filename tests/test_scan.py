@@ -203,8 +203,9 @@ def test_a_sparse_sheet_under_the_old_cell_limit_but_over_the_memory_limit_is_re
         '<c r="A{r}" t="s" s="1"><v>{index}</v></c>',  # t before another attribute
         '<c r="A{r}" s="1" t="s"><v>00000000000{index}</v></c>',  # more digits than one 8-byte word
         '<c r="A{r}" t="s"><v>{index}</v></c><c r="B{r}" t="inlineStr"><is><t>a &gt; b > c</t></is></c>',
+        '<c r="A{r}" t= "s"><v>{index}</v></c><c r="B{r}" t="inlineStr"><is><t>b > c</t></is></c>',
     ],
-    ids=["plain", "spaced", "single-quoted", "t-first", "long-index", "gt-in-text"],
+    ids=["plain", "spaced", "single-quoted", "t-first", "long-index", "gt-in-text", "spaced-gt-in-text"],
 )
 def test_one_long_shared_string_in_many_cells_is_counted_by_its_copies(tmp_path, cell):
     sst = (

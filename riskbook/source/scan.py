@@ -504,6 +504,9 @@ _ROW_R = re.compile(rb'<row r="(\d+)"')
 _PREFIXED = re.compile(rb":(?:c|row|f|v|col)[\s>/]")
 
 
+_SPACED_T = re.compile(rb"\st(?:\s+=|=\s)")
+
+
 def _regex_chunk(chunk: bytes, scan: SheetScan) -> None:
     cells = chunk.count(b'<c r="')
     # Every <c and <row tag (other than <col…, <cf…, <rowBreaks… and the like) must start r="…".
@@ -512,6 +515,8 @@ def _regex_chunk(chunk: bytes, scan: SheetScan) -> None:
         raise _NeedsExactScan
     other_rows = chunk.count(b"<row") - chunk.count(b'<row r="')
     if (other_rows and other_rows != chunk.count(b"<rowB")) or _PREFIXED.search(chunk) or _has_markup(chunk):
+        raise _NeedsExactScan
+    if _SPACED_T.search(chunk):  # t = "s", t= 'e': the searches below look for t="…" and t='…' only
         raise _NeedsExactScan
     if cells:
         _fast_extent(chunk, scan)
