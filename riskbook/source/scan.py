@@ -2,9 +2,10 @@
 
 The extent is taken as calamine takes it: from each cell's own r attribute (either quote,
 either case), or, for a cell or row without one, from its place after the one before. The
-common forms (each <c> and <row> starting with r="…", no namespace prefix) are handled with
-C-speed searches over each chunk; anything else sends the whole sheet to an exact, slower,
-tag-by-tag reading, so no spelling of the XML walks round the guard.
+common forms (each <c> and <row> starting with r="…", no namespace prefix) are read with numpy
+over each chunk (every tag at once), or with regexes where a ">" in text or an attribute, or a
+number too long for numpy's reading, needs them; anything else sends the whole sheet to an
+exact, slower, tag-by-tag reading, so no spelling of the XML walks round the guard.
 """
 
 from __future__ import annotations
