@@ -317,6 +317,7 @@ class _Tags:
 
 
 def _fast_chunk(chunk: bytes, scan: SheetScan) -> None:
+    """Read a chunk of ordinary XML with numpy; hand it to the regex path, or the sheet to the exact reader, if not."""
     padded_bytes = chunk + _PAD
     padded, words = np.frombuffer(padded_bytes, np.uint8), _words(padded_bytes)
     body = padded[: len(chunk)]
