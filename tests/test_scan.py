@@ -194,15 +194,56 @@ def test_a_sparse_sheet_under_the_old_cell_limit_but_over_the_memory_limit_is_re
     refused(run_limited("validate", path), "sheet 'Register' reaches C6666666 (19,999,998 cells, about 1,280 MB")
 
 
-def test_one_long_shared_string_in_many_cells_is_counted_by_its_copies(tmp_path):
+@pytest.mark.parametrize(
+    "cell",
+    [
+        '<c r="A{r}" t="s"><v>{index}</v></c>',
+        '<c r="A{r}" t= "s"><v>{index}</v></c>',  # spaced: the fast paths once passed these over
+        "<c r='A{r}' t='s'><v>{index}</v></c>",
+        '<c r="A{r}" t="s" s="1"><v>{index}</v></c>',  # t before another attribute
+        '<c r="A{r}" s="1" t="s"><v>00000000000{index}</v></c>',  # more digits than one 8-byte word
+        '<c r="A{r}" t="s"><v>{index}</v></c><c r="B{r}" t="inlineStr"><is><t>a &gt; b > c</t></is></c>',
+        '<c r="A{r}" t= "s"><v>{index}</v></c><c r="B{r}" t="inlineStr"><is><t>b > c</t></is></c>',
+    ],
+    ids=["plain", "spaced", "single-quoted", "t-first", "long-index", "gt-in-text", "spaced-gt-in-text"],
+)
+def test_one_long_shared_string_in_many_cells_is_counted_by_its_copies(tmp_path, cell):
     sst = (
         f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN_NS}"><si><t/></si><si><t>short</t></si>'
         f"<si><t>{'x' * 32_000}</t></si></sst>"
     )  # the empty string keeps its index too: index 2 is the long one
-    rows = "".join(f'<row r="{r}"><c r="A{r}" t="s"><v>{"0" * (r % 7)}2</v></c></row>' for r in range(2, 60_002))
+    rows = "".join(f'<row r="{r}">' + cell.format(r=r, index="0" * (r % 7) + "2") + "</row>" for r in range(2, 60_002))
     path = write_xlsx_parts(tmp_path / "copies.xlsx", worksheet(text_row(1, HEADER) + rows), shared_strings=sst)
-    assert path.stat().st_size < 400_000  # 1.9 GB of text once read, twice over
+    assert path.stat().st_size < 600_000  # 1.9 GB of text once read, twice over
     refused(run_limited("validate", path), "MB of repeated shared text")
+
+
+@pytest.mark.parametrize("prefix", ["", "x:"], ids=["plain", "prefixed"])
+def test_a_long_shared_string_past_the_first_megabytes_of_the_table_is_counted(tmp_path, prefix):
+    many = "".join(f"<{prefix}si><{prefix}t>string {i}</{prefix}t></{prefix}si>" for i in range(400_000))
+    long = f"<{prefix}si><{prefix}t>{'x' * 32_000}</{prefix}t></{prefix}si>"  # index 400,000, some 14 MB in
+    namespace = f'xmlns:x="{MAIN_NS}"' if prefix else f'xmlns="{MAIN_NS}"'
+    sst = f'<?xml version="1.0" encoding="UTF-8"?><{prefix}sst {namespace}>{many}{long}</{prefix}sst>'
+    rows = "".join(f'<row r="{r}"><c r="A{r}" t="s"><v>400000</v></c></row>' for r in range(2, 60_002))
+    path = write_xlsx_parts(tmp_path / "far.xlsx", worksheet(text_row(1, HEADER) + rows), shared_strings=sst)
+    refused(run_limited("validate", path), "MB of repeated shared text")
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 7, 64])
+def test_shared_string_lengths_do_not_depend_on_where_the_reads_are_cut(tmp_path, monkeypatch, chunk):
+    from riskbook.source import scan
+
+    items = ['<si><t>a</t></si>', "<x:si><x:t>bb</x:t></x:si>", "<si ><t>ccc</t></si>", "<si/>", "<si>"
+             "<r><t>d:si e</t></r></si>", "<!-- <si> --><si><t><![CDATA[<si>]]></t></si>", "<si><t>f</t></si>"]  # fmt: skip
+    sst = f'<sst xmlns="{MAIN_NS}" xmlns:x="{MAIN_NS}">' + "".join(items) + "</sst>"
+    path = write_xlsx_parts(tmp_path / "cut.xlsx", worksheet(text_row(1, HEADER)), shared_strings=sst)
+    with zipfile.ZipFile(path) as zf:
+        entry = zf.getinfo("xl/sharedStrings.xml")
+        whole = scan._shared_string_lengths(zf, entry, 100).tolist()
+        monkeypatch.setattr(scan, "CHUNK", chunk)
+        assert scan._shared_string_lengths(zf, entry, 100).tolist() == whole
+        assert scan._shared_string_lengths(zf, entry, 2).tolist()[:3] == whole[:3]
+    assert len(whole) == len(items)
 
 
 def test_real_registers_pass_the_limit():
@@ -385,6 +426,12 @@ AGREEMENT_SHEETS = {
     "wide": text_row(1, HEADER)
     + '<row r="7"><c r="AAB7"><f t="shared" si="0"/><v>2</v></c><c r="Q9"><v>1</v></c></row>',
     "empty-far": text_row(1, HEADER) + '<row r="900"><c r="ZZ900" s="1"/></row><row r="901" hidden="1"/>',
+    "shared": text_row(1, HEADER)
+    + '<row r="2"><c r="A2" t="s"><v>007</v></c><c r="B2" t="s" s="1"><v>3</v></c><c r="C2" s="1" t="s">'
+    '<v>000000000003</v></c><c r="D2" t="e"><v>#DIV/0!</v></c></row>',
+    "gt-in-text": text_row(1, HEADER)
+    + '<row r="2"><c r="A2" t="inlineStr"><is><t>a > b</t></is></c><c r="AC40"><v>1</v></c></row>',
+    "long-reference": text_row(1, HEADER) + '<row r="3"><c r="B0000000000000003"><v>1</v></c></row>',
 }
 
 
@@ -399,8 +446,11 @@ def test_fast_and_exact_scans_agree(tmp_path, name):
     with zipfile.ZipFile(path) as zf:
         part = package.inspect_archive(zf, "x").sheets[0]
         fast = scan._scan_part(zf, part.paths[0], scan._fast_chunk)
+        regex = scan._scan_part(zf, part.paths[0], scan._regex_chunk)
         exact = scan._scan_part(zf, part.paths[0], scan._ExactReader().chunk)
-    assert fast == exact
+    assert fast == regex == exact
+    shared = [[a.tolist() for a in found.shared_cells()] for found in (fast, regex, exact)]
+    assert shared[0] == shared[1] == shared[2]
     assert col_name(0) == "A" and content_types()
 
 

@@ -2,19 +2,21 @@
 
 The extent is taken as calamine takes it: from each cell's own r attribute (either quote,
 either case), or, for a cell or row without one, from its place after the one before. The
-common forms (each <c> and <row> starting with r="…", no namespace prefix) are handled with
-C-speed searches over each chunk; anything else sends the whole sheet to an exact, slower,
-tag-by-tag reading, so no spelling of the XML walks round the guard.
+common forms (each <c> and <row> starting with r="…", no namespace prefix) are read with numpy
+over each chunk (every tag at once), or with regexes where a ">" in text or an attribute, or a
+number too long for numpy's reading, needs them; anything else sends the whole sheet to an
+exact, slower, tag-by-tag reading, so no spelling of the XML walks round the guard.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from riskbook.errors import ReadError
 from riskbook.source.package import (
@@ -28,6 +30,7 @@ from riskbook.source.package import (
 )
 
 CHUNK = 4 * 1024 * 1024
+_TABLED_INDICES = 1 << 22  # shared-string indices counted in a table (32 MB at most); any further one by itself
 # Attribute values may hold ">": a tag runs to the first ">" outside quotes, as an XML parser reads it.
 _TAG_REST = rb"""(?:[^>"']|"[^"]*"|'[^']*')*"""
 _TAG_BODY = b"(" + _TAG_REST + b")"
@@ -43,7 +46,38 @@ class SheetScan:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) 0-based -> "#REF!" etc.
     hidden_rows: set[int] = field(default_factory=set)
     hidden_cols: set[int] = field(default_factory=set)
-    shared_refs: Counter[bytes] = field(default_factory=Counter)  # shared-string index (as written) -> cells
+    # Shared-string indices that cells name, and how many cells name each: the fast path adds to a
+    # table by index (below _TABLED_INDICES), the slower paths and far indices count by index as written;
+    # shared_cells() puts them together (and is what to compare).
+    shared_table: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), compare=False, repr=False)
+    shared_refs: Counter[bytes] = field(default_factory=Counter, compare=False, repr=False)
+
+    def add_shared(self, indices: np.ndarray) -> None:
+        """Count cells naming these shared-string indices (memory stays that of the table, however many cells)."""
+        far = indices >= _TABLED_INDICES
+        if far.any():
+            unique, cells = np.unique(indices[far], return_counts=True)
+            self.shared_refs.update({b"%d" % index: int(n) for index, n in zip(unique, cells, strict=True)})
+            indices = indices[~far]
+        if len(indices):
+            top = int(indices.max())
+            if top >= len(self.shared_table):
+                self.shared_table = np.concatenate(
+                    [self.shared_table, np.zeros(top + 1 - len(self.shared_table), np.int64)]
+                )
+            np.add.at(self.shared_table, indices, 1)
+
+    def shared_cells(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every shared-string index that cells name, ascending, and how many cells name it."""
+        indices = np.flatnonzero(self.shared_table)
+        cells = self.shared_table[indices]
+        named = [(int(index), n) for index, n in self.shared_refs.items() if int(index) < 1 << 62]
+        if not named:
+            return indices, cells
+        indices = np.concatenate([indices, np.array([index for index, _ in named], np.int64)])
+        cells = np.concatenate([cells, np.array([n for _, n in named], np.int64)])
+        unique, where = np.unique(indices, return_inverse=True)
+        return unique, np.bincount(where, weights=cells, minlength=len(unique)).astype(np.int64)
 
     def formula_gaps(self, trust_values: bool) -> dict[tuple[int, int], str | None]:
         """Cells whose saved result cannot be read as a value: None for no (trusted) result, else Excel's error."""
@@ -86,37 +120,59 @@ def scan_sheet(zf: zipfile.ZipFile, part: SheetPart, display: str) -> SheetScan:
 
 def _shared_text_copies(zf: zipfile.ZipFile, scan: SheetScan) -> int:
     """Bytes of shared strings copied beyond their first use: calamine gives every cell its own copy."""
-    repeated = Counter({int(index): cells for index, cells in scan.shared_refs.items() if cells > 1})
-    if not repeated:
+    indices, cells = scan.shared_cells()
+    repeated = cells > 1
+    indices, extra = indices[repeated], cells[repeated] - 1
+    if not len(indices):
         return 0
     copies = 0
     for entry in entries(zf).get("xl/sharedstrings.xml", []):
-        lengths = _shared_string_lengths(zf, entry, max(repeated))
-        copies = max(copies, sum((cells - 1) * lengths[i] for i, cells in repeated.items() if i < len(lengths)))
+        lengths = _shared_string_lengths(zf, entry, int(indices[-1]))
+        named = indices < len(lengths)
+        # int64 holds it: cells (each at least ~10 bytes of XML) times bytes of one string stays far below 2**63.
+        copies = max(copies, int(np.dot(extra[named], lengths[indices[named]])))
     return copies
 
 
 _SI_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si(?=[\s>/])")
+_NAME_ENDING = re.compile(rb"[\s>/]")
 
 
-def _shared_string_lengths(zf: zipfile.ZipFile, entry: zipfile.ZipInfo, last: int) -> list[int]:
+def _shared_string_lengths(zf: zipfile.ZipFile, entry: zipfile.ZipInfo, last: int) -> np.ndarray:
     """Bytes of each shared string's <si> item (an upper bound on its text) up to index last, one index an item."""
-    lengths: list[int] = []
+    starts: list[np.ndarray] = []
+    found, last_found, end = 0, -1, 0
+    carry, carry_at = b"", 0  # a tag whose name a piece cut off, searched again with the next piece
     with zf.open(entry) as stream:
-        buffer = b""
-        pieces = _markup_free(stream)
-        while len(lengths) <= last:
-            data = next(pieces, b"")
-            buffer += data
-            starts = [m.start() for m in _SI_START.finditer(buffer)]
-            if not data:
-                starts.append(len(buffer))  # the last item ends with the part; until then it may go on
-            lengths.extend(end - begin for begin, end in itertools.pairwise(starts))
-            if not data:
+        for data in _markup_free(stream):
+            window = carry + data
+            at = _si_starts(window) + carry_at
+            at = at[at > last_found]
+            if len(at):
+                starts.append(at)
+                found, last_found = found + len(at), int(at[-1])
+            end = carry_at + len(window)
+            if found > last + 1:  # item last ends where the next one starts
                 break
-            if starts:
-                buffer = buffer[starts[-1] :]
-    return lengths
+            cut = window.rfind(b"<")
+            name_cut = cut != -1 and _NAME_ENDING.search(window, cut) is None  # else it was read whole
+            carry, carry_at = (window[cut:], carry_at + cut) if name_cut else (b"", end)
+        else:
+            starts.append(np.array([end]))  # the last item ends with the part
+    return np.diff(np.concatenate(starts)) if starts else np.zeros(0, np.int64)
+
+
+def _si_starts(window: bytes) -> np.ndarray:
+    """Where each <si> item starts in window."""
+    padded = window + _PAD
+    body, words = np.frombuffer(padded, np.uint8, len(window)), _words(padded)
+    if b":" in window:  # rare in text: then a prefixed name is looked for, and read by the regex
+        after = words[np.flatnonzero(body == ord(":")) + 1]
+        if (_starting(after, b"si") & _NAME_END[_byte(after, 2)]).any():
+            return np.array([match.start() for match in _SI_START.finditer(window)], np.int64)
+    opens = np.flatnonzero(body == ord("<"))
+    heads = words[opens]
+    return opens[_starting(heads, b"<si") & _NAME_END[_byte(heads, 3)]]
 
 
 def _merge(first: SheetScan, second: SheetScan) -> SheetScan:
@@ -126,6 +182,9 @@ def _merge(first: SheetScan, second: SheetScan) -> SheetScan:
     second.hidden_rows |= first.hidden_rows
     second.hidden_cols |= first.hidden_cols
     second.shared_refs.update(first.shared_refs)
+    longer, shorter = sorted((first.shared_table, second.shared_table), key=len, reverse=True)
+    second.shared_table = longer.copy()
+    second.shared_table[: len(shorter)] += shorter
     return second
 
 
@@ -140,7 +199,7 @@ def _scan_part(zf: zipfile.ZipFile, path: str, read_chunk) -> SheetScan:
                 read_chunk(buffer, scan)
                 return scan
             cut = _last_boundary(buffer, len(buffer) - len(data))
-            if b"<!" in buffer or b"<?" in buffer:
+            if _may_hold_markup(buffer):
                 cut = min(cut, _unclosed_markup(buffer, cut))
             if cut > 0:
                 read_chunk(buffer[:cut], scan)
@@ -174,7 +233,24 @@ def _has_markup(chunk: bytes) -> bool:
     start = 3 if chunk.startswith(b"\xef\xbb\xbf") else 0
     if chunk.startswith(b"<?", start):
         start += 2
-    return b"<!" in chunk or chunk.find(b"<?", start) != -1
+    return _may_hold_markup(chunk, start)
+
+
+def _may_hold_markup(data: bytes, start: int = 0) -> bool:
+    """Whether "<!" or "<?" occurs from start. "<" is everywhere and slows a search for "<!" down; "!" and
+    "?" are rare, so each is found with memchr and the byte before it looked at."""
+    for mark in (b"!", b"?"):
+        pos = data.find(mark, start + 1)
+        for _ in range(64):
+            if pos == -1:
+                break
+            if data[pos - 1] == ord("<"):
+                return True
+            pos = data.find(mark, pos + 1)
+        else:
+            if b"<" + mark in data[start:]:  # text full of them: the plain search after all
+                return True
+    return False
 
 
 _BOUNDARY = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:c|row|col)[\s>/]")
@@ -192,7 +268,236 @@ def _last_boundary(buffer: bytes, new: int) -> int:
     return cut
 
 
-# -- Fast path: unprefixed cells and rows whose first attribute is r="…" -------------------
+# -- Fast path: every tag of a chunk at once, with numpy -------------------------------------
+# In ordinary XML each "<" opens a tag and the next ">" closes it. Then the first bytes of every
+# tag, read as one number, say what it is, and a cell's reference and value are at known places:
+# a few whole-array passes in C replace a regex pass (and a Python object) per cell.
+
+_PAD = bytes(32)  # windows read past a chunk's end land in these zeros
+_MOST_LETTERS = 7  # a column name longer than this (past 26**7) goes to the regex path
+
+
+def _byte_table(members: bytes) -> np.ndarray:
+    table = np.zeros(256, bool)
+    table[list(members)] = True
+    return table
+
+
+_SPACE = _byte_table(b" \t\n\r\f\v")  # what \s matches in a bytes regex
+_NAME_END = _byte_table(b" \t\n\r\f\v>/")
+_LETTER = _byte_table(bytes(range(65, 91)) + bytes(range(97, 123)))
+_DIGIT = _byte_table(b"0123456789")
+_C_SIBLING = _byte_table(b"ofueh")  # the third byte of <col, <cf…, <customSheetView, <cellWatch, <chartsheet
+
+
+def _words(padded: bytes) -> np.ndarray:
+    """The 8 bytes from each position, as one little-endian number (an unaligned view: nothing is copied)."""
+    return np.ndarray((len(padded) - 7,), "<u8", padded, 0, (1,))
+
+
+def _starting(heads: np.ndarray, prefix: bytes) -> np.ndarray:
+    mask = np.uint64((1 << 8 * len(prefix)) - 1)
+    return (heads & mask) == np.uint64(int.from_bytes(prefix, "little"))
+
+
+def _byte(heads: np.ndarray, index: int) -> np.ndarray:
+    return (heads >> np.uint64(8 * index)).astype(np.uint8)
+
+
+@dataclass
+class _Tags:
+    """Every tag of a chunk: where it opens and closes, and its first 8 bytes."""
+
+    padded: np.ndarray
+    words: np.ndarray
+    opens: np.ndarray
+    closes: np.ndarray
+    heads: np.ndarray
+    equals: np.ndarray  # every "=", in tags or text
+
+
+def _fast_chunk(chunk: bytes, scan: SheetScan) -> None:
+    """Read a chunk of ordinary XML with numpy; hand it to the regex path, or the sheet to the exact reader, if not."""
+    padded_bytes = chunk + _PAD
+    padded, words = np.frombuffer(padded_bytes, np.uint8), _words(padded_bytes)
+    body = padded[: len(chunk)]
+    opens, closes = np.flatnonzero(body == ord("<")), np.flatnonzero(body == ord(">"))
+    if not _one_close_per_open(opens, closes):
+        _regex_chunk(chunk, scan)  # a ">" in text or in an attribute value: the regexes read quotes
+        return
+    tags = _Tags(padded, words, opens, closes, words[opens], np.flatnonzero(body == ord("=")))
+    if _unusual(chunk, body, tags):
+        raise _NeedsExactScan
+    # The attributes are spelled name="value" (else the chunk went to the exact reader): each is
+    # found by its "=", which is far rarer than letters, instead of searching the whole text.
+    shared_types, error_types, hidden = _attributes_of_note(tags)
+    cells = np.flatnonzero(_starting(tags.heads, b'<c r="'))
+    extent = _cell_extent(tags, cells)
+    shared = _shared_indices(tags, cells, shared_types)
+    if extent is None or shared is None:
+        _regex_chunk(chunk, scan)  # a reference or shared-string value of an unusual length or form
+        return
+    scan.reach(*extent)
+    scan.add_shared(shared)
+    if (_starting(tags.heads, b"<f") & _NAME_END[_byte(tags.heads, 2)]).any():
+        _fast_formulas(chunk, scan)
+    if error_types:
+        _fast_errors(chunk, scan)
+    if hidden:
+        _hidden(chunk, scan)
+
+
+def _attributes_of_note(tags: _Tags) -> tuple[int, bool, bool]:
+    """How many attributes are t="s", whether any is t="e", and whether any is named hidden."""
+    padded, equals = tags.padded, tags.equals
+    named_t = (padded[equals - 1] == ord("t")) & _SPACE[padded[equals - 2]] & (padded[equals + 3] == ord('"'))
+    values = padded[equals[named_t] + 2]
+    hidden = _starting(tags.words[equals - 6], b"hidden").any()
+    return int(np.count_nonzero(values == ord("s"))), bool((values == ord("e")).any()), bool(hidden)
+
+
+def _one_close_per_open(opens: np.ndarray, closes: np.ndarray) -> bool:
+    """Whether every "<" is followed by one ">" before the next "<" (so each tag ends at that ">")."""
+    if len(opens) != len(closes):
+        return False
+    return not len(opens) or bool((opens < closes).all() and (closes[:-1] < opens[1:]).all())
+
+
+def _unusual(chunk: bytes, body: np.ndarray, tags: _Tags) -> bool:
+    """Forms only the exact reader reads: <c or <row without r="… first, markup, prefixes, spaced or
+    single-quoted attributes."""
+    heads, second = tags.heads, _byte(tags.heads, 1)
+    other_cells = (second == ord("c")) & ~_starting(heads, b'<c r="') & ~_C_SIBLING[_byte(heads, 2)]
+    other_rows = _starting(heads, b"<row") & ~_starting(heads, b'<row r="') & (_byte(heads, 4) != ord("B"))
+    markup = (second == ord("!")) | (second == ord("?"))
+    start = 3 if chunk.startswith(b"\xef\xbb\xbf") else 0
+    if len(markup) and tags.opens[0] == start and second[0] == ord("?"):
+        markup[0] = False  # the XML declaration
+    if (other_cells | other_rows | markup).any():
+        return True
+    return (b":" in chunk and _prefixed(body, tags.words)) or _odd_attributes(tags)
+
+
+def _prefixed(body: np.ndarray, words: np.ndarray) -> bool:
+    """A prefixed c, row, f, v or col element (or such text after a ":", which only costs the exact reading)."""
+    colons = np.flatnonzero(body == ord(":"))
+    if not len(colons):
+        return False
+    after = words[colons + 1]
+    short = _starting(after, b"c") | _starting(after, b"f") | _starting(after, b"v")
+    long = _starting(after, b"row") | _starting(after, b"col")
+    return bool(((short & _NAME_END[_byte(after, 1)]) | (long & _NAME_END[_byte(after, 3)])).any())
+
+
+def _odd_attributes(tags: _Tags) -> bool:
+    """An attribute inside a tag written with space around its "=" or single quotes (t = "s", t='e')."""
+    equals = tags.equals
+    after = tags.padded[equals + 1]
+    odd = equals[(after != ord('"')) | _SPACE[tags.padded[equals - 1]]]  # "=" in text is rare too: few are left
+    tag = np.searchsorted(tags.opens, odd, side="right") - 1
+    return bool(((tag >= 0) & (odd < tags.closes[np.maximum(tag, 0)])).any()) if len(tags.opens) else False
+
+
+def _cell_extent(tags: _Tags, cells: np.ndarray) -> tuple[int, int] | None:
+    """The furthest row and column of the cells that hold something (None: a reference too long to read here)."""
+    starts = tags.opens[cells][tags.padded[tags.closes[cells] - 1] != ord("/")]  # <c/> holds no value
+    if not len(starts):
+        return 0, 0
+    at = starts + 6  # the reference, after <c r="
+    cols = _read_number(tags.padded, at, _LETTER, 26, lambda byte: (byte | 32) - 96, _MOST_LETTERS)
+    digits = _read_digits(tags, at)
+    if cols is None or digits is None:
+        return None
+    rows, ends = digits
+    # A reference that is not letters, digits and a quote is passed over, as the regex path passes it.
+    whole = (cols > 0) & (ends > at) & (tags.padded[ends] == ord('"'))
+    if not whole.any():
+        return 0, 0
+    return int(rows[whole].max()), int(cols[whole].max())
+
+
+def _read_number(
+    padded: np.ndarray, at: np.ndarray, member: np.ndarray, base: int, value, most: int
+) -> np.ndarray | None:
+    """The number each run of member bytes from at spells (0 if none); moves at past the run.
+
+    None if a run is longer than most digits. One step a digit over the cells still reading, so
+    the work is the digits, not a window per cell.
+    """
+    number = np.zeros(len(at), np.int64)
+    reading = np.flatnonzero(member[padded[at]])
+    for _ in range(most):
+        if not len(reading):
+            return number
+        byte = padded[at[reading]].astype(np.int64)
+        number[reading] = number[reading] * base + value(byte)
+        at[reading] += 1
+        reading = reading[member[padded[at[reading]]]]
+    return None if len(reading) else number
+
+
+def _read_digits(tags: _Tags, at: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The number the digits from each position spell (0 if none), and where the digits end.
+
+    Up to 7 digits are read from one 8-byte word at once; longer runs (up to 15) a digit at a time.
+    """
+    words = tags.words[at]
+    runs = _digit_runs(words)
+    numbers = np.where(runs > 0, _short_number(words, np.minimum(runs, 7)), 0)
+    ends = at + runs
+    long = np.flatnonzero(runs == 8)
+    if len(long):
+        long_at = at[long]
+        long_numbers = _read_number(tags.padded, long_at, _DIGIT, 10, lambda byte: byte - 48, 15)
+        if long_numbers is None:
+            return None
+        numbers[long], ends[long] = long_numbers, long_at
+    return numbers, ends
+
+
+_ASCII_ZEROS = np.uint64(0x3030303030303030)
+
+
+def _digit_runs(words: np.ndarray) -> np.ndarray:
+    """How many ASCII digits each word's bytes start with (8: all of them)."""
+    offsets = words ^ _ASCII_ZEROS  # a digit byte becomes 0..9
+    # A byte's high bit marks a non-digit: 0x80 or more, or 10 or more once 0x76 is added (no carry: < 0x100).
+    flags = (((offsets & np.uint64(0x7F7F7F7F7F7F7F7F)) + np.uint64(0x7676767676767676)) | offsets) & np.uint64(
+        0x8080808080808080
+    )
+    lowest = flags & (~flags + np.uint64(1))  # the first non-digit's flag alone, a power of two
+    return np.where(flags == 0, 8, np.log2(np.maximum(lowest, 1).astype(np.float64)).astype(np.int64) // 8)
+
+
+def _short_number(words: np.ndarray, runs: np.ndarray) -> np.ndarray:
+    """The number the first runs (1..7) bytes of each word spell, all digits: the 8-digit SWAR parse."""
+    runs = runs.astype(np.uint64)
+    eight = (words << (np.uint64(8) * (np.uint64(8) - runs))) | (_ASCII_ZEROS >> (np.uint64(8) * runs))  # "000123…"
+    eight = ((eight & np.uint64(0x0F0F0F0F0F0F0F0F)) * np.uint64(2561)) >> np.uint64(8)
+    eight = ((eight & np.uint64(0x00FF00FF00FF00FF)) * np.uint64(6553601)) >> np.uint64(16)
+    return (((eight & np.uint64(0x0000FFFF0000FFFF)) * np.uint64(42949672960001)) >> np.uint64(32)).astype(np.int64)
+
+
+def _shared_indices(tags: _Tags, cells: np.ndarray, expected: int) -> np.ndarray | None:
+    """The index in each t="s" cell's <v>, when every t="s" of the chunk (expected of them) is a cell's last
+    attribute before <v>digits</v> (else None: the regex path reads them)."""
+    if not expected:
+        return np.zeros(0, np.int64)
+    padded, closes = tags.padded, tags.closes
+    cells = cells[cells + 2 < len(tags.opens)]
+    ends = closes[cells]
+    shared = _starting(tags.words[ends - 5], b't="s"><v') & (padded[ends + 3] == ord(">")) & _SPACE[padded[ends - 6]]
+    cells = cells[shared]
+    if len(cells) != expected or not _starting(tags.heads[cells + 2], b"</v>").all():
+        return None
+    starts = closes[cells + 1] + 1
+    digits = _read_digits(tags, starts)  # "007" is 7, as calamine reads it
+    if digits is None or (digits[1] != tags.opens[cells + 2]).any() or (digits[1] == starts).any():
+        return None  # not digits only up to </v>
+    return digits[0]
+
+
+# -- Regex path: unprefixed cells and rows whose first attribute is r="…" ------------------
 
 _FAST_CELL = re.compile(rb'<c r="([A-Za-z]+)(\d+)"')
 _ROW_R = re.compile(rb'<row r="(\d+)"')
@@ -201,7 +506,10 @@ _ROW_R = re.compile(rb'<row r="(\d+)"')
 _PREFIXED = re.compile(rb":(?:c|row|f|v|col)[\s>/]")
 
 
-def _fast_chunk(chunk: bytes, scan: SheetScan) -> None:
+_SPACED_T = re.compile(rb"\st(?:\s+=|=\s)")
+
+
+def _regex_chunk(chunk: bytes, scan: SheetScan) -> None:
     cells = chunk.count(b'<c r="')
     # Every <c and <row tag (other than <col…, <cf…, <rowBreaks… and the like) must start r="…".
     other_c = chunk.count(b"<c") - cells
@@ -209,6 +517,8 @@ def _fast_chunk(chunk: bytes, scan: SheetScan) -> None:
         raise _NeedsExactScan
     other_rows = chunk.count(b"<row") - chunk.count(b'<row r="')
     if (other_rows and other_rows != chunk.count(b"<rowB")) or _PREFIXED.search(chunk) or _has_markup(chunk):
+        raise _NeedsExactScan
+    if _SPACED_T.search(chunk):  # t = "s", t= 'e': the searches below look for t="…" and t='…' only
         raise _NeedsExactScan
     if cells:
         _fast_extent(chunk, scan)
@@ -279,8 +589,8 @@ def _greater_than(row: int) -> bytes:
     """A regex for decimal numbers greater than row (leading zeros allowed)."""
     digits = str(max(row, 0))
     greater = [f"{digits[:i]}[{int(d) + 1}-9]\\d{{{len(digits) - i - 1}}}" for i, d in enumerate(digits) if d != "9"]
-    longer = f"0*[1-9]\\d{{{len(digits)},}}"
-    return "|".join([*greater, longer]).encode()
+    longer = f"[1-9]\\d{{{len(digits)},}}"
+    return ("0*(?:" + "|".join([*greater, longer]) + ")").encode()  # "03" is row 3, as calamine reads it
 
 
 def _cells_beyond(row: int) -> re.Pattern[bytes]:
@@ -543,14 +853,24 @@ def _markup_free(stream) -> Iterator[bytes]:
             if pending:
                 yield _without_markup(pending)
             return
-        if b"<!" not in pending and b"<?" not in pending:
-            yield pending
-            pending = b""
-            continue
-        safe = _unclosed_markup(pending, len(pending))
-        if safe:
-            yield _without_markup(pending[:safe])
+        # A piece may end inside "<!--", "<![CDATA[" or "<?": that "<" waits for the next read.
+        safe = _opener_start(pending)
+        if _may_hold_markup(pending):
+            safe = _unclosed_markup(pending, safe)
+            if safe:
+                yield _without_markup(pending[:safe])
+                pending = pending[safe:]
+        elif safe:
+            yield pending[:safe]
             pending = pending[safe:]
+
+
+def _opener_start(data: bytes) -> int:
+    """Where data ends in the first bytes of a comment, CDATA or processing-instruction opener, else its length."""
+    start = data.rfind(b"<", max(len(data) - 8, 0))
+    if start != -1 and any(opener.startswith(data[start:]) for opener in _MARKUP_END):
+        return start
+    return len(data)
 
 
 def _ods_chunk(buffer: bytes, tables: list[_OdsTable], searched: int, final: bool) -> tuple[int, int]:
