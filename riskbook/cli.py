@@ -406,6 +406,8 @@ def build(
     )
     bar.close()
     click.echo(f"Wrote {result.path}")
+    for note in result.notes:
+        click.echo(f"Note: {note}", err=True)
     if pdf_path:
         from riskbook.panel.pdf import write_pdf
 

@@ -368,3 +368,26 @@ def test_a_really_full_disk_a_small_tmpfs_is_one_line_and_leaves_nothing(tmp_pat
     code, *listing = result.stdout.split("\n")
     assert code == "2"
     assert [line for line in listing if line and not line.endswith(":")] == ["tmp"]  # tmp itself is empty
+
+
+def test_a_shortened_header_title_is_said_on_the_terminal(tmp_path):
+    title = "Strategic risk register of the force and its partners " * 6
+    result = run("build", CLEAN_EXAMPLE, "-o", tmp_path / "p.xlsx", "--as-of", AS_OF, "--title", title)
+    assert result.exit_code == 0, result.output
+    assert f"Note: The title is {len(title):,} characters: the page headers hold its start" in result.output
+    quiet = run("build", CLEAN_EXAMPLE, "-o", tmp_path / "q.xlsx", "--as-of", AS_OF)
+    assert "Note:" not in quiet.output
+
+
+def test_an_xlsxwriter_warning_is_an_error_of_riskbooks(tmp_path):
+    import xlsxwriter
+
+    from riskbook.errors import OutputError
+    from riskbook.xlsx.writer import xlsxwriter_warnings_as_errors
+
+    workbook = xlsxwriter.Workbook(tmp_path / "w.xlsx")
+    sheet = workbook.add_worksheet()
+    with pytest.raises(OutputError, match="xlsxwriter refused part of the workbook: Header string cannot be longer"):
+        with xlsxwriter_warnings_as_errors():
+            sheet.set_header("x" * 300)  # xlsxwriter drops it with only a warning
+    workbook.close()

@@ -23,6 +23,7 @@ DEFAULT_MARKING = "OFFICIAL"
 class BuildResult:
     path: Path
     period: Period
+    notes: tuple[str, ...] = ()  # what the build had to do that the user should know
 
     def summary_line(self) -> str:
         period = self.period
@@ -59,7 +60,7 @@ def build_workbook(
     given, is called now and then with (rows written since the last call, total).
     """
     from riskbook.panel import cover, sheets
-    from riskbook.xlsx.writer import Book, PageSetup, atomic_path
+    from riskbook.xlsx.writer import Book, PageSetup, atomic_path, xlsxwriter_warnings_as_errors
 
     if not report.ok:
         count = len(report.errors)
@@ -77,7 +78,7 @@ def build_workbook(
     appendices = _appendices(period, scheme.top_band.name)
     empty = [name for name, (_h, _d, items, _n) in appendices.items() if not items]
     empty_sheet = L.empty_appendices_sheet(empty) if empty else ""
-    with atomic_path(output) as temp, no_cyclic_gc():
+    with atomic_path(output) as temp, no_cyclic_gc(), xlsxwriter_warnings_as_errors():
         cards = len(period.archive) + len(period.changes) + len(period.new) + len(period.top_band_not_elsewhere)
         book = Book(temp, page, scheme, Ticker(progress, len(period.risks) + cards))
         book.properties(
@@ -104,7 +105,15 @@ def build_workbook(
         book.workbook.worksheets()[0].activate()
         book.ticker.finish()
         book.close()
-    return BuildResult(output, period)
+    notes = (
+        (
+            f"The title is {len(title):,} characters: the page headers hold its start, ending '…' "
+            "(Excel allows 255 characters in a header, codes included); A1 of every sheet holds it whole.",
+        )
+        if page.title_shortened
+        else ()
+    )
+    return BuildResult(output, period, notes)
 
 
 def _appendices(period: Period, top: str) -> dict[str, tuple[str, str, list[PanelRisk], str]]:

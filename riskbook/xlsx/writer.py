@@ -11,6 +11,7 @@ import signal
 import sys
 import tempfile
 import traceback
+import warnings
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -63,8 +64,18 @@ class PageSetup:
         """The page header: title (shortened with an ellipsis here only if it must be), marking, date."""
         marking = safe_text(self.marking, HEADER_FOOTER)
         date = safe_text(self.date_text, HEADER_FOOTER)
+        return _HEADER.format(title=self._header_title(), marking=marking, date=date)
+
+    def _header_title(self) -> str:
+        marking = safe_text(self.marking, HEADER_FOOTER)
+        date = safe_text(self.date_text, HEADER_FOOTER)
         room = EXCEL_HEADER_FOOTER_LIMIT - header_length(_HEADER.format(title="", marking=marking, date=date))
-        return _HEADER.format(title=_fit_header_text(self.title, room), marking=marking, date=date)
+        return _fit_header_text(self.title, room)
+
+    @property
+    def title_shortened(self) -> bool:
+        """Whether the page header holds only the start of the title (A1 of every sheet holds it whole)."""
+        return self._header_title() != safe_text(self.title, HEADER_FOOTER)
 
     def footer(self, sheet_name: str) -> str:
         return _FOOTER.format(name=safe_text(sheet_name, HEADER_FOOTER), marking=safe_text(self.marking, HEADER_FOOTER))
@@ -79,6 +90,21 @@ def _fit_header_text(text: str, room: int) -> str:
     while keep > 0 and header_length(safe_text(text[:keep].rstrip() + "…", HEADER_FOOTER)) > room:
         keep -= 1
     return safe_text(text[:keep].rstrip() + "…", HEADER_FOOTER) if keep > 0 else ""
+
+
+@contextlib.contextmanager
+def xlsxwriter_warnings_as_errors() -> Iterator[None]:
+    """xlsxwriter says some failures only as a Python warning (a header over 255 characters is
+    dropped, a table that overlaps is skipped): each one is an error of riskbook's, never a line
+    on stderr and a workbook quietly missing a part."""
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        yield
+    ours = [w for w in seen if "xlsxwriter" in (w.filename or "").replace("\\", "/")]
+    if ours:
+        raise OutputError(f"internal: xlsxwriter refused part of the workbook: {ours[0].message}")
+    for w in seen:  # anything else goes on as it would have
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
 def refuse_inputs_as_output(output: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str] | None]) -> None:
