@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from riskbook.findings import Finding
+from riskbook.limits import column_letters
 from riskbook.values import Invalid, clean_text, drop_text_mark
 
 if TYPE_CHECKING:
@@ -207,12 +208,8 @@ class Register:
 
 
 def column_letter(col: int) -> str:
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    """The letters of a 0-based column."""
+    return column_letters(col + 1)
 
 
 def cell_name(row: int, col: int) -> str:

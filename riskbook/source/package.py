@@ -11,6 +11,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from riskbook.errors import ReadError
+from riskbook.limits import column_letters as col_name
 
 # Limits on what an archive may declare before anything is decompressed. A register
 # of 100,000 risks with long narrative is about 0.5 GB of XML; nothing real comes near
@@ -104,15 +105,6 @@ def check_read_cost(display: str, sheet: str, max_row: int, max_col: int, kind: 
             f"about {cost / 1e6:,.0f} MB of memory to read); refusing sheets that need more than "
             f"{MAX_READ_BYTES / 1e6:,.0f} MB"
         )
-
-
-def col_name(n: int) -> str:
-    """The letters of a 1-based column number: 1 -> A, 16384 -> XFD."""
-    out = ""
-    while n > 0:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 _SPREADSHEETML_MAIN = (

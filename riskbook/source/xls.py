@@ -374,11 +374,3 @@ def _declared_size(data: bytes) -> tuple[int, int] | None:
     rows = ((last_row - 1 - first_row) & 0xFFFFFFFF) + 1
     cols = ((last_col - 1 - first_col) & 0xFFFFFFFF) + 1
     return rows, cols
-
-
-def _column_name(count: int) -> str:
-    name = ""
-    while count > 0:
-        count, rest = divmod(count - 1, 26)
-        name = chr(65 + rest) + name
-    return name
