@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,25 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.libreoffice)
         if item.path.name in _SLOW_MODULES or item.originalname in _SLOW_TESTS:
             item.add_marker(pytest.mark.slow)
+
+
+ADDRESS_SPACE = 2 * 1024**3  # what a child running a hostile file may use: an abort or a blow-up fails its test
+
+
+def run_riskbook_process(*args, timeout: float = 60, memory: int | None = ADDRESS_SPACE) -> subprocess.CompletedProcess:
+    """The CLI in a child process with an address-space limit and a timeout: an abort, a hang or
+    unbounded memory fails the test, never the test run."""
+    import resource
+    import sys
+
+    def limit() -> None:
+        if memory:
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    return subprocess.run(
+        [sys.executable, "-m", "riskbook", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=limit,
+    )

@@ -11,10 +11,8 @@ import csv
 import datetime as dt
 import json
 import os
-import resource
 import struct
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -24,24 +22,11 @@ import pytest
 from riskbook import read_register, validate
 from riskbook.values import clean_text, html_to_text
 from tests import hostile_readers as biff
-from tests.conftest import AS_OF, HEADER, risk_row, write_xlsx
-
-ADDRESS_SPACE = 2 * 1024**3
-
-
-def _limit_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
+from tests.conftest import AS_OF, HEADER, risk_row, run_riskbook_process, write_xlsx
 
 
 def run_limited(*args, timeout: float = 60) -> subprocess.CompletedProcess:
-    """The CLI in its own process with 2 GB of address space: an abort or a hang fails the test, not the run."""
-    return subprocess.run(
-        [sys.executable, "-m", "riskbook", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        preexec_fn=_limit_memory,
-    )
+    return run_riskbook_process(*args, timeout=timeout)
 
 
 def refused(result: subprocess.CompletedProcess, message: str) -> None:

@@ -7,9 +7,7 @@ allocate the rectangle would abort (SIGABRT) or be killed; riskbook must answer 
 
 from __future__ import annotations
 
-import resource
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -17,7 +15,7 @@ import pytest
 
 from riskbook import read_register, validate
 from riskbook.source import package
-from tests.conftest import AS_OF, CLEAN_EXAMPLE
+from tests.conftest import AS_OF, CLEAN_EXAMPLE, run_riskbook_process
 from tests.hostile.packages import (
     HEADER,
     MAIN_NS,
@@ -35,22 +33,9 @@ from tests.hostile.packages import (
     write_xlsx_parts,
 )
 
-ADDRESS_SPACE = 2 * 1024**3
 
-
-def _limit_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
-
-
-def run_limited(*args, timeout=60):
-    """The CLI in a child process with 2 GB of address space and a timeout."""
-    return subprocess.run(
-        [sys.executable, "-m", "riskbook", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        preexec_fn=_limit_memory,
-    )
+def run_limited(*args, timeout: float = 60) -> subprocess.CompletedProcess:
+    return run_riskbook_process(*args, timeout=timeout)
 
 
 def refused(result, message: str) -> None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import resource
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -13,7 +10,7 @@ from click.testing import CliRunner
 
 from riskbook.cli import cli
 from riskbook.scheme import shipped_scheme_path
-from tests.conftest import AS_OF, CLEAN_EXAMPLE, HEADER, risk_row, write_xlsx
+from tests.conftest import AS_OF, CLEAN_EXAMPLE, HEADER, risk_row, run_riskbook_process, write_xlsx
 
 BASE = shipped_scheme_path("scheme-4x4.toml").read_text(encoding="utf-8")
 
@@ -30,17 +27,7 @@ def run(*args):
 
 
 def run_process(*args, timeout=60, memory=None):
-    def limit():
-        if memory:
-            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-
-    return subprocess.run(
-        [sys.executable, "-m", "riskbook", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        preexec_fn=limit,
-    )
+    return run_riskbook_process(*args, timeout=timeout, memory=memory)
 
 
 def assert_refused(result, *words):
