@@ -8,6 +8,7 @@ allocate the rectangle would abort (SIGABRT) or be killed; riskbook must answer 
 from __future__ import annotations
 
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -446,3 +447,54 @@ def test_an_ods_saved_by_libreoffice_passes_the_scan(tmp_path):
     with zipfile.ZipFile(ods) as zf:
         assert b"number-rows-repeated" in zf.read("content.xml")  # LibreOffice's empty rows to the sheet's end
     assert len(read_register(ods).risks) == len(read_register(CLEAN_EXAMPLE).risks)
+
+
+# -- Start-up: a small register is scanned without numpy --------------------------------------------
+
+
+def test_validating_a_small_register_does_not_import_numpy():
+    code = (
+        "import sys; from riskbook import read_register, validate; "
+        f"validate(read_register({str(CLEAN_EXAMPLE)!r}), as_of=__import__('datetime').date(2024, 1, 16)); "
+        "print('numpy' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "False"
+
+
+REPEATED_CELLS = [
+    '<c r="A{r}" t="s"><v>{index}</v></c>',
+    '<c r="A{r}" t= "s"><v>{index}</v></c>',
+    "<c r='A{r}' t='s'><v>{index}</v></c>",
+    '<c r="A{r}" s="1" t="s"><v>00000000000{index}</v></c>',
+    '<c r="A{r}" t="s"><v>{index}</v></c><c r="B{r}" t="inlineStr"><is><t>a &gt; b > c</t></is></c>',
+]
+
+
+@pytest.mark.parametrize("cell", REPEATED_CELLS, ids=["plain", "spaced", "single-quoted", "long-index", "gt-in-text"])
+@pytest.mark.parametrize("prefix", ["", "x:"], ids=["plain-sst", "prefixed-sst"])
+def test_small_and_large_part_scans_agree(tmp_path, monkeypatch, cell, prefix):
+    from riskbook.source import scan
+
+    items = "".join(f"<{prefix}si><{prefix}t>{'x' * (i * 37 % 500)}</{prefix}t></{prefix}si>" for i in range(40))
+    namespace = f'xmlns:x="{MAIN_NS}"' if prefix else f'xmlns="{MAIN_NS}"'
+    sst = f'<?xml version="1.0" encoding="UTF-8"?><{prefix}sst {namespace}><!-- <si> -->{items}</{prefix}sst>'
+    rows = "".join(
+        f'<row r="{r}">' + cell.format(r=r, index="0" * (r % 3) + str(r * 7 % 45)) + "</row>" for r in range(2, 400)
+    )
+    sheet = text_row(1, HEADER) + rows + '<row r="401" hidden="1"><c r="AB401"><f>A1</f></c></row>'
+    path = write_xlsx_parts(tmp_path / "a.xlsx", worksheet(sheet), shared_strings=sst)
+    with zipfile.ZipFile(path) as zf:
+        part = package.inspect_archive(zf, "x").sheets[0]
+        small = scan.scan_sheet(zf, part, "x")
+        small_copies = scan._shared_text_copies(zf, small)
+        monkeypatch.setattr(scan, "SMALL_PART", 0)  # every part read as a large one: numpy's path
+        large = scan.scan_sheet(zf, part, "x")
+        large_copies = scan._shared_text_copies(zf, large)
+    assert small.shared_table is None
+    if cell in (REPEATED_CELLS[0], REPEATED_CELLS[3]):  # the others' forms go to the regexes even when large
+        assert large.shared_table is not None and large.shared_table.any()
+    assert small == large and (small.max_row, small.max_col, small.hidden_rows) == (401, 28, {400})
+    assert [a.tolist() for a in small.shared_cells()] == [a.tolist() for a in large.shared_cells()]
+    assert small_copies == large_copies > 0

@@ -10,13 +10,14 @@ exact, slower, tag-by-tag reading, so no spelling of the XML walks round the gua
 
 from __future__ import annotations
 
+import itertools
 import re
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-
-import numpy as np
+from functools import cache
+from typing import TYPE_CHECKING, NamedTuple
 
 from riskbook.errors import ReadError
 from riskbook.source.package import (
@@ -29,7 +30,13 @@ from riskbook.source.package import (
     entries,
 )
 
+if TYPE_CHECKING:
+    import numpy as np
+
 CHUNK = 4 * 1024 * 1024
+# A sheet (or shared-strings) part smaller than this, uncompressed, is read with regexes alone:
+# importing numpy would take longer than the whole read.
+SMALL_PART = 1 << 20
 _TABLED_INDICES = 1 << 22  # shared-string indices counted in a table (32 MB at most); any further one by itself
 # Attribute values may hold ">": a tag runs to the first ">" outside quotes, as an XML parser reads it.
 _TAG_REST = rb"""(?:[^>"']|"[^"]*"|'[^']*')*"""
@@ -47,13 +54,17 @@ class SheetScan:
     hidden_rows: set[int] = field(default_factory=set)
     hidden_cols: set[int] = field(default_factory=set)
     # Shared-string indices that cells name, and how many cells name each: the fast path adds to a
-    # table by index (below _TABLED_INDICES), the slower paths and far indices count by index as written;
-    # shared_cells() puts them together (and is what to compare).
-    shared_table: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), compare=False, repr=False)
+    # table by index (below _TABLED_INDICES; None until it does), the slower paths and far indices count
+    # by index as written; shared_cells() puts them together (and is what to compare).
+    shared_table: np.ndarray | None = field(default=None, compare=False, repr=False)
     shared_refs: Counter[bytes] = field(default_factory=Counter, compare=False, repr=False)
 
     def add_shared(self, indices: np.ndarray) -> None:
         """Count cells naming these shared-string indices (memory stays that of the table, however many cells)."""
+        import numpy as np
+
+        if self.shared_table is None:
+            self.shared_table = np.zeros(0, np.int64)
         far = indices >= _TABLED_INDICES
         if far.any():
             unique, cells = np.unique(indices[far], return_counts=True)
@@ -69,15 +80,22 @@ class SheetScan:
 
     def shared_cells(self) -> tuple[np.ndarray, np.ndarray]:
         """Every shared-string index that cells name, ascending, and how many cells name it."""
-        indices = np.flatnonzero(self.shared_table)
-        cells = self.shared_table[indices]
-        named = [(int(index), n) for index, n in self.shared_refs.items() if int(index) < 1 << 62]
+        import numpy as np
+
+        table = np.zeros(0, np.int64) if self.shared_table is None else self.shared_table
+        indices = np.flatnonzero(table)
+        cells = table[indices]
+        named = self.named_refs()
         if not named:
             return indices, cells
         indices = np.concatenate([indices, np.array([index for index, _ in named], np.int64)])
         cells = np.concatenate([cells, np.array([n for _, n in named], np.int64)])
         unique, where = np.unique(indices, return_inverse=True)
         return unique, np.bincount(where, weights=cells, minlength=len(unique)).astype(np.int64)
+
+    def named_refs(self) -> list[tuple[int, int]]:
+        """The counts kept by index as written (not in the table): (index, cells), an index maybe more than once."""
+        return [(int(index), n) for index, n in self.shared_refs.items() if int(index) < 1 << 62]
 
     def formula_gaps(self, trust_values: bool) -> dict[tuple[int, int], str | None]:
         """Cells whose saved result cannot be read as a value: None for no (trusted) result, else Excel's error."""
@@ -107,9 +125,10 @@ def scan_sheet(zf: zipfile.ZipFile, part: SheetPart, display: str) -> SheetScan:
     """
     scan = SheetScan()
     for path in part.paths:
+        quick_chunk = _regex_chunk if path.file_size < SMALL_PART else _fast_chunk
         try:
             try:
-                scan = _merge(scan, _scan_part(zf, path, _fast_chunk))
+                scan = _merge(scan, _scan_part(zf, path, quick_chunk))
             except _NeedsExactScan:
                 scan = _merge(scan, _scan_part(zf, path, _ExactReader().chunk))
         except ReadError as exc:
@@ -120,6 +139,10 @@ def scan_sheet(zf: zipfile.ZipFile, part: SheetPart, display: str) -> SheetScan:
 
 def _shared_text_copies(zf: zipfile.ZipFile, scan: SheetScan) -> int:
     """Bytes of shared strings copied beyond their first use: calamine gives every cell its own copy."""
+    if scan.shared_table is None:
+        return _few_text_copies(zf, scan)
+    import numpy as np
+
     indices, cells = scan.shared_cells()
     repeated = cells > 1
     indices, extra = indices[repeated], cells[repeated] - 1
@@ -134,12 +157,40 @@ def _shared_text_copies(zf: zipfile.ZipFile, scan: SheetScan) -> int:
     return copies
 
 
+def _few_text_copies(zf: zipfile.ZipFile, scan: SheetScan) -> int:
+    """_shared_text_copies for counts held by index as written (no table): the same sum, without numpy."""
+    cells: Counter[int] = Counter()
+    for index, n in scan.named_refs():
+        cells[index] += n
+    extra = {index: n - 1 for index, n in cells.items() if n > 1}
+    if not extra:
+        return 0
+    last, copies = max(extra), 0
+    for entry in entries(zf).get("xl/sharedstrings.xml", []):
+        if entry.file_size < SMALL_PART:
+            lengths = _few_string_lengths(zf, entry)
+        else:
+            lengths = _shared_string_lengths(zf, entry, last).tolist()
+        copies = max(copies, sum(n * lengths[index] for index, n in extra.items() if index < len(lengths)))
+    return copies
+
+
+def _few_string_lengths(zf: zipfile.ZipFile, entry: zipfile.ZipInfo) -> list[int]:
+    """_shared_string_lengths for a small part, read whole (it is under SMALL_PART): every item's bytes."""
+    with zf.open(entry) as stream:
+        data = b"".join(_markup_free(stream))
+    starts = [match.start() for match in _SI_START.finditer(data)] + [len(data)]
+    return [end - start for start, end in itertools.pairwise(starts)]
+
+
 _SI_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si(?=[\s>/])")
 _NAME_ENDING = re.compile(rb"[\s>/]")
 
 
 def _shared_string_lengths(zf: zipfile.ZipFile, entry: zipfile.ZipInfo, last: int) -> np.ndarray:
     """Bytes of each shared string's <si> item (an upper bound on its text) up to index last, one index an item."""
+    import numpy as np
+
     starts: list[np.ndarray] = []
     found, last_found, end = 0, -1, 0
     carry, carry_at = b"", 0  # a tag whose name a piece cut off, searched again with the next piece
@@ -164,15 +215,17 @@ def _shared_string_lengths(zf: zipfile.ZipFile, entry: zipfile.ZipInfo, last: in
 
 def _si_starts(window: bytes) -> np.ndarray:
     """Where each <si> item starts in window."""
+    import numpy as np
+
     padded = window + _PAD
     body, words = np.frombuffer(padded, np.uint8, len(window)), _words(padded)
     if b":" in window:  # rare in text: then a prefixed name is looked for, and read by the regex
         after = words[np.flatnonzero(body == ord(":")) + 1]
-        if (_starting(after, b"si") & _NAME_END[_byte(after, 2)]).any():
+        if (_starting(after, b"si") & _tables().name_end[_byte(after, 2)]).any():
             return np.array([match.start() for match in _SI_START.finditer(window)], np.int64)
     opens = np.flatnonzero(body == ord("<"))
     heads = words[opens]
-    return opens[_starting(heads, b"<si") & _NAME_END[_byte(heads, 3)]]
+    return opens[_starting(heads, b"<si") & _tables().name_end[_byte(heads, 3)]]
 
 
 def _merge(first: SheetScan, second: SheetScan) -> SheetScan:
@@ -182,9 +235,12 @@ def _merge(first: SheetScan, second: SheetScan) -> SheetScan:
     second.hidden_rows |= first.hidden_rows
     second.hidden_cols |= first.hidden_cols
     second.shared_refs.update(first.shared_refs)
-    longer, shorter = sorted((first.shared_table, second.shared_table), key=len, reverse=True)
-    second.shared_table = longer.copy()
-    second.shared_table[: len(shorter)] += shorter
+    tables = [table for table in (first.shared_table, second.shared_table) if table is not None]
+    if tables:
+        longer, *shorter = sorted(tables, key=len, reverse=True)
+        second.shared_table = longer.copy()
+        for table in shorter:
+            second.shared_table[: len(table)] += table
     return second
 
 
@@ -278,29 +334,50 @@ _MOST_LETTERS = 7  # a column name longer than this (past 26**7) goes to the reg
 
 
 def _byte_table(members: bytes) -> np.ndarray:
+    import numpy as np
+
     table = np.zeros(256, bool)
     table[list(members)] = True
     return table
 
 
-_SPACE = _byte_table(b" \t\n\r\f\v")  # what \s matches in a bytes regex
-_NAME_END = _byte_table(b" \t\n\r\f\v>/")
-_LETTER = _byte_table(bytes(range(65, 91)) + bytes(range(97, 123)))
-_DIGIT = _byte_table(b"0123456789")
-_C_SIBLING = _byte_table(b"ofueh")  # the third byte of <col, <cf…, <customSheetView, <cellWatch, <chartsheet
+class _ByteTables(NamedTuple):
+    space: np.ndarray  # what \s matches in a bytes regex
+    name_end: np.ndarray
+    letter: np.ndarray
+    digit: np.ndarray
+    c_sibling: np.ndarray  # the third byte of <col, <cf…, <customSheetView, <cellWatch, <chartsheet
+
+
+@cache
+def _tables() -> _ByteTables:
+    """The fast path's byte classes, built when it first runs (numpy is imported only for large parts)."""
+    return _ByteTables(
+        _byte_table(b" \t\n\r\f\v"),
+        _byte_table(b" \t\n\r\f\v>/"),
+        _byte_table(bytes(range(65, 91)) + bytes(range(97, 123))),
+        _byte_table(b"0123456789"),
+        _byte_table(b"ofueh"),
+    )
 
 
 def _words(padded: bytes) -> np.ndarray:
     """The 8 bytes from each position, as one little-endian number (an unaligned view: nothing is copied)."""
+    import numpy as np
+
     return np.ndarray((len(padded) - 7,), "<u8", padded, 0, (1,))
 
 
 def _starting(heads: np.ndarray, prefix: bytes) -> np.ndarray:
+    import numpy as np
+
     mask = np.uint64((1 << 8 * len(prefix)) - 1)
     return (heads & mask) == np.uint64(int.from_bytes(prefix, "little"))
 
 
 def _byte(heads: np.ndarray, index: int) -> np.ndarray:
+    import numpy as np
+
     return (heads >> np.uint64(8 * index)).astype(np.uint8)
 
 
@@ -318,6 +395,8 @@ class _Tags:
 
 def _fast_chunk(chunk: bytes, scan: SheetScan) -> None:
     """Read a chunk of ordinary XML with numpy; hand it to the regex path, or the sheet to the exact reader, if not."""
+    import numpy as np
+
     padded_bytes = chunk + _PAD
     padded, words = np.frombuffer(padded_bytes, np.uint8), _words(padded_bytes)
     body = padded[: len(chunk)]
@@ -339,7 +418,7 @@ def _fast_chunk(chunk: bytes, scan: SheetScan) -> None:
         return
     scan.reach(*extent)
     scan.add_shared(shared)
-    if (_starting(tags.heads, b"<f") & _NAME_END[_byte(tags.heads, 2)]).any():
+    if (_starting(tags.heads, b"<f") & _tables().name_end[_byte(tags.heads, 2)]).any():
         _fast_formulas(chunk, scan)
     if error_types:
         _fast_errors(chunk, scan)
@@ -349,8 +428,11 @@ def _fast_chunk(chunk: bytes, scan: SheetScan) -> None:
 
 def _attributes_of_note(tags: _Tags) -> tuple[int, bool, bool]:
     """How many attributes are t="s", whether any is t="e", and whether any is named hidden."""
+    import numpy as np
+
     padded, equals = tags.padded, tags.equals
-    named_t = (padded[equals - 1] == ord("t")) & _SPACE[padded[equals - 2]] & (padded[equals + 3] == ord('"'))
+    space = _tables().space
+    named_t = (padded[equals - 1] == ord("t")) & space[padded[equals - 2]] & (padded[equals + 3] == ord('"'))
     values = padded[equals[named_t] + 2]
     hidden = _starting(tags.words[equals - 6], b"hidden").any()
     return int(np.count_nonzero(values == ord("s"))), bool((values == ord("e")).any()), bool(hidden)
@@ -367,7 +449,7 @@ def _unusual(chunk: bytes, body: np.ndarray, tags: _Tags) -> bool:
     """Forms only the exact reader reads: <c or <row without r="… first, markup, prefixes, spaced or
     single-quoted attributes."""
     heads, second = tags.heads, _byte(tags.heads, 1)
-    other_cells = (second == ord("c")) & ~_starting(heads, b'<c r="') & ~_C_SIBLING[_byte(heads, 2)]
+    other_cells = (second == ord("c")) & ~_starting(heads, b'<c r="') & ~_tables().c_sibling[_byte(heads, 2)]
     other_rows = _starting(heads, b"<row") & ~_starting(heads, b'<row r="') & (_byte(heads, 4) != ord("B"))
     markup = (second == ord("!")) | (second == ord("?"))
     start = 3 if chunk.startswith(b"\xef\xbb\xbf") else 0
@@ -380,20 +462,26 @@ def _unusual(chunk: bytes, body: np.ndarray, tags: _Tags) -> bool:
 
 def _prefixed(body: np.ndarray, words: np.ndarray) -> bool:
     """A prefixed c, row, f, v or col element (or such text after a ":", which only costs the exact reading)."""
+    import numpy as np
+
     colons = np.flatnonzero(body == ord(":"))
     if not len(colons):
         return False
     after = words[colons + 1]
     short = _starting(after, b"c") | _starting(after, b"f") | _starting(after, b"v")
     long = _starting(after, b"row") | _starting(after, b"col")
-    return bool(((short & _NAME_END[_byte(after, 1)]) | (long & _NAME_END[_byte(after, 3)])).any())
+    name_end = _tables().name_end
+    return bool(((short & name_end[_byte(after, 1)]) | (long & name_end[_byte(after, 3)])).any())
 
 
 def _odd_attributes(tags: _Tags) -> bool:
     """An attribute inside a tag written with space around its "=" or single quotes (t = "s", t='e')."""
+    import numpy as np
+
     equals = tags.equals
     after = tags.padded[equals + 1]
-    odd = equals[(after != ord('"')) | _SPACE[tags.padded[equals - 1]]]  # "=" in text is rare too: few are left
+    space = _tables().space
+    odd = equals[(after != ord('"')) | space[tags.padded[equals - 1]]]  # "=" in text is rare too: few are left
     tag = np.searchsorted(tags.opens, odd, side="right") - 1
     return bool(((tag >= 0) & (odd < tags.closes[np.maximum(tag, 0)])).any()) if len(tags.opens) else False
 
@@ -404,7 +492,7 @@ def _cell_extent(tags: _Tags, cells: np.ndarray) -> tuple[int, int] | None:
     if not len(starts):
         return 0, 0
     at = starts + 6  # the reference, after <c r="
-    cols = _read_number(tags.padded, at, _LETTER, 26, lambda byte: (byte | 32) - 96, _MOST_LETTERS)
+    cols = _read_number(tags.padded, at, _tables().letter, 26, lambda byte: (byte | 32) - 96, _MOST_LETTERS)
     digits = _read_digits(tags, at)
     if cols is None or digits is None:
         return None
@@ -424,6 +512,8 @@ def _read_number(
     None if a run is longer than most digits. One step a digit over the cells still reading, so
     the work is the digits, not a window per cell.
     """
+    import numpy as np
+
     number = np.zeros(len(at), np.int64)
     reading = np.flatnonzero(member[padded[at]])
     for _ in range(most):
@@ -441,6 +531,8 @@ def _read_digits(tags: _Tags, at: np.ndarray) -> tuple[np.ndarray, np.ndarray] |
 
     Up to 7 digits are read from one 8-byte word at once; longer runs (up to 15) a digit at a time.
     """
+    import numpy as np
+
     words = tags.words[at]
     runs = _digit_runs(words)
     numbers = np.where(runs > 0, _short_number(words, np.minimum(runs, 7)), 0)
@@ -448,19 +540,21 @@ def _read_digits(tags: _Tags, at: np.ndarray) -> tuple[np.ndarray, np.ndarray] |
     long = np.flatnonzero(runs == 8)
     if len(long):
         long_at = at[long]
-        long_numbers = _read_number(tags.padded, long_at, _DIGIT, 10, lambda byte: byte - 48, 15)
+        long_numbers = _read_number(tags.padded, long_at, _tables().digit, 10, lambda byte: byte - 48, 15)
         if long_numbers is None:
             return None
         numbers[long], ends[long] = long_numbers, long_at
     return numbers, ends
 
 
-_ASCII_ZEROS = np.uint64(0x3030303030303030)
+_ASCII_ZEROS = 0x3030303030303030
 
 
 def _digit_runs(words: np.ndarray) -> np.ndarray:
     """How many ASCII digits each word's bytes start with (8: all of them)."""
-    offsets = words ^ _ASCII_ZEROS  # a digit byte becomes 0..9
+    import numpy as np
+
+    offsets = words ^ np.uint64(_ASCII_ZEROS)  # a digit byte becomes 0..9
     # A byte's high bit marks a non-digit: 0x80 or more, or 10 or more once 0x76 is added (no carry: < 0x100).
     flags = (((offsets & np.uint64(0x7F7F7F7F7F7F7F7F)) + np.uint64(0x7676767676767676)) | offsets) & np.uint64(
         0x8080808080808080
@@ -471,8 +565,11 @@ def _digit_runs(words: np.ndarray) -> np.ndarray:
 
 def _short_number(words: np.ndarray, runs: np.ndarray) -> np.ndarray:
     """The number the first runs (1..7) bytes of each word spell, all digits: the 8-digit SWAR parse."""
+    import numpy as np
+
     runs = runs.astype(np.uint64)
-    eight = (words << (np.uint64(8) * (np.uint64(8) - runs))) | (_ASCII_ZEROS >> (np.uint64(8) * runs))  # "000123…"
+    zeros = np.uint64(_ASCII_ZEROS)
+    eight = (words << (np.uint64(8) * (np.uint64(8) - runs))) | (zeros >> (np.uint64(8) * runs))  # "000123…"
     eight = ((eight & np.uint64(0x0F0F0F0F0F0F0F0F)) * np.uint64(2561)) >> np.uint64(8)
     eight = ((eight & np.uint64(0x00FF00FF00FF00FF)) * np.uint64(6553601)) >> np.uint64(16)
     return (((eight & np.uint64(0x0000FFFF0000FFFF)) * np.uint64(42949672960001)) >> np.uint64(32)).astype(np.int64)
@@ -481,12 +578,15 @@ def _short_number(words: np.ndarray, runs: np.ndarray) -> np.ndarray:
 def _shared_indices(tags: _Tags, cells: np.ndarray, expected: int) -> np.ndarray | None:
     """The index in each t="s" cell's <v>, when every t="s" of the chunk (expected of them) is a cell's last
     attribute before <v>digits</v> (else None: the regex path reads them)."""
+    import numpy as np
+
     if not expected:
         return np.zeros(0, np.int64)
     padded, closes = tags.padded, tags.closes
     cells = cells[cells + 2 < len(tags.opens)]
     ends = closes[cells]
-    shared = _starting(tags.words[ends - 5], b't="s"><v') & (padded[ends + 3] == ord(">")) & _SPACE[padded[ends - 6]]
+    space = _tables().space
+    shared = _starting(tags.words[ends - 5], b't="s"><v') & (padded[ends + 3] == ord(">")) & space[padded[ends - 6]]
     cells = cells[shared]
     if len(cells) != expected or not _starting(tags.heads[cells + 2], b"</v>").all():
         return None
