@@ -156,6 +156,15 @@ def _grow_table(ws, last_row: int) -> None:
                 ws.cell(row, col).value = "=" + column.calculatedColumnFormula.attr_text
 
 
+def _fill_and_save(template, rows, tmp_path, profile):
+    """The template filled with rows, then saved as xlsx by LibreOffice (recalculating), as an owner would."""
+    filled = tmp_path / "filled.xlsx"
+    _fill(template, filled, rows)
+    saved_dir = tmp_path / "saved"
+    saved_dir.mkdir()
+    return convert_with_libreoffice(filled, "xlsx:Calc MS Excel 2007 XML", saved_dir, profile)
+
+
 def _fill(template: Path, target: Path, rows: list[dict[str, object]]) -> None:
     """Type risks into the template as an owner would, without touching the formulas."""
     wb = openpyxl.load_workbook(template)
@@ -183,11 +192,7 @@ def test_round_trip_fill_recalculate_validate_build(tmp_path, recalc_profile, sc
          "Likelihood": "Low", "Status": "Managed", "First Recorded": dt.datetime(2019, 6, 28),
          "Last Review": dt.datetime(2024, 1, 12), "Proposal": "Archive"},
     ]  # fmt: skip
-    filled = tmp_path / "filled.xlsx"
-    _fill(template, filled, rows)
-    saved_dir = tmp_path / "saved"
-    saved_dir.mkdir()
-    saved = convert_with_libreoffice(filled, "xlsx:Calc MS Excel 2007 XML", saved_dir, recalc_profile)
+    saved = _fill_and_save(template, rows, tmp_path, recalc_profile)
     result = CliRunner().invoke(cli, ["validate", str(saved), "--as-of", "2024-01-16", "--format", "json", *args])
     report = json.loads(result.output)
     assert report["findings"] == [] and report["risks"] == 2, report
@@ -216,11 +221,7 @@ def test_next_review_is_never_blank_where_validate_has_a_due_date(tmp_path, reca
          "Likelihood": "High", "Status": "Managed", "Last Review": form}
         for n, form in enumerate(DATE_FORMS, start=1)
     ]  # fmt: skip
-    filled = tmp_path / "filled.xlsx"
-    _fill(template, filled, rows)
-    saved_dir = tmp_path / "saved"
-    saved_dir.mkdir()
-    saved = convert_with_libreoffice(filled, "xlsx:Calc MS Excel 2007 XML", saved_dir, recalc_profile)
+    saved = _fill_and_save(template, rows, tmp_path, recalc_profile)
     shown = [row[0].value for row in openpyxl.load_workbook(saved, data_only=True)["Register"].iter_rows(2, 14, 11, 11)]
     due = [item.review_due for item in validate(read_register(saved), as_of=AS_OF).assessed]
     assert all(d is not None for d in due)
@@ -340,11 +341,7 @@ def test_score_reads_levels_as_the_checks_do(tmp_path, recalc_profile):
          "Likelihood": likelihood, "Status": "Managed", "Last Review": dt.datetime(2024, 1, 10)}
         for n, (impact, likelihood) in enumerate(levels, start=1)
     ]  # fmt: skip
-    filled = tmp_path / "filled.xlsx"
-    _fill(template, filled, rows)
-    saved_dir = tmp_path / "saved"
-    saved_dir.mkdir()
-    saved = convert_with_libreoffice(filled, "xlsx:Calc MS Excel 2007 XML", saved_dir, recalc_profile)
+    saved = _fill_and_save(template, rows, tmp_path, recalc_profile)
     ws = openpyxl.load_workbook(saved, data_only=True)["Register"]
     shown = [ws[f"I{n}"].value for n in range(2, 2 + len(levels))]
     checked = [item.score for item in validate(read_register(saved), as_of=AS_OF).assessed]
