@@ -168,15 +168,6 @@ class Risk:
         return self.values.get("likelihood")
 
     @property
-    def score(self) -> int | None:
-        """Impact × likelihood: the score the register should state."""
-        values = self.values
-        impact, likelihood = values.get("impact"), values.get("likelihood")
-        if impact is None or likelihood is None:
-            return None
-        return impact * likelihood
-
-    @property
     def previous_score(self) -> int | None:
         return self.values.get("previous_score")
 

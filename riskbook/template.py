@@ -148,12 +148,13 @@ def _map_levels(source: Register, scheme: Scheme) -> tuple[Register, list[str]]:
             if name in values:
                 values[name] = mapping[values[name]]
         moved = dataclasses.replace(risk, values=values)
-        before, after = risk.score, moved.score
+        before = old.score_for(risk.impact, risk.likelihood)
+        after = scheme.score_for(moved.impact, moved.likelihood)
         if before is not None and after != before:
             name = risk.reference or _row_name(source, risk)
             changes.append(
                 f"{name}: score {before} under {old.name} is {after} under {scheme.name} "
-                f"({scheme.label(values['impact'])} × {scheme.label(values['likelihood'])})"
+                f"({scheme.impact_label(values['impact'])} × {scheme.likelihood_label(values['likelihood'])})"
             )
         risks.append(moved)
     return dataclasses.replace(source, risks=risks, scheme=scheme), changes

@@ -162,3 +162,10 @@ def run_riskbook_process(*args, timeout: float = 60, memory: int | None = ADDRES
         timeout=timeout,
         preexec_fn=limit,
     )
+
+
+def computed(risk) -> int | None:
+    """Impact × likelihood, worked out here independently of riskbook's scheme."""
+    if risk.impact is None or risk.likelihood is None:
+        return None
+    return risk.impact * risk.likelihood

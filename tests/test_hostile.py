@@ -233,7 +233,8 @@ def test_merged_title_hidden_rows_and_columns_and_unicode(tmp_path):
     register = report.register
     assert register.header_row == 3
     assert register.risks[0].title == "Diogelwch – café naïve 🚓"
-    assert register.risks[1].score == 12 and register.risks[1].get("score") == 12
+    risk = register.risks[1]
+    assert register.scheme.score_for(risk.impact, risk.likelihood) == 12 and risk.get("score") == 12
     assert register.risks[0].extras == {"Nodiadau": "ŵ ŷ"}
     assert [(f.code, f.cell) for f in report.findings] == [
         ("hidden-column", "K4"),

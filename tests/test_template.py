@@ -348,3 +348,14 @@ def test_score_reads_levels_as_the_checks_do(tmp_path, recalc_profile):
     assert shown == [12, 12, 12, 12, None, None]
     assert [s if s is not None else None for s in checked] == [12, 12, 12, 12, None, None]
     assert [ws[f"K{n}"].value for n in (2, 3, 4, 5)] == [dt.datetime(2024, 4, 10)] * 4
+
+
+def test_moving_to_a_matrix_scheme_lists_the_matrix_score_not_the_product(make_register, tmp_path):
+    source = make_register([risk_row("STR0001", impact="High", likelihood="High", score=9, previous=9)])
+    three = FIVE.parent / "scheme-3x3.toml"
+    four = FIVE.parent / "scheme-4x4.toml"
+    out = tmp_path / "t.xlsx"
+    args = ["template", "-o", str(out), "--from", str(source), "--scheme", str(three), "--from-scheme", str(four)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "STR0001: score 9 under Force strategic risk register (4 × 4) is 3 under" in result.output
