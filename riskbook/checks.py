@@ -8,13 +8,14 @@ import functools
 import os
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from riskbook.findings import Finding, make
 from riskbook.limits import EXCEL_CELL_LIMIT
 from riskbook.model import FIELD_LABELS, Register, Risk
 from riskbook.perf import Progress, Ticker, no_cyclic_gc
 from riskbook.report import Assessed, Report
-from riskbook.scheme import Scheme, resolve_status
+from riskbook.scheme import Band, Scheme, resolve_status
 from riskbook.values import PartialDate
 
 REQUIRED_FIELDS = ("reference", "title", "owner", "impact", "likelihood", "status", "last_review")
@@ -51,10 +52,12 @@ def validate(
     assessed: list[Assessed] = []
     ticker = Ticker(progress, len(register.risks))
     with no_cyclic_gc():
+        quick = _QuickChecks(context)
         for risk in register.risks:
-            item = assess(risk, register.scheme)
+            item = quick.assess(risk)
             assessed.append(item)
-            findings.extend(check_risk(context, item))
+            if quick.may_find(item):
+                findings.extend(check_risk(context, item))
             ticker.tick()
         findings.extend(check_duplicate_references(context))
     ticker.finish()
@@ -73,6 +76,124 @@ def assess(risk: Risk, scheme: Scheme) -> Assessed:
     score = scheme.score_for(risk.impact, risk.likelihood)
     band = scheme.band(score)
     return Assessed(risk, score, band, review_due(risk, band))
+
+
+class _QuickChecks:
+    """assess and a first look at each risk, with what risks share (scores, bands, dates) worked out once.
+
+    may_find is true whenever check_risk could find something (it may be true when nothing is
+    wrong): for 100,000 risks most need no more than this look.
+    """
+
+    def __init__(self, ctx: _Context):
+        self.ctx = ctx
+        self.scheme = ctx.scheme
+        self.required = frozenset(ctx.required)
+        self.reference_ok = ctx.scheme.reference_regex.match
+        self.has_control_due = ctx.has_control_due
+        self.score_sets = ctx.score_sets
+        self.sets: dict[tuple, _SetFacts] = {}
+        self.proposals: dict[str, bool] = {}
+        self.bounds: dict[int, tuple[dt.date, dt.date]] = {}
+        self.set_fields = {name: tuple(f"{name}_{part}" for part in SET_PARTS) for name in ctx.score_sets}
+        self.scores: dict[tuple[int | None, int | None], tuple[int | None, Band | None]] = {}
+        self.dues: dict[tuple[int, int], dt.date] = {}
+        self.ratings: dict[str, Band | None] = {}
+
+    def assess(self, risk: Risk) -> Assessed:
+        values = risk.values
+        key = (values.get("impact"), values.get("likelihood"))
+        found = self.scores.get(key)
+        if found is None:
+            score = self.scheme.score_for(*key)
+            found = self.scores[key] = (score, self.scheme.band(score))
+        score, band = found
+        last = values.get("last_review")
+        due = None
+        if last is not None and band is not None:
+            due_key = (id(last), band.review_months)
+            due = self.dues.get(due_key)
+            if due is None:
+                due = self.dues[due_key] = add_months(_bounds(last)[1], band.review_months)
+        return Assessed(risk, score, band, due)
+
+    def may_find(self, item: Assessed) -> bool:
+        risk = item.risk
+        values = risk.values
+        if self.has_control_due or risk.invalid or risk.long_fields:
+            return True
+        if not self.required <= values.keys():
+            return True
+        if risk.status_name != values.get("status"):
+            return True
+        reference = values.get("reference")
+        if reference is not None and not self.reference_ok(reference):
+            return True
+        stated = values.get("score")
+        if stated is not None and item.score is not None and stated != item.score:
+            return True
+        if "rag" in values and self._rating_band(values["rag"]) is not item.band:
+            return True
+        as_of = self.ctx.as_of
+        if item.review_due is not None and item.review_due < as_of:
+            return True
+        first, last = values.get("first_recorded"), values.get("last_review")
+        if (first is not None or last is not None) and self._dates_may_find(first, last):
+            return True
+        if "proposal" in values and self._unknown_proposal(values["proposal"]):
+            return True
+        return bool(self.score_sets) and self._sets_may_find(item)
+
+    def _dates_may_find(self, first: PartialDate | None, last: PartialDate | None) -> bool:
+        as_of = self.ctx.as_of
+        first_bounds = self._bounds(first) if first is not None else None
+        last_bounds = self._bounds(last) if last is not None else None
+        if first_bounds is not None and first_bounds[0] > as_of:
+            return True
+        if last_bounds is None:
+            return False
+        return last_bounds[0] > as_of or (first_bounds is not None and first_bounds[0] > last_bounds[1])
+
+    def _bounds(self, day: PartialDate) -> tuple[dt.date, dt.date]:
+        found = self.bounds.get(id(day))  # by id: reading shares equal dates, and hashing one is slow
+        if found is None:
+            found = self.bounds[id(day)] = _bounds(day)
+        return found
+
+    def _unknown_proposal(self, text: str) -> bool:
+        found = self.proposals.get(text)
+        if found is None:
+            from riskbook.period import classify_proposal
+
+            found = self.proposals[text] = classify_proposal(text) is None
+        return found
+
+    def _sets_may_find(self, item: Assessed) -> bool:
+        risk = item.risk
+        current = item.score if item.score is not None else _whole_number(risk.values.get("score"))
+        scores = {}
+        values = risk.values
+        for name in self.score_sets:
+            key = (name, *map(values.get, self.set_fields[name]))
+            facts = self.sets.get(key)
+            if facts is None:
+                facts = self.sets[key] = _set_facts(self.scheme, *key[1:])
+            if facts.score_mismatch or facts.rating_mismatch(key[-1]):
+                return True
+            scores[name] = facts.score
+        inherent, target = scores.get("inherent"), scores.get("target")
+        if current is not None and inherent is not None and current > inherent:
+            return True
+        return target is not None and current is not None and target > current
+
+    def _rating_band(self, text: str) -> Band | None:
+        found = self.ratings.get(text, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = self.ratings[text] = self.scheme.band_named(text)
+        return found
+
+
+_UNKNOWN = object()
 
 
 def _column_order(cell: str) -> tuple[int, str]:
@@ -162,15 +283,47 @@ def check_score_sets(ctx: _Context, item: Assessed) -> Iterator[Finding]:
         )
 
 
+class _SetFacts(NamedTuple):
+    """One score set as the scheme reads it: the score its impact and likelihood give, the score stated,
+    the score it stands at (the expected one when known), that score's band, and the rating's band."""
+
+    impact: int | None
+    likelihood: int | None
+    expected: int | None
+    stated: int | None
+    score: int | None
+    band: Band | None
+    rating_band: Band | None
+
+    @property
+    def score_mismatch(self) -> bool:
+        return self.expected is not None and self.stated is not None and self.stated != self.expected
+
+    def rating_mismatch(self, rating) -> bool:
+        return bool(rating) and self.band is not None and self.rating_band is not self.band
+
+
+def _set_facts(scheme: Scheme, impact_value, likelihood_value, stated_value, rating) -> _SetFacts:
+    impact, likelihood = _whole_number(impact_value), _whole_number(likelihood_value)
+    on_scale = impact in scheme.impact_labels and likelihood in scheme.likelihood_labels
+    expected = scheme.score_for(impact, likelihood) if on_scale else None
+    stated = _whole_number(stated_value)
+    score = expected if expected is not None else stated
+    rating_band = scheme.band_named(str(rating)) if rating else None
+    return _SetFacts(impact, likelihood, expected, stated, score, scheme.band(score), rating_band)
+
+
+def _set_values(risk: Risk, name: str) -> tuple:
+    return tuple(risk.get(f"{name}_{part}") for part in SET_PARTS)
+
+
 def _check_score_set(ctx: _Context, risk: Risk, name: str):
     """Check one set's stated score and rating against its impact and likelihood; return its score."""
     scheme = ctx.scheme
-    impact = _whole_number(risk.get(f"{name}_impact"))
-    likelihood = _whole_number(risk.get(f"{name}_likelihood"))
-    on_scale = impact in scheme.impact_labels and likelihood in scheme.likelihood_labels
-    expected = scheme.score_for(impact, likelihood) if on_scale else None
-    stated = _whole_number(risk.get(f"{name}_score"))
-    if expected is not None and stated is not None and stated != expected:
+    rating = risk.get(f"{name}_rating")
+    facts = _set_facts(scheme, *_set_values(risk, name))
+    if facts.score_mismatch:
+        impact, likelihood = facts.impact, facts.likelihood
         assert impact is not None and likelihood is not None  # on the scale
         impact_text = f"{scheme.impact_label(impact)} {impact}"
         likelihood_text = f"{scheme.likelihood_label(likelihood)} {likelihood}"
@@ -178,30 +331,29 @@ def _check_score_set(ctx: _Context, risk: Risk, name: str):
             "score-mismatch",
             risk,
             f"{name}_score",
-            stated=stated,
+            stated=facts.stated,
             rule=f"{name} impact × likelihood"
             if scheme.matrix is None
             else f"the scheme's matrix score for the {name} set",
             working=f"{impact_text} × {likelihood_text}"
             if scheme.matrix is None
             else f"{impact_text}, {likelihood_text}",
-            expected=expected,
+            expected=facts.expected,
         )
-    score = expected if expected is not None else stated
-    rating = risk.get(f"{name}_rating")
-    band = scheme.band(score)
-    if rating and band is not None and scheme.band_named(str(rating)) is not band:
+    band = facts.band
+    if facts.rating_mismatch(rating):
+        assert band is not None
         yield ctx.finding(
             "rag-mismatch",
             risk,
             f"{name}_rating",
             stated=rating,
-            score=score,
+            score=facts.score,
             band=band.name,
             low=band.min,
             high=band.max,
         )
-    return score
+    return facts.score
 
 
 def _whole_number(value) -> int | None:

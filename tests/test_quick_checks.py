@@ -1,0 +1,123 @@
+"""validate's quick look at each risk (checks._QuickChecks) must never hide a finding the full checks make."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+
+import pytest
+
+from riskbook import checks, read_register, validate
+from riskbook.model import FIELD_LABELS
+
+FIELDS = [
+    "reference",
+    "owner",
+    "title",
+    "impact",
+    "likelihood",
+    "status",
+    "first_recorded",
+    "last_review",
+    "score",
+    "rag",
+    "proposal",
+    "inherent_impact",
+    "inherent_likelihood",
+    "inherent_score",
+    "inherent_rating",
+    "target_impact",
+    "target_likelihood",
+    "target_score",
+    "target_rating",
+]
+LEVELS = ["1", "2", "3", "4", "", "9", "Very High", "High", "Low", "x"]
+POOLS = {
+    "reference": ["STR0001", "STR0002", "STR0001", "str 7", "BAD", "", "STR0003", "STR0004"],
+    "owner": ["Chief Constable", "", "Finance"],
+    "title": ["Budget", "", "Fleet"],
+    "impact": LEVELS,
+    "likelihood": LEVELS,
+    "status": ["Controls Tasked", "controls  tasked", "Tolerated", "Wibble", "", "Treated"],
+    "first_recorded": ["01/01/2020", "Jan 2026", "31/12/2023", "", "not a date", "Feb 2024"],
+    "last_review": ["Jan 2024", "01/06/2020", "15/01/2024", "", "Mar 2025", "soon"],
+    "score": ["12", "16", "6", "", "9", "1", "x"],
+    "rag": ["Red", "Amber", "Green", "High", "Medium", "", "Purple"],
+    "proposal": ["", "Archive", "New", "Maybe", "propose archive"],
+    "inherent_impact": LEVELS,
+    "inherent_likelihood": LEVELS,
+    "inherent_score": ["16", "4", "", "25", "x"],
+    "inherent_rating": ["Red", "Green", "", "Amber", "Nope"],
+    "target_impact": LEVELS,
+    "target_likelihood": LEVELS,
+    "target_score": ["1", "4", "", "16"],
+    "target_rating": ["Green", "", "Red", "Odd"],
+}
+
+
+# A risk with nothing wrong (under the shipped scheme, as of 16/01/2024).
+CLEAN = {
+    "owner": "Chief Constable",
+    "title": "Budget",
+    "impact": "3",
+    "likelihood": "4",
+    "status": "Controls Tasked",
+    "first_recorded": "01/01/2020",
+    "last_review": "15/01/2024",
+    "score": "12",
+    "rag": "Red",
+    "proposal": "",
+    "inherent_impact": "4",
+    "inherent_likelihood": "4",
+    "inherent_score": "16",
+    "inherent_rating": "Red",
+    "target_impact": "1",
+    "target_likelihood": "2",
+    "target_score": "2",
+    "target_rating": "Green",
+}
+
+
+# Whole score sets, each consistent in itself, that stand in the wrong order to the current score (12).
+SET_SCENARIOS = [
+    {"target_impact": "4", "target_likelihood": "4", "target_score": "16", "target_rating": "Red"},
+    {"inherent_impact": "1", "inherent_likelihood": "1", "inherent_score": "1", "inherent_rating": "Green"},
+]
+
+
+def _register_file(path, seed: int, fields: list[str]):
+    """Mostly clean risks, each with one or two cells drawn from the pools (which hold faults of every kind):
+    a fault alone on its row is the one the quick look must not pass over."""
+    rng = random.Random(seed)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([FIELD_LABELS[name] for name in fields])
+        for number in range(400):
+            row = {**CLEAN, "reference": f"STR{number:04d}"}
+            for name in rng.sample(fields, rng.choice([0, 1, 1, 1, 2])):
+                row[name] = rng.choice(POOLS[name])
+            if rng.random() < 0.05:
+                row.update(rng.choice(SET_SCENARIOS))
+            writer.writerow([row[name] for name in fields])
+    return path
+
+
+def _everything(report):
+    return [(f.code, f.cell, f.message) for f in report.findings]
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize(
+    "fields",
+    [FIELDS, FIELDS[:10], [name for name in FIELDS if name != "last_review"]],
+    ids=["score-sets", "plain", "no-review-column"],
+)
+def test_the_quick_look_finds_what_checking_every_risk_in_full_finds(tmp_path, monkeypatch, seed, fields):
+    register = read_register(_register_file(tmp_path / "register.csv", seed, fields))
+    as_of = dt.date(2024, 1, 16)
+    quick = _everything(validate(register, as_of=as_of))
+    monkeypatch.setattr(checks._QuickChecks, "may_find", lambda self, item: True)
+    full = _everything(validate(register, as_of=as_of))
+    assert quick == full
+    assert len({code for code, *_ in full}) >= 8  # the registers are faulty enough to mean something
