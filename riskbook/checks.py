@@ -187,13 +187,9 @@ class _QuickChecks:
         return target is not None and current is not None and target > current
 
     def _rating_band(self, text: str) -> Band | None:
-        found = self.ratings.get(text, _UNKNOWN)
-        if found is _UNKNOWN:
-            found = self.ratings[text] = self.scheme.band_named(text)
-        return found
-
-
-_UNKNOWN = object()
+        if text not in self.ratings:
+            self.ratings[text] = self.scheme.band_named(text)
+        return self.ratings[text]
 
 
 def _column_order(cell: str) -> tuple[int, str]:
