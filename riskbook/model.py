@@ -132,11 +132,26 @@ class Risk:
     row: int  # 0-based row in the source sheet
     values: dict[str, Any]
     invalid: dict[str, Invalid] = field(default_factory=dict)
-    extras: dict[str, Any] = field(default_factory=dict)
     status_name: str | None = None  # canonical status, when recognised
     long_fields: list[str] | None = None  # fields that may exceed an Excel cell
-    cells: list[Any] | None = None  # the row as read, for the lazily read fields
+    cells: list[Any] | None = None  # the row as read, for the lazily read fields and the extras
     lazy: dict[str, int] | None = None  # lazily read field -> offset in cells (shared by the register)
+    # The columns riskbook does not know, (offset in cells, header) (shared by the register): read
+    # into `extras` when first asked for, since validating never needs them.
+    extra_columns: tuple[tuple[int, str], ...] = ()
+    _extras: dict[str, str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def extras(self) -> dict[str, str]:
+        """The columns riskbook does not know, by header, as text."""
+        if self._extras is None:
+            cells = self.cells or ()
+            width = len(cells)
+            self._extras = {
+                name: clean_text(drop_text_mark(cells[offset])) if offset < width else ""
+                for offset, name in self.extra_columns
+            }
+        return self._extras
 
     def get(self, name: str, default: Any = None) -> Any:
         value = self.values.get(name, _MISSING)

@@ -315,7 +315,13 @@ def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps,
         if not formula_gaps or not any((sheet_row, col0 + offset) in formula_gaps for offset, *_ in plan):
             return None
     values: dict[str, Any] = {}
-    risk = Risk(row=sheet_row, values=values, cells=row if lazy else None, lazy=lazy)
+    risk = Risk(
+        row=sheet_row,
+        values=values,
+        cells=row if lazy or extra_columns else None,
+        lazy=lazy,
+        extra_columns=extra_columns,
+    )
     for offset, name, kind, parse, cache in plan:
         if offset >= width:
             continue
@@ -364,11 +370,6 @@ def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps,
             risk.invalid[name] = result
         else:
             values[name] = result
-    if extra_columns:
-        risk.extras = {
-            text: v.clean_text(v.drop_text_mark(row[offset])) if offset < width else ""
-            for offset, text in extra_columns
-        }
     if (
         len(values) < 2
         and not risk.invalid
@@ -382,7 +383,7 @@ def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps,
 def _only_reference(row, risk: Risk, lazy_offsets: tuple[int, ...]) -> bool:
     """A row with nothing but a reference (a numbered blank line) is not a risk."""
     width = len(row)
-    if any(value for value in (risk.extras or {}).values()):
+    if any(value for value in risk.extras.values()):
         return False
     return not any(offset < width and not v.is_blank(row[offset]) for offset in lazy_offsets)
 
@@ -435,7 +436,7 @@ def _build_register(
     _check_header_width(display, sheet, rows[header_index], row0 + header_index)
     headers = header.texts
     columns: dict[str, int] = {}
-    extra_columns: list[tuple[int, str]] = []
+    extra_columns: list[tuple[int, str]] = []  # made a tuple, shared by every risk, once complete
     extra_names: set[str] = set()
     next_number: dict[str, int] = {}
     notices: list[Finding] = []
@@ -467,6 +468,7 @@ def _build_register(
         for name, offset in columns.items()
         if name not in lazy
     ]
+    extra_plan = tuple(extra_columns)
     risks = [
         risk
         for index in range(header_index + 1, len(rows))
@@ -476,7 +478,7 @@ def _build_register(
                 row0 + index,
                 col0,
                 plan,
-                extra_columns,
+                extra_plan,
                 formula_gaps,
                 header_width,
                 lazy or None,
