@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -389,10 +391,19 @@ def _only_reference(row, risk: Risk, lazy_offsets: tuple[int, ...]) -> bool:
 
 
 def _note_long_lazy_fields(risks: list[Risk], lazy: dict[str, int]) -> None:
-    """Note the lazily read fields too long for an Excel cell."""
+    """Note the lazily read fields too long for an Excel cell. Few registers have one: the longest of all
+    their cells is found in one pass in C, and only if it is too long are the fields looked at one by one."""
+    rows = [risk.cells or () for risk in risks]
+    offsets = sorted(set(lazy.values()))
+    if offsets and min(map(len, rows), default=0) > offsets[-1]:
+        cells = itertools.chain.from_iterable(map(itemgetter(*offsets, offsets[0]), rows))  # always a tuple
+        try:
+            if max(map(len, cells), default=0) <= EXCEL_CELL_LIMIT:
+                return
+        except TypeError:  # a number or date among the texts
+            pass
     for name, offset in lazy.items():
-        for risk in risks:
-            cells = risk.cells or ()
+        for risk, cells in zip(risks, rows, strict=True):
             cell = cells[offset] if offset < len(cells) else ""
             if cell.__class__ is str and len(cell) > EXCEL_CELL_LIMIT and len(risk.get(name)) > EXCEL_CELL_LIMIT:
                 risk.long_fields = [*(risk.long_fields or ()), name]
