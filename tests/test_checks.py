@@ -1,5 +1,6 @@
 """Every check: one register that triggers it, one that doesn't, and the message a user reads."""
 
+import csv
 import datetime as dt
 
 import pytest
@@ -163,3 +164,20 @@ def test_the_corrected_example_is_clean():
     report = validate(read_register(CLEAN_EXAMPLE), as_of=AS_OF)
     assert report.findings == []
     assert report.ok
+
+
+@pytest.mark.parametrize("ragged", [False, True], ids=["every-row-full-width", "a-short-row"])
+def test_a_narrative_longer_than_a_cell_is_found(tmp_path, ragged):
+    """Narrative is read lazily; its lengths are checked in one pass where every row reaches the narrative."""
+    rows = [
+        [*HEADER, "Information", "Update"],
+        [*risk_row(), "x" * 40_000, "in hand"],
+        [*risk_row("STR0002"), "short"] if ragged else [*risk_row("STR0002"), "short", "done"],
+    ]
+    path = tmp_path / "long-narrative.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    register = read_register(path)
+    found = validate(register, as_of=AS_OF).findings
+    assert [(f.code, f.cell) for f in found] == [("text-too-long", "K2")]
+    assert len(register.risks[0].get("information")) == 40_000
