@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
+import sys
 from collections.abc import Callable, Iterator
 
 # Called with (units done since the last call, total units). A progress display may also have a
@@ -58,3 +60,17 @@ class Ticker:
         if self.progress is not None and self.pending:
             self.progress(self.pending, self.total)
             self.pending = 0
+
+
+def give_back_freed_memory() -> None:
+    """Return the heap pages freed since reading to the operating system.
+
+    calamine's copy of a large workbook (its shared strings and the sheet it parsed) is many small
+    allocations; freed, they stay in the process's heap, so what is written next (the panel) would
+    add to the reading's peak instead of reusing it. glibc's malloc_trim hands them back; elsewhere
+    this does nothing.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
