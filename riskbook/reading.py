@@ -401,9 +401,9 @@ def _note_long_lazy_fields(risks: list[Risk], lazy: dict[str, int]) -> None:
     rows = [risk.cells or () for risk in risks]
     offsets = sorted(set(lazy.values()))
     if offsets and min(map(len, rows), default=0) > offsets[-1]:
-        cells = itertools.chain.from_iterable(map(itemgetter(*offsets, offsets[0]), rows))  # always a tuple
+        every_cell = itertools.chain.from_iterable(map(itemgetter(*offsets, offsets[0]), rows))  # always a tuple
         try:
-            if max(map(len, cells), default=0) <= EXCEL_CELL_LIMIT:
+            if max(map(len, every_cell), default=0) <= EXCEL_CELL_LIMIT:
                 return
         except TypeError:  # a number or date among the texts
             pass
