@@ -40,7 +40,7 @@ def phases(path: Path) -> dict[str, float]:
     import python_calamine
 
     from riskbook import load_scheme, validate
-    from riskbook.reading import _build_register, _find_header
+    from riskbook.reading import _build_register, _find_header, _header_lookup
     from riskbook.source import package, scan
 
     scheme = load_scheme(SCHEME)
@@ -48,7 +48,7 @@ def phases(path: Path) -> dict[str, float]:
     formula_gaps, hidden = set(), (set(), set())
     if path.suffix == ".xlsx":
         with zipfile.ZipFile(path) as zf:
-            info = package.inspect_xlsx(zf, str(path))
+            info = package.inspect_archive(zf, str(path))
         part = next(p for p in info.sheets if p.name == "Register")
         times["inflate sheet XML"], size = seconds(lambda: inflate(path, part.path))
         times["sheet XML MB"] = size / 1024**2
@@ -61,7 +61,7 @@ def phases(path: Path) -> dict[str, float]:
         from riskbook.source.grid import open_grid
 
         times["csv read"], rows = seconds(lambda: open_grid(path).rows(path.stem)[0])
-    header = _find_header(rows)
+    header, _ = _find_header(rows, _header_lookup(scheme, {}))
     times["reading.py rows"], register = seconds(
         lambda: _build_register(str(path), "Register", rows, 0, 0, header, formula_gaps, hidden, scheme)
     )
