@@ -21,6 +21,7 @@ from typing import Any
 from riskbook.errors import OutputError
 from riskbook.limits import EXCEL_CELL_LIMIT, EXCEL_HEADER_FOOTER_LIMIT
 from riskbook.perf import Ticker
+from riskbook.xlsx.streamed import stream_rows_fast
 from riskbook.xlsx.text import CELL, HEADER_FOOTER, PROPERTY, SHEET_NAME, header_length, safe_text
 
 # Excel's tallest row is 409 points; text taller than that is continued in the next row.
@@ -204,6 +205,8 @@ class SheetWriter:
         # dynamic-array functions; riskbook writes none of them (a test holds it to a fixed list
         # of classic functions), and for 100,000 rows those passes were a third of the write time.
         sheet._prepare_formula = _formula_body
+        if self.streamed:
+            stream_rows_fast(sheet)
 
     def text(self, row: int, col: int, value: Any, fmt=None) -> None:
         text = safe_text(value, CELL)
