@@ -152,3 +152,44 @@ def test_a_sheet_that_is_not_streamed_keeps_xlsxwriter_own_writer(tmp_path):
     assert stream_rows_fast(sheet) is False
     assert "_write_single_row" not in vars(sheet)
     workbook.close()
+
+
+def test_riskbook_calls_xlsxwriter_undecorated_cell_writers_that_still_do_the_public_ones_work():
+    """SheetWriter calls _write_string and the others directly (the public ones only add "A1" parsing):
+    a new xlsxwriter that renames them or stops delegating to them fails here."""
+    import inspect
+
+    from xlsxwriter.worksheet import Worksheet
+
+    for public, private, arguments in (
+        ("write_string", "_write_string", "row, col, string, cell_format"),
+        ("write_number", "_write_number", "row, col, number, cell_format"),
+        ("write_blank", "_write_blank", "row, col, blank, cell_format"),
+        ("write_formula", "_write_formula", "row, col, formula, cell_format, value"),
+        ("write_datetime", "_write_datetime", "row, col, date, cell_format"),
+    ):
+        assert f"return self.{private}({arguments})" in inspect.getsource(getattr(Worksheet, public))
+        assert list(inspect.signature(getattr(Worksheet, private)).parameters)[:3] == ["self", "row", "col"]
+
+
+def test_the_workbook_parts_are_compressed_at_riskbook_zip_level(tmp_path):
+    """Book.close has xlsxwriter compress at ZIP_LEVEL (fast); a new xlsxwriter that builds its zip file
+    another way fails here rather than quietly going back to the slower default."""
+    import zlib
+
+    from riskbook.xlsx.writer import ZIP_LEVEL, Book, PageSetup
+
+    class Scheme:
+        bands = ()
+
+    book = Book(tmp_path / "out.xlsx", PageSetup("Title", "16 January 2024", "OFFICIAL"), Scheme())
+    sheet = book.add_sheet("Appendix A", stream=True)
+    for row in range(2_000):
+        sheet.text(row, 0, f"Risk {row}: supplier failure in the {row % 7}th quarter", book.fmt("cell"))
+    book.close()
+    with zipfile.ZipFile(tmp_path / "out.xlsx") as package:
+        info = package.getinfo("xl/worksheets/sheet1.xml")
+        data = package.read(info)
+    squeeze = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
+    assert info.compress_size == len(squeeze.compress(data) + squeeze.flush())
+    assert ZIP_LEVEL < 6  # zlib's default, which xlsxwriter would use
