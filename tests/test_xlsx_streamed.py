@@ -193,3 +193,12 @@ def test_the_workbook_parts_are_compressed_at_riskbook_zip_level(tmp_path):
     squeeze = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
     assert info.compress_size == len(squeeze.compress(data) + squeeze.flush())
     assert ZIP_LEVEL < 6  # zlib's default, which xlsxwriter would use
+
+
+def test_the_row_properties_the_fast_writer_tells_rows_apart_by_are_all_xlsxwriter_has():
+    """Rows with the same properties share one row tag (after r="n"); a property xlsxwriter adds would be missed."""
+    import dataclasses
+
+    from xlsxwriter.worksheet import RowInfo
+
+    assert [f.name for f in dataclasses.fields(RowInfo)] == ["height", "row_format", "hidden", "level", "collapsed"]

@@ -5,9 +5,10 @@ attributes, an escape per attribute, three regular expressions per string and a 
 cell. For Appendix A and the card lists of a large register that chain was most of the build.
 `stream_rows_fast` replaces the sheet's row writer (the private `_write_single_row`, which
 xlsxwriter calls for each finished row and once at close) with one that writes the same XML for
-the cells riskbook writes (strings, numbers, dates, formulas and blanks, each with a format), a
-row per file write, and hands any other cell to xlsxwriter's own `_write_cell`. The regular
-expressions still run, but only on the strings that have something for them to do.
+the cells riskbook writes (strings, numbers, dates, formulas and blanks), a row per file write,
+and leaves any other row (one with only a height, or a kind of cell riskbook does not write) to
+xlsxwriter's own writer. xlsxwriter's regular expressions still run, but only on the strings that
+have something for them to do.
 
 tests/test_xlsx_streamed.py holds the output byte-identical to xlsxwriter's own, cell kind by cell
 kind: a new xlsxwriter that writes cells differently, or renames what this relies on, fails it.
@@ -17,6 +18,7 @@ text; xlsxwriter's streamed path would paste it into the file as rich-text XML.
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
@@ -42,18 +44,10 @@ _ERROR_CODES = frozenset(("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!
 def stream_rows_fast(sheet: Any) -> bool:
     """Give a constant-memory xlsxwriter worksheet the faster row writer; False (and nothing changed)
     if the sheet is not streamed or xlsxwriter lacks what the writer relies on."""
-    needed = (
-        "_write_single_row",
-        "_write_cell",
-        "_write_row",
-        "_write_empty_row",
-        "_escape_control_characters",
-        "col_info",
-    )
+    needed = ("_write_single_row", "_write_row", "_escape_control_characters", "row_info", "col_info", "table", "fh")
     if CellStringTuple is None or not sheet.constant_memory or not all(hasattr(sheet, n) for n in needed):
         return False
-    writer = _RowWriter(sheet)
-    sheet._write_single_row = writer.write_single_row
+    sheet._write_single_row = _RowWriter(sheet).write_single_row
     return True
 
 
@@ -65,50 +59,84 @@ def _escape_data(text: str) -> str:
 
 
 class _RowWriter:
+    """Writes a row whose cells are all of the kinds riskbook writes as one string, in one file write;
+    any other row (one with only a height, or with a rich string, a boolean, …) as xlsxwriter does."""
+
     def __init__(self, sheet: Any):
         self.sheet = sheet
-        self.write_cell = sheet._write_cell  # xlsxwriter's own, for any cell this does not write
+        self.write_row_as_xlsxwriter_does = sheet._write_single_row
         self.letters: list[str] = []
-
-    def column(self, col: int) -> str:
-        letters = self.letters
-        while len(letters) <= col:
-            letters.append(xl_col_to_name(len(letters)))
-        return letters[col]
+        self.styles: dict[Any, str] = {}  # format -> its ' s="n"' attribute
+        self.row_tails: dict[tuple, str] = {}  # the row's properties -> what follows r="n" in its tag
 
     def write_single_row(self, current_row_num: int = 0) -> None:
         """xlsxwriter's _write_single_row: write the row held in the sheet's table, then forget it."""
         sheet = self.sheet
         row_num = sheet.previous_row
-        sheet.previous_row = current_row_num
         cells = sheet.table.get(row_num)
-        if cells:
-            sheet._write_row(row_num, None, sheet.row_info.get(row_num))
-            self.write_cells(row_num, cells)
-            sheet.fh.write("</row>")
-        elif row_num in sheet.row_info or row_num in sheet.comments:
-            sheet._write_empty_row(row_num, None, sheet.row_info[row_num])
+        xml = self.row_xml(row_num, cells) if cells else None
+        if xml is None:
+            self.write_row_as_xlsxwriter_does(current_row_num)
+            return
+        sheet.previous_row = current_row_num
+        sheet.fh.write(xml)
         sheet.table.clear()
 
-    def write_cells(self, row_num: int, cells: dict[int, Any]) -> None:
-        sheet = self.sheet
+    def row_xml(self, row_num: int, cells: dict[int, Any]) -> str | None:
         number = str(row_num + 1)
-        parts: list[str] = []
+        tail = self.row_tail(row_num)
+        if tail is None:
+            return None
+        parts = [f'<row r="{number}"{tail}']
+        last = max(cells)
+        while len(self.letters) <= last:
+            self.letters.append(xl_col_to_name(len(self.letters)))
+        letters, styles = self.letters, self.styles
         for col in sorted(cells):
             cell = cells[col]
-            xml = self.cell_xml(self.column(col) + number, self.style(row_num, col, cell.format), cell)
-            if xml is None:  # a cell riskbook does not write: xlsxwriter's own code, in its place
-                sheet.fh.write("".join(parts))
-                parts = []
-                self.write_cell(row_num, col, cell)
-            else:
-                parts.append(xml)
-        sheet.fh.write("".join(parts))
+            ref = letters[col] + number
+            fmt = cell.format
+            style = (styles.get(fmt) or self.style(fmt)) if fmt else self.inherited_style(row_num, col)
+            kind = type(cell)
+            if kind is CellStringTuple:
+                parts.append(self.string_xml(ref, style, cell.string))
+            elif kind is CellNumberTuple or kind is CellDatetimeTuple:
+                parts.append(f'<c r="{ref}"{style}><v>{cell.number:.16G}</v></c>')
+            elif kind is CellFormulaTuple:
+                parts.append(_formula_xml(ref, style, cell.formula, cell.value))
+            elif kind is CellBlankTuple:
+                parts.append(f'<c r="{ref}"{style}/>')
+            else:  # a kind riskbook does not write
+                return None
+        parts.append("</row>")
+        return "".join(parts)
 
-    def style(self, row_num: int, col: int, fmt: Any) -> str:
-        """The s attribute as _write_cell gives it: the cell's format, else the row's, else the column's."""
-        if fmt:
-            return f' s="{fmt._get_xf_index()}"'
+    def row_tail(self, row_num: int) -> str | None:
+        """The row tag's attributes after r="n", as xlsxwriter's _write_row writes them for this row's
+        properties (asked once per distinct set of properties: a height, a format)."""
+        info = self.sheet.row_info.get(row_num)
+        key = () if info is None else (info.height, info.row_format, info.hidden, info.level, info.collapsed)
+        tail = self.row_tails.get(key)
+        if tail is None:
+            sheet, fh = self.sheet, self.sheet.fh
+            sheet.fh = io.StringIO()
+            try:
+                sheet._write_row(row_num, None, info)
+                tag = sheet.fh.getvalue()
+            finally:
+                sheet.fh = fh
+            start = f'<row r="{row_num + 1}"'
+            if not tag.startswith(start):
+                return None
+            tail = self.row_tails[key] = tag[len(start) :]
+        return tail
+
+    def style(self, fmt: Any) -> str:
+        style = self.styles[fmt] = f' s="{fmt._get_xf_index()}"'
+        return style
+
+    def inherited_style(self, row_num: int, col: int) -> str:
+        """A cell without a format takes its row's, else its column's (as xlsxwriter's _write_cell does)."""
         sheet = self.sheet
         row_info = sheet.row_info.get(row_num)
         if row_info and row_info.row_format:
@@ -117,18 +145,6 @@ class _RowWriter:
         if column is not None and column.column_format is not None:
             return f' s="{column.column_format._get_xf_index()}"'
         return ""
-
-    def cell_xml(self, ref: str, style: str, cell: Any) -> str | None:
-        kind = type(cell)
-        if kind is CellStringTuple:
-            return self.string_xml(ref, style, cell.string)
-        if kind is CellNumberTuple or kind is CellDatetimeTuple:
-            return f'<c r="{ref}"{style}><v>{cell.number:.16G}</v></c>'
-        if kind is CellFormulaTuple:
-            return _formula_xml(ref, style, cell.formula, cell.value)
-        if kind is CellBlankTuple:
-            return f'<c r="{ref}"{style}/>'
-        return None
 
     def string_xml(self, ref: str, style: str, text: str) -> str:
         if _CONTROL_ESCAPE_NEEDED.search(text):
