@@ -26,6 +26,8 @@ TEXTS = [
     "\ttab first",
     "tab last\t",
     "inner\ttab",
+    "inner\nline",
+    "snake_case_name",
     "_x0041_ looks like an escape",
     "_X00a1_ and _x12G4_ and _x123_",
     "ampersand & angle <brackets> \"quotes\" 'apostrophes'",
@@ -53,8 +55,8 @@ def _sheet_xml(path, fast: bool, fill) -> bytes:
         return package.read("xl/worksheets/sheet1.xml")
 
 
-def _assert_same_as_xlsxwriter(tmp_path, fill) -> None:
-    theirs = _sheet_xml(tmp_path / "theirs.xlsx", False, fill)
+def _assert_same_as_xlsxwriter(tmp_path, fill, their_fill=None) -> None:
+    theirs = _sheet_xml(tmp_path / "theirs.xlsx", False, their_fill or fill)
     ours = _sheet_xml(tmp_path / "ours.xlsx", True, fill)
     assert ours == theirs
 
@@ -202,3 +204,41 @@ def test_the_row_properties_the_fast_writer_tells_rows_apart_by_are_all_xlsxwrit
     from xlsxwriter.worksheet import RowInfo
 
     assert [f.name for f in dataclasses.fields(RowInfo)] == ["height", "row_format", "hidden", "level", "collapsed"]
+
+
+def test_cells_of_the_open_row_stored_directly_are_the_cells_xlsxwriter_would_store(tmp_path):
+    """same_row_writers' short cut (a cell of the row being written, in columns already used) against
+    xlsxwriter's own _write_string and _write_number: the same codes back, the same sheet XML out."""
+    from riskbook.xlsx.streamed import same_row_writers
+
+    codes: dict[bool, list[int]] = {}
+
+    def filler(short_cut: bool):
+        def fill(workbook, sheet):
+            cell = workbook.add_format({"border": 1})
+            if short_cut:
+                string, number = same_row_writers(sheet)
+            else:
+                string, number = sheet._write_string, sheet._write_number
+            got = codes.setdefault(short_cut, [])
+            got.append(string(0, 2, "first cell: columns C..C are used", cell))
+            got.append(string(0, 1, "column B widens the sheet", cell))
+            got.append(string(0, 2, "C again, over the first", cell))
+            got.append(number(0, 1, 12, cell))
+            got.append(number(0, 4, 7))
+            for row in range(1, 4):
+                for col, text in enumerate(TEXTS):
+                    got.append(string(row, col, text, cell if col % 2 else None))
+                got.append(number(row, 3, row * 4, cell))
+                got.append(number(row, 5, 0.5 * row, cell))
+                got.append(number(row, 6, True, cell))
+                got.append(string(row, 1, "😀" * 16_400, cell))  # over Excel's limit in UTF-16: cut, code -2
+            got.append(string(2, 0, "a row already written", cell))  # refused, code -1
+            got.append(number(2, 0, 1, cell))
+            got.append(string(5, 0, "after a gap", cell))
+
+        return fill
+
+    _assert_same_as_xlsxwriter(tmp_path, filler(True), filler(False))
+    assert codes[True] == codes[False]
+    assert set(codes[True]) == {0, -1, -2}  # written, refused (a row already written), cut

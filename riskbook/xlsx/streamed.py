@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from typing import Any
 
 try:
@@ -37,6 +38,9 @@ except ImportError:  # a new xlsxwriter: stream_rows_fast leaves its own writer 
 # What xlsxwriter's _escape_control_characters changes: a control character other than tab and
 # newline, U+FFFE and U+FFFF, and text that looks like its own _xHHHH_ escape.
 _CONTROL_ESCAPE_NEEDED = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+# Text xlsxwriter writes as it is: nothing to escape (no control character, &, <, >, U+FFFE, U+FFFF,
+# nor an underscore that could start an _xHHHH_ escape), and no whitespace at either end to preserve.
+_PLAIN_TEXT = re.compile(r"(?!\s)[^\x00-\x08\x0b-\x1f&<>\ufffe\uffff_]*(?<!\s)").fullmatch
 # The formula results xlsxwriter marks as errors (t="e").
 _ERROR_CODES = frozenset(("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"))
 
@@ -49,6 +53,40 @@ def stream_rows_fast(sheet: Any) -> bool:
         return False
     sheet._write_single_row = _RowWriter(sheet).write_single_row
     return True
+
+
+def same_row_writers(sheet: Any) -> tuple[Callable[..., int], Callable[..., int]]:
+    """The sheet's _write_string and _write_number (row, col, value, format), with a short cut for a cell
+    of the row being written, within the columns already used: there xlsxwriter's checks pass and change
+    nothing (bounds, dimensions, the row to flush), so the cell goes straight into the row's table.
+    Anything else (another row, a new column, text over half xlsxwriter's limit, a float) takes xlsxwriter's way."""
+    write_string, write_number = sheet._write_string, sheet._write_number
+    if CellStringTuple is None or not sheet.constant_memory:
+        return write_string, write_number
+    table = sheet.table
+    half_limit = sheet.xls_strmax // 2  # below it xlsxwriter skips its UTF-16 length check
+
+    def in_open_row(row: int, col: int) -> dict[int, Any] | None:
+        cells = table.get(row)
+        if cells is not None and row == sheet.previous_row and sheet.dim_colmin <= col <= sheet.dim_colmax:
+            return cells
+        return None
+
+    def string(row: int, col: int, text: str, fmt: Any = None) -> int:
+        cells = in_open_row(row, col) if len(text) <= half_limit else None
+        if cells is None:
+            return write_string(row, col, text, fmt)
+        cells[col] = CellStringTuple(text, fmt)
+        return 0
+
+    def number(row: int, col: int, value: Any, fmt: Any = None) -> int:
+        cells = in_open_row(row, col) if type(value) is int else None  # a float may be NaN or infinite
+        if cells is None:
+            return write_number(row, col, value, fmt)
+        cells[col] = CellNumberTuple(value, fmt)
+        return 0
+
+    return string, number
 
 
 def _escape_data(text: str) -> str:
@@ -99,7 +137,11 @@ class _RowWriter:
             style = (styles.get(fmt) or self.style(fmt)) if fmt else self.inherited_style(row_num, col)
             kind = type(cell)
             if kind is CellStringTuple:
-                parts.append(self.string_xml(ref, style, cell.string))
+                text = cell.string
+                if _PLAIN_TEXT(text):
+                    parts.append(f'<c r="{ref}"{style} t="inlineStr"><is><t>{text}</t></is></c>')
+                else:
+                    parts.append(self.string_xml(ref, style, text))
             elif kind is CellNumberTuple or kind is CellDatetimeTuple:
                 parts.append(f'<c r="{ref}"{style}><v>{cell.number:.16G}</v></c>')
             elif kind is CellFormulaTuple:

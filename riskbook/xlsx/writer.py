@@ -23,7 +23,7 @@ from typing import Any
 from riskbook.errors import OutputError
 from riskbook.limits import EXCEL_CELL_LIMIT, EXCEL_HEADER_FOOTER_LIMIT
 from riskbook.perf import Ticker
-from riskbook.xlsx.streamed import stream_rows_fast
+from riskbook.xlsx.streamed import same_row_writers, stream_rows_fast
 from riskbook.xlsx.text import CELL, HEADER_FOOTER, PROPERTY, SHEET_NAME, header_length, safe_text
 
 # Excel's tallest row is 409 points; text taller than that is continued in the next row.
@@ -217,8 +217,7 @@ class SheetWriter:
             stream_rows_fast(sheet)
         # The undecorated writers behind write_string and the others: the decorator only converts
         # "A1" references, which riskbook never passes (a test holds them to these names).
-        self._write_string = sheet._write_string
-        self._write_number = sheet._write_number
+        self._write_string, self._write_number = same_row_writers(sheet)
         self._write_blank = sheet._write_blank
         self._write_formula = sheet._write_formula
         self._write_datetime = sheet._write_datetime
