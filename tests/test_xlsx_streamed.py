@@ -44,6 +44,17 @@ TEXTS = [
 ]
 
 
+FORMULAS = [
+    ('=IF(K{row}>=12,"High",IF(K{row}>=6,"Medium","Low"))', "High"),
+    ("=SUM(A1:A{row})", 10),
+    ("=FILTER(A1:A{row},B1:B{row}>2)", 0),  # Excel 365: xlsxwriter writes it as a dynamic array
+    ("=_xlfn.XLOOKUP(1,A1:A{row},B1:B{row})", "x"),
+    ("{=SUM(A1:A{row}*B1:B{row})}", 4),  # an array formula
+    ("=LEN(A{row})&SORT(B1:B2)", ""),
+    ('=COUNTIF(B1:B{row},"<r>")', 0),
+]
+
+
 def _sheet_xml(path, fast: bool, fill) -> bytes:
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
     sheet = workbook.add_worksheet("Streamed")
@@ -217,9 +228,9 @@ def test_cells_of_the_open_row_stored_directly_are_the_cells_xlsxwriter_would_st
         def fill(workbook, sheet):
             cell = workbook.add_format({"border": 1})
             if short_cut:
-                string, number = same_row_writers(sheet)
+                string, number, formula = same_row_writers(sheet)
             else:
-                string, number = sheet._write_string, sheet._write_number
+                string, number, formula = sheet._write_string, sheet._write_number, sheet._write_formula
             got = codes.setdefault(short_cut, [])
             got.append(string(0, 2, "first cell: columns C..C are used", cell))
             got.append(string(0, 1, "column B widens the sheet", cell))
@@ -233,6 +244,8 @@ def test_cells_of_the_open_row_stored_directly_are_the_cells_xlsxwriter_would_st
                 got.append(number(row, 5, 0.5 * row, cell))
                 got.append(number(row, 6, True, cell))
                 got.append(string(row, 1, "😀" * 16_400, cell))  # over Excel's limit in UTF-16: cut, code -2
+                for col, (text, value) in enumerate(FORMULAS, start=2):
+                    got.append(formula(row, col, text.replace("{row}", str(row + 1)), cell, value))
             got.append(string(2, 0, "a row already written", cell))  # refused, code -1
             got.append(number(2, 0, 1, cell))
             got.append(string(5, 0, "after a gap", cell))

@@ -31,6 +31,7 @@ try:
         CellFormulaTuple,
         CellNumberTuple,
         CellStringTuple,
+        re_dynamic_function,
     )
 except ImportError:  # a new xlsxwriter: stream_rows_fast leaves its own writer in place
     CellStringTuple = None  # type: ignore[assignment, misc]
@@ -55,14 +56,15 @@ def stream_rows_fast(sheet: Any) -> bool:
     return True
 
 
-def same_row_writers(sheet: Any) -> tuple[Callable[..., int], Callable[..., int]]:
-    """The sheet's _write_string and _write_number (row, col, value, format), with a short cut for a cell
-    of the row being written, within the columns already used: there xlsxwriter's checks pass and change
-    nothing (bounds, dimensions, the row to flush), so the cell goes straight into the row's table.
-    Anything else (another row, a new column, text over half xlsxwriter's limit, a float) takes xlsxwriter's way."""
-    write_string, write_number = sheet._write_string, sheet._write_number
+def same_row_writers(sheet: Any) -> tuple[Callable[..., int], Callable[..., int], Callable[..., int]]:
+    """The sheet's _write_string, _write_number and _write_formula, with a short cut for a cell of the row
+    being written, within the columns already used: there xlsxwriter's checks pass and change nothing
+    (bounds, dimensions, the row to flush), so the cell goes straight into the row's table. Anything else
+    (another row, a new column, text over half xlsxwriter's limit, a float, an array or dynamic-array
+    formula) takes xlsxwriter's way."""
+    write_string, write_number, write_formula = sheet._write_string, sheet._write_number, sheet._write_formula
     if CellStringTuple is None or not sheet.constant_memory:
-        return write_string, write_number
+        return write_string, write_number, write_formula
     table = sheet.table
     half_limit = sheet.xls_strmax // 2  # below it xlsxwriter skips its UTF-16 length check
 
@@ -86,7 +88,33 @@ def same_row_writers(sheet: Any) -> tuple[Callable[..., int], Callable[..., int]
         cells[col] = CellNumberTuple(value, fmt)
         return 0
 
-    return string, number
+    def formula(row: int, col: int, text: str, fmt: Any = None, value: Any = 0) -> int:
+        plain = text and not (text[0] == "{" and text[-1] == "}") and not _may_be_dynamic(text)
+        cells = in_open_row(row, col) if plain else None
+        if cells is None:
+            return write_formula(row, col, text, fmt, value)
+        cells[col] = CellFormulaTuple(sheet._prepare_formula(text), fmt, value)
+        return 0
+
+    return string, number, formula
+
+
+_NO_DIGITS = str.maketrans("", "", "0123456789")
+_dynamic_shapes: dict[str, bool] = {}
+
+
+def _may_be_dynamic(formula: str) -> bool:
+    """Whether xlsxwriter's search for Excel 365 functions could find one in formula, asked once per
+    shape: the formula without its digits (row numbers). Taking digits out never hides a function
+    name (none has a digit, and what precedes one is not a digit), so a formula whose shape has none
+    has none."""
+    shape = formula.translate(_NO_DIGITS)
+    found = _dynamic_shapes.get(shape)
+    if found is None:
+        if len(_dynamic_shapes) > 4096:
+            _dynamic_shapes.clear()
+        found = _dynamic_shapes[shape] = bool(re_dynamic_function.search(shape))
+    return found
 
 
 def _escape_data(text: str) -> str:

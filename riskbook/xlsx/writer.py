@@ -217,9 +217,8 @@ class SheetWriter:
             stream_rows_fast(sheet)
         # The undecorated writers behind write_string and the others: the decorator only converts
         # "A1" references, which riskbook never passes (a test holds them to these names).
-        self._write_string, self._write_number = same_row_writers(sheet)
+        self._write_string, self._write_number, self._write_formula = same_row_writers(sheet)
         self._write_blank = sheet._write_blank
-        self._write_formula = sheet._write_formula
         self._write_datetime = sheet._write_datetime
 
     def text(self, row: int, col: int, value: Any, fmt=None) -> None:
@@ -458,10 +457,12 @@ def _discard_half_written_zips(exc: BaseException) -> None:
 
 def split_long_text(text: str, chars_per_line: int, max_lines: int) -> list[str]:
     """Text cut into pieces that each fit a row (and a cell), breaking at line ends or spaces."""
+    limit = min(EXCEL_CELL_LIMIT, chars_per_line * max_lines)
+    if len(text) <= limit and "\n" not in text:  # one line that fits: most of a register's cells
+        return [text]
     pieces: list[str] = []
     current: list[str] = []
     lines_used = 0
-    limit = min(EXCEL_CELL_LIMIT, chars_per_line * max_lines)
     for line in _fit_lines(text, limit):
         cost = max(1, -(-len(line) // chars_per_line))
         size = sum(len(p) + 1 for p in current) + len(line)
@@ -487,5 +488,8 @@ def _fit_lines(text: str, limit: int) -> Iterator[str]:
 
 def text_height(text: str, chars_per_line: int) -> float:
     """Points a wrapped cell needs to show all its text."""
-    lines = sum(max(1, -(-len(line) // chars_per_line)) for line in text.split("\n"))
+    if "\n" in text:
+        lines = sum(max(1, -(-len(line) // chars_per_line)) for line in text.split("\n"))
+    else:
+        lines = max(1, -(-len(text) // chars_per_line))
     return min(MAX_ROW_POINTS, max(LINE_POINTS, lines * LINE_POINTS))
