@@ -956,10 +956,11 @@ def _write_card_list(
     for item, lines in cards:
         if row > L.FIRST_DATA_ROW and len(breaks) < MAX_PAGE_BREAKS:
             breaks.append(row)
+        reference = item.reference
         for label, value, fmt in lines:
-            sheet.text(row, 0, item.reference, cell)
+            sheet.text(row, 0, reference, cell)
             sheet.text(row, 1, label, label_fmt)
-            sheet.text(row, 2, value, book.fmt(fmt))
+            sheet.text(row, 2, value, cell if fmt == "cell" else book.fmt(fmt))
             if len(value) > value_chars or "\n" in value:
                 sheet.sheet.set_row(row, text_height(value, value_chars))
             row += 1

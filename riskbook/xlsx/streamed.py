@@ -75,11 +75,17 @@ def same_row_writers(sheet: Any) -> tuple[Callable[..., int], Callable[..., int]
         return None
 
     def string(row: int, col: int, text: str, fmt: Any = None) -> int:
-        cells = in_open_row(row, col) if len(text) <= half_limit else None
-        if cells is None:
-            return write_string(row, col, text, fmt)
-        cells[col] = CellStringTuple(text, fmt)
-        return 0
+        # in_open_row, written out: this runs for most cells of a large register
+        cells = table.get(row)
+        if (
+            cells is not None
+            and row == sheet.previous_row
+            and sheet.dim_colmin <= col <= sheet.dim_colmax
+            and len(text) <= half_limit
+        ):
+            cells[col] = CellStringTuple(text, fmt)
+            return 0
+        return write_string(row, col, text, fmt)
 
     def number(row: int, col: int, value: Any, fmt: Any = None) -> int:
         cells = in_open_row(row, col) if type(value) is int else None  # a float may be NaN or infinite
