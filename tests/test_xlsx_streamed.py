@@ -55,6 +55,17 @@ FORMULAS = [
 ]
 
 
+DATES = [
+    dt.datetime(2024, 1, 16),
+    dt.datetime(2024, 1, 16),  # again: the short cut's remembered serial
+    dt.datetime(1900, 2, 28, 13, 30),
+    dt.datetime(1900, 3, 1),
+    dt.date(2023, 12, 31),
+    dt.time(9, 30),
+    dt.timedelta(days=3, hours=2),
+]
+
+
 def _sheet_xml(path, fast: bool, fill) -> bytes:
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
     sheet = workbook.add_worksheet("Streamed")
@@ -219,7 +230,8 @@ def test_the_row_properties_the_fast_writer_tells_rows_apart_by_are_all_xlsxwrit
 
 def test_cells_of_the_open_row_stored_directly_are_the_cells_xlsxwriter_would_store(tmp_path):
     """same_row_writers' short cut (a cell of the row being written, in columns already used) against
-    xlsxwriter's own _write_string and _write_number: the same codes back, the same sheet XML out."""
+    xlsxwriter's own _write_string, _write_number, _write_formula and _write_datetime: the same codes
+    back, the same sheet XML out."""
     from riskbook.xlsx.streamed import same_row_writers
 
     codes: dict[bool, list[int]] = {}
@@ -228,9 +240,11 @@ def test_cells_of_the_open_row_stored_directly_are_the_cells_xlsxwriter_would_st
         def fill(workbook, sheet):
             cell = workbook.add_format({"border": 1})
             if short_cut:
-                string, number, formula = same_row_writers(sheet)
+                string, number, formula, datetime = same_row_writers(sheet)
             else:
                 string, number, formula = sheet._write_string, sheet._write_number, sheet._write_formula
+                datetime = sheet._write_datetime
+            day = workbook.add_format({"num_format": "dd/mm/yyyy"})
             got = codes.setdefault(short_cut, [])
             got.append(string(0, 2, "first cell: columns C..C are used", cell))
             got.append(string(0, 1, "column B widens the sheet", cell))
@@ -240,12 +254,15 @@ def test_cells_of_the_open_row_stored_directly_are_the_cells_xlsxwriter_would_st
             for row in range(1, 4):
                 for col, text in enumerate(TEXTS):
                     got.append(string(row, col, text, cell if col % 2 else None))
-                got.append(number(row, 3, row * 4, cell))
-                got.append(number(row, 5, 0.5 * row, cell))
-                got.append(number(row, 6, True, cell))
-                got.append(string(row, 1, "😀" * 16_400, cell))  # over Excel's limit in UTF-16: cut, code -2
-                for col, (text, value) in enumerate(FORMULAS, start=2):
+                got.append(number(row, 30, row * 4, cell))
+                got.append(number(row, 31, 0.5 * row, cell))
+                got.append(number(row, 32, True, cell))
+                got.append(string(row, 33, "😀" * 16_400, cell))  # over Excel's limit in UTF-16: cut, code -2
+                got.append(string(row, 1, "over a cell already written in this row", cell))
+                for col, (text, value) in enumerate(FORMULAS, start=40):
                     got.append(formula(row, col, text.replace("{row}", str(row + 1)), cell, value))
+                for col, when in enumerate(DATES, start=50):
+                    got.append(datetime(row, col, when, day if col % 2 else None))
             got.append(string(2, 0, "a row already written", cell))  # refused, code -1
             got.append(number(2, 0, 1, cell))
             got.append(string(5, 0, "after a gap", cell))

@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 try:
     from xlsxwriter.utility import xl_col_to_name
@@ -56,15 +56,23 @@ def stream_rows_fast(sheet: Any) -> bool:
     return True
 
 
-def same_row_writers(sheet: Any) -> tuple[Callable[..., int], Callable[..., int], Callable[..., int]]:
-    """The sheet's _write_string, _write_number and _write_formula, with a short cut for a cell of the row
-    being written, within the columns already used: there xlsxwriter's checks pass and change nothing
-    (bounds, dimensions, the row to flush), so the cell goes straight into the row's table. Anything else
-    (another row, a new column, text over half xlsxwriter's limit, a float, an array or dynamic-array
-    formula) takes xlsxwriter's way."""
-    write_string, write_number, write_formula = sheet._write_string, sheet._write_number, sheet._write_formula
+class Writers(NamedTuple):
+    string: Callable[..., int]
+    number: Callable[..., int]
+    formula: Callable[..., int]
+    datetime: Callable[..., int]
+
+
+def same_row_writers(sheet: Any) -> Writers:
+    """The sheet's _write_string, _write_number, _write_formula and _write_datetime, with a short cut for a
+    cell of the row being written, within the columns already used: there xlsxwriter's checks pass and
+    change nothing (bounds, dimensions, the row to flush), so the cell goes straight into the row's table.
+    Anything else (another row, a new column, text over half xlsxwriter's limit, a float, an array or
+    dynamic-array formula, a date without a format) takes xlsxwriter's way."""
+    theirs = Writers(sheet._write_string, sheet._write_number, sheet._write_formula, sheet._write_datetime)
     if CellStringTuple is None or not sheet.constant_memory:
-        return write_string, write_number, write_formula
+        return theirs
+    write_string, write_number, write_formula, write_datetime = theirs
     table = sheet.table
     half_limit = sheet.xls_strmax // 2  # below it xlsxwriter skips its UTF-16 length check
 
@@ -102,7 +110,21 @@ def same_row_writers(sheet: Any) -> tuple[Callable[..., int], Callable[..., int]
         cells[col] = CellFormulaTuple(sheet._prepare_formula(text), fmt, value)
         return 0
 
-    return string, number, formula
+    serials: dict[Any, float] = {}  # a register repeats a few thousand dates over many rows
+
+    def datetime(row: int, col: int, date: Any, fmt: Any = None) -> int:
+        cells = in_open_row(row, col) if fmt is not None else None
+        if cells is None:
+            return write_datetime(row, col, date, fmt)
+        serial = serials.get(date)
+        if serial is None:
+            serial = sheet._convert_date_time(date)
+            if len(serials) < 100_000:
+                serials[date] = serial
+        cells[col] = CellDatetimeTuple(serial, fmt)
+        return 0
+
+    return Writers(string, number, formula, datetime)
 
 
 _NO_DIGITS = str.maketrans("", "", "0123456789")

@@ -217,9 +217,8 @@ class SheetWriter:
             stream_rows_fast(sheet)
         # The undecorated writers behind write_string and the others: the decorator only converts
         # "A1" references, which riskbook never passes (a test holds them to these names).
-        self._write_string, self._write_number, self._write_formula = same_row_writers(sheet)
+        self._write_string, self._write_number, self._write_formula, self._write_datetime = same_row_writers(sheet)
         self._write_blank = sheet._write_blank
-        self._write_datetime = sheet._write_datetime
 
     def text(self, row: int, col: int, value: Any, fmt=None) -> None:
         text = safe_text(value, CELL)
