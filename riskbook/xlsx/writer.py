@@ -23,7 +23,6 @@ from typing import Any
 from riskbook.errors import OutputError
 from riskbook.limits import EXCEL_CELL_LIMIT, EXCEL_HEADER_FOOTER_LIMIT
 from riskbook.perf import Ticker
-from riskbook.xlsx.streamed import same_row_writers, stream_rows_fast
 from riskbook.xlsx.text import CELL, HEADER_FOOTER, PROPERTY, SHEET_NAME, header_length, safe_text
 
 # Excel's tallest row is 409 points; text taller than that is continued in the next row.
@@ -205,6 +204,8 @@ class SheetWriter:
     """Writes to one xlsxwriter worksheet, checking every return code."""
 
     def __init__(self, book: Book, sheet):
+        from riskbook.xlsx.streamed import same_row_writers, stream_rows_fast  # imports xlsxwriter
+
         self.book = book
         self.sheet = sheet
         self.name = sheet.get_name()
