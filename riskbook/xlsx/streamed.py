@@ -93,7 +93,22 @@ def same_row_writers(sheet: Any) -> Writers:
         ):
             cells[col] = CellStringTuple(text, fmt)
             return 0
+        if len(text) <= half_limit and row > sheet.previous_row and opens_row(row, col):
+            table[row][col] = CellStringTuple(text, fmt)
+            return 0
         return write_string(row, col, text, fmt)
+
+    def opens_row(row: int, col: int) -> bool:
+        """For the first cell of a row after the open one, within the rows' and columns' bounds so far,
+        do what xlsxwriter's checks would: extend the last row, write the open row out."""
+        if sheet.dim_rowmin is None or sheet.dim_colmin is None:
+            return False
+        if not (sheet.dim_rowmin <= row < sheet.xls_rowmax and sheet.dim_colmin <= col <= sheet.dim_colmax):
+            return False
+        if row > sheet.dim_rowmax:
+            sheet.dim_rowmax = row
+        sheet._write_single_row(row)
+        return True
 
     def number(row: int, col: int, value: Any, fmt: Any = None) -> int:
         cells = in_open_row(row, col) if type(value) is int else None  # a float may be NaN or infinite
