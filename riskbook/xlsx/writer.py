@@ -402,8 +402,8 @@ class Book:
             raise OutputError(f"cannot write the workbook: {exc}") from exc
 
 
-# zlib's level 1 compresses the parts four times faster than xlsxwriter's default level 6, for a
-# file about a fifth larger (a panel of 100,000 risks: see README).
+# zlib's level 1 compresses the parts three to four times faster than xlsxwriter's default level 6,
+# for a file about a fifth larger (a panel of 100,000 narrow risks: 20.5 MB instead of 16.7 MB).
 ZIP_LEVEL = 1
 
 
