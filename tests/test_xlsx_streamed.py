@@ -134,7 +134,12 @@ def test_streamed_rows_keep_xlsxwriter_row_and_column_formats_heights_and_gaps(t
         assert sheet.write_string(9, 2, "after a gap") == 0
         assert sheet.write_string(9, 0, "columns written out of order", bold) == 0
         sheet.set_row(9, 50)
-        sheet.write_string(12, 0, "the last row, written at close")
+        sheet.write_string(12, 0, "a row after a gap")
+        sheet.set_default_row(24)  # rows after this one take the new default height
+        sheet.write_string(13, 0, "after a new default height")
+        sheet.set_row(14, 30)
+        sheet.write_string(14, 0, "a set height after a new default")
+        sheet.write_string(15, 0, "the last row, at the default, written at close")
 
     _assert_same_as_xlsxwriter(tmp_path, fill)
 

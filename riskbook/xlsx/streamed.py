@@ -226,9 +226,14 @@ class _RowWriter:
 
     def row_tail(self, row_num: int) -> str | None:
         """The row tag's attributes after r="n", as xlsxwriter's _write_row writes them for this row's
-        properties (asked once per distinct set of properties: a height, a format)."""
+        properties and the sheet's default height (asked once per distinct set: a height, a format)."""
         info = self.sheet.row_info.get(row_num)
-        key = () if info is None else (info.height, info.row_format, info.hidden, info.level, info.collapsed)
+        default = self.sheet.default_row_height
+        key = (
+            (default,)
+            if info is None
+            else (default, info.height, info.row_format, info.hidden, info.level, info.collapsed)
+        )
         tail = self.row_tails.get(key)
         if tail is None:
             sheet, fh = self.sheet, self.sheet.fh
