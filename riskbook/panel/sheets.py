@@ -124,11 +124,18 @@ def _date_cell(sheet: SheetWriter, row: int, col: int, value) -> None:
 
 
 def band_formula(score_cell: str, book: Book) -> str:
+    return score_cell.join(band_formula_pieces(book))
+
+
+def band_formula_pieces(book: Book) -> list[str]:
+    """The band formula's text around each use of the score cell (one per band but the lowest):
+    joined by a cell, =IF(K7>=12,"High",IF(K7>=6,"Medium","Low"))."""
     bands = book.scheme.bands
-    formula = _q(bands[-1].name)
+    pieces = [_q(bands[-1].name)]
     for band in reversed(bands[:-1]):
-        formula = f"IF({score_cell}>={band.min},{_q(band.name)},{formula})"
-    return "=" + formula
+        pieces = ["IF(", f">={band.min},{_q(band.name)},{pieces[0]}", *pieces[1:]]
+        pieces[-1] += ")"
+    return ["=" + pieces[0], *pieces[1:]]
 
 
 STREAM_ABOVE = 5_000  # rows; a larger sheet is written row by row to keep memory flat
@@ -272,35 +279,51 @@ def _risk_rows(
         chars_per_line(L.APPENDIX_A_COLUMNS[L.a_col(key)].width) for key in ("owner", "title", "status")
     )
     col = L.a_col
+    impact_col, likelihood_col, score_col, band_col, previous_col, change_col, first_col, review_col = (
+        col(key)
+        for key in (
+            "impact",
+            "likelihood",
+            "score",
+            "band",
+            "previous_score",
+            "change",
+            "first_recorded",
+            "last_review",
+        )
+    )
+    score_letter, previous_letter = L.a_letter("score"), L.a_letter("previous_score")
+    band_pieces = band_formula_pieces(book)
     for row, item in enumerate(risks, start=first_row):
         risk = item.risk
+        reference = item.reference
         excel_row = row + 1
-        score_ref = f"{L.a_letter('score')}{excel_row}"
-        prev_ref = f"{L.a_letter('previous_score')}{excel_row}"
+        score_ref = f"{score_letter}{excel_row}"
+        prev_ref = f"{previous_letter}{excel_row}"
         owner = risk.get("owner") or L.NOT_RECORDED
         status = risk.status_name or risk.get("status") or L.NOT_RECORDED
-        for key, value in (("reference", item.reference), ("owner", owner), ("title", risk.title)):
-            continued.text(sheet, row, key, value, item.reference)
-        sheet.text(row, col("impact"), scheme.impact_label(risk.impact), centre)
-        sheet.text(row, col("likelihood"), scheme.likelihood_label(risk.likelihood), centre)
-        continued.text(sheet, row, "status", status, item.reference)
-        _date_cell(sheet, row, col("first_recorded"), risk.get("first_recorded"))
-        _date_cell(sheet, row, col("last_review"), risk.get("last_review"))
-        sheet.number(row, col("score"), item.score, number)
-        sheet.formula(row, col("band"), band_formula(score_ref, book), item.band.name, centre)
+        for key, value in (("reference", reference), ("owner", owner), ("title", risk.title)):
+            continued.text(sheet, row, key, value, reference)
+        sheet.text(row, impact_col, scheme.impact_label(risk.impact), centre)
+        sheet.text(row, likelihood_col, scheme.likelihood_label(risk.likelihood), centre)
+        continued.text(sheet, row, "status", status, reference)
+        _date_cell(sheet, row, first_col, risk.get("first_recorded"))
+        _date_cell(sheet, row, review_col, risk.get("last_review"))
+        sheet.number(row, score_col, item.score, number)
+        sheet.formula(row, band_col, score_ref.join(band_pieces), item.band.name, centre)
         if item.previous_score is None:
-            sheet.text(row, col("previous_score"), L.NOT_RECORDED, centre)
+            sheet.text(row, previous_col, L.NOT_RECORDED, centre)
         else:
-            sheet.number(row, col("previous_score"), item.previous_score, number)
+            sheet.number(row, previous_col, item.previous_score, number)
         sheet.formula(
             row,
-            col("change"),
+            change_col,
             f'=IF(ISNUMBER({prev_ref}),IF({score_ref}>{prev_ref},"Up",IF({score_ref}<{prev_ref},"Down",'
             f'"{L.NO_CHANGE}")),"{L.NO_CHANGE}")',
             item.direction or L.NO_CHANGE,
             centre,
         )
-        continued.text(sheet, row, "proposal", item.proposal or L.NONE, item.reference)
+        continued.text(sheet, row, "proposal", item.proposal or L.NONE, reference)
         height = max(
             text_height(risk.title, title_chars),
             text_height(owner, owner_chars),
@@ -818,7 +841,10 @@ def _split_to_fit(text: str, first_room: float, room: float) -> list[str]:
 
 def card_text_points(text: str, chars: int) -> float:
     """Points a wrapped card cell needs: a little closer than text_height, as cards are most of the paper."""
-    lines = sum(max(1, -(-len(line) // chars)) for line in text.split("\n"))
+    if "\n" in text:
+        lines = sum(max(1, -(-len(line) // chars)) for line in text.split("\n"))
+    else:
+        lines = max(1, -(-len(text) // chars))
     return min(409, lines * CARD_LINE_POINTS + 4)
 
 
@@ -930,10 +956,11 @@ def _write_card_list(
     for item, lines in cards:
         if row > L.FIRST_DATA_ROW and len(breaks) < MAX_PAGE_BREAKS:
             breaks.append(row)
+        reference = item.reference
         for label, value, fmt in lines:
-            sheet.text(row, 0, item.reference, cell)
+            sheet.text(row, 0, reference, cell)
             sheet.text(row, 1, label, label_fmt)
-            sheet.text(row, 2, value, book.fmt(fmt))
+            sheet.text(row, 2, value, cell if fmt == "cell" else book.fmt(fmt))
             if len(value) > value_chars or "\n" in value:
                 sheet.sheet.set_row(row, text_height(value, value_chars))
             row += 1
