@@ -391,3 +391,19 @@ def test_an_xlsxwriter_warning_is_an_error_of_riskbooks(tmp_path):
         with xlsxwriter_warnings_as_errors():
             sheet.set_header("x" * 300)  # xlsxwriter drops it with only a warning
     workbook.close()
+
+
+def test_text_shaped_like_rich_text_xml_is_kept_as_typed_in_the_panel_and_the_template(tmp_path):
+    """xlsxwriter writes a string that starts "<r>" and ends "</r>" into the file as XML; riskbook writes
+    such text as plain runs, so the panel (and the owners' template) show exactly what the owner typed."""
+    title, owner = "<r>x</r>", "<r><t>not bold</t></r>"
+    register = tmp_path / "register.csv"  # (xlsxwriter, which writes the test registers, has the same fault)
+    with register.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([HEADER, risk_row(title=title, owner=owner)])
+    panel, template = tmp_path / "panel.xlsx", tmp_path / "template.xlsx"
+    assert run("build", register, "-o", panel, "--as-of", AS_OF).exit_code == 0
+    assert run("template", "-o", template, "--from", register).exit_code == 0
+    shown = {cell.value for row in openpyxl.load_workbook(panel)["Appendix A"].iter_rows() for cell in row}
+    assert {title, owner} <= shown
+    kept = {cell.value for sheet in openpyxl.load_workbook(template) for row in sheet.iter_rows() for cell in row}
+    assert {title, owner} <= kept

@@ -158,21 +158,27 @@ def test_leading_or_trailing_whitespace_is_judged_as_xlsxwriter_judges_it():
 
 
 @pytest.mark.parametrize("text", ["<r>x</r>", "<r><t>not bold</t></r>"])
-def test_text_that_looks_like_rich_text_xml_stays_text_in_a_streamed_sheet(tmp_path, text):
-    """xlsxwriter's streamed path pastes a string that starts "<r>" and ends "</r>" into the file as XML:
-    Excel would show "" or "not bold" for the register's text, or call the file corrupt."""
+@pytest.mark.parametrize("stream", [True, False], ids=["streamed", "shared-strings"])
+def test_text_that_looks_like_rich_text_xml_stays_text(tmp_path, text, stream):
+    """xlsxwriter pastes a string that starts "<r>" and ends "</r>" into the file as XML (the streamed
+    sheet's inline strings and the shared-string table alike): Excel would show "" or "not bold" for
+    the register's text, or call the file corrupt."""
+    from python_calamine import CalamineWorkbook
+
     from riskbook.xlsx.writer import Book, PageSetup
 
     class Scheme:
         bands = ()
 
     book = Book(tmp_path / "out.xlsx", PageSetup("Title", "16 January 2024", "OFFICIAL"), Scheme())
-    sheet = book.add_sheet("Appendix A", stream=True)
+    sheet = book.add_sheet("Appendix A", stream=stream)
     sheet.text(0, 0, text, book.fmt("cell"))
     sheet.text(1, 0, text)
     book.close()
     cells = openpyxl.load_workbook(tmp_path / "out.xlsx")["Appendix A"]
     assert (cells["A1"].value, cells["A2"].value) == (text, text)
+    read = CalamineWorkbook.from_path(str(tmp_path / "out.xlsx")).get_sheet_by_name("Appendix A").to_python()
+    assert [row[0] for row in read] == [text, text]
 
 
 def test_a_sheet_that_is_not_streamed_keeps_xlsxwriter_own_writer(tmp_path):

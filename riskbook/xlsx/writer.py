@@ -225,9 +225,23 @@ class SheetWriter:
         text = safe_text(value, CELL)
         if len(text) > EXCEL_CELL_LIMIT:
             raise OutputError(f"internal: a cell of {self.name} would exceed {EXCEL_CELL_LIMIT:,} characters")
-        code = self._write_string(row, col, text, fmt) if text else self._write_blank(row, col, None, fmt)
+        if not text:
+            code = self._write_blank(row, col, None, fmt)
+        elif text.startswith("<r>") and text.endswith("</r>") and not self.streamed:
+            code = self._write_as_runs(row, col, text, fmt)
+        else:
+            code = self._write_string(row, col, text, fmt)
         if code:
             self._fail(code, row, col)
+
+    def _write_as_runs(self, row: int, col: int, text: str, fmt) -> int:
+        """xlsxwriter's shared-string table writes a string that starts with <r> and ends with </r> as
+        raw rich-text XML ("<r>x</r>" would read back empty). Written as runs of plain text in the
+        cell's own font instead, each escaped, the cell reads back exactly as typed."""
+        pieces = (text[:1], text[1:2], text[2:])  # xlsxwriter wants three or more
+        if fmt is None:
+            return self.sheet.write_rich_string(row, col, *pieces)
+        return self.sheet.write_rich_string(row, col, *(part for piece in pieces for part in (fmt, piece)), fmt)
 
     def number(self, row: int, col: int, value: float | None, fmt=None) -> None:
         if value is None:
