@@ -28,6 +28,7 @@ from riskbook.source.package import (
     check_read_cost,
     col_name,
     entries,
+    open_part,
 )
 
 if TYPE_CHECKING:
@@ -177,7 +178,7 @@ def _few_text_copies(zf: zipfile.ZipFile, scan: SheetScan) -> int:
 
 def _few_string_lengths(zf: zipfile.ZipFile, entry: zipfile.ZipInfo) -> list[int]:
     """_shared_string_lengths for a small part, read whole (it is under SMALL_PART): every item's bytes."""
-    with zf.open(entry) as stream:
+    with open_part(zf, entry) as stream:
         data = b"".join(_markup_free(stream))
     starts = [match.start() for match in _SI_START.finditer(data)] + [len(data)]
     return [end - start for start, end in itertools.pairwise(starts)]
@@ -194,7 +195,7 @@ def _shared_string_lengths(zf: zipfile.ZipFile, entry: zipfile.ZipInfo, last: in
     starts: list[np.ndarray] = []
     found, last_found, end = 0, -1, 0
     carry, carry_at = b"", 0  # a tag whose name a piece cut off, searched again with the next piece
-    with zf.open(entry) as stream:
+    with open_part(zf, entry) as stream:
         for data in _markup_free(stream):
             window = carry + data
             at = _si_starts(window) + carry_at
@@ -244,9 +245,9 @@ def _merge(first: SheetScan, second: SheetScan) -> SheetScan:
     return second
 
 
-def _scan_part(zf: zipfile.ZipFile, path: str, read_chunk) -> SheetScan:
+def _scan_part(zf: zipfile.ZipFile, path: zipfile.ZipInfo, read_chunk) -> SheetScan:
     scan = SheetScan()
-    with zf.open(path) as stream:
+    with open_part(zf, path) as stream:
         buffer = b""
         while True:
             data = stream.read(CHUNK)
@@ -912,7 +913,7 @@ class _OdsTable:
         self.copied_text += copied_text
 
 
-def scan_ods(zf: zipfile.ZipFile, path: str, display: str) -> None:
+def scan_ods(zf: zipfile.ZipFile, path: zipfile.ZipInfo, display: str) -> None:
     """Refuse an OpenDocument workbook whose repeated rows and columns would expand past the memory limit.
 
     calamine reads every table when the file is opened, expanding number-rows-repeated and
@@ -920,7 +921,7 @@ def scan_ods(zf: zipfile.ZipFile, path: str, display: str) -> None:
     same is counted here, over all tables together.
     """
     tables: list[_OdsTable] = [_OdsTable()]
-    with zf.open(path) as stream:
+    with open_part(zf, path) as stream:
         buffer, searched = b"", 0
         pieces = _markup_free(stream)
         while True:
