@@ -219,7 +219,7 @@ def _si_starts(window: bytes) -> np.ndarray:
     import numpy as np
 
     padded = window + _PAD
-    body, words = np.frombuffer(padded, np.uint8, len(window)), _words(padded)
+    body, words = np.frombuffer(padded, np.uint8, len(window)), _Words(padded)
     if b":" in window:  # rare in text: then a prefixed name is looked for, and read by the regex
         after = words[np.flatnonzero(body == ord(":")) + 1]
         if (_starting(after, b"si") & _tables().name_end[_byte(after, 2)]).any():
@@ -348,6 +348,7 @@ class _ByteTables(NamedTuple):
     letter: np.ndarray
     digit: np.ndarray
     c_sibling: np.ndarray  # the third byte of <col, <cf…, <customSheetView, <cellWatch, <chartsheet
+    noted: np.ndarray  # the second byte of the tags the fast path reads: c…, row…, f…, and markup
 
 
 @cache
@@ -359,14 +360,24 @@ def _tables() -> _ByteTables:
         _byte_table(bytes(range(65, 91)) + bytes(range(97, 123))),
         _byte_table(b"0123456789"),
         _byte_table(b"ofueh"),
+        _byte_table(b"crf!?"),
     )
 
 
-def _words(padded: bytes) -> np.ndarray:
-    """The 8 bytes from each position, as one little-endian number (an unaligned view: nothing is copied)."""
-    import numpy as np
+class _Words:
+    """The 8 bytes from each position of a buffer, as one little-endian number, gathered where asked.
 
-    return np.ndarray((len(padded) - 7,), "<u8", padded, 0, (1,))
+    The buffer is viewed (nothing is copied) as 8-byte items of no type: numpy gathers those with a
+    plain copy, where for a view of unaligned numbers it takes a path several times slower.
+    """
+
+    def __init__(self, padded: bytes) -> None:
+        import numpy as np
+
+        self._eight = np.ndarray((len(padded) - 7,), "V8", padded, 0, (1,))
+
+    def __getitem__(self, at: np.ndarray) -> np.ndarray:
+        return self._eight[at].view("<u8")
 
 
 def _starting(heads: np.ndarray, prefix: bytes) -> np.ndarray:
@@ -387,10 +398,9 @@ class _Tags:
     """Every tag of a chunk: where it opens and closes, and its first 8 bytes."""
 
     padded: np.ndarray
-    words: np.ndarray
+    words: _Words
     opens: np.ndarray
     closes: np.ndarray
-    heads: np.ndarray
     equals: np.ndarray  # every "=", in tags or text
 
 
@@ -399,19 +409,23 @@ def _fast_chunk(chunk: bytes, scan: SheetScan) -> None:
     import numpy as np
 
     padded_bytes = chunk + _PAD
-    padded, words = np.frombuffer(padded_bytes, np.uint8), _words(padded_bytes)
+    padded = np.frombuffer(padded_bytes, np.uint8)
     body = padded[: len(chunk)]
     opens, closes = np.flatnonzero(body == ord("<")), np.flatnonzero(body == ord(">"))
     if not _one_close_per_open(opens, closes):
         _regex_chunk(chunk, scan)  # a ">" in text or in an attribute value: the regexes read quotes
         return
-    tags = _Tags(padded, words, opens, closes, words[opens], np.flatnonzero(body == ord("=")))
-    if _unusual(chunk, body, tags):
+    tags = _Tags(padded, _Words(padded_bytes), opens, closes, np.flatnonzero(body == ord("=")))
+    # Only tags named c…, r… or f…, and markup, can move what the scan finds: they are picked out
+    # by their second byte, and only their first bytes are read (most tags are <v>, </c>, <t>…).
+    noted = np.flatnonzero(_tables().noted[padded[opens + 1]])
+    heads = tags.words[opens[noted]]
+    if _unusual(chunk, body, tags, noted, heads):
         raise _NeedsExactScan
     # The attributes are spelled name="value" (else the chunk went to the exact reader): each is
     # found by its "=", which is far rarer than letters, instead of searching the whole text.
     shared_types, error_types, hidden = _attributes_of_note(tags)
-    cells = np.flatnonzero(_starting(tags.heads, b'<c r="'))
+    cells = noted[_starting(heads, b'<c r="')]
     extent = _cell_extent(tags, cells)
     shared = _shared_indices(tags, cells, shared_types)
     if extent is None or shared is None:
@@ -419,7 +433,7 @@ def _fast_chunk(chunk: bytes, scan: SheetScan) -> None:
         return
     scan.reach(*extent)
     scan.add_shared(shared)
-    if (_starting(tags.heads, b"<f") & _tables().name_end[_byte(tags.heads, 2)]).any():
+    if (_starting(heads, b"<f") & _tables().name_end[_byte(heads, 2)]).any():
         _fast_formulas(chunk, scan)
     if error_types:
         _fast_errors(chunk, scan)
@@ -432,10 +446,11 @@ def _attributes_of_note(tags: _Tags) -> tuple[int, bool, bool]:
     import numpy as np
 
     padded, equals = tags.padded, tags.equals
-    space = _tables().space
-    named_t = (padded[equals - 1] == ord("t")) & space[padded[equals - 2]] & (padded[equals + 3] == ord('"'))
-    values = padded[equals[named_t] + 2]
-    hidden = _starting(tags.words[equals - 6], b"hidden").any()
+    before = padded[equals - 1]
+    named_t = equals[before == ord("t")]  # few "=" are left at each step
+    named_t = named_t[_tables().space[padded[named_t - 2]] & (padded[named_t + 3] == ord('"'))]
+    values = padded[named_t + 2]
+    hidden = _starting(tags.words[equals[before == ord("n")] - 6], b"hidden").any()
     return int(np.count_nonzero(values == ord("s"))), bool((values == ord("e")).any()), bool(hidden)
 
 
@@ -446,22 +461,22 @@ def _one_close_per_open(opens: np.ndarray, closes: np.ndarray) -> bool:
     return not len(opens) or bool((opens < closes).all() and (closes[:-1] < opens[1:]).all())
 
 
-def _unusual(chunk: bytes, body: np.ndarray, tags: _Tags) -> bool:
+def _unusual(chunk: bytes, body: np.ndarray, tags: _Tags, noted: np.ndarray, heads: np.ndarray) -> bool:
     """Forms only the exact reader reads: <c or <row without r="… first, markup, prefixes, spaced or
-    single-quoted attributes."""
-    heads, second = tags.heads, _byte(tags.heads, 1)
+    single-quoted attributes. noted: the tags named c…, r…, f… and the markup; heads: their first bytes."""
+    second = _byte(heads, 1)
     other_cells = (second == ord("c")) & ~_starting(heads, b'<c r="') & ~_tables().c_sibling[_byte(heads, 2)]
     other_rows = _starting(heads, b"<row") & ~_starting(heads, b'<row r="') & (_byte(heads, 4) != ord("B"))
     markup = (second == ord("!")) | (second == ord("?"))
     start = 3 if chunk.startswith(b"\xef\xbb\xbf") else 0
-    if len(markup) and tags.opens[0] == start and second[0] == ord("?"):
+    if len(markup) and tags.opens[noted[0]] == start and second[0] == ord("?"):
         markup[0] = False  # the XML declaration
     if (other_cells | other_rows | markup).any():
         return True
     return (b":" in chunk and _prefixed(body, tags.words)) or _odd_attributes(tags)
 
 
-def _prefixed(body: np.ndarray, words: np.ndarray) -> bool:
+def _prefixed(body: np.ndarray, words: _Words) -> bool:
     """A prefixed c, row, f, v or col element (or such text after a ":", which only costs the exact reading)."""
     import numpy as np
 
@@ -589,7 +604,7 @@ def _shared_indices(tags: _Tags, cells: np.ndarray, expected: int) -> np.ndarray
     space = _tables().space
     shared = _starting(tags.words[ends - 5], b't="s"><v') & (padded[ends + 3] == ord(">")) & space[padded[ends - 6]]
     cells = cells[shared]
-    if len(cells) != expected or not _starting(tags.heads[cells + 2], b"</v>").all():
+    if len(cells) != expected or not _starting(tags.words[tags.opens[cells + 2]], b"</v>").all():
         return None
     starts = closes[cells + 1] + 1
     digits = _read_digits(tags, starts)  # "007" is 7, as calamine reads it
