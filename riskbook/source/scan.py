@@ -125,6 +125,7 @@ def scan_sheet(zf: zipfile.ZipFile, part: SheetPart, display: str) -> SheetScan:
     Raises ReadError if reading the sheet would cost more memory than riskbook allows.
     """
     scan = SheetScan()
+    _reuse_freed_blocks()
     for path in part.paths:
         quick_chunk = _regex_chunk if path.file_size < SMALL_PART else _fast_chunk
         try:
@@ -136,6 +137,19 @@ def scan_sheet(zf: zipfile.ZipFile, part: SheetPart, display: str) -> SheetScan:
             raise ReadError(f"{display}: sheet {part.name!r} is damaged ({exc})") from None
     check_read_cost(display, part.name, scan.max_row, scan.max_col, "xlsx", _shared_text_copies(zf, scan))
     return scan
+
+
+@cache
+def _reuse_freed_blocks() -> None:
+    """Have the allocator keep freed blocks of a few MB for reuse, instead of returning each to the system.
+
+    glibc's malloc maps every block over 128 KB afresh and unmaps it when it is freed, so each
+    chunk's inflated bytes and arrays would arrive as new pages, faulted in and zeroed (a third of
+    the scan's time). It raises that threshold to the size of the largest mapped block freed (up to
+    32 MB): one 16 MB block, mapped and freed here, raises it for the process. Elsewhere this is a
+    short allocation.
+    """
+    bytes(16 << 20)  # calloc'd, so its pages are never touched
 
 
 def _shared_text_copies(zf: zipfile.ZipFile, scan: SheetScan) -> int:
@@ -473,21 +487,31 @@ def _unusual(chunk: bytes, body: np.ndarray, tags: _Tags, noted: np.ndarray, hea
         markup[0] = False  # the XML declaration
     if (other_cells | other_rows | markup).any():
         return True
-    return (b":" in chunk and _prefixed(body, tags.words)) or _odd_attributes(tags)
+    return (b":" in chunk and _prefixed(chunk, body, tags.words)) or _odd_attributes(tags)
 
 
-def _prefixed(body: np.ndarray, words: _Words) -> bool:
+def _prefixed(chunk: bytes, body: np.ndarray, words: _Words) -> bool:
     """A prefixed c, row, f, v or col element (or such text after a ":", which only costs the exact reading)."""
-    import numpy as np
-
-    colons = np.flatnonzero(body == ord(":"))
-    if not len(colons):
-        return False
+    colons = _positions(chunk, body, b":")
     after = words[colons + 1]
     short = _starting(after, b"c") | _starting(after, b"f") | _starting(after, b"v")
     long = _starting(after, b"row") | _starting(after, b"col")
     name_end = _tables().name_end
     return bool(((short & name_end[_byte(after, 1)]) | (long & name_end[_byte(after, 3)])).any())
+
+
+def _positions(chunk: bytes, body: np.ndarray, byte: bytes, few: int = 256) -> np.ndarray:
+    """Where byte occurs in chunk: found one by one while there are few (memchr skips the rest), else with numpy."""
+    import numpy as np
+
+    found: list[int] = []
+    at = chunk.find(byte)
+    while at != -1:
+        if len(found) == few:
+            return np.flatnonzero(body == byte[0])
+        found.append(at)
+        at = chunk.find(byte, at + 1)
+    return np.array(found, np.int64)
 
 
 def _odd_attributes(tags: _Tags) -> bool:
@@ -575,8 +599,9 @@ def _digit_runs(words: np.ndarray) -> np.ndarray:
     flags = (((offsets & np.uint64(0x7F7F7F7F7F7F7F7F)) + np.uint64(0x7676767676767676)) | offsets) & np.uint64(
         0x8080808080808080
     )
-    lowest = flags & (~flags + np.uint64(1))  # the first non-digit's flag alone, a power of two
-    return np.where(flags == 0, 8, np.log2(np.maximum(lowest, 1).astype(np.float64)).astype(np.int64) // 8)
+    lowest = flags & (~flags + np.uint64(1))  # the first non-digit's flag alone: 2 ** (8 * digits + 7)
+    exponent = (lowest.astype(np.float64).view(np.int64) >> 52) - 1023  # exact for a power of two
+    return np.where(flags == 0, 8, exponent >> 3)
 
 
 def _short_number(words: np.ndarray, runs: np.ndarray) -> np.ndarray:
@@ -598,19 +623,20 @@ def _shared_indices(tags: _Tags, cells: np.ndarray, expected: int) -> np.ndarray
 
     if not expected:
         return np.zeros(0, np.int64)
-    padded, closes = tags.padded, tags.closes
-    cells = cells[cells + 2 < len(tags.opens)]
-    ends = closes[cells]
+    padded, ends = tags.padded, tags.closes[cells]
     space = _tables().space
     shared = _starting(tags.words[ends - 5], b't="s"><v') & (padded[ends + 3] == ord(">")) & space[padded[ends - 6]]
-    cells = cells[shared]
-    if len(cells) != expected or not _starting(tags.words[tags.opens[cells + 2]], b"</v>").all():
+    if np.count_nonzero(shared) != expected:
         return None
-    starts = closes[cells + 1] + 1
+    starts = ends[shared] + 4  # after <v>
     digits = _read_digits(tags, starts)  # "007" is 7, as calamine reads it
-    if digits is None or (digits[1] != tags.opens[cells + 2]).any() or (digits[1] == starts).any():
-        return None  # not digits only up to </v>
-    return digits[0]
+    if digits is None:
+        return None
+    numbers, digits_end = digits
+    # Digits only, then </v>: a "<" after them is the next tag's (each "<" opens one).
+    if (digits_end == starts).any() or not _starting(tags.words[digits_end], b"</v>").all():
+        return None
+    return numbers
 
 
 # -- Regex path: unprefixed cells and rows whose first attribute is r="…" ------------------
