@@ -416,6 +416,7 @@ class _Tags:
     opens: np.ndarray
     closes: np.ndarray
     equals: np.ndarray  # every "=", in tags or text
+    named: np.ndarray  # the byte before each "=" (an attribute name's last letter)
 
 
 def _fast_chunk(chunk: bytes, scan: SheetScan) -> None:
@@ -429,17 +430,21 @@ def _fast_chunk(chunk: bytes, scan: SheetScan) -> None:
     if not _one_close_per_open(opens, closes):
         _regex_chunk(chunk, scan)  # a ">" in text or in an attribute value: the regexes read quotes
         return
-    tags = _Tags(padded, _Words(padded_bytes), opens, closes, np.flatnonzero(body == ord("=")))
+    equals = np.flatnonzero(body == ord("="))
+    tags = _Tags(padded, _Words(padded_bytes), opens, closes, equals, padded[equals - 1])
     # Only tags named c…, r… or f…, and markup, can move what the scan finds: they are picked out
     # by their second byte, and only their first bytes are read (most tags are <v>, </c>, <t>…).
     noted = np.flatnonzero(_tables().noted[padded[opens + 1]])
     heads = tags.words[opens[noted]]
-    if _unusual(chunk, body, tags, noted, heads):
+    is_cell = _starting(heads, b'<c r="')
+    others = ~is_cell & (heads != np.uint64(int.from_bytes(b'<row r="', "little")))  # the few left to look at
+    other_heads = heads[others]
+    if _unusual(chunk, body, tags, noted[others], other_heads):
         raise _NeedsExactScan
     # The attributes are spelled name="value" (else the chunk went to the exact reader): each is
     # found by its "=", which is far rarer than letters, instead of searching the whole text.
     shared_types, error_types, hidden = _attributes_of_note(tags)
-    cells = noted[_starting(heads, b'<c r="')]
+    cells = noted[is_cell]
     extent = _cell_extent(tags, cells)
     shared = _shared_indices(tags, cells, shared_types)
     if extent is None or shared is None:
@@ -447,7 +452,7 @@ def _fast_chunk(chunk: bytes, scan: SheetScan) -> None:
         return
     scan.reach(*extent)
     scan.add_shared(shared)
-    if (_starting(heads, b"<f") & _tables().name_end[_byte(heads, 2)]).any():
+    if (_starting(other_heads, b"<f") & _tables().name_end[_byte(other_heads, 2)]).any():
         _fast_formulas(chunk, scan)
     if error_types:
         _fast_errors(chunk, scan)
@@ -459,8 +464,7 @@ def _attributes_of_note(tags: _Tags) -> tuple[int, bool, bool]:
     """How many attributes are t="s", whether any is t="e", and whether any is named hidden."""
     import numpy as np
 
-    padded, equals = tags.padded, tags.equals
-    before = padded[equals - 1]
+    padded, equals, before = tags.padded, tags.equals, tags.named
     named_t = equals[before == ord("t")]  # few "=" are left at each step
     named_t = named_t[_tables().space[padded[named_t - 2]] & (padded[named_t + 3] == ord('"'))]
     values = padded[named_t + 2]
@@ -477,10 +481,11 @@ def _one_close_per_open(opens: np.ndarray, closes: np.ndarray) -> bool:
 
 def _unusual(chunk: bytes, body: np.ndarray, tags: _Tags, noted: np.ndarray, heads: np.ndarray) -> bool:
     """Forms only the exact reader reads: <c or <row without r="… first, markup, prefixes, spaced or
-    single-quoted attributes. noted: the tags named c…, r…, f… and the markup; heads: their first bytes."""
+    single-quoted attributes. noted: the tags named c…, r…, f…, and the markup, other than those starting
+    <c r=" or <row r="; heads: their first bytes."""
     second = _byte(heads, 1)
-    other_cells = (second == ord("c")) & ~_starting(heads, b'<c r="') & ~_tables().c_sibling[_byte(heads, 2)]
-    other_rows = _starting(heads, b"<row") & ~_starting(heads, b'<row r="') & (_byte(heads, 4) != ord("B"))
+    other_cells = (second == ord("c")) & ~_tables().c_sibling[_byte(heads, 2)]
+    other_rows = _starting(heads, b"<row") & (_byte(heads, 4) != ord("B"))
     markup = (second == ord("!")) | (second == ord("?"))
     start = 3 if chunk.startswith(b"\xef\xbb\xbf") else 0
     if len(markup) and tags.opens[noted[0]] == start and second[0] == ord("?"):
@@ -521,7 +526,7 @@ def _odd_attributes(tags: _Tags) -> bool:
     equals = tags.equals
     after = tags.padded[equals + 1]
     space = _tables().space
-    odd = equals[(after != ord('"')) | space[tags.padded[equals - 1]]]  # "=" in text is rare too: few are left
+    odd = equals[(after != ord('"')) | space[tags.named]]  # "=" in text is rare too: few are left
     tag = np.searchsorted(tags.opens, odd, side="right") - 1
     return bool(((tag >= 0) & (odd < tags.closes[np.maximum(tag, 0)])).any()) if len(tags.opens) else False
 
@@ -532,7 +537,9 @@ def _cell_extent(tags: _Tags, cells: np.ndarray) -> tuple[int, int] | None:
     if not len(starts):
         return 0, 0
     at = starts + 6  # the reference, after <c r="
-    cols = _read_number(tags.padded, at, _tables().letter, 26, lambda byte: (byte | 32) - 96, _MOST_LETTERS)
+    cols = _one_letter_columns(tags.padded, at)
+    if cols is None:
+        cols = _read_number(tags.padded, at, _tables().letter, 26, lambda byte: (byte | 32) - 96, _MOST_LETTERS)
     digits = _read_digits(tags, at)
     if cols is None or digits is None:
         return None
@@ -542,6 +549,16 @@ def _cell_extent(tags: _Tags, cells: np.ndarray) -> tuple[int, int] | None:
     if not whole.any():
         return 0, 0
     return int(rows[whole].max()), int(cols[whole].max())
+
+
+def _one_letter_columns(padded: np.ndarray, at: np.ndarray) -> np.ndarray | None:
+    """The columns of references that are all one letter (A to Z, as in most registers), moving at past it;
+    None if any is not."""
+    first, letter = padded[at], _tables().letter
+    if not letter[first].all() or letter[padded[at + 1]].any():
+        return None
+    at += 1
+    return (first | 32) - 96
 
 
 def _read_number(
