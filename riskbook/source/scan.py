@@ -235,10 +235,10 @@ def _si_starts(window: bytes) -> np.ndarray:
     padded = window + _PAD
     body, words = np.frombuffer(padded, np.uint8, len(window)), _Words(padded)
     if b":" in window:  # rare in text: then a prefixed name is looked for, and read by the regex
-        after = words[np.flatnonzero(body == ord(":")) + 1]
+        after = words[_positions(window, body, b":") + 1]
         if (_starting(after, b"si") & _tables().name_end[_byte(after, 2)]).any():
             return np.array([match.start() for match in _SI_START.finditer(window)], np.int64)
-    opens = np.flatnonzero(body == ord("<"))
+    opens = np.flatnonzero((body[:-1] == ord("<")) & (body[1:] == ord("s")))  # <si and <sst: a quarter of the tags
     heads = words[opens]
     return opens[_starting(heads, b"<si") & _tables().name_end[_byte(heads, 3)]]
 
