@@ -34,7 +34,7 @@ from riskbook.source.package import (
 if TYPE_CHECKING:
     import numpy as np
 
-CHUNK = 4 * 1024 * 1024
+CHUNK = 1024 * 1024  # a chunk and the arrays made from it stay in the processor's cache
 # A sheet (or shared-strings) part smaller than this, uncompressed, is read with regexes alone:
 # importing numpy would take longer than the whole read.
 SMALL_PART = 1 << 20
