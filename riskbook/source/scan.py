@@ -540,8 +540,13 @@ def _cell_extent(tags: _Tags, cells: np.ndarray) -> tuple[int, int] | None:
     cols = _one_letter_columns(tags.padded, at)
     if cols is None:
         cols = _read_number(tags.padded, at, _tables().letter, 26, lambda byte: (byte | 32) - 96, _MOST_LETTERS)
+    if cols is None:
+        return None
+    furthest = _furthest_row(tags, at, cols)
+    if furthest is not None:
+        return furthest
     digits = _read_digits(tags, at)
-    if cols is None or digits is None:
+    if digits is None:
         return None
     rows, ends = digits
     # A reference that is not letters, digits and a quote is passed over, as the regex path passes it.
@@ -549,6 +554,25 @@ def _cell_extent(tags: _Tags, cells: np.ndarray) -> tuple[int, int] | None:
     if not whole.any():
         return 0, 0
     return int(rows[whole].max()), int(cols[whole].max())
+
+
+def _furthest_row(tags: _Tags, at: np.ndarray, cols: np.ndarray) -> tuple[int, int] | None:
+    """_cell_extent when every row number is 1 to 7 digits without a leading zero (else None): the digits
+    are compared as written (more of them, or the same number and greater as text), and one is read."""
+    import numpy as np
+
+    words = tags.words[at]
+    runs = _digit_runs(words)
+    if (runs == 8).any() or ((words & np.uint64(0xFF)) == ord("0")).any():
+        return None
+    ends = at + runs
+    whole = (cols > 0) & (runs > 0) & (tags.padded[ends] == ord('"'))
+    if not whole.any():
+        return 0, 0
+    shifted = words.byteswap() >> (np.uint64(8) * (np.uint64(8) - runs.astype(np.uint64)))  # the digits, first high
+    key = np.where(whole, (runs.astype(np.uint64) << np.uint64(56)) | shifted, 0)
+    best = int(np.argmax(key))
+    return int(tags.padded[at[best] : ends[best]].tobytes()), int(cols[whole].max())
 
 
 def _one_letter_columns(padded: np.ndarray, at: np.ndarray) -> np.ndarray | None:
@@ -626,8 +650,7 @@ def _short_number(words: np.ndarray, runs: np.ndarray) -> np.ndarray:
     import numpy as np
 
     runs = runs.astype(np.uint64)
-    zeros = np.uint64(_ASCII_ZEROS)
-    eight = (words << (np.uint64(8) * (np.uint64(8) - runs))) | (zeros >> (np.uint64(8) * runs))  # "000123…"
+    eight = words << (np.uint64(8) * (np.uint64(8) - runs))  # "\0\0123…": the zero bytes read as "0" below
     eight = ((eight & np.uint64(0x0F0F0F0F0F0F0F0F)) * np.uint64(2561)) >> np.uint64(8)
     eight = ((eight & np.uint64(0x00FF00FF00FF00FF)) * np.uint64(6553601)) >> np.uint64(16)
     return (((eight & np.uint64(0x0000FFFF0000FFFF)) * np.uint64(42949672960001)) >> np.uint64(32)).astype(np.int64)
