@@ -569,9 +569,9 @@ def _furthest_row(tags: _Tags, at: np.ndarray, cols: np.ndarray) -> tuple[int, i
     whole = (cols > 0) & (runs > 0) & (tags.padded[ends] == ord('"'))
     if not whole.any():
         return 0, 0
-    shifted = words.byteswap() >> (np.uint64(8) * (np.uint64(8) - runs.astype(np.uint64)))  # the digits, first high
-    key = np.where(whole, (runs.astype(np.uint64) << np.uint64(56)) | shifted, 0)
-    best = int(np.argmax(key))
+    # The digits as one number, the first byte highest: with no leading zero, more digits make a greater one.
+    key = words.byteswap() >> (np.uint64(8) * (np.uint64(8) - runs.astype(np.uint64)))
+    best = int(np.argmax(np.where(whole, key, 0)))
     return int(tags.padded[at[best] : ends[best]].tobytes()), int(cols[whole].max())
 
 
