@@ -169,6 +169,23 @@ def test_the_inflating_reader_gives_zipfiles_bytes_in_any_piece_size(long_sheet,
             assert all(len(piece) <= size for piece in pieces) if size > 0 else len(pieces) == 1
 
 
+def test_reading_ahead_gives_the_parts_bytes_and_stops_when_the_reader_does(tmp_path):
+    import os
+
+    data = os.urandom(3_000_000).hex().encode()  # 6 MB that deflate cannot shrink much: many pieces
+    path = tmp_path / "big.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("part.xml", data)
+    with zipfile.ZipFile(path) as zf:
+        with package.ReadAhead(zf, "part.xml", 65536) as stream:
+            pieces = list(iter(lambda: stream.read(65536), b""))
+        assert b"".join(pieces) == data and len(pieces) > 50
+        stream = package.ReadAhead(zf, "part.xml", 65536)
+        assert stream.read(65536) == data[:65536]
+        stream.close()  # the thread inflating ahead is waiting for room: it must see the stop
+        assert stream._thread is None or not stream._thread.is_alive()
+
+
 def test_total_size_limit_is_an_option(tmp_path):
     noise = random.Random(1).randbytes(1_500_000).hex()  # incompressible: passes the ratio check
     path = write_xlsx(

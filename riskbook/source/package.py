@@ -7,6 +7,9 @@ it needs, with defusedxml for the small workbook parts.
 
 from __future__ import annotations
 
+import os
+import queue
+import threading
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -277,6 +280,70 @@ class _Inflating:
         self._stream.close()
 
     def __enter__(self) -> _Inflating:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class ReadAhead:
+    """A part's bytes in pieces, inflated on a thread of its own while the caller works on the piece before
+    (zlib-ng and zlib let other threads run while they inflate); on one core, inflated when asked for.
+    Errors reading the part come out of read."""
+
+    def __init__(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo | str, piece: int) -> None:
+        self._stream = open_part(zf, info)
+        self._piece = piece
+        self._ready: queue.Queue[bytes | BaseException] = queue.Queue(maxsize=2)
+        self._stop = threading.Event()
+        self._ended = False
+        self._thread: threading.Thread | None = None
+        if _cores() > 1:
+            self._thread = threading.Thread(target=self._fill, args=(piece,), name="riskbook-inflate", daemon=True)
+            self._thread.start()
+
+    def _fill(self, piece: int) -> None:
+        try:
+            while not self._stop.is_set():
+                data = self._stream.read(piece)
+                self._ready.put(data)
+                if not data:
+                    return
+        except BaseException as exc:  # handed to the reading thread
+            self._ready.put(exc)
+
+    def read(self, _size: int = -1) -> bytes:
+        """The next piece (of the size given when opened), or b"" at the end."""
+        if self._thread is None:
+            return self._stream.read(self._piece)
+        if self._ended:
+            return b""
+        item = self._ready.get()
+        if isinstance(item, BaseException):
+            self._ended = True
+            raise item
+        self._ended = not item
+        return item
+
+    def close(self) -> None:
+        self._stop.set()
+        while (
+            self._thread is not None and self._thread.is_alive()
+        ):  # a piece waiting for room is taken, so the thread sees the stop
+            try:
+                self._ready.get(timeout=0.01)
+            except queue.Empty:
+                pass
+        self._stream.close()
+
+    def __enter__(self) -> ReadAhead:
         return self
 
     def __exit__(self, *_exc: object) -> None:

@@ -24,6 +24,7 @@ from riskbook.source.package import (
     BYTES_PER_CELL,
     BYTES_PER_ROW,
     MAX_READ_BYTES,
+    ReadAhead,
     SheetPart,
     check_read_cost,
     col_name,
@@ -209,7 +210,7 @@ def _shared_string_lengths(zf: zipfile.ZipFile, entry: zipfile.ZipInfo, last: in
     starts: list[np.ndarray] = []
     found, last_found, end = 0, -1, 0
     carry, carry_at = b"", 0  # a tag whose name a piece cut off, searched again with the next piece
-    with open_part(zf, entry) as stream:
+    with ReadAhead(zf, entry, CHUNK) as stream:
         for data in _markup_free(stream):
             window = carry + data
             at = _si_starts(window) + carry_at
@@ -261,7 +262,7 @@ def _merge(first: SheetScan, second: SheetScan) -> SheetScan:
 
 def _scan_part(zf: zipfile.ZipFile, path: zipfile.ZipInfo, read_chunk) -> SheetScan:
     scan = SheetScan()
-    with open_part(zf, path) as stream:
+    with ReadAhead(zf, path, CHUNK) as stream:
         buffer = b""
         while True:
             data = stream.read(CHUNK)
@@ -1002,7 +1003,7 @@ def scan_ods(zf: zipfile.ZipFile, path: zipfile.ZipInfo, display: str) -> None:
     same is counted here, over all tables together.
     """
     tables: list[_OdsTable] = [_OdsTable()]
-    with open_part(zf, path) as stream:
+    with ReadAhead(zf, path, CHUNK) as stream:
         buffer, searched = b"", 0
         pieces = _markup_free(stream)
         while True:
