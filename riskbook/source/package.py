@@ -21,10 +21,10 @@ from riskbook.limits import column_letters as col_name
 try:
     from zlib_ng import zlib_ng
 except ImportError:  # a dependency; the standard zlib reads the same bytes, five times slower
-    zlib_ng = None
+    zlib_ng = None  # type: ignore[assignment]
 
 # What a damaged deflate stream raises: zlib_ng.error is not a zlib.error.
-INFLATE_ERRORS: tuple[type[Exception], ...] = (zlib.error,) if zlib_ng is None else (zlib.error, zlib_ng.error)
+INFLATE_ERRORS: tuple[type[Exception], ...] = (zlib.error,) if zlib_ng is None else (zlib.error, zlib_ng.error)  # type: ignore[assignment]
 
 # Limits on what an archive may declare before anything is decompressed. A register
 # of 100,000 risks with long narrative is about 0.5 GB of XML; nothing real comes near
@@ -222,7 +222,7 @@ _RAW_PIECE = 256 * 1024  # compressed bytes inflated at a time
 _OUT_PIECE = 1024 * 1024
 
 
-def open_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo | str) -> IO[bytes]:
+def open_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo | str) -> IO[bytes] | _Inflating:
     """An archive entry to stream. A deflated entry is inflated by zlib-ng, about five times as fast as
     the standard zlib, and checked as zipfile checks it: cut at its declared size, its CRC-32 compared."""
     if isinstance(info, str):
