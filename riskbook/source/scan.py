@@ -664,9 +664,10 @@ def _shared_indices(tags: _Tags, cells: np.ndarray, expected: int) -> np.ndarray
 
     if not expected:
         return np.zeros(0, np.int64)
-    padded, ends = tags.padded, tags.closes[cells]
-    space = _tables().space
-    shared = _starting(tags.words[ends - 5], b't="s"><v') & (padded[ends + 3] == ord(">")) & space[padded[ends - 6]]
+    ends = tags.closes[cells]
+    # ' t="s">' ending the cell's tag, and <v> right after it (a tab before t, say, goes to the regexes)
+    tail, value = tags.words[ends - 6], tags.words[ends + 1]
+    shared = (tail == np.uint64(int.from_bytes(b' t="s"><', "little"))) & _starting(value, b"<v>")
     if np.count_nonzero(shared) != expected:
         return None
     starts = ends[shared] + 4  # after <v>
