@@ -228,7 +228,8 @@ def open_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo | str) -> IO[bytes] | _
     if isinstance(info, str):
         info = zf.getinfo(info)
     stream = zf.open(info)  # reads and checks the entry's local header
-    if zlib_ng is None or info.compress_type != zipfile.ZIP_DEFLATED or not hasattr(stream, "_read2"):
+    reads_raw = hasattr(stream, "_read2") and hasattr(stream, "_compress_left")  # zipfile's own, since 3.x
+    if zlib_ng is None or info.compress_type != zipfile.ZIP_DEFLATED or not reads_raw:
         return stream
     return _Inflating(stream, info)
 
@@ -334,9 +335,8 @@ class ReadAhead:
 
     def close(self) -> None:
         self._stop.set()
-        while (
-            self._thread is not None and self._thread.is_alive()
-        ):  # a piece waiting for room is taken, so the thread sees the stop
+        # A piece waiting for room is taken, so that the thread sees the stop.
+        while self._thread is not None and self._thread.is_alive():
             try:
                 self._ready.get(timeout=0.01)
             except queue.Empty:
