@@ -11,6 +11,7 @@ import random
 import subprocess
 import sys
 import zipfile
+import zlib
 from pathlib import Path
 
 import openpyxl
@@ -20,6 +21,7 @@ from click.testing import CliRunner
 from riskbook import read_register, validate
 from riskbook.cli import cli
 from riskbook.errors import OutputError
+from riskbook.source import package
 from tests.conftest import AS_OF, CLEAN_EXAMPLE, HEADER, risk_row, sha256, write_xlsx
 
 LAUGHS = (
@@ -97,6 +99,91 @@ def test_zip_bomb_by_ratio_is_refused_before_inflating(base, tmp_path):
     result = run_process("validate", bomb)
     one_line_exit_2(result, "part xl/worksheets/sheet1.xml is compressed")
     assert "refusing it as a possible zip bomb" in result.stderr
+
+
+def _patch_entry(path: Path, name: str, method: int | None = None, size: int | None = None, crc: int | None = None):
+    """Overwrite an entry's compression method, uncompressed size or CRC-32 in both its local and central headers."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo(name)
+    central = next(
+        at
+        for at in range(data.index(b"PK\x01\x02"), len(data))
+        if data[at : at + 4] == b"PK\x01\x02" and data[at + 46 : at + 46 + len(name)] == name.encode()
+    )
+    for header, method_at in ((info.header_offset, 8), (central, 10)):
+        if method is not None:
+            data[header + method_at : header + method_at + 2] = method.to_bytes(2, "little")
+        if crc is not None:
+            data[header + method_at + 6 : header + method_at + 10] = crc.to_bytes(4, "little")
+        if size is not None:
+            data[header + method_at + 14 : header + method_at + 18] = size.to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+
+
+@pytest.fixture
+def long_sheet(tmp_path) -> tuple[dict[str, bytes], bytes]:
+    """A register whose sheet XML runs well past the 4 KB the DTD check reads, so only the scan inflates the rest."""
+    path = write_xlsx(tmp_path / "long.xlsx", [HEADER] + [risk_row(f"STR{i:04d}") for i in range(300)])
+    parts = parts_of(path)
+    assert len(parts["xl/worksheets/sheet1.xml"]) > 40_000
+    return parts, parts["xl/worksheets/sheet1.xml"]
+
+
+def test_a_deflate_stream_that_cannot_be_inflated_is_one_line(long_sheet, tmp_path):
+    parts, sheet = long_sheet
+    deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
+    # A good start, then a block of the reserved type: inflating fails 30 KB in, past the DTD check.
+    broken = deflate.compress(sheet[:30_000]) + deflate.flush(zlib.Z_FULL_FLUSH) + b"\x07"
+    path = write_parts(tmp_path / "inflate.xlsx", {**parts, "xl/worksheets/sheet1.xml": broken}, zipfile.ZIP_STORED)
+    _patch_entry(path, "xl/worksheets/sheet1.xml", method=zipfile.ZIP_DEFLATED, size=len(sheet), crc=zlib.crc32(sheet))
+    with zipfile.ZipFile(path) as zf:
+        stream = package.open_part(zf, zf.getinfo("xl/worksheets/sheet1.xml"))
+        assert not isinstance(stream, zipfile.ZipExtFile)  # the zlib-ng reader the scan uses
+        with pytest.raises(package.INFLATE_ERRORS):
+            stream.read()
+    for result in (run_process("validate", path), run_process("build", path, "-o", tmp_path / "out.xlsx")):
+        one_line_exit_2(result, "inflate.xlsx: the file is damaged (a part cannot be decompressed)")
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_a_part_failing_its_checksum_is_one_line(long_sheet, tmp_path):
+    parts, sheet = long_sheet
+    path = write_parts(tmp_path / "crc.xlsx", parts)
+    _patch_entry(path, "xl/worksheets/sheet1.xml", crc=zlib.crc32(sheet) ^ 1)
+    with zipfile.ZipFile(path) as zf:
+        stream = package.open_part(zf, zf.getinfo("xl/worksheets/sheet1.xml"))
+        with pytest.raises(zipfile.BadZipFile, match="Bad CRC-32"):
+            stream.read()
+    one_line_exit_2(run_process("validate", path), "crc.xlsx: the file is damaged (a part fails its checksum)")
+
+
+def test_the_inflating_reader_gives_zipfiles_bytes_in_any_piece_size(long_sheet, tmp_path):
+    parts, sheet = long_sheet
+    path = write_parts(tmp_path / "pieces.xlsx", parts)
+    with zipfile.ZipFile(path) as zf:
+        for size in (1, 4095, 65536, -1):
+            with package.open_part(zf, zf.getinfo("xl/worksheets/sheet1.xml")) as stream:
+                pieces = list(iter(lambda size=size: stream.read(size), b""))
+            assert b"".join(pieces) == sheet
+            assert all(len(piece) <= size for piece in pieces) if size > 0 else len(pieces) == 1
+
+
+def test_reading_ahead_gives_the_parts_bytes_and_stops_when_the_reader_does(tmp_path):
+    import os
+
+    data = os.urandom(3_000_000).hex().encode()  # 6 MB that deflate cannot shrink much: many pieces
+    path = tmp_path / "big.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("part.xml", data)
+    with zipfile.ZipFile(path) as zf:
+        with package.ReadAhead(zf, "part.xml", 65536) as stream:
+            pieces = list(iter(lambda: stream.read(65536), b""))
+        assert b"".join(pieces) == data and len(pieces) > 50
+        stream = package.ReadAhead(zf, "part.xml", 65536)
+        assert stream.read(65536) == data[:65536]
+        stream.close()  # the thread inflating ahead is waiting for room: it must see the stop
+        assert stream._thread is None or not stream._thread.is_alive()
 
 
 def test_total_size_limit_is_an_option(tmp_path):

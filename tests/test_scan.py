@@ -418,6 +418,18 @@ AGREEMENT_SHEETS = {
     "gt-in-text": text_row(1, HEADER)
     + '<row r="2"><c r="A2" t="inlineStr"><is><t>a > b</t></is></c><c r="AC40"><v>1</v></c></row>',
     "long-reference": text_row(1, HEADER) + '<row r="3"><c r="B0000000000000003"><v>1</v></c></row>',
+    # The furthest row is the longest number, not the last row, nor the greatest as text ("99" > "100").
+    "rows-out-of-order": text_row(1, HEADER)
+    + '<row r="100"><c r="B100"><v>1</v></c></row><row r="99"><c r="C99"><v>1</v></c></row>'
+    '<row r="7"><c r="A7" t="s"><v>2</v></c></row><row r="1000" hidden="1"><c r="B1000" s="1"/></row>',
+    "leading-zero-row": text_row(1, HEADER) + '<row r="9"><c r="B007"><v>1</v></c><c r="C9"><v>2</v></c></row>',
+    "letters-then-one": text_row(1, HEADER) + '<row r="3"><c r="AB3"><v>1</v></c><c r="Z3"><v>1</v></c></row>',
+    # Colons in every row (spans) and text, beyond the few that are found one at a time.
+    "many-colons": "".join(
+        f'<row r="{r}" spans="1:3"><c r="A{r}" t="inlineStr"><is><t xml:space="preserve">a:b {r}</t></is></c>'
+        f'<c r="B{r}" t="s"><v>{r % 7}</v></c></row>'
+        for r in range(1, 400)
+    ),
 }
 
 
@@ -438,6 +450,72 @@ def test_fast_and_exact_scans_agree(tmp_path, name):
     shared = [[a.tolist() for a in found.shared_cells()] for found in (fast, regex, exact)]
     assert shared[0] == shared[1] == shared[2]
     assert col_name(0) == "A" and content_types()
+
+
+def _random_sheet(seed: int) -> str:
+    """Rows in any order, of the forms the numpy path reads and the ones it hands on: one- and two-letter
+    columns, row numbers of any length (some with leading zeros), shared, inline, empty, formula and error
+    cells, hidden rows, and text holding ":", "=", ">" and "t=\"s\"" now and then."""
+    import random
+
+    rng = random.Random(seed)
+    texts = ["plain", "a:b", "x = y", "a &gt; b", "a: b"] * 20 + ['say t="s" here', "a > b"]  # those two: regexes
+    rows = []
+    for _ in range(rng.randint(20, 300)):
+        row = rng.choice([rng.randint(1, 99), rng.randint(1, 99_999), rng.randint(1, 1_048_576)])
+        number = "0" * (rng.random() < 0.02) + str(row)
+        attrs = rng.choice(["", ' spans="1:5"', ' hidden="1"', ' s="2" customFormat="1"'])
+        cells = []
+        for _ in range(rng.randint(0, 6)):
+            col = rng.choice(
+                [col_name(rng.randint(0, 25)), col_name(rng.randint(0, 25)), col_name(rng.randint(26, 700))]
+            )
+            ref = f"{col}{number}"
+            cells.append(
+                rng.choice(
+                    [
+                        f'<c r="{ref}" t="s"><v>{"0" * (rng.random() < 0.05)}{rng.randint(0, 40)}</v></c>',
+                        f'<c r="{ref}" s="1" t="s"><v>{rng.randint(0, 40)}</v></c>',
+                        f'<c r="{ref}" s="1"><v>{rng.randint(0, 45000)}</v></c>',
+                        f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{rng.choice(texts)}</t></is></c>',
+                        f'<c r="{ref}" s="3"/>',
+                        f'<c r="{ref}"><f>A1*2</f><v>{rng.choice(["", "4"])}</v></c>',
+                        f'<c r="{ref}"><f>A1</f></c>',
+                        f'<c r="{ref}" t="e"><v>#REF!</v></c>',
+                    ]
+                )
+            )
+        rows.append(f'<row r="{number}"{attrs}>' + "".join(cells) + "</row>")
+    cols = '<cols><col min="2" max="3" width="9" hidden="1"/></cols>' if seed % 3 == 0 else ""
+    return worksheet("".join(rows), before=cols)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_numpy_regex_and_exact_scans_agree_on_random_sheets(tmp_path, monkeypatch, seed):
+    from riskbook.source import scan
+
+    monkeypatch.setattr(scan, "CHUNK", 2048)  # many chunks, cut anywhere a cell or row starts
+    path = write_xlsx_parts(tmp_path / "r.xlsx", _random_sheet(seed))
+    with zipfile.ZipFile(path) as zf:
+        part = package.inspect_archive(zf, "x").sheets[0]
+        found = [scan._scan_part(zf, part.paths[0], read) for read in (scan._fast_chunk, scan._regex_chunk)]
+        found.append(scan._scan_part(zf, part.paths[0], scan._ExactReader().chunk))
+    assert found[0] == found[1] == found[2]
+    assert found[2].max_row > 0 and found[2].formulas
+    shared = [[a.tolist() for a in each.shared_cells()] for each in found]
+    assert shared[0] == shared[1] == shared[2]
+
+
+def test_a_prefixed_cell_after_hundreds_of_colons_sends_the_sheet_to_the_exact_reader(tmp_path):
+    from riskbook.source import scan
+
+    rows = "".join(f'<row r="{r}" spans="1:3"><c r="A{r}"><v>{r}</v></c></row>' for r in range(1, 600))
+    chunk = rows + '<row r="600"><x:c r="XFD600"><v>1</v></x:c></row>'
+    with pytest.raises(scan._NeedsExactScan):
+        scan._fast_chunk(chunk.encode(), scan.SheetScan())
+    exact = scan.SheetScan()
+    scan._ExactReader().chunk(chunk.encode(), exact)
+    assert (exact.max_row, exact.max_col) == (600, 16384)
 
 
 def test_an_ods_saved_by_libreoffice_passes_the_scan(tmp_path):

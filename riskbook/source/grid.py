@@ -13,7 +13,6 @@ import sys
 import tempfile
 import threading
 import zipfile
-import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -121,12 +120,14 @@ class Grid:
 @contextlib.contextmanager
 def _damaged_archive(display: str) -> Iterator[None]:
     """Zip and inflate errors as one line saying the file is damaged."""
+    from riskbook.source.package import INFLATE_ERRORS
+
     try:
         yield
     except zipfile.BadZipFile as exc:
         reason = "a part fails its checksum" if "CRC" in str(exc) else "not a complete zip archive"
         raise ReadError(f"{display}: the file is damaged ({reason})") from None
-    except zlib.error:
+    except INFLATE_ERRORS:
         raise ReadError(f"{display}: the file is damaged (a part cannot be decompressed)") from None
     except (OSError, EOFError, zipfile.LargeZipFile, NotImplementedError) as exc:
         raise ReadError(f"{display}: the file is damaged ({exc})") from None

@@ -24,16 +24,18 @@ from riskbook.source.package import (
     BYTES_PER_CELL,
     BYTES_PER_ROW,
     MAX_READ_BYTES,
+    ReadAhead,
     SheetPart,
     check_read_cost,
     col_name,
     entries,
+    open_part,
 )
 
 if TYPE_CHECKING:
     import numpy as np
 
-CHUNK = 4 * 1024 * 1024
+CHUNK = 1024 * 1024  # a chunk and the arrays made from it stay in the processor's cache
 # A sheet (or shared-strings) part smaller than this, uncompressed, is read with regexes alone:
 # importing numpy would take longer than the whole read.
 SMALL_PART = 1 << 20
@@ -124,6 +126,7 @@ def scan_sheet(zf: zipfile.ZipFile, part: SheetPart, display: str) -> SheetScan:
     Raises ReadError if reading the sheet would cost more memory than riskbook allows.
     """
     scan = SheetScan()
+    _reuse_freed_blocks()
     for path in part.paths:
         quick_chunk = _regex_chunk if path.file_size < SMALL_PART else _fast_chunk
         try:
@@ -135,6 +138,19 @@ def scan_sheet(zf: zipfile.ZipFile, part: SheetPart, display: str) -> SheetScan:
             raise ReadError(f"{display}: sheet {part.name!r} is damaged ({exc})") from None
     check_read_cost(display, part.name, scan.max_row, scan.max_col, "xlsx", _shared_text_copies(zf, scan))
     return scan
+
+
+@cache
+def _reuse_freed_blocks() -> None:
+    """Have the allocator keep freed blocks of a few MB for reuse, instead of returning each to the system.
+
+    glibc's malloc maps every block over 128 KB afresh and unmaps it when it is freed, so each
+    chunk's inflated bytes and arrays would arrive as new pages, faulted in and zeroed (a third of
+    the scan's time). It raises that threshold to the size of the largest mapped block freed (up to
+    32 MB): one 16 MB block, mapped and freed here, raises it for the process. Elsewhere this is a
+    short allocation.
+    """
+    bytes(16 << 20)  # calloc'd, so its pages are never touched
 
 
 def _shared_text_copies(zf: zipfile.ZipFile, scan: SheetScan) -> int:
@@ -177,7 +193,7 @@ def _few_text_copies(zf: zipfile.ZipFile, scan: SheetScan) -> int:
 
 def _few_string_lengths(zf: zipfile.ZipFile, entry: zipfile.ZipInfo) -> list[int]:
     """_shared_string_lengths for a small part, read whole (it is under SMALL_PART): every item's bytes."""
-    with zf.open(entry) as stream:
+    with open_part(zf, entry) as stream:
         data = b"".join(_markup_free(stream))
     starts = [match.start() for match in _SI_START.finditer(data)] + [len(data)]
     return [end - start for start, end in itertools.pairwise(starts)]
@@ -194,7 +210,7 @@ def _shared_string_lengths(zf: zipfile.ZipFile, entry: zipfile.ZipInfo, last: in
     starts: list[np.ndarray] = []
     found, last_found, end = 0, -1, 0
     carry, carry_at = b"", 0  # a tag whose name a piece cut off, searched again with the next piece
-    with zf.open(entry) as stream:
+    with ReadAhead(zf, entry, CHUNK) as stream:
         for data in _markup_free(stream):
             window = carry + data
             at = _si_starts(window) + carry_at
@@ -218,12 +234,12 @@ def _si_starts(window: bytes) -> np.ndarray:
     import numpy as np
 
     padded = window + _PAD
-    body, words = np.frombuffer(padded, np.uint8, len(window)), _words(padded)
+    body, words = np.frombuffer(padded, np.uint8, len(window)), _Words(padded)
     if b":" in window:  # rare in text: then a prefixed name is looked for, and read by the regex
-        after = words[np.flatnonzero(body == ord(":")) + 1]
+        after = words[_positions(window, body, b":") + 1]
         if (_starting(after, b"si") & _tables().name_end[_byte(after, 2)]).any():
             return np.array([match.start() for match in _SI_START.finditer(window)], np.int64)
-    opens = np.flatnonzero(body == ord("<"))
+    opens = np.flatnonzero((body[:-1] == ord("<")) & (body[1:] == ord("s")))  # <si and <sst: a quarter of the tags
     heads = words[opens]
     return opens[_starting(heads, b"<si") & _tables().name_end[_byte(heads, 3)]]
 
@@ -244,9 +260,9 @@ def _merge(first: SheetScan, second: SheetScan) -> SheetScan:
     return second
 
 
-def _scan_part(zf: zipfile.ZipFile, path: str, read_chunk) -> SheetScan:
+def _scan_part(zf: zipfile.ZipFile, path: zipfile.ZipInfo, read_chunk) -> SheetScan:
     scan = SheetScan()
-    with zf.open(path) as stream:
+    with ReadAhead(zf, path, CHUNK) as stream:
         buffer = b""
         while True:
             data = stream.read(CHUNK)
@@ -347,6 +363,7 @@ class _ByteTables(NamedTuple):
     letter: np.ndarray
     digit: np.ndarray
     c_sibling: np.ndarray  # the third byte of <col, <cf…, <customSheetView, <cellWatch, <chartsheet
+    noted: np.ndarray  # the second byte of the tags the fast path reads: c…, row…, f…, and markup
 
 
 @cache
@@ -358,14 +375,24 @@ def _tables() -> _ByteTables:
         _byte_table(bytes(range(65, 91)) + bytes(range(97, 123))),
         _byte_table(b"0123456789"),
         _byte_table(b"ofueh"),
+        _byte_table(b"crf!?"),
     )
 
 
-def _words(padded: bytes) -> np.ndarray:
-    """The 8 bytes from each position, as one little-endian number (an unaligned view: nothing is copied)."""
-    import numpy as np
+class _Words:
+    """The 8 bytes from each position of a buffer, as one little-endian number, gathered where asked.
 
-    return np.ndarray((len(padded) - 7,), "<u8", padded, 0, (1,))
+    The buffer is viewed (nothing is copied) as 8-byte items of no type: numpy gathers those with a
+    plain copy, where for a view of unaligned numbers it takes a path several times slower.
+    """
+
+    def __init__(self, padded: bytes) -> None:
+        import numpy as np
+
+        self._eight = np.ndarray((len(padded) - 7,), "V8", padded, 0, (1,))
+
+    def __getitem__(self, at: np.ndarray) -> np.ndarray:
+        return self._eight[at].view("<u8")
 
 
 def _starting(heads: np.ndarray, prefix: bytes) -> np.ndarray:
@@ -386,11 +413,11 @@ class _Tags:
     """Every tag of a chunk: where it opens and closes, and its first 8 bytes."""
 
     padded: np.ndarray
-    words: np.ndarray
+    words: _Words
     opens: np.ndarray
     closes: np.ndarray
-    heads: np.ndarray
     equals: np.ndarray  # every "=", in tags or text
+    named: np.ndarray  # the byte before each "=" (an attribute name's last letter)
 
 
 def _fast_chunk(chunk: bytes, scan: SheetScan) -> None:
@@ -398,19 +425,27 @@ def _fast_chunk(chunk: bytes, scan: SheetScan) -> None:
     import numpy as np
 
     padded_bytes = chunk + _PAD
-    padded, words = np.frombuffer(padded_bytes, np.uint8), _words(padded_bytes)
+    padded = np.frombuffer(padded_bytes, np.uint8)
     body = padded[: len(chunk)]
     opens, closes = np.flatnonzero(body == ord("<")), np.flatnonzero(body == ord(">"))
     if not _one_close_per_open(opens, closes):
         _regex_chunk(chunk, scan)  # a ">" in text or in an attribute value: the regexes read quotes
         return
-    tags = _Tags(padded, words, opens, closes, words[opens], np.flatnonzero(body == ord("=")))
-    if _unusual(chunk, body, tags):
+    equals = np.flatnonzero(body == ord("="))
+    tags = _Tags(padded, _Words(padded_bytes), opens, closes, equals, padded[equals - 1])
+    # Only tags named c…, r… or f…, and markup, can move what the scan finds: they are picked out
+    # by their second byte, and only their first bytes are read (most tags are <v>, </c>, <t>…).
+    noted = np.flatnonzero(_tables().noted[padded[opens + 1]])
+    heads = tags.words[opens[noted]]
+    is_cell = _starting(heads, b'<c r="')
+    others = ~is_cell & (heads != np.uint64(int.from_bytes(b'<row r="', "little")))  # the few left to look at
+    other_heads = heads[others]
+    if _unusual(chunk, body, tags, noted[others], other_heads):
         raise _NeedsExactScan
     # The attributes are spelled name="value" (else the chunk went to the exact reader): each is
     # found by its "=", which is far rarer than letters, instead of searching the whole text.
     shared_types, error_types, hidden = _attributes_of_note(tags)
-    cells = np.flatnonzero(_starting(tags.heads, b'<c r="'))
+    cells = noted[is_cell]
     extent = _cell_extent(tags, cells)
     shared = _shared_indices(tags, cells, shared_types)
     if extent is None or shared is None:
@@ -418,7 +453,7 @@ def _fast_chunk(chunk: bytes, scan: SheetScan) -> None:
         return
     scan.reach(*extent)
     scan.add_shared(shared)
-    if (_starting(tags.heads, b"<f") & _tables().name_end[_byte(tags.heads, 2)]).any():
+    if (_starting(other_heads, b"<f") & _tables().name_end[_byte(other_heads, 2)]).any():
         _fast_formulas(chunk, scan)
     if error_types:
         _fast_errors(chunk, scan)
@@ -430,11 +465,11 @@ def _attributes_of_note(tags: _Tags) -> tuple[int, bool, bool]:
     """How many attributes are t="s", whether any is t="e", and whether any is named hidden."""
     import numpy as np
 
-    padded, equals = tags.padded, tags.equals
-    space = _tables().space
-    named_t = (padded[equals - 1] == ord("t")) & space[padded[equals - 2]] & (padded[equals + 3] == ord('"'))
-    values = padded[equals[named_t] + 2]
-    hidden = _starting(tags.words[equals - 6], b"hidden").any()
+    padded, equals, before = tags.padded, tags.equals, tags.named
+    named_t = equals[before == ord("t")]  # few "=" are left at each step
+    named_t = named_t[_tables().space[padded[named_t - 2]] & (padded[named_t + 3] == ord('"'))]
+    values = padded[named_t + 2]
+    hidden = _starting(tags.words[equals[before == ord("n")] - 6], b"hidden").any()
     return int(np.count_nonzero(values == ord("s"))), bool((values == ord("e")).any()), bool(hidden)
 
 
@@ -445,33 +480,44 @@ def _one_close_per_open(opens: np.ndarray, closes: np.ndarray) -> bool:
     return not len(opens) or bool((opens < closes).all() and (closes[:-1] < opens[1:]).all())
 
 
-def _unusual(chunk: bytes, body: np.ndarray, tags: _Tags) -> bool:
+def _unusual(chunk: bytes, body: np.ndarray, tags: _Tags, noted: np.ndarray, heads: np.ndarray) -> bool:
     """Forms only the exact reader reads: <c or <row without r="… first, markup, prefixes, spaced or
-    single-quoted attributes."""
-    heads, second = tags.heads, _byte(tags.heads, 1)
-    other_cells = (second == ord("c")) & ~_starting(heads, b'<c r="') & ~_tables().c_sibling[_byte(heads, 2)]
-    other_rows = _starting(heads, b"<row") & ~_starting(heads, b'<row r="') & (_byte(heads, 4) != ord("B"))
+    single-quoted attributes. noted: the tags named c…, r…, f…, and the markup, other than those starting
+    <c r=" or <row r="; heads: their first bytes."""
+    second = _byte(heads, 1)
+    other_cells = (second == ord("c")) & ~_tables().c_sibling[_byte(heads, 2)]
+    other_rows = _starting(heads, b"<row") & (_byte(heads, 4) != ord("B"))
     markup = (second == ord("!")) | (second == ord("?"))
     start = 3 if chunk.startswith(b"\xef\xbb\xbf") else 0
-    if len(markup) and tags.opens[0] == start and second[0] == ord("?"):
+    if len(markup) and tags.opens[noted[0]] == start and second[0] == ord("?"):
         markup[0] = False  # the XML declaration
     if (other_cells | other_rows | markup).any():
         return True
-    return (b":" in chunk and _prefixed(body, tags.words)) or _odd_attributes(tags)
+    return (b":" in chunk and _prefixed(chunk, body, tags.words)) or _odd_attributes(tags)
 
 
-def _prefixed(body: np.ndarray, words: np.ndarray) -> bool:
+def _prefixed(chunk: bytes, body: np.ndarray, words: _Words) -> bool:
     """A prefixed c, row, f, v or col element (or such text after a ":", which only costs the exact reading)."""
-    import numpy as np
-
-    colons = np.flatnonzero(body == ord(":"))
-    if not len(colons):
-        return False
+    colons = _positions(chunk, body, b":")
     after = words[colons + 1]
     short = _starting(after, b"c") | _starting(after, b"f") | _starting(after, b"v")
     long = _starting(after, b"row") | _starting(after, b"col")
     name_end = _tables().name_end
     return bool(((short & name_end[_byte(after, 1)]) | (long & name_end[_byte(after, 3)])).any())
+
+
+def _positions(chunk: bytes, body: np.ndarray, byte: bytes, few: int = 256) -> np.ndarray:
+    """Where byte occurs in chunk: found one by one while there are few (memchr skips the rest), else with numpy."""
+    import numpy as np
+
+    found: list[int] = []
+    at = chunk.find(byte)
+    while at != -1:
+        if len(found) == few:
+            return np.flatnonzero(body == byte[0])
+        found.append(at)
+        at = chunk.find(byte, at + 1)
+    return np.array(found, np.int64)
 
 
 def _odd_attributes(tags: _Tags) -> bool:
@@ -481,7 +527,7 @@ def _odd_attributes(tags: _Tags) -> bool:
     equals = tags.equals
     after = tags.padded[equals + 1]
     space = _tables().space
-    odd = equals[(after != ord('"')) | space[tags.padded[equals - 1]]]  # "=" in text is rare too: few are left
+    odd = equals[(after != ord('"')) | space[tags.named]]  # "=" in text is rare too: few are left
     tag = np.searchsorted(tags.opens, odd, side="right") - 1
     return bool(((tag >= 0) & (odd < tags.closes[np.maximum(tag, 0)])).any()) if len(tags.opens) else False
 
@@ -492,9 +538,16 @@ def _cell_extent(tags: _Tags, cells: np.ndarray) -> tuple[int, int] | None:
     if not len(starts):
         return 0, 0
     at = starts + 6  # the reference, after <c r="
-    cols = _read_number(tags.padded, at, _tables().letter, 26, lambda byte: (byte | 32) - 96, _MOST_LETTERS)
+    cols = _one_letter_columns(tags.padded, at)
+    if cols is None:
+        cols = _read_number(tags.padded, at, _tables().letter, 26, lambda byte: (byte | 32) - 96, _MOST_LETTERS)
+    if cols is None:
+        return None
+    furthest = _furthest_row(tags, at, cols)
+    if furthest is not None:
+        return furthest
     digits = _read_digits(tags, at)
-    if cols is None or digits is None:
+    if digits is None:
         return None
     rows, ends = digits
     # A reference that is not letters, digits and a quote is passed over, as the regex path passes it.
@@ -502,6 +555,35 @@ def _cell_extent(tags: _Tags, cells: np.ndarray) -> tuple[int, int] | None:
     if not whole.any():
         return 0, 0
     return int(rows[whole].max()), int(cols[whole].max())
+
+
+def _furthest_row(tags: _Tags, at: np.ndarray, cols: np.ndarray) -> tuple[int, int] | None:
+    """_cell_extent when every row number is 1 to 7 digits without a leading zero (else None): the digits
+    are compared as written (more of them, or the same number and greater as text), and one is read."""
+    import numpy as np
+
+    words = tags.words[at]
+    runs = _digit_runs(words)
+    if (runs == 8).any() or ((words & np.uint64(0xFF)) == ord("0")).any():
+        return None
+    ends = at + runs
+    whole = (cols > 0) & (runs > 0) & (tags.padded[ends] == ord('"'))
+    if not whole.any():
+        return 0, 0
+    # The digits as one number, the first byte highest: with no leading zero, more digits make a greater one.
+    key = words.byteswap() >> (np.uint64(8) * (np.uint64(8) - runs.astype(np.uint64)))
+    best = int(np.argmax(np.where(whole, key, 0)))
+    return int(tags.padded[at[best] : ends[best]].tobytes()), int(cols[whole].max())
+
+
+def _one_letter_columns(padded: np.ndarray, at: np.ndarray) -> np.ndarray | None:
+    """The columns of references that are all one letter (A to Z, as in most registers), moving at past it;
+    None if any is not."""
+    first, letter = padded[at], _tables().letter
+    if not letter[first].all() or letter[padded[at + 1]].any():
+        return None
+    at += 1
+    return (first | 32) - 96
 
 
 def _read_number(
@@ -559,8 +641,9 @@ def _digit_runs(words: np.ndarray) -> np.ndarray:
     flags = (((offsets & np.uint64(0x7F7F7F7F7F7F7F7F)) + np.uint64(0x7676767676767676)) | offsets) & np.uint64(
         0x8080808080808080
     )
-    lowest = flags & (~flags + np.uint64(1))  # the first non-digit's flag alone, a power of two
-    return np.where(flags == 0, 8, np.log2(np.maximum(lowest, 1).astype(np.float64)).astype(np.int64) // 8)
+    lowest = flags & (~flags + np.uint64(1))  # the first non-digit's flag alone: 2 ** (8 * digits + 7)
+    exponent = (lowest.astype(np.float64).view(np.int64) >> 52) - 1023  # exact for a power of two
+    return np.where(flags == 0, 8, exponent >> 3)
 
 
 def _short_number(words: np.ndarray, runs: np.ndarray) -> np.ndarray:
@@ -568,8 +651,7 @@ def _short_number(words: np.ndarray, runs: np.ndarray) -> np.ndarray:
     import numpy as np
 
     runs = runs.astype(np.uint64)
-    zeros = np.uint64(_ASCII_ZEROS)
-    eight = (words << (np.uint64(8) * (np.uint64(8) - runs))) | (zeros >> (np.uint64(8) * runs))  # "000123…"
+    eight = words << (np.uint64(8) * (np.uint64(8) - runs))  # "\0\0123…": the zero bytes read as "0" below
     eight = ((eight & np.uint64(0x0F0F0F0F0F0F0F0F)) * np.uint64(2561)) >> np.uint64(8)
     eight = ((eight & np.uint64(0x00FF00FF00FF00FF)) * np.uint64(6553601)) >> np.uint64(16)
     return (((eight & np.uint64(0x0000FFFF0000FFFF)) * np.uint64(42949672960001)) >> np.uint64(32)).astype(np.int64)
@@ -582,19 +664,21 @@ def _shared_indices(tags: _Tags, cells: np.ndarray, expected: int) -> np.ndarray
 
     if not expected:
         return np.zeros(0, np.int64)
-    padded, closes = tags.padded, tags.closes
-    cells = cells[cells + 2 < len(tags.opens)]
-    ends = closes[cells]
-    space = _tables().space
-    shared = _starting(tags.words[ends - 5], b't="s"><v') & (padded[ends + 3] == ord(">")) & space[padded[ends - 6]]
-    cells = cells[shared]
-    if len(cells) != expected or not _starting(tags.heads[cells + 2], b"</v>").all():
+    ends = tags.closes[cells]
+    # ' t="s">' ending the cell's tag, and <v> right after it (a tab before t, say, goes to the regexes)
+    tail, value = tags.words[ends - 6], tags.words[ends + 1]
+    shared = (tail == np.uint64(int.from_bytes(b' t="s"><', "little"))) & _starting(value, b"<v>")
+    if np.count_nonzero(shared) != expected:
         return None
-    starts = closes[cells + 1] + 1
+    starts = ends[shared] + 4  # after <v>
     digits = _read_digits(tags, starts)  # "007" is 7, as calamine reads it
-    if digits is None or (digits[1] != tags.opens[cells + 2]).any() or (digits[1] == starts).any():
-        return None  # not digits only up to </v>
-    return digits[0]
+    if digits is None:
+        return None
+    numbers, digits_end = digits
+    # Digits only, then </v>: a "<" after them is the next tag's (each "<" opens one).
+    if (digits_end == starts).any() or not _starting(tags.words[digits_end], b"</v>").all():
+        return None
+    return numbers
 
 
 # -- Regex path: unprefixed cells and rows whose first attribute is r="…" ------------------
@@ -912,7 +996,7 @@ class _OdsTable:
         self.copied_text += copied_text
 
 
-def scan_ods(zf: zipfile.ZipFile, path: str, display: str) -> None:
+def scan_ods(zf: zipfile.ZipFile, path: zipfile.ZipInfo, display: str) -> None:
     """Refuse an OpenDocument workbook whose repeated rows and columns would expand past the memory limit.
 
     calamine reads every table when the file is opened, expanding number-rows-repeated and
@@ -920,7 +1004,7 @@ def scan_ods(zf: zipfile.ZipFile, path: str, display: str) -> None:
     same is counted here, over all tables together.
     """
     tables: list[_OdsTable] = [_OdsTable()]
-    with zf.open(path) as stream:
+    with ReadAhead(zf, path, CHUNK) as stream:
         buffer, searched = b"", 0
         pieces = _markup_free(stream)
         while True:
