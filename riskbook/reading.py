@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 from collections.abc import Callable
@@ -308,7 +309,8 @@ def _kind(name: str) -> int:
 
 
 def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps, header_width: int, lazy, lazy_offsets):
-    """One data row as a Risk, or None for a blank row. The hot loop of reading: kept lean."""
+    """One data row of a sheet with formula gaps as a Risk, or None for a blank row (_read_plain_row reads
+    the rows of other sheets)."""
     width = len(row)
     if width > header_width:  # cells beyond the header's columns belong to no risk
         row = row[:header_width]
@@ -329,7 +331,7 @@ def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps,
         lazy=lazy,
         extra_columns=extra_columns,
     )
-    for offset, name, kind, parse, cache in plan:
+    for offset, name, kind, parse, _cache in plan:
         if offset >= width:
             continue
         cell = row[offset]
@@ -349,33 +351,13 @@ def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps,
             if cell.__class__ is str and len(cell) > EXCEL_CELL_LIMIT:
                 risk.long_fields = [*(risk.long_fields or ()), name]
             continue
-        if cell.__class__ is str:
-            if cell[0] == "'":  # Excel's "keep as text" mark, spelt out by some exports
-                cell = cell[1:]
-            cell = cell.strip(v.SPACE)
-            if not cell:
-                continue
-            if kind == _TEXT:
-                if "<" in cell or "&" in cell:
-                    cell = v.html_to_text(cell).strip(v.SPACE)
-                    if not cell:
-                        continue
-                if len(cell) > EXCEL_CELL_LIMIT:
-                    risk.long_fields = [*(risk.long_fields or ()), name]
-                values[name] = cell
-                continue
-        elif kind == _TEXT:
-            values[name] = v.clean_text(cell)
-            continue
-        # Registers repeat their values (four labels, five statuses, a few hundred dates):
-        # each distinct value is parsed once per column.
-        key = cell if cell.__class__ is str else (cell.__class__, cell)
-        result = cache.get(key, _UNSEEN)
-        if result is _UNSEEN:
-            result = cache[key] = parse(cell)
+        result = _text_outcome(cell) if kind == _TEXT else _parsed_outcome(cell, parse)
         if result.__class__ is Invalid:
             risk.invalid[name] = result
-        else:
+        elif result.__class__ is _Long:
+            values[name] = str(result)
+            risk.long_fields = [*(risk.long_fields or ()), name]
+        elif result is not _SKIP:
             values[name] = result
     if (
         len(values) < 2
@@ -385,6 +367,124 @@ def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps,
     ):
         return None
     return risk
+
+
+def _read_plain_row(row, sheet_row: int, text_plan, parsed_plan, extra_columns, header_width: int, lazy, lazy_offsets):
+    """_read_row for a sheet without formula gaps (most): no narrative among the eager fields, and the
+    common text cell (trimmed, no markup or mark) taken in a few C calls."""
+    width = len(row)
+    if width > header_width:  # cells beyond the header's columns belong to no risk
+        row = row[:header_width]
+        width = header_width
+    if row.count("") == width:
+        return None
+    for cell in row:
+        if cell != "" and (cell.__class__ is not str or cell.strip(v.SPACE)):
+            break
+    else:
+        return None
+    values: dict[str, Any] = {}
+    risk = Risk(
+        row=sheet_row,
+        values=values,
+        cells=row if lazy or extra_columns else None,
+        lazy=lazy,
+        extra_columns=extra_columns,
+    )
+    for offset, name in text_plan:
+        if offset >= width:
+            continue
+        cell = row[offset]
+        if cell.__class__ is str:
+            if not cell:
+                continue
+            if cell[0] != "'" and "<" not in cell and "&" not in cell and len(cell) <= EXCEL_CELL_LIMIT:
+                cell = cell.strip(v.SPACE)
+                if cell:
+                    values[name] = cell
+                continue
+        result = _text_outcome(cell)
+        if result.__class__ is str:
+            values[name] = result
+        elif result.__class__ is _Long:
+            values[name] = str(result)
+            risk.long_fields = [*(risk.long_fields or ()), name]
+    for offset, name, outcome, cache in parsed_plan:
+        if offset >= width:
+            continue
+        cell = row[offset]
+        if cell == "":
+            continue
+        key = cell if cell.__class__ is str else (cell.__class__, cell)
+        result = cache.get(key, _UNSEEN)
+        if result is _UNSEEN:
+            result = cache[key] = outcome(cell)
+        if result.__class__ is Invalid:
+            risk.invalid[name] = result
+        elif result is not _SKIP:
+            values[name] = result
+    if (
+        len(values) < 2
+        and not risk.invalid
+        and values.keys() <= {"reference"}
+        and _only_reference(row, risk, lazy_offsets)
+    ):
+        return None
+    return risk
+
+
+_SKIP = object()  # a cell that gives its field no value: blank once trimmed
+
+
+class _Long(str):
+    """Text too long for an Excel cell: the risk notes the field."""
+
+
+def _text_outcome(cell: Any) -> Any:
+    """A non-empty text field's cell as _read_row reads it: the text, _SKIP, or a _Long text."""
+    if cell.__class__ is not str:
+        return v.clean_text(cell)
+    if cell[0] == "'":  # Excel's "keep as text" mark, spelt out by some exports
+        cell = cell[1:]
+    cell = cell.strip(v.SPACE)
+    if "<" in cell or "&" in cell:
+        cell = v.html_to_text(cell).strip(v.SPACE)
+    if not cell:
+        return _SKIP
+    return _Long(cell) if len(cell) > EXCEL_CELL_LIMIT else cell
+
+
+def _parsed_outcome(cell: Any, parse: Callable[[Any], Any]) -> Any:
+    """A non-empty parsed field's cell as _read_row reads it: the value, an Invalid, or _SKIP."""
+    if cell.__class__ is str:
+        if cell[0] == "'":
+            cell = cell[1:]
+        cell = cell.strip(v.SPACE)
+        if not cell:
+            return _SKIP
+    return parse(cell)
+
+
+def _read_rows(rows, header_index, row0, col0, plan, extra_plan, formula_gaps, header_width, lazy_offsets):
+    """The risks of a sheet with formula gaps: every field read eagerly, row by row."""
+    return [
+        risk
+        for index in range(header_index + 1, len(rows))
+        if (
+            risk := _read_row(
+                rows[index],
+                row0 + index,
+                col0,
+                plan,
+                extra_plan,
+                formula_gaps,
+                header_width,
+                None,
+                lazy_offsets,
+            )
+        )
+        is not None
+    ]
 
 
 def _only_reference(row, risk: Risk, lazy_offsets: tuple[int, ...]) -> bool:
@@ -485,24 +585,33 @@ def _build_register(
         if name not in lazy
     ]
     extra_plan = tuple(extra_columns)
-    risks = [
-        risk
-        for index in range(header_index + 1, len(rows))
-        if (
-            risk := _read_row(
-                rows[index],
-                row0 + index,
-                col0,
-                plan,
-                extra_plan,
-                formula_gaps,
-                header_width,
-                lazy or None,
-                lazy_offsets,
+    if not formula_gaps:
+        text_plan = [(offset, name) for offset, name, kind, *_ in plan if kind == _TEXT]
+        parsed_plan = [
+            (offset, name, functools.partial(_parsed_outcome, parse=parse), cache)
+            for offset, name, kind, parse, cache in plan
+            if kind == _PARSED
+        ]
+        assert len(text_plan) + len(parsed_plan) == len(plan)  # narrative is lazy without formula gaps
+        risks = [
+            risk
+            for index in range(header_index + 1, len(rows))
+            if (
+                risk := _read_plain_row(
+                    rows[index],
+                    row0 + index,
+                    text_plan,
+                    parsed_plan,
+                    extra_plan,
+                    header_width,
+                    lazy or None,
+                    lazy_offsets,
+                )
             )
-        )
-        is not None
-    ]
+            is not None
+        ]
+    else:
+        risks = _read_rows(rows, header_index, row0, col0, plan, extra_plan, formula_gaps, header_width, lazy_offsets)
     if lazy:
         _note_long_lazy_fields(risks, lazy)
     _resolve_statuses(risks, scheme)
