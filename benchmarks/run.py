@@ -41,6 +41,7 @@ AS_OF = "2024-01-16"
 SCHEME = str(HERE / "scheme.toml")
 FLAG_FROM = 10_000  # risks; below this both sides of a ratio are mostly interpreter start-up
 WARM_UP_BELOW = 50_000  # risks; a warm-up run of a larger register costs minutes and the page cache is warm anyway
+ONE_CORE_VALIDATE = 1.7  # validate / read with one core: the scan can then overlap nothing
 TARGETS = {"validate / read": 1.5, "build / (read + write)": 1.5, "peak MB": 1536, "per risk": 1.3, "help s": 0.15}
 
 
@@ -183,6 +184,7 @@ def run(shapes: list[str], sizes: list[int], runs: int, large_runs: int, out: Pa
 
 def report(results: dict) -> str:
     runs, large_runs = results["runs"], results.get("large_runs", results["runs"])
+    validate_target = ONE_CORE_VALIDATE if results["one_core"] else TARGETS["validate / read"]
     pinned = " under `taskset -c 0` (one core)" if results["one_core"] else ""
     lines = [
         f"Machine: {results['machine']}{pinned}; {results['date']}; whole processes, paired runs "
@@ -203,7 +205,7 @@ def report(results: dict) -> str:
             flag = _flag if int(size) >= FLAG_FROM else _plain
             lines.append(
                 f"| {shape} | {int(size):,} | {xml} | {r['validate']['seconds']:.2f} | {r['read']['seconds']:.2f} "
-                f"| {flag(ratios['validate / read'], TARGETS['validate / read'])} | {r['build']['seconds']:.2f} "
+                f"| {flag(ratios['validate / read'], validate_target)} | {r['build']['seconds']:.2f} "
                 f"| {r['write']['seconds']:.2f} "
                 f"| {flag(ratios['build / (read + write)'], TARGETS['build / (read + write)'])} "
                 f"| {_peak(r['validate'])} / {_peak(r['build'])} / {r['read']['peak_mb']:.0f} |"
@@ -229,7 +231,7 @@ def report(results: dict) -> str:
         lines.append(f"| {shape} | " + " | ".join(cells) + " |")
     lines += [
         "",
-        f"Targets: validate ≤ {TARGETS['validate / read']} × the bare read; build ≤ "
+        f"Targets: validate ≤ {validate_target} × the bare read{' (one core)' if results['one_core'] else ''}; build ≤ "
         f"{TARGETS['build / (read + write)']} × (bare read + bare write); peak memory ≤ 1.5 GB; time per risk at "
         f"100,000 within {TARGETS['per risk']} × that at 10,000; `riskbook --help` ≤ {TARGETS['help s']} s. "
         f"A ratio over its target is marked ✗ (from {FLAG_FROM:,} risks: below that both sides are mostly "
