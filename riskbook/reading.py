@@ -311,26 +311,12 @@ def _kind(name: str) -> int:
 def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps, header_width: int, lazy, lazy_offsets):
     """One data row of a sheet with formula gaps as a Risk, or None for a blank row (_read_plain_row reads
     the rows of other sheets)."""
+    row = row[:header_width]  # cells beyond the header's columns belong to no risk
     width = len(row)
-    if width > header_width:  # cells beyond the header's columns belong to no risk
-        row = row[:header_width]
-        width = header_width
-    if row.count("") == width:
+    if not _has_content(row) and not any((sheet_row, col0 + offset) in formula_gaps for offset, *_ in plan):
         return None
-    for cell in row:
-        if cell != "" and (cell.__class__ is not str or cell.strip(v.SPACE)):
-            break
-    else:
-        if not formula_gaps or not any((sheet_row, col0 + offset) in formula_gaps for offset, *_ in plan):
-            return None
-    values: dict[str, Any] = {}
-    risk = Risk(
-        row=sheet_row,
-        values=values,
-        cells=row if lazy or extra_columns else None,
-        lazy=lazy,
-        extra_columns=extra_columns,
-    )
+    risk = _new_risk(row, sheet_row, lazy, extra_columns)
+    values = risk.values
     for offset, name, kind, parse, _cache in plan:
         if offset >= width:
             continue
@@ -351,46 +337,20 @@ def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps,
             if cell.__class__ is str and len(cell) > EXCEL_CELL_LIMIT:
                 risk.long_fields = [*(risk.long_fields or ()), name]
             continue
-        result = _text_outcome(cell) if kind == _TEXT else _parsed_outcome(cell, parse)
-        if result.__class__ is Invalid:
-            risk.invalid[name] = result
-        elif result.__class__ is _Long:
-            values[name] = str(result)
-            risk.long_fields = [*(risk.long_fields or ()), name]
-        elif result is not _SKIP:
-            values[name] = result
-    if (
-        len(values) < 2
-        and not risk.invalid
-        and values.keys() <= {"reference"}
-        and _only_reference(row, risk, lazy_offsets)
-    ):
-        return None
-    return risk
+        _store(risk, name, _text_outcome(cell) if kind == _TEXT else _parsed_outcome(cell, parse))
+    return None if _numbered_blank_line(row, risk, lazy_offsets) else risk
 
 
 def _read_plain_row(row, sheet_row: int, text_plan, parsed_plan, extra_columns, header_width: int, lazy, lazy_offsets):
     """_read_row for a sheet without formula gaps (most): no narrative among the eager fields, and the
     common text cell (trimmed, no markup or mark) taken in a few C calls."""
-    width = len(row)
-    if width > header_width:  # cells beyond the header's columns belong to no risk
+    if len(row) > header_width:  # cells beyond the header's columns belong to no risk
         row = row[:header_width]
-        width = header_width
-    if row.count("") == width:
+    if not _has_content(row):
         return None
-    for cell in row:
-        if cell != "" and (cell.__class__ is not str or cell.strip(v.SPACE)):
-            break
-    else:
-        return None
-    values: dict[str, Any] = {}
-    risk = Risk(
-        row=sheet_row,
-        values=values,
-        cells=row if lazy or extra_columns else None,
-        lazy=lazy,
-        extra_columns=extra_columns,
-    )
+    width = len(row)
+    risk = _new_risk(row, sheet_row, lazy, extra_columns)
+    values = risk.values
     for offset, name in text_plan:
         if offset >= width:
             continue
@@ -403,12 +363,7 @@ def _read_plain_row(row, sheet_row: int, text_plan, parsed_plan, extra_columns, 
                 if cell:
                     values[name] = cell
                 continue
-        result = _text_outcome(cell)
-        if result.__class__ is str:
-            values[name] = result
-        elif result.__class__ is _Long:
-            values[name] = str(result)
-            risk.long_fields = [*(risk.long_fields or ()), name]
+        _store(risk, name, _text_outcome(cell))
     for offset, name, outcome, cache in parsed_plan:
         if offset >= width:
             continue
@@ -423,14 +378,49 @@ def _read_plain_row(row, sheet_row: int, text_plan, parsed_plan, extra_columns, 
             risk.invalid[name] = result
         elif result is not _SKIP:
             values[name] = result
-    if (
+    return None if _numbered_blank_line(row, risk, lazy_offsets) else risk
+
+
+def _has_content(row: list[Any]) -> bool:
+    """Whether a row holds anything but empty and blank cells."""
+    if row.count("") == len(row):
+        return False
+    for cell in row:
+        if cell != "" and (cell.__class__ is not str or cell.strip(v.SPACE)):
+            return True
+    return False
+
+
+def _new_risk(row: list[Any], sheet_row: int, lazy, extra_columns) -> Risk:
+    return Risk(
+        row=sheet_row,
+        values={},
+        cells=row if lazy or extra_columns else None,
+        lazy=lazy,
+        extra_columns=extra_columns,
+    )
+
+
+def _store(risk: Risk, name: str, outcome: Any) -> None:
+    """Keep what a cell gave its field: a value, an unreadable cell, or text too long for a cell."""
+    if outcome.__class__ is Invalid:
+        risk.invalid[name] = outcome
+    elif outcome.__class__ is _Long:
+        risk.values[name] = str(outcome)
+        risk.long_fields = [*(risk.long_fields or ()), name]
+    elif outcome is not _SKIP:
+        risk.values[name] = outcome
+
+
+def _numbered_blank_line(row: list[Any], risk: Risk, lazy_offsets: tuple[int, ...]) -> bool:
+    """A row with nothing but a reference (a numbered blank line) is not a risk."""
+    values = risk.values
+    return (
         len(values) < 2
         and not risk.invalid
         and values.keys() <= {"reference"}
         and _only_reference(row, risk, lazy_offsets)
-    ):
-        return None
-    return risk
+    )
 
 
 _SKIP = object()  # a cell that gives its field no value: blank once trimmed
