@@ -455,26 +455,9 @@ def _parsed_outcome(cell: Any, parse: Callable[[Any], Any]) -> Any:
     return parse(cell)
 
 
-def _read_rows(rows, header_index, row0, col0, plan, extra_plan, formula_gaps, header_width, lazy_offsets):
-    """The risks of a sheet with formula gaps: every field read eagerly, row by row."""
-    return [
-        risk
-        for index in range(header_index + 1, len(rows))
-        if (
-            risk := _read_row(
-                rows[index],
-                row0 + index,
-                col0,
-                plan,
-                extra_plan,
-                formula_gaps,
-                header_width,
-                None,
-                lazy_offsets,
-            )
-        )
-        is not None
-    ]
+def _risks(rows: list[list[Any]], first: int, row0: int, read: Callable[[list[Any], int], Risk | None]) -> list[Risk]:
+    """The risks of the data rows from first on, each read by read(row, sheet row)."""
+    return [risk for index in range(first, len(rows)) if (risk := read(rows[index], row0 + index)) is not None]
 
 
 def _only_reference(row, risk: Risk, lazy_offsets: tuple[int, ...]) -> bool:
@@ -583,25 +566,27 @@ def _build_register(
             if kind == _PARSED
         ]
         assert len(text_plan) + len(parsed_plan) == len(plan)  # narrative is lazy without formula gaps
-        risks = [
-            risk
-            for index in range(header_index + 1, len(rows))
-            if (
-                risk := _read_plain_row(
-                    rows[index],
-                    row0 + index,
-                    text_plan,
-                    parsed_plan,
-                    extra_plan,
-                    header_width,
-                    lazy or None,
-                    lazy_offsets,
-                )
-            )
-            is not None
-        ]
+        read = functools.partial(
+            _read_plain_row,
+            text_plan=text_plan,
+            parsed_plan=parsed_plan,
+            extra_columns=extra_plan,
+            header_width=header_width,
+            lazy=lazy or None,
+            lazy_offsets=lazy_offsets,
+        )
     else:
-        risks = _read_rows(rows, header_index, row0, col0, plan, extra_plan, formula_gaps, header_width, lazy_offsets)
+        read = functools.partial(
+            _read_row,
+            col0=col0,
+            plan=plan,
+            extra_columns=extra_plan,
+            formula_gaps=formula_gaps,
+            header_width=header_width,
+            lazy=None,
+            lazy_offsets=lazy_offsets,
+        )
+    risks = _risks(rows, header_index + 1, row0, read)
     if lazy:
         _note_long_lazy_fields(risks, lazy)
     _resolve_statuses(risks, scheme)
