@@ -39,7 +39,8 @@ from generate import SHAPES, register_path  # noqa: E402
 
 AS_OF = "2024-01-16"
 SCHEME = str(HERE / "scheme.toml")
-FLAG_FROM = 10_000  # risks; below this both sides of a ratio are mostly interpreter start-up
+FLAG_FROM = 100_000  # risks: the size the targets are set at (below it, fixed start-up costs weigh more)
+START_UP_SIZE = 1_000  # risks; the "import pandas" comparison is of start-up, at sizes up to this
 WARM_UP_BELOW = 50_000  # risks; a warm-up run of a larger register costs minutes and the page cache is warm anyway
 ONE_CORE_VALIDATE = 1.7  # validate / read with one core: the scan can then overlap nothing
 TARGETS = {"validate / read": 1.5, "build / (read + write)": 1.5, "peak MB": 1536, "per risk": 1.3, "help s": 0.15}
@@ -222,7 +223,8 @@ def report(results: dict) -> str:
         for r in by_size.values():
             ratios.update(r["ratios"])
         cells = [
-            f"{ratios[k]:.2f}" if k in ratios else "–" for k in ("validate / import pandas", "build / import pandas")
+            f"{ratios[k]:.2f}" if k in ratios and smallest <= START_UP_SIZE else "–"
+            for k in ("validate / import pandas", "build / import pandas")
         ]
         cells += [
             _flag(ratios[k], TARGETS["per risk"]) if k in ratios else "–"
@@ -234,8 +236,8 @@ def report(results: dict) -> str:
         f"Targets: validate ≤ {validate_target} × the bare read{' (one core)' if results['one_core'] else ''}; build ≤ "
         f"{TARGETS['build / (read + write)']} × (bare read + bare write); peak memory ≤ 1.5 GB; time per risk at "
         f"100,000 within {TARGETS['per risk']} × that at 10,000; `riskbook --help` ≤ {TARGETS['help s']} s. "
-        f"A ratio over its target is marked ✗ (from {FLAG_FROM:,} risks: below that both sides are mostly "
-        "interpreter start-up).",
+        f"A ratio over its target is marked ✗ at {FLAG_FROM:,} risks, the size the targets are set at (at 10,000, "
+        "riskbook's fixed start-up, such as numpy for the scan, is a larger share of a shorter run).",
     ]
     return "\n".join(lines)
 
