@@ -412,7 +412,10 @@ def build(
     if pdf_path:
         from riskbook.panel.pdf import write_pdf
 
-        click.echo(f"Wrote {write_pdf(result.path, pdf_path)}")
+        # LibreOffice prints in one call that cannot be counted: named while it runs, whatever the size.
+        with _step_note(f"Printing {pdf_path} with LibreOffice", enabled=True):
+            written = write_pdf(result.path, pdf_path)
+        click.echo(f"Wrote {written}")
     click.echo(result.summary_line())
     _finish(EXIT_OK, len(report.register.risks))
 

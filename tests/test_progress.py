@@ -97,3 +97,21 @@ def test_no_progress_when_stderr_is_a_pipe(large_csv, tmp_path):
     assert result.returncode == 0
     assert result.stderr == ""
     assert result.stdout.splitlines()[0] == f"Wrote {out}"
+
+
+@pytest.mark.libreoffice
+def test_printing_the_pdf_is_named_on_a_terminal_while_it_runs(tmp_path):
+    """LibreOffice takes seconds even for a small paper: the step is named on the terminal, never on stdout."""
+    from tests.conftest import risk_row, soffice
+
+    if soffice() is None:
+        pytest.skip("LibreOffice is not installed")
+    register = tmp_path / "register.csv"
+    with register.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([HEADER, risk_row()])
+    out, pdf = tmp_path / "panel.xlsx", tmp_path / "panel.pdf"
+    code, stdout, terminal = run_on_terminal("build", register, "-o", out, "--pdf", pdf, "--as-of", "2024-01-16")
+    assert code == 0 and pdf.exists()
+    assert f"Printing {pdf} with LibreOffice …" in terminal
+    assert "Printing" not in stdout
+    assert stdout.splitlines()[:2] == [f"Wrote {out}", f"Wrote {pdf}"]
