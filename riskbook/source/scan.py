@@ -723,10 +723,18 @@ _ANY_SHARED_REF = re.compile(
 )
 
 
+_SHARED_TYPE = re.compile(rb"""\st\s*=\s*(?:"s"|'s')""")
+
+
 def _shared_refs(chunk: bytes, scan: SheetScan) -> None:
     found = _SHARED_REF.findall(chunk)
     if len(found) != chunk.count(b't="s"') or b"t='s'" in chunk or b"t =" in chunk:
         found = [b"%d" % int(index) for index in _ANY_SHARED_REF.findall(chunk)]
+        if len(found) != len(_SHARED_TYPE.findall(chunk)):
+            # A t="s" cell whose value does not follow its tag (a formula before it, as a hostile
+            # file may write, or such text in a string): calamine still reads the value as a
+            # shared string, so the exact reader counts it.
+            raise _NeedsExactScan
     elif _LEADING_ZERO_REF.search(chunk):  # "007" is index 7 to calamine
         found = [b"%d" % int(index) for index in found]
     scan.shared_refs.update(found)
