@@ -132,7 +132,7 @@ class _QuickChecks:
         stated = values.get("score")
         if stated is not None and item.score is not None and stated != item.score:
             return True
-        if "rag" in values and self._rating_band(values["rag"]) is not item.band:
+        if "rag" in values and self._rating_band(values["rag"]) is not self._band_rated(item):
             return True
         as_of = self.ctx.as_of
         if item.review_due is not None and item.review_due < as_of:
@@ -185,6 +185,13 @@ class _QuickChecks:
         if current is not None and inherent is not None and current > inherent:
             return True
         return target is not None and current is not None and target > current
+
+    def _band_rated(self, item: Assessed) -> Band | None:
+        """The band a rating is checked against: the score's, or the stated score's when impact or
+        likelihood cannot give one (as check_rag does)."""
+        if item.score is not None:
+            return item.band
+        return self.scheme.band(item.risk.values.get("score"))
 
     def _rating_band(self, text: str) -> Band | None:
         if text not in self.ratings:

@@ -313,6 +313,8 @@ def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps,
     the rows of other sheets)."""
     row = row[:header_width]  # cells beyond the header's columns belong to no risk
     width = len(row)
+    if row.count("") == width:  # an empty row is no risk, whatever formulas Excel left in it
+        return None
     if not _has_content(row) and not any((sheet_row, col0 + offset) in formula_gaps for offset, *_ in plan):
         return None
     risk = _new_risk(row, sheet_row, lazy, extra_columns)

@@ -110,8 +110,13 @@ def _everything(report):
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize(
     "fields",
-    [FIELDS, FIELDS[:10], [name for name in FIELDS if name != "last_review"]],
-    ids=["score-sets", "plain", "no-review-column"],
+    [
+        FIELDS,
+        FIELDS[:10],
+        [name for name in FIELDS if name != "last_review"],
+        [name for name in FIELDS if name not in ("impact", "likelihood")],
+    ],
+    ids=["score-sets", "plain", "no-review-column", "no-impact-or-likelihood"],
 )
 def test_the_quick_look_finds_what_checking_every_risk_in_full_finds(tmp_path, monkeypatch, seed, fields):
     register = read_register(_register_file(tmp_path / "register.csv", seed, fields))

@@ -180,6 +180,30 @@ def test_a_sparse_sheet_under_the_old_cell_limit_but_over_the_memory_limit_is_re
     refused(run_limited("validate", path), "sheet 'Register' reaches C6666666 (19,999,998 cells, about 1,280 MB")
 
 
+DIGITS = "1" * 5_000  # past Python's 4,300-digit limit for turning text into an int
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (f'<row r="2"><c r="A{DIGITS}"><v>1</v></c></row>', "sheet 'Register' reaches"),
+        (f'<row r="{DIGITS}"><c r="A2"><v>1</v></c><c r="B{DIGITS}"><v>1</v></c></row>', "sheet 'Register' reaches"),
+        (f'<row r="2"><c r="{"A" * 5_000}2"><v>1</v></c></row>', "sheet 'Register' reaches"),
+        (f'<row r="2"><c r="A2" t="s"><f>1</f><v>{DIGITS}</v></c></row>', "sheet 'Register' is damaged"),
+        (f'<row r="2"><c r="A2" t="s"><v>{DIGITS}</v></c></row>', "sheet 'Register' is damaged"),
+        (f'<cols><col min="1" max="{DIGITS}" hidden="1"/></cols><row r="2"><c r="A2"><v>1</v></c></row>', None),
+    ],
+    ids=["row-in-reference", "row-number", "column-letters", "shared-index-after-formula", "shared-index", "cols"],
+)
+def test_numbers_of_thousands_of_digits_are_refused_in_one_line_or_read(tmp_path, rows, message):
+    path = write_xlsx_parts(tmp_path / "digits.xlsx", worksheet(text_row(1, HEADER) + rows))
+    result = run_limited("validate", path, "--as-of", "2024-01-16")
+    if message is None:
+        assert result.returncode in (0, 1) and "Traceback" not in result.stderr, result.stderr[-2000:]
+    else:
+        refused(result, message)
+
+
 @pytest.mark.parametrize(
     "cell",
     [
@@ -377,6 +401,16 @@ def test_a_stored_empty_text_result_is_a_value_not_a_missing_one(tmp_path, value
 def test_a_formula_without_a_saved_result_is_reported(tmp_path):
     path = score_cell_workbook(tmp_path, '<c r="I2"><f>D2*E2</f><v></v></c>')
     assert codes(path) == [("formula-without-value", "I2")]
+
+
+def test_rows_holding_only_formulas_without_results_are_not_risks(tmp_path):
+    """A template's rows with a formula filled down (saved without results, as openpyxl saves them)
+    hold no risk: the one real risk below them is the register's only one."""
+    filled = "".join(f'<row r="{r}"><c r="I{r}"><f>D{r}*E{r}</f></c></row>' for r in range(2, 5))
+    rows = text_row(1, HEADER) + filled + text_row(5, ROW)
+    path = write_xlsx_parts(tmp_path / "filled-down.xlsx", worksheet(rows))
+    assert [risk.row for risk in read_register(path).risks] == [4]
+    assert codes(path) == []
 
 
 @pytest.mark.parametrize("error", ["#REF!", "#N/A", "#VALUE!"])

@@ -157,7 +157,7 @@ def test_leading_or_trailing_whitespace_is_judged_as_xlsxwriter_judges_it():
     assert differ == []
 
 
-@pytest.mark.parametrize("text", ["<r>x</r>", "<r><t>not bold</t></r>"])
+@pytest.mark.parametrize("text", ["<r>x</r>", "<r><t>not bold</t></r>", "<r>_x0041_ and _x005F_</r>"])
 @pytest.mark.parametrize("stream", [True, False], ids=["streamed", "shared-strings"])
 def test_text_that_looks_like_rich_text_xml_stays_text(tmp_path, text, stream):
     """xlsxwriter pastes a string that starts "<r>" and ends "</r>" into the file as XML (the streamed
@@ -175,10 +175,11 @@ def test_text_that_looks_like_rich_text_xml_stays_text(tmp_path, text, stream):
     sheet.text(0, 0, text, book.fmt("cell"))
     sheet.text(1, 0, text)
     book.close()
-    cells = openpyxl.load_workbook(tmp_path / "out.xlsx")["Appendix A"]
-    assert (cells["A1"].value, cells["A2"].value) == (text, text)
     read = CalamineWorkbook.from_path(str(tmp_path / "out.xlsx")).get_sheet_by_name("Appendix A").to_python()
     assert [row[0] for row in read] == [text, text]
+    if "_x" not in text:  # openpyxl leaves "_x0041_" escapes as written (LibreOffice reads them as calamine does)
+        cells = openpyxl.load_workbook(tmp_path / "out.xlsx")["Appendix A"]
+        assert (cells["A1"].value, cells["A2"].value) == (text, text)
 
 
 def test_a_sheet_that_is_not_streamed_keeps_xlsxwriter_own_writer(tmp_path):

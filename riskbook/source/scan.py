@@ -97,7 +97,8 @@ class SheetScan:
 
     def named_refs(self) -> list[tuple[int, int]]:
         """The counts kept by index as written (not in the table): (index, cells), an index maybe more than once."""
-        return [(int(index), n) for index, n in self.shared_refs.items() if int(index) < 1 << 62]
+        # An index past any shared-strings table names no string (and a long one is too big for int()).
+        return [(int(index), n) for index, n in self.shared_refs.items() if len(index) <= 18]
 
     def formula_gaps(self, trust_values: bool) -> dict[tuple[int, int], str | None]:
         """Cells whose saved result cannot be read as a value: None for no (trusted) result, else Excel's error."""
@@ -723,20 +724,26 @@ _ANY_SHARED_REF = re.compile(
 )
 
 
+def _index_key(digits: bytes) -> bytes:
+    """A shared-string index as written, in one spelling ("007" is 7 to calamine), without int():
+    a hostile index of thousands of digits is past Python's limit for converting text to int."""
+    return digits.lstrip(b"0") or b"0"
+
+
 _SHARED_TYPE = re.compile(rb"""\st\s*=\s*(?:"s"|'s')""")
 
 
 def _shared_refs(chunk: bytes, scan: SheetScan) -> None:
     found = _SHARED_REF.findall(chunk)
     if len(found) != chunk.count(b't="s"') or b"t='s'" in chunk or b"t =" in chunk:
-        found = [b"%d" % int(index) for index in _ANY_SHARED_REF.findall(chunk)]
+        found = [_index_key(index) for index in _ANY_SHARED_REF.findall(chunk)]
         if len(found) != len(_SHARED_TYPE.findall(chunk)):
             # A t="s" cell whose value does not follow its tag (a formula before it, as a hostile
             # file may write, or such text in a string): calamine still reads the value as a
             # shared string, so the exact reader counts it.
             raise _NeedsExactScan
     elif _LEADING_ZERO_REF.search(chunk):  # "007" is index 7 to calamine
-        found = [b"%d" % int(index) for index in found]
+        found = [_index_key(index) for index in found]
     scan.shared_refs.update(found)
 
 
@@ -746,7 +753,7 @@ def _fast_extent(chunk: bytes, scan: SheetScan) -> None:
     # One pass finds the cells that can move the extent: beyond column Z (rare in a register), in a
     # single-letter column past the furthest so far, or in a row past the furthest row.
     row_numbers = _ROW_R.findall(chunk)
-    guess = max(scan.max_row, max(map(int, row_numbers)) if row_numbers else 0)
+    guess = max(scan.max_row, max(map(_bounded_int, row_numbers)) if row_numbers else 0)
     above = bytes(range(65 + scan.max_col, 91)) + bytes(range(97 + scan.max_col, 123)) if scan.max_col < 26 else b""
     columns = rb"[A-Za-z]{2,}|[" + above + rb"]" if above else rb"[A-Za-z]{2,}"
     pattern = (
@@ -761,9 +768,9 @@ def _fast_extent(chunk: bytes, scan: SheetScan) -> None:
     found_beyond = False
     for letters, digits, far_letters, far_digits in re.findall(pattern, chunk):
         if letters:
-            scan.reach(int(digits), _col_number(letters))
+            scan.reach(_bounded_int(digits), _col_number(letters))
         else:
-            scan.reach(int(far_digits), _col_number(far_letters))
+            scan.reach(_bounded_int(far_digits), _col_number(far_letters))
             found_beyond = True
     if found_beyond or not row_numbers:
         return
@@ -803,7 +810,7 @@ def _fast_formulas(chunk: bytes, scan: SheetScan) -> None:
             match = _FAST_CELL.match(chunk, start)
             if match:
                 tag_end = chunk.find(b">", start)
-                cell = (int(match.group(2)) - 1, _col_number(match.group(1)) - 1)
+                cell = (_bounded_int(match.group(2)) - 1, _col_number(match.group(1)) - 1)
                 scan.formulas[cell] = _has_result(_attribute(chunk[start:tag_end], b"t"), chunk[tag_end:end])
         pos = chunk.find(b"<f", end)
 
@@ -812,7 +819,7 @@ def _fast_errors(chunk: bytes, scan: SheetScan) -> None:
     for match in re.finditer(rb"<c r=\"([A-Za-z]+)(\d+)\"[^>]*?\st=(?:\"e\"|'e')[^>]*>(.*?)</c>", chunk, re.S):
         value = re.search(rb"<v>([^<]*)</v>", match.group(3))
         if value and value.group(1):
-            cell = (int(match.group(2)) - 1, _col_number(match.group(1)) - 1)
+            cell = (_bounded_int(match.group(2)) - 1, _col_number(match.group(1)) - 1)
             scan.errors[cell] = value.group(1).decode("ascii", "replace")
 
 
@@ -899,7 +906,7 @@ class _ExactReader:
         if self.cell_type == b"e" and self.cell_value:
             scan.errors[self.cell] = self.cell_value.decode("ascii", "replace")
         if self.cell_type == b"s" and self.cell_value and self.cell_value.strip().isdigit():
-            scan.shared_refs[b"%d" % int(self.cell_value)] += 1
+            scan.shared_refs[_index_key(self.cell_value.strip())] += 1
         self.cell = None
         self.col += 1
 
@@ -926,7 +933,7 @@ def _hidden_col(attrs: bytes, scan: SheetScan) -> None:
         and values.get(b"min", b"").isdigit()
         and values.get(b"max", b"").isdigit()
     ):
-        low, high = int(values[b"min"]), int(values[b"max"])
+        low, high = _bounded_int(values[b"min"]), _bounded_int(values[b"max"])
         scan.hidden_cols.update(range(low - 1, min(high, low + 1000)))
 
 
@@ -955,21 +962,34 @@ def _cell_position(ref: bytes) -> tuple[int, int]:
     digits = ref[len(letters) :]
     if not digits or not letters.isalpha():
         raise ReadError(f"a cell reference {ref[:20].decode('ascii', 'replace')!r} is not a cell")
-    return int(digits) - 1, _col_number(letters) - 1
+    return _bounded_int(digits) - 1, _col_number(letters) - 1
 
 
 def _row_number(text: bytes) -> int:
     digits = text.lstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
     if not digits.isdigit():
         raise ReadError(f"a row number {text[:20].decode('ascii', 'replace')!r} is not a number")
-    return int(digits)
+    return _bounded_int(digits)
 
 
 def _col_number(letters: bytes) -> int:
     n = 0
     for ch in letters.upper():
         n = n * 26 + (ch - 64)
+        if n > _FAR_BEYOND_EXCEL:
+            return _FAR_BEYOND_EXCEL
     return n
+
+
+# Row and column numbers are read up to this: past it a sheet is refused whatever the number, and
+# Python will not turn text of thousands of digits into an int (nor print such a number).
+_FAR_BEYOND_EXCEL = 10**15
+
+
+def _bounded_int(digits: bytes) -> int:
+    """Decimal digits as a number, no greater than _FAR_BEYOND_EXCEL (calamine reads "007" as 7)."""
+    significant = digits.lstrip(b"0")
+    return int(significant) if 0 < len(significant) <= 15 else (_FAR_BEYOND_EXCEL if significant else 0)
 
 
 __all__ = ["SheetScan", "col_name", "scan_sheet"]
@@ -1135,7 +1155,7 @@ def _repeats(match: re.Match[bytes] | None) -> int:
     text = _CHAR_REFERENCE.sub(_character, match.group(1) if match.group(1) is not None else match.group(2))
     if not _COUNT.fullmatch(text):
         return 1  # calamine fails on it, with a message of its own
-    return min(int(text), 10**15)  # calamine would try to count this far; the cost check refuses it
+    return _bounded_int(text.lstrip(b"+"))  # calamine would try to count this far; the cost check refuses it
 
 
 def _character(match: re.Match[bytes]) -> bytes:

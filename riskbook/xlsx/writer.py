@@ -8,6 +8,7 @@ import errno
 import functools
 import gc
 import os
+import re
 import shutil
 import signal
 import sys
@@ -238,7 +239,9 @@ class SheetWriter:
         """xlsxwriter's shared-string table writes a string that starts with <r> and ends with </r> as
         raw rich-text XML ("<r>x</r>" would read back empty). Written as runs of plain text in the
         cell's own font instead, each escaped, the cell reads back exactly as typed."""
-        pieces = (text[:1], text[1:2], text[2:])  # xlsxwriter wants three or more
+        # xlsxwriter wants three pieces or more, and escapes "_x0041_"-like text both in a piece and
+        # again in the whole rich string: a piece starts at each "_", so none holds such a sequence.
+        pieces = [text[0], text[1], *(piece for piece in re.split("(?=_)", text[2:]) if piece)]
         if fmt is None:
             return self.sheet.write_rich_string(row, col, *pieces)
         return self.sheet.write_rich_string(row, col, *(part for piece in pieces for part in (fmt, piece)), fmt)
