@@ -407,3 +407,24 @@ def test_text_shaped_like_rich_text_xml_is_kept_as_typed_in_the_panel_and_the_te
     assert {title, owner} <= shown
     kept = {cell.value for sheet in openpyxl.load_workbook(template) for row in sheet.iter_rows() for cell in row}
     assert {title, owner} <= kept
+
+
+def test_the_annotated_copy_of_a_csv_shows_characters_xml_cannot_hold_as_the_panel_does(tmp_path):
+    """U+FFFE becomes U+FFFD and a vertical tab its control picture, one character for one, in the
+    annotated copy as in every workbook riskbook writes (it once wrote U+FFFE as six characters)."""
+    from python_calamine import CalamineWorkbook
+
+    register = tmp_path / "register.csv"
+    with register.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([HEADER, risk_row(title="a\ufffeb", owner="x\x0by")])
+    out = tmp_path / "annotated.xlsx"
+    result = run("validate", register, "--as-of", AS_OF, "--annotate", out)
+    assert result.exit_code in (0, 1), result.output
+    cells = {
+        value
+        for sheet in CalamineWorkbook.from_path(str(out)).sheet_names
+        for row in CalamineWorkbook.from_path(str(out)).get_sheet_by_name(sheet).to_python()
+        for value in row
+    }
+    assert {"a\ufffdb", "x\u240by"} <= cells
+    assert not any(isinstance(value, str) and "\\u" in value for value in cells)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from riskbook.errors import OutputError
+from riskbook.xlsx.text import CELL, safe_text
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -31,7 +32,6 @@ VML_CT = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 PLAIN_MAIN_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 MACRO_MAIN_CT = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 
 
@@ -52,14 +52,9 @@ def xml_text(text: str) -> str:
 
 
 def visible_text(text: str) -> str:
-    """Text with the characters XML cannot hold shown visibly: control pictures (␋) or \\uXXXX."""
-    return _INVALID_XML.sub(_visible, text)
-
-
-def _visible(match: re.Match[str]) -> str:
-    char = match.group(0)
-    code = ord(char)
-    return chr(0x2400 + code) if code < 0x20 else f"\\u{code:04X}"  # ␋ for a vertical tab; XML cannot hold it
+    """Text with the characters XML cannot hold shown as riskbook shows them everywhere (the one text
+    gate, xlsx/text.py): control pictures (␋ for a vertical tab), U+FFFD for a non-character."""
+    return safe_text(text, CELL)
 
 
 def prefix_of(xml: bytes, local: bytes) -> bytes:
