@@ -313,13 +313,3 @@ def test_a_field_that_fits_a_page_moves_whole_and_a_longer_one_fills_the_page_fi
     assert all(sum(row[3] for row in page) <= (150 if n == 0 else 400) for n, page in enumerate(pages))
     text = "\n".join(row[1] for page in pages for row in page if row[0].startswith("Update"))
     assert text == long[1]  # nothing lost at the cuts
-
-
-@pytest.mark.parametrize("name", ["jan", "apr"])
-def test_the_summary_prints_on_one_page(printed, name):
-    """The counts, the legend and the statuses on one page: with --previous the Summary grew by a row
-    and printed its last status alone, without its table's header, on a page of its own."""
-    _, pages = printed[name]
-    summary = [page for page in pages if page["sheet"] == "Summary"]
-    assert len(summary) == 1
-    assert "Awaiting Review" in " ".join(summary[0]["body"])

@@ -463,13 +463,6 @@ def write_summary(book: Book, period: Period, compared: bool) -> None:
         sheet.text(offset, 2, ", ".join(status.aliases) or L.NONE, cell)
         sheet.sheet.set_row(offset, text_height(status.meaning, chars_per_line(60)))
     print_designed(sheet, [30, 60, 22], None)
-    if len(counts) + len(statuses) <= SUMMARY_ON_ONE_PAGE:
-        # About a page at the designed scale: a row or two over (the archived count of a compared
-        # paper) would put the last status alone on a page, so the page is fitted instead.
-        sheet.sheet.fit_to_pages(1, 1)
-
-
-SUMMARY_ON_ONE_PAGE = 24  # counts and statuses together; more than this and the Summary takes its pages
 
 
 # -- Matrix -----------------------------------------------------------------------------------
