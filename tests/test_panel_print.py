@@ -313,3 +313,14 @@ def test_a_field_that_fits_a_page_moves_whole_and_a_longer_one_fills_the_page_fi
     assert all(sum(row[3] for row in page) <= (150 if n == 0 else 400) for n, page in enumerate(pages))
     text = "\n".join(row[1] for page in pages for row in page if row[0].startswith("Update"))
     assert text == long[1]  # nothing lost at the cuts
+
+
+@pytest.mark.parametrize("name", ["jan", "apr"])
+def test_the_summary_never_splits_its_status_table(printed, name):
+    """The status table prints whole, under its heading: with --previous the Summary grew by a row and
+    printed its last status alone, without the table's header, on a page of its own."""
+    _, pages = printed[name]
+    summary = [" ".join(page["body"]) for page in pages if page["sheet"] == "Summary"]
+    holding = [text for text in summary if "Awaiting Review" in text]
+    assert len(holding) == 1 and "Risk status" in holding[0] and "Controls Tasked" in holding[0]
+    assert len(summary) <= 2

@@ -454,6 +454,7 @@ def write_summary(book: Book, period: Period, compared: bool) -> None:
         sheet.text(offset, 1, meaning, cell)
         sheet.text(offset, 2, HIGHLIGHT_WORDS[key].removeprefix("Change: "), cell)
     row += len(L.HIGHLIGHTS) + 3
+    status_heading = row
     sheet.text(row, 0, "Risk status", book.fmt("bold"))
     statuses = book.scheme.statuses
     _table(sheet, "Statuses", row + 1, 0, row + 1 + len(statuses), ["Status", "Meaning", "Also written as"])
@@ -462,7 +463,30 @@ def write_summary(book: Book, period: Period, compared: bool) -> None:
         sheet.text(offset, 1, status.meaning or L.NOT_RECORDED, cell)
         sheet.text(offset, 2, ", ".join(status.aliases) or L.NONE, cell)
         sheet.sheet.set_row(offset, text_height(status.meaning, chars_per_line(60)))
-    print_designed(sheet, [30, 60, 22], None)
+    widths = [30, 60, 22]
+    scale = print_designed(sheet, widths, None)
+    above = _summary_points(counts, widths)
+    table = DEFAULT_ROW_POINTS * 2 + sum(text_height(s.meaning, chars_per_line(60)) for s in statuses)
+    if above + table > L.page_capacity(scale) and table <= L.page_capacity(scale):
+        # The status table would be split across pages (a compared paper's extra count is enough
+        # to print its last status alone): it starts a page of its own instead, whole.
+        sheet.sheet.set_h_pagebreaks([status_heading])
+
+
+def _summary_points(counts: list[tuple[str, str, int, str]], widths: list[float]) -> float:
+    """Points the Summary takes above its status table: title rows, the counts and the legend, each
+    row at least the default height (15 points) it prints at."""
+
+    def row(*cells: tuple[str, float]) -> float:
+        return max(DEFAULT_ROW_POINTS, *(text_height(text, chars_per_line(width)) for text, width in cells))
+
+    count_rows = sum(row((measure, widths[0]), (where, widths[2])) for measure, _, _, where in counts)
+    legend_rows = len(L.HIGHLIGHTS) * DEFAULT_ROW_POINTS
+    others = 4 * DEFAULT_ROW_POINTS  # the counts' header, a blank row, the legend's heading and header
+    return 22 + 16 + 10 + others + count_rows + legend_rows + DEFAULT_ROW_POINTS  # and the blank row after
+
+
+DEFAULT_ROW_POINTS = 15  # xlsxwriter's default row height
 
 
 # -- Matrix -----------------------------------------------------------------------------------
