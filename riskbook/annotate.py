@@ -42,7 +42,6 @@ from riskbook.xlsx.package_edit import (
     ns_prefix,
     prefix_of,
     set_attribute,
-    visible_text,
     xml_text,
 )
 from riskbook.xlsx.sheet_edit import (
@@ -56,6 +55,7 @@ from riskbook.xlsx.sheet_edit import (
     split_cell,
     without_tab_selected,
 )
+from riskbook.xlsx.text import CELL, safe_text
 from riskbook.xlsx.writer import atomic_path, refuse_inputs_as_output
 
 ERROR_FILL = "FFC7CE"  # Excel's own "bad" fill: black text on it has a contrast of 14:1
@@ -112,7 +112,7 @@ def _plain_copy(report: Report, target: Path) -> str:
                 continue
             cell = sheet.cell(row0 + r + 1, col0 + c + 1)
             if isinstance(value, str):
-                continued.write(cell, visible_text(value))
+                continued.write(cell, safe_text(value, CELL))
                 cell.data_type = "s"  # text stays text, even when it starts with '='
             else:
                 cell.value = value

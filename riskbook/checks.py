@@ -323,8 +323,9 @@ def _set_values(risk: Risk, name: str) -> tuple:
 def _check_score_set(ctx: _Context, risk: Risk, name: str):
     """Check one set's stated score and rating against its impact and likelihood; return its score."""
     scheme = ctx.scheme
-    rating = risk.get(f"{name}_rating")
-    facts = _set_facts(scheme, *_set_values(risk, name))
+    values = _set_values(risk, name)
+    rating = values[-1]
+    facts = _set_facts(scheme, *values)
     if facts.score_mismatch:
         impact, likelihood = facts.impact, facts.likelihood
         assert impact is not None and likelihood is not None  # on the scale

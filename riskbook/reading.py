@@ -417,12 +417,12 @@ def _store(risk: Risk, name: str, outcome: Any) -> None:
 def _numbered_blank_line(row: list[Any], risk: Risk, lazy_offsets: tuple[int, ...]) -> bool:
     """A row with nothing but a reference (a numbered blank line) is not a risk."""
     values = risk.values
-    return (
-        len(values) < 2
-        and not risk.invalid
-        and values.keys() <= {"reference"}
-        and _only_reference(row, risk, lazy_offsets)
-    )
+    if len(values) >= 2 or risk.invalid or not values.keys() <= {"reference"}:
+        return False
+    if any(value for value in risk.extras.values()):
+        return False
+    width = len(row)
+    return not any(offset < width and not v.is_blank(row[offset]) for offset in lazy_offsets)
 
 
 _SKIP = object()  # a cell that gives its field no value: blank once trimmed
@@ -460,14 +460,6 @@ def _parsed_outcome(cell: Any, parse: Callable[[Any], Any]) -> Any:
 def _risks(rows: list[list[Any]], first: int, row0: int, read: Callable[[list[Any], int], Risk | None]) -> list[Risk]:
     """The risks of the data rows from first on, each read by read(row, sheet row)."""
     return [risk for index in range(first, len(rows)) if (risk := read(rows[index], row0 + index)) is not None]
-
-
-def _only_reference(row, risk: Risk, lazy_offsets: tuple[int, ...]) -> bool:
-    """A row with nothing but a reference (a numbered blank line) is not a risk."""
-    width = len(row)
-    if any(value for value in risk.extras.values()):
-        return False
-    return not any(offset < width and not v.is_blank(row[offset]) for offset in lazy_offsets)
 
 
 def _note_long_lazy_fields(risks: list[Risk], lazy: dict[str, int]) -> None:

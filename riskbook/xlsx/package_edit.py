@@ -47,14 +47,8 @@ class Unsupported(OutputError):
 
 def xml_text(text: str) -> str:
     """Text for an XML element or attribute: escaped, control characters shown visibly, Excel's _xHHHH_ kept literal."""
-    text = visible_text(_EXCEL_ESCAPE.sub(r"_x005F_\1", text))  # Excel would read "_x000D_" as a carriage return
+    text = safe_text(_EXCEL_ESCAPE.sub(r"_x005F_\1", text), CELL)  # Excel would read "_x000D_" as a carriage return
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
-def visible_text(text: str) -> str:
-    """Text with the characters XML cannot hold shown as riskbook shows them everywhere (the one text
-    gate, xlsx/text.py): control pictures (␋ for a vertical tab), U+FFFD for a non-character."""
-    return safe_text(text, CELL)
 
 
 def prefix_of(xml: bytes, local: bytes) -> bytes:
