@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from riskbook.findings import Finding
 from riskbook.limits import column_letters
-from riskbook.values import Invalid, clean_text, drop_text_mark
+from riskbook.values import Invalid, clean_text
 
 if TYPE_CHECKING:
     from riskbook.scheme import Scheme
@@ -116,11 +116,6 @@ LAZY_FIELDS = NARRATIVE_FIELDS | {"responsible_officer", "category"}
 _MISSING = object()
 
 
-def narrative_text(value: Any) -> str:
-    """A narrative cell as plain text: the text mark dropped, trimmed, HTML made plain."""
-    return "" if value == "" else clean_text(drop_text_mark(value))
-
-
 @dataclass(slots=True)
 class Risk:
     """One row of the register.
@@ -148,8 +143,7 @@ class Risk:
             cells = self.cells or ()
             width = len(cells)
             self._extras = {
-                name: clean_text(drop_text_mark(cells[offset])) if offset < width else ""
-                for offset, name in self.extra_columns
+                name: clean_text(cells[offset]) if offset < width else "" for offset, name in self.extra_columns
             }
         return self._extras
 
@@ -159,7 +153,7 @@ class Risk:
             return value
         lazy, cells = self.lazy, self.cells
         if lazy is not None and cells is not None and name in lazy and lazy[name] < len(cells):
-            return narrative_text(cells[lazy[name]]) or default
+            return clean_text(cells[lazy[name]]) or default
         return default
 
     def has(self, name: str) -> bool:

@@ -21,7 +21,6 @@ from riskbook.model import (
     LAZY_FIELDS,
     LENIENT_SCALE_FIELDS,
     LENIENT_SCORE_FIELDS,
-    NARRATIVE_FIELDS,
     SCALE_FIELDS,
     SCORE_FIELDS,
     Register,
@@ -289,13 +288,11 @@ def _or_text(parsed: Any, raw: Any) -> Any:
     return v.clean_text(raw) if parsed.__class__ is Invalid else parsed
 
 
-_TEXT, _PARSED, _NARRATIVE = 0, 1, 2
+_TEXT, _PARSED = 0, 1
 _UNSEEN = object()
 
 
 def _kind(name: str) -> int:
-    if name in NARRATIVE_FIELDS:
-        return _NARRATIVE
     return (
         _PARSED
         if name in SCALE_FIELDS
@@ -318,7 +315,6 @@ def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps,
     if not _has_content(row) and not any((sheet_row, col0 + offset) in formula_gaps for offset, *_ in plan):
         return None
     risk = _new_risk(row, sheet_row, lazy, extra_columns)
-    values = risk.values
     for offset, name, kind, parse, _cache in plan:
         if offset >= width:
             continue
@@ -333,19 +329,14 @@ def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps,
             continue
         if cell == "":
             continue
-        if kind == _NARRATIVE:
-            # Kept as typed; Risk.get makes it plain (trimmed, HTML to text) when it is read.
-            values[name] = cell
-            if cell.__class__ is str and len(cell) > EXCEL_CELL_LIMIT:
-                risk.long_fields = [*(risk.long_fields or ()), name]
-            continue
         _store(risk, name, _text_outcome(cell) if kind == _TEXT else _parsed_outcome(cell, parse))
     return None if _numbered_blank_line(row, risk, lazy_offsets) else risk
 
 
 def _read_plain_row(row, sheet_row: int, text_plan, parsed_plan, extra_columns, header_width: int, lazy, lazy_offsets):
-    """_read_row for a sheet without formula gaps (most): no narrative among the eager fields, and the
-    common text cell (trimmed, no markup or mark) taken in a few C calls."""
+    """_read_row for a sheet without formula gaps (most): the narrative fields are read lazily, and the
+    common text cell (no mark, no markup, within a cell's limit: values.clean_text only trims it) is
+    taken in a few C calls. tests/test_row_readers.py holds the two readers equal, field by field."""
     if len(row) > header_width:  # cells beyond the header's columns belong to no risk
         row = row[:header_width]
     if not _has_content(row):
@@ -433,17 +424,11 @@ class _Long(str):
 
 
 def _text_outcome(cell: Any) -> Any:
-    """A non-empty text field's cell as _read_row reads it: the text, _SKIP, or a _Long text."""
-    if cell.__class__ is not str:
-        return v.clean_text(cell)
-    if cell[0] == "'":  # Excel's "keep as text" mark, spelt out by some exports
-        cell = cell[1:]
-    cell = cell.strip(v.SPACE)
-    if "<" in cell or "&" in cell:
-        cell = v.html_to_text(cell).strip(v.SPACE)
-    if not cell:
+    """A non-empty text field's cell as both readers keep it: the text, _SKIP, or a _Long text."""
+    text = v.clean_text(cell)
+    if not text:
         return _SKIP
-    return _Long(cell) if len(cell) > EXCEL_CELL_LIMIT else cell
+    return _Long(text) if len(text) > EXCEL_CELL_LIMIT else text
 
 
 def _parsed_outcome(cell: Any, parse: Callable[[Any], Any]) -> Any:
@@ -559,7 +544,6 @@ def _build_register(
             for offset, name, kind, parse, cache in plan
             if kind == _PARSED
         ]
-        assert len(text_plan) + len(parsed_plan) == len(plan)  # narrative is lazy without formula gaps
         read = functools.partial(
             _read_plain_row,
             text_plan=text_plan,
