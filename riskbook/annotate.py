@@ -21,7 +21,7 @@ from pathlib import Path
 
 from riskbook.errors import OutputError
 from riskbook.findings import Finding
-from riskbook.limits import EXCEL_CELL_LIMIT
+from riskbook.limits import EXCEL_CELL_LIMIT, column_letters
 from riskbook.report import Report
 from riskbook.xlsx.package_edit import (
     COMMENTS_CT,
@@ -49,7 +49,6 @@ from riskbook.xlsx.sheet_edit import (
     add_first_conditional_formats,
     add_legacy_drawing,
     cloned_xf,
-    column_name,
     merged_ranges,
     restyle_cells,
     split_cell,
@@ -202,7 +201,7 @@ def _anchor(cell: str, merged: list[tuple[int, int, int, int]]) -> str:
     row, col = split_cell(cell)
     for r1, c1, r2, c2 in merged:
         if r1 <= row <= r2 and c1 <= col <= c2:
-            return f"{column_name(c1)}{r1}"
+            return f"{column_letters(c1)}{r1}"
     return cell
 
 
@@ -678,10 +677,10 @@ def _fitted(message: str, cell: str) -> str:
 
 def _row(n: int, values: list[str], styles: list[int]) -> str:
     cells = "".join(
-        f'<c r="{column_name(col)}{n}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{xml_text(str(value))}'
+        f'<c r="{column_letters(col)}{n}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{xml_text(str(value))}'
         "</t></is></c>"
         if value != ""
-        else f'<c r="{column_name(col)}{n}" s="{style}"/>'
+        else f'<c r="{column_letters(col)}{n}" s="{style}"/>'
         for col, (value, style) in enumerate(zip(values, styles, strict=True), start=1)
     )
     return f'<row r="{n}">{cells}</row>'
