@@ -5,7 +5,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
-import os
 import re
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -27,25 +26,32 @@ ABSENT_MEANS = {
 }
 
 
+_NOT_A_REGISTER = (
+    "validate takes {name} as a Register (from read_register), not {given}; "
+    "riskbook.check_register reads the files, the same way, and checks them"
+)
+
+
 def validate(
     register: Register,
     *,
     as_of: dt.date | None = None,
-    previous: Register | str | os.PathLike[str] | None = None,
+    previous: Register | None = None,
     since: dt.date | None = None,
     progress: Progress | None = None,
 ) -> Report:
     """Run every check over a register under its own scheme and return the report, findings in sheet order.
 
-    previous (last period's register, or its path, read under the same scheme) and since add the
-    period comparison's findings, as `build` would report them. progress, if given, is called
-    now and then with (risks checked since the last call, total).
+    previous (last period's register, read under the same scheme) and since add the period
+    comparison's findings, as `build` would report them. Registers only: no check reads a file
+    (riskbook.check_register reads both files the same way, then calls this). progress, if given,
+    is called now and then with (risks checked since the last call, total).
     """
-    as_of = as_of or dt.date.today()
+    if not isinstance(register, Register):
+        raise TypeError(_NOT_A_REGISTER.format(name="register", given=type(register).__name__))
     if previous is not None and not isinstance(previous, Register):
-        from riskbook.reading import read_register
-
-        previous = read_register(previous, scheme=register.scheme)
+        raise TypeError(_NOT_A_REGISTER.format(name="previous", given=type(previous).__name__))
+    as_of = as_of or dt.date.today()
     context = _Context(register, register.scheme, as_of)
     findings = list(register.notices)
     findings.extend(check_columns(context))

@@ -195,6 +195,12 @@ class Register:
     scheme: Scheme  # the scheme it was read under, and is checked under
     notices: tuple[Finding, ...] = ()  # found while reading
     column_headers: dict[str, str] = field(default_factory=dict)  # canonical field -> the header it was read from
+    # What the annotated copy needs, so that it never reads the input otherwise than the register was:
+    # the size limit it was read under (an .xlsx package is edited in place, and opened again under
+    # it), and for any other source (.xls, .ods, .csv) the sheet's cells as read, with the 0-based
+    # (row, col) of the first, which the copy is written from.
+    max_bytes: int | None = None
+    sheet_cells: tuple[list[list[Any]], int, int] | None = field(default=None, repr=False)
 
     def cell(self, row: int, field_name: str) -> str:
         col = self.columns.get(field_name)

@@ -65,7 +65,7 @@ def read_register(
     lookup = _header_lookup(scheme, columns or {})
     grid = open_grid(path, sheet, max_bytes)
     with no_cyclic_gc():
-        register = _parse_register(str(Path(path)), grid, sheet, scheme, lookup, columns or {})
+        register = _parse_register(str(Path(path)), grid, sheet, scheme, lookup, columns or {}, max_bytes)
     del grid  # and with it the reader's copy of the workbook
     if len(register.risks) >= _LARGE_REGISTER:
         give_back_freed_memory()
@@ -83,7 +83,13 @@ def _header_lookup(scheme: Scheme, columns: dict[str, str]) -> dict[str, str]:
 
 
 def _parse_register(
-    display: str, grid: Grid, wanted: str | None, scheme: Scheme, lookup: dict[str, str], overrides: dict[str, str]
+    display: str,
+    grid: Grid,
+    wanted: str | None,
+    scheme: Scheme,
+    lookup: dict[str, str],
+    overrides: dict[str, str],
+    max_bytes: int | None,
 ) -> Register:
     if wanted is not None:
         if wanted not in grid.names:
@@ -98,9 +104,8 @@ def _parse_register(
         header, best = _find_header(rows, lookup)
         if header is not None:
             _check_overrides(display, name, row0, header, overrides)
-            return _build_register(
-                display, name, rows, row0, col0, header, grid.formula_gaps(name), grid.hidden(name), scheme
-            )
+            source = _Source(display, name, rows, row0, col0, max_bytes, keep_cells=not grid.xlsx_package)
+            return _build_register(source, header, grid.formula_gaps(name), grid.hidden(name), scheme)
         if best is not None and (closest is None or len(best.fields) > len(closest[2].fields)):
             closest = (row0, name, best)
         if wanted is not None:
@@ -489,17 +494,27 @@ def _check_header_width(display: str, sheet: str, header_cells: list[Any], heade
         )
 
 
+@dataclass(slots=True)
+class _Source:
+    """The sheet a register is read from, as read, and what the register keeps of how it was read."""
+
+    display: str
+    sheet: str
+    rows: list[list[Any]]
+    row0: int
+    col0: int
+    max_bytes: int | None
+    keep_cells: bool  # not an .xlsx package: the annotated copy is written from the cells
+
+
 def _build_register(
-    display: str,
-    sheet: str,
-    rows: list[list[Any]],
-    row0: int,
-    col0: int,
+    source: _Source,
     header: _Header,
     formula_gaps: dict[tuple[int, int], str | None],
     hidden: tuple[set[int], set[int]],
     scheme: Scheme,
 ) -> Register:
+    display, sheet, rows, row0, col0 = source.display, source.sheet, source.rows, source.row0, source.col0
     header_index = header.index
     _check_header_width(display, sheet, rows[header_index], row0 + header_index)
     headers = header.texts
@@ -590,4 +605,6 @@ def _build_register(
         scheme=scheme,
         notices=tuple(notices),
         column_headers={name: headers[offset] for name, offset in columns.items()},
+        max_bytes=source.max_bytes,
+        sheet_cells=(rows, row0, col0) if source.keep_cells else None,
     )
