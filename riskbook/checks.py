@@ -348,7 +348,9 @@ def _check_score_set(ctx: _Context, risk: Risk, name: str):
             working=f"{impact_text} × {likelihood_text}"
             if scheme.matrix is None
             else f"{impact_text}, {likelihood_text}",
-            expected=facts.expected,
+            computed=facts.expected,
+            impact=impact,
+            likelihood=likelihood,
         )
     band = facts.band
     if facts.rating_mismatch(rating):
@@ -419,7 +421,9 @@ def check_score(ctx: _Context, item: Assessed) -> Iterator[Finding]:
         stated=stated,
         rule="impact × likelihood" if scheme.matrix is None else "the scheme's matrix score",
         working=f"{impact} × {likelihood}" if scheme.matrix is None else f"impact {impact}, likelihood {likelihood}",
-        expected=expected,
+        computed=expected,
+        impact=risk.impact,
+        likelihood=risk.likelihood,
     )
 
 
@@ -503,6 +507,8 @@ def check_review(ctx: _Context, item: Assessed) -> Iterator[Finding]:
         band=band.name,
         interval=_plural(band.review_months, "month"),
         due=f"{due:%d/%m/%Y}",
+        overdue_days=days,
+        due_date=due,
     )
 
 
