@@ -15,7 +15,7 @@ from riskbook.model import FIELD_LABELS, Register, Risk
 from riskbook.perf import Progress, Ticker, no_cyclic_gc
 from riskbook.report import Assessed, Report
 from riskbook.scheme import Band, Scheme, resolve_status
-from riskbook.values import PartialDate
+from riskbook.values import PartialDate, shown_value
 
 REQUIRED_FIELDS = ("reference", "title", "owner", "impact", "likelihood", "status", "last_review")
 # What a register without the column cannot have checked; one warning says so (column-absent).
@@ -342,7 +342,7 @@ def _whole_number(value) -> int | None:
 def check_unreadable(ctx: _Context, risk: Risk) -> Iterator[Finding]:
     for name, value in risk.invalid.items():
         label = FIELD_LABELS[name].lower()
-        yield ctx.finding(value.code, risk, name, field=label, value=_quote(value.raw), reason=value.reason)
+        yield ctx.finding(value.code, risk, name, field=label, value=shown_value(value.raw), reason=value.reason)
 
 
 def check_missing(ctx: _Context, risk: Risk) -> Iterator[Finding]:
@@ -538,9 +538,3 @@ def check_duplicate_references(ctx: _Context) -> Iterator[Finding]:
             )
         else:
             first_seen[key] = risk
-
-
-def _quote(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return repr(value) if isinstance(value, str) else str(value)

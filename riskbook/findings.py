@@ -162,6 +162,7 @@ CATALOGUE: dict[str, Kind] = _kinds(
         "{field} is a formula with no saved result; open and save the file in Excel (or LibreOffice) so its value "
         "is stored",
         "Open and save the file in Excel or LibreOffice.",
+        data=("value", "reason"),
     ),
     Kind(
         "formula-error",
@@ -169,6 +170,7 @@ CATALOGUE: dict[str, Kind] = _kinds(
         "a formula cell's saved result is an Excel error (#N/A, #VALUE!, #REF!, …)",
         "{field} {reason}; correct the formula",
         "Correct the formula so that it gives a value.",
+        data=("value",),
     ),
     Kind(
         "status-stale",

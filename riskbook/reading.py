@@ -294,6 +294,7 @@ def _or_text(parsed: Any, raw: Any) -> Any:
 
 
 _TEXT, _PARSED = 0, 1
+_NO_SAVED_RESULT = "is a formula with no saved result"
 _UNSEEN = object()
 
 
@@ -329,7 +330,7 @@ def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps,
             risk.invalid[name] = (
                 Invalid(error, f"is a formula that gives {error} in Excel", "formula-error")
                 if error
-                else Invalid(cell, "is a formula with no saved result", "formula-without-value")
+                else Invalid(cell, _NO_SAVED_RESULT, "formula-without-value")
             )
             continue
         if cell == "":
@@ -591,7 +592,20 @@ def _build_register(
     for r, c in sorted(formula_gaps):
         if c in extra_cols and r in reference_by_row and formula_gaps[r, c] is None:
             field = headers[c - col0] or "the cell"
-            notices.append(make("formula-without-value", sheet, cell_name(r, c), reference_by_row[r], r, field=field))
+            row = rows[r - row0]
+            value = v.shown_value(row[c - col0] if c - col0 < len(row) else "")
+            notices.append(
+                make(
+                    "formula-without-value",
+                    sheet,
+                    cell_name(r, c),
+                    reference_by_row[r],
+                    r,
+                    field=field,
+                    value=value,
+                    reason=_NO_SAVED_RESULT,
+                )
+            )
     named = {col: name for name, col in sheet_columns.items()} | dict(sheet_extras)
     notices.extend(_hidden_notices(sheet, header_row, named, risks, sheet_columns.get("reference", 0), hidden))
     return Register(

@@ -189,6 +189,13 @@ def _dedupe_bullet(line: str) -> str:
     return line
 
 
+def shown_value(value: Any) -> str:
+    """A cell's value as a message quotes it: text in quotes, a whole number without its ".0"."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return repr(value) if isinstance(value, str) else str(value)
+
+
 def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip(SPACE))
 
