@@ -403,7 +403,7 @@ def build(
         sys.exit(EXIT_FINDINGS)
     if report.findings:
         click.echo(render_text(report, colour=colour))
-    bar = _ProgressBar("Writing", enabled=True)
+    bar = _ProgressBar("Writing", enabled=len(report.register.risks) > PROGRESS_ABOVE)
     result = api.build_workbook(
         report,
         output,
@@ -481,9 +481,9 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
     existing, changes = None, []
     if from_path:
         source_scheme = api.load_scheme(from_scheme) if from_scheme else scheme_obj
-        source = _read_and_check(from_path, sheet, source_scheme, None, max_size, show_progress=True, columns=columns)
+        checked = _read_and_check(from_path, sheet, source_scheme, None, max_size, show_progress=True, columns=columns)
         try:
-            existing, changes = carry_over(source, scheme_obj, rescore=rescore)
+            existing, changes = carry_over(checked, scheme_obj, rescore=rescore)
         except StatedScoresDiffer as exc:
             shown = dataclasses.replace(exc.report, findings=exc.mismatches)
             click.echo(render_text(shown, colour=sys.stdout.isatty()))
