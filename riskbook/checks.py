@@ -49,6 +49,7 @@ def validate(
     context = _Context(register, register.scheme, as_of)
     findings = list(register.notices)
     findings.extend(check_columns(context))
+    findings.extend(check_has_risks(context))
     assessed: list[Assessed] = []
     ticker = Ticker(progress, len(register.risks))
     with no_cyclic_gc():
@@ -231,6 +232,14 @@ def check_columns(ctx: _Context) -> Iterator[Finding]:
             yield make(
                 "column-absent", ctx.register.sheet, row, column=FIELD_LABELS[name], consequence=ABSENT_MEANS[name]
             )
+
+
+def check_has_risks(ctx: _Context) -> Iterator[Finding]:
+    """A header with nothing under it is most likely the wrong file or sheet: an error, so nothing is built."""
+    register = ctx.register
+    if not register.risks:
+        row = register.header_row + 1
+        yield make("no-risks", register.sheet, f"{row}:{row}", sheet=register.sheet, row=row)
 
 
 def check_risk(ctx: _Context, item: Assessed) -> Iterator[Finding]:
