@@ -18,7 +18,7 @@ from functools import wraps
 
 import click
 
-EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_SIGNAL_BASE = 128  # a shell's convention: killed by signal N exits 128 + N (Ctrl-C: 130, SIGTERM: 143)
 
 
@@ -41,21 +41,28 @@ def _parse_date_option(ctx, param, value):
         raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
 
 
+REPORT_BUG = (
+    "this is a fault in riskbook, not in your file: please report it with the command you ran "
+    "(riskbook --debug … prints the details to include)"
+)
+
+
 def _handle_errors(func):
-    """Turn a riskbook error into one line on stderr and exit 2; --debug shows the traceback."""
+    """Exit codes: a riskbook error (unusable input or option) is one line on stderr and exit 2; anything
+    unexpected is riskbook's own fault, exit 3 with a line asking for a report. --debug shows the traceback;
+    with --format json, the same is also printed as a JSON object on stdout."""
 
     @wraps(func)
     def wrapper(*args, **kwargs):
         from riskbook.errors import RiskbookError
 
-        debug = click.get_current_context().find_root().params.get("debug", False)
+        debug = _setting("debug")
         try:
             return func(*args, **kwargs)
         except RiskbookError as exc:
             if debug:
                 traceback.print_exc()
-            _say(f"riskbook: {exc}")
-            sys.exit(EXIT_UNUSABLE)
+            _refuse(str(exc), EXIT_UNUSABLE)
         except KeyboardInterrupt as exc:
             signum = getattr(exc, "signum", signal.SIGINT)
             _say(f"riskbook: stopped by {'SIGTERM' if signum == signal.SIGTERM else 'Ctrl-C'}; no output written")
@@ -65,10 +72,38 @@ def _handle_errors(func):
         except Exception as exc:
             if debug:
                 traceback.print_exc()
-            _say(f"riskbook: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)")
-            sys.exit(EXIT_UNUSABLE)
+            _refuse(f"internal error: {type(exc).__name__}: {exc}; {REPORT_BUG}", EXIT_INTERNAL)
 
     return wrapper
+
+
+def _refuse(message: str, code: int) -> None:
+    """Stop with one line on stderr (and, for --format json, a JSON object on stdout) and the exit code."""
+    if _wants_json():
+        click.echo(_error_json(message, code))
+    _say(f"riskbook: {message}")
+    sys.exit(code)
+
+
+def _error_json(message: str, code: int) -> str:
+    import json
+
+    from riskbook.xlsx.text import TERMINAL, safe_text
+
+    kind = {EXIT_UNUSABLE: "unusable", EXIT_INTERNAL: "internal-error"}.get(code, "error")
+    return json.dumps({"error": kind, "exit_code": code, "message": safe_text(message, TERMINAL)}, ensure_ascii=False)
+
+
+def _wants_json(args: list[str] | None = None) -> bool:
+    """--format json was asked for: from the parsed options, or (for a usage error) from the raw arguments."""
+    context = click.get_current_context(silent=True)
+    if args is None and context is not None:
+        if context.params.get("fmt") == "json":
+            return True
+        args = context.meta.get(_ARGS)
+    args = list(args or ())
+    pairs = zip(args, [*args[1:], ""], strict=True)
+    return any(a == "--format=json" or (a == "--format" and b == "json") for a, b in pairs)
 
 
 def _say(line: str) -> None:
@@ -80,9 +115,87 @@ def _say(line: str) -> None:
     from riskbook.xlsx.text import TERMINAL, safe_text
 
     click.echo(safe_text(line, TERMINAL), err=True)
-    context = click.get_current_context(silent=True)
-    if context is None or not context.find_root().params.get("debug", False):
+    if not _setting("debug"):
         sys.unraisablehook = _quiet
+
+
+# Settings that may be given before or after the subcommand (riskbook --debug validate … or
+# riskbook validate … --debug) live in the context's meta, which every context of a run shares.
+_ARGS = "riskbook.args"
+
+
+def _setting(name: str):
+    context = click.get_current_context(silent=True)
+    return None if context is None else context.meta.get(f"riskbook.{name}")
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value) -> None:
+    if value:  # a flag not given is False: it must not undo the same flag given before the subcommand
+        ctx.meta[f"riskbook.{param.name}"] = value
+
+
+def _remember_colour(ctx: click.Context, param: click.Parameter, value) -> None:
+    if value is not None:
+        ctx.meta["riskbook.colour"] = value
+
+
+def common_options(func):
+    """--debug, --quiet and --color/--no-color: accepted before the subcommand and after it."""
+    for option in reversed(
+        (
+            click.option(
+                "--debug",
+                is_flag=True,
+                expose_value=False,
+                callback=_remember,
+                help="Show the traceback of an error (for a report).",
+            ),
+            click.option(
+                "-q",
+                "--quiet",
+                is_flag=True,
+                expose_value=False,
+                callback=_remember,
+                help="Print only findings, changes and errors: no progress, no 'Wrote' lines, no summary line.",
+            ),
+            click.option(
+                "--color/--no-color",
+                "colour",
+                default=None,
+                expose_value=False,
+                callback=_remember_colour,
+                help="Colour the findings' severities (default: on a terminal, unless NO_COLOR is set).",
+            ),
+        )
+    ):
+        func = option(func)
+    return func
+
+
+def _colour() -> bool:
+    """--color/--no-color if given, else off when NO_COLOR is set (no-color.org), else on a terminal."""
+    chosen = _setting("colour")
+    if chosen is not None:
+        return chosen
+    if os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def _quiet_run() -> bool:
+    return bool(_setting("quiet"))
+
+
+def _info(text: str) -> None:
+    """A line about what was done ("Wrote …", the summary): on stdout unless stdout carries the output
+    itself (-o -), left out with --quiet."""
+    if not _quiet_run():
+        click.echo(text, err=bool(_setting("stdout_taken")))
+
+
+def _echo(text: str, colour: bool | None = None) -> None:
+    """Findings and changes: always printed; on stderr when stdout carries the output itself (-o -)."""
+    click.echo(text, err=bool(_setting("stdout_taken")), color=colour)
 
 
 def _quiet(unraisable) -> None:
@@ -171,6 +284,7 @@ def _read_and_check(
     """The register's report (with last period's comparison, if given), with a progress bar on a terminal."""
     import riskbook as api
 
+    show_progress = show_progress and not _quiet_run()
     max_bytes = max_size * 1024**2
     scheme = api.load_scheme(scheme)
     with _step_note(f"Reading {input_path}", show_progress and _large_file(input_path)):
@@ -183,6 +297,63 @@ def _read_and_check(
     report = api.validate(register, as_of=as_of, previous=last, since=since, progress=bar)
     bar.close()
     return report
+
+
+def _refuse_standard_input(*paths: str | None) -> None:
+    """INPUT '-': riskbook reads a spreadsheet file (its kind, its size, its parts) and cannot read a stream."""
+    from riskbook.errors import ReadError
+
+    if any(path == "-" for path in paths):
+        raise ReadError(
+            "-: riskbook reads a spreadsheet from a file, not from standard input; save it and give its name"
+        )
+
+
+def _check_outputs(*outputs: tuple[str | None, str, str | None, bool], inputs: tuple[str | None, ...] = ()) -> None:
+    """Every output (path, what it is, its suffix, whether '-' may stand for standard output), before any work."""
+    from riskbook.errors import OutputError
+    from riskbook.outputs import STDOUT, check_output_path
+
+    for path, what, suffix, stdout_ok in outputs:
+        if not path:
+            continue
+        if path != STDOUT:
+            check_output_path(path, what, suffix, inputs)
+        elif not stdout_ok:
+            raise OutputError(f"-: {what} cannot go to standard output here; give a file name ending {suffix}")
+        elif suffix == ".xlsx" and _stdout_is_terminal():
+            raise OutputError(
+                f"-: {what} is an .xlsx workbook, which a terminal cannot show; redirect standard output "
+                f"to a file or a program (-o - > out.xlsx), or give a file name"
+            )
+        else:
+            click.get_current_context().meta["riskbook.stdout_taken"] = True
+
+
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+@contextlib.contextmanager
+def _output_path(output: str, suffix: str) -> Iterator[str]:
+    """Where to write output: the path itself, or for '-' a scratch file whose bytes go to standard output
+    once it is whole (lines about the run then go to stderr)."""
+    import shutil
+    import tempfile
+
+    from riskbook.outputs import STDOUT
+
+    if output != STDOUT:
+        yield output
+        return
+    with tempfile.TemporaryDirectory(prefix="riskbook-stdout-") as folder:
+        path = os.path.join(folder, "output" + suffix)
+        yield path
+        if os.path.exists(path):
+            with open(path, "rb") as written:
+                stdout = click.get_binary_stream("stdout")
+                shutil.copyfileobj(written, stdout)
+                stdout.flush()
 
 
 input_argument = click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=True, path_type=str))
@@ -243,17 +414,76 @@ as_of_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+class RiskbookGroup(click.Group):
+    """The riskbook group: full one-line descriptions in --help, and --format json kept for usage errors."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=1_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        context = super().make_context(info_name, args, parent=parent, **extra)
+        context.meta[_ARGS] = list(args)
+        return context
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """As click's, except that a usage error asked for as JSON (--format json) is a JSON object too."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        arguments = list(sys.argv[1:] if args is None else args)
+        try:
+            code = super().main(arguments, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(EXIT_SIGNAL_BASE + signal.SIGINT)
+        except click.ClickException as exc:
+            code = exc.exit_code if exc.exit_code != 1 else EXIT_UNUSABLE
+            if _wants_json(arguments):
+                click.echo(_error_json(exc.format_message(), code))
+            exc.show()
+            sys.exit(code)
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+@click.group(cls=RiskbookGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@common_options
 @click.version_option(package_name="riskbook")
-def cli(debug: bool) -> None:
-    """riskbook: check a risk register and build the panel workbook."""
+def cli() -> None:
+    """riskbook: check a risk register and build the panel workbook.
+
+    \b
+    The risk unit's three commands:
+      riskbook template -o register.xlsx --from last-quarter.xlsx
+      riskbook validate returned.xlsx --annotate returned-checked.xlsx
+      riskbook build register.xlsx --previous last-quarter.xlsx -o panel.xlsx
+
+    \b
+    Exit codes: 0 clean (warnings allowed), 1 findings that are errors,
+    2 an input or option riskbook cannot use, 3 a fault in riskbook (please report it).
+    """
+
+
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: findings grouped by risk, for people. json: one object with every finding, for scripts "
+    "(refusals and internal errors are JSON too).",
+)
 
 
 @cli.command()
 @input_argument
 @as_of_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option
 @sheet_option
 @scheme_option
 @click.option(
@@ -266,15 +496,22 @@ def cli(debug: bool) -> None:
 @max_size_option
 @column_option
 @click.option("--show-columns", is_flag=True, help="First print which header was read as which field.")
+@common_options
 @_handle_errors
 def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, max_size, columns, show_columns):
-    """Check a register and list every finding with its cell.
+    """Check a register and list every finding with the cell it is in.
 
     With --previous, also compare it with last period's register, as build does.
-    Exit 0: no errors (warnings allowed). 1: errors found. 2: unreadable input.
+    Exit 0: no errors (warnings allowed). 1: errors found. 2: unusable input or option.
+
+    \b
+    Example:
+      riskbook validate examples/force-risk-register-jan-2024-as-published.xlsx --as-of 2024-01-16
     """
     from riskbook.render import render_json, render_text
 
+    _refuse_standard_input(input_path, previous)
+    _check_outputs((annotate, "the annotated copy", ".xlsx", False), inputs=(input_path, previous))
     report = _read_and_check(
         input_path,
         sheet,
@@ -292,22 +529,33 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
         click.echo(render_columns(report.register), err=fmt == "json")
     if fmt == "json":
         click.echo(render_json(report))
+    elif _quiet_run():
+        if report.findings:
+            click.echo(render_text(report, colour=_colour()).rsplit("\n", 1)[0], color=_colour())
     else:
-        click.echo(render_text(report, colour=sys.stdout.isatty()))
+        click.echo(render_text(report, colour=_colour()), color=_colour())
     if annotate:
         from riskbook.annotate import annotate_workbook
 
         with _step_note(
-            f"Writing the annotated copy {annotate}", fmt == "text" and len(report.register.risks) > PROGRESS_ABOVE
+            f"Writing the annotated copy {annotate}",
+            fmt == "text" and not _quiet_run() and len(report.register.risks) > PROGRESS_ABOVE,
         ):
             written = annotate_workbook(report, annotate, max_bytes=max_size * 1024**2)
-        click.echo(f"Wrote {written}", err=fmt == "json")
+        if not _quiet_run():
+            click.echo(f"Wrote {written}", err=fmt == "json")
     _finish(EXIT_OK if report.ok else EXIT_FINDINGS, len(report.register.risks))
 
 
 @cli.command()
 @input_argument
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Panel workbook to write (.xlsx).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Panel workbook to write (.xlsx); - writes it to standard output when that is not a terminal.",
+)
 @as_of_option
 @previous_option
 @since_option
@@ -318,7 +566,7 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
 @click.option("--organisation", default=None, help="Organisation the paper is from (cover and file properties).")
 @click.option("--meeting", default=None, help='The meeting and its date, e.g. "JARAP, 31 January 2024".')
 @click.option("--report-of", "report_of", default=None, help="Who the report is of, e.g. a post or a board.")
-@click.option("--author", default=None, help="Author of the paper.")
+@click.option("--author", default=None, help="Author of the paper (cover, file and PDF properties).")
 @click.option("--contact", default=None, help="Contact for questions: an email address or telephone number.")
 @click.option("--purpose", default=None, help="The paper's purpose, in a sentence.")
 @click.option("--recommendation", default=None, help="What the panel is asked to do.")
@@ -334,10 +582,19 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
     type=click.Path(dir_okay=False),
     help="Also print the workbook to this PDF with LibreOffice (which must be installed).",
 )
+@click.option(
+    "--pdf-timeout",
+    type=click.FloatRange(1, 86_400),
+    default=600,
+    show_default=True,
+    metavar="SECONDS",
+    help="Give up printing the PDF after this long (LibreOffice runs once; nothing is written then).",
+)
 @sheet_option
 @scheme_option
 @max_size_option
 @column_option
+@common_options
 @_handle_errors
 def build(
     input_path,
@@ -356,21 +613,33 @@ def build(
     recommendation,
     paper_file,
     pdf_path,
+    pdf_timeout,
     sheet,
     scheme,
     max_size,
     columns,
 ):
-    """Validate a register, then write the panel workbook (and with --pdf, the paper as PDF).
+    """Check a register, then write the panel workbook (and its PDF).
 
+    With --pdf, the paper is also printed to PDF with LibreOffice.
     Errors: printed as validate prints them, nothing written, exit 1. Warnings are printed and the
-    workbook is built. Unreadable input or an unusable option: exit 2.
+    workbook is built. Unusable input or option: exit 2.
+
+    \b
+    Example:
+      riskbook build examples/force-risk-register-jan-2024.xlsx -o panel.xlsx --as-of 2024-01-16
     """
     import riskbook as api
     from riskbook.panel import DEFAULT_MARKING, DEFAULT_TITLE
     from riskbook.panel.paper import Paper, load_paper
     from riskbook.render import render_text
 
+    _refuse_standard_input(input_path, previous)
+    _check_outputs(
+        (output, "the panel workbook", ".xlsx", True),
+        (pdf_path, "the paper's PDF", ".pdf", False),
+        inputs=(input_path, previous, paper_file),
+    )
     paper = (load_paper(paper_file) if paper_file else Paper()).merged(
         organisation=organisation,
         title=title,
@@ -388,35 +657,41 @@ def build(
     report = _read_and_check(
         input_path, sheet, scheme, as_of, max_size, show_progress=True, previous=previous, since=since, columns=columns
     )
-    colour = sys.stdout.isatty()
+    colour = _colour()
     if not report.ok:
-        click.echo(render_text(report, colour=colour))
+        _echo(render_text(report, colour=colour), colour)
         click.echo("Nothing written: fix the errors above, then build again.", err=True)
         sys.exit(EXIT_FINDINGS)
     if report.findings:
-        click.echo(render_text(report, colour=colour))
-    bar = _ProgressBar("Writing", len(report.register.risks), enabled=True)
-    result = api.build_workbook(
-        report,
-        output,
-        title=paper.title or DEFAULT_TITLE,
-        marking=marking if marking is not None else (paper.marking or DEFAULT_MARKING),
-        organisation=paper.organisation,
-        progress=bar,
-        paper=paper,
-    )
-    bar.close()
-    click.echo(f"Wrote {result.path}")
-    for note in result.notes:
-        click.echo(f"Note: {note}", err=True)
-    if pdf_path:
-        from riskbook.panel.pdf import write_pdf
+        _echo(render_text(report, colour=colour), colour)
+    with _output_path(output, ".xlsx") as target:
+        bar = _ProgressBar("Writing", len(report.register.risks), enabled=not _quiet_run())
+        result = api.build_workbook(
+            report,
+            target,
+            title=paper.title or DEFAULT_TITLE,
+            marking=marking if marking is not None else (paper.marking or DEFAULT_MARKING),
+            organisation=paper.organisation,
+            progress=bar,
+            paper=paper,
+        )
+        bar.close()
+        _info(f"Wrote {'the panel workbook to standard output' if output == '-' else result.path}")
+        for note in result.notes:
+            click.echo(f"Note: {note}", err=True)
+        if pdf_path:
+            from riskbook.panel.pdf import write_pdf
 
-        # LibreOffice prints in one call that cannot be counted: named while it runs, whatever the size.
-        with _step_note(f"Printing {pdf_path} with LibreOffice", enabled=True):
-            written = write_pdf(result.path, pdf_path)
-        click.echo(f"Wrote {written}")
-    click.echo(result.summary_line())
+            # LibreOffice prints in one call that cannot be counted: named while it runs, whatever the size.
+            with _step_note(f"Printing {pdf_path} with LibreOffice", enabled=not _quiet_run()):
+                written = write_pdf(
+                    result.path,
+                    pdf_path,
+                    timeout=pdf_timeout,
+                    workbook_name="the workbook for standard output" if output == "-" else output,
+                )
+            _info(f"Wrote {written}")
+    _info(result.summary_line())
     _finish(EXIT_OK, len(report.register.risks))
 
 
@@ -437,7 +712,11 @@ def _check_pdf_option(pdf_path: str, input_path: str, output: str, previous: str
 
 @cli.command()
 @click.option(
-    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="Template workbook to write (.xlsx)."
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Template workbook to write (.xlsx); - writes it to standard output when that is not a terminal.",
 )
 @scheme_option
 @click.option(
@@ -456,12 +735,19 @@ def _check_pdf_option(pdf_path: str, input_path: str, output: str, previous: str
 @sheet_option
 @max_size_option
 @column_option
+@common_options
 @_handle_errors
 def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, columns):
-    """Write the register template risk owners fill in: dropdowns, computed score, instructions.
+    """Write the register template risk owners fill in.
+
+    One Register sheet with every column riskbook reads, and an Instructions sheet from the scheme.
 
     With --from, the register is validated first: a stated score that is not impact × likelihood
     is refused (exit 1) unless --rescore, and every score that changes is listed.
+
+    \b
+    Example:
+      riskbook template -o register.xlsx --from examples/force-risk-register-jan-2024.xlsx
     """
     import dataclasses
 
@@ -469,19 +755,24 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
     from riskbook.render import render_text
     from riskbook.template import StatedScoresDiffer, carry_over, write_template
 
+    _refuse_standard_input(from_path)
+    _check_outputs((output, "the template", ".xlsx", True), inputs=(from_path,))
     scheme_obj = api.load_scheme(scheme)
     existing, changes = None, []
+    shown = not _quiet_run()
     if from_path:
         source_scheme = api.load_scheme(from_scheme) if from_scheme else scheme_obj
-        with _step_note(f"Reading {from_path}", _large_file(from_path)):
+        with _step_note(f"Reading {from_path}", shown and _large_file(from_path)):
             source = api.read_register(
                 from_path, sheet=sheet, scheme=source_scheme, max_bytes=max_size * 1024**2, columns=columns
             )
+        bar = _ProgressBar("Checking", len(source.risks), enabled=shown)
         try:
-            existing, changes = carry_over(source, scheme_obj, rescore=rescore)
+            existing, changes = carry_over(source, scheme_obj, rescore=rescore, progress=bar)
         except StatedScoresDiffer as exc:
-            shown = dataclasses.replace(exc.report, findings=exc.mismatches)
-            click.echo(render_text(shown, colour=sys.stdout.isatty()))
+            bar.close()
+            shown_report = dataclasses.replace(exc.report, findings=exc.mismatches)
+            _echo(render_text(shown_report, colour=_colour()), _colour())
             count = len(exc.mismatches)
             click.echo(
                 f"Nothing written: {count} stated score{'s' if count != 1 else ''} in {from_path} "
@@ -490,40 +781,66 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
                 err=True,
             )
             sys.exit(EXIT_FINDINGS)
-    with _step_note(f"Writing {output}", existing is not None and len(existing.risks) > PROGRESS_ABOVE):
-        path = write_template(output, scheme_obj, existing=existing)
-    for line in changes:
-        click.echo(line)
-    count = len(existing.risks) if existing else 0
-    click.echo(
-        f"Wrote {path}" + (f" with {count} risk{'s' if count != 1 else ''} from {from_path}" if existing else "")
-    )
+        bar.close()
+    with _output_path(output, ".xlsx") as target:
+        bar = _ProgressBar("Writing", len(existing.risks) if existing else 0, enabled=shown)
+        path = write_template(target, scheme_obj, existing=existing, progress=bar)
+        bar.close()
+        for line in changes:
+            _echo(line)
+        count = len(existing.risks) if existing else 0
+        _info(
+            f"Wrote {'the template to standard output' if output == '-' else path}"
+            + (f" with {count} risk{'s' if count != 1 else ''} from {from_path}" if existing else "")
+        )
 
 
 @cli.command("scheme")
 @click.option(
     "--from", "from_path", required=True, type=click.Path(dir_okay=False), help="The register to draft a scheme from."
 )
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Scheme file to write (.toml).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Scheme file to write (.toml); - prints it on standard output.",
+)
 @sheet_option
 @max_size_option
 @column_option
+@common_options
 @_handle_errors
 def scheme_command(from_path, output, sheet, max_size, columns):
-    """Draft a commented scheme from a register's header and values: its scales, statuses, references, ratings."""
+    """Draft a commented scheme from a register's headers and values.
+
+    The draft holds the register's scales, statuses, references and ratings, each guess marked GUESS.
+
+    \b
+    Example:
+      riskbook scheme --from examples/nhs-risk-register.csv -o -
+    """
+    import tempfile
     from pathlib import Path
 
     import riskbook as api
     from riskbook.draft import draft_reading_scheme, draft_scheme, write_draft
-    from riskbook.errors import OutputError
 
-    if Path(output).resolve() == Path(from_path).resolve():
-        raise OutputError(f"{output}: is the input file; choose another output name")
+    _refuse_standard_input(from_path)
+    _check_outputs((output, "the scheme", None, True), inputs=(from_path,))
     register = api.read_register(
         from_path, sheet=sheet, scheme=draft_reading_scheme(), max_bytes=max_size * 1024**2, columns=columns
     )
-    path = write_draft(draft_scheme(register, columns), output)
-    click.echo(f"Wrote {path}: a draft scheme from {from_path}; check each GUESS, then pass it with --scheme")
+    draft = draft_scheme(register, columns)
+    if output == "-":
+        with tempfile.TemporaryDirectory(prefix="riskbook-scheme-") as folder:
+            checked = write_draft(draft, Path(folder) / "scheme.toml")  # the draft must load as it stands
+            click.echo(checked.read_text(encoding="utf-8"), nl=False)
+        if not _quiet_run():
+            click.echo(f"A draft scheme from {from_path}; check each GUESS, then pass it with --scheme", err=True)
+        return
+    path = write_draft(draft, output)
+    _info(f"Wrote {path}: a draft scheme from {from_path}; check each GUESS, then pass it with --scheme")
 
 
 def main() -> None:
