@@ -196,7 +196,7 @@ class _QuickChecks:
 
     def _rating_band(self, text: str) -> Band | None:
         if text not in self.ratings:
-            self.ratings[text] = self.scheme.band_named(text)
+            self.ratings[text] = rated_band(self.scheme, text)
         return self.ratings[text]
 
 
@@ -321,7 +321,7 @@ def _set_facts(scheme: Scheme, impact_value, likelihood_value, stated_value, rat
     expected = scheme.score_for(impact, likelihood) if on_scale else None
     stated = _whole_number(stated_value)
     score = expected if expected is not None else stated
-    rating_band = scheme.band_named(str(rating)) if rating else None
+    rating_band = rated_band(scheme, rating) if rating else None
     return _SetFacts(impact, likelihood, expected, stated, score, scheme.band(score), rating_band)
 
 
@@ -367,6 +367,17 @@ def _check_score_set(ctx: _Context, risk: Risk, name: str):
             high=band.max,
         )
     return facts.score
+
+
+def rated_band(scheme: Scheme, rating) -> Band | None:
+    """The band a rating cell names: a band's name or word ("High", "Red"), or a score written in the
+    rating column ("12", as some registers' Risk Rating holds), which names the band it falls in."""
+    band = scheme.band_named(str(rating))
+    if band is None:
+        text = str(rating).strip()
+        if text.isdigit():
+            band = scheme.band(int(text))
+    return band
 
 
 def _whole_number(value) -> int | None:
@@ -435,7 +446,7 @@ def check_rag(ctx: _Context, item: Assessed) -> Iterator[Finding]:
         band = ctx.scheme.band(score)
     if not stated or band is None:
         return
-    if ctx.scheme.band_named(stated) is band:
+    if rated_band(ctx.scheme, stated) is band:
         return
     yield ctx.finding(
         "rag-mismatch", risk, "rag", stated=stated, score=score, band=band.name, low=band.min, high=band.max

@@ -349,3 +349,15 @@ def test_to_dataframe_without_pandas_says_how_to_install_it(monkeypatch):
     register = riskbook.read_register(CLEAN_EXAMPLE)
     with pytest.raises(riskbook.RiskbookError, match=r'pip install "riskbook\[pandas\]"'):
         register.to_dataframe()
+
+
+def test_a_numeric_rating_equal_to_the_score_is_no_finding(make_register):
+    from tests.conftest import HEADER
+
+    rows = [[*risk_row("STR0001"), "12"], [*risk_row("STR0002"), 12], [*risk_row("STR0003"), "4"]]
+    data = json.loads(
+        run("validate", make_register(rows, header=[*HEADER, "Risk Rating"]), *AS_OF, "--format", "json").stdout
+    )
+    assert [(f["code"], f["reference"], f["message"]) for f in data["findings"]] == [
+        ("rag-mismatch", "STR0003", "rating '4' does not match score 12, which is High (9–16)")
+    ]
