@@ -69,12 +69,21 @@ def _handle_errors(func):
             sys.exit(EXIT_SIGNAL_BASE + signum)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
+        except BrokenPipeError:
+            _reader_went_away()
         except Exception as exc:
             if debug:
                 traceback.print_exc()
             _refuse(f"internal error: {type(exc).__name__}: {exc}; {REPORT_BUG}", EXIT_INTERNAL)
 
     return wrapper
+
+
+def _reader_went_away() -> None:
+    """Standard output was closed early (`riskbook … | head`): stop quietly, as a shell's pipeline expects."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # so that flushing at exit does not fail a second time
+    sys.exit(EXIT_SIGNAL_BASE + signal.SIGPIPE)
 
 
 def _refuse(message: str, code: int) -> None:
@@ -102,7 +111,7 @@ def _wants_json(args: list[str] | None = None) -> bool:
             return True
         args = context.meta.get(_ARGS)
     args = list(args or ())
-    pairs = zip(args, [*args[1:], ""], strict=True)
+    pairs = zip(args, [*args[1:], ""], strict=False)
     return any(a == "--format=json" or (a == "--format" and b == "json") for a, b in pairs)
 
 
@@ -386,10 +395,7 @@ def _parse_columns(ctx, param, value) -> dict[str, str]:
     for item in value:
         name, sep, header = item.partition("=")
         if not sep or not name.strip() or not header.strip():
-            click.echo(
-                f"riskbook: --column {item!r} is not FIELD=HEADER, e.g. likelihood='Threat Probability'", err=True
-            )
-            ctx.exit(EXIT_UNUSABLE)
+            _refuse(f"--column {item!r} is not FIELD=HEADER, e.g. likelihood='Threat Probability'", EXIT_UNUSABLE)
         columns[name.strip()] = header.strip()
     return columns
 
@@ -635,6 +641,8 @@ def build(
     from riskbook.render import render_text
 
     _refuse_standard_input(input_path, previous)
+    if pdf_path:
+        _check_pdf_option(pdf_path, input_path, output, previous)
     _check_outputs(
         (output, "the panel workbook", ".xlsx", True),
         (pdf_path, "the paper's PDF", ".pdf", False),
@@ -651,8 +659,6 @@ def build(
         purpose=purpose,
         recommendation=recommendation,
     )
-    if pdf_path:
-        _check_pdf_option(pdf_path, input_path, output, previous)
     as_of = as_of or dt.date.today()
     report = _read_and_check(
         input_path, sheet, scheme, as_of, max_size, show_progress=True, previous=previous, since=since, columns=columns
@@ -676,7 +682,8 @@ def build(
             paper=paper,
         )
         bar.close()
-        _info(f"Wrote {'the panel workbook to standard output' if output == '-' else result.path}")
+        if output != "-":
+            _info(f"Wrote {result.path}")
         for note in result.notes:
             click.echo(f"Note: {note}", err=True)
         if pdf_path:
@@ -691,6 +698,8 @@ def build(
                     workbook_name="the workbook for standard output" if output == "-" else output,
                 )
             _info(f"Wrote {written}")
+    if output == "-":  # once its last byte is out
+        _info("Wrote the panel workbook to standard output")
     _info(result.summary_line())
     _finish(EXIT_OK, len(report.register.risks))
 
@@ -786,13 +795,13 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
         bar = _ProgressBar("Writing", len(existing.risks) if existing else 0, enabled=shown)
         path = write_template(target, scheme_obj, existing=existing, progress=bar)
         bar.close()
-        for line in changes:
-            _echo(line)
-        count = len(existing.risks) if existing else 0
-        _info(
-            f"Wrote {'the template to standard output' if output == '-' else path}"
-            + (f" with {count} risk{'s' if count != 1 else ''} from {from_path}" if existing else "")
-        )
+    for line in changes:
+        _echo(line)
+    count = len(existing.risks) if existing else 0
+    _info(
+        f"Wrote {'the template to standard output' if output == '-' else path}"
+        + (f" with {count} risk{'s' if count != 1 else ''} from {from_path}" if existing else "")
+    )
 
 
 @cli.command("scheme")

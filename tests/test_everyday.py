@@ -361,3 +361,23 @@ def test_a_numeric_rating_equal_to_the_score_is_no_finding(make_register):
     assert [(f["code"], f["reference"], f["message"]) for f in data["findings"]] == [
         ("rag-mismatch", "STR0003", "rating '4' does not match score 12, which is High (9–16)")
     ]
+
+
+def test_a_reader_that_goes_away_ends_the_run_quietly():
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "riskbook", "build", str(CLEAN_EXAMPLE), *AS_OF, "-o", "-"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout.read(4) == b"PK\x03\x04"
+    process.stdout.close()
+    assert process.wait(timeout=60) == 141  # 128 + SIGPIPE, as a shell's pipeline expects
+    stderr = process.stderr.read().decode()
+    assert "Traceback" not in stderr and "internal error" not in stderr and "Wrote" not in stderr
+
+
+def test_no_arguments_prints_the_help_and_exits_2():
+    result = run()
+    assert result.exit_code == 2 and "Commands:" in result.output
