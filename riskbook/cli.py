@@ -18,8 +18,8 @@ from functools import wraps
 
 import click
 
-EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
-EXIT_SIGNAL_BASE = 128  # a shell's convention: killed by signal N exits 128 + N (Ctrl-C: 130, SIGTERM: 143)
+from riskbook import console
+from riskbook.console import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_SIGNAL_BASE, EXIT_UNUSABLE
 
 
 class Terminated(KeyboardInterrupt):
@@ -56,7 +56,7 @@ def _handle_errors(func):
     def wrapper(*args, **kwargs):
         from riskbook.errors import RiskbookError
 
-        debug = _setting("debug")
+        debug = console.setting("debug")
         try:
             return func(*args, **kwargs)
         except RiskbookError as exc:
@@ -70,7 +70,7 @@ def _handle_errors(func):
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except BrokenPipeError:
-            _reader_went_away()
+            console.reader_went_away()
         except Exception as exc:
             if debug:
                 traceback.print_exc()
@@ -79,40 +79,12 @@ def _handle_errors(func):
     return wrapper
 
 
-def _reader_went_away() -> None:
-    """Standard output was closed early (`riskbook … | head`): stop quietly, as a shell's pipeline expects."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())  # so that flushing at exit does not fail a second time
-    sys.exit(EXIT_SIGNAL_BASE + signal.SIGPIPE)
-
-
 def _refuse(message: str, code: int) -> None:
     """Stop with one line on stderr (and, for --format json, a JSON object on stdout) and the exit code."""
-    if _wants_json():
-        click.echo(_error_json(message, code))
+    if console.wants_json():
+        click.echo(console.error_json(message, code))
     _say(f"riskbook: {message}")
     sys.exit(code)
-
-
-def _error_json(message: str, code: int) -> str:
-    import json
-
-    from riskbook.xlsx.text import TERMINAL, safe_text
-
-    kind = {EXIT_UNUSABLE: "unusable", EXIT_INTERNAL: "internal-error"}.get(code, "error")
-    return json.dumps({"error": kind, "exit_code": code, "message": safe_text(message, TERMINAL)}, ensure_ascii=False)
-
-
-def _wants_json(args: list[str] | None = None) -> bool:
-    """--format json was asked for: from the parsed options, or (for a usage error) from the raw arguments."""
-    context = click.get_current_context(silent=True)
-    if args is None and context is not None:
-        if context.params.get("fmt") == "json":
-            return True
-        args = context.meta.get(_ARGS)
-    args = list(args or ())
-    pairs = zip(args, [*args[1:], ""], strict=False)
-    return any(a == "--format=json" or (a == "--format" and b == "json") for a, b in pairs)
 
 
 def _say(line: str) -> None:
@@ -124,87 +96,8 @@ def _say(line: str) -> None:
     from riskbook.xlsx.text import TERMINAL, safe_text
 
     click.echo(safe_text(line, TERMINAL), err=True)
-    if not _setting("debug"):
+    if not console.setting("debug"):
         sys.unraisablehook = _quiet
-
-
-# Settings that may be given before or after the subcommand (riskbook --debug validate … or
-# riskbook validate … --debug) live in the context's meta, which every context of a run shares.
-_ARGS = "riskbook.args"
-
-
-def _setting(name: str):
-    context = click.get_current_context(silent=True)
-    return None if context is None else context.meta.get(f"riskbook.{name}")
-
-
-def _remember(ctx: click.Context, param: click.Parameter, value) -> None:
-    if value:  # a flag not given is False: it must not undo the same flag given before the subcommand
-        ctx.meta[f"riskbook.{param.name}"] = value
-
-
-def _remember_colour(ctx: click.Context, param: click.Parameter, value) -> None:
-    if value is not None:
-        ctx.meta["riskbook.colour"] = value
-
-
-def common_options(func):
-    """--debug, --quiet and --color/--no-color: accepted before the subcommand and after it."""
-    for option in reversed(
-        (
-            click.option(
-                "--debug",
-                is_flag=True,
-                expose_value=False,
-                callback=_remember,
-                help="Show the traceback of an error (for a report).",
-            ),
-            click.option(
-                "-q",
-                "--quiet",
-                is_flag=True,
-                expose_value=False,
-                callback=_remember,
-                help="Print only findings, changes and errors: no progress, no 'Wrote' lines, no summary line.",
-            ),
-            click.option(
-                "--color/--no-color",
-                "colour",
-                default=None,
-                expose_value=False,
-                callback=_remember_colour,
-                help="Colour the findings' severities (default: on a terminal, unless NO_COLOR is set).",
-            ),
-        )
-    ):
-        func = option(func)
-    return func
-
-
-def _colour() -> bool:
-    """--color/--no-color if given, else off when NO_COLOR is set (no-color.org), else on a terminal."""
-    chosen = _setting("colour")
-    if chosen is not None:
-        return chosen
-    if os.environ.get("NO_COLOR"):
-        return False
-    return sys.stdout.isatty()
-
-
-def _quiet_run() -> bool:
-    return bool(_setting("quiet"))
-
-
-def _info(text: str) -> None:
-    """A line about what was done ("Wrote …", the summary): on stdout unless stdout carries the output
-    itself (-o -), left out with --quiet."""
-    if not _quiet_run():
-        click.echo(text, err=bool(_setting("stdout_taken")))
-
-
-def _echo(text: str, colour: bool | None = None) -> None:
-    """Findings and changes: always printed; on stderr when stdout carries the output itself (-o -)."""
-    click.echo(text, err=bool(_setting("stdout_taken")), color=colour)
 
 
 def _quiet(unraisable) -> None:
@@ -293,7 +186,7 @@ def _read_and_check(
     """The register's report (with last period's comparison, if given), with a progress bar on a terminal."""
     import riskbook as api
 
-    show_progress = show_progress and not _quiet_run()
+    show_progress = show_progress and not console.quiet_run()
     max_bytes = max_size * 1024**2
     scheme = api.load_scheme(scheme)
     with _step_note(f"Reading {input_path}", show_progress and _large_file(input_path)):
@@ -306,63 +199,6 @@ def _read_and_check(
     report = api.validate(register, as_of=as_of, previous=last, since=since, progress=bar)
     bar.close()
     return report
-
-
-def _refuse_standard_input(*paths: str | None) -> None:
-    """INPUT '-': riskbook reads a spreadsheet file (its kind, its size, its parts) and cannot read a stream."""
-    from riskbook.errors import ReadError
-
-    if any(path == "-" for path in paths):
-        raise ReadError(
-            "-: riskbook reads a spreadsheet from a file, not from standard input; save it and give its name"
-        )
-
-
-def _check_outputs(*outputs: tuple[str | None, str, str | None, bool], inputs: tuple[str | None, ...] = ()) -> None:
-    """Every output (path, what it is, its suffix, whether '-' may stand for standard output), before any work."""
-    from riskbook.errors import OutputError
-    from riskbook.outputs import STDOUT, check_output_path
-
-    for path, what, suffix, stdout_ok in outputs:
-        if not path:
-            continue
-        if path != STDOUT:
-            check_output_path(path, what, suffix, inputs)
-        elif not stdout_ok:
-            raise OutputError(f"-: {what} cannot go to standard output here; give a file name ending {suffix}")
-        elif suffix == ".xlsx" and _stdout_is_terminal():
-            raise OutputError(
-                f"-: {what} is an .xlsx workbook, which a terminal cannot show; redirect standard output "
-                f"to a file or a program (-o - > out.xlsx), or give a file name"
-            )
-        else:
-            click.get_current_context().meta["riskbook.stdout_taken"] = True
-
-
-def _stdout_is_terminal() -> bool:
-    return sys.stdout.isatty()
-
-
-@contextlib.contextmanager
-def _output_path(output: str, suffix: str) -> Iterator[str]:
-    """Where to write output: the path itself, or for '-' a scratch file whose bytes go to standard output
-    once it is whole (lines about the run then go to stderr)."""
-    import shutil
-    import tempfile
-
-    from riskbook.outputs import STDOUT
-
-    if output != STDOUT:
-        yield output
-        return
-    with tempfile.TemporaryDirectory(prefix="riskbook-stdout-") as folder:
-        path = os.path.join(folder, "output" + suffix)
-        yield path
-        if os.path.exists(path):
-            with open(path, "rb") as written:
-                stdout = click.get_binary_stream("stdout")
-                shutil.copyfileobj(written, stdout)
-                stdout.flush()
 
 
 input_argument = click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=True, path_type=str))
@@ -420,45 +256,8 @@ as_of_option = click.option(
 )
 
 
-class RiskbookGroup(click.Group):
-    """The riskbook group: full one-line descriptions in --help, and --format json kept for usage errors."""
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = []
-        for name in self.list_commands(ctx):
-            command = self.get_command(ctx, name)
-            if command is not None and not command.hidden:
-                rows.append((name, command.get_short_help_str(limit=1_000)))
-        if rows:
-            with formatter.section("Commands"):
-                formatter.write_dl(rows)
-
-    def make_context(self, info_name, args, parent=None, **extra):
-        context = super().make_context(info_name, args, parent=parent, **extra)
-        context.meta[_ARGS] = list(args)
-        return context
-
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        """As click's, except that a usage error asked for as JSON (--format json) is a JSON object too."""
-        if not standalone_mode:
-            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
-        arguments = list(sys.argv[1:] if args is None else args)
-        try:
-            code = super().main(arguments, prog_name, complete_var, standalone_mode=False, **extra)
-        except click.exceptions.Abort:
-            click.echo("Aborted!", err=True)
-            sys.exit(EXIT_SIGNAL_BASE + signal.SIGINT)
-        except click.ClickException as exc:
-            code = exc.exit_code if exc.exit_code != 1 else EXIT_UNUSABLE
-            if _wants_json(arguments):
-                click.echo(_error_json(exc.format_message(), code))
-            exc.show()
-            sys.exit(code)
-        sys.exit(code if isinstance(code, int) else EXIT_OK)
-
-
-@click.group(cls=RiskbookGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@common_options
+@click.group(cls=console.RiskbookGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@console.common_options
 @click.version_option(package_name="riskbook")
 def cli() -> None:
     """riskbook: check a risk register and build the panel workbook.
@@ -502,7 +301,7 @@ format_option = click.option(
 @max_size_option
 @column_option
 @click.option("--show-columns", is_flag=True, help="First print which header was read as which field.")
-@common_options
+@console.common_options
 @_handle_errors
 def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, max_size, columns, show_columns):
     """Check a register and list every finding with the cell it is in.
@@ -516,8 +315,8 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
     """
     from riskbook.render import render_json, render_text
 
-    _refuse_standard_input(input_path, previous)
-    _check_outputs((annotate, "the annotated copy", ".xlsx", False), inputs=(input_path, previous))
+    console.refuse_standard_input(input_path, previous)
+    console.check_outputs((annotate, "the annotated copy", ".xlsx", False), inputs=(input_path, previous))
     report = _read_and_check(
         input_path,
         sheet,
@@ -535,20 +334,20 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
         click.echo(render_columns(report.register), err=fmt == "json")
     if fmt == "json":
         click.echo(render_json(report))
-    elif _quiet_run():
+    elif console.quiet_run():
         if report.findings:
-            click.echo(render_text(report, colour=_colour()).rsplit("\n", 1)[0], color=_colour())
+            click.echo(render_text(report, colour=console.colour()).rsplit("\n", 1)[0], color=console.colour())
     else:
-        click.echo(render_text(report, colour=_colour()), color=_colour())
+        click.echo(render_text(report, colour=console.colour()), color=console.colour())
     if annotate:
         from riskbook.annotate import annotate_workbook
 
         with _step_note(
             f"Writing the annotated copy {annotate}",
-            fmt == "text" and not _quiet_run() and len(report.register.risks) > PROGRESS_ABOVE,
+            fmt == "text" and not console.quiet_run() and len(report.register.risks) > PROGRESS_ABOVE,
         ):
             written = annotate_workbook(report, annotate, max_bytes=max_size * 1024**2)
-        if not _quiet_run():
+        if not console.quiet_run():
             click.echo(f"Wrote {written}", err=fmt == "json")
     _finish(EXIT_OK if report.ok else EXIT_FINDINGS, len(report.register.risks))
 
@@ -600,7 +399,7 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
 @scheme_option
 @max_size_option
 @column_option
-@common_options
+@console.common_options
 @_handle_errors
 def build(
     input_path,
@@ -640,10 +439,10 @@ def build(
     from riskbook.panel.paper import Paper, load_paper
     from riskbook.render import render_text
 
-    _refuse_standard_input(input_path, previous)
+    console.refuse_standard_input(input_path, previous)
     if pdf_path:
         _check_pdf_option(pdf_path, input_path, output, previous)
-    _check_outputs(
+    console.check_outputs(
         (output, "the panel workbook", ".xlsx", True),
         (pdf_path, "the paper's PDF", ".pdf", False),
         inputs=(input_path, previous, paper_file),
@@ -663,15 +462,15 @@ def build(
     report = _read_and_check(
         input_path, sheet, scheme, as_of, max_size, show_progress=True, previous=previous, since=since, columns=columns
     )
-    colour = _colour()
+    colour = console.colour()
     if not report.ok:
-        _echo(render_text(report, colour=colour), colour)
+        console.echo(render_text(report, colour=colour), colour)
         click.echo("Nothing written: fix the errors above, then build again.", err=True)
         sys.exit(EXIT_FINDINGS)
     if report.findings:
-        _echo(render_text(report, colour=colour), colour)
-    with _output_path(output, ".xlsx") as target:
-        bar = _ProgressBar("Writing", len(report.register.risks), enabled=not _quiet_run())
+        console.echo(render_text(report, colour=colour), colour)
+    with console.output_path(output, ".xlsx") as target:
+        bar = _ProgressBar("Writing", len(report.register.risks), enabled=not console.quiet_run())
         result = api.build_workbook(
             report,
             target,
@@ -683,24 +482,24 @@ def build(
         )
         bar.close()
         if output != "-":
-            _info(f"Wrote {result.path}")
+            console.info(f"Wrote {result.path}")
         for note in result.notes:
             click.echo(f"Note: {note}", err=True)
         if pdf_path:
             from riskbook.panel.pdf import write_pdf
 
             # LibreOffice prints in one call that cannot be counted: named while it runs, whatever the size.
-            with _step_note(f"Printing {pdf_path} with LibreOffice", enabled=not _quiet_run()):
+            with _step_note(f"Printing {pdf_path} with LibreOffice", enabled=not console.quiet_run()):
                 written = write_pdf(
                     result.path,
                     pdf_path,
                     timeout=pdf_timeout,
                     workbook_name="the workbook for standard output" if output == "-" else output,
                 )
-            _info(f"Wrote {written}")
+            console.info(f"Wrote {written}")
     if output == "-":  # once its last byte is out
-        _info("Wrote the panel workbook to standard output")
-    _info(result.summary_line())
+        console.info("Wrote the panel workbook to standard output")
+    console.info(result.summary_line())
     _finish(EXIT_OK, len(report.register.risks))
 
 
@@ -744,7 +543,7 @@ def _check_pdf_option(pdf_path: str, input_path: str, output: str, previous: str
 @sheet_option
 @max_size_option
 @column_option
-@common_options
+@console.common_options
 @_handle_errors
 def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, columns):
     """Write the register template risk owners fill in.
@@ -764,11 +563,11 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
     from riskbook.render import render_text
     from riskbook.template import StatedScoresDiffer, carry_over, write_template
 
-    _refuse_standard_input(from_path)
-    _check_outputs((output, "the template", ".xlsx", True), inputs=(from_path,))
+    console.refuse_standard_input(from_path)
+    console.check_outputs((output, "the template", ".xlsx", True), inputs=(from_path,))
     scheme_obj = api.load_scheme(scheme)
     existing, changes = None, []
-    shown = not _quiet_run()
+    shown = not console.quiet_run()
     if from_path:
         source_scheme = api.load_scheme(from_scheme) if from_scheme else scheme_obj
         with _step_note(f"Reading {from_path}", shown and _large_file(from_path)):
@@ -781,7 +580,7 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
         except StatedScoresDiffer as exc:
             bar.close()
             shown_report = dataclasses.replace(exc.report, findings=exc.mismatches)
-            _echo(render_text(shown_report, colour=_colour()), _colour())
+            console.echo(render_text(shown_report, colour=console.colour()), console.colour())
             count = len(exc.mismatches)
             click.echo(
                 f"Nothing written: {count} stated score{'s' if count != 1 else ''} in {from_path} "
@@ -791,14 +590,14 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
             )
             sys.exit(EXIT_FINDINGS)
         bar.close()
-    with _output_path(output, ".xlsx") as target:
+    with console.output_path(output, ".xlsx") as target:
         bar = _ProgressBar("Writing", len(existing.risks) if existing else 0, enabled=shown)
         path = write_template(target, scheme_obj, existing=existing, progress=bar)
         bar.close()
     for line in changes:
-        _echo(line)
+        console.echo(line)
     count = len(existing.risks) if existing else 0
-    _info(
+    console.info(
         f"Wrote {'the template to standard output' if output == '-' else path}"
         + (f" with {count} risk{'s' if count != 1 else ''} from {from_path}" if existing else "")
     )
@@ -818,7 +617,7 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
 @sheet_option
 @max_size_option
 @column_option
-@common_options
+@console.common_options
 @_handle_errors
 def scheme_command(from_path, output, sheet, max_size, columns):
     """Draft a commented scheme from a register's headers and values.
@@ -835,8 +634,8 @@ def scheme_command(from_path, output, sheet, max_size, columns):
     import riskbook as api
     from riskbook.draft import draft_reading_scheme, draft_scheme, write_draft
 
-    _refuse_standard_input(from_path)
-    _check_outputs((output, "the scheme", None, True), inputs=(from_path,))
+    console.refuse_standard_input(from_path)
+    console.check_outputs((output, "the scheme", None, True), inputs=(from_path,))
     register = api.read_register(
         from_path, sheet=sheet, scheme=draft_reading_scheme(), max_bytes=max_size * 1024**2, columns=columns
     )
@@ -845,11 +644,11 @@ def scheme_command(from_path, output, sheet, max_size, columns):
         with tempfile.TemporaryDirectory(prefix="riskbook-scheme-") as folder:
             checked = write_draft(draft, Path(folder) / "scheme.toml")  # the draft must load as it stands
             click.echo(checked.read_text(encoding="utf-8"), nl=False)
-        if not _quiet_run():
+        if not console.quiet_run():
             click.echo(f"A draft scheme from {from_path}; check each GUESS, then pass it with --scheme", err=True)
         return
     path = write_draft(draft, output)
-    _info(f"Wrote {path}: a draft scheme from {from_path}; check each GUESS, then pass it with --scheme")
+    console.info(f"Wrote {path}: a draft scheme from {from_path}; check each GUESS, then pass it with --scheme")
 
 
 def main() -> None:

@@ -37,12 +37,12 @@ def test_colour_by_default_on_a_terminal_unless_no_color(monkeypatch):
     import sys
 
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
-    from riskbook import cli as module
+    from riskbook import console as module
 
     monkeypatch.setenv("NO_COLOR", "1")
-    assert module._colour() is False
+    assert module.colour() is False
     monkeypatch.delenv("NO_COLOR")
-    assert module._colour() is True
+    assert module.colour() is True
 
 
 def test_quiet_prints_only_findings():
@@ -88,7 +88,7 @@ def test_build_dash_writes_the_workbook_to_a_pipe_and_the_lines_to_stderr(tmp_pa
 
 
 def test_a_workbook_to_a_terminal_is_refused(monkeypatch, tmp_path):
-    monkeypatch.setattr("riskbook.cli._stdout_is_terminal", lambda: True)
+    monkeypatch.setattr("riskbook.console.stdout_is_terminal", lambda: True)
     result = run("template", "-o", "-")
     assert result.exit_code == 2
     assert result.output.startswith("riskbook: -: the template is an .xlsx workbook, which a terminal cannot show")
