@@ -580,7 +580,10 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
         except StatedScoresDiffer as exc:
             bar.close()
             shown_report = dataclasses.replace(exc.report, findings=exc.mismatches)
-            console.echo(render_text(shown_report, colour=console.colour()), console.colour())
+            # Without the report's summary line, which would count only the findings shown here as the
+            # register's: the line below says what is refused, and validate lists every finding.
+            findings = render_text(shown_report, colour=console.colour()).rsplit("\n", 1)[0]
+            console.echo(findings, console.colour())
             count = len(exc.mismatches)
             click.echo(
                 f"Nothing written: {count} stated score{'s' if count != 1 else ''} in {from_path} "

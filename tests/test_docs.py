@@ -114,3 +114,24 @@ def test_the_worked_five_by_five_scheme_scores_as_the_page_says(tmp_path):
     assert scheme.score_for(4, 4) == 16 and scheme.band(16).name == "High" and scheme.band(16).review_months == 1
     assert scheme.score_for(3, 3) == 9 and scheme.band(9).name == "Medium" and scheme.band(9).review_months == 3
     assert "4 × 4 = 16: *High*" in text and "is 9, *Medium*" in text
+
+
+@pytest.mark.parametrize("name", sorted(_commands()))
+def test_every_commands_help_example_runs(name, tmp_path, monkeypatch):
+    for folder in ("examples", "workbook_templates"):
+        (tmp_path / folder).symlink_to(ROOT / folder)
+    monkeypatch.chdir(tmp_path)
+    example = _commands()[name].help.split("Example:", 1)[1].strip().splitlines()[0]
+    assert example.startswith(f"riskbook {name} ")
+    result = CliRunner().invoke(cli, shlex.split(example)[1:])
+    assert result.exit_code in (0, 1) and "Traceback" not in result.output, result.output
+
+
+def test_every_python_example_in_the_docs_runs(tmp_path, monkeypatch):
+    for folder in ("examples", "workbook_templates"):
+        (tmp_path / folder).symlink_to(ROOT / folder)
+    monkeypatch.chdir(tmp_path)
+    blocks = [b for page in PAGES for b in re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), re.S)]
+    assert blocks
+    for block in blocks:
+        exec(compile(block, "docs", "exec"), {})

@@ -254,6 +254,7 @@ def test_template_from_and_validate_give_a_code_the_same_severity():
     lines = re.findall(r"^  (error|warning) .*\[([a-z-]+)\]$", shown.output, re.M)
     assert lines and all(severity[code] == level for level, code in lines)
     assert shown.output.count("[score-mismatch]") == 3
+    assert "errors ·" not in shown.output  # no count of the shown findings posing as the register's
 
 
 def test_a_register_without_risks_is_a_no_risks_error_and_is_not_built(make_register, tmp_path):
