@@ -195,8 +195,9 @@ class RiskbookGroup(click.Group):
                 formatter.write_dl(rows)
 
     def make_context(self, info_name, args, parent=None, **extra):
+        given = list(args)  # parsing consumes the list
         context = super().make_context(info_name, args, parent=parent, **extra)
-        context.meta[ARGS] = list(args)
+        context.meta[ARGS] = given
         return context
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):

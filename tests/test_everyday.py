@@ -149,6 +149,8 @@ def test_json_for_an_internal_error_and_a_refusal(monkeypatch, tmp_path):
     usage = run("validate", CLEAN_EXAMPLE, "--format=json", "--as-of", "tomorrow")
     assert usage.exit_code == 2
     assert "'tomorrow' is not a date in the form YYYY-MM-DD" in json.loads(usage.stdout)["message"]
+    column = run("validate", CLEAN_EXAMPLE, "--column", "likelihood", "--format", "json")
+    assert column.exit_code == 2 and json.loads(column.stdout)["message"].startswith("--column 'likelihood' is not")
 
 
 # -- --pdf: one run, the user's timeout, the user's names, the paper's metadata ---------------------
