@@ -195,7 +195,7 @@ class RiskbookGroup(click.Group):
                 formatter.write_dl(rows)
 
     def make_context(self, info_name, args, parent=None, **extra):
-        given = list(args)  # parsing consumes the list
+        given = list(args)  # as typed, before parsing
         context = super().make_context(info_name, args, parent=parent, **extra)
         context.meta[ARGS] = given
         return context
