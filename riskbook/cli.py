@@ -639,9 +639,10 @@ def scheme_command(from_path, output, sheet, max_size, columns):
 
     console.refuse_standard_input(from_path)
     console.check_outputs((output, "the scheme", None, True), inputs=(from_path,))
-    register = api.read_register(
-        from_path, sheet=sheet, scheme=draft_reading_scheme(), max_bytes=max_size * 1024**2, columns=columns
-    )
+    with _step_note(f"Reading {from_path}", not console.quiet_run() and _large_file(from_path)):
+        register = api.read_register(
+            from_path, sheet=sheet, scheme=draft_reading_scheme(), max_bytes=max_size * 1024**2, columns=columns
+        )
     draft = draft_scheme(register, columns)
     if output == "-":
         with tempfile.TemporaryDirectory(prefix="riskbook-scheme-") as folder:

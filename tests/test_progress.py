@@ -132,3 +132,9 @@ def test_quiet_shows_no_progress_on_a_terminal(large_csv, tmp_path):
     code, stdout, terminal = run_on_terminal("build", large_csv, "-o", out, "--as-of", "2024-01-16", "--quiet")
     assert code == 0 and out.exists()
     assert terminal == "" and stdout == ""
+
+
+def test_scheme_from_a_large_register_names_its_reading(large_csv, tmp_path):
+    code, stdout, terminal = run_on_terminal("scheme", "--from", large_csv, "-o", tmp_path / "draft.toml")
+    assert code == 0 and (tmp_path / "draft.toml").exists()
+    assert f"Reading {large_csv} …" in terminal and "Reading" not in stdout
