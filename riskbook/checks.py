@@ -55,6 +55,7 @@ def validate(
     context = _Context(register, register.scheme, as_of)
     findings = list(register.notices)
     findings.extend(check_columns(context))
+    findings.extend(check_has_risks(context))
     assessed: list[Assessed] = []
     ticker = Ticker(progress, len(register.risks))
     with no_cyclic_gc():
@@ -160,7 +161,7 @@ class _Context:
         """Whether a rating is not the band of the score (or of the stated score when impact or
         likelihood cannot give one, as check_rag reads it)."""
         if rating not in self._ratings:
-            self._ratings[rating] = self.scheme.band_named(rating)
+            self._ratings[rating] = rated_band(self.scheme, rating)
         band = item.band if item.score is not None else self.scheme.band(item.risk.values.get("score"))
         return self._ratings[rating] is not band
 
@@ -195,6 +196,14 @@ def check_columns(ctx: _Context) -> Iterator[Finding]:
             yield make(
                 "column-absent", ctx.register.sheet, row, column=FIELD_LABELS[name], consequence=ABSENT_MEANS[name]
             )
+
+
+def check_has_risks(ctx: _Context) -> Iterator[Finding]:
+    """A header with nothing under it is most likely the wrong file or sheet: an error, so nothing is built."""
+    register = ctx.register
+    if not register.risks:
+        row = register.header_row + 1
+        yield make("no-risks", register.sheet, f"{row}:{row}", sheet=register.sheet, row=row)
 
 
 def check_risk(ctx: _Context, item: Assessed) -> list[Finding]:
@@ -284,7 +293,7 @@ def _set_facts(scheme: Scheme, impact_value, likelihood_value, stated_value, rat
     expected = scheme.score_for(impact, likelihood) if on_scale else None
     stated = _whole_number(stated_value)
     score = expected if expected is not None else stated
-    rating_band = scheme.band_named(str(rating)) if rating else None
+    rating_band = rated_band(scheme, rating) if rating else None
     return _SetFacts(impact, likelihood, expected, stated, score, scheme.band(score), rating_band)
 
 
@@ -332,6 +341,17 @@ def _check_score_set(ctx: _Context, risk: Risk, name: str):
             high=band.max,
         )
     return facts.score
+
+
+def rated_band(scheme: Scheme, rating) -> Band | None:
+    """The band a rating cell names: a band's name or word ("High", "Red"), or a score written in the
+    rating column ("12", as some registers' Risk Rating holds), which names the band it falls in."""
+    band = scheme.band_named(str(rating))
+    if band is None:
+        text = str(rating).strip()
+        if text.isdigit():
+            band = scheme.band(int(text))
+    return band
 
 
 def _whole_number(value) -> int | None:
@@ -402,7 +422,7 @@ def check_rag(ctx: _Context, item: Assessed) -> Iterator[Finding]:
         band = ctx.scheme.band(score)
     if not stated or band is None:
         return
-    if ctx.scheme.band_named(stated) is band:
+    if rated_band(ctx.scheme, stated) is band:
         return
     yield ctx.finding(
         "rag-mismatch", risk, "rag", stated=stated, score=score, band=band.name, low=band.min, high=band.max

@@ -10,6 +10,8 @@ from riskbook.limits import column_letters
 from riskbook.values import Invalid, clean_text
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from riskbook.scheme import Scheme
 
 
@@ -211,6 +213,33 @@ class Register:
 
     def has(self, field_name: str) -> bool:
         return field_name in self.columns
+
+    def to_dataframe(self, scheme: Scheme | None = None) -> pd.DataFrame:
+        """One row per risk: its row number, the canonical fields, the computed score (the scheme's:
+        impact × likelihood, or its matrix) and canonical status, then the register's own extra columns.
+
+        Dates known only to the month are given as the first of that month. Needs pandas
+        (`pip install "riskbook[pandas]"`); riskbook itself never imports it.
+        """
+        from riskbook.frame import dataframe_of
+        from riskbook.values import PartialDate
+
+        scheme = scheme or self.scheme
+        records = []
+        for risk in self.risks:
+            record: dict[str, Any] = {"row": risk.row + 1}
+            for name in FIELDS:
+                value = risk.get(name)
+                if isinstance(value, PartialDate):
+                    value = value.earliest
+                elif isinstance(value, list):
+                    value = "; ".join(str(d) for d in value)
+                record[name] = value
+            record["computed_score"] = scheme.score_for(risk.impact, risk.likelihood)
+            record["canonical_status"] = risk.status_name
+            record.update(risk.extras)
+            records.append(record)
+        return dataframe_of(records)
 
 
 def column_letter(col: int) -> str:

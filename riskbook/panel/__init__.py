@@ -88,9 +88,11 @@ def build_workbook(
         book = Book(temp, page, scheme, Ticker(progress, len(period.risks) + cards))
         book.properties(
             title=title,
-            subject=f"Risk register as at {page.date_text}",
+            subject=_subject(paper, page.date_text),
             company=paper.organisation or "Risk unit",
             created=as_of,
+            author=paper.author or paper.organisation or "riskbook",
+            keywords=marking,
         )
         source = Path(register.path).name
         cover.write_cover(book, period, paper, period_text(report, paper), compared, source)
@@ -194,6 +196,12 @@ def period_text(report: Report, paper: Paper) -> str:
     if report.previous is not None:
         return f"Since the last panel: this register compared with last period's ({Path(report.previous.path).name})."
     return "Since the last panel, as the register's Previous Score and Proposal columns record."
+
+
+def _subject(paper: Paper, date_text: str) -> str:
+    """The document's subject: the meeting it is for, and the register's date."""
+    register = f"risk register as at {date_text}"
+    return f"{paper.meeting}: {register}" if paper.meeting else register[0].upper() + register[1:]
 
 
 def _refuse_overwriting_input(output: Path, register: Register, previous: Register | None) -> None:
