@@ -192,14 +192,14 @@ def test_header_without_a_reference_column_is_found_and_the_reference_reported_m
 
 def test_no_header_names_the_closest_row_and_suggests_column(tmp_path):
     path = write_xlsx(
-        tmp_path / "r.xlsx", [["Register of risks"], ["Threat Name", "Prob.", "Impact", "Notes"], ["x", 1, 2, ""]]
+        tmp_path / "r.xlsx", [["Register of risks"], ["Threat Name", "Chance", "Impact", "Notes"], ["x", 1, 2, ""]]
     )
     result = run("validate", path)
     assert result.exit_code == 2
     assert result.output.count("\n") == 1
     assert (
         "no register header found in any sheet; closest was row 2 of sheet 'Register', which reads only "
-        "'Impact' as impact and not 'Threat Name', 'Prob.', 'Notes'" in result.output
+        "'Impact' as impact and not 'Threat Name', 'Chance', 'Notes'" in result.output
     )
     assert "e.g. --column title='Threat Name'" in result.output
 
