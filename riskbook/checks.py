@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from riskbook.findings import Finding, make
 from riskbook.limits import EXCEL_CELL_LIMIT
-from riskbook.model import FIELD_LABELS, Register, Risk
+from riskbook.model import EMPTY_COLUMN_RISKS, FIELD_LABELS, Register, Risk, column_letter
 from riskbook.perf import Progress, Ticker, no_cyclic_gc
 from riskbook.report import Assessed, Report
 from riskbook.scheme import Band, Scheme, resolve_status
@@ -21,10 +21,13 @@ from riskbook.values import PartialDate
 REQUIRED_FIELDS = ("reference", "title", "owner", "impact", "likelihood", "status", "last_review")
 # What a register without the column cannot have checked; one warning says so (column-absent).
 ABSENT_MEANS = {
+    "reference": "each risk is named by its row (Row 2, Row 3, …), a name that changes when rows move",
     "owner": "no risk can be checked for an owner",
     "status": "no status can be checked",
     "last_review": "no review can be checked",
 }
+# What an empty column (a template's never-filled Status) cannot have checked; one warning says so (column-empty).
+EMPTY_MEANS = ABSENT_MEANS
 
 
 def validate(
@@ -89,7 +92,8 @@ class _QuickChecks:
         self.ctx = ctx
         self.scheme = ctx.scheme
         self.required = frozenset(ctx.required)
-        self.reference_ok = ctx.scheme.reference_regex.match
+        # Risks named by their row (no reference column) have no reference form to check.
+        self.reference_ok = ctx.scheme.reference_regex.match if ctx.has_reference else bool
         self.has_control_due = ctx.has_control_due
         self.score_sets = ctx.score_sets
         self.sets: dict[tuple, _SetFacts] = {}
@@ -209,8 +213,10 @@ class _Context:
         self.register = register
         self.scheme = scheme
         self.as_of = as_of
-        self.required = {name for name in REQUIRED_FIELDS if register.has(name)}
+        self.empty = _empty_columns(register)
+        self.required = {name for name in REQUIRED_FIELDS if register.has(name) and name not in self.empty}
         self.has_control_due = register.has("control_due")
+        self.has_reference = register.has("reference") and not register.named_by_row
         self.score_sets = [name for name in SCORE_SETS if any(register.has(f"{name}_{part}") for part in SET_PARTS)]
 
     def finding(self, code: str, risk: Risk, field_name: str, **fields) -> Finding:
@@ -219,7 +225,35 @@ class _Context:
         return make(code, register.sheet, register.risk_cell(risk, field_name), risk.reference, risk.row, **fields)
 
 
+def _empty_columns(register: Register) -> list[str]:
+    """The columns (of those a check needs and the scheme does not require) that no risk fills, in a
+    register of EMPTY_COLUMN_RISKS risks or more."""
+    if len(register.risks) < EMPTY_COLUMN_RISKS:
+        return []
+    required = register.scheme.required_fields
+    empty = []
+    for name in EMPTY_MEANS:
+        if not register.has(name) or name in required:
+            continue
+        if name == "reference":
+            if register.named_by_row:
+                empty.append(name)
+        elif not any(name in risk.values or name in risk.invalid for risk in register.risks):
+            empty.append(name)
+    return empty
+
+
 def check_columns(ctx: _Context) -> Iterator[Finding]:
+    register = ctx.register
+    for name in ctx.empty:
+        yield make(
+            "column-empty",
+            register.sheet,
+            register.cell(register.header_row, name),
+            header=register.column_headers.get(name, ""),
+            column=column_letter(register.columns[name]),
+            consequence=EMPTY_MEANS[name],
+        )
     row = f"{ctx.register.header_row + 1}:{ctx.register.header_row + 1}"
     required = ctx.scheme.required_fields
     for name in REQUIRED_FIELDS + tuple(n for n in required if n not in REQUIRED_FIELDS):
@@ -241,7 +275,7 @@ def check_risk(ctx: _Context, item: Assessed) -> Iterator[Finding]:
         yield from check_unreadable(ctx, risk)
     if not ctx.required <= values.keys():
         yield from check_missing(ctx, risk)
-    if "reference" in values and not ctx.scheme.reference_regex.match(values["reference"]):
+    if ctx.has_reference and "reference" in values and not ctx.scheme.reference_regex.match(values["reference"]):
         yield from check_reference(ctx, risk)
     if "score" in values:
         yield from check_score(ctx, item)

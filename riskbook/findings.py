@@ -106,9 +106,17 @@ CATALOGUE: dict[str, Kind] = _kinds(
     Kind(
         "column-absent",
         "warning",
-        "the register has no Owner, Status or Last Review column (and the scheme does not require it): said once",
+        "the register has no Reference, Owner, Status or Last Review column (and the scheme does not require it): "
+        "said once; without references each risk is named by its row (Row 12)",
         "this register has no {column} column, so {consequence}",
         "Add the column if the register should have it, or map a header to it with --column.",
+    ),
+    Kind(
+        "column-empty",
+        "warning",
+        "a Reference, Owner, Status or Last Review column is empty on every row: said once, not once per risk",
+        "column {header!r} ({column}) is empty on every row, so {consequence}",
+        "Fill the column in, or leave it out if the register does not keep it.",
     ),
     Kind(
         "bad-reference",

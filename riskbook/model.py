@@ -112,6 +112,10 @@ NARRATIVE_FIELDS = frozenset(
 )
 LAZY_FIELDS = NARRATIVE_FIELDS | {"responsible_officer", "category"}
 
+# A column no risk fills is one finding (column-empty) from this many risks; below, each empty cell is named
+# (missing-value): with one or two risks, a column left empty is as likely a risk not yet filled in.
+EMPTY_COLUMN_RISKS = 3
+
 
 _MISSING = object()
 
@@ -201,6 +205,7 @@ class Register:
     scheme: Scheme  # the scheme it was read under, and is checked under
     notices: tuple[Finding, ...] = ()  # found while reading
     column_headers: dict[str, str] = field(default_factory=dict)  # canonical field -> the header it was read from
+    named_by_row: bool = False  # no reference column, or an empty one: each risk's reference is "Row 12"
 
     def cell(self, row: int, field_name: str) -> str:
         col = self.columns.get(field_name)

@@ -17,6 +17,7 @@ from riskbook.findings import Finding, make
 from riskbook.limits import EXCEL_CELL_LIMIT, EXCEL_MAX_COLUMNS
 from riskbook.model import (
     DATE_FIELDS,
+    EMPTY_COLUMN_RISKS,
     FIELDS,
     LAZY_FIELDS,
     LENIENT_SCALE_FIELDS,
@@ -481,6 +482,17 @@ def _note_long_lazy_fields(risks: list[Risk], lazy: dict[str, int]) -> None:
                 risk.long_fields = [*(risk.long_fields or ()), name]
 
 
+def _has_field(risk: Risk, name: str) -> bool:
+    return name in risk.values or name in risk.invalid
+
+
+def _name_by_row(risks: list[Risk]) -> None:
+    """A register without references (no column, or an empty one) names each risk by its sheet row
+    ("Row 12"); the checks say so once (column-absent, column-empty)."""
+    for risk in risks:
+        risk.values["reference"] = f"Row {risk.row + 1}"
+
+
 def _resolve_statuses(risks: list[Risk], scheme: Scheme) -> None:
     from riskbook.scheme import resolve_status
 
@@ -581,6 +593,11 @@ def _build_register(
             lazy_offsets=lazy_offsets,
         )
     risks = _risks(rows, header_index + 1, row0, read)
+    named_by_row = "reference" not in columns or (
+        len(risks) >= EMPTY_COLUMN_RISKS and not any(_has_field(risk, "reference") for risk in risks)
+    )
+    if named_by_row:
+        _name_by_row(risks)
     if lazy:
         _note_long_lazy_fields(risks, lazy)
     _resolve_statuses(risks, scheme)
@@ -606,4 +623,5 @@ def _build_register(
         scheme=scheme,
         notices=tuple(notices),
         column_headers={name: headers[offset] for name, offset in columns.items()},
+        named_by_row=named_by_row,
     )

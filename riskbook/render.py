@@ -106,6 +106,8 @@ def render_columns(register: Register) -> str:
         lines.append(
             f"  {column_letter(col)} {register.column_headers.get(name, '')!r} → {name} ({FIELD_LABELS[name]})"
         )
+    if "reference" not in register.columns:
+        lines.append("  (no column) → reference: each risk is named by its row (Row 2, Row 3, …)")
     for col, text in register.extra_columns:
         lines.append(f"  {column_letter(col)} {text!r} → extra (kept with each risk, not checked)")
     return "\n".join(lines)
