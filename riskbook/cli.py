@@ -175,6 +175,7 @@ def _read_and_check(
     scheme = api.load_scheme(scheme)
     with _step_note(f"Reading {input_path}", show_progress and _large_file(input_path)):
         register = api.read_register(input_path, sheet=sheet, scheme=scheme, max_bytes=max_bytes, columns=columns)
+    _note_reading(register)
     last = None
     if previous:
         with _step_note(f"Reading last period's {previous}", show_progress and _large_file(previous)):
@@ -185,9 +186,19 @@ def _read_and_check(
     return report
 
 
+def _note_reading(register) -> None:
+    """What reading chose that the user did not say, on stderr: the sheet, when more than one could be it."""
+    from riskbook.xlsx.text import TERMINAL, safe_text
+
+    choice = register.sheet_choice()
+    if choice:
+        click.echo(safe_text(f"Note: {register.path}: {choice}", TERMINAL), err=True)
+
+
 input_argument = click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=True, path_type=str))
 sheet_option = click.option(
-    "--sheet", help="Sheet holding the register (default: Register, else the first with a header)."
+    "--sheet",
+    help="Sheet holding the register (default: Register, else the sheet with the most risk rows under a header).",
 )
 scheme_option = click.option(
     "--scheme", type=click.Path(dir_okay=False), help="Scoring scheme TOML file (default: the shipped 4 × 4 scheme)."
@@ -522,6 +533,7 @@ def scheme_command(from_path, output, sheet, max_size, columns):
     register = api.read_register(
         from_path, sheet=sheet, scheme=draft_reading_scheme(), max_bytes=max_size * 1024**2, columns=columns
     )
+    _note_reading(register)
     path = write_draft(draft_scheme(register, columns), output)
     click.echo(f"Wrote {path}: a draft scheme from {from_path}; check each GUESS, then pass it with --scheme")
 

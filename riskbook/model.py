@@ -191,6 +191,16 @@ class Risk:
         return self.values.get("previous_score")
 
 
+@dataclass(frozen=True, slots=True)
+class SheetChoice:
+    """A sheet with a register header, when a workbook has more than one: its rows filled under the header
+    (a register's risks) and its known columns; the register is read from the best."""
+
+    sheet: str
+    rows: int
+    columns: int
+
+
 @dataclass
 class Register:
     """A register read from one sheet of a file."""
@@ -206,6 +216,18 @@ class Register:
     notices: tuple[Finding, ...] = ()  # found while reading
     column_headers: dict[str, str] = field(default_factory=dict)  # canonical field -> the header it was read from
     named_by_row: bool = False  # no reference column, or an empty one: each risk's reference is "Row 12"
+    sheets: tuple[SheetChoice, ...] = ()  # every sheet with a register header, when more than one has
+
+    def sheet_choice(self) -> str:
+        """One line naming the sheet read and the others that have a register header ("" when no other has)."""
+        if len(self.sheets) < 2:
+            return ""
+        chosen = next(s for s in self.sheets if s.sheet == self.sheet)
+        others = ", ".join(f"{s.sheet!r} ({_rows(s.rows)})" for s in self.sheets if s is not chosen)
+        return (
+            f"read sheet {self.sheet!r} ({_rows(chosen.rows)} under {chosen.columns} known columns); "
+            f"also with a register header: {others}; pass --sheet to read another"
+        )
 
     def cell(self, row: int, field_name: str) -> str:
         col = self.columns.get(field_name)
@@ -216,6 +238,10 @@ class Register:
 
     def has(self, field_name: str) -> bool:
         return field_name in self.columns
+
+
+def _rows(count: int) -> str:
+    return f"{count} row{'s' if count != 1 else ''}"
 
 
 def column_letter(col: int) -> str:

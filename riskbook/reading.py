@@ -27,6 +27,7 @@ from riskbook.model import (
     SCORE_FIELDS,
     Register,
     Risk,
+    SheetChoice,
     cell_name,
     column_letter,
 )
@@ -87,30 +88,72 @@ def _header_lookup(scheme: Scheme, columns: dict[str, str]) -> dict[str, str]:
 def _parse_register(
     display: str, grid: Grid, wanted: str | None, scheme: Scheme, lookup: dict[str, str], overrides: dict[str, str]
 ) -> Register:
-    if wanted is not None:
-        if wanted not in grid.names:
-            raise ReadError(f"{display}: no sheet named {wanted!r} (sheets: {', '.join(grid.names)})")
-        candidates = [wanted]
-    else:
-        register_like = [n for n in grid.names if n.strip().casefold() == "register"]
-        candidates = register_like + [n for n in grid.names if n not in register_like]
+    if wanted is not None and wanted not in grid.names:
+        raise ReadError(f"{display}: no sheet named {wanted!r} (sheets: {', '.join(grid.names)})")
+    names = [wanted] if wanted is not None else list(grid.names)
+    found: list[_Candidate] = []
     closest: tuple[int, str, _Header] | None = None
-    for name in candidates:
+    for name in names:
         rows, row0, col0 = grid.rows(name)
         header, best = _find_header(rows, lookup)
         if header is not None:
-            _check_overrides(display, name, row0, header, overrides)
-            return _build_register(
-                display, name, rows, row0, col0, header, grid.formula_gaps(name), grid.hidden(name), scheme
-            )
-        if best is not None and (closest is None or len(best.fields) > len(closest[2].fields)):
+            found.append(_Candidate(name, rows, row0, col0, header))
+        elif best is not None and (closest is None or len(best.fields) > len(closest[2].fields)):
             closest = (row0, name, best)
-        if wanted is not None:
-            break
-    if all(_sheet_is_empty(grid.rows(n)[0]) for n in candidates):
+    if found:
+        chosen = _best_register(found)
+        _check_overrides(display, chosen.name, chosen.row0, chosen.header, overrides)
+        return _build_register(
+            display,
+            chosen.name,
+            chosen.rows,
+            chosen.row0,
+            chosen.col0,
+            chosen.header,
+            grid.formula_gaps(chosen.name),
+            grid.hidden(chosen.name),
+            scheme,
+            tuple(SheetChoice(c.name, c.filled_rows, len(c.header.fields)) for c in found) if len(found) > 1 else (),
+        )
+    if all(_sheet_is_empty(grid.rows(n)[0]) for n in names):
         raise ReadError(f"{display}: the workbook's sheets are empty")
     where = f"sheet {wanted!r}" if wanted else "any sheet"
     raise ReadError(f"{display}: no register header found in {where}; {_closest_text(closest)}")
+
+
+@dataclass
+class _Candidate:
+    """A sheet with a register header: its rows and how much of a register lies under the header."""
+
+    name: str
+    rows: list[list[Any]]
+    row0: int
+    col0: int
+    header: _Header
+
+    @functools.cached_property
+    def filled_rows(self) -> int:
+        """Rows under the header with something in at least half the columns read as fields: a register's
+        risks, not an instructions sheet's one row of explanations or a cover's lines."""
+        offsets = sorted(set(self.header.fields.values()))
+        enough = max(2, (len(offsets) + 1) // 2)
+        count = 0
+        for row in itertools.islice(self.rows, self.header.index + 1, None):
+            width = len(row)
+            if sum(1 for offset in offsets if offset < width and not v.is_blank(row[offset])) >= enough:
+                count += 1
+        return count
+
+
+def _best_register(found: list[_Candidate]) -> _Candidate:
+    """The sheet that holds the register: one named Register with rows under its header, else the sheet
+    with the most rows filled across its known columns, then the most known columns, then the first."""
+    if len(found) == 1:
+        return found[0]
+    for candidate in found:
+        if candidate.name.strip().casefold() == "register" and candidate.filled_rows:
+            return candidate
+    return max(found, key=lambda c: (c.filled_rows, len(c.header.fields), -found.index(c)))
 
 
 def _closest_text(closest: tuple[int, str, _Header] | None) -> str:
@@ -526,6 +569,7 @@ def _build_register(
     formula_gaps: dict[tuple[int, int], str | None],
     hidden: tuple[set[int], set[int]],
     scheme: Scheme,
+    sheets: tuple[SheetChoice, ...] = (),
 ) -> Register:
     header_index = header.index
     _check_header_width(display, sheet, rows[header_index], row0 + header_index)
@@ -624,4 +668,5 @@ def _build_register(
         notices=tuple(notices),
         column_headers={name: headers[offset] for name, offset in columns.items()},
         named_by_row=named_by_row,
+        sheets=sheets,
     )

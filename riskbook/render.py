@@ -94,6 +94,11 @@ def _folded_line(sheet: str, code: str, found: list[Finding], risks: int, colour
 def render_json(report: Report) -> str:
     data = report.as_dict()
     data["columns"] = dict(report.register.column_headers)  # field -> the header it was read from
+    if report.register.sheets:  # more than one sheet has a register header: which were weighed
+        data["sheets"] = [
+            {"sheet": s.sheet, "rows": s.rows, "columns": s.columns, "read": s.sheet == report.register.sheet}
+            for s in report.register.sheets
+        ]
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
