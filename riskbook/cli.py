@@ -404,7 +404,7 @@ def build(
         click.echo(render_text(report, colour=colour))
         click.echo("Nothing written: fix the errors above, then build again.", err=True)
         sys.exit(EXIT_FINDINGS)
-    if report.findings:
+    if report.findings or report.register.passed_over:
         click.echo(render_text(report, colour=colour))
     bar = _ProgressBar("Writing", len(report.register.risks), enabled=True)
     result = api.build_workbook(

@@ -192,6 +192,14 @@ class Risk:
 
 
 @dataclass(frozen=True, slots=True)
+class PassedOver:
+    """A row under the header that is not a risk (riskbook.row_kinds.REASONS: placeholder, totals, …)."""
+
+    row: int  # 0-based sheet row
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class SheetChoice:
     """A sheet with a register header, when a workbook has more than one: its rows filled under the header
     (a register's risks) and its known columns; the register is read from the best."""
@@ -217,6 +225,7 @@ class Register:
     column_headers: dict[str, str] = field(default_factory=dict)  # canonical field -> the header it was read from
     named_by_row: bool = False  # no reference column, or an empty one: each risk's reference is "Row 12"
     sheets: tuple[SheetChoice, ...] = ()  # every sheet with a register header, when more than one has
+    passed_over: tuple[PassedOver, ...] = ()  # rows under the header that are not risks, in sheet order
 
     def sheet_choice(self) -> str:
         """One line naming the sheet read and the others that have a register header ("" when no other has)."""

@@ -32,6 +32,7 @@ from riskbook.model import (
     column_letter,
 )
 from riskbook.perf import give_back_freed_memory, no_cyclic_gc
+from riskbook.row_kinds import pass_over
 from riskbook.scheme import Scheme, header_key, load_scheme
 from riskbook.source.grid import Grid, open_grid
 from riskbook.values import Invalid
@@ -525,6 +526,14 @@ def _note_long_lazy_fields(risks: list[Risk], lazy: dict[str, int]) -> None:
                 risk.long_fields = [*(risk.long_fields or ()), name]
 
 
+def _scale_words(scheme: Scheme) -> Callable[[str], bool]:
+    """Whether a text is one of the scheme's impact or likelihood words (a legend lists them)."""
+    scales = [scale for scale in (scheme.impact_scale, scheme.likelihood_scale) if scale is not None]
+    return lambda text: (
+        scheme.value_for_label(text) is not None or any(scale.value_for_label(text) is not None for scale in scales)
+    )
+
+
 def _has_field(risk: Risk, name: str) -> bool:
     return name in risk.values or name in risk.invalid
 
@@ -637,6 +646,10 @@ def _build_register(
             lazy_offsets=lazy_offsets,
         )
     risks = _risks(rows, header_index + 1, row0, read)
+    header_words = frozenset(scheme.header_lookup) | {header_key(text) for text in headers if text}
+    risks, passed_over = pass_over(
+        risks, rows, row0, header_index + 1, header_width, columns, header_words, _scale_words(scheme)
+    )
     named_by_row = "reference" not in columns or (
         len(risks) >= EMPTY_COLUMN_RISKS and not any(_has_field(risk, "reference") for risk in risks)
     )
@@ -669,4 +682,5 @@ def _build_register(
         column_headers={name: headers[offset] for name, offset in columns.items()},
         named_by_row=named_by_row,
         sheets=sheets,
+        passed_over=passed_over,
     )

@@ -8,6 +8,7 @@ from itertools import groupby
 from riskbook.findings import Finding
 from riskbook.model import Register
 from riskbook.report import Report
+from riskbook.row_kinds import passed_over_line
 from riskbook.xlsx.text import TERMINAL, safe_text
 
 
@@ -56,6 +57,9 @@ def render_text(report: Report, colour: bool = False) -> str:
         for f in group:
             tag = _style(f"{f.severity:<7}", fg="red" if f.severity == "error" else "yellow", on=colour)
             lines.append(f"  {tag} {_plain(str(f))}  [{_plain(f.code)}]")
+    passed = passed_over_line(register.passed_over)
+    if passed:
+        lines.append(_plain(passed))
     lines.append(summary_line(report))
     return "\n".join(lines)
 
@@ -94,6 +98,8 @@ def _folded_line(sheet: str, code: str, found: list[Finding], risks: int, colour
 def render_json(report: Report) -> str:
     data = report.as_dict()
     data["columns"] = dict(report.register.column_headers)  # field -> the header it was read from
+    if report.register.passed_over:  # rows under the header that are not risks (1-based, as the sheet shows)
+        data["passed_over"] = [{"row": p.row + 1, "reason": p.reason} for p in report.register.passed_over]
     if report.register.sheets:  # more than one sheet has a register header: which were weighed
         data["sheets"] = [
             {"sheet": s.sheet, "rows": s.rows, "columns": s.columns, "read": s.sheet == report.register.sheet}
