@@ -9,6 +9,7 @@ workbook_templates/columns.toml.
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ REASONS = {
 }
 _NAME_FIELDS = ("title", "description")
 _SCALE_FIELDS = ("impact", "likelihood")
+_DIGIT = re.compile(r"\d")
 _PLACEHOLDER_MARK = 2  # a priority letter or a short number beside a pre-numbered reference ("H", "1")
 
 
@@ -180,7 +182,10 @@ def _plainly_a_risk(risk: Risk, table: _Table) -> bool:
     if "impact" not in values and "likelihood" not in values:
         return False
     reference = values.get("reference")
-    return reference is None or v.fold_header(reference) not in table.words.totals
+    # No totals word holds a digit, and nearly every reference does: those are never folded.
+    return (
+        reference is None or _DIGIT.search(reference) is not None or v.fold_header(reference) not in table.words.totals
+    )
 
 
 def _row_kind(risk: Risk, table: _Table, seen_risk: bool) -> str | None:
