@@ -112,6 +112,15 @@ CATALOGUE: dict[str, Kind] = _kinds(
         "Add the column if the register should have it, or map a header to it with --column.",
     ),
     Kind(
+        "column-by-content",
+        "warning",
+        "a column whose header riskbook does not know is read by what it holds: unique short codes as the "
+        "reference, impact × likelihood as the score, dates as the dates",
+        "column {column} ({header}) is read as {field} by its content ({why}); if it is not, name the right "
+        "column with --column {name}=HEADER",
+        "Check the column; name it with --column FIELD=HEADER, or give the scheme a [columns] alias for its header.",
+    ),
+    Kind(
         "column-empty",
         "warning",
         "a Reference, Owner, Status or Last Review column is empty on every row: said once, not once per risk",

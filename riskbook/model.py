@@ -226,6 +226,7 @@ class Register:
     named_by_row: bool = False  # no reference column, or an empty one: each risk's reference is "Row 12"
     sheets: tuple[SheetChoice, ...] = ()  # every sheet with a register header, when more than one has
     passed_over: tuple[PassedOver, ...] = ()  # rows under the header that are not risks, in sheet order
+    by_content: dict[str, str] = field(default_factory=dict)  # field -> why its column was read by its content
 
     def sheet_choice(self) -> str:
         """One line naming the sheet read and the others that have a register header ("" when no other has)."""

@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from riskbook import values as v
+from riskbook.by_content import ByContent, columns_by_content
 from riskbook.errors import ReadError
 from riskbook.findings import Finding, make
 from riskbook.limits import EXCEL_CELL_LIMIT, EXCEL_MAX_COLUMNS
 from riskbook.model import (
     DATE_FIELDS,
     EMPTY_COLUMN_RISKS,
+    FIELD_LABELS,
     FIELDS,
     LAZY_FIELDS,
     LENIENT_SCALE_FIELDS,
@@ -526,6 +528,22 @@ def _note_long_lazy_fields(risks: list[Risk], lazy: dict[str, int]) -> None:
                 risk.long_fields = [*(risk.long_fields or ()), name]
 
 
+def _columns_by_content(rows: list[list[Any]], header: _Header, scheme: Scheme) -> list[ByContent]:
+    """The fields read from columns no header names, by what their first rows hold."""
+    free = [offset for offset in range(header.width) if header.keys[offset] is None]
+    if not free:
+        return []
+    scales = {"impact": scheme.impact_scale, "likelihood": scheme.likelihood_scale}
+
+    def scale_value(name: str, cell: Any) -> int | None:
+        if v.is_blank(cell):
+            return None
+        parsed = v.parse_scale(cell.strip(v.SPACE) if isinstance(cell, str) else cell, scales[name])
+        return parsed if isinstance(parsed, int) else None
+
+    return columns_by_content(rows, header.index + 1, free, header.fields, scale_value, scheme.score_for)
+
+
 def _scale_words(scheme: Scheme) -> Callable[[str], bool]:
     """Whether a text is one of the scheme's impact or likelihood words (a legend lists them)."""
     scales = [scale for scale in (scheme.impact_scale, scheme.likelihood_scale) if scale is not None]
@@ -583,13 +601,15 @@ def _build_register(
     header_index = header.index
     _check_header_width(display, sheet, rows[header_index], row0 + header_index)
     headers = header.texts
+    inferred = _columns_by_content(rows, header, scheme)
+    inferred_at = {found.offset: found.field for found in inferred}
     columns: dict[str, int] = {}
     extra_columns: list[tuple[int, str]] = []  # made a tuple, shared by every risk, once complete
     extra_names: set[str] = set()
     next_number: dict[str, int] = {}
     notices: list[Finding] = []
     for offset, text in enumerate(headers):
-        field_name = header.keys[offset]
+        field_name = header.keys[offset] or inferred_at.get(offset)
         if field_name and field_name not in columns:
             columns[field_name] = offset
         elif text:
@@ -667,6 +687,19 @@ def _build_register(
         if c in extra_cols and r in reference_by_row and formula_gaps[r, c] is None:
             field = headers[c - col0] or "the cell"
             notices.append(make("formula-without-value", sheet, cell_name(r, c), reference_by_row[r], r, field=field))
+    for found in inferred:
+        notices.append(
+            make(
+                "column-by-content",
+                sheet,
+                cell_name(header_row, col0 + found.offset),
+                column=column_letter(col0 + found.offset),
+                header=repr(headers[found.offset]) if headers[found.offset] else "no header",
+                field=FIELD_LABELS[found.field].lower(),
+                why=found.why,
+                name=found.field,
+            )
+        )
     named = {col: name for name, col in sheet_columns.items()} | dict(sheet_extras)
     notices.extend(_hidden_notices(sheet, header_row, named, risks, sheet_columns.get("reference", 0), hidden))
     return Register(
@@ -683,4 +716,5 @@ def _build_register(
         named_by_row=named_by_row,
         sheets=sheets,
         passed_over=passed_over,
+        by_content={found.field: found.why for found in inferred},
     )

@@ -97,7 +97,13 @@ def _folded_line(sheet: str, code: str, found: list[Finding], risks: int, colour
 
 def render_json(report: Report) -> str:
     data = report.as_dict()
-    data["columns"] = dict(report.register.column_headers)  # field -> the header it was read from
+    # field -> the header it was read from; a column read by its content says so, and why
+    data["columns"] = {
+        name: {"header": header, "by": "content", "why": report.register.by_content[name]}
+        if name in report.register.by_content
+        else header
+        for name, header in report.register.column_headers.items()
+    }
     if report.register.passed_over:  # rows under the header that are not risks (1-based, as the sheet shows)
         data["passed_over"] = [{"row": p.row + 1, "reason": p.reason} for p in report.register.passed_over]
     if report.register.sheets:  # more than one sheet has a register header: which were weighed
@@ -114,8 +120,9 @@ def render_columns(register: Register) -> str:
 
     lines = [f"Columns of {register.sheet!r} (header row {register.header_row + 1}):"]
     for name, col in sorted(register.columns.items(), key=lambda item: item[1]):
+        how = f" by content: {register.by_content[name]}" if name in register.by_content else ""
         lines.append(
-            f"  {column_letter(col)} {register.column_headers.get(name, '')!r} → {name} ({FIELD_LABELS[name]})"
+            f"  {column_letter(col)} {register.column_headers.get(name, '')!r} → {name} ({FIELD_LABELS[name]}){how}"
         )
     if "reference" not in register.columns:
         lines.append("  (no column) → reference: each risk is named by its row (Row 2, Row 3, …)")
