@@ -116,6 +116,7 @@ def _parse_register(
             grid.formula_gaps(chosen.name),
             grid.hidden(chosen.name),
             scheme,
+            grid.total_rows(chosen.name),
             tuple(SheetChoice(c.name, c.filled_rows, len(c.header.fields)) for c in found) if len(found) > 1 else (),
         )
     if all(_sheet_is_empty(grid.rows(n)[0]) for n in names):
@@ -596,6 +597,7 @@ def _build_register(
     formula_gaps: dict[tuple[int, int], str | None],
     hidden: tuple[set[int], set[int]],
     scheme: Scheme,
+    total_rows: set[int],
     sheets: tuple[SheetChoice, ...] = (),
 ) -> Register:
     header_index = header.index
@@ -668,7 +670,7 @@ def _build_register(
     risks = _risks(rows, header_index + 1, row0, read)
     header_words = frozenset(scheme.header_lookup) | {header_key(text) for text in headers if text}
     risks, passed_over = pass_over(
-        risks, rows, row0, header_index + 1, header_width, columns, header_words, _scale_words(scheme)
+        risks, rows, row0, header_index + 1, header_width, columns, header_words, _scale_words(scheme), total_rows
     )
     named_by_row = "reference" not in columns or (
         len(risks) >= EMPTY_COLUMN_RISKS and not any(_has_field(risk, "reference") for risk in risks)

@@ -12,6 +12,7 @@ import functools
 import re
 import tomllib
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,11 +108,13 @@ def pass_over(
     columns: dict[str, int],
     header_words: frozenset[str],
     is_scale_word: Callable[[str], bool],
+    total_rows: AbstractSet[int] = frozenset(),
 ) -> tuple[list[Risk], tuple[PassedOver, ...]]:
     """The risks that are risks, and the rows passed over (sheet row, reason) in sheet order.
 
-    first is the index in rows of the first row under the header. The row readers already leave out
-    a row holding only a reference; it is counted here as a placeholder.
+    first is the index in rows of the first row under the header; total_rows are the sheet rows of an
+    Excel table's Total Row. The row readers already leave out a row holding only a reference; it is
+    counted here as a placeholder.
     """
     table = _Table(rows, row0, width, columns, header_words, is_scale_word, row_words())
     kept: list[Risk] = []
@@ -122,13 +125,17 @@ def pass_over(
     seen_risk = False
     for risk in risks:
         for sheet_row in range(previous + 1, risk.row):  # rows the readers left out: blank, or only an id
-            reason = _left_out_kind(table, sheet_row)
+            reason = _left_out_kind(table, sheet_row, total_rows)
             if reason is None:
                 gap = True
                 continue
             passed.append(PassedOver(sheet_row, reason))
             in_legend, gap = in_legend or reason == "legend", False
         previous = risk.row
+        if risk.row in total_rows:
+            passed.append(PassedOver(risk.row, "totals"))
+            gap = False
+            continue
         if not in_legend and _plainly_a_risk(risk, table):
             kept.append(risk)
             seen_risk, gap, in_legend = True, False, False
@@ -146,7 +153,7 @@ def pass_over(
             passed.append(PassedOver(risk.row, reason))
         gap = False
     for sheet_row in range(previous + 1, row0 + len(rows)):
-        reason = _left_out_kind(table, sheet_row)
+        reason = _left_out_kind(table, sheet_row, total_rows)
         if reason is not None:
             passed.append(PassedOver(sheet_row, reason))
     if not passed:
@@ -155,12 +162,14 @@ def pass_over(
     return kept, tuple(passed)
 
 
-def _left_out_kind(table: _Table, sheet_row: int) -> str | None:
+def _left_out_kind(table: _Table, sheet_row: int, total_rows: AbstractSet[int]) -> str | None:
     """Why the readers left a row out (it holds one cell, in the reference column), or None for a blank row:
     a pre-numbered line's id, or a word alone (a group's label, a legend's heading, a total)."""
     filled = table.filled(sheet_row)
     if not filled:
         return None
+    if sheet_row in total_rows:
+        return "totals"
     cell = filled[0][1]
     if not isinstance(cell, str):
         return "placeholder"

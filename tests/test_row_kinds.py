@@ -105,3 +105,22 @@ def test_a_risk_with_unreadable_values_is_still_a_risk(tmp_path):
     assert result.exit_code == 1
     assert "Passed over" not in result.output
     assert "1 risk · 3 errors" in result.output
+
+
+def test_an_excel_tables_total_row_is_passed_over_without_a_label(tmp_path):
+    """Excel's Total Row (totalsRowCount in the table part) holds SUBTOTAL formulas and, here, no label."""
+    import xlsxwriter
+
+    path = tmp_path / "table.xlsx"
+    workbook = xlsxwriter.Workbook(path)
+    sheet = workbook.add_worksheet("Register")
+    data = [risk_row("STR0001"), risk_row("STR0002", impact=2, likelihood=2, score=4, previous=4)]
+    columns = [{"header": h} for h in HEADER]
+    for at in (3, 4, 8, 9):  # impact, likelihood, score, previous score
+        columns[at]["total_function"] = "sum"
+    sheet.add_table(0, 0, len(data) + 1, len(HEADER) - 1, {"data": data, "columns": columns, "total_row": True})
+    workbook.close()
+    result = CliRunner().invoke(cli, ["validate", str(path), "--as-of", AS_OF, "--format", "json"])
+    data = json.loads(result.stdout)
+    assert data["risks"] == 2, result.output
+    assert data["passed_over"] == [{"row": 4, "reason": "totals"}]
