@@ -123,23 +123,36 @@ def pass_over(
     gap = False  # a wholly blank row since the last row kept or passed over
     in_legend = False
     seen_risk = False
+    totals, has_digit, fold = table.words.totals, _DIGIT.search, v.fold_header
     for risk in risks:
-        for sheet_row in range(previous + 1, risk.row):  # rows the readers left out: blank, or only an id
-            reason = _left_out_kind(table, sheet_row, total_rows)
-            if reason is None:
-                gap = True
-                continue
-            passed.append(PassedOver(sheet_row, reason))
-            in_legend, gap = in_legend or reason == "legend", False
-        previous = risk.row
-        if risk.row in total_rows:
-            passed.append(PassedOver(risk.row, "totals"))
+        row = risk.row
+        if row > previous + 1:
+            for sheet_row in range(previous + 1, row):  # rows the readers left out: blank, or only an id
+                reason = _left_out_kind(table, sheet_row, total_rows)
+                if reason is None:
+                    gap = True
+                    continue
+                passed.append(PassedOver(sheet_row, reason))
+                in_legend, gap = in_legend or reason == "legend", False
+        previous = row
+        if total_rows and row in total_rows:
+            passed.append(PassedOver(row, "totals"))
             gap = False
             continue
-        if not in_legend and _plainly_a_risk(risk, table):
-            kept.append(risk)
-            seen_risk, gap, in_legend = True, False, False
-            continue
+        # Most rows, first: a name and a scale value read, nothing unreadable, no totals word in the
+        # reference (no totals word holds a digit, and nearly every reference does: those are never folded).
+        values = risk.values
+        if (
+            not in_legend
+            and not risk.invalid
+            and ("title" in values or "description" in values)
+            and ("impact" in values or "likelihood" in values)
+        ):
+            reference = values.get("reference")
+            if reference is None or has_digit(reference) or fold(reference) not in totals:
+                kept.append(risk)
+                seen_risk, gap = True, False
+                continue
         reason = _row_kind(risk, table, seen_risk)
         if reason is None and (in_legend or (gap and seen_risk)) and not _risk_like(risk, table):
             reason = "legend"
@@ -181,20 +194,6 @@ def _left_out_kind(table: _Table, sheet_row: int, total_rows: AbstractSet[int]) 
     text = cell.strip()
     looks_like_an_id = not any(ch.isspace() for ch in text) and any(ch.isdigit() for ch in text)
     return "placeholder" if looks_like_an_id else "label"
-
-
-def _plainly_a_risk(risk: Risk, table: _Table) -> bool:
-    """Most rows: a readable name and scale value, nothing unreadable, no totals word in the reference."""
-    values = risk.values
-    if risk.invalid or not ("title" in values or "description" in values):
-        return False
-    if "impact" not in values and "likelihood" not in values:
-        return False
-    reference = values.get("reference")
-    # No totals word holds a digit, and nearly every reference does: those are never folded.
-    return (
-        reference is None or _DIGIT.search(reference) is not None or v.fold_header(reference) not in table.words.totals
-    )
 
 
 def _row_kind(risk: Risk, table: _Table, seen_risk: bool) -> str | None:
