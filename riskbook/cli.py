@@ -195,6 +195,16 @@ def _note_reading(register) -> None:
         click.echo(safe_text(f"Note: {register.path}: {choice}", TERMINAL), err=True)
 
 
+def _note_passed_over(register) -> None:
+    """The rows passed over as not risks, on stderr, for a command that prints no report (scheme --from)."""
+    from riskbook.row_kinds import passed_over_line
+    from riskbook.xlsx.text import TERMINAL, safe_text
+
+    line = passed_over_line(register.passed_over)
+    if line:
+        click.echo(safe_text(line, TERMINAL), err=True)
+
+
 input_argument = click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=True, path_type=str))
 sheet_option = click.option(
     "--sheet",
@@ -534,6 +544,7 @@ def scheme_command(from_path, output, sheet, max_size, columns):
         from_path, sheet=sheet, scheme=draft_reading_scheme(), max_bytes=max_size * 1024**2, columns=columns
     )
     _note_reading(register)
+    _note_passed_over(register)
     path = write_draft(draft_scheme(register, columns), output)
     click.echo(f"Wrote {path}: a draft scheme from {from_path}; check each GUESS, then pass it with --scheme")
 

@@ -154,7 +154,7 @@ def pass_over(
                 seen_risk, gap = True, False
                 continue
         reason = _row_kind(risk, table, seen_risk)
-        if reason is None and (in_legend or (gap and seen_risk)) and not _risk_like(risk, table):
+        if reason is None and (in_legend or (gap and seen_risk)) and not _risk_like(risk, table, kept):
             reason = "legend"
         if reason == "label" and _heads_legend(table.filled(risk.row)[0][1], table):
             reason = "legend"
@@ -248,10 +248,13 @@ def _sentence(cell: Any) -> bool:
     return text.endswith((".", "?", ":")) or text.casefold().startswith("e.g") or len(text.split()) >= 4
 
 
-def _risk_like(risk: Risk, table: _Table) -> bool:
+def _risk_like(risk: Risk, table: _Table, kept: list[Risk]) -> bool:
     """Whether a row below a gap reads as a risk rather than a legend line: a name in words (not a number,
-    not one of the scale's words) and an impact or likelihood read from it."""
+    not one of the scale's words), an impact or likelihood read from it, and a reference if the risks
+    above have theirs."""
     values = risk.values
+    if "reference" not in values and kept and "reference" in kept[-1].values:
+        return False
     name = values.get("title") or risk.get("description")
     if not isinstance(name, str) or v.parse_number(name) is not None or table.is_scale_word(name):
         return False

@@ -124,3 +124,31 @@ def test_an_excel_tables_total_row_is_passed_over_without_a_label(tmp_path):
     data = json.loads(result.stdout)
     assert data["risks"] == 2, result.output
     assert data["passed_over"] == [{"row": 4, "reason": "totals"}]
+
+
+def test_a_drafted_scheme_does_not_take_a_legend_or_a_total_as_risks(tmp_path):
+    """The key under the table lists the scale's words; read as risks they would be drafted as statuses
+    and levels. scheme --from says what it passed over."""
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "Risk ID;Risk Name;Probability;Impact;Status;Owner;Last Reviewed\n"
+        "RSK-01;Flood;3;4;Open;A;01/01/2024\n"
+        "RSK-02;Fire;1;2;Closed;B;01/01/2024\n"
+        "RSK-03;Cyber;2;3;Open;C;01/02/2024\n"
+        "Total;;6;9;;;\n"
+        ";;;;;;\n"
+        "Key;;;;;;\n"
+        ";Catastrophic;5;5;Escalated;;\n"
+        ";Negligible;1;1;Dormant;;\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "drafted.toml"
+    result = CliRunner().invoke(cli, ["scheme", "--from", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "Passed over 4 rows that are not risks: 1 × totals row (row 5); "
+        "3 × legend or key line below the table (rows 7–9)\n"
+    )
+    text = out.read_text(encoding="utf-8")
+    assert 'name = "Open"' in text and 'name = "Closed"' in text
+    assert "Escalated" not in text and "Dormant" not in text
