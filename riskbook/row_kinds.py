@@ -9,7 +9,6 @@ workbook_templates/columns.toml.
 from __future__ import annotations
 
 import functools
-import tomllib
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from typing import Any
 
 from riskbook import values as v
 from riskbook.model import PassedOver, Risk
-from riskbook.scheme import COLUMNS_FILE, header_key, shipped_scheme_path
+from riskbook.scheme import header_key, shipped_columns_file
 
 # Reasons, as JSON gives them, with the words the text output uses.
 REASONS = {
@@ -46,7 +45,7 @@ class RowWords:
 @functools.cache
 def row_words() -> RowWords:
     """The [rows] table of the shipped columns.toml."""
-    table = tomllib.loads(shipped_scheme_path(COLUMNS_FILE).read_text(encoding="utf-8"))["rows"]
+    table = shipped_columns_file()["rows"]
     return RowWords(
         frozenset(header_key(w) for w in table["totals"]), frozenset(header_key(w) for w in table["legend"])
     )
