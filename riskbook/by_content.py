@@ -8,11 +8,15 @@ Each is a guess, and said: the register keeps which fields were read this way (R
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from riskbook import values as v
+from riskbook.findings import Finding, make
+from riskbook.model import FIELD_LABELS, cell_name, column_letter
+
+if TYPE_CHECKING:
+    from riskbook.scheme import Scheme
 
 SAMPLE_ROWS = 200  # data rows looked at: enough to tell a column's kind, few enough to cost nothing
 _AT_LEAST = 3  # filled rows a column needs before its content says anything
@@ -33,18 +37,18 @@ class ByContent:
 
 
 def columns_by_content(
-    rows: list[list[Any]],
-    first: int,
-    free: list[int],
-    columns: dict[str, int],
-    scale_value: Callable[[str, Any], int | None],
-    score_for: Callable[[int | None, int | None], int | None],
+    rows: list[list[Any]], first: int, free: list[int], columns: dict[str, int], scheme: Scheme
 ) -> list[ByContent]:
-    """The fields the free columns (offsets no header named) are read as, by the first data rows.
+    """The fields the free columns (offsets no header names) are read as, by the data rows from first on."""
+    scales = {"impact": scheme.impact_scale, "likelihood": scheme.likelihood_scale}
 
-    scale_value(field, cell) reads a cell on the impact or likelihood scale (None if it is not);
-    score_for is the scheme's score of an impact and a likelihood.
-    """
+    def scale_value(name: str, cell: Any) -> int | None:
+        if v.is_blank(cell):
+            return None
+        parsed = v.parse_scale(cell.strip(v.SPACE) if isinstance(cell, str) else cell, scales[name])
+        return parsed if isinstance(parsed, int) else None
+
+    score_for = scheme.score_for
     sample = [row for row in rows[first : first + SAMPLE_ROWS] if any(not v.is_blank(c) for c in row)]
     if len(sample) < _AT_LEAST or not free:
         return []
@@ -73,6 +77,25 @@ def columns_by_content(
         for name, offset, place in zip(_DATE_FIELDS, dated, ("first", "second"), strict=False):
             found.append(ByContent(name, offset, f"dates, the {place} date column" if len(dated) > 1 else "dates"))
     return found
+
+
+def by_content_notices(
+    found: list[ByContent], sheet: str, header_row: int, col0: int, headers: list[str]
+) -> list[Finding]:
+    """One column-by-content warning for each column read by its content, on its header cell."""
+    return [
+        make(
+            "column-by-content",
+            sheet,
+            cell_name(header_row, col0 + item.offset),
+            column=column_letter(col0 + item.offset),
+            header=repr(headers[item.offset]) if headers[item.offset] else "no header",
+            field=FIELD_LABELS[item.field].lower(),
+            why=item.why,
+            name=item.field,
+        )
+        for item in found
+    ]
 
 
 def _column(sample: list[list[Any]], offset: int) -> list[Any]:

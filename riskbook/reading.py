@@ -6,20 +6,20 @@ import functools
 import itertools
 import os
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from riskbook import values as v
-from riskbook.by_content import ByContent, columns_by_content
+from riskbook.by_content import by_content_notices, columns_by_content
 from riskbook.errors import ReadError
 from riskbook.findings import Finding, make
 from riskbook.limits import EXCEL_CELL_LIMIT, EXCEL_MAX_COLUMNS
 from riskbook.model import (
     DATE_FIELDS,
     EMPTY_COLUMN_RISKS,
-    FIELD_LABELS,
     FIELDS,
     LAZY_FIELDS,
     LENIENT_SCALE_FIELDS,
@@ -36,6 +36,7 @@ from riskbook.model import (
 from riskbook.perf import give_back_freed_memory, no_cyclic_gc
 from riskbook.row_kinds import pass_over
 from riskbook.scheme import Scheme, header_key, load_scheme
+from riskbook.sheet_choice import Candidate, best_register
 from riskbook.source.grid import Grid, open_grid
 from riskbook.values import Invalid
 
@@ -94,17 +95,17 @@ def _parse_register(
     if wanted is not None and wanted not in grid.names:
         raise ReadError(f"{display}: no sheet named {wanted!r} (sheets: {', '.join(grid.names)})")
     names = [wanted] if wanted is not None else list(grid.names)
-    found: list[_Candidate] = []
+    found: list[Candidate] = []
     closest: tuple[int, str, _Header] | None = None
     for name in names:
         rows, row0, col0 = grid.rows(name)
         header, best = _find_header(rows, lookup)
         if header is not None:
-            found.append(_Candidate(name, rows, row0, col0, header))
+            found.append(Candidate(name, rows, row0, col0, header, header.index, header.fields))
         elif best is not None and (closest is None or len(best.fields) > len(closest[2].fields)):
             closest = (row0, name, best)
     if found:
-        chosen = _best_register(found)
+        chosen = best_register(found)
         _check_overrides(display, chosen.name, chosen.row0, chosen.header, overrides)
         return _build_register(
             display,
@@ -117,47 +118,12 @@ def _parse_register(
             grid.hidden(chosen.name),
             scheme,
             grid.total_rows(chosen.name),
-            tuple(SheetChoice(c.name, c.filled_rows, len(c.header.fields)) for c in found) if len(found) > 1 else (),
+            tuple(SheetChoice(c.name, c.filled_rows, len(c.fields)) for c in found) if len(found) > 1 else (),
         )
     if all(_sheet_is_empty(grid.rows(n)[0]) for n in names):
         raise ReadError(f"{display}: the workbook's sheets are empty")
     where = f"sheet {wanted!r}" if wanted else "any sheet"
     raise ReadError(f"{display}: no register header found in {where}; {_closest_text(closest)}")
-
-
-@dataclass
-class _Candidate:
-    """A sheet with a register header: its rows and how much of a register lies under the header."""
-
-    name: str
-    rows: list[list[Any]]
-    row0: int
-    col0: int
-    header: _Header
-
-    @functools.cached_property
-    def filled_rows(self) -> int:
-        """Rows under the header with something in at least half the columns read as fields: a register's
-        risks, not an instructions sheet's one row of explanations or a cover's lines."""
-        offsets = sorted(set(self.header.fields.values()))
-        enough = max(2, (len(offsets) + 1) // 2)
-        count = 0
-        for row in itertools.islice(self.rows, self.header.index + 1, None):
-            width = len(row)
-            if sum(1 for offset in offsets if offset < width and not v.is_blank(row[offset])) >= enough:
-                count += 1
-        return count
-
-
-def _best_register(found: list[_Candidate]) -> _Candidate:
-    """The sheet that holds the register: one named Register with rows under its header, else the sheet
-    with the most rows filled across its known columns, then the most known columns, then the first."""
-    if len(found) == 1:
-        return found[0]
-    for candidate in found:
-        if candidate.name.strip().casefold() == "register" and candidate.filled_rows:
-            return candidate
-    return max(found, key=lambda c: (c.filled_rows, len(c.header.fields), -found.index(c)))
 
 
 def _closest_text(closest: tuple[int, str, _Header] | None) -> str:
@@ -529,28 +495,9 @@ def _note_long_lazy_fields(risks: list[Risk], lazy: dict[str, int]) -> None:
                 risk.long_fields = [*(risk.long_fields or ()), name]
 
 
-def _columns_by_content(rows: list[list[Any]], header: _Header, scheme: Scheme) -> list[ByContent]:
-    """The fields read from columns no header names, by what their first rows hold."""
-    free = [offset for offset in range(header.width) if header.keys[offset] is None]
-    if not free:
-        return []
-    scales = {"impact": scheme.impact_scale, "likelihood": scheme.likelihood_scale}
-
-    def scale_value(name: str, cell: Any) -> int | None:
-        if v.is_blank(cell):
-            return None
-        parsed = v.parse_scale(cell.strip(v.SPACE) if isinstance(cell, str) else cell, scales[name])
-        return parsed if isinstance(parsed, int) else None
-
-    return columns_by_content(rows, header.index + 1, free, header.fields, scale_value, scheme.score_for)
-
-
-def _scale_words(scheme: Scheme) -> Callable[[str], bool]:
-    """Whether a text is one of the scheme's impact or likelihood words (a legend lists them)."""
-    scales = [scale for scale in (scheme.impact_scale, scheme.likelihood_scale) if scale is not None]
-    return lambda text: (
-        scheme.value_for_label(text) is not None or any(scale.value_for_label(text) is not None for scale in scales)
-    )
+def _free_columns(header: _Header) -> list[int]:
+    """The offsets of the columns no header names (an unknown header, or none)."""
+    return [offset for offset in range(header.width) if header.keys[offset] is None]
 
 
 def _has_field(risk: Risk, name: str) -> bool:
@@ -597,13 +544,13 @@ def _build_register(
     formula_gaps: dict[tuple[int, int], str | None],
     hidden: tuple[set[int], set[int]],
     scheme: Scheme,
-    total_rows: set[int],
+    total_rows: AbstractSet[int] = frozenset(),
     sheets: tuple[SheetChoice, ...] = (),
 ) -> Register:
     header_index = header.index
     _check_header_width(display, sheet, rows[header_index], row0 + header_index)
     headers = header.texts
-    inferred = _columns_by_content(rows, header, scheme)
+    inferred = columns_by_content(rows, header.index + 1, _free_columns(header), header.fields, scheme)
     inferred_at = {found.offset: found.field for found in inferred}
     columns: dict[str, int] = {}
     extra_columns: list[tuple[int, str]] = []  # made a tuple, shared by every risk, once complete
@@ -670,7 +617,7 @@ def _build_register(
     risks = _risks(rows, header_index + 1, row0, read)
     header_words = frozenset(scheme.header_lookup) | {header_key(text) for text in headers if text}
     risks, passed_over = pass_over(
-        risks, rows, row0, header_index + 1, header_width, columns, header_words, _scale_words(scheme), total_rows
+        risks, rows, row0, header_index + 1, header_width, columns, header_words, scheme, total_rows
     )
     named_by_row = "reference" not in columns or (
         len(risks) >= EMPTY_COLUMN_RISKS and not any(_has_field(risk, "reference") for risk in risks)
@@ -689,19 +636,7 @@ def _build_register(
         if c in extra_cols and r in reference_by_row and formula_gaps[r, c] is None:
             field = headers[c - col0] or "the cell"
             notices.append(make("formula-without-value", sheet, cell_name(r, c), reference_by_row[r], r, field=field))
-    for found in inferred:
-        notices.append(
-            make(
-                "column-by-content",
-                sheet,
-                cell_name(header_row, col0 + found.offset),
-                column=column_letter(col0 + found.offset),
-                header=repr(headers[found.offset]) if headers[found.offset] else "no header",
-                field=FIELD_LABELS[found.field].lower(),
-                why=found.why,
-                name=found.field,
-            )
-        )
+    notices.extend(by_content_notices(inferred, sheet, header_row, col0, headers))
     named = {col: name for name, col in sheet_columns.items()} | dict(sheet_extras)
     notices.extend(_hidden_notices(sheet, header_row, named, risks, sheet_columns.get("reference", 0), hidden))
     return Register(

@@ -18,7 +18,7 @@ from typing import Any
 
 from riskbook import values as v
 from riskbook.model import PassedOver, Risk
-from riskbook.scheme import header_key, shipped_columns_file
+from riskbook.scheme import Scheme, header_key, shipped_columns_file
 
 # Reasons, as JSON gives them, with the words the text output uses.
 REASONS = {
@@ -106,7 +106,7 @@ def pass_over(
     width: int,
     columns: dict[str, int],
     header_words: frozenset[str],
-    is_scale_word: Callable[[str], bool],
+    scheme: Scheme,
     total_rows: AbstractSet[int] = frozenset(),
 ) -> tuple[list[Risk], tuple[PassedOver, ...]]:
     """The risks that are risks, and the rows passed over (sheet row, reason) in sheet order.
@@ -115,7 +115,7 @@ def pass_over(
     Excel table's Total Row. The row readers already leave out a row holding only a reference; it is
     counted here as a placeholder.
     """
-    table = _Table(rows, row0, width, columns, header_words, is_scale_word, row_words())
+    table = _Table(rows, row0, width, columns, header_words, _scale_words(scheme), row_words())
     if _all_plain(risks, table, row0 + first, total_rows):
         return risks, ()
     kept: list[Risk] = []
@@ -166,6 +166,14 @@ def pass_over(
         return risks, ()
     passed.sort(key=lambda p: p.row)
     return kept, tuple(passed)
+
+
+def _scale_words(scheme: Scheme) -> Callable[[str], bool]:
+    """Whether a text is one of the scheme's impact or likelihood words (a legend lists them)."""
+    scales = [scale for scale in (scheme.impact_scale, scheme.likelihood_scale) if scale is not None]
+    return lambda text: (
+        scheme.value_for_label(text) is not None or any(scale.value_for_label(text) is not None for scale in scales)
+    )
 
 
 def _all_plain(risks: list[Risk], table: _Table, first_row: int, total_rows: AbstractSet[int]) -> bool:
