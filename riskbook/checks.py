@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from riskbook.findings import Finding, make
 from riskbook.limits import EXCEL_CELL_LIMIT
-from riskbook.model import FIELD_LABELS, Register, Risk
+from riskbook.model import EMPTY_COLUMN_RISKS, FIELD_LABELS, Register, Risk, column_letter
 from riskbook.perf import Progress, Ticker, no_cyclic_gc
 from riskbook.report import Assessed, Report
 from riskbook.scheme import Band, Scheme, resolve_status
@@ -20,10 +20,13 @@ from riskbook.values import PartialDate, shown_value
 REQUIRED_FIELDS = ("reference", "title", "owner", "impact", "likelihood", "status", "last_review")
 # What a register without the column cannot have checked; one warning says so (column-absent).
 ABSENT_MEANS = {
+    "reference": "each risk is named by its row (Row 2, Row 3, …), a name that changes when rows move",
     "owner": "no risk can be checked for an owner",
     "status": "no status can be checked",
     "last_review": "no review can be checked",
 }
+# What an empty column (a template's never-filled Status) cannot have checked; one warning says so (column-empty).
+EMPTY_MEANS = ABSENT_MEANS
 
 
 _NOT_A_REGISTER = (
@@ -85,6 +88,10 @@ def assess(risk: Risk, scheme: Scheme) -> Assessed:
     return Assessed(risk, score, band, review_due(risk, band))
 
 
+def _any_reference(_text: str) -> bool:
+    return True
+
+
 def _column_order(cell: str) -> tuple[int, str]:
     letters = cell[: len(cell) - len(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))]
     return (len(letters), letters)
@@ -98,11 +105,14 @@ class _Context:
         self.register = register
         self.scheme = scheme
         self.as_of = as_of
-        self.required = frozenset(name for name in REQUIRED_FIELDS if register.has(name))
+        self.empty = _empty_columns(register)
+        self.required = frozenset(name for name in REQUIRED_FIELDS if register.has(name) and name not in self.empty)
         self.has_control_due = register.has("control_due")
         self.score_sets = [name for name in SCORE_SETS if any(register.has(f"{name}_{part}") for part in SET_PARTS)]
         self.set_fields = {name: tuple(f"{name}_{part}" for part in SET_PARTS) for name in self.score_sets}
-        self.reference_ok = scheme.reference_regex.match
+        self.has_reference = register.has("reference") and not register.named_by_row
+        # Risks named by their row (no reference column) have no reference form to check.
+        self.reference_ok = scheme.reference_regex.match if self.has_reference else _any_reference
         self._scores: dict[tuple[int | None, int | None], tuple[int | None, Band | None]] = {}
         self._dues: dict[tuple[int, int], dt.date] = {}
         self._bounds: dict[int, tuple[dt.date, dt.date]] = {}
@@ -184,7 +194,35 @@ class _Context:
         return target is not None and current is not None and target > current
 
 
+def _empty_columns(register: Register) -> list[str]:
+    """The columns (of those a check needs and the scheme does not require) that no risk fills, in a
+    register of EMPTY_COLUMN_RISKS risks or more."""
+    if len(register.risks) < EMPTY_COLUMN_RISKS:
+        return []
+    required = register.scheme.required_fields
+    empty = []
+    for name in EMPTY_MEANS:
+        if not register.has(name) or name in required:
+            continue
+        if name == "reference":
+            if register.named_by_row:
+                empty.append(name)
+        elif not any(name in risk.values or name in risk.invalid for risk in register.risks):
+            empty.append(name)
+    return empty
+
+
 def check_columns(ctx: _Context) -> Iterator[Finding]:
+    register = ctx.register
+    for name in ctx.empty:
+        yield make(
+            "column-empty",
+            register.sheet,
+            register.cell(register.header_row, name),
+            header=register.column_headers.get(name, ""),
+            column=column_letter(register.columns[name]),
+            consequence=EMPTY_MEANS[name],
+        )
     row = f"{ctx.register.header_row + 1}:{ctx.register.header_row + 1}"
     required = ctx.scheme.required_fields
     for name in REQUIRED_FIELDS + tuple(n for n in required if n not in REQUIRED_FIELDS):

@@ -194,7 +194,7 @@ def _read_and_check(
     show_progress = show_progress and not console.quiet_run()
     bar = _ProgressBar("Checking", enabled=show_progress)
     try:
-        return api.check_register(
+        report = api.check_register(
             input_path,
             sheet=sheet,
             scheme=scheme,
@@ -207,11 +207,33 @@ def _read_and_check(
         )
     finally:
         bar.close()
+    _note_reading(report.register)
+    return report
+
+
+def _note_reading(register) -> None:
+    """What reading chose that the user did not say, on stderr: the sheet, when more than one could be it."""
+    from riskbook.xlsx.text import TERMINAL, safe_text
+
+    choice = register.sheet_choice()
+    if choice:
+        click.echo(safe_text(f"Note: {register.path}: {choice}", TERMINAL), err=True)
+
+
+def _note_passed_over(register) -> None:
+    """The rows passed over as not risks, on stderr, for a command that prints no report (scheme --from)."""
+    from riskbook.row_kinds import passed_over_line
+    from riskbook.xlsx.text import TERMINAL, safe_text
+
+    line = passed_over_line(register.passed_over)
+    if line:
+        click.echo(safe_text(line, TERMINAL), err=True)
 
 
 input_argument = click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=True, path_type=str))
 sheet_option = click.option(
-    "--sheet", help="Sheet holding the register (default: Register, else the first with a header)."
+    "--sheet",
+    help="Sheet holding the register (default: Register, else the sheet with the most risk rows under a header).",
 )
 scheme_option = click.option(
     "--scheme", type=click.Path(dir_okay=False), help="Scoring scheme TOML file (default: the shipped 4 × 4 scheme)."
@@ -475,7 +497,7 @@ def build(
         console.echo(render_text(report, colour=colour), colour)
         click.echo("Nothing written: fix the errors above, then build again.", err=True)
         sys.exit(EXIT_FINDINGS)
-    if report.findings:
+    if report.findings or report.register.passed_over:
         console.echo(render_text(report, colour=colour), colour)
     with console.output_path(output, ".xlsx") as target:
         bar = _ProgressBar("Writing", enabled=not console.quiet_run() and len(report.register.risks) > PROGRESS_ABOVE)
@@ -646,6 +668,8 @@ def scheme_command(from_path, output, sheet, max_size, columns):
         register = api.read_register(
             from_path, sheet=sheet, scheme=draft_reading_scheme(), max_bytes=max_size * 1024**2, columns=columns
         )
+    _note_reading(register)
+    _note_passed_over(register)
     draft = draft_scheme(register, columns)
     if output == "-":
         with tempfile.TemporaryDirectory(prefix="riskbook-scheme-") as folder:

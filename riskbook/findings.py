@@ -122,9 +122,26 @@ CATALOGUE: dict[str, Kind] = _kinds(
     Kind(
         "column-absent",
         "warning",
-        "the register has no Owner, Status or Last Review column (and the scheme does not require it): said once",
+        "the register has no Reference, Owner, Status or Last Review column (and the scheme does not require it): "
+        "said once; without references each risk is named by its row (Row 12)",
         "this register has no {column} column, so {consequence}",
         "Add the column if the register should have it, or map a header to it with --column.",
+    ),
+    Kind(
+        "column-by-content",
+        "warning",
+        "a column whose header riskbook does not know is read by what it holds: unique short codes as the "
+        "reference, impact × likelihood as the score, dates as the dates",
+        "column {column} ({header}) is read as {field} by its content ({why}); if it is not, name the right "
+        "column with --column {name}=HEADER",
+        "Check the column; name it with --column FIELD=HEADER, or give the scheme a [columns] alias for its header.",
+    ),
+    Kind(
+        "column-empty",
+        "warning",
+        "a Reference, Owner, Status or Last Review column is empty on every row: said once, not once per risk",
+        "column {header!r} ({column}) is empty on every row, so {consequence}",
+        "Fill the column in, or leave it out if the register does not keep it.",
     ),
     Kind(
         "bad-reference",

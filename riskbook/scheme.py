@@ -503,10 +503,15 @@ def _check_band_words(scheme: Scheme, source: str) -> None:
 
 
 @functools.cache
+def shipped_columns_file() -> dict:
+    """workbook_templates/columns.toml, parsed once: its [columns] table and its [rows] words."""
+    return tomllib.loads(shipped_scheme_path(COLUMNS_FILE).read_text(encoding="utf-8"))
+
+
+@functools.cache
 def default_columns() -> dict[str, ColumnSpec]:
     """The shipped [columns] table (workbook_templates/columns.toml)."""
-    data = tomllib.loads(shipped_scheme_path(COLUMNS_FILE).read_text(encoding="utf-8"))
-    return _column_specs(data["columns"], COLUMNS_FILE)
+    return _column_specs(shipped_columns_file()["columns"], COLUMNS_FILE)
 
 
 def _column_specs(table: dict, source: str) -> dict[str, ColumnSpec]:

@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,8 +89,17 @@ _BULLET = re.compile(r"^[•\u2022\-*]\s*")
 
 
 def fold_header(text: Any) -> str:
-    """A header as compared with aliases: lower case, letters and digits only."""
-    return "".join(ch for ch in str(text).casefold() if ch.isalnum())
+    """A header as compared with aliases: lower case, letters and digits only, accents dropped
+    ("Probabilité" = "probabilite", "Ｒｉｓｋ" = "risk"); Chinese and Japanese stay whole."""
+    text = str(text).casefold()
+    if not text.isascii():
+        # Compatibility forms (full-width letters, "№") made plain, then the Latin, Greek and Cyrillic
+        # accents (U+0300-U+036F) dropped; Japanese voicing marks (U+3099) are letters' parts and stay.
+        text = unicodedata.normalize("NFC", _ACCENTS.sub("", unicodedata.normalize("NFKD", text))).casefold()
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+_ACCENTS = re.compile("[\u0300-\u036f]")
 
 
 def clean_text(value: Any) -> str:
