@@ -48,6 +48,7 @@ def validate(
         previous = read_register(previous, scheme=register.scheme)
     context = _Context(register, register.scheme, as_of)
     findings = list(register.notices)
+    findings.extend(check_scale_order(context))
     findings.extend(check_columns(context))
     assessed: list[Assessed] = []
     ticker = Ticker(progress, len(register.risks))
@@ -231,6 +232,18 @@ def check_columns(ctx: _Context) -> Iterator[Finding]:
             yield make(
                 "column-absent", ctx.register.sheet, row, column=FIELD_LABELS[name], consequence=ABSENT_MEANS[name]
             )
+
+
+def check_scale_order(ctx: _Context) -> Iterator[Finding]:
+    """One warning while the scheme's order of a scale is a guess: every score and ranking rests on it."""
+    guessed = ctx.scheme.guessed_scales
+    if not guessed:
+        return
+    register = ctx.register
+    column = register.columns.get(guessed[0].axis)
+    cell = register.cell(register.header_row, guessed[0].axis) if column is not None else ""
+    scales = " and ".join(f"the {s.axis} scale ({', '.join(s.labels[v] for v in s.values)})" for s in guessed)
+    yield make("scale-order-guessed", register.sheet, cell, scales=scales, scheme=ctx.scheme.source)
 
 
 def check_risk(ctx: _Context, item: Assessed) -> Iterator[Finding]:

@@ -514,7 +514,7 @@ def scheme_command(from_path, output, sheet, max_size, columns):
     from pathlib import Path
 
     import riskbook as api
-    from riskbook.draft import draft_reading_scheme, draft_scheme, write_draft
+    from riskbook.draft import draft_reading_scheme, draft_scheme, rows_without_risks, write_draft
     from riskbook.errors import OutputError
 
     if Path(output).resolve() == Path(from_path).resolve():
@@ -522,7 +522,8 @@ def scheme_command(from_path, output, sheet, max_size, columns):
     register = api.read_register(
         from_path, sheet=sheet, scheme=draft_reading_scheme(), max_bytes=max_size * 1024**2, columns=columns
     )
-    path = write_draft(draft_scheme(register, columns), output)
+    legend = rows_without_risks(register, max_size * 1024**2)
+    path = write_draft(draft_scheme(register, columns, legend), output)
     click.echo(f"Wrote {path}: a draft scheme from {from_path}; check each GUESS, then pass it with --scheme")
 
 

@@ -55,6 +55,16 @@ CATALOGUE: dict[str, Kind] = _kinds(
         "Choose a value or label from the scheme's scale.",
     ),
     Kind(
+        "scale-order-guessed",
+        "warning",
+        "the scheme says the order of a scale was guessed (`scheme --from` found no evidence): scores, bands and "
+        "the ranking rest on it until it is confirmed; said once",
+        "the order of {scales}, lowest first, is a guess in scheme {scheme}: every score, band and ranking rests "
+        'on it; check it there, then remove the order = "guessed" line',
+        'Put the scale\'s levels lowest first in the scheme, then remove its order = "guessed" line '
+        '(or write order = "confirmed").',
+    ),
+    Kind(
         "bad-score",
         "error",
         "the score is not a whole number the scheme can give",
