@@ -49,6 +49,7 @@ def validate(
     context = _Context(register, register.scheme, as_of)
     findings = list(register.notices)
     findings.extend(check_scale_order(context))
+    findings.extend(check_impact_set(context))
     findings.extend(check_columns(context))
     assessed: list[Assessed] = []
     ticker = Ticker(progress, len(register.risks))
@@ -96,19 +97,24 @@ class _QuickChecks:
         self.sets: dict[tuple, _SetFacts] = {}
         self.proposals: dict[str, bool] = {}
         self.bounds: dict[int, tuple[dt.date, dt.date]] = {}
-        self.set_fields = {name: tuple(f"{name}_{part}" for part in SET_PARTS) for name in ctx.score_sets}
+        self.set_fields = ctx.set_fields
+        self.stated_stands = bool(ctx.inherent_evidence)
         self.scores: dict[tuple[int | None, int | None], tuple[int | None, Band | None]] = {}
         self.dues: dict[tuple[int, int], dt.date] = {}
         self.ratings: dict[str, Band | None] = {}
 
     def assess(self, risk: Risk) -> Assessed:
         values = risk.values
-        key = (values.get("impact"), values.get("likelihood"))
-        found = self.scores.get(key)
-        if found is None:
-            score = self.scheme.score_for(*key)
-            found = self.scores[key] = (score, self.scheme.band(score))
-        score, band = found
+        if self.stated_stands:  # impact and likelihood are the inherent set's: the current score is as stated
+            stated = values.get("score")
+            score, band = stated, self.scheme.band(stated)
+        else:
+            key = (values.get("impact"), values.get("likelihood"))
+            found = self.scores.get(key)
+            if found is None:
+                score = self.scheme.score_for(*key)
+                found = self.scores[key] = (score, self.scheme.band(score))
+            score, band = found
         last = values.get("last_review")
         due = None
         if last is not None and band is not None:
@@ -179,7 +185,7 @@ class _QuickChecks:
             facts = self.sets.get(key)
             if facts is None:
                 facts = self.sets[key] = _set_facts(self.scheme, *key[1:])
-            if facts.score_mismatch or facts.rating_mismatch(key[-1]):
+            if facts.score_mismatch or facts.rating_mismatch:
                 return True
             scores[name] = facts.score
         inherent, target = scores.get("inherent"), scores.get("target")
@@ -213,6 +219,12 @@ class _Context:
         self.required = {name for name in REQUIRED_FIELDS if register.has(name)}
         self.has_control_due = register.has("control_due")
         self.score_sets = [name for name in SCORE_SETS if any(register.has(f"{name}_{part}") for part in SET_PARTS)]
+        self.inherent_evidence = _impact_is_inherent(register, scheme)
+        # A set's (impact, likelihood, score, rating) fields: where the Impact and Likelihood columns are the
+        # inherent assessment, the inherent set is read from them and the current score stands as stated.
+        self.set_fields = {name: tuple(f"{name}_{part}" for part in SET_PARTS) for name in self.score_sets}
+        if self.inherent_evidence:
+            self.set_fields["inherent"] = ("impact", "likelihood", "inherent_score", "inherent_rating")
 
     def finding(self, code: str, risk: Risk, field_name: str, **fields) -> Finding:
         """A finding on the risk's cell in the field's column."""
@@ -246,12 +258,46 @@ def check_scale_order(ctx: _Context) -> Iterator[Finding]:
     yield make("scale-order-guessed", register.sheet, cell, scales=scales, scheme=ctx.scheme.source)
 
 
+def _impact_is_inherent(register: Register, scheme: Scheme) -> str:
+    """How the register shows that its Impact and Likelihood columns are the inherent assessment ("" when
+    they are not): it has an inherent score but no inherent impact or likelihood, and the inherent score,
+    not the current one, is impact × likelihood on most rows."""
+    if not (register.has("inherent_score") and register.has("score") and register.has("impact")):
+        return ""
+    if register.has("inherent_impact") or register.has("inherent_likelihood"):
+        return ""
+    inherent = current = rows = 0
+    for risk in register.risks:
+        product = scheme.score_for(risk.impact, risk.likelihood)
+        if product is None:
+            continue
+        rows += 1
+        inherent += _whole_number(risk.values.get("inherent_score")) == product
+        current += risk.values.get("score") == product
+    if rows == 0 or inherent <= current or inherent * 2 < rows:
+        return ""
+    return f"the inherent score is impact × likelihood on {inherent} of {rows} rows, the current score on {current}"
+
+
+def check_impact_set(ctx: _Context) -> Iterator[Finding]:
+    if not ctx.inherent_evidence:
+        return
+    register = ctx.register
+    yield make(
+        "score-set-inherent",
+        register.sheet,
+        register.cell(register.header_row, "score"),
+        score=register.column_headers.get("score", "Score"),
+        evidence=ctx.inherent_evidence,
+    )
+
+
 def check_risk(ctx: _Context, item: Assessed) -> Iterator[Finding]:
     # The guards skip checks that cannot fire, which keeps 100,000 risks quick.
     risk = item.risk
     values = risk.values
     if risk.invalid:
-        yield from check_unreadable(ctx, risk)
+        yield from check_unreadable(ctx, item)
     if not ctx.required <= values.keys():
         yield from check_missing(ctx, risk)
     if "reference" in values and not ctx.scheme.reference_regex.match(values["reference"]):
@@ -310,13 +356,16 @@ class _SetFacts(NamedTuple):
     score: int | None
     band: Band | None
     rating_band: Band | None
+    rating: str | None = None  # as checked: the rating column's, or band words in the score column
+    rating_in_score: bool = False
 
     @property
     def score_mismatch(self) -> bool:
         return self.expected is not None and self.stated is not None and self.stated != self.expected
 
-    def rating_mismatch(self, rating) -> bool:
-        return bool(rating) and self.band is not None and self.rating_band is not self.band
+    @property
+    def rating_mismatch(self) -> bool:
+        return bool(self.rating) and self.band is not None and self.rating_band is not self.band
 
 
 def _set_facts(scheme: Scheme, impact_value, likelihood_value, stated_value, rating) -> _SetFacts:
@@ -324,20 +373,29 @@ def _set_facts(scheme: Scheme, impact_value, likelihood_value, stated_value, rat
     on_scale = impact in scheme.impact_labels and likelihood in scheme.likelihood_labels
     expected = scheme.score_for(impact, likelihood) if on_scale else None
     stated = _whole_number(stated_value)
+    in_score = stated is None and not rating and isinstance(stated_value, str) and bool(scheme.band_named(stated_value))
+    if in_score:
+        rating = stated_value  # band words in the score column are a rating
     score = expected if expected is not None else stated
-    rating_band = scheme.band_named(str(rating)) if rating else None
-    return _SetFacts(impact, likelihood, expected, stated, score, scheme.band(score), rating_band)
+    band = scheme.band(score)
+    rating_band = _rating_band(scheme, rating, score, band) if rating else None
+    return _SetFacts(
+        impact, likelihood, expected, stated, score, band, rating_band, str(rating) if rating else None, in_score
+    )
 
 
-def _set_values(risk: Risk, name: str) -> tuple:
-    return tuple(risk.get(f"{name}_{part}") for part in SET_PARTS)
+def _rating_band(scheme: Scheme, rating, score: int | None, band: Band | None) -> Band | None:
+    """The band a rating names; a number equal to the score is the score written again (Risk Rating 12)."""
+    text = str(rating)
+    if score is not None and text.strip().isdigit() and int(text) == score:
+        return band
+    return scheme.band_named(text)
 
 
 def _check_score_set(ctx: _Context, risk: Risk, name: str):
     """Check one set's stated score and rating against its impact and likelihood; return its score."""
     scheme = ctx.scheme
-    values = _set_values(risk, name)
-    rating = values[-1]
+    values = tuple(risk.get(field) for field in ctx.set_fields[name])
     facts = _set_facts(scheme, *values)
     if facts.score_mismatch:
         impact, likelihood = facts.impact, facts.likelihood
@@ -358,13 +416,13 @@ def _check_score_set(ctx: _Context, risk: Risk, name: str):
             expected=facts.expected,
         )
     band = facts.band
-    if facts.rating_mismatch(rating):
+    if facts.rating_mismatch:
         assert band is not None
         yield ctx.finding(
             "rag-mismatch",
             risk,
-            f"{name}_rating",
-            stated=rating,
+            f"{name}_score" if facts.rating_in_score else f"{name}_rating",
+            stated=facts.rating,
             score=facts.score,
             band=band.name,
             low=band.min,
@@ -378,10 +436,24 @@ def _whole_number(value) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def check_unreadable(ctx: _Context, risk: Risk) -> Iterator[Finding]:
+def check_unreadable(ctx: _Context, item: Assessed) -> Iterator[Finding]:
+    risk = item.risk
     for name, value in risk.invalid.items():
+        if name == "score" and isinstance(value.raw, str) and ctx.scheme.band_named(value.raw):
+            yield from _rating_in_score_column(ctx, item, value.raw)
+            continue
         label = FIELD_LABELS[name].lower()
         yield ctx.finding(value.code, risk, name, field=label, value=_quote(value.raw), reason=value.reason)
+
+
+def _rating_in_score_column(ctx: _Context, item: Assessed, words: str) -> Iterator[Finding]:
+    """Band words in the score column ("Medium") are a rating: checked against the score's band."""
+    band = item.band
+    if band is None or ctx.scheme.band_named(words) is band:
+        return
+    yield ctx.finding(
+        "rag-mismatch", item.risk, "score", stated=words, score=item.score, band=band.name, low=band.min, high=band.max
+    )
 
 
 def check_missing(ctx: _Context, risk: Risk) -> Iterator[Finding]:
@@ -439,7 +511,7 @@ def check_rag(ctx: _Context, item: Assessed) -> Iterator[Finding]:
         band = ctx.scheme.band(score)
     if not stated or band is None:
         return
-    if ctx.scheme.band_named(stated) is band:
+    if ctx.scheme.band_named(stated) is band or _rating_band(ctx.scheme, stated, score, band) is band:
         return
     yield ctx.finding(
         "rag-mismatch", risk, "rag", stated=stated, score=score, band=band.name, low=band.min, high=band.max

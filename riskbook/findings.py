@@ -65,6 +65,15 @@ CATALOGUE: dict[str, Kind] = _kinds(
         '(or write order = "confirmed").',
     ),
     Kind(
+        "score-set-inherent",
+        "warning",
+        "the Impact and Likelihood columns are the inherent assessment (the inherent score, not the current one, "
+        "is their product): the current score is read as stated and checked against its band; said once",
+        "the Impact and Likelihood columns are read as the inherent assessment ({evidence}): {score!r} has no impact "
+        "and likelihood of its own, so it is read as stated and checked against its band",
+        "Nothing, if that is so; else add the current impact and likelihood, or map them with --column.",
+    ),
+    Kind(
         "bad-score",
         "error",
         "the score is not a whole number the scheme can give",
