@@ -525,6 +525,14 @@ def scheme_command(from_path, output, sheet, max_size, columns):
     legend = rows_without_risks(register, max_size * 1024**2)
     path = write_draft(draft_scheme(register, columns, legend), output)
     click.echo(f"Wrote {path}: a draft scheme from {from_path}; check each GUESS, then pass it with --scheme")
+    from riskbook.xlsx.text import TERMINAL, safe_text
+
+    drafted = api.load_scheme(path)
+    for scale in (drafted.impact_scale, drafted.likelihood_scale):
+        assert scale is not None  # a loaded scheme has both
+        order = " < ".join(scale.labels[v] for v in scale.values)
+        guess = '  GUESSED: nothing in the register settles the order; check it, then remove order = "guessed"'
+        click.echo(safe_text(f"  {scale.axis}: {order}{guess if scale.guessed else ''}", TERMINAL))
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from riskbook.errors import SchemeError
 from riskbook.model import Register
 from riskbook.scale_order import MAX_LEVELS, DraftedScale, Level, Row, draft_axes
 from riskbook.scheme import NUMBER_DIGITS, Scale, Scheme, load_scheme, scheme_from_text
@@ -56,6 +57,37 @@ def draft_scheme(
         default=3,
     )
     impact, likelihood = draft_axes(rows, list(legend_rows), top_number)
+    reason = ""
+    for left_out in _FALLBACKS:
+        text = _compose(register, columns or {}, impact, likelihood, left_out, reason)
+        try:
+            scheme_from_text(text, "the draft")
+        except SchemeError as exc:
+            reason = str(exc).removeprefix("scheme the draft")
+            continue
+        return text
+    return text  # write_draft refuses it, naming the output
+
+
+# What the draft leaves out, in turn, when what it read would not load (a status of a paragraph, ratings
+# that clash): the parts then carry a commented default with the reason.
+_FALLBACKS: tuple[frozenset[str], ...] = (
+    frozenset(),
+    frozenset({"statuses"}),
+    frozenset({"statuses", "ratings"}),
+    frozenset({"statuses", "ratings", "matrix"}),
+)
+
+
+def _compose(
+    register: Register,
+    columns: dict[str, str],
+    impact: DraftedScale,
+    likelihood: DraftedScale,
+    left_out: frozenset[str],
+    reason: str,
+) -> str:
+    risks = register.risks
     out = [
         f"# Drafted by riskbook from {Path(register.path).name}, sheet {register.sheet!r}, header row "
         f"{register.header_row + 1}.",
@@ -72,30 +104,49 @@ def draft_scheme(
     ]
     pairs = [(i, j, r) for i, j, r in pairs if i is not None and j is not None]
     matrix, scores_comparable, how = _number_matrix(impact, likelihood)
-    if matrix is None:
+    if matrix is None and "matrix" not in left_out:
         matrix = _matrix(pairs, len(impact.levels), len(likelihood.levels))
         how = _FROM_STATED_SCORES
     if matrix is not None:
         out += _matrix_lines(matrix, how)
     score = (lambda i, j: matrix[i - 1][j - 1]) if matrix is not None else (lambda i, j: i * j)
-    top = max(score(i, j) for i in range(1, len(impact.levels) + 1) for j in range(1, len(likelihood.levels) + 1))
-    bottom = min(score(i, j) for i in range(1, len(impact.levels) + 1) for j in range(1, len(likelihood.levels) + 1))
-    out += _band_lines(pairs, score, top, bottom)
-    out += _status_lines([r.get("status") for r in risks if r.get("status")])
+    cells = [score(i, j) for i in range(1, len(impact.levels) + 1) for j in range(1, len(likelihood.levels) + 1)]
+    if "ratings" in left_out:
+        out += [f"# The register's ratings are left out: as bands they would not load ({reason.strip(': ')})."]
+        pairs = [(i, j, _unrated(r)) for i, j, r in pairs]
+    out += _band_lines(pairs, score, max(cells), min(cells))
+    if "statuses" in left_out:
+        out += [f"# The register's statuses are left out: as written they would not load ({reason.strip(': ')}).", ""]
+    else:
+        out += _status_lines([r.get("status") for r in risks if r.get("status")])
     out += _column_lines(register)
     if not scores_comparable and register.has("score"):
         out += [
             "",
-            "# The register's scores are products of its own numbers, which are not whole numbers riskbook can",
-            "# score with; riskbook scores by the matrix above instead, so the register's Score column is not read.",
+            "# The register's scores are products of its own numbers (fractions, or below 0), which riskbook",
+            "# cannot score with as they are; it scores by the matrix above, so the register's Score column is not read.",
             "[columns.score]",
             "aliases = []",
         ]
-    for name, header in (columns or {}).items():
+    for name, header in columns.items():
         if name == "score" and not scores_comparable:
             continue
         out += ["", f"[columns.{name}]", f"aliases = [{_q(header)}]"]
     return "\n".join(out) + "\n"
+
+
+class _Unrated:
+    """A risk as the bands see it when its rating is left out."""
+
+    def __init__(self, risk):
+        self.values = risk.values
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return None if name == "rag" else self.values.get(name, default)
+
+
+def _unrated(risk) -> Any:
+    return _Unrated(risk)
 
 
 def _raw(risk, name: str) -> Any:
@@ -271,11 +322,12 @@ def _matrix_lines(matrix: list[list[int]], how: str) -> list[str]:
 def _band_lines(pairs, score, top: int, bottom: int = 1) -> list[str]:
     by_rating: dict[str, list[int]] = {}  # band name -> the scores of the risks rated so
     words: dict[str, set[str]] = {}  # band name -> the other words the register uses for it ("Amber")
+    spelled: dict[str, str] = {}  # a rating as first written, by its folded form: "high" is "High"
     for i, j, risk in pairs:
         rating = risk.get("rag")
         if rating:
             word = " ".join(str(rating).split())
-            name = RAG_NAMES.get(word.casefold(), word)
+            name = RAG_NAMES.get(word.casefold()) or spelled.setdefault(word.casefold(), word)
             by_rating.setdefault(name, []).append(score(i, j))
             if name != word:
                 words.setdefault(name, set()).add(word)
@@ -334,13 +386,18 @@ def _review_intervals(pairs, score) -> list[tuple[int, int]]:
 
 def _status_lines(statuses: list[str]) -> list[str]:
     counts = Counter(" ".join(s.split()) for s in statuses)
+    spellings: dict[str, list[str]] = {}  # "open" -> ["Open", "OPEN"], most used first
+    for name, _ in counts.most_common():
+        spellings.setdefault(name.casefold(), []).append(name)
     if not counts:
         return ["# The register has no statuses: none are listed, so any is accepted.", ""]
-    if len(counts) > MAX_STATUSES:
-        return [f"# The register uses {len(counts)} different statuses: too many to list; any is accepted.", ""]
+    if len(spellings) > MAX_STATUSES:
+        return [f"# The register uses {len(spellings)} different statuses: too many to list; any is accepted.", ""]
     lines = ["# Statuses as the register spells them, most used first; write each one's meaning."]
-    for name, _ in counts.most_common():
-        lines += ["[[statuses]]", f"name = {_q(name)}", 'meaning = ""', ""]
+    for name, *others in spellings.values():
+        lines += ["[[statuses]]", f"name = {_q(name)}", 'meaning = ""']
+        lines += [f"aliases = [{', '.join(_q(o) for o in others)}]"] if others else []
+        lines.append("")
     return lines
 
 

@@ -287,3 +287,49 @@ def test_prose_scale_cells_are_matched_to_their_level(tmp_path):
     assert [item["description"] for item in likelihood[:3]] == [PROSE[1], PROSE[2], PROSE[3]]
     assert all(len(PROSE[n]) > 160 for n in PROSE)
     assert findings(path, out) == []
+
+
+def test_the_known_words_file_claims_each_word_for_one_level_of_a_scale_and_covers_every_language():
+    from riskbook.scale_order import fold
+    from riskbook.scheme import shipped_scheme_path
+
+    data = tomllib.loads(shipped_scheme_path("scale-words.toml").read_text(encoding="utf-8"))
+    languages = {"en", "fr", "de", "es", "it", "pt", "nl", "pl", "ru", "uk", "cs", "sk", "sv", "no", "da", "fi", "zh"}
+    languages.add("ja")
+    for scale in data["scales"]:
+        claimed: dict[str, str] = {}
+        for name in scale["levels"]:
+            forms = data["levels"][name]
+            assert set(forms) == languages, name
+            for word in (w for words in forms.values() for w in words):
+                assert claimed.setdefault(fold(word), name) == name, f"{word!r} is {claimed[fold(word)]} and {name}"
+
+
+def test_scheme_from_says_each_scales_order_and_whether_it_is_a_guess(tmp_path):
+    path = register(
+        tmp_path, [(i, j, None) for i, (_, j, _) in zip(["Malý", "Veľký", "Stredný"] * 3, HUNGARIAN, strict=False)]
+    )
+    out = tmp_path / "drafted.toml"
+    result = run("scheme", "--from", path, "-o", out)
+    assert result.output.splitlines()[1:] == [
+        "  impact: Malý < Stredný < Veľký",
+        "  likelihood: Magas < Alacsony < Mérsékelt"
+        '  GUESSED: nothing in the register settles the order; check it, then remove order = "guessed"',
+    ]
+
+
+def test_a_draft_of_what_would_not_load_leaves_the_part_out_with_the_reason(tmp_path):
+    essay = "Open, pending the outcome of the review by the board, which " + "meets quarterly and " * 6 + "decides."
+    rows = [("High", "High", None, "High"), ("High", "Medium", None, "high"), ("Low", "Low", None, "Low")]
+    header = [*HEADER[:4], *HEADER[5:], "Risk Rating"]
+    full = [header] + [
+        [f"R{n}", f"Risk {n}", i, j, essay if n == 1 else "open" if n == 2 else "Open", "A", "01/02/2024", r]
+        for n, (i, j, _, r) in enumerate(rows, start=1)
+    ]
+    path = write_xlsx(tmp_path / "r.xlsx", full)
+    out, data = draft(tmp_path, path)
+    text = out.read_text(encoding="utf-8")
+    assert "# The register's statuses are left out: as written they would not load (statuses[0].name is " in text
+    assert [band["name"] for band in data["bands"]] == ["High", "Low"]
+    checked = run("validate", path, "--scheme", out, "--as-of", AS_OF)
+    assert checked.exit_code in (0, 1) and "[unknown-status]" not in checked.output
