@@ -254,13 +254,31 @@ def _by_prefix(axis: str, texts: list[str], counts: Counter[str]) -> DraftedScal
     by_number: dict[int, list[str]] = {}
     for text, (number, _) in numbered.items():
         by_number.setdefault(number, []).append(text)
-    groups = [by_number[n] for n in sorted(by_number)]
     words = {text: word for text, (_, word) in numbered.items()}
-    return DraftedScale(
-        axis,
-        _levels(groups, counts, words),
-        f"the register's {axis} words, ordered by the numbers written with them",
-    )
+    levels = _levels_by_number(by_number, counts, words)
+    if levels is None:
+        return None
+    return DraftedScale(axis, levels, f"the register's {axis} words, ordered by the numbers written with them")
+
+
+def _levels_by_number(
+    by_number: dict[int, list[str]], counts: Counter[str], words: dict[str, str] | None = None
+) -> list[Level] | None:
+    """Levels from texts by the number each stands for: numbers 1…10 are the levels themselves (one the
+    register never uses is a level still, so that products stay the register's); others (0, 12) keep
+    their number for the scores."""
+    numbers = sorted(by_number)
+    if len(numbers) > MAX_LEVELS:
+        return None
+    if numbers[0] >= 1 and numbers[-1] <= MAX_LEVELS:
+        mine = dict(zip(numbers, _levels([by_number[n] for n in numbers], counts, words), strict=True))
+        levels = [mine.get(n) or Level(f"Level {n}") for n in range(1, max(numbers[-1], 2) + 1)]
+    else:
+        levels = _levels([by_number[n] for n in numbers], counts, words)
+        for level, number in zip(levels, numbers, strict=True):
+            level.number = float(number)
+    _unique_labels(levels)
+    return levels
 
 
 def _by_legend(axis: str, texts: list[str], counts: Counter[str], legend_rows) -> DraftedScale | None:
@@ -283,8 +301,10 @@ def _by_legend(axis: str, texts: list[str], counts: Counter[str], legend_rows) -
     by_number: dict[int, list[str]] = {}
     for text in texts:
         by_number.setdefault(next(iter(seen[text])), []).append(text)
-    groups = [by_number[n] for n in sorted(by_number)]
-    return DraftedScale(axis, _levels(groups, counts), f"the register's {axis} words, ordered by the workbook's legend")
+    levels = _levels_by_number(by_number, counts)
+    if levels is None:
+        return None
+    return DraftedScale(axis, levels, f"the register's {axis} words, ordered by the workbook's legend")
 
 
 def _by_known_words(axis: str, texts: list[str], counts: Counter[str]) -> DraftedScale | None:

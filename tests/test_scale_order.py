@@ -333,3 +333,11 @@ def test_a_draft_of_what_would_not_load_leaves_the_part_out_with_the_reason(tmp_
     assert [band["name"] for band in data["bands"]] == ["High", "Low"]
     checked = run("validate", path, "--scheme", out, "--as-of", AS_OF)
     assert checked.exit_code in (0, 1) and "[unknown-status]" not in checked.output
+
+
+def test_numbered_words_keep_their_numbers_as_levels_when_the_register_skips_one(tmp_path):
+    rows = [("High (4)", "Likely (3)", 12), ("Low (2)", "Rare (1)", 2), ("Medium (3)", "Likely (3)", 9)]
+    path = register(tmp_path, rows)
+    out, data = draft(tmp_path, path)
+    assert levels(data, "impact") == [("Level 1",), ("Low", "Low (2)"), ("Medium", "Medium (3)"), ("High", "High (4)")]
+    assert findings(path, out) == []
