@@ -98,10 +98,8 @@ def _compose(
     ]
     out += _reference_lines([r.reference for r in risks if r.reference])
     out += _scales_lines(impact, likelihood)
-    drafted = _as_scheme(impact.as_scale(), likelihood.as_scale())
-    pairs = [
-        (_level(drafted.impact_scale, r, "impact"), _level(drafted.likelihood_scale, r, "likelihood"), r) for r in risks
-    ]
+    impact_scale, likelihood_scale = impact.as_scale(), likelihood.as_scale()
+    pairs = [(_level(impact_scale, r, "impact"), _level(likelihood_scale, r, "likelihood"), r) for r in risks]
     pairs = [(i, j, r) for i, j, r in pairs if i is not None and j is not None]
     matrix, scores_comparable, how = _number_matrix(impact, likelihood)
     if matrix is None and "matrix" not in left_out:
@@ -285,10 +283,6 @@ def _scale_lines(key: str, levels: list[Level]) -> list[str]:
         if level.description:
             lines.append(f"description = {_q(level.description)}")
     return [*lines, ""]
-
-
-def _as_scheme(impact: Scale, likelihood: Scale) -> Scheme:
-    return dataclasses.replace(load_scheme(), impact_scale=impact, likelihood_scale=likelihood)
 
 
 def _level(scale: Scale, risk, name: str) -> int | None:

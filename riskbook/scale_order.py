@@ -24,6 +24,8 @@ from riskbook.scheme import NUMBER_DIGITS, Scale, shipped_scheme_path, spelt_num
 WORDS_FILE = "scale-words.toml"
 MAX_LEVELS = 10
 SHORT_LABEL = 40  # a cell longer than this is prose: its level gets a short label and keeps it as a description
+RATING_LEVELS = ("very_low", "low", "medium", "high", "very_high")  # the known scale ratings are ranked by
+MAX_TRIALS = 20_000  # orders tried against the register's scores or ratings (5 × 5 words: 14,400)
 MIN_FIT = 0.8  # the share of rows with a stated score a solved order must explain
 _PREFIX = re.compile(r"^\s*(\d{1,2})\s*(?:[-–—.:)=|]|\s)\s*(\S.*)$", re.S)
 _SUFFIX = re.compile(r"^(\S.*?)\s*[(\[]\s*(\d{1,2})\s*[)\]]\s*$", re.S)
@@ -333,6 +335,8 @@ def _unordered(axis: str, texts: list[str], counts: Counter[str]) -> DraftedScal
     levels = _levels(groups, counts)
     merged = [g for g in groups if len(g) > 1]
     said = "".join(f"; {' and '.join(g)} read as one level" for g in merged)
+    if len(groups) > MAX_LEVELS:
+        said += f"; {len(groups)} different words, of which only the first {MAX_LEVELS} can be levels"
     note = f"GUESS: the register's {axis} words in the order they first appear{said}; put them lowest first"
     return DraftedScale(axis, levels[:MAX_LEVELS], note, guessed=True)
 
@@ -473,18 +477,27 @@ def _orders(axis: DraftedScale) -> list[tuple[int, ...]]:
     return list(itertools.permutations(range(n))) if n <= 6 else []
 
 
+def _trials(impact: DraftedScale, likelihood: DraftedScale) -> tuple[list[tuple[int, ...]], list[tuple[int, ...]]]:
+    """Each axis's orders to try; none when there are too many to try them all."""
+    impact_orders, likelihood_orders = _orders(impact), _orders(likelihood)
+    if len(impact_orders) * len(likelihood_orders) > MAX_TRIALS:
+        return [], []
+    return impact_orders, likelihood_orders
+
+
 def _solve_by_products(impact: DraftedScale, likelihood: DraftedScale, rows: list[Row]):
     """The orders (level index lowest first, per axis) under which stated score = impact × likelihood holds
     on most rows; None unless one order does better than every other and explains MIN_FIT of the rows."""
     seen = _observations(impact, likelihood, rows, "score")
     total = sum(seen.values())
-    if not total:
+    impact_orders, likelihood_orders = _trials(impact, likelihood)
+    if not total or not impact_orders:
         return None
     results: Counter = Counter()
     best: tuple[int, tuple, tuple] | None = None
-    for a in _orders(impact):
+    for a in impact_orders:
         rank_i = {old: new + 1 for new, old in enumerate(a)}
-        for b in _orders(likelihood):
+        for b in likelihood_orders:
             rank_j = {old: new + 1 for new, old in enumerate(b)}
             fit = sum(n for (i, j, s), n in seen.items() if rank_i[i] * rank_j[j] == s)
             results[fit] += 1
@@ -499,13 +512,11 @@ def _rating_rank(rating: str | None) -> int | None:
     if not rating:
         return None
     key = fold(rating)
-    colours = {"green": 0, "amber": 1, "yellow": 1, "red": 2}
+    colours = {"green": 1, "amber": 2, "yellow": 2, "red": 3}
     if key in colours:
         return colours[key]
-    for scale in known_scales()[:1] + known_scales()[3:4]:  # low … high, very low … very high
-        if key in scale.lookup:
-            return scale.lookup[key][0] + (1 if len(scale.levels) == 3 else 0)
-    return None
+    bands = next(s for s in known_scales() if s.levels == RATING_LEVELS)
+    return bands.lookup[key][0] if key in bands.lookup else None
 
 
 def _solve_by_ratings(impact: DraftedScale, likelihood: DraftedScale, rows: list[Row]):
@@ -514,9 +525,10 @@ def _solve_by_ratings(impact: DraftedScale, likelihood: DraftedScale, rows: list
     if len({r for (_, _, r) in seen}) < 2:
         return None
     found = []
-    for a in _orders(impact):
+    impact_orders, likelihood_orders = _trials(impact, likelihood)
+    for a in impact_orders:
         rank_i = {old: new + 1 for new, old in enumerate(a)}
-        for b in _orders(likelihood):
+        for b in likelihood_orders:
             rank_j = {old: new + 1 for new, old in enumerate(b)}
             points = [(rank_i[i] * rank_j[j], r) for (i, j, r) in seen]
             if all(not (p < q and r > s) for p, r in points for q, s in points):
