@@ -99,7 +99,10 @@ def _compose(
     out += _reference_lines([r.reference for r in risks if r.reference])
     out += _scales_lines(impact, likelihood)
     impact_scale, likelihood_scale = impact.as_scale(), likelihood.as_scale()
-    pairs = [(_level(impact_scale, r, "impact"), _level(likelihood_scale, r, "likelihood"), r) for r in risks]
+    seen: dict[tuple[str, Any], int | None] = {}  # (axis, cell) -> level: registers repeat their cells
+    pairs = [
+        (_level(impact_scale, r, "impact", seen), _level(likelihood_scale, r, "likelihood", seen), r) for r in risks
+    ]
     pairs = [(i, j, r) for i, j, r in pairs if i is not None and j is not None]
     matrix, scores_comparable, how = _number_matrix(impact, likelihood)
     if matrix is None and "matrix" not in left_out:
@@ -285,12 +288,15 @@ def _scale_lines(key: str, levels: list[Level]) -> list[str]:
     return [*lines, ""]
 
 
-def _level(scale: Scale, risk, name: str) -> int | None:
+def _level(scale: Scale, risk, name: str, seen: dict[tuple[str, Any], int | None]) -> int | None:
     raw = _raw(risk, name)
     if raw is None:
         return None
-    found = parse_scale(raw, scale)
-    return found if isinstance(found, int) else None
+    key = (name, raw)
+    if key not in seen:
+        found = parse_scale(raw, scale)
+        seen[key] = found if isinstance(found, int) else None
+    return seen[key]
 
 
 def _matrix(pairs, rows: int, cols: int) -> list[list[int]] | None:

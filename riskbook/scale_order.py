@@ -151,12 +151,16 @@ def draft_axes(rows: list[Row], legend_rows: list[list[Any]], size_hint: int) ->
 
 
 def _draft_axis(axis: str, values: list[Any], rows: list[Row], legend_rows, size_hint: int) -> DraftedScale:
-    present = [v for v in values if v is not None and tidy(v)]
+    raw_counts = Counter(v for v in values if v is not None)  # each distinct cell once: registers repeat them
+    tidied = {v: tidy(v) for v in raw_counts}
+    present = [v for v in raw_counts if tidied[v]]
     numbers = [_number(v) for v in present]
     if present and all(n is not None for n in numbers):
         return _numeric_axis(axis, [n for n in numbers if n is not None], present, size_hint)
-    texts = list(dict.fromkeys(tidy(v) for v, n in zip(present, numbers, strict=True) if n is None))
-    counts = Counter(tidy(v) for v in present)
+    texts = list(dict.fromkeys(tidied[v] for v, n in zip(present, numbers, strict=True) if n is None))
+    counts: Counter[str] = Counter()
+    for value in present:
+        counts[tidied[value]] += raw_counts[value]
     return (
         _by_prefix(axis, texts, counts)
         or _by_legend(axis, texts, counts, legend_rows)
@@ -460,13 +464,14 @@ def _level_index(axis: DraftedScale) -> dict[str, int]:
 
 def _observations(impact: DraftedScale, likelihood: DraftedScale, rows: list[Row], what: str) -> Counter:
     impacts, likelihoods = _level_index(impact), _level_index(likelihood)
+    stated = Counter((row.impact, row.likelihood, row.score if what == "score" else row.rating) for row in rows)
     seen: Counter = Counter()
-    for row in rows:
-        i = impacts.get(tidy(row.impact).casefold()) if row.impact is not None else None
-        j = likelihoods.get(tidy(row.likelihood).casefold()) if row.likelihood is not None else None
-        value = row.score if what == "score" else _rating_rank(row.rating)
+    for (impact_cell, likelihood_cell, said), count in stated.items():
+        i = impacts.get(tidy(impact_cell).casefold()) if impact_cell is not None else None
+        j = likelihoods.get(tidy(likelihood_cell).casefold()) if likelihood_cell is not None else None
+        value = said if what == "score" else _rating_rank(str(said) if said is not None else None)
         if i is not None and j is not None and value is not None:
-            seen[(i, j, value)] += 1
+            seen[(i, j, value)] += count
     return seen
 
 
