@@ -341,3 +341,19 @@ def test_numbered_words_keep_their_numbers_as_levels_when_the_register_skips_one
     out, data = draft(tmp_path, path)
     assert levels(data, "impact") == [("Level 1",), ("Low", "Low (2)"), ("Medium", "Medium (3)"), ("High", "High (4)")]
     assert findings(path, out) == []
+
+
+def test_stated_scores_order_unknown_words_against_a_known_axis(tmp_path):
+    english = {"Kicsi": "Low", "Közepes": "Medium", "Nagy": "High"}
+    path = register(tmp_path, [(english[i], j, s) for i, j, s in HUNGARIAN])
+    out, data = draft(tmp_path, path)
+    assert levels(data, "impact") == [("Low",), ("Medium",), ("High",)]
+    assert levels(data, "likelihood") == [("Alacsony",), ("Mérsékelt",), ("Magas",)]
+    assert findings(path, out) == []
+
+
+def test_scores_that_leave_two_orders_equally_good_are_no_evidence(tmp_path):
+    rows = [("Kicsi", "Alacsony", 2), ("Nagy", "Magas", 2)]  # Kicsi 1 × Alacsony 2, or Kicsi 2 × Alacsony 1
+    path = register(tmp_path, rows)
+    _, data = draft(tmp_path, path)
+    assert data["impact"]["order"] == "guessed" and data["likelihood"]["order"] == "guessed"
