@@ -219,7 +219,7 @@ class _Context:
         self.required = {name for name in REQUIRED_FIELDS if register.has(name)}
         self.has_control_due = register.has("control_due")
         self.score_sets = [name for name in SCORE_SETS if any(register.has(f"{name}_{part}") for part in SET_PARTS)]
-        self.inherent_evidence = _impact_is_inherent(register, scheme)
+        self.inherent_evidence = impact_is_inherent(register)
         # A set's (impact, likelihood, score, rating) fields: where the Impact and Likelihood columns are the
         # inherent assessment, the inherent set is read from them and the current score stands as stated.
         self.set_fields = {name: tuple(f"{name}_{part}" for part in SET_PARTS) for name in self.score_sets}
@@ -258,7 +258,7 @@ def check_scale_order(ctx: _Context) -> Iterator[Finding]:
     yield make("scale-order-guessed", register.sheet, cell, scales=scales, scheme=ctx.scheme.source)
 
 
-def _impact_is_inherent(register: Register, scheme: Scheme) -> str:
+def impact_is_inherent(register: Register) -> str:
     """How the register shows that its Impact and Likelihood columns are the inherent assessment ("" when
     they are not): it has an inherent score but no inherent impact or likelihood, and the inherent score,
     not the current one, is impact × likelihood on most rows."""
@@ -266,6 +266,7 @@ def _impact_is_inherent(register: Register, scheme: Scheme) -> str:
         return ""
     if register.has("inherent_impact") or register.has("inherent_likelihood"):
         return ""
+    scheme = register.scheme
     inherent = current = rows = 0
     for risk in register.risks:
         product = scheme.score_for(risk.impact, risk.likelihood)

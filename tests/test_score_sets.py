@@ -125,3 +125,15 @@ def test_a_set_with_band_words_in_its_score_column_checks_them_as_its_rating(tmp
     assert [line for line in lines if line.startswith("error")] == [
         "error   Register!G3 R02: rating 'High' does not match score 6, which is Medium (5–8)  [rag-mismatch]"
     ]
+
+
+def test_last_periods_residual_scores_are_compared_as_stated_too(tmp_path):
+    rows = [["R01", "Flood", 4, 3, 12, 6, "Medium"], ["R02", "Fire", 2, 2, 4, 2, "Low"]]
+    last = write_xlsx(tmp_path / "last.xlsx", [INHERENT_ONLY, *rows])
+    rows[0][5] = 8
+    now = write_xlsx(tmp_path / "now.xlsx", [INHERENT_ONLY, *rows])
+    out = tmp_path / "panel.xlsx"
+    args = ["build", str(now), "--previous", str(last), "--as-of", "2024-01-16", "-o", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1].endswith("1 score change · 0 new")
