@@ -16,7 +16,7 @@ from typing import Any
 
 from riskbook.errors import SchemeError
 from riskbook.model import Register
-from riskbook.scale_order import MAX_LEVELS, DraftedScale, Level, Row, draft_axes
+from riskbook.scale_order import MAX_LEVELS, DraftedScale, Level, Row, draft_axes, rating_rank
 from riskbook.scheme import NUMBER_DIGITS, Scale, Scheme, load_scheme, scheme_from_text
 from riskbook.values import parse_scale
 
@@ -356,7 +356,7 @@ def _band_lines(pairs, score, top: int, bottom: int = 1) -> list[str]:
     for name, low, high in reversed(spans):
         band_name = RAG_NAMES.get(name.casefold(), name)
         colour_word = next((w.casefold() for w in sorted(words.get(band_name, ())) if w.casefold() in COLOURS), "")
-        fill, font = COLOURS.get(colour_word or name.casefold(), ("#D9D9D9", "#000000"))
+        fill, font = COLOURS.get(colour_word or name.casefold()) or _colour_by_rank(name)
         months = [m for s, m in intervals if low <= s <= high]
         lines += ["[[bands]]", f"name = {_q(band_name)}", f"min = {low}", f"max = {high}"]
         lines += [f"fill = {_q(fill)}", f"font = {_q(font)}"]
@@ -370,6 +370,15 @@ def _band_lines(pairs, score, top: int, bottom: int = 1) -> list[str]:
             lines.append(f"words = [{', '.join(_q(w) for w in band_words)}]")
         lines.append("")
     return lines
+
+
+# A rating in another language ("Vysoké") coloured as its rank among the known words very low … very high.
+_RANK_COLOURS = {1: "low", 2: "low", 3: "medium", 4: "high", 5: "very high"}
+
+
+def _colour_by_rank(name: str) -> tuple[str, str]:
+    rank = rating_rank(name)
+    return COLOURS[_RANK_COLOURS[rank]] if rank in _RANK_COLOURS else ("#D9D9D9", "#000000")
 
 
 def _review_intervals(pairs, score) -> list[tuple[int, int]]:

@@ -469,7 +469,7 @@ def _observations(impact: DraftedScale, likelihood: DraftedScale, rows: list[Row
     for (impact_cell, likelihood_cell, said), count in stated.items():
         i = impacts.get(tidy(impact_cell).casefold()) if impact_cell is not None else None
         j = likelihoods.get(tidy(likelihood_cell).casefold()) if likelihood_cell is not None else None
-        value = said if what == "score" else _rating_rank(str(said) if said is not None else None)
+        value = said if what == "score" else rating_rank(str(said) if said is not None else None)
         if i is not None and j is not None and value is not None:
             seen[(i, j, value)] += count
     return seen
@@ -513,15 +513,16 @@ def _solve_by_products(impact: DraftedScale, likelihood: DraftedScale, rows: lis
     return best[1], best[2]
 
 
-def _rating_rank(rating: str | None) -> int | None:
+def rating_rank(rating: str | None) -> int | None:
+    """A rating's rank, 1 (very low, green) to 5 (very high), by the known words of any language."""
     if not rating:
         return None
     key = fold(rating)
-    colours = {"green": 1, "amber": 2, "yellow": 2, "red": 3}
+    colours = {"green": 2, "amber": 3, "yellow": 3, "red": 5}
     if key in colours:
         return colours[key]
     bands = next(s for s in known_scales() if s.levels == RATING_LEVELS)
-    return bands.lookup[key][0] if key in bands.lookup else None
+    return bands.lookup[key][0] + 1 if key in bands.lookup else None
 
 
 def _solve_by_ratings(impact: DraftedScale, likelihood: DraftedScale, rows: list[Row]):

@@ -357,3 +357,14 @@ def test_scores_that_leave_two_orders_equally_good_are_no_evidence(tmp_path):
     path = register(tmp_path, rows)
     _, data = draft(tmp_path, path)
     assert data["impact"]["order"] == "guessed" and data["likelihood"]["order"] == "guessed"
+
+
+def test_ratings_in_another_language_are_coloured_by_their_rank(tmp_path):
+    rows = [(i, j, s, r) for (i, j, s), r in zip(SLOVAK, ["Vysoké", "Stredné", "Nízke"] * 2, strict=True)]
+    path = register(tmp_path, rows, header=[*HEADER, "Risk Rating"])
+    _, data = draft(tmp_path, path)
+    assert {band["name"]: band["fill"] for band in data["bands"]} == {
+        "Vysoké": "#ED7D31",
+        "Stredné": "#FFC000",
+        "Nízke": "#00B050",
+    }
