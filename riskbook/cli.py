@@ -516,6 +516,7 @@ def scheme_command(from_path, output, sheet, max_size, columns):
     import riskbook as api
     from riskbook.draft import draft_reading_scheme, draft_scheme, rows_without_risks, write_draft
     from riskbook.errors import OutputError
+    from riskbook.xlsx.text import TERMINAL, safe_text
 
     if Path(output).resolve() == Path(from_path).resolve():
         raise OutputError(f"{output}: is the input file; choose another output name")
@@ -525,8 +526,6 @@ def scheme_command(from_path, output, sheet, max_size, columns):
     legend = rows_without_risks(register, max_size * 1024**2)
     path = write_draft(draft_scheme(register, columns, legend), output)
     click.echo(f"Wrote {path}: a draft scheme from {from_path}; check each GUESS, then pass it with --scheme")
-    from riskbook.xlsx.text import TERMINAL, safe_text
-
     drafted = api.load_scheme(path)
     for scale in (drafted.impact_scale, drafted.likelihood_scale):
         assert scale is not None  # a loaded scheme has both

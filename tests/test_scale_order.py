@@ -111,7 +111,10 @@ def test_an_order_nothing_pins_is_marked_guessed_and_warned_on_every_validate_an
     assert "[scale-order-guessed]" in built.output or "scale-order-guessed" in built.output
     cover = openpyxl.load_workbook(panel)["Cover"]
     cover_text = [c.value for row in cover.iter_rows() for c in row if isinstance(c.value, str)]
-    assert any(t.startswith("Caution: the order of the impact and likelihood scale is a guess") for t in cover_text)
+    assert (
+        "Caution: the order of the impact and likelihood scales in the scheme is a guess, not yet confirmed: the scores "
+        "and the ranking rest on it." in cover_text
+    )
 
     confirmed = out.read_text(encoding="utf-8").replace('order = "guessed"', 'order = "confirmed"')
     out.write_text(confirmed, encoding="utf-8")
