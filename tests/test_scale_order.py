@@ -119,6 +119,9 @@ def test_an_order_nothing_pins_is_marked_guessed_and_warned_on_every_validate_an
     confirmed = out.read_text(encoding="utf-8").replace('order = "guessed"', 'order = "confirmed"')
     out.write_text(confirmed, encoding="utf-8")
     assert "scale-order-guessed" not in [f["code"] for f in findings(path, out)]
+    assert run("build", path, "--scheme", out, "--as-of", AS_OF, "-o", panel).exit_code == 0
+    cover = openpyxl.load_workbook(panel)["Cover"]
+    assert not [c.value for row in cover.iter_rows() for c in row if str(c.value).startswith("Caution")]
 
 
 def test_an_unknown_order_value_is_refused_in_one_line(tmp_path):
