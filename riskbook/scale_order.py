@@ -293,15 +293,15 @@ def _by_legend(axis: str, texts: list[str], counts: Counter[str], legend_rows) -
     seen: dict[str, set[int]] = {}
     for row in legend_rows:
         cells = [tidy(c) if c is not None else "" for c in row]
+        numbers = [_level_number(cell) for cell in cells]
+        only = [n for n in numbers if n is not None]
         for at, cell in enumerate(cells):
             text = wanted.get(fold(cell))
             if text is None:
                 continue
-            for near in (at - 1, at + 1):
-                if 0 <= near < len(cells):
-                    number = spelt_number(cells[near])
-                    if number is not None and number.is_integer() and 0 <= number <= MAX_LEVELS:
-                        seen.setdefault(text, set()).add(int(number))
+            beside = [numbers[near] for near in (at - 1, at + 1) if 0 <= near < len(cells)]
+            found = [n for n in beside if n is not None] or (only if len(only) == 1 else [])
+            seen.setdefault(text, set()).update(found)
     if set(seen) != set(texts) or any(len(found) != 1 for found in seen.values()):
         return None
     by_number: dict[int, list[str]] = {}
@@ -311,6 +311,11 @@ def _by_legend(axis: str, texts: list[str], counts: Counter[str], legend_rows) -
     if levels is None:
         return None
     return DraftedScale(axis, levels, f"the register's {axis} words, ordered by the workbook's legend")
+
+
+def _level_number(cell: str) -> int | None:
+    number = spelt_number(cell) if cell else None
+    return int(number) if number is not None and number.is_integer() and 0 <= number <= MAX_LEVELS else None
 
 
 def _by_known_words(axis: str, texts: list[str], counts: Counter[str]) -> DraftedScale | None:

@@ -374,3 +374,31 @@ def test_ratings_in_another_language_are_coloured_by_their_rank(tmp_path):
         "Stredné": "#FFC000",
         "Nízke": "#00B050",
     }
+
+
+def test_a_legend_gives_the_level_of_prose_cells_written_out_in_full(tmp_path):
+    prose = {
+        1: "Kicsi: a kár elhanyagolható, a szolgáltatás zavartalan marad, és az ügyfelek semmit sem vesznek észre "
+        "belőle; a helyreállítás a napi munka része, külön költség nélkül",
+        2: "Közepes: a szolgáltatás néhány napra romlik, egyes ügyfelek panaszt tesznek, és a helyreállítás "
+        "tervezett ráfordítást igényel, de a célok teljesülése nem kerül veszélybe",
+        3: "Nagy: a szolgáltatás hetekre leáll, a felügyelet vizsgálatot indít, és a helyreállítás költsége "
+        "meghaladja az éves tartalékot; a szervezet hírneve tartósan sérül",
+    }
+    legend = {"Kritériumok": [["Szint", "Név", "Leírás"], *[[n, prose[n].split(":")[0], prose[n]] for n in (3, 1, 2)]]}
+    rows = [
+        (prose[i], j, i * k)
+        for (i, (j, k)) in zip(
+            (3, 1, 2, 3), [("Alacsony", 1), ("Magas", 3), ("Mérsékelt", 2), ("Magas", 3)], strict=True
+        )
+    ]
+    path = register(tmp_path, rows, extra_sheets=legend)
+    out, data = draft(tmp_path, path)
+    impact = data["impact"]["scale"]
+    assert [(item["label"], item["description"]) for item in impact] == [
+        ("Kicsi", prose[1]),
+        ("Közepes", prose[2]),
+        ("Nagy", prose[3]),
+    ]
+    assert "ordered by the workbook's legend" in out.read_text(encoding="utf-8")
+    assert [f["code"] for f in findings(path, out) if "scale" in f["code"]] == []
