@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from riskbook.scheme import NUMBER_DIGITS, Scale, shipped_scheme_path, spelt_number
+from riskbook.scheme import NUMBER_DIGITS, WORKBOOK_WORDS, Scale, shipped_scheme_path, spelt_number
 
 WORDS_FILE = "scale-words.toml"
 MAX_LEVELS = 10
@@ -77,6 +77,9 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(plain.replace("-", " ").replace("_", " ").split()).strip(" .")
+
+
+RESERVED_LABELS = {fold(word) for word in WORKBOOK_WORDS}  # written by the workbook itself: no label may be one
 
 
 def tidy(value: Any) -> str:
@@ -368,15 +371,8 @@ def _inflections(a: str, b: str) -> bool:
         return True
     if len(x) < 4 or len(y) < 4 or len(x) > SHORT_LABEL or len(y) > SHORT_LABEL or abs(len(x) - len(y)) > 2:
         return False
-    common = len(os_commonprefix(x, y))
+    common = next((n for n, (p, q) in enumerate(zip(x, y, strict=False)) if p != q), min(len(x), len(y)))
     return common >= 3 and common >= min(len(x), len(y)) - 1
-
-
-def os_commonprefix(x: str, y: str) -> str:
-    n = 0
-    while n < min(len(x), len(y)) and x[n] == y[n]:
-        n += 1
-    return x[:n]
 
 
 def _levels(groups: list[list[str]], counts: Counter[str], words: dict[str, str] | None = None) -> list[Level]:
@@ -390,9 +386,7 @@ def _levels(groups: list[list[str]], counts: Counter[str], words: dict[str, str]
         label = label_source if label_source and len(label_source) <= SHORT_LABEL else (short[0] if short else "")
         prose = [t for t in ordered if len(t) > SHORT_LABEL]
         if not label and prose:
-            keys = _keys(prose[0])
-            label = next((k for k in keys[1:] if len(k) <= SHORT_LABEL), "")
-            label = _short_label(prose[0]) if not label else _short_label(prose[0], len(label.split()))
+            label = _short_label(prose[0])
         aliases = [t for t in ordered if t != label and len(t) <= SHORT_LABEL]
         if words:
             aliases += [w for t in ordered if (w := words.get(t)) and w != label and len(w) <= SHORT_LABEL]
@@ -411,8 +405,9 @@ def _short_label(text: str, words: int = 3) -> str:
 def _unique_labels(levels: list[Level]) -> None:
     seen: set[str] = set()
     for n, level in enumerate(levels, start=1):
-        if fold(level.label) in seen or not level.label.strip() or level.label.casefold() == "total":
-            level.aliases.insert(0, level.label) if level.label.strip() and len(level.label) <= SHORT_LABEL else None
+        if fold(level.label) in seen or not level.label.strip() or fold(level.label) in RESERVED_LABELS:
+            if level.label.strip():
+                level.aliases.insert(0, level.label)  # still read as this level; only the label is new
             level.label = f"Level {n}"
         seen.add(fold(level.label))
     claimed: set[str] = {" ".join(level.label.split()).casefold() for level in levels}
