@@ -17,7 +17,7 @@ from typing import Any
 from riskbook.errors import SchemeError
 from riskbook.model import Register
 from riskbook.scale_order import MAX_LEVELS, DraftedScale, Level, Row, draft_axes, rating_rank
-from riskbook.scheme import NUMBER_DIGITS, Scale, Scheme, load_scheme, scheme_from_text
+from riskbook.scheme import NUMBER_DIGITS, Scale, Scheme, load_scheme, scheme_from_text, spelt_number
 from riskbook.values import parse_scale
 
 # Band colours by the words a rating uses: (fill, font); anything else is grey.
@@ -121,7 +121,13 @@ def _compose(
     else:
         out += _status_lines([r.get("status") for r in risks if r.get("status")])
     out += _column_lines(register)
-    if not scores_comparable and register.has("score"):
+    fractions = _fractional_scores(register)
+    if fractions and scores_comparable:
+        scores_comparable = False
+        why = f"# The register's scores are not whole numbers ({', '.join(fractions)}), and riskbook scores in whole"
+        out += ["", why, "# numbers: its Score column is not read; riskbook works each score out from the scales."]
+        out += ["[columns.score]", "aliases = []"]
+    elif not scores_comparable and register.has("score"):
         out += [
             "",
             "# The register's scores are products of its own numbers (fractions, or below 0), which riskbook",
@@ -148,6 +154,19 @@ class _Unrated:
 
 def _unrated(risk) -> Any:
     return _Unrated(risk)
+
+
+def _fractional_scores(register: Register) -> list[str]:
+    """A few of the register's stated scores that are numbers but not whole (13.33: a mean's product)."""
+    found: dict[str, None] = {}
+    for risk in register.risks:
+        raw = risk.invalid["score"].raw if "score" in risk.invalid else None
+        number = spelt_number(raw) if isinstance(raw, str) else raw if isinstance(raw, float) else None
+        if number is not None and not float(number).is_integer():
+            found[f"{number:g}"] = None
+            if len(found) == 3:
+                break
+    return list(found)
 
 
 def _raw(risk, name: str) -> Any:

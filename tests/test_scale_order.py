@@ -226,7 +226,7 @@ def _numeric_rows(impacts, likelihoods, score=None):
         ("zero-based", [0, 1, 2, 4, 8], [0, 1, 2, 3], lambda i, j: i * j),
         ("half steps", [1, 1.5, 2, 2.5, 3], [1, 2, 3], None),
         ("negative (opportunities)", [-3, -1, 1, 3], [1, 2, 3], None),
-        ("derived means", [1, 1.33, 1.67, 2, 2.33, 2.67, 3, 3.33, 3.67, 4, 4.33], [1, 2, 3], None),
+        ("derived means", [1, 1.33, 1.67, 2, 2.33, 2.67, 3, 3.33, 3.67, 4, 4.33], [1, 2, 3], lambda i, j: i * j),
         ("1 to 10", list(range(1, 11)), [1, 2, 3, 4, 5], lambda i, j: i * j),
         ("1 to 25", list(range(1, 26)), [1, 2, 3], None),
     ],
