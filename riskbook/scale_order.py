@@ -329,6 +329,8 @@ def _by_known_words(axis: str, texts: list[str], counts: Counter[str]) -> Drafte
     levels = []
     for index, forms in enumerate(scale.forms):
         mine = [t for t in texts if index_of[t] == index]
+        if any(not _inflections(a, b) for a in mine for b in mine):
+            return None  # two words the register keeps apart (Significant, Major) are no evidence as one level
         if mine:
             level = _levels([mine], counts)[0]
         else:

@@ -402,3 +402,11 @@ def test_a_legend_gives_the_level_of_prose_cells_written_out_in_full(tmp_path):
     ]
     assert "ordered by the workbook's legend" in out.read_text(encoding="utf-8")
     assert [f["code"] for f in findings(path, out) if "scale" in f["code"]] == []
+
+
+def test_two_known_words_for_one_level_are_not_taken_as_one_level(tmp_path):
+    words = ["Minor", "Significant", "Moderate", "Major", "Severe"]
+    path = register(tmp_path, [(w, "Low", None) for w in words])
+    _, data = draft(tmp_path, path)
+    assert data["impact"]["order"] == "guessed"
+    assert len(data["impact"]["scale"]) == 5
