@@ -474,4 +474,5 @@ def _column_lines(register: Register) -> list[str]:
 
 
 def _q(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+    # TOML takes no raw DEL in a string, where JSON does
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")

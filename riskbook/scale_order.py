@@ -158,7 +158,7 @@ def _draft_axis(axis: str, values: list[Any], rows: list[Row], legend_rows, size
     tidied = {v: tidy(v) for v in raw_counts}
     present = [v for v in raw_counts if tidied[v]]
     numbers = [_number(v) for v in present]
-    if present and all(n is not None for n in numbers):
+    if all(n is not None for n in numbers):  # numbers only, or nothing at all
         return _numeric_axis(axis, [n for n in numbers if n is not None], present, size_hint)
     texts = list(dict.fromkeys(tidied[v] for v, n in zip(present, numbers, strict=True) if n is None))
     counts: Counter[str] = Counter()
@@ -277,7 +277,7 @@ def _levels_by_number(
     register never uses is a level still, so that products stay the register's); others (0, 12) keep
     their number for the scores."""
     numbers = sorted(by_number)
-    if len(numbers) > MAX_LEVELS:
+    if not numbers or len(numbers) > MAX_LEVELS:
         return None
     if numbers[0] >= 1 and numbers[-1] <= MAX_LEVELS:
         mine = dict(zip(numbers, _levels([by_number[n] for n in numbers], counts, words), strict=True))
@@ -286,6 +286,8 @@ def _levels_by_number(
         levels = _levels([by_number[n] for n in numbers], counts, words)
         for level, number in zip(levels, numbers, strict=True):
             level.number = float(number)
+        if len(levels) < 2:  # a scale has two levels at least
+            levels.append(Level(f"Above {levels[0].label}", number=float(numbers[0] + 1)))
     _unique_labels(levels)
     return levels
 

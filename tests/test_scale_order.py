@@ -8,6 +8,8 @@ import tomllib
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from riskbook.cli import cli
 from tests.conftest import write_xlsx
@@ -410,3 +412,38 @@ def test_two_known_words_for_one_level_are_not_taken_as_one_level(tmp_path):
     _, data = draft(tmp_path, path)
     assert data["impact"]["order"] == "guessed"
     assert len(data["impact"]["scale"]) == 5
+
+
+# -- Whatever the cells, the draft loads and validates -----------------------------------------------
+
+scale_cell = st.one_of(
+    st.none(),
+    st.sampled_from(["Low", "High", "Wysoki", "Wysokie", "0", "-3", "2.5", "10%", "0 - None", "3 - Possible"]),
+    st.sampled_from(["Total", "Possible (3)", "Nagy", "nagy", "NAGY", " ", "Likely - " + "x " * 40, "高"]),
+    st.text(max_size=12),
+    st.integers(min_value=-5, max_value=30),
+    st.floats(min_value=-10, max_value=100, allow_nan=False, width=32),
+)
+score_cell = st.one_of(
+    st.none(), st.integers(min_value=-3, max_value=40), st.floats(0, 30, width=32), st.text(max_size=6)
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(
+        st.tuples(scale_cell, scale_cell, score_cell, st.sampled_from(["Low", "High", "", "red"])),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_any_scale_cells_draft_a_scheme_that_loads_and_validates(tmp_path_factory, rows):
+    from riskbook import load_scheme, read_register, validate
+    from riskbook.draft import draft_reading_scheme, draft_scheme, rows_without_risks, write_draft
+
+    folder = tmp_path_factory.mktemp("draft")
+    path = register(folder, rows, header=[*HEADER, "Risk Rating"])
+    read = read_register(path, scheme=draft_reading_scheme())
+    out = write_draft(draft_scheme(read, None, rows_without_risks(read)), folder / "drafted.toml")
+    report = validate(read_register(path, scheme=load_scheme(out)))
+    assert all(f.code and f.message and f.severity in ("error", "warning") for f in report.findings)
