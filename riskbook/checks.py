@@ -16,6 +16,7 @@ from riskbook.model import FIELD_LABELS, Register, Risk
 from riskbook.perf import Progress, Ticker, no_cyclic_gc
 from riskbook.report import Assessed, Report
 from riskbook.scheme import Band, Scheme, resolve_status
+from riskbook.score_sets import impact_is_inherent
 from riskbook.values import PartialDate
 
 REQUIRED_FIELDS = ("reference", "title", "owner", "impact", "likelihood", "status", "last_review")
@@ -256,28 +257,6 @@ def check_scale_order(ctx: _Context) -> Iterator[Finding]:
     cell = register.cell(register.header_row, guessed[0].axis) if column is not None else ""
     scales = " and ".join(f"the {s.axis} scale ({', '.join(s.labels[v] for v in s.values)})" for s in guessed)
     yield make("scale-order-guessed", register.sheet, cell, scales=scales, scheme=ctx.scheme.source)
-
-
-def impact_is_inherent(register: Register) -> str:
-    """How the register shows that its Impact and Likelihood columns are the inherent assessment ("" when
-    they are not): it has an inherent score but no inherent impact or likelihood, and the inherent score,
-    not the current one, is impact × likelihood on most rows."""
-    if not (register.has("inherent_score") and register.has("score") and register.has("impact")):
-        return ""
-    if register.has("inherent_impact") or register.has("inherent_likelihood"):
-        return ""
-    scheme = register.scheme
-    inherent = current = rows = 0
-    for risk in register.risks:
-        product = scheme.score_for(risk.impact, risk.likelihood)
-        if product is None:
-            continue
-        rows += 1
-        inherent += _whole_number(risk.values.get("inherent_score")) == product
-        current += risk.values.get("score") == product
-    if rows == 0 or inherent <= current or inherent * 2 < rows:
-        return ""
-    return f"the inherent score is impact × likelihood on {inherent} of {rows} rows, the current score on {current}"
 
 
 def check_impact_set(ctx: _Context) -> Iterator[Finding]:

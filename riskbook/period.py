@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from riskbook.findings import Finding, make
 from riskbook.model import Register, Risk
 from riskbook.scheme import Band, Scheme
+from riskbook.score_sets import impact_is_inherent
 
 if TYPE_CHECKING:
     from riskbook.report import Assessed
@@ -122,8 +123,6 @@ def compare_periods(
     last = _last_period(previous, scheme, findings) if previous else {}
     # Last period's file in the same shape: where its Impact and Likelihood are the inherent assessment,
     # its current score is the one stated, as validate reads this period's.
-    from riskbook.checks import impact_is_inherent
-
     last_stated = previous is not None and bool(impact_is_inherent(previous))
     panel: list[PanelRisk] = []
     for item in assessed:
