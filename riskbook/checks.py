@@ -8,7 +8,6 @@ import functools
 import os
 import re
 from collections.abc import Iterator
-from typing import NamedTuple
 
 from riskbook.findings import Finding, make
 from riskbook.limits import EXCEL_CELL_LIMIT
@@ -16,7 +15,15 @@ from riskbook.model import FIELD_LABELS, Register, Risk
 from riskbook.perf import Progress, Ticker, no_cyclic_gc
 from riskbook.report import Assessed, Report
 from riskbook.scheme import Band, Scheme, resolve_status
-from riskbook.score_sets import impact_is_inherent
+from riskbook.score_sets import (
+    SCORE_SETS,
+    SET_PARTS,
+    SetFacts,
+    impact_is_inherent,
+    rating_band,
+    set_facts,
+    whole_number,
+)
 from riskbook.values import PartialDate
 
 REQUIRED_FIELDS = ("reference", "title", "owner", "impact", "likelihood", "status", "last_review")
@@ -95,7 +102,7 @@ class _QuickChecks:
         self.reference_ok = ctx.scheme.reference_regex.match
         self.has_control_due = ctx.has_control_due
         self.score_sets = ctx.score_sets
-        self.sets: dict[tuple, _SetFacts] = {}
+        self.sets: dict[tuple, SetFacts] = {}
         self.proposals: dict[str, bool] = {}
         self.bounds: dict[int, tuple[dt.date, dt.date]] = {}
         self.set_fields = ctx.set_fields
@@ -178,14 +185,14 @@ class _QuickChecks:
 
     def _sets_may_find(self, item: Assessed) -> bool:
         risk = item.risk
-        current = item.score if item.score is not None else _whole_number(risk.values.get("score"))
+        current = item.score if item.score is not None else whole_number(risk.values.get("score"))
         scores = {}
         values = risk.values
         for name in self.score_sets:
             key = (name, *map(values.get, self.set_fields[name]))
             facts = self.sets.get(key)
             if facts is None:
-                facts = self.sets[key] = _set_facts(self.scheme, *key[1:])
+                facts = self.sets[key] = set_facts(self.scheme, *key[1:])
             if facts.score_mismatch or facts.rating_mismatch:
                 return True
             scores[name] = facts.score
@@ -301,15 +308,9 @@ def check_risk(ctx: _Context, item: Assessed) -> Iterator[Finding]:
         yield from check_score_sets(ctx, item)
 
 
-# The other assessments a register may carry beside the current one (the "Residual" or "Current"
-# columns): each set present is checked as the current one is, and the three are compared.
-SCORE_SETS = ("inherent", "target")
-SET_PARTS = ("impact", "likelihood", "score", "rating")
-
-
 def check_score_sets(ctx: _Context, item: Assessed) -> Iterator[Finding]:
     risk = item.risk
-    current = item.score if item.score is not None else _whole_number(risk.get("score"))
+    current = item.score if item.score is not None else whole_number(risk.get("score"))
     scores = {}
     for name in ctx.score_sets:
         score = yield from _check_score_set(ctx, risk, name)
@@ -325,58 +326,11 @@ def check_score_sets(ctx: _Context, item: Assessed) -> Iterator[Finding]:
         )
 
 
-class _SetFacts(NamedTuple):
-    """One score set as the scheme reads it: the score its impact and likelihood give, the score stated,
-    the score it stands at (the expected one when known), that score's band, and the rating's band."""
-
-    impact: int | None
-    likelihood: int | None
-    expected: int | None
-    stated: int | None
-    score: int | None
-    band: Band | None
-    rating_band: Band | None
-    rating: str | None = None  # as checked: the rating column's, or band words in the score column
-    rating_in_score: bool = False
-
-    @property
-    def score_mismatch(self) -> bool:
-        return self.expected is not None and self.stated is not None and self.stated != self.expected
-
-    @property
-    def rating_mismatch(self) -> bool:
-        return bool(self.rating) and self.band is not None and self.rating_band is not self.band
-
-
-def _set_facts(scheme: Scheme, impact_value, likelihood_value, stated_value, rating) -> _SetFacts:
-    impact, likelihood = _whole_number(impact_value), _whole_number(likelihood_value)
-    on_scale = impact in scheme.impact_labels and likelihood in scheme.likelihood_labels
-    expected = scheme.score_for(impact, likelihood) if on_scale else None
-    stated = _whole_number(stated_value)
-    in_score = stated is None and not rating and isinstance(stated_value, str) and bool(scheme.band_named(stated_value))
-    if in_score:
-        rating = stated_value  # band words in the score column are a rating
-    score = expected if expected is not None else stated
-    band = scheme.band(score)
-    rating_band = _rating_band(scheme, rating, score, band) if rating else None
-    return _SetFacts(
-        impact, likelihood, expected, stated, score, band, rating_band, str(rating) if rating else None, in_score
-    )
-
-
-def _rating_band(scheme: Scheme, rating, score: int | None, band: Band | None) -> Band | None:
-    """The band a rating names; a number equal to the score is the score written again (Risk Rating 12)."""
-    text = str(rating)
-    if score is not None and text.strip().isdigit() and int(text) == score:
-        return band
-    return scheme.band_named(text)
-
-
 def _check_score_set(ctx: _Context, risk: Risk, name: str):
     """Check one set's stated score and rating against its impact and likelihood; return its score."""
     scheme = ctx.scheme
     values = tuple(risk.get(field) for field in ctx.set_fields[name])
-    facts = _set_facts(scheme, *values)
+    facts = set_facts(scheme, *values)
     if facts.score_mismatch:
         impact, likelihood = facts.impact, facts.likelihood
         assert impact is not None and likelihood is not None  # on the scale
@@ -409,11 +363,6 @@ def _check_score_set(ctx: _Context, risk: Risk, name: str):
             high=band.max,
         )
     return facts.score
-
-
-def _whole_number(value) -> int | None:
-    """A value read as a scale level or score (inherent and target values that are not stay text)."""
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def check_unreadable(ctx: _Context, item: Assessed) -> Iterator[Finding]:
@@ -491,7 +440,7 @@ def check_rag(ctx: _Context, item: Assessed) -> Iterator[Finding]:
         band = ctx.scheme.band(score)
     if not stated or band is None:
         return
-    if ctx.scheme.band_named(stated) is band or _rating_band(ctx.scheme, stated, score, band) is band:
+    if ctx.scheme.band_named(stated) is band or rating_band(ctx.scheme, stated, score, band) is band:
         return
     yield ctx.finding(
         "rag-mismatch", risk, "rag", stated=stated, score=score, band=band.name, low=band.min, high=band.max
