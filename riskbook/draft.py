@@ -114,7 +114,7 @@ def _compose(
     cells = [score(i, j) for i in range(1, len(impact.levels) + 1) for j in range(1, len(likelihood.levels) + 1)]
     if "ratings" in left_out:
         out += [f"# The register's ratings are left out: as bands they would not load ({reason.strip(': ')})."]
-        pairs = [(i, j, _unrated(r)) for i, j, r in pairs]
+        pairs = [(i, j, _Unrated(r)) for i, j, r in pairs]
     out += _band_lines(pairs, score, max(cells), min(cells))
     if "statuses" in left_out:
         out += [f"# The register's statuses are left out: as written they would not load ({reason.strip(': ')}).", ""]
@@ -150,10 +150,6 @@ class _Unrated:
 
     def get(self, name: str, default: Any = None) -> Any:
         return None if name == "rag" else self.values.get(name, default)
-
-
-def _unrated(risk) -> Any:
-    return _Unrated(risk)
 
 
 def _fractional_scores(register: Register) -> list[str]:
