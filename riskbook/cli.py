@@ -660,7 +660,8 @@ def scheme_command(from_path, output, sheet, max_size, columns):
     from pathlib import Path
 
     import riskbook as api
-    from riskbook.draft import draft_reading_scheme, draft_scheme, write_draft
+    from riskbook.draft import draft_reading_scheme, draft_scheme, rows_without_risks, write_draft
+    from riskbook.xlsx.text import TERMINAL, safe_text
 
     console.refuse_standard_input(from_path)
     console.check_outputs((output, "the scheme", None, True), inputs=(from_path,))
@@ -670,16 +671,29 @@ def scheme_command(from_path, output, sheet, max_size, columns):
         )
     _note_reading(register)
     _note_passed_over(register)
-    draft = draft_scheme(register, columns)
+    legend = rows_without_risks(register, max_size * 1024**2)
+    draft = draft_scheme(register, columns, legend)
     if output == "-":
         with tempfile.TemporaryDirectory(prefix="riskbook-scheme-") as folder:
             checked = write_draft(draft, Path(folder) / "scheme.toml")  # the draft must load as it stands
             click.echo(checked.read_text(encoding="utf-8"), nl=False)
+            drafted = api.load_scheme(checked)
         if not console.quiet_run():
             click.echo(f"A draft scheme from {from_path}; check each GUESS, then pass it with --scheme", err=True)
+        _say_scale_orders(drafted, safe_text, TERMINAL, err=True)
         return
     path = write_draft(draft, output)
     console.info(f"Wrote {path}: a draft scheme from {from_path}; check each GUESS, then pass it with --scheme")
+    _say_scale_orders(api.load_scheme(path), safe_text, TERMINAL)
+
+
+def _say_scale_orders(drafted, safe_text, place, err: bool = False) -> None:
+    """Each drafted scale lowest first, and whether its order is a guess the user must confirm."""
+    for scale in (drafted.impact_scale, drafted.likelihood_scale):
+        assert scale is not None  # a loaded scheme has both
+        order = " < ".join(scale.labels[v] for v in scale.values)
+        guess = '  GUESSED: nothing in the register settles the order; check it, then remove order = "guessed"'
+        click.echo(safe_text(f"  {scale.axis}: {order}{guess if scale.guessed else ''}", place), err=err)
 
 
 def main() -> None:

@@ -63,6 +63,25 @@ CATALOGUE: dict[str, Kind] = _kinds(
         "Choose a value or label from the scheme's scale.",
     ),
     Kind(
+        "scale-order-guessed",
+        "warning",
+        "the scheme says the order of a scale was guessed (`scheme --from` found no evidence): scores, bands and "
+        "the ranking rest on it until it is confirmed; said once",
+        "the order of {scales}, lowest first, is a guess in scheme {scheme}: every score, band and ranking rests "
+        'on it; check it there, then remove the order = "guessed" line',
+        'Put the scale\'s levels lowest first in the scheme, then remove its order = "guessed" line '
+        '(or write order = "confirmed").',
+    ),
+    Kind(
+        "score-set-inherent",
+        "warning",
+        "the Impact and Likelihood columns are the inherent assessment (the inherent score, not the current one, "
+        "is their product): the current score is read as stated and checked against its band; said once",
+        "the Impact and Likelihood columns are read as the inherent assessment ({evidence}): {score!r} has no impact "
+        "and likelihood of its own, so it is read as stated and checked against its band",
+        "Nothing, if that is so; else add the current impact and likelihood, or map them with --column.",
+    ),
+    Kind(
         "bad-score",
         "error",
         "the score is not a whole number the scheme can give",

@@ -230,15 +230,15 @@ def parse_scale(value: Any, scheme) -> int | Invalid:
         found = scheme.value_for_label(value)
         if found is not None:
             return found
-    elif kind is float and value.is_integer() and int(value) in scheme.labels:
-        return int(value)
-    number = parse_number(value)
-    if number is None and isinstance(value, str):
-        found = scheme.value_for_label(value)
+    elif kind is float or kind is int:
+        found = scheme.value_for_number(float(value))
         if found is not None:
             return found
-    if number is not None and number.is_integer() and int(number) in scheme.labels:
-        return int(number)
+    number = parse_number(value)
+    if number is not None:
+        found = scheme.value_for_number(number)
+        if found is not None:
+            return found
     labels = ", ".join(f"{v} {lbl}" for v, lbl in scheme.labels.items())
     return Invalid(value, f"is not on the scale ({labels})", "bad-scale-value")
 
