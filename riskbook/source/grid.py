@@ -136,13 +136,14 @@ def _damaged_archive(display: str) -> Iterator[None]:
 def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: int | None = None) -> Grid:
     from riskbook.source import package, scan
 
+    budget = package.read_budget(path.stat().st_size)
     with _damaged_archive(display), zipfile.ZipFile(path) as zf:
         package.check_archive(zf, display, max_bytes=max_bytes or package.MAX_UNCOMPRESSED_BYTES)
         package.check_no_dtd(zf, display)
         info = package.inspect_archive(zf, display)
         # calamine expands an OpenDocument file's every table as it opens it: scanned first, whole.
         for content in info.ods_content:
-            scan.scan_ods(zf, content, display)
+            scan.scan_ods(zf, content, display, budget)
     if info.kind == "xlsx" and not info.sheets:
         raise ReadError(f"{display}: the workbook has no sheets")
     parts = [p for p in info.sheets if wanted is None or p.name == wanted]
@@ -157,7 +158,7 @@ def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: 
         try:
             with _damaged_archive(display), zipfile.ZipFile(path) as zf:
                 for part in parts:
-                    scans[part.name] = scan.scan_sheet(zf, part, display)
+                    scans[part.name] = scan.scan_sheet(zf, part, display, budget)
         except BaseException as exc:  # handed to the reading thread below
             failure.append(exc)
 

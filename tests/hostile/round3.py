@@ -1,0 +1,59 @@
+"""Round three's hostile files (issue 25), one generator per item, each built byte for byte here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests import hostile_readers as biff
+from tests.hostile.packages import HEADER, ROW, ods_cell, ods_content, ods_row, write_ods_parts, write_xlsx_parts
+
+REGISTER = [[*HEADER[:-1]], [*ROW]]
+
+
+def ods_space_run(path: Path, spaces: int = 4_000_000_000) -> Path:
+    """Critical 1: a cell whose text is one <text:s text:c="N"/>, a run of N spaces (under a kilobyte)."""
+    header = "".join(ods_cell(h) for h in HEADER[:-1])
+    risk = "".join(ods_cell(v) for v in ROW[:2]) + ods_cell(f'The challenge<text:s text:c="{spaces}"/>')
+    return write_ods_parts(path, ods_content(ods_row(header) + ods_row(risk)))
+
+
+def ods_repeated_space_runs(path: Path, spaces: int = 200_000, repeats: int = 2_000) -> Path:
+    """Critical 1: a modest run of spaces in a cell repeated across columns and rows (a repeated span)."""
+    header = "".join(ods_cell(h) for h in HEADER[:-1])
+    risk = "".join(ods_cell(v) for v in ROW[:2]) + ods_cell(f'x<text:s text:c="{spaces}"/>', repeat=repeats)
+    return write_ods_parts(path, ods_content(ods_row(header) + ods_row(risk, repeat=repeats)))
+
+
+def ods_ordinary_spaces(path: Path) -> Path:
+    """A real register's text:s: LibreOffice writes runs of two or more spaces so (read, not refused)."""
+    header = "".join(ods_cell(h) for h in HEADER[:-1])
+    title = ods_cell('The financial<text:s text:c="3"/>challenge')
+    risk = "".join(ods_cell(v) for v in ROW[:2]) + title + "".join(ods_cell(v) for v in ROW[3:])
+    return write_ods_parts(path, ods_content(ods_row(header) + ods_row(risk)))
+
+
+def xls_repeated_shared_string(path: Path, cells: int = 7_000, length: int = 32_000) -> Path:
+    """Critical 2: one long shared string named by many LABELSST cells (about 100 KB)."""
+    sheet = biff.register_sheet(REGISTER)
+    long_text = "x" * length
+    for n in range(cells):
+        sheet.cells[(2 + n // 8, 10 + n % 8)] = long_text
+    path.write_bytes(biff.xls_bytes([sheet]))
+    return path
+
+
+def xls_far_narrow_cell(path: Path) -> Path:
+    """Item 16: a few kilobytes naming IV65536, the furthest cell of the .xls format."""
+    sheet = biff.register_sheet(REGISTER)
+    sheet.cells[(65_535, 255)] = 1
+    path.write_bytes(biff.xls_bytes([sheet]))
+    return path
+
+
+def xlsx_far_cell(path: Path, ref: str = "Z600000") -> Path:
+    """Item 16: a 1.6 KB .xlsx whose one stray value lies far below the register."""
+    from tests.hostile.packages import register_rows, worksheet
+
+    row = "".join(ch for ch in ref if ch.isdigit())
+    far = f'<row r="{row}"><c r="{ref}"><v>1</v></c></row>'
+    return write_xlsx_parts(path, worksheet(register_rows("") + far))

@@ -1,0 +1,148 @@
+"""Issue 25, hostile files round three: each file built byte for byte by tests/hostile/round3.py, run in a
+child process under a 2 GB address-space limit and a time limit, its peak memory measured.
+
+Under 100 KB, a file may cost no more than about 500 MB and 10 s, whatever construct it uses: it is
+read, or refused with one line (exit 2); never a signal, a traceback, an "unexpected" or "internal"
+line, or a temporary file left behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ADDRESS_SPACE
+from tests.hostile import round3
+
+SMALL_FILE = 100 * 1024
+SMALL_FILE_MEMORY_MB = 500
+SMALL_FILE_SECONDS = 10
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+    peak_mb: float
+    seconds: float
+
+
+def run_measured(*args, cwd: Path | None = None, timeout: float = 60) -> Run:
+    """The CLI in a child limited to ADDRESS_SPACE, with its own peak resident memory (wait4's rusage)."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.monotonic()
+        child = subprocess.Popen(
+            [sys.executable, "-m", "riskbook", *map(str, args)], stdout=out, stderr=err, preexec_fn=limit, cwd=cwd
+        )
+        deadline = started + timeout
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                child.kill()
+                pid, status, usage = os.wait4(child.pid, 0)
+                pytest.fail(f"riskbook {' '.join(map(str, args))} ran past {timeout} s")
+            time.sleep(0.02)
+        seconds = time.monotonic() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Run(child.returncode, out.read().decode(), err.read().decode(), usage.ru_maxrss / 1024, seconds)
+
+
+def assert_well_behaved(run: Run, path: Path) -> None:
+    assert run.returncode in (0, 1, 2), (run.returncode, run.stderr[-2000:])  # negative: killed by a signal
+    for word in ("Traceback", "unexpected", "internal", "panicked", "MemoryError"):
+        assert word not in run.stderr, run.stderr[-2000:]
+    if path.stat().st_size < SMALL_FILE:
+        assert run.peak_mb < SMALL_FILE_MEMORY_MB, f"{path.name}: {run.peak_mb:.0f} MB"
+        assert run.seconds < SMALL_FILE_SECONDS, f"{path.name}: {run.seconds:.1f} s"
+    leftovers = [p.name for p in path.parent.iterdir() if p.name.startswith((".riskbook-", "riskbook-"))]
+    assert not leftovers, leftovers
+
+
+def refused(run: Run, path: Path, *words: str) -> None:
+    assert_well_behaved(run, path)
+    lines = run.stderr.strip().splitlines()
+    assert run.returncode == 2, (run.returncode, run.stderr[-2000:])
+    assert len(lines) == 1, run.stderr[-2000:]
+    for word in words:
+        assert word in lines[0], lines[0]
+
+
+def read(run: Run, path: Path) -> dict:
+    assert_well_behaved(run, path)
+    assert run.returncode in (0, 1), run.stderr[-2000:]
+    return json.loads(run.stdout)
+
+
+def validate(path: Path, *extra: str) -> Run:
+    return run_measured("validate", path, "--as-of", "2024-01-16", *extra)
+
+
+# -- Critical 1: ODS text that calamine expands ----------------------------------------------------
+
+
+def test_an_ods_cell_of_four_billion_spaces_is_refused_in_one_line(tmp_path):
+    path = round3.ods_space_run(tmp_path / "spaces.ods")
+    assert path.stat().st_size < 1_000
+    refused(validate(path), path, "expanded text", "refusing workbooks that need more than")
+
+
+def test_an_ods_run_of_spaces_repeated_across_rows_and_columns_is_refused(tmp_path):
+    path = round3.ods_repeated_space_runs(tmp_path / "repeated.ods")
+    refused(validate(path), path, "expanded text")
+
+
+def test_a_run_of_spaces_that_fits_the_budget_is_counted_and_read(tmp_path):
+    path = round3.ods_space_run(tmp_path / "fits.ods", spaces=20_000_000)  # 60 MB counted, 242 MB allowed
+    data = read(validate(path, "--format", "json"), path)
+    assert data["risks"] == 1
+
+
+def test_libreoffice_runs_of_spaces_in_a_real_register_are_read(tmp_path):
+    path = round3.ods_ordinary_spaces(tmp_path / "register.ods")
+    data = read(validate(path, "--format", "json"), path)
+    assert data["risks"] == 1
+
+
+# -- Critical 2: .xls shared strings repeated by many cells -----------------------------------------
+
+
+def test_an_xls_naming_one_long_shared_string_from_many_cells_is_refused(tmp_path):
+    path = round3.xls_repeated_shared_string(tmp_path / "repeated.xls")
+    refused(validate(path), path, "MB of shared text their cells repeat", "refusing workbooks that need more than")
+
+
+def test_an_xls_whose_cells_repeat_short_shared_strings_is_read(tmp_path):
+    path = round3.xls_repeated_shared_string(tmp_path / "short.xls", cells=5_000, length=20)
+    data = read(validate(path, "--format", "json"), path)
+    assert data["risks"] == 1
+
+
+# -- The memory promise: a read budget that grows with the file's size ----------------------------
+
+
+def test_a_small_xlsx_with_one_stray_far_cell_is_refused_for_its_size(tmp_path):
+    path = round3.xlsx_far_cell(tmp_path / "stray.xlsx")  # 1.8 KB asking for 667 MB (it took 880 MB)
+    refused(validate(path), path, "reaches Z600000", "from a file of this size")
+
+
+def test_a_small_xls_reaching_iv65536_is_refused_for_its_size(tmp_path):
+    path = round3.xls_far_narrow_cell(tmp_path / "corner.xls")  # 3 KB; it took 1,181 MB
+    refused(validate(path), path, "65,536 rows by 256 columns", "from a file of this size")
