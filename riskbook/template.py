@@ -130,23 +130,31 @@ def _row_name(register: Register, risk: Risk) -> str:
 
 
 def _map_levels(source: Register, scheme: Scheme) -> tuple[Register, list[str]]:
-    """Impact and likelihood moved to another scheme by their labels; each changed score said."""
+    """Impact and likelihood moved to another scheme by their labels, each on its own axis; each changed score said."""
     old = source.scheme
-    used = {risk.values[name] for risk in source.risks for name in ("impact", "likelihood") if name in risk.values}
-    mapping = {value: scheme.value_for_label(old.label(value)) for value in sorted(used)}
-    unmapped = [old.label(value) for value, new in mapping.items() if new is None]
+    mapping: dict[str, dict[int, int | None]] = {}
+    unmapped = []
+    for name in ("impact", "likelihood"):
+        used = sorted({risk.values[name] for risk in source.risks if name in risk.values})
+        mapping[name] = {value: _level_for(scheme, name, _axis_labels(old, name)[value]) for value in used}
+        unmapped += [
+            f"no {name} level labelled {_axis_labels(old, name)[v]!r}"
+            for v, new in mapping[name].items()
+            if new is None
+        ]
     if unmapped:
         raise OutputError(
-            f"cannot move the register to {scheme.name}: it has no level labelled "
-            + ", ".join(repr(label) for label in unmapped)
-            + f" (its levels: {', '.join(scheme.label(v) for v in scheme.values)}); edit the levels first"
+            f"cannot move the register to {scheme.name}: it has "
+            + ", ".join(unmapped)
+            + f" (its impact levels: {', '.join(scheme.impact_labels.values())}; its likelihood levels: "
+            + f"{', '.join(scheme.likelihood_labels.values())}); edit the levels first"
         )
     risks, changes = [], []
     for risk in source.risks:
         values = dict(risk.values)
         for name in ("impact", "likelihood"):
             if name in values:
-                values[name] = mapping[values[name]]
+                values[name] = mapping[name][values[name]]
         moved = dataclasses.replace(risk, values=values)
         before = old.score_for(risk.impact, risk.likelihood)
         after = scheme.score_for(moved.impact, moved.likelihood)
@@ -158,6 +166,16 @@ def _map_levels(source: Register, scheme: Scheme) -> tuple[Register, list[str]]:
             )
         risks.append(moved)
     return dataclasses.replace(source, risks=risks, scheme=scheme), changes
+
+
+def _axis_labels(scheme: Scheme, axis: str) -> dict[int, str]:
+    return scheme.impact_labels if axis == "impact" else scheme.likelihood_labels
+
+
+def _level_for(scheme: Scheme, axis: str, label: str) -> int | None:
+    """The level of scheme's axis with this label (or alias), never a level of the other axis."""
+    scale = scheme.impact_scale if axis == "impact" else scheme.likelihood_scale
+    return scale.value_for_label(label) if scale is not None else scheme.value_for_label(label)
 
 
 def _col(key: str) -> int:

@@ -146,3 +146,38 @@ def test_a_small_xlsx_with_one_stray_far_cell_is_refused_for_its_size(tmp_path):
 def test_a_small_xls_reaching_iv65536_is_refused_for_its_size(tmp_path):
     path = round3.xls_far_narrow_cell(tmp_path / "corner.xls")  # 3 KB; it took 1,181 MB
     refused(validate(path), path, "65,536 rows by 256 columns", "from a file of this size")
+
+
+# -- High 3: template --from-scheme moves each axis by its own labels -------------------------------
+
+
+def test_template_from_scheme_moves_likelihood_by_likelihood_labels(tmp_path, make_register):
+    import openpyxl
+
+    words = round3.SCHEMES / "scheme-5x5-words.toml"
+    six = round3.six_likelihood_levels(words, tmp_path / "six.toml")
+    rows = [
+        round3.words_row("R-001", "Major", "Likely", 16),
+        round3.words_row("R-002", "Minor", "Almost certain", 10),
+        round3.words_row("R-003", "Moderate", "Rare", 3),
+    ]
+    source = make_register(rows)
+    out = tmp_path / "moved.xlsx"
+    run = run_measured("template", "-o", out, "--from", source, "--scheme", six, "--from-scheme", words)
+    assert_well_behaved(run, source)
+    assert run.returncode == 0, run.stderr
+    sheet = openpyxl.load_workbook(out)["Register"]
+    moved = {sheet[f"A{n}"].value: (sheet[f"D{n}"].value, sheet[f"E{n}"].value) for n in (2, 3, 4)}
+    assert moved == {"R-001": ("Major", "Likely"), "R-002": ("Minor", "Almost certain"), "R-003": ("Moderate", "Rare")}
+    assert "R-001: score 16 under" in run.stdout and "is 20 under" in run.stdout  # Major (4) × Likely (5)
+
+
+def test_template_from_scheme_refuses_a_likelihood_word_the_target_lacks(tmp_path, make_register):
+    words = round3.SCHEMES / "scheme-5x5-words.toml"
+    renamed = tmp_path / "renamed.toml"
+    renamed.write_text(words.read_text(encoding="utf-8").replace('label = "Likely"', 'label = "Probable"'))
+    source = make_register([round3.words_row("R-001", "Major", "Likely", 16)])
+    out = tmp_path / "moved.xlsx"
+    run = run_measured("template", "-o", out, "--from", source, "--scheme", renamed, "--from-scheme", words)
+    refused(run, source, "no likelihood level labelled 'Likely'")
+    assert not out.exists()

@@ -8,6 +8,7 @@ from tests import hostile_readers as biff
 from tests.hostile.packages import HEADER, ROW, ods_cell, ods_content, ods_row, write_ods_parts, write_xlsx_parts
 
 REGISTER = [[*HEADER[:-1]], [*ROW]]
+SCHEMES = Path(__file__).resolve().parents[2] / "workbook_templates"
 
 
 def ods_space_run(path: Path, spaces: int = 4_000_000_000) -> Path:
@@ -57,3 +58,24 @@ def xlsx_far_cell(path: Path, ref: str = "Z600000") -> Path:
     row = "".join(ch for ch in ref if ch.isdigit())
     far = f'<row r="{row}"><c r="{ref}"><v>1</v></c></row>'
     return write_xlsx_parts(path, worksheet(register_rows("") + far))
+
+
+def six_likelihood_levels(words_scheme: Path, path: Path) -> Path:
+    """High 3: the words-per-axis scheme with a sixth likelihood level, "Very rare", below the others, so
+    that each likelihood word sits one level higher than under the original while impact stays put."""
+    text = words_scheme.read_text(encoding="utf-8")
+    head, rest = text.split("[[likelihood.scale]]", 1)
+    tail = rest.split("[likelihood.descriptors]", 1)[1]
+    levels = ["Very rare", "Rare", "Unlikely", "Possible", "Likely", "Almost certain"]
+    scale_text = "".join(f'[[likelihood.scale]]\nvalue = {n}\nlabel = "{label}"\n' for n, label in enumerate(levels, 1))
+    descriptors = "".join(f'{n} = "level {n}"\n' for n in range(1, 7))
+    tail = tail.split("\n\n", 1)[1].replace("max = 25", "max = 30")
+    path.write_text(f"{head}{scale_text}\n[likelihood.descriptors]\n{descriptors}\n{tail}", encoding="utf-8")
+    return path
+
+
+def words_row(ref: str, impact: str, likelihood: str, score: int) -> list[object]:
+    """A risk scored under the words-per-axis scheme."""
+    from tests.conftest import risk_row
+
+    return risk_row(ref, impact=impact, likelihood=likelihood, status="Open", score=score, previous=score)
