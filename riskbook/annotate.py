@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from riskbook.errors import OutputError
+from riskbook.files import check_output
 from riskbook.findings import Finding
 from riskbook.limits import EXCEL_CELL_LIMIT
 from riskbook.report import Report
@@ -56,7 +57,7 @@ from riskbook.xlsx.sheet_edit import (
     without_tab_selected,
 )
 from riskbook.xlsx.text import CELL, safe_text
-from riskbook.xlsx.writer import atomic_path, refuse_inputs_as_output
+from riskbook.xlsx.writer import atomic_path
 
 ERROR_FILL = "FFC7CE"  # Excel's own "bad" fill: black text on it has a contrast of 14:1
 WARNING_FILL = "FFEB9C"
@@ -76,7 +77,7 @@ def annotate_workbook(report: Report, output: str | os.PathLike[str], max_bytes:
     source = Path(report.register.path)
     if output.suffix.lower() != ".xlsx":
         raise OutputError(f"{output}: the annotated copy must end .xlsx")
-    refuse_inputs_as_output(output, [source])
+    check_output(output, [source, report.previous.path if report.previous else None])
     with atomic_path(output) as temp:
         if _is_xlsx_package(source):
             _annotate_package(source, report.register.sheet, report, temp, max_bytes)

@@ -165,6 +165,16 @@ def _finish(code: int, risks: int) -> None:
     sys.exit(code)
 
 
+def _refuse_inputs_as_outputs(outputs: list[str | None], inputs: list[str | None]) -> None:
+    """Before anything is read: no output of the command may be one of its inputs (register, last
+    period's, scheme, paper file), nor a folder, a device or a pipe."""
+    from riskbook.files import check_output
+
+    for output in outputs:
+        if output:
+            check_output(output, inputs)
+
+
 def _read_and_check(
     input_path, sheet, scheme, as_of, max_size: int, show_progress: bool, previous=None, since=None, columns=None
 ):
@@ -275,6 +285,7 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
     """
     from riskbook.render import render_json, render_text
 
+    _refuse_inputs_as_outputs([annotate], [input_path, previous, scheme])
     report = _read_and_check(
         input_path,
         sheet,
@@ -371,6 +382,7 @@ def build(
     from riskbook.panel.paper import Paper, load_paper
     from riskbook.render import render_text
 
+    _refuse_inputs_as_outputs([output, pdf_path], [input_path, previous, scheme, paper_file])
     paper = (load_paper(paper_file) if paper_file else Paper()).merged(
         organisation=organisation,
         title=title,
@@ -469,6 +481,7 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
     from riskbook.render import render_text
     from riskbook.template import StatedScoresDiffer, carry_over, write_template
 
+    _refuse_inputs_as_outputs([output], [scheme, from_path, from_scheme])
     scheme_obj = api.load_scheme(scheme)
     existing, changes = None, []
     if from_path:
@@ -511,14 +524,11 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
 @_handle_errors
 def scheme_command(from_path, output, sheet, max_size, columns):
     """Draft a commented scheme from a register's header and values: its scales, statuses, references, ratings."""
-    from pathlib import Path
 
     import riskbook as api
     from riskbook.draft import draft_reading_scheme, draft_scheme, write_draft
-    from riskbook.errors import OutputError
 
-    if Path(output).resolve() == Path(from_path).resolve():
-        raise OutputError(f"{output}: is the input file; choose another output name")
+    _refuse_inputs_as_outputs([output], [from_path])
     register = api.read_register(
         from_path, sheet=sheet, scheme=draft_reading_scheme(), max_bytes=max_size * 1024**2, columns=columns
     )

@@ -13,7 +13,8 @@ from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
-from riskbook.errors import SchemeError
+from riskbook.errors import ReadError, SchemeError
+from riskbook.files import MAX_SETTINGS_BYTES, check_input
 from riskbook.values import fold_header
 
 DEFAULT_SCHEME = "scheme-4x4.toml"
@@ -273,7 +274,10 @@ def load_scheme(path: str | Path | None = None) -> Scheme:
         source = DEFAULT_SCHEME
     else:
         try:
+            check_input(path, "scheme", MAX_SETTINGS_BYTES)
             text = Path(path).read_text(encoding="utf-8")
+        except ReadError as exc:
+            raise SchemeError(f"cannot read scheme {exc}") from None
         except OSError as exc:
             raise SchemeError(f"cannot read scheme {path}: {exc.strerror or exc}") from exc
         except UnicodeDecodeError as exc:

@@ -10,12 +10,13 @@ from pathlib import Path
 
 from riskbook.checks import assess
 from riskbook.errors import OutputError
+from riskbook.files import check_output
 from riskbook.model import Register, Risk, column_letter
 from riskbook.scheme import Scheme
 from riskbook.source.package import CACHED_VALUES_PROPERTY
 from riskbook.values import MONTHS, PartialDate, fold_header
 from riskbook.xlsx.text import CELL, safe_text
-from riskbook.xlsx.writer import Book, PageSetup, atomic_path, refuse_inputs_as_output, text_height
+from riskbook.xlsx.writer import Book, PageSetup, atomic_path, text_height
 
 REGISTER = "Register"
 INSTRUCTIONS = "Instructions"
@@ -194,7 +195,7 @@ def write_template(
 ) -> Path:
     """Write the register template, pre-filled with an existing register's risks if given."""
     output = Path(output)
-    refuse_inputs_as_output(output, [existing.path if existing is not None else None])
+    check_output(output, [existing.path if existing is not None else None])
     if output.suffix.lower() != ".xlsx":
         raise OutputError(f"{output}: the template must end .xlsx")
     today = today or dt.date.today()

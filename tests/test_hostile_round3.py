@@ -69,7 +69,7 @@ def assert_well_behaved(run: Run, path: Path) -> None:
     assert run.returncode in (0, 1, 2), (run.returncode, run.stderr[-2000:])  # negative: killed by a signal
     for word in ("Traceback", "unexpected", "internal", "panicked", "MemoryError"):
         assert word not in run.stderr, run.stderr[-2000:]
-    if path.stat().st_size < SMALL_FILE:
+    if not path.is_file() or path.stat().st_size < SMALL_FILE:
         assert run.peak_mb < SMALL_FILE_MEMORY_MB, f"{path.name}: {run.peak_mb:.0f} MB"
         assert run.seconds < SMALL_FILE_SECONDS, f"{path.name}: {run.seconds:.1f} s"
     leftovers = [p.name for p in path.parent.iterdir() if p.name.startswith((".riskbook-", "riskbook-"))]
@@ -181,3 +181,82 @@ def test_template_from_scheme_refuses_a_likelihood_word_the_target_lacks(tmp_pat
     run = run_measured("template", "-o", out, "--from", source, "--scheme", renamed, "--from-scheme", words)
     refused(run, source, "no likelihood level labelled 'Likely'")
     assert not out.exists()
+
+
+# -- High 4, Medium 9 and 15: one gate for every file opened or written ------------------------------
+
+
+def _digest(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_annotate_never_writes_over_last_periods_register(tmp_path, make_register):
+    current = make_register([round3.words_row("STR0001", "Very High", "High", 12)], name="current.xlsx")
+    last = make_register([round3.words_row("STR0001", "Very High", "High", 12)], name="last.xlsx")
+    before = _digest(last)
+    run = validate(current, "--previous", last, "--annotate", last)
+    refused(run, last, "last.xlsx: is the input file")
+    assert _digest(last) == before
+
+
+@pytest.mark.parametrize("option", ["--scheme", "--paper"])
+def test_build_never_writes_its_pdf_or_workbook_over_the_scheme_or_paper(tmp_path, option):
+    from tests.conftest import CLEAN_EXAMPLE
+
+    settings = tmp_path / "settings.toml"
+    settings.write_text(
+        'title = "Risks"\n' if option == "--paper" else round3.SCHEMES.joinpath("scheme-4x4.toml").read_text()
+    )
+    before = _digest(settings)
+    run = run_measured("build", CLEAN_EXAMPLE, "-o", settings, option, settings, "--as-of", "2024-01-16")
+    refused(run, settings, "settings.toml: is the input file")
+    assert _digest(settings) == before
+
+
+def test_template_never_writes_over_its_from_scheme(tmp_path):
+    from tests.conftest import CLEAN_EXAMPLE
+
+    scheme = tmp_path / "from.xlsx"  # the name a template would have; the bytes of a scheme
+    scheme.write_text(round3.SCHEMES.joinpath("scheme-4x4.toml").read_text())
+    before = _digest(scheme)
+    run = run_measured("template", "-o", scheme, "--from", CLEAN_EXAMPLE, "--from-scheme", scheme)
+    refused(run, scheme, "from.xlsx: is the input file")
+    assert _digest(scheme) == before
+
+
+@pytest.mark.parametrize("make", [round3.fifo, round3.zero_link], ids=["fifo", "dev-zero"])
+@pytest.mark.parametrize("option", ["--scheme", "--paper", "--from-scheme"])
+def test_a_pipe_or_a_device_is_refused_as_a_settings_file(tmp_path, make, option):
+    from tests.conftest import CLEAN_EXAMPLE
+
+    special = make(tmp_path / "settings.toml")
+    out = tmp_path / "out.xlsx"
+    if option == "--from-scheme":
+        args = ["template", "-o", out, "--from", CLEAN_EXAMPLE, option, special]
+    else:
+        args = ["build", CLEAN_EXAMPLE, "-o", out, option, special, "--as-of", "2024-01-16"]
+    run = run_measured(*args, timeout=20)
+    refused(run, out, "settings.toml: is a ", "not a file")
+    assert not out.exists()
+
+
+def test_scheme_output_that_is_a_pipe_is_refused_and_left_as_it_is(tmp_path):
+    import stat
+
+    from tests.conftest import CLEAN_EXAMPLE
+
+    out = round3.fifo(tmp_path / "draft.toml")
+    run = run_measured("scheme", "--from", CLEAN_EXAMPLE, "-o", out, timeout=20)
+    refused(run, out, "draft.toml: is a named pipe, not a file")
+    assert stat.S_ISFIFO(out.lstat().st_mode)
+
+
+def test_scheme_output_that_is_the_register_is_refused(tmp_path, make_register):
+    register = make_register([round3.words_row("STR0001", "Very High", "High", 12)], name="register.xlsx")
+    link = tmp_path / "draft.toml"
+    link.symlink_to(register)
+    before = _digest(register)
+    refused(run_measured("scheme", "--from", register, "-o", link), register, "is the input file")
+    assert _digest(register) == before

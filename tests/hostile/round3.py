@@ -79,3 +79,17 @@ def words_row(ref: str, impact: str, likelihood: str, score: int) -> list[object
     from tests.conftest import risk_row
 
     return risk_row(ref, impact=impact, likelihood=likelihood, status="Open", score=score, previous=score)
+
+
+def fifo(path: Path) -> Path:
+    """Items 9 and 15: a named pipe where a file is expected (reading it waits for a writer for ever)."""
+    import os
+
+    os.mkfifo(path)
+    return path
+
+
+def zero_link(path: Path) -> Path:
+    """Item 9: a link to /dev/zero, which never ends."""
+    path.symlink_to("/dev/zero")
+    return path
