@@ -260,3 +260,38 @@ def test_scheme_output_that_is_the_register_is_refused(tmp_path, make_register):
     before = _digest(register)
     refused(run_measured("scheme", "--from", register, "-o", link), register, "is the input file")
     assert _digest(register) == before
+
+
+# -- High 5: scale labels that look like criteria are matched literally by COUNTIFS -------------------
+
+
+def _build_with_comparison_labels(tmp_path, make_register) -> Path:
+    scheme = round3.comparison_labels_scheme(tmp_path / "percent.toml")
+    source = make_register(round3.comparison_labels_rows(), name="percent.xlsx")
+    out = tmp_path / "panel.xlsx"
+    run = run_measured("build", source, "-o", out, "--scheme", scheme, "--as-of", "2024-01-16")
+    assert_well_behaved(run, source)
+    assert run.returncode == 0, run.stderr
+    return out
+
+
+def test_matrix_criteria_match_labels_literally(tmp_path, make_register):
+    import openpyxl
+
+    out = _build_with_comparison_labels(tmp_path, make_register)
+    sheet = openpyxl.load_workbook(out)["Matrix"]
+    formulas = [c.value for row in sheet.iter_rows() for c in row if str(c.value).startswith("=COUNTIFS")]
+    assert len(formulas) == 25
+    # "=" first makes the rest a value to equal, not an operator; ~ escapes Excel's wildcards and itself.
+    assert any('"=<5%"' in f and '"=~*"' in f for f in formulas)
+    assert any('"=>90%"' in f and '"=Moderate~?"' in f for f in formulas)
+    assert any('"==21-60%"' in f and '"=~~Major"' in f for f in formulas)
+
+
+def test_matrix_counts_survive_recalculation_with_comparison_labels(tmp_path, make_register, recalc_profile):
+    from tests.libreoffice import recalculation_mismatches
+
+    out = _build_with_comparison_labels(tmp_path, make_register)
+    outdir = tmp_path / "recalculated"
+    outdir.mkdir()
+    assert recalculation_mismatches(out, outdir, recalc_profile) == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from riskbook.panel import layout as L
 from riskbook.panel.paper import Paper
-from riskbook.panel.sheets import _q, _table, chars_per_line, print_designed, set_title_rows
+from riskbook.panel.sheets import _criterion, _q, _table, chars_per_line, print_designed, set_title_rows
 from riskbook.period import PROPOSED_ARCHIVE, Period
 from riskbook.xlsx.writer import Book, text_height
 
@@ -37,7 +37,7 @@ def headlines(period: Period, compared: bool) -> list[tuple[str, str, str]]:
     ref, band, proposal, change = (L.a_range(k, n) for k in ("reference", "band", "proposal", "change"))
     top = period.scheme.top_band.name
     count = f"COUNTA({ref})"
-    top_count = f"COUNTIF({band},{_q(top)})"
+    top_count = f"COUNTIF({band},{_criterion(top)})"
     high = period.band_count(top)
     holds_formula, holds_text = _phrase(count, n, "no risks", "1 risk", "risks")
     tail_formula, tail_text = _phrase(top_count, high, f"none of them {top}", f"1 of them {top}", f"of them {top}")
@@ -120,7 +120,7 @@ def headlines(period: Period, compared: bool) -> list[tuple[str, str, str]]:
             *_sentence(
                 [
                     _phrase(
-                        f'COUNTIFS({band},{_q(top)},{proposal},"{L.NONE}",{change},"{L.NO_CHANGE}")',
+                        f'COUNTIFS({band},{_criterion(top)},{proposal},"{L.NONE}",{change},"{L.NO_CHANGE}")',
                         len(period.top_band_not_elsewhere),
                         f"No {top} risk is outside Appendices B–D",
                         f"1 {top} risk is outside Appendices B–D",

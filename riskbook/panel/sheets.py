@@ -30,6 +30,13 @@ def _q(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+def _criterion(text: str) -> str:
+    """A COUNTIF(S) criterion that matches text literally: "=" first, so that a leading <, > or = is part of
+    the value rather than an operator; ~ before Excel's wildcards * and ? and before ~ itself."""
+    escaped = text.replace("~", "~~").replace("*", "~*").replace("?", "~?")
+    return _q("=" + escaped)
+
+
 def chars_per_line(width: float) -> int:
     """Characters of 10 pt text a wrapped column of this width holds on a line, conservatively."""
     return max(1, int(width * 1.05))
@@ -393,7 +400,7 @@ def summary_counts(period: Period, compared: bool = False) -> list[tuple[str, st
         rows.append(
             (
                 f"{b.name} risks (score {b.min}–{b.max})",
-                f"=COUNTIF({band},{_q(b.name)})",
+                f"=COUNTIF({band},{_criterion(b.name)})",
                 period.band_count(b.name),
                 "Appendix A, Matrix",
             )
@@ -420,7 +427,7 @@ def summary_counts(period: Period, compared: bool = False) -> list[tuple[str, st
         ("New risks", f'=COUNTIF({proposal},"{NEW}")', len(period.new), "Appendix D"),
         (
             f"{top} risks not in Appendices B–D",
-            f'=COUNTIFS({band},{_q(top)},{proposal},"{L.NONE}",{change},"{L.NO_CHANGE}")',
+            f'=COUNTIFS({band},{_criterion(top)},{proposal},"{L.NONE}",{change},"{L.NO_CHANGE}")',
             len(period.top_band_not_elsewhere),
             "Appendix E",
         ),
@@ -587,7 +594,9 @@ def write_matrix(book: Book, period: Period) -> None:
         for j, impact in enumerate(values, start=1):
             band = scheme.band(scheme.score_for(impact, likelihood))
             impact_text = scheme.impact_label(impact)
-            formula = f"=COUNTIFS({impact_range},{_q(impact_text)},{likelihood_range},{_q(likelihood_text)})"
+            formula = (
+                f"=COUNTIFS({impact_range},{_criterion(impact_text)},{likelihood_range},{_criterion(likelihood_text)})"
+            )
             sheet.formula(row, j, formula, len(cells.get((likelihood, impact), [])), count_fmt[band.name])
         sheet.formula(
             row,

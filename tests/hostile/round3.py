@@ -93,3 +93,29 @@ def zero_link(path: Path) -> Path:
     """Item 9: a link to /dev/zero, which never ends."""
     path.symlink_to("/dev/zero")
     return path
+
+
+COMPARISON_IMPACTS = ["*", "Minor", "Moderate?", "~Major", "Catastrophic"]
+COMPARISON_LIKELIHOODS = ["<5%", "5-20%", "=21-60%", "61-90%", ">90%"]
+
+
+def comparison_labels_scheme(path: Path) -> Path:
+    """High 5: the words-per-axis scheme with labels that COUNTIFS would read as criteria: comparisons
+    (<5%, >90%, =21-60%), wildcards (*, ?) and the escape character (~)."""
+    text = (SCHEMES / "scheme-5x5-words.toml").read_text(encoding="utf-8")
+    old_impacts = ["Insignificant", "Minor", "Moderate", "Major", "Catastrophic"]
+    old_likelihoods = ["Rare", "Unlikely", "Possible", "Likely", "Almost certain"]
+    for old, new in zip(old_impacts + old_likelihoods, COMPARISON_IMPACTS + COMPARISON_LIKELIHOODS, strict=True):
+        text = text.replace(f'label = "{old}"\n', f'label = "{new}"\n')
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def comparison_labels_rows() -> list[list[object]]:
+    """Sixteen risks, one for each of sixteen impact × likelihood pairs, in the labels above."""
+    rows = []
+    for n in range(16):
+        impact, likelihood = n % 5, (n // 5 + n) % 5
+        score = (impact + 1) * (likelihood + 1)
+        rows.append(words_row(f"R-{n + 1:03}", COMPARISON_IMPACTS[impact], COMPARISON_LIKELIHOODS[likelihood], score))
+    return rows
