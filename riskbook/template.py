@@ -15,7 +15,7 @@ from riskbook.model import Register, Risk, column_letter
 from riskbook.scheme import Scheme
 from riskbook.source.package import CACHED_VALUES_PROPERTY
 from riskbook.values import MONTHS, PartialDate, fold_header
-from riskbook.xlsx.text import CELL, safe_text
+from riskbook.xlsx.text import CELL, EXCEL_TABLE_COLUMN_LIMIT, TABLE_COLUMN, TERMINAL, safe_text
 from riskbook.xlsx.writer import Book, PageSetup, atomic_path, text_height
 
 REGISTER = "Register"
@@ -318,16 +318,22 @@ def _next_review_formula(scheme: Scheme) -> str:
 
 
 def _table_headers(extras: list[str]) -> list[str]:
-    """The table's column names: Excel needs them unique (ignoring case) and not empty."""
+    """The table's column names, through the text gate: Excel needs them unique (ignoring case), not empty,
+    and no longer than EXCEL_TABLE_COLUMN_LIMIT; a longer header of the owner's is refused, not cut."""
     headers = [c.header for c in COLUMNS]
     seen = {h.casefold() for h in headers}
     for n, name in enumerate(extras, start=len(headers) + 1):
-        name = name.strip() or f"Column {n}"
+        name = " ".join(safe_text(name, CELL).split()) or f"Column {n}"  # control characters made visible
         unique, k = name, 2
         while unique.casefold() in seen:
             unique, k = f"{name} ({k})", k + 1
+        if len(unique) > EXCEL_TABLE_COLUMN_LIMIT:
+            raise OutputError(
+                f"the register's column header {safe_text(name[:40], TERMINAL)!r}… is {len(name):,} characters long; "
+                f"a column of an Excel table is named in at most {EXCEL_TABLE_COLUMN_LIMIT}: shorten the header"
+            )
         seen.add(unique.casefold())
-        headers.append(unique)
+        headers.append(safe_text(unique, TABLE_COLUMN))
     return headers
 
 

@@ -295,3 +295,32 @@ def test_matrix_counts_survive_recalculation_with_comparison_labels(tmp_path, ma
     outdir = tmp_path / "recalculated"
     outdir.mkdir()
     assert recalculation_mismatches(out, outdir, recalc_profile) == []
+
+
+# -- High 6: template --from's further column headers pass the text gate ------------------------------
+
+
+def test_template_from_writes_further_headers_through_the_text_gate(tmp_path):
+    import zipfile
+
+    import openpyxl
+    from defusedxml import ElementTree
+
+    source = round3.extra_headers_register(tmp_path / "extras.xlsx", ["Bell\x07here", "Two\nlines", "Two lines"])
+    out = tmp_path / "template.xlsx"
+    run = run_measured("template", "-o", out, "--from", source)
+    assert_well_behaved(run, source)
+    assert run.returncode == 0, run.stderr
+    with zipfile.ZipFile(out) as zf:
+        table = ElementTree.fromstring(zf.read("xl/tables/table1.xml"))  # well-formed XML
+    names = [c.get("name") for c in table.iter() if c.tag.endswith("}tableColumn")]
+    assert names[-3:] == ["Bell\u2407here", "Two lines", "Two lines (2)"]
+    sheet = openpyxl.load_workbook(out)["Register"]
+    assert [c.value for c in sheet[1]][-3:] == names[-3:]  # each header cell is its column's name
+
+
+def test_template_from_refuses_a_header_longer_than_a_table_column_name(tmp_path):
+    source = round3.extra_headers_register(tmp_path / "long.xlsx", ["Notes " + "x" * 300])
+    out = tmp_path / "template.xlsx"
+    refused(run_measured("template", "-o", out, "--from", source), source, "is 306 characters long", "at most 255")
+    assert not out.exists()

@@ -119,3 +119,12 @@ def comparison_labels_rows() -> list[list[object]]:
         score = (impact + 1) * (likelihood + 1)
         rows.append(words_row(f"R-{n + 1:03}", COMPARISON_IMPACTS[impact], COMPARISON_LIKELIHOODS[likelihood], score))
     return rows
+
+
+def extra_headers_register(path: Path, extras: list[str]) -> Path:
+    """High 6: a register with further columns whose headers hold a BEL, a line break, or 300 characters
+    (written as Excel writes them: xlsxwriter stores a control character as _x0007_)."""
+    from tests.conftest import HEADER, risk_row, write_xlsx
+
+    row = risk_row() + [f"value {n}" for n in range(len(extras))]
+    return write_xlsx(path, [HEADER + extras, row])
