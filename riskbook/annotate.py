@@ -284,6 +284,7 @@ def _edit(package: Package, sheet_name: str, report: Report) -> None:
     package.add_content_type(findings_part, WORKSHEET_CT)
     rid = package.add_relationship(book.part, WORKSHEET_REL, findings_part)
     package.write(book.part, _workbook_with_findings(package.read(book.part), findings_name, rid))
+    palette.write_formats()
     package.write(styles_part, styles.xml)
 
 
@@ -335,6 +336,8 @@ class _Palette:
         first_dxf = styles.append(b"dxfs", dxfs, ("tableStyles", "colors", "extLst"))
         self.dxf = {ERROR: first_dxf, WARNING: first_dxf + 1}
         self._cloned: dict[tuple[int, int], int] = {}
+        # New cell formats are numbered as they are made and appended together by write_formats: appending
+        # each on its own rewrote the stylesheet once per format, quadratic in the formats a sheet uses.
         self._new_xfs: list[bytes] = []
         self._named: dict[str, int] = {}
 
@@ -366,8 +369,15 @@ class _Palette:
         return self._named[name]
 
     def _add_xf(self, xf: bytes) -> int:
-        index = self.styles.append(b"cellXfs", [xf], ("cellStyles", "dxfs", "tableStyles", "colors", "extLst"))
-        return index
+        self._new_xfs.append(xf)
+        return len(self.xfs) + len(self._new_xfs) - 1
+
+    def write_formats(self) -> None:
+        """Append the cell formats made so far to the stylesheet, in the order they were numbered."""
+        first = self.styles.append(b"cellXfs", self._new_xfs, ("cellStyles", "dxfs", "tableStyles", "colors", "extLst"))
+        if self._new_xfs and first != len(self.xfs):
+            raise Unsupported("styles.xml: its cell formats could not be counted")
+        self._new_xfs = []
 
 
 def _font(p: bytes, styles: Styles, flag: bytes, colour: str) -> bytes:

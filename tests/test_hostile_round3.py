@@ -324,3 +324,21 @@ def test_template_from_refuses_a_header_longer_than_a_table_column_name(tmp_path
     out = tmp_path / "template.xlsx"
     refused(run_measured("template", "-o", out, "--from", source), source, "is 306 characters long", "at most 255")
     assert not out.exists()
+
+
+# -- High 7: --annotate is linear in the distinct cell formats it marks --------------------------------
+
+
+def test_annotate_marks_two_thousand_distinct_formats_in_seconds(tmp_path):
+    import openpyxl
+
+    source = round3.many_formats_register(tmp_path / "formats.xlsx")  # 92 KB; it took 63 s
+    assert source.stat().st_size < SMALL_FILE
+    out = tmp_path / "annotated.xlsx"
+    run = validate(source, "--annotate", out)
+    assert_well_behaved(run, source)  # under 10 s
+    assert run.returncode == 1 and "2000 errors" in run.stdout
+    sheet = openpyxl.load_workbook(out)["Register"]
+    for ref, number_format in (("I2", '0."#0"'), ("I2001", '0.0"#1999"')):
+        assert sheet[ref].number_format == number_format  # the owner's format kept
+        assert sheet[ref].fill.fgColor.rgb == "FFFFC7CE"  # with the error fill

@@ -128,3 +128,52 @@ def extra_headers_register(path: Path, extras: list[str]) -> Path:
 
     row = risk_row() + [f"value {n}" for n in range(len(extras))]
     return write_xlsx(path, [HEADER + extras, row])
+
+
+def many_formats_register(path: Path, risks: int = 2_000) -> Path:
+    """High 7: a register whose every risk has a wrong stated score in a cell format of its own, so that the
+    annotated copy marks as many distinct formats as there are risks."""
+    from tests.hostile.packages import content_types, text_row, worksheet
+
+    rows = [text_row(1, HEADER)]
+    for n in range(1, risks + 1):
+        values = [f"STR{n:04}", *ROW[1:]]
+        row = text_row(n + 1, values).replace("</row>", f'<c r="I{n + 1}" s="{n}"><v>99</v></c></row>')
+        rows.append(row)
+    fonts = '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+    fills = '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+    borders = '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    formats = "".join(
+        f'<numFmt numFmtId="{164 + n}" formatCode="0.{"0" * (n % 9)}&quot;#{n}&quot;"/>' for n in range(risks)
+    )
+    xfs = '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' + "".join(
+        f'<xf numFmtId="{164 + n}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+        for n in range(risks)
+    )
+    styles = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<numFmts count="{risks}">{formats}</numFmts>{fonts}{fills}{borders}'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        f'<cellXfs count="{risks + 1}">{xfs}</cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+    )
+    types = content_types().replace(
+        "</Types>",
+        '<Override PartName="/xl/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>',
+    )
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"'
+        ' Target="worksheets/sheet1.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"'
+        ' Target="styles.xml"/></Relationships>'
+    )
+    return write_xlsx_parts(
+        path,
+        worksheet("".join(rows)),
+        types=types,
+        extra={"xl/styles.xml": styles, "xl/_rels/workbook.xml.rels": rels},
+    )
