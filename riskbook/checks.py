@@ -14,6 +14,7 @@ from riskbook.findings import Finding, make
 from riskbook.limits import EXCEL_CELL_LIMIT
 from riskbook.model import FIELD_LABELS, Register, Risk
 from riskbook.perf import Progress, Ticker, no_cyclic_gc
+from riskbook.references import look_alike_key, shown
 from riskbook.report import Assessed, Report
 from riskbook.scheme import Band, Scheme, resolve_status
 from riskbook.values import PartialDate
@@ -547,16 +548,23 @@ def check_proposal(ctx: _Context, risk: Risk) -> Iterator[Finding]:
 
 
 def check_duplicate_references(ctx: _Context) -> Iterator[Finding]:
+    """References that read the same are one reference: compared as a reader sees them (riskbook.references),
+    an invisible character or a look-alike letter of another script named in the finding."""
     first_seen: dict[str, Risk] = {}
     for risk in ctx.register.risks:
         ref = risk.reference
         if not ref:
             continue
-        key = ref.upper()
+        key = look_alike_key(ref)
         if key in first_seen:
             other = ctx.register.risk_cell(first_seen[key], "reference")
+            same = ref == first_seen[key].reference
             yield ctx.finding(
-                "duplicate-reference", risk, "reference", reference=ref, first=f"{ctx.register.sheet}!{other}"
+                "duplicate-reference",
+                risk,
+                "reference",
+                reference=ref if same else f"{shown(ref)}, read as {first_seen[key].reference},",
+                first=f"{ctx.register.sheet}!{other}",
             )
         else:
             first_seen[key] = risk

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ADDRESS_SPACE
+from tests.conftest import ADDRESS_SPACE, AS_OF
 from tests.hostile import round3
 
 SMALL_FILE = 100 * 1024
@@ -342,3 +342,30 @@ def test_annotate_marks_two_thousand_distinct_formats_in_seconds(tmp_path):
     for ref, number_format in (("I2", '0."#0"'), ("I2001", '0.0"#1999"')):
         assert sheet[ref].number_format == number_format  # the owner's format kept
         assert sheet[ref].fill.fgColor.rgb == "FFFFC7CE"  # with the error fill
+
+
+# -- Medium 13: references that read the same are the same --------------------------------------------
+
+
+@pytest.mark.parametrize("patterned", [True, False], ids=["scheme-pattern", "no-pattern"])
+def test_references_that_read_as_one_are_duplicates_and_the_look_alike_is_named(tmp_path, patterned):
+    source = round3.look_alike_register(tmp_path / "alike.xlsx")
+    scheme = [] if patterned else ["--scheme", round3.scheme_without_reference_pattern(tmp_path / "free.toml")]
+    data = read(validate(source, "--format", "json", *scheme), source)
+    duplicates = {f["cell"]: f["message"] for f in data["findings"] if f["code"] == "duplicate-reference"}
+    assert set(duplicates) == {"A3", "A4", "A5"}, data["findings"]
+    assert "'STR<U+200B>0001', read as STR0001, is used again (first at Register!A2)" in duplicates["A3"]
+    assert "'STR0001<U+2060>', read as STR0001" in duplicates["A4"]
+    assert "'SТR0001' (its Т is Cyrillic Capital Letter Te, not Latin), read as STR0001" in duplicates["A5"]
+
+
+def test_a_reference_with_an_invisible_character_is_last_periods_risk(tmp_path):
+    from riskbook import read_register
+    from riskbook import validate as check
+    from riskbook.period import ARCHIVED, NEW
+
+    current = round3.look_alike_register(tmp_path / "current.xlsx", ["STR\u200b0001", "STR0002"])
+    last = round3.look_alike_register(tmp_path / "last.xlsx", ["STR0001", "STR0002"])
+    report = check(read_register(current), previous=read_register(last), as_of=AS_OF)
+    proposals = [(r.reference, r.proposal) for r in report.period.risks]
+    assert not [p for p in proposals if p[1] in (NEW, ARCHIVED)], proposals  # one risk, not archived and new

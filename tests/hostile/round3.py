@@ -177,3 +177,21 @@ def many_formats_register(path: Path, risks: int = 2_000) -> Path:
         types=types,
         extra={"xl/styles.xml": styles, "xl/_rels/workbook.xml.rels": rels},
     )
+
+
+LOOK_ALIKE_REFERENCES = ["STR0001", "STR\u200b0001", "STR0001\u2060", "S\u0422R0001"]  # ZWSP, word joiner, Cyrillic Т
+
+
+def look_alike_register(path: Path, references: list[str] = LOOK_ALIKE_REFERENCES) -> Path:
+    """Medium 13: references that read as STR0001 but are not the same text."""
+    from tests.conftest import HEADER, risk_row, write_xlsx
+
+    return write_xlsx(path, [HEADER] + [risk_row(ref, title=f"Risk {n}") for n, ref in enumerate(references)])
+
+
+def scheme_without_reference_pattern(path: Path) -> Path:
+    """The shipped 4 × 4 scheme with no [reference] table: references in any form."""
+    text = (SCHEMES / "scheme-4x4.toml").read_text(encoding="utf-8")
+    head, rest = text.split("[reference]", 1)
+    path.write_text(head + rest[rest.index("\n[", 1) :], encoding="utf-8")
+    return path
