@@ -369,3 +369,58 @@ def test_a_reference_with_an_invisible_character_is_last_periods_risk(tmp_path):
     report = check(read_register(current), previous=read_register(last), as_of=AS_OF)
     proposals = [(r.reference, r.proposal) for r in report.period.risks]
     assert not [p for p in proposals if p[1] in (NEW, ARCHIVED)], proposals  # one risk, not archived and new
+
+
+# -- Medium 12: scheme values the loader accepts are values a workbook can hold ------------------------
+
+
+def test_a_band_named_with_quotes_keeps_its_word_in_the_matrix_as_libreoffice_shows_it(tmp_path, recalc_profile):
+    import csv
+
+    from tests.conftest import CLEAN_EXAMPLE, soffice
+
+    scheme = round3.quoted_band_scheme(tmp_path / "quoted.toml")
+    out = tmp_path / "panel.xlsx"
+    run = run_measured("build", CLEAN_EXAMPLE, "-o", out, "--scheme", scheme, "--as-of", "2024-01-16")
+    assert_well_behaved(run, scheme)
+    assert run.returncode == 0, run.stderr
+    shown = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"  # every sheet, as shown
+    subprocess.run(
+        [soffice(), f"-env:UserInstallation={recalc_profile.resolve().as_uri()}", "--headless", "--convert-to", shown,
+         "--outdir", str(tmp_path), str(out)],
+        capture_output=True, timeout=180, check=True,
+    )  # fmt: skip
+    rows = list(csv.reader((tmp_path / "panel-Matrix.csv").open(encoding="utf-8")))
+    very_high = next(row for row in rows if row and row[0] == "Very High")
+    assert very_high[3:5] == ['0 · Very "High"', '6 · Very "High"']
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (round3.hundred_bands_scheme, "bands number 100; a scheme may have at most 20"),
+        (
+            lambda path: round3.four_by_four(
+                path, 'meaning = "The completion date for additional controls has passed."', "meaning = 5"
+            ),
+            "statuses[1].meaning must be text in quotes, not int '5'",
+        ),
+        (
+            lambda path: round3.four_by_four(path, 'name = "Force strategic', 'name = {x = 1}\nold = "Force strategic'),
+            "name must be text in quotes, not dict",
+        ),
+        (
+            lambda path: round3.four_by_four(path, "categories = [", 'categories = "Finance"\nold = ['),
+            "categories should be a list of words",
+        ),
+    ],
+    ids=["hundred-bands", "meaning-number", "name-table", "categories-text"],
+)
+def test_scheme_values_a_workbook_cannot_hold_are_refused_by_the_loader(tmp_path, make, words):
+    from tests.conftest import CLEAN_EXAMPLE
+
+    scheme = make(tmp_path / "scheme.toml")
+    out = tmp_path / "panel.xlsx"
+    run = run_measured("build", CLEAN_EXAMPLE, "-o", out, "--scheme", scheme, "--as-of", "2024-01-16")
+    refused(run, scheme, words)
+    assert not out.exists()

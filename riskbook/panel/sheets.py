@@ -578,7 +578,9 @@ def write_matrix(book: Book, period: Period) -> None:
                 "align": "center",
                 "valign": "vcenter",
                 "border": 1,
-                "num_format": f'0" · {b.name}"',
+                "num_format": '0" · '
+                + b.name.replace('"', '"\\""')
+                + '"',  # a quote in the name: \" between two literals
             },
         )
         for b in scheme.bands

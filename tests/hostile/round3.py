@@ -195,3 +195,29 @@ def scheme_without_reference_pattern(path: Path) -> Path:
     head, rest = text.split("[reference]", 1)
     path.write_text(head + rest[rest.index("\n[", 1) :], encoding="utf-8")
     return path
+
+
+def four_by_four(path: Path, old: str, new: str) -> Path:
+    """Medium 12: the shipped 4 × 4 scheme with one line changed."""
+    text = (SCHEMES / "scheme-4x4.toml").read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def quoted_band_scheme(path: Path) -> Path:
+    """Medium 12: a band named with double quotes, which a number format must escape."""
+    return four_by_four(path, 'name = "High"\nwords', 'name = "Very \\"High\\""\nwords')
+
+
+def hundred_bands_scheme(path: Path) -> Path:
+    """Medium 12: a hundred bands, one score each, the Rating formula nesting a hundred IFs."""
+    text = (SCHEMES / "scheme-4x4.toml").read_text(encoding="utf-8")
+    head, rest = text.split("[[bands]]", 1)
+    tail = rest[rest.index("[[statuses]]") :]
+    bands = "".join(
+        f'[[bands]]\nname = "Band {n}"\nmin = {n}\nmax = {n}\nfill = "#FFFFFF"\nfont = "#000000"\nreview_months = 3\n\n'
+        for n in range(1, 101)
+    )
+    path.write_text(head + bands + tail, encoding="utf-8")
+    return path
