@@ -13,8 +13,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from riskbook.errors import SchemeError
 from riskbook.model import Register
-from riskbook.scheme import Scale, Scheme, load_scheme
+from riskbook.scheme import MAX_LABEL, Scale, Scheme, load_scheme
+from riskbook.xlsx.text import TERMINAL, safe_text
 
 # Orders of scale words registers use, lowest first; a register's words are put in the first order holding them all.
 KNOWN_ORDERS: tuple[tuple[str, ...], ...] = (
@@ -58,7 +60,7 @@ def draft_scheme(register: Register, columns: dict[str, str] | None = None) -> s
     impact_labels, impact_note = _scale_labels(impact, "impact", top_number)
     likelihood_labels, likelihood_note = _scale_labels(likelihood, "likelihood", top_number)
     out = [
-        f"# Drafted by riskbook from {Path(register.path).name}, sheet {register.sheet!r}, header row "
+        f"# Drafted by riskbook from {_comment(Path(register.path).name)}, sheet {register.sheet!r}, header row "
         f"{register.header_row + 1}.",
         "# Every guess is marked: check it, then pass this file with --scheme.",
         "",
@@ -111,7 +113,11 @@ def write_draft(text: str, output: str | os.PathLike[str]) -> Path:
     target = Path(output)
     with atomic_path(target) as temp:
         temp.write_text(text, encoding="utf-8")
-        load_scheme(temp)  # the draft must load as it stands
+        try:
+            load_scheme(temp)  # the draft must load as it stands
+        except SchemeError as exc:  # said of the output, not of the temporary file it was checked in
+            reason = str(exc).replace(f"scheme {temp}: ", "").replace(str(temp), str(target))
+            raise SchemeError(f"{target}: the drafted scheme would not load ({reason}); nothing written") from None
     return target
 
 
@@ -266,8 +272,14 @@ def _status_lines(statuses: list[str]) -> list[str]:
         return ["# The register has no statuses: none are listed, so any is accepted.", ""]
     if len(counts) > MAX_STATUSES:
         return [f"# The register uses {len(counts)} different statuses: too many to list; any is accepted.", ""]
-    lines = ["# Statuses as the register spells them, most used first; write each one's meaning."]
+    spellings: dict[str, str] = {}  # statuses are matched ignoring case: the most used spelling of each
     for name, _ in counts.most_common():
+        spellings.setdefault(name.casefold(), name)
+    lines = ["# Statuses as the register spells them, most used first; write each one's meaning."]
+    for name in spellings.values():
+        if len(name) > MAX_LABEL:
+            lines += [f"# A status of {len(name):,} characters is left out (a status is at most {MAX_LABEL})."]
+            continue
         lines += ["[[statuses]]", f"name = {_q(name)}", 'meaning = ""', ""]
     return lines
 
@@ -317,4 +329,10 @@ def _column_lines(register: Register) -> list[str]:
 
 
 def _q(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+    """A TOML basic string: JSON's escapes, and DEL escaped too (TOML allows no control character raw)."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _comment(text: str) -> str:
+    """Text for a comment line: a line break or another control character in a file name cannot start a line."""
+    return safe_text(text, TERMINAL)

@@ -424,3 +424,29 @@ def test_scheme_values_a_workbook_cannot_hold_are_refused_by_the_loader(tmp_path
     run = run_measured("build", CLEAN_EXAMPLE, "-o", out, "--scheme", scheme, "--as-of", "2024-01-16")
     refused(run, scheme, words)
     assert not out.exists()
+
+
+# -- Medium 11: scheme --from writes drafts that load, or says in one line why not ----------------------
+
+
+def test_a_draft_from_case_variants_long_and_control_statuses_loads(tmp_path):
+    from riskbook import load_scheme
+
+    source = round3.draft_hostile_register(tmp_path / "register\nname = 'injected'.xlsx")
+    out = tmp_path / "draft.toml"
+    run = run_measured("scheme", "--from", source, "-o", out)
+    assert_well_behaved(run, source)
+    assert run.returncode == 0, run.stderr
+    scheme = load_scheme(out)
+    assert [s.name for s in scheme.statuses] == ["Managed", "Open\x7fitem"]
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("# Drafted by riskbook from register\\x0aname = 'injected'.xlsx")
+    assert not any(line.startswith("name = 'injected'") for line in lines)
+
+
+def test_a_draft_that_cannot_load_is_named_by_its_output_not_a_temporary_file(tmp_path):
+    source = round3.eleven_impact_words_register(tmp_path / "eleven.xlsx")
+    out = tmp_path / "draft.toml"
+    run = run_measured("scheme", "--from", source, "-o", out)
+    refused(run, source, f"{out}: the drafted scheme would not load", "nothing written")
+    assert ".riskbook-" not in run.stderr and not out.exists()

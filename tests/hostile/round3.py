@@ -221,3 +221,24 @@ def hundred_bands_scheme(path: Path) -> Path:
     )
     path.write_text(head + bands + tail, encoding="utf-8")
     return path
+
+
+def draft_hostile_register(path: Path) -> Path:
+    """Medium 11: statuses Managed and managed, one over 100 characters, one holding DEL."""
+    from tests.conftest import HEADER, risk_row, write_xlsx
+
+    statuses = ["Managed", "managed", "Managed", "Open\x7fitem", "Waiting " + "for a decision " * 8]
+    rows = [risk_row(f"STR{n + 1:04}", status=status) for n, status in enumerate(statuses)]
+    return write_xlsx(path, [HEADER, *rows])
+
+
+ELEVEN_WORDS = ["Trivial", "Minimal", "Slight", "Minor", "Modest", "Moderate", "Notable", "Major", "Severe",
+                "Critical", "Catastrophic"]  # fmt: skip
+
+
+def eleven_impact_words_register(path: Path) -> Path:
+    """Medium 11: eleven impact words, one more level than a scheme may have."""
+    from tests.conftest import HEADER, risk_row, write_xlsx
+
+    rows = [risk_row(f"STR{n + 1:04}", impact=word) for n, word in enumerate(ELEVEN_WORDS)]
+    return write_xlsx(path, [HEADER, *rows])
