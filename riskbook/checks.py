@@ -133,6 +133,12 @@ class _QuickChecks:
         stated = values.get("score")
         if stated is not None and item.score is not None and stated != item.score:
             return True
+        lowest, highest = self.ctx.lowest_score, self.ctx.highest_score
+        if stated is not None and not lowest <= stated <= highest:
+            return True
+        previous = values.get("previous_score")
+        if previous is not None and not lowest <= previous <= highest:
+            return True
         if "rag" in values and self._rating_band(values["rag"]) is not self._band_rated(item):
             return True
         as_of = self.ctx.as_of
@@ -213,6 +219,8 @@ class _Context:
         self.required = {name for name in REQUIRED_FIELDS if register.has(name)}
         self.has_control_due = register.has("control_due")
         self.score_sets = [name for name in SCORE_SETS if any(register.has(f"{name}_{part}") for part in SET_PARTS)]
+        scores = scheme.scores()
+        self.lowest_score, self.highest_score = (min(scores), max(scores)) if scores else (0, 0)
 
     def finding(self, code: str, risk: Risk, field_name: str, **fields) -> Finding:
         """A finding on the risk's cell in the field's column."""
@@ -246,6 +254,9 @@ def check_risk(ctx: _Context, item: Assessed) -> Iterator[Finding]:
         yield from check_reference(ctx, risk)
     if "score" in values:
         yield from check_score(ctx, item)
+    for name in ("score", "previous_score"):
+        if name in values and not ctx.lowest_score <= values[name] <= ctx.highest_score:
+            yield from check_score_range(ctx, item, name)
     if "rag" in values:
         yield from check_rag(ctx, item)
     if risk.status_name != values.get("status"):
@@ -415,6 +426,22 @@ def check_score(ctx: _Context, item: Assessed) -> Iterator[Finding]:
         rule="impact × likelihood" if scheme.matrix is None else "the scheme's matrix score",
         working=f"{impact} × {likelihood}" if scheme.matrix is None else f"impact {impact}, likelihood {likelihood}",
         expected=expected,
+    )
+
+
+def check_score_range(ctx: _Context, item: Assessed, name: str) -> Iterator[Finding]:
+    """A stated or previous score beyond any the scheme gives (17 on a 1–16 scale, 1e300)."""
+    value = item.risk.values[name]
+    if name == "score" and item.score is not None:
+        return  # score-mismatch says what it should be
+    shown = str(value) if abs(value) < 10**9 else f"{float(value):.3g}"  # never a number of 301 digits
+    yield ctx.finding(
+        "bad-score",
+        item.risk,
+        name,
+        field=FIELD_LABELS[name].lower(),
+        value=shown,
+        reason=f"is not a score the scheme gives (it gives {ctx.lowest_score} to {ctx.highest_score})",
     )
 
 

@@ -450,3 +450,14 @@ def test_a_draft_that_cannot_load_is_named_by_its_output_not_a_temporary_file(tm
     run = run_measured("scheme", "--from", source, "-o", out)
     refused(run, source, f"{out}: the drafted scheme would not load", "nothing written")
     assert ".riskbook-" not in run.stderr and not out.exists()
+
+
+def test_previous_scores_beyond_the_scheme_are_findings_not_301_digit_numbers(tmp_path):
+    source = round3.far_previous_scores_register(tmp_path / "far.xlsx")
+    data = read(validate(source, "--format", "json"), source)
+    found = {f["cell"]: f["message"] for f in data["findings"] if f["code"] == "bad-score"}
+    assert found == {
+        "J2": "previous score 1e+300 is not a score the scheme gives (it gives 1 to 16)",
+        "J3": "previous score 17 is not a score the scheme gives (it gives 1 to 16)",
+    }
+    assert data["errors"] == 2 and len(json.dumps(data)) < 5_000

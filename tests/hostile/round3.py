@@ -242,3 +242,11 @@ def eleven_impact_words_register(path: Path) -> Path:
 
     rows = [risk_row(f"STR{n + 1:04}", impact=word) for n, word in enumerate(ELEVEN_WORDS)]
     return write_xlsx(path, [HEADER, *rows])
+
+
+def far_previous_scores_register(path: Path) -> Path:
+    """Item 16: Previous Scores of 1e300 and 17 on the 4 × 4 scheme's 1–16."""
+    from tests.conftest import HEADER, risk_row, write_xlsx
+
+    rows = [risk_row("STR0001", previous=1e300), risk_row("STR0002", previous=17), risk_row("STR0003", previous=9)]
+    return write_xlsx(path, [HEADER, *rows])
