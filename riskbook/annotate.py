@@ -215,7 +215,10 @@ def _annotate_package(
 ) -> None:
     from riskbook.source.package import MAX_UNCOMPRESSED_BYTES, check_archive, check_no_dtd
 
-    package = Package.open(source)
+    try:
+        package = Package.open(source)
+    except Unsupported as exc:
+        raise OutputError(f"{source}: cannot make the annotated copy: {exc}") from exc
     try:
         check_archive(package.zf, str(source), max_bytes=max_bytes or MAX_UNCOMPRESSED_BYTES)
         check_no_dtd(package.zf, str(source))
@@ -602,8 +605,8 @@ def _merged_comments(xml: bytes, texts: dict[str, str]) -> tuple[bytes, set[str]
     xml = xml[:authors_close] + b"<" + p + b"author>" + AUTHOR.encode() + b"</" + p + b"author>" + xml[authors_close:]
     # The end of each existing comment's text, by cell, found in one pass; runs are added from the last back.
     ends = {}
-    for match in re.finditer(rb"<" + re.escape(p) + rb'comment\s[^>]*?ref="([A-Z]+\d+)"', xml):
-        cell = match.group(1).decode()
+    for match in re.finditer(rb"<" + re.escape(p) + rb"""comment\s[^>]*?ref\s*=\s*["']([A-Za-z]+\d+)["']""", xml):
+        cell = match.group(1).decode().upper()
         if cell in texts:
             ends[cell] = xml.find(b"</" + p + b"text>", match.end())
     for cell, close in sorted(ends.items(), key=lambda item: -item[1]):

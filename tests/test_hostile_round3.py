@@ -461,3 +461,54 @@ def test_previous_scores_beyond_the_scheme_are_findings_not_301_digit_numbers(tm
         "J3": "previous score 17 is not a score the scheme gives (it gives 1 to 16)",
     }
     assert data["errors"] == 2 and len(json.dumps(data)) < 5_000
+
+
+# -- Medium 8: annotate edits what the readers read, or refuses in one line -----------------------------
+
+
+def test_a_lower_case_cell_reference_is_marked_itself_not_doubled(tmp_path):
+    import re
+    import zipfile
+
+    source = round3.lower_case_reference_register(tmp_path / "lower.xlsx")
+    out = tmp_path / "annotated.xlsx"
+    run = validate(source, "--annotate", out)
+    assert_well_behaved(run, source)
+    assert run.returncode == 1 and "I2" in run.stdout
+    with zipfile.ZipFile(out) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml").decode()
+    cells = re.findall(r'<c r="[iI]2"[^>]*>', sheet)
+    assert len(cells) == 1 and 's="' in cells[0], cells  # the owner's cell, marked; no second, empty I2
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (round3.repeated_row_register, "row 2 is stored after row 3"),
+        (round3.comment_in_cells_register, "hold an XML comment"),
+        (round3.part_twice_register, "holds part xl/worksheets/sheet1.xml twice"),
+    ],
+    ids=["row-twice", "comment-in-sheetdata", "part-twice"],
+)
+def test_shapes_annotate_cannot_edit_as_readers_read_them_are_refused_in_one_line(tmp_path, make, words):
+    source = make(tmp_path / "odd.xlsx")
+    out = tmp_path / "annotated.xlsx"
+    run = validate(source, "--annotate", out)
+    refused(run, source, "cannot make the annotated copy", words)
+    assert not out.exists()
+
+
+def test_an_owners_note_with_a_single_quoted_ref_gets_the_finding_not_a_second_note(tmp_path):
+    import re
+    import zipfile
+
+    source = round3.single_quoted_note_register(tmp_path / "noted.xlsx")
+    out = tmp_path / "annotated.xlsx"
+    run = validate(source, "--annotate", out)
+    assert_well_behaved(run, source)
+    assert run.returncode == 1
+    with zipfile.ZipFile(out) as zf:
+        comments = zf.read("xl/comments1.xml").decode()
+    notes = re.findall(r"<comment ref=[\"']I2[\"'].*?</comment>", comments, re.S)
+    assert len(notes) == 1, comments
+    assert "Checked by the owner" in notes[0] and "score 99" in notes[0]

@@ -130,38 +130,51 @@ def extra_headers_register(path: Path, extras: list[str]) -> Path:
     return write_xlsx(path, [HEADER + extras, row])
 
 
-def many_formats_register(path: Path, risks: int = 2_000) -> Path:
-    """High 7: a register whose every risk has a wrong stated score in a cell format of its own, so that the
-    annotated copy marks as many distinct formats as there are risks."""
-    from tests.hostile.packages import content_types, text_row, worksheet
-
-    rows = [text_row(1, HEADER)]
-    for n in range(1, risks + 1):
-        values = [f"STR{n:04}", *ROW[1:]]
-        row = text_row(n + 1, values).replace("</row>", f'<c r="I{n + 1}" s="{n}"><v>99</v></c></row>')
-        rows.append(row)
+def _styles(formats: int) -> str:
+    """A stylesheet with one number format and one cell format (xf) for each of formats, as Excel writes it."""
     fonts = '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
-    fills = '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+    fills = (
+        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill></fills>'
+    )
     borders = '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    formats = "".join(
-        f'<numFmt numFmtId="{164 + n}" formatCode="0.{"0" * (n % 9)}&quot;#{n}&quot;"/>' for n in range(risks)
+    numbers = "".join(
+        f'<numFmt numFmtId="{164 + n}" formatCode="0.{"0" * (n % 9)}&quot;#{n}&quot;"/>' for n in range(formats)
     )
     xfs = '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' + "".join(
         f'<xf numFmtId="{164 + n}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-        for n in range(risks)
+        for n in range(formats)
     )
-    styles = (
+    return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        f'<numFmts count="{risks}">{formats}</numFmts>{fonts}{fills}{borders}'
+        f'<numFmts count="{formats}">{numbers}</numFmts>{fonts}{fills}{borders}'
         '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-        f'<cellXfs count="{risks + 1}">{xfs}</cellXfs>'
+        f'<cellXfs count="{formats + 1}">{xfs}</cellXfs>'
         '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+    )
+
+
+def styled_xlsx(
+    path: Path, sheet_data: str, formats: int = 1, twice: str | None = None, parts: dict[str, str] | None = None
+) -> Path:
+    """An .xlsx of one sheet with a stylesheet (as annotate needs); twice names a part written a second time,
+    parts are further parts."""
+    import warnings
+    import zipfile
+
+    from tests.hostile.packages import content_types, worksheet
+
+    comments = (
+        '<Override PartName="/xl/comments1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"/>'
+        if "xl/comments1.xml" in (parts or {})
+        else ""
     )
     types = content_types().replace(
         "</Types>",
         '<Override PartName="/xl/styles.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>',
+        f'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>{comments}</Types>',
     )
     rels = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -171,12 +184,29 @@ def many_formats_register(path: Path, risks: int = 2_000) -> Path:
         '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"'
         ' Target="styles.xml"/></Relationships>'
     )
-    return write_xlsx_parts(
+    write_xlsx_parts(
         path,
-        worksheet("".join(rows)),
+        worksheet(sheet_data),
         types=types,
-        extra={"xl/styles.xml": styles, "xl/_rels/workbook.xml.rels": rels},
+        extra={"xl/styles.xml": _styles(formats), "xl/_rels/workbook.xml.rels": rels, **(parts or {})},
     )
+    if twice:
+        with warnings.catch_warnings(), zipfile.ZipFile(path, "a") as zf:
+            warnings.simplefilter("ignore")  # zipfile warns of the duplicate name, which is the point
+            zf.writestr(twice, zf.read(twice))
+    return path
+
+
+def many_formats_register(path: Path, risks: int = 2_000) -> Path:
+    """High 7: a register whose every risk has a wrong stated score in a cell format of its own, so that the
+    annotated copy marks as many distinct formats as there are risks."""
+    from tests.hostile.packages import text_row
+
+    rows = [text_row(1, HEADER)]
+    for n in range(1, risks + 1):
+        values = [f"STR{n:04}", *ROW[1:]]
+        rows.append(text_row(n + 1, values).replace("</row>", f'<c r="I{n + 1}" s="{n}"><v>99</v></c></row>'))
+    return styled_xlsx(path, "".join(rows), formats=risks)
 
 
 LOOK_ALIKE_REFERENCES = ["STR0001", "STR\u200b0001", "STR0001\u2060", "S\u0422R0001"]  # ZWSP, word joiner, Cyrillic Т
@@ -250,3 +280,51 @@ def far_previous_scores_register(path: Path) -> Path:
 
     rows = [risk_row("STR0001", previous=1e300), risk_row("STR0002", previous=17), risk_row("STR0003", previous=9)]
     return write_xlsx(path, [HEADER, *rows])
+
+
+def _one_risk(score_cell: str, after: str = "") -> str:
+    """The header and one risk whose Score cell (column I) is given raw; after, anything that follows the rows."""
+    from tests.hostile.packages import text_row
+
+    return text_row(1, HEADER) + text_row(2, ROW).replace("</row>", score_cell + "</row>") + after
+
+
+def lower_case_reference_register(path: Path) -> Path:
+    """Medium 8: the wrong score's cell written r="i2", which calamine reads as I2."""
+    return styled_xlsx(path, _one_risk('<c r="i2"><v>99</v></c>'))
+
+
+def repeated_row_register(path: Path) -> Path:
+    """Medium 8: row 2 stored twice, the second time after row 3."""
+    from tests.hostile.packages import text_row
+
+    again = text_row(3, ["STR0002", *ROW[1:]]) + '<row r="2"><c r="K2" t="inlineStr"><is><t>x</t></is></c></row>'
+    return styled_xlsx(path, _one_risk('<c r="I2"><v>99</v></c>', after=again))
+
+
+def comment_in_cells_register(path: Path) -> Path:
+    """Medium 8: an XML comment inside sheetData that looks like the row a mark goes to."""
+    return styled_xlsx(path, '<!-- <row r="2"><c r="I2"/></row> -->' + _one_risk('<c r="I2"><v>99</v></c>'))
+
+
+def part_twice_register(path: Path) -> Path:
+    """Medium 8: the sheet's part present twice in the archive."""
+    return styled_xlsx(path, _one_risk('<c r="I2"><v>99</v></c>'), twice="xl/worksheets/sheet1.xml")
+
+
+def single_quoted_note_register(path: Path) -> Path:
+    """Medium 8: the owner's note on I2, its ref written in single quotes (as XML allows)."""
+    comments = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><authors><author>Owner</author>'
+        "</authors><commentList><comment ref='I2' authorId=\"0\"><text><r><t>Checked by the owner</t></r></text>"
+        "</comment></commentList></comments>"
+    )
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"'
+        ' Target="../comments1.xml"/></Relationships>'
+    )
+    parts = {"xl/comments1.xml": comments, "xl/worksheets/_rels/sheet1.xml.rels": rels}
+    return styled_xlsx(path, _one_risk('<c r="I2"><v>99</v></c>'), parts=parts)
