@@ -89,6 +89,14 @@ def _quiet(unraisable) -> None:
     pass
 
 
+def _echo(line: str, err: bool = False) -> None:
+    """A line that carries text from a file or a scheme (a path, a reference, a band name): through the text
+    gate, so that a control character or an escape sequence in it cannot act on the terminal."""
+    from riskbook.xlsx.text import TERMINAL, safe_text
+
+    click.echo(safe_text(line, TERMINAL), err=err)
+
+
 PROGRESS_ABOVE = 5_000  # risks
 READING_NOTE_ABOVE = 1024**2  # bytes of input file: reading it takes a noticeable moment
 
@@ -312,7 +320,7 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
             f"Writing the annotated copy {annotate}", fmt == "text" and len(report.register.risks) > PROGRESS_ABOVE
         ):
             written = annotate_workbook(report, annotate, max_bytes=max_size * 1024**2)
-        click.echo(f"Wrote {written}", err=fmt == "json")
+        _echo(f"Wrote {written}", err=fmt == "json")
     _finish(EXIT_OK if report.ok else EXIT_FINDINGS, len(report.register.risks))
 
 
@@ -418,17 +426,17 @@ def build(
         paper=paper,
     )
     bar.close()
-    click.echo(f"Wrote {result.path}")
+    _echo(f"Wrote {result.path}")
     for note in result.notes:
-        click.echo(f"Note: {note}", err=True)
+        _echo(f"Note: {note}", err=True)
     if pdf_path:
         from riskbook.panel.pdf import write_pdf
 
         # LibreOffice prints in one call that cannot be counted: named while it runs, whatever the size.
         with _step_note(f"Printing {pdf_path} with LibreOffice", enabled=True):
             written = write_pdf(result.path, pdf_path)
-        click.echo(f"Wrote {written}")
-    click.echo(result.summary_line())
+        _echo(f"Wrote {written}")
+    _echo(result.summary_line())
     _finish(EXIT_OK, len(report.register.risks))
 
 
@@ -496,7 +504,7 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
             shown = dataclasses.replace(exc.report, findings=exc.mismatches)
             click.echo(render_text(shown, colour=sys.stdout.isatty()))
             count = len(exc.mismatches)
-            click.echo(
+            _echo(
                 f"Nothing written: {count} stated score{'s' if count != 1 else ''} in {from_path} "
                 f"{'are' if count != 1 else 'is'} not impact × likelihood, and the template's Score formula would "
                 "replace them. Correct them, or pass --rescore to replace them.",
@@ -506,11 +514,9 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
     with _step_note(f"Writing {output}", existing is not None and len(existing.risks) > PROGRESS_ABOVE):
         path = write_template(output, scheme_obj, existing=existing)
     for line in changes:
-        click.echo(line)
+        _echo(line)
     count = len(existing.risks) if existing else 0
-    click.echo(
-        f"Wrote {path}" + (f" with {count} risk{'s' if count != 1 else ''} from {from_path}" if existing else "")
-    )
+    _echo(f"Wrote {path}" + (f" with {count} risk{'s' if count != 1 else ''} from {from_path}" if existing else ""))
 
 
 @cli.command("scheme")
@@ -533,7 +539,7 @@ def scheme_command(from_path, output, sheet, max_size, columns):
         from_path, sheet=sheet, scheme=draft_reading_scheme(), max_bytes=max_size * 1024**2, columns=columns
     )
     path = write_draft(draft_scheme(register, columns), output)
-    click.echo(f"Wrote {path}: a draft scheme from {from_path}; check each GUESS, then pass it with --scheme")
+    _echo(f"Wrote {path}: a draft scheme from {from_path}; check each GUESS, then pass it with --scheme")
 
 
 def main() -> None:

@@ -512,3 +512,20 @@ def test_an_owners_note_with_a_single_quoted_ref_gets_the_finding_not_a_second_n
     notes = re.findall(r"<comment ref=[\"']I2[\"'].*?</comment>", comments, re.S)
     assert len(notes) == 1, comments
     assert "Checked by the owner" in notes[0] and "score 99" in notes[0]
+
+
+# -- Low: text from a scheme or a register reaches the terminal through the text gate -------------------
+
+
+def test_a_control_character_in_a_band_name_is_shown_not_sent_to_the_terminal(tmp_path):
+    from tests.conftest import CLEAN_EXAMPLE
+
+    scheme = round3.four_by_four(
+        tmp_path / "bell.toml", 'name = "High"\nwords', 'name = "High\\u0007\\u001b[2J"\nwords'
+    )
+    out = tmp_path / "panel.xlsx"
+    run = run_measured("build", CLEAN_EXAMPLE, "-o", out, "--scheme", scheme, "--as-of", "2024-01-16")
+    assert_well_behaved(run, scheme)
+    assert run.returncode == 0, run.stderr
+    assert "\x07" not in run.stdout and "\x1b" not in run.stdout
+    assert "15 High\\x07\\x1b[2J" in run.stdout
