@@ -56,7 +56,7 @@ from riskbook.xlsx.sheet_edit import (
     split_cell,
     without_tab_selected,
 )
-from riskbook.xlsx.text import CELL, safe_text
+from riskbook.xlsx.text import CELL, SHEET_NAME, safe_text
 from riskbook.xlsx.writer import atomic_path
 
 ERROR_FILL = "FFC7CE"  # Excel's own "bad" fill: black text on it has a contrast of 14:1
@@ -105,7 +105,7 @@ def _plain_copy(report: Report, target: Path) -> str:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     # A CSV's sheet is named after its file: make that a name Excel accepts.
-    sheet.title = re.sub(r"[\[\]:*?/\\]", "_", report.register.sheet).strip("'")[:31] or "Register"
+    sheet.title = safe_text(report.register.sheet, SHEET_NAME)  # a long name shortened with "…", as sheets are
     continued = _Continued(workbook)
     for r, row in enumerate(rows):
         for c, value in enumerate(row):

@@ -529,3 +529,18 @@ def test_a_control_character_in_a_band_name_is_shown_not_sent_to_the_terminal(tm
     assert run.returncode == 0, run.stderr
     assert "\x07" not in run.stdout and "\x1b" not in run.stdout
     assert "15 High\\x07\\x1b[2J" in run.stdout
+
+
+def test_a_long_csv_name_is_shortened_with_an_ellipsis_in_the_annotated_copy(tmp_path):
+    import openpyxl
+
+    from tests.conftest import HEADER, risk_row
+
+    source = tmp_path / "strategic risk register for the January 2024 panel.csv"
+    source.write_text("\n".join(",".join(str(v) for v in row) for row in [HEADER, risk_row(score=99)]) + "\n")
+    out = tmp_path / "annotated.xlsx"
+    run = validate(source, "--annotate", out)
+    assert_well_behaved(run, source)
+    assert run.returncode == 1
+    names = openpyxl.load_workbook(out).sheetnames
+    assert "strategic risk register for th…" in names, names
