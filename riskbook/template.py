@@ -11,6 +11,7 @@ from pathlib import Path
 from riskbook.checks import assess
 from riskbook.errors import OutputError
 from riskbook.files import check_output
+from riskbook.limits import EXCEL_MAX_COLUMNS
 from riskbook.model import Register, Risk, column_letter
 from riskbook.scheme import Scheme
 from riskbook.source.package import CACHED_VALUES_PROPERTY
@@ -321,6 +322,11 @@ def _table_headers(extras: list[str]) -> list[str]:
     """The table's column names, through the text gate: Excel needs them unique (ignoring case), not empty,
     and no longer than EXCEL_TABLE_COLUMN_LIMIT; a longer header of the owner's is refused, not cut."""
     headers = [c.header for c in COLUMNS]
+    if len(headers) + len(extras) > EXCEL_MAX_COLUMNS:
+        raise OutputError(
+            f"the register has {len(extras):,} further columns; with the template's {len(headers)} they pass "
+            f"Excel's {EXCEL_MAX_COLUMNS:,} columns"
+        )
     seen = {h.casefold() for h in headers}
     for n, name in enumerate(extras, start=len(headers) + 1):
         name = " ".join(safe_text(name, CELL).split()) or f"Column {n}"  # control characters made visible

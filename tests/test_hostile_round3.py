@@ -544,3 +544,17 @@ def test_a_long_csv_name_is_shortened_with_an_ellipsis_in_the_annotated_copy(tmp
     assert run.returncode == 1
     names = openpyxl.load_workbook(out).sheetnames
     assert "strategic risk register for th…" in names, names
+
+
+def test_annotate_refuses_an_encrypted_part_in_one_line(tmp_path):
+    source = round3.encrypted_flag_register(tmp_path / "flagged.xlsx")
+    out = tmp_path / "annotated.xlsx"
+    refused(validate(source, "--annotate", out), source, "part docProps/app.xml is encrypted")  # read or annotated
+    assert not out.exists()
+
+
+def test_template_refuses_a_register_too_wide_for_its_columns_in_one_line(tmp_path):
+    source = round3.wide_register(tmp_path / "wide.xlsx")
+    out = tmp_path / "template.xlsx"
+    refused(run_measured("template", "-o", out, "--from", source), source, "pass Excel's 16,384 columns")
+    assert not out.exists()

@@ -110,6 +110,8 @@ def check_archive(
         raise ReadError(f"{display}: the archive holds {len(infos):,} parts; refusing more than {MAX_ENTRIES:,}")
     total = 0
     for info in infos:
+        if info.flag_bits & 0x1:  # zipfile cannot read it; calamine fails on it too
+            raise ReadError(f"{display}: part {info.filename} is encrypted; save a copy without a password")
         total += info.file_size
         if total > max_bytes:
             raise ReadError(

@@ -156,6 +156,10 @@ class Package:
         zf = zipfile.ZipFile(path)
         names = zf.namelist()
         seen: set[str] = set()
+        for info in zf.infolist():
+            if info.flag_bits & 0x1:
+                zf.close()
+                raise Unsupported(f"part {info.filename} is encrypted; save a copy without a password")
         for name in names:
             if name.lower() in seen:  # part names are matched whatever their case
                 zf.close()

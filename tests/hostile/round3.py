@@ -328,3 +328,36 @@ def single_quoted_note_register(path: Path) -> Path:
     )
     parts = {"xl/comments1.xml": comments, "xl/worksheets/_rels/sheet1.xml.rels": rels}
     return styled_xlsx(path, _one_risk('<c r="I2"><v>99</v></c>'), parts=parts)
+
+
+def encrypted_flag_register(path: Path, part: str = "docProps/app.xml") -> Path:
+    """Low: a register whose one part carries the zip encryption flag (bit 0), in both of its headers."""
+    import struct
+    import zipfile
+
+    from tests.conftest import HEADER, risk_row, write_xlsx
+
+    write_xlsx(path, [HEADER, risk_row(score=99)])
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo(part)
+    local = info.header_offset
+    data[local + 6 : local + 8] = struct.pack("<H", info.flag_bits | 1)
+    central = data.find(b"PK\x01\x02")
+    while central != -1:
+        (name_length,) = struct.unpack_from("<H", data, central + 28)
+        if data[central + 46 : central + 46 + name_length].decode() == part:
+            data[central + 8 : central + 10] = struct.pack("<H", info.flag_bits | 1)
+            break
+        central = data.find(b"PK\x01\x02", central + 46)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def wide_register(path: Path, columns: int = 16_380) -> Path:
+    """Low: a register whose header runs to 16,380 columns, most of them further columns (within Excel's
+    16,384 as read, past it with the template's own columns)."""
+    from tests.conftest import HEADER, risk_row, write_xlsx
+
+    extras = [f"Extra {n}" for n in range(columns - len(HEADER))]
+    return write_xlsx(path, [HEADER + extras, risk_row()])
