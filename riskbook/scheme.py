@@ -301,6 +301,8 @@ def _build_scheme(data: dict, source: str) -> Scheme:
     labels = impact_scale.labels
     for scale in (impact_scale, likelihood_scale):
         _refuse_clashing_words(list(scale.labels.values()), f"{scale.axis}.scale", refuse, reserved=WORKBOOK_WORDS)
+    if len(data.get("impact_areas", ())) > MAX_IMPACT_AREAS:
+        refuse("impact_areas", f"number {len(data['impact_areas']):,}; a scheme may have at most {MAX_IMPACT_AREAS}")
     if len(data["bands"]) > MAX_BANDS:
         refuse("bands", f"number {len(data['bands']):,}; a scheme may have at most {MAX_BANDS}")
     bands = tuple(_band(b, f"bands[{i}]", refuse) for i, b in enumerate(data["bands"]))
@@ -379,6 +381,8 @@ MAX_LABEL = 100  # a label heads a table column and is quoted in formulas: a wor
 # The Rating formula tests the bands one after another (Excel allows 64 nested tests, and 8,192 characters):
 # no real scheme has more than a handful of bands.
 MAX_BANDS = 20
+# Each impact area is a column of the criteria tables (Appendix F, the template's Instructions).
+MAX_IMPACT_AREAS = 50
 
 
 def _text(value, key: str, refuse) -> str:

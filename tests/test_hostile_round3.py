@@ -413,8 +413,9 @@ def test_a_band_named_with_quotes_keeps_its_word_in_the_matrix_as_libreoffice_sh
             lambda path: round3.four_by_four(path, "categories = [", 'categories = "Finance"\nold = ['),
             "categories should be a list of words",
         ),
+        (round3.many_impact_areas_scheme, "impact_areas number 17,006; a scheme may have at most 50"),
     ],
-    ids=["hundred-bands", "meaning-number", "name-table", "categories-text"],
+    ids=["hundred-bands", "meaning-number", "name-table", "categories-text", "impact-areas"],
 )
 def test_scheme_values_a_workbook_cannot_hold_are_refused_by_the_loader(tmp_path, make, words):
     from tests.conftest import CLEAN_EXAMPLE

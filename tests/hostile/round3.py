@@ -361,3 +361,10 @@ def wide_register(path: Path, columns: int = 16_380) -> Path:
 
     extras = [f"Extra {n}" for n in range(columns - len(HEADER))]
     return write_xlsx(path, [HEADER + extras, risk_row()])
+
+
+def many_impact_areas_scheme(path: Path, areas: int = 17_000) -> Path:
+    """Low: 17,000 impact areas in under 1 MB, each a column of a criteria table."""
+    text = (SCHEMES / "scheme-4x4.toml").read_text(encoding="utf-8")
+    path.write_text(text + "\n" + "".join(f'[[impact_areas]]\nname = "A{n}"\n1 = "a"\n' for n in range(areas)))
+    return path
