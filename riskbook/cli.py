@@ -20,6 +20,7 @@ import click
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 EXIT_SIGNAL_BASE = 128  # a shell's convention: killed by signal N exits 128 + N (Ctrl-C: 130, SIGTERM: 143)
+WRITTEN = "riskbook.written"  # the command's context keeps the outputs written so far, to say them if stopped
 
 
 class Terminated(KeyboardInterrupt):
@@ -58,7 +59,9 @@ def _handle_errors(func):
             sys.exit(EXIT_UNUSABLE)
         except KeyboardInterrupt as exc:
             signum = getattr(exc, "signum", signal.SIGINT)
-            _say(f"riskbook: stopped by {'SIGTERM' if signum == signal.SIGTERM else 'Ctrl-C'}; no output written")
+            written = click.get_current_context().meta.get(WRITTEN, [])
+            done = f"wrote {', '.join(map(str, written))} before it, nothing else" if written else "no output written"
+            _say(f"riskbook: stopped by {'SIGTERM' if signum == signal.SIGTERM else 'Ctrl-C'}; {done}")
             sys.exit(EXIT_SIGNAL_BASE + signum)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
@@ -426,6 +429,7 @@ def build(
         paper=paper,
     )
     bar.close()
+    click.get_current_context().meta.setdefault(WRITTEN, []).append(result.path)
     _echo(f"Wrote {result.path}")
     for note in result.notes:
         _echo(f"Note: {note}", err=True)

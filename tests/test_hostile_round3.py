@@ -559,3 +559,99 @@ def test_template_refuses_a_register_too_wide_for_its_columns_in_one_line(tmp_pa
     out = tmp_path / "template.xlsx"
     refused(run_measured("template", "-o", out, "--from", source), source, "pass Excel's 16,384 columns")
     assert not out.exists()
+
+
+# -- Item 10: --pdf with a LibreOffice that hangs, is interrupted, or has no room -----------------------
+
+
+def _gone(pid: int) -> bool:
+    for _ in range(50):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_hung_libreoffice_is_stopped_whole_after_its_time_and_not_run_again(tmp_path, monkeypatch):
+    import tempfile as tempfiles
+
+    from click.testing import CliRunner
+
+    from riskbook.cli import cli
+    from riskbook.panel import pdf
+    from tests.conftest import CLEAN_EXAMPLE
+
+    fake = round3.hung_libreoffice(tmp_path / "bin")
+    monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(pdf, "TIMEOUT_SECONDS", 2)
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfiles, "tempdir", str(tmp_path / "tmp"))
+    out = tmp_path / "panel.xlsx"
+    result = CliRunner().invoke(
+        cli, ["build", str(CLEAN_EXAMPLE), "-o", str(out), "--pdf", str(tmp_path / "p.pdf"), "--as-of", "2024-01-16"]
+    )
+    assert result.exit_code == 2, result.output
+    assert "LibreOffice took more than 2 s to print paper.xlsx; no PDF written" in result.output
+    started = (fake / "started").read_text().split()
+    assert len(started) == 1  # no second, untagged try
+    assert _gone(int(started[0]))  # soffice's own child stopped with it
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_ctrl_c_while_printing_says_the_workbook_was_written_and_leaves_nothing(tmp_path):
+    import signal
+
+    from tests.conftest import CLEAN_EXAMPLE
+
+    fake = round3.hung_libreoffice(tmp_path / "bin")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "PATH": f"{fake}{os.pathsep}{os.environ['PATH']}", "TMPDIR": str(scratch)}
+    out = tmp_path / "panel.xlsx"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "riskbook", "build", CLEAN_EXAMPLE, "-o", out, "--pdf", tmp_path / "p.pdf",
+         "--as-of", "2024-01-16"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not (fake / "started").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=30)
+    assert child.returncode == 130, err
+    lines = err.strip().splitlines()
+    assert lines[-1] == f"riskbook: stopped by Ctrl-C; wrote {out} before it, nothing else", err
+    assert out.exists() and not (tmp_path / "p.pdf").exists()
+    assert _gone(int((fake / "started").read_text().split()[0]))
+    assert list(scratch.iterdir()) == []
+
+
+def test_a_full_temporary_folder_is_said_in_one_line(tmp_path, monkeypatch):
+    import errno
+    import tempfile as tempfiles
+
+    from click.testing import CliRunner
+
+    from riskbook.cli import cli
+    from tests.conftest import CLEAN_EXAMPLE
+
+    fake = round3.hung_libreoffice(tmp_path / "bin")
+    monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
+    real = tempfiles.mkdtemp
+
+    def full(*args, **kwargs):
+        if kwargs.get("prefix") == "riskbook-pdf-":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tempfiles, "mkdtemp", full)
+    out = tmp_path / "panel.xlsx"
+    result = CliRunner().invoke(
+        cli, ["build", str(CLEAN_EXAMPLE), "-o", str(out), "--pdf", str(tmp_path / "p.pdf"), "--as-of", "2024-01-16"]
+    )
+    assert result.exit_code == 2, result.output
+    last = result.output.strip().splitlines()[-1]
+    assert "cannot print the PDF: no room for LibreOffice's files in the temporary folder" in last
+    assert "No space left on device" in last and "unexpected" not in result.output

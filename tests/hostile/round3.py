@@ -368,3 +368,13 @@ def many_impact_areas_scheme(path: Path, areas: int = 17_000) -> Path:
     text = (SCHEMES / "scheme-4x4.toml").read_text(encoding="utf-8")
     path.write_text(text + "\n" + "".join(f'[[impact_areas]]\nname = "A{n}"\n1 = "a"\n' for n in range(areas)))
     return path
+
+
+def hung_libreoffice(folder: Path) -> Path:
+    """Item 10: a "soffice" that never finishes, as a hung LibreOffice does: it starts a second process (as
+    soffice starts soffice.bin), notes each start and that process's id in folder, and waits."""
+    folder.mkdir(parents=True, exist_ok=True)
+    program = folder / "soffice"
+    program.write_text(f'#!/bin/sh\nsleep 600 &\necho $! >> "{folder}/started"\nwait\n', encoding="utf-8")
+    program.chmod(0o755)
+    return folder
