@@ -285,11 +285,13 @@ def _status_lines(statuses: list[str]) -> list[str]:
 
 
 def _reference_lines(references: list[str]) -> list[str]:
-    shapes = {re.sub(r"\d+", lambda m: f"\\d{{{len(m.group())}}}", re.escape(ref)) for ref in references}
+    # ASCII digits only: the scheme's patterns are RE2's, whose \d is 0-9; other digits (Arabic-Indic) stay literal.
+    shapes = {re.sub(r"[0-9]+", lambda m: f"\\d{{{len(m.group())}}}", re.escape(ref)) for ref in references}
     if len(shapes) == 1 and references:
         pattern, example = f"^{shapes.pop()}$", references[0]
-        prefix = re.match(r"\D*", example).group(0)
-        digits = len(example) - len(prefix) if example[len(prefix) :].isdigit() else 0
+        prefix = re.match(r"[^0-9]*", example).group(0)
+        number = example[len(prefix) :]
+        digits = len(number) if number.isascii() and number.isdigit() else 0
         return [
             "# Every reference in the register has this form.",
             "[reference]",
@@ -302,7 +304,7 @@ def _reference_lines(references: list[str]) -> list[str]:
     loose = {re.sub(r"\\d\{\d+\}", r"\\d+", shape) for shape in shapes}
     if len(loose) == 1 and references:
         example = references[0]
-        prefix = re.match(r"\D*", example).group(0)
+        prefix = re.match(r"[^0-9]*", example).group(0)
         return [
             "# The register's references share a prefix; their numbers vary in length.",
             "[reference]",

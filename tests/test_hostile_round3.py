@@ -655,3 +655,13 @@ def test_a_full_temporary_folder_is_said_in_one_line(tmp_path, monkeypatch):
     last = result.output.strip().splitlines()[-1]
     assert "cannot print the PDF: no room for LibreOffice's files in the temporary folder" in last
     assert "No space left on device" in last and "unexpected" not in result.output
+
+
+def test_a_draft_from_arabic_indic_references_accepts_its_own_references(tmp_path):
+    source = round3.arabic_indic_references_register(tmp_path / "arabic.xlsx")
+    draft = tmp_path / "draft.toml"
+    run = run_measured("scheme", "--from", source, "-o", draft)
+    assert_well_behaved(run, source)
+    assert run.returncode == 0, run.stderr
+    data = read(validate(source, "--format", "json", "--scheme", draft), source)
+    assert [f for f in data["findings"] if f["code"] == "bad-reference"] == []

@@ -378,3 +378,12 @@ def hung_libreoffice(folder: Path) -> Path:
     program.write_text(f'#!/bin/sh\nsleep 600 &\necho $! >> "{folder}/started"\nwait\n', encoding="utf-8")
     program.chmod(0o755)
     return folder
+
+
+def arabic_indic_references_register(path: Path) -> Path:
+    """Low: references numbered in Arabic-Indic digits (STR١٢٣٤), which Python's \\d matches and RE2's does not."""
+    from tests.conftest import HEADER, risk_row, write_xlsx
+
+    digits = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+    rows = [risk_row(f"STR{n:04}".translate(digits)) for n in (1, 2, 3)]
+    return write_xlsx(path, [HEADER, *rows])
