@@ -1,5 +1,7 @@
-"""Issue 25, hostile files round three: what riskbook reads (memory, expanding text, the file gate, references, schemes, drafts). Each file is built byte for byte by tests/hostile/round3.py
-and run in a child process under a 2 GB address-space limit and a time limit (tests/hostile/measured.py).
+"""Issue 25, hostile files round three: what riskbook reads (memory, expanding text, the file gate,
+references, schemes, drafts). Each file is built byte for byte by
+tests/hostile/round3.py and run in a child process under a 2 GB address-space limit and a time limit
+(tests/hostile/measured.py).
 """
 
 from __future__ import annotations
