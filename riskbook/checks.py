@@ -12,6 +12,7 @@ from riskbook.findings import Finding, make
 from riskbook.limits import EXCEL_CELL_LIMIT
 from riskbook.model import EMPTY_COLUMN_RISKS, FIELD_LABELS, Register, Risk, column_letter
 from riskbook.perf import Progress, Ticker, no_cyclic_gc
+from riskbook.references import look_alike_key, shown
 from riskbook.report import Assessed, Report
 from riskbook.scheme import Band, Scheme, resolve_status
 from riskbook.score_sets import (
@@ -135,6 +136,8 @@ class _Context:
         self._sets: dict[tuple, SetFacts] = {}
         self._proposals: dict[str, bool] = {}
         self._ratings: dict[tuple, Band | None] = {}
+        scores = scheme.scores()
+        self.lowest_score, self.highest_score = (min(scores), max(scores)) if scores else (0, 0)
 
     def finding(self, code: str, risk: Risk, field_name: str, **fields) -> Finding:
         """A finding on the risk's cell in the field's column."""
@@ -312,6 +315,10 @@ def check_risk(ctx: _Context, item: Assessed) -> list[Finding]:
     stated = values.get("score")
     if stated is not None and item.score is not None and stated != item.score:
         found.extend(check_score(ctx, item))
+    for name in ("score", "previous_score"):
+        value = values.get(name)
+        if value is not None and not ctx.lowest_score <= value <= ctx.highest_score:
+            found.extend(check_score_range(ctx, item, name))
     if "rag" in values and ctx.rating_differs(item, values["rag"]):
         found.extend(check_rag(ctx, item))
     if risk.status_name != values.get("status"):
@@ -459,6 +466,22 @@ def check_score(ctx: _Context, item: Assessed) -> Iterator[Finding]:
     )
 
 
+def check_score_range(ctx: _Context, item: Assessed, name: str) -> Iterator[Finding]:
+    """A stated or previous score beyond any the scheme gives (17 on a 1–16 scale, 1e300)."""
+    value = item.risk.values[name]
+    if name == "score" and item.score is not None:
+        return  # score-mismatch says what it should be
+    shown = str(value) if abs(value) < 10**9 else f"{float(value):.3g}"  # never a number of 301 digits
+    yield ctx.finding(
+        "bad-score",
+        item.risk,
+        name,
+        field=FIELD_LABELS[name].lower(),
+        value=shown,
+        reason=f"is not a score the scheme gives (it gives {ctx.lowest_score} to {ctx.highest_score})",
+    )
+
+
 def check_rag(ctx: _Context, item: Assessed) -> Iterator[Finding]:
     risk = item.risk
     stated = risk.get("rag")
@@ -591,16 +614,23 @@ def check_proposal(ctx: _Context, risk: Risk) -> Iterator[Finding]:
 
 
 def check_duplicate_references(ctx: _Context) -> Iterator[Finding]:
+    """References that read the same are one reference: compared as a reader sees them (riskbook.references),
+    an invisible character or a look-alike letter of another script named in the finding."""
     first_seen: dict[str, Risk] = {}
     for risk in ctx.register.risks:
         ref = risk.reference
         if not ref:
             continue
-        key = ref.upper()
+        key = look_alike_key(ref)
         if key in first_seen:
             other = ctx.register.risk_cell(first_seen[key], "reference")
+            same = ref == first_seen[key].reference
             yield ctx.finding(
-                "duplicate-reference", risk, "reference", reference=ref, first=f"{ctx.register.sheet}!{other}"
+                "duplicate-reference",
+                risk,
+                "reference",
+                reference=ref if same else f"{shown(ref)}, read as {first_seen[key].reference},",
+                first=f"{ctx.register.sheet}!{other}",
             )
         else:
             first_seen[key] = risk

@@ -21,6 +21,8 @@ import click
 from riskbook import console
 from riskbook.console import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_SIGNAL_BASE, EXIT_UNUSABLE
 
+WRITTEN = "riskbook.written"  # the command's context keeps the outputs written so far, to say them if stopped
+
 
 class Terminated(KeyboardInterrupt):
     """SIGTERM, handled as Ctrl-C is: every temporary file is removed on the way out."""
@@ -65,7 +67,9 @@ def _handle_errors(func):
             _refuse(str(exc), EXIT_UNUSABLE)
         except KeyboardInterrupt as exc:
             signum = getattr(exc, "signum", signal.SIGINT)
-            _say(f"riskbook: stopped by {'SIGTERM' if signum == signal.SIGTERM else 'Ctrl-C'}; no output written")
+            written = click.get_current_context().meta.get(WRITTEN, [])
+            done = f"wrote {', '.join(map(str, written))} before it, nothing else" if written else "no output written"
+            _say(f"riskbook: stopped by {'SIGTERM' if signum == signal.SIGTERM else 'Ctrl-C'}; {done}")
             sys.exit(EXIT_SIGNAL_BASE + signum)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
@@ -102,6 +106,14 @@ def _say(line: str) -> None:
 
 def _quiet(unraisable) -> None:
     pass
+
+
+def _echo(line: str, err: bool = False) -> None:
+    """A line that carries text from a file or a scheme (a path, a reference, a band name): through the text
+    gate, so that a control character or an escape sequence in it cannot act on the terminal."""
+    from riskbook.xlsx.text import TERMINAL, safe_text
+
+    click.echo(safe_text(line, TERMINAL), err=err)
 
 
 PROGRESS_ABOVE = 5_000  # risks
@@ -183,6 +195,16 @@ def _finish(code: int, risks: int) -> None:
         sys.stderr.flush()
         os._exit(code)
     sys.exit(code)
+
+
+def _refuse_inputs_as_outputs(outputs: list[str | None], inputs: list[str | None]) -> None:
+    """Before anything is read: no output of the command may be one of its inputs (register, last
+    period's, scheme, paper file), nor a folder, a device or a pipe."""
+    from riskbook.files import check_output
+
+    for output in outputs:
+        if output:
+            check_output(output, inputs)
 
 
 def _read_and_check(
@@ -345,6 +367,7 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
     """
     from riskbook.render import render_json, render_text
 
+    _refuse_inputs_as_outputs([annotate], [input_path, previous, scheme])
     console.refuse_standard_input(input_path, previous)
     console.check_outputs((annotate, "the annotated copy", ".xlsx", False), inputs=(input_path, previous))
     report = _read_and_check(
@@ -469,6 +492,7 @@ def build(
     from riskbook.panel.paper import Paper, load_paper
     from riskbook.render import render_text
 
+    _refuse_inputs_as_outputs([output, pdf_path], [input_path, previous, scheme, paper_file])
     console.refuse_standard_input(input_path, previous)
     if pdf_path:
         _check_pdf_option(pdf_path, input_path, output, previous)
@@ -511,6 +535,7 @@ def build(
             paper=paper,
         )
         bar.close()
+        click.get_current_context().meta.setdefault(WRITTEN, []).append(result.path)
         if output != "-":
             console.info(f"Wrote {result.path}")
         for note in result.notes:
@@ -593,6 +618,7 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
     from riskbook.render import render_text
     from riskbook.template import StatedScoresDiffer, carry_over, write_template
 
+    _refuse_inputs_as_outputs([output], [scheme, from_path, from_scheme])
     console.refuse_standard_input(from_path)
     console.check_outputs((output, "the template", ".xlsx", True), inputs=(from_path,))
     scheme_obj = api.load_scheme(scheme)
@@ -610,7 +636,7 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
             findings = render_text(shown_report, colour=console.colour()).rsplit("\n", 1)[0]
             console.echo(findings, console.colour())
             count = len(exc.mismatches)
-            click.echo(
+            _echo(
                 f"Nothing written: {count} stated score{'s' if count != 1 else ''} in {from_path} "
                 f"{'are' if count != 1 else 'is'} not impact × likelihood, and the template's Score formula would "
                 "replace them. Correct them, or pass --rescore to replace them.",
@@ -664,6 +690,7 @@ def scheme_command(from_path, output, sheet, max_size, columns):
     from riskbook.xlsx.text import TERMINAL, safe_text
 
     console.refuse_standard_input(from_path)
+    _refuse_inputs_as_outputs([output if output != "-" else None], [from_path])
     console.check_outputs((output, "the scheme", None, True), inputs=(from_path,))
     with _step_note(f"Reading {from_path}", not console.quiet_run() and _large_file(from_path)):
         register = api.read_register(

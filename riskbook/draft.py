@@ -17,8 +17,9 @@ from typing import Any
 from riskbook.errors import SchemeError
 from riskbook.model import Register
 from riskbook.scale_order import MAX_LEVELS, DraftedScale, Level, Row, draft_axes, rating_rank
-from riskbook.scheme import NUMBER_DIGITS, Scale, Scheme, load_scheme, scheme_from_text, spelt_number
+from riskbook.scheme import MAX_LABEL, NUMBER_DIGITS, Scale, Scheme, load_scheme, scheme_from_text, spelt_number
 from riskbook.values import parse_scale
+from riskbook.xlsx.text import TERMINAL, safe_text
 
 # Band colours by the words a rating uses: (fill, font); anything else is grey.
 COLOURS = {
@@ -89,7 +90,7 @@ def _compose(
 ) -> str:
     risks = register.risks
     out = [
-        f"# Drafted by riskbook from {Path(register.path).name}, sheet {register.sheet!r}, header row "
+        f"# Drafted by riskbook from {_comment(Path(register.path).name)}, sheet {register.sheet!r}, header row "
         f"{register.header_row + 1}.",
         "# Every guess is marked: check it, then pass this file with --scheme.",
         "",
@@ -419,6 +420,9 @@ def _status_lines(statuses: list[str]) -> list[str]:
         return [f"# The register uses {len(spellings)} different statuses: too many to list; any is accepted.", ""]
     lines = ["# Statuses as the register spells them, most used first; write each one's meaning."]
     for name, *others in spellings.values():
+        if len(name) > MAX_LABEL:
+            lines += [f"# A status of {len(name):,} characters is left out (a status is at most {MAX_LABEL})."]
+            continue
         lines += ["[[statuses]]", f"name = {_q(name)}", 'meaning = ""']
         lines += [f"aliases = [{', '.join(_q(o) for o in others)}]"] if others else []
         lines.append("")
@@ -426,11 +430,13 @@ def _status_lines(statuses: list[str]) -> list[str]:
 
 
 def _reference_lines(references: list[str]) -> list[str]:
-    shapes = {re.sub(r"\d+", lambda m: f"\\d{{{len(m.group())}}}", re.escape(ref)) for ref in references}
+    # ASCII digits only: the scheme's patterns are RE2's, whose \d is 0-9; other digits (Arabic-Indic) stay literal.
+    shapes = {re.sub(r"[0-9]+", lambda m: f"\\d{{{len(m.group())}}}", re.escape(ref)) for ref in references}
     if len(shapes) == 1 and references:
         pattern, example = f"^{shapes.pop()}$", references[0]
-        prefix = re.match(r"\D*", example).group(0)
-        digits = len(example) - len(prefix) if example[len(prefix) :].isdigit() else 0
+        prefix = re.match(r"[^0-9]*", example).group(0)
+        number = example[len(prefix) :]
+        digits = len(number) if number.isascii() and number.isdigit() else 0
         return [
             "# Every reference in the register has this form.",
             "[reference]",
@@ -443,7 +449,7 @@ def _reference_lines(references: list[str]) -> list[str]:
     loose = {re.sub(r"\\d\{\d+\}", r"\\d+", shape) for shape in shapes}
     if len(loose) == 1 and references:
         example = references[0]
-        prefix = re.match(r"\D*", example).group(0)
+        prefix = re.match(r"[^0-9]*", example).group(0)
         return [
             "# The register's references share a prefix; their numbers vary in length.",
             "[reference]",
@@ -470,5 +476,10 @@ def _column_lines(register: Register) -> list[str]:
 
 
 def _q(text: str) -> str:
-    # TOML takes no raw DEL in a string, where JSON does
+    """A TOML basic string: JSON's escapes, and DEL escaped too (TOML allows no control character raw)."""
     return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _comment(text: str) -> str:
+    """Text for a comment line: a line break or another control character in a file name cannot start a line."""
+    return safe_text(text, TERMINAL)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from riskbook.findings import Finding, make
 from riskbook.model import Register, Risk
+from riskbook.references import reference_key
 from riskbook.scheme import Band, Scheme
 from riskbook.score_sets import impact_is_inherent
 
@@ -131,7 +132,7 @@ def compare_periods(
         stated_previous = risk.previous_score
         previous_score = stated_previous
         if previous is not None:
-            before = last.get(risk.reference.upper())
+            before = last.get(reference_key(risk.reference))
             previous_score = _stated_or_computed(before, scheme, last_stated) if before is not None else None
             if before is not None and previous_score is None:
                 previous_score = stated_previous  # last period's file has no score for it: the register's own
@@ -145,7 +146,7 @@ def compare_periods(
         panel.append(PanelRisk(risk, item.score, previous_score, proposal, item.band))
     archived: list[PanelRisk] = []
     if previous is not None:
-        now = {item.risk.reference.upper() for item in assessed}
+        now = {reference_key(item.risk.reference) for item in assessed}
         for ref, risk in last.items():
             if ref in now:
                 continue
@@ -237,7 +238,7 @@ def _last_period(previous: Register, scheme: Scheme, findings: list[Finding]) ->
         if not risk.reference:
             findings.append(_previous_finding(previous, risk, "has no reference"))
             continue
-        key = risk.reference.upper()
+        key = reference_key(risk.reference)
         if key in last:
             findings.append(
                 make(

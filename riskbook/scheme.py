@@ -13,7 +13,8 @@ from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
-from riskbook.errors import SchemeError
+from riskbook.errors import ReadError, SchemeError
+from riskbook.files import MAX_SETTINGS_BYTES, check_input
 from riskbook.values import fold_header
 
 DEFAULT_SCHEME = "scheme-4x4.toml"
@@ -325,7 +326,10 @@ def load_scheme(path: str | Path | None = None) -> Scheme:
         source = DEFAULT_SCHEME
     else:
         try:
+            check_input(path, "scheme", MAX_SETTINGS_BYTES)
             text = Path(path).read_text(encoding="utf-8")
+        except ReadError as exc:
+            raise SchemeError(f"cannot read scheme {exc}") from None
         except OSError as exc:
             raise SchemeError(f"cannot read scheme {path}: {exc.strerror or exc}") from exc
         except UnicodeDecodeError as exc:
@@ -354,6 +358,10 @@ def _build_scheme(data: dict, source: str) -> Scheme:
     labels = impact_scale.labels
     for scale in (impact_scale, likelihood_scale):
         _refuse_clashing_words(list(scale.labels.values()), f"{scale.axis}.scale", refuse, reserved=WORKBOOK_WORDS)
+    if len(data.get("impact_areas", ())) > MAX_IMPACT_AREAS:
+        refuse("impact_areas", f"number {len(data['impact_areas']):,}; a scheme may have at most {MAX_IMPACT_AREAS}")
+    if len(data["bands"]) > MAX_BANDS:
+        refuse("bands", f"number {len(data['bands']):,}; a scheme may have at most {MAX_BANDS}")
     bands = tuple(_band(b, f"bands[{i}]", refuse) for i, b in enumerate(data["bands"]))
     _refuse_clashing_words([b.name for b in bands], "bands", refuse)
     ordered = sorted(bands, key=lambda b: b.min)
@@ -372,14 +380,14 @@ def _build_scheme(data: dict, source: str) -> Scheme:
         refuse("reference.pattern", f"{pattern!r} is not a usable pattern: {exc}")
     likelihood = data.get("likelihood", {})
     scheme = Scheme(
-        name=data["name"],
+        name=_text(data["name"], "name", refuse),
         labels=labels,
         bands=tuple(sorted(bands, key=lambda b: -b.max)),
         statuses=tuple(
             Status(
                 name=_label(s["name"], f"statuses[{i}].name", refuse),
-                meaning=s.get("meaning", ""),
-                aliases=tuple(s.get("aliases", ())),
+                meaning=_text(s.get("meaning", ""), f"statuses[{i}].meaning", refuse),
+                aliases=tuple(_text(a, f"statuses[{i}].aliases", refuse) for a in s.get("aliases", ())),
                 overdue=bool(s.get("overdue", False)),
             )
             for i, s in enumerate(data.get("statuses", ()))  # no statuses: any status is accepted
@@ -397,7 +405,9 @@ def _build_scheme(data: dict, source: str) -> Scheme:
             )
             for a in data.get("impact_areas", ())
         ),
-        categories=tuple(data.get("categories", ())),
+        categories=tuple(
+            _text(c, "categories", refuse) for c in _words_list(data.get("categories", []), "categories", refuse)
+        ),
         source=source,
         impact_scale=impact_scale,
         likelihood_scale=likelihood_scale,
@@ -425,6 +435,18 @@ def _whole(value, key: str, refuse, low: int | None = None, high: int | None = N
 
 
 MAX_LABEL = 100  # a label heads a table column and is quoted in formulas: a word or a few, not a paragraph
+# The Rating formula tests the bands one after another (Excel allows 64 nested tests, and 8,192 characters):
+# no real scheme has more than a handful of bands.
+MAX_BANDS = 20
+# Each impact area is a column of the criteria tables (Appendix F, the template's Instructions).
+MAX_IMPACT_AREAS = 50
+
+
+def _text(value, key: str, refuse) -> str:
+    """Text as written in quotes: a number, a table or a list where text belongs is refused, not made text."""
+    if not isinstance(value, str):
+        refuse(key, f"must be text in quotes, not {type(value).__name__} {str(value)[:40]!r}")
+    return value
 
 
 def _label(value, key: str, refuse) -> str:

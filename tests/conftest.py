@@ -130,7 +130,6 @@ _LIBREOFFICE_FIXTURES = {"recalc_profile", "converted_examples"}
 _SLOW_MODULES = {"test_scale.py", "test_property.py"}
 _SLOW_TESTS = {
     "test_byte_level_mutations_give_a_report_or_a_clear_error",
-    "test_a_million_rows_in_one_column_is_read_in_bounded_memory",
 }
 
 

@@ -308,7 +308,7 @@ def test_another_scheme_without_the_label_is_refused_in_one_line(tmp_path):
     ]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2
-    assert result.output.count("\n") == 1 and "no level labelled 'Medium'" in result.output
+    assert result.output.count("\n") == 1 and "no likelihood level labelled 'Medium'" in result.output
     assert not out.exists()
 
 

@@ -205,9 +205,9 @@ def _subject(paper: Paper, date_text: str) -> str:
 
 
 def _refuse_overwriting_input(output: Path, register: Register, previous: Register | None) -> None:
-    from riskbook.xlsx.writer import refuse_inputs_as_output
+    from riskbook.files import check_output
 
-    refuse_inputs_as_output(output, [register.path, previous.path if previous else None])
+    check_output(output, [register.path, previous.path if previous else None])
     if output.is_dir():
         raise OutputError(f"{output}: is a folder; give a file name ending .xlsx")
     if output.suffix.lower() != ".xlsx":

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import stat
 import sys
 import tempfile
 import threading
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from riskbook.errors import ReadError
+from riskbook.files import check_input
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -49,17 +49,7 @@ def open_grid(path: str | os.PathLike[str], sheet: str | None = None, max_bytes:
 
 
 def _check_file(path: Path, display: str) -> bytes:
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        raise ReadError(f"{display}: no such file") from None
-    except OSError as exc:
-        raise ReadError(f"{display}: cannot be read ({exc.strerror or exc})") from None
-    if stat.S_ISDIR(mode):
-        raise ReadError(f"{display}: is a folder, not a file")
-    if not stat.S_ISREG(mode):
-        # A pipe would wait for a writer for ever and a device such as /dev/zero never ends.
-        raise ReadError(f"{display}: is {_special_kind(mode)}, not a file; save the register to a file and read that")
+    check_input(path)
     try:
         with path.open("rb") as fh:
             head = fh.read(4096)
@@ -70,14 +60,6 @@ def _check_file(path: Path, display: str) -> bytes:
     if not head:
         raise ReadError(f"{display}: the file is empty")
     return head
-
-
-def _special_kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "a named pipe"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a device"
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -144,13 +126,14 @@ def _damaged_archive(display: str) -> Iterator[None]:
 def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: int | None = None) -> Grid:
     from riskbook.source import package, scan
 
+    budget = package.read_budget(path.stat().st_size)
     with _damaged_archive(display), zipfile.ZipFile(path) as zf:
         package.check_archive(zf, display, max_bytes=max_bytes or package.MAX_UNCOMPRESSED_BYTES)
         package.check_no_dtd(zf, display)
         info = package.inspect_archive(zf, display)
         # calamine expands an OpenDocument file's every table as it opens it: scanned first, whole.
         for content in info.ods_content:
-            scan.scan_ods(zf, content, display)
+            scan.scan_ods(zf, content, display, budget)
     if info.kind == "xlsx" and not info.sheets:
         raise ReadError(f"{display}: the workbook has no sheets")
     parts = [p for p in info.sheets if wanted is None or p.name == wanted]
@@ -165,7 +148,7 @@ def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: 
         try:
             with _damaged_archive(display), zipfile.ZipFile(path) as zf:
                 for part in parts:
-                    scans[part.name] = scan.scan_sheet(zf, part, display)
+                    scans[part.name] = scan.scan_sheet(zf, part, display, budget)
         except BaseException as exc:  # handed to the reading thread below
             failure.append(exc)
 
