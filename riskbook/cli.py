@@ -197,16 +197,6 @@ def _finish(code: int, risks: int) -> None:
     sys.exit(code)
 
 
-def _refuse_inputs_as_outputs(outputs: list[str | None], inputs: list[str | None]) -> None:
-    """Before anything is read: no output of the command may be one of its inputs (register, last
-    period's, scheme, paper file), nor a folder, a device or a pipe."""
-    from riskbook.files import check_output
-
-    for output in outputs:
-        if output:
-            check_output(output, inputs)
-
-
 def _read_and_check(
     input_path, sheet, scheme, as_of, max_size: int, show_progress: bool, previous=None, since=None, columns=None
 ):
@@ -367,9 +357,8 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
     """
     from riskbook.render import render_json, render_text
 
-    _refuse_inputs_as_outputs([annotate], [input_path, previous, scheme])
     console.refuse_standard_input(input_path, previous)
-    console.check_outputs((annotate, "the annotated copy", ".xlsx", False), inputs=(input_path, previous))
+    console.check_outputs((annotate, "the annotated copy", ".xlsx", False), inputs=(input_path, previous, scheme))
     report = _read_and_check(
         input_path,
         sheet,
@@ -492,14 +481,13 @@ def build(
     from riskbook.panel.paper import Paper, load_paper
     from riskbook.render import render_text
 
-    _refuse_inputs_as_outputs([output, pdf_path], [input_path, previous, scheme, paper_file])
     console.refuse_standard_input(input_path, previous)
     if pdf_path:
         _check_pdf_option(pdf_path, input_path, output, previous)
     console.check_outputs(
         (output, "the panel workbook", ".xlsx", True),
         (pdf_path, "the paper's PDF", ".pdf", False),
-        inputs=(input_path, previous, paper_file),
+        inputs=(input_path, previous, scheme, paper_file),
     )
     paper = (load_paper(paper_file) if paper_file else Paper()).merged(
         organisation=organisation,
@@ -618,9 +606,8 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
     from riskbook.render import render_text
     from riskbook.template import StatedScoresDiffer, carry_over, write_template
 
-    _refuse_inputs_as_outputs([output], [scheme, from_path, from_scheme])
     console.refuse_standard_input(from_path)
-    console.check_outputs((output, "the template", ".xlsx", True), inputs=(from_path,))
+    console.check_outputs((output, "the template", ".xlsx", True), inputs=(from_path, scheme, from_scheme))
     scheme_obj = api.load_scheme(scheme)
     existing, changes = None, []
     shown = not console.quiet_run()
@@ -690,7 +677,6 @@ def scheme_command(from_path, output, sheet, max_size, columns):
     from riskbook.xlsx.text import TERMINAL, safe_text
 
     console.refuse_standard_input(from_path)
-    _refuse_inputs_as_outputs([output if output != "-" else None], [from_path])
     console.check_outputs((output, "the scheme", None, True), inputs=(from_path,))
     with _step_note(f"Reading {from_path}", not console.quiet_run() and _large_file(from_path)):
         register = api.read_register(
