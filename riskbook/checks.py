@@ -366,7 +366,10 @@ def _whole_number(value) -> int | None:
 
 
 def check_unreadable(ctx: _Context, risk: Risk) -> Iterator[Finding]:
+    computed = ctx.register.computed  # a computed cell shows another cell's problem, reported on that cell
     for name, value in risk.invalid.items():
+        if name in computed:
+            continue
         label = FIELD_LABELS[name].lower()
         yield ctx.finding(value.code, risk, name, field=label, value=_quote(value.raw), reason=value.reason)
 

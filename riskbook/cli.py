@@ -172,9 +172,11 @@ def _read_and_check(
     import riskbook as api
 
     max_bytes = max_size * 1024**2
-    scheme = api.load_scheme(scheme)
+    scheme = api.load_scheme(scheme) if scheme else None  # none given: the one a template records, or the default
     with _step_note(f"Reading {input_path}", show_progress and _large_file(input_path)):
         register = api.read_register(input_path, sheet=sheet, scheme=scheme, max_bytes=max_bytes, columns=columns)
+    _say_recorded_scheme(register)
+    scheme = register.scheme
     last = None
     if previous:
         with _step_note(f"Reading last period's {previous}", show_progress and _large_file(previous)):
@@ -183,6 +185,13 @@ def _read_and_check(
     report = api.validate(register, as_of=as_of, previous=last, since=since, progress=bar)
     bar.close()
     return report
+
+
+def _say_recorded_scheme(register) -> None:
+    if register.scheme_origin:
+        click.echo(
+            f"Scheme: {register.scheme.name}, recorded in {register.path} (no --scheme given)", err=True
+        )
 
 
 input_argument = click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=True, path_type=str))
@@ -469,7 +478,7 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
     from riskbook.render import render_text
     from riskbook.template import StatedScoresDiffer, carry_over, write_template
 
-    scheme_obj = api.load_scheme(scheme)
+    scheme_obj = api.load_scheme(scheme) if scheme else None
     existing, changes = None, []
     if from_path:
         source_scheme = api.load_scheme(from_scheme) if from_scheme else scheme_obj
@@ -477,6 +486,8 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
             source = api.read_register(
                 from_path, sheet=sheet, scheme=source_scheme, max_bytes=max_size * 1024**2, columns=columns
             )
+        _say_recorded_scheme(source)
+        scheme_obj = scheme_obj or source.scheme
         try:
             existing, changes = carry_over(source, scheme_obj, rescore=rescore)
         except StatedScoresDiffer as exc:
@@ -484,12 +495,12 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
             click.echo(render_text(shown, colour=sys.stdout.isatty()))
             count = len(exc.mismatches)
             click.echo(
-                f"Nothing written: {count} stated score{'s' if count != 1 else ''} in {from_path} "
-                f"{'are' if count != 1 else 'is'} not impact × likelihood, and the template's Score formula would "
-                "replace them. Correct them, or pass --rescore to replace them.",
+                f"Nothing written: {count} value{'s' if count != 1 else ''} in {from_path} cannot be carried "
+                f"into the template as {'they are' if count != 1 else 'it is'}: {exc.advice}.",
                 err=True,
             )
             sys.exit(EXIT_FINDINGS)
+    scheme_obj = scheme_obj or api.load_scheme(None)
     with _step_note(f"Writing {output}", existing is not None and len(existing.risks) > PROGRESS_ABOVE):
         path = write_template(output, scheme_obj, existing=existing)
     for line in changes:

@@ -201,6 +201,10 @@ class Register:
     scheme: Scheme  # the scheme it was read under, and is checked under
     notices: tuple[Finding, ...] = ()  # found while reading
     column_headers: dict[str, str] = field(default_factory=dict)  # canonical field -> the header it was read from
+    # Fields whose column is an Excel table's calculated column (a riskbook template's Score and Next
+    # Review): their cells show what other cells hold, so they give no finding of their own.
+    computed: frozenset[str] = frozenset()
+    scheme_origin: str = ""  # where the scheme came from when not given: "the workbook" for a template's own
 
     def cell(self, row: int, field_name: str) -> str:
         col = self.columns.get(field_name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import os
@@ -32,7 +33,9 @@ from riskbook.model import (
 from riskbook.perf import give_back_freed_memory, no_cyclic_gc
 from riskbook.scheme import Scheme, header_key, load_scheme
 from riskbook.source.grid import Grid, open_grid
+from riskbook.source.package import TableFacts
 from riskbook.values import Invalid
+from riskbook.xlsx.scheme_sheet import SCHEME_SHEET
 
 HEADER_SEARCH_ROWS = 20
 _LARGE_REGISTER = 10_000  # risks; below this the reader's memory is not worth handing back
@@ -61,16 +64,32 @@ def read_register(
     the header to read it from, for this read only (the CLI's --column). Raises ReadError with a
     one-line reason; max_bytes bounds what a workbook may inflate to (default 2 GiB).
     """
-    if not isinstance(scheme, Scheme):
-        scheme = load_scheme(None if scheme is None else Path(scheme))
-    lookup = _header_lookup(scheme, columns or {})
     grid = open_grid(path, sheet, max_bytes)
+    origin = ""
+    if scheme is None:
+        scheme, origin = _recorded_scheme(grid, str(Path(path)))
+    elif not isinstance(scheme, Scheme):
+        scheme = load_scheme(Path(scheme))
+    lookup = _header_lookup(scheme, columns or {})
     with no_cyclic_gc():
         register = _parse_register(str(Path(path)), grid, sheet, scheme, lookup, columns or {})
+    if origin:
+        register = dataclasses.replace(register, scheme_origin=origin)
     del grid  # and with it the reader's copy of the workbook
     if len(register.risks) >= _LARGE_REGISTER:
         give_back_freed_memory()
     return register
+
+
+def _recorded_scheme(grid: Grid, display: str) -> tuple[Scheme, str]:
+    """The scheme a riskbook template records on its hidden sheet, else the shipped default."""
+    from riskbook.xlsx.scheme_sheet import SCHEME_SHEET, embedded_scheme
+
+    if SCHEME_SHEET in grid.names:
+        recorded = embedded_scheme(grid.rows(SCHEME_SHEET)[0], display)
+        if recorded is not None:
+            return recorded, "the workbook"
+    return load_scheme(None), ""
 
 
 def _header_lookup(scheme: Scheme, columns: dict[str, str]) -> dict[str, str]:
@@ -92,7 +111,7 @@ def _parse_register(
         candidates = [wanted]
     else:
         register_like = [n for n in grid.names if n.strip().casefold() == "register"]
-        candidates = register_like + [n for n in grid.names if n not in register_like]
+        candidates = register_like + [n for n in grid.names if n not in register_like and n != SCHEME_SHEET]
     closest: tuple[int, str, _Header] | None = None
     for name in candidates:
         rows, row0, col0 = grid.rows(name)
@@ -100,8 +119,9 @@ def _parse_register(
         if header is not None:
             _check_overrides(display, name, row0, header, overrides)
             return _build_register(
-                display, name, rows, row0, col0, header, grid.formula_gaps(name), grid.hidden(name), scheme
-            )
+                display, name, rows, row0, col0, header, grid.formula_gaps(name), grid.hidden(name), scheme,
+                grid.tables(name),
+            )  # fmt: skip
         if best is not None and (closest is None or len(best.fields) > len(closest[2].fields)):
             closest = (row0, name, best)
         if wanted is not None:
@@ -514,6 +534,7 @@ def _build_register(
     formula_gaps: dict[tuple[int, int], str | None],
     hidden: tuple[set[int], set[int]],
     scheme: Scheme,
+    tables: TableFacts | None = None,
 ) -> Register:
     header_index = header.index
     _check_header_width(display, sheet, rows[header_index], row0 + header_index)
@@ -581,6 +602,9 @@ def _build_register(
             lazy_offsets=lazy_offsets,
         )
     risks = _risks(rows, header_index + 1, row0, read)
+    tables = tables or TableFacts()
+    if tables.totals_rows:
+        risks = [risk for risk in risks if risk.row not in tables.totals_rows]
     if lazy:
         _note_long_lazy_fields(risks, lazy)
     _resolve_statuses(risks, scheme)
@@ -606,4 +630,5 @@ def _build_register(
         scheme=scheme,
         notices=tuple(notices),
         column_headers={name: headers[offset] for name, offset in columns.items()},
+        computed=frozenset(name for name, col in sheet_columns.items() if col in tables.computed_cols),
     )

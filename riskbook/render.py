@@ -94,6 +94,8 @@ def _folded_line(sheet: str, code: str, found: list[Finding], risks: int, colour
 def render_json(report: Report) -> str:
     data = report.as_dict()
     data["columns"] = dict(report.register.column_headers)  # field -> the header it was read from
+    register = report.register
+    data["scheme"] = {"name": register.scheme.name, "from": register.scheme_origin or register.scheme.source}
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import itertools
 import math
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -114,6 +115,7 @@ class Scheme:
     likelihood_scale: Scale | None = None
     matrix: tuple[tuple[int, ...], ...] | None = None  # rows: impact levels; columns: likelihood levels
     columns: dict[str, ColumnSpec] | None = None
+    toml: str = field(default="", compare=False, repr=False)  # the file's text, which a template carries
 
     def score_for(self, impact: int | None, likelihood: int | None) -> int | None:
         """The score of an impact and a likelihood: their product, or the scheme's matrix entry."""
@@ -279,12 +281,17 @@ def load_scheme(path: str | Path | None = None) -> Scheme:
         except UnicodeDecodeError as exc:
             raise SchemeError(f"scheme {path} is not UTF-8 text") from exc
         source = str(path)
+    return load_scheme_text(text, source)
+
+
+def load_scheme_text(text: str, source: str) -> Scheme:
+    """A scheme from its TOML text; source names where the text came from, in messages."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SchemeError(f"scheme {source} is not valid TOML: {exc}") from exc
     try:
-        return _build_scheme(data, source)
+        return dataclasses.replace(_build_scheme(data, source), toml=text)
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise SchemeError(f"scheme {source} is incomplete or malformed: {exc!r}") from exc
 

@@ -97,11 +97,19 @@ class Grid:
         load: Callable[[str], tuple[list[list[Any]], int, int]],
         formula_gaps: Callable[[str], dict[tuple[int, int], str | None]] | None = None,
         hidden: Callable[[str], tuple[set[int], set[int]]] | None = None,
+        tables: Callable[[str], Any] | None = None,
     ):
         self.names = names
         self._load = load
         self._formula_gaps = formula_gaps
         self._hidden = hidden
+        self._tables = tables
+
+    def tables(self, name: str):
+        """What the sheet's Excel tables say: its totals rows and calculated columns (a TableFacts)."""
+        from riskbook.source.package import TableFacts
+
+        return self._tables(name) if self._tables else TableFacts()
 
     def hidden(self, name: str) -> tuple[set[int], set[int]]:
         """The 0-based hidden rows and columns of a sheet."""
@@ -145,7 +153,11 @@ def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: 
             scan.scan_ods(zf, content, display)
     if info.kind == "xlsx" and not info.sheets:
         raise ReadError(f"{display}: the workbook has no sheets")
-    parts = [p for p in info.sheets if wanted is None or p.name == wanted]
+    from riskbook.xlsx.scheme_sheet import SCHEME_SHEET
+
+    parts = [p for p in info.sheets if wanted is None or p.name in (wanted, SCHEME_SHEET)]
+    with _damaged_archive(display), zipfile.ZipFile(path) as zf:
+        facts = {p.name: package.table_facts(zf, p) for p in parts} if info.kind == "xlsx" else {}
 
     # The sheets are scanned (extent, formulas, hidden rows) on a second thread while calamine
     # opens the workbook, which parses only the shared strings and releases the GIL; no sheet
@@ -172,7 +184,7 @@ def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: 
     scanner = threading.Thread(target=scan_sheets, name="riskbook-scan", daemon=True)
     scanner.start()
     try:
-        grid = _calamine_grid(path, display, gaps, hidden)
+        grid = _calamine_grid(path, display, gaps, hidden, facts.get)
     except ReadError as exc:
         scanner.join()
         raise (failure[0] if failure else exc) from None
@@ -194,7 +206,7 @@ def _read_ole_workbook(path: Path, display: str, max_bytes: int | None) -> Grid:
     return _calamine_grid(path, display, None)
 
 
-def _calamine_grid(path: Path, display: str, gaps, hidden=None) -> Grid:
+def _calamine_grid(path: Path, display: str, gaps, hidden=None, tables=None) -> Grid:
     import python_calamine as pc
 
     try:
@@ -229,7 +241,13 @@ def _calamine_grid(path: Path, display: str, gaps, hidden=None) -> Grid:
                 raise
             raise ReadError(f"{display}: sheet {name!r} is damaged (the reader failed: {_short(exc)})") from None
 
-    return Grid(names, load, gaps, hidden)
+    return Grid(names, load, gaps, hidden, (lambda name: tables(name) or _no_tables()) if tables else None)
+
+
+def _no_tables():
+    from riskbook.source.package import TableFacts
+
+    return TableFacts()
 
 
 def _is_rust_panic(exc: BaseException) -> bool:

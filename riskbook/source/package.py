@@ -348,3 +348,101 @@ class ReadAhead:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+@dataclass(frozen=True)
+class TableFacts:
+    """What a sheet's Excel tables say about its cells: rows that are totals, columns that are computed."""
+
+    totals_rows: frozenset[int] = frozenset()  # 0-based
+    computed_cols: frozenset[int] = frozenset()  # 0-based: a table column with a calculated column formula
+
+
+MAX_TABLE_PART_BYTES = 4 * 1024**2
+
+
+def table_facts(zf: zipfile.ZipFile, part: SheetPart) -> TableFacts:
+    """The totals rows (totalsRowCount) and calculated columns of the tables on a sheet.
+
+    A table's totals row (Table Design → Total Row: "Total" and SUBTOTAL(109,…)) is not a risk; a
+    calculated column (a riskbook template's Score and Next Review) shows what other cells hold.
+    """
+    from defusedxml import ElementTree
+
+    totals: set[int] = set()
+    computed: set[int] = set()
+    for table in _table_parts(zf, part.path):
+        try:
+            root = ElementTree.fromstring(table)
+        except Exception:  # an unreadable table part says nothing; the cells are read as they are
+            continue
+        area = _cell_range(root.get("ref", ""))
+        if area is None:
+            continue
+        (top, left), (bottom, _right) = area
+        count = _small_int(root.get("totalsRowCount"))
+        totals.update(range(bottom - count + 1, bottom + 1))
+        columns = [e for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "tableColumn"]
+        for offset, column in enumerate(columns):
+            if any(child.tag.rsplit("}", 1)[-1] == "calculatedColumnFormula" for child in column):
+                computed.add(left + offset)
+    return TableFacts(frozenset(totals), frozenset(computed))
+
+
+def _table_parts(zf: zipfile.ZipFile, sheet_path: str) -> list[bytes]:
+    from defusedxml import ElementTree
+
+    found = entries(zf)
+    folder, _, name = sheet_path.rpartition("/")
+    rels = found.get(f"{folder}/_rels/{name}.rels".lower(), [])
+    parts = []
+    for entry in rels[:1]:
+        if entry.file_size > MAX_TABLE_PART_BYTES:
+            continue
+        try:
+            root = ElementTree.fromstring(zf.read(entry))
+        except Exception:
+            continue
+        for rel in root:
+            if not rel.get("Type", "").endswith("/table"):
+                continue
+            target = _resolve(folder, rel.get("Target", ""))
+            for table in found.get(target.lower(), [])[:1]:
+                if table.file_size <= MAX_TABLE_PART_BYTES:
+                    parts.append(zf.read(table))
+    return parts
+
+
+def _resolve(folder: str, target: str) -> str:
+    if target.startswith("/"):
+        return target[1:]
+    parts = folder.split("/") if folder else []
+    for piece in target.split("/"):
+        if piece == "..":
+            if parts:
+                parts.pop()
+        elif piece and piece != ".":
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def _small_int(text: str | None) -> int:
+    return int(text) if text and text.isdigit() and len(text) < 3 else 0
+
+
+def _cell_range(ref: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """(row, col) of the first and last cells of "A1:V32", 0-based; None if it is not one."""
+    import re
+
+    found = re.fullmatch(r"\$?([A-Z]{1,3})\$?(\d{1,7}):\$?([A-Z]{1,3})\$?(\d{1,7})", ref.upper())
+    if found is None:
+        return None
+
+    def col(letters: str) -> int:
+        n = 0
+        for ch in letters:
+            n = n * 26 + ord(ch) - 64
+        return n - 1
+
+    a, r1, b, r2 = found.groups()
+    return (int(r1) - 1, col(a)), (int(r2) - 1, col(b))
