@@ -125,7 +125,11 @@ def register_columns(register: Register, scheme: Scheme) -> list[TemplateColumn]
         placed.append((col, column))
         if key == "next_review":
             placed.append((col, computed_review(COMPUTED_REVIEW)))
-    placed.extend((col, TemplateColumn(name, name, 30, _EXTRA_HELP, "extra")) for col, name in register.extra_columns)
+    placed.extend(
+        (col, TemplateColumn(name, name, 30, _EXTRA_HELP, "extra"))
+        for col, name in register.extra_columns
+        if not (name == COMPUTED_REVIEW and "next_review" in register.columns)  # a template's own: made again
+    )
     placed.sort(key=lambda item: item[0])
     columns = [column for _, column in placed]
     _add_missing(columns)

@@ -142,7 +142,7 @@ def _print_title_columns(plan: Layout) -> int | None:
     """The last column repeated at the left of every page: up to the reference and title, if they leave room."""
     wanted = [i for i in (plan.index("reference"), plan.index("title"), plan.index("description")) if i is not None]
     for last in sorted(wanted, reverse=True):
-        if sum(_column_px(c.width) for c in plan.columns[: last + 1]) <= _PAGE_WIDTH_PX * 0.45:
+        if sum(_column_px(c.width) for c in plan.columns[: last + 1]) <= _PAGE_WIDTH_PX / 2:
             return last
     return None
 

@@ -339,7 +339,7 @@ def test_lists_and_formats_cover_the_table_rows_so_excel_carries_them_to_new_row
     lists = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation if dv.type in ("list", "date")}
     assert {"D2:D32", "E2:E32", "F2:F32", "G2:G32", "H2:H32", "M2:M32", "U2:U32"} <= set(lists)
     ranges = {str(cf.sqref) for cf in ws.conditional_formatting}
-    assert {"I2:I32", "K2:K32"} <= ranges
+    assert {"I2:I32", "J2:J32"} <= ranges
     assert ws.max_row == 32  # nothing prepared below the table
 
 
