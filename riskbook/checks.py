@@ -239,6 +239,8 @@ def check_risk(ctx: _Context, item: Assessed) -> Iterator[Finding]:
     values = risk.values
     if risk.invalid:
         yield from check_unreadable(ctx, risk)
+        if "next_review" in risk.invalid and "last_review" in values and "next_review" in ctx.register.computed:
+            yield from check_review_text(ctx, risk)
     if not ctx.required <= values.keys():
         yield from check_missing(ctx, risk)
     if "reference" in values and not ctx.scheme.reference_regex.match(values["reference"]):
@@ -372,6 +374,12 @@ def check_unreadable(ctx: _Context, risk: Risk) -> Iterator[Finding]:
             continue
         label = FIELD_LABELS[name].lower()
         yield ctx.finding(value.code, risk, name, field=label, value=_quote(value.raw), reason=value.reason)
+
+
+def check_review_text(ctx: _Context, risk: Risk) -> Iterator[Finding]:
+    """A computed Next Review that cannot read a Last Review validate reads (a date typed as text): said
+    on the Last Review cell, the one to retype."""
+    yield ctx.finding("date-as-text", risk, "last_review", value=_quote(str(risk.values["last_review"])))
 
 
 def check_missing(ctx: _Context, risk: Risk) -> Iterator[Finding]:

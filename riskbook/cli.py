@@ -189,9 +189,7 @@ def _read_and_check(
 
 def _say_recorded_scheme(register) -> None:
     if register.scheme_origin:
-        click.echo(
-            f"Scheme: {register.scheme.name}, recorded in {register.path} (no --scheme given)", err=True
-        )
+        click.echo(f"Scheme: {register.scheme.name}, recorded in {register.path} (no --scheme given)", err=True)
 
 
 input_argument = click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=True, path_type=str))

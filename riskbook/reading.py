@@ -35,7 +35,7 @@ from riskbook.scheme import Scheme, header_key, load_scheme
 from riskbook.source.grid import Grid, open_grid
 from riskbook.source.package import TableFacts
 from riskbook.values import Invalid
-from riskbook.xlsx.scheme_sheet import SCHEME_SHEET
+from riskbook.xlsx.scheme_sheet import SCHEME_SHEET, recorded_computed, recorded_scheme
 
 HEADER_SEARCH_ROWS = 20
 _LARGE_REGISTER = 10_000  # risks; below this the reader's memory is not worth handing back
@@ -65,31 +65,23 @@ def read_register(
     one-line reason; max_bytes bounds what a workbook may inflate to (default 2 GiB).
     """
     grid = open_grid(path, sheet, max_bytes)
+    recorded = grid.rows(SCHEME_SHEET)[0] if SCHEME_SHEET in grid.names else []
     origin = ""
     if scheme is None:
-        scheme, origin = _recorded_scheme(grid, str(Path(path)))
+        scheme, origin = recorded_scheme(recorded, str(Path(path)))
     elif not isinstance(scheme, Scheme):
         scheme = load_scheme(Path(scheme))
+    assert isinstance(scheme, Scheme)
     lookup = _header_lookup(scheme, columns or {})
     with no_cyclic_gc():
         register = _parse_register(str(Path(path)), grid, sheet, scheme, lookup, columns or {})
-    if origin:
-        register = dataclasses.replace(register, scheme_origin=origin)
+    computed = register.computed | recorded_computed(register.column_headers, recorded)
+    if origin or computed != register.computed:
+        register = dataclasses.replace(register, scheme_origin=origin, computed=computed)
     del grid  # and with it the reader's copy of the workbook
     if len(register.risks) >= _LARGE_REGISTER:
         give_back_freed_memory()
     return register
-
-
-def _recorded_scheme(grid: Grid, display: str) -> tuple[Scheme, str]:
-    """The scheme a riskbook template records on its hidden sheet, else the shipped default."""
-    from riskbook.xlsx.scheme_sheet import SCHEME_SHEET, embedded_scheme
-
-    if SCHEME_SHEET in grid.names:
-        recorded = embedded_scheme(grid.rows(SCHEME_SHEET)[0], display)
-        if recorded is not None:
-            return recorded, "the workbook"
-    return load_scheme(None), ""
 
 
 def _header_lookup(scheme: Scheme, columns: dict[str, str]) -> dict[str, str]:

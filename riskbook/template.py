@@ -123,10 +123,7 @@ def _map_levels(source: Register, scheme: Scheme) -> tuple[Register, list[str]]:
         return scale.value_for_label(label(key, value))
 
     used = {
-        (key, risk.values[key])
-        for risk in source.risks
-        for key in SCALE_KEYS
-        if isinstance(risk.values.get(key), int)
+        (key, risk.values[key]) for risk in source.risks for key in SCALE_KEYS if isinstance(risk.values.get(key), int)
     }
     mapping = {item: new_value(*item) for item in sorted(used)}
     unmapped = sorted({label(*item) for item, new in mapping.items() if new is None})
@@ -190,7 +187,7 @@ def write_template(
         write_register(register, book, scheme, risks, plan, list_ranges)
         _write_instructions(instructions, book, scheme, columns)
         lists.sheet.hide()
-        write_scheme_sheet(book, scheme)
+        write_scheme_sheet(book, scheme, [h for h, c in zip(plan.headers, plan.columns, strict=True) if c.computed])
         register.sheet.activate()
         book.close()
     return output

@@ -92,9 +92,7 @@ def default_columns() -> list[TemplateColumn]:
     from riskbook.model import FIELD_LABELS
 
     return [
-        computed_review()
-        if key is None
-        else field_column(key, _DEFAULT_HEADERS.get(key, FIELD_LABELS[key]))
+        computed_review() if key is None else field_column(key, _DEFAULT_HEADERS.get(key, FIELD_LABELS[key]))
         for key in _DEFAULT_FIELDS
     ]
 

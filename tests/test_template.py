@@ -54,7 +54,7 @@ def test_sheets_headers_and_hidden_lists(template):
                  "control_due", "responsible_officer", "category", "current_status", "proposal"):  # fmt: skip
         assert name in fields
     ws = wb["Register"]
-    assert ws.freeze_panes == "B2"
+    assert ws.freeze_panes == "D2"  # the reference and title stay in view, as they repeat on every printed page
     table = ws.tables["Risks"]
     assert table.ref == "A1:V2"  # the header and one empty row to type the first risk in: no prepared blank rows
     assert table.autoFilter is not None and ws.auto_filter.ref is None
@@ -205,7 +205,7 @@ def test_round_trip_fill_recalculate_validate_build(tmp_path, recalc_profile, sc
     ]  # fmt: skip
     saved = _fill_and_save(template, rows, tmp_path, recalc_profile)
     result = CliRunner().invoke(cli, ["validate", str(saved), "--as-of", "2024-01-16", "--format", "json", *args])
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     assert report["findings"] == [] and report["risks"] == 2, report
     panel = tmp_path / "panel.xlsx"
     result = CliRunner().invoke(cli, ["build", str(saved), "-o", str(panel), "--as-of", "2024-01-16", *args])
@@ -239,10 +239,16 @@ def test_next_review_is_never_blank_where_validate_has_a_due_date(tmp_path, reca
     for form, value, expected in zip(DATE_FORMS, shown, due, strict=True):
         assert value == "Check date" or value.date() == expected, (form, value, expected)
     by_form = dict(zip([str(f) for f in DATE_FORMS], shown, strict=True))
-    assert by_form["May 2023"] == by_form["May 23"] == dt.datetime(2023, 8, 31)  # month's end + 3 months
-    assert by_form["Sept 2023"] == dt.datetime(2023, 12, 30)  # 30 September + 3 months, as the checks add them
+    # Only a real date is read (the formula stays short); a date left as text shows Check date, and validate
+    # says why on the Last Review cell, once, never on the computed Next Review.
     assert by_form[str(dt.datetime(2023, 5, 16))] == dt.datetime(2023, 8, 16)
-    assert by_form["16 May 2023"] == "Check date"
+    assert by_form["May 2023"] == by_form["Sept 2023"] == by_form["16 May 2023"] == "Check date"
+    findings = [f for f in validate(read_register(saved), as_of=AS_OF).findings if f.code != "review-overdue"]
+    text_forms = [f for f in DATE_FORMS if not isinstance(f, dt.datetime)]
+    assert [(f.code, f.cell) for f in findings] == [("date-as-text", f"H{n}") for n in range(2, 2 + len(text_forms))]
+    assert findings[8].message == (
+        "last review 'May 2023' is text, which the template's Next Review cannot read: it shows Check date"
+    )
     ws = openpyxl.load_workbook(saved)["Register"]
     rules = {str(cf.sqref).split(":")[0]: cf.rules for cf in ws.conditional_formatting}
     check = next(r for r in rules["K2"] if '"Check date"' in r.formula[0])
@@ -326,7 +332,7 @@ def test_unreadable_last_review_is_carried_as_check_date(make_register, tmp_path
     path = make_register([risk_row(last="TBC"), risk_row("STR0002", last="Sept 2023"), risk_row("STR0003", last="")])
     out = make_template(tmp_path, "--from", str(path), name="check.xlsx")
     ws = openpyxl.load_workbook(out, data_only=True)["Register"]
-    assert [ws[f"K{n}"].value for n in (2, 3, 4)] == ["Check date", dt.datetime(2023, 12, 30), None]
+    assert [ws[f"J{n}"].value for n in (2, 3, 4)] == ["Check date", dt.datetime(2023, 12, 30), None]
     outdir = tmp_path / "recalculated"
     outdir.mkdir()
     assert recalculation_mismatches(out, outdir, recalc_profile) == []

@@ -136,7 +136,9 @@ def test_month_only_dates_become_real_dates_each_field_said_once(make_register, 
 
 @pytest.fixture
 def five_template(tmp_path):
-    return make_template(tmp_path, EXAMPLES / "iso27001-risk-register.xlsx", "--scheme", SCHEMES / "scheme-5x5-words.toml")
+    return make_template(
+        tmp_path, EXAMPLES / "iso27001-risk-register.xlsx", "--scheme", SCHEMES / "scheme-5x5-words.toml"
+    )
 
 
 def test_validate_reads_a_template_under_the_scheme_it_records_and_says_so(five_template):
@@ -146,9 +148,7 @@ def test_validate_reads_a_template_under_the_scheme_it_records_and_says_so(five_
     assert result.stderr == (
         f"Scheme: Public-sector risk matrix (5 × 5, words per axis), recorded in {five_template} (no --scheme given)\n"
     )
-    as_json = CliRunner().invoke(
-        cli, ["validate", str(five_template), "--as-of", "2024-06-30", "--format", "json"]
-    )
+    as_json = CliRunner().invoke(cli, ["validate", str(five_template), "--as-of", "2024-06-30", "--format", "json"])
     data = json.loads(as_json.stdout)
     assert data["scheme"] == {"name": "Public-sector risk matrix (5 × 5, words per axis)", "from": "the workbook"}
     given = CliRunner().invoke(
@@ -198,9 +198,7 @@ def _with_total_row(template: Path, out: Path) -> Path:
     last_col, last_row = ref.group(1), int(ref.group(2))
     total_row = last_row + 1
     table = table.replace(f'ref="A1:{last_col}{last_row}"', f'ref="A1:{last_col}{total_row}" totalsRowCount="1"', 1)
-    table = table.replace(
-        f'<autoFilter ref="A1:{last_col}{total_row}"', f'<autoFilter ref="A1:{last_col}{last_row}"'
-    )
+    table = table.replace(f'<autoFilter ref="A1:{last_col}{total_row}"', f'<autoFilter ref="A1:{last_col}{last_row}"')
     table = table.replace('name="Reference"', 'name="Reference" totalsRowLabel="Total"', 1)
     table = re.sub(r'(<tableColumn id="\d+" name="Score")', r'\1 totalsRowFunction="sum"', table, count=1)
     parts["xl/tables/table1.xml"] = table.encode()

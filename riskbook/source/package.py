@@ -379,7 +379,7 @@ def table_facts(zf: zipfile.ZipFile, part: SheetPart) -> TableFacts:
         area = _cell_range(root.get("ref", ""))
         if area is None:
             continue
-        (top, left), (bottom, _right) = area
+        (_top, left), (bottom, _right) = area
         count = _small_int(root.get("totalsRowCount"))
         totals.update(range(bottom - count + 1, bottom + 1))
         columns = [e for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "tableColumn"]
