@@ -623,4 +623,5 @@ def _build_register(
         notices=tuple(notices),
         column_headers={name: headers[offset] for name, offset in columns.items()},
         computed=frozenset(name for name, col in sheet_columns.items() if col in tables.computed_cols),
+        first_col=col0,
     )

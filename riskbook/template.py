@@ -56,6 +56,7 @@ def carry_over(source: Register, scheme: Scheme, rescore: bool = False) -> tuple
         if finding.code == "status-variant":
             risk = next(r for r in source.risks if r.row == finding.row)
             changes.append(f"{finding.reference}: status {risk.get('status')!r} written as {risk.status_name!r}")
+    changes.extend(_scale_words(source))
     changes.extend(_month_only_dates(source))
     if scheme != source.scheme:
         source, moved = _map_levels(source, scheme)
@@ -85,6 +86,26 @@ def _validate_source(source: Register):
 
 def _row_name(register: Register, risk: Risk) -> str:
     return f"{register.sheet} row {risk.row + 1}"
+
+
+def _scale_words(source: Register) -> list[str]:
+    """A line for each level read through one of the scale's other words: it is written as the label."""
+    from riskbook.model import FIELD_LABELS
+    from riskbook.values import fold_header
+
+    scheme, lines = source.scheme, []
+    keys = [(key, source.columns[key] - source.first_col) for key in SCALE_KEYS if key in source.columns]
+    for risk in source.risks:
+        cells = risk.cells or ()
+        for key, offset in keys:
+            value, raw = risk.values.get(key), cells[offset] if 0 <= offset < len(cells) else None
+            if not isinstance(value, int) or not isinstance(raw, str) or raw.strip().isdigit():
+                continue
+            label = scheme.likelihood_label(value) if key.endswith("likelihood") else scheme.impact_label(value)
+            if fold_header(raw) != fold_header(label):
+                name = risk.reference or _row_name(source, risk)
+                lines.append(f"{name}: {FIELD_LABELS[key].lower()} {raw.strip()!r} written as {label!r}")
+    return lines
 
 
 def _month_only_dates(source: Register) -> list[str]:

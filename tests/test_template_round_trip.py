@@ -108,6 +108,17 @@ def test_iso_register_keeps_treatment_inherent_set_rating_and_its_stated_review_
     assert "Risks[[#This Row],[Inherent Impact]]" in formulas.cell(2, inherent).value
 
 
+def test_scale_words_read_through_aliases_are_listed_as_statuses_are(tmp_path):
+    out = tmp_path / "t.xlsx"
+    args = ["--scheme", SCHEMES / "scheme-5x5-words.toml"]
+    result = run("template", "-o", out, "--from", EXAMPLES / "iso27001-risk-register.xlsx", *args)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "R-002: impact 'Cymedrol' written as 'Moderate'" in lines
+    assert "R-002: likelihood 'Posibl' written as 'Possible'" in lines
+    assert not any(line.startswith("R-001:") for line in lines)  # labels as the scheme spells them: nothing to say
+
+
 def test_a_level_off_the_target_scheme_is_refused_and_nothing_written(tmp_path):
     out = tmp_path / "t.xlsx"
     result = run("template", "-o", out, "--from", EXAMPLES / "iso27001-risk-register.xlsx")
