@@ -274,7 +274,7 @@ def _write_instructions(sheet, book: Book, scheme: Scheme, columns: list[Templat
     for offset, column in enumerate(columns, start=row + 1):
         sheet.text(offset, 0, column.header, label)
         sheet.text(offset, 1, help_text(column, scheme), cell)
-        sheet.sheet.set_row(offset, text_height(column.help, 33))
+        sheet.sheet.set_row(offset, text_height(help_text(column, scheme), 33))
     row += len(columns) + 3
     if scheme.statuses:  # a scheme without statuses takes the register's own
         row = _write_statuses(sheet, book, scheme, row)

@@ -31,30 +31,30 @@ class TemplateColumn:
 
 
 _FIELD_SPECS: dict[str, tuple[float, str, str]] = {
-    "reference": (11, "The risk's reference, e.g. {example}. Each risk has its own.", "text"),
-    "owner": (24, "The chief officer or head of department who owns the risk.", "text"),
-    "title": (40, "A short title saying what the risk is.", "text"),
-    "description": (50, "What the risk is: its cause, the event and its effect.", "text"),
-    "impact": (12, "How bad it would be: choose {labels}. See Instructions for the criteria.", "scale"),
-    "likelihood": (12, "How likely it is: choose {labels}. See Instructions.", "scale"),
-    "status": (17, "Choose one of: {statuses}.", "status"),
-    "first_recorded": (13, "The date the risk was first recorded (DD/MM/YYYY).", "date"),
-    "last_review": (13, "The date of the latest review (DD/MM/YYYY).", "date"),
-    "score": (9, "Computed: {rule}. Coloured by its band. Do not type here.", "score"),
-    "previous_score": (10, "The score reported to the last panel.", "previous"),
+    "reference": (10, "The risk's reference, e.g. {example}. Each risk has its own.", "text"),
+    "owner": (14, "The chief officer or head of department who owns the risk.", "text"),
+    "title": (22, "A short title saying what the risk is.", "text"),
+    "description": (36, "What the risk is: its cause, the event and its effect.", "text"),
+    "impact": (10, "How bad it would be: choose {labels}. See Instructions for the criteria.", "scale"),
+    "likelihood": (10, "How likely it is: choose {labels}. See Instructions.", "scale"),
+    "status": (13, "Choose one of: {statuses}.", "status"),
+    "first_recorded": (10.5, "The date the risk was first recorded (DD/MM/YYYY).", "date"),
+    "last_review": (10.5, "The date of the latest review (DD/MM/YYYY).", "date"),
+    "score": (7, "Computed: {rule}. Coloured by its band. Do not type here.", "score"),
+    "previous_score": (8, "The score reported to the last panel.", "previous"),
     "rag": (12, "The rating: the band of the score ({bands}).", "rating"),
-    "next_review": (13, "The next review date as agreed (DD/MM/YYYY). The computed one is beside it.", "date"),
-    "responsible_officer": (20, "The officer responsible for managing the risk day to day.", "text"),
-    "category": (22, "Choose the risk's category.", "category"),
-    "information": (50, "Background: what the risk is about.", "text"),
-    "rationale": (50, "Why this is a risk, and why it is scored as it is.", "text"),
-    "consequence": (45, "What happens if the risk is not managed.", "text"),
-    "existing_controls": (45, "Controls already in place, one per line.", "text"),
-    "additional_controls": (45, "Further controls planned, one per line, each with an owner.", "text"),
-    "treatment": (45, "How the risk is treated (reduce, accept, transfer, avoid) and how.", "text"),
+    "next_review": (10.5, "The next review date as agreed (DD/MM/YYYY). The computed one is beside it.", "date"),
+    "responsible_officer": (16, "The officer responsible for managing the risk day to day.", "text"),
+    "category": (16, "Choose the risk's category.", "category"),
+    "information": (36, "Background: what the risk is about.", "text"),
+    "rationale": (36, "Why this is a risk, and why it is scored as it is.", "text"),
+    "consequence": (36, "What happens if the risk is not managed.", "text"),
+    "existing_controls": (36, "Controls already in place, one per line.", "text"),
+    "additional_controls": (36, "Further controls planned, one per line, each with an owner.", "text"),
+    "treatment": (36, "How the risk is treated (reduce, accept, transfer, avoid) and how.", "text"),
     "control_due": (13, "When the additional controls are due (DD/MM/YYYY).", "dates"),
-    "update": (50, "This quarter's update for the panel.", "text"),
-    "current_status": (24, "One line for the panel, e.g. 'No change to risk score'.", "text"),
+    "update": (36, "This quarter's update for the panel.", "text"),
+    "current_status": (20, "One line for the panel, e.g. 'No change to risk score'.", "text"),
     "proposal": (11, "Archive to propose archiving the risk; New for a new risk; else leave empty.", "proposal"),
     "inherent_impact": (12, "The impact before any controls: choose {labels}.", "scale"),
     "inherent_likelihood": (12, "The likelihood before any controls: choose {labels}.", "scale"),
@@ -84,7 +84,7 @@ def field_column(key: str, header: str) -> TemplateColumn:
 
 
 def computed_review(header: str = "Next Review") -> TemplateColumn:
-    return TemplateColumn("next_review", header, 13, _NEXT_REVIEW_HELP, "next_review")
+    return TemplateColumn("next_review", header, 10.5, _NEXT_REVIEW_HELP, "next_review")
 
 
 def default_columns() -> list[TemplateColumn]:
@@ -124,7 +124,7 @@ def register_columns(register: Register, scheme: Scheme) -> list[TemplateColumn]
         if key == "next_review":
             placed.append((col, computed_review(COMPUTED_REVIEW)))
     placed.extend(
-        (col, TemplateColumn(name, name, 30, _EXTRA_HELP, "extra"))
+        (col, TemplateColumn(name, name, 20, _EXTRA_HELP, "extra"))
         for col, name in register.extra_columns
         if not (name == COMPUTED_REVIEW and "next_review" in register.columns)  # a template's own: made again
     )

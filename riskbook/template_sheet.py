@@ -132,7 +132,9 @@ def write_register(sheet, book: Book, scheme: Scheme, risks: list[Risk], plan: L
         sheet.sheet.set_column(col, col, column.width, formats[col])
         _validate_column(sheet, scheme, col, column, last_row, list_ranges)
     _register_formatting(sheet, book, scheme, plan, last_row)
-    sheet.sheet.set_row(0, 30)
+    sheet.sheet.set_row(
+        0, max(30, *(text_height(h, int(c.width)) for h, c in zip(plan.headers, plan.columns, strict=True)))
+    )
     titles = _print_title_columns(plan)
     sheet.sheet.freeze_panes(1, titles + 1 if titles is not None else 1)
     _setup_print(sheet, titles)
@@ -148,7 +150,7 @@ def _print_title_columns(plan: Layout) -> int | None:
 
 
 def _column_px(width: float) -> float:
-    return width * 7 + 5
+    return width * 9 + 5  # as LibreOffice prints a column of Arial 10 (Excel's are a little narrower)
 
 
 def _setup_print(sheet, titles: int | None) -> None:
@@ -209,9 +211,9 @@ def _write_risk(sheet, book: Book, scheme: Scheme, row: int, risk: Risk, plan: L
             _check_length(risk, column.header, value)
             sheet.text(row, col, value, cell)
     texts = [str(risk.get(c.key) or "") for c in plan.columns if c.kind == "text"]
-    widths = [int(c.width * 1.1) for c in plan.columns if c.kind == "text"]
+    widths = [int(c.width * 1.3) for c in plan.columns if c.kind == "text"]  # Arial 10 in default-font widths
     tallest = max((text_height(t, w) for t, w in zip(texts, widths, strict=True)), default=15)
-    sheet.sheet.set_row(row, min(tallest, 120))
+    sheet.sheet.set_row(row, tallest)  # the whole narrative shows in print (up to Excel's 409 points)
 
 
 def _set_levels(risk: Risk, prefix: str) -> tuple[int | None, int | None]:

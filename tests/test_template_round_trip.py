@@ -285,3 +285,27 @@ def test_the_recorded_scheme_survives_a_libreoffice_save(five_template, tmp_path
     assert register.scheme_origin == "the workbook"
     assert register.scheme.name == "Public-sector risk matrix (5 × 5, words per axis)"
     assert validate(register, as_of=AS_OF).findings == []
+
+
+def test_printed_register_keeps_owner_columns_on_page_one_and_reference_and_title_on_every_page(
+    tmp_path, recalc_profile
+):
+    import statistics
+
+    from tests.conftest import convert_with_libreoffice
+    from tests.test_panel_print import FOOTER_BAND, HEADER_BAND, pdf_pages
+
+    out = make_template(tmp_path, EXAMPLES / "force-risk-register-jan-2024.xlsx")
+    outdir = tmp_path / "printed"
+    outdir.mkdir()
+    pages = pdf_pages(convert_with_libreoffice(out, "pdf", outdir, recalc_profile))
+    register = [p for p in pages if p["sheet"].startswith("Register")]
+    first = " ".join(register[0]["body"])
+    for header in ("Reference", "Owner", "Title", "Impact", "Likelihood", "Status", "Last review", "STR0278"):
+        assert header in first
+    assert "Information" not in first  # the narrative continues on the following pages
+    narrative = next(p for p in register if "Information" in p["body"])
+    assert {"Reference", "Title", "STR0278"} <= set(narrative["body"])  # print titles repeat
+    for page in pages:
+        heights = [h for _, top, h in page["words"] if HEADER_BAND < top < FOOTER_BAND]
+        assert statistics.median(heights) >= 10.8, page["sheet"]  # 9 pt type or more, Instructions too
