@@ -21,6 +21,9 @@ CHECK_FONT = "#3F3000"
 EARLIEST_DATE = dt.date(1990, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
 PRINT_SCALE = 90  # Arial 10 prints at 9 pt
+# Dropdowns, date checks and colours reach this many rows below the table, for spreadsheet programs
+# that do not grow a table as Excel does (LibreOffice). They hold no cell, so nothing blank prints.
+ROWS_BELOW = 500
 # A4 landscape less 0.5 in side margins, in pixels at 96 dpi, as seen at PRINT_SCALE.
 _PAGE_WIDTH_PX = (11.69 - 1.0) * 96 * 100 / PRINT_SCALE
 
@@ -130,8 +133,8 @@ def write_register(sheet, book: Book, scheme: Scheme, risks: list[Risk], plan: L
         sheet.formula(last_row, i, formula, "", formats[i])
     for col, column in enumerate(plan.columns):
         sheet.sheet.set_column(col, col, column.width, formats[col])
-        _validate_column(sheet, scheme, col, column, last_row, list_ranges)
-    _register_formatting(sheet, book, scheme, plan, last_row)
+        _validate_column(sheet, scheme, col, column, last_row + ROWS_BELOW, list_ranges)
+    _register_formatting(sheet, book, scheme, plan, last_row + ROWS_BELOW)
     sheet.sheet.set_row(
         0, max(30, *(text_height(h, int(c.width)) for h, c in zip(plan.headers, plan.columns, strict=True)))
     )

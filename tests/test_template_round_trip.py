@@ -309,3 +309,23 @@ def test_printed_register_keeps_owner_columns_on_page_one_and_reference_and_titl
     for page in pages:
         heights = [h for _, top, h in page["words"] if HEADER_BAND < top < FOOTER_BAND]
         assert statistics.median(heights) >= 10.8, page["sheet"]  # 9 pt type or more, Instructions too
+
+
+def test_lists_reach_below_the_table_without_printing_blank_rows(tmp_path, recalc_profile):
+    """LibreOffice does not grow the table: a risk typed below it still gets dropdowns and colours, and the
+    rows they reach print nothing (no cell holds them)."""
+    from tests.conftest import convert_with_libreoffice
+    from tests.test_panel_print import pdf_pages
+
+    out = tmp_path / "blank.xlsx"
+    assert run("template", "-o", out).exit_code == 0
+    ws = openpyxl.load_workbook(out)["Register"]
+    assert ws.max_row == 2
+    lists = {str(dv.sqref) for dv in ws.data_validations.dataValidation if dv.type == "list"}
+    assert "D2:D502" in lists
+    outdir = tmp_path / "printed"
+    outdir.mkdir()
+    pages = pdf_pages(convert_with_libreoffice(out, "pdf", outdir, recalc_profile))
+    register = [p for p in pages if p["sheet"].startswith("Register")]
+    assert all(p["body"][0] == "Reference" for p in register)  # each page is the header row and the empty row
+    assert len(register) <= 9  # one page per group of columns: no page of blank rows below
