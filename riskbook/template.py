@@ -14,6 +14,7 @@ from riskbook.source.package import CACHED_VALUES_PROPERTY
 from riskbook.template_columns import TemplateColumn, default_columns, register_columns
 from riskbook.template_sheet import help_text, layout, month_date, write_register
 from riskbook.xlsx.scheme_sheet import write_scheme_sheet
+from riskbook.xlsx.text import CELL, safe_text
 from riskbook.xlsx.writer import Book, PageSetup, atomic_path, refuse_inputs_as_output, text_height
 
 REGISTER = "Register"
@@ -260,11 +261,15 @@ def _write_instructions(sheet, book: Book, scheme: Scheme, columns: list[Templat
     from riskbook.panel.sheets import write_criteria_tables
 
     cell, label = book.fmt("cell"), book.fmt("label")
-    sheet.title(
-        "How to fill in the risk register",
+    sheet.title("How to fill in the risk register", "")
+    about = (
         "One row per risk on the Register sheet. Choose impact, likelihood, status and category from the dropdowns; "
-        "the Score and Next Review columns fill themselves. Everything below comes from the scoring scheme.",
+        "the Score and Next Review columns fill themselves. Everything below comes from the scoring scheme."
     )
+    # Across the two columns of the table below, wrapped: a line running on past them is cut in print.
+    wrapped = book.workbook.add_format({"font_name": "Arial", "font_size": 10, "text_wrap": True, "valign": "top"})
+    sheet.sheet.merge_range(1, 0, 1, 1, safe_text(about, CELL), wrapped)
+    sheet.sheet.set_row(1, text_height(about, 60))
     row = 3
     sheet.text(row - 1, 0, "The columns", book.fmt("bold"))
     sheet.sheet.add_table(
