@@ -59,6 +59,7 @@ def carry_over(source: Register, scheme: Scheme, rescore: bool = False) -> tuple
             changes.append(f"{finding.reference}: status {risk.get('status')!r} written as {risk.status_name!r}")
     changes.extend(_scale_words(source))
     changes.extend(_month_only_dates(source))
+    changes.extend(_markup_made_plain(source))
     if scheme != source.scheme:
         source, moved = _map_levels(source, scheme)
         changes.extend(moved)
@@ -109,6 +110,35 @@ def _scale_words(source: Register) -> list[str]:
     return lines
 
 
+def _markup_made_plain(source: Register) -> list[str]:
+    """One line per column whose cells held HTML (a risk system's export): the template holds the plain text."""
+    from riskbook.model import FIELD_LABELS, NARRATIVE_FIELDS
+
+    columns = [
+        (source.column_headers.get(key) or FIELD_LABELS[key], source.columns[key] - source.first_col, key)
+        for key in sorted(NARRATIVE_FIELDS | {"title", "owner", "responsible_officer", "category"})
+        if key in source.columns
+    ]
+    columns += [(name, col - source.first_col, None) for col, name in source.extra_columns]
+    lines = []
+    for label, offset, key in sorted(columns, key=lambda item: item[1]):
+        names = []
+        for risk in source.risks:
+            raw = risk.cells[offset] if risk.cells is not None and 0 <= offset < len(risk.cells) else None
+            if isinstance(raw, str) and ("<" in raw or "&" in raw):
+                written = risk.get(key) if key is not None else risk.extras.get(label)
+                if written is not None and written != raw.strip():
+                    names.append(risk.reference or _row_name(source, risk))
+        if names:
+            shown = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
+            count = len(names)
+            lines.append(
+                f"{label}: {count} cell{'s' if count != 1 else ''} of HTML markup written as the plain text "
+                f"riskbook reads ({shown})"
+            )
+    return lines
+
+
 def _month_only_dates(source: Register) -> list[str]:
     """One line per date field holding month-only dates: they are written as real dates."""
     from riskbook.model import FIELD_LABELS
@@ -126,7 +156,7 @@ def _month_only_dates(source: Register) -> list[str]:
         )
         count = len(found)
         lines.append(
-            f"{FIELD_LABELS[key]}: {count} month-only date{'s' if count != 1 else ''} written as the month's "
+            f"{source.column_headers.get(key) or FIELD_LABELS[key]}: {count} month-only date{'s' if count != 1 else ''} written as the month's "
             f"{which} day, the text kept in the cell's note ({examples}{', …' if count > 3 else ''})"
         )
     return lines

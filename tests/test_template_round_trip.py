@@ -108,6 +108,17 @@ def test_iso_register_keeps_treatment_inherent_set_rating_and_its_stated_review_
     assert "Risks[[#This Row],[Inherent Impact]]" in formulas.cell(2, inherent).value
 
 
+def test_html_made_plain_is_said_once_per_column(tmp_path):
+    result = run("template", "-o", tmp_path / "t.xlsx", "--from", EXAMPLES / "force-risk-register-jan-2024.xlsx")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert (
+        "Update: 17 cells of HTML markup written as the plain text riskbook reads (STR0278, STR0081, STR0423, …)"
+        in lines
+    )
+    assert any(line.startswith("Additional Control(s): 7 cells of HTML markup") for line in lines)  # its own header
+
+
 def test_scale_words_read_through_aliases_are_listed_as_statuses_are(tmp_path):
     out = tmp_path / "t.xlsx"
     args = ["--scheme", SCHEMES / "scheme-5x5-words.toml"]
