@@ -58,7 +58,9 @@ def read_register(
     max_bytes: int | None = None,
     columns: dict[str, str] | None = None,
 ) -> Register:
-    """Read the register sheet of a file under a scheme (a Scheme, a TOML path, or the shipped default).
+    """Read the register sheet of a file under a scheme (a Scheme, a TOML path, or None: the scheme a
+    riskbook template records on its hidden sheet, said in the register's scheme_origin, else the
+    shipped default).
 
     The register carries its scheme, so validating it needs nothing more. columns maps a field to
     the header to read it from, for this read only (the CLI's --column). Raises ReadError with a
