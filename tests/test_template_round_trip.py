@@ -340,3 +340,40 @@ def test_lists_reach_below_the_table_without_printing_blank_rows(tmp_path, recal
     register = [p for p in pages if p["sheet"].startswith("Register")]
     assert all(p["body"][0] == "Reference" for p in register)  # each page is the header row and the empty row
     assert len(register) <= 9  # one page per group of columns: no page of blank rows below
+
+
+def _owner_table(path: Path, computed: bool) -> Path:
+    """An owner's own Excel table whose Next Review is a calculated column (or typed), showing "TBD"."""
+    import xlsxwriter
+
+    from tests.conftest import HEADER
+
+    workbook = xlsxwriter.Workbook(path)
+    ws = workbook.add_worksheet("Register")
+    rows = [[*risk_row(last="TBC"), "TBD"], [*risk_row("STR0002", last="15/01/2024"), "TBD"]]
+    columns = [{"header": h} for h in [*HEADER, "Next Review"]]
+    if computed:
+        columns[-1]["formula"] = '=IF(ISNUMBER([@[Last Review]]),EDATE([@[Last Review]],3),"TBD")'
+    ws.add_table(0, 0, len(rows), len(columns) - 1, {"name": "Owners", "columns": columns})
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row[:-1]):
+            ws.write(r, c, value)
+        if computed:
+            ws.write_formula(r, len(row) - 1, columns[-1]["formula"], None, "TBD")
+        else:
+            ws.write_string(r, len(row) - 1, "TBD")
+    workbook.close()
+    return path
+
+
+def test_a_calculated_column_of_an_excel_table_gives_no_finding_of_its_own(tmp_path):
+    computed = read_register(_owner_table(tmp_path / "computed.xlsx", computed=True))
+    typed = read_register(_owner_table(tmp_path / "typed.xlsx", computed=False))
+    assert computed.computed == frozenset({"next_review"}) and typed.computed == frozenset()
+    as_of = dt.date(2024, 1, 16)
+    assert [(f.code, f.cell) for f in validate(typed, as_of=as_of).findings if f.code == "bad-date"] == [
+        ("bad-date", "H2"), ("bad-date", "K2"), ("bad-date", "K3")
+    ]  # fmt: skip
+    assert [(f.code, f.cell) for f in validate(computed, as_of=as_of).findings if f.code == "bad-date"] == [
+        ("bad-date", "H2")
+    ]
