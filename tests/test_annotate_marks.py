@@ -161,3 +161,19 @@ def test_a_finding_on_a_threaded_comment_is_a_reply_in_its_thread_and_in_the_leg
     assert [(f.code, f.cell) for f in validate(read_register(out), as_of=dt.date(2024, 6, 30)).findings] == [
         (f.code, f.cell) for f in validate(read_register(source), as_of=dt.date(2024, 6, 30)).findings
     ]
+
+
+@pytest.mark.parametrize(
+    ("code", "marked"),
+    [
+        ("General", '"✖ "General;"✖ "-General;"✖ "General;"✖ "@'),
+        ("@", '"✖ "General;"✖ "-General;"✖ "General;"✖ "@'),  # Text: numbers General, text after the glyph
+        ("[$-809]dd/mm/yyyy", '[$-809]"✖ "dd/mm/yyyy;[$-809]"✖ "-dd/mm/yyyy;[$-809]"✖ "dd/mm/yyyy;"✖ "@'),
+        ("[Red]0;[Blue]-0", '[Red]"✖ "0;[Blue]"✖ "-0;[Red]"✖ "0;"✖ "@'),
+        ('0.0;"a;b"0', '"✖ "0.0;"✖ ""a;b"0;"✖ "0.0;"✖ "@'),  # a quoted semicolon is no section break
+    ],
+)
+def test_the_glyph_goes_before_what_each_section_shows(code, marked):
+    from riskbook.xlsx.marks import with_glyph
+
+    assert with_glyph(code, 0) == marked  # 0: an error

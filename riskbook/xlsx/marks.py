@@ -63,8 +63,10 @@ def with_glyph(code: str, severity: int) -> str:
     """A number format that shows the mark's glyph before whatever the original showed, text included."""
     glyph = f'"{MARKS[severity][2]} "'
     sections = _sections(code)
+    if len(sections) < 4 and "@" in _unquoted(sections[-1]):  # the text format (id 49) or a text-only section
+        sections = ["General", "-General", "General", sections[-1]]
     if len(sections) == 1:
-        sections = [sections[0], "-" + sections[0], sections[0]]
+        sections = [sections[0], _prefixed(sections[0], "-"), sections[0]]
     elif len(sections) == 2:
         sections = [sections[0], sections[1], sections[0]]
     if len(sections) == 3:
@@ -92,6 +94,10 @@ def _sections(code: str) -> list[str]:
             current.append(ch)
     sections.append("".join(current))
     return sections
+
+
+def _unquoted(section: str) -> str:
+    return re.sub(r'"[^"]*"|\\.', "", section)
 
 
 def _prefixed(section: str, glyph: str) -> str:
