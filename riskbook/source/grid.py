@@ -157,7 +157,8 @@ def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: 
 
     parts = [p for p in info.sheets if wanted is None or p.name in (wanted, SCHEME_SHEET)]
     with _damaged_archive(display), zipfile.ZipFile(path) as zf:
-        facts = {p.name: package.table_facts(zf, p) for p in parts} if info.kind == "xlsx" else {}
+        found = package.entries(zf)
+        facts = {p.name: package.table_facts(zf, p, found) for p in parts} if info.kind == "xlsx" else {}
 
     # The sheets are scanned (extent, formulas, hidden rows) on a second thread while calamine
     # opens the workbook, which parses only the shared strings and releases the GIL; no sheet

@@ -361,17 +361,18 @@ class TableFacts:
 MAX_TABLE_PART_BYTES = 4 * 1024**2
 
 
-def table_facts(zf: zipfile.ZipFile, part: SheetPart) -> TableFacts:
+def table_facts(zf: zipfile.ZipFile, part: SheetPart, found: dict[str, list[zipfile.ZipInfo]]) -> TableFacts:
     """The totals rows (totalsRowCount) and calculated columns of the tables on a sheet.
 
     A table's totals row (Table Design → Total Row: "Total" and SUBTOTAL(109,…)) is not a risk; a
     calculated column (a riskbook template's Score and Next Review) shows what other cells hold.
+    found: the archive's entries by lower-case name (package.entries).
     """
     from defusedxml import ElementTree
 
     totals: set[int] = set()
     computed: set[int] = set()
-    for table in _table_parts(zf, part.path):
+    for table in _table_parts(zf, part.path, found):
         try:
             root = ElementTree.fromstring(table)
         except Exception:  # an unreadable table part says nothing; the cells are read as they are
@@ -389,10 +390,10 @@ def table_facts(zf: zipfile.ZipFile, part: SheetPart) -> TableFacts:
     return TableFacts(frozenset(totals), frozenset(computed))
 
 
-def _table_parts(zf: zipfile.ZipFile, sheet_path: str) -> list[bytes]:
+def _table_parts(zf: zipfile.ZipFile, sheet_path: str, found: dict[str, list[zipfile.ZipInfo]]) -> list[bytes]:
+    """The table parts a sheet's relationships name (found: the archive's entries by lower-case name)."""
     from defusedxml import ElementTree
 
-    found = entries(zf)
     folder, _, name = sheet_path.rpartition("/")
     rels = found.get(f"{folder}/_rels/{name}.rels".lower(), [])
     parts = []
