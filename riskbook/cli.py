@@ -220,7 +220,13 @@ def _read_and_check(
     finally:
         bar.close()
     _note_reading(report.register)
+    _say_recorded_scheme(report.register)
     return report
+
+
+def _say_recorded_scheme(register) -> None:
+    if register.scheme_origin:
+        _echo(f"Scheme: {register.scheme.name}, recorded in {register.path} (no --scheme given)", err=True)
 
 
 def _note_reading(register) -> None:
@@ -608,12 +614,13 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
 
     console.refuse_standard_input(from_path)
     console.check_outputs((output, "the template", ".xlsx", True), inputs=(from_path, scheme, from_scheme))
-    scheme_obj = api.load_scheme(scheme)
+    scheme_obj = api.load_scheme(scheme) if scheme else None  # none: the one a template records, or the default
     existing, changes = None, []
     shown = not console.quiet_run()
     if from_path:
         source_scheme = api.load_scheme(from_scheme) if from_scheme else scheme_obj
         checked = _read_and_check(from_path, sheet, source_scheme, None, max_size, show_progress=shown, columns=columns)
+        scheme_obj = scheme_obj or checked.scheme
         try:
             existing, changes = carry_over(checked, scheme_obj, rescore=rescore)
         except StatedScoresDiffer as exc:
@@ -624,12 +631,12 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
             console.echo(findings, console.colour())
             count = len(exc.mismatches)
             _echo(
-                f"Nothing written: {count} stated score{'s' if count != 1 else ''} in {from_path} "
-                f"{'are' if count != 1 else 'is'} not impact × likelihood, and the template's Score formula would "
-                "replace them. Correct them, or pass --rescore to replace them.",
+                f"Nothing written: {count} value{'s' if count != 1 else ''} in {from_path} cannot be carried "
+                f"into the template as {'they are' if count != 1 else 'it is'}: {exc.advice}.",
                 err=True,
             )
             sys.exit(EXIT_FINDINGS)
+    scheme_obj = scheme_obj or api.load_scheme(None)
     with console.output_path(output, ".xlsx") as target:
         count = len(existing.risks) if existing else 0
         bar = _ProgressBar("Writing", enabled=shown and count > PROGRESS_ABOVE)
