@@ -343,6 +343,8 @@ class _Palette:
         # New cell formats are numbered as they are made and appended together by write_formats: appending
         # each on its own rewrote the stylesheet once per format, quadratic in the formats a sheet uses.
         self._new_xfs: list[bytes] = []
+        self._new_numfmts: list[bytes] = []  # likewise the glyph number formats, appended together
+        self._next_numfmt = max([163, *self._formats]) + 1
         self._named: dict[str, int] = {}
 
     def marked(self, style: int, severity: int) -> int:
@@ -367,11 +369,11 @@ class _Palette:
         key = (number_format, severity)
         if key not in self._glyph_formats:
             code = marks_style.with_glyph(marks_style.format_code(number_format, self._formats), severity)
-            new_id = max([163, *self._formats, *self._glyph_formats.values()]) + 1
+            new_id, self._next_numfmt = self._next_numfmt, self._next_numfmt + 1
             p = self.styles.prefix
             element = b"<" + p + b'numFmt numFmtId="' + str(new_id).encode() + b'" formatCode="'
             element += xml_text(code).encode() + b'"/>'
-            self.styles.append(b"numFmts", [element], ("fonts", "fills", "borders", "cellStyleXfs", "cellXfs"))
+            self._new_numfmts.append(element)
             self._glyph_formats[key] = new_id
         return self._glyph_formats[key]
 
@@ -399,7 +401,10 @@ class _Palette:
         return len(self.xfs) + len(self._new_xfs) - 1
 
     def write_formats(self) -> None:
-        """Append the cell formats made so far to the stylesheet, in the order they were numbered."""
+        """Append the number and cell formats made so far to the stylesheet, in the order they were numbered."""
+        if self._new_numfmts:
+            self.styles.append(b"numFmts", self._new_numfmts, ("fonts", "fills", "borders", "cellStyleXfs", "cellXfs"))
+            self._new_numfmts = []
         first = self.styles.append(b"cellXfs", self._new_xfs, ("cellStyles", "dxfs", "tableStyles", "colors", "extLst"))
         if self._new_xfs and first != len(self.xfs):
             raise Unsupported("styles.xml: its cell formats could not be counted")

@@ -175,12 +175,19 @@ def _map_levels(source: Register, scheme: Scheme) -> tuple[Register, list[str]]:
         (key, risk.values[key]) for risk in source.risks for key in SCALE_KEYS if isinstance(risk.values.get(key), int)
     }
     mapping = {item: new_value(*item) for item in sorted(used)}
-    unmapped = sorted({label(*item) for item, new in mapping.items() if new is None})
+    unmapped = sorted(
+        {
+            f"no {_axis(key)} level labelled {label(key, value)!r}"
+            for (key, value), new in mapping.items()
+            if new is None
+        }
+    )
     if unmapped:
         raise OutputError(
-            f"cannot move the register to {scheme.name}: it has no level labelled "
-            + ", ".join(repr(text) for text in unmapped)
-            + f" (its levels: {', '.join(scheme.label(v) for v in scheme.values)}); edit the levels first"
+            f"cannot move the register to {scheme.name}: it has "
+            + ", ".join(unmapped)
+            + f" (its impact levels: {', '.join(scheme.impact_labels.values())}; its likelihood levels: "
+            + f"{', '.join(scheme.likelihood_labels.values())}); edit the levels first"
         )
     risks, changes = [], []
     for risk in source.risks:
@@ -199,6 +206,10 @@ def _map_levels(source: Register, scheme: Scheme) -> tuple[Register, list[str]]:
             )
         risks.append(moved)
     return dataclasses.replace(source, risks=risks, scheme=scheme), changes
+
+
+def _axis(key: str) -> str:
+    return "likelihood" if key.endswith("likelihood") else "impact"
 
 
 def template_columns(scheme: Scheme, existing: Register | None = None) -> list[TemplateColumn]:

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from riskbook.checks import assess
 from riskbook.errors import OutputError
+from riskbook.limits import EXCEL_MAX_COLUMNS
 from riskbook.model import Risk, column_letter
 from riskbook.scheme import Scheme
 from riskbook.template_columns import TemplateColumn
 from riskbook.values import PartialDate
-from riskbook.xlsx.text import CELL, safe_text
+from riskbook.xlsx.text import CELL, EXCEL_TABLE_COLUMN_LIMIT, TABLE_COLUMN, TERMINAL, safe_text
 from riskbook.xlsx.writer import Book, text_height
 
 TABLE = "Risks"  # the register's Excel table: its rows carry the formulas, lists and formats
@@ -57,16 +58,26 @@ def layout(columns: list[TemplateColumn], scheme: Scheme, list_ranges: dict[str,
 
 
 def _table_headers(names: list[str]) -> list[str]:
-    """The table's column names: Excel needs them unique (ignoring case) and not empty."""
+    """The table's column names, through the text gate: Excel needs them unique (ignoring case), not empty,
+    and no longer than EXCEL_TABLE_COLUMN_LIMIT; a longer header of the owner's is refused, not cut."""
+    if len(names) > EXCEL_MAX_COLUMNS:
+        raise OutputError(
+            f"the register has {len(names):,} columns for the template; Excel holds {EXCEL_MAX_COLUMNS:,}"
+        )
     seen: set[str] = set()
     headers = []
     for n, name in enumerate(names, start=1):
-        name = " ".join(name.split()) or f"Column {n}"
+        name = " ".join(safe_text(name, CELL).split()) or f"Column {n}"  # control characters made visible
         unique, k = name, 2
         while unique.casefold() in seen:
             unique, k = f"{name} ({k})", k + 1
+        if len(unique) > EXCEL_TABLE_COLUMN_LIMIT:
+            raise OutputError(
+                f"the register's column header {safe_text(name[:40], TERMINAL)!r}… is {len(name):,} characters long; "
+                f"a column of an Excel table is named in at most {EXCEL_TABLE_COLUMN_LIMIT}: shorten the header"
+            )
         seen.add(unique.casefold())
-        headers.append(unique)
+        headers.append(safe_text(unique, TABLE_COLUMN))
     return headers
 
 
@@ -129,6 +140,7 @@ def write_register(sheet, book: Book, scheme: Scheme, risks: list[Risk], plan: L
     )
     for offset, risk in enumerate(risks, start=1):
         _write_risk(sheet, book, scheme, offset, risk, plan)
+        book.ticker.tick()
     for i, formula in plan.formulas.items():
         sheet.formula(last_row, i, formula, "", formats[i])
     for col, column in enumerate(plan.columns):
