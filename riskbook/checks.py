@@ -13,7 +13,7 @@ from typing import NamedTuple
 from riskbook.findings import Finding, make
 from riskbook.limits import EXCEL_CELL_LIMIT
 from riskbook.model import FIELD_LABELS, Register, Risk
-from riskbook.perf import Progress, Ticker, no_cyclic_gc
+from riskbook.perf import Progress, Ticker
 from riskbook.report import Assessed, Report
 from riskbook.scheme import Band, Scheme, resolve_status
 from riskbook.values import PartialDate
@@ -51,15 +51,14 @@ def validate(
     findings.extend(check_columns(context))
     assessed: list[Assessed] = []
     ticker = Ticker(progress, len(register.risks))
-    with no_cyclic_gc():
-        quick = _QuickChecks(context)
-        for risk in register.risks:
-            item = quick.assess(risk)
-            assessed.append(item)
-            if quick.may_find(item):
-                findings.extend(check_risk(context, item))
-            ticker.tick()
-        findings.extend(check_duplicate_references(context))
+    quick = _QuickChecks(context)
+    for risk in register.risks:
+        item = quick.assess(risk)
+        assessed.append(item)
+        if quick.may_find(item):
+            findings.extend(check_risk(context, item))
+        ticker.tick()
+    findings.extend(check_duplicate_references(context))
     ticker.finish()
     period = None
     if previous is not None:

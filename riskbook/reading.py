@@ -29,13 +29,11 @@ from riskbook.model import (
     cell_name,
     column_letter,
 )
-from riskbook.perf import give_back_freed_memory, no_cyclic_gc
 from riskbook.scheme import Scheme, header_key, load_scheme
 from riskbook.source.grid import Grid, open_grid
 from riskbook.values import Invalid
 
 HEADER_SEARCH_ROWS = 20
-_LARGE_REGISTER = 10_000  # risks; below this the reader's memory is not worth handing back
 
 _MIN_HEADER_FIELDS = 3
 _NAME_FIELDS = frozenset({"title", "description"})
@@ -65,12 +63,7 @@ def read_register(
         scheme = load_scheme(None if scheme is None else Path(scheme))
     lookup = _header_lookup(scheme, columns or {})
     grid = open_grid(path, sheet, max_bytes)
-    with no_cyclic_gc():
-        register = _parse_register(str(Path(path)), grid, sheet, scheme, lookup, columns or {})
-    del grid  # and with it the reader's copy of the workbook
-    if len(register.risks) >= _LARGE_REGISTER:
-        give_back_freed_memory()
-    return register
+    return _parse_register(str(Path(path)), grid, sheet, scheme, lookup, columns or {})
 
 
 def _header_lookup(scheme: Scheme, columns: dict[str, str]) -> dict[str, str]:

@@ -234,14 +234,6 @@ def test_a_panic_while_loading_a_sheet_is_a_read_error_and_nothing_else_is_caugh
         read_register(path)
 
 
-def test_stderr_written_while_calamine_runs_is_passed_on_when_it_does_not_panic(capfd):
-    from riskbook.source.grid import _quiet_rust_panics
-
-    with _quiet_rust_panics():
-        os.write(2, b"a warning from elsewhere\n")
-    assert capfd.readouterr().err == "a warning from elsewhere\n"
-
-
 # -- Text in cells --------------------------------------------------------------------------------
 
 

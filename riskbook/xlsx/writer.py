@@ -14,6 +14,7 @@ import signal
 import sys
 import tempfile
 import traceback
+import types
 import warnings
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -315,12 +316,10 @@ class Book:
 
     def __init__(self, path: Path, page: PageSetup, scheme, ticker: Ticker | None = None):
         """path should be atomic_path's: xlsxwriter's own temporary files go in the same private folder."""
-        import xlsxwriter
-
         self.path = Path(path)
         self.page = page
         self.scheme = scheme
-        self.workbook = xlsxwriter.Workbook(
+        self.workbook = _workbook_class()(
             str(path),
             {
                 "strings_to_formulas": False,
@@ -410,8 +409,7 @@ class Book:
     def close(self) -> None:
         self.ticker.step("Saving the workbook")  # xlsxwriter assembles and compresses every part now
         try:
-            with _zip_level(ZIP_LEVEL):
-                self.workbook.close()
+            self.workbook.close()
         except BaseException as exc:
             _discard_half_written_zips(exc)
             if os_error_in(exc) is not None or not isinstance(exc, Exception):
@@ -424,18 +422,23 @@ class Book:
 ZIP_LEVEL = 2
 
 
-@contextlib.contextmanager
-def _zip_level(level: int) -> Iterator[None]:
-    """xlsxwriter's zip file, compressed at level (xlsxwriter has no option for it; a test holds it
-    to building the package with the ZipFile its workbook module imports)."""
+@functools.cache
+def _workbook_class() -> type:
+    """xlsxwriter's Workbook, packaging its zip file at ZIP_LEVEL.
+
+    xlsxwriter has no option for the level: its _store_workbook makes the zip file with the ZipFile
+    its module imports. The subclass runs that same code with its own ZipFile, so nothing of
+    xlsxwriter's changes for anyone else in the process. If xlsxwriter stops naming ZipFile there,
+    it is xlsxwriter's own (level 6), and test_the_workbook_parts_are_compressed_at_riskbook_zip_level fails.
+    """
     import xlsxwriter.workbook
 
-    plain = xlsxwriter.workbook.ZipFile
-    xlsxwriter.workbook.ZipFile = functools.partial(plain, compresslevel=level)  # type: ignore[misc]
-    try:
-        yield
-    finally:
-        xlsxwriter.workbook.ZipFile = plain  # type: ignore[misc]
+    store = xlsxwriter.workbook.Workbook._store_workbook
+    if "ZipFile" not in store.__code__.co_names:
+        return xlsxwriter.workbook.Workbook
+    names = {**store.__globals__, "ZipFile": functools.partial(zipfile.ZipFile, compresslevel=ZIP_LEVEL)}
+    at_our_level = types.FunctionType(store.__code__, names, store.__name__, store.__defaults__, store.__closure__)
+    return type("Workbook", (xlsxwriter.workbook.Workbook,), {"_store_workbook": at_our_level})
 
 
 def os_error_in(exc: BaseException) -> OSError | None:
