@@ -206,7 +206,7 @@ class SheetWriter:
     """Writes to one xlsxwriter worksheet, checking every return code."""
 
     def __init__(self, book: Book, sheet):
-        from riskbook.xlsx.streamed import same_row_writers, stream_rows_fast  # imports xlsxwriter
+        from riskbook.xlsx.streamed import stream_rows_fast  # imports xlsxwriter
 
         self.book = book
         self.sheet = sheet
@@ -220,7 +220,8 @@ class SheetWriter:
             stream_rows_fast(sheet)
         # The undecorated writers behind write_string and the others: the decorator only converts
         # "A1" references, which riskbook never passes (a test holds them to these names).
-        self._write_string, self._write_number, self._write_formula, self._write_datetime = same_row_writers(sheet)
+        self._write_string, self._write_number = sheet._write_string, sheet._write_number
+        self._write_formula, self._write_datetime = sheet._write_formula, sheet._write_datetime
         self._write_blank = sheet._write_blank
 
     def text(self, row: int, col: int, value: Any, fmt=None) -> None:
