@@ -417,3 +417,19 @@ def test_a_returned_template_is_annotated_with_its_table_kept(tmp_path):
     assert json.loads(again.stdout)["findings"] == json.loads(result.stdout)["findings"]
     ws = openpyxl.load_workbook(out)["Register"]
     assert fill_of(ws["H2"]) == ERROR and "review-overdue" in ws["H2"].comment.text
+
+
+def test_the_copy_of_a_csv_reads_back_as_typed_times_durations_and_escape_lookalikes_too(tmp_path):
+    """The copy of a .csv/.xls/.ods is written by riskbook's own writer: text that looks like Excel's
+    _xHHHH_ escape stays as typed (Excel, and calamine, read "_x0041_" written raw as "A")."""
+    from riskbook import read_register
+
+    source = tmp_path / "register.csv"
+    row = risk_row(title="Code _x0041_ review", owner="Ops_x000D_ desk", score=9)
+    source.write_text(",".join(HEADER) + "\n" + ",".join(str(v) for v in row) + "\n", encoding="utf-8")
+    out = tmp_path / "register-annotated.xlsx"
+    assert annotate(source, out).exit_code == 1
+    risk = read_register(out, sheet="register").risks[0]
+    assert (risk.title, risk.get("owner")) == ("Code _x0041_ review", "Ops_x000D_ desk")
+    with zipfile.ZipFile(out) as package:
+        assert "xl/sharedStrings.xml" in package.namelist()  # strings shared, as Excel keeps them

@@ -267,6 +267,21 @@ class SheetWriter:
     def date(self, row: int, col: int, value: dt.date, fmt) -> None:
         self._check(self._write_datetime(row, col, _midnight(value), fmt), row, col)
 
+    def value(self, row: int, col: int, value: Any) -> None:
+        """A value read from a register, as its own kind: text, a number, a true/false, a date (with
+        any time of day), a time or a duration; a date shown as dd/mm/yyyy, as the register would."""
+        if isinstance(value, str):
+            self.text(row, col, value)
+        elif isinstance(value, bool):
+            self._check(self.sheet.write_boolean(row, col, value), row, col)
+        elif isinstance(value, int | float):
+            self.number(row, col, value)
+        elif isinstance(value, dt.date | dt.time | dt.timedelta):
+            fmt = None if isinstance(value, dt.date) else self.book.fmt(type(value).__name__)
+            self._check(self._write_datetime(row, col, value, fmt), row, col)
+        else:
+            raise OutputError(f"internal: {self.name} row {row + 1} column {col + 1} holds a {type(value).__name__}")
+
     def url(self, row: int, col: int, target: str, text: str, fmt=None) -> None:
         self._check(self.sheet.write_url(row, col, target, fmt, safe_text(text, CELL)), row, col)
 
@@ -294,6 +309,8 @@ class SheetWriter:
         """A4, the marking in header and footer. With scale, print at that scale (a sheet designed
         for the page); without, fit to one page wide. margins: side, top and bottom, in inches."""
         page = self.book.page
+        if page is None:
+            raise OutputError(f"internal: {self.name} is set up for print in a book without a page setup")
         sheet = self.sheet
         sheet.set_paper(9)  # A4
         if landscape:
@@ -315,8 +332,11 @@ class SheetWriter:
 class Book:
     """An xlsxwriter workbook with the panel's formats."""
 
-    def __init__(self, path: Path, page: PageSetup, scheme, ticker: Ticker | None = None):
-        """path should be atomic_path's: xlsxwriter's own temporary files go in the same private folder."""
+    def __init__(self, path: Path, page: PageSetup | None = None, scheme=None, ticker: Ticker | None = None):
+        """path should be atomic_path's: xlsxwriter's own temporary files go in the same private folder.
+
+        Without page and scheme (a plain copy of a register's values) the book has no band formats
+        and its sheets cannot be set up for print."""
         self.path = Path(path)
         self.page = page
         self.scheme = scheme
@@ -376,7 +396,9 @@ class Book:
         self.add_format("label", {"bold": True, "text_wrap": True, "valign": "top", "border": 1, "bg_color": "#F2F2F2"})
         self.add_format("link", {"font_color": "#0B4F9C", "underline": 1})
         self.add_format("bold", {"bold": True})
-        for band in self.scheme.bands:
+        self._formats["time"] = self.workbook.add_format({"num_format": "hh:mm:ss"})
+        self._formats["timedelta"] = self.workbook.add_format({"num_format": "[h]:mm:ss"})
+        for band in self.scheme.bands if self.scheme is not None else ():
             self.add_format(
                 f"band:{band.name}",
                 {
