@@ -1,6 +1,6 @@
 """The riskbook command line: a thin layer over the library.
 
-Imports of the library (and of pandas, openpyxl, xlsxwriter, calamine) happen inside
+Imports of the library (and of pandas, xlsxwriter, calamine) happen inside
 the commands, so `riskbook --help` starts fast.
 """
 
