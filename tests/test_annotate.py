@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from riskbook.cli import cli
-from tests.conftest import HEADER, PUBLISHED_EXAMPLE, convert_with_libreoffice, risk_row, sha256, write_xlsx
+from tests.helpers import HEADER, PUBLISHED_EXAMPLE, convert_with_libreoffice, risk_row, sha256, write_xlsx
 
 ERROR, WARNING = "FFC7CE", "FFEB9C"
 
@@ -120,6 +120,7 @@ def test_output_must_differ_from_input(tmp_path):
     assert sha256(copy) == before
 
 
+@pytest.mark.libreoffice
 def test_annotated_copy_passes_the_ooxml_schema_check(tmp_path):
     out = tmp_path / "annotated.xlsx"
     annotate(PUBLISHED_EXAMPLE, out)
@@ -306,6 +307,7 @@ def test_only_the_findings_sheet_is_selected(tmp_path):
     assert wb.active.title == "Findings"
 
 
+@pytest.mark.slow
 def test_validating_the_annotated_copy_gives_the_same_findings(tmp_path):
     source = _owners_workbook(tmp_path / "owner.xlsx")
     out = tmp_path / "annotated.xlsx"
@@ -322,6 +324,7 @@ def test_validating_the_annotated_copy_gives_the_same_findings(tmp_path):
         assert "formula-without-value" not in json.dumps(second)
 
 
+@pytest.mark.libreoffice
 def test_owners_workbook_annotated_copy_opens_clean(tmp_path):
     source = _owners_workbook(tmp_path / "owner.xlsx")
     out = tmp_path / "annotated.xlsx"
@@ -334,6 +337,7 @@ def test_owners_workbook_annotated_copy_opens_clean(tmp_path):
     assert report["verdict"]["prediction"] == "opens-clean"
 
 
+@pytest.mark.libreoffice
 def test_control_characters_are_shown_and_long_text_is_kept_whole(tmp_path):
     source = tmp_path / "register.csv"
     long_status = "Controls " + "x" * 40_000
@@ -360,6 +364,7 @@ def test_control_characters_are_shown_and_long_text_is_kept_whole(tmp_path):
 
 
 @pytest.mark.parametrize("ext", ["ods", "xls"])
+@pytest.mark.libreoffice
 def test_ods_and_xls_inputs_get_an_annotated_xlsx(tmp_path, recalc_profile, ext):
     converted = convert_with_libreoffice(PUBLISHED_EXAMPLE, ext, tmp_path, recalc_profile)
     out = tmp_path / f"annotated-{ext}.xlsx"
@@ -375,6 +380,7 @@ def test_ods_and_xls_inputs_get_an_annotated_xlsx(tmp_path, recalc_profile, ext)
     assert [(f["code"], f["cell"]) for f in after] == [(f["code"], f["cell"]) for f in before]
 
 
+@pytest.mark.libreoffice
 def test_a_sheet_written_with_prefixed_names_is_marked(tmp_path):
     """Some writers spell every element of the sheet with a prefix (<x:c>); the marks land all the same."""
     import dataclasses
@@ -403,6 +409,7 @@ def test_a_sheet_written_with_prefixed_names_is_marked(tmp_path):
     assert json.loads(audit.stdout)[0]["error_count"] == 0
 
 
+@pytest.mark.slow
 def test_a_returned_template_is_annotated_with_its_table_kept(tmp_path):
     template = tmp_path / "template.xlsx"
     CliRunner().invoke(cli, ["template", "-o", str(template), "--from", str(PUBLISHED_EXAMPLE), "--rescore"])

@@ -8,10 +8,11 @@ import os
 import sys
 import zipfile
 
+import pytest
 import xlsxwriter.workbook
 
 from riskbook import build_workbook, read_register, validate
-from tests.conftest import AS_OF, HEADER, risk_row, write_xlsx
+from tests.helpers import AS_OF, HEADER, risk_row, write_xlsx
 
 RISKS = 1_200  # over one progress step (1,000), so checking reports progress from inside its loop
 
@@ -25,6 +26,7 @@ def process_state() -> dict[str, object]:
     }
 
 
+@pytest.mark.slow
 def test_reading_checking_and_building_leave_the_process_as_they_found_it(tmp_path, monkeypatch):
     import python_calamine as pc
     from xlsxwriter.packager import Packager

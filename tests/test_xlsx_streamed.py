@@ -144,6 +144,7 @@ def test_streamed_rows_keep_xlsxwriter_row_and_column_formats_heights_and_gaps(t
     _assert_same_as_xlsxwriter(tmp_path, fill)
 
 
+@pytest.mark.slow
 def test_leading_or_trailing_whitespace_is_judged_as_xlsxwriter_judges_it():
     """xlsxwriter asks its regular expressions ^\\s and \\s$; the fast writer asks str.isspace of the ends."""
     from xlsxwriter.utility import RE_LEADING_WHITESPACE, RE_TRAILING_WHITESPACE
