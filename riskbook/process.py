@@ -8,7 +8,6 @@ stderr as they were. A `riskbook` command owns its process for a few seconds, so
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import gc
 import os
 import sys
@@ -49,6 +48,8 @@ def give_back_freed_memory(risks: int) -> None:
     """
     if risks < LARGE_REGISTER or not sys.platform.startswith("linux"):
         return
+    import ctypes  # here: `riskbook --help` need not load it
+
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
