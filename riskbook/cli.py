@@ -93,31 +93,36 @@ READING_NOTE_ABOVE = 1024**2  # bytes of input file: reading it takes a noticeab
 
 
 class _ProgressBar:
-    """Progress for a long step on stderr, named ("Checking", "Writing Appendix A"), on a terminal only:
-    never in JSON output or when stderr is a pipe or a file. Called every thousand units of work or
-    when a step begins, never per cell."""
+    """Progress for a long step on stderr, named ("Checking", "Writing Appendix A"), on a terminal only,
+    and for more than PROGRESS_ABOVE risks: never in JSON output or when stderr is a pipe or a file.
+    Called every thousand units of work or when a step begins, never per cell; told too which file
+    is being read (reading), a step that cannot be counted."""
 
     LABEL_WIDTH = 28  # so the bar stays put while the step's name changes
 
-    def __init__(self, label: str, risks: int, enabled: bool):
+    def __init__(self, label: str, enabled: bool):
         self.label = label
-        self.enabled = enabled and risks > PROGRESS_ABOVE and sys.stderr.isatty()
+        self.enabled = enabled and sys.stderr.isatty()
         self.bar = None
 
     def __call__(self, done: int, total: int) -> None:
-        if not self.enabled:
+        if not self.enabled or total <= PROGRESS_ABOVE:
             return
         self._open(total)
         self.bar.update(done)
 
     def step(self, name: str, total: int) -> None:
         """A named step begins (perf.Ticker.step): show its name on the bar at once."""
-        if not self.enabled:
+        if not self.enabled or total <= PROGRESS_ABOVE:
             return
         self.label = name
         self._open(total)
         self.bar.label = name.ljust(self.LABEL_WIDTH)
         self.bar.render_progress()
+
+    def reading(self, path, label: str) -> contextlib.AbstractContextManager[None]:
+        """A file is read (riskbook.check_register): named while it is, if it is large."""
+        return _step_note(f"Reading {label}", self.enabled and _large_file(path))
 
     def _open(self, total: int) -> None:
         if self.bar is None:
@@ -175,18 +180,22 @@ def _read_and_check(
     import riskbook as api
     from riskbook import process
 
-    max_bytes = max_size * 1024**2
-    scheme = api.load_scheme(scheme)
-    with _step_note(f"Reading {input_path}", show_progress and _large_file(input_path)):
-        register = api.read_register(input_path, sheet=sheet, scheme=scheme, max_bytes=max_bytes, columns=columns)
-    last = None
-    if previous:
-        with _step_note(f"Reading last period's {previous}", show_progress and _large_file(previous)):
-            last = api.read_register(previous, sheet=sheet, scheme=scheme, max_bytes=max_bytes, columns=columns)
-    bar = _ProgressBar("Checking", len(register.risks), enabled=show_progress)
-    report = api.validate(register, as_of=as_of, previous=last, since=since, progress=bar)
-    bar.close()
-    process.give_back_freed_memory(len(register.risks))
+    bar = _ProgressBar("Checking", enabled=show_progress)
+    try:
+        report = api.check_register(
+            input_path,
+            sheet=sheet,
+            scheme=scheme,
+            columns=columns,
+            max_bytes=max_size * 1024**2,
+            previous=previous,
+            since=since,
+            as_of=as_of,
+            progress=bar,
+        )
+    finally:
+        bar.close()
+    process.give_back_freed_memory(len(report.register.risks))
     return report
 
 
@@ -305,7 +314,7 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
         with _step_note(
             f"Writing the annotated copy {annotate}", fmt == "text" and len(report.register.risks) > PROGRESS_ABOVE
         ):
-            written = annotate_workbook(report, annotate, max_bytes=max_size * 1024**2)
+            written = annotate_workbook(report, annotate)
         click.echo(f"Wrote {written}", err=fmt == "json")
     _finish(EXIT_OK if report.ok else EXIT_FINDINGS, len(report.register.risks))
 
@@ -400,7 +409,7 @@ def build(
         sys.exit(EXIT_FINDINGS)
     if report.findings:
         click.echo(render_text(report, colour=colour))
-    bar = _ProgressBar("Writing", len(report.register.risks), enabled=True)
+    bar = _ProgressBar("Writing", enabled=len(report.register.risks) > PROGRESS_ABOVE)
     result = api.build_workbook(
         report,
         output,
@@ -478,12 +487,9 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
     existing, changes = None, []
     if from_path:
         source_scheme = api.load_scheme(from_scheme) if from_scheme else scheme_obj
-        with _step_note(f"Reading {from_path}", _large_file(from_path)):
-            source = api.read_register(
-                from_path, sheet=sheet, scheme=source_scheme, max_bytes=max_size * 1024**2, columns=columns
-            )
+        checked = _read_and_check(from_path, sheet, source_scheme, None, max_size, show_progress=True, columns=columns)
         try:
-            existing, changes = carry_over(source, scheme_obj, rescore=rescore)
+            existing, changes = carry_over(checked, scheme_obj, rescore=rescore)
         except StatedScoresDiffer as exc:
             shown = dataclasses.replace(exc.report, findings=exc.mismatches)
             click.echo(render_text(shown, colour=sys.stdout.isatty()))

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from riskbook.findings import Finding
 from riskbook.limits import column_letters
-from riskbook.values import Invalid, clean_text, drop_text_mark
+from riskbook.values import Invalid, clean_text
 
 if TYPE_CHECKING:
     from riskbook.scheme import Scheme
@@ -116,11 +116,6 @@ LAZY_FIELDS = NARRATIVE_FIELDS | {"responsible_officer", "category"}
 _MISSING = object()
 
 
-def narrative_text(value: Any) -> str:
-    """A narrative cell as plain text: the text mark dropped, trimmed, HTML made plain."""
-    return "" if value == "" else clean_text(drop_text_mark(value))
-
-
 @dataclass(slots=True)
 class Risk:
     """One row of the register.
@@ -148,8 +143,7 @@ class Risk:
             cells = self.cells or ()
             width = len(cells)
             self._extras = {
-                name: clean_text(drop_text_mark(cells[offset])) if offset < width else ""
-                for offset, name in self.extra_columns
+                name: clean_text(cells[offset]) if offset < width else "" for offset, name in self.extra_columns
             }
         return self._extras
 
@@ -159,7 +153,7 @@ class Risk:
             return value
         lazy, cells = self.lazy, self.cells
         if lazy is not None and cells is not None and name in lazy and lazy[name] < len(cells):
-            return narrative_text(cells[lazy[name]]) or default
+            return clean_text(cells[lazy[name]]) or default
         return default
 
     def has(self, name: str) -> bool:
@@ -201,6 +195,12 @@ class Register:
     scheme: Scheme  # the scheme it was read under, and is checked under
     notices: tuple[Finding, ...] = ()  # found while reading
     column_headers: dict[str, str] = field(default_factory=dict)  # canonical field -> the header it was read from
+    # What the annotated copy needs, so that it never reads the input otherwise than the register was:
+    # the size limit it was read under (an .xlsx package is edited in place, and opened again under
+    # it), and for any other source (.xls, .ods, .csv) the sheet's cells as read, with the 0-based
+    # (row, col) of the first, which the copy is written from.
+    max_bytes: int | None = None
+    sheet_cells: tuple[list[list[Any]], int, int] | None = field(default=None, repr=False)
 
     def cell(self, row: int, field_name: str) -> str:
         col = self.columns.get(field_name)

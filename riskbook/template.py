@@ -11,6 +11,7 @@ from pathlib import Path
 from riskbook.checks import assess
 from riskbook.errors import OutputError
 from riskbook.model import Register, Risk, column_letter
+from riskbook.report import Report
 from riskbook.scheme import Scheme
 from riskbook.source.package import CACHED_VALUES_PROPERTY
 from riskbook.values import MONTHS, PartialDate, fold_header
@@ -82,14 +83,15 @@ COLUMNS = (
 )
 
 
-def carry_over(source: Register, scheme: Scheme, rescore: bool = False) -> tuple[Register, list[str]]:
-    """The source register made ready for a template under `scheme`, and a line for each score that changes.
+def carry_over(report: Report, scheme: Scheme, rescore: bool = False) -> tuple[Register, list[str]]:
+    """The checked register (validate's Report) made ready for a template under `scheme`, and a line
+    for each score that changes.
 
     Nothing changes silently: a stated score that is not the source scheme's impact × likelihood
     raises StatedScoresDiffer unless rescore is given; levels move to another scheme by their
     label, and a level the other scheme has no label for raises OutputError.
     """
-    report = _validate_source(source)
+    source = report.register
     changes = []
     mismatches = [f for f in report.findings if f.code == "score-mismatch"]
     if mismatches and not rescore:
@@ -117,12 +119,6 @@ class StatedScoresDiffer(Exception):
         super().__init__(f"{len(mismatches)} stated score{'s' if len(mismatches) != 1 else ''} differ")
         self.report = report
         self.mismatches = mismatches
-
-
-def _validate_source(source: Register):
-    from riskbook.checks import validate
-
-    return validate(source)
 
 
 def _row_name(register: Register, risk: Risk) -> str:

@@ -77,6 +77,15 @@ def test_every_message_template_formats_with_its_named_fields():
         assert re.fullmatch(r"[a-z]+(-[a-z]+)+", kind.code)
 
 
+def test_a_finding_takes_exactly_its_kinds_fields():
+    from riskbook.findings import make
+
+    with pytest.raises(TypeError, match="missing-value takes the fields"):
+        make("missing-value", "Register", "B2", "STR0001", 1, field="owner", extra=1)
+    finding = make("missing-value", "Register", "B2", "STR0001", 1, field="owner")
+    assert finding.as_dict()["fields"] == {"field": "owner"} and finding.as_dict()["row"] == 2
+
+
 def test_checks_make_findings_only_through_the_catalogue():
     sources = [p for p in (ROOT / "riskbook").rglob("*.py") if p.name != "findings.py"]
     for path in sources:
@@ -100,7 +109,8 @@ def test_the_readme_lists_every_code_in_the_catalogue_with_its_severity():
 
 def test_unused_fields_in_templates_are_caught():
     kind = CATALOGUE["score-mismatch"]
-    assert kind.fields() == {"stated", "rule", "working", "expected"}
+    assert kind.fields() == {"stated", "rule", "working", "computed"}
+    assert kind.field_names() == kind.fields() | {"impact", "likelihood"}
     with pytest.raises(KeyError):
         kind.template.format(stated=1)
     assert string.Formatter().parse(kind.template)

@@ -62,6 +62,11 @@ def build_workbook(
     from riskbook.panel import cover, sheets
     from riskbook.xlsx.writer import Book, PageSetup, atomic_path, xlsxwriter_warnings_as_errors
 
+    if not isinstance(report, Report):
+        raise TypeError(
+            f"build_workbook takes the Report that validate returns, not {type(report).__name__}: "
+            "call riskbook.validate(register) (or riskbook.check_register(path)) first"
+        )
     if not report.ok:
         count = len(report.errors)
         raise RiskbookError(

@@ -8,9 +8,10 @@ their values stored for viewers that do not recalculate.
 from __future__ import annotations
 
 from riskbook.panel import layout as L
+from riskbook.panel.counts import headline_counts
 from riskbook.panel.paper import Paper
 from riskbook.panel.sheets import _q, _table, chars_per_line, print_designed, set_title_rows
-from riskbook.period import PROPOSED_ARCHIVE, Period
+from riskbook.period import Period
 from riskbook.xlsx.writer import Book, text_height
 
 COVER_WIDTHS = [22, 87]
@@ -34,18 +35,17 @@ def _literal(text: str) -> tuple[str, str]:
 def headlines(period: Period, compared: bool) -> list[tuple[str, str, str]]:
     """(detail in, formula, text) for each headline sentence of the cover."""
     n = len(period.current)
-    ref, band, proposal, change = (L.a_range(k, n) for k in ("reference", "band", "proposal", "change"))
+    counts = headline_counts(period, compared)
     top = period.scheme.top_band.name
-    count = f"COUNTA({ref})"
-    top_count = f"COUNTIF({band},{_q(top)})"
-    high = period.band_count(top)
+    count = counts["current"].operand
+    top_count = counts[f"band:{top}"].operand
+    high = counts[f"band:{top}"].value
     holds_formula, holds_text = _phrase(count, n, "no risks", "1 risk", "risks")
     tail_formula, tail_text = _phrase(top_count, high, f"none of them {top}", f"1 of them {top}", f"of them {top}")
     register = (
         f'="The register holds "&{holds_formula}&IF({count}=0,".",", "&{tail_formula}&".")',
         "The register holds " + holds_text + ("." if n == 0 else f", {tail_text}."),
     )
-    proposed = sum(1 for r in period.archive if r.proposal == PROPOSED_ARCHIVE)
     rows = [
         ("Appendix A", *register),
         (
@@ -53,8 +53,8 @@ def headlines(period: Period, compared: bool) -> list[tuple[str, str, str]]:
             *_sentence(
                 [
                     _phrase(
-                        f'COUNTIF({proposal},"{PROPOSED_ARCHIVE}")',
-                        proposed,
+                        counts["proposed"].operand,
+                        counts["proposed"].value,
                         "No risk is proposed for archive",
                         "1 risk is proposed for archive",
                         "risks are proposed for archive",
@@ -65,15 +65,14 @@ def headlines(period: Period, compared: bool) -> list[tuple[str, str, str]]:
         ),
     ]
     if compared:
-        archived = len(period.archive) - proposed
         rows.append(
             (
                 "Appendix A (archived), Appendix B",
                 *_sentence(
                     [
                         _phrase(
-                            f"COUNTA({L.archived_range('reference', n, archived)})",
-                            archived,
+                            counts["archived"].operand,
+                            counts["archived"].value,
                             "No risk has been archived since the last period",
                             "1 risk has been archived since the last period",
                             "risks have been archived since the last period",
@@ -83,15 +82,14 @@ def headlines(period: Period, compared: bool) -> list[tuple[str, str, str]]:
                 ),
             )
         )
-    changes = f'(COUNTIF({change},"Up")+COUNTIF({change},"Down"))'
     rows += [
         (
             "Appendix C",
             *_sentence(
                 [
                     _phrase(
-                        changes,
-                        len(period.changes),
+                        counts["changes"].operand,
+                        counts["changes"].value,
                         "No score has changed",
                         "1 score has changed",
                         "scores have changed",
@@ -105,8 +103,8 @@ def headlines(period: Period, compared: bool) -> list[tuple[str, str, str]]:
             *_sentence(
                 [
                     _phrase(
-                        f'COUNTIF({proposal},"{"New"}")',
-                        len(period.new),
+                        counts["new"].operand,
+                        counts["new"].value,
                         "No risk is new",
                         "1 risk is new",
                         "risks are new",
@@ -120,8 +118,8 @@ def headlines(period: Period, compared: bool) -> list[tuple[str, str, str]]:
             *_sentence(
                 [
                     _phrase(
-                        f'COUNTIFS({band},{_q(top)},{proposal},"{L.NONE}",{change},"{L.NO_CHANGE}")',
-                        len(period.top_band_not_elsewhere),
+                        counts["top_outside"].operand,
+                        counts["top_outside"].value,
                         f"No {top} risk is outside Appendices B–D",
                         f"1 {top} risk is outside Appendices B–D",
                         f"{top} risks are outside Appendices B–D",
