@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from riskbook.errors import OutputError
+from riskbook.files import check_output
 from riskbook.findings import Finding
 from riskbook.limits import EXCEL_CELL_LIMIT, column_letters
 from riskbook.report import Report
@@ -55,7 +56,7 @@ from riskbook.xlsx.sheet_edit import (
     without_tab_selected,
 )
 from riskbook.xlsx.text import CELL, safe_text
-from riskbook.xlsx.writer import atomic_path, refuse_inputs_as_output
+from riskbook.xlsx.writer import atomic_path
 
 ERROR_FILL = "FFC7CE"  # Excel's own "bad" fill: black text on it has a contrast of 14:1
 WARNING_FILL = "FFEB9C"
@@ -77,7 +78,7 @@ def annotate_workbook(report: Report, output: str | os.PathLike[str]) -> Path:
     source = Path(register.path)
     if output.suffix.lower() != ".xlsx":
         raise OutputError(f"{output}: the annotated copy must end .xlsx")
-    refuse_inputs_as_output(output, [source])
+    check_output(output, [source, report.previous.path if report.previous else None])
     with atomic_path(output) as temp:
         if register.sheet_cells is None:
             _annotate_package(source, register.sheet, report, temp, register.max_bytes)
@@ -199,7 +200,10 @@ def _annotate_package(
 ) -> None:
     from riskbook.source.package import MAX_UNCOMPRESSED_BYTES, check_archive, check_no_dtd
 
-    package = Package.open(source)
+    try:
+        package = Package.open(source)
+    except Unsupported as exc:
+        raise OutputError(f"{source}: cannot make the annotated copy: {exc}") from exc
     try:
         check_archive(package.zf, str(source), max_bytes=max_bytes or MAX_UNCOMPRESSED_BYTES)
         check_no_dtd(package.zf, str(source))
@@ -268,6 +272,7 @@ def _edit(package: Package, sheet_name: str, report: Report) -> None:
     package.add_content_type(findings_part, WORKSHEET_CT)
     rid = package.add_relationship(book.part, WORKSHEET_REL, findings_part)
     package.write(book.part, _workbook_with_findings(package.read(book.part), findings_name, rid))
+    palette.write_formats()
     package.write(styles_part, styles.xml)
 
 
@@ -319,6 +324,8 @@ class _Palette:
         first_dxf = styles.append(b"dxfs", dxfs, ("tableStyles", "colors", "extLst"))
         self.dxf = {ERROR: first_dxf, WARNING: first_dxf + 1}
         self._cloned: dict[tuple[int, int], int] = {}
+        # New cell formats are numbered as they are made and appended together by write_formats: appending
+        # each on its own rewrote the stylesheet once per format, quadratic in the formats a sheet uses.
         self._new_xfs: list[bytes] = []
         self._named: dict[str, int] = {}
 
@@ -350,8 +357,15 @@ class _Palette:
         return self._named[name]
 
     def _add_xf(self, xf: bytes) -> int:
-        index = self.styles.append(b"cellXfs", [xf], ("cellStyles", "dxfs", "tableStyles", "colors", "extLst"))
-        return index
+        self._new_xfs.append(xf)
+        return len(self.xfs) + len(self._new_xfs) - 1
+
+    def write_formats(self) -> None:
+        """Append the cell formats made so far to the stylesheet, in the order they were numbered."""
+        first = self.styles.append(b"cellXfs", self._new_xfs, ("cellStyles", "dxfs", "tableStyles", "colors", "extLst"))
+        if self._new_xfs and first != len(self.xfs):
+            raise Unsupported("styles.xml: its cell formats could not be counted")
+        self._new_xfs = []
 
 
 def _font(p: bytes, styles: Styles, flag: bytes, colour: str) -> bytes:
@@ -576,8 +590,8 @@ def _merged_comments(xml: bytes, texts: dict[str, str]) -> tuple[bytes, set[str]
     xml = xml[:authors_close] + b"<" + p + b"author>" + AUTHOR.encode() + b"</" + p + b"author>" + xml[authors_close:]
     # The end of each existing comment's text, by cell, found in one pass; runs are added from the last back.
     ends = {}
-    for match in re.finditer(rb"<" + re.escape(p) + rb'comment\s[^>]*?ref="([A-Z]+\d+)"', xml):
-        cell = match.group(1).decode()
+    for match in re.finditer(rb"<" + re.escape(p) + rb"""comment\s[^>]*?ref\s*=\s*["']([A-Za-z]+\d+)["']""", xml):
+        cell = match.group(1).decode().upper()
         if cell in texts:
             ends[cell] = xml.find(b"</" + p + b"text>", match.end())
     for cell, close in sorted(ends.items(), key=lambda item: -item[1]):

@@ -17,8 +17,10 @@ from functools import wraps
 
 import click
 
-EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
-EXIT_SIGNAL_BASE = 128  # a shell's convention: killed by signal N exits 128 + N (Ctrl-C: 130, SIGTERM: 143)
+from riskbook import console
+from riskbook.console import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_SIGNAL_BASE, EXIT_UNUSABLE
+
+WRITTEN = "riskbook.written"  # the command's context keeps the outputs written so far, to say them if stopped
 
 
 class Terminated(KeyboardInterrupt):
@@ -40,34 +42,52 @@ def _parse_date_option(ctx, param, value):
         raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
 
 
+REPORT_BUG = (
+    "this is a fault in riskbook, not in your file: please report it with the command you ran "
+    "(riskbook --debug … prints the details to include)"
+)
+
+
 def _handle_errors(func):
-    """Turn a riskbook error into one line on stderr and exit 2; --debug shows the traceback."""
+    """Exit codes: a riskbook error (unusable input or option) is one line on stderr and exit 2; anything
+    unexpected is riskbook's own fault, exit 3 with a line asking for a report. --debug shows the traceback;
+    with --format json, the same is also printed as a JSON object on stdout."""
 
     @wraps(func)
     def wrapper(*args, **kwargs):
         from riskbook.errors import RiskbookError
 
-        debug = click.get_current_context().find_root().params.get("debug", False)
+        debug = console.setting("debug")
         try:
             return func(*args, **kwargs)
         except RiskbookError as exc:
             if debug:
                 traceback.print_exc()
-            _say(f"riskbook: {exc}")
-            sys.exit(EXIT_UNUSABLE)
+            _refuse(str(exc), EXIT_UNUSABLE)
         except KeyboardInterrupt as exc:
             signum = getattr(exc, "signum", signal.SIGINT)
-            _say(f"riskbook: stopped by {'SIGTERM' if signum == signal.SIGTERM else 'Ctrl-C'}; no output written")
+            written = click.get_current_context().meta.get(WRITTEN, [])
+            done = f"wrote {', '.join(map(str, written))} before it, nothing else" if written else "no output written"
+            _say(f"riskbook: stopped by {'SIGTERM' if signum == signal.SIGTERM else 'Ctrl-C'}; {done}")
             sys.exit(EXIT_SIGNAL_BASE + signum)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
+        except BrokenPipeError:
+            console.reader_went_away()
         except Exception as exc:
             if debug:
                 traceback.print_exc()
-            _say(f"riskbook: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)")
-            sys.exit(EXIT_UNUSABLE)
+            _refuse(f"internal error: {type(exc).__name__}: {exc}; {REPORT_BUG}", EXIT_INTERNAL)
 
     return wrapper
+
+
+def _refuse(message: str, code: int) -> None:
+    """Stop with one line on stderr (and, for --format json, a JSON object on stdout) and the exit code."""
+    if console.wants_json():
+        click.echo(console.error_json(message, code))
+    _say(f"riskbook: {message}")
+    sys.exit(code)
 
 
 def _say(line: str) -> None:
@@ -79,13 +99,20 @@ def _say(line: str) -> None:
     from riskbook.xlsx.text import TERMINAL, safe_text
 
     click.echo(safe_text(line, TERMINAL), err=True)
-    context = click.get_current_context(silent=True)
-    if context is None or not context.find_root().params.get("debug", False):
+    if not console.setting("debug"):
         sys.unraisablehook = _quiet
 
 
 def _quiet(unraisable) -> None:
     pass
+
+
+def _echo(line: str, err: bool = False) -> None:
+    """A line that carries text from a file or a scheme (a path, a reference, a band name): through the text
+    gate, so that a control character or an escape sequence in it cannot act on the terminal."""
+    from riskbook.xlsx.text import TERMINAL, safe_text
+
+    click.echo(safe_text(line, TERMINAL), err=err)
 
 
 PROGRESS_ABOVE = 5_000  # risks
@@ -173,6 +200,16 @@ def _finish(code: int, risks: int) -> None:
     sys.exit(code)
 
 
+def _refuse_inputs_as_outputs(outputs: list[str | None], inputs: list[str | None]) -> None:
+    """Before anything is read: no output of the command may be one of its inputs (register, last
+    period's, scheme, paper file), nor a folder, a device or a pipe."""
+    from riskbook.files import check_output
+
+    for output in outputs:
+        if output:
+            check_output(output, inputs)
+
+
 def _read_and_check(
     input_path, sheet, scheme, as_of, max_size: int, show_progress: bool, previous=None, since=None, columns=None
 ):
@@ -180,6 +217,7 @@ def _read_and_check(
     import riskbook as api
     from riskbook import process
 
+    show_progress = show_progress and not console.quiet_run()
     bar = _ProgressBar("Checking", enabled=show_progress)
     try:
         report = api.check_register(
@@ -196,12 +234,33 @@ def _read_and_check(
     finally:
         bar.close()
     process.give_back_freed_memory(len(report.register.risks))
+    _note_reading(report.register)
     return report
+
+
+def _note_reading(register) -> None:
+    """What reading chose that the user did not say, on stderr: the sheet, when more than one could be it."""
+    from riskbook.xlsx.text import TERMINAL, safe_text
+
+    choice = register.sheet_choice()
+    if choice:
+        click.echo(safe_text(f"Note: {register.path}: {choice}", TERMINAL), err=True)
+
+
+def _note_passed_over(register) -> None:
+    """The rows passed over as not risks, on stderr, for a command that prints no report (scheme --from)."""
+    from riskbook.row_kinds import passed_over_line
+    from riskbook.xlsx.text import TERMINAL, safe_text
+
+    line = passed_over_line(register.passed_over)
+    if line:
+        click.echo(safe_text(line, TERMINAL), err=True)
 
 
 input_argument = click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=True, path_type=str))
 sheet_option = click.option(
-    "--sheet", help="Sheet holding the register (default: Register, else the first with a header)."
+    "--sheet",
+    help="Sheet holding the register (default: Register, else the sheet with the most risk rows under a header).",
 )
 scheme_option = click.option(
     "--scheme", type=click.Path(dir_okay=False), help="Scoring scheme TOML file (default: the shipped 4 × 4 scheme)."
@@ -229,10 +288,7 @@ def _parse_columns(ctx, param, value) -> dict[str, str]:
     for item in value:
         name, sep, header = item.partition("=")
         if not sep or not name.strip() or not header.strip():
-            click.echo(
-                f"riskbook: --column {item!r} is not FIELD=HEADER, e.g. likelihood='Threat Probability'", err=True
-            )
-            ctx.exit(EXIT_UNUSABLE)
+            _refuse(f"--column {item!r} is not FIELD=HEADER, e.g. likelihood='Threat Probability'", EXIT_UNUSABLE)
         columns[name.strip()] = header.strip()
     return columns
 
@@ -257,17 +313,39 @@ as_of_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.group(cls=console.RiskbookGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@console.common_options
 @click.version_option(package_name="riskbook")
-def cli(debug: bool) -> None:
-    """riskbook: check a risk register and build the panel workbook."""
+def cli() -> None:
+    """riskbook: check a risk register and build the panel workbook.
+
+    \b
+    The risk unit's three commands:
+      riskbook template -o register.xlsx --from last-quarter.xlsx
+      riskbook validate returned.xlsx --annotate returned-checked.xlsx
+      riskbook build register.xlsx --previous last-quarter.xlsx -o panel.xlsx
+
+    \b
+    Exit codes: 0 clean (warnings allowed), 1 findings that are errors,
+    2 an input or option riskbook cannot use, 3 a fault in riskbook (please report it).
+    """
+
+
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: findings grouped by risk, for people. json: one object with every finding, for scripts "
+    "(refusals and internal errors are JSON too).",
+)
 
 
 @cli.command()
 @input_argument
 @as_of_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option
 @sheet_option
 @scheme_option
 @click.option(
@@ -280,15 +358,23 @@ def cli(debug: bool) -> None:
 @max_size_option
 @column_option
 @click.option("--show-columns", is_flag=True, help="First print which header was read as which field.")
+@console.common_options
 @_handle_errors
 def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, max_size, columns, show_columns):
-    """Check a register and list every finding with its cell.
+    """Check a register and list every finding with the cell it is in.
 
     With --previous, also compare it with last period's register, as build does.
-    Exit 0: no errors (warnings allowed). 1: errors found. 2: unreadable input.
+    Exit 0: no errors (warnings allowed). 1: errors found. 2: unusable input or option.
+
+    \b
+    Example:
+      riskbook validate examples/force-risk-register-jan-2024-as-published.xlsx --as-of 2024-01-16
     """
     from riskbook.render import render_json, render_text
 
+    _refuse_inputs_as_outputs([annotate], [input_path, previous, scheme])
+    console.refuse_standard_input(input_path, previous)
+    console.check_outputs((annotate, "the annotated copy", ".xlsx", False), inputs=(input_path, previous))
     report = _read_and_check(
         input_path,
         sheet,
@@ -306,22 +392,33 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
         click.echo(render_columns(report.register), err=fmt == "json")
     if fmt == "json":
         click.echo(render_json(report))
+    elif console.quiet_run():
+        if report.findings:
+            click.echo(render_text(report, colour=console.colour()).rsplit("\n", 1)[0], color=console.colour())
     else:
-        click.echo(render_text(report, colour=sys.stdout.isatty()))
+        click.echo(render_text(report, colour=console.colour()), color=console.colour())
     if annotate:
         from riskbook.annotate import annotate_workbook
 
         with _step_note(
-            f"Writing the annotated copy {annotate}", fmt == "text" and len(report.register.risks) > PROGRESS_ABOVE
+            f"Writing the annotated copy {annotate}",
+            fmt == "text" and not console.quiet_run() and len(report.register.risks) > PROGRESS_ABOVE,
         ):
             written = annotate_workbook(report, annotate)
-        click.echo(f"Wrote {written}", err=fmt == "json")
+        if not console.quiet_run():
+            click.echo(f"Wrote {written}", err=fmt == "json")
     _finish(EXIT_OK if report.ok else EXIT_FINDINGS, len(report.register.risks))
 
 
 @cli.command()
 @input_argument
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Panel workbook to write (.xlsx).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Panel workbook to write (.xlsx); - writes it to standard output when that is not a terminal.",
+)
 @as_of_option
 @previous_option
 @since_option
@@ -332,7 +429,7 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
 @click.option("--organisation", default=None, help="Organisation the paper is from (cover and file properties).")
 @click.option("--meeting", default=None, help='The meeting and its date, e.g. "JARAP, 31 January 2024".')
 @click.option("--report-of", "report_of", default=None, help="Who the report is of, e.g. a post or a board.")
-@click.option("--author", default=None, help="Author of the paper.")
+@click.option("--author", default=None, help="Author of the paper (cover, file and PDF properties).")
 @click.option("--contact", default=None, help="Contact for questions: an email address or telephone number.")
 @click.option("--purpose", default=None, help="The paper's purpose, in a sentence.")
 @click.option("--recommendation", default=None, help="What the panel is asked to do.")
@@ -348,10 +445,19 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
     type=click.Path(dir_okay=False),
     help="Also print the workbook to this PDF with LibreOffice (which must be installed).",
 )
+@click.option(
+    "--pdf-timeout",
+    type=click.FloatRange(1, 86_400),
+    default=600,
+    show_default=True,
+    metavar="SECONDS",
+    help="Give up printing the PDF after this long (LibreOffice runs once; nothing is written then).",
+)
 @sheet_option
 @scheme_option
 @max_size_option
 @column_option
+@console.common_options
 @_handle_errors
 def build(
     input_path,
@@ -370,21 +476,36 @@ def build(
     recommendation,
     paper_file,
     pdf_path,
+    pdf_timeout,
     sheet,
     scheme,
     max_size,
     columns,
 ):
-    """Validate a register, then write the panel workbook (and with --pdf, the paper as PDF).
+    """Check a register, then write the panel workbook (and its PDF).
 
+    With --pdf, the paper is also printed to PDF with LibreOffice.
     Errors: printed as validate prints them, nothing written, exit 1. Warnings are printed and the
-    workbook is built. Unreadable input or an unusable option: exit 2.
+    workbook is built. Unusable input or option: exit 2.
+
+    \b
+    Example:
+      riskbook build examples/force-risk-register-jan-2024.xlsx -o panel.xlsx --as-of 2024-01-16
     """
     import riskbook as api
     from riskbook.panel import DEFAULT_MARKING, DEFAULT_TITLE
     from riskbook.panel.paper import Paper, load_paper
     from riskbook.render import render_text
 
+    _refuse_inputs_as_outputs([output, pdf_path], [input_path, previous, scheme, paper_file])
+    console.refuse_standard_input(input_path, previous)
+    if pdf_path:
+        _check_pdf_option(pdf_path, input_path, output, previous)
+    console.check_outputs(
+        (output, "the panel workbook", ".xlsx", True),
+        (pdf_path, "the paper's PDF", ".pdf", False),
+        inputs=(input_path, previous, paper_file),
+    )
     paper = (load_paper(paper_file) if paper_file else Paper()).merged(
         organisation=organisation,
         title=title,
@@ -396,41 +517,49 @@ def build(
         purpose=purpose,
         recommendation=recommendation,
     )
-    if pdf_path:
-        _check_pdf_option(pdf_path, input_path, output, previous)
     as_of = as_of or dt.date.today()
     report = _read_and_check(
         input_path, sheet, scheme, as_of, max_size, show_progress=True, previous=previous, since=since, columns=columns
     )
-    colour = sys.stdout.isatty()
+    colour = console.colour()
     if not report.ok:
-        click.echo(render_text(report, colour=colour))
+        console.echo(render_text(report, colour=colour), colour)
         click.echo("Nothing written: fix the errors above, then build again.", err=True)
         sys.exit(EXIT_FINDINGS)
-    if report.findings:
-        click.echo(render_text(report, colour=colour))
-    bar = _ProgressBar("Writing", enabled=len(report.register.risks) > PROGRESS_ABOVE)
-    result = api.build_workbook(
-        report,
-        output,
-        title=paper.title or DEFAULT_TITLE,
-        marking=marking if marking is not None else (paper.marking or DEFAULT_MARKING),
-        organisation=paper.organisation,
-        progress=bar,
-        paper=paper,
-    )
-    bar.close()
-    click.echo(f"Wrote {result.path}")
-    for note in result.notes:
-        click.echo(f"Note: {note}", err=True)
-    if pdf_path:
-        from riskbook.panel.pdf import write_pdf
+    if report.findings or report.register.passed_over:
+        console.echo(render_text(report, colour=colour), colour)
+    with console.output_path(output, ".xlsx") as target:
+        bar = _ProgressBar("Writing", enabled=not console.quiet_run() and len(report.register.risks) > PROGRESS_ABOVE)
+        result = api.build_workbook(
+            report,
+            target,
+            title=paper.title or DEFAULT_TITLE,
+            marking=marking if marking is not None else (paper.marking or DEFAULT_MARKING),
+            organisation=paper.organisation,
+            progress=bar,
+            paper=paper,
+        )
+        bar.close()
+        click.get_current_context().meta.setdefault(WRITTEN, []).append(result.path)
+        if output != "-":
+            console.info(f"Wrote {result.path}")
+        for note in result.notes:
+            click.echo(f"Note: {note}", err=True)
+        if pdf_path:
+            from riskbook.panel.pdf import write_pdf
 
-        # LibreOffice prints in one call that cannot be counted: named while it runs, whatever the size.
-        with _step_note(f"Printing {pdf_path} with LibreOffice", enabled=True):
-            written = write_pdf(result.path, pdf_path)
-        click.echo(f"Wrote {written}")
-    click.echo(result.summary_line())
+            # LibreOffice prints in one call that cannot be counted: named while it runs, whatever the size.
+            with _step_note(f"Printing {pdf_path} with LibreOffice", enabled=not console.quiet_run()):
+                written = write_pdf(
+                    result.path,
+                    pdf_path,
+                    timeout=pdf_timeout,
+                    workbook_name="the workbook for standard output" if output == "-" else output,
+                )
+            console.info(f"Wrote {written}")
+    if output == "-":  # once its last byte is out
+        console.info("Wrote the panel workbook to standard output")
+    console.info(result.summary_line())
     _finish(EXIT_OK, len(report.register.risks))
 
 
@@ -451,7 +580,11 @@ def _check_pdf_option(pdf_path: str, input_path: str, output: str, previous: str
 
 @cli.command()
 @click.option(
-    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="Template workbook to write (.xlsx)."
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Template workbook to write (.xlsx); - writes it to standard output when that is not a terminal.",
 )
 @scheme_option
 @click.option(
@@ -470,12 +603,19 @@ def _check_pdf_option(pdf_path: str, input_path: str, output: str, previous: str
 @sheet_option
 @max_size_option
 @column_option
+@console.common_options
 @_handle_errors
 def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, columns):
-    """Write the register template risk owners fill in: dropdowns, computed score, instructions.
+    """Write the register template risk owners fill in.
+
+    One Register sheet with every column riskbook reads, and an Instructions sheet from the scheme.
 
     With --from, the register is validated first: a stated score that is not impact × likelihood
     is refused (exit 1) unless --rescore, and every score that changes is listed.
+
+    \b
+    Example:
+      riskbook template -o register.xlsx --from examples/force-risk-register-jan-2024.xlsx
     """
     import dataclasses
 
@@ -483,31 +623,42 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
     from riskbook.render import render_text
     from riskbook.template import StatedScoresDiffer, carry_over, write_template
 
+    _refuse_inputs_as_outputs([output], [scheme, from_path, from_scheme])
+    console.refuse_standard_input(from_path)
+    console.check_outputs((output, "the template", ".xlsx", True), inputs=(from_path,))
     scheme_obj = api.load_scheme(scheme)
     existing, changes = None, []
+    shown = not console.quiet_run()
     if from_path:
         source_scheme = api.load_scheme(from_scheme) if from_scheme else scheme_obj
-        checked = _read_and_check(from_path, sheet, source_scheme, None, max_size, show_progress=True, columns=columns)
+        checked = _read_and_check(from_path, sheet, source_scheme, None, max_size, show_progress=shown, columns=columns)
         try:
             existing, changes = carry_over(checked, scheme_obj, rescore=rescore)
         except StatedScoresDiffer as exc:
-            shown = dataclasses.replace(exc.report, findings=exc.mismatches)
-            click.echo(render_text(shown, colour=sys.stdout.isatty()))
+            shown_report = dataclasses.replace(exc.report, findings=exc.mismatches)
+            # Without the report's summary line, which would count only the findings shown here as the
+            # register's: the line below says what is refused, and validate lists every finding.
+            findings = render_text(shown_report, colour=console.colour()).rsplit("\n", 1)[0]
+            console.echo(findings, console.colour())
             count = len(exc.mismatches)
-            click.echo(
+            _echo(
                 f"Nothing written: {count} stated score{'s' if count != 1 else ''} in {from_path} "
                 f"{'are' if count != 1 else 'is'} not impact × likelihood, and the template's Score formula would "
                 "replace them. Correct them, or pass --rescore to replace them.",
                 err=True,
             )
             sys.exit(EXIT_FINDINGS)
-    with _step_note(f"Writing {output}", existing is not None and len(existing.risks) > PROGRESS_ABOVE):
-        path = write_template(output, scheme_obj, existing=existing)
+    with console.output_path(output, ".xlsx") as target:
+        count = len(existing.risks) if existing else 0
+        bar = _ProgressBar("Writing", enabled=shown and count > PROGRESS_ABOVE)
+        path = write_template(target, scheme_obj, existing=existing, progress=bar)
+        bar.close()
     for line in changes:
-        click.echo(line)
+        console.echo(line)
     count = len(existing.risks) if existing else 0
-    click.echo(
-        f"Wrote {path}" + (f" with {count} risk{'s' if count != 1 else ''} from {from_path}" if existing else "")
+    console.info(
+        f"Wrote {'the template to standard output' if output == '-' else path}"
+        + (f" with {count} risk{'s' if count != 1 else ''} from {from_path}" if existing else "")
     )
 
 
@@ -515,26 +666,66 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
 @click.option(
     "--from", "from_path", required=True, type=click.Path(dir_okay=False), help="The register to draft a scheme from."
 )
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Scheme file to write (.toml).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Scheme file to write (.toml); - prints it on standard output.",
+)
 @sheet_option
 @max_size_option
 @column_option
+@console.common_options
 @_handle_errors
 def scheme_command(from_path, output, sheet, max_size, columns):
-    """Draft a commented scheme from a register's header and values: its scales, statuses, references, ratings."""
+    """Draft a commented scheme from a register's headers and values.
+
+    The draft holds the register's scales, statuses, references and ratings, each guess marked GUESS.
+
+    \b
+    Example:
+      riskbook scheme --from examples/nhs-risk-register.csv -o -
+    """
+    import tempfile
     from pathlib import Path
 
     import riskbook as api
-    from riskbook.draft import draft_reading_scheme, draft_scheme, write_draft
-    from riskbook.errors import OutputError
+    from riskbook.draft import draft_reading_scheme, draft_scheme, rows_without_risks, write_draft
+    from riskbook.xlsx.text import TERMINAL, safe_text
 
-    if Path(output).resolve() == Path(from_path).resolve():
-        raise OutputError(f"{output}: is the input file; choose another output name")
-    register = api.read_register(
-        from_path, sheet=sheet, scheme=draft_reading_scheme(), max_bytes=max_size * 1024**2, columns=columns
-    )
-    path = write_draft(draft_scheme(register, columns), output)
-    click.echo(f"Wrote {path}: a draft scheme from {from_path}; check each GUESS, then pass it with --scheme")
+    console.refuse_standard_input(from_path)
+    _refuse_inputs_as_outputs([output if output != "-" else None], [from_path])
+    console.check_outputs((output, "the scheme", None, True), inputs=(from_path,))
+    with _step_note(f"Reading {from_path}", not console.quiet_run() and _large_file(from_path)):
+        register = api.read_register(
+            from_path, sheet=sheet, scheme=draft_reading_scheme(), max_bytes=max_size * 1024**2, columns=columns
+        )
+    _note_reading(register)
+    _note_passed_over(register)
+    legend = rows_without_risks(register, max_size * 1024**2)
+    draft = draft_scheme(register, columns, legend)
+    if output == "-":
+        with tempfile.TemporaryDirectory(prefix="riskbook-scheme-") as folder:
+            checked = write_draft(draft, Path(folder) / "scheme.toml")  # the draft must load as it stands
+            click.echo(checked.read_text(encoding="utf-8"), nl=False)
+            drafted = api.load_scheme(checked)
+        if not console.quiet_run():
+            click.echo(f"A draft scheme from {from_path}; check each GUESS, then pass it with --scheme", err=True)
+        _say_scale_orders(drafted, safe_text, TERMINAL, err=True)
+        return
+    path = write_draft(draft, output)
+    console.info(f"Wrote {path}: a draft scheme from {from_path}; check each GUESS, then pass it with --scheme")
+    _say_scale_orders(api.load_scheme(path), safe_text, TERMINAL)
+
+
+def _say_scale_orders(drafted, safe_text, place, err: bool = False) -> None:
+    """Each drafted scale lowest first, and whether its order is a guess the user must confirm."""
+    for scale in (drafted.impact_scale, drafted.likelihood_scale):
+        assert scale is not None  # a loaded scheme has both
+        order = " < ".join(scale.labels[v] for v in scale.values)
+        guess = '  GUESSED: nothing in the register settles the order; check it, then remove order = "guessed"'
+        click.echo(safe_text(f"  {scale.axis}: {order}{guess if scale.guessed else ''}", place), err=err)
 
 
 def main() -> None:

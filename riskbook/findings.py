@@ -1,8 +1,8 @@
 """The catalogue of findings: each code once, with its severity, summary, message and remedy.
 
 Checks make findings by code and named fields only (`make("score-mismatch", ..., stated=12, ...)`);
-the message comes from the catalogue's template, so a code always reads the same way. The
-README's findings table is tested against this catalogue.
+the message comes from the catalogue's template, so a code always reads the same way.
+docs/findings.md is generated from this catalogue (`python -m riskbook.docs`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ class Kind:
 
     code: str
     severity: Severity
-    summary: str  # one line for the README's table
+    summary: str  # one line for the findings catalogue (docs/findings.md)
     template: str  # the message, with {named} fields
     advice: str  # what to do about it
     data: tuple[str, ...] = ()  # named fields a finding carries beyond those its message shows
@@ -61,6 +61,25 @@ CATALOGUE: dict[str, Kind] = _kinds(
         "impact or likelihood off the scale",
         "{field} {value} {reason}",
         "Choose a value or label from the scheme's scale.",
+    ),
+    Kind(
+        "scale-order-guessed",
+        "warning",
+        "the scheme says the order of a scale was guessed (`scheme --from` found no evidence): scores, bands and "
+        "the ranking rest on it until it is confirmed; said once",
+        "the order of {scales}, lowest first, is a guess in scheme {scheme}: every score, band and ranking rests "
+        'on it; check it there, then remove the order = "guessed" line',
+        'Put the scale\'s levels lowest first in the scheme, then remove its order = "guessed" line '
+        '(or write order = "confirmed").',
+    ),
+    Kind(
+        "score-set-inherent",
+        "warning",
+        "the Impact and Likelihood columns are the inherent assessment (the inherent score, not the current one, "
+        "is their product): the current score is read as stated and checked against its band; said once",
+        "the Impact and Likelihood columns are read as the inherent assessment ({evidence}): {score!r} has no impact "
+        "and likelihood of its own, so it is read as stated and checked against its band",
+        "Nothing, if that is so; else add the current impact and likelihood, or map them with --column.",
     ),
     Kind(
         "bad-score",
@@ -108,16 +127,40 @@ CATALOGUE: dict[str, Kind] = _kinds(
     Kind(
         "missing-column",
         "error",
-        "the header row lacks one of those columns",
+        "the header row lacks a column the scheme marks required (reference, title, impact, likelihood by default)",
         "the header row has no {column} column; add one",
         "Add the column, or map an existing header to it.",
     ),
     Kind(
+        "no-risks",
+        "error",
+        "the register sheet has a header row but no risk below it; nothing is built from it",
+        "sheet {sheet!r} has a header row (row {row}) but no risks below it",
+        "Check that this is the right file and sheet (--sheet), or add the risks under the header.",
+    ),
+    Kind(
         "column-absent",
         "warning",
-        "the register has no Owner, Status or Last Review column (and the scheme does not require it): said once",
+        "the register has no Reference, Owner, Status or Last Review column (and the scheme does not require it): "
+        "said once; without references each risk is named by its row (Row 12)",
         "this register has no {column} column, so {consequence}",
         "Add the column if the register should have it, or map a header to it with --column.",
+    ),
+    Kind(
+        "column-by-content",
+        "warning",
+        "a column whose header riskbook does not know is read by what it holds: unique short codes as the "
+        "reference, impact × likelihood as the score, dates as the dates",
+        "column {column} ({header}) is read as {field} by its content ({why}); if it is not, name the right "
+        "column with --column {name}=HEADER",
+        "Check the column; name it with --column FIELD=HEADER, or give the scheme a [columns] alias for its header.",
+    ),
+    Kind(
+        "column-empty",
+        "warning",
+        "a Reference, Owner, Status or Last Review column is empty on every row: said once, not once per risk",
+        "column {header!r} ({column}) is empty on every row, so {consequence}",
+        "Fill the column in, or leave it out if the register does not keep it.",
     ),
     Kind(
         "bad-reference",
@@ -136,7 +179,7 @@ CATALOGUE: dict[str, Kind] = _kinds(
     Kind(
         "bad-date",
         "error",
-        "a date is unreadable or later than the as-of date",
+        "a date is unreadable, outside 1900–2100, or later than the as-of date",
         "{field} {value} {reason}",
         "Type the date as DD/MM/YYYY, or a month and year.",
     ),
@@ -211,10 +254,19 @@ CATALOGUE: dict[str, Kind] = _kinds(
     Kind(
         "previous-score-mismatch",
         "warning",
-        "with `--previous`: the register's Previous Score contradicts last period's file",
-        "previous score {stated} contradicts last period's file, which scored it {previous}; the panel workbook "
-        "uses {previous}",
+        "with `--previous`: the register's Previous Score is not the score last period's file states",
+        "previous score {stated} contradicts last period's file, which states {previous} at {where}; the panel "
+        "workbook uses {used}",
         "Correct the Previous Score column, or check last period's file.",
+    ),
+    Kind(
+        "previous-score-contradiction",
+        "warning",
+        "with `--previous`: last period's file states a score its own impact and likelihood do not give; "
+        "said at that file's cell, apart from this register's findings",
+        "last period's file states score {stated}, but its impact and likelihood give {computed} ({working}); "
+        "the comparison uses {computed}",
+        "Correct last period's file, or check that the scheme is the one it was scored under.",
     ),
     Kind(
         "previous-risk-unreadable",

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING
 
 from riskbook.findings import Finding, make
 from riskbook.model import Register, Risk
+from riskbook.references import reference_key
 from riskbook.scheme import Band, Scheme
+from riskbook.score_sets import impact_is_inherent
 
 if TYPE_CHECKING:
     from riskbook.report import Assessed
@@ -120,6 +122,9 @@ def compare_periods(
     scheme = register.scheme
     findings: list[Finding] = []
     last = _last_period(previous, scheme, findings) if previous else {}
+    # Last period's file in the same shape: where its Impact and Likelihood are the inherent assessment,
+    # its current score is the one stated, as validate reads this period's.
+    last_stated = previous is not None and bool(impact_is_inherent(previous))
     panel: list[PanelRisk] = []
     for item in assessed:
         risk = item.risk
@@ -127,31 +132,21 @@ def compare_periods(
         stated_previous = risk.previous_score
         previous_score = stated_previous
         if previous is not None:
-            before = last.get(risk.reference.upper())
-            previous_score = _stated_or_computed(before, scheme) if before is not None else None
+            before = last.get(reference_key(risk.reference))
+            previous_score = _stated_or_computed(before, scheme, last_stated) if before is not None else None
             if before is not None and previous_score is None:
                 previous_score = stated_previous  # last period's file has no score for it: the register's own
             if before is None and proposal != PROPOSED_ARCHIVE:
                 proposal = NEW
-            if before is not None and stated_previous is not None and stated_previous != previous_score is not None:
-                findings.append(
-                    make(
-                        "previous-score-mismatch",
-                        register.sheet,
-                        register.risk_cell(risk, "previous_score"),
-                        risk.reference,
-                        risk.row,
-                        stated=stated_previous,
-                        previous=previous_score,
-                    )
-                )
+            if before is not None and stated_previous is not None:
+                findings.extend(_previous_score_mismatch(register, risk, previous, before, previous_score))
         first = risk.get("first_recorded")
         if since is not None and first is not None and first.earliest > since and not proposal:
             proposal = NEW
         panel.append(PanelRisk(risk, item.score, previous_score, proposal, item.band))
     archived: list[PanelRisk] = []
     if previous is not None:
-        now = {item.risk.reference.upper() for item in assessed}
+        now = {reference_key(item.risk.reference) for item in assessed}
         for ref, risk in last.items():
             if ref in now:
                 continue
@@ -167,7 +162,54 @@ def compare_periods(
     return Period(panel_order(panel) + panel_order(archived), scheme, findings)
 
 
-def _stated_or_computed(risk: Risk, scheme: Scheme) -> int | None:
+def _previous_score_mismatch(
+    register: Register, risk: Risk, previous: Register, before: Risk, used: int | None
+) -> list[Finding]:
+    """The register's Previous Score against what last period's file states for the risk (its stated
+    score, else its impact × likelihood); the comparison itself uses `used`."""
+    said = before.get("score")
+    states = said if said is not None else used
+    if states is None or risk.previous_score == states:
+        return []
+    column = "score" if said is not None else "impact"
+    return [
+        make(
+            "previous-score-mismatch",
+            register.sheet,
+            register.risk_cell(risk, "previous_score"),
+            risk.reference,
+            risk.row,
+            stated=risk.previous_score,
+            previous=states,
+            where=f"{previous_sheet(previous)}!{previous.risk_cell(before, column)}",
+            used=used if used is not None else states,
+        )
+    ]
+
+
+def _self_contradiction(previous: Register, risk: Risk, scheme: Scheme) -> Finding | None:
+    """Last period's file states a score its own impact and likelihood do not give."""
+    stated, computed = risk.get("score"), scheme.score_for(risk.impact, risk.likelihood)
+    if stated is None or computed is None or stated == computed:
+        return None
+    assert risk.impact is not None and risk.likelihood is not None  # computed is known
+    impact = f"{scheme.impact_label(risk.impact)} {risk.impact}"
+    likelihood = f"{scheme.likelihood_label(risk.likelihood)} {risk.likelihood}"
+    return make(
+        "previous-score-contradiction",
+        previous_sheet(previous),
+        previous.risk_cell(risk, "score"),
+        risk.reference,
+        risk.row + 1,
+        stated=stated,
+        computed=computed,
+        working=f"{impact} × {likelihood}" if scheme.matrix is None else f"impact {impact}, likelihood {likelihood}",
+    )
+
+
+def _stated_or_computed(risk: Risk, scheme: Scheme, stated_first: bool = False) -> int | None:
+    if stated_first and risk.get("score") is not None:
+        return risk.get("score")
     score = scheme.score_for(risk.impact, risk.likelihood)
     return score if score is not None else risk.get("score")
 
@@ -196,7 +238,7 @@ def _last_period(previous: Register, scheme: Scheme, findings: list[Finding]) ->
         if not risk.reference:
             findings.append(_previous_finding(previous, risk, "has no reference"))
             continue
-        key = risk.reference.upper()
+        key = reference_key(risk.reference)
         if key in last:
             findings.append(
                 make(
@@ -209,6 +251,9 @@ def _last_period(previous: Register, scheme: Scheme, findings: list[Finding]) ->
                 )
             )
             continue
+        contradiction = _self_contradiction(previous, risk, scheme)
+        if contradiction is not None:
+            findings.append(contradiction)
         if _stated_or_computed(risk, scheme) is None:
             findings.append(
                 _previous_finding(

@@ -8,12 +8,13 @@ import itertools
 import math
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
-from riskbook.errors import SchemeError
+from riskbook.errors import ReadError, SchemeError
+from riskbook.files import MAX_SETTINGS_BYTES, check_input
 from riskbook.values import fold_header
 
 DEFAULT_SCHEME = "scheme-4x4.toml"
@@ -68,10 +69,36 @@ class Scale:
     axis: str
     labels: dict[int, str]
     aliases: dict[int, tuple[str, ...]]
+    order: str = "confirmed"  # "guessed" while the scheme's author has not confirmed a drafted order
+    descriptions: dict[int, str] = field(default_factory=dict)  # a level's long wording, read as it too
 
     @property
     def values(self) -> list[int]:
         return sorted(self.labels)
+
+    @property
+    def guessed(self) -> bool:
+        return self.order == "guessed"
+
+    @cached_property
+    def numbers(self) -> dict[float, int]:
+        """Level by the number its label or an alias spells ("0.1", "10%", "-3"): a scale whose levels are
+        numbers other than 1…n reads a cell's number this way. Empty for a scale of words."""
+        found: dict[float, int] = {}
+        for value, label in self.labels.items():
+            for word in (label, *self.aliases.get(value, ())):
+                number = spelt_number(word)
+                if number is not None:
+                    found.setdefault(number, value)
+        return found
+
+    def value_for_number(self, number: float) -> int | None:
+        """The level a cell's number stands for: by the numbers the scale spells, else the level itself."""
+        numbers = self.numbers
+        if numbers:
+            return numbers.get(round(number, NUMBER_DIGITS))
+        whole = int(number) if number.is_integer() else None
+        return whole if whole in self.labels else None
 
     @property
     def max_value(self) -> int:
@@ -80,7 +107,11 @@ class Scale:
     @cached_property
     def _lookup(self) -> dict[str, int]:
         lookup = {label: value for value, label in self.labels.items()}
-        for value, words in ((v, (lbl, *self.aliases.get(v, ()))) for v, lbl in self.labels.items()):
+        descriptions = self.descriptions
+        for value, words in (
+            (v, (lbl, *self.aliases.get(v, ()), *((descriptions[v],) if v in descriptions else ())))
+            for v, lbl in self.labels.items()
+        ):
             lookup.update({word: value for word in words})
             lookup.update({_fold(word): value for word in words})
         return lookup
@@ -192,6 +223,15 @@ class Scheme:
     def label(self, value: int) -> str:
         return self.labels[value]
 
+    def value_for_number(self, number: float) -> int | None:
+        whole = int(number) if number.is_integer() else None
+        return whole if whole in self.labels else None
+
+    @property
+    def guessed_scales(self) -> tuple[Scale, ...]:
+        """The scales whose order was drafted from no evidence and not yet confirmed."""
+        return tuple(s for s in (self.impact_scale, self.likelihood_scale) if s is not None and s.guessed)
+
     def band(self, score: int | None) -> Band | None:
         if score is None:
             return None
@@ -258,6 +298,19 @@ def _fold(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+NUMBER_DIGITS = 4  # a scale's numbers are compared to this many decimals: a mean 3.3333… is "3.3333"
+_SPELT_NUMBER = re.compile(r"^\s*([-+−]?\d+(?:[.,]\d+)?)\s*(%?)\s*$")
+
+
+def spelt_number(text: str) -> float | None:
+    """The number a scale word spells: "3", "-2", "2.5", "0,5", "10%" (0.1); None for a word."""
+    match = _SPELT_NUMBER.match(text)
+    if match is None:
+        return None
+    number = float(match.group(1).replace(",", ".").replace("−", "-"))
+    return round(number / 100 if match.group(2) else number, NUMBER_DIGITS)
+
+
 def shipped_scheme_path(name: str):
     """A scheme file shipped with riskbook (installed as riskbook.workbook_templates)."""
     try:
@@ -273,12 +326,20 @@ def load_scheme(path: str | Path | None = None) -> Scheme:
         source = DEFAULT_SCHEME
     else:
         try:
+            check_input(path, "scheme", MAX_SETTINGS_BYTES)
             text = Path(path).read_text(encoding="utf-8")
+        except ReadError as exc:
+            raise SchemeError(f"cannot read scheme {exc}") from None
         except OSError as exc:
             raise SchemeError(f"cannot read scheme {path}: {exc.strerror or exc}") from exc
         except UnicodeDecodeError as exc:
             raise SchemeError(f"scheme {path} is not UTF-8 text") from exc
         source = str(path)
+    return scheme_from_text(text, source)
+
+
+def scheme_from_text(text: str, source: str) -> Scheme:
+    """A scheme from TOML text; source names it in errors (the file the user gave)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -297,6 +358,10 @@ def _build_scheme(data: dict, source: str) -> Scheme:
     labels = impact_scale.labels
     for scale in (impact_scale, likelihood_scale):
         _refuse_clashing_words(list(scale.labels.values()), f"{scale.axis}.scale", refuse, reserved=WORKBOOK_WORDS)
+    if len(data.get("impact_areas", ())) > MAX_IMPACT_AREAS:
+        refuse("impact_areas", f"number {len(data['impact_areas']):,}; a scheme may have at most {MAX_IMPACT_AREAS}")
+    if len(data["bands"]) > MAX_BANDS:
+        refuse("bands", f"number {len(data['bands']):,}; a scheme may have at most {MAX_BANDS}")
     bands = tuple(_band(b, f"bands[{i}]", refuse) for i, b in enumerate(data["bands"]))
     _refuse_clashing_words([b.name for b in bands], "bands", refuse)
     ordered = sorted(bands, key=lambda b: b.min)
@@ -315,14 +380,14 @@ def _build_scheme(data: dict, source: str) -> Scheme:
         refuse("reference.pattern", f"{pattern!r} is not a usable pattern: {exc}")
     likelihood = data.get("likelihood", {})
     scheme = Scheme(
-        name=data["name"],
+        name=_text(data["name"], "name", refuse),
         labels=labels,
         bands=tuple(sorted(bands, key=lambda b: -b.max)),
         statuses=tuple(
             Status(
                 name=_label(s["name"], f"statuses[{i}].name", refuse),
-                meaning=s.get("meaning", ""),
-                aliases=tuple(s.get("aliases", ())),
+                meaning=_text(s.get("meaning", ""), f"statuses[{i}].meaning", refuse),
+                aliases=tuple(_text(a, f"statuses[{i}].aliases", refuse) for a in s.get("aliases", ())),
                 overdue=bool(s.get("overdue", False)),
             )
             for i, s in enumerate(data.get("statuses", ()))  # no statuses: any status is accepted
@@ -340,7 +405,9 @@ def _build_scheme(data: dict, source: str) -> Scheme:
             )
             for a in data.get("impact_areas", ())
         ),
-        categories=tuple(data.get("categories", ())),
+        categories=tuple(
+            _text(c, "categories", refuse) for c in _words_list(data.get("categories", []), "categories", refuse)
+        ),
         source=source,
         impact_scale=impact_scale,
         likelihood_scale=likelihood_scale,
@@ -368,6 +435,18 @@ def _whole(value, key: str, refuse, low: int | None = None, high: int | None = N
 
 
 MAX_LABEL = 100  # a label heads a table column and is quoted in formulas: a word or a few, not a paragraph
+# The Rating formula tests the bands one after another (Excel allows 64 nested tests, and 8,192 characters):
+# no real scheme has more than a handful of bands.
+MAX_BANDS = 20
+# Each impact area is a column of the criteria tables (Appendix F, the template's Instructions).
+MAX_IMPACT_AREAS = 50
+
+
+def _text(value, key: str, refuse) -> str:
+    """Text as written in quotes: a number, a table or a list where text belongs is refused, not made text."""
+    if not isinstance(value, str):
+        refuse(key, f"must be text in quotes, not {type(value).__name__} {str(value)[:40]!r}")
+    return value
 
 
 def _label(value, key: str, refuse) -> str:
@@ -399,7 +478,7 @@ def _words_list(value, key: str, refuse) -> list:
 
 
 def _band(b: dict, key: str, refuse) -> Band:
-    low = _whole(b["min"], f"{key}.min", refuse, 1)
+    low = _whole(b["min"], f"{key}.min", refuse, 0)
     high = _whole(b["max"], f"{key}.max", refuse, low)
     for colour in ("fill", "font"):
         if not isinstance(b[colour], str) or not _COLOUR.fullmatch(b[colour]):
@@ -438,11 +517,17 @@ def _build_scales(data: dict, source: str) -> tuple[Scale, Scale]:
                 f"{axis}.scale",
                 "no levels: give [[scale]] for both axes or [[impact.scale]] and [[likelihood.scale]]",
             )
-        scales.append(_build_scale(axis, items, key, source))
+        order = table.get("order", "confirmed") if isinstance(table, dict) else "confirmed"
+        if order not in SCALE_ORDERS:
+            raise _refuse(source, f"{axis}.order", f'is {order!r}; write "confirmed" (or remove the line)')
+        scales.append(_build_scale(axis, items, key, source, order))
     return scales[0], scales[1]
 
 
-def _build_scale(axis: str, items: list, key: str, source: str) -> Scale:
+SCALE_ORDERS = ("confirmed", "guessed")
+
+
+def _build_scale(axis: str, items: list, key: str, source: str, order: str = "confirmed") -> Scale:
     def refuse(where: str, why: str):
         raise SchemeError(f"scheme {source}: {where} {why}")
 
@@ -455,14 +540,17 @@ def _build_scale(axis: str, items: list, key: str, source: str) -> Scale:
     if not 2 <= len(labels) <= 10:
         raise _refuse(source, key, f"{len(labels)} levels; a scale has 2 to 10")
     aliases = {int(item["value"]): _strings(item.get("aliases", []), f"{key}.aliases", source) for item in items}
+    descriptions = {int(item["value"]): item["description"] for item in items if item.get("description")}
+    if not all(isinstance(text, str) for text in descriptions.values()):
+        raise _refuse(source, f"{key}.description", "should be text")
     claimed: dict[str, int] = {}
     for value in sorted(labels):
-        for word in (labels[value], *aliases[value]):
+        for word in (labels[value], *aliases[value], *((descriptions[value],) if value in descriptions else ())):
             folded = _fold(word)
             if claimed.get(folded, value) != value:
                 raise _refuse(source, key, f"{word!r} is claimed by levels {claimed[folded]} and {value}")
             claimed[folded] = value
-    return Scale(axis, labels, aliases)
+    return Scale(axis, labels, aliases, order, descriptions)
 
 
 def _strings(value: object, key: str, source: str) -> tuple[str, ...]:
@@ -503,10 +591,15 @@ def _check_band_words(scheme: Scheme, source: str) -> None:
 
 
 @functools.cache
+def shipped_columns_file() -> dict:
+    """workbook_templates/columns.toml, parsed once: its [columns] table and its [rows] words."""
+    return tomllib.loads(shipped_scheme_path(COLUMNS_FILE).read_text(encoding="utf-8"))
+
+
+@functools.cache
 def default_columns() -> dict[str, ColumnSpec]:
     """The shipped [columns] table (workbook_templates/columns.toml)."""
-    data = tomllib.loads(shipped_scheme_path(COLUMNS_FILE).read_text(encoding="utf-8"))
-    return _column_specs(data["columns"], COLUMNS_FILE)
+    return _column_specs(shipped_columns_file()["columns"], COLUMNS_FILE)
 
 
 def _column_specs(table: dict, source: str) -> dict[str, ColumnSpec]:

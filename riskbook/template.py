@@ -10,13 +10,16 @@ from pathlib import Path
 
 from riskbook.checks import assess
 from riskbook.errors import OutputError
+from riskbook.files import check_output
+from riskbook.limits import EXCEL_MAX_COLUMNS
 from riskbook.model import Register, Risk, column_letter
+from riskbook.perf import Progress, Ticker
 from riskbook.report import Report
 from riskbook.scheme import Scheme
 from riskbook.source.package import CACHED_VALUES_PROPERTY
 from riskbook.values import MONTHS, PartialDate, fold_header
-from riskbook.xlsx.text import CELL, safe_text
-from riskbook.xlsx.writer import Book, PageSetup, atomic_path, refuse_inputs_as_output, text_height
+from riskbook.xlsx.text import CELL, EXCEL_TABLE_COLUMN_LIMIT, TABLE_COLUMN, TERMINAL, safe_text
+from riskbook.xlsx.writer import Book, PageSetup, atomic_path, text_height
 
 REGISTER = "Register"
 INSTRUCTIONS = "Instructions"
@@ -126,23 +129,31 @@ def _row_name(register: Register, risk: Risk) -> str:
 
 
 def _map_levels(source: Register, scheme: Scheme) -> tuple[Register, list[str]]:
-    """Impact and likelihood moved to another scheme by their labels; each changed score said."""
+    """Impact and likelihood moved to another scheme by their labels, each on its own axis; each changed score said."""
     old = source.scheme
-    used = {risk.values[name] for risk in source.risks for name in ("impact", "likelihood") if name in risk.values}
-    mapping = {value: scheme.value_for_label(old.label(value)) for value in sorted(used)}
-    unmapped = [old.label(value) for value, new in mapping.items() if new is None]
+    mapping: dict[str, dict[int, int | None]] = {}
+    unmapped = []
+    for name in ("impact", "likelihood"):
+        used = sorted({risk.values[name] for risk in source.risks if name in risk.values})
+        mapping[name] = {value: _level_for(scheme, name, _axis_labels(old, name)[value]) for value in used}
+        unmapped += [
+            f"no {name} level labelled {_axis_labels(old, name)[v]!r}"
+            for v, new in mapping[name].items()
+            if new is None
+        ]
     if unmapped:
         raise OutputError(
-            f"cannot move the register to {scheme.name}: it has no level labelled "
-            + ", ".join(repr(label) for label in unmapped)
-            + f" (its levels: {', '.join(scheme.label(v) for v in scheme.values)}); edit the levels first"
+            f"cannot move the register to {scheme.name}: it has "
+            + ", ".join(unmapped)
+            + f" (its impact levels: {', '.join(scheme.impact_labels.values())}; its likelihood levels: "
+            + f"{', '.join(scheme.likelihood_labels.values())}); edit the levels first"
         )
     risks, changes = [], []
     for risk in source.risks:
         values = dict(risk.values)
         for name in ("impact", "likelihood"):
             if name in values:
-                values[name] = mapping[values[name]]
+                values[name] = mapping[name][values[name]]
         moved = dataclasses.replace(risk, values=values)
         before = old.score_for(risk.impact, risk.likelihood)
         after = scheme.score_for(moved.impact, moved.likelihood)
@@ -154,6 +165,16 @@ def _map_levels(source: Register, scheme: Scheme) -> tuple[Register, list[str]]:
             )
         risks.append(moved)
     return dataclasses.replace(source, risks=risks, scheme=scheme), changes
+
+
+def _axis_labels(scheme: Scheme, axis: str) -> dict[int, str]:
+    return scheme.impact_labels if axis == "impact" else scheme.likelihood_labels
+
+
+def _level_for(scheme: Scheme, axis: str, label: str) -> int | None:
+    """The level of scheme's axis with this label (or alias), never a level of the other axis."""
+    scale = scheme.impact_scale if axis == "impact" else scheme.likelihood_scale
+    return scale.value_for_label(label) if scale is not None else scheme.value_for_label(label)
 
 
 def _col(key: str) -> int:
@@ -169,17 +190,23 @@ def write_template(
     scheme: Scheme,
     existing: Register | None = None,
     today: dt.date | None = None,
+    progress: Progress | None = None,
 ) -> Path:
-    """Write the register template, pre-filled with an existing register's risks if given."""
+    """Write the register template, pre-filled with an existing register's risks if given.
+
+    progress, if given, is told each sheet's name as it is written ("Writing Register") and
+    called with the rows written every thousand risks.
+    """
     output = Path(output)
-    refuse_inputs_as_output(output, [existing.path if existing is not None else None])
+    check_output(output, [existing.path if existing is not None else None])
     if output.suffix.lower() != ".xlsx":
         raise OutputError(f"{output}: the template must end .xlsx")
     today = today or dt.date.today()
     risks = existing.risks if existing else []
     extras = [name for _, name in existing.extra_columns if fold_header(name) != "nextreview"] if existing else []
     with atomic_path(output) as temp:
-        book = Book(temp, PageSetup(title="Risk register", date_text=f"{today:%d/%m/%Y}", marking="OFFICIAL"), scheme)
+        page = PageSetup(title="Risk register", date_text=f"{today:%d/%m/%Y}", marking="OFFICIAL")
+        book = Book(temp, page, scheme, Ticker(progress, len(risks)))
         book.workbook.set_custom_property(CACHED_VALUES_PROPERTY, True)
         book.properties(title="Risk register", subject="Risk register template", company="Risk unit", created=today)
         register = book.add_sheet(REGISTER)
@@ -295,16 +322,27 @@ def _next_review_formula(scheme: Scheme) -> str:
 
 
 def _table_headers(extras: list[str]) -> list[str]:
-    """The table's column names: Excel needs them unique (ignoring case) and not empty."""
+    """The table's column names, through the text gate: Excel needs them unique (ignoring case), not empty,
+    and no longer than EXCEL_TABLE_COLUMN_LIMIT; a longer header of the owner's is refused, not cut."""
     headers = [c.header for c in COLUMNS]
+    if len(headers) + len(extras) > EXCEL_MAX_COLUMNS:
+        raise OutputError(
+            f"the register has {len(extras):,} further columns; with the template's {len(headers)} they pass "
+            f"Excel's {EXCEL_MAX_COLUMNS:,} columns"
+        )
     seen = {h.casefold() for h in headers}
     for n, name in enumerate(extras, start=len(headers) + 1):
-        name = name.strip() or f"Column {n}"
+        name = " ".join(safe_text(name, CELL).split()) or f"Column {n}"  # control characters made visible
         unique, k = name, 2
         while unique.casefold() in seen:
             unique, k = f"{name} ({k})", k + 1
+        if len(unique) > EXCEL_TABLE_COLUMN_LIMIT:
+            raise OutputError(
+                f"the register's column header {safe_text(name[:40], TERMINAL)!r}… is {len(name):,} characters long; "
+                f"a column of an Excel table is named in at most {EXCEL_TABLE_COLUMN_LIMIT}: shorten the header"
+            )
         seen.add(unique.casefold())
-        headers.append(unique)
+        headers.append(safe_text(unique, TABLE_COLUMN))
     return headers
 
 
@@ -323,6 +361,7 @@ def _write_register(sheet, book: Book, scheme: Scheme, risks: list[Risk], extras
     )
     for offset, risk in enumerate(risks, start=1):
         _write_risk(sheet, book, scheme, offset, risk, extras, (score, next_review))
+        book.ticker.tick()
     sheet.formula(last_row, _col("score"), score, "", number)
     sheet.formula(last_row, _col("next_review"), next_review, "", date_fmt)
     for col, column in enumerate(COLUMNS):

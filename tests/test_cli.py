@@ -173,11 +173,13 @@ def test_no_header_and_empty_sheets(make_register, tmp_path):
     assert result.exit_code == 2 and "no register header found in any sheet" in result.output
 
 
-def test_header_only_register_says_no_risks(make_register):
+def test_header_only_register_is_a_no_risks_error(make_register):
     result = run("validate", str(make_register([])), "--as-of", "2024-01-16")
-    assert result.exit_code == 0
-    assert "has a header row but no risks" in result.output
-    assert result.output.strip().endswith("0 risks · 0 errors · 0 warnings")
+    assert result.exit_code == 1
+    assert "  error   Register!1:1: sheet 'Register' has a header row (row 1) but no risks below it  [no-risks]" in (
+        result.output
+    )
+    assert result.output.strip().endswith("0 risks · 1 error · 0 warnings")
 
 
 def test_debug_shows_the_traceback(tmp_path):

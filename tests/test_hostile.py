@@ -243,7 +243,7 @@ def test_sheet_reaching_xfd1048576_is_refused_before_any_reader_sees_it(tmp_path
     one_line_exit_2(
         result,
         "sheet 'Register' reaches XFD1048576 (17,179,869,184 cells, about 687,270 MB of memory to read); "
-        "refusing sheets that need more than 1,200 MB",
+        "refusing sheets that need more than",
     )
 
 
@@ -257,8 +257,7 @@ def test_a_lying_dimension_does_not_hide_the_extent(base, tmp_path):
     one_line_exit_2(run_process("validate", path), "reaches XFD1048576")
 
 
-@pytest.mark.slow
-def test_a_million_rows_in_one_column_is_read_in_bounded_memory(tmp_path):
+def test_a_million_rows_in_one_column_from_a_small_file_is_refused_for_its_size(tmp_path):
     import xlsxwriter
 
     path = tmp_path / "tall.xlsx"
@@ -272,9 +271,9 @@ def test_a_million_rows_in_one_column_is_read_in_bounded_memory(tmp_path):
     sheet.write_number(1_048_575, 1, 1)
     workbook.close()
     result = run_process("validate", path, "--as-of", "2024-01-16", "--format", "json")
-    data = json.loads(result.stdout)
-    assert data["risks"] == 2  # the far row is a (broken) risk, read and reported, not a crash
-    assert {f["code"] for f in data["findings"]} == {"missing-value"}
+    # Issue 25: a file of a few kilobytes may not cost half a gigabyte; the stray far cell is named.
+    one_line_exit_2(result, "reaches J1048576 (10,485,760 cells")
+    assert "from a file of this size" in result.stderr
 
 
 def test_workbook_with_only_empty_sheets(tmp_path):

@@ -118,10 +118,11 @@ def test_instructions_come_from_the_scheme(template):
 
 
 def test_empty_template_validates_with_no_risks(template):
+    """Its header is read whole; the only finding is that no risk is in it yet (no-risks: nothing to build)."""
     result = CliRunner().invoke(cli, ["validate", str(template), "--as-of", "2024-01-16"])
-    assert result.exit_code == 0
-    assert "has a header row but no risks" in result.output
-    assert result.output.strip().endswith("0 risks · 0 errors · 0 warnings")
+    assert result.exit_code == 1
+    assert "has a header row (row 1) but no risks below it  [no-risks]" in result.output
+    assert result.output.strip().endswith("0 risks · 1 error · 0 warnings")
 
 
 @pytest.mark.slow
@@ -319,7 +320,7 @@ def test_another_scheme_without_the_label_is_refused_in_one_line(tmp_path):
     ]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2
-    assert result.output.count("\n") == 1 and "no level labelled 'Medium'" in result.output
+    assert result.output.count("\n") == 1 and "no likelihood level labelled 'Medium'" in result.output
     assert not out.exists()
 
 

@@ -88,9 +88,11 @@ def build_workbook(
         book = Book(temp, page, scheme, Ticker(progress, len(period.risks) + cards))
         book.properties(
             title=title,
-            subject=f"Risk register as at {page.date_text}",
+            subject=_subject(paper, page.date_text),
             company=paper.organisation or "Risk unit",
             created=as_of,
+            author=paper.author or paper.organisation or "riskbook",
+            keywords=marking,
         )
         source = Path(register.path).name
         cover.write_cover(book, period, paper, period_text(report, paper), compared, source)
@@ -196,10 +198,16 @@ def period_text(report: Report, paper: Paper) -> str:
     return "Since the last panel, as the register's Previous Score and Proposal columns record."
 
 
-def _refuse_overwriting_input(output: Path, register: Register, previous: Register | None) -> None:
-    from riskbook.xlsx.writer import refuse_inputs_as_output
+def _subject(paper: Paper, date_text: str) -> str:
+    """The document's subject: the meeting it is for, and the register's date."""
+    register = f"risk register as at {date_text}"
+    return f"{paper.meeting}: {register}" if paper.meeting else register[0].upper() + register[1:]
 
-    refuse_inputs_as_output(output, [register.path, previous.path if previous else None])
+
+def _refuse_overwriting_input(output: Path, register: Register, previous: Register | None) -> None:
+    from riskbook.files import check_output
+
+    check_output(output, [register.path, previous.path if previous else None])
     if output.is_dir():
         raise OutputError(f"{output}: is a folder; give a file name ending .xlsx")
     if output.suffix.lower() != ".xlsx":

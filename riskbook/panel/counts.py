@@ -25,6 +25,13 @@ def quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+def criterion(text: str) -> str:
+    """A COUNTIF(S) criterion that matches text literally: "=" first, so that a leading <, > or = is part of
+    the value rather than an operator; ~ before Excel's wildcards * and ? and before ~ itself."""
+    escaped = text.replace("~", "~~").replace("*", "~*").replace("?", "~?")
+    return quoted("=" + escaped)
+
+
 def headline_counts(period: Period, compared: bool) -> dict[str, Count]:
     """The counts by name: current, band:<name> for each band, proposed, archived (when compared with
     last period), changes, new, top_outside (top-band risks in none of Appendices B–D)."""
@@ -34,7 +41,7 @@ def headline_counts(period: Period, compared: bool) -> dict[str, Count]:
     proposed = sum(1 for r in period.archive if r.proposal == PROPOSED_ARCHIVE)
     counts = {"current": Count(f"COUNTA({ref})", n)}
     for b in period.scheme.bands:
-        counts[f"band:{b.name}"] = Count(f"COUNTIF({band},{quoted(b.name)})", period.band_count(b.name))
+        counts[f"band:{b.name}"] = Count(f"COUNTIF({band},{criterion(b.name)})", period.band_count(b.name))
     counts["proposed"] = Count(f'COUNTIF({proposal},"{PROPOSED_ARCHIVE}")', proposed)
     if compared:
         archived = len(period.archive) - proposed
@@ -42,7 +49,7 @@ def headline_counts(period: Period, compared: bool) -> dict[str, Count]:
     counts["changes"] = Count(f'COUNTIF({change},"Up")+COUNTIF({change},"Down")', len(period.changes))
     counts["new"] = Count(f'COUNTIF({proposal},"{NEW}")', len(period.new))
     counts["top_outside"] = Count(
-        f'COUNTIFS({band},{quoted(top)},{proposal},"{L.NONE}",{change},"{L.NO_CHANGE}")',
+        f'COUNTIFS({band},{criterion(top)},{proposal},"{L.NONE}",{change},"{L.NO_CHANGE}")',
         len(period.top_band_not_elsewhere),
     )
     return counts

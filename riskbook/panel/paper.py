@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from riskbook.errors import RiskbookError
+from riskbook.files import check_input
 
 MAX_PAPER_BYTES = 1_000_000
 
@@ -46,6 +47,7 @@ def load_paper(path: str | Path) -> Paper:
             raise RiskbookError(f"{path}: is a folder; give the paper's .toml file")
         if path.stat().st_size > MAX_PAPER_BYTES:
             raise RiskbookError(f"{path}: a paper file is a few lines of TOML; this one is over 1 MB")
+        check_input(path, "paper")  # a pipe or a device: refused before it is read
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise RiskbookError(f"{path}: no such paper file") from None

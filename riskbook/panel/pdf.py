@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -55,8 +56,18 @@ def make_recalc_profile(folder: Path) -> Path:
     return folder
 
 
-def convert(source: Path, target: str, outdir: Path, profile: Path, timeout: float = TIMEOUT_SECONDS) -> Path:
-    """Convert source with LibreOffice headless into outdir; target is --convert-to's argument ("pdf", "xlsx:…")."""
+def convert(
+    source: Path,
+    target: str,
+    outdir: Path,
+    profile: Path,
+    timeout: float = TIMEOUT_SECONDS,
+    named: tuple[str, str] | None = None,
+) -> Path:
+    """Convert source with LibreOffice headless into outdir; target is --convert-to's argument ("pdf", "xlsx:…").
+    named is (the user's workbook, the user's output) for messages, when source is a scratch copy.
+    """
+    shown_source, shown_target = named or (Path(source).name, f"{Path(source).stem}.{target.split(':')[0]}")
     exe = require_soffice()
     command = [
         exe,
@@ -70,32 +81,67 @@ def convert(source: Path, target: str, outdir: Path, profile: Path, timeout: flo
         str(source),
     ]
     try:
-        result = subprocess.run(command, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired:
-        raise OutputError(
-            f"LibreOffice took more than {timeout:.0f} s to print {source.name}; no PDF written"
-        ) from None
+        # A session of its own, so that LibreOffice and the soffice.bin it starts stop together, whatever ends
+        # the wait: the time limit, Ctrl-C, SIGTERM. Left running, it would write into the folder being removed.
+        child = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, start_new_session=True
+        )
     except OSError as exc:
         raise OutputError(f"cannot run LibreOffice ({exe}): {exc.strerror}") from None
+    try:
+        out, err = child.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise LibreOfficeTimedOut(
+            f"LibreOffice took more than {timeout:g} s to print {shown_source} to {shown_target}; nothing written "
+            "(--pdf-timeout SECONDS allows longer)"
+        ) from None
+    finally:
+        _stop(child)
     produced = Path(outdir) / (Path(source).stem + "." + target.split(":")[0])
-    if result.returncode != 0 or not produced.exists():
-        said = (result.stderr or result.stdout).decode("utf-8", "replace").strip().splitlines()
-        reason = said[-1] if said else f"exit code {result.returncode}"
-        raise OutputError(f"LibreOffice could not convert {Path(source).name}: {reason}")
+    if child.returncode != 0 or not produced.exists():
+        said = (err or out).decode("utf-8", "replace").strip().splitlines()
+        reason = said[-1] if said else f"exit code {child.returncode}"
+        raise OutputError(f"LibreOffice could not print {shown_source} to {shown_target}: {reason}")
     return produced
+
+
+class LibreOfficeTimedOut(OutputError):
+    """LibreOffice ran past its time."""
+
+
+def _stop(child: subprocess.Popen) -> None:
+    """End LibreOffice's whole session (soffice and the soffice.bin it starts) and wait for it."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(child.pid, signal.SIGKILL)  # nothing left of it after a normal end: ProcessLookupError
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        child.wait(timeout=10)
 
 
 @contextlib.contextmanager
 def _scratch() -> Iterator[Path]:
-    folder = Path(tempfile.mkdtemp(prefix="riskbook-pdf-"))
+    try:
+        folder = Path(tempfile.mkdtemp(prefix="riskbook-pdf-"))
+    except OSError as exc:
+        raise OutputError(_no_room(exc)) from None
     try:
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def write_pdf(workbook: Path, output: Path) -> Path:
-    """Print workbook to output as a tagged PDF (its title from the workbook's), atomically."""
+def _no_room(exc: OSError) -> str:
+    return (
+        f"cannot print the PDF: no room for LibreOffice's files in the temporary folder "
+        f"{tempfile.gettempdir()} ({exc.strerror or exc})"
+    )
+
+
+def write_pdf(workbook: Path, output: Path, timeout: float = TIMEOUT_SECONDS, workbook_name: str | None = None) -> Path:
+    """Print workbook to output as a tagged PDF, atomically, in one LibreOffice run of at most timeout seconds.
+
+    The PDF's title, subject, author and keywords are the workbook's document properties.
+    workbook_name is how messages name the workbook, when it is not where the user will find it.
+    """
     from riskbook.xlsx.writer import atomic_path
 
     output = Path(output)
@@ -105,13 +151,15 @@ def write_pdf(workbook: Path, output: Path) -> Path:
         raise OutputError(f"{output}: is a folder; give a file name ending .pdf")
     require_soffice()
     with _scratch() as scratch:
-        profile = make_recalc_profile(scratch / "profile")
-        source = scratch / "paper.xlsx"  # a plain name: LibreOffice names its output after it
-        shutil.copyfile(workbook, source)
         try:
-            printed = convert(source, TAGGED_PDF, scratch, profile)
-        except OutputError:  # an older LibreOffice without JSON filter options: untagged
-            printed = convert(source, "pdf", scratch, profile)
+            profile = make_recalc_profile(scratch / "profile")
+            source = scratch / "paper.xlsx"  # a plain name: LibreOffice names its output after it
+            shutil.copyfile(workbook, source)
+        except OSError as exc:
+            raise OutputError(_no_room(exc)) from None
+        printed = convert(
+            source, TAGGED_PDF, scratch, profile, timeout, named=(workbook_name or str(workbook), str(output))
+        )
         with atomic_path(output) as temp:
             shutil.copyfile(printed, temp)
     return output

@@ -12,6 +12,7 @@ from riskbook.errors import OutputError
 from riskbook.limits import EXCEL_CELL_LIMIT
 from riskbook.model import FIELD_LABELS, FIELDS, column_letter
 from riskbook.panel import layout as L
+from riskbook.panel.counts import criterion as _criterion
 from riskbook.panel.counts import headline_counts
 from riskbook.panel.counts import quoted as _q
 from riskbook.period import ARCHIVED, NEW, PROPOSED_ARCHIVE, PanelRisk, Period
@@ -542,7 +543,9 @@ def write_matrix(book: Book, period: Period) -> None:
                 "align": "center",
                 "valign": "vcenter",
                 "border": 1,
-                "num_format": f'0" · {b.name}"',
+                "num_format": '0" · '
+                + b.name.replace('"', '"\\""')
+                + '"',  # a quote in the name: \" between two literals
             },
         )
         for b in scheme.bands
@@ -558,7 +561,9 @@ def write_matrix(book: Book, period: Period) -> None:
         for j, impact in enumerate(values, start=1):
             band = scheme.band(scheme.score_for(impact, likelihood))
             impact_text = scheme.impact_label(impact)
-            formula = f"=COUNTIFS({impact_range},{_q(impact_text)},{likelihood_range},{_q(likelihood_text)})"
+            formula = (
+                f"=COUNTIFS({impact_range},{_criterion(impact_text)},{likelihood_range},{_criterion(likelihood_text)})"
+            )
             sheet.formula(row, j, formula, len(cells.get((likelihood, impact), [])), count_fmt[band.name])
         sheet.formula(
             row,

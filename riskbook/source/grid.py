@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import stat
 import threading
 import zipfile
 from collections.abc import Callable, Iterator
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from riskbook.errors import ReadError
+from riskbook.files import check_input
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -47,17 +47,7 @@ def open_grid(path: str | os.PathLike[str], sheet: str | None = None, max_bytes:
 
 
 def _check_file(path: Path, display: str) -> bytes:
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        raise ReadError(f"{display}: no such file") from None
-    except OSError as exc:
-        raise ReadError(f"{display}: cannot be read ({exc.strerror or exc})") from None
-    if stat.S_ISDIR(mode):
-        raise ReadError(f"{display}: is a folder, not a file")
-    if not stat.S_ISREG(mode):
-        # A pipe would wait for a writer for ever and a device such as /dev/zero never ends.
-        raise ReadError(f"{display}: is {_special_kind(mode)}, not a file; save the register to a file and read that")
+    check_input(path)
     try:
         with path.open("rb") as fh:
             head = fh.read(4096)
@@ -68,14 +58,6 @@ def _check_file(path: Path, display: str) -> bytes:
     if not head:
         raise ReadError(f"{display}: the file is empty")
     return head
-
-
-def _special_kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "a named pipe"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a device"
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -96,12 +78,18 @@ class Grid:
         formula_gaps: Callable[[str], dict[tuple[int, int], str | None]] | None = None,
         hidden: Callable[[str], tuple[set[int], set[int]]] | None = None,
         xlsx_package: bool = False,
+        total_rows: Callable[[str], set[int]] | None = None,
     ):
         self.names = names
         self.xlsx_package = xlsx_package  # an .xlsx/.xlsm package, which annotate edits in place
         self._load = load
         self._formula_gaps = formula_gaps
         self._hidden = hidden
+        self._total_rows = total_rows
+
+    def total_rows(self, name: str) -> set[int]:
+        """The 0-based rows of a sheet that are an Excel table's Total Row."""
+        return self._total_rows(name) if self._total_rows else set()
 
     def hidden(self, name: str) -> tuple[set[int], set[int]]:
         """The 0-based hidden rows and columns of a sheet."""
@@ -136,13 +124,14 @@ def _damaged_archive(display: str) -> Iterator[None]:
 def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: int | None = None) -> Grid:
     from riskbook.source import package, scan
 
+    budget = package.read_budget(path.stat().st_size)
     with _damaged_archive(display), zipfile.ZipFile(path) as zf:
         package.check_archive(zf, display, max_bytes=max_bytes or package.MAX_UNCOMPRESSED_BYTES)
         package.check_no_dtd(zf, display)
         info = package.inspect_archive(zf, display)
         # calamine expands an OpenDocument file's every table as it opens it: scanned first, whole.
         for content in info.ods_content:
-            scan.scan_ods(zf, content, display)
+            scan.scan_ods(zf, content, display, budget)
     if info.kind == "xlsx" and not info.sheets:
         raise ReadError(f"{display}: the workbook has no sheets")
     parts = [p for p in info.sheets if wanted is None or p.name == wanted]
@@ -157,7 +146,7 @@ def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: 
         try:
             with _damaged_archive(display), zipfile.ZipFile(path) as zf:
                 for part in parts:
-                    scans[part.name] = scan.scan_sheet(zf, part, display)
+                    scans[part.name] = scan.scan_sheet(zf, part, display, budget)
         except BaseException as exc:  # handed to the reading thread below
             failure.append(exc)
 
@@ -169,10 +158,17 @@ def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: 
         scan = scans.get(name)
         return (scan.hidden_rows, scan.hidden_cols) if scan and info.kind == "xlsx" else (set(), set())
 
+    def total_rows(name: str) -> set[int]:  # asked for the register's sheet only
+        part = next((p for p in parts if p.name == name), None)
+        if part is None or info.kind != "xlsx" or not part.path:
+            return set()
+        with _damaged_archive(display), zipfile.ZipFile(path) as zf:
+            return package.table_total_rows(zf, part.path)
+
     scanner = threading.Thread(target=scan_sheets, name="riskbook-scan", daemon=True)
     scanner.start()
     try:
-        grid = _calamine_grid(path, display, gaps, hidden, xlsx_package=info.kind == "xlsx")
+        grid = _calamine_grid(path, display, gaps, hidden, total_rows, xlsx_package=info.kind == "xlsx")
     except ReadError as exc:
         scanner.join()
         raise (failure[0] if failure else exc) from None
@@ -194,7 +190,7 @@ def _read_ole_workbook(path: Path, display: str, max_bytes: int | None) -> Grid:
     return _calamine_grid(path, display, None)
 
 
-def _calamine_grid(path: Path, display: str, gaps, hidden=None, xlsx_package: bool = False) -> Grid:
+def _calamine_grid(path: Path, display: str, gaps, hidden=None, total_rows=None, xlsx_package: bool = False) -> Grid:
     import python_calamine as pc
 
     try:
@@ -227,7 +223,7 @@ def _calamine_grid(path: Path, display: str, gaps, hidden=None, xlsx_package: bo
                 raise
             raise ReadError(f"{display}: sheet {name!r} is damaged (the reader failed: {_short(exc)})") from None
 
-    return Grid(names, load, gaps, hidden, xlsx_package)
+    return Grid(names, load, gaps, hidden, xlsx_package=xlsx_package, total_rows=total_rows)
 
 
 def _is_rust_panic(exc: BaseException) -> bool:

@@ -8,7 +8,9 @@ it needs, with defusedxml for the small workbook parts.
 from __future__ import annotations
 
 import os
+import posixpath
 import queue
+import re
 import threading
 import zipfile
 import zlib
@@ -36,13 +38,37 @@ MAX_ENTRIES = 10_000
 # gives it to Python as one list per row, so a 5 KB file naming A1 and C6666666 costs gigabytes.
 # Measured peak RSS of `riskbook validate` on sparse sheets (python-calamine 0.9.1, 64-bit):
 # about 38 bytes a cell and 69 a row for .xlsx; about 270 a cell for .ods, whose reader keeps
-# each repeated text cell as its own string and formula. A sheet whose rectangle would cost more
-# than MAX_READ_BYTES is refused, which keeps any such file under the 1.5 GB memory target;
-# 26 columns by Excel's 1,048,576 rows (about 1.16 GB) still passes, and so does a real
-# register of 100,000 risks by 25 columns (about 0.11 GB).
-MAX_READ_BYTES = 1_200_000_000
-BYTES_PER_CELL = {"xlsx": 40, "ods": 280}
+# each repeated text cell as its own string and formula; about 72 a cell for .xls, whose reader
+# keeps every cell twice (as read, then in the rectangle).
+#
+# What a file may cost to read grows with its size (read_budget): READ_BUDGET_FLOOR, which every
+# real register fits (a value in Z200,000 still passes), plus READ_BUDGET_PER_BYTE for each byte of
+# the file, up to MAX_READ_BYTES. So no file under 100 KB may cost more than about 450 MB whatever it
+# holds, while a register of 100,000 risks by 25 columns (about 0.11 GB, from a file of megabytes) passes.
+# The most, 1,300 MB, keeps any file under the 1.5 GB memory target and holds every cell an .xls can
+# name (IV65536), so that a large .xls need not be walked record by record.
+MAX_READ_BYTES = 1_300_000_000
+READ_BUDGET_FLOOR = 240_000_000
+READ_BUDGET_PER_BYTE = 2_000
+BYTES_PER_CELL = {"xlsx": 40, "ods": 280, "xls": 75}
 BYTES_PER_ROW = 72
+
+
+def read_budget(file_size: int) -> int:
+    """Bytes of memory that reading a file of file_size bytes may cost (see READ_BUDGET_FLOOR)."""
+    return min(MAX_READ_BYTES, READ_BUDGET_FLOOR + READ_BUDGET_PER_BYTE * max(file_size, 0))
+
+
+def budget_words(budget: int, what: str = "sheets") -> str:
+    """The budget as a refusal states it."""
+    words = f"refusing {what} that need more than {budget / 1e6:,.0f} MB"
+    if budget >= MAX_READ_BYTES:
+        return words
+    return (
+        f"{words} from a file of this size ({READ_BUDGET_FLOOR / 1e6:,.0f} MB and "
+        f"{READ_BUDGET_PER_BYTE:,} bytes for each byte of the file, up to {MAX_READ_BYTES / 1e6:,.0f} MB)"
+    )
+
 
 CACHED_VALUES_PROPERTY = "riskbook-formula-values-cached"
 
@@ -86,6 +112,8 @@ def check_archive(
         raise ReadError(f"{display}: the archive holds {len(infos):,} parts; refusing more than {MAX_ENTRIES:,}")
     total = 0
     for info in infos:
+        if info.flag_bits & 0x1:  # zipfile cannot read it; calamine fails on it too
+            raise ReadError(f"{display}: part {info.filename} is encrypted; save a copy without a password")
         total += info.file_size
         if total > max_bytes:
             raise ReadError(
@@ -105,18 +133,25 @@ def read_cost(max_row: int, max_col: int, kind: str) -> int:
     return max_row * max_col * BYTES_PER_CELL[kind] + max_row * BYTES_PER_ROW
 
 
-def check_read_cost(display: str, sheet: str, max_row: int, max_col: int, kind: str, copied_text: int = 0) -> None:
-    """Refuse a sheet whose cells, as a reader lays them out, would cost more memory than riskbook allows.
+def check_read_cost(
+    display: str,
+    sheet: str,
+    max_row: int,
+    max_col: int,
+    kind: str,
+    copied_text: int = 0,
+    budget: int = MAX_READ_BYTES,
+) -> None:
+    """Refuse a sheet whose cells, as a reader lays them out, would cost more memory than the budget allows.
 
     copied_text: bytes of shared strings that cells repeat; calamine and Python each hold a copy per cell.
     """
     cost = read_cost(max_row, max_col, kind) + 2 * copied_text
-    if cost > MAX_READ_BYTES:
+    if cost > budget:
         text = f" and {2 * copied_text / 1e6:,.0f} MB of repeated shared text" if copied_text else ""
         raise ReadError(
             f"{display}: sheet {sheet!r} reaches {column_letters(max_col)}{max_row} ({max_row * max_col:,} cells{text}, "
-            f"about {cost / 1e6:,.0f} MB of memory to read); refusing sheets that need more than "
-            f"{MAX_READ_BYTES / 1e6:,.0f} MB"
+            f"about {cost / 1e6:,.0f} MB of memory to read); {budget_words(budget)}"
         )
 
 
@@ -192,6 +227,38 @@ def _inspect_workbook(
                 info.sheets.append(SheetPart(element.get("name", ""), paths[0] if paths else "", parts))
             elif tag == "calcPr":
                 info.full_calc_on_load = element.get("fullCalcOnLoad") in ("1", "true")
+
+
+_TABLE_REL = "/table"
+_LAST_ROW = re.compile(r":\$?[A-Za-z]{1,3}\$?([0-9]{1,7})$")
+
+
+def table_total_rows(zf: zipfile.ZipFile, sheet_path: str) -> set[int]:
+    """The 0-based rows of a sheet that are its tables' Total Rows (totalsRowCount in each table part).
+
+    Only a hint for telling risks from other rows: a table part that cannot be read gives none.
+    """
+    from defusedxml import ElementTree
+
+    folder, _, name = sheet_path.rpartition("/")
+    found = entries(zf)
+    rows: set[int] = set()
+    try:
+        for rels in found.get(f"{folder}/_rels/{name}.rels".lower(), []):
+            for rel in ElementTree.fromstring(zf.read(rels)):
+                if not rel.get("Type", "").endswith(_TABLE_REL):
+                    continue
+                target = rel.get("Target", "")
+                path = target[1:] if target.startswith("/") else posixpath.normpath(f"{folder}/{target}")
+                for part in found.get(path.lower(), []):
+                    table = ElementTree.fromstring(zf.read(part))
+                    count = int(table.get("totalsRowCount", "0") or 0)
+                    last = _LAST_ROW.search(table.get("ref", ""))
+                    if last and 0 < count <= 10:
+                        rows.update(range(int(last[1]) - count, int(last[1])))
+    except Exception:  # defusedxml raises its own classes; a damaged table part is no reason to refuse the sheet
+        return set()
+    return rows
 
 
 def _sheet_path(target: str) -> str:

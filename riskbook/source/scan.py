@@ -27,6 +27,7 @@ from riskbook.source.package import (
     MAX_READ_BYTES,
     ReadAhead,
     SheetPart,
+    budget_words,
     check_read_cost,
     entries,
     open_part,
@@ -121,10 +122,10 @@ class _NeedsExactScan(Exception):
     """A chunk uses a form the fast path does not read; the sheet is read tag by tag instead."""
 
 
-def scan_sheet(zf: zipfile.ZipFile, part: SheetPart, display: str) -> SheetScan:
+def scan_sheet(zf: zipfile.ZipFile, part: SheetPart, display: str, budget: int = MAX_READ_BYTES) -> SheetScan:
     """Stream a sheet's XML parts once (twice for unusual XML): extent, formula cells, errors, hidden rows and columns.
 
-    Raises ReadError if reading the sheet would cost more memory than riskbook allows.
+    Raises ReadError if reading the sheet would cost more memory than the budget (package.read_budget) allows.
     """
     scan = SheetScan()
     for path in part.paths:
@@ -136,7 +137,7 @@ def scan_sheet(zf: zipfile.ZipFile, part: SheetPart, display: str) -> SheetScan:
                 scan = _merge(scan, _scan_part(zf, path, _ExactReader().chunk))
         except ReadError as exc:
             raise ReadError(f"{display}: sheet {part.name!r} is damaged ({exc})") from None
-    check_read_cost(display, part.name, scan.max_row, scan.max_col, "xlsx", _shared_text_copies(zf, scan))
+    check_read_cost(display, part.name, scan.max_row, scan.max_col, "xlsx", _shared_text_copies(zf, scan), budget)
     return scan
 
 
@@ -996,12 +997,12 @@ class _OdsTable:
         self.copied_text += copied_text
 
 
-def scan_ods(zf: zipfile.ZipFile, path: zipfile.ZipInfo, display: str) -> None:
-    """Refuse an OpenDocument workbook whose repeated rows and columns would expand past the memory limit.
+def scan_ods(zf: zipfile.ZipFile, path: zipfile.ZipInfo, display: str, budget: int = MAX_READ_BYTES) -> None:
+    """Refuse an OpenDocument workbook whose repeated rows, columns and text would expand past the budget.
 
     calamine reads every table when the file is opened, expanding number-rows-repeated and
-    number-columns-repeated, but leaves out empty rows and columns after the last value: the
-    same is counted here, over all tables together.
+    number-columns-repeated and each <text:s text:c="N"/> into N spaces, but leaves out empty
+    rows and columns after the last value: the same is counted here, over all tables together.
     """
     tables: list[_OdsTable] = [_OdsTable()]
     with ReadAhead(zf, path, CHUNK) as stream:
@@ -1016,14 +1017,14 @@ def scan_ods(zf: zipfile.ZipFile, path: zipfile.ZipInfo, display: str) -> None:
             buffer, searched = buffer[used:], max(searched - used, 0)
     rows = sum(t.rows for t in tables)
     cells = sum(t.rows * t.width for t in tables)
-    # A repeated text is copied into calamine's grid and again into a Python string for every repeat.
-    cost = cells * BYTES_PER_CELL["ods"] + rows * BYTES_PER_ROW + 2 * sum(t.copied_text for t in tables)
-    if cost > MAX_READ_BYTES:
+    # A repeated or expanded text is built in calamine's grid and copied into a Python string for every repeat.
+    copied = _ODS_TEXT_COPIES * sum(t.copied_text for t in tables)
+    cost = cells * BYTES_PER_CELL["ods"] + rows * BYTES_PER_ROW + copied
+    if cost > budget:
         raise ReadError(
             f"{display}: the workbook's rows and columns, repeats counted, come to {cells:,} cells and "
-            f"{2 * sum(t.copied_text for t in tables) / 1e6:,.0f} MB of repeated text "
-            f"(about {cost / 1e6:,.0f} MB of memory to read); refusing workbooks that need more than "
-            f"{MAX_READ_BYTES / 1e6:,.0f} MB"
+            f"{copied / 1e6:,.0f} MB of repeated or expanded text "
+            f"(about {cost / 1e6:,.0f} MB of memory to read); {budget_words(budget, 'workbooks')}"
         )
 
 
@@ -1091,7 +1092,8 @@ def _ods_row(body: bytes, row_repeats: int) -> tuple[int, int]:
         return 0, 0
     if b"columns-repeated" not in body:
         width = body.count(b"<table:table-cell") + body.count(b"<table:covered-table-cell")
-        return width, _text_bytes(body) * (row_repeats - 1) if row_repeats > 1 else 0
+        spaces = _expanded_spaces(body)
+        return width, spaces + (_text_bytes(body, spaces) * (row_repeats - 1) if row_repeats > 1 else 0)
     width = filled = expanded = once = 0
     cells = list(_ODS_CELL.finditer(body))
     for index, match in enumerate(cells):
@@ -1101,19 +1103,40 @@ def _ods_row(body: bytes, row_repeats: int) -> tuple[int, int]:
         if b"office:" in attrs or b"table:formula" in attrs:
             filled = width
             end = cells[index + 1].start() if index + 1 < len(cells) else len(body)
-            text = _text_bytes(body[match.start() : end])
+            cell = body[match.start() : end]
+            spaces = _expanded_spaces(cell)
+            text = _text_bytes(cell, spaces)
             expanded += text * repeats
-            once += text
+            once += text - spaces  # the text written in the file, which it pays for itself
     return filled, expanded * row_repeats - once
 
 
 _STRING_VALUE = re.compile(rb"""office:string-value\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
-def _text_bytes(xml: bytes) -> int:
-    """Bytes of text in cells: their content and any office:string-value."""
+def _text_bytes(xml: bytes, spaces: int) -> int:
+    """Bytes of text in cells: their content, the spaces its <text:s> elements stand for, and any office:string-value."""
     values = sum(len(m.group(1) or m.group(2) or b"") for m in _STRING_VALUE.finditer(xml))
-    return len(re.sub(rb"<" + _TAG_REST + rb">", b"", xml)) + values
+    return len(re.sub(rb"<" + _TAG_REST + rb">", b"", xml)) + values + spaces
+
+
+# calamine builds each cell's text by pushing one character at a time (its buffer doubles, so it may
+# hold twice the text), then python-calamine copies it into a Python string.
+_ODS_TEXT_COPIES = 3
+# Elements whose text calamine expands: <text:s text:c="N"/> is N spaces; <text:tab/> is counted as one
+# character too. Any prefix is counted, which can only add.
+_EXPANDING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(s|tab)(?=[\s/>])" + _TAG_BODY + rb">")
+_SPACE_COUNT = re.compile(rb"""(?<![\w.:-])(?:[A-Za-z_][\w.-]*:)?c\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _expanded_spaces(xml: bytes) -> int:
+    """Characters that the cells' <text:s> and <text:tab> elements expand to, counted as calamine reads the count."""
+    if b":s" not in xml and b"<s" not in xml and b"tab" not in xml:
+        return 0
+    total = 0
+    for match in _EXPANDING.finditer(xml):
+        total += _repeats(_SPACE_COUNT.search(match.group(2))) if match.group(1) == b"s" else 1
+    return total
 
 
 _CHAR_REFERENCE = re.compile(rb"&#(?:x([0-9A-Fa-f]+)|([0-9]+));")

@@ -12,6 +12,7 @@ mis-read.
 
 from __future__ import annotations
 
+import itertools
 import re
 import struct
 import sys
@@ -36,6 +37,7 @@ _WORKBOOK_NAMES = ("Workbook", "Book", "WORKBOOK", "BOOK")  # in the order calam
 
 # BIFF record types
 _BOF, _EOF, _BOUNDSHEET, _DIMENSIONS, _ROW = 0x0809, 0x000A, 0x0085, 0x0200, 0x0208
+_SST, _CONTINUE, _LABELSST = 0x00FC, 0x003C, 0x00FD
 _MULRK, _MULBLANK = 0x00BD, 0x00BE
 # Records that name one cell by row and column in their first four bytes: NUMBER, LABEL,
 # RSTRING, BOOLERR, RK, LABELSST, FORMULA, BLANK (and the BIFF2-4 forms of a few of them).
@@ -58,7 +60,7 @@ _NARROW_RUN = re.compile(
 
 
 def check_xls(path: Path, display: str, max_bytes: int) -> None:
-    """Refuse an .xls whose container is damaged or whose sheets claim more than the read-cost limit (package.MAX_READ_BYTES).
+    """Refuse an .xls whose container is damaged or whose sheets cost more to read than its budget (package.read_budget).
 
     Raises ReadError with a one-line reason; returns quietly for a file calamine can read in
     bounded memory (or will refuse itself with an ordinary error).
@@ -74,7 +76,7 @@ def check_xls(path: Path, display: str, max_bytes: int) -> None:
     stream = _CompoundFile(data, display).workbook_stream()
     del data
     if stream is not None:
-        _check_sheets(stream, display)
+        _check_sheets(stream, display, package.read_budget(size))
 
 
 def _damaged(display: str, reason: str) -> ReadError:
@@ -248,21 +250,119 @@ def _find_entry(entries: list[bytes], names: tuple[str, ...]) -> bytes | None:
 # -- BIFF records ----------------------------------------------------------------------------
 
 
-def _check_sheets(stream: bytes | memoryview, display: str) -> None:
-    skip_narrow = package.read_cost(_FORMAT_ROWS, _NARROW_COLUMNS, "xlsx") <= package.MAX_READ_BYTES
-    for offset, name in _bound_sheets(stream):
+def _check_sheets(stream: bytes | memoryview, display: str, budget: int) -> None:
+    """calamine reads every sheet when it opens the file: each sheet's rectangle, and all of them with the
+    shared strings their cells copy, must fit the budget."""
+    skip_narrow = package.read_cost(_FORMAT_ROWS, _NARROW_COLUMNS, "xls") <= budget
+    sheets = _bound_sheets(stream)
+    total = 0
+    for offset, name in sheets:
         if offset > len(stream):
             raise _damaged(display, f"sheet {name!r} starts past the end of the workbook stream")
         rows, cols, declared = _sheet_extent(stream, offset, skip_narrow)
-        if declared is not None and package.read_cost(declared[0], declared[1], "xlsx") > package.MAX_READ_BYTES:
+        if declared is not None and package.read_cost(declared[0], declared[1], "xls") > budget:
             raise ReadError(
                 f"{display}: sheet {name!r} declares {declared[0]:,} rows by {declared[1]:,} columns "
-                f"({declared[0] * declared[1]:,} cells); refusing sheets that need more than "
-                f"{package.MAX_READ_BYTES / 1e6:,.0f} MB to read"
+                f"({declared[0] * declared[1]:,} cells); {package.budget_words(budget)}"
             )
         if skip_narrow and cols > _NARROW_COLUMNS:  # a wide cell: the narrow ones count after all
             rows, cols, _ = _sheet_extent(stream, offset, skip_narrow=False)
-        package.check_read_cost(display, name, rows, cols, "xlsx")
+        package.check_read_cost(display, name, rows, cols, "xls", budget=budget)
+        total += package.read_cost(rows, cols, "xls")
+    copied = _shared_text_copies(stream, [offset for offset, _ in sheets], budget - total)
+    if total + 2 * copied > budget:
+        raise ReadError(
+            f"{display}: the workbook's sheets and the {2 * copied / 1e6:,.0f} MB of shared text their cells repeat "
+            f"would take about {(total + 2 * copied) / 1e6:,.0f} MB of memory to read; {package.budget_words(budget, 'workbooks')}"
+        )
+
+
+def _shared_text_copies(stream: bytes | memoryview, sheet_offsets: list[int], room: int) -> int:
+    """Bytes of shared strings copied beyond their first use: calamine gives every LABELSST cell its own copy.
+
+    Each cell record takes 14 bytes, so the stream bounds how many there are: when even that many
+    copies of the longest string fit in room, the sheets are not walked again.
+    """
+    lengths = _shared_string_lengths(stream)
+    if not lengths or (len(stream) // 14) * max(lengths) * 2 <= room:
+        return 0
+    cells: dict[int, int] = {}
+    for offset in sheet_offsets:
+        depth = 0  # an embedded chart's BOF … EOF is passed through, as _sheet_extent does
+        for kind, start, end in _records(stream, offset):
+            depth += kind == _BOF
+            if kind == _EOF:
+                depth -= 1
+                if depth <= 0:
+                    break
+            elif kind == _LABELSST and end - start >= 10:
+                (index,) = struct.unpack_from("<I", stream, start + 6)
+                cells[index] = cells.get(index, 0) + 1
+    return sum((n - 1) * lengths[index] for index, n in cells.items() if n > 1 and index < len(lengths))
+
+
+def _shared_string_lengths(stream: bytes | memoryview) -> list[int]:
+    """Bytes of each string of the SST record (and its CONTINUE records), as stored: one or two a character.
+
+    A string cut by a CONTINUE record resumes there with a byte of its own saying how wide its
+    characters are; formatting runs and phonetic data after a string are passed over.
+    """
+    pieces: list[bytes] = []
+    for kind, start, end in _records(stream, 0):
+        if kind == _SST:
+            pieces = [bytes(stream[start:end])]
+        elif kind == _CONTINUE and pieces:
+            pieces.append(bytes(stream[start:end]))
+        elif pieces or kind == _EOF:
+            break
+    if not pieces or len(pieces[0]) < 8:
+        return []
+    return _sst_lengths(b"".join(pieces), list(itertools.accumulate(len(piece) for piece in pieces)))
+
+
+def _sst_lengths(data: bytes, ends: list[int]) -> list[int]:
+    """The stored bytes of each XLUnicodeRichExtendedString in data (the SST's pieces joined, each ending at ends)."""
+    lengths: list[int] = []
+    piece, pos, size = 0, 8, len(data)  # after cstTotal and cstUnique
+    while pos + 3 <= size:
+        while pos >= ends[piece]:
+            piece += 1
+        chars, flags = data[pos] | data[pos + 1] << 8, data[pos + 2]
+        pos += 3
+        runs = extra = 0
+        if flags & 0x08:
+            runs = int.from_bytes(data[pos : pos + 2], "little")
+            pos += 2
+        if flags & 0x04:
+            extra = int.from_bytes(data[pos : pos + 4], "little")
+            pos += 4
+        width = 2 if flags & 0x01 else 1
+        if pos + chars * width <= ends[piece]:  # the string lies in one piece, as nearly all do
+            stored = chars * width
+            pos += stored
+        else:
+            stored, pos, piece = _cut_string(data, ends, piece, pos, chars, width)
+        lengths.append(stored)
+        pos += 4 * runs + extra
+    return lengths
+
+
+def _cut_string(data: bytes, ends: list[int], piece: int, pos: int, chars: int, width: int) -> tuple[int, int, int]:
+    """A string's characters that run on into further pieces, each of which starts with their width."""
+    stored = 0
+    while chars > 0 and piece < len(ends):
+        fit = min(chars, max(ends[piece] - pos, 0) // width)
+        pos += fit * width
+        stored += fit * width
+        chars -= fit
+        if chars > 0:
+            pos = ends[piece]
+            piece += 1
+            if piece >= len(ends) or pos >= len(data):
+                break
+            width = 2 if data[pos] & 0x01 else 1
+            pos += 1
+    return stored, pos, min(piece, len(ends) - 1)
 
 
 def _bound_sheets(stream: bytes | memoryview) -> list[tuple[int, str]]:

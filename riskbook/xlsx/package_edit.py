@@ -154,7 +154,18 @@ class Package:
     @classmethod
     def open(cls, path: Path) -> Package:
         zf = zipfile.ZipFile(path)
-        return cls(path, zf, zf.namelist())
+        names = zf.namelist()
+        seen: set[str] = set()
+        for info in zf.infolist():
+            if info.flag_bits & 0x1:
+                zf.close()
+                raise Unsupported(f"part {info.filename} is encrypted; save a copy without a password")
+        for name in names:
+            if name.lower() in seen:  # part names are matched whatever their case
+                zf.close()
+                raise Unsupported(f"the archive holds part {name} twice; open and save it in Excel first")
+            seen.add(name.lower())
+        return cls(path, zf, names)
 
     def close(self) -> None:
         self.zf.close()

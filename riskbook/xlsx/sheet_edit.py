@@ -140,6 +140,8 @@ def restyle_cells(xml: bytes, prefix: bytes, targets: dict[int, dict[int, int]],
     data_end = xml.find(b"</" + p + b"sheetData>", data_head_end)
     if data_end < 0:
         raise Unsupported("sheetData is not closed")
+    if xml.find(b"<!", data_head_end, data_end) >= 0 or xml.find(b"<?", data_head_end, data_end) >= 0:
+        raise Unsupported("the sheet's cells hold an XML comment or processing instruction, which readers skip")
     pending = sorted(targets.items())
     out: list[bytes] = [xml[:data_head_end]]
     at = data_head_end
@@ -153,7 +155,9 @@ def restyle_cells(xml: bytes, prefix: bytes, targets: dict[int, dict[int, int]],
         head_end = end_of_tag(xml, start)
         head = xml[start:head_end]
         number = get_attribute(head, b"r")
-        row_number = int(number) if number is not None else row_number + 1
+        previous_row, row_number = row_number, int(number) if number is not None else row_number + 1
+        if row_number <= previous_row:
+            raise Unsupported(f"row {row_number} is stored after row {previous_row}; open and save it in Excel first")
         self_closing = head.endswith(b"/>")
         end = head_end if self_closing else xml.find(row_close, head_end) + len(row_close)
         if end < len(row_close):
@@ -172,11 +176,25 @@ def restyle_cells(xml: bytes, prefix: bytes, targets: dict[int, dict[int, int]],
             continue
         out.append(xml[at:end])
         at = end
+    _refuse_rows_out_of_order(xml, at, data_end, row_number)
     out.append(xml[at:data_end])
     for row, cols in pending[index:]:
         out.append(_new_row(p, row, cols, style_for))
     out.append(xml[data_end:])
     return b"".join(out)
+
+
+_ROW_NUMBER = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\br\s*=\s*["'](\d+)["']""")
+
+
+def _refuse_rows_out_of_order(xml: bytes, start: int, end: int, last: int) -> None:
+    """The rows after the last one edited must follow it in order: a reader takes a row stored twice, or
+    stored after a later one, where the marks placed by the order of the file would not be."""
+    for match in _ROW_NUMBER.finditer(xml, start, end):
+        number = int(match.group(1))
+        if number <= last:
+            raise Unsupported(f"row {number} is stored after row {last}; open and save it in Excel first")
+        last = number
 
 
 def _new_row(p: bytes, row: int, cols: dict[int, int], style_for) -> bytes:
@@ -209,7 +227,12 @@ def _restyle_row(row_xml: bytes, head_len: int, self_closing: bool, p: bytes, ro
         search = tag_end
         tag = row_xml[start:tag_end]
         ref = get_attribute(tag, b"r")
+        previous_col = col_number
         col_number = column_number(ref.rstrip(b"0123456789")) if ref is not None else col_number + 1
+        if col_number <= previous_col:
+            raise Unsupported(
+                f"a cell of row {row} is stored before the cell to its left; open and save it in Excel first"
+            )
         while index < len(pending) and pending[index][0] < col_number:
             out.append(row_xml[at:start])
             out.append(_new_cell(p, row, pending[index][0], style_for(base_for_new, pending[index][1])))

@@ -17,12 +17,13 @@ import traceback
 import types
 import warnings
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from riskbook.errors import OutputError
+from riskbook.files import check_output
 from riskbook.limits import EXCEL_CELL_LIMIT, EXCEL_HEADER_FOOTER_LIMIT
 from riskbook.perf import Ticker
 from riskbook.xlsx.text import CELL, HEADER_FOOTER, PROPERTY, SHEET_NAME, header_length, safe_text
@@ -111,28 +112,13 @@ def xlsxwriter_warnings_as_errors() -> Iterator[None]:
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
-def refuse_inputs_as_output(output: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str] | None]) -> None:
-    """Refuse an output that is one of the inputs: the same path, a link to it, or a hard link of it."""
-    output = Path(output)
-    for source in inputs:
-        if source is None:
-            continue
-        source = Path(source)
-        same = output.resolve() == source.resolve()
-        with contextlib.suppress(OSError):
-            same = same or (output.exists() and os.path.samefile(output, source))
-        if same:
-            raise OutputError(
-                f"{output}: is the input file {source}; choose another output name (riskbook never writes over its input)"
-            )
-
-
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary path in a private folder beside target, renamed over target only when the block
     succeeds. The folder (holding any other temporary files, such as xlsxwriter's) is removed on
     every way out: success, error, Ctrl-C, SIGTERM."""
     target = Path(target)
+    check_output(target)  # a device, a pipe or a folder is never replaced by a file
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError(f"{target}: folder {folder} does not exist")
@@ -415,7 +401,10 @@ class Book:
                 {"bg_color": band.fill, "font_color": band.font}
             )
 
-    def properties(self, title: str, subject: str, company: str, created) -> None:
+    def properties(
+        self, title: str, subject: str, company: str, created, author: str = "riskbook", keywords: str = ""
+    ) -> None:
+        """The document properties (a PDF printed from the workbook carries title, subject, author, keywords)."""
         import datetime as dt
 
         self.workbook.set_properties(
@@ -423,7 +412,8 @@ class Book:
                 "title": safe_text(title, PROPERTY),
                 "subject": safe_text(subject, PROPERTY),
                 "company": safe_text(company, PROPERTY),
-                "author": "riskbook",
+                "author": safe_text(author, PROPERTY),
+                "keywords": safe_text(keywords, PROPERTY),
                 "created": dt.datetime.combine(created, dt.time(9, 0)),
                 "comments": "Written by riskbook; every count is derived from the register's rows.",
             }
