@@ -24,6 +24,7 @@ from riskbook.files import check_output
 from riskbook.findings import Finding
 from riskbook.limits import EXCEL_CELL_LIMIT, column_letters
 from riskbook.report import Report
+from riskbook.xlsx import marks as marks_style
 from riskbook.xlsx.package_edit import (
     COMMENTS_CT,
     COMMENTS_REL,
@@ -58,8 +59,6 @@ from riskbook.xlsx.sheet_edit import (
 from riskbook.xlsx.text import CELL, safe_text
 from riskbook.xlsx.writer import atomic_path
 
-ERROR_FILL = "FFC7CE"  # Excel's own "bad" fill: black text on it has a contrast of 14:1
-WARNING_FILL = "FFEB9C"
 HEADER_FILL = "1F3864"
 LINK_COLOUR = "0B4F9C"
 AUTHOR = "riskbook"
@@ -261,6 +260,8 @@ def _edit(package: Package, sheet_name: str, report: Report) -> None:
     if marks:
         xml = _mark_cells(xml, prefix, marks, palette)
         xml = _add_notes(package, part, xml, prefix, marks)
+        texts = {cell: "\n".join(mark.lines) for cell, mark in marks.items()}
+        marks_style.reply_in_threads(package, part, book.part, texts, AUTHOR)
     for _, other in book.sheets:
         if other and other != part and package.has(other):
             _unselect(package, other)
@@ -314,15 +315,21 @@ class _Palette:
         self.xfs = styles.children(b"cellXfs", b"xf")
         if not self.xfs:
             raise Unsupported("styles.xml has no cell formats")
-        fills = [_solid_fill(p, ERROR_FILL), _solid_fill(p, WARNING_FILL), _solid_fill(p, HEADER_FILL)]
+        fills = [marks_style.pattern_fill(p, ERROR), marks_style.pattern_fill(p, WARNING), _solid_fill(p, HEADER_FILL)]
         first_fill = styles.append(b"fills", fills, later[1:])
         self.fill = {ERROR: first_fill, WARNING: first_fill + 1, "header": first_fill + 2}
+        first_border = styles.append(
+            b"borders", [marks_style.border(p, ERROR), marks_style.border(p, WARNING)], later[2:]
+        )
+        self.border = {ERROR: first_border, WARNING: first_border + 1}
         fonts = [_font(p, styles, b"b", "FFFFFF"), _font(p, styles, b"u", LINK_COLOUR)]
         first_font = styles.append(b"fonts", fonts, ("fills", *later))
         self.font = {"header": first_font, "link": first_font + 1}
-        dxfs = [_dxf(p, ERROR_FILL), _dxf(p, WARNING_FILL)]
+        dxfs = [marks_style.dxf(p, ERROR), marks_style.dxf(p, WARNING)]
         first_dxf = styles.append(b"dxfs", dxfs, ("tableStyles", "colors", "extLst"))
         self.dxf = {ERROR: first_dxf, WARNING: first_dxf + 1}
+        self._formats = _number_formats(styles)
+        self._glyph_formats: dict[tuple[int, int], int] = {}
         self._cloned: dict[tuple[int, int], int] = {}
         # New cell formats are numbered as they are made and appended together by write_formats: appending
         # each on its own rewrote the stylesheet once per format, quadratic in the formats a sheet uses.
@@ -330,12 +337,34 @@ class _Palette:
         self._named: dict[str, int] = {}
 
     def marked(self, style: int, severity: int) -> int:
-        """The cell format like `style` but with the severity's fill (one per pair, made on first use)."""
+        """The cell format like `style` with the severity's mark: striped fill, border and the glyph before
+        the value (one per pair, made on first use)."""
         key = (style, severity)
         if key not in self._cloned:
             original = self.xfs[style] if style < len(self.xfs) else self.xfs[0]
-            self._cloned[key] = self._add_xf(cloned_xf(original, self.fill[severity]))
+            xf = cloned_xf(original, self.fill[severity])
+            head_end = end_of_tag(xf, 0)
+            head = set_attribute(xf[:head_end], b"borderId", str(self.border[severity]).encode())
+            head = set_attribute(head, b"applyBorder", b"1")
+            number = get_attribute(head, b"numFmtId")
+            glyph = self._glyph_format(int(number) if number and number.isdigit() else 0, severity)
+            head = set_attribute(head, b"numFmtId", str(glyph).encode())
+            head = set_attribute(head, b"applyNumberFormat", b"1")
+            self._cloned[key] = self._add_xf(head + xf[head_end:])
         return self._cloned[key]
+
+    def _glyph_format(self, number_format: int, severity: int) -> int:
+        """A number format showing the severity's glyph before what number_format shows (made once each)."""
+        key = (number_format, severity)
+        if key not in self._glyph_formats:
+            code = marks_style.with_glyph(marks_style.format_code(number_format, self._formats), severity)
+            new_id = max([163, *self._formats, *self._glyph_formats.values()]) + 1
+            p = self.styles.prefix
+            element = b"<" + p + b'numFmt numFmtId="' + str(new_id).encode() + b'" formatCode="'
+            element += xml_text(code).encode() + b'"/>'
+            self.styles.append(b"numFmts", [element], ("fonts", "fills", "borders", "cellStyleXfs", "cellXfs"))
+            self._glyph_formats[key] = new_id
+        return self._glyph_formats[key]
 
     def named(self, name: str) -> int:
         """The Findings sheet's formats: header, text, link, error and warning."""
@@ -366,6 +395,18 @@ class _Palette:
         if self._new_xfs and first != len(self.xfs):
             raise Unsupported("styles.xml: its cell formats could not be counted")
         self._new_xfs = []
+
+
+def _number_formats(styles: Styles) -> dict[int, str]:
+    """The workbook's own number formats, by id."""
+    from html import unescape
+
+    found = {}
+    for element in styles.children(b"numFmts", b"numFmt"):
+        number, code = get_attribute(element, b"numFmtId"), get_attribute(element, b"formatCode")
+        if number and number.isdigit() and code is not None:
+            found[int(number)] = unescape(code.decode("utf-8", "replace"))
+    return found
 
 
 def _font(p: bytes, styles: Styles, flag: bytes, colour: str) -> bytes:
@@ -399,15 +440,6 @@ def _solid_fill(p: bytes, colour: str) -> bytes:
     return (
         b"<" + p + b'fill><' + p + b'patternFill patternType="solid"><' + p + b'fgColor rgb="' + rgb + b'"/><' + p
         + b'bgColor indexed="64"/></' + p + b"patternFill></" + p + b"fill>"
-    )  # fmt: skip
-
-
-def _dxf(p: bytes, colour: str) -> bytes:
-    rgb = b"FF" + colour.encode()
-    return (
-        b"<" + p + b"dxf><" + p + b"font><" + p + b'color rgb="FF000000"/></' + p + b"font><" + p + b"fill><" + p
-        + b'patternFill patternType="solid"><' + p + b'fgColor rgb="' + rgb + b'"/><' + p + b'bgColor rgb="' + rgb
-        + b'"/></' + p + b"patternFill></" + p + b"fill></" + p + b"dxf>"
     )  # fmt: skip
 
 

@@ -306,6 +306,8 @@ def check_risk(ctx: _Context, item: Assessed) -> list[Finding]:
     found: list[Finding] = []
     if risk.invalid:
         found.extend(check_unreadable(ctx, item))
+        if "next_review" in risk.invalid and "last_review" in values and "next_review" in ctx.register.computed:
+            found.extend(check_review_text(ctx, risk))
     if not ctx.required <= values.keys():
         found.extend(check_missing(ctx, risk))
     reference = values.get("reference")
@@ -399,7 +401,10 @@ def _check_score_set(ctx: _Context, risk: Risk, name: str):
 
 def check_unreadable(ctx: _Context, item: Assessed) -> Iterator[Finding]:
     risk = item.risk
+    computed = ctx.register.computed  # a computed cell shows another cell's problem, reported on that cell
     for name, value in risk.invalid.items():
+        if name in computed:
+            continue
         if name == "score" and isinstance(value.raw, str) and ctx.scheme.band_named(value.raw):
             yield from _rating_in_score_column(ctx, item, value.raw)
             continue
@@ -415,6 +420,12 @@ def _rating_in_score_column(ctx: _Context, item: Assessed, words: str) -> Iterat
     yield ctx.finding(
         "rag-mismatch", item.risk, "score", stated=words, score=item.score, band=band.name, low=band.min, high=band.max
     )
+
+
+def check_review_text(ctx: _Context, risk: Risk) -> Iterator[Finding]:
+    """A computed Next Review that cannot read a Last Review validate reads (a date typed as text): said
+    on the Last Review cell, the one to retype."""
+    yield ctx.finding("date-as-text", risk, "last_review", value=shown_value(str(risk.values["last_review"])))
 
 
 def check_missing(ctx: _Context, risk: Risk) -> Iterator[Finding]:

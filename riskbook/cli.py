@@ -200,16 +200,6 @@ def _finish(code: int, risks: int) -> None:
     sys.exit(code)
 
 
-def _refuse_inputs_as_outputs(outputs: list[str | None], inputs: list[str | None]) -> None:
-    """Before anything is read: no output of the command may be one of its inputs (register, last
-    period's, scheme, paper file), nor a folder, a device or a pipe."""
-    from riskbook.files import check_output
-
-    for output in outputs:
-        if output:
-            check_output(output, inputs)
-
-
 def _read_and_check(
     input_path, sheet, scheme, as_of, max_size: int, show_progress: bool, previous=None, since=None, columns=None
 ):
@@ -235,7 +225,13 @@ def _read_and_check(
         bar.close()
     process.give_back_freed_memory(len(report.register.risks))
     _note_reading(report.register)
+    _say_recorded_scheme(report.register)
     return report
+
+
+def _say_recorded_scheme(register) -> None:
+    if register.scheme_origin:
+        _echo(f"Scheme: {register.scheme.name}, recorded in {register.path} (no --scheme given)", err=True)
 
 
 def _note_reading(register) -> None:
@@ -372,9 +368,8 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
     """
     from riskbook.render import render_json, render_text
 
-    _refuse_inputs_as_outputs([annotate], [input_path, previous, scheme])
     console.refuse_standard_input(input_path, previous)
-    console.check_outputs((annotate, "the annotated copy", ".xlsx", False), inputs=(input_path, previous))
+    console.check_outputs((annotate, "the annotated copy", ".xlsx", False), inputs=(input_path, previous, scheme))
     report = _read_and_check(
         input_path,
         sheet,
@@ -497,14 +492,13 @@ def build(
     from riskbook.panel.paper import Paper, load_paper
     from riskbook.render import render_text
 
-    _refuse_inputs_as_outputs([output, pdf_path], [input_path, previous, scheme, paper_file])
     console.refuse_standard_input(input_path, previous)
     if pdf_path:
         _check_pdf_option(pdf_path, input_path, output, previous)
     console.check_outputs(
         (output, "the panel workbook", ".xlsx", True),
         (pdf_path, "the paper's PDF", ".pdf", False),
-        inputs=(input_path, previous, paper_file),
+        inputs=(input_path, previous, scheme, paper_file),
     )
     paper = (load_paper(paper_file) if paper_file else Paper()).merged(
         organisation=organisation,
@@ -623,15 +617,15 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
     from riskbook.render import render_text
     from riskbook.template import StatedScoresDiffer, carry_over, write_template
 
-    _refuse_inputs_as_outputs([output], [scheme, from_path, from_scheme])
     console.refuse_standard_input(from_path)
-    console.check_outputs((output, "the template", ".xlsx", True), inputs=(from_path,))
-    scheme_obj = api.load_scheme(scheme)
+    console.check_outputs((output, "the template", ".xlsx", True), inputs=(from_path, scheme, from_scheme))
+    scheme_obj = api.load_scheme(scheme) if scheme else None  # none: the one a template records, or the default
     existing, changes = None, []
     shown = not console.quiet_run()
     if from_path:
         source_scheme = api.load_scheme(from_scheme) if from_scheme else scheme_obj
         checked = _read_and_check(from_path, sheet, source_scheme, None, max_size, show_progress=shown, columns=columns)
+        scheme_obj = scheme_obj or checked.scheme
         try:
             existing, changes = carry_over(checked, scheme_obj, rescore=rescore)
         except StatedScoresDiffer as exc:
@@ -642,12 +636,12 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
             console.echo(findings, console.colour())
             count = len(exc.mismatches)
             _echo(
-                f"Nothing written: {count} stated score{'s' if count != 1 else ''} in {from_path} "
-                f"{'are' if count != 1 else 'is'} not impact × likelihood, and the template's Score formula would "
-                "replace them. Correct them, or pass --rescore to replace them.",
+                f"Nothing written: {count} value{'s' if count != 1 else ''} in {from_path} cannot be carried "
+                f"into the template as {'they are' if count != 1 else 'it is'}: {exc.advice}.",
                 err=True,
             )
             sys.exit(EXIT_FINDINGS)
+    scheme_obj = scheme_obj or api.load_scheme(None)
     with console.output_path(output, ".xlsx") as target:
         count = len(existing.risks) if existing else 0
         bar = _ProgressBar("Writing", enabled=shown and count > PROGRESS_ABOVE)
@@ -695,7 +689,6 @@ def scheme_command(from_path, output, sheet, max_size, columns):
     from riskbook.xlsx.text import TERMINAL, safe_text
 
     console.refuse_standard_input(from_path)
-    _refuse_inputs_as_outputs([output if output != "-" else None], [from_path])
     console.check_outputs((output, "the scheme", None, True), inputs=(from_path,))
     with _step_note(f"Reading {from_path}", not console.quiet_run() and _large_file(from_path)):
         register = api.read_register(

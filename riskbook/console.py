@@ -116,7 +116,10 @@ def info(text: str) -> None:
     """A line about what was done ("Wrote …", the summary): on stdout unless stdout carries the output
     itself (-o -), left out with --quiet."""
     if not quiet_run():
-        click.echo(text, err=bool(setting("stdout_taken")))
+        from riskbook.xlsx.text import TERMINAL, safe_text
+
+        # through the text gate: a path, a band or a reference in it cannot act on the terminal
+        click.echo(safe_text(text, TERMINAL), err=bool(setting("stdout_taken")))
 
 
 def echo(text: str, colour: bool | None = None) -> None:

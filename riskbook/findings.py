@@ -184,6 +184,13 @@ CATALOGUE: dict[str, Kind] = _kinds(
         "Type the date as DD/MM/YYYY, or a month and year.",
     ),
     Kind(
+        "date-as-text",
+        "warning",
+        "a template's Last Review holds a date as text, so its computed Next Review shows Check date",
+        "last review {value} is text, which the template's Next Review cannot read: it shows Check date",
+        "Type the date again as DD/MM/YYYY (a month-only review as the month's last day).",
+    ),
+    Kind(
         "date-order",
         "error",
         "first recorded after last review",

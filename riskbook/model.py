@@ -241,6 +241,12 @@ class Register:
             f"also with a register header: {others}; pass --sheet to read another"
         )
 
+    # Fields whose column is an Excel table's calculated column (a riskbook template's Score and Next
+    # Review): their cells show what other cells hold, so they give no finding of their own.
+    computed: frozenset[str] = frozenset()
+    first_col: int = 0  # the sheet column of a risk's cells[0]
+    scheme_origin: str = ""  # where the scheme came from when not given: "the workbook" for a template's own
+
     def cell(self, row: int, field_name: str) -> str:
         col = self.columns.get(field_name)
         return cell_name(row, col if col is not None else 0)

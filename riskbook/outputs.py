@@ -25,6 +25,7 @@ def check_output_path(
     """Refuse an output that cannot be written: a wrong suffix, a folder, a missing or read-only
     folder, or one of the inputs. `what` names it in the message ("the annotated copy")."""
     path = Path(output)
+    check_output(path, inputs)  # not an input (said first: that is the mistake), nor a device, a pipe or a socket
     if path.is_dir():
         raise OutputError(f"{path}: is a folder; give a file name" + (f" ending {suffix}" if suffix else ""))
     if suffix is not None and path.suffix.lower() != suffix:
@@ -34,4 +35,3 @@ def check_output_path(
         raise OutputError(f"{path}: folder {folder} does not exist")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError(f"{path}: cannot write in folder {folder} (it is not writable)")
-    check_output(path, inputs)

@@ -39,15 +39,17 @@ def check_register(
     called now and then with (risks checked since the last call, total); a display with a
     reading(path, label) method is also told, around each read, which file is being read.
     """
-    if not isinstance(scheme, Scheme):
-        scheme = load_scheme(None if scheme is None else Path(scheme))
-    options: dict[str, Any] = {"sheet": sheet, "scheme": scheme, "max_bytes": max_bytes, "columns": columns}
+    if scheme is not None and not isinstance(scheme, Scheme):
+        scheme = load_scheme(Path(scheme))
+    options: dict[str, Any] = {"sheet": sheet, "max_bytes": max_bytes, "columns": columns}
     with _reading(progress, path, str(path)):
-        register = read_register(path, **options)
+        register = read_register(
+            path, scheme=scheme, **options
+        )  # none given: the one a template records, or the default
     last = None
     if previous is not None:
         with _reading(progress, previous, f"last period's {previous}"):
-            last = read_register(previous, **options)
+            last = read_register(previous, scheme=register.scheme, **options)
     return validate(register, as_of=as_of, previous=last, since=since, progress=progress)
 
 

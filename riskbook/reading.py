@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import os
 from collections.abc import Callable
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
@@ -36,7 +36,9 @@ from riskbook.row_kinds import pass_over
 from riskbook.scheme import Scheme, header_key, load_scheme
 from riskbook.sheet_choice import Candidate, best_register
 from riskbook.source.grid import Grid, open_grid
+from riskbook.source.package import TableFacts
 from riskbook.values import Invalid
+from riskbook.xlsx.scheme_sheet import SCHEME_SHEET, recorded_computed, recorded_scheme
 
 HEADER_SEARCH_ROWS = 20
 
@@ -58,17 +60,28 @@ def read_register(
     max_bytes: int | None = None,
     columns: dict[str, str] | None = None,
 ) -> Register:
-    """Read the register sheet of a file under a scheme (a Scheme, a TOML path, or the shipped default).
+    """Read the register sheet of a file under a scheme (a Scheme, a TOML path, or None: the scheme a
+    riskbook template records on its hidden sheet, said in the register's scheme_origin, else the
+    shipped default).
 
     The register carries its scheme, so validating it needs nothing more. columns maps a field to
     the header to read it from, for this read only (the CLI's --column). Raises ReadError with a
     one-line reason; max_bytes bounds what a workbook may inflate to (default 2 GiB).
     """
-    if not isinstance(scheme, Scheme):
-        scheme = load_scheme(None if scheme is None else Path(scheme))
-    lookup = _header_lookup(scheme, columns or {})
     grid = open_grid(path, sheet, max_bytes)
-    return _parse_register(str(Path(path)), grid, sheet, scheme, lookup, columns or {}, max_bytes)
+    recorded = grid.rows(SCHEME_SHEET)[0] if SCHEME_SHEET in grid.names else []
+    origin = ""
+    if scheme is None:
+        scheme, origin = recorded_scheme(recorded, str(Path(path)))
+    elif not isinstance(scheme, Scheme):
+        scheme = load_scheme(Path(scheme))
+    assert isinstance(scheme, Scheme)
+    lookup = _header_lookup(scheme, columns or {})
+    register = _parse_register(str(Path(path)), grid, sheet, scheme, lookup, columns or {}, max_bytes)
+    computed = register.computed | recorded_computed(register.column_headers, recorded)
+    if origin or computed != register.computed:
+        register = dataclasses.replace(register, scheme_origin=origin, computed=computed)
+    return register
 
 
 def _header_lookup(scheme: Scheme, columns: dict[str, str]) -> dict[str, str]:
@@ -92,7 +105,7 @@ def _parse_register(
 ) -> Register:
     if wanted is not None and wanted not in grid.names:
         raise ReadError(f"{display}: no sheet named {wanted!r} (sheets: {', '.join(grid.names)})")
-    names = [wanted] if wanted is not None else list(grid.names)
+    names = [wanted] if wanted is not None else [n for n in grid.names if n != SCHEME_SHEET]
     found: list[Candidate] = []
     closest: tuple[int, str, _Header] | None = None
     for name in names:
@@ -114,7 +127,7 @@ def _parse_register(
             grid.formula_gaps(chosen.name),
             grid.hidden(chosen.name),
             scheme,
-            grid.total_rows(chosen.name),
+            grid.tables(chosen.name),
             tuple(SheetChoice(c.name, c.filled_rows, len(c.fields)) for c in found) if len(found) > 1 else (),
         )
     if all(_sheet_is_empty(grid.rows(n)[0]) for n in names):
@@ -537,7 +550,7 @@ def _build_register(
     formula_gaps: dict[tuple[int, int], str | None],
     hidden: tuple[set[int], set[int]],
     scheme: Scheme,
-    total_rows: AbstractSet[int] = frozenset(),
+    tables: TableFacts | None = None,
     sheets: tuple[SheetChoice, ...] = (),
 ) -> Register:
     display, sheet, rows, row0, col0 = source.display, source.sheet, source.rows, source.row0, source.col0
@@ -608,9 +621,10 @@ def _build_register(
             lazy_offsets=lazy_offsets,
         )
     risks = _risks(rows, header_index + 1, row0, read)
+    tables = tables or TableFacts()
     header_words = frozenset(scheme.header_lookup) | {header_key(text) for text in headers if text}
     risks, passed_over = pass_over(
-        risks, rows, row0, header_index + 1, header_width, columns, header_words, scheme, total_rows
+        risks, rows, row0, header_index + 1, header_width, columns, header_words, scheme, tables.totals_rows
     )
     named_by_row = "reference" not in columns or (
         len(risks) >= EMPTY_COLUMN_RISKS and not any(_has_field(risk, "reference") for risk in risks)
@@ -662,4 +676,6 @@ def _build_register(
         sheets=sheets,
         passed_over=passed_over,
         by_content={found.field: found.why for found in inferred},
+        computed=frozenset(name for name, col in sheet_columns.items() if col in tables.computed_cols),
+        first_col=col0,
     )

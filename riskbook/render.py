@@ -115,6 +115,8 @@ def render_json(report: Report) -> str:
             {"sheet": s.sheet, "rows": s.rows, "columns": s.columns, "read": s.sheet == report.register.sheet}
             for s in report.register.sheets
         ]
+    register = report.register
+    data["scheme"] = {"name": register.scheme.name, "from": register.scheme_origin or register.scheme.source}
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import itertools
 import math
@@ -145,6 +146,7 @@ class Scheme:
     likelihood_scale: Scale | None = None
     matrix: tuple[tuple[int, ...], ...] | None = None  # rows: impact levels; columns: likelihood levels
     columns: dict[str, ColumnSpec] | None = None
+    toml: str = field(default="", compare=False, repr=False)  # the file's text, which a template carries
 
     def score_for(self, impact: int | None, likelihood: int | None) -> int | None:
         """The score of an impact and a likelihood: their product, or the scheme's matrix entry."""
@@ -345,7 +347,7 @@ def scheme_from_text(text: str, source: str) -> Scheme:
     except tomllib.TOMLDecodeError as exc:
         raise SchemeError(f"scheme {source} is not valid TOML: {exc}") from exc
     try:
-        return _build_scheme(data, source)
+        return dataclasses.replace(_build_scheme(data, source), toml=text)
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise SchemeError(f"scheme {source} is incomplete or malformed: {exc!r}") from exc
 

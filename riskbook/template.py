@@ -5,100 +5,51 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
-from riskbook.checks import assess
 from riskbook.errors import OutputError
 from riskbook.files import check_output
-from riskbook.limits import EXCEL_MAX_COLUMNS
 from riskbook.model import Register, Risk, column_letter
 from riskbook.perf import Progress, Ticker
 from riskbook.report import Report
 from riskbook.scheme import Scheme
 from riskbook.source.package import CACHED_VALUES_PROPERTY
-from riskbook.values import MONTHS, PartialDate, fold_header
-from riskbook.xlsx.text import CELL, EXCEL_TABLE_COLUMN_LIMIT, TABLE_COLUMN, TERMINAL, safe_text
+from riskbook.template_columns import TemplateColumn, default_columns, register_columns
+from riskbook.template_sheet import help_text, layout, month_date, write_register
+from riskbook.xlsx.scheme_sheet import write_scheme_sheet
+from riskbook.xlsx.text import CELL, safe_text
 from riskbook.xlsx.writer import Book, PageSetup, atomic_path, text_height
 
 REGISTER = "Register"
 INSTRUCTIONS = "Instructions"
 LISTS = "Lists"
 PROPOSALS = ("Archive", "New")
-EARLIEST_DATE = dt.date(1990, 1, 1)
-LATEST_DATE = dt.date(2100, 12, 31)
-
-
-@dataclass(frozen=True)
-class TemplateColumn:
-    key: str  # canonical field, or "next_review"
-    header: str
-    width: float
-    help: str  # the header's input message (Excel allows 255 characters)
-    kind: str = "text"  # text, scale, status, category, proposal, date, score, previous, next_review, dates
-
-
-COLUMNS = (
-    TemplateColumn("reference", "Reference", 11, "The risk's reference, e.g. {example}. Each risk has its own."),
-    TemplateColumn("owner", "Owner", 24, "The chief officer or head of department who owns the risk."),
-    TemplateColumn("title", "Title", 40, "A short title saying what the risk is."),
-    TemplateColumn(
-        "impact", "Impact", 12, "How bad it would be: choose {labels}. See Instructions for the criteria.", "scale"
-    ),
-    TemplateColumn("likelihood", "Likelihood", 12, "How likely it is: choose {labels}. See Instructions.", "scale"),
-    TemplateColumn("status", "Status", 17, "Choose one of: {statuses}.", "status"),
-    TemplateColumn(
-        "first_recorded", "First Recorded", 13, "The date the risk was first recorded (DD/MM/YYYY).", "date"
-    ),
-    TemplateColumn("last_review", "Last Review", 13, "The date of the latest review (DD/MM/YYYY).", "date"),
-    TemplateColumn(
-        "score", "Score", 9, "Computed: impact × likelihood. Coloured by its band. Do not type here.", "score"
-    ),
-    TemplateColumn("previous_score", "Previous Score", 10, "The score reported to the last panel.", "previous"),
-    TemplateColumn(
-        "next_review",
-        "Next Review",
-        13,
-        "Computed: last review plus the band's review interval. Red once past.",
-        "next_review",
-    ),
-    TemplateColumn(
-        "responsible_officer", "Responsible Officer", 20, "The officer responsible for managing the risk day to day."
-    ),
-    TemplateColumn("category", "Category", 22, "Choose the risk's category.", "category"),
-    TemplateColumn("information", "Information", 50, "Background: what the risk is about."),
-    TemplateColumn("rationale", "Risk Rationale", 50, "Why this is a risk, and why it is scored as it is."),
-    TemplateColumn("consequence", "Risk Consequence", 45, "What happens if the risk is not managed."),
-    TemplateColumn("existing_controls", "Existing Controls", 45, "Controls already in place, one per line."),
-    TemplateColumn(
-        "additional_controls", "Additional Controls", 45, "Further controls planned, one per line, each with an owner."
-    ),
-    TemplateColumn("control_due", "Control Due", 13, "When the additional controls are due (DD/MM/YYYY).", "dates"),
-    TemplateColumn("update", "Update", 50, "This quarter's update for the panel."),
-    TemplateColumn("current_status", "Current Status", 24, "One line for the panel, e.g. 'No change to risk score'."),
-    TemplateColumn(
-        "proposal",
-        "Proposal",
-        11,
-        "Archive to propose archiving the risk; New for a new risk; else leave empty.",
-        "proposal",
-    ),
-)
+SCALE_KEYS = ("impact", "likelihood", "inherent_impact", "inherent_likelihood", "target_impact", "target_likelihood")
+# What the template's dropdowns and formulas cannot hold: refused, with the findings, before anything is written.
+_REFUSED = {
+    "score-mismatch": "stated scores that are not the scheme's score would be replaced by the Score formula; "
+    "correct them, or pass --rescore to replace them",
+    "bad-scale-value": "levels off the scheme's scale would be refused by the template's dropdowns; "
+    "correct them, or pass the register's own --scheme",
+    "unknown-status": "statuses not in the scheme would be refused by the template's Status dropdown; "
+    "correct them, or pass the register's own --scheme",
+}
 
 
 def carry_over(report: Report, scheme: Scheme, rescore: bool = False) -> tuple[Register, list[str]]:
-    """The checked register (validate's Report) made ready for a template under `scheme`, and a line
-    for each score that changes.
+    """The source register made ready for a template under `scheme`, and a line for each value that changes.
 
-    Nothing changes silently: a stated score that is not the source scheme's impact × likelihood
-    raises StatedScoresDiffer unless rescore is given; levels move to another scheme by their
-    label, and a level the other scheme has no label for raises OutputError.
+    Nothing changes silently: a stated score that is not the source scheme's score raises
+    CarryRefused unless rescore is given, and so does a level off the scale or a status the scheme
+    does not know; levels move to another scheme by their label, and a level the other scheme has
+    no label for raises OutputError. Month-only dates become real dates (each field said once).
     """
     source = report.register
+    refused = [f for f in report.findings if f.code in _REFUSED and not (rescore and f.code == "score-mismatch")]
+    if refused:
+        codes = dict.fromkeys(f.code for f in refused)
+        raise StatedScoresDiffer(report, refused, "; ".join(_REFUSED[c] for c in codes))
     changes = []
-    mismatches = [f for f in report.findings if f.code == "score-mismatch"]
-    if mismatches and not rescore:
-        raise StatedScoresDiffer(report, mismatches)
     for item in report.assessed:
         stated = item.risk.get("score")
         if stated is not None and item.score is not None and stated != item.score:
@@ -109,6 +60,9 @@ def carry_over(report: Report, scheme: Scheme, rescore: bool = False) -> tuple[R
         if finding.code == "status-variant":
             risk = next(r for r in source.risks if r.row == finding.row)
             changes.append(f"{finding.reference}: status {risk.get('status')!r} written as {risk.status_name!r}")
+    changes.extend(_scale_words(source))
+    changes.extend(_month_only_dates(source))
+    changes.extend(_markup_made_plain(source))
     if scheme != source.scheme:
         source, moved = _map_levels(source, scheme)
         changes.extend(moved)
@@ -116,44 +70,124 @@ def carry_over(report: Report, scheme: Scheme, rescore: bool = False) -> tuple[R
 
 
 class StatedScoresDiffer(Exception):
-    """The source states scores that impact × likelihood does not give; the template would replace them."""
+    """The source holds what the template cannot keep as it is: scores its formula would replace, levels
+    off the scale, statuses off the list."""
 
-    def __init__(self, report, mismatches):
-        super().__init__(f"{len(mismatches)} stated score{'s' if len(mismatches) != 1 else ''} differ")
+    def __init__(self, report, mismatches, advice: str = _REFUSED["score-mismatch"]):
+        super().__init__(f"{len(mismatches)} value{'s' if len(mismatches) != 1 else ''} cannot be carried")
         self.report = report
         self.mismatches = mismatches
+        self.advice = advice
+
+
+CarryRefused = StatedScoresDiffer
 
 
 def _row_name(register: Register, risk: Risk) -> str:
     return f"{register.sheet} row {risk.row + 1}"
 
 
+def _scale_words(source: Register) -> list[str]:
+    """A line for each level read through one of the scale's other words: it is written as the label."""
+    from riskbook.model import FIELD_LABELS
+    from riskbook.values import fold_header
+
+    scheme, lines = source.scheme, []
+    keys = [(key, source.columns[key] - source.first_col) for key in SCALE_KEYS if key in source.columns]
+    for risk in source.risks:
+        cells = risk.cells or ()
+        for key, offset in keys:
+            value, raw = risk.values.get(key), cells[offset] if 0 <= offset < len(cells) else None
+            if not isinstance(value, int) or not isinstance(raw, str) or raw.strip().isdigit():
+                continue
+            label = scheme.likelihood_label(value) if key.endswith("likelihood") else scheme.impact_label(value)
+            if fold_header(raw) != fold_header(label):
+                name = risk.reference or _row_name(source, risk)
+                lines.append(f"{name}: {FIELD_LABELS[key].lower()} {raw.strip()!r} written as {label!r}")
+    return lines
+
+
+def _markup_made_plain(source: Register) -> list[str]:
+    """One line per column whose cells held HTML (a risk system's export): the template holds the plain text."""
+    from riskbook.model import FIELD_LABELS, NARRATIVE_FIELDS
+
+    columns = [
+        (source.column_headers.get(key) or FIELD_LABELS[key], source.columns[key] - source.first_col, key)
+        for key in sorted(NARRATIVE_FIELDS | {"title", "owner", "responsible_officer", "category"})
+        if key in source.columns
+    ]
+    columns += [(name, col - source.first_col, None) for col, name in source.extra_columns]
+    lines = []
+    for label, offset, key in sorted(columns, key=lambda item: item[1]):
+        names = []
+        for risk in source.risks:
+            raw = risk.cells[offset] if risk.cells is not None and 0 <= offset < len(risk.cells) else None
+            if isinstance(raw, str) and ("<" in raw or "&" in raw):
+                written = risk.get(key) if key is not None else risk.extras.get(label)
+                if written is not None and written != raw.strip():
+                    names.append(risk.reference or _row_name(source, risk))
+        if names:
+            shown = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
+            count = len(names)
+            lines.append(
+                f"{label}: {count} cell{'s' if count != 1 else ''} of HTML markup written as the plain text "
+                f"riskbook reads ({shown})"
+            )
+    return lines
+
+
+def _month_only_dates(source: Register) -> list[str]:
+    """One line per date field holding month-only dates: they are written as real dates."""
+    from riskbook.model import FIELD_LABELS
+
+    lines = []
+    for key in ("first_recorded", "last_review", "next_review"):
+        if key in source.computed:
+            continue
+        found = [(r, r.values[key]) for r in source.risks if getattr(r.values.get(key), "day", 0) is None]
+        if not found:
+            continue
+        which = "first" if key == "first_recorded" else "last"
+        examples = ", ".join(
+            f"{r.reference or _row_name(source, r)} {str(d)!r} → {month_date(d, key):%d/%m/%Y}" for r, d in found[:3]
+        )
+        count = len(found)
+        lines.append(
+            f"{source.column_headers.get(key) or FIELD_LABELS[key]}: {count} month-only date{'s' if count != 1 else ''} written as the month's "
+            f"{which} day, the text kept in the cell's note ({examples}{', …' if count > 3 else ''})"
+        )
+    return lines
+
+
 def _map_levels(source: Register, scheme: Scheme) -> tuple[Register, list[str]]:
-    """Impact and likelihood moved to another scheme by their labels, each on its own axis; each changed score said."""
+    """Impact and likelihood (of every score set) moved to another scheme by their labels; each changed
+    score said."""
     old = source.scheme
-    mapping: dict[str, dict[int, int | None]] = {}
-    unmapped = []
-    for name in ("impact", "likelihood"):
-        used = sorted({risk.values[name] for risk in source.risks if name in risk.values})
-        mapping[name] = {value: _level_for(scheme, name, _axis_labels(old, name)[value]) for value in used}
-        unmapped += [
-            f"no {name} level labelled {_axis_labels(old, name)[v]!r}"
-            for v, new in mapping[name].items()
-            if new is None
-        ]
+
+    def label(key: str, value: int) -> str:
+        return old.likelihood_label(value) if key.endswith("likelihood") else old.impact_label(value)
+
+    def new_value(key: str, value: int) -> int | None:
+        scale = scheme.likelihood_scale if key.endswith("likelihood") else scheme.impact_scale
+        return scale.value_for_label(label(key, value))
+
+    used = {
+        (key, risk.values[key]) for risk in source.risks for key in SCALE_KEYS if isinstance(risk.values.get(key), int)
+    }
+    mapping = {item: new_value(*item) for item in sorted(used)}
+    unmapped = sorted({label(*item) for item, new in mapping.items() if new is None})
     if unmapped:
         raise OutputError(
-            f"cannot move the register to {scheme.name}: it has "
-            + ", ".join(unmapped)
-            + f" (its impact levels: {', '.join(scheme.impact_labels.values())}; its likelihood levels: "
-            + f"{', '.join(scheme.likelihood_labels.values())}); edit the levels first"
+            f"cannot move the register to {scheme.name}: it has no level labelled "
+            + ", ".join(repr(text) for text in unmapped)
+            + f" (its levels: {', '.join(scheme.label(v) for v in scheme.values)}); edit the levels first"
         )
     risks, changes = [], []
     for risk in source.risks:
         values = dict(risk.values)
-        for name in ("impact", "likelihood"):
-            if name in values:
-                values[name] = mapping[name][values[name]]
+        for key in SCALE_KEYS:
+            if isinstance(values.get(key), int):
+                values[key] = mapping[key, values[key]]
         moved = dataclasses.replace(risk, values=values)
         before = old.score_for(risk.impact, risk.likelihood)
         after = scheme.score_for(moved.impact, moved.likelihood)
@@ -167,22 +201,9 @@ def _map_levels(source: Register, scheme: Scheme) -> tuple[Register, list[str]]:
     return dataclasses.replace(source, risks=risks, scheme=scheme), changes
 
 
-def _axis_labels(scheme: Scheme, axis: str) -> dict[int, str]:
-    return scheme.impact_labels if axis == "impact" else scheme.likelihood_labels
-
-
-def _level_for(scheme: Scheme, axis: str, label: str) -> int | None:
-    """The level of scheme's axis with this label (or alias), never a level of the other axis."""
-    scale = scheme.impact_scale if axis == "impact" else scheme.likelihood_scale
-    return scale.value_for_label(label) if scale is not None else scheme.value_for_label(label)
-
-
-def _col(key: str) -> int:
-    return next(i for i, c in enumerate(COLUMNS) if c.key == key)
-
-
-def _letter(key: str) -> str:
-    return column_letter(_col(key))
+def template_columns(scheme: Scheme, existing: Register | None = None) -> list[TemplateColumn]:
+    """The template's columns: the existing register's, under its headers and in its order, else the default."""
+    return register_columns(existing, scheme) if existing is not None else default_columns()
 
 
 def write_template(
@@ -194,8 +215,9 @@ def write_template(
 ) -> Path:
     """Write the register template, pre-filled with an existing register's risks if given.
 
-    progress, if given, is told each sheet's name as it is written ("Writing Register") and
-    called with the rows written every thousand risks.
+    The template records its scheme on a very hidden sheet, so validate, build and template --from
+    read it under that scheme when none is given. progress, if given, is told each sheet's name as it
+    is written ("Writing Register") and called with the rows written every thousand risks.
     """
     output = Path(output)
     check_output(output, [existing.path if existing is not None else None])
@@ -203,7 +225,7 @@ def write_template(
         raise OutputError(f"{output}: the template must end .xlsx")
     today = today or dt.date.today()
     risks = existing.risks if existing else []
-    extras = [name for _, name in existing.extra_columns if fold_header(name) != "nextreview"] if existing else []
+    columns = template_columns(scheme, existing)
     with atomic_path(output) as temp:
         page = PageSetup(title="Risk register", date_text=f"{today:%d/%m/%Y}", marking="OFFICIAL")
         book = Book(temp, page, scheme, Ticker(progress, len(risks)))
@@ -213,9 +235,11 @@ def write_template(
         instructions = book.add_sheet(INSTRUCTIONS)
         lists = book.add_sheet(LISTS)
         list_ranges = _write_lists(lists, scheme)
-        _write_register(register, book, scheme, risks, extras, list_ranges)
-        _write_instructions(instructions, book, scheme)
+        plan = layout(columns, scheme, list_ranges)
+        write_register(register, book, scheme, risks, plan, list_ranges)
+        _write_instructions(instructions, book, scheme, columns)
         lists.sheet.hide()
+        write_scheme_sheet(book, scheme, [h for h, c in zip(plan.headers, plan.columns, strict=True) if c.computed])
         register.sheet.activate()
         book.close()
     return output
@@ -249,298 +273,6 @@ def _write_lists(sheet, scheme: Scheme) -> dict[str, str]:
     return ranges
 
 
-TABLE = "Risks"  # the register's Excel table: its rows carry the formulas, lists and formats
-CHECK_DATE = "Check date"  # Next Review when Last Review holds text the formula cannot read as a date
-CHECK_FILL = "#FFEB9C"  # the warning colour of the annotated copy; dark text on it has a contrast over 12:1
-CHECK_FONT = "#3F3000"
-
-
-def _this_row(header: str) -> str:
-    """A structured reference to this row's cell in a table column, in the form stored in the file."""
-    escaped = "".join(f"'{ch}" if ch in "[]#'" else ch for ch in header)
-    return f"{TABLE}[[#This Row],[{escaped}]]"
-
-
-def _level_formula(cell: str, lookup: str, top: int) -> str:
-    """A level as the checks read it: a label on the list (any case), or a whole number on the scale."""
-    number = f"VALUE({cell})"
-    on_scale = f"IF(AND(MOD({number},1)=0,{number}>=1,{number}<={top}),{number},NA())"
-    return f"IFERROR(MATCH(TRIM({cell}),{lookup},0),{on_scale})"
-
-
-def _score_formula(list_ranges: dict[str, str], scheme: Scheme) -> str:
-    impact, likelihood = _this_row("Impact"), _this_row("Likelihood")
-    impact_level = _level_formula(impact, list_ranges["impact"].lstrip("="), len(scheme.impact_scale.labels))
-    likelihood_level = _level_formula(
-        likelihood, list_ranges["likelihood"].lstrip("="), len(scheme.likelihood_scale.labels)
-    )
-    score = (
-        f"{impact_level}*{likelihood_level}"
-        if "matrix" not in list_ranges
-        else f"INDEX({list_ranges['matrix'].lstrip('=')},{impact_level},{likelihood_level})"
-    )
-    # IFERROR: an impact or likelihood off the scale leaves Score empty (validate names the cell).
-    return f'=IFERROR(IF(OR({impact}="",{likelihood}=""),"",{score}),"")'
-
-
-def _months_formula(score_cell: str, scheme: Scheme) -> str:
-    bands = scheme.bands
-    formula = str(bands[-1].review_months)
-    for band in reversed(bands[:-1]):
-        formula = f"IF({score_cell}>={band.min},{band.review_months},{formula})"
-    return formula
-
-
-_MONTH_NAMES = [(name, number) for name, number in MONTHS.items()]
-_MONTH_WORDS = "{" + ",".join(f'"{name}"' for name, _ in _MONTH_NAMES) + "}"
-_MONTH_NUMBERS = "{" + ",".join(str(number) for _, number in _MONTH_NAMES) + "}"
-
-
-def _month_end_formula(last: str) -> str:
-    """The last day of a month-only date kept as text ("May 2023", "May 23", "Sept 2023", "Jan-24").
-
-    A month-only review counts as made on the month's last day, as the checks count it. Any
-    other text is an error here, which the caller shows as "Check date".
-    """
-    spaced = f'TRIM(SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({last},"-"," "),"/"," "),","," "),"."," "))'
-    month_word = f'LEFT({spaced},FIND(" ",{spaced})-1)'
-    year_text = f'MID({spaced},FIND(" ",{spaced})+1,5)'
-    month = f"INDEX({_MONTH_NUMBERS},MATCH({month_word},{_MONTH_WORDS},0))"
-    # Two-digit years as the checks read them: below 70 is this century.
-    year = (
-        f"IF(LEN({year_text})=4,VALUE({year_text}),"
-        f"IF(LEN({year_text})=2,VALUE({year_text})+IF(VALUE({year_text})<70,2000,1900),NA()))"
-    )
-    return f"DATE({year},{month}+1,1)-1"
-
-
-def _next_review_formula(scheme: Scheme) -> str:
-    last, score = _this_row("Last Review"), _this_row("Score")
-    months = _months_formula(score, scheme)
-    read = f"IF(ISNUMBER({last}),{last},IF(ISTEXT({last}),{_month_end_formula(last)},NA()))"
-    return f'=IF(OR({last}="",{score}=""),"",IFERROR(EDATE({read},{months}),"{CHECK_DATE}"))'
-
-
-def _table_headers(extras: list[str]) -> list[str]:
-    """The table's column names, through the text gate: Excel needs them unique (ignoring case), not empty,
-    and no longer than EXCEL_TABLE_COLUMN_LIMIT; a longer header of the owner's is refused, not cut."""
-    headers = [c.header for c in COLUMNS]
-    if len(headers) + len(extras) > EXCEL_MAX_COLUMNS:
-        raise OutputError(
-            f"the register has {len(extras):,} further columns; with the template's {len(headers)} they pass "
-            f"Excel's {EXCEL_MAX_COLUMNS:,} columns"
-        )
-    seen = {h.casefold() for h in headers}
-    for n, name in enumerate(extras, start=len(headers) + 1):
-        name = " ".join(safe_text(name, CELL).split()) or f"Column {n}"  # control characters made visible
-        unique, k = name, 2
-        while unique.casefold() in seen:
-            unique, k = f"{name} ({k})", k + 1
-        if len(unique) > EXCEL_TABLE_COLUMN_LIMIT:
-            raise OutputError(
-                f"the register's column header {safe_text(name[:40], TERMINAL)!r}… is {len(name):,} characters long; "
-                f"a column of an Excel table is named in at most {EXCEL_TABLE_COLUMN_LIMIT}: shorten the header"
-            )
-        seen.add(unique.casefold())
-        headers.append(safe_text(unique, TABLE_COLUMN))
-    return headers
-
-
-def _write_register(sheet, book: Book, scheme: Scheme, risks: list[Risk], extras: list[str], list_ranges) -> None:
-    header_fmt, cell = book.fmt("header"), book.fmt("cell")
-    date_fmt, number = book.fmt("date"), book.fmt("number")
-    headers = _table_headers(extras)
-    last_row = len(risks) + 1  # the risks, then one empty row to type the next risk in
-    formats = [_column_format(book, column) for column in COLUMNS] + [cell] * len(extras)
-    score, next_review = _score_formula(list_ranges, scheme), _next_review_formula(scheme)
-    columns = [{"header": h, "header_format": header_fmt, "format": f} for h, f in zip(headers, formats, strict=True)]
-    columns[_col("score")]["formula"] = score
-    columns[_col("next_review")]["formula"] = next_review
-    sheet.sheet.add_table(
-        0, 0, last_row, len(headers) - 1, {"name": TABLE, "style": "Table Style Light 1", "columns": columns}
-    )
-    for offset, risk in enumerate(risks, start=1):
-        _write_risk(sheet, book, scheme, offset, risk, extras, (score, next_review))
-        book.ticker.tick()
-    sheet.formula(last_row, _col("score"), score, "", number)
-    sheet.formula(last_row, _col("next_review"), next_review, "", date_fmt)
-    for col, column in enumerate(COLUMNS):
-        sheet.sheet.set_column(col, col, column.width, formats[col])
-        _validate_column(sheet, book, scheme, col, column, last_row, list_ranges)
-    for col in range(len(COLUMNS), len(headers)):
-        sheet.sheet.set_column(col, col, 30, cell)
-    _register_formatting(sheet, book, scheme, last_row)
-    sheet.sheet.set_row(0, 30)
-    sheet.sheet.freeze_panes(1, 1)
-    # No print area: Excel prints the used range, which is the table however far it grows
-    # (a fixed print area would leave out rows typed below it).
-    sheet.setup_print((0, 0))
-
-
-def _column_format(book: Book, column: TemplateColumn):
-    if column.kind in ("date", "next_review"):
-        return book.fmt("date")
-    if column.kind in ("score", "previous"):
-        return book.fmt("number")
-    return book.fmt("cell")
-
-
-def _write_risk(sheet, book: Book, scheme: Scheme, row: int, risk: Risk, extras: list[str], formulas) -> None:
-    cell, date_fmt, number = book.fmt("cell"), book.fmt("date"), book.fmt("number")
-    assessed = assess(risk, scheme)
-    for col, column in enumerate(COLUMNS):
-        value = risk.get(column.key)
-        invalid = risk.invalid.get(column.key)
-        if column.kind == "score":
-            sheet.formula(row, col, formulas[0], assessed.score if assessed.score is not None else "", number)
-        elif column.kind == "next_review":
-            due = assessed.review_due
-            sheet.formula(row, col, formulas[1], _excel_serial(due) if due else _unread_due(risk), date_fmt)
-        elif invalid is not None or value is None:
-            sheet.text(row, col, _text(invalid.raw if invalid else None), cell)  # kept as typed: nothing is lost
-        elif column.kind == "scale":
-            label = scheme.impact_label if column.key == "impact" else scheme.likelihood_label
-            sheet.text(row, col, label(value), cell)
-        elif column.kind == "status":
-            sheet.text(row, col, risk.status_name or value, cell)
-        elif column.kind == "date":
-            _write_partial_date(sheet, row, col, value, date_fmt, cell)
-        elif column.kind == "dates":
-            if len(value) == 1:
-                _write_partial_date(sheet, row, col, value[0], date_fmt, cell)
-            else:
-                sheet.text(row, col, "\n".join(str(d) for d in value), cell)
-        elif column.kind == "previous":
-            sheet.number(row, col, value, number)
-        else:
-            _check_length(risk, column.header, value)
-            sheet.text(row, col, value, cell)
-    for col, name in enumerate(extras, start=len(COLUMNS)):
-        value = risk.extras.get(name, "")
-        _check_length(risk, name, value)
-        sheet.text(row, col, value, cell)
-    tallest = max(text_height(str(risk.get(c.key) or ""), int(c.width * 1.1)) for c in COLUMNS if c.kind == "text")
-    sheet.sheet.set_row(row, min(tallest, 120))
-
-
-def _unread_due(risk: Risk) -> str:
-    """Next Review's stored value with no due date: "Check date" for a last review kept as unreadable text."""
-    # Such text is written back as typed, so the formula cannot read it either; it is blank without a score.
-    unreadable = "last_review" in risk.invalid
-    return CHECK_DATE if unreadable and risk.impact is not None and risk.likelihood is not None else ""
-
-
-def _write_partial_date(sheet, row: int, col: int, value: PartialDate, date_fmt, text_fmt) -> None:
-    """An exact date as a real date; a month-only one as its text ("Jan 2024"), keeping its precision."""
-    if value.day is None:
-        sheet.text(row, col, str(value), text_fmt)
-    else:
-        sheet.date(row, col, value.earliest, date_fmt)
-
-
-def _check_length(risk: Risk, header: str, value) -> None:
-    from riskbook.limits import EXCEL_CELL_LIMIT
-
-    if isinstance(value, str) and len(value) > EXCEL_CELL_LIMIT:
-        raise OutputError(
-            f"{risk.reference} {header} has {len(value):,} characters, more than the {EXCEL_CELL_LIMIT:,} an Excel "
-            "cell holds; shorten it in the source register (riskbook will not cut it)"
-        )
-
-
-def _text(raw) -> str:
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    if isinstance(raw, dt.date | dt.datetime | PartialDate):
-        return f"{raw:%d/%m/%Y}" if not isinstance(raw, PartialDate) else str(raw)
-    return "" if raw is None else str(raw)
-
-
-def _help_text(column: TemplateColumn, scheme: Scheme) -> str:
-    """What goes in a column, in the scheme's own words: the header's input message and the Instructions."""
-    return column.help.format(
-        example=scheme.reference_example,
-        labels=", ".join(
-            (scheme.likelihood_scale if column.key == "likelihood" else scheme.impact_scale).labels.values()
-        ),
-        statuses=", ".join(s.name for s in scheme.statuses),
-    )
-
-
-def _message(text: str, limit: int) -> str:
-    """A data-validation message or title: safe for the XML, shortened with an ellipsis to Excel's limit."""
-    text = safe_text(text, CELL)
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _excel_serial(day: dt.date) -> int:
-    return (day - dt.date(1899, 12, 30)).days
-
-
-def _validate_column(
-    sheet, book: Book, scheme: Scheme, col: int, column: TemplateColumn, last_row: int, list_ranges
-) -> None:
-    # Excel's limits for a validation message (255) and title (32); the whole text is on the Instructions sheet.
-    help_text = _message(_help_text(column, scheme), 255)
-    title = _message(column.header, 32)
-    sheet.sheet.data_validation(0, col, 0, col, {"validate": "any", "input_title": title, "input_message": help_text})
-    rule: dict | None = None
-    kind = column.key if column.kind == "scale" else column.kind
-    if kind in list_ranges:
-        rule = {
-            "validate": "list",
-            "source": list_ranges[kind],
-            "error_title": f"{title}: not on the list",
-            "error_message": _message(f"Choose a value from the list. {help_text}", 255),
-        }
-    elif column.kind in ("date", "dates"):
-        rule = {
-            "validate": "date",
-            "criteria": "between",
-            "minimum": EARLIEST_DATE,
-            "maximum": LATEST_DATE,
-            "error_title": f"{title}: not a date",
-            "error_message": "Type a date as DD/MM/YYYY.",
-        }
-    elif column.kind == "previous":
-        top = max(scheme.scores())
-        rule = {
-            "validate": "integer",
-            "criteria": "between",
-            "minimum": 1,
-            "maximum": top,
-            "error_title": "Previous Score: not a score",
-            "error_message": f"Type a whole-number score from 1 to {top}.",
-        }
-    if rule is not None:
-        rule.update({"input_title": title, "input_message": help_text, "error_type": "stop"})
-        sheet.sheet.data_validation(1, col, last_row, col, rule)
-
-
-def _register_formatting(sheet, book: Book, scheme: Scheme, last_row: int) -> None:
-    score = _letter("score")
-    for band in scheme.bands:
-        sheet.sheet.conditional_format(
-            f"{score}2:{score}{last_row + 1}",
-            {
-                "type": "formula",
-                "criteria": f"=AND(ISNUMBER(${score}2),${score}2>={band.min},${score}2<={band.max})",
-                "format": book.fmt(f"cf:{band.name}"),
-            },
-        )
-    due = _letter("next_review")
-    overdue = book.workbook.add_format({"bg_color": "#C00000", "font_color": "#FFFFFF", "bold": True})
-    sheet.sheet.conditional_format(
-        f"{due}2:{due}{last_row + 1}",
-        {"type": "formula", "criteria": f"=AND(ISNUMBER(${due}2),${due}2<TODAY())", "format": overdue},
-    )
-    check = book.workbook.add_format({"bg_color": CHECK_FILL, "font_color": CHECK_FONT, "bold": True})
-    sheet.sheet.conditional_format(
-        f"{due}2:{due}{last_row + 1}",
-        {"type": "formula", "criteria": f'=${due}2="{CHECK_DATE}"', "format": check},
-    )
-
-
 def _write_statuses(sheet, book: Book, scheme: Scheme, row: int) -> int:
     cell, label = book.fmt("cell"), book.fmt("label")
     sheet.text(row - 1, 0, "Statuses", book.fmt("bold"))
@@ -555,26 +287,30 @@ def _write_statuses(sheet, book: Book, scheme: Scheme, row: int) -> int:
     return row + len(scheme.statuses) + 3
 
 
-def _write_instructions(sheet, book: Book, scheme: Scheme) -> None:
+def _write_instructions(sheet, book: Book, scheme: Scheme, columns: list[TemplateColumn]) -> None:
     from riskbook.panel.sheets import write_criteria_tables
 
     cell, label = book.fmt("cell"), book.fmt("label")
-    sheet.title(
-        "How to fill in the risk register",
+    sheet.title("How to fill in the risk register", "")
+    about = (
         "One row per risk on the Register sheet. Choose impact, likelihood, status and category from the dropdowns; "
-        "the Score and Next Review columns fill themselves. Everything below comes from the scoring scheme.",
+        "the Score and Next Review columns fill themselves. Everything below comes from the scoring scheme."
     )
+    # Across the two columns of the table below, wrapped: a line running on past them is cut in print.
+    wrapped = book.workbook.add_format({"font_name": "Arial", "font_size": 10, "text_wrap": True, "valign": "top"})
+    sheet.sheet.merge_range(1, 0, 1, 1, safe_text(about, CELL), wrapped)
+    sheet.sheet.set_row(1, text_height(about, 60))
     row = 3
     sheet.text(row - 1, 0, "The columns", book.fmt("bold"))
     sheet.sheet.add_table(
-        row, 0, row + len(COLUMNS), 1,
+        row, 0, row + len(columns), 1,
         {"name": "Columns", "style": "Table Style Light 15", "columns": [{"header": "Column", "header_format": book.fmt("header")}, {"header": "What goes there", "header_format": book.fmt("header")}]},
     )  # fmt: skip
-    for offset, column in enumerate(COLUMNS, start=row + 1):
+    for offset, column in enumerate(columns, start=row + 1):
         sheet.text(offset, 0, column.header, label)
-        sheet.text(offset, 1, _help_text(column, scheme), cell)
-        sheet.sheet.set_row(offset, text_height(column.help, 33))
-    row += len(COLUMNS) + 3
+        sheet.text(offset, 1, help_text(column, scheme), cell)
+        sheet.sheet.set_row(offset, text_height(help_text(column, scheme), 33))
+    row += len(columns) + 3
     if scheme.statuses:  # a scheme without statuses takes the register's own
         row = _write_statuses(sheet, book, scheme, row)
     cycle = "; ".join(
@@ -586,4 +322,4 @@ def _write_instructions(sheet, book: Book, scheme: Scheme) -> None:
     write_criteria_tables(sheet, book, row + 3)
     sheet.sheet.set_column(0, 0, 22)
     sheet.sheet.set_column(1, 6, 30)
-    sheet.setup_print(None)
+    sheet.setup_print(None, scale=100)

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from riskbook.cli import cli
 from tests.helpers import HEADER, PUBLISHED_EXAMPLE, convert_with_libreoffice, risk_row, sha256, write_xlsx
 
-ERROR, WARNING = "FFC7CE", "FFEB9C"
+ERROR, WARNING = "FFD9F2", "FFF4CC"  # the marks' backgrounds, under stripes: no owner's rule uses them
 
 
 def annotate(source, out, *args):
@@ -21,6 +21,9 @@ def annotate(source, out, *args):
 
 
 def fill_of(cell):
+    """A mark's background (a striped fill), or a solid fill's colour."""
+    if cell.fill and cell.fill.fill_type == "lightUp":
+        return cell.fill.bgColor.rgb[-6:]
     return cell.fill.fgColor.rgb[-6:] if cell.fill and cell.fill.fill_type == "solid" else None
 
 
@@ -289,7 +292,7 @@ def test_a_mark_stays_visible_over_the_owners_conditional_formats(tmp_path):
     rules = sorted((rule.priority, str(cf.sqref), rule) for cf in ws.conditional_formatting for rule in cf.rules)
     first_priority, first_range, first_rule = rules[0]
     assert first_priority == 1 and first_rule.stopIfTrue and first_rule.formula == ["TRUE"]
-    assert "I2" in first_range.split() and first_rule.dxf.fill.fgColor.rgb[-6:] == ERROR
+    assert "I2" in first_range.split() and first_rule.dxf.fill.bgColor.rgb[-6:] == ERROR
     owner = [rule for _, sqref, rule in rules if rule.type == "colorScale"]
     assert owner and owner[0].priority > 2
     assert fill_of(ws["I2"]) == ERROR and fill_of(ws["I3"]) is None

@@ -41,7 +41,8 @@ def test_json_output_is_stable():
     result = run("validate", str(PUBLISHED_EXAMPLE), "--as-of", "2024-01-16", "--format", "json")
     assert result.exit_code == 1
     data = json.loads(result.output)
-    assert list(data) == ["input", "sheet", "as_of", "risks", "errors", "warnings", "findings", "columns"]
+    assert list(data) == ["input", "sheet", "as_of", "risks", "errors", "warnings", "findings", "columns", "scheme"]
+    assert data["scheme"] == {"name": "Force strategic risk register (4 × 4)", "from": "scheme-4x4.toml"}
     assert (data["sheet"], data["as_of"], data["risks"], data["errors"], data["warnings"]) == (
         "Register",
         "2024-01-16",

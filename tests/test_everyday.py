@@ -161,12 +161,19 @@ def test_pdf_timeout_runs_libreoffice_once_and_names_the_users_files(monkeypatch
 
     calls = []
 
-    def timing_out(command, **kwargs):
-        calls.append(kwargs["timeout"])
-        raise subprocess.TimeoutExpired(command, kwargs["timeout"])
+    class TimingOut:
+        pid = None
+
+        def __init__(self, command, **kwargs):
+            self.command = command
+
+        def communicate(self, timeout):
+            calls.append(timeout)
+            raise subprocess.TimeoutExpired(self.command, timeout)
 
     monkeypatch.setattr(pdf, "soffice", lambda: "/usr/bin/soffice")
-    monkeypatch.setattr(pdf.subprocess, "run", timing_out)
+    monkeypatch.setattr(pdf.subprocess, "Popen", TimingOut)
+    monkeypatch.setattr(pdf, "_stop", lambda child: None)  # nothing was started
     out, paper = tmp_path / "panel.xlsx", tmp_path / "paper.pdf"
     result = run("build", CLEAN_EXAMPLE, "-o", out, *AS_OF, "--pdf", paper, "--pdf-timeout", "45")
     assert result.exit_code == 2

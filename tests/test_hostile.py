@@ -270,7 +270,7 @@ def test_a_million_rows_in_one_column_from_a_small_file_is_refused_for_its_size(
     sheet.write_string(1_048_575, 0, "")
     sheet.write_number(1_048_575, 1, 1)
     workbook.close()
-    result = run_process("validate", path, "--as-of", "2024-01-16", "--format", "json")
+    result = run_process("validate", path, "--as-of", "2024-01-16")
     # Issue 25: a file of a few kilobytes may not cost half a gigabyte; the stray far cell is named.
     one_line_exit_2(result, "reaches J1048576 (10,485,760 cells")
     assert "from a file of this size" in result.stderr

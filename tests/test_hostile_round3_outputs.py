@@ -251,20 +251,25 @@ def test_a_hung_libreoffice_is_stopped_whole_after_its_time_and_not_run_again(tm
     from click.testing import CliRunner
 
     from riskbook.cli import cli
-    from riskbook.panel import pdf
     from tests.helpers import CLEAN_EXAMPLE
 
     fake = round3.hung_libreoffice(tmp_path / "bin")
     monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
-    monkeypatch.setattr(pdf, "TIMEOUT_SECONDS", 2)
     (tmp_path / "tmp").mkdir()
     monkeypatch.setattr(tempfiles, "tempdir", str(tmp_path / "tmp"))
     out = tmp_path / "panel.xlsx"
     result = CliRunner().invoke(
-        cli, ["build", str(CLEAN_EXAMPLE), "-o", str(out), "--pdf", str(tmp_path / "p.pdf"), "--as-of", "2024-01-16"]
+        cli,
+        [
+            *("build", str(CLEAN_EXAMPLE), "-o", str(out), "--pdf", str(tmp_path / "p.pdf")),
+            "--pdf-timeout",
+            "2",
+            "--as-of",
+            "2024-01-16",
+        ],
     )
     assert result.exit_code == 2, result.output
-    assert "LibreOffice took more than 2 s to print paper.xlsx; no PDF written" in result.output
+    assert f"LibreOffice took more than 2 s to print {out} to {tmp_path / 'p.pdf'}; nothing written" in result.output
     started = (fake / "started").read_text().split()
     assert len(started) == 1  # no second, untagged try
     assert _gone(int(started[0]))  # soffice's own child stopped with it

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from riskbook import load_scheme, read_register, validate
 from riskbook.cli import cli
+from riskbook.values import PartialDate
 from tests.helpers import (
     AS_OF,
     CLEAN_EXAMPLE,
@@ -47,8 +48,8 @@ def validations(ws):
 
 def test_sheets_headers_and_hidden_lists(template):
     wb = openpyxl.load_workbook(template)
-    assert wb.sheetnames == ["Register", "Instructions", "Lists"]
-    assert wb["Lists"].sheet_state == "hidden"
+    assert wb.sheetnames == ["Register", "Instructions", "Lists", "riskbook scheme"]
+    assert wb["Lists"].sheet_state == "hidden" and wb["riskbook scheme"].sheet_state == "veryHidden"
     headers = [c.value for c in wb["Register"][1]]
     assert headers[:11] == [
         "Reference", "Owner", "Title", "Impact", "Likelihood", "Status", "First Recorded", "Last Review",
@@ -60,7 +61,7 @@ def test_sheets_headers_and_hidden_lists(template):
                  "control_due", "responsible_officer", "category", "current_status", "proposal"):  # fmt: skip
         assert name in fields
     ws = wb["Register"]
-    assert ws.freeze_panes == "B2"
+    assert ws.freeze_panes == "D2"  # the reference and title stay in view, as they repeat on every printed page
     table = ws.tables["Risks"]
     assert table.ref == "A1:V2"  # the header and one empty row to type the first risk in: no prepared blank rows
     assert table.autoFilter is not None and ws.auto_filter.ref is None
@@ -90,7 +91,7 @@ def test_dropdowns_reject_off_list_entries(template):
     assert headers and "Low, Medium, High, Very High" in headers[0].prompt
 
 
-def test_score_formula_band_colours_and_overdue_review(template):
+def test_score_formula_band_colours_and_overdue_review(template, tmp_path):
     ws = openpyxl.load_workbook(template)["Register"]
     impact, likelihood = "Risks[[#This Row],[Impact]]", "Risks[[#This Row],[Likelihood]]"
     score = ws["I2"].value
@@ -99,8 +100,12 @@ def test_score_formula_band_colours_and_overdue_review(template):
     )
     assert f"IFERROR(MATCH(TRIM({likelihood}),Lists!$B$2:$B$5,0)," in score and f"VALUE({impact})<=4" in score
     due = ws["K2"].value
-    assert due.startswith('=IF(OR(Risks[[#This Row],[Last Review]]="",Risks[[#This Row],[Score]]=""),"",IFERROR(EDATE(')
-    assert due.endswith(',IF(Risks[[#This Row],[Score]]>=9,3,IF(Risks[[#This Row],[Score]]>=5,3,3))),"Check date"))')
+    last, score = "Risks[[#This Row],[Last Review]]", "Risks[[#This Row],[Score]]"
+    assert due == (
+        f'=IF(OR({last}="",{score}=""),"",IF(ISNUMBER({last}),EDATE({last},3),"Check date"))'
+    )  # one date read (month-only dates are made real dates on the way in); every 4 × 4 band is reviewed at 3 months
+    five = openpyxl.load_workbook(make_template(tmp_path, "--scheme", str(FIVE)))["Register"]["K2"].value
+    assert f"EDATE({last},IF({score}>=10,1,IF({score}>=5,3,6)))" in five and len(five) < 300
     rules = {str(cf.sqref).split(":")[0]: [r.formula[0] for r in cf.rules] for cf in ws.conditional_formatting}
     assert "AND(ISNUMBER($I2),$I2>=9,$I2<=16)" in rules["I2"]
     assert rules["K2"] == ["AND(ISNUMBER($K2),$K2<TODAY())", '$K2="Check date"']
@@ -132,10 +137,16 @@ def test_prefilled_from_an_existing_register(tmp_path):
     original = read_register(CLEAN_EXAMPLE)
     assert [r.reference for r in register.risks] == [r.reference for r in original.risks]
     assert [r.get("information") for r in register.risks] == [r.get("information") for r in original.risks]
-    assert [r.get("last_review") for r in register.risks] == [r.get("last_review") for r in original.risks]
-    assert validate(register, as_of=AS_OF).findings == []
+    # Month-only "Jan 2024" is written as the month's last day, as validate counts it, its text in a note.
+    assert {r.get("last_review") for r in original.risks} == {PartialDate(2024, 1, None)}
+    assert {r.get("last_review") for r in register.risks} == {PartialDate(2024, 1, 31)}
+    notes = openpyxl.load_workbook(out)["Register"]
+    assert notes["H2"].comment.text == "The register said Jan 2024: written as the month's last day, 31/01/2024."
+    # Reviewed "Jan 2024" counts as reviewed by 31/01/2024: a day after that, nothing to find (on 16/01 the
+    # written date is in the future, which the carry-over's line says).
+    assert validate(register, as_of=dt.date(2024, 2, 1)).findings == []
     ws = openpyxl.load_workbook(out, data_only=True)["Register"]
-    assert ws["I2"].value == 16 and ws["K2"].value == dt.datetime(2024, 4, 30)
+    assert ws["I2"].value == 16 and ws["J2"].value == dt.datetime(2024, 4, 30)  # Next Review beside the score
 
 
 @pytest.mark.libreoffice
@@ -205,7 +216,7 @@ def test_round_trip_fill_recalculate_validate_build(tmp_path, recalc_profile, sc
     ]  # fmt: skip
     saved = _fill_and_save(template, rows, tmp_path, recalc_profile)
     result = CliRunner().invoke(cli, ["validate", str(saved), "--as-of", "2024-01-16", "--format", "json", *args])
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     assert report["findings"] == [] and report["risks"] == 2, report
     panel = tmp_path / "panel.xlsx"
     result = CliRunner().invoke(cli, ["build", str(saved), "-o", str(panel), "--as-of", "2024-01-16", *args])
@@ -240,10 +251,16 @@ def test_next_review_is_never_blank_where_validate_has_a_due_date(tmp_path, reca
     for form, value, expected in zip(DATE_FORMS, shown, due, strict=True):
         assert value == "Check date" or value.date() == expected, (form, value, expected)
     by_form = dict(zip([str(f) for f in DATE_FORMS], shown, strict=True))
-    assert by_form["May 2023"] == by_form["May 23"] == dt.datetime(2023, 8, 31)  # month's end + 3 months
-    assert by_form["Sept 2023"] == dt.datetime(2023, 12, 30)  # 30 September + 3 months, as the checks add them
+    # Only a real date is read (the formula stays short); a date left as text shows Check date, and validate
+    # says why on the Last Review cell, once, never on the computed Next Review.
     assert by_form[str(dt.datetime(2023, 5, 16))] == dt.datetime(2023, 8, 16)
-    assert by_form["16 May 2023"] == "Check date"
+    assert by_form["May 2023"] == by_form["Sept 2023"] == by_form["16 May 2023"] == "Check date"
+    findings = [f for f in validate(read_register(saved), as_of=AS_OF).findings if f.code != "review-overdue"]
+    text_forms = [f for f in DATE_FORMS if not isinstance(f, dt.datetime)]
+    assert [(f.code, f.cell) for f in findings] == [("date-as-text", f"H{n}") for n in range(2, 2 + len(text_forms))]
+    assert findings[8].message == (
+        "last review 'May 2023' is text, which the template's Next Review cannot read: it shows Check date"
+    )
     ws = openpyxl.load_workbook(saved)["Register"]
     rules = {str(cf.sqref).split(":")[0]: cf.rules for cf in ws.conditional_formatting}
     check = next(r for r in rules["K2"] if '"Check date"' in r.formula[0])
@@ -273,7 +290,7 @@ def test_from_refuses_stated_scores_the_formula_would_replace(tmp_path):
     result = CliRunner().invoke(cli, ["template", "-o", str(out), "--from", str(PUBLISHED_EXAMPLE)])
     assert result.exit_code == 1
     assert "Register!I19 STR0292: score 12 is not impact × likelihood (Very High 4 × Medium 2 = 8)" in result.output
-    assert "Nothing written: 3 stated scores" in result.output and "--rescore" in result.output
+    assert "Nothing written: 3 values" in result.output and "--rescore" in result.output
     assert not out.exists()
 
 
@@ -329,7 +346,7 @@ def test_unreadable_last_review_is_carried_as_check_date(make_register, tmp_path
     path = make_register([risk_row(last="TBC"), risk_row("STR0002", last="Sept 2023"), risk_row("STR0003", last="")])
     out = make_template(tmp_path, "--from", str(path), name="check.xlsx")
     ws = openpyxl.load_workbook(out, data_only=True)["Register"]
-    assert [ws[f"K{n}"].value for n in (2, 3, 4)] == ["Check date", dt.datetime(2023, 12, 30), None]
+    assert [ws[f"J{n}"].value for n in (2, 3, 4)] == ["Check date", dt.datetime(2023, 12, 30), None]
     outdir = tmp_path / "recalculated"
     outdir.mkdir()
     assert recalculation_mismatches(out, outdir, recalc_profile) == []
@@ -338,11 +355,12 @@ def test_unreadable_last_review_is_carried_as_check_date(make_register, tmp_path
 def test_lists_and_formats_cover_the_table_rows_so_excel_carries_them_to_new_rows(tmp_path):
     out = make_template(tmp_path, "--from", str(CLEAN_EXAMPLE))
     ws = openpyxl.load_workbook(out)["Register"]
-    assert ws.tables["Risks"].ref == "A1:V32"  # 30 risks and one empty row
+    assert ws.tables["Risks"].ref == "A1:U32"  # 30 risks and one empty row; the register's 20 columns and Next Review
     lists = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation if dv.type in ("list", "date")}
-    assert {"D2:D32", "E2:E32", "F2:F32", "G2:G32", "H2:H32", "M2:M32", "S2:S32", "V2:V32"} <= set(lists)
+    # The table's rows and 500 below, for LibreOffice, which does not grow a table as Excel does.
+    assert {"D2:D532", "E2:E532", "F2:F532", "G2:G532", "H2:H532", "M2:M532", "U2:U532"} <= set(lists)
     ranges = {str(cf.sqref) for cf in ws.conditional_formatting}
-    assert {"I2:I32", "K2:K32"} <= ranges
+    assert {"I2:I532", "J2:J532"} <= ranges
     assert ws.max_row == 32  # nothing prepared below the table
 
 

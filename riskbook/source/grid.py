@@ -77,19 +77,25 @@ class Grid:
         load: Callable[[str], tuple[list[list[Any]], int, int]],
         formula_gaps: Callable[[str], dict[tuple[int, int], str | None]] | None = None,
         hidden: Callable[[str], tuple[set[int], set[int]]] | None = None,
+        tables: Callable[[str], Any] | None = None,
         xlsx_package: bool = False,
-        total_rows: Callable[[str], set[int]] | None = None,
     ):
         self.names = names
         self.xlsx_package = xlsx_package  # an .xlsx/.xlsm package, which annotate edits in place
         self._load = load
         self._formula_gaps = formula_gaps
         self._hidden = hidden
-        self._total_rows = total_rows
+        self._tables = tables
 
-    def total_rows(self, name: str) -> set[int]:
+    def tables(self, name: str):
+        """What the sheet's Excel tables say: its totals rows and calculated columns (a TableFacts)."""
+        from riskbook.source.package import TableFacts
+
+        return self._tables(name) if self._tables else TableFacts()
+
+    def total_rows(self, name: str) -> frozenset[int]:
         """The 0-based rows of a sheet that are an Excel table's Total Row."""
-        return self._total_rows(name) if self._total_rows else set()
+        return self.tables(name).totals_rows
 
     def hidden(self, name: str) -> tuple[set[int], set[int]]:
         """The 0-based hidden rows and columns of a sheet."""
@@ -134,7 +140,12 @@ def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: 
             scan.scan_ods(zf, content, display, budget)
     if info.kind == "xlsx" and not info.sheets:
         raise ReadError(f"{display}: the workbook has no sheets")
-    parts = [p for p in info.sheets if wanted is None or p.name == wanted]
+    from riskbook.xlsx.scheme_sheet import SCHEME_SHEET
+
+    parts = [p for p in info.sheets if wanted is None or p.name in (wanted, SCHEME_SHEET)]
+    with _damaged_archive(display), zipfile.ZipFile(path) as zf:
+        found = package.entries(zf)
+        facts = {p.name: package.table_facts(zf, p, found) for p in parts} if info.kind == "xlsx" else {}
 
     # The sheets are scanned (extent, formulas, hidden rows) on a second thread while calamine
     # opens the workbook, which parses only the shared strings and releases the GIL; no sheet
@@ -158,17 +169,10 @@ def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: 
         scan = scans.get(name)
         return (scan.hidden_rows, scan.hidden_cols) if scan and info.kind == "xlsx" else (set(), set())
 
-    def total_rows(name: str) -> set[int]:  # asked for the register's sheet only
-        part = next((p for p in parts if p.name == name), None)
-        if part is None or info.kind != "xlsx" or not part.path:
-            return set()
-        with _damaged_archive(display), zipfile.ZipFile(path) as zf:
-            return package.table_total_rows(zf, part.path)
-
     scanner = threading.Thread(target=scan_sheets, name="riskbook-scan", daemon=True)
     scanner.start()
     try:
-        grid = _calamine_grid(path, display, gaps, hidden, total_rows, xlsx_package=info.kind == "xlsx")
+        grid = _calamine_grid(path, display, gaps, hidden, facts.get, xlsx_package=info.kind == "xlsx")
     except ReadError as exc:
         scanner.join()
         raise (failure[0] if failure else exc) from None
@@ -190,7 +194,7 @@ def _read_ole_workbook(path: Path, display: str, max_bytes: int | None) -> Grid:
     return _calamine_grid(path, display, None)
 
 
-def _calamine_grid(path: Path, display: str, gaps, hidden=None, total_rows=None, xlsx_package: bool = False) -> Grid:
+def _calamine_grid(path: Path, display: str, gaps, hidden=None, tables=None, xlsx_package: bool = False) -> Grid:
     import python_calamine as pc
 
     try:
@@ -223,7 +227,20 @@ def _calamine_grid(path: Path, display: str, gaps, hidden=None, total_rows=None,
                 raise
             raise ReadError(f"{display}: sheet {name!r} is damaged (the reader failed: {_short(exc)})") from None
 
-    return Grid(names, load, gaps, hidden, xlsx_package=xlsx_package, total_rows=total_rows)
+    return Grid(
+        names,
+        load,
+        gaps,
+        hidden,
+        (lambda name: tables(name) or _no_tables()) if tables else None,
+        xlsx_package=xlsx_package,
+    )
+
+
+def _no_tables():
+    from riskbook.source.package import TableFacts
+
+    return TableFacts()
 
 
 def _is_rust_panic(exc: BaseException) -> bool:

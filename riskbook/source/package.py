@@ -8,7 +8,6 @@ it needs, with defusedxml for the small workbook parts.
 from __future__ import annotations
 
 import os
-import posixpath
 import queue
 import re
 import threading
@@ -229,38 +228,6 @@ def _inspect_workbook(
                 info.full_calc_on_load = element.get("fullCalcOnLoad") in ("1", "true")
 
 
-_TABLE_REL = "/table"
-_LAST_ROW = re.compile(r":\$?[A-Za-z]{1,3}\$?([0-9]{1,7})$")
-
-
-def table_total_rows(zf: zipfile.ZipFile, sheet_path: str) -> set[int]:
-    """The 0-based rows of a sheet that are its tables' Total Rows (totalsRowCount in each table part).
-
-    Only a hint for telling risks from other rows: a table part that cannot be read gives none.
-    """
-    from defusedxml import ElementTree
-
-    folder, _, name = sheet_path.rpartition("/")
-    found = entries(zf)
-    rows: set[int] = set()
-    try:
-        for rels in found.get(f"{folder}/_rels/{name}.rels".lower(), []):
-            for rel in ElementTree.fromstring(zf.read(rels)):
-                if not rel.get("Type", "").endswith(_TABLE_REL):
-                    continue
-                target = rel.get("Target", "")
-                path = target[1:] if target.startswith("/") else posixpath.normpath(f"{folder}/{target}")
-                for part in found.get(path.lower(), []):
-                    table = ElementTree.fromstring(zf.read(part))
-                    count = int(table.get("totalsRowCount", "0") or 0)
-                    last = _LAST_ROW.search(table.get("ref", ""))
-                    if last and 0 < count <= 10:
-                        rows.update(range(int(last[1]) - count, int(last[1])))
-    except Exception:  # defusedxml raises its own classes; a damaged table part is no reason to refuse the sheet
-        return set()
-    return rows
-
-
 def _sheet_path(target: str) -> str:
     """A relationship target as calamine resolves it: "/xl/…" and "xl/…" as they are, anything else under xl/."""
     if target.startswith("/xl/"):
@@ -415,3 +382,101 @@ class ReadAhead:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+@dataclass(frozen=True)
+class TableFacts:
+    """What a sheet's Excel tables say about its cells: rows that are totals, columns that are computed."""
+
+    totals_rows: frozenset[int] = frozenset()  # 0-based
+    computed_cols: frozenset[int] = frozenset()  # 0-based: a table column with a calculated column formula
+
+
+MAX_TABLE_PART_BYTES = 4 * 1024**2
+
+
+def table_facts(zf: zipfile.ZipFile, part: SheetPart, found: dict[str, list[zipfile.ZipInfo]]) -> TableFacts:
+    """The totals rows (totalsRowCount) and calculated columns of the tables on a sheet.
+
+    A table's totals row (Table Design → Total Row: "Total" and SUBTOTAL(109,…)) is not a risk; a
+    calculated column (a riskbook template's Score and Next Review) shows what other cells hold.
+    found: the archive's entries by lower-case name (package.entries).
+    """
+    from defusedxml import ElementTree
+
+    totals: set[int] = set()
+    computed: set[int] = set()
+    for table in _table_parts(zf, part.path, found):
+        try:
+            root = ElementTree.fromstring(table)
+        except Exception:  # an unreadable table part says nothing; the cells are read as they are
+            continue
+        area = _cell_range(root.get("ref", ""))
+        if area is None:
+            continue
+        (_top, left), (bottom, _right) = area
+        count = _small_int(root.get("totalsRowCount"))
+        totals.update(range(bottom - count + 1, bottom + 1))
+        columns = [e for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "tableColumn"]
+        for offset, column in enumerate(columns):
+            if any(child.tag.rsplit("}", 1)[-1] == "calculatedColumnFormula" for child in column):
+                computed.add(left + offset)
+    return TableFacts(frozenset(totals), frozenset(computed))
+
+
+def _table_parts(zf: zipfile.ZipFile, sheet_path: str, found: dict[str, list[zipfile.ZipInfo]]) -> list[bytes]:
+    """The table parts a sheet's relationships name (found: the archive's entries by lower-case name)."""
+    from defusedxml import ElementTree
+
+    folder, _, name = sheet_path.rpartition("/")
+    rels = found.get(f"{folder}/_rels/{name}.rels".lower(), [])
+    parts = []
+    for entry in rels[:1]:
+        if entry.file_size > MAX_TABLE_PART_BYTES:
+            continue
+        try:
+            root = ElementTree.fromstring(zf.read(entry))
+        except Exception:
+            continue
+        for rel in root:
+            if not rel.get("Type", "").endswith("/table"):
+                continue
+            target = _resolve(folder, rel.get("Target", ""))
+            for table in found.get(target.lower(), [])[:1]:
+                if table.file_size <= MAX_TABLE_PART_BYTES:
+                    parts.append(zf.read(table))
+    return parts
+
+
+def _resolve(folder: str, target: str) -> str:
+    if target.startswith("/"):
+        return target[1:]
+    parts = folder.split("/") if folder else []
+    for piece in target.split("/"):
+        if piece == "..":
+            if parts:
+                parts.pop()
+        elif piece and piece != ".":
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def _small_int(text: str | None) -> int:
+    return int(text) if text and text.isdigit() and len(text) < 3 else 0
+
+
+def _cell_range(ref: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """(row, col) of the first and last cells of "A1:V32", 0-based; None if it is not one."""
+
+    found = re.fullmatch(r"\$?([A-Z]{1,3})\$?(\d{1,7}):\$?([A-Z]{1,3})\$?(\d{1,7})", ref.upper())
+    if found is None:
+        return None
+
+    def col(letters: str) -> int:
+        n = 0
+        for ch in letters:
+            n = n * 26 + ord(ch) - 64
+        return n - 1
+
+    a, r1, b, r2 = found.groups()
+    return (int(r1) - 1, col(a)), (int(r2) - 1, col(b))
