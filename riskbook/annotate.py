@@ -11,7 +11,6 @@ sheets lose only their "selected" flag, so that Excel does not open them grouped
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import tempfile
@@ -57,7 +56,7 @@ from riskbook.xlsx.sheet_edit import (
     split_cell,
     without_tab_selected,
 )
-from riskbook.xlsx.text import CELL, SHEET_NAME, safe_text
+from riskbook.xlsx.text import CELL, safe_text
 from riskbook.xlsx.writer import atomic_path
 
 HEADER_FILL = "1F3864"
@@ -91,35 +90,24 @@ def annotate_workbook(report: Report, output: str | os.PathLike[str]) -> Path:
 
 
 def _plain_copy(report: Report, cells: tuple[list[list[Any]], int, int], target: Path) -> str:
-    """.xls, .ods and .csv inputs: their register sheet's values, cell for cell, in a new .xlsx."""
-    import openpyxl
+    """.xls, .ods and .csv inputs: their register sheet's values, cell for cell, in a new .xlsx
+    written by riskbook's own writer (text stays text, as everywhere)."""
+    from riskbook.xlsx.writer import Book
 
     rows, row0, col0 = cells
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    # A CSV's sheet is named after its file: make that a name Excel accepts.
-    sheet.title = safe_text(report.register.sheet, SHEET_NAME)  # a long name shortened with "…", as sheets are
-    continued = _Continued(workbook)
+    book = Book(target)
+    sheet = book.add_sheet(report.register.sheet)  # a CSV's sheet is named after its file
+    continued = _Continued(book, sheet)
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             if value in ("", None):
                 continue
-            cell = sheet.cell(row0 + r + 1, col0 + c + 1)
             if isinstance(value, str):
-                continued.write(cell, safe_text(value, CELL))
-                cell.data_type = "s"  # text stays text, even when it starts with '='
+                continued.write(row0 + r, col0 + c, value)
             else:
-                cell.value = value
-                if isinstance(value, dt.datetime | dt.date):
-                    cell.number_format = "dd/mm/yyyy"
-    try:
-        workbook.save(target)
-    except Exception as exc:
-        raise OutputError(f"cannot write the annotated copy: {type(exc).__name__}: {exc}") from exc
-    from riskbook.xlsx.tidy import tidy_package
-
-    tidy_package(target)  # openpyxl's font order and inline strings, as Excel would otherwise repair them
-    return sheet.title
+                sheet.value(row0 + r, col0 + c, value)
+    book.close()
+    return sheet.name
 
 
 class _Continued:
@@ -129,28 +117,31 @@ class _Continued:
 
     NOTE = " … (continued on the Long text sheet, row {row})"
 
-    def __init__(self, workbook):
-        self.workbook = workbook
-        self.sheet = None
+    def __init__(self, book, sheet):
+        self.book = book
+        self.sheet = sheet
+        self.long_text = None
+        self.rows = 1  # the Long text sheet's header row
 
-    def write(self, cell, text: str) -> None:
+    def write(self, row: int, col: int, text: str) -> None:
+        from riskbook.model import cell_name
         from riskbook.xlsx.writer import split_long_text
 
+        text = safe_text(text, CELL)
         if len(text) <= EXCEL_CELL_LIMIT:
-            cell.value = text
+            self.sheet.text(row, col, text)
             return
-        if self.sheet is None:
-            self.sheet = self.workbook.create_sheet("Long text")
-            for col, header in enumerate(("Cell", "Characters", "Continued text, part 2 onwards"), start=1):
-                self.sheet.cell(1, col).value = header
-        row = self.sheet.max_row + 1
+        if self.long_text is None:
+            self.long_text = self.book.add_sheet("Long text")
+            for number, header in enumerate(("Cell", "Characters", "Continued text, part 2 onwards")):
+                self.long_text.text(0, number, header)
+        self.rows += 1
         pieces = split_long_text(text, 1, EXCEL_CELL_LIMIT - 100)
-        cell.value = pieces[0] + self.NOTE.format(row=row)
-        self.sheet.cell(row, 1).value = f"{cell.parent.title}!{cell.coordinate}"
-        self.sheet.cell(row, 2).value = len(text)
-        for col, piece in enumerate(pieces[1:], start=3):
-            self.sheet.cell(row, col).value = piece
-            self.sheet.cell(row, col).data_type = "s"
+        self.sheet.text(row, col, pieces[0] + self.NOTE.format(row=self.rows))
+        self.long_text.text(self.rows - 1, 0, f"{self.sheet.name}!{cell_name(row, col)}")
+        self.long_text.number(self.rows - 1, 1, len(text))
+        for number, piece in enumerate(pieces[1:], start=2):
+            self.long_text.text(self.rows - 1, number, piece)
 
 
 # What is marked where.

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from riskbook.findings import Finding, make
 from riskbook.limits import EXCEL_CELL_LIMIT
 from riskbook.model import EMPTY_COLUMN_RISKS, FIELD_LABELS, Register, Risk, column_letter
-from riskbook.perf import Progress, Ticker, no_cyclic_gc
+from riskbook.perf import Progress, Ticker
 from riskbook.references import look_alike_key, shown
 from riskbook.report import Assessed, Report
 from riskbook.scheme import Band, Scheme, resolve_status
@@ -72,15 +72,14 @@ def validate(
     findings.extend(check_has_risks(context))
     assessed: list[Assessed] = []
     ticker = Ticker(progress, len(register.risks))
-    with no_cyclic_gc():
-        for risk in register.risks:
-            item = context.assess(risk)
-            assessed.append(item)
-            found = check_risk(context, item)
-            if found:
-                findings.extend(found)
-            ticker.tick()
-        findings.extend(check_duplicate_references(context))
+    for risk in register.risks:
+        item = context.assess(risk)
+        assessed.append(item)
+        found = check_risk(context, item)
+        if found:
+            findings.extend(found)
+        ticker.tick()
+    findings.extend(check_duplicate_references(context))
     ticker.finish()
     period = None
     if previous is not None:

@@ -1,6 +1,6 @@
 """The riskbook command line: a thin layer over the library.
 
-Imports of the library (and of pandas, openpyxl, xlsxwriter, calamine) happen inside
+Imports of the library (and of pandas, xlsxwriter, calamine) happen inside
 the commands, so `riskbook --help` starts fast.
 """
 
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gc
 import os
 import signal
 import sys
@@ -190,8 +189,12 @@ def _finish(code: int, risks: int) -> None:
     """Exit. After a large register, skip the interpreter's teardown: freeing millions of
     objects one by one costs a third of a second for 100,000 risks, and the system frees the
     memory at once. Everything is written and flushed first; only a real process does this."""
-    if risks > PROGRESS_ABOVE and sys.stdout is sys.__stdout__ and sys.stderr is sys.__stderr__:
+    from riskbook import process
+
+    real_stderr = sys.stderr is sys.__stderr__ or process.native_stderr.held is not None
+    if risks > PROGRESS_ABOVE and sys.stdout is sys.__stdout__ and real_stderr:
         sys.stdout.flush()
+        process.native_stderr.release(pass_on=True)
         sys.stderr.flush()
         os._exit(code)
     sys.exit(code)
@@ -202,6 +205,7 @@ def _read_and_check(
 ):
     """The register's report (with last period's comparison, if given), with a progress bar on a terminal."""
     import riskbook as api
+    from riskbook import process
 
     show_progress = show_progress and not console.quiet_run()
     bar = _ProgressBar("Checking", enabled=show_progress)
@@ -219,6 +223,7 @@ def _read_and_check(
         )
     finally:
         bar.close()
+    process.give_back_freed_memory(len(report.register.risks))
     _note_reading(report.register)
     _say_recorded_scheme(report.register)
     return report
@@ -717,9 +722,17 @@ def _say_scale_orders(drafted, safe_text, place, err: bool = False) -> None:
 
 
 def main() -> None:
-    # A command runs for seconds and makes no reference cycles worth collecting, but hundreds of
-    # thousands of small objects: each time the library turned the cyclic collector back on, it
-    # walked them all (0.06 s a time at 100,000 risks). Off for the whole command instead.
-    gc.disable()
+    from riskbook import process
+
+    process.tune_for_one_command()
     signal.signal(signal.SIGTERM, _on_sigterm)
-    cli(prog_name="riskbook")
+    process.native_stderr.hold()
+    pass_on = True
+    try:
+        cli(prog_name="riskbook")
+    except SystemExit as exc:
+        # Exit 2 says what is wrong in one line; a native report behind it (a Rust panic) is dropped.
+        pass_on = exc.code != EXIT_UNUSABLE or "--debug" in sys.argv[1:]
+        raise
+    finally:
+        process.native_stderr.release(pass_on)

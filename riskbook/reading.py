@@ -32,7 +32,6 @@ from riskbook.model import (
     cell_name,
     column_letter,
 )
-from riskbook.perf import give_back_freed_memory, no_cyclic_gc
 from riskbook.row_kinds import pass_over
 from riskbook.scheme import Scheme, header_key, load_scheme
 from riskbook.sheet_choice import Candidate, best_register
@@ -42,7 +41,6 @@ from riskbook.values import Invalid
 from riskbook.xlsx.scheme_sheet import SCHEME_SHEET, recorded_computed, recorded_scheme
 
 HEADER_SEARCH_ROWS = 20
-_LARGE_REGISTER = 10_000  # risks; below this the reader's memory is not worth handing back
 
 _MIN_HEADER_FIELDS = 3
 _NAME_FIELDS = frozenset({"title", "description"})
@@ -79,14 +77,10 @@ def read_register(
         scheme = load_scheme(Path(scheme))
     assert isinstance(scheme, Scheme)
     lookup = _header_lookup(scheme, columns or {})
-    with no_cyclic_gc():
-        register = _parse_register(str(Path(path)), grid, sheet, scheme, lookup, columns or {}, max_bytes)
+    register = _parse_register(str(Path(path)), grid, sheet, scheme, lookup, columns or {}, max_bytes)
     computed = register.computed | recorded_computed(register.column_headers, recorded)
     if origin or computed != register.computed:
         register = dataclasses.replace(register, scheme_origin=origin, computed=computed)
-    del grid  # and with it the reader's copy of the workbook
-    if len(register.risks) >= _LARGE_REGISTER:
-        give_back_freed_memory()
     return register
 
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from riskbook.cli import cli
-from tests.conftest import HEADER, PUBLISHED_EXAMPLE, convert_with_libreoffice, risk_row, sha256, write_xlsx
+from tests.helpers import HEADER, PUBLISHED_EXAMPLE, convert_with_libreoffice, risk_row, sha256, write_xlsx
 
 ERROR, WARNING = "FFD9F2", "FFF4CC"  # the marks' backgrounds, under stripes: no owner's rule uses them
 
@@ -123,6 +123,7 @@ def test_output_must_differ_from_input(tmp_path):
     assert sha256(copy) == before
 
 
+@pytest.mark.libreoffice
 def test_annotated_copy_passes_the_ooxml_schema_check(tmp_path):
     out = tmp_path / "annotated.xlsx"
     annotate(PUBLISHED_EXAMPLE, out)
@@ -309,6 +310,7 @@ def test_only_the_findings_sheet_is_selected(tmp_path):
     assert wb.active.title == "Findings"
 
 
+@pytest.mark.slow
 def test_validating_the_annotated_copy_gives_the_same_findings(tmp_path):
     source = _owners_workbook(tmp_path / "owner.xlsx")
     out = tmp_path / "annotated.xlsx"
@@ -325,6 +327,7 @@ def test_validating_the_annotated_copy_gives_the_same_findings(tmp_path):
         assert "formula-without-value" not in json.dumps(second)
 
 
+@pytest.mark.libreoffice
 def test_owners_workbook_annotated_copy_opens_clean(tmp_path):
     source = _owners_workbook(tmp_path / "owner.xlsx")
     out = tmp_path / "annotated.xlsx"
@@ -337,6 +340,7 @@ def test_owners_workbook_annotated_copy_opens_clean(tmp_path):
     assert report["verdict"]["prediction"] == "opens-clean"
 
 
+@pytest.mark.libreoffice
 def test_control_characters_are_shown_and_long_text_is_kept_whole(tmp_path):
     source = tmp_path / "register.csv"
     long_status = "Controls " + "x" * 40_000
@@ -363,6 +367,7 @@ def test_control_characters_are_shown_and_long_text_is_kept_whole(tmp_path):
 
 
 @pytest.mark.parametrize("ext", ["ods", "xls"])
+@pytest.mark.libreoffice
 def test_ods_and_xls_inputs_get_an_annotated_xlsx(tmp_path, recalc_profile, ext):
     converted = convert_with_libreoffice(PUBLISHED_EXAMPLE, ext, tmp_path, recalc_profile)
     out = tmp_path / f"annotated-{ext}.xlsx"
@@ -378,6 +383,7 @@ def test_ods_and_xls_inputs_get_an_annotated_xlsx(tmp_path, recalc_profile, ext)
     assert [(f["code"], f["cell"]) for f in after] == [(f["code"], f["cell"]) for f in before]
 
 
+@pytest.mark.libreoffice
 def test_a_sheet_written_with_prefixed_names_is_marked(tmp_path):
     """Some writers spell every element of the sheet with a prefix (<x:c>); the marks land all the same."""
     import dataclasses
@@ -406,6 +412,7 @@ def test_a_sheet_written_with_prefixed_names_is_marked(tmp_path):
     assert json.loads(audit.stdout)[0]["error_count"] == 0
 
 
+@pytest.mark.slow
 def test_a_returned_template_is_annotated_with_its_table_kept(tmp_path):
     template = tmp_path / "template.xlsx"
     CliRunner().invoke(cli, ["template", "-o", str(template), "--from", str(PUBLISHED_EXAMPLE), "--rescore"])
@@ -420,3 +427,19 @@ def test_a_returned_template_is_annotated_with_its_table_kept(tmp_path):
     assert json.loads(again.stdout)["findings"] == json.loads(result.stdout)["findings"]
     ws = openpyxl.load_workbook(out)["Register"]
     assert fill_of(ws["H2"]) == ERROR and "review-overdue" in ws["H2"].comment.text
+
+
+def test_the_copy_of_a_csv_reads_back_as_typed_times_durations_and_escape_lookalikes_too(tmp_path):
+    """The copy of a .csv/.xls/.ods is written by riskbook's own writer: text that looks like Excel's
+    _xHHHH_ escape stays as typed (Excel, and calamine, read "_x0041_" written raw as "A")."""
+    from riskbook import read_register
+
+    source = tmp_path / "register.csv"
+    row = risk_row(title="Code _x0041_ review", owner="Ops_x000D_ desk", score=9)
+    source.write_text(",".join(HEADER) + "\n" + ",".join(str(v) for v in row) + "\n", encoding="utf-8")
+    out = tmp_path / "register-annotated.xlsx"
+    assert annotate(source, out).exit_code == 1
+    risk = read_register(out, sheet="register").risks[0]
+    assert (risk.title, risk.get("owner")) == ("Code _x0041_ review", "Ops_x000D_ desk")
+    with zipfile.ZipFile(out) as package:
+        assert "xl/sharedStrings.xml" in package.namelist()  # strings shared, as Excel keeps them

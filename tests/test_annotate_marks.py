@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from riskbook import read_register, validate
 from riskbook.cli import cli
-from tests.conftest import HEADER, convert_with_libreoffice, risk_row
+from tests.helpers import HEADER, convert_with_libreoffice, risk_row
 
 ROOT_ID = "{6F1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D}"
 OWNER_ID = "{2A0A2E4B-1C3D-4E5F-8A9B-0C1D2E3F4A5B}"

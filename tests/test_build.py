@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from riskbook import build_workbook, read_register, validate
 from riskbook.cli import cli
-from tests.conftest import (
+from tests.helpers import (
     AS_OF,
     CLEAN_EXAMPLE,
     EXAMPLES,
@@ -67,12 +67,14 @@ def table_rows(ws, first_row=5):
     return rows
 
 
+@pytest.mark.slow
 def test_cli_reports_where_it_wrote_and_the_summary(panel):
     out, output = panel
     lines = output.strip().splitlines()
     assert lines == [f"Wrote {out}", "30 risks · 15 High · 6 proposed for archive · 0 score changes · 0 new"]
 
 
+@pytest.mark.slow
 def test_sheet_names_and_order(values):
     assert values.sheetnames == SHEETS
 
@@ -223,6 +225,7 @@ def test_print_setup_and_marking(panel, formulas):
         assert "<Company>Risk unit</Company>" in zf.read("docProps/app.xml").decode()
 
 
+@pytest.mark.slow
 def test_text_that_looks_like_a_formula_stays_text(make_register, tmp_path):
     path = make_register(
         [risk_row(title='=HYPERLINK("http://x","click")', owner="+44 owner", status="Controls Tasked")]
@@ -241,6 +244,7 @@ def test_text_that_looks_like_a_formula_stays_text(make_register, tmp_path):
     assert wb["Appendix E"]["B4"].data_type == "s"
 
 
+@pytest.mark.slow
 def test_text_longer_than_a_cell_is_continued_never_cut(tmp_path):
     long_update = " ".join(f"word{i}" for i in range(9_000))  # ~ 80,000 characters
     path = tmp_path / "long.csv"
@@ -278,6 +282,7 @@ def test_never_writes_over_the_input(tmp_path):
     assert sha256(copy) == before
 
 
+@pytest.mark.slow
 def test_a_failed_build_keeps_the_earlier_output(tmp_path, monkeypatch):
     first, out = build(tmp_path)
     assert first.exit_code == 0
@@ -294,6 +299,7 @@ def test_a_failed_build_keeps_the_earlier_output(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["panel.xlsx"]
 
 
+@pytest.mark.slow
 def test_previous_period_finds_archived_changed_and_new(tmp_path):
     out = tmp_path / "apr.xlsx"
     result = CliRunner().invoke(
@@ -316,6 +322,7 @@ def test_previous_period_finds_archived_changed_and_new(tmp_path):
     assert "below, the 6 archived since the last period" in wb["Appendix A"]["A2"].value
 
 
+@pytest.mark.slow
 def test_archived_risks_are_listed_apart_and_counted_apart(tmp_path):
     out = tmp_path / "apr.xlsx"
     result = CliRunner().invoke(
@@ -336,6 +343,7 @@ def test_archived_risks_are_listed_apart_and_counted_apart(tmp_path):
     assert counts["Proposed for archive"] == 0
 
 
+@pytest.mark.slow
 def test_previous_score_that_contradicts_last_period_is_a_finding(make_register, tmp_path):
     last = make_register([risk_row("STR0001", score=12)])
     now = make_register([risk_row("STR0001", score=12, previous=9)])
@@ -349,6 +357,7 @@ def test_previous_score_that_contradicts_last_period_is_a_finding(make_register,
     )
 
 
+@pytest.mark.slow
 def test_since_marks_recent_risks_new(make_register, tmp_path):
     path = make_register([risk_row("STR0001", first="10/01/2024"), risk_row("STR0002", first="Dec 2023")])
     result, out = build(tmp_path, path, "s.xlsx", "--since", "2023-12-31")

@@ -3,17 +3,11 @@
 import datetime as dt
 import json
 
-from click.testing import CliRunner
-
 from riskbook import read_register
-from riskbook.cli import cli
-from tests.conftest import write_xlsx
+from tests.helpers import run_cli as run
+from tests.helpers import write_xlsx
 
 AS_OF = "2024-01-16"
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [*map(str, args)])
 
 
 def _register(tmp_path):

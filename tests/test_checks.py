@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from riskbook import read_register, validate
-from tests.conftest import AS_OF, CLEAN_EXAMPLE, HEADER, PUBLISHED_EXAMPLE, risk_row
+from tests.helpers import AS_OF, CLEAN_EXAMPLE, HEADER, PUBLISHED_EXAMPLE, risk_row
 
 
 def findings(make_register, rows, header=HEADER, as_of=AS_OF):

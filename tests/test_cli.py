@@ -8,11 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from riskbook.cli import cli
-from tests.conftest import CLEAN_EXAMPLE, HEADER, PUBLISHED_EXAMPLE, risk_row, sha256
-
-
-def run(*args):
-    return CliRunner().invoke(cli, list(args))
+from tests.helpers import CLEAN_EXAMPLE, HEADER, PUBLISHED_EXAMPLE, risk_row, sha256
+from tests.helpers import run_cli as run
 
 
 def test_clean_register_exits_0_with_a_summary():
@@ -107,7 +104,7 @@ def _encrypted(tmp_path):
     import msoffcrypto.format.ooxml
 
     plain = tmp_path / "plain.xlsx"
-    from tests.conftest import write_xlsx
+    from tests.helpers import write_xlsx
 
     write_xlsx(plain, [HEADER, risk_row()])
     target = tmp_path / "locked.xlsx"
@@ -158,6 +155,7 @@ def _no_sheets(tmp_path):
         (lambda p: _file(p / "x.pdf", b"%PDF-1.4"), "x.pdf: unknown file type .pdf"),
     ],
 )
+@pytest.mark.slow
 def test_unreadable_input_gives_one_line_and_exit_2(tmp_path, make, message):
     path = make(tmp_path)
     result = run("validate", str(path))
@@ -168,7 +166,7 @@ def test_unreadable_input_gives_one_line_and_exit_2(tmp_path, make, message):
 
 
 def test_no_header_and_empty_sheets(make_register, tmp_path):
-    from tests.conftest import write_xlsx
+    from tests.helpers import write_xlsx
 
     result = run("validate", str(write_xlsx(tmp_path / "e.xlsx", [])))
     assert result.exit_code == 2 and "the workbook's sheets are empty" in result.output
@@ -215,6 +213,7 @@ def test_help_does_not_import_pandas_or_writers():
     assert "HEAVY []" in out
 
 
+@pytest.mark.slow
 def test_validate_does_not_import_pandas():
     code = (
         "import sys\n"
@@ -231,6 +230,7 @@ def test_python_dash_m_runs_the_cli():
     assert result.returncode == 0 and "validate" in result.stdout
 
 
+@pytest.mark.slow
 def test_dataframe_from_the_library_api():
     import riskbook
 

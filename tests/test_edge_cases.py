@@ -6,18 +6,12 @@ import sys
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
 from riskbook import read_register, validate
-from riskbook.cli import cli
-from tests.conftest import HEADER, risk_row, write_xlsx
-from tests.libreoffice import recalculation_mismatches
+from tests.helpers import HEADER, recalculation_mismatches, risk_row, write_xlsx
+from tests.helpers import run_cli as run
 
 AS_OF = ["--as-of", "2024-01-16"]
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 def test_annotating_a_merged_cell_marks_the_range_anchor(tmp_path):
@@ -60,6 +54,7 @@ def test_card_headers_that_cannot_be_table_headers(tmp_path, ref, title):
     assert title in texts and ref in texts  # both kept whole, as headers or as rows of the card
 
 
+@pytest.mark.libreoffice
 def test_header_only_register_counts_zero(tmp_path, recalc_profile):
     path = write_xlsx(tmp_path / "r.xlsx", [HEADER])
     out = tmp_path / "p.xlsx"
@@ -70,6 +65,7 @@ def test_header_only_register_counts_zero(tmp_path, recalc_profile):
     assert recalculation_mismatches(out, tmp_path / "lo", recalc_profile) == []
 
 
+@pytest.mark.libreoffice
 def test_previous_period_risks_without_reference_or_score(tmp_path, recalc_profile):
     last = write_xlsx(
         tmp_path / "last.xlsx",
@@ -109,6 +105,7 @@ def test_hidden_column_written_by_openpyxl_is_reported(tmp_path):
     assert ("hidden-column", "E1") in codes
 
 
+@pytest.mark.libreoffice
 def test_template_next_review_for_month_only_and_unreadable_values(tmp_path, recalc_profile):
     source = write_xlsx(
         tmp_path / "s.xlsx",

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from riskbook.cli import cli
-from tests.conftest import CLEAN_EXAMPLE, PUBLISHED_EXAMPLE, risk_row
+from tests.helpers import CLEAN_EXAMPLE, PUBLISHED_EXAMPLE, risk_row
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = ("--as-of", "2024-01-16")
@@ -363,7 +363,7 @@ def test_to_dataframe_without_pandas_says_how_to_install_it(monkeypatch):
 
 
 def test_a_numeric_rating_equal_to_the_score_is_no_finding(make_register):
-    from tests.conftest import HEADER
+    from tests.helpers import HEADER
 
     rows = [[*risk_row("STR0001"), "12"], [*risk_row("STR0002"), 12], [*risk_row("STR0003"), "4"]]
     data = json.loads(

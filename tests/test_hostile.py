@@ -16,13 +16,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
 from riskbook import read_register, validate
-from riskbook.cli import cli
 from riskbook.errors import OutputError
 from riskbook.source import package
-from tests.conftest import AS_OF, CLEAN_EXAMPLE, HEADER, risk_row, sha256, write_xlsx
+from tests.helpers import AS_OF, CLEAN_EXAMPLE, HEADER, risk_row, sha256, write_xlsx
+from tests.helpers import run_cli as run
+from tests.helpers import run_cli_process as run_process
 
 LAUGHS = (
     '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
@@ -30,17 +30,6 @@ LAUGHS = (
     + "]>\n"
 )
 XXE = '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
-
-
-def run_process(*args, timeout=60):
-    """The CLI in its own process: a reader that aborts cannot take the test run down with it."""
-    return subprocess.run(
-        [sys.executable, "-m", "riskbook", *map(str, args)], capture_output=True, text=True, timeout=timeout
-    )
 
 
 def one_line_exit_2(result, message):
@@ -90,6 +79,7 @@ def test_no_read_permission(base, monkeypatch):
     one_line_exit_2(run("validate", base), f"{base}: permission denied")
 
 
+@pytest.mark.slow
 def test_zip_bomb_by_ratio_is_refused_before_inflating(base, tmp_path):
     parts = parts_of(base)
     sheet = parts["xl/worksheets/sheet1.xml"].decode()
@@ -130,6 +120,7 @@ def long_sheet(tmp_path) -> tuple[dict[str, bytes], bytes]:
     return parts, parts["xl/worksheets/sheet1.xml"]
 
 
+@pytest.mark.slow
 def test_a_deflate_stream_that_cannot_be_inflated_is_one_line(long_sheet, tmp_path):
     parts, sheet = long_sheet
     deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
@@ -147,6 +138,7 @@ def test_a_deflate_stream_that_cannot_be_inflated_is_one_line(long_sheet, tmp_pa
     assert not (tmp_path / "out.xlsx").exists()
 
 
+@pytest.mark.slow
 def test_a_part_failing_its_checksum_is_one_line(long_sheet, tmp_path):
     parts, sheet = long_sheet
     path = write_parts(tmp_path / "crc.xlsx", parts)
@@ -158,6 +150,7 @@ def test_a_part_failing_its_checksum_is_one_line(long_sheet, tmp_path):
     one_line_exit_2(run_process("validate", path), "crc.xlsx: the file is damaged (a part fails its checksum)")
 
 
+@pytest.mark.slow
 def test_the_inflating_reader_gives_zipfiles_bytes_in_any_piece_size(long_sheet, tmp_path):
     parts, sheet = long_sheet
     path = write_parts(tmp_path / "pieces.xlsx", parts)
@@ -169,6 +162,7 @@ def test_the_inflating_reader_gives_zipfiles_bytes_in_any_piece_size(long_sheet,
             assert all(len(piece) <= size for piece in pieces) if size > 0 else len(pieces) == 1
 
 
+@pytest.mark.slow
 def test_reading_ahead_gives_the_parts_bytes_and_stops_when_the_reader_does(tmp_path):
     import os
 
@@ -186,6 +180,7 @@ def test_reading_ahead_gives_the_parts_bytes_and_stops_when_the_reader_does(tmp_
         assert stream._thread is None or not stream._thread.is_alive()
 
 
+@pytest.mark.slow
 def test_total_size_limit_is_an_option(tmp_path):
     noise = random.Random(1).randbytes(1_500_000).hex()  # incompressible: passes the ratio check
     path = write_xlsx(
@@ -201,6 +196,7 @@ def test_total_size_limit_is_an_option(tmp_path):
     "part", ["xl/workbook.xml", "xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "[Content_Types].xml"]
 )
 @pytest.mark.parametrize(("name", "prolog", "entity"), [("laughs", LAUGHS, "&lol9;"), ("xxe", XXE, "&xxe;")])
+@pytest.mark.slow
 def test_xml_entity_attacks_are_refused(base, tmp_path, part, name, prolog, entity):
     parts = parts_of(base)
     parts[part] = with_doctype(parts[part], prolog, entity)
@@ -232,6 +228,7 @@ def test_openpyxl_with_defusedxml_never_expands_entities(base, tmp_path, prolog,
     assert "Forbidden" in type(caught.value.__context__).__name__
 
 
+@pytest.mark.slow
 def test_sheet_reaching_xfd1048576_is_refused_before_any_reader_sees_it(tmp_path):
     import xlsxwriter
 
@@ -250,6 +247,7 @@ def test_sheet_reaching_xfd1048576_is_refused_before_any_reader_sees_it(tmp_path
     )
 
 
+@pytest.mark.slow
 def test_a_lying_dimension_does_not_hide_the_extent(base, tmp_path):
     parts = parts_of(base)
     sheet = parts["xl/worksheets/sheet1.xml"].decode()
@@ -283,6 +281,7 @@ def test_workbook_with_only_empty_sheets(tmp_path):
     one_line_exit_2(run("validate", path), "the workbook's sheets are empty")
 
 
+@pytest.mark.slow
 def test_ods_and_xls_that_are_damaged(tmp_path):
     ods = tmp_path / "broken.ods"
     write_parts(ods, {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<not-closed"})
@@ -371,6 +370,7 @@ def test_writer_checks_every_return_code(tmp_path):
     book.close()
 
 
+@pytest.mark.slow
 def test_a_crash_inside_the_writer_leaves_the_earlier_file(tmp_path, monkeypatch):
     from riskbook.xlsx import writer
 
@@ -388,6 +388,7 @@ def test_a_crash_inside_the_writer_leaves_the_earlier_file(tmp_path, monkeypatch
     assert [p.name for p in tmp_path.iterdir()] == ["panel.xlsx"]
 
 
+@pytest.mark.slow
 def test_ctrl_c_mid_write_leaves_no_partial_file(tmp_path):
     """A real interrupt, in a real process, while xlsxwriter is writing."""
     script = (
@@ -412,6 +413,7 @@ def test_ctrl_c_mid_write_leaves_no_partial_file(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["panel.xlsx"]
 
 
+@pytest.mark.slow
 def test_no_command_modifies_its_input(tmp_path):
     source = tmp_path / "register.xlsx"
     source.write_bytes(CLEAN_EXAMPLE.read_bytes())
@@ -495,6 +497,7 @@ def _zip_bytes(parts: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.slow
 def test_byte_level_mutations_give_a_report_or_a_clear_error(tmp_path):
     mutants = _mutations(seed=2024, count=160)
     for name, data in mutants:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import AS_OF
+from tests.helpers import AS_OF
 from tests.hostile import round3
 from tests.hostile.measured import assert_well_behaved, read, refused, run_measured, validate
 
@@ -89,7 +89,7 @@ def test_annotate_never_writes_over_last_periods_register(tmp_path, make_registe
 
 @pytest.mark.parametrize("option", ["--scheme", "--paper"])
 def test_build_never_writes_its_pdf_or_workbook_over_the_scheme_or_paper(tmp_path, option):
-    from tests.conftest import CLEAN_EXAMPLE
+    from tests.helpers import CLEAN_EXAMPLE
 
     settings = tmp_path / "settings.toml"
     settings.write_text(
@@ -102,7 +102,7 @@ def test_build_never_writes_its_pdf_or_workbook_over_the_scheme_or_paper(tmp_pat
 
 
 def test_template_never_writes_over_its_from_scheme(tmp_path):
-    from tests.conftest import CLEAN_EXAMPLE
+    from tests.helpers import CLEAN_EXAMPLE
 
     scheme = tmp_path / "from.xlsx"  # the name a template would have; the bytes of a scheme
     scheme.write_text(round3.SCHEMES.joinpath("scheme-4x4.toml").read_text())
@@ -115,7 +115,7 @@ def test_template_never_writes_over_its_from_scheme(tmp_path):
 @pytest.mark.parametrize("make", [round3.fifo, round3.zero_link], ids=["fifo", "dev-zero"])
 @pytest.mark.parametrize("option", ["--scheme", "--paper", "--from-scheme"])
 def test_a_pipe_or_a_device_is_refused_as_a_settings_file(tmp_path, make, option):
-    from tests.conftest import CLEAN_EXAMPLE
+    from tests.helpers import CLEAN_EXAMPLE
 
     special = make(tmp_path / "settings.toml")
     out = tmp_path / "out.xlsx"
@@ -131,7 +131,7 @@ def test_a_pipe_or_a_device_is_refused_as_a_settings_file(tmp_path, make, option
 def test_scheme_output_that_is_a_pipe_is_refused_and_left_as_it_is(tmp_path):
     import stat
 
-    from tests.conftest import CLEAN_EXAMPLE
+    from tests.helpers import CLEAN_EXAMPLE
 
     out = round3.fifo(tmp_path / "draft.toml")
     run = run_measured("scheme", "--from", CLEAN_EXAMPLE, "-o", out, timeout=20)
@@ -178,10 +178,11 @@ def test_a_reference_with_an_invisible_character_is_last_periods_risk(tmp_path):
 # -- Medium 12: scheme values the loader accepts are values a workbook can hold ------------------------
 
 
+@pytest.mark.libreoffice
 def test_a_band_named_with_quotes_keeps_its_word_in_the_matrix_as_libreoffice_shows_it(tmp_path, recalc_profile):
     import csv
 
-    from tests.conftest import CLEAN_EXAMPLE, soffice
+    from tests.helpers import CLEAN_EXAMPLE, soffice
 
     scheme = round3.quoted_band_scheme(tmp_path / "quoted.toml")
     out = tmp_path / "panel.xlsx"
@@ -222,7 +223,7 @@ def test_a_band_named_with_quotes_keeps_its_word_in_the_matrix_as_libreoffice_sh
     ids=["hundred-bands", "meaning-number", "name-table", "categories-text", "impact-areas"],
 )
 def test_scheme_values_a_workbook_cannot_hold_are_refused_by_the_loader(tmp_path, make, words):
-    from tests.conftest import CLEAN_EXAMPLE
+    from tests.helpers import CLEAN_EXAMPLE
 
     scheme = make(tmp_path / "scheme.toml")
     out = tmp_path / "panel.xlsx"

@@ -78,8 +78,9 @@ def test_matrix_criteria_match_labels_literally(tmp_path, make_register):
     assert any('"==21-60%"' in f and '"=~~Major"' in f for f in formulas)
 
 
+@pytest.mark.libreoffice
 def test_matrix_counts_survive_recalculation_with_comparison_labels(tmp_path, make_register, recalc_profile):
-    from tests.libreoffice import recalculation_mismatches
+    from tests.helpers import recalculation_mismatches
 
     out = _build_with_comparison_labels(tmp_path, make_register)
     outdir = tmp_path / "recalculated"
@@ -189,7 +190,7 @@ def test_an_owners_note_with_a_single_quoted_ref_gets_the_finding_not_a_second_n
 
 
 def test_a_control_character_in_a_band_name_is_shown_not_sent_to_the_terminal(tmp_path):
-    from tests.conftest import CLEAN_EXAMPLE
+    from tests.helpers import CLEAN_EXAMPLE
 
     scheme = round3.four_by_four(
         tmp_path / "bell.toml", 'name = "High"\nwords', 'name = "High\\u0007\\u001b[2J"\nwords'
@@ -205,7 +206,7 @@ def test_a_control_character_in_a_band_name_is_shown_not_sent_to_the_terminal(tm
 def test_a_long_csv_name_is_shortened_with_an_ellipsis_in_the_annotated_copy(tmp_path):
     import openpyxl
 
-    from tests.conftest import HEADER, risk_row
+    from tests.helpers import HEADER, risk_row
 
     source = tmp_path / "strategic risk register for the January 2024 panel.csv"
     source.write_text("\n".join(",".join(str(v) for v in row) for row in [HEADER, risk_row(score=99)]) + "\n")
@@ -255,7 +256,7 @@ def test_a_hung_libreoffice_is_stopped_whole_after_its_time_and_not_run_again(tm
     from click.testing import CliRunner
 
     from riskbook.cli import cli
-    from tests.conftest import CLEAN_EXAMPLE
+    from tests.helpers import CLEAN_EXAMPLE
 
     fake = round3.hung_libreoffice(tmp_path / "bin")
     monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
@@ -283,7 +284,7 @@ def test_a_hung_libreoffice_is_stopped_whole_after_its_time_and_not_run_again(tm
 def test_ctrl_c_while_printing_says_the_workbook_was_written_and_leaves_nothing(tmp_path):
     import signal
 
-    from tests.conftest import CLEAN_EXAMPLE
+    from tests.helpers import CLEAN_EXAMPLE
 
     fake = round3.hung_libreoffice(tmp_path / "bin")
     scratch = tmp_path / "tmp"
@@ -315,7 +316,7 @@ def test_a_full_temporary_folder_is_said_in_one_line(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
     from riskbook.cli import cli
-    from tests.conftest import CLEAN_EXAMPLE
+    from tests.helpers import CLEAN_EXAMPLE
 
     fake = round3.hung_libreoffice(tmp_path / "bin")
     monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from riskbook.cli import cli
-from tests.conftest import write_xlsx
+from tests.helpers import write_xlsx
 
 AS_OF = "2024-01-16"
 

@@ -17,17 +17,12 @@ from xml.dom import minidom
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
-from riskbook.cli import cli
-from tests.conftest import AS_OF, CLEAN_EXAMPLE, HEADER, risk_row, write_xlsx
+from tests.helpers import AS_OF, CLEAN_EXAMPLE, HEADER, risk_row, write_xlsx
+from tests.helpers import run_cli as run
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE_TITLE = "Fraud \x07 bell \x1b[2J\x1b]0;owned\x07 end"
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 def one_line(result, code: int, *words: str) -> str:
@@ -55,6 +50,7 @@ def leftovers(folder: Path, keep: set[str]) -> list[str]:
 # -- item 7: control characters and Excel's limits ---------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_control_character_in_a_title_gives_a_well_formed_workbook_that_shows_it(tmp_path):
     register = write_xlsx(tmp_path / "register.xlsx", [HEADER, risk_row(title=HOSTILE_TITLE)])
     out = tmp_path / "panel.xlsx"
@@ -74,6 +70,7 @@ def test_a_control_character_in_a_title_gives_a_well_formed_workbook_that_shows_
     assert book.properties.title == "Risks ␇ Q1"
 
 
+@pytest.mark.slow
 def test_a_long_title_is_shortened_in_the_page_header_only_and_the_marking_kept(tmp_path):
     title = "Strategic risk register of the force and its partners " * 6  # 330 characters
     out = tmp_path / "panel.xlsx"
@@ -107,6 +104,7 @@ def test_a_missing_or_overlong_marking_is_refused(tmp_path, marking, words):
 # -- item 9: terminals --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_control_sequences_from_a_register_are_printed_visibly(tmp_path):
     register = write_xlsx(
         tmp_path / "register.xlsx", [HEADER, risk_row(ref="STR\x1b[1A0001", title=HOSTILE_TITLE, score=99)]
@@ -166,6 +164,7 @@ def test_annotate_marks_a_sheet_whose_name_excel_forbids_without_reopening_it(tm
         assert b'name="Reg [Q1]*"' in copy.read("xl/workbook.xml")
 
 
+@pytest.mark.slow
 def test_a_title_longer_than_a_cell_is_built_and_kept_whole(tmp_path):
     title = ("A long title. " * 2_900).strip()  # 40,599 characters: a CSV cell can hold them
     register = tmp_path / "register.csv"
@@ -250,6 +249,7 @@ def _build_process(register: Path, out: Path, temp: Path) -> subprocess.Popen:
 @pytest.mark.parametrize(
     ("signum", "code", "words"), [(signal.SIGINT, 130, "Ctrl-C"), (signal.SIGTERM, 143, "SIGTERM")]
 )
+@pytest.mark.slow
 def test_a_signal_mid_build_leaves_no_temporary_file(tmp_path, large_register, signum, code, words):
     out_dir, temp = tmp_path / "out", tmp_path / "tmp"
     out_dir.mkdir()
@@ -282,6 +282,7 @@ def _small_file_limit():
 
 
 @pytest.mark.parametrize("command", ["build", "annotate"])
+@pytest.mark.slow
 def test_a_full_disk_is_one_line_and_leaves_nothing(tmp_path, command):
     temp = tmp_path / "tmp"
     temp.mkdir()
@@ -322,6 +323,7 @@ def test_a_control_character_in_a_scheme_gives_a_well_formed_template(tmp_path):
     assert "Man␇aged" in status.prompt
 
 
+@pytest.mark.slow
 def test_control_characters_in_a_schemes_labels_give_a_well_formed_panel(tmp_path):
     from riskbook.scheme import shipped_scheme_path
 
@@ -343,6 +345,7 @@ def test_control_characters_in_a_schemes_labels_give_a_well_formed_panel(tmp_pat
     assert [c.value for c in matrix[4]][:2] == ["Likelihood \\ Impact", "L␇ow"]
 
 
+@pytest.mark.slow
 def test_a_really_full_disk_a_small_tmpfs_is_one_line_and_leaves_nothing(tmp_path):
     """A 16 KB tmpfs mounted in a private mount namespace: the system's own ENOSPC."""
     import shutil
@@ -370,6 +373,7 @@ def test_a_really_full_disk_a_small_tmpfs_is_one_line_and_leaves_nothing(tmp_pat
     assert [line for line in listing if line and not line.endswith(":")] == ["tmp"]  # tmp itself is empty
 
 
+@pytest.mark.slow
 def test_a_shortened_header_title_is_said_on_the_terminal(tmp_path):
     title = "Strategic risk register of the force and its partners " * 6
     result = run("build", CLEAN_EXAMPLE, "-o", tmp_path / "p.xlsx", "--as-of", AS_OF, "--title", title)
@@ -393,6 +397,7 @@ def test_an_xlsxwriter_warning_is_an_error_of_riskbooks(tmp_path):
     workbook.close()
 
 
+@pytest.mark.slow
 def test_text_shaped_like_rich_text_xml_is_kept_as_typed_in_the_panel_and_the_template(tmp_path):
     """xlsxwriter writes a string that starts "<r>" and ends "</r>" into the file as XML; riskbook writes
     such text as plain runs, so the panel (and the owners' template) show exactly what the owner typed."""

@@ -4,6 +4,8 @@ import ast
 import configparser
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -47,6 +49,7 @@ def _imports(path: Path, modules) -> set[str]:
     return names
 
 
+@pytest.mark.slow
 def test_no_import_circles_between_modules():
     modules = {
         ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): p

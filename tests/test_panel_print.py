@@ -8,18 +8,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
-from riskbook.cli import cli
-from tests.conftest import CLEAN_EXAMPLE, EXAMPLES, HEADER, risk_row, soffice, write_xlsx
+from tests.helpers import CLEAN_EXAMPLE, EXAMPLES, HEADER, risk_row, soffice, write_xlsx
+from tests.helpers import run_cli as run
 
 APRIL = EXAMPLES / "force-risk-register-apr-2024.xlsx"
 PAPER = EXAMPLES / "paper-jan-2024.toml"
 HEADER_BAND, FOOTER_BAND = 45, 555  # points from the top of an A4 landscape page (595 high)
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 def pdf_pages(pdf: Path) -> list[dict]:

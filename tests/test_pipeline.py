@@ -12,7 +12,7 @@ import xlsxwriter
 import riskbook
 from riskbook.errors import ReadError
 from riskbook.period import ARCHIVED
-from tests.conftest import AS_OF, HEADER, risk_row, write_xlsx
+from tests.helpers import AS_OF, HEADER, risk_row, write_xlsx
 
 # A register in its own sheet behind a cover sheet, with its likelihood under a header only --column names.
 OWN_HEADER = [*HEADER[:4], "Threat Probability", *HEADER[5:]]

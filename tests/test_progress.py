@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from tests.conftest import HEADER
+from tests.helpers import HEADER
 
 pytestmark = pytest.mark.slow
 
@@ -102,7 +102,7 @@ def test_no_progress_when_stderr_is_a_pipe(large_csv, tmp_path):
 @pytest.mark.libreoffice
 def test_printing_the_pdf_is_named_on_a_terminal_while_it_runs(tmp_path):
     """LibreOffice takes seconds even for a small paper: the step is named on the terminal, never on stdout."""
-    from tests.conftest import risk_row, soffice
+    from tests.helpers import risk_row, soffice
 
     if soffice() is None:
         pytest.skip("LibreOffice is not installed")

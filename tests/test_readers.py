@@ -22,11 +22,8 @@ import pytest
 from riskbook import read_register, validate
 from riskbook.values import clean_text, html_to_text
 from tests import hostile_readers as biff
-from tests.conftest import AS_OF, HEADER, risk_row, run_riskbook_process, write_xlsx
-
-
-def run_limited(*args, timeout: float = 60) -> subprocess.CompletedProcess:
-    return run_riskbook_process(*args, timeout=timeout)
+from tests.helpers import AS_OF, HEADER, risk_row, write_xlsx
+from tests.helpers import run_cli_limited as run_limited
 
 
 def refused(result: subprocess.CompletedProcess, message: str) -> None:
@@ -55,6 +52,7 @@ def write_xls(path: Path, sheet: biff.Sheet) -> Path:
 
 
 @pytest.mark.parametrize("copies", [1, 60], ids=["mini-stream", "regular-sectors"])
+@pytest.mark.slow
 def test_a_byte_for_byte_xls_is_read_by_calamine_and_riskbook(tmp_path, copies):
     import python_calamine as pc
 
@@ -89,6 +87,7 @@ def _sheet_with(cells=None, dims=None) -> biff.Sheet:
     ],
     ids=["dimensions-2^32-rows", "dimensions-reversed", "column-1023", "column-ffff", "lying-dimensions", "lying-ffff"],
 )
+@pytest.mark.slow
 def test_an_xls_sheet_beyond_the_cell_limit_is_refused_before_calamine(tmp_path, sheet, message):
     path = write_xls(tmp_path / "far.xls", sheet)
     assert path.stat().st_size < 8_000
@@ -97,6 +96,7 @@ def test_an_xls_sheet_beyond_the_cell_limit_is_refused_before_calamine(tmp_path,
     assert "refusing sheets that need more than" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_small_xls_reaching_the_legal_corner_iv65536_is_refused_for_its_size(tmp_path):
     # Issue 25, item 16: 3 KB asking for 16.8 million cells took 1.2 GB; its budget is 246 MB.
     path = write_xls(tmp_path / "corner.xls", _sheet_with({(65535, 255): "far"}))
@@ -152,6 +152,7 @@ def _looping_difat(data: bytes) -> bytes:
     ],
     ids=["directory-loop", "difat-loop", "fat-count", "mini-fat-count", "truncated"],
 )
+@pytest.mark.slow
 def test_a_damaged_compound_file_is_refused_in_bounded_time_and_memory(tmp_path, mutate, message):
     path = tmp_path / "damaged.xls"
     path.write_bytes(mutate(biff.xls_bytes([biff.register_sheet(ROWS * 40)])))
@@ -160,6 +161,7 @@ def test_a_damaged_compound_file_is_refused_in_bounded_time_and_memory(tmp_path,
     refused(result, message)
 
 
+@pytest.mark.slow
 def test_a_sheet_starting_past_the_end_of_the_stream_is_refused(tmp_path):
     stream = biff.biff_workbook([biff.register_sheet(ROWS)])
     at = stream.index(struct.pack("<H", biff.BOUNDSHEET)) + 4
@@ -169,6 +171,7 @@ def test_a_sheet_starting_past_the_end_of_the_stream_is_refused(tmp_path):
     refused(run_limited("validate", path), "sheet 'Register' starts past the end of the workbook stream")
 
 
+@pytest.mark.slow
 def test_an_xls_larger_than_max_size_is_refused_unread(tmp_path):
     path = write_xls(tmp_path / "big.xls", biff.register_sheet(ROWS * 3000))
     assert path.stat().st_size > 1024**2
@@ -189,6 +192,7 @@ def _panicking_xls(path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_a_calamine_panic_is_one_line_and_exit_2(tmp_path):
     path = _panicking_xls(tmp_path / "panic.xls")
     result = run_limited("validate", path)
@@ -232,17 +236,10 @@ def test_a_panic_while_loading_a_sheet_is_a_read_error_and_nothing_else_is_caugh
         read_register(path)
 
 
-def test_stderr_written_while_calamine_runs_is_passed_on_when_it_does_not_panic(capfd):
-    from riskbook.source.grid import _quiet_rust_panics
-
-    with _quiet_rust_panics():
-        os.write(2, b"a warning from elsewhere\n")
-    assert capfd.readouterr().err == "a warning from elsewhere\n"
-
-
 # -- Text in cells --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_angle_brackets_that_are_not_html_tags_stay_in_every_output(tmp_path):
     owner = "Paul Dawkins <paul.dawkins@force.police.uk>"
     title = "Failure to meet <Target A> deadlines if A<B and C>D"
@@ -274,6 +271,7 @@ def test_only_known_tags_are_markup_and_nothing_is_lost(raw, plain):
     assert clean_text(raw) == plain
 
 
+@pytest.mark.slow
 def test_many_unclosed_angle_brackets_cost_linear_time(tmp_path):
     for text in ("<x" * 500_000, "<p a=b " * 150_000, "<b" * 500_000):
         started = time.perf_counter()
@@ -289,6 +287,7 @@ def test_many_unclosed_angle_brackets_cost_linear_time(tmp_path):
 # -- Headers --------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_16384_column_header_of_repeated_names_is_read_in_linear_time(tmp_path):
     extra = 16_384 - len(HEADER)
     path = tmp_path / "wide.csv"
@@ -303,6 +302,7 @@ def test_a_16384_column_header_of_repeated_names_is_read_in_linear_time(tmp_path
     assert len(extras) == extra and extras["Notes"] == "x" and f"Notes ({extra})" in extras
 
 
+@pytest.mark.slow
 def test_a_header_wider_than_excel_is_refused(tmp_path):
     path = tmp_path / "wider.csv"
     names = HEADER + [f"C{n}" for n in range(100_000 - len(HEADER))]
@@ -316,6 +316,7 @@ def test_a_header_wider_than_excel_is_refused(tmp_path):
 # -- Far dates ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_far_date_is_a_bad_date_finding_in_every_command(tmp_path):
     path = write_xlsx(
         tmp_path / "far.xlsx",
@@ -361,18 +362,21 @@ def test_a_field_longer_than_the_csv_module_default_is_read_whole(tmp_path):
     assert read_register(path).risks[0].extras["Notes"] == narrative.strip()
 
 
+@pytest.mark.slow
 def test_a_named_pipe_is_refused_without_waiting(tmp_path):
     fifo = tmp_path / "register.csv"
     os.mkfifo(fifo)
     refused(run_limited("validate", fifo, timeout=20), "register.csv: is a named pipe, not a file")
 
 
+@pytest.mark.slow
 def test_a_link_to_a_device_is_refused_without_reading(tmp_path):
     link = tmp_path / "register.csv"
     link.symlink_to("/dev/zero")
     refused(run_limited("validate", link, timeout=20), "register.csv: is a device, not a file")
 
 
+@pytest.mark.slow
 def test_a_csv_larger_than_max_size_is_refused(tmp_path):
     path = tmp_path / "big.csv"
     path.write_text(",".join(HEADER) + "\n" + (",".join(map(str, risk_row())) + "\n") * 20_000)

@@ -5,7 +5,7 @@ import pytest
 from riskbook import read_register, validate
 from riskbook.errors import ReadError
 from riskbook.values import PartialDate
-from tests.conftest import (
+from tests.helpers import (
     AS_OF,
     CLEAN_EXAMPLE,
     HEADER,
@@ -171,6 +171,7 @@ def converted_examples(tmp_path_factory):
 
 
 @pytest.mark.parametrize("ext", ["ods", "xls"])
+@pytest.mark.libreoffice
 def test_ods_and_xls_read_like_the_xlsx(converted_examples, ext):
     original = read_register(CLEAN_EXAMPLE)
     converted = read_register(converted_examples[ext])

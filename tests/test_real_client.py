@@ -8,8 +8,14 @@ from pathlib import Path
 import pytest
 
 from riskbook import build_workbook, read_register, validate
-from tests.conftest import AS_OF, CLEAN_EXAMPLE, EXAMPLES, convert_with_libreoffice
-from tests.libreoffice import formula_cells, recalculation_mismatches
+from tests.helpers import (
+    AS_OF,
+    CLEAN_EXAMPLE,
+    EXAMPLES,
+    convert_with_libreoffice,
+    formula_cells,
+    recalculation_mismatches,
+)
 
 
 def build_to(path: Path, source: Path = CLEAN_EXAMPLE, previous: Path | None = None, as_of=AS_OF) -> Path:
@@ -19,6 +25,7 @@ def build_to(path: Path, source: Path = CLEAN_EXAMPLE, previous: Path | None = N
 
 
 @pytest.mark.parametrize("example", ["jan", "apr"])
+@pytest.mark.libreoffice
 def test_libreoffice_recalculates_to_the_stored_values(tmp_path, recalc_profile, example):
     import datetime as dt
 
@@ -34,6 +41,7 @@ def test_libreoffice_recalculates_to_the_stored_values(tmp_path, recalc_profile,
     assert recalculation_mismatches(panel, outdir, recalc_profile) == []
 
 
+@pytest.mark.libreoffice
 def test_the_recalculation_check_catches_a_wrong_stored_value(tmp_path, recalc_profile, monkeypatch):
     from riskbook.panel import sheets
 
@@ -51,12 +59,14 @@ def test_the_recalculation_check_catches_a_wrong_stored_value(tmp_path, recalc_p
     assert recalculation_mismatches(panel, outdir, recalc_profile) == ["Summary!B5: stored 31, LibreOffice 30"]
 
 
+@pytest.mark.libreoffice
 def test_libreoffice_converts_the_workbook_to_pdf(tmp_path, recalc_profile):
     panel = build_to(tmp_path / "panel.xlsx")
     pdf = convert_with_libreoffice(panel, "pdf", tmp_path, recalc_profile)
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 20_000
 
 
+@pytest.mark.libreoffice
 def test_panel_workbook_passes_the_ooxml_schema_check(tmp_path):
     panel = build_to(tmp_path / "panel.xlsx")
     result = subprocess.run(

@@ -3,16 +3,11 @@
 import json
 
 import openpyxl
-from click.testing import CliRunner
 
-from riskbook.cli import cli
-from tests.conftest import HEADER, risk_row, write_xlsx
+from tests.helpers import HEADER, risk_row, write_xlsx
+from tests.helpers import run_cli as run
 
 AS_OF = "2024-01-16"
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [*map(str, args)])
 
 
 def _fmea_sheet(tmp_path):

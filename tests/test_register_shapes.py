@@ -6,16 +6,11 @@ import json
 import zipfile
 
 import pytest
-from click.testing import CliRunner
 
-from riskbook.cli import cli
-from tests.conftest import EXAMPLES, write_xlsx
+from tests.helpers import EXAMPLES, write_xlsx
+from tests.helpers import run_cli as run
 
 AS_OF = "2024-01-16"
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 def scheme_file(tmp_path, text: str, name: str = "scheme.toml"):
@@ -497,10 +492,11 @@ def test_header_forms_registers_use(tmp_path, headers, expected):
 
 
 @pytest.mark.parametrize(("scheme", "example", "risks"), SHIPPED_EXAMPLES)
+@pytest.mark.libreoffice
 def test_panel_and_template_of_each_shipped_scheme_recalculate_to_their_stored_values(
     scheme, example, risks, tmp_path, recalc_profile
 ):
-    from tests.libreoffice import recalculation_mismatches
+    from tests.helpers import recalculation_mismatches
 
     panel, template = tmp_path / "panel.xlsx", tmp_path / "template.xlsx"
     path = EXAMPLES / example

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from riskbook import CATALOGUE, RiskbookError, build_workbook, read_register, validate
 from riskbook.cli import cli
-from tests.conftest import AS_OF, CLEAN_EXAMPLE, PUBLISHED_EXAMPLE, risk_row
+from tests.helpers import AS_OF, CLEAN_EXAMPLE, PUBLISHED_EXAMPLE, risk_row
 
 ROOT = Path(__file__).resolve().parent.parent
 FIVE = ROOT / "workbook_templates" / "scheme-5x5.toml"

@@ -14,7 +14,7 @@ from riskbook import read_register, validate
 from riskbook.cli import cli
 from riskbook.limits import EXCEL_CELL_LIMIT
 from riskbook.model import FIELD_LABELS, FIELDS, Risk
-from tests.conftest import AS_OF
+from tests.helpers import AS_OF
 
 HELLO = "  <p>Hello &amp; welcome</p>  "
 # As long as a cell holds when typed, far shorter as the text the owner sees (a reader of an .xlsx

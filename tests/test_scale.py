@@ -11,7 +11,9 @@ from click.testing import CliRunner
 from riskbook import build_workbook, load_scheme, read_register, validate
 from riskbook.cli import cli
 from riskbook.panel.sheets import MAX_CARD_TABLES, _references_text
-from tests.conftest import CLEAN_EXAMPLE, HEADER
+from tests.helpers import CLEAN_EXAMPLE, HEADER
+
+pytestmark = pytest.mark.slow  # registers of tens of thousands of risks
 
 LABELS = ["Low", "Medium", "High", "Very High"]
 SIZE = 5_200

@@ -7,19 +7,14 @@ import tomllib
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from riskbook.cli import cli
-from tests.conftest import write_xlsx
+from tests.helpers import run_cli as run
+from tests.helpers import write_xlsx
 
 AS_OF = "2024-03-01"
 HEADER = ["Risk ID", "Risk Name", "Impact", "Likelihood", "Score", "Status", "Owner", "Last Review"]
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 def register(tmp_path, rows, header=HEADER, name="r.xlsx", extra_sheets=None):

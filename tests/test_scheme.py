@@ -5,7 +5,7 @@ import pytest
 
 from riskbook import load_scheme, read_register, validate
 from riskbook.errors import SchemeError
-from tests.conftest import contrast
+from tests.helpers import contrast
 
 FIVE = Path(__file__).resolve().parent.parent / "workbook_templates" / "scheme-5x5.toml"
 

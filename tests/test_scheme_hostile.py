@@ -6,11 +6,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
-from riskbook.cli import cli
 from riskbook.scheme import shipped_scheme_path
-from tests.conftest import AS_OF, CLEAN_EXAMPLE, HEADER, risk_row, run_riskbook_process, write_xlsx
+from tests.helpers import AS_OF, CLEAN_EXAMPLE, HEADER, risk_row, write_xlsx
+from tests.helpers import run_cli as run
+from tests.helpers import run_cli_process as run_process
 
 BASE = shipped_scheme_path("scheme-4x4.toml").read_text(encoding="utf-8")
 
@@ -20,14 +20,6 @@ def scheme_file(tmp_path: Path, old: str, new: str, name: str = "scheme.toml") -
     path = tmp_path / name
     path.write_text(BASE.replace(old, new, 1), encoding="utf-8")
     return path
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
-
-
-def run_process(*args, timeout=60, memory=None):
-    return run_riskbook_process(*args, timeout=timeout, memory=memory)
 
 
 def assert_refused(result, *words):
@@ -40,6 +32,7 @@ def assert_refused(result, *words):
     assert "Traceback" not in output
 
 
+@pytest.mark.slow
 def test_a_band_with_no_upper_limit_is_looked_up_without_listing_scores(tmp_path):
     scheme = scheme_file(tmp_path, "max = 16", "max = 2147483647")
     out = tmp_path / "panel.xlsx"
@@ -88,6 +81,7 @@ def test_a_scale_of_more_than_ten_values_is_refused(tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_a_catastrophic_reference_pattern_cannot_hang_validate(tmp_path):
     scheme = scheme_file(tmp_path, 'pattern = "^STR\\\\d{4}$"', 'pattern = "^(a+)+$"')
     register = write_xlsx(tmp_path / "register.xlsx", [HEADER, risk_row(ref="a" * 60 + "!")])

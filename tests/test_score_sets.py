@@ -3,7 +3,7 @@
 from click.testing import CliRunner
 
 from riskbook.cli import cli
-from tests.conftest import HEADER, risk_row, write_xlsx
+from tests.helpers import HEADER, risk_row, write_xlsx
 
 SETS = ["Inherent Impact", "Inherent Likelihood", "Inherent Score", "Inherent Rating", "Target Score"]
 

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from riskbook import read_register
 from riskbook.cli import cli
-from tests.conftest import HEADER, risk_row, write_xlsx
+from tests.helpers import HEADER, risk_row, write_xlsx
 
 AS_OF = "2024-01-16"
 

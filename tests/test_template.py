@@ -13,8 +13,15 @@ from click.testing import CliRunner
 from riskbook import load_scheme, read_register, validate
 from riskbook.cli import cli
 from riskbook.values import PartialDate
-from tests.conftest import AS_OF, CLEAN_EXAMPLE, HEADER, PUBLISHED_EXAMPLE, convert_with_libreoffice, risk_row
-from tests.libreoffice import recalculation_mismatches
+from tests.helpers import (
+    AS_OF,
+    CLEAN_EXAMPLE,
+    HEADER,
+    PUBLISHED_EXAMPLE,
+    convert_with_libreoffice,
+    recalculation_mismatches,
+    risk_row,
+)
 
 FIVE = Path(__file__).resolve().parent.parent / "workbook_templates" / "scheme-5x5.toml"
 
@@ -123,6 +130,7 @@ def test_empty_template_validates_with_no_risks(template):
     assert result.output.strip().endswith("0 risks · 1 error · 0 warnings")
 
 
+@pytest.mark.slow
 def test_prefilled_from_an_existing_register(tmp_path):
     out = make_template(tmp_path, "--from", str(CLEAN_EXAMPLE))
     register = read_register(out)
@@ -141,6 +149,7 @@ def test_prefilled_from_an_existing_register(tmp_path):
     assert ws["I2"].value == 16 and ws["J2"].value == dt.datetime(2024, 4, 30)  # Next Review beside the score
 
 
+@pytest.mark.libreoffice
 def test_prefilled_template_recalculates_to_its_stored_values(tmp_path, recalc_profile):
     out = make_template(tmp_path, "--from", str(CLEAN_EXAMPLE))
     outdir = tmp_path / "recalculated"
@@ -190,6 +199,7 @@ def _fill(template: Path, target: Path, rows: list[dict[str, object]]) -> None:
 
 
 @pytest.mark.parametrize("scheme", ["4x4", "5x5"])
+@pytest.mark.libreoffice
 def test_round_trip_fill_recalculate_validate_build(tmp_path, recalc_profile, scheme):
     args = [] if scheme == "4x4" else ["--scheme", str(FIVE)]
     template = make_template(tmp_path, *args)
@@ -225,6 +235,7 @@ DATE_FORMS = [
 ]  # fmt: skip
 
 
+@pytest.mark.libreoffice
 def test_next_review_is_never_blank_where_validate_has_a_due_date(tmp_path, recalc_profile):
     """Each form of last review an owner may leave as text: a due date the checks agree with, or "Check date"."""
     template = make_template(tmp_path)
@@ -257,6 +268,7 @@ def test_next_review_is_never_blank_where_validate_has_a_due_date(tmp_path, reca
 
 
 @pytest.mark.parametrize("args", [[], ["--from", str(CLEAN_EXAMPLE)], ["--from", str(PUBLISHED_EXAMPLE), "--rescore"]])
+@pytest.mark.libreoffice
 def test_template_passes_the_ooxml_schema_check(tmp_path, args):
     out = make_template(tmp_path, *args)
     result = subprocess.run(
@@ -329,6 +341,7 @@ def test_another_scheme_without_the_label_is_refused_in_one_line(tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.libreoffice
 def test_unreadable_last_review_is_carried_as_check_date(make_register, tmp_path, recalc_profile):
     path = make_register([risk_row(last="TBC"), risk_row("STR0002", last="Sept 2023"), risk_row("STR0003", last="")])
     out = make_template(tmp_path, "--from", str(path), name="check.xlsx")
@@ -351,6 +364,7 @@ def test_lists_and_formats_cover_the_table_rows_so_excel_carries_them_to_new_row
     assert ws.max_row == 32  # nothing prepared below the table
 
 
+@pytest.mark.libreoffice
 def test_score_reads_levels_as_the_checks_do(tmp_path, recalc_profile):
     """Levels pasted past the dropdown (numbers, numeric text, other case) score as validate scores them."""
     template = make_template(tmp_path)

@@ -18,8 +18,7 @@ from riskbook import read_register, validate
 from riskbook.cli import cli
 from riskbook.model import Register
 from riskbook.values import PartialDate
-from tests.conftest import EXAMPLES, risk_row
-from tests.libreoffice import recalculation_mismatches
+from tests.helpers import EXAMPLES, recalculation_mismatches, risk_row
 
 SCHEMES = Path(__file__).resolve().parent.parent / "workbook_templates"
 AS_OF = dt.date(2024, 6, 30)  # the other organisations' examples validate clean on this day
@@ -278,6 +277,7 @@ def test_register_prints_a4_landscape_at_nine_points_with_reference_and_title_on
 
 
 @pytest.mark.parametrize(("example", "scheme"), EXAMPLE_REGISTERS[2:])
+@pytest.mark.libreoffice
 def test_templates_of_other_shapes_recalculate_to_their_stored_values(tmp_path, recalc_profile, example, scheme):
     out = make_template(tmp_path, EXAMPLES / example, "--scheme", SCHEMES / scheme)
     outdir = tmp_path / "recalculated"
@@ -285,8 +285,9 @@ def test_templates_of_other_shapes_recalculate_to_their_stored_values(tmp_path, 
     assert recalculation_mismatches(out, outdir, recalc_profile) == []
 
 
+@pytest.mark.libreoffice
 def test_the_recorded_scheme_survives_a_libreoffice_save(five_template, tmp_path, recalc_profile):
-    from tests.conftest import convert_with_libreoffice
+    from tests.helpers import convert_with_libreoffice
 
     outdir = tmp_path / "saved"
     outdir.mkdir()
@@ -298,12 +299,13 @@ def test_the_recorded_scheme_survives_a_libreoffice_save(five_template, tmp_path
     assert validate(register, as_of=AS_OF).findings == []
 
 
+@pytest.mark.libreoffice
 def test_printed_register_keeps_owner_columns_on_page_one_and_reference_and_title_on_every_page(
     tmp_path, recalc_profile
 ):
     import statistics
 
-    from tests.conftest import convert_with_libreoffice
+    from tests.helpers import convert_with_libreoffice
     from tests.test_panel_print import FOOTER_BAND, HEADER_BAND, pdf_pages
 
     out = make_template(tmp_path, EXAMPLES / "force-risk-register-jan-2024.xlsx")
@@ -322,10 +324,11 @@ def test_printed_register_keeps_owner_columns_on_page_one_and_reference_and_titl
         assert statistics.median(heights) >= 10.8, page["sheet"]  # 9 pt type or more, Instructions too
 
 
+@pytest.mark.libreoffice
 def test_lists_reach_below_the_table_without_printing_blank_rows(tmp_path, recalc_profile):
     """LibreOffice does not grow the table: a risk typed below it still gets dropdowns and colours, and the
     rows they reach print nothing (no cell holds them)."""
-    from tests.conftest import convert_with_libreoffice
+    from tests.helpers import convert_with_libreoffice
     from tests.test_panel_print import pdf_pages
 
     out = tmp_path / "blank.xlsx"
@@ -346,7 +349,7 @@ def _owner_table(path: Path, computed: bool) -> Path:
     """An owner's own Excel table whose Next Review is a calculated column (or typed), showing "TBD"."""
     import xlsxwriter
 
-    from tests.conftest import HEADER
+    from tests.helpers import HEADER
 
     workbook = xlsxwriter.Workbook(path)
     ws = workbook.add_worksheet("Register")

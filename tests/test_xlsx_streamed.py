@@ -144,6 +144,7 @@ def test_streamed_rows_keep_xlsxwriter_row_and_column_formats_heights_and_gaps(t
     _assert_same_as_xlsxwriter(tmp_path, fill)
 
 
+@pytest.mark.slow
 def test_leading_or_trailing_whitespace_is_judged_as_xlsxwriter_judges_it():
     """xlsxwriter asks its regular expressions ^\\s and \\s$; the fast writer asks str.isspace of the ends."""
     from xlsxwriter.utility import RE_LEADING_WHITESPACE, RE_TRAILING_WHITESPACE
@@ -228,7 +229,8 @@ def test_the_workbook_parts_are_compressed_at_riskbook_zip_level(tmp_path):
         data = package.read(info)
     squeeze = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
     assert info.compress_size == len(squeeze.compress(data) + squeeze.flush())
-    assert ZIP_LEVEL < 6  # zlib's default, which xlsxwriter would use
+    default = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)  # what xlsxwriter would use
+    assert info.compress_size != len(default.compress(data) + default.flush())  # so the sheet tells them apart
 
 
 def test_the_row_properties_the_fast_writer_tells_rows_apart_by_are_all_xlsxwriter_has():
@@ -238,49 +240,3 @@ def test_the_row_properties_the_fast_writer_tells_rows_apart_by_are_all_xlsxwrit
     from xlsxwriter.worksheet import RowInfo
 
     assert [f.name for f in dataclasses.fields(RowInfo)] == ["height", "row_format", "hidden", "level", "collapsed"]
-
-
-def test_cells_of_the_open_row_stored_directly_are_the_cells_xlsxwriter_would_store(tmp_path):
-    """same_row_writers' short cut (a cell of the row being written, in columns already used) against
-    xlsxwriter's own _write_string, _write_number, _write_formula and _write_datetime: the same codes
-    back, the same sheet XML out."""
-    from riskbook.xlsx.streamed import same_row_writers
-
-    codes: dict[bool, list[int]] = {}
-
-    def filler(short_cut: bool):
-        def fill(workbook, sheet):
-            cell = workbook.add_format({"border": 1})
-            if short_cut:
-                string, number, formula, datetime = same_row_writers(sheet)
-            else:
-                string, number, formula = sheet._write_string, sheet._write_number, sheet._write_formula
-                datetime = sheet._write_datetime
-            day = workbook.add_format({"num_format": "dd/mm/yyyy"})
-            got = codes.setdefault(short_cut, [])
-            got.append(string(0, 2, "first cell: columns C..C are used", cell))
-            got.append(string(0, 1, "column B widens the sheet", cell))
-            got.append(string(0, 2, "C again, over the first", cell))
-            got.append(number(0, 1, 12, cell))
-            got.append(number(0, 4, 7))
-            for row in range(1, 4):
-                for col, text in enumerate(TEXTS):
-                    got.append(string(row, col, text, cell if col % 2 else None))
-                got.append(number(row, 30, row * 4, cell))
-                got.append(number(row, 31, 0.5 * row, cell))
-                got.append(number(row, 32, True, cell))
-                got.append(string(row, 33, "😀" * 16_400, cell))  # over Excel's limit in UTF-16: cut, code -2
-                got.append(string(row, 1, "over a cell already written in this row", cell))
-                for col, (text, value) in enumerate(FORMULAS, start=40):
-                    got.append(formula(row, col, text.replace("{row}", str(row + 1)), cell, value))
-                for col, when in enumerate(DATES, start=50):
-                    got.append(datetime(row, col, when, day if col % 2 else None))
-            got.append(string(2, 0, "a row already written", cell))  # refused, code -1
-            got.append(number(2, 0, 1, cell))
-            got.append(string(5, 0, "after a gap", cell))
-
-        return fill
-
-    _assert_same_as_xlsxwriter(tmp_path, filler(True), filler(False))
-    assert codes[True] == codes[False]
-    assert set(codes[True]) == {0, -1, -2}  # written, refused (a row already written), cut

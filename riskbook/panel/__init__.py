@@ -11,7 +11,7 @@ from riskbook.errors import OutputError, RiskbookError
 from riskbook.model import Register
 from riskbook.panel import layout as L
 from riskbook.panel.paper import Paper
-from riskbook.perf import Progress, Ticker, no_cyclic_gc
+from riskbook.perf import Progress, Ticker
 from riskbook.period import ARCHIVED, PanelRisk, Period
 from riskbook.report import Report
 
@@ -83,7 +83,7 @@ def build_workbook(
     appendices = _appendices(period, scheme.top_band.name)
     empty = [name for name, (_h, _d, items, _n) in appendices.items() if not items]
     empty_sheet = L.empty_appendices_sheet(empty) if empty else ""
-    with atomic_path(output) as temp, no_cyclic_gc(), xlsxwriter_warnings_as_errors():
+    with atomic_path(output) as temp, xlsxwriter_warnings_as_errors():
         cards = len(period.archive) + len(period.changes) + len(period.new) + len(period.top_band_not_elsewhere)
         book = Book(temp, page, scheme, Ticker(progress, len(period.risks) + cards))
         book.properties(

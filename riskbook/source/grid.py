@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
-import tempfile
 import threading
 import zipfile
 from collections.abc import Callable, Iterator
@@ -200,8 +198,7 @@ def _calamine_grid(path: Path, display: str, gaps, hidden=None, tables=None, xls
     import python_calamine as pc
 
     try:
-        with _quiet_rust_panics():
-            workbook = pc.CalamineWorkbook.from_path(str(path))
+        workbook = pc.CalamineWorkbook.from_path(str(path))
     except pc.PasswordError:
         raise ReadError(
             f"{display}: the workbook is encrypted (password-protected); save a copy without a password"
@@ -220,10 +217,9 @@ def _calamine_grid(path: Path, display: str, gaps, hidden=None, tables=None, xls
 
     def load(name: str) -> tuple[list[list[Any]], int, int]:
         try:
-            with _quiet_rust_panics():
-                sheet = workbook.get_sheet_by_name(name)
-                start = sheet.start or (0, 0)
-                return sheet.to_python(), start[0], start[1]
+            sheet = workbook.get_sheet_by_name(name)
+            start = sheet.start or (0, 0)
+            return sheet.to_python(), start[0], start[1]
         except Exception as exc:
             raise ReadError(f"{display}: sheet {name!r} is damaged ({_short(exc)})") from None
         except BaseException as exc:
@@ -252,49 +248,6 @@ def _is_rust_panic(exc: BaseException) -> bool:
     so that `except Exception` lets it through; the class cannot be imported, so it is known by name."""
     kind = type(exc)
     return kind.__name__ == "PanicException" and kind.__module__ == "pyo3_runtime"
-
-
-@contextlib.contextmanager
-def _quiet_rust_panics() -> Iterator[None]:
-    """Keep Rust's panic report (message, backtrace hint) off stderr while calamine runs.
-
-    Rust writes it straight to file descriptor 2, before the panic reaches Python as an
-    exception that riskbook reports in one line (RUST_BACKTRACE, often set, would add a
-    backtrace). Anything else written meanwhile is passed on afterwards.
-    """
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError):
-        yield
-        return
-    panicked = False
-    with tempfile.TemporaryFile() as captured:
-        os.dup2(captured.fileno(), 2)
-        try:
-            yield
-        except BaseException as exc:
-            panicked = _is_rust_panic(exc)
-            raise
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-            if not panicked:
-                _pass_on(captured.fileno())
-
-
-def _pass_on(fd: int) -> None:
-    """Copy what was written to fd (a file shared with stderr while calamine ran) to stderr."""
-    with contextlib.suppress(OSError):
-        size = os.lseek(fd, 0, os.SEEK_CUR)
-        if size:
-            _write_all(2, os.pread(fd, size, 0))
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    with contextlib.suppress(OSError):
-        while data:
-            data = data[os.write(fd, data) :]
 
 
 def _short(exc: Exception) -> str:

@@ -128,7 +128,6 @@ def scan_sheet(zf: zipfile.ZipFile, part: SheetPart, display: str, budget: int =
     Raises ReadError if reading the sheet would cost more memory than the budget (package.read_budget) allows.
     """
     scan = SheetScan()
-    _reuse_freed_blocks()
     for path in part.paths:
         quick_chunk = _regex_chunk if path.file_size < SMALL_PART else _fast_chunk
         try:
@@ -140,19 +139,6 @@ def scan_sheet(zf: zipfile.ZipFile, part: SheetPart, display: str, budget: int =
             raise ReadError(f"{display}: sheet {part.name!r} is damaged ({exc})") from None
     check_read_cost(display, part.name, scan.max_row, scan.max_col, "xlsx", _shared_text_copies(zf, scan), budget)
     return scan
-
-
-@cache
-def _reuse_freed_blocks() -> None:
-    """Have the allocator keep freed blocks of a few MB for reuse, instead of returning each to the system.
-
-    glibc's malloc maps every block over 128 KB afresh and unmaps it when it is freed, so each
-    chunk's inflated bytes and arrays would arrive as new pages, faulted in and zeroed (a third of
-    the scan's time). It raises that threshold to the size of the largest mapped block freed (up to
-    32 MB): one 16 MB block, mapped and freed here, raises it for the process. Elsewhere this is a
-    short allocation.
-    """
-    bytes(16 << 20)  # calloc'd, so its pages are never touched
 
 
 def _shared_text_copies(zf: zipfile.ZipFile, scan: SheetScan) -> int:

@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 try:
     from xlsxwriter.utility import xl_col_to_name
@@ -31,7 +30,6 @@ try:
         CellFormulaTuple,
         CellNumberTuple,
         CellStringTuple,
-        re_dynamic_function,
     )
 except ImportError:  # a new xlsxwriter: stream_rows_fast leaves its own writer in place
     CellStringTuple = None  # type: ignore[assignment, misc]
@@ -54,110 +52,6 @@ def stream_rows_fast(sheet: Any) -> bool:
         return False
     sheet._write_single_row = _RowWriter(sheet).write_single_row
     return True
-
-
-class Writers(NamedTuple):
-    string: Callable[..., int]
-    number: Callable[..., int]
-    formula: Callable[..., int]
-    datetime: Callable[..., int]
-
-
-def same_row_writers(sheet: Any) -> Writers:
-    """The sheet's _write_string, _write_number, _write_formula and _write_datetime, with a short cut for a
-    cell of the row being written, within the columns already used: there xlsxwriter's checks pass and
-    change nothing (bounds, dimensions, the row to flush), so the cell goes straight into the row's table.
-    Anything else (another row, a new column, text over half xlsxwriter's limit, a float, an array or
-    dynamic-array formula, a date without a format) takes xlsxwriter's way."""
-    theirs = Writers(sheet._write_string, sheet._write_number, sheet._write_formula, sheet._write_datetime)
-    if CellStringTuple is None or not sheet.constant_memory:
-        return theirs
-    write_string, write_number, write_formula, write_datetime = theirs
-    table = sheet.table
-    half_limit = sheet.xls_strmax // 2  # below it xlsxwriter skips its UTF-16 length check
-
-    def in_open_row(row: int, col: int) -> dict[int, Any] | None:
-        cells = table.get(row)
-        if cells is not None and row == sheet.previous_row and sheet.dim_colmin <= col <= sheet.dim_colmax:
-            return cells
-        return None
-
-    def string(row: int, col: int, text: str, fmt: Any = None) -> int:
-        # in_open_row, written out: this runs for most cells of a large register
-        cells = table.get(row)
-        if (
-            cells is not None
-            and row == sheet.previous_row
-            and sheet.dim_colmin <= col <= sheet.dim_colmax
-            and len(text) <= half_limit
-        ):
-            cells[col] = CellStringTuple(text, fmt)
-            return 0
-        if len(text) <= half_limit and row > sheet.previous_row and opens_row(row, col):
-            table[row][col] = CellStringTuple(text, fmt)
-            return 0
-        return write_string(row, col, text, fmt)
-
-    def opens_row(row: int, col: int) -> bool:
-        """For the first cell of a row after the open one, within the rows' and columns' bounds so far,
-        do what xlsxwriter's checks would: extend the last row, write the open row out."""
-        if sheet.dim_rowmin is None or sheet.dim_colmin is None:
-            return False
-        if not (sheet.dim_rowmin <= row < sheet.xls_rowmax and sheet.dim_colmin <= col <= sheet.dim_colmax):
-            return False
-        if row > sheet.dim_rowmax:
-            sheet.dim_rowmax = row
-        sheet._write_single_row(row)
-        return True
-
-    def number(row: int, col: int, value: Any, fmt: Any = None) -> int:
-        cells = in_open_row(row, col) if type(value) is int else None  # a float may be NaN or infinite
-        if cells is None:
-            return write_number(row, col, value, fmt)
-        cells[col] = CellNumberTuple(value, fmt)
-        return 0
-
-    def formula(row: int, col: int, text: str, fmt: Any = None, value: Any = 0) -> int:
-        plain = text and not (text[0] == "{" and text[-1] == "}") and not _may_be_dynamic(text)
-        cells = in_open_row(row, col) if plain else None
-        if cells is None:
-            return write_formula(row, col, text, fmt, value)
-        cells[col] = CellFormulaTuple(sheet._prepare_formula(text), fmt, value)
-        return 0
-
-    serials: dict[Any, float] = {}  # a register repeats a few thousand dates over many rows
-
-    def datetime(row: int, col: int, date: Any, fmt: Any = None) -> int:
-        cells = in_open_row(row, col) if fmt is not None else None
-        if cells is None:
-            return write_datetime(row, col, date, fmt)
-        serial = serials.get(date)
-        if serial is None:
-            serial = sheet._convert_date_time(date)
-            if len(serials) < 100_000:
-                serials[date] = serial
-        cells[col] = CellDatetimeTuple(serial, fmt)
-        return 0
-
-    return Writers(string, number, formula, datetime)
-
-
-_NO_DIGITS = str.maketrans("", "", "0123456789")
-_dynamic_shapes: dict[str, bool] = {}
-
-
-def _may_be_dynamic(formula: str) -> bool:
-    """Whether xlsxwriter's search for Excel 365 functions could find one in formula, asked once per
-    shape: the formula without its digits (row numbers). Taking digits out never hides a function
-    name (none has a digit, and what precedes one is not a digit), so a formula whose shape has none
-    has none."""
-    shape = formula.translate(_NO_DIGITS)
-    found = _dynamic_shapes.get(shape)
-    if found is None:
-        if len(_dynamic_shapes) > 4096:
-            _dynamic_shapes.clear()
-        found = _dynamic_shapes[shape] = bool(re_dynamic_function.search(shape))
-    return found
 
 
 def _escape_data(text: str) -> str:

@@ -11,8 +11,7 @@
   are printed as visible escapes (`\\x1b`, `\\x9b`, `\\u202e`), so text from a register cannot
   move the cursor, erase lines, set the window title or reorder what is shown.
 
-Text is always written as text by the writers (xlsxwriter with strings_to_formulas off,
-openpyxl with data_type "s"); this gate only guards the characters and Excel's limits.
+Text is always written as text by the writer (xlsxwriter with strings_to_formulas off); this gate only guards the characters and Excel's limits.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ import signal
 import sys
 import tempfile
 import traceback
+import types
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -191,7 +192,7 @@ class SheetWriter:
     """Writes to one xlsxwriter worksheet, checking every return code."""
 
     def __init__(self, book: Book, sheet):
-        from riskbook.xlsx.streamed import same_row_writers, stream_rows_fast  # imports xlsxwriter
+        from riskbook.xlsx.streamed import stream_rows_fast  # imports xlsxwriter
 
         self.book = book
         self.sheet = sheet
@@ -205,7 +206,8 @@ class SheetWriter:
             stream_rows_fast(sheet)
         # The undecorated writers behind write_string and the others: the decorator only converts
         # "A1" references, which riskbook never passes (a test holds them to these names).
-        self._write_string, self._write_number, self._write_formula, self._write_datetime = same_row_writers(sheet)
+        self._write_string, self._write_number = sheet._write_string, sheet._write_number
+        self._write_formula, self._write_datetime = sheet._write_formula, sheet._write_datetime
         self._write_blank = sheet._write_blank
 
     def text(self, row: int, col: int, value: Any, fmt=None) -> None:
@@ -251,6 +253,21 @@ class SheetWriter:
     def date(self, row: int, col: int, value: dt.date, fmt) -> None:
         self._check(self._write_datetime(row, col, _midnight(value), fmt), row, col)
 
+    def value(self, row: int, col: int, value: Any) -> None:
+        """A value read from a register, as its own kind: text, a number, a true/false, a date (with
+        any time of day), a time or a duration; a date shown as dd/mm/yyyy, as the register would."""
+        if isinstance(value, str):
+            self.text(row, col, value)
+        elif isinstance(value, bool):
+            self._check(self.sheet.write_boolean(row, col, value), row, col)
+        elif isinstance(value, int | float):
+            self.number(row, col, value)
+        elif isinstance(value, dt.date | dt.time | dt.timedelta):
+            fmt = None if isinstance(value, dt.date) else self.book.fmt(type(value).__name__)
+            self._check(self._write_datetime(row, col, value, fmt), row, col)
+        else:
+            raise OutputError(f"internal: {self.name} row {row + 1} column {col + 1} holds a {type(value).__name__}")
+
     def url(self, row: int, col: int, target: str, text: str, fmt=None) -> None:
         self._check(self.sheet.write_url(row, col, target, fmt, safe_text(text, CELL)), row, col)
 
@@ -278,6 +295,8 @@ class SheetWriter:
         """A4, the marking in header and footer. With scale, print at that scale (a sheet designed
         for the page); without, fit to one page wide. margins: side, top and bottom, in inches."""
         page = self.book.page
+        if page is None:
+            raise OutputError(f"internal: {self.name} is set up for print in a book without a page setup")
         sheet = self.sheet
         sheet.set_paper(9)  # A4
         if landscape:
@@ -299,14 +318,15 @@ class SheetWriter:
 class Book:
     """An xlsxwriter workbook with the panel's formats."""
 
-    def __init__(self, path: Path, page: PageSetup, scheme, ticker: Ticker | None = None):
-        """path should be atomic_path's: xlsxwriter's own temporary files go in the same private folder."""
-        import xlsxwriter
+    def __init__(self, path: Path, page: PageSetup | None = None, scheme=None, ticker: Ticker | None = None):
+        """path should be atomic_path's: xlsxwriter's own temporary files go in the same private folder.
 
+        Without page and scheme (a plain copy of a register's values) the book has no band formats
+        and its sheets cannot be set up for print."""
         self.path = Path(path)
         self.page = page
         self.scheme = scheme
-        self.workbook = xlsxwriter.Workbook(
+        self.workbook = _workbook_class()(
             str(path),
             {
                 "strings_to_formulas": False,
@@ -362,7 +382,9 @@ class Book:
         self.add_format("label", {"bold": True, "text_wrap": True, "valign": "top", "border": 1, "bg_color": "#F2F2F2"})
         self.add_format("link", {"font_color": "#0B4F9C", "underline": 1})
         self.add_format("bold", {"bold": True})
-        for band in self.scheme.bands:
+        self._formats["time"] = self.workbook.add_format({"num_format": "hh:mm:ss"})
+        self._formats["timedelta"] = self.workbook.add_format({"num_format": "[h]:mm:ss"})
+        for band in self.scheme.bands if self.scheme is not None else ():
             self.add_format(
                 f"band:{band.name}",
                 {
@@ -400,8 +422,7 @@ class Book:
     def close(self) -> None:
         self.ticker.step("Saving the workbook")  # xlsxwriter assembles and compresses every part now
         try:
-            with _zip_level(ZIP_LEVEL):
-                self.workbook.close()
+            self.workbook.close()
         except BaseException as exc:
             _discard_half_written_zips(exc)
             if os_error_in(exc) is not None or not isinstance(exc, Exception):
@@ -414,18 +435,23 @@ class Book:
 ZIP_LEVEL = 2
 
 
-@contextlib.contextmanager
-def _zip_level(level: int) -> Iterator[None]:
-    """xlsxwriter's zip file, compressed at level (xlsxwriter has no option for it; a test holds it
-    to building the package with the ZipFile its workbook module imports)."""
+@functools.cache
+def _workbook_class() -> type:
+    """xlsxwriter's Workbook, packaging its zip file at ZIP_LEVEL.
+
+    xlsxwriter has no option for the level: its _store_workbook makes the zip file with the ZipFile
+    its module imports. The subclass runs that same code with its own ZipFile, so nothing of
+    xlsxwriter's changes for anyone else in the process. If xlsxwriter stops naming ZipFile there,
+    it is xlsxwriter's own (level 6), and test_the_workbook_parts_are_compressed_at_riskbook_zip_level fails.
+    """
     import xlsxwriter.workbook
 
-    plain = xlsxwriter.workbook.ZipFile
-    xlsxwriter.workbook.ZipFile = functools.partial(plain, compresslevel=level)  # type: ignore[misc]
-    try:
-        yield
-    finally:
-        xlsxwriter.workbook.ZipFile = plain  # type: ignore[misc]
+    store = xlsxwriter.workbook.Workbook._store_workbook
+    if "ZipFile" not in store.__code__.co_names:
+        return xlsxwriter.workbook.Workbook
+    names = {**store.__globals__, "ZipFile": functools.partial(zipfile.ZipFile, compresslevel=ZIP_LEVEL)}
+    at_our_level = types.FunctionType(store.__code__, names, store.__name__, store.__defaults__, store.__closure__)
+    return type("Workbook", (xlsxwriter.workbook.Workbook,), {"_store_workbook": at_our_level})
 
 
 def os_error_in(exc: BaseException) -> OSError | None:

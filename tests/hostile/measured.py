@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ADDRESS_SPACE
+from tests.helpers import ADDRESS_SPACE
 
 SMALL_FILE = 100 * 1024
 SMALL_FILE_MEMORY_MB = 500

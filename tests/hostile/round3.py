@@ -76,7 +76,7 @@ def six_likelihood_levels(words_scheme: Path, path: Path) -> Path:
 
 def words_row(ref: str, impact: str, likelihood: str, score: int) -> list[object]:
     """A risk scored under the words-per-axis scheme."""
-    from tests.conftest import risk_row
+    from tests.helpers import risk_row
 
     return risk_row(ref, impact=impact, likelihood=likelihood, status="Open", score=score, previous=score)
 
@@ -124,7 +124,7 @@ def comparison_labels_rows() -> list[list[object]]:
 def extra_headers_register(path: Path, extras: list[str]) -> Path:
     """High 6: a register with further columns whose headers hold a BEL, a line break, or 300 characters
     (written as Excel writes them: xlsxwriter stores a control character as _x0007_)."""
-    from tests.conftest import HEADER, risk_row, write_xlsx
+    from tests.helpers import HEADER, risk_row, write_xlsx
 
     row = risk_row() + [f"value {n}" for n in range(len(extras))]
     return write_xlsx(path, [HEADER + extras, row])
@@ -214,7 +214,7 @@ LOOK_ALIKE_REFERENCES = ["STR0001", "STR\u200b0001", "STR0001\u2060", "S\u0422R0
 
 def look_alike_register(path: Path, references: list[str] = LOOK_ALIKE_REFERENCES) -> Path:
     """Medium 13: references that read as STR0001 but are not the same text."""
-    from tests.conftest import HEADER, risk_row, write_xlsx
+    from tests.helpers import HEADER, risk_row, write_xlsx
 
     return write_xlsx(path, [HEADER] + [risk_row(ref, title=f"Risk {n}") for n, ref in enumerate(references)])
 
@@ -255,7 +255,7 @@ def hundred_bands_scheme(path: Path) -> Path:
 
 def draft_hostile_register(path: Path) -> Path:
     """Medium 11: statuses Managed and managed, one over 100 characters, one holding DEL."""
-    from tests.conftest import HEADER, risk_row, write_xlsx
+    from tests.helpers import HEADER, risk_row, write_xlsx
 
     statuses = ["Managed", "managed", "Managed", "Open\x7fitem", "Waiting " + "for a decision " * 8]
     rows = [risk_row(f"STR{n + 1:04}", status=status) for n, status in enumerate(statuses)]
@@ -268,7 +268,7 @@ ELEVEN_WORDS = ["Trivial", "Minimal", "Slight", "Minor", "Modest", "Moderate", "
 
 def eleven_impact_words_register(path: Path) -> Path:
     """Medium 11: eleven impact words, one more level than a scheme may have."""
-    from tests.conftest import HEADER, risk_row, write_xlsx
+    from tests.helpers import HEADER, risk_row, write_xlsx
 
     rows = [risk_row(f"STR{n + 1:04}", impact=word) for n, word in enumerate(ELEVEN_WORDS)]
     return write_xlsx(path, [HEADER, *rows])
@@ -276,7 +276,7 @@ def eleven_impact_words_register(path: Path) -> Path:
 
 def far_previous_scores_register(path: Path) -> Path:
     """Item 16: Previous Scores of 1e300 and 17 on the 4 × 4 scheme's 1–16."""
-    from tests.conftest import HEADER, risk_row, write_xlsx
+    from tests.helpers import HEADER, risk_row, write_xlsx
 
     rows = [risk_row("STR0001", previous=1e300), risk_row("STR0002", previous=17), risk_row("STR0003", previous=9)]
     return write_xlsx(path, [HEADER, *rows])
@@ -335,7 +335,7 @@ def encrypted_flag_register(path: Path, part: str = "docProps/app.xml") -> Path:
     import struct
     import zipfile
 
-    from tests.conftest import HEADER, risk_row, write_xlsx
+    from tests.helpers import HEADER, risk_row, write_xlsx
 
     write_xlsx(path, [HEADER, risk_row(score=99)])
     data = bytearray(path.read_bytes())
@@ -357,7 +357,7 @@ def encrypted_flag_register(path: Path, part: str = "docProps/app.xml") -> Path:
 def wide_register(path: Path, columns: int = 16_380) -> Path:
     """Low: a register whose header runs to 16,380 columns, most of them further columns (within Excel's
     16,384 as read, past it with the template's own columns)."""
-    from tests.conftest import HEADER, risk_row, write_xlsx
+    from tests.helpers import HEADER, risk_row, write_xlsx
 
     extras = [f"Extra {n}" for n in range(columns - len(HEADER))]
     return write_xlsx(path, [HEADER + extras, risk_row()])
@@ -382,7 +382,7 @@ def hung_libreoffice(folder: Path) -> Path:
 
 def arabic_indic_references_register(path: Path) -> Path:
     """Low: references numbered in Arabic-Indic digits (STR١٢٣٤), which Python's \\d matches and RE2's does not."""
-    from tests.conftest import HEADER, risk_row, write_xlsx
+    from tests.helpers import HEADER, risk_row, write_xlsx
 
     digits = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
     rows = [risk_row(f"STR{n:04}".translate(digits)) for n in (1, 2, 3)]
