@@ -95,6 +95,7 @@ class JobStore:
     def __init__(self, limits: Limits, root: Path | None = None):
         self.limits = limits
         self.root = root or Path(tempfile.mkdtemp(prefix="riskbook-serve-"))
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.root.chmod(0o700)
 
     def create(self, settings: dict, uploads: dict[str, tuple[str, bytes]]) -> Job:
