@@ -547,7 +547,7 @@ def scheme_command(from_path, output, sheet, max_size, columns):
     "--max-upload",
     "max_upload",
     type=click.IntRange(1, 10_000),
-    default=64,
+    default=256,
     show_default=True,
     metavar="MB",
     help="Largest request accepted (all files together).",

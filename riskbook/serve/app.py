@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from flask import Flask, Response, abort, redirect, render_template, request, url_for
 
@@ -153,8 +153,8 @@ def _busy_message(store: JobStore) -> str:
     )
 
 
-def _read_form() -> tuple[dict[str, Any], dict[str, tuple[str, bytes]]]:
-    uploads: dict[str, tuple[str, bytes]] = {}
+def _read_form() -> tuple[dict[str, Any], dict[str, tuple[str, BinaryIO]]]:
+    uploads: dict[str, tuple[str, BinaryIO]] = {}
     input_name = ""
     for role, suffixes in UPLOAD_ROLES.items():
         storage = request.files.get(role)
@@ -165,7 +165,7 @@ def _read_form() -> tuple[dict[str, Any], dict[str, tuple[str, bytes]]]:
             raise FormProblem(
                 f"{storage.filename}: riskbook reads {', '.join(suffixes)} files here, not {suffix or 'this'}"
             )
-        uploads[role] = (suffix, storage.read())
+        uploads[role] = (suffix, storage.stream)
         if role == "register":
             input_name = storage.filename
     if "register" not in uploads:

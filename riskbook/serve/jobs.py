@@ -22,6 +22,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 READABLE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 _JOB_ID = re.compile(r"[A-Za-z0-9_-]{32}")
@@ -35,7 +36,7 @@ class Limits:
     queue: int = 32  # requests waiting for a worker; one more is refused with a message
     memory_bytes: int = 2 * 1024**3  # address space of one child
     seconds: float = 300.0  # wall time of one child
-    upload_bytes: int = 64 * 1024**2  # the whole request
+    upload_bytes: int = 256 * 1024**2  # the whole request (a 100,000-risk .xlsx is about 75 MB)
     keep_seconds: float = 30 * 60  # a job's folder is removed this long after it was made
 
 
@@ -98,15 +99,19 @@ class JobStore:
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.root.chmod(0o700)
 
-    def create(self, settings: dict, uploads: dict[str, tuple[str, bytes]]) -> Job:
-        """A new job holding each upload under a name riskbook chose (role + the suffix, from a fixed list)."""
+    def create(self, settings: dict, uploads: dict[str, tuple[str, BinaryIO]]) -> Job:
+        """A new job holding each upload under a name riskbook chose (role + the suffix, from a fixed list).
+
+        Uploads are copied to disk in pieces, so a large register costs the server no more memory than a small one.
+        """
         job_id = secrets.token_urlsafe(24)
         folder = self.root / job_id
         folder.mkdir(mode=0o700)
         files = {}
-        for role, (suffix, data) in uploads.items():
+        for role, (suffix, stream) in uploads.items():
             name = f"{role}{suffix}"
-            (folder / name).write_bytes(data)
+            with (folder / name).open("xb") as target:
+                shutil.copyfileobj(stream, target, 1024 * 1024)
             files[role] = name
         (folder / "job.json").write_text(json.dumps({**settings, "files": files}), encoding="utf-8")
         return Job(job_id, folder)
