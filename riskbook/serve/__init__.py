@@ -46,7 +46,7 @@ def run(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False, l
             host=host,
             port=port,
             threads=limits.workers + limits.queue + 2,
-            max_request_body_size=limits.upload_bytes,
+            max_request_body_size=limits.upload_bytes + 1024**2,  # Flask answers 413 first, as a page
             ident="riskbook",
             _quiet=True,
         )
