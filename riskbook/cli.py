@@ -721,6 +721,55 @@ def _say_scale_orders(drafted, safe_text, place, err: bool = False) -> None:
         click.echo(safe_text(f"  {scale.axis}: {order}{guess if scale.guessed else ''}", place), err=err)
 
 
+@cli.command("serve")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (another than this computer's own has no sign-in: say so to whoever can reach it).",
+)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Checks run at once (default: one per core).")
+@click.option(
+    "--queue",
+    type=click.IntRange(0, 10_000),
+    default=32,
+    show_default=True,
+    help="Checks that may wait for a worker; one more is told the checker is busy.",
+)
+@click.option(
+    "--max-upload",
+    "max_upload",
+    type=click.IntRange(1, 10_000),
+    default=256,
+    show_default=True,
+    metavar="MB",
+    help="Largest request accepted (all files together).",
+)
+def serve_command(host, port, open_browser, workers, queue, max_upload):
+    """Serve the checker as a web page on this computer: check a register, see the findings on your sheet, download the outputs.
+
+    Example: riskbook serve --open
+    """
+    try:
+        from riskbook.serve import run
+        from riskbook.serve.jobs import Limits
+    except ImportError as exc:
+        _say(f"riskbook: serve needs the web extra ({exc.name} is missing): pip install 'riskbook[serve]'")
+        sys.exit(EXIT_UNUSABLE)
+    defaults = Limits()
+    limits = Limits(workers=workers or defaults.workers, queue=queue, upload_bytes=max_upload * 1024**2)
+    gc.enable()  # a long-running server makes and drops objects for hours
+    try:
+        run(host=host, port=port, open_browser=open_browser, limits=limits)
+    except OSError as exc:
+        _say(f"riskbook: cannot listen on {host}:{port}: {exc.strerror or exc}")
+        sys.exit(EXIT_UNUSABLE)
+    except KeyboardInterrupt:
+        pass
+
+
 def main() -> None:
     from riskbook import process
 
