@@ -748,7 +748,9 @@ def _say_scale_orders(drafted, safe_text, place, err: bool = False) -> None:
     help="Largest request accepted (all files together).",
 )
 def serve_command(host, port, open_browser, workers, queue, max_upload):
-    """Serve the checker as a web page on this computer: check a register, see the findings on your sheet, download the outputs.
+    """Serve the checker as a local web page: check a register, download the outputs.
+
+    The page shows the findings marked on the register's own sheet, the matrix and the scheme in words.
 
     Example: riskbook serve --open
     """
@@ -760,7 +762,9 @@ def serve_command(host, port, open_browser, workers, queue, max_upload):
         sys.exit(EXIT_UNUSABLE)
     defaults = Limits()
     limits = Limits(workers=workers or defaults.workers, queue=queue, upload_bytes=max_upload * 1024**2)
-    gc.enable()  # a long-running server makes and drops objects for hours
+    import gc
+
+    gc.enable()  # a long-running server makes and drops objects for hours (the command turned it off)
     try:
         run(host=host, port=port, open_browser=open_browser, limits=limits)
     except OSError as exc:

@@ -87,6 +87,16 @@ def _examples() -> list[tuple[str, str]]:
     return found
 
 
+def _serve_without_serving(monkeypatch) -> list[dict]:
+    """`riskbook serve` examples parse their options and stop before listening (tests/test_serve_browser.py
+    runs a real server); the calls it would have made, for the test to see."""
+    import riskbook.serve
+
+    calls: list[dict] = []
+    monkeypatch.setattr(riskbook.serve, "run", lambda **options: calls.append(options))
+    return calls
+
+
 def test_the_docs_have_examples_of_every_command():
     commands = {shlex.split(line)[1] for _, line in _examples()}
     assert commands >= set(_commands())
@@ -99,7 +109,9 @@ def test_every_example_in_the_docs_runs(page, line, tmp_path, monkeypatch):
     for folder in ("examples", "workbook_templates"):
         (tmp_path / folder).symlink_to(ROOT / folder)
     monkeypatch.chdir(tmp_path)
+    served = _serve_without_serving(monkeypatch)
     result = CliRunner().invoke(cli, shlex.split(line)[1:])
+    assert served or shlex.split(line)[1] != "serve"
     assert result.exit_code in (0, 1), f"{page}: {line}\n{result.output}"
     assert "Traceback" not in result.output
 
@@ -124,7 +136,9 @@ def test_every_commands_help_example_runs(name, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     example = _commands()[name].help.split("Example:", 1)[1].strip().splitlines()[0]
     assert example.startswith(f"riskbook {name} ")
+    served = _serve_without_serving(monkeypatch)
     result = CliRunner().invoke(cli, shlex.split(example)[1:])
+    assert served or name != "serve"
     assert result.exit_code in (0, 1) and "Traceback" not in result.output, result.output
 
 

@@ -21,6 +21,7 @@ from riskbook.scheme import Scheme
 
 MAX_ROWS_SHOWN = 500  # rows of the sheet drawn on the page; rows holding a finding are drawn whatever their number
 MAX_COLUMNS_SHOWN = 60
+MAX_FINDINGS_SHOWN = 2_000  # listed on the page; the annotated copy and the JSON of `validate` hold them all
 SHOWN_CHARACTERS = 120  # of a long cell, before the rest is folded under "more"
 
 
@@ -41,29 +42,39 @@ def main(folder: Path) -> int:
 
 
 def _check(folder: Path, settings: dict, files: dict[str, str]) -> Report:
-    from riskbook.checks import validate
-    from riskbook.reading import read_register
+    """What `riskbook validate` does: the one pipeline, last period's file read the same way."""
+    from riskbook.pipeline import check_register
 
-    scheme = folder / files["scheme"] if "scheme" in files else None
-    register = read_register(folder / files["register"], sheet=settings.get("sheet") or None, scheme=scheme)
-    previous = None
-    if "previous" in files:
-        previous = read_register(folder / files["previous"], scheme=register.scheme)
-    as_of = dt.date.fromisoformat(settings["as_of"]) if settings.get("as_of") else None
-    return validate(register, as_of=as_of, previous=previous)
+    return check_register(
+        folder / files["register"],
+        sheet=settings.get("sheet") or None,
+        scheme=folder / files["scheme"] if "scheme" in files else None,  # none: a template's own, or the default
+        previous=folder / files["previous"] if "previous" in files else None,
+        as_of=dt.date.fromisoformat(settings["as_of"]) if settings.get("as_of") else None,
+    )
 
 
 def _sheet_rows(report: Report, path: Path) -> tuple[list[list[Any]], int, int]:
-    from riskbook.source.grid import open_grid
+    """The sheet's first rows as read: the cells the register kept, or (an .xlsx, which passed riskbook's
+    guards when it was read) no more rows than the page draws, so a large register costs little."""
+    register = report.register
+    if register.sheet_cells is not None:
+        return register.sheet_cells
+    import python_calamine
 
-    return open_grid(path, report.register.sheet).rows(report.register.sheet)
+    wanted = register.header_row + 1 + MAX_ROWS_SHOWN
+    sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(register.sheet)
+    return sheet.to_python(skip_empty_area=False, nrows=wanted), 0, 0
 
 
 def describe(report: Report, sheet: tuple[list[list[Any]], int, int]) -> dict[str, Any]:
-    """Everything the page shows, as plain data."""
+    """Everything the page shows, as plain data (at most MAX_FINDINGS_SHOWN findings listed; all counted)."""
     register = report.register
+    summary = report.as_dict()
+    summary["findings_listed"] = min(len(summary["findings"]), MAX_FINDINGS_SHOWN)
+    summary["findings"] = summary["findings"][:MAX_FINDINGS_SHOWN]
     return {
-        "report": report.as_dict(),
+        "report": summary,
         "columns": dict(register.column_headers),
         "extra_columns": [header for _, header in register.extra_columns],
         "bands": _band_counts(report),
@@ -88,32 +99,28 @@ def _band_counts(report: Report) -> list[dict[str, Any]]:
 
 
 def _sheet_view(report: Report, sheet: tuple[list[list[Any]], int, int]) -> dict[str, Any]:
-    """The register sheet from its header row down: header cells, then rows, each cell with its A1 name and marks."""
+    """The register sheet from its header row down, its first MAX_ROWS_SHOWN filled rows: each cell with
+    its A1 name and the findings marked on it."""
     rows, first_row, first_col = sheet
     register = report.register
+    header_index = register.header_row - first_row
+    shown = []
+    for index in range(header_index + 1, len(rows)):
+        if len(shown) == MAX_ROWS_SHOWN:
+            break
+        if any(_text(v) for v in rows[index]):
+            shown.append(index)
+    drawn_cells = set()
+    width = min(MAX_COLUMNS_SHOWN, max((len(r) for r in rows), default=0) + first_col)
+    for index in shown:
+        drawn_cells.update(cell_name(first_row + index, c) for c in range(width))
     marks: dict[str, list[dict[str, str]]] = {}
     for finding in report.findings:
-        if finding.cell and finding.sheet == register.sheet:
+        if finding.sheet == register.sheet and finding.cell in drawn_cells:
             marks.setdefault(finding.cell, []).append(
                 {"severity": finding.severity, "code": finding.code, "message": finding.message}
             )
-    width = min(MAX_COLUMNS_SHOWN, max((len(r) for r in rows), default=0) + first_col)
-    header_index = register.header_row - first_row
     header = rows[header_index] if 0 <= header_index < len(rows) else []
-    marked_rows = {int("".join(ch for ch in cell if ch.isdigit()) or 0) - 1 for cell in marks}
-    shown, drawn = [], 0
-    for index in range(header_index + 1, len(rows)):
-        row_number = first_row + index
-        if drawn >= MAX_ROWS_SHOWN and row_number not in marked_rows:
-            continue
-        values = rows[index]
-        if not any(_text(v) for v in values) and row_number not in marked_rows:
-            continue
-        shown.append(
-            {"number": row_number + 1, "cells": [_cell(row_number, c, values, first_col, marks) for c in range(width)]}
-        )
-        drawn += 1
-    data_rows = sum(1 for r in rows[header_index + 1 :] if any(_text(v) for v in r))
     return {
         "name": register.sheet,
         "header_row": register.header_row + 1,
@@ -124,8 +131,13 @@ def _sheet_view(report: Report, sheet: tuple[list[list[Any]], int, int]) -> dict
             }
             for c in range(width)
         ],
-        "rows": shown,
-        "rows_in_sheet": data_rows,
+        "rows": [
+            {
+                "number": first_row + index + 1,
+                "cells": [_cell(first_row + index, c, rows[index], first_col, marks) for c in range(width)],
+            }
+            for index in shown
+        ],
         "sheet_marks": [
             {"severity": f.severity, "code": f.code, "message": f.message} for f in report.findings if not f.cell
         ],
