@@ -368,6 +368,7 @@ def build(
     """
     import riskbook as api
     from riskbook.panel import DEFAULT_MARKING, DEFAULT_TITLE
+    from riskbook.panel.claims import PaperContradicts
     from riskbook.panel.paper import Paper, load_paper
     from riskbook.render import render_text
 
@@ -396,15 +397,22 @@ def build(
     if report.findings:
         click.echo(render_text(report, colour=colour))
     bar = _ProgressBar("Writing", len(report.register.risks), enabled=True)
-    result = api.build_workbook(
-        report,
-        output,
-        title=paper.title or DEFAULT_TITLE,
-        marking=marking if marking is not None else (paper.marking or DEFAULT_MARKING),
-        organisation=paper.organisation,
-        progress=bar,
-        paper=paper,
-    )
+    try:
+        result = api.build_workbook(
+            report,
+            output,
+            title=paper.title or DEFAULT_TITLE,
+            marking=marking if marking is not None else (paper.marking or DEFAULT_MARKING),
+            organisation=paper.organisation,
+            progress=bar,
+            paper=paper,
+        )
+    except PaperContradicts as exc:
+        bar.close()
+        for finding in exc.findings:
+            click.echo(f"  error   {finding}  [{finding.code}]")
+        click.echo("Nothing written: the paper's text contradicts the register's rows.", err=True)
+        sys.exit(EXIT_FINDINGS)
     bar.close()
     click.echo(f"Wrote {result.path}")
     for note in result.notes:

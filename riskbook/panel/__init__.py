@@ -10,6 +10,7 @@ from pathlib import Path
 from riskbook.errors import OutputError, RiskbookError
 from riskbook.model import Register
 from riskbook.panel import layout as L
+from riskbook.panel.claims import check_paper
 from riskbook.panel.paper import Paper
 from riskbook.perf import Progress, Ticker, no_cyclic_gc
 from riskbook.period import ARCHIVED, PanelRisk, Period
@@ -56,7 +57,8 @@ def build_workbook(
 
     Everything written comes from the report: each risk's score and band, and the period
     comparison `validate` made (with its previous register and since date). paper holds the
-    covering report's details (meeting, author, purpose, …) for the Cover sheet. progress, if
+    covering report's details (meeting, author, purpose, …) for the Cover sheet: a count its purpose or
+    recommendation states that the rows contradict raises PaperContradicts, and nothing is written. progress, if
     given, is called now and then with (rows written since the last call, total).
     """
     from riskbook.panel import cover, sheets
@@ -75,6 +77,9 @@ def build_workbook(
     period = report.period
     compared = report.previous is not None
     page = PageSetup(title=title, date_text=long_date(as_of), marking=marking)
+    counts = check_paper(
+        {"purpose": paper.purpose, "recommendation": paper.recommendation}, paper.source or "paper", period
+    )
     appendices = _appendices(period, scheme.top_band.name)
     empty = [name for name, (_h, _d, items, _n) in appendices.items() if not items]
     empty_sheet = L.empty_appendices_sheet(empty) if empty else ""
@@ -88,7 +93,7 @@ def build_workbook(
             created=as_of,
         )
         source = Path(register.path).name
-        cover.write_cover(book, period, paper, period_text(report, paper), compared, source)
+        cover.write_cover(book, period, paper, period_text(report, paper), compared, source, counts)
         sheets.write_contents(book, _contents(appendices, empty_sheet, compared), source)
         sheets.write_summary(book, period, compared)
         sheets.write_appendix_a(book, period, compared)
