@@ -334,6 +334,14 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
     type=click.Path(dir_okay=False),
     help="Also print the workbook to this PDF with LibreOffice (which must be installed).",
 )
+@click.option(
+    "--cards",
+    type=click.Choice(["unseen", "all"]),
+    default="unseen",
+    show_default=True,
+    help="With --previous: 'unseen' lists a risk archived as last period's paper proposed in one row of "
+    "Appendix B (that paper printed its card); 'all' prints every card in full.",
+)
 @sheet_option
 @scheme_option
 @max_size_option
@@ -356,6 +364,7 @@ def build(
     recommendation,
     paper_file,
     pdf_path,
+    cards,
     sheet,
     scheme,
     max_size,
@@ -406,6 +415,7 @@ def build(
             organisation=paper.organisation,
             progress=bar,
             paper=paper,
+            cards=cards,
         )
     except PaperContradicts as exc:
         bar.close()

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from riskbook import build_workbook, read_register, validate
 from riskbook.cli import cli
+from tests.cards import card_fields
 from tests.conftest import (
     AS_OF,
     CLEAN_EXAMPLE,
@@ -161,10 +162,13 @@ def test_appendix_membership(values):
 
 
 def test_cards_hold_the_narrative_whole(values):
-    fields = {row[0]: row[1] for row in table_rows(values["Appendix B"])}
-    assert fields["Field"] == "Value"  # the card's table header, not the risk's title
+    rows = table_rows(values["Appendix B"])
+    assert rows[0][:2] == ("Field", "Value")  # the card's table header, not the risk's title
+    first_card = next(n for n, row in enumerate(rows) if n and str(row[0]).startswith("STR"))
+    fields = card_fields(row[:2] for row in rows[:first_card])
     assert fields["Responsible Officer"] == "Nigel Rixon"
-    assert fields["Current Rating"] == "16 · High"
+    assert fields["Rating"] == "16 · High" and fields["Previous"] == "16 · High"
+    assert fields["Impact"] == "Very High (4)" and fields["Likelihood"] == "Very High (4)"
     assert fields["Information"].startswith("On the 12th August 2021 a licensed shotgun certificate holder")
     assert "• Forces to ensure they only delegate decision making" in fields["Information"]
     assert "<p>" not in fields["Information"]
@@ -306,14 +310,33 @@ def test_previous_period_finds_archived_changed_and_new(tmp_path):
     wb = openpyxl.load_workbook(out, data_only=True)
     assert card_references(wb["Appendix B"]) == ["STR0423", "STR0386", "STR0127", "STR0016", "STR0422", "STR0445"]
     assert card_references(wb["Appendix C"]) == ["STR0292"]
-    change = {r[0]: r[1] for r in wb["Appendix C"].iter_rows(min_row=5, max_row=40, max_col=2, values_only=True)}
-    assert change["Change in score"] == "12 → 16 (up)"
+    change = card_fields(wb["Appendix C"].iter_rows(min_row=5, max_row=40, max_col=2, values_only=True))
+    assert change["Change"] == "12 → 16 (up)" and change["Rating"] == "16 · High"
     assert card_references(wb["Appendix D"]) == ["STR0460"]
     rows = table_rows(wb["Appendix A"])
     assert len(rows) == 25 and "Archived" not in [r[12] for r in rows]
     assert {r[0]: r[11] for r in rows}["STR0292"] == "Up"
     assert wb["Appendix A"]["A2"].value.startswith("The 25 current risks, highest score first")
     assert "below, the 6 archived since the last period" in wb["Appendix A"]["A2"].value
+
+
+def test_cards_the_last_panel_saw_are_one_row_each_unless_all_are_asked_for(tmp_path):
+    """April archives the six risks January proposed: January's paper printed their cards."""
+    args = ["build", str(APRIL), "--previous", str(CLEAN_EXAMPLE), "--as-of", "2024-04-30"]
+    out = tmp_path / "apr.xlsx"
+    assert CliRunner().invoke(cli, [*args, "-o", str(out)]).exit_code == 0
+    ws = openpyxl.load_workbook(out, data_only=True)["Appendix B"]
+    rows = list(ws.iter_rows(min_row=4, max_col=2, values_only=True))
+    assert rows[0][0].startswith("Archived as proposed at the last panel, unchanged since")
+    assert rows[1] == ("Reference", "Risk")
+    assert [r[0] for r in rows[2:8]] == ["STR0423", "STR0386", "STR0127", "STR0016", "STR0422", "STR0445"]
+    assert "rating when archived 16 · High" in rows[2][1]
+    assert not any(r[0] == "Field" for r in rows)  # no full card
+    full = tmp_path / "all.xlsx"
+    assert CliRunner().invoke(cli, [*args, "-o", str(full), "--cards", "all"]).exit_code == 0
+    ws = openpyxl.load_workbook(full, data_only=True)["Appendix B"]
+    cards = card_fields(ws.iter_rows(min_row=5, max_row=12, max_col=2, values_only=True))
+    assert cards["Rating when archived"] == "Rating when archived" and cards["Rating"] == "16 · High"
 
 
 def test_archived_risks_are_listed_apart_and_counted_apart(tmp_path):

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from riskbook.cli import cli
+from tests.cards import card_fields
 from tests.conftest import CLEAN_EXAMPLE, EXAMPLES, HEADER, risk_row, soffice, write_xlsx
 
 APRIL = EXAMPLES / "force-risk-register-apr-2024.xlsx"
@@ -250,7 +251,7 @@ def test_since_names_the_period_covered(tmp_path):
 
 def _card(path: Path, sheet: str) -> dict[str, str]:
     ws = openpyxl.load_workbook(path)[sheet]
-    return {a: b for a, b in ws.iter_rows(min_row=6, max_col=2, values_only=True) if a}
+    return card_fields(ws.iter_rows(min_row=6, max_col=2, values_only=True))
 
 
 def test_blank_responsible_officer_is_not_recorded_never_the_owner(tmp_path):

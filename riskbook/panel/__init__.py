@@ -52,6 +52,7 @@ def build_workbook(
     organisation: str = "",
     progress: Progress | None = None,
     paper: Paper | None = None,
+    cards: str = "unseen",
 ) -> BuildResult:
     """Write the panel workbook from a validation report without errors. The output lands atomically.
 
@@ -59,8 +60,11 @@ def build_workbook(
     comparison `validate` made (with its previous register and since date). paper holds the
     covering report's details (meeting, author, purpose, …) for the Cover sheet: a count its purpose or
     recommendation states that the rows contradict raises PaperContradicts, and nothing is written. progress, if
-    given, is called now and then with (rows written since the last call, total).
+    given, is called now and then with (rows written since the last call, total). cards: "unseen"
+    (with a previous register, a risk archived as last period proposed, whose card that paper
+    printed, is one row in Appendix B) or "all" (every risk a full card).
     """
+    from riskbook.panel import cards as card_sheets
     from riskbook.panel import cover, sheets
     from riskbook.xlsx.writer import Book, PageSetup, atomic_path, xlsxwriter_warnings_as_errors
 
@@ -84,8 +88,8 @@ def build_workbook(
     empty = [name for name, (_h, _d, items, _n) in appendices.items() if not items]
     empty_sheet = L.empty_appendices_sheet(empty) if empty else ""
     with atomic_path(output) as temp, no_cyclic_gc(), xlsxwriter_warnings_as_errors():
-        cards = len(period.archive) + len(period.changes) + len(period.new) + len(period.top_band_not_elsewhere)
-        book = Book(temp, page, scheme, Ticker(progress, len(period.risks) + cards))
+        card_count = len(period.archive) + len(period.changes) + len(period.new) + len(period.top_band_not_elsewhere)
+        book = Book(temp, page, scheme, Ticker(progress, len(period.risks) + card_count))
         book.properties(
             title=title,
             subject=f"Risk register as at {page.date_text}",
@@ -102,7 +106,9 @@ def build_workbook(
         fields_of = _fields_of(register, report.previous)
         for name, (heading, description, items, _none) in appendices.items():
             if items:
-                sheets.write_cards(book, name, heading, description, items, used, fields_of)
+                listed = seen_last_period(items) if compared and cards != "all" else []
+                full = [item for item in items if item not in listed]
+                card_sheets.write_cards(book, name, heading, description, full, used, fields_of, listed)
             elif name == empty[0]:
                 statements = [(n, appendices[n][3]) for n in empty]
                 sheets.write_empty_appendices(book, empty_sheet, statements)
@@ -119,6 +125,18 @@ def build_workbook(
         else ()
     )
     return BuildResult(output, period, notes)
+
+
+def seen_last_period(items: list[PanelRisk]) -> list[PanelRisk]:
+    """Risks archived since last period as that period's paper proposed: their cards were in it, and
+    their details are last period's, unchanged since."""
+    from riskbook.period import PROPOSED_ARCHIVE, classify_proposal
+
+    return [
+        item
+        for item in items
+        if item.proposal == ARCHIVED and classify_proposal(item.risk.get("proposal") or "") == PROPOSED_ARCHIVE
+    ]
 
 
 def _appendices(period: Period, top: str) -> dict[str, tuple[str, str, list[PanelRisk], str]]:

@@ -19,9 +19,9 @@ from riskbook.xlsx.writer import Book, SheetWriter, split_long_text, text_height
 
 CARD_FIELD_WIDTH = 22
 CARD_VALUE_WIDTH = 87  # the two columns fill A4 landscape at 100 %
-CARD_VALUE_CHARS = 110  # characters a line of the value column holds (about 125 of ordinary text)
+CARD_VALUE_CHARS = 120  # characters a line of the value column holds (LibreOffice prints about 130 of ordinary text)
 CARD_MAX_LINES = 30  # lines that fit one row of at most 409 points
-CARD_LINE_POINTS = 12  # 10 pt Arial prints about 11.5 points a line
+CARD_LINE_POINTS = 11.5  # 10 pt Arial prints 11.2 points a line in LibreOffice
 TITLE_ROWS_POINTS = 22 + 16 + 10  # A1, A2 and the spacer row, as set_title_rows sets them
 
 

@@ -1,0 +1,385 @@
+"""Appendices B–E: a detail card per risk, cards flowing several to a page.
+
+A card is a heading (reference, title) over a Field/Value table. Its first row holds the score
+and rating (the only band-coloured cell) beside the impact, likelihood and previous rating;
+short fields go two to a row; the narrative follows a field a row. Page breaks are worked
+out from the rows' heights and fall only between cards or between whole fields (a field longer
+than a page continues as "part 2 of 3"); a card never starts with fewer than three of its rows
+at the foot of a page, and a card that runs onto the next page repeats its heading there,
+"(continued)".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
+from riskbook.model import FIELD_LABELS, FIELDS
+from riskbook.panel import layout as L
+from riskbook.panel.sheets import (
+    CARD_FIELD_WIDTH,
+    CARD_LINE_POINTS,
+    CARD_MAX_LINES,
+    CARD_VALUE_CHARS,
+    CARD_VALUE_WIDTH,
+    MAX_CARD_TABLES,
+    MAX_PAGE_BREAKS,
+    TITLE_ROWS_POINTS,
+    _table,
+    _write_card_list,
+    card_text_points,
+    chars_per_line,
+    print_designed,
+    set_title_rows,
+)
+from riskbook.period import ARCHIVED, NEW, PanelRisk
+from riskbook.xlsx.text import CELL, safe_text
+from riskbook.xlsx.writer import Book, SheetWriter, split_long_text, text_height
+
+NO_NARRATIVE = "No narrative recorded for this period"
+NARRATIVE_FIELDS = FIELDS[FIELDS.index("information") : FIELDS.index("current_status") + 1]
+PAIRED_CHARS = 38  # a short field's value goes beside another when both are at most this long
+HEADER_POINTS = 16  # the card table's Field/Value header row
+MIN_CARD_ROWS = 3  # rows of a card a page must hold below its heading, unless the card ends there
+MIN_PIECE_LINES = 5  # a part of a split field shorter than this starts the next page instead
+MAX_ROW_POINTS = CARD_MAX_LINES * CARD_LINE_POINTS + 4
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a card: a label and a value, or two short fields side by side (second set)."""
+
+    label: str
+    value: str
+    fmt: str = "cell"
+    label_fmt: str = "label"
+    second: tuple[str, str] | None = None  # (label, value) printed after the value, in the same cell
+
+    @property
+    def text(self) -> str:
+        return self.value if self.second is None else f"{self.value}    {self.second[0]}: {self.second[1]}"
+
+    def points(self) -> float:
+        return max(card_text_points(self.text, CARD_VALUE_CHARS), card_text_points(self.label, LABEL_CHARS))
+
+
+LABEL_CHARS = chars_per_line(CARD_FIELD_WIDTH)
+
+
+def first_row(item: PanelRisk, book: Book, appendix: str) -> Row:
+    """Score and rating (band-coloured) beside impact, likelihood and the previous rating."""
+    scheme, risk = book.scheme, item.risk
+    band = item.band
+    parts = [
+        f"Impact: {scheme.impact_label(risk.impact)} ({risk.impact})",
+        f"Likelihood: {scheme.likelihood_label(risk.likelihood)} ({risk.likelihood})",
+    ]
+    if item.proposal == ARCHIVED:
+        parts.insert(0, "Rating when archived")
+    parts.append(f"Previous: {previous_text(item, book)}")
+    if appendix == L.APPENDIX_C and item.changed:
+        parts.append(f"Change: {item.previous_score} → {item.score} ({item.direction.lower()})")
+    if item.proposal:
+        parts.append(f"Proposal: {item.proposal}")
+    chip = f"{item.score} · {band.name}" if band is not None else str(item.score)
+    return Row(chip, "; ".join(parts), "cell", f"band:{band.name}" if band is not None else "label")
+
+
+def previous_text(item: PanelRisk, book: Book) -> str:
+    if item.proposal == NEW:
+        return NEW
+    if item.previous_score is None:
+        return L.NOT_RECORDED
+    band = book.scheme.band(item.previous_score)
+    return f"{item.previous_score} · {band.name}" if band is not None else str(item.previous_score)
+
+
+def card_rows(item: PanelRisk, book: Book, appendix: str, fields: Collection[str] = FIELDS) -> list[Row]:
+    """The rows of one risk's card, as the paper lays it out.
+
+    fields: the columns the risk's register has; a field it has but the risk leaves blank says
+    "Not recorded", and one it lacks is left off. A risk with no narrative at all says so once.
+    """
+    from riskbook.panel.sheets import _score_set_rows
+
+    risk, scheme = item.risk, book.scheme
+
+    def shown(name: str) -> str:
+        value = risk.get(name)
+        return L.NOT_RECORDED if value in (None, "") else str(value)
+
+    short: list[tuple[str, str]] = []
+    if "responsible_officer" in fields:
+        short.append(("Responsible Officer", shown("responsible_officer")))
+    short.append(("Owner", shown("owner")))
+    if "first_recorded" in fields:
+        short.append(("Date Recorded", shown("first_recorded")))
+    short.append(("Last Review", shown("last_review")))
+    short.append(("Status", risk.status_name or shown("status")))
+    if "category" in fields:
+        short.append(("Category", shown("category")))
+    short += [(label, value) for label, value, _fmt in _score_set_rows(risk, scheme, fields)]
+    rows = [first_row(item, book, appendix), *_paired(short)]
+    narrative = [name for name in NARRATIVE_FIELDS if name in fields]
+    if narrative and all(risk.get(name) in (None, "") for name in narrative):
+        rows.append(Row("Narrative", NO_NARRATIVE))
+    else:
+        rows += [Row(FIELD_LABELS[name], shown(name)) for name in narrative]
+    extras = [(header, value or L.NOT_RECORDED) for header, value in risk.extras.items()]
+    rows += _paired(extras)
+    return rows
+
+
+def has_no_narrative(item: PanelRisk, fields: Collection[str]) -> bool:
+    narrative = [name for name in NARRATIVE_FIELDS if name in fields]
+    return bool(narrative) and all(item.risk.get(name) in (None, "") for name in narrative)
+
+
+def _paired(fields: list[tuple[str, str]]) -> list[Row]:
+    """Short fields two to a row; a long one has its row to itself."""
+    rows: list[Row] = []
+    waiting: tuple[str, str] | None = None
+    for label, value in fields:
+        if len(value) > PAIRED_CHARS or "\n" in value:
+            rows.append(Row(label, value))
+        elif waiting is None:
+            waiting = (label, value)
+        else:
+            rows.append(Row(waiting[0], waiting[1], second=(label, value)))
+            waiting = None
+    if waiting is not None:
+        rows.append(Row(*waiting))
+    return rows
+
+
+# -- Laying cards out on pages ------------------------------------------------------------------
+
+
+@dataclass
+class Segment:
+    """A card's rows on one page, under its heading (continued when it is not the card's first)."""
+
+    item: PanelRisk
+    rows: list[tuple[Row, float]]
+    continued: bool
+    page_break: bool  # whether a page starts at this segment's heading
+
+
+def heading_points(item: PanelRisk) -> float:
+    reference, title = heading_text(item)
+    return (
+        max(
+            text_height(title, chars_per_line(CARD_VALUE_WIDTH * 0.8)),
+            text_height(reference, chars_per_line(CARD_FIELD_WIDTH * 0.8)),
+            16,
+        )
+        + 4
+    )
+
+
+HEADING_CHARS = 300  # a card's heading names the risk; a longer title is given whole in its Title row
+
+
+def heading_text(item: PanelRisk) -> tuple[str, str]:
+    reference = item.reference or "(no reference)"
+    title = item.risk.title or "(no title)"
+    if len(title) > HEADING_CHARS:
+        title = title[:HEADING_CHARS].rstrip() + "… (the whole title is in the Title row)"
+    if len(reference) > HEADING_CHARS:
+        reference = reference[:HEADING_CHARS].rstrip() + "…"
+    return reference, title
+
+
+def layout(cards: list[tuple[PanelRisk, list[Row]]], capacity: float, first_used: float) -> list[Segment]:
+    """Cards flowed onto pages of capacity points, the first page already holding first_used.
+
+    A card starts a new page only when the page cannot hold its heading and first three rows. A
+    short field that does not fit moves whole to the next page; a long one (a third of a page or
+    more) fills what is left of this page, at least five lines, and continues as "part 2 of n".
+    """
+    segments: list[Segment] = []
+    used = first_used
+    for item, rows in cards:
+        head = heading_points(item) + HEADER_POINTS
+        lines = [(row, row.points()) for row in rows]
+        opening = head + sum(points for _, points in lines[:MIN_CARD_ROWS])
+        whole = head + sum(points for _, points in lines)
+        segment = Segment(item, [], False, bool(segments) and used + min(opening, whole) > capacity)
+        if segment.page_break:
+            used = 0
+        segments.append(segment)
+        used += head
+        for row, points in lines:
+            if used + points <= capacity and points <= MAX_ROW_POINTS:
+                segment.rows.append((row, points))
+                used += points
+                continue
+            if points < capacity / 3:
+                segment = _next_page(segments, item)
+                used = head + points
+                segment.rows.append((row, points))
+                continue
+            pieces: list[tuple[str, bool]] = []  # (text, whether a page starts before it)
+            text, new_page = row.value, False
+            while text:
+                room = capacity - (head if new_page else used)
+                lines_fit = min(CARD_MAX_LINES, int((room - 4) // CARD_LINE_POINTS))
+                if lines_fit < MIN_PIECE_LINES:
+                    new_page, used = True, head
+                    continue
+                piece, text = _take_lines(text, lines_fit)
+                pieces.append((piece, new_page))
+                used = (head if new_page else used) + card_text_points(piece, CARD_VALUE_CHARS)
+                new_page = False
+            for part, (piece, page_before) in enumerate(pieces, start=1):
+                if page_before:
+                    segment = _next_page(segments, item)
+                label = row.label if len(pieces) == 1 else f"{row.label} (part {part} of {len(pieces)})"
+                piece_row = Row(label, piece, row.fmt, row.label_fmt)
+                segment.rows.append((piece_row, piece_row.points()))
+    return segments
+
+
+def _take_lines(text: str, lines: int) -> tuple[str, str]:
+    """The first piece of text that fits this many lines, and the rest (the line end or space cut on dropped)."""
+    first = split_long_text(text, CARD_VALUE_CHARS, lines)[0]
+    if not first or not text.startswith(first):  # never expected: keep the text whole
+        return text, ""
+    rest = text[len(first) :]
+    return first, rest[1:] if rest[:1] in ("\n", " ") else rest
+
+
+def _next_page(segments: list[Segment], item: PanelRisk) -> Segment:
+    segment = Segment(item, [], True, True)
+    segments.append(segment)
+    return segment
+
+
+# -- Writing ----------------------------------------------------------------------------------
+
+
+def write_cards(
+    book: Book,
+    sheet_name: str,
+    heading: str,
+    description: str,
+    items: list[PanelRisk],
+    used: set[str],
+    fields_of: Callable[[PanelRisk], Collection[str]] = lambda item: FIELDS,
+    listed: list[PanelRisk] | None = None,
+) -> None:
+    """An appendix's cards; listed: risks shown as one row each (their cards were printed last period)."""
+    listed = listed or []
+    many = len(items) > MAX_CARD_TABLES
+    sheet = book.add_sheet(sheet_name, stream=many)
+    if many:
+        description += " Each row names its risk; a page break starts each of the first 1,023 risks."
+    sheet.title(heading, description)
+    set_title_rows(sheet)
+    if many:
+        _write_card_list(sheet, book, sheet_name, items, fields_of)
+        return
+    row = L.TABLE_HEADER_ROW
+    first_used = TITLE_ROWS_POINTS
+    if listed:
+        row, first_used = _write_listed(sheet, book, sheet_name, listed, row, first_used)
+    cards = []
+    for item in items:
+        rows = card_rows(item, book, sheet_name, fields_of(item))
+        whole = []
+        if len(item.reference) > HEADING_CHARS:
+            whole.append(Row("Reference", item.reference))
+        if len(item.risk.title or "") > HEADING_CHARS:
+            whole.append(Row("Title", item.risk.title))
+        cards.append((item, [*whole, *rows]))
+    segments = layout(cards, L.page_capacity(100), first_used)
+    _write_segments(sheet, book, sheet_name, segments, row, used)
+    print_designed(sheet, [CARD_FIELD_WIDTH, CARD_VALUE_WIDTH], None)
+
+
+def _write_segments(
+    sheet: SheetWriter, book: Book, sheet_name: str, segments: list[Segment], row: int, used: set[str]
+) -> None:
+    from riskbook.panel.sheets import _table_name
+
+    heading_fmt = book.add_format(
+        "card-heading", {"bold": True, "font_size": 11, "text_wrap": True, "valign": "top", "bottom": 2}
+    )
+    bold = book.add_format("card-bold", {"bold": True})
+    plain = book.add_format("card-plain", {})
+    breaks: list[int] = []
+    previous = None
+    for segment in segments:
+        if segment.page_break:
+            breaks.append(row)
+        item = segment.item
+        reference, title = heading_text(item)
+        sheet.text(row, 0, reference, heading_fmt)
+        sheet.text(row, 1, f"{title} (continued)" if segment.continued else title, heading_fmt)
+        sheet.sheet.set_row(row, heading_points(item))
+        _table(
+            sheet,
+            _table_name(sheet_name.replace(" ", ""), item.reference, used),
+            row + 1,
+            0,
+            row + 1 + len(segment.rows),
+            ["Field", "Value"],
+        )
+        sheet.sheet.set_row(row + 1, HEADER_POINTS)
+        for offset, (card_row, points) in enumerate(segment.rows, start=row + 2):
+            sheet.text(offset, 0, card_row.label, book.fmt(card_row.label_fmt))
+            if card_row.second is None:
+                sheet.text(offset, 1, card_row.value, book.fmt(card_row.fmt))
+            else:
+                _pair(sheet, offset, card_row, book.fmt(card_row.fmt), bold, plain)
+            sheet.sheet.set_row(offset, points)
+        row += len(segment.rows) + 2
+        if item is not previous:
+            book.ticker.tick()
+            previous = item
+    sheet.sheet.set_h_pagebreaks(breaks[:MAX_PAGE_BREAKS])
+
+
+def _pair(sheet: SheetWriter, row: int, card_row: Row, fmt, bold, plain) -> None:
+    """Two short fields in one cell: the first's value, then the second's label in bold and its value."""
+    assert card_row.second is not None
+    label, value = card_row.second
+    pieces = [
+        plain,
+        safe_text(card_row.value, CELL) + "    ",
+        bold,
+        safe_text(label, CELL) + ": ",
+        plain,
+        safe_text(value, CELL),
+    ]
+    code = sheet.sheet.write_rich_string(row, 1, *pieces, fmt)
+    if code:
+        sheet.text(row, 1, card_row.text, fmt)
+
+
+def _write_listed(
+    sheet: SheetWriter, book: Book, sheet_name: str, listed: list[PanelRisk], row: int, used_points: float
+) -> tuple[int, float]:
+    """Risks whose cards the last panel saw, unchanged since: one row each, above the cards."""
+    sheet.text(
+        row,
+        0,
+        f"Archived as proposed at the last panel, unchanged since; their cards were in last period's paper "
+        f"({len(listed)})",
+        book.fmt("bold"),
+    )
+    header = row + 1
+    _table(sheet, sheet_name.replace(" ", "") + "Listed", header, 0, header + len(listed), ["Reference", "Risk"])
+    title_chars = chars_per_line(CARD_VALUE_WIDTH)
+    points = 15.0 + HEADER_POINTS
+    for offset, item in enumerate(listed, start=header + 1):
+        band = item.band.name if item.band is not None else ""
+        owner = item.risk.get("owner") or L.NOT_RECORDED
+        text = f"{item.risk.title} · rating when archived {item.score} · {band} · owner {owner}"
+        sheet.text(offset, 0, item.reference, book.fmt("label"))
+        sheet.text(offset, 1, text, book.fmt("cell"))
+        height = text_height(text, title_chars)
+        sheet.sheet.set_row(offset, height)
+        points += height
+        book.ticker.tick()
+    return header + len(listed) + 2, used_points + points + 15
