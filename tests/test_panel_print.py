@@ -296,22 +296,6 @@ def test_blank_cells_in_appendix_a_get_a_word(tmp_path):
     assert row[11] == "No change" and row[12] == "None"
 
 
-def test_a_field_that_fits_a_page_moves_whole_and_a_longer_one_fills_the_page_first():
-    from riskbook.panel.sheets import _card_pages
-
-    short = ("Owner", "Someone", "cell")
-    medium = ("Information", "\n".join(f"line {n}" for n in range(20)), "cell")  # 20 lines: fits a page
-    long = ("Update", "\n".join(f"update line {n}" for n in range(70)), "cell")  # longer than a page
-    pages = _card_pages([short, medium], first_room=150, room=400)
-    assert [[row[0] for row in page] for page in pages] == [["Owner"], ["Information"]]
-    pages = _card_pages([short, long], first_room=150, room=400)
-    labels = [[row[0] for row in page] for page in pages]
-    assert labels[0] == ["Owner", "Update (part 1 of 3)"] and labels[1] == ["Update (part 2 of 3)"]
-    assert all(sum(row[3] for row in page) <= (150 if n == 0 else 400) for n, page in enumerate(pages))
-    text = "\n".join(row[1] for page in pages for row in page if row[0].startswith("Update"))
-    assert text == long[1]  # nothing lost at the cuts
-
-
 @pytest.mark.parametrize("name", ["jan", "apr"])
 def test_the_summary_never_splits_its_status_table(printed, name):
     """The status table prints whole, under its heading: with --previous the Summary grew by a row and

@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from riskbook import build_workbook, load_scheme, read_register, validate
 from riskbook.cli import cli
-from riskbook.panel.sheets import MAX_CARD_TABLES, _references_text
+from riskbook.panel.cards import MAX_CARD_TABLES
+from riskbook.panel.sheets import _references_text
 from tests.conftest import CLEAN_EXAMPLE, HEADER
 
 LABELS = ["Low", "Medium", "High", "Very High"]

@@ -18,16 +18,9 @@ from riskbook.model import FIELD_LABELS, FIELDS
 from riskbook.panel import layout as L
 from riskbook.panel.sheets import (
     CARD_FIELD_WIDTH,
-    CARD_LINE_POINTS,
-    CARD_MAX_LINES,
-    CARD_VALUE_CHARS,
     CARD_VALUE_WIDTH,
-    MAX_CARD_TABLES,
-    MAX_PAGE_BREAKS,
     TITLE_ROWS_POINTS,
     _table,
-    _write_card_list,
-    card_text_points,
     chars_per_line,
     print_designed,
     set_title_rows,
@@ -36,6 +29,13 @@ from riskbook.period import ARCHIVED, NEW, PanelRisk
 from riskbook.xlsx.text import CELL, safe_text
 from riskbook.xlsx.writer import Book, SheetWriter, split_long_text, text_height
 
+CARD_VALUE_CHARS = 120  # characters a line of the value column holds (LibreOffice prints about 135 of prose)
+CARD_MAX_LINES = 30  # lines that fit one row of at most 409 points
+CARD_LINE_POINTS = 11.5  # 10 pt Arial prints 11.2 points a line in LibreOffice
+# Above this many cards an appendix is one field/value table (each row carrying its risk's
+# reference) rather than a table per card: Excel slows to a crawl with thousands of tables.
+MAX_CARD_TABLES = 200
+MAX_PAGE_BREAKS = 1023  # Excel's own limit on horizontal page breaks in a sheet
 NO_NARRATIVE = "No narrative recorded for this period"
 NARRATIVE_FIELDS = FIELDS[FIELDS.index("information") : FIELDS.index("current_status") + 1]
 PAIRED_CHARS = 38  # a short field's value goes beside another when both are at most this long
@@ -100,8 +100,6 @@ def card_rows(item: PanelRisk, book: Book, appendix: str, fields: Collection[str
     fields: the columns the risk's register has; a field it has but the risk leaves blank says
     "Not recorded", and one it lacks is left off. A risk with no narrative at all says so once.
     """
-    from riskbook.panel.sheets import _score_set_rows
-
     risk, scheme = item.risk, book.scheme
 
     def shown(name: str) -> str:
@@ -118,7 +116,7 @@ def card_rows(item: PanelRisk, book: Book, appendix: str, fields: Collection[str
     short.append(("Status", risk.status_name or shown("status")))
     if "category" in fields:
         short.append(("Category", shown("category")))
-    short += [(label, value) for label, value, _fmt in _score_set_rows(risk, scheme, fields)]
+    short += _score_sets(risk, scheme, fields)
     rows = [first_row(item, book, appendix), *_paired(short)]
     narrative = [name for name in NARRATIVE_FIELDS if name in fields]
     if narrative and all(risk.get(name) in (None, "") for name in narrative):
@@ -300,8 +298,6 @@ def write_cards(
 def _write_segments(
     sheet: SheetWriter, book: Book, sheet_name: str, segments: list[Segment], row: int, used: set[str]
 ) -> None:
-    from riskbook.panel.sheets import _table_name
-
     heading_fmt = book.add_format(
         "card-heading", {"bold": True, "font_size": 11, "text_wrap": True, "valign": "top", "bottom": 2}
     )
@@ -383,3 +379,89 @@ def _write_listed(
         points += height
         book.ticker.tick()
     return header + len(listed) + 2, used_points + points + 15
+
+
+def card_text_points(text: str, chars: int) -> float:
+    """Points a wrapped card cell needs."""
+    if "\n" in text:
+        lines = sum(max(1, -(-len(line) // chars)) for line in text.split("\n"))
+    else:
+        lines = max(1, -(-len(text) // chars))
+    return min(409, lines * CARD_LINE_POINTS + 4)
+
+
+def _score_sets(risk, scheme, fields: Collection[str]) -> list[tuple[str, str]]:
+    """The inherent and target assessments a register carries: level × level · score · band."""
+    rows = []
+    for name in ("inherent", "target"):
+        parts = [f"{name}_{part}" for part in ("impact", "likelihood", "score", "rating")]
+        if not any(part in fields for part in parts):
+            continue
+        impact, likelihood, score, rating = (risk.get(part) for part in parts)
+        if isinstance(impact, int) and isinstance(likelihood, int):
+            impact, likelihood = scheme.impact_label(impact), scheme.likelihood_label(likelihood)
+        band = scheme.band(score) if isinstance(score, int) else None
+        words = [f"{impact} × {likelihood}" if impact and likelihood else "", str(score or ""), str(rating or "")]
+        if band is not None and not rating:
+            words[2] = band.name
+        rows.append((f"{name.capitalize()} Rating", " · ".join(w for w in words if w) or L.NOT_RECORDED))
+    return rows
+
+
+def _table_name(prefix: str, reference: str, used: set[str]) -> str:
+    base = prefix + "".join(ch if ch.isalnum() else "_" for ch in reference[:100])
+    name, n = base, 2
+    while name.upper() in used:
+        name, n = f"{base}_{n}", n + 1
+    used.add(name.upper())
+    return name
+
+
+def _parts(label: str, value: str) -> list[tuple[str, str]]:
+    """One row of the card list, or its parts when the text is longer than a row (or a cell) holds."""
+    pieces = split_long_text(value, CARD_VALUE_CHARS, CARD_MAX_LINES)
+    if len(pieces) == 1:
+        return [(label, pieces[0])]
+    return [(f"{label} (part {part} of {len(pieces)})", piece) for part, piece in enumerate(pieces, start=1)]
+
+
+def _write_card_list(
+    sheet: SheetWriter,
+    book: Book,
+    sheet_name: str,
+    items: list[PanelRisk],
+    fields_of: Callable[[PanelRisk], Collection[str]],
+) -> None:
+    """Every card in one table, for an appendix of more cards than Excel handles tables: Reference, Field, Value.
+    The same rows as a card's, a field a row."""
+    cell, label_fmt = book.fmt("cell"), book.fmt("label")
+    last = L.TABLE_HEADER_ROW
+    cards = []
+    for item in items:
+        lines = [("Reference", item.reference, "cell")] if len(item.reference) > HEADING_CHARS else []
+        lines += [(label, piece, "cell") for label, piece in _parts("Title", item.risk.title or "")]
+        for card_row in card_rows(item, book, sheet_name, fields_of(item)):
+            fmt = card_row.label_fmt if card_row.label_fmt.startswith("band:") else card_row.fmt
+            label = "Rating" if fmt.startswith("band:") else card_row.label
+            value = f"{card_row.label}; {card_row.value}" if fmt.startswith("band:") else card_row.text
+            lines += [(name, piece, fmt) for name, piece in _parts(label, value)]
+        cards.append((item, lines))
+        last += len(lines)
+    _table(sheet, sheet_name.replace(" ", ""), L.TABLE_HEADER_ROW, 0, last, ["Reference", "Field", "Value"])
+    row = L.FIRST_DATA_ROW
+    breaks = []
+    value_chars = chars_per_line(CARD_VALUE_WIDTH - 10)
+    for item, lines in cards:
+        if row > L.FIRST_DATA_ROW and len(breaks) < MAX_PAGE_BREAKS:
+            breaks.append(row)
+        for label, value, fmt in lines:
+            sheet.text(row, 0, item.reference, cell)
+            sheet.text(row, 1, label, label_fmt)
+            sheet.text(row, 2, value, cell if fmt == "cell" else book.fmt(fmt))
+            if len(value) > value_chars or "\n" in value:
+                sheet.sheet.set_row(row, text_height(value, value_chars))
+            row += 1
+        book.ticker.tick()
+    sheet.sheet.set_h_pagebreaks(breaks)
+    sheet.sheet.freeze_panes(L.FIRST_DATA_ROW, 0)
+    print_designed(sheet, [10, CARD_FIELD_WIDTH - 2, CARD_VALUE_WIDTH - 10], (L.TABLE_HEADER_ROW, L.TABLE_HEADER_ROW))
