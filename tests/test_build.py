@@ -163,7 +163,10 @@ def test_appendix_membership(values):
 
 def test_cards_hold_the_narrative_whole(values):
     rows = table_rows(values["Appendix B"])
-    assert rows[0][:2] == ("Field", "Value")  # the card's table header, not the risk's title
+    ws = values["Appendix B"]
+    (table, *_) = ws.tables.values()
+    assert [c.name for c in table.tableColumns] == ["Field", "Value"] and not table.headerRowCount
+    assert table.ref == "A5:B11"  # the card's rows, below its heading (A4: reference, B4: title)
     first_card = next(n for n, row in enumerate(rows) if n and str(row[0]).startswith("STR"))
     fields = card_fields(row[:2] for row in rows[:first_card])
     assert fields["Responsible Officer"] == "Nigel Rixon"

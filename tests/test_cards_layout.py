@@ -2,7 +2,7 @@
 starting with fewer than three rows at a page's foot, long fields filling the page first."""
 
 from riskbook.model import Risk
-from riskbook.panel.cards import HEADER_POINTS, Row, heading_points, layout
+from riskbook.panel.cards import Row, heading_points, layout
 from riskbook.period import PanelRisk
 
 CAPACITY = 480.0
@@ -32,7 +32,7 @@ def test_small_cards_share_a_page():
 
 def test_a_card_that_cannot_show_three_rows_at_the_foot_of_a_page_starts_the_next():
     filler = card("R0", Row("Information", lines(30)))
-    used_by_filler = 48 + heading_points(filler[0]) + HEADER_POINTS + filler[1][0].points()
+    used_by_filler = 48 + heading_points(filler[0]) + filler[1][0].points()
     assert CAPACITY - used_by_filler < 100  # room for the heading and a row or two, not three rows
     segments = layout([filler, short_card("R1")], CAPACITY, 48)
     assert [(s.item.reference, s.page_break) for s in segments] == [("R0", False), ("R1", True)]
@@ -52,9 +52,9 @@ def test_a_long_field_fills_the_page_and_continues_in_parts_with_nothing_lost():
     segments = layout([card("R1", Row("12 · High", "x"), Row("Existing Controls", text))], CAPACITY, 48)
     labels = [[r.label for r, _ in s.rows] for s in segments]
     assert labels[0][0] == "12 · High" and labels[0][1].startswith("Existing Controls (part 1 of ")
-    assert all(sum(points for _, points in s.rows) + heading_points(s.item) + HEADER_POINTS <= CAPACITY
+    assert all(sum(points for _, points in s.rows) + heading_points(s.item) <= CAPACITY
                for s in segments[1:])  # fmt: skip
     pieces = [r.value for s in segments for r, _ in s.rows if r.label.startswith("Existing Controls")]
     assert "\n".join(pieces) == text
-    first_page = 48 + heading_points(segments[0].item) + HEADER_POINTS + sum(p for _, p in segments[0].rows)
+    first_page = 48 + heading_points(segments[0].item) + sum(p for _, p in segments[0].rows)
     assert first_page > CAPACITY * 0.8  # the page is filled before the field continues

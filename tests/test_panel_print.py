@@ -251,7 +251,7 @@ def test_since_names_the_period_covered(tmp_path):
 
 def _card(path: Path, sheet: str) -> dict[str, str]:
     ws = openpyxl.load_workbook(path)[sheet]
-    return card_fields(ws.iter_rows(min_row=6, max_col=2, values_only=True))
+    return card_fields(ws.iter_rows(min_row=5, max_col=2, values_only=True))
 
 
 def test_blank_responsible_officer_is_not_recorded_never_the_owner(tmp_path):
@@ -270,7 +270,7 @@ def test_a_card_shows_only_the_fields_the_register_has_and_no_empty_rows(tmp_pat
     assert run("build", path, "-o", tmp_path / "p.xlsx", "--as-of", "2024-01-16").exit_code == 0
     ws = openpyxl.load_workbook(tmp_path / "p.xlsx")["Appendix E"]
     assert [ws["A4"].value, ws["B4"].value] == ["STR0001", "The financial challenge"]
-    assert [ws["A5"].value, ws["B5"].value] == ["Field", "Value"]
+    assert ws["A5"].value == "12 · High"  # the card's first row: its score and rating
     card = _card(tmp_path / "p.xlsx", "Appendix E")
     assert "Information" not in card and "Responsible Officer" not in card
     assert all(value not in (None, "") for value in card.values())

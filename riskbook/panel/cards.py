@@ -11,9 +11,12 @@ at the foot of a page, and a card that runs onto the next page repeats its headi
 
 from __future__ import annotations
 
+import math
+import textwrap
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
+from riskbook.errors import OutputError
 from riskbook.model import FIELD_LABELS, FIELDS
 from riskbook.panel import layout as L
 from riskbook.panel.sheets import (
@@ -29,7 +32,7 @@ from riskbook.period import ARCHIVED, NEW, PanelRisk
 from riskbook.xlsx.text import CELL, safe_text
 from riskbook.xlsx.writer import Book, SheetWriter, split_long_text, text_height
 
-CARD_VALUE_CHARS = 120  # characters a line of the value column holds (LibreOffice prints about 135 of prose)
+CARD_VALUE_CHARS = 126  # characters a line of the value column holds, wrapped between words (LibreOffice: 135–140)
 CARD_MAX_LINES = 30  # lines that fit one row of at most 409 points
 CARD_LINE_POINTS = 11.5  # 10 pt Arial prints 11.2 points a line in LibreOffice
 # Above this many cards an appendix is one field/value table (each row carrying its risk's
@@ -39,7 +42,6 @@ MAX_PAGE_BREAKS = 1023  # Excel's own limit on horizontal page breaks in a sheet
 NO_NARRATIVE = "No narrative recorded for this period"
 NARRATIVE_FIELDS = FIELDS[FIELDS.index("information") : FIELDS.index("current_status") + 1]
 PAIRED_CHARS = 38  # a short field's value goes beside another when both are at most this long
-HEADER_POINTS = 16  # the card table's Field/Value header row
 MIN_CARD_ROWS = 3  # rows of a card a page must hold below its heading, unless the card ends there
 MIN_PIECE_LINES = 5  # a part of a split field shorter than this starts the next page instead
 MAX_ROW_POINTS = CARD_MAX_LINES * CARD_LINE_POINTS + 4
@@ -165,7 +167,7 @@ class Segment:
 
 def heading_points(item: PanelRisk) -> float:
     reference, title = heading_text(item)
-    return (
+    return as_printed(
         max(
             text_height(title, chars_per_line(CARD_VALUE_WIDTH * 0.8)),
             text_height(reference, chars_per_line(CARD_FIELD_WIDTH * 0.8)),
@@ -198,7 +200,7 @@ def layout(cards: list[tuple[PanelRisk, list[Row]]], capacity: float, first_used
     segments: list[Segment] = []
     used = first_used
     for item, rows in cards:
-        head = heading_points(item) + HEADER_POINTS
+        head = heading_points(item)  # the card's table has no header row: the heading names the risk
         lines = [(row, row.points()) for row in rows]
         opening = head + sum(points for _, points in lines[:MIN_CARD_ROWS])
         whole = head + sum(points for _, points in lines)
@@ -313,27 +315,39 @@ def _write_segments(
         sheet.text(row, 0, reference, heading_fmt)
         sheet.text(row, 1, f"{title} (continued)" if segment.continued else title, heading_fmt)
         sheet.sheet.set_row(row, heading_points(item))
-        _table(
-            sheet,
-            _table_name(sheet_name.replace(" ", ""), item.reference, used),
-            row + 1,
-            0,
-            row + 1 + len(segment.rows),
-            ["Field", "Value"],
-        )
-        sheet.sheet.set_row(row + 1, HEADER_POINTS)
-        for offset, (card_row, points) in enumerate(segment.rows, start=row + 2):
+        _card_table(sheet, _table_name(sheet_name.replace(" ", ""), item.reference, used), row + 1, len(segment.rows))
+        for offset, (card_row, points) in enumerate(segment.rows, start=row + 1):
             sheet.text(offset, 0, card_row.label, book.fmt(card_row.label_fmt))
             if card_row.second is None:
                 sheet.text(offset, 1, card_row.value, book.fmt(card_row.fmt))
             else:
                 _pair(sheet, offset, card_row, book.fmt(card_row.fmt), bold, plain)
             sheet.sheet.set_row(offset, points)
-        row += len(segment.rows) + 2
+        row += len(segment.rows) + 1
         if item is not previous:
             book.ticker.tick()
             previous = item
     sheet.sheet.set_h_pagebreaks(breaks[:MAX_PAGE_BREAKS])
+
+
+def _card_table(sheet: SheetWriter, name: str, first_row: int, rows: int) -> None:
+    """A card's rows as an Excel table (Field, Value) without a header row: the heading above names the risk."""
+    code = sheet.sheet.add_table(
+        first_row,
+        0,
+        first_row + max(rows, 1) - 1,
+        1,
+        {
+            "name": name,
+            "style": "Table Style Light 15",
+            "banded_rows": False,
+            "header_row": False,
+            "autofilter": False,
+            "columns": [{"header": "Field"}, {"header": "Value"}],
+        },
+    )
+    if code not in (0, None):
+        raise OutputError(f"internal: table {name} on {sheet.name} could not be added (xlsxwriter code {code})")
 
 
 def _pair(sheet: SheetWriter, row: int, card_row: Row, fmt, bold, plain) -> None:
@@ -367,7 +381,7 @@ def _write_listed(
     header = row + 1
     _table(sheet, sheet_name.replace(" ", "") + "Listed", header, 0, header + len(listed), ["Reference", "Risk"])
     title_chars = chars_per_line(CARD_VALUE_WIDTH)
-    points = 15.0 + HEADER_POINTS
+    points = 15.0 + 15.75  # the heading and the table's header
     for offset, item in enumerate(listed, start=header + 1):
         band = item.band.name if item.band is not None else ""
         owner = item.risk.get("owner") or L.NOT_RECORDED
@@ -382,12 +396,17 @@ def _write_listed(
 
 
 def card_text_points(text: str, chars: int) -> float:
-    """Points a wrapped card cell needs."""
-    if "\n" in text:
-        lines = sum(max(1, -(-len(line) // chars)) for line in text.split("\n"))
-    else:
-        lines = max(1, -(-len(text) // chars))
-    return min(409, lines * CARD_LINE_POINTS + 4)
+    """Points a wrapped card cell needs, its lines wrapped between words as LibreOffice wraps them."""
+    lines = sum(
+        1 if len(line) <= chars else len(textwrap.wrap(line, chars, break_on_hyphens=False)) or 1
+        for line in text.split("\n")
+    )
+    return as_printed(min(409, lines * CARD_LINE_POINTS + 4))
+
+
+def as_printed(points: float) -> float:
+    """A row height as the workbook stores it: whole pixels, 0.75 points each (xlsxwriter rounds up)."""
+    return math.ceil(points / 0.75 - 1e-9) * 0.75
 
 
 def _score_sets(risk, scheme, fields: Collection[str]) -> list[tuple[str, str]]:

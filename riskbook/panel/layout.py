@@ -57,7 +57,7 @@ def print_scale(widths: list[float]) -> int:
 
 def page_capacity(scale: int) -> float:
     """Row points one printed page holds at this scale, with a margin for rounding."""
-    return PRINTABLE_HEIGHT * 100 / scale - 12
+    return PRINTABLE_HEIGHT * 100 / scale - 6
 
 
 @dataclass(frozen=True)

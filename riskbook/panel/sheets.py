@@ -6,6 +6,8 @@ widths sum to what fits at its print scale, so the type prints at 9 pt or more.
 
 from __future__ import annotations
 
+import textwrap
+
 from riskbook.errors import OutputError
 from riskbook.limits import EXCEL_CELL_LIMIT
 from riskbook.model import column_letter
@@ -257,8 +259,26 @@ def _starts_new_page(heights: list[float], section: float) -> bool:
 
 def archived_points(book: Book, archived: list[PanelRisk]) -> float:
     """Printed height of the archived section: spacer, heading, header and rows."""
-    title_chars = chars_per_line(L.APPENDIX_A_COLUMNS[L.a_col("title")].width)
-    return 15 + 15 + APPENDIX_A_HEADER_POINTS + sum(max(26, text_height(r.risk.title, title_chars)) for r in archived)
+    rows = sum(a_row_points((r.risk.title, "title"), (r.proposal, "proposal")) for r in archived)
+    return 15 + 15 + APPENDIX_A_HEADER_POINTS + rows
+
+
+A_LINE_POINTS = 11.5  # 10 pt Arial prints 11.2 points a line in LibreOffice
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines a wrapped cell of this column width takes, wrapping between words as LibreOffice does
+    (about 1.35 characters of prose per unit of width; 1.25 allowed for capitals and rounding)."""
+    chars = max(1, int(width * 1.25))
+    if len(text) <= chars and "\n" not in text:
+        return 1
+    return sum(len(textwrap.wrap(line, chars, break_on_hyphens=False)) or 1 for line in str(text).split("\n"))
+
+
+def a_row_points(*cells: tuple[str, str]) -> float:
+    """Height of an Appendix A row: as tall as its tallest cell's text (cells: text, column key)."""
+    lines = max(wrapped_lines(text, L.APPENDIX_A_COLUMNS[L.a_col(key)].width) for text, key in cells)
+    return min(409, lines * A_LINE_POINTS + 4)
 
 
 def _risk_rows(
@@ -270,9 +290,6 @@ def _risk_rows(
     streamed = sheet.streamed
     scheme = book.scheme
     cell, centre, number = book.fmt("cell"), book.fmt("centre"), book.fmt("number")
-    owner_chars, title_chars, status_chars = (
-        chars_per_line(L.APPENDIX_A_COLUMNS[L.a_col(key)].width) for key in ("owner", "title", "status")
-    )
     col = L.a_col
     impact_col, likelihood_col, score_col, band_col, previous_col, change_col, first_col, review_col = (
         col(key)
@@ -319,11 +336,8 @@ def _risk_rows(
             centre,
         )
         continued.text(sheet, row, "proposal", item.proposal or L.NONE, reference)
-        height = max(
-            text_height(risk.title, title_chars),
-            text_height(owner, owner_chars),
-            text_height(status, status_chars),
-            26,  # "Proposed archive" and "No change" take two lines
+        height = a_row_points(
+            (risk.title, "title"), (owner, "owner"), (status, "status"), (item.proposal or L.NONE, "proposal")
         )
         sheet.sheet.set_row(row, height)
         if not streamed:
