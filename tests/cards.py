@@ -3,7 +3,7 @@
 import re
 
 RATING = re.compile(r"^\d+ · ")
-PAIR = re.compile(r"^(.*?) {4}([A-Z][^:]{1,40}): (.*)$", re.S)
+FIELD = re.compile(r" {4}([A-Z][^:]{1,40}): ")
 
 
 def card_fields(rows) -> dict[str, str]:
@@ -23,10 +23,8 @@ def card_fields(rows) -> dict[str, str]:
                 elif name:
                     fields[name] = name
             continue
-        pair = PAIR.match(value)
-        if pair and "\n" not in value:
-            fields[str(label)] = pair.group(1)
-            fields[pair.group(2)] = pair.group(3)
-        else:
-            fields[str(label)] = value
+        parts = FIELD.split(value) if "\n" not in value else [value]
+        fields[str(label)] = parts[0]
+        for name, text in zip(parts[1::2], parts[2::2], strict=True):
+            fields[name] = text
     return fields

@@ -41,7 +41,8 @@ MAX_CARD_TABLES = 200
 MAX_PAGE_BREAKS = 1023  # Excel's own limit on horizontal page breaks in a sheet
 NO_NARRATIVE = "No narrative recorded for this period"
 NARRATIVE_FIELDS = FIELDS[FIELDS.index("information") : FIELDS.index("current_status") + 1]
-PAIRED_CHARS = 38  # a short field's value goes beside another when both are at most this long
+PAIRED_CHARS = 38  # a short field's value goes beside others when it is at most this long
+LINE_CHARS = 110  # and they share a row while the row's text stays within a line
 MIN_CARD_ROWS = 3  # rows of a card a page must hold below its heading, unless the card ends there
 MIN_PIECE_LINES = 5  # a part of a split field shorter than this starts the next page instead
 MAX_ROW_POINTS = CARD_MAX_LINES * CARD_LINE_POINTS + 4
@@ -49,17 +50,17 @@ MAX_ROW_POINTS = CARD_MAX_LINES * CARD_LINE_POINTS + 4
 
 @dataclass(frozen=True)
 class Row:
-    """One row of a card: a label and a value, or two short fields side by side (second set)."""
+    """One row of a card: a label and a value, then any short fields beside it (more)."""
 
     label: str
     value: str
     fmt: str = "cell"
     label_fmt: str = "label"
-    second: tuple[str, str] | None = None  # (label, value) printed after the value, in the same cell
+    more: tuple[tuple[str, str], ...] = ()  # (label, value) of fields printed after the value, in the same cell
 
     @property
     def text(self) -> str:
-        return self.value if self.second is None else f"{self.value}    {self.second[0]}: {self.second[1]}"
+        return "".join([self.value, *(f"    {label}: {value}" for label, value in self.more)])
 
     def points(self) -> float:
         return max(card_text_points(self.text, CARD_VALUE_CHARS), card_text_points(self.label, LABEL_CHARS))
@@ -124,7 +125,7 @@ def card_rows(item: PanelRisk, book: Book, appendix: str, fields: Collection[str
     if narrative and all(risk.get(name) in (None, "") for name in narrative):
         rows.append(Row("Narrative", NO_NARRATIVE))
     else:
-        rows += [Row(FIELD_LABELS[name], shown(name)) for name in narrative]
+        rows += _paired_in_order([(FIELD_LABELS[name], shown(name)) for name in narrative])
     extras = [(header, value or L.NOT_RECORDED) for header, value in risk.extras.items()]
     rows += _paired(extras)
     return rows
@@ -135,20 +136,35 @@ def has_no_narrative(item: PanelRisk, fields: Collection[str]) -> bool:
     return bool(narrative) and all(item.risk.get(name) in (None, "") for name in narrative)
 
 
-def _paired(fields: list[tuple[str, str]]) -> list[Row]:
-    """Short fields two to a row; a long one has its row to itself."""
+def _paired_in_order(fields: list[tuple[str, str]]) -> list[Row]:
+    """Narrative fields a row each, but two short ones next to each other share a row ("None", "Not recorded")."""
     rows: list[Row] = []
-    waiting: tuple[str, str] | None = None
     for label, value in fields:
-        if len(value) > PAIRED_CHARS or "\n" in value:
-            rows.append(Row(label, value))
-        elif waiting is None:
-            waiting = (label, value)
+        short = len(value) <= PAIRED_CHARS and "\n" not in value
+        last = rows[-1] if rows else None
+        if short and last is not None and not last.more and _is_short(last.value) and last.label_fmt == "label":
+            rows[-1] = Row(last.label, last.value, more=((label, value),))
         else:
-            rows.append(Row(waiting[0], waiting[1], second=(label, value)))
-            waiting = None
-    if waiting is not None:
-        rows.append(Row(*waiting))
+            rows.append(Row(label, value))
+    return rows
+
+
+def _is_short(value: str) -> bool:
+    return len(value) <= PAIRED_CHARS and "\n" not in value
+
+
+def _paired(fields: list[tuple[str, str]]) -> list[Row]:
+    """Short fields side by side, as many to a row as fit one line; a long one has its row to itself."""
+    rows: list[Row] = []
+    for label, value in fields:
+        if not _is_short(value):
+            rows.append(Row(label, value))
+            continue
+        last = rows[-1] if rows else None
+        if last is not None and _is_short(last.value) and len(last.text) + len(label) + len(value) + 6 <= LINE_CHARS:
+            rows[-1] = Row(last.label, last.value, more=(*last.more, (label, value)))
+        else:
+            rows.append(Row(label, value))
     return rows
 
 
@@ -214,7 +230,7 @@ def layout(cards: list[tuple[PanelRisk, list[Row]]], capacity: float, first_used
                 segment.rows.append((row, points))
                 used += points
                 continue
-            if points < capacity / 3:
+            if points < capacity / 5:
                 segment = _next_page(segments, item)
                 used = head + points
                 segment.rows.append((row, points))
@@ -229,7 +245,8 @@ def layout(cards: list[tuple[PanelRisk, list[Row]]], capacity: float, first_used
                     continue
                 piece, text = _take_lines(text, lines_fit)
                 pieces.append((piece, new_page))
-                used = (head if new_page else used) + card_text_points(piece, CARD_VALUE_CHARS)
+                widest_label = f"{row.label} (part 10 of 10)"
+                used = (head if new_page else used) + Row(widest_label, piece).points()
                 new_page = False
             for part, (piece, page_before) in enumerate(pieces, start=1):
                 if page_before:
@@ -241,12 +258,48 @@ def layout(cards: list[tuple[PanelRisk, list[Row]]], capacity: float, first_used
 
 
 def _take_lines(text: str, lines: int) -> tuple[str, str]:
-    """The first piece of text that fits this many lines, and the rest (the line end or space cut on dropped)."""
-    first = split_long_text(text, CARD_VALUE_CHARS, lines)[0]
-    if not first or not text.startswith(first):  # never expected: keep the text whole
-        return text, ""
-    rest = text[len(first) :]
-    return first, rest[1:] if rest[:1] in ("\n", " ") else rest
+    """The first piece of text that fills at most this many wrapped lines, and the rest; a cut falls
+    at a line end or between words (the line end or space cut on is dropped)."""
+    paragraphs = text.split("\n")
+    taken: list[str] = []
+    used = 0
+    for index, paragraph in enumerate(paragraphs):
+        needed = wrapped_lines(paragraph)
+        if used + needed <= lines:
+            taken.append(paragraph)
+            used += needed
+            continue
+        head, rest = _split_paragraph(paragraph, lines - used) if lines > used else ("", paragraph)
+        if head:
+            taken.append(head)
+        elif not taken:  # not even a word fits: cut the paragraph where the lines end
+            head, rest = paragraph[: lines * CARD_VALUE_CHARS], paragraph[lines * CARD_VALUE_CHARS :]
+            return head, "\n".join([rest, *paragraphs[index + 1 :]])
+        return "\n".join(taken), "\n".join([rest, *paragraphs[index + 1 :]])
+    return text, ""
+
+
+def _split_paragraph(paragraph: str, lines: int) -> tuple[str, str]:
+    """The longest start of the paragraph, cut at a space, that wraps to at most this many lines."""
+    spaces = [i for i, ch in enumerate(paragraph) if ch == " "]
+    low, high, best = 0, len(spaces) - 1, -1
+    while low <= high:
+        middle = (low + high) // 2
+        if wrapped_lines(paragraph[: spaces[middle]]) <= lines:
+            best, low = middle, middle + 1
+        else:
+            high = middle - 1
+    if best < 0:
+        return "", paragraph
+    cut = spaces[best]
+    return paragraph[:cut], paragraph[cut + 1 :]
+
+
+def wrapped_lines(paragraph: str) -> int:
+    """Lines one paragraph takes in the value column, wrapped between words."""
+    if len(paragraph) <= CARD_VALUE_CHARS:
+        return 1
+    return len(textwrap.wrap(paragraph, CARD_VALUE_CHARS, break_on_hyphens=False)) or 1
 
 
 def _next_page(segments: list[Segment], item: PanelRisk) -> Segment:
@@ -318,7 +371,7 @@ def _write_segments(
         _card_table(sheet, _table_name(sheet_name.replace(" ", ""), item.reference, used), row + 1, len(segment.rows))
         for offset, (card_row, points) in enumerate(segment.rows, start=row + 1):
             sheet.text(offset, 0, card_row.label, book.fmt(card_row.label_fmt))
-            if card_row.second is None:
+            if not card_row.more:
                 sheet.text(offset, 1, card_row.value, book.fmt(card_row.fmt))
             else:
                 _pair(sheet, offset, card_row, book.fmt(card_row.fmt), bold, plain)
@@ -351,17 +404,10 @@ def _card_table(sheet: SheetWriter, name: str, first_row: int, rows: int) -> Non
 
 
 def _pair(sheet: SheetWriter, row: int, card_row: Row, fmt, bold, plain) -> None:
-    """Two short fields in one cell: the first's value, then the second's label in bold and its value."""
-    assert card_row.second is not None
-    label, value = card_row.second
-    pieces = [
-        plain,
-        safe_text(card_row.value, CELL) + "    ",
-        bold,
-        safe_text(label, CELL) + ": ",
-        plain,
-        safe_text(value, CELL),
-    ]
+    """Short fields in one cell: the first's value, then each other's label in bold and its value."""
+    pieces = [plain, safe_text(card_row.value, CELL)]
+    for label, value in card_row.more:
+        pieces += [bold, "    " + safe_text(label, CELL) + ": ", plain, safe_text(value, CELL)]
     code = sheet.sheet.write_rich_string(row, 1, *pieces, fmt)
     if code:
         sheet.text(row, 1, card_row.text, fmt)
@@ -395,7 +441,7 @@ def _write_listed(
     return header + len(listed) + 2, used_points + points + 15
 
 
-def card_text_points(text: str, chars: int) -> float:
+def card_text_points(text: str, chars: int = CARD_VALUE_CHARS) -> float:
     """Points a wrapped card cell needs, its lines wrapped between words as LibreOffice wraps them."""
     lines = sum(
         1 if len(line) <= chars else len(textwrap.wrap(line, chars, break_on_hyphens=False)) or 1

@@ -71,17 +71,17 @@ class Column:
 # their headers between words, so no header word is wider than its column.
 APPENDIX_A_COLUMNS = (
     Column("reference", "Reference", 8),
-    Column("owner", "Owner", 11),
-    Column("title", "Title", 20),
-    Column("impact", "Impact", 7.5),
-    Column("likelihood", "Likelihood", 8.5),
-    Column("status", "Status", 9.5),
-    Column("first_recorded", "First Recorded", 8.5),
-    Column("last_review", "Last Review", 8.5),
+    Column("owner", "Owner", 13),
+    Column("title", "Title", 22),
+    Column("impact", "Impact", 7),
+    Column("likelihood", "Likelihood", 8),
+    Column("status", "Status", 8.5),
+    Column("first_recorded", "First Recorded", 8),
+    Column("last_review", "Last Review", 7.5),
     Column("score", "Current/ Proposed Score", 7),
     Column("band", "Rating", 6.5),
     Column("previous_score", "Previous Score", 7),
-    Column("change", "Change", 7),
+    Column("change", "Change", 6.5),
     Column("proposal", "Proposal", 8.5),
 )
 _INDEX = {c.key: i for i, c in enumerate(APPENDIX_A_COLUMNS)}

@@ -275,6 +275,11 @@ def wrapped_lines(text: str, width: float) -> int:
     return sum(len(textwrap.wrap(line, chars, break_on_hyphens=False)) or 1 for line in str(text).split("\n"))
 
 
+def cell_points(text: str, width: float) -> float:
+    """Height of a row whose tallest cell is this text in a column of this width, at least the default row's."""
+    return max(DEFAULT_ROW_POINTS, min(409, wrapped_lines(text, width) * A_LINE_POINTS + 4))
+
+
 def a_row_points(*cells: tuple[str, str]) -> float:
     """Height of an Appendix A row: as tall as its tallest cell's text (cells: text, column key)."""
     lines = max(wrapped_lines(text, L.APPENDIX_A_COLUMNS[L.a_col(key)].width) for text, key in cells)
@@ -471,11 +476,11 @@ def write_summary(book: Book, period: Period, compared: bool) -> None:
         sheet.text(offset, 0, status.name, cell)
         sheet.text(offset, 1, status.meaning or L.NOT_RECORDED, cell)
         sheet.text(offset, 2, ", ".join(status.aliases) or L.NONE, cell)
-        sheet.sheet.set_row(offset, text_height(status.meaning, chars_per_line(60)))
+        sheet.sheet.set_row(offset, cell_points(status.meaning, 60))
     widths = [30, 60, 22]
     scale = print_designed(sheet, widths, None)
     above = _summary_points(counts, widths)
-    table = DEFAULT_ROW_POINTS * 2 + sum(text_height(s.meaning, chars_per_line(60)) for s in statuses)
+    table = DEFAULT_ROW_POINTS * 2 + sum(cell_points(s.meaning, 60) for s in statuses)
     if above + table > L.page_capacity(scale) and table <= L.page_capacity(scale):
         # The status table would be split across pages (a compared paper's extra count is enough
         # to print its last status alone): it starts a page of its own instead, whole.
