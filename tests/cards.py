@@ -14,17 +14,14 @@ def card_fields(rows) -> dict[str, str]:
         if not label or value is None:
             continue
         value = str(value)
+        parts = FIELD.split(value) if "\n" not in value else [value]
         if RATING.match(str(label)):
             fields["Rating"] = str(label)
-            for part in value.split("; "):
+            for part in parts[0].split("; "):
                 name, _, text = part.partition(": ")
-                if text:
-                    fields[name] = text
-                elif name:
-                    fields[name] = name
-            continue
-        parts = FIELD.split(value) if "\n" not in value else [value]
-        fields[str(label)] = parts[0]
+                fields[name] = text or name
+        else:
+            fields[str(label)] = parts[0]
         for name, text in zip(parts[1::2], parts[2::2], strict=True):
             fields[name] = text
     return fields

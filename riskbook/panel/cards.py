@@ -42,7 +42,7 @@ MAX_PAGE_BREAKS = 1023  # Excel's own limit on horizontal page breaks in a sheet
 NO_NARRATIVE = "No narrative recorded for this period"
 NARRATIVE_FIELDS = FIELDS[FIELDS.index("information") : FIELDS.index("current_status") + 1]
 PAIRED_CHARS = 38  # a short field's value goes beside others when it is at most this long
-LINE_CHARS = 110  # and they share a row while the row's text stays within a line
+LINE_CHARS = 115  # and they share a row while the row's text stays within a line
 MIN_CARD_ROWS = 3  # rows of a card a page must hold below its heading, unless the card ends there
 MIN_PIECE_LINES = 5  # a part of a split field shorter than this starts the next page instead
 MAX_ROW_POINTS = CARD_MAX_LINES * CARD_LINE_POINTS + 4
@@ -120,7 +120,7 @@ def card_rows(item: PanelRisk, book: Book, appendix: str, fields: Collection[str
     if "category" in fields:
         short.append(("Category", shown("category")))
     short += _score_sets(risk, scheme, fields)
-    rows = [first_row(item, book, appendix), *_paired(short)]
+    rows = _paired(short, first_row(item, book, appendix))
     narrative = [name for name in NARRATIVE_FIELDS if name in fields]
     if narrative and all(risk.get(name) in (None, "") for name in narrative):
         rows.append(Row("Narrative", NO_NARRATIVE))
@@ -153,15 +153,16 @@ def _is_short(value: str) -> bool:
     return len(value) <= PAIRED_CHARS and "\n" not in value
 
 
-def _paired(fields: list[tuple[str, str]]) -> list[Row]:
-    """Short fields side by side, as many to a row as fit one line; a long one has its row to itself."""
-    rows: list[Row] = []
+def _paired(fields: list[tuple[str, str]], first: Row | None = None) -> list[Row]:
+    """Short fields side by side, as many to a row as fit one line (after first, if given); a long
+    one has its row to itself."""
+    rows: list[Row] = [first] if first is not None else []
     for label, value in fields:
         if not _is_short(value):
             rows.append(Row(label, value))
             continue
         last = rows[-1] if rows else None
-        if last is not None and _is_short(last.value) and len(last.text) + len(label) + len(value) + 6 <= LINE_CHARS:
+        if last is not None and "\n" not in last.text and len(last.text) + len(label) + len(value) + 6 <= LINE_CHARS:
             rows[-1] = Row(last.label, last.value, more=(*last.more, (label, value)))
         else:
             rows.append(Row(label, value))

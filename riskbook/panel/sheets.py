@@ -233,23 +233,25 @@ def legend_format(book: Book, key: str):
 
 
 def _highlight_key(sheet: SheetWriter, book: Book, row: int) -> None:
-    """The highlight legend in the row above the table, in the words of the Proposal and Change columns."""
-    sheet.sheet.set_row(row, 30)
+    """The highlight legend in the row above the table, in the words of the Proposal and Change columns:
+    one line, each word in a column wide enough for it (the archive words in the Title column)."""
+    sheet.sheet.set_row(row, KEY_ROW_POINTS)
     sheet.text(row, 0, "Key:", book.fmt("bold"))
-    for col, (key, _meaning, _fill) in zip(
-        (L.a_col("owner"), L.a_col("title"), L.a_col("impact")), L.HIGHLIGHTS, strict=True
-    ):
+    columns = {"archive": L.a_col("title"), "change": L.a_col("owner"), "new": L.a_col("impact")}
+    for key, _meaning, _fill in L.HIGHLIGHTS:
+        col = columns[key]
         sheet.text(row, col, HIGHLIGHT_WORDS[key], legend_format(book, key))
 
 
-APPENDIX_A_HEADER_POINTS = 40
+KEY_ROW_POINTS = 15.75
+APPENDIX_A_HEADER_POINTS = 37  # three lines: "Current/ Proposed Score"
 APPENDIX_A_SCALE = L.print_scale([c.width for c in L.APPENDIX_A_COLUMNS])
 
 
 def _starts_new_page(heights: list[float], section: float) -> bool:
     """Whether the archived section, which would not fit below the current risks' last page, fits a page of its own."""
     capacity = L.page_capacity(APPENDIX_A_SCALE)
-    used = TITLE_ROWS_POINTS + 30 + APPENDIX_A_HEADER_POINTS  # the key row and the header on the first page
+    used = TITLE_ROWS_POINTS + KEY_ROW_POINTS + APPENDIX_A_HEADER_POINTS  # the key row and the header on the first page
     for height in heights:
         if used + height > capacity:
             used = APPENDIX_A_HEADER_POINTS  # the header repeats on every page
@@ -263,13 +265,13 @@ def archived_points(book: Book, archived: list[PanelRisk]) -> float:
     return 15 + 15 + APPENDIX_A_HEADER_POINTS + rows
 
 
-A_LINE_POINTS = 11.5  # 10 pt Arial prints 11.2 points a line in LibreOffice
+A_LINE_POINTS = 11.25  # 10 pt Arial prints 11.2 points a line in LibreOffice
 
 
 def wrapped_lines(text: str, width: float) -> int:
     """Lines a wrapped cell of this column width takes, wrapping between words as LibreOffice does
-    (about 1.35 characters of prose per unit of width; 1.25 allowed for capitals and rounding)."""
-    chars = max(1, int(width * 1.25))
+    (about 1.45 characters of prose per unit of width; 1.35 allowed for capitals and rounding)."""
+    chars = max(1, int(width * 1.35))
     if len(text) <= chars and "\n" not in text:
         return 1
     return sum(len(textwrap.wrap(line, chars, break_on_hyphens=False)) or 1 for line in str(text).split("\n"))
@@ -283,7 +285,7 @@ def cell_points(text: str, width: float) -> float:
 def a_row_points(*cells: tuple[str, str]) -> float:
     """Height of an Appendix A row: as tall as its tallest cell's text (cells: text, column key)."""
     lines = max(wrapped_lines(text, L.APPENDIX_A_COLUMNS[L.a_col(key)].width) for text, key in cells)
-    return min(409, lines * A_LINE_POINTS + 4)
+    return min(409, lines * A_LINE_POINTS + 2.5)
 
 
 def _risk_rows(
