@@ -104,9 +104,9 @@ def test_summary_counts_match_counts_computed_here(values, formulas):
     scores = [computed(r) for r in register.risks]
     expected = {
         "Current risks on the register": 30,
-        "High risks (score 9–16)": sum(s >= 9 for s in scores),
-        "Medium risks (score 5–8)": sum(5 <= s <= 8 for s in scores),
-        "Low risks (score 1–4)": sum(s <= 4 for s in scores),
+        "High risks (scores 9–16)": sum(s >= 9 for s in scores),
+        "Medium risks (scores 5–8)": sum(5 <= s <= 8 for s in scores),
+        "Low risks (scores 1–4)": sum(s <= 4 for s in scores),
         "Proposed for archive": sum("Archive" in (r.get("proposal") or "") for r in register.risks),
         "Changes in risk score": sum(r.previous_score != computed(r) for r in register.risks),
         "New risks": 0,
@@ -114,7 +114,7 @@ def test_summary_counts_match_counts_computed_here(values, formulas):
     }
     got = {row[0]: row[1] for row in table_rows(values["Summary"])}
     assert got == expected
-    assert expected["High risks (score 9–16)"] == 15 and expected["Proposed for archive"] == 6
+    assert expected["High risks (scores 9–16)"] == 15 and expected["Proposed for archive"] == 6
     cell = formulas["Summary"]["B6"]
     assert cell.data_type == "f" and "COUNTIF('Appendix A'!$J$5:$J$34" in cell.value
 
@@ -180,10 +180,12 @@ def test_cards_hold_the_narrative_whole(values):
 def test_conditional_formats_follow_the_score(formulas):
     ws = formulas["Appendix A"]
     rules = [(str(cf.sqref), rule.formula[0]) for cf in ws.conditional_formatting for rule in cf.rules]
-    assert ("D5:E34", "AND($I5>=9,$I5<=16)") in rules
+    assert ("I5:J34", "AND($I5>=9,$I5<=16)") in rules
     assert ("I5:J34", "AND($I5>=5,$I5<=8)") in rules
-    assert ("A5:C34", 'OR($M5="Proposed archive",$M5="Archived")') in rules
-    assert ("A5:C34", '$M5="New"') in rules
+    # Impact and likelihood (D, E) never take a band's colour: only the score and rating do.
+    assert not any("D" in ref.split(":")[0] for ref, formula in rules if formula.startswith("AND($I5"))
+    assert ("A5:H34", 'OR($M5="Proposed archive",$M5="Archived")') in rules
+    assert ("A5:H34", '$M5="New"') in rules
     fills = {
         rule.formula[0]: rule.dxf.fill.bgColor.rgb
         for cf in ws.conditional_formatting

@@ -293,7 +293,7 @@ def test_blank_cells_in_appendix_a_get_a_word(tmp_path):
     assert run("build", path, "-o", tmp_path / "p.xlsx", "--as-of", "2024-01-16").exit_code == 0
     row = [c.value for c in openpyxl.load_workbook(tmp_path / "p.xlsx", data_only=True)["Appendix A"][5]]
     assert row[6] == "Not recorded" and row[10] == "Not recorded"
-    assert row[11] == "No change" and row[12] == "None"
+    assert row[11] == "Not recorded" and row[12] == "None"  # an unknown previous score is no "No change"
 
 
 @pytest.mark.parametrize("name", ["jan", "apr"])

@@ -77,7 +77,7 @@ def test_large_build_counts_and_streamed_appendix_a(large_panel):
     cached = {r[0]: r[1] for r in values["Summary"].iter_rows(min_row=5, max_row=12, values_only=True)}
     expected_high = sum(1 for n in range(1, SIZE + 1) if (n % 4 + 1) * ((n // 4) % 4 + 1) >= 9)
     assert cached["Current risks on the register"] == SIZE
-    assert cached["High risks (score 9–16)"] == expected_high
+    assert cached["High risks (scores 9–16)"] == expected_high
     assert cached["Proposed for archive"] == SIZE // 10
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from riskbook.panel import layout as L
 from riskbook.panel.claims import NamedCount, band_key, pieces
 from riskbook.panel.paper import Paper
-from riskbook.panel.sheets import _q, _table, chars_per_line, print_designed, set_title_rows
+from riskbook.panel.sheets import _q, _table, band_words, chars_per_line, print_designed, set_title_rows
 from riskbook.period import NEW, PROPOSED_ARCHIVE, Period
 from riskbook.scheme import Band
 from riskbook.xlsx.writer import Book, text_height
@@ -31,11 +31,6 @@ def _literal(text: str) -> Part:
 
 def _sentence(parts: list[Part]) -> tuple[str, str]:
     return "=" + "&".join(f for f, _ in parts), "".join(t for _, t in parts)
-
-
-def band_words(band: Band) -> str:
-    """A band's scores as the paper says them: "score 3" for a band of one score, else "scores 9–16"."""
-    return f"score {band.min}" if band.min == band.max else f"scores {band.min}–{band.max}"
 
 
 class CoverCounts:
@@ -58,7 +53,9 @@ class CoverCounts:
             "archived": self.archived_formula,
             "changed": f'(COUNTIF({self.change},"Up")+COUNTIF({self.change},"Down"))',
             "new": f'COUNTIF({self.proposal},"{NEW}")',
-            "elsewhere": f'COUNTIFS({self.band},{_q(top)},{self.proposal},"{L.NONE}",{self.change},"{L.NO_CHANGE}")',
+            "elsewhere": (
+                f'COUNTIFS({self.band},{_q(top)},{self.proposal},"{L.NONE}",{self.change},"<>Up",{self.change},"<>Down")'
+            ),
         }
         self.formulas["archive"] = f"({self.formulas['proposed']}+{self.formulas['archived']})"
         for band in period.scheme.bands:

@@ -114,12 +114,13 @@ def archived_range(key: str, current_rows: int, archived_rows: int) -> str:
     return f"'{APPENDIX_A}'!${letter}${first}:${letter}${first + max(archived_rows, 1) - 1}"
 
 
-# Row highlighting of the paper's legend. Black text on each fill has contrast above 4.5:1.
+# Row highlighting of the paper's legend. Black text on each fill has contrast above 4.5:1, and
+# no fill is near a band's (green, amber, red, yellow): a highlight never reads as a rating.
 # No table carries banded rows: a stripe would look like one of these highlights.
 HIGHLIGHTS = (
     ("archive", "Archived or proposed for archive since the last panel", "#D9D9D9"),
     ("change", "Proposed change to risk score", "#BDD7EE"),
-    ("new", "Proposed new risk since the last panel", "#C6EFCE"),
+    ("new", "Proposed new risk since the last panel", "#E4DFEC"),
 )
 
 # Words for what a table cell would otherwise leave blank.

@@ -120,6 +120,11 @@ def _date_cell(sheet: SheetWriter, row: int, col: int, value) -> None:
         sheet.text(row, col, L.NOT_RECORDED if value in (None, "") else value, book.fmt("centre"))
 
 
+def band_words(band) -> str:
+    """A band's scores in words: "score 3" for a band of one score, else "scores 9–16"."""
+    return f"score {band.min}" if band.min == band.max else f"scores {band.min}–{band.max}"
+
+
 def band_formula(score_cell: str, book: Book) -> str:
     return score_cell.join(band_formula_pieces(book))
 
@@ -312,6 +317,7 @@ def _risk_rows(
         )
     )
     score_letter, previous_letter = L.a_letter("score"), L.a_letter("previous_score")
+    proposal_letter = L.a_letter("proposal")
     band_pieces = band_formula_pieces(book)
     for row, item in enumerate(risks, start=first_row):
         risk = item.risk
@@ -319,6 +325,7 @@ def _risk_rows(
         excel_row = row + 1
         score_ref = f"{score_letter}{excel_row}"
         prev_ref = f"{previous_letter}{excel_row}"
+        proposal_ref = f"{proposal_letter}{excel_row}"
         owner = risk.get("owner") or L.NOT_RECORDED
         status = risk.status_name or risk.get("status") or L.NOT_RECORDED
         for key, value in (("reference", reference), ("owner", owner), ("title", risk.title)):
@@ -338,8 +345,8 @@ def _risk_rows(
             row,
             change_col,
             f'=IF(ISNUMBER({prev_ref}),IF({score_ref}>{prev_ref},"Up",IF({score_ref}<{prev_ref},"Down",'
-            f'"{L.NO_CHANGE}")),"{L.NO_CHANGE}")',
-            item.direction or L.NO_CHANGE,
+            f'"{L.NO_CHANGE}")),IF({proposal_ref}="{NEW}","{NEW}","{L.NOT_RECORDED}"))',
+            change_word(item),
             centre,
         )
         continued.text(sheet, row, "proposal", item.proposal or L.NONE, reference)
@@ -355,8 +362,16 @@ def _risk_rows(
     return heights
 
 
+def change_word(item: PanelRisk) -> str:
+    """Appendix A's Change: Up, Down, No change; New for a new risk and Not recorded when the previous score is unknown."""
+    if item.previous_score is None:
+        return NEW if item.proposal == NEW else L.NOT_RECORDED
+    return item.direction or L.NO_CHANGE
+
+
 def _appendix_a_formatting(sheet: SheetWriter, book: Book, ranges: list[tuple[int, int]]) -> None:
-    """RAG colour on score, rating, impact and likelihood; row highlights elsewhere. Real Excel rules.
+    """RAG colour on the score and rating only; row highlights elsewhere (impact and likelihood cells
+    included, as the row's other cells). Real Excel rules.
 
     ranges: (first, last) 0-based data rows of each table; the rules' formulas are relative to the first.
     """
@@ -368,7 +383,7 @@ def _appendix_a_formatting(sheet: SheetWriter, book: Book, ranges: list[tuple[in
     def span(start_key: str, end_key: str) -> str:
         return " ".join(f"{L.a_letter(start_key)}{a + 1}:{L.a_letter(end_key)}{b + 1}" for a, b in ranges)
 
-    rag_ranges = [span("impact", "likelihood"), span("score", "band")]
+    rag_ranges = [span("score", "band")]  # a band's colour is the score's and the rating's alone
     for band in book.scheme.bands:
         for cell_range in rag_ranges:
             sheet.sheet.conditional_format(
@@ -381,7 +396,7 @@ def _appendix_a_formatting(sheet: SheetWriter, book: Book, ranges: list[tuple[in
                     "multi_range": cell_range,
                 },
             )
-    highlight_ranges = [span("reference", "title"), span("status", "last_review"), span("previous_score", "proposal")]
+    highlight_ranges = [span("reference", "last_review"), span("previous_score", "proposal")]
     criteria = {
         "archive": f'=OR({proposal}="{PROPOSED_ARCHIVE}",{proposal}="{ARCHIVED}")',
         "change": f'=OR({change}="Up",{change}="Down")',
@@ -408,7 +423,7 @@ def summary_counts(period: Period, compared: bool = False) -> list[tuple[str, st
     for b in period.scheme.bands:
         rows.append(
             (
-                f"{b.name} risks (score {b.min}–{b.max})",
+                f"{b.name} risks ({band_words(b)})",
                 f"=COUNTIF({band},{_q(b.name)})",
                 period.band_count(b.name),
                 "Appendix A, Matrix",
@@ -436,7 +451,7 @@ def summary_counts(period: Period, compared: bool = False) -> list[tuple[str, st
         ("New risks", f'=COUNTIF({proposal},"{NEW}")', len(period.new), "Appendix D"),
         (
             f"{top} risks not in Appendices B–D",
-            f'=COUNTIFS({band},{_q(top)},{proposal},"{L.NONE}",{change},"{L.NO_CHANGE}")',
+            f'=COUNTIFS({band},{_q(top)},{proposal},"{L.NONE}",{change},"<>Up",{change},"<>Down")',
             len(period.top_band_not_elsewhere),
             "Appendix E",
         ),

@@ -1,0 +1,85 @@
+"""The paper in the organisation's words, and colours with one meaning each."""
+
+import colorsys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from riskbook.cli import cli
+from riskbook.panel import layout as L
+from riskbook.scheme import load_scheme
+from tests.cards import card_fields
+from tests.conftest import CLEAN_EXAMPLE, EXAMPLES, HEADER, risk_row, write_xlsx
+
+APRIL = EXAMPLES / "force-risk-register-apr-2024.xlsx"
+TEMPLATES = Path(__file__).resolve().parent.parent / "workbook_templates"
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def rgb(colour: str) -> tuple[int, int, int]:
+    colour = colour.lstrip("#")[-6:]
+    return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
+
+
+def hue_and_saturation(colour: str) -> tuple[float, float]:
+    h, _l, s = colorsys.rgb_to_hls(*(c / 255 for c in rgb(colour)))
+    return h * 360, s
+
+
+def hue_apart(a: float, b: float) -> float:
+    return min(abs(a - b), 360 - abs(a - b))
+
+
+@pytest.mark.parametrize("scheme", sorted(p.name for p in TEMPLATES.glob("scheme-*.toml")))
+def test_no_highlight_looks_like_a_band(scheme):
+    bands = load_scheme(TEMPLATES / scheme).bands
+    for key, _meaning, fill in L.HIGHLIGHTS:
+        hue, saturation = hue_and_saturation(fill)
+        if saturation < 0.1:  # grey: no band is grey
+            continue
+        for band in bands:
+            band_hue, _ = hue_and_saturation(band.fill)
+            assert hue_apart(hue, band_hue) > 40, (key, fill, band.name, band.fill)
+    fills = [fill for _, _, fill in L.HIGHLIGHTS]
+    assert len(set(fills)) == len(fills)
+
+
+def test_new_and_unknown_previous_scores_say_so_in_change(tmp_path):
+    out = tmp_path / "apr.xlsx"
+    assert run("build", APRIL, "--previous", CLEAN_EXAMPLE, "--as-of", "2024-04-30", "-o", out).exit_code == 0
+    wb = openpyxl.load_workbook(out, data_only=True)
+    rows = {r[0]: r for r in wb["Appendix A"].iter_rows(min_row=5, max_row=29, values_only=True)}
+    assert rows["STR0460"][11] == "New" and rows["STR0460"][12] == "New"
+    assert rows["STR0292"][11] == "Up"
+    card = card_fields(wb["Appendix D"].iter_rows(min_row=4, max_col=2, values_only=True))
+    assert card["Previous"] == "New"
+    summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(min_row=5, max_col=2, values_only=True) if r[0]}
+    assert summary["High risks not in Appendices B–D"] == 11
+
+
+def test_a_register_without_previous_scores_never_says_no_change(tmp_path):
+    path = write_xlsx(tmp_path / "r.xlsx", [HEADER, risk_row("STR0001", previous=None)])
+    out = tmp_path / "p.xlsx"
+    assert run("build", path, "-o", out, "--as-of", "2024-01-16").exit_code == 0
+    wb = openpyxl.load_workbook(out, data_only=True)
+    assert wb["Appendix A"]["L5"].value == "Not recorded"
+    card = card_fields(wb["Appendix E"].iter_rows(min_row=4, max_col=2, values_only=True))
+    assert card["Previous"] == "Not recorded"
+    # The High risk with no known previous score is still Appendix E's, and counted there.
+    summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(min_row=5, max_col=2, values_only=True) if r[0]}
+    assert summary["High risks not in Appendices B–D"] == 1
+
+
+def test_a_band_of_one_score_is_written_as_one_score(tmp_path):
+    out = tmp_path / "p.xlsx"
+    register = EXAMPLES / "project-risk-register.xlsx"
+    result = run("build", register, "--scheme", TEMPLATES / "scheme-3x3.toml", "--as-of", "2024-06-30", "-o", out)
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(out, data_only=True)
+    measures = [r[0] for r in wb["Summary"].iter_rows(min_row=5, max_col=1, values_only=True) if r[0]]
+    assert "High risks (score 3)" in measures and not any("3–3" in m for m in measures)
