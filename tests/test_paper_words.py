@@ -83,3 +83,24 @@ def test_a_band_of_one_score_is_written_as_one_score(tmp_path):
     wb = openpyxl.load_workbook(out, data_only=True)
     measures = [r[0] for r in wb["Summary"].iter_rows(min_row=5, max_col=1, values_only=True) if r[0]]
     assert "High risks (score 3)" in measures and not any("3–3" in m for m in measures)
+
+
+def test_a_matrix_reference_grid_longer_than_a_page_repeats_its_header_continued(tmp_path):
+    rows = [risk_row(f"STR{n:04d}") for n in range(1, 401)]  # all Very High × High: one crowded cell
+    rows += [risk_row("STR9001", impact="Low", likelihood="Low", score=1, previous=1)]
+    path = write_xlsx(tmp_path / "r.xlsx", [HEADER, *rows])
+    out = tmp_path / "p.xlsx"
+    assert run("build", path, "-o", out, "--as-of", "2024-01-16").exit_code == 0
+    ws = openpyxl.load_workbook(out)["Matrix"]
+    grids = [ref for name, ref in sorted(ws.tables.items()) if name.startswith("MatrixReferences")]
+    assert len(grids) >= 2
+    breaks = {b.id for b in ws.row_breaks.brk}
+    shown = []
+    for number, ref in enumerate(grids):
+        first, last = (int(corner.lstrip("ABCDEFGHIJ")) for corner in ref.split(":"))
+        heading = ws.cell(first - 1, 1).value
+        assert heading.startswith("References in each cell") and heading.endswith("(continued)") == (number > 0)
+        assert [c.value for c in ws[first]][:2] == ["Likelihood \\ Impact", "Low"]
+        assert first - 2 in breaks  # each part starts a page, under its heading
+        shown += [ws.cell(r, 1).value for r in range(first + 1, last + 1)]
+    assert shown == ["Very High", "High", "Medium", "Low"]  # every likelihood once, none lost

@@ -16,7 +16,6 @@ import textwrap
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from riskbook.errors import OutputError
 from riskbook.model import FIELD_LABELS, FIELDS
 from riskbook.panel import layout as L
 from riskbook.panel.sheets import (
@@ -386,22 +385,7 @@ def _write_segments(
 
 def _card_table(sheet: SheetWriter, name: str, first_row: int, rows: int) -> None:
     """A card's rows as an Excel table (Field, Value) without a header row: the heading above names the risk."""
-    code = sheet.sheet.add_table(
-        first_row,
-        0,
-        first_row + max(rows, 1) - 1,
-        1,
-        {
-            "name": name,
-            "style": "Table Style Light 15",
-            "banded_rows": False,
-            "header_row": False,
-            "autofilter": False,
-            "columns": [{"header": "Field"}, {"header": "Value"}],
-        },
-    )
-    if code not in (0, None):
-        raise OutputError(f"internal: table {name} on {sheet.name} could not be added (xlsxwriter code {code})")
+    _table(sheet, name, first_row, 0, first_row + max(rows, 1) - 1, ["Field", "Value"], header_row=False)
 
 
 def _pair(sheet: SheetWriter, row: int, card_row: Row, fmt, bold, plain) -> None:

@@ -103,7 +103,7 @@ def a_range(key: str, rows: int) -> str:
 
 
 def archived_header_row(current_rows: int) -> int:
-    """0-based row of the archived table's header: below the current risks, a spacer and a heading."""
+    """0-based row of the archived section's heading: below the current risks and a spacer; its rows follow."""
     return FIRST_DATA_ROW + max(current_rows, 1) + 2
 
 

@@ -32,11 +32,25 @@ def chars_per_line(width: float) -> int:
     return max(1, int(width * 1.05))
 
 
-def _table(sheet: SheetWriter, name: str, first_row: int, first_col: int, last_row: int, headers: list[str]) -> None:
-    """Mark a block as an Excel table: header row, filters, no banded rows (a stripe would look like a highlight)."""
+def _table(
+    sheet: SheetWriter,
+    name: str,
+    first_row: int,
+    first_col: int,
+    last_row: int,
+    headers: list[str],
+    header_row: bool = True,
+) -> None:
+    """Mark a block as an Excel table: header row, filters, no banded rows (a stripe would look like a highlight).
+
+    Without header_row, first_row is the table's first data row: its columns are named, not shown."""
     book = sheet.book
     last_col = first_col + len(headers) - 1
     headers = table_columns(headers)
+    if not header_row:
+        if not sheet.streamed:
+            _headless_table(sheet, name, first_row, first_col, max(last_row, first_row), headers)
+        return
     if sheet.streamed:  # no Excel tables in a streamed sheet: a header row with filters instead
         for offset, header in enumerate(headers):
             sheet.text(first_row, first_col + offset, header, book.fmt("header"))
@@ -55,6 +69,25 @@ def _table(sheet: SheetWriter, name: str, first_row: int, first_col: int, last_r
             "banded_rows": False,
             "columns": [{"header": h, "header_format": book.fmt("header")} for h in headers],
             "autofilter": True,
+        },
+    )
+    if code not in (0, None):
+        raise OutputError(f"internal: table {name} on {sheet.name} could not be added (xlsxwriter code {code})")
+
+
+def _headless_table(sheet: SheetWriter, name: str, first_row: int, first_col: int, last_row: int, headers) -> None:
+    code = sheet.sheet.add_table(
+        first_row,
+        first_col,
+        last_row,
+        first_col + len(headers) - 1,
+        {
+            "name": name,
+            "style": "Table Style Light 15",
+            "banded_rows": False,
+            "header_row": False,
+            "autofilter": False,
+            "columns": [{"header": h} for h in headers],
         },
     )
     if code not in (0, None):
@@ -166,19 +199,21 @@ def write_appendix_a(book: Book, period: Period, compared: bool) -> None:
     heights = _risk_rows(sheet, book, current, L.FIRST_DATA_ROW, continued)
     ranges = [(L.FIRST_DATA_ROW, last_row)]
     if compared:
+        # The archived rows share the current table's columns, so the header repeated at the top of
+        # each printed page describes them too: their table has no header row of its own (a second
+        # header under the repeated one read as a table that had ended), only a heading.
         header_row = L.archived_header_row(len(current))
         if not sheet.streamed and _starts_new_page(heights, archived_points(book, archived)):
-            sheet.sheet.set_h_pagebreaks([header_row - 1])
+            sheet.sheet.set_h_pagebreaks([header_row])
         sheet.text(
-            header_row - 1,
+            header_row,
             0,
             f"Archived since the last period: {len(archived)} risk{'s' if len(archived) != 1 else ''} on last "
             "period's register that this register no longer holds, with their last details",
             book.fmt("bold"),
         )
         archived_last = header_row + max(len(archived), 1)
-        _table(sheet, "ArchivedRisks", header_row, 0, archived_last, headers)
-        sheet.sheet.set_row(header_row, APPENDIX_A_HEADER_POINTS)
+        _table(sheet, "ArchivedRisks", header_row + 1, 0, archived_last, headers, header_row=False)
         _risk_rows(sheet, book, archived, header_row + 1, continued)
         ranges.append((header_row + 1, archived_last))
     continued.write(sheet)
@@ -265,9 +300,9 @@ def _starts_new_page(heights: list[float], section: float) -> bool:
 
 
 def archived_points(book: Book, archived: list[PanelRisk]) -> float:
-    """Printed height of the archived section: spacer, heading, header and rows."""
+    """Printed height of the archived section: spacer, heading and rows."""
     rows = sum(a_row_points((r.risk.title, "title"), (r.proposal, "proposal")) for r in archived)
-    return 15 + 15 + APPENDIX_A_HEADER_POINTS + rows
+    return 15 + 15 + rows
 
 
 A_LINE_POINTS = 11.25  # 10 pt Arial prints 11.2 points a line in LibreOffice
@@ -665,28 +700,47 @@ def _matrix_references(sheet, book, period, cells, row: int, widths: list[float]
             line.append((f"{band.name}: {body}", band.name))
         texts.append(line)
         heights.append(max(30, max(text_height(t, chars_per_line(widths[1])) for t, _ in line)))
-    if used + 20 + 20 + sum(heights) > L.page_capacity(100):  # a page of its own, which the grid fills
-        sheet.sheet.set_h_pagebreaks([row])
-        room = (L.page_capacity(100) - 20 - 20 - 8) / height
+    capacity = L.page_capacity(100)
+    breaks: list[int] = []
+    if used + 20 + 20 + sum(heights) > capacity:  # a page of its own, which the grid fills
+        breaks.append(row)
+        room = (capacity - 20 - 20 - 8) / height
         if max(heights) <= room:
             heights = [room] * height
-    sheet.sheet.set_row(row, 20)
-    sheet.text(row, 0, "References in each cell (the band's word, then the risks)", book.fmt("bold"))
-    header = row + 1
-    _table(
-        sheet,
-        "MatrixReferences",
-        header,
-        0,
-        header + height,
-        ["Likelihood \\ Impact", *[scheme.impact_label(v) for v in values]],
-    )
-    for i, likelihood in enumerate(reversed(likelihoods)):
-        r = header + 1 + i
-        sheet.text(r, 0, scheme.likelihood_label(likelihood), book.fmt("label"))
-        for j, (text, band_name) in enumerate(texts[i], start=1):
-            sheet.text(r, j, text, ref_fmt[band_name])
-        sheet.sheet.set_row(r, heights[i])
+    headers = ["Likelihood \\ Impact", *[scheme.impact_label(v) for v in values]]
+    for number, chunk in enumerate(_page_chunks(heights, capacity - 40 - (0 if breaks else used))):
+        if number:
+            breaks.append(row)
+        sheet.sheet.set_row(row, 20)
+        heading = "References in each cell (the band's word, then the risks)"
+        sheet.text(row, 0, heading + (" (continued)" if number else ""), book.fmt("bold"))
+        header = row + 1
+        name = "MatrixReferences" + (str(number + 1) if number else "")
+        _table(sheet, name, header, 0, header + len(chunk), headers)
+        for offset, i in enumerate(chunk, start=header + 1):
+            likelihood = list(reversed(likelihoods))[i]
+            sheet.text(offset, 0, scheme.likelihood_label(likelihood), book.fmt("label"))
+            for j, (text, band_name) in enumerate(texts[i], start=1):
+                sheet.text(offset, j, text, ref_fmt[band_name])
+            sheet.sheet.set_row(offset, heights[i])
+        row = header + len(chunk) + 1
+    if breaks:
+        sheet.sheet.set_h_pagebreaks(breaks)
+
+
+def _page_chunks(heights: list[float], first_room: float) -> list[list[int]]:
+    """The grid's rows (indexes) in runs that each fit a page under a heading and header; the first
+    run fits first_room (what the page already holding the counts has left, or a whole page)."""
+    room = L.page_capacity(100) - 40
+    chunks: list[list[int]] = [[]]
+    left = first_room
+    for index, points in enumerate(heights):
+        if points > left and chunks[-1]:
+            chunks.append([])
+            left = room
+        chunks[-1].append(index)
+        left -= points
+    return chunks
 
 
 def write_empty_appendices(book: Book, sheet_name: str, statements: list[tuple[str, str]]) -> None:
