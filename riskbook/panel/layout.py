@@ -71,8 +71,8 @@ class Column:
 # their headers between words, so no header word is wider than its column.
 APPENDIX_A_COLUMNS = (
     Column("reference", "Reference", 8),
-    Column("owner", "Owner", 13),
-    Column("title", "Title", 22),
+    Column("owner", "Owner", 14.5),
+    Column("title", "Title", 20.5),
     Column("impact", "Impact", 7),
     Column("likelihood", "Likelihood", 8),
     Column("status", "Status", 8.5),

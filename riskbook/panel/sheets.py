@@ -591,9 +591,16 @@ MATRIX_HEADER_POINTS = 22
 MATRIX_TOTAL_POINTS = 26
 
 
-def _matrix_row_points(size: int) -> float:
-    """Count rows as tall as fills the page below the title, header and total rows."""
+MIN_SHARED_ROW_POINTS = 40  # count rows no shorter than this when the reference grid shares their page
+
+
+def _matrix_row_points(size: int, references: float) -> float:
+    """Count rows as tall as fills the page below the title, header and total rows; shorter, when
+    that lets the reference grid (references: its rows' points) print below them on the same page."""
     room = L.page_capacity(100) - TITLE_ROWS_POINTS - MATRIX_HEADER_POINTS - MATRIX_TOTAL_POINTS - 8
+    shared = (room - DEFAULT_ROW_POINTS - 20 - 20 - references) / size
+    if shared >= MIN_SHARED_ROW_POINTS:
+        return min(100, shared)
     return min(100, room / size)
 
 
@@ -622,7 +629,7 @@ def write_matrix(book: Book, period: Period) -> None:
     top = L.TABLE_HEADER_ROW
     _table(sheet, "MatrixCounts", top, 0, top + height + 1, headers)
     sheet.sheet.set_row(top, MATRIX_HEADER_POINTS)
-    row_points = _matrix_row_points(height)
+    row_points = _matrix_row_points(height, sum(_reference_grid(book, cells, widths)[1]))
     total_fmt = book.add_format(
         "matrix-total", {"bold": True, "font_size": 12, "align": "center", "valign": "vcenter", "border": 1}
     )
@@ -688,18 +695,7 @@ def _matrix_references(sheet, book, period, cells, row: int, widths: list[float]
         )
         for b in scheme.bands
     }
-    texts: list[list[tuple[str, str]]] = []
-    heights = []
-    for likelihood in reversed(likelihoods):
-        line = []
-        for impact in values:
-            band = scheme.band(scheme.score_for(impact, likelihood))
-            refs = cells.get((likelihood, impact), [])
-            impact_text, likelihood_text = scheme.impact_label(impact), scheme.likelihood_label(likelihood)
-            body = _references_text(refs, impact_text, likelihood_text) if refs else "no risks"
-            line.append((f"{band.name}: {body}", band.name))
-        texts.append(line)
-        heights.append(max(30, max(text_height(t, chars_per_line(widths[1])) for t, _ in line)))
+    texts, heights = _reference_grid(book, cells, widths)
     capacity = L.page_capacity(100)
     breaks: list[int] = []
     if used + 20 + 20 + sum(heights) > capacity:  # a page of its own, which the grid fills
@@ -726,6 +722,24 @@ def _matrix_references(sheet, book, period, cells, row: int, widths: list[float]
         row = header + len(chunk) + 1
     if breaks:
         sheet.sheet.set_h_pagebreaks(breaks)
+
+
+def _reference_grid(book: Book, cells, widths: list[float]) -> tuple[list[list[tuple[str, str]]], list[float]]:
+    """The reference grid's cell texts (with their band's name) row by row, and each row's height."""
+    scheme = book.scheme
+    texts: list[list[tuple[str, str]]] = []
+    heights = []
+    for likelihood in reversed(scheme.likelihood_scale.values):
+        line = []
+        for impact in scheme.impact_scale.values:
+            band = scheme.band(scheme.score_for(impact, likelihood))
+            refs = cells.get((likelihood, impact), [])
+            impact_text, likelihood_text = scheme.impact_label(impact), scheme.likelihood_label(likelihood)
+            body = _references_text(refs, impact_text, likelihood_text) if refs else "no risks"
+            line.append((f"{band.name}: {body}", band.name))
+        texts.append(line)
+        heights.append(max(30, max(text_height(t, chars_per_line(widths[1])) for t, _ in line)))
+    return texts, heights
 
 
 def _page_chunks(heights: list[float], first_room: float) -> list[list[int]]:
