@@ -308,3 +308,25 @@ def test_the_summary_never_splits_its_status_table(printed, name):
     holding = [text for text in summary if "Awaiting Review" in text]
     assert len(holding) == 1 and "Risk status" in holding[0] and "Controls Tasked" in holding[0]
     assert len(summary) <= 2
+
+
+# -- Compact: page counts and full pages, measured on the printed PDF ----------------------------
+
+PAGE_LIMITS = {"jan": 30, "apr": 32}  # the hand-made January paper ran to about 37 pages
+
+
+@pytest.mark.parametrize("name", ["jan", "apr"])
+def test_the_paper_prints_in_few_pages(printed, name):
+    _, pages = printed[name]
+    assert len(pages) <= PAGE_LIMITS[name], [p["sheet"] for p in pages]
+
+
+@pytest.mark.parametrize("name", ["jan", "apr"])
+def test_no_page_but_a_sections_last_is_less_than_a_third_full(printed, name):
+    _, pages = printed[name]
+    body = FOOTER_BAND - HEADER_BAND
+    for number, (page, following) in enumerate(zip(pages, [*pages[1:], None], strict=True), start=1):
+        if following is None or following["sheet"] != page["sheet"]:
+            continue  # a section's last page may be short
+        bottom = max(top + height for _, top, height in page["words"] if HEADER_BAND < top < FOOTER_BAND)
+        assert bottom - HEADER_BAND >= body / 3, (number, page["sheet"], round(bottom))
