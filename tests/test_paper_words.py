@@ -104,3 +104,23 @@ def test_a_matrix_reference_grid_longer_than_a_page_repeats_its_header_continued
         assert first - 2 in breaks  # each part starts a page, under its heading
         shown += [ws.cell(r, 1).value for r in range(first + 1, last + 1)]
     assert shown == ["Very High", "High", "Medium", "Low"]  # every likelihood once, none lost
+
+
+def test_a_risk_with_no_narrative_says_so_on_its_card_and_is_counted(tmp_path):
+    out = tmp_path / "p.xlsx"
+    assert run("build", CLEAN_EXAMPLE, "--as-of", "2024-01-16", "-o", out).exit_code == 0
+    ws = openpyxl.load_workbook(out, data_only=True)["Appendix E"]
+    rows = list(ws.iter_rows(min_row=4, max_col=2, values_only=True))
+    start = next(n for n, (a, _) in enumerate(rows) if a == "STR0454")
+    end = next(n for n, (a, _) in enumerate(rows) if n > start and str(a).startswith("STR"))
+    card = card_fields(rows[start + 1 : end])
+    assert card["Narrative"] == "No narrative recorded for this period"
+    assert "Information" not in card and "Update" not in card  # not a list of "Not recorded"
+    summary = openpyxl.load_workbook(out)["Summary"]
+    row = next(r for r in summary.iter_rows(min_row=5, max_col=2) if r[0].value and "no narrative" in r[0].value)
+    assert (
+        row[1].value
+        == "=COUNTIF('Appendix B'!$B:$B,\"No narrative recorded for this period\")+COUNTIF('Appendix E'!$B:$B,\"No narrative recorded for this period\")"
+    )
+    values = openpyxl.load_workbook(out, data_only=True)["Summary"]
+    assert values[row[1].coordinate].value == 1

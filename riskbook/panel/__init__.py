@@ -87,6 +87,11 @@ def build_workbook(
     appendices = _appendices(period, scheme.top_band.name)
     empty = [name for name, (_h, _d, items, _n) in appendices.items() if not items]
     empty_sheet = L.empty_appendices_sheet(empty) if empty else ""
+    fields_of = _fields_of(register, report.previous)
+    listed_of = {
+        name: seen_last_period(items) if compared and cards != "all" and name == L.APPENDIX_B else []
+        for name, (_h, _d, items, _n) in appendices.items()
+    }
     with atomic_path(output) as temp, no_cyclic_gc(), xlsxwriter_warnings_as_errors():
         card_count = len(period.archive) + len(period.changes) + len(period.new) + len(period.top_band_not_elsewhere)
         book = Book(temp, page, scheme, Ticker(progress, len(period.risks) + card_count))
@@ -99,16 +104,23 @@ def build_workbook(
         source = Path(register.path).name
         cover.write_cover(book, period, paper, period_text(report, paper), compared, source, counts)
         sheets.write_contents(book, _contents(appendices, empty_sheet, compared), source)
-        sheets.write_summary(book, period, compared)
+        card_items = {
+            name: [item for item in items if item not in listed_of[name]]
+            for name, (_h, _d, items, _n) in appendices.items()
+            if items
+        }
+        no_narrative = sum(
+            card_sheets.has_no_narrative(item, fields_of(item)) for items in card_items.values() for item in items
+        )
+        sheets.write_summary(book, period, compared, ([n for n, i in card_items.items() if i], no_narrative))
         sheets.write_appendix_a(book, period, compared)
         sheets.write_matrix(book, period)
         used: set[str] = set()
-        fields_of = _fields_of(register, report.previous)
         for name, (heading, description, items, _none) in appendices.items():
             if items:
-                listed = seen_last_period(items) if compared and cards != "all" else []
-                full = [item for item in items if item not in listed]
-                card_sheets.write_cards(book, name, heading, description, full, used, fields_of, listed)
+                card_sheets.write_cards(
+                    book, name, heading, description, card_items[name], used, fields_of, listed_of[name]
+                )
             elif name == empty[0]:
                 statements = [(n, appendices[n][3]) for n in empty]
                 sheets.write_empty_appendices(book, empty_sheet, statements)

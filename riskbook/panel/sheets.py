@@ -494,7 +494,20 @@ def summary_counts(period: Period, compared: bool = False) -> list[tuple[str, st
     return rows
 
 
-def write_summary(book: Book, period: Period, compared: bool) -> None:
+def narrative_count(card_sheets: list[str], value: int) -> tuple[str, str, int, str]:
+    """The Summary's count of cards saying no narrative was recorded this period, over the card sheets."""
+    from riskbook.panel.cards import NO_NARRATIVE
+
+    terms = [f"COUNTIF('{name}'!$B:$B,{_q(NO_NARRATIVE)})" for name in card_sheets]
+    formula = "=" + ("+".join(terms) if terms else "0")
+    where = ", ".join(card_sheets) or "Appendices B–E"
+    return ("Risks with no narrative recorded this period", formula, value, where)
+
+
+def write_summary(
+    book: Book, period: Period, compared: bool, no_narrative: tuple[list[str], int] | None = None
+) -> None:
+    """no_narrative: the card sheets and how many of their cards say no narrative was recorded."""
     sheet = book.add_sheet(L.SUMMARY)
     sheet.title(
         f"{book.page.title}: summary",
@@ -504,6 +517,8 @@ def write_summary(book: Book, period: Period, compared: bool) -> None:
     set_title_rows(sheet)
     cell, number = book.fmt("cell"), book.fmt("number")
     counts = summary_counts(period, compared)
+    if no_narrative is not None:
+        counts.append(narrative_count(*no_narrative))
     row = L.TABLE_HEADER_ROW
     _table(sheet, "Counts", row, 0, row + len(counts), ["Measure", "Count", "Detail in"])
     for offset, (measure, formula, value, where) in enumerate(counts, start=row + 1):
@@ -521,8 +536,11 @@ def write_summary(book: Book, period: Period, compared: bool) -> None:
         sheet.text(offset, 2, HIGHLIGHT_WORDS[key].removeprefix("Change: "), cell)
     row += len(L.HIGHLIGHTS) + 3
     status_heading = row
-    sheet.text(row, 0, "Risk status", book.fmt("bold"))
     statuses = book.scheme.statuses
+    if not statuses:  # a scheme that takes any status: no table without rows
+        print_designed(sheet, [30, 60, 22], None)
+        return
+    sheet.text(row, 0, "Risk status", book.fmt("bold"))
     _table(sheet, "Statuses", row + 1, 0, row + 1 + len(statuses), ["Status", "Meaning", "Also written as"])
     for offset, status in enumerate(statuses, start=row + 2):
         sheet.text(offset, 0, status.name, cell)
