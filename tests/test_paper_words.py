@@ -124,3 +124,26 @@ def test_a_risk_with_no_narrative_says_so_on_its_card_and_is_counted(tmp_path):
     )
     values = openpyxl.load_workbook(out, data_only=True)["Summary"]
     assert values[row[1].coordinate].value == 1
+
+
+def test_appendix_f_prints_the_lookup_matrix_and_gives_every_word_room(tmp_path):
+    out = tmp_path / "p.xlsx"
+    register = EXAMPLES / "project-risk-register.xlsx"
+    result = run("build", register, "--scheme", TEMPLATES / "scheme-3x3.toml", "--as-of", "2024-06-30", "-o", out)
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(out)["Appendix F"]
+    assert "ScoreMatrix" in ws.tables
+    first, last = (int(c.lstrip("ABCD")) for c in ws.tables["ScoreMatrix"].ref.split(":"))
+    grid = [[c.value for c in row][:4] for row in ws.iter_rows(min_row=first, max_row=last)]
+    scheme = load_scheme(TEMPLATES / "scheme-3x3.toml")
+    assert grid[0] == ["Impact \\ Likelihood", "Low", "Medium", "High"]
+    assert grid[1][1:] == [scheme.score_for(3, n) for n in (1, 2, 3)]
+    bands = [r[0] for r in ws.iter_rows(min_row=1, max_col=1, values_only=True)]
+    assert "3" in bands and "3–3" not in bands  # a band of one score
+    jan = tmp_path / "jan.xlsx"
+    assert run("build", CLEAN_EXAMPLE, "--as-of", "2024-01-16", "-o", jan).exit_code == 0
+    ws = openpyxl.load_workbook(jan)["Appendix F"]
+    header = [c.value for c in ws[4]]
+    column = header.index("Confidence / Reputation")
+    width = ws.column_dimensions[chr(ord("A") + column)].width
+    assert width >= len("stakeholder/investigations/longer") / 1.3  # the longest word on one line
