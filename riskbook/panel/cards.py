@@ -31,7 +31,7 @@ from riskbook.period import ARCHIVED, NEW, PanelRisk
 from riskbook.xlsx.text import CELL, safe_text
 from riskbook.xlsx.writer import Book, SheetWriter, split_long_text, text_height
 
-CARD_VALUE_CHARS = 126  # characters a line of the value column holds, wrapped between words (LibreOffice: 135–140)
+CARD_VALUE_CHARS = 130  # characters a line of the value column holds, wrapped between words (LibreOffice: 135–140)
 CARD_MAX_LINES = 30  # lines that fit one row of at most 409 points
 CARD_LINE_POINTS = 11.5  # 10 pt Arial prints 11.2 points a line in LibreOffice
 # Above this many cards an appendix is one field/value table (each row carrying its risk's
@@ -230,7 +230,7 @@ def layout(cards: list[tuple[PanelRisk, list[Row]]], capacity: float, first_used
                 segment.rows.append((row, points))
                 used += points
                 continue
-            if points < capacity / 5:
+            if points < capacity / 6:
                 segment = _next_page(segments, item)
                 used = head + points
                 segment.rows.append((row, points))

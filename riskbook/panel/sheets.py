@@ -311,7 +311,7 @@ A_LINE_POINTS = 11.25  # 10 pt Arial prints 11.2 points a line in LibreOffice
 def wrapped_lines(text: str, width: float) -> int:
     """Lines a wrapped cell of this column width takes, wrapping between words as LibreOffice does
     (about 1.45 characters of prose per unit of width; 1.35 allowed for capitals and rounding)."""
-    chars = max(1, int(width * 1.35))
+    chars = max(1, int(width * 1.4))
     if len(text) <= chars and "\n" not in text:
         return 1
     return sum(len(textwrap.wrap(line, chars, break_on_hyphens=False)) or 1 for line in str(text).split("\n"))
