@@ -393,7 +393,7 @@ def build(
         recommendation=recommendation,
     )
     if pdf_path:
-        _check_pdf_option(pdf_path, input_path, output, previous)
+        _check_pdf_option(pdf_path, input_path, output, previous, paper.language)
     as_of = as_of or dt.date.today()
     report = _read_and_check(
         input_path, sheet, scheme, as_of, max_size, show_progress=True, previous=previous, since=since, columns=columns
@@ -428,22 +428,24 @@ def build(
     for note in result.notes:
         click.echo(f"Note: {note}", err=True)
     if pdf_path:
-        from riskbook.panel.pdf import write_pdf
+        from riskbook.panel.pdf import DEFAULT_LANGUAGE, write_pdf
 
         # LibreOffice prints in one call that cannot be counted: named while it runs, whatever the size.
         with _step_note(f"Printing {pdf_path} with LibreOffice", enabled=True):
-            written = write_pdf(result.path, pdf_path)
+            written = write_pdf(result.path, pdf_path, paper.language or DEFAULT_LANGUAGE)
         click.echo(f"Wrote {written}")
     click.echo(result.summary_line())
     _finish(EXIT_OK, len(report.register.risks))
 
 
-def _check_pdf_option(pdf_path: str, input_path: str, output: str, previous: str | None) -> None:
+def _check_pdf_option(pdf_path: str, input_path: str, output: str, previous: str | None, language: str) -> None:
     """Refuse --pdf before anything is written: LibreOffice missing, or a path that cannot be the PDF."""
     from pathlib import Path
 
     from riskbook.errors import OutputError
-    from riskbook.panel.pdf import pdf_fits_beside, require_soffice
+    from riskbook.panel.pdf import language_tag, pdf_fits_beside, require_soffice
+
+    language_tag(language)  # a paper file's language that is no language tag: refused before anything is written
 
     target = Path(pdf_path)
     for other in (input_path, output, previous):

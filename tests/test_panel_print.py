@@ -142,6 +142,21 @@ def test_the_pdf_is_tagged_and_titled(printed, tmp_path):
     info = subprocess.run(["pdfinfo", str(xlsx.with_suffix(".pdf"))], capture_output=True, text=True).stdout
     assert re.search(r"^Tagged:\s+yes", info, re.M)
     assert re.search(r"^Title:\s+Force Risk Register$", info, re.M)
+    assert b"/Lang(en-GB)" in xlsx.with_suffix(".pdf").read_bytes()  # the default language, not en-US
+
+
+def test_the_pdf_declares_the_papers_language(tmp_path):
+    if soffice() is None:
+        pytest.skip("LibreOffice is not installed")
+    paper = tmp_path / "paper.toml"
+    paper.write_text('language = "cy-GB"\n', encoding="utf-8")
+    args = ["build", CLEAN_EXAMPLE, "--as-of", "2024-01-16", "--paper", paper, "-o", tmp_path / "p.xlsx"]
+    assert run(*args, "--pdf", tmp_path / "p.pdf").exit_code == 0
+    assert b"/Lang(cy-GB)" in (tmp_path / "p.pdf").read_bytes()
+    paper.write_text('language = "Welsh please"\n', encoding="utf-8")
+    result = run(*args[:-1], tmp_path / "q.xlsx", "--pdf", tmp_path / "q.pdf")
+    assert result.exit_code == 2 and "is not a language tag such as en-GB" in result.output
+    assert not (tmp_path / "q.xlsx").exists()
 
 
 # -- Without LibreOffice ------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -48,11 +49,35 @@ def require_soffice() -> str:
     return exe
 
 
-def make_recalc_profile(folder: Path) -> Path:
-    """A LibreOffice profile in folder that recalculates every formula on load."""
+DEFAULT_LANGUAGE = "en-GB"
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
+def make_recalc_profile(folder: Path, language: str | None = None) -> Path:
+    """A LibreOffice profile in folder that recalculates every formula on load; with language (a
+    tag such as en-GB), documents are in that language, which a PDF it prints declares."""
     (folder / "user").mkdir(parents=True, exist_ok=True)
-    (folder / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")
+    settings = RECALC_ALWAYS
+    if language is not None:
+        items = "".join(
+            f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse"><value>{language}</value></prop></item>\n'
+            for path, name in (
+                ("/org.openoffice.Setup/L10N", "ooSetupSystemLocale"),
+                ("/org.openoffice.Setup/L10N", "ooLocale"),
+                ("/org.openoffice.Office.Linguistic/General", "DefaultLocale"),
+            )
+        )
+        settings = settings.replace("</oor:items>", items + "</oor:items>")
+    (folder / "user" / "registrymodifications.xcu").write_text(settings, encoding="utf-8")
     return folder
+
+
+def language_tag(text: str) -> str:
+    """The paper's language as a tag LibreOffice takes (en-GB by default); one clear line if it is not one."""
+    text = text.strip() or DEFAULT_LANGUAGE
+    if not LANGUAGE_TAG.fullmatch(text):
+        raise OutputError(f"language {text!r} is not a language tag such as en-GB or cy-GB")
+    return text
 
 
 def convert(source: Path, target: str, outdir: Path, profile: Path, timeout: float = TIMEOUT_SECONDS) -> Path:
@@ -94,8 +119,9 @@ def _scratch() -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def write_pdf(workbook: Path, output: Path) -> Path:
-    """Print workbook to output as a tagged PDF (its title from the workbook's), atomically."""
+def write_pdf(workbook: Path, output: Path, language: str = DEFAULT_LANGUAGE) -> Path:
+    """Print workbook to output as a tagged PDF (its title from the workbook's, its language
+    the paper's: a tag such as en-GB), atomically."""
     from riskbook.xlsx.writer import atomic_path
 
     output = Path(output)
@@ -103,9 +129,10 @@ def write_pdf(workbook: Path, output: Path) -> Path:
         raise OutputError(f"{output}: the paper's PDF must end .pdf")
     if output.is_dir():
         raise OutputError(f"{output}: is a folder; give a file name ending .pdf")
+    language = language_tag(language)
     require_soffice()
     with _scratch() as scratch:
-        profile = make_recalc_profile(scratch / "profile")
+        profile = make_recalc_profile(scratch / "profile", language)
         source = scratch / "paper.xlsx"  # a plain name: LibreOffice names its output after it
         shutil.copyfile(workbook, source)
         try:
