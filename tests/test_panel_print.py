@@ -145,6 +145,14 @@ def test_the_pdf_is_tagged_and_titled(printed, tmp_path):
     assert b"/Lang(en-GB)" in xlsx.with_suffix(".pdf").read_bytes()  # the default language, not en-US
 
 
+@pytest.mark.parametrize("name", ["jan", "apr"])
+def test_one_typeface_throughout(printed, name):
+    xlsx, _ = printed[name]
+    fonts = subprocess.run(["pdffonts", str(xlsx.with_suffix(".pdf"))], capture_output=True, text=True).stdout
+    families = {line.split()[0].split("+")[-1].split("-")[0] for line in fonts.splitlines()[2:] if line.strip()}
+    assert families == {"LiberationSans"}, families  # Arial, as LibreOffice prints it
+
+
 def test_the_pdf_declares_the_papers_language(tmp_path):
     if soffice() is None:
         pytest.skip("LibreOffice is not installed")

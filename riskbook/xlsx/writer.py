@@ -33,8 +33,9 @@ LINE_POINTS = 13
 
 # The fixed parts of the page header and footer (setup_print), with the longest sheet name
 # Excel allows: what is left of 255 characters is the room for the marking, then the title.
-_HEADER = '&L{title}&C&"-,Bold"{marking}&R{date}'
-_FOOTER = '&L{name}&C&"-,Bold"{marking}&RPage &P of &N'
+# Arial throughout, as the cells: one typeface on the printed page.
+_HEADER = '&L&"Arial,Regular"{title}&C&"Arial,Bold"{marking}&R&"Arial,Regular"{date}'
+_FOOTER = '&L&"Arial,Regular"{name}&C&"Arial,Bold"{marking}&R&"Arial,Regular"Page &P of &N'
 _LONGEST_SHEET_NAME = "x" * 31
 
 
@@ -327,6 +328,7 @@ class Book:
                 "strings_to_urls": False,
                 "strings_to_numbers": False,
                 "default_date_format": "dd/mm/yyyy",
+                "default_format_properties": {"font_name": "Arial", "font_size": 10},  # one typeface
                 "tmpdir": str(self.path.parent),
             },
         )
