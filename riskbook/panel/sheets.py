@@ -854,6 +854,7 @@ def write_criteria_tables(
     _table(sheet, "ImpactCriteria", row, 0, row + len(values), ["Impact", *[a.name for a in areas]])
     header_height = max((text_height(a.name, area_chars) for a in areas), default=13)
     sheet.sheet.set_row(row, header_height + 4)
+    used = TITLE_ROWS_POINTS + DEFAULT_ROW_POINTS + header_height + 4  # the title rows, "Impact", the header
     for offset, value in enumerate(values, start=row + 1):
         sheet.text(offset, 0, f"{value} {scheme.impact_label(value)}", label)
         for col, area in enumerate(areas, start=1):
@@ -864,8 +865,12 @@ def write_criteria_tables(
             pairs = zip(areas, widths[1 : len(areas) + 1], strict=True)
             height = max((cell_points(a.descriptors.get(value, ""), w) for a, w in pairs), default=15)
         sheet.sheet.set_row(offset, height)
+        used += height
     row += len(values) + 3
-    if sheet.name == L.APPENDIX_F:  # the likelihood and band tables print together, on the next page
+    rest = _criteria_rest_points(book, area_chars)
+    capacity = L.page_capacity(L.print_scale(widths)) if widths is not None else 0
+    if sheet.name == L.APPENDIX_F and used + rest > capacity:
+        # the likelihood and band tables print together, on the next page, rather than split
         sheet.sheet.set_h_pagebreaks([row - 1])
     values = sorted(scheme.likelihood_scale.values, reverse=True)
     sheet.text(row - 1, 0, "Likelihood", book.fmt("bold"))
@@ -887,6 +892,18 @@ def write_criteria_tables(
     if scheme.matrix is not None:
         row = _score_matrix(sheet, book, row + 2)
     return row
+
+
+def _criteria_rest_points(book: Book, area_chars: int) -> float:
+    """Points the likelihood, band and score-matrix tables take, with their headings and spacers."""
+    scheme = book.scheme
+    likelihood = sum(
+        text_height(scheme.likelihood_descriptors.get(v, ""), area_chars) for v in scheme.likelihood_scale.values
+    )
+    tables = 3 * (2 * DEFAULT_ROW_POINTS) + likelihood + len(scheme.bands) * DEFAULT_ROW_POINTS
+    if scheme.matrix is not None:
+        tables += (len(scheme.impact_scale.values) + 3) * DEFAULT_ROW_POINTS
+    return tables + 2 * DEFAULT_ROW_POINTS
 
 
 def _score_matrix(sheet: SheetWriter, book: Book, row: int) -> int:
