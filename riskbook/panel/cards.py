@@ -38,7 +38,6 @@ CARD_LINE_POINTS = 11.5  # 10 pt Arial prints 11.2 points a line in LibreOffice
 # reference) rather than a table per card: Excel slows to a crawl with thousands of tables.
 MAX_CARD_TABLES = 200
 MAX_PAGE_BREAKS = 1023  # Excel's own limit on horizontal page breaks in a sheet
-NO_NARRATIVE = "No narrative recorded for this period"
 NARRATIVE_FIELDS = FIELDS[FIELDS.index("information") : FIELDS.index("current_status") + 1]
 PAIRED_CHARS = 38  # a short field's value goes beside others when it is at most this long
 LINE_CHARS = 115  # and they share a row while the row's text stays within a line
@@ -122,7 +121,7 @@ def card_rows(item: PanelRisk, book: Book, appendix: str, fields: Collection[str
     rows = _paired(short, first_row(item, book, appendix))
     narrative = [name for name in NARRATIVE_FIELDS if name in fields]
     if narrative and all(risk.get(name) in (None, "") for name in narrative):
-        rows.append(Row("Narrative", NO_NARRATIVE))
+        rows.append(Row("Narrative", L.NO_NARRATIVE))
     else:
         rows += _paired_in_order([(FIELD_LABELS[name], shown(name)) for name in narrative])
     extras = [(header, value or L.NOT_RECORDED) for header, value in risk.extras.items()]

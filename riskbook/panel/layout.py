@@ -127,3 +127,4 @@ HIGHLIGHTS = (
 NONE = "None"
 NOT_RECORDED = "Not recorded"
 NO_CHANGE = "No change"
+NO_NARRATIVE = "No narrative recorded for this period"  # a card whose every narrative field is blank

@@ -496,9 +496,7 @@ def summary_counts(period: Period, compared: bool = False) -> list[tuple[str, st
 
 def narrative_count(card_sheets: list[str], value: int) -> tuple[str, str, int, str]:
     """The Summary's count of cards saying no narrative was recorded this period, over the card sheets."""
-    from riskbook.panel.cards import NO_NARRATIVE
-
-    terms = [f"COUNTIF('{name}'!$B:$B,{_q(NO_NARRATIVE)})" for name in card_sheets]
+    terms = [f"COUNTIF('{name}'!$B:$B,{_q(L.NO_NARRATIVE)})" for name in card_sheets]
     formula = "=" + ("+".join(terms) if terms else "0")
     where = ", ".join(card_sheets) or "Appendices B–E"
     return ("Risks with no narrative recorded this period", formula, value, where)
