@@ -114,6 +114,7 @@ class Scheme:
     likelihood_scale: Scale | None = None
     matrix: tuple[tuple[int, ...], ...] | None = None  # rows: impact levels; columns: likelihood levels
     columns: dict[str, ColumnSpec] | None = None
+    impact_name: str = "Impact"  # the scheme's word for the impact axis ("Consequence")
 
     def score_for(self, impact: int | None, likelihood: int | None) -> int | None:
         """The score of an impact and a likelihood: their product, or the scheme's matrix entry."""
@@ -126,7 +127,7 @@ class Scheme:
 
     @property
     def score_rule(self) -> str:
-        return "impact × likelihood" if self.matrix is None else "the scheme's matrix"
+        return f"{self.impact_name.lower()} × likelihood" if self.matrix is None else "the scheme's matrix"
 
     @cached_property
     def header_lookup(self) -> dict[str, str]:
@@ -289,6 +290,11 @@ def load_scheme(path: str | Path | None = None) -> Scheme:
         raise SchemeError(f"scheme {source} is incomplete or malformed: {exc!r}") from exc
 
 
+def _table_of(data: dict, key: str) -> dict:
+    table = data.get(key, {})
+    return table if isinstance(table, dict) else {}
+
+
 def _build_scheme(data: dict, source: str) -> Scheme:
     def refuse(key: str, why: str):
         raise SchemeError(f"scheme {source}: {key} {why}")
@@ -346,6 +352,7 @@ def _build_scheme(data: dict, source: str) -> Scheme:
         likelihood_scale=likelihood_scale,
         matrix=_build_matrix(data, impact_scale, likelihood_scale, source),
         columns=_build_columns(data.get("columns", {}), source),
+        impact_name=_label(_table_of(data, "impact").get("name", "Impact"), "impact.name", refuse),
     )
     _refuse_clashing_words([s.name for s in scheme.statuses], "statuses", refuse)
     _check_band_words(scheme, source)

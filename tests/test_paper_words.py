@@ -147,3 +147,22 @@ def test_appendix_f_prints_the_lookup_matrix_and_gives_every_word_room(tmp_path)
     column = header.index("Confidence / Reputation")
     width = ws.column_dimensions[chr(ord("A") + column)].width
     assert width >= len("stakeholder/investigations/longer") / 1.3  # the longest word on one line
+
+
+def test_the_nhs_paper_says_consequence_where_its_scheme_does(tmp_path):
+    out = tmp_path / "nhs.xlsx"
+    register = EXAMPLES / "nhs-risk-register.csv"
+    scheme = TEMPLATES / "scheme-nhs-5x5.toml"
+    result = run("build", register, "--scheme", scheme, "--as-of", "2024-06-30", "-o", out)
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(out)
+    assert [c.value for c in wb["Appendix A"][4]][3] == "Consequence"
+    assert wb["Matrix"]["A1"].value == "Risk matrix: consequence × likelihood"
+    assert wb["Matrix"]["A4"].value == "Likelihood \\ Consequence"
+    assert wb["Appendix F"]["A3"].value == "Consequence"
+    card = card_fields(wb["Appendix E"].iter_rows(min_row=4, max_col=2, values_only=True))
+    assert "Consequence" in card and "Impact" not in card
+    words = " ".join(
+        str(c.value) for ws in wb.worksheets if ws.title != "Appendix F" for row in ws.iter_rows() for c in row
+    )
+    assert "Impact" not in words and "impact ×" not in words

@@ -103,7 +103,7 @@ def build_workbook(
         )
         source = Path(register.path).name
         cover.write_cover(book, period, paper, period_text(report, paper), compared, source, counts)
-        sheets.write_contents(book, _contents(appendices, empty_sheet, compared), source)
+        sheets.write_contents(book, _contents(appendices, empty_sheet, compared, scheme.impact_name.lower()), source)
         card_items = {
             name: [item for item in items if item not in listed_of[name]]
             for name, (_h, _d, items, _n) in appendices.items()
@@ -181,7 +181,7 @@ def _appendices(period: Period, top: str) -> dict[str, tuple[str, str, list[Pane
     }
 
 
-def _contents(appendices, empty_sheet: str, compared: bool) -> list[tuple[str, str, str]]:
+def _contents(appendices, empty_sheet: str, compared: bool, axis: str = "impact") -> list[tuple[str, str, str]]:
     """(name shown, sheet linked to, what it holds) for the Contents sheet."""
     entries = [
         (L.COVER, L.COVER, "The covering report: the meeting, who the paper is from, its purpose and the headlines."),
@@ -193,7 +193,7 @@ def _contents(appendices, empty_sheet: str, compared: bool) -> list[tuple[str, s
             "Every current risk with its scores, highest first, RAG-coloured"
             + ("; below them, the risks archived since the last period." if compared else "."),
         ),
-        (L.MATRIX, L.MATRIX, "The impact × likelihood matrix: counts and references per cell."),
+        (L.MATRIX, L.MATRIX, f"The {axis} × likelihood matrix: counts and references per cell."),
     ]
     for name, (_heading, description, items, none_text) in appendices.items():
         if items:

@@ -72,7 +72,7 @@ def first_row(item: PanelRisk, book: Book, appendix: str) -> Row:
     scheme, risk = book.scheme, item.risk
     band = item.band
     parts = [
-        f"Impact: {scheme.impact_label(risk.impact)} ({risk.impact})",
+        f"{scheme.impact_name}: {scheme.impact_label(risk.impact)} ({risk.impact})",
         f"Likelihood: {scheme.likelihood_label(risk.likelihood)} ({risk.likelihood})",
     ]
     if item.proposal == ARCHIVED:

@@ -196,14 +196,15 @@ def _high_paragraph(cover: CoverCounts, top: Band) -> tuple[str, str]:
 def grading_text(period: Period) -> str:
     scheme = period.scheme
     impacts, likelihoods = scheme.impact_scale.values, scheme.likelihood_scale.values
+    axis = scheme.impact_name.lower()
     scale = (
         f"on a scale of {impacts[0]}–{impacts[-1]}"
         if impacts == likelihoods
-        else f"on scales of {impacts[0]}–{impacts[-1]} (impact) and {likelihoods[0]}–{likelihoods[-1]} (likelihood)"
+        else f"on scales of {impacts[0]}–{impacts[-1]} ({axis}) and {likelihoods[0]}–{likelihoods[-1]} (likelihood)"
     )
     bands = "; ".join(f"{band_words(b)}: {b.name}" for b in scheme.bands)
     return (
-        f"Every risk is scored {scale} for impact and likelihood; its score is {scheme.score_rule}, and the "
+        f"Every risk is scored {scale} for {axis} and likelihood; its score is {scheme.score_rule}, and the "
         f"score's band is its rating ({bands}). Appendix F gives the criteria in full."
     )
 

@@ -190,7 +190,7 @@ def write_appendix_a(book: Book, period: Period, compared: bool) -> None:
     )
     set_title_rows(sheet)
     _highlight_key(sheet, book, 2)
-    headers = [c.header for c in L.APPENDIX_A_COLUMNS]
+    headers = [book.scheme.impact_name if c.key == "impact" else c.header for c in L.APPENDIX_A_COLUMNS]
     last_row = L.FIRST_DATA_ROW + max(len(current), 1) - 1
     _table(sheet, "AppendixA", L.TABLE_HEADER_ROW, 0, last_row, headers)
     sheet.sheet.set_row(L.TABLE_HEADER_ROW, APPENDIX_A_HEADER_POINTS)
@@ -219,7 +219,7 @@ def write_appendix_a(book: Book, period: Period, compared: bool) -> None:
     continued.write(sheet)
     _appendix_a_formatting(sheet, book, ranges)
     sheet.sheet.freeze_panes(L.FIRST_DATA_ROW, 1)
-    print_designed(sheet, [c.width for c in L.APPENDIX_A_COLUMNS], (L.TABLE_HEADER_ROW, L.TABLE_HEADER_ROW))
+    print_designed(sheet, appendix_a_widths(book.scheme), (L.TABLE_HEADER_ROW, L.TABLE_HEADER_ROW))
 
 
 def _label(reference: str) -> str:
@@ -301,7 +301,8 @@ def _starts_new_page(heights: list[float], section: float) -> bool:
 
 def archived_points(book: Book, archived: list[PanelRisk]) -> float:
     """Printed height of the archived section: spacer, heading and rows."""
-    rows = sum(a_row_points((r.risk.title, "title"), (r.proposal, "proposal")) for r in archived)
+    widths = appendix_a_widths(book.scheme)
+    rows = sum(a_row_points((r.risk.title, "title"), (r.proposal, "proposal"), widths=widths) for r in archived)
     return 15 + 15 + rows
 
 
@@ -322,10 +323,22 @@ def cell_points(text: str, width: float) -> float:
     return max(DEFAULT_ROW_POINTS, min(409, wrapped_lines(text, width) * A_LINE_POINTS + 4))
 
 
-def a_row_points(*cells: tuple[str, str]) -> float:
+def a_row_points(*cells: tuple[str, str], widths: list[float] | None = None) -> float:
     """Height of an Appendix A row: as tall as its tallest cell's text (cells: text, column key)."""
-    lines = max(wrapped_lines(text, L.APPENDIX_A_COLUMNS[L.a_col(key)].width) for text, key in cells)
+    widths = widths or [c.width for c in L.APPENDIX_A_COLUMNS]
+    lines = max(wrapped_lines(text, widths[L.a_col(key)]) for text, key in cells)
     return min(409, lines * A_LINE_POINTS + 2.5)
+
+
+def appendix_a_widths(scheme) -> list[float]:
+    """Appendix A's column widths: the Impact column as wide as the scheme's word for it needs
+    ("Consequence"), taken from the Title column, so no header word breaks."""
+    widths = [c.width for c in L.APPENDIX_A_COLUMNS]
+    impact, title = L.a_col("impact"), L.a_col("title")
+    extra = max(0.0, len(scheme.impact_name) * 0.85 - widths[impact])
+    widths[impact] += extra
+    widths[title] -= extra
+    return widths
 
 
 def _risk_rows(
@@ -336,6 +349,7 @@ def _risk_rows(
     heights: list[float] = []
     streamed = sheet.streamed
     scheme = book.scheme
+    widths = appendix_a_widths(scheme)
     cell, centre, number = book.fmt("cell"), book.fmt("centre"), book.fmt("number")
     col = L.a_col
     impact_col, likelihood_col, score_col, band_col, previous_col, change_col, first_col, review_col = (
@@ -386,7 +400,11 @@ def _risk_rows(
         )
         continued.text(sheet, row, "proposal", item.proposal or L.NONE, reference)
         height = a_row_points(
-            (risk.title, "title"), (owner, "owner"), (status, "status"), (item.proposal or L.NONE, "proposal")
+            (risk.title, "title"),
+            (owner, "owner"),
+            (status, "status"),
+            (item.proposal or L.NONE, "proposal"),
+            widths=widths,
         )
         sheet.sheet.set_row(row, height)
         if not streamed:
@@ -582,7 +600,7 @@ def matrix_counts(period: Period) -> dict[tuple[int, int], list[str]]:
     return cells
 
 
-def _references_text(refs: list[str], impact: str, likelihood: str) -> str:
+def _references_text(refs: list[str], impact: str, likelihood: str, axis: str = "Impact") -> str:
     """The references in a matrix cell; past what a cell holds, the rest are counted, never dropped unsaid."""
     text = ", ".join(refs)
     if len(text) <= EXCEL_CELL_LIMIT - 100:
@@ -597,7 +615,7 @@ def _references_text(refs: list[str], impact: str, likelihood: str) -> str:
     rest = len(refs) - len(kept)
     return (
         ", ".join(kept) + f" … and {rest:,} more, which this cell cannot hold: "
-        f"filter Appendix A by Impact {impact} and Likelihood {likelihood} for all {len(refs):,}."
+        f"filter Appendix A by {axis} {impact} and Likelihood {likelihood} for all {len(refs):,}."
     )
 
 
@@ -635,13 +653,13 @@ def write_matrix(book: Book, period: Period) -> None:
     n = len(period.current)
     impact_range, likelihood_range = (L.a_range(k, n) for k in ("impact", "likelihood"))
     sheet.title(
-        "Risk matrix: impact × likelihood",
+        f"Risk matrix: {scheme.impact_name.lower()} × likelihood",
         "The number of current risks in each cell, named and coloured by its band, with totals; below, the "
-        "references in each cell. Likelihood runs down, impact across.",
+        f"references in each cell. Likelihood runs down, {scheme.impact_name.lower()} across.",
     )
     set_title_rows(sheet)
     widths = _matrix_widths(size)
-    headers = ["Likelihood \\ Impact", *[scheme.impact_label(v) for v in values], "Total"]
+    headers = [f"Likelihood \\ {scheme.impact_name}", *[scheme.impact_label(v) for v in values], "Total"]
     top = L.TABLE_HEADER_ROW
     _table(sheet, "MatrixCounts", top, 0, top + height + 1, headers)
     sheet.sheet.set_row(top, MATRIX_HEADER_POINTS)
@@ -719,7 +737,7 @@ def _matrix_references(sheet, book, period, cells, row: int, widths: list[float]
         room = (capacity - 20 - 20 - 8) / height
         if max(heights) <= room:
             heights = [room] * height
-    headers = ["Likelihood \\ Impact", *[scheme.impact_label(v) for v in values]]
+    headers = [f"Likelihood \\ {scheme.impact_name}", *[scheme.impact_label(v) for v in values]]
     for number, chunk in enumerate(_page_chunks(heights, capacity - 40 - (0 if breaks else used))):
         if number:
             breaks.append(row)
@@ -751,7 +769,7 @@ def _reference_grid(book: Book, cells, widths: list[float]) -> tuple[list[list[t
             band = scheme.band(scheme.score_for(impact, likelihood))
             refs = cells.get((likelihood, impact), [])
             impact_text, likelihood_text = scheme.impact_label(impact), scheme.likelihood_label(likelihood)
-            body = _references_text(refs, impact_text, likelihood_text) if refs else "no risks"
+            body = _references_text(refs, impact_text, likelihood_text, scheme.impact_name) if refs else "no risks"
             line.append((f"{band.name}: {body}", band.name))
         texts.append(line)
         heights.append(max(30, max(text_height(t, chars_per_line(widths[1])) for t, _ in line)))
@@ -830,7 +848,8 @@ def write_criteria(book: Book) -> None:
     sheet = book.add_sheet(L.APPENDIX_F)
     sheet.title(
         "Appendix F: risk scoring criteria",
-        f"How impact and likelihood are scored ({book.scheme.name}); score = {book.scheme.score_rule}, "
+        f"How {book.scheme.impact_name.lower()} and likelihood are scored ({book.scheme.name}); "
+        f"score = {book.scheme.score_rule}, "
         "and the score's band.",
     )
     set_title_rows(sheet)
@@ -848,8 +867,8 @@ def write_criteria_tables(
     cell, number, label = book.fmt("cell"), book.fmt("number"), book.fmt("label")
     values = sorted(scheme.impact_scale.values, reverse=True)
     areas = scheme.impact_areas
-    sheet.text(row - 1, 0, "Impact", book.fmt("bold"))
-    _table(sheet, "ImpactCriteria", row, 0, row + len(values), ["Impact", *[a.name for a in areas]])
+    sheet.text(row - 1, 0, scheme.impact_name, book.fmt("bold"))
+    _table(sheet, "ImpactCriteria", row, 0, row + len(values), [scheme.impact_name, *[a.name for a in areas]])
     header_height = max((text_height(a.name, area_chars) for a in areas), default=13)
     sheet.sheet.set_row(row, header_height + 4)
     used = TITLE_ROWS_POINTS + DEFAULT_ROW_POINTS + header_height + 4  # the title rows, "Impact", the header
@@ -909,8 +928,10 @@ def _score_matrix(sheet: SheetWriter, book: Book, row: int) -> int:
     scheme = book.scheme
     impacts = sorted(scheme.impact_scale.values, reverse=True)
     likelihoods = scheme.likelihood_scale.values
-    sheet.text(row - 1, 0, "Score matrix: the score of each impact and likelihood", book.fmt("bold"))
-    headers = ["Impact \\ Likelihood", *[scheme.likelihood_label(v) for v in likelihoods]]
+    sheet.text(
+        row - 1, 0, f"Score matrix: the score of each {scheme.impact_name.lower()} and likelihood", book.fmt("bold")
+    )
+    headers = [f"{scheme.impact_name} \\ Likelihood", *[scheme.likelihood_label(v) for v in likelihoods]]
     _table(sheet, "ScoreMatrix", row, 0, row + len(impacts), headers)
     for offset, impact in enumerate(impacts, start=row + 1):
         sheet.text(offset, 0, scheme.impact_label(impact), book.fmt("label"))
