@@ -224,6 +224,7 @@ class SheetWriter:
         self._write_blank = sheet._write_blank
 
     def text(self, row: int, col: int, value: Any, fmt=None) -> None:
+        fmt = fmt if fmt is not None else self.book.plain  # Arial, as every other cell: one typeface
         text = safe_text(value, CELL)
         if len(text) > EXCEL_CELL_LIMIT:
             raise OutputError(f"internal: a cell of {self.name} would exceed {EXCEL_CELL_LIMIT:,} characters")
@@ -328,12 +329,12 @@ class Book:
                 "strings_to_urls": False,
                 "strings_to_numbers": False,
                 "default_date_format": "dd/mm/yyyy",
-                "default_format_properties": {"font_name": "Arial", "font_size": 10},  # one typeface
                 "tmpdir": str(self.path.parent),
             },
         )
         self._formats: dict[str, Any] = {}
         self._define_formats()
+        self.plain = self.fmt("plain")
         self.ticker = ticker or Ticker(None, 0)  # rows and cards written, for a progress bar
 
     def add_sheet(self, name: str, stream: bool = False) -> SheetWriter:
@@ -357,6 +358,7 @@ class Book:
         return self._formats[name]
 
     def _define_formats(self) -> None:
+        self.add_format("plain", {})
         self.add_format("title", {"bold": True, "font_size": 14})
         self.add_format("description", {"italic": False, "font_color": "#404040"})
         self.add_format(
