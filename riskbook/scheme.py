@@ -44,6 +44,7 @@ class Status:
     meaning: str
     aliases: tuple[str, ...]
     overdue: bool = False
+    closed: bool = False  # a closed risk is no longer current: listed apart, not counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,6 +331,7 @@ def _build_scheme(data: dict, source: str) -> Scheme:
                 meaning=s.get("meaning", ""),
                 aliases=tuple(s.get("aliases", ())),
                 overdue=bool(s.get("overdue", False)),
+                closed=bool(s.get("closed", False)),
             )
             for i, s in enumerate(data.get("statuses", ()))  # no statuses: any status is accepted
         ),

@@ -166,3 +166,27 @@ def test_the_nhs_paper_says_consequence_where_its_scheme_does(tmp_path):
         str(c.value) for ws in wb.worksheets if ws.title != "Appendix F" for row in ws.iter_rows() for c in row
     )
     assert "Impact" not in words and "impact ×" not in words
+
+
+def test_risks_with_a_status_the_scheme_marks_closed_are_listed_apart_and_not_counted(tmp_path):
+    out = tmp_path / "nhs.xlsx"
+    register = EXAMPLES / "nhs-risk-register.csv"
+    scheme = TEMPLATES / "scheme-nhs-5x5.toml"
+    result = run("build", register, "--scheme", scheme, "--as-of", "2024-06-30", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1].startswith("3 risks · 1 Extreme")
+    assert result.output.strip().endswith("· 1 closed, listed apart")
+    wb = openpyxl.load_workbook(out, data_only=True)
+    ws = wb["Appendix A"]
+    rows = [[c.value for c in row][:6] for row in ws.iter_rows(min_row=5)]
+    assert [r[5] for r in rows[:3]] == ["Open", "Open", "Open"]
+    heading = next(n for n, r in enumerate(rows) if str(r[0]).startswith("Closed: 1 risk"))
+    assert rows[heading + 1][0] == "1102" and rows[heading + 1][5] == "Closed"
+    summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(min_row=5, max_col=2, values_only=True) if r[0]}
+    assert summary["Current risks on the register"] == 3
+    assert summary["Closed risks (listed apart, not counted as current)"] == 1
+    matrix_total = next(r for r in wb["Matrix"].iter_rows(min_row=5, values_only=True) if r[0] == "Total")
+    assert matrix_total[-1] == 3
+    formula = openpyxl.load_workbook(out)["Summary"]
+    cell = next(r[1] for r in formula.iter_rows(min_row=5, max_col=2) if r[0].value and r[0].value.startswith("Closed"))
+    assert cell.value == f"=COUNTA('Appendix A'!$A${heading + 6}:$A${heading + 6})"

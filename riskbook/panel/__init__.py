@@ -32,10 +32,11 @@ class BuildResult:
         n = len(period.current)
         archived = any(r.proposal == ARCHIVED for r in period.archive)
         archive_words = "archived or proposed for archive" if archived else "proposed for archive"
+        closed = f" · {len(period.closed)} closed, listed apart" if period.closed else ""
         return (
             f"{n} risk{'s' if n != 1 else ''} · {period.band_count(top)} {top} · "
             f"{len(period.archive)} {archive_words} · {len(period.changes)} score "
-            f"change{'s' if len(period.changes) != 1 else ''} · {len(period.new)} new"
+            f"change{'s' if len(period.changes) != 1 else ''} · {len(period.new)} new{closed}"
         )
 
 

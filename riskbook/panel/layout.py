@@ -114,6 +114,21 @@ def archived_range(key: str, current_rows: int, archived_rows: int) -> str:
     return f"'{APPENDIX_A}'!${letter}${first}:${letter}${first + max(archived_rows, 1) - 1}"
 
 
+def closed_heading_row(current_rows: int, archived_rows: int | None) -> int:
+    """0-based row of the closed risks' heading: below the current risks (and the archived ones,
+    archived_rows, when the paper is compared with last period's) and a spacer."""
+    if archived_rows is None:
+        return FIRST_DATA_ROW + max(current_rows, 1) + 1
+    return archived_header_row(current_rows) + max(archived_rows, 1) + 2
+
+
+def closed_range(key: str, current_rows: int, archived_rows: int | None, closed_rows: int) -> str:
+    """Absolute range of one column of Appendix A's closed risks, listed apart."""
+    letter = a_letter(key)
+    first = closed_heading_row(current_rows, archived_rows) + 2  # 1-based first data row
+    return f"'{APPENDIX_A}'!${letter}${first}:${letter}${first + max(closed_rows, 1) - 1}"
+
+
 # Row highlighting of the paper's legend. Black text on each fill has contrast above 4.5:1, and
 # no fill is near a band's (green, amber, red, yellow): a highlight never reads as a rating.
 # No table carries banded rows: a stripe would look like one of these highlights.

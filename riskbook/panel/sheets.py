@@ -195,6 +195,10 @@ def write_appendix_a(book: Book, period: Period, compared: bool) -> None:
     _table(sheet, "AppendixA", L.TABLE_HEADER_ROW, 0, last_row, headers)
     sheet.sheet.set_row(L.TABLE_HEADER_ROW, APPENDIX_A_HEADER_POINTS)
     end = L.archived_header_row(len(current)) + max(len(archived), 1) if compared else last_row
+    closed = period.closed
+    closed_row = L.closed_heading_row(len(current), len(archived) if compared else None)
+    if closed:
+        end = closed_row + len(closed)
     continued = _Continuation(end + 2)
     heights = _risk_rows(sheet, book, current, L.FIRST_DATA_ROW, continued)
     ranges = [(L.FIRST_DATA_ROW, last_row)]
@@ -216,6 +220,17 @@ def write_appendix_a(book: Book, period: Period, compared: bool) -> None:
         _table(sheet, "ArchivedRisks", header_row + 1, 0, archived_last, headers, header_row=False)
         _risk_rows(sheet, book, archived, header_row + 1, continued)
         ranges.append((header_row + 1, archived_last))
+    if closed:
+        count = f"{len(closed)} risk{'s' if len(closed) != 1 else ''}"
+        sheet.text(
+            closed_row,
+            0,
+            f"Closed: {count} whose status the scheme marks closed, listed apart: not counted as current",
+            book.fmt("bold"),
+        )
+        _table(sheet, "ClosedRisks", closed_row + 1, 0, closed_row + len(closed), headers, header_row=False)
+        _risk_rows(sheet, book, closed, closed_row + 1, continued)
+        ranges.append((closed_row + 1, closed_row + len(closed)))
     continued.write(sheet)
     _appendix_a_formatting(sheet, book, ranges)
     sheet.sheet.freeze_panes(L.FIRST_DATA_ROW, 1)
@@ -492,6 +507,16 @@ def summary_counts(period: Period, compared: bool = False) -> list[tuple[str, st
                 f"=COUNTA({L.archived_range('reference', n, archived)})",
                 archived,
                 "Appendix A (archived), Appendix B",
+            )
+        )
+    if period.closed:
+        archived_rows = len(period.archive) - proposed if compared else None
+        rows.append(
+            (
+                "Closed risks (listed apart, not counted as current)",
+                f"=COUNTA({L.closed_range('reference', n, archived_rows, len(period.closed))})",
+                len(period.closed),
+                "Appendix A (closed)",
             )
         )
     rows += [
