@@ -40,7 +40,7 @@ def phases(path: Path) -> dict[str, float]:
     import python_calamine
 
     from riskbook import load_scheme, validate
-    from riskbook.reading import _build_register, _find_header, _header_lookup
+    from riskbook.reading import _build_register, _find_header, _header_lookup, _Source
     from riskbook.source import package, scan
 
     scheme = load_scheme(SCHEME)
@@ -63,7 +63,9 @@ def phases(path: Path) -> dict[str, float]:
         times["csv read"], rows = seconds(lambda: open_grid(path).rows(path.stem)[0])
     header, _ = _find_header(rows, _header_lookup(scheme, {}))
     times["reading.py rows"], register = seconds(
-        lambda: _build_register(str(path), "Register", rows, 0, 0, header, formula_gaps, hidden, scheme)
+        lambda: _build_register(
+            _Source(str(path), "Register", rows, 0, 0, None, keep_cells=False), header, formula_gaps, hidden, scheme
+        )
     )
     times["checks"], _ = seconds(lambda: validate(register, as_of=dt.date(2024, 1, 16)))
     return times

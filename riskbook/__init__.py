@@ -1,13 +1,14 @@
 """riskbook: check a public body's risk register and build the panel workbook.
 
     >>> import datetime, riskbook
-    >>> register = riskbook.read_register("examples/force-risk-register-jan-2024.xlsx")
-    >>> report = riskbook.validate(register, as_of=datetime.date(2024, 1, 16))
+    >>> report = riskbook.check_register("examples/force-risk-register-jan-2024.xlsx", as_of=datetime.date(2024, 1, 16))
     >>> riskbook.build_workbook(report, "panel.xlsx", title="Strategic Risk Register")
 
-`read_register` reads a register under a scheme (it carries the scheme), `validate` checks it
-and returns the `Report` every output takes, `build_workbook` writes the panel workbook from
-a report without errors. Names are imported on first use so that the command line starts fast.
+`check_register` reads a register file (and, with previous=, last period's, the same way) and
+returns the `Report` every output takes, as the command line does; it is `read_register` (a
+register under a scheme, which it carries) then `validate` (the checks, on registers only).
+`build_workbook` writes the panel workbook from a report without errors. Names are imported on
+first use so that the command line starts fast.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 __version__ = "0.1.0"
 
 _LAZY = {
+    "check_register": "riskbook.pipeline",
     "read_register": "riskbook.reading",
     "validate": "riskbook.checks",
     "build_workbook": "riskbook.panel",
@@ -36,6 +38,7 @@ _LAZY = {
 }
 
 __all__ = [  # noqa: RUF022 - grouped as the _LAZY table
+    "check_register",
     "read_register",
     "validate",
     "build_workbook",
@@ -62,6 +65,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from riskbook.frame import to_dataframe
     from riskbook.model import Register, Risk
     from riskbook.panel import build_workbook
+    from riskbook.pipeline import check_register
     from riskbook.reading import read_register
     from riskbook.report import Assessed, Report
     from riskbook.scheme import Scheme, load_scheme

@@ -18,10 +18,11 @@ import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from riskbook.errors import OutputError
 from riskbook.findings import Finding
-from riskbook.limits import EXCEL_CELL_LIMIT
+from riskbook.limits import EXCEL_CELL_LIMIT, column_letters
 from riskbook.report import Report
 from riskbook.xlsx.package_edit import (
     COMMENTS_CT,
@@ -49,7 +50,6 @@ from riskbook.xlsx.sheet_edit import (
     add_first_conditional_formats,
     add_legacy_drawing,
     cloned_xf,
-    column_name,
     merged_ranges,
     restyle_cells,
     split_cell,
@@ -67,40 +67,34 @@ FINDINGS = "Findings"
 ERROR, WARNING = 0, 1  # severity indexes of the marks
 
 
-def annotate_workbook(report: Report, output: str | os.PathLike[str], max_bytes: int | None = None) -> Path:
+def annotate_workbook(report: Report, output: str | os.PathLike[str]) -> Path:
     """Write a copy of the register's workbook with every finding marked. The input is never written.
 
-    max_bytes bounds what the workbook may inflate to, as when reading it (default 2 GiB).
+    An .xlsx package is opened again under the size limit the register was read under; any other
+    source is written from the cells the register kept, never read again.
     """
     output = Path(output)
-    source = Path(report.register.path)
+    register = report.register
+    source = Path(register.path)
     if output.suffix.lower() != ".xlsx":
         raise OutputError(f"{output}: the annotated copy must end .xlsx")
     refuse_inputs_as_output(output, [source])
     with atomic_path(output) as temp:
-        if _is_xlsx_package(source):
-            _annotate_package(source, report.register.sheet, report, temp, max_bytes)
+        if register.sheet_cells is None:
+            _annotate_package(source, register.sheet, report, temp, register.max_bytes)
         else:
             with tempfile.TemporaryDirectory(prefix="plain-", dir=temp.parent) as folder:
                 plain = Path(folder) / "register.xlsx"
-                sheet = _plain_copy(report, plain)
+                sheet = _plain_copy(report, register.sheet_cells, plain)
                 _annotate_package(plain, sheet, report, temp)
     return output
 
 
-def _is_xlsx_package(path: Path) -> bool:
-    with path.open("rb") as fh:
-        is_zip = fh.read(4) == b"PK\x03\x04"
-    return is_zip and path.suffix.lower() in (".xlsx", ".xlsm")
-
-
-def _plain_copy(report: Report, target: Path) -> str:
+def _plain_copy(report: Report, cells: tuple[list[list[Any]], int, int], target: Path) -> str:
     """.xls, .ods and .csv inputs: their register sheet's values, cell for cell, in a new .xlsx."""
     import openpyxl
 
-    from riskbook.source.grid import load_grid
-
-    rows, row0, col0 = load_grid(report.register.path, report.register.sheet)
+    rows, row0, col0 = cells
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     # A CSV's sheet is named after its file: make that a name Excel accepts.
@@ -202,7 +196,7 @@ def _anchor(cell: str, merged: list[tuple[int, int, int, int]]) -> str:
     row, col = split_cell(cell)
     for r1, c1, r2, c2 in merged:
         if r1 <= row <= r2 and c1 <= col <= c2:
-            return f"{column_name(c1)}{r1}"
+            return f"{column_letters(c1)}{r1}"
     return cell
 
 
@@ -678,10 +672,10 @@ def _fitted(message: str, cell: str) -> str:
 
 def _row(n: int, values: list[str], styles: list[int]) -> str:
     cells = "".join(
-        f'<c r="{column_name(col)}{n}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{xml_text(str(value))}'
+        f'<c r="{column_letters(col)}{n}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{xml_text(str(value))}'
         "</t></is></c>"
         if value != ""
-        else f'<c r="{column_name(col)}{n}" s="{style}"/>'
+        else f'<c r="{column_letters(col)}{n}" s="{style}"/>'
         for col, (value, style) in enumerate(zip(values, styles, strict=True), start=1)
     )
     return f'<row r="{n}">{cells}</row>'

@@ -5,7 +5,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
-import os
 import re
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -16,7 +15,7 @@ from riskbook.model import FIELD_LABELS, Register, Risk
 from riskbook.perf import Progress, Ticker, no_cyclic_gc
 from riskbook.report import Assessed, Report
 from riskbook.scheme import Band, Scheme, resolve_status
-from riskbook.values import PartialDate
+from riskbook.values import PartialDate, shown_value
 
 REQUIRED_FIELDS = ("reference", "title", "owner", "impact", "likelihood", "status", "last_review")
 # What a register without the column cannot have checked; one warning says so (column-absent).
@@ -27,37 +26,45 @@ ABSENT_MEANS = {
 }
 
 
+_NOT_A_REGISTER = (
+    "validate takes {name} as a Register (from read_register), not {given}; "
+    "riskbook.check_register reads the files, the same way, and checks them"
+)
+
+
 def validate(
     register: Register,
     *,
     as_of: dt.date | None = None,
-    previous: Register | str | os.PathLike[str] | None = None,
+    previous: Register | None = None,
     since: dt.date | None = None,
     progress: Progress | None = None,
 ) -> Report:
     """Run every check over a register under its own scheme and return the report, findings in sheet order.
 
-    previous (last period's register, or its path, read under the same scheme) and since add the
-    period comparison's findings, as `build` would report them. progress, if given, is called
-    now and then with (risks checked since the last call, total).
+    previous (last period's register, read under the same scheme) and since add the period
+    comparison's findings, as `build` would report them. Registers only: no check reads a file
+    (riskbook.check_register reads both files the same way, then calls this). progress, if given,
+    is called now and then with (risks checked since the last call, total).
     """
-    as_of = as_of or dt.date.today()
+    if not isinstance(register, Register):
+        raise TypeError(_NOT_A_REGISTER.format(name="register", given=type(register).__name__))
     if previous is not None and not isinstance(previous, Register):
-        from riskbook.reading import read_register
-
-        previous = read_register(previous, scheme=register.scheme)
+        raise TypeError(_NOT_A_REGISTER.format(name="previous", given=type(previous).__name__))
+    as_of = as_of or dt.date.today()
     context = _Context(register, register.scheme, as_of)
     findings = list(register.notices)
     findings.extend(check_columns(context))
+    findings.extend(check_has_risks(context))
     assessed: list[Assessed] = []
     ticker = Ticker(progress, len(register.risks))
     with no_cyclic_gc():
-        quick = _QuickChecks(context)
         for risk in register.risks:
-            item = quick.assess(risk)
+            item = context.assess(risk)
             assessed.append(item)
-            if quick.may_find(item):
-                findings.extend(check_risk(context, item))
+            found = check_risk(context, item)
+            if found:
+                findings.extend(found)
             ticker.tick()
         findings.extend(check_duplicate_references(context))
     ticker.finish()
@@ -78,106 +85,96 @@ def assess(risk: Risk, scheme: Scheme) -> Assessed:
     return Assessed(risk, score, band, review_due(risk, band))
 
 
-class _QuickChecks:
-    """assess and a first look at each risk, with what risks share (scores, bands, dates) worked out once.
+def _column_order(cell: str) -> tuple[int, str]:
+    letters = cell[: len(cell) - len(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))]
+    return (len(letters), letters)
 
-    may_find is true whenever check_risk could find something (it may be true when nothing is
-    wrong): for 100,000 risks most need no more than this look.
-    """
 
-    def __init__(self, ctx: _Context):
-        self.ctx = ctx
-        self.scheme = ctx.scheme
-        self.required = frozenset(ctx.required)
-        self.reference_ok = ctx.scheme.reference_regex.match
-        self.has_control_due = ctx.has_control_due
-        self.score_sets = ctx.score_sets
-        self.sets: dict[tuple, _SetFacts] = {}
-        self.proposals: dict[str, bool] = {}
-        self.bounds: dict[int, tuple[dt.date, dt.date]] = {}
-        self.set_fields = {name: tuple(f"{name}_{part}" for part in SET_PARTS) for name in ctx.score_sets}
-        self.scores: dict[tuple[int | None, int | None], tuple[int | None, Band | None]] = {}
-        self.dues: dict[tuple[int, int], dt.date] = {}
-        self.ratings: dict[str, Band | None] = {}
+class _Context:
+    """What checking a register needs, and what its risks share worked out once: scores and bands by
+    impact and likelihood, review dates, date bounds, ratings, proposals and score sets."""
+
+    def __init__(self, register: Register, scheme: Scheme, as_of: dt.date):
+        self.register = register
+        self.scheme = scheme
+        self.as_of = as_of
+        self.required = frozenset(name for name in REQUIRED_FIELDS if register.has(name))
+        self.has_control_due = register.has("control_due")
+        self.score_sets = [name for name in SCORE_SETS if any(register.has(f"{name}_{part}") for part in SET_PARTS)]
+        self.set_fields = {name: tuple(f"{name}_{part}" for part in SET_PARTS) for name in self.score_sets}
+        self.reference_ok = scheme.reference_regex.match
+        self._scores: dict[tuple[int | None, int | None], tuple[int | None, Band | None]] = {}
+        self._dues: dict[tuple[int, int], dt.date] = {}
+        self._bounds: dict[int, tuple[dt.date, dt.date]] = {}
+        self._sets: dict[tuple, _SetFacts] = {}
+        self._proposals: dict[str, bool] = {}
+        self._ratings: dict[str, Band | None] = {}
+
+    def finding(self, code: str, risk: Risk, field_name: str, **fields) -> Finding:
+        """A finding on the risk's cell in the field's column."""
+        register = self.register
+        return make(code, register.sheet, register.risk_cell(risk, field_name), risk.reference, risk.row, **fields)
 
     def assess(self, risk: Risk) -> Assessed:
+        """assess(risk, scheme), with each score, band and due date worked out once for the register."""
         values = risk.values
         key = (values.get("impact"), values.get("likelihood"))
-        found = self.scores.get(key)
+        found = self._scores.get(key)
         if found is None:
             score = self.scheme.score_for(*key)
-            found = self.scores[key] = (score, self.scheme.band(score))
+            found = self._scores[key] = (score, self.scheme.band(score))
         score, band = found
         last = values.get("last_review")
         due = None
         if last is not None and band is not None:
             due_key = (id(last), band.review_months)
-            due = self.dues.get(due_key)
+            due = self._dues.get(due_key)
             if due is None:
-                due = self.dues[due_key] = add_months(_bounds(last)[1], band.review_months)
+                due = self._dues[due_key] = add_months(_bounds(last)[1], band.review_months)
         return Assessed(risk, score, band, due)
 
-    def may_find(self, item: Assessed) -> bool:
-        risk = item.risk
-        values = risk.values
-        if self.has_control_due or risk.invalid or risk.long_fields:
-            return True
-        if not self.required <= values.keys():
-            return True
-        if risk.status_name != values.get("status"):
-            return True
-        reference = values.get("reference")
-        if reference is not None and not self.reference_ok(reference):
-            return True
-        stated = values.get("score")
-        if stated is not None and item.score is not None and stated != item.score:
-            return True
-        if "rag" in values and self._rating_band(values["rag"]) is not self._band_rated(item):
-            return True
-        as_of = self.ctx.as_of
-        if item.review_due is not None and item.review_due < as_of:
-            return True
-        first, last = values.get("first_recorded"), values.get("last_review")
-        if (first is not None or last is not None) and self._dates_may_find(first, last):
-            return True
-        if "proposal" in values and self._unknown_proposal(values["proposal"]):
-            return True
-        return bool(self.score_sets) and self._sets_may_find(item)
+    def bounds(self, day: PartialDate) -> tuple[dt.date, dt.date]:
+        found = self._bounds.get(id(day))  # by id: reading shares equal dates, and hashing one is slow
+        if found is None:
+            found = self._bounds[id(day)] = _bounds(day)
+        return found
 
-    def _dates_may_find(self, first: PartialDate | None, last: PartialDate | None) -> bool:
-        as_of = self.ctx.as_of
-        first_bounds = self._bounds(first) if first is not None else None
-        last_bounds = self._bounds(last) if last is not None else None
+    def dates_may_find(self, first: PartialDate | None, last: PartialDate | None) -> bool:
+        as_of = self.as_of
+        first_bounds = self.bounds(first) if first is not None else None
+        last_bounds = self.bounds(last) if last is not None else None
         if first_bounds is not None and first_bounds[0] > as_of:
             return True
         if last_bounds is None:
             return False
         return last_bounds[0] > as_of or (first_bounds is not None and first_bounds[0] > last_bounds[1])
 
-    def _bounds(self, day: PartialDate) -> tuple[dt.date, dt.date]:
-        found = self.bounds.get(id(day))  # by id: reading shares equal dates, and hashing one is slow
-        if found is None:
-            found = self.bounds[id(day)] = _bounds(day)
-        return found
-
-    def _unknown_proposal(self, text: str) -> bool:
-        found = self.proposals.get(text)
+    def unknown_proposal(self, text: str) -> bool:
+        found = self._proposals.get(text)
         if found is None:
             from riskbook.period import classify_proposal
 
-            found = self.proposals[text] = classify_proposal(text) is None
+            found = self._proposals[text] = classify_proposal(text) is None
         return found
 
-    def _sets_may_find(self, item: Assessed) -> bool:
+    def rating_differs(self, item: Assessed, rating: str) -> bool:
+        """Whether a rating is not the band of the score (or of the stated score when impact or
+        likelihood cannot give one, as check_rag reads it)."""
+        if rating not in self._ratings:
+            self._ratings[rating] = rated_band(self.scheme, rating)
+        band = item.band if item.score is not None else self.scheme.band(item.risk.values.get("score"))
+        return self._ratings[rating] is not band
+
+    def sets_may_find(self, item: Assessed) -> bool:
         risk = item.risk
         current = item.score if item.score is not None else _whole_number(risk.values.get("score"))
         scores = {}
         values = risk.values
         for name in self.score_sets:
             key = (name, *map(values.get, self.set_fields[name]))
-            facts = self.sets.get(key)
+            facts = self._sets.get(key)
             if facts is None:
-                facts = self.sets[key] = _set_facts(self.scheme, *key[1:])
+                facts = self._sets[key] = _set_facts(self.scheme, *key[1:])
             if facts.score_mismatch or facts.rating_mismatch(key[-1]):
                 return True
             scores[name] = facts.score
@@ -185,38 +182,6 @@ class _QuickChecks:
         if current is not None and inherent is not None and current > inherent:
             return True
         return target is not None and current is not None and target > current
-
-    def _band_rated(self, item: Assessed) -> Band | None:
-        """The band a rating is checked against: the score's, or the stated score's when impact or
-        likelihood cannot give one (as check_rag does)."""
-        if item.score is not None:
-            return item.band
-        return self.scheme.band(item.risk.values.get("score"))
-
-    def _rating_band(self, text: str) -> Band | None:
-        if text not in self.ratings:
-            self.ratings[text] = self.scheme.band_named(text)
-        return self.ratings[text]
-
-
-def _column_order(cell: str) -> tuple[int, str]:
-    letters = cell[: len(cell) - len(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))]
-    return (len(letters), letters)
-
-
-class _Context:
-    def __init__(self, register: Register, scheme: Scheme, as_of: dt.date):
-        self.register = register
-        self.scheme = scheme
-        self.as_of = as_of
-        self.required = {name for name in REQUIRED_FIELDS if register.has(name)}
-        self.has_control_due = register.has("control_due")
-        self.score_sets = [name for name in SCORE_SETS if any(register.has(f"{name}_{part}") for part in SET_PARTS)]
-
-    def finding(self, code: str, risk: Risk, field_name: str, **fields) -> Finding:
-        """A finding on the risk's cell in the field's column."""
-        register = self.register
-        return make(code, register.sheet, register.risk_cell(risk, field_name), risk.reference, risk.row, **fields)
 
 
 def check_columns(ctx: _Context) -> Iterator[Finding]:
@@ -233,33 +198,49 @@ def check_columns(ctx: _Context) -> Iterator[Finding]:
             )
 
 
-def check_risk(ctx: _Context, item: Assessed) -> Iterator[Finding]:
-    # The guards skip checks that cannot fire, which keeps 100,000 risks quick.
+def check_has_risks(ctx: _Context) -> Iterator[Finding]:
+    """A header with nothing under it is most likely the wrong file or sheet: an error, so nothing is built."""
+    register = ctx.register
+    if not register.risks:
+        row = register.header_row + 1
+        yield make("no-risks", register.sheet, f"{row}:{row}", sheet=register.sheet, row=row)
+
+
+def check_risk(ctx: _Context, item: Assessed) -> list[Finding]:
+    """Every finding of one risk. Each check runs only when its guard says it may find something:
+    the guards are the quick look that keeps 100,000 mostly clean risks quick, and the only one
+    (tests/test_quick_checks.py holds them to running every check on every risk)."""
     risk = item.risk
     values = risk.values
+    found: list[Finding] = []
     if risk.invalid:
-        yield from check_unreadable(ctx, risk)
+        found.extend(check_unreadable(ctx, risk))
     if not ctx.required <= values.keys():
-        yield from check_missing(ctx, risk)
-    if "reference" in values and not ctx.scheme.reference_regex.match(values["reference"]):
-        yield from check_reference(ctx, risk)
-    if "score" in values:
-        yield from check_score(ctx, item)
-    if "rag" in values:
-        yield from check_rag(ctx, item)
+        found.extend(check_missing(ctx, risk))
+    reference = values.get("reference")
+    if reference is not None and not ctx.reference_ok(reference):
+        found.extend(check_reference(ctx, risk))
+    stated = values.get("score")
+    if stated is not None and item.score is not None and stated != item.score:
+        found.extend(check_score(ctx, item))
+    if "rag" in values and ctx.rating_differs(item, values["rag"]):
+        found.extend(check_rag(ctx, item))
     if risk.status_name != values.get("status"):
-        yield from check_status(ctx, risk)
-    yield from check_dates(ctx, risk)
+        found.extend(check_status(ctx, risk))
+    first, last = values.get("first_recorded"), values.get("last_review")
+    if (first is not None or last is not None) and ctx.dates_may_find(first, last):
+        found.extend(check_dates(ctx, risk))
     if item.review_due is not None and item.review_due < ctx.as_of:
-        yield from check_review(ctx, item)
+        found.extend(check_review(ctx, item))
     if ctx.has_control_due:
-        yield from check_status_stale(ctx, risk)
+        found.extend(check_status_stale(ctx, risk))
     if risk.long_fields:
-        yield from check_text_length(ctx, risk)
-    if "proposal" in values:
-        yield from check_proposal(ctx, risk)
-    if ctx.score_sets:
-        yield from check_score_sets(ctx, item)
+        found.extend(check_text_length(ctx, risk))
+    if "proposal" in values and ctx.unknown_proposal(values["proposal"]):
+        found.extend(check_proposal(ctx, risk))
+    if ctx.score_sets and ctx.sets_may_find(item):
+        found.extend(check_score_sets(ctx, item))
+    return found
 
 
 # The other assessments a register may carry beside the current one (the "Residual" or "Current"
@@ -312,7 +293,7 @@ def _set_facts(scheme: Scheme, impact_value, likelihood_value, stated_value, rat
     expected = scheme.score_for(impact, likelihood) if on_scale else None
     stated = _whole_number(stated_value)
     score = expected if expected is not None else stated
-    rating_band = scheme.band_named(str(rating)) if rating else None
+    rating_band = rated_band(scheme, rating) if rating else None
     return _SetFacts(impact, likelihood, expected, stated, score, scheme.band(score), rating_band)
 
 
@@ -342,7 +323,9 @@ def _check_score_set(ctx: _Context, risk: Risk, name: str):
             working=f"{impact_text} × {likelihood_text}"
             if scheme.matrix is None
             else f"{impact_text}, {likelihood_text}",
-            expected=facts.expected,
+            computed=facts.expected,
+            impact=impact,
+            likelihood=likelihood,
         )
     band = facts.band
     if facts.rating_mismatch(rating):
@@ -360,6 +343,17 @@ def _check_score_set(ctx: _Context, risk: Risk, name: str):
     return facts.score
 
 
+def rated_band(scheme: Scheme, rating) -> Band | None:
+    """The band a rating cell names: a band's name or word ("High", "Red"), or a score written in the
+    rating column ("12", as some registers' Risk Rating holds), which names the band it falls in."""
+    band = scheme.band_named(str(rating))
+    if band is None:
+        text = str(rating).strip()
+        if text.isdigit():
+            band = scheme.band(int(text))
+    return band
+
+
 def _whole_number(value) -> int | None:
     """A value read as a scale level or score (inherent and target values that are not stay text)."""
     return value if isinstance(value, int) and not isinstance(value, bool) else None
@@ -368,7 +362,7 @@ def _whole_number(value) -> int | None:
 def check_unreadable(ctx: _Context, risk: Risk) -> Iterator[Finding]:
     for name, value in risk.invalid.items():
         label = FIELD_LABELS[name].lower()
-        yield ctx.finding(value.code, risk, name, field=label, value=_quote(value.raw), reason=value.reason)
+        yield ctx.finding(value.code, risk, name, field=label, value=shown_value(value.raw), reason=value.reason)
 
 
 def check_missing(ctx: _Context, risk: Risk) -> Iterator[Finding]:
@@ -413,7 +407,9 @@ def check_score(ctx: _Context, item: Assessed) -> Iterator[Finding]:
         stated=stated,
         rule="impact × likelihood" if scheme.matrix is None else "the scheme's matrix score",
         working=f"{impact} × {likelihood}" if scheme.matrix is None else f"impact {impact}, likelihood {likelihood}",
-        expected=expected,
+        computed=expected,
+        impact=risk.impact,
+        likelihood=risk.likelihood,
     )
 
 
@@ -426,7 +422,7 @@ def check_rag(ctx: _Context, item: Assessed) -> Iterator[Finding]:
         band = ctx.scheme.band(score)
     if not stated or band is None:
         return
-    if ctx.scheme.band_named(stated) is band:
+    if rated_band(ctx.scheme, stated) is band:
         return
     yield ctx.finding(
         "rag-mismatch", risk, "rag", stated=stated, score=score, band=band.name, low=band.min, high=band.max
@@ -497,6 +493,8 @@ def check_review(ctx: _Context, item: Assessed) -> Iterator[Finding]:
         band=band.name,
         interval=_plural(band.review_months, "month"),
         due=f"{due:%d/%m/%Y}",
+        overdue_days=days,
+        due_date=due,
     )
 
 
@@ -560,9 +558,3 @@ def check_duplicate_references(ctx: _Context) -> Iterator[Finding]:
             )
         else:
             first_seen[key] = risk
-
-
-def _quote(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return repr(value) if isinstance(value, str) else str(value)

@@ -18,8 +18,8 @@ from functools import wraps
 
 import click
 
-EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
-EXIT_SIGNAL_BASE = 128  # a shell's convention: killed by signal N exits 128 + N (Ctrl-C: 130, SIGTERM: 143)
+from riskbook import console
+from riskbook.console import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_SIGNAL_BASE, EXIT_UNUSABLE
 
 
 class Terminated(KeyboardInterrupt):
@@ -41,34 +41,50 @@ def _parse_date_option(ctx, param, value):
         raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
 
 
+REPORT_BUG = (
+    "this is a fault in riskbook, not in your file: please report it with the command you ran "
+    "(riskbook --debug … prints the details to include)"
+)
+
+
 def _handle_errors(func):
-    """Turn a riskbook error into one line on stderr and exit 2; --debug shows the traceback."""
+    """Exit codes: a riskbook error (unusable input or option) is one line on stderr and exit 2; anything
+    unexpected is riskbook's own fault, exit 3 with a line asking for a report. --debug shows the traceback;
+    with --format json, the same is also printed as a JSON object on stdout."""
 
     @wraps(func)
     def wrapper(*args, **kwargs):
         from riskbook.errors import RiskbookError
 
-        debug = click.get_current_context().find_root().params.get("debug", False)
+        debug = console.setting("debug")
         try:
             return func(*args, **kwargs)
         except RiskbookError as exc:
             if debug:
                 traceback.print_exc()
-            _say(f"riskbook: {exc}")
-            sys.exit(EXIT_UNUSABLE)
+            _refuse(str(exc), EXIT_UNUSABLE)
         except KeyboardInterrupt as exc:
             signum = getattr(exc, "signum", signal.SIGINT)
             _say(f"riskbook: stopped by {'SIGTERM' if signum == signal.SIGTERM else 'Ctrl-C'}; no output written")
             sys.exit(EXIT_SIGNAL_BASE + signum)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
+        except BrokenPipeError:
+            console.reader_went_away()
         except Exception as exc:
             if debug:
                 traceback.print_exc()
-            _say(f"riskbook: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)")
-            sys.exit(EXIT_UNUSABLE)
+            _refuse(f"internal error: {type(exc).__name__}: {exc}; {REPORT_BUG}", EXIT_INTERNAL)
 
     return wrapper
+
+
+def _refuse(message: str, code: int) -> None:
+    """Stop with one line on stderr (and, for --format json, a JSON object on stdout) and the exit code."""
+    if console.wants_json():
+        click.echo(console.error_json(message, code))
+    _say(f"riskbook: {message}")
+    sys.exit(code)
 
 
 def _say(line: str) -> None:
@@ -80,8 +96,7 @@ def _say(line: str) -> None:
     from riskbook.xlsx.text import TERMINAL, safe_text
 
     click.echo(safe_text(line, TERMINAL), err=True)
-    context = click.get_current_context(silent=True)
-    if context is None or not context.find_root().params.get("debug", False):
+    if not console.setting("debug"):
         sys.unraisablehook = _quiet
 
 
@@ -94,31 +109,36 @@ READING_NOTE_ABOVE = 1024**2  # bytes of input file: reading it takes a noticeab
 
 
 class _ProgressBar:
-    """Progress for a long step on stderr, named ("Checking", "Writing Appendix A"), on a terminal only:
-    never in JSON output or when stderr is a pipe or a file. Called every thousand units of work or
-    when a step begins, never per cell."""
+    """Progress for a long step on stderr, named ("Checking", "Writing Appendix A"), on a terminal only,
+    and for more than PROGRESS_ABOVE risks: never in JSON output or when stderr is a pipe or a file.
+    Called every thousand units of work or when a step begins, never per cell; told too which file
+    is being read (reading), a step that cannot be counted."""
 
     LABEL_WIDTH = 28  # so the bar stays put while the step's name changes
 
-    def __init__(self, label: str, risks: int, enabled: bool):
+    def __init__(self, label: str, enabled: bool):
         self.label = label
-        self.enabled = enabled and risks > PROGRESS_ABOVE and sys.stderr.isatty()
+        self.enabled = enabled and sys.stderr.isatty()
         self.bar = None
 
     def __call__(self, done: int, total: int) -> None:
-        if not self.enabled:
+        if not self.enabled or total <= PROGRESS_ABOVE:
             return
         self._open(total)
         self.bar.update(done)
 
     def step(self, name: str, total: int) -> None:
         """A named step begins (perf.Ticker.step): show its name on the bar at once."""
-        if not self.enabled:
+        if not self.enabled or total <= PROGRESS_ABOVE:
             return
         self.label = name
         self._open(total)
         self.bar.label = name.ljust(self.LABEL_WIDTH)
         self.bar.render_progress()
+
+    def reading(self, path, label: str) -> contextlib.AbstractContextManager[None]:
+        """A file is read (riskbook.check_register): named while it is, if it is large."""
+        return _step_note(f"Reading {label}", self.enabled and _large_file(path))
 
     def _open(self, total: int) -> None:
         if self.bar is None:
@@ -171,18 +191,22 @@ def _read_and_check(
     """The register's report (with last period's comparison, if given), with a progress bar on a terminal."""
     import riskbook as api
 
-    max_bytes = max_size * 1024**2
-    scheme = api.load_scheme(scheme)
-    with _step_note(f"Reading {input_path}", show_progress and _large_file(input_path)):
-        register = api.read_register(input_path, sheet=sheet, scheme=scheme, max_bytes=max_bytes, columns=columns)
-    last = None
-    if previous:
-        with _step_note(f"Reading last period's {previous}", show_progress and _large_file(previous)):
-            last = api.read_register(previous, sheet=sheet, scheme=scheme, max_bytes=max_bytes, columns=columns)
-    bar = _ProgressBar("Checking", len(register.risks), enabled=show_progress)
-    report = api.validate(register, as_of=as_of, previous=last, since=since, progress=bar)
-    bar.close()
-    return report
+    show_progress = show_progress and not console.quiet_run()
+    bar = _ProgressBar("Checking", enabled=show_progress)
+    try:
+        return api.check_register(
+            input_path,
+            sheet=sheet,
+            scheme=scheme,
+            columns=columns,
+            max_bytes=max_size * 1024**2,
+            previous=previous,
+            since=since,
+            as_of=as_of,
+            progress=bar,
+        )
+    finally:
+        bar.close()
 
 
 input_argument = click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=True, path_type=str))
@@ -215,10 +239,7 @@ def _parse_columns(ctx, param, value) -> dict[str, str]:
     for item in value:
         name, sep, header = item.partition("=")
         if not sep or not name.strip() or not header.strip():
-            click.echo(
-                f"riskbook: --column {item!r} is not FIELD=HEADER, e.g. likelihood='Threat Probability'", err=True
-            )
-            ctx.exit(EXIT_UNUSABLE)
+            _refuse(f"--column {item!r} is not FIELD=HEADER, e.g. likelihood='Threat Probability'", EXIT_UNUSABLE)
         columns[name.strip()] = header.strip()
     return columns
 
@@ -243,17 +264,39 @@ as_of_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.group(cls=console.RiskbookGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@console.common_options
 @click.version_option(package_name="riskbook")
-def cli(debug: bool) -> None:
-    """riskbook: check a risk register and build the panel workbook."""
+def cli() -> None:
+    """riskbook: check a risk register and build the panel workbook.
+
+    \b
+    The risk unit's three commands:
+      riskbook template -o register.xlsx --from last-quarter.xlsx
+      riskbook validate returned.xlsx --annotate returned-checked.xlsx
+      riskbook build register.xlsx --previous last-quarter.xlsx -o panel.xlsx
+
+    \b
+    Exit codes: 0 clean (warnings allowed), 1 findings that are errors,
+    2 an input or option riskbook cannot use, 3 a fault in riskbook (please report it).
+    """
+
+
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: findings grouped by risk, for people. json: one object with every finding, for scripts "
+    "(refusals and internal errors are JSON too).",
+)
 
 
 @cli.command()
 @input_argument
 @as_of_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option
 @sheet_option
 @scheme_option
 @click.option(
@@ -266,15 +309,22 @@ def cli(debug: bool) -> None:
 @max_size_option
 @column_option
 @click.option("--show-columns", is_flag=True, help="First print which header was read as which field.")
+@console.common_options
 @_handle_errors
 def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, max_size, columns, show_columns):
-    """Check a register and list every finding with its cell.
+    """Check a register and list every finding with the cell it is in.
 
     With --previous, also compare it with last period's register, as build does.
-    Exit 0: no errors (warnings allowed). 1: errors found. 2: unreadable input.
+    Exit 0: no errors (warnings allowed). 1: errors found. 2: unusable input or option.
+
+    \b
+    Example:
+      riskbook validate examples/force-risk-register-jan-2024-as-published.xlsx --as-of 2024-01-16
     """
     from riskbook.render import render_json, render_text
 
+    console.refuse_standard_input(input_path, previous)
+    console.check_outputs((annotate, "the annotated copy", ".xlsx", False), inputs=(input_path, previous))
     report = _read_and_check(
         input_path,
         sheet,
@@ -292,22 +342,33 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
         click.echo(render_columns(report.register), err=fmt == "json")
     if fmt == "json":
         click.echo(render_json(report))
+    elif console.quiet_run():
+        if report.findings:
+            click.echo(render_text(report, colour=console.colour()).rsplit("\n", 1)[0], color=console.colour())
     else:
-        click.echo(render_text(report, colour=sys.stdout.isatty()))
+        click.echo(render_text(report, colour=console.colour()), color=console.colour())
     if annotate:
         from riskbook.annotate import annotate_workbook
 
         with _step_note(
-            f"Writing the annotated copy {annotate}", fmt == "text" and len(report.register.risks) > PROGRESS_ABOVE
+            f"Writing the annotated copy {annotate}",
+            fmt == "text" and not console.quiet_run() and len(report.register.risks) > PROGRESS_ABOVE,
         ):
-            written = annotate_workbook(report, annotate, max_bytes=max_size * 1024**2)
-        click.echo(f"Wrote {written}", err=fmt == "json")
+            written = annotate_workbook(report, annotate)
+        if not console.quiet_run():
+            click.echo(f"Wrote {written}", err=fmt == "json")
     _finish(EXIT_OK if report.ok else EXIT_FINDINGS, len(report.register.risks))
 
 
 @cli.command()
 @input_argument
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Panel workbook to write (.xlsx).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Panel workbook to write (.xlsx); - writes it to standard output when that is not a terminal.",
+)
 @as_of_option
 @previous_option
 @since_option
@@ -318,7 +379,7 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
 @click.option("--organisation", default=None, help="Organisation the paper is from (cover and file properties).")
 @click.option("--meeting", default=None, help='The meeting and its date, e.g. "JARAP, 31 January 2024".')
 @click.option("--report-of", "report_of", default=None, help="Who the report is of, e.g. a post or a board.")
-@click.option("--author", default=None, help="Author of the paper.")
+@click.option("--author", default=None, help="Author of the paper (cover, file and PDF properties).")
 @click.option("--contact", default=None, help="Contact for questions: an email address or telephone number.")
 @click.option("--purpose", default=None, help="The paper's purpose, in a sentence.")
 @click.option("--recommendation", default=None, help="What the panel is asked to do.")
@@ -342,10 +403,19 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
     help="With --previous: 'unseen' lists a risk archived as last period's paper proposed in one row of "
     "Appendix B (that paper printed its card); 'all' prints every card in full.",
 )
+@click.option(
+    "--pdf-timeout",
+    type=click.FloatRange(1, 86_400),
+    default=600,
+    show_default=True,
+    metavar="SECONDS",
+    help="Give up printing the PDF after this long (LibreOffice runs once; nothing is written then).",
+)
 @sheet_option
 @scheme_option
 @max_size_option
 @column_option
+@console.common_options
 @_handle_errors
 def build(
     input_path,
@@ -365,15 +435,21 @@ def build(
     paper_file,
     pdf_path,
     cards,
+    pdf_timeout,
     sheet,
     scheme,
     max_size,
     columns,
 ):
-    """Validate a register, then write the panel workbook (and with --pdf, the paper as PDF).
+    """Check a register, then write the panel workbook (and its PDF).
 
+    With --pdf, the paper is also printed to PDF with LibreOffice.
     Errors: printed as validate prints them, nothing written, exit 1. Warnings are printed and the
-    workbook is built. Unreadable input or an unusable option: exit 2.
+    workbook is built. Unusable input or option: exit 2.
+
+    \b
+    Example:
+      riskbook build examples/force-risk-register-jan-2024.xlsx -o panel.xlsx --as-of 2024-01-16
     """
     import riskbook as api
     from riskbook.panel import DEFAULT_MARKING, DEFAULT_TITLE
@@ -381,6 +457,14 @@ def build(
     from riskbook.panel.paper import Paper, load_paper
     from riskbook.render import render_text
 
+    console.refuse_standard_input(input_path, previous)
+    if pdf_path:
+        _check_pdf_option(pdf_path, input_path, output, previous)
+    console.check_outputs(
+        (output, "the panel workbook", ".xlsx", True),
+        (pdf_path, "the paper's PDF", ".pdf", False),
+        inputs=(input_path, previous, paper_file),
+    )
     paper = (load_paper(paper_file) if paper_file else Paper()).merged(
         organisation=organisation,
         title=title,
@@ -393,59 +477,69 @@ def build(
         recommendation=recommendation,
     )
     if pdf_path:
-        _check_pdf_option(pdf_path, input_path, output, previous, paper.language)
+        from riskbook.panel.pdf import language_tag
+
+        language_tag(paper.language)  # a paper's language that is no language tag: refused before any work
     as_of = as_of or dt.date.today()
     report = _read_and_check(
         input_path, sheet, scheme, as_of, max_size, show_progress=True, previous=previous, since=since, columns=columns
     )
-    colour = sys.stdout.isatty()
+    colour = console.colour()
     if not report.ok:
-        click.echo(render_text(report, colour=colour))
+        console.echo(render_text(report, colour=colour), colour)
         click.echo("Nothing written: fix the errors above, then build again.", err=True)
         sys.exit(EXIT_FINDINGS)
     if report.findings:
-        click.echo(render_text(report, colour=colour))
-    bar = _ProgressBar("Writing", len(report.register.risks), enabled=True)
-    try:
-        result = api.build_workbook(
-            report,
-            output,
-            title=paper.title or DEFAULT_TITLE,
-            marking=marking if marking is not None else (paper.marking or DEFAULT_MARKING),
-            organisation=paper.organisation,
-            progress=bar,
-            paper=paper,
-            cards=cards,
-        )
-    except PaperContradicts as exc:
+        console.echo(render_text(report, colour=colour), colour)
+    with console.output_path(output, ".xlsx") as target:
+        bar = _ProgressBar("Writing", enabled=not console.quiet_run() and len(report.register.risks) > PROGRESS_ABOVE)
+        try:
+            result = api.build_workbook(
+                report,
+                target,
+                title=paper.title or DEFAULT_TITLE,
+                marking=marking if marking is not None else (paper.marking or DEFAULT_MARKING),
+                organisation=paper.organisation,
+                progress=bar,
+                paper=paper,
+                cards=cards,
+            )
+        except PaperContradicts as exc:
+            bar.close()
+            for finding in exc.findings:
+                click.echo(f"  error   {finding}  [{finding.code}]")
+            click.echo("Nothing written: the paper's text contradicts the register's rows.", err=True)
+            sys.exit(EXIT_FINDINGS)
         bar.close()
-        for finding in exc.findings:
-            click.echo(f"  error   {finding}  [{finding.code}]")
-        click.echo("Nothing written: the paper's text contradicts the register's rows.", err=True)
-        sys.exit(EXIT_FINDINGS)
-    bar.close()
-    click.echo(f"Wrote {result.path}")
-    for note in result.notes:
-        click.echo(f"Note: {note}", err=True)
-    if pdf_path:
-        from riskbook.panel.pdf import DEFAULT_LANGUAGE, write_pdf
+        if output != "-":
+            console.info(f"Wrote {result.path}")
+        for note in result.notes:
+            click.echo(f"Note: {note}", err=True)
+        if pdf_path:
+            from riskbook.panel.pdf import DEFAULT_LANGUAGE, write_pdf
 
-        # LibreOffice prints in one call that cannot be counted: named while it runs, whatever the size.
-        with _step_note(f"Printing {pdf_path} with LibreOffice", enabled=True):
-            written = write_pdf(result.path, pdf_path, paper.language or DEFAULT_LANGUAGE)
-        click.echo(f"Wrote {written}")
-    click.echo(result.summary_line())
+            # LibreOffice prints in one call that cannot be counted: named while it runs, whatever the size.
+            with _step_note(f"Printing {pdf_path} with LibreOffice", enabled=not console.quiet_run()):
+                written = write_pdf(
+                    result.path,
+                    pdf_path,
+                    timeout=pdf_timeout,
+                    workbook_name="the workbook for standard output" if output == "-" else output,
+                    language=paper.language or DEFAULT_LANGUAGE,
+                )
+            console.info(f"Wrote {written}")
+    if output == "-":  # once its last byte is out
+        console.info("Wrote the panel workbook to standard output")
+    console.info(result.summary_line())
     _finish(EXIT_OK, len(report.register.risks))
 
 
-def _check_pdf_option(pdf_path: str, input_path: str, output: str, previous: str | None, language: str) -> None:
+def _check_pdf_option(pdf_path: str, input_path: str, output: str, previous: str | None) -> None:
     """Refuse --pdf before anything is written: LibreOffice missing, or a path that cannot be the PDF."""
     from pathlib import Path
 
     from riskbook.errors import OutputError
-    from riskbook.panel.pdf import language_tag, pdf_fits_beside, require_soffice
-
-    language_tag(language)  # a paper file's language that is no language tag: refused before anything is written
+    from riskbook.panel.pdf import pdf_fits_beside, require_soffice
 
     target = Path(pdf_path)
     for other in (input_path, output, previous):
@@ -457,7 +551,11 @@ def _check_pdf_option(pdf_path: str, input_path: str, output: str, previous: str
 
 @cli.command()
 @click.option(
-    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="Template workbook to write (.xlsx)."
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Template workbook to write (.xlsx); - writes it to standard output when that is not a terminal.",
 )
 @scheme_option
 @click.option(
@@ -476,12 +574,19 @@ def _check_pdf_option(pdf_path: str, input_path: str, output: str, previous: str
 @sheet_option
 @max_size_option
 @column_option
+@console.common_options
 @_handle_errors
 def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, columns):
-    """Write the register template risk owners fill in: dropdowns, computed score, instructions.
+    """Write the register template risk owners fill in.
+
+    One Register sheet with every column riskbook reads, and an Instructions sheet from the scheme.
 
     With --from, the register is validated first: a stated score that is not impact × likelihood
     is refused (exit 1) unless --rescore, and every score that changes is listed.
+
+    \b
+    Example:
+      riskbook template -o register.xlsx --from examples/force-risk-register-jan-2024.xlsx
     """
     import dataclasses
 
@@ -489,19 +594,22 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
     from riskbook.render import render_text
     from riskbook.template import StatedScoresDiffer, carry_over, write_template
 
+    console.refuse_standard_input(from_path)
+    console.check_outputs((output, "the template", ".xlsx", True), inputs=(from_path,))
     scheme_obj = api.load_scheme(scheme)
     existing, changes = None, []
+    shown = not console.quiet_run()
     if from_path:
         source_scheme = api.load_scheme(from_scheme) if from_scheme else scheme_obj
-        with _step_note(f"Reading {from_path}", _large_file(from_path)):
-            source = api.read_register(
-                from_path, sheet=sheet, scheme=source_scheme, max_bytes=max_size * 1024**2, columns=columns
-            )
+        checked = _read_and_check(from_path, sheet, source_scheme, None, max_size, show_progress=shown, columns=columns)
         try:
-            existing, changes = carry_over(source, scheme_obj, rescore=rescore)
+            existing, changes = carry_over(checked, scheme_obj, rescore=rescore)
         except StatedScoresDiffer as exc:
-            shown = dataclasses.replace(exc.report, findings=exc.mismatches)
-            click.echo(render_text(shown, colour=sys.stdout.isatty()))
+            shown_report = dataclasses.replace(exc.report, findings=exc.mismatches)
+            # Without the report's summary line, which would count only the findings shown here as the
+            # register's: the line below says what is refused, and validate lists every finding.
+            findings = render_text(shown_report, colour=console.colour()).rsplit("\n", 1)[0]
+            console.echo(findings, console.colour())
             count = len(exc.mismatches)
             click.echo(
                 f"Nothing written: {count} stated score{'s' if count != 1 else ''} in {from_path} "
@@ -510,13 +618,17 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
                 err=True,
             )
             sys.exit(EXIT_FINDINGS)
-    with _step_note(f"Writing {output}", existing is not None and len(existing.risks) > PROGRESS_ABOVE):
-        path = write_template(output, scheme_obj, existing=existing)
+    with console.output_path(output, ".xlsx") as target:
+        count = len(existing.risks) if existing else 0
+        bar = _ProgressBar("Writing", enabled=shown and count > PROGRESS_ABOVE)
+        path = write_template(target, scheme_obj, existing=existing, progress=bar)
+        bar.close()
     for line in changes:
-        click.echo(line)
+        console.echo(line)
     count = len(existing.risks) if existing else 0
-    click.echo(
-        f"Wrote {path}" + (f" with {count} risk{'s' if count != 1 else ''} from {from_path}" if existing else "")
+    console.info(
+        f"Wrote {'the template to standard output' if output == '-' else path}"
+        + (f" with {count} risk{'s' if count != 1 else ''} from {from_path}" if existing else "")
     )
 
 
@@ -524,26 +636,49 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
 @click.option(
     "--from", "from_path", required=True, type=click.Path(dir_okay=False), help="The register to draft a scheme from."
 )
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Scheme file to write (.toml).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Scheme file to write (.toml); - prints it on standard output.",
+)
 @sheet_option
 @max_size_option
 @column_option
+@console.common_options
 @_handle_errors
 def scheme_command(from_path, output, sheet, max_size, columns):
-    """Draft a commented scheme from a register's header and values: its scales, statuses, references, ratings."""
+    """Draft a commented scheme from a register's headers and values.
+
+    The draft holds the register's scales, statuses, references and ratings, each guess marked GUESS.
+
+    \b
+    Example:
+      riskbook scheme --from examples/nhs-risk-register.csv -o -
+    """
+    import tempfile
     from pathlib import Path
 
     import riskbook as api
     from riskbook.draft import draft_reading_scheme, draft_scheme, write_draft
-    from riskbook.errors import OutputError
 
-    if Path(output).resolve() == Path(from_path).resolve():
-        raise OutputError(f"{output}: is the input file; choose another output name")
-    register = api.read_register(
-        from_path, sheet=sheet, scheme=draft_reading_scheme(), max_bytes=max_size * 1024**2, columns=columns
-    )
-    path = write_draft(draft_scheme(register, columns), output)
-    click.echo(f"Wrote {path}: a draft scheme from {from_path}; check each GUESS, then pass it with --scheme")
+    console.refuse_standard_input(from_path)
+    console.check_outputs((output, "the scheme", None, True), inputs=(from_path,))
+    with _step_note(f"Reading {from_path}", not console.quiet_run() and _large_file(from_path)):
+        register = api.read_register(
+            from_path, sheet=sheet, scheme=draft_reading_scheme(), max_bytes=max_size * 1024**2, columns=columns
+        )
+    draft = draft_scheme(register, columns)
+    if output == "-":
+        with tempfile.TemporaryDirectory(prefix="riskbook-scheme-") as folder:
+            checked = write_draft(draft, Path(folder) / "scheme.toml")  # the draft must load as it stands
+            click.echo(checked.read_text(encoding="utf-8"), nl=False)
+        if not console.quiet_run():
+            click.echo(f"A draft scheme from {from_path}; check each GUESS, then pass it with --scheme", err=True)
+        return
+    path = write_draft(draft, output)
+    console.info(f"Wrote {path}: a draft scheme from {from_path}; check each GUESS, then pass it with --scheme")
 
 
 def main() -> None:

@@ -1,12 +1,13 @@
 """The catalogue of findings: each code once, with its severity, summary, message and remedy.
 
 Checks make findings by code and named fields only (`make("score-mismatch", ..., stated=12, ...)`);
-the message comes from the catalogue's template, so a code always reads the same way. The
-README's findings table is tested against this catalogue.
+the message comes from the catalogue's template, so a code always reads the same way.
+docs/findings.md is generated from this catalogue (`python -m riskbook.docs`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import string
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -20,12 +21,18 @@ class Kind:
 
     code: str
     severity: Severity
-    summary: str  # one line for the README's table
+    summary: str  # one line for the findings catalogue (docs/findings.md)
     template: str  # the message, with {named} fields
     advice: str  # what to do about it
+    data: tuple[str, ...] = ()  # named fields a finding carries beyond those its message shows
 
     def fields(self) -> set[str]:
+        """The named fields of the message."""
         return {name for _, name, _, _ in string.Formatter().parse(self.template) if name}
+
+    def field_names(self) -> frozenset[str]:
+        """Every named field a finding of this kind carries as data (JSON's "fields"): the message's and data."""
+        return frozenset(self.fields() | set(self.data))
 
 
 def _kinds(*kinds: Kind) -> dict[str, Kind]:
@@ -37,8 +44,9 @@ CATALOGUE: dict[str, Kind] = _kinds(
         "score-mismatch",
         "error",
         "the stated score is not what the scheme gives for the impact and likelihood",
-        "score {stated} is not {rule} ({working} = {expected})",
+        "score {stated} is not {rule} ({working} = {computed})",
         "Correct the score, or the impact and likelihood it was worked out from.",
+        data=("impact", "likelihood"),
     ),
     Kind(
         "rag-mismatch",
@@ -88,6 +96,7 @@ CATALOGUE: dict[str, Kind] = _kinds(
         "last review older than the band's review interval, with the days overdue",
         "last review {last} is {days} overdue: {band} risks are reviewed every {interval}, so it was due by {due}",
         "Review the risk and record the date.",
+        data=("overdue_days", "due_date"),
     ),
     Kind(
         "missing-value",
@@ -99,9 +108,16 @@ CATALOGUE: dict[str, Kind] = _kinds(
     Kind(
         "missing-column",
         "error",
-        "the header row lacks one of those columns",
+        "the header row lacks a column the scheme marks required (reference, title, impact, likelihood by default)",
         "the header row has no {column} column; add one",
         "Add the column, or map an existing header to it.",
+    ),
+    Kind(
+        "no-risks",
+        "error",
+        "the register sheet has a header row but no risk below it; nothing is built from it",
+        "sheet {sheet!r} has a header row (row {row}) but no risks below it",
+        "Check that this is the right file and sheet (--sheet), or add the risks under the header.",
     ),
     Kind(
         "column-absent",
@@ -127,7 +143,7 @@ CATALOGUE: dict[str, Kind] = _kinds(
     Kind(
         "bad-date",
         "error",
-        "a date is unreadable or later than the as-of date",
+        "a date is unreadable, outside 1900–2100, or later than the as-of date",
         "{field} {value} {reason}",
         "Type the date as DD/MM/YYYY, or a month and year.",
     ),
@@ -153,6 +169,7 @@ CATALOGUE: dict[str, Kind] = _kinds(
         "{field} is a formula with no saved result; open and save the file in Excel (or LibreOffice) so its value "
         "is stored",
         "Open and save the file in Excel or LibreOffice.",
+        data=("value", "reason"),
     ),
     Kind(
         "formula-error",
@@ -160,6 +177,7 @@ CATALOGUE: dict[str, Kind] = _kinds(
         "a formula cell's saved result is an Excel error (#N/A, #VALUE!, #REF!, …)",
         "{field} {reason}; correct the formula",
         "Correct the formula so that it gives a value.",
+        data=("value",),
     ),
     Kind(
         "status-stale",
@@ -200,10 +218,19 @@ CATALOGUE: dict[str, Kind] = _kinds(
     Kind(
         "previous-score-mismatch",
         "warning",
-        "with `--previous`: the register's Previous Score contradicts last period's file",
-        "previous score {stated} contradicts last period's file, which scored it {previous}; the panel workbook "
-        "uses {previous}",
+        "with `--previous`: the register's Previous Score is not the score last period's file states",
+        "previous score {stated} contradicts last period's file, which states {previous} at {where}; the panel "
+        "workbook uses {used}",
         "Correct the Previous Score column, or check last period's file.",
+    ),
+    Kind(
+        "previous-score-contradiction",
+        "warning",
+        "with `--previous`: last period's file states a score its own impact and likelihood do not give; "
+        "said at that file's cell, apart from this register's findings",
+        "last period's file states score {stated}, but its impact and likelihood give {computed} ({working}); "
+        "the comparison uses {computed}",
+        "Correct last period's file, or check that the scheme is the one it was scored under.",
     ),
     Kind(
         "previous-risk-unreadable",
@@ -243,6 +270,7 @@ class Finding:
     reference: str
     message: str
     row: int = -1  # 0-based source row, for ordering; -1 for sheet-level findings
+    fields: tuple[tuple[str, Any], ...] = ()  # the catalogue's named fields, as data: (name, value)
 
     def location(self) -> str:
         return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
@@ -251,7 +279,9 @@ class Finding:
         ref = f" {self.reference}" if self.reference else ""
         return f"{self.location()}{ref}: {self.message}"
 
-    def as_dict(self) -> dict[str, str]:
+    def as_dict(self) -> dict[str, Any]:
+        """The finding for JSON: where, what, the message, the sheet's 1-based row (None for the sheet as a
+        whole) and the catalogue's named fields as data, so that a script need not parse the message."""
         return {
             "severity": self.severity,
             "code": self.code,
@@ -259,13 +289,32 @@ class Finding:
             "cell": self.cell,
             "reference": self.reference,
             "message": self.message,
+            "row": self.row + 1 if self.row >= 0 else None,
+            "fields": {name: _json_value(value) for name, value in self.fields},
         }
 
 
-def make(code: str, sheet: str, cell: str, reference: str = "", row: int = -1, /, **fields: Any) -> Finding:
-    """A finding of a catalogued kind at sheet!cell, its message filled from the named fields.
+def _json_value(value: Any) -> Any:
+    """Numbers and text as they are; a date in ISO form; anything else (a month-only date) as its text."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
-    row is the 0-based source row, for ordering (-1 for the sheet as a whole).
+
+_FIELD_NAMES = {code: kind.field_names() for code, kind in CATALOGUE.items()}
+
+
+def make(code: str, sheet: str, cell: str, reference: str = "", row: int = -1, /, **fields: Any) -> Finding:
+    """A finding of a catalogued kind at sheet!cell, its message filled from the named fields, which it keeps.
+
+    row is the 0-based source row, for ordering (-1 for the sheet as a whole). The fields must be the
+    kind's field_names(), no more and no fewer, so that every finding of a code carries the same data.
     """
     kind = CATALOGUE[code]
-    return Finding(kind.severity, code, sheet, cell, reference, kind.template.format(**fields), row)
+    if fields.keys() != _FIELD_NAMES[code]:
+        raise TypeError(f"{code} takes the fields {sorted(_FIELD_NAMES[code])}, not {sorted(fields)}")
+    return Finding(
+        kind.severity, code, sheet, cell, reference, kind.template.format(**fields), row, tuple(fields.items())
+    )

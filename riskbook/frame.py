@@ -1,42 +1,33 @@
-"""The register as a pandas DataFrame, for analysts working in a notebook."""
+"""The register as a pandas DataFrame, for analysts working in a notebook.
+
+pandas is an optional extra (`pip install "riskbook[pandas]"`): nothing else in riskbook imports
+it, and this module imports it only when a frame is asked for.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from riskbook.model import FIELDS, Register
-from riskbook.values import PartialDate
+from riskbook.errors import RiskbookError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from riskbook.model import Register
     from riskbook.scheme import Scheme
+
+PANDAS_HINT = 'a DataFrame needs pandas, which is not installed: pip install "riskbook[pandas]"'
 
 
 def to_dataframe(register: Register, scheme: Scheme | None = None) -> pd.DataFrame:
-    """One row per risk: canonical fields, then the register's own extra columns.
+    """`register.to_dataframe(scheme)`: one row per risk (see `Register.to_dataframe`)."""
+    return register.to_dataframe(scheme)
 
-    Dates known only to the month are given as the first of that month; the computed
-    score (the scheme's: impact × likelihood, or its matrix) stands beside the stated one.
-    """
-    import pandas as pd
 
-    from riskbook.scheme import load_scheme
-
-    scheme = scheme or load_scheme()
-
-    records = []
-    for risk in register.risks:
-        record = {"row": risk.row + 1}
-        for name in FIELDS:
-            value = risk.get(name)
-            if isinstance(value, PartialDate):
-                value = value.earliest
-            elif isinstance(value, list):
-                value = "; ".join(str(d) for d in value)
-            record[name] = value
-        record["computed_score"] = scheme.score_for(risk.impact, risk.likelihood)
-        record["canonical_status"] = risk.status_name
-        record.update(risk.extras)
-        records.append(record)
+def dataframe_of(records: list[dict[str, Any]]) -> pd.DataFrame:
+    """A DataFrame of the records, or a RiskbookError saying how to install pandas."""
+    try:
+        import pandas as pd
+    except ImportError:
+        raise RiskbookError(PANDAS_HINT) from None
     return pd.DataFrame.from_records(records)

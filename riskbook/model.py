@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from riskbook.findings import Finding
 from riskbook.limits import column_letters
-from riskbook.values import Invalid, clean_text, drop_text_mark
+from riskbook.values import Invalid, clean_text
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from riskbook.scheme import Scheme
 
 
@@ -116,11 +118,6 @@ LAZY_FIELDS = NARRATIVE_FIELDS | {"responsible_officer", "category"}
 _MISSING = object()
 
 
-def narrative_text(value: Any) -> str:
-    """A narrative cell as plain text: the text mark dropped, trimmed, HTML made plain."""
-    return "" if value == "" else clean_text(drop_text_mark(value))
-
-
 @dataclass(slots=True)
 class Risk:
     """One row of the register.
@@ -148,8 +145,7 @@ class Risk:
             cells = self.cells or ()
             width = len(cells)
             self._extras = {
-                name: clean_text(drop_text_mark(cells[offset])) if offset < width else ""
-                for offset, name in self.extra_columns
+                name: clean_text(cells[offset]) if offset < width else "" for offset, name in self.extra_columns
             }
         return self._extras
 
@@ -159,7 +155,7 @@ class Risk:
             return value
         lazy, cells = self.lazy, self.cells
         if lazy is not None and cells is not None and name in lazy and lazy[name] < len(cells):
-            return narrative_text(cells[lazy[name]]) or default
+            return clean_text(cells[lazy[name]]) or default
         return default
 
     def has(self, name: str) -> bool:
@@ -201,6 +197,12 @@ class Register:
     scheme: Scheme  # the scheme it was read under, and is checked under
     notices: tuple[Finding, ...] = ()  # found while reading
     column_headers: dict[str, str] = field(default_factory=dict)  # canonical field -> the header it was read from
+    # What the annotated copy needs, so that it never reads the input otherwise than the register was:
+    # the size limit it was read under (an .xlsx package is edited in place, and opened again under
+    # it), and for any other source (.xls, .ods, .csv) the sheet's cells as read, with the 0-based
+    # (row, col) of the first, which the copy is written from.
+    max_bytes: int | None = None
+    sheet_cells: tuple[list[list[Any]], int, int] | None = field(default=None, repr=False)
 
     def cell(self, row: int, field_name: str) -> str:
         col = self.columns.get(field_name)
@@ -211,6 +213,33 @@ class Register:
 
     def has(self, field_name: str) -> bool:
         return field_name in self.columns
+
+    def to_dataframe(self, scheme: Scheme | None = None) -> pd.DataFrame:
+        """One row per risk: its row number, the canonical fields, the computed score (the scheme's:
+        impact × likelihood, or its matrix) and canonical status, then the register's own extra columns.
+
+        Dates known only to the month are given as the first of that month. Needs pandas
+        (`pip install "riskbook[pandas]"`); riskbook itself never imports it.
+        """
+        from riskbook.frame import dataframe_of
+        from riskbook.values import PartialDate
+
+        scheme = scheme or self.scheme
+        records = []
+        for risk in self.risks:
+            record: dict[str, Any] = {"row": risk.row + 1}
+            for name in FIELDS:
+                value = risk.get(name)
+                if isinstance(value, PartialDate):
+                    value = value.earliest
+                elif isinstance(value, list):
+                    value = "; ".join(str(d) for d in value)
+                record[name] = value
+            record["computed_score"] = scheme.score_for(risk.impact, risk.likelihood)
+            record["canonical_status"] = risk.status_name
+            record.update(risk.extras)
+            records.append(record)
+        return dataframe_of(records)
 
 
 def column_letter(col: int) -> str:

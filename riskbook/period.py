@@ -144,18 +144,8 @@ def compare_periods(
                 previous_score = stated_previous  # last period's file has no score for it: the register's own
             if before is None and proposal != PROPOSED_ARCHIVE:
                 proposal = NEW
-            if before is not None and stated_previous is not None and stated_previous != previous_score is not None:
-                findings.append(
-                    make(
-                        "previous-score-mismatch",
-                        register.sheet,
-                        register.risk_cell(risk, "previous_score"),
-                        risk.reference,
-                        risk.row,
-                        stated=stated_previous,
-                        previous=previous_score,
-                    )
-                )
+            if before is not None and stated_previous is not None:
+                findings.extend(_previous_score_mismatch(register, risk, previous, before, previous_score))
         first = risk.get("first_recorded")
         if since is not None and first is not None and first.earliest > since and not proposal:
             proposal = NEW
@@ -176,6 +166,51 @@ def compare_periods(
                 continue
             archived.append(PanelRisk(risk, score, score, ARCHIVED, scheme.band(score)))
     return Period(panel_order(panel) + panel_order(archived), scheme, findings)
+
+
+def _previous_score_mismatch(
+    register: Register, risk: Risk, previous: Register, before: Risk, used: int | None
+) -> list[Finding]:
+    """The register's Previous Score against what last period's file states for the risk (its stated
+    score, else its impact × likelihood); the comparison itself uses `used`."""
+    said = before.get("score")
+    states = said if said is not None else used
+    if states is None or risk.previous_score == states:
+        return []
+    column = "score" if said is not None else "impact"
+    return [
+        make(
+            "previous-score-mismatch",
+            register.sheet,
+            register.risk_cell(risk, "previous_score"),
+            risk.reference,
+            risk.row,
+            stated=risk.previous_score,
+            previous=states,
+            where=f"{previous_sheet(previous)}!{previous.risk_cell(before, column)}",
+            used=used if used is not None else states,
+        )
+    ]
+
+
+def _self_contradiction(previous: Register, risk: Risk, scheme: Scheme) -> Finding | None:
+    """Last period's file states a score its own impact and likelihood do not give."""
+    stated, computed = risk.get("score"), scheme.score_for(risk.impact, risk.likelihood)
+    if stated is None or computed is None or stated == computed:
+        return None
+    assert risk.impact is not None and risk.likelihood is not None  # computed is known
+    impact = f"{scheme.impact_label(risk.impact)} {risk.impact}"
+    likelihood = f"{scheme.likelihood_label(risk.likelihood)} {risk.likelihood}"
+    return make(
+        "previous-score-contradiction",
+        previous_sheet(previous),
+        previous.risk_cell(risk, "score"),
+        risk.reference,
+        risk.row + 1,
+        stated=stated,
+        computed=computed,
+        working=f"{impact} × {likelihood}" if scheme.matrix is None else f"impact {impact}, likelihood {likelihood}",
+    )
 
 
 def _stated_or_computed(risk: Risk, scheme: Scheme) -> int | None:
@@ -220,6 +255,9 @@ def _last_period(previous: Register, scheme: Scheme, findings: list[Finding]) ->
                 )
             )
             continue
+        contradiction = _self_contradiction(previous, risk, scheme)
+        if contradiction is not None:
+            findings.append(contradiction)
         if _stated_or_computed(risk, scheme) is None:
             findings.append(
                 _previous_finding(

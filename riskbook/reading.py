@@ -21,7 +21,6 @@ from riskbook.model import (
     LAZY_FIELDS,
     LENIENT_SCALE_FIELDS,
     LENIENT_SCORE_FIELDS,
-    NARRATIVE_FIELDS,
     SCALE_FIELDS,
     SCORE_FIELDS,
     Register,
@@ -66,7 +65,7 @@ def read_register(
     lookup = _header_lookup(scheme, columns or {})
     grid = open_grid(path, sheet, max_bytes)
     with no_cyclic_gc():
-        register = _parse_register(str(Path(path)), grid, sheet, scheme, lookup, columns or {})
+        register = _parse_register(str(Path(path)), grid, sheet, scheme, lookup, columns or {}, max_bytes)
     del grid  # and with it the reader's copy of the workbook
     if len(register.risks) >= _LARGE_REGISTER:
         give_back_freed_memory()
@@ -84,7 +83,13 @@ def _header_lookup(scheme: Scheme, columns: dict[str, str]) -> dict[str, str]:
 
 
 def _parse_register(
-    display: str, grid: Grid, wanted: str | None, scheme: Scheme, lookup: dict[str, str], overrides: dict[str, str]
+    display: str,
+    grid: Grid,
+    wanted: str | None,
+    scheme: Scheme,
+    lookup: dict[str, str],
+    overrides: dict[str, str],
+    max_bytes: int | None,
 ) -> Register:
     if wanted is not None:
         if wanted not in grid.names:
@@ -99,9 +104,8 @@ def _parse_register(
         header, best = _find_header(rows, lookup)
         if header is not None:
             _check_overrides(display, name, row0, header, overrides)
-            return _build_register(
-                display, name, rows, row0, col0, header, grid.formula_gaps(name), grid.hidden(name), scheme
-            )
+            source = _Source(display, name, rows, row0, col0, max_bytes, keep_cells=not grid.xlsx_package)
+            return _build_register(source, header, grid.formula_gaps(name), grid.hidden(name), scheme)
         if best is not None and (closest is None or len(best.fields) > len(closest[2].fields)):
             closest = (row0, name, best)
         if wanted is not None:
@@ -289,13 +293,12 @@ def _or_text(parsed: Any, raw: Any) -> Any:
     return v.clean_text(raw) if parsed.__class__ is Invalid else parsed
 
 
-_TEXT, _PARSED, _NARRATIVE = 0, 1, 2
+_TEXT, _PARSED = 0, 1
+_NO_SAVED_RESULT = "is a formula with no saved result"
 _UNSEEN = object()
 
 
 def _kind(name: str) -> int:
-    if name in NARRATIVE_FIELDS:
-        return _NARRATIVE
     return (
         _PARSED
         if name in SCALE_FIELDS
@@ -318,7 +321,6 @@ def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps,
     if not _has_content(row) and not any((sheet_row, col0 + offset) in formula_gaps for offset, *_ in plan):
         return None
     risk = _new_risk(row, sheet_row, lazy, extra_columns)
-    values = risk.values
     for offset, name, kind, parse, _cache in plan:
         if offset >= width:
             continue
@@ -328,24 +330,19 @@ def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps,
             risk.invalid[name] = (
                 Invalid(error, f"is a formula that gives {error} in Excel", "formula-error")
                 if error
-                else Invalid(cell, "is a formula with no saved result", "formula-without-value")
+                else Invalid(cell, _NO_SAVED_RESULT, "formula-without-value")
             )
             continue
         if cell == "":
-            continue
-        if kind == _NARRATIVE:
-            # Kept as typed; Risk.get makes it plain (trimmed, HTML to text) when it is read.
-            values[name] = cell
-            if cell.__class__ is str and len(cell) > EXCEL_CELL_LIMIT:
-                risk.long_fields = [*(risk.long_fields or ()), name]
             continue
         _store(risk, name, _text_outcome(cell) if kind == _TEXT else _parsed_outcome(cell, parse))
     return None if _numbered_blank_line(row, risk, lazy_offsets) else risk
 
 
 def _read_plain_row(row, sheet_row: int, text_plan, parsed_plan, extra_columns, header_width: int, lazy, lazy_offsets):
-    """_read_row for a sheet without formula gaps (most): no narrative among the eager fields, and the
-    common text cell (trimmed, no markup or mark) taken in a few C calls."""
+    """_read_row for a sheet without formula gaps (most): the narrative fields are read lazily, and the
+    common text cell (no mark, no markup, within a cell's limit: values.clean_text only trims it) is
+    taken in a few C calls. tests/test_row_readers.py holds the two readers equal, field by field."""
     if len(row) > header_width:  # cells beyond the header's columns belong to no risk
         row = row[:header_width]
     if not _has_content(row):
@@ -433,17 +430,11 @@ class _Long(str):
 
 
 def _text_outcome(cell: Any) -> Any:
-    """A non-empty text field's cell as _read_row reads it: the text, _SKIP, or a _Long text."""
-    if cell.__class__ is not str:
-        return v.clean_text(cell)
-    if cell[0] == "'":  # Excel's "keep as text" mark, spelt out by some exports
-        cell = cell[1:]
-    cell = cell.strip(v.SPACE)
-    if "<" in cell or "&" in cell:
-        cell = v.html_to_text(cell).strip(v.SPACE)
-    if not cell:
+    """A non-empty text field's cell as both readers keep it: the text, _SKIP, or a _Long text."""
+    text = v.clean_text(cell)
+    if not text:
         return _SKIP
-    return _Long(cell) if len(cell) > EXCEL_CELL_LIMIT else cell
+    return _Long(text) if len(text) > EXCEL_CELL_LIMIT else text
 
 
 def _parsed_outcome(cell: Any, parse: Callable[[Any], Any]) -> Any:
@@ -504,17 +495,27 @@ def _check_header_width(display: str, sheet: str, header_cells: list[Any], heade
         )
 
 
+@dataclass(slots=True)
+class _Source:
+    """The sheet a register is read from, as read, and what the register keeps of how it was read."""
+
+    display: str
+    sheet: str
+    rows: list[list[Any]]
+    row0: int
+    col0: int
+    max_bytes: int | None
+    keep_cells: bool  # not an .xlsx package: the annotated copy is written from the cells
+
+
 def _build_register(
-    display: str,
-    sheet: str,
-    rows: list[list[Any]],
-    row0: int,
-    col0: int,
+    source: _Source,
     header: _Header,
     formula_gaps: dict[tuple[int, int], str | None],
     hidden: tuple[set[int], set[int]],
     scheme: Scheme,
 ) -> Register:
+    display, sheet, rows, row0, col0 = source.display, source.sheet, source.rows, source.row0, source.col0
     header_index = header.index
     _check_header_width(display, sheet, rows[header_index], row0 + header_index)
     headers = header.texts
@@ -559,7 +560,6 @@ def _build_register(
             for offset, name, kind, parse, cache in plan
             if kind == _PARSED
         ]
-        assert len(text_plan) + len(parsed_plan) == len(plan)  # narrative is lazy without formula gaps
         read = functools.partial(
             _read_plain_row,
             text_plan=text_plan,
@@ -592,7 +592,20 @@ def _build_register(
     for r, c in sorted(formula_gaps):
         if c in extra_cols and r in reference_by_row and formula_gaps[r, c] is None:
             field = headers[c - col0] or "the cell"
-            notices.append(make("formula-without-value", sheet, cell_name(r, c), reference_by_row[r], r, field=field))
+            row = rows[r - row0]
+            value = v.shown_value(row[c - col0] if c - col0 < len(row) else "")
+            notices.append(
+                make(
+                    "formula-without-value",
+                    sheet,
+                    cell_name(r, c),
+                    reference_by_row[r],
+                    r,
+                    field=field,
+                    value=value,
+                    reason=_NO_SAVED_RESULT,
+                )
+            )
     named = {col: name for name, col in sheet_columns.items()} | dict(sheet_extras)
     notices.extend(_hidden_notices(sheet, header_row, named, risks, sheet_columns.get("reference", 0), hidden))
     return Register(
@@ -606,4 +619,6 @@ def _build_register(
         scheme=scheme,
         notices=tuple(notices),
         column_headers={name: headers[offset] for name, offset in columns.items()},
+        max_bytes=source.max_bytes,
+        sheet_cells=(rows, row0, col0) if source.keep_cells else None,
     )

@@ -40,8 +40,6 @@ def render_text(report: Report, colour: bool = False) -> str:
     lines: list[str] = []
     titles = {risk.row: risk.title for risk in report.register.risks}
     register = report.register
-    if not register.risks:
-        lines.append(_plain(f"{register.path}: sheet {register.sheet!r} has a header row but no risks"))
     folded = _repeating_codes(report)
     for code, found in folded.items():
         lines.append(_folded_line(register.sheet, code, found, len(register.risks), colour))
@@ -81,13 +79,19 @@ def _repeating_codes(report: Report) -> dict[str, list[Finding]]:
 
 def _folded_line(sheet: str, code: str, found: list[Finding], risks: int, colour: bool) -> str:
     rows = sorted({f.row for f in found})
-    examples = "; ".join(f"{f.cell}: {f.message}" for f in found[:3])
+    first_of_each: dict[str, Finding] = {}
+    for f in found:
+        first_of_each.setdefault(f.message, f)
+    if len(first_of_each) == 1:  # one message on every row: said once
+        examples = f"each: {found[0].message}"
+    else:
+        examples = "e.g. " + "; ".join(f"{f.cell}: {message}" for message, f in list(first_of_each.items())[:3])
     severity = "error" if any(f.severity == "error" for f in found) else "warning"
     tag = _style(f"{severity:<7}", fg="red" if severity == "error" else "yellow", on=colour)
     hint = f" — {SCHEME_HINTS[code]}" if code in SCHEME_HINTS else ""
     return (
         f"  {tag} {sheet}: {len(found)} × [{code}] on {len(rows)} of {risks} risks (rows {rows[0] + 1}–{rows[-1] + 1}),"
-        f" e.g. {examples}{hint}"
+        f" {examples}{hint}"
     )
 
 

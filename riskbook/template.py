@@ -11,6 +11,8 @@ from pathlib import Path
 from riskbook.checks import assess
 from riskbook.errors import OutputError
 from riskbook.model import Register, Risk, column_letter
+from riskbook.perf import Progress, Ticker
+from riskbook.report import Report
 from riskbook.scheme import Scheme
 from riskbook.source.package import CACHED_VALUES_PROPERTY
 from riskbook.values import MONTHS, PartialDate, fold_header
@@ -82,14 +84,15 @@ COLUMNS = (
 )
 
 
-def carry_over(source: Register, scheme: Scheme, rescore: bool = False) -> tuple[Register, list[str]]:
-    """The source register made ready for a template under `scheme`, and a line for each score that changes.
+def carry_over(report: Report, scheme: Scheme, rescore: bool = False) -> tuple[Register, list[str]]:
+    """The checked register (validate's Report) made ready for a template under `scheme`, and a line
+    for each score that changes.
 
     Nothing changes silently: a stated score that is not the source scheme's impact × likelihood
     raises StatedScoresDiffer unless rescore is given; levels move to another scheme by their
     label, and a level the other scheme has no label for raises OutputError.
     """
-    report = _validate_source(source)
+    source = report.register
     changes = []
     mismatches = [f for f in report.findings if f.code == "score-mismatch"]
     if mismatches and not rescore:
@@ -117,12 +120,6 @@ class StatedScoresDiffer(Exception):
         super().__init__(f"{len(mismatches)} stated score{'s' if len(mismatches) != 1 else ''} differ")
         self.report = report
         self.mismatches = mismatches
-
-
-def _validate_source(source: Register):
-    from riskbook.checks import validate
-
-    return validate(source)
 
 
 def _row_name(register: Register, risk: Risk) -> str:
@@ -173,8 +170,13 @@ def write_template(
     scheme: Scheme,
     existing: Register | None = None,
     today: dt.date | None = None,
+    progress: Progress | None = None,
 ) -> Path:
-    """Write the register template, pre-filled with an existing register's risks if given."""
+    """Write the register template, pre-filled with an existing register's risks if given.
+
+    progress, if given, is told each sheet's name as it is written ("Writing Register") and
+    called with the rows written every thousand risks.
+    """
     output = Path(output)
     refuse_inputs_as_output(output, [existing.path if existing is not None else None])
     if output.suffix.lower() != ".xlsx":
@@ -183,7 +185,8 @@ def write_template(
     risks = existing.risks if existing else []
     extras = [name for _, name in existing.extra_columns if fold_header(name) != "nextreview"] if existing else []
     with atomic_path(output) as temp:
-        book = Book(temp, PageSetup(title="Risk register", date_text=f"{today:%d/%m/%Y}", marking="OFFICIAL"), scheme)
+        page = PageSetup(title="Risk register", date_text=f"{today:%d/%m/%Y}", marking="OFFICIAL")
+        book = Book(temp, page, scheme, Ticker(progress, len(risks)))
         book.workbook.set_custom_property(CACHED_VALUES_PROPERTY, True)
         book.properties(title="Risk register", subject="Risk register template", company="Risk unit", created=today)
         register = book.add_sheet(REGISTER)
@@ -327,6 +330,7 @@ def _write_register(sheet, book: Book, scheme: Scheme, risks: list[Risk], extras
     )
     for offset, risk in enumerate(risks, start=1):
         _write_risk(sheet, book, scheme, offset, risk, extras, (score, next_review))
+        book.ticker.tick()
     sheet.formula(last_row, _col("score"), score, "", number)
     sheet.formula(last_row, _col("next_review"), next_review, "", date_fmt)
     for col, column in enumerate(COLUMNS):

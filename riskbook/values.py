@@ -93,15 +93,22 @@ def fold_header(text: Any) -> str:
 
 
 def clean_text(value: Any) -> str:
-    """Cell content as text: trimmed (non-breaking spaces too), HTML fragments made plain."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = value if isinstance(value, str) else str(value)
-    if "<" in text or "&" in text:
-        text = html_to_text(text)
-    return text.strip(SPACE)
+    """A cell as the text riskbook reads: Excel's leading "keep as text" apostrophe (which CSV exports
+    spell out) dropped once, trimmed (non-breaking spaces too), HTML fragments made plain.
+
+    The one text cleaning: both row readers, the lazily read fields and the extra columns use it.
+    """
+    if value.__class__ is not str:
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        value = str(value)
+    elif value[:1] == "'":
+        value = value[1:]
+    if "<" in value or "&" in value:
+        value = html_to_text(value)
+    return value.strip(SPACE)
 
 
 def html_to_text(text: str) -> str:
@@ -182,11 +189,11 @@ def _dedupe_bullet(line: str) -> str:
     return line
 
 
-def drop_text_mark(value: Any) -> Any:
-    """Excel's leading apostrophe ("keep as text"), which CSV exports spell out, removed once."""
-    if isinstance(value, str) and value.startswith("'"):
-        return value[1:]
-    return value
+def shown_value(value: Any) -> str:
+    """A cell's value as a message quotes it: text in quotes, a whole number without its ".0"."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return repr(value) if isinstance(value, str) else str(value)
 
 
 def is_blank(value: Any) -> bool:

@@ -378,7 +378,9 @@ def test_previous_score_that_contradicts_last_period_is_a_finding(make_register,
         cli, ["build", str(now), "--previous", str(last), "-o", str(out), "--as-of", "2024-01-16"]
     )
     assert result.exit_code == 0
-    assert "previous score 9 contradicts last period's file, which scored it 12" in result.output
+    assert "previous score 9 contradicts last period's file, which states 12 at [register-0.xlsx]Register!I2" in (
+        result.output
+    )
 
 
 def test_since_marks_recent_risks_new(make_register, tmp_path):

@@ -59,7 +59,37 @@ def test_json_output_is_stable():
         "cell": "I19",
         "reference": "STR0292",
         "message": "score 12 is not impact × likelihood (Very High 4 × Medium 2 = 8)",
+        "row": 19,
+        "fields": {
+            "stated": 12,
+            "impact": 4,
+            "likelihood": 2,
+            "computed": 8,
+            "rule": "impact × likelihood",
+            "working": "Very High 4 × Medium 2",
+        },
     }
+
+
+def test_json_findings_carry_their_catalogue_fields_as_data(make_register):
+    from riskbook.findings import CATALOGUE
+
+    path = make_register([risk_row(last="Jan 2023", status="Controls Taskd"), risk_row("STR0002", owner=None)])
+    result = run("validate", str(path), "--as-of", "2024-01-16", "--format", "json")
+    found = {f["code"]: f for f in json.loads(result.output)["findings"]}
+    assert found["review-overdue"]["row"] == 2
+    assert found["review-overdue"]["fields"] == {
+        "last": "Jan 2023",
+        "days": "261 days",
+        "band": "High",
+        "interval": "3 months",
+        "due": "30/04/2023",
+        "overdue_days": 261,
+        "due_date": "2023-04-30",
+    }
+    assert found["missing-value"]["fields"] == {"field": "owner"} and found["missing-value"]["row"] == 3
+    for finding in found.values():
+        assert set(finding["fields"]) == CATALOGUE[finding["code"]].field_names(), finding["code"]
 
 
 def test_scheme_and_sheet_options(make_register, tmp_path):
@@ -145,11 +175,13 @@ def test_no_header_and_empty_sheets(make_register, tmp_path):
     assert result.exit_code == 2 and "no register header found in any sheet" in result.output
 
 
-def test_header_only_register_says_no_risks(make_register):
+def test_header_only_register_is_a_no_risks_error(make_register):
     result = run("validate", str(make_register([])), "--as-of", "2024-01-16")
-    assert result.exit_code == 0
-    assert "has a header row but no risks" in result.output
-    assert result.output.strip().endswith("0 risks · 0 errors · 0 warnings")
+    assert result.exit_code == 1
+    assert "  error   Register!1:1: sheet 'Register' has a header row (row 1) but no risks below it  [no-risks]" in (
+        result.output
+    )
+    assert result.output.strip().endswith("0 risks · 1 error · 0 warnings")
 
 
 def test_debug_shows_the_traceback(tmp_path):

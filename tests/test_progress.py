@@ -115,3 +115,26 @@ def test_printing_the_pdf_is_named_on_a_terminal_while_it_runs(tmp_path):
     assert f"Printing {pdf} with LibreOffice …" in terminal
     assert "Printing" not in stdout
     assert stdout.splitlines()[:2] == [f"Wrote {out}", f"Wrote {pdf}"]
+
+
+def test_template_from_on_a_terminal_names_each_step(large_csv, tmp_path):
+    out = tmp_path / "template.xlsx"
+    code, stdout, terminal = run_on_terminal("template", "-o", out, "--from", large_csv)
+    assert code == 0 and out.exists()
+    steps = [f"Reading {large_csv} …", "Checking", "Writing Register", "Writing Instructions", "Saving the workbook"]
+    assert [terminal.find(step) for step in steps] == sorted(terminal.find(step) for step in steps)
+    assert all(step in terminal for step in steps)
+    assert stdout.splitlines()[-1] == f"Wrote {out} with {SIZE} risks from {large_csv}"
+
+
+def test_quiet_shows_no_progress_on_a_terminal(large_csv, tmp_path):
+    out = tmp_path / "panel.xlsx"
+    code, stdout, terminal = run_on_terminal("build", large_csv, "-o", out, "--as-of", "2024-01-16", "--quiet")
+    assert code == 0 and out.exists()
+    assert terminal == "" and stdout == ""
+
+
+def test_scheme_from_a_large_register_names_its_reading(large_csv, tmp_path):
+    code, stdout, terminal = run_on_terminal("scheme", "--from", large_csv, "-o", tmp_path / "draft.toml")
+    assert code == 0 and (tmp_path / "draft.toml").exists()
+    assert f"Reading {large_csv} …" in terminal and "Reading" not in stdout

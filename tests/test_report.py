@@ -52,7 +52,9 @@ def test_validate_previous_reports_what_build_would(make_register, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert '"code": "previous-score-mismatch"' in result.output
-    assert "previous score 9 contradicts last period's file, which scored it 12" in result.output
+    assert "previous score 9 contradicts last period's file, which states 12 at [last.xlsx]Register!I2; the panel " in (
+        result.output
+    )
 
 
 def test_a_reference_twice_in_last_periods_file_is_an_error_not_a_silent_choice(make_register):
@@ -77,30 +79,25 @@ def test_every_message_template_formats_with_its_named_fields():
         assert re.fullmatch(r"[a-z]+(-[a-z]+)+", kind.code)
 
 
+def test_a_finding_takes_exactly_its_kinds_fields():
+    from riskbook.findings import make
+
+    with pytest.raises(TypeError, match="missing-value takes the fields"):
+        make("missing-value", "Register", "B2", "STR0001", 1, field="owner", extra=1)
+    finding = make("missing-value", "Register", "B2", "STR0001", 1, field="owner")
+    assert finding.as_dict()["fields"] == {"field": "owner"} and finding.as_dict()["row"] == 2
+
+
 def test_checks_make_findings_only_through_the_catalogue():
     sources = [p for p in (ROOT / "riskbook").rglob("*.py") if p.name != "findings.py"]
     for path in sources:
         assert "Finding(" not in path.read_text(encoding="utf-8"), f"{path.name} builds a Finding by hand"
 
 
-def _readme_codes() -> dict[str, str]:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    table = text.split("### Findings", 1)[1].split("\n\n", 2)[1]
-    rows = {}
-    for line in table.splitlines()[2:]:
-        cells = [c.strip() for c in line.strip("|").split("|")]
-        for code in re.findall(r"`([a-z-]+)`", cells[0]):
-            rows[code] = cells[1]
-    return rows
-
-
-def test_the_readme_lists_every_code_in_the_catalogue_with_its_severity():
-    assert _readme_codes() == {code: kind.severity for code, kind in CATALOGUE.items()}
-
-
 def test_unused_fields_in_templates_are_caught():
     kind = CATALOGUE["score-mismatch"]
-    assert kind.fields() == {"stated", "rule", "working", "expected"}
+    assert kind.fields() == {"stated", "rule", "working", "computed"}
+    assert kind.field_names() == kind.fields() | {"impact", "likelihood"}
     with pytest.raises(KeyError):
         kind.template.format(stated=1)
     assert string.Formatter().parse(kind.template)

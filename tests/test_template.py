@@ -111,10 +111,11 @@ def test_instructions_come_from_the_scheme(template):
 
 
 def test_empty_template_validates_with_no_risks(template):
+    """Its header is read whole; the only finding is that no risk is in it yet (no-risks: nothing to build)."""
     result = CliRunner().invoke(cli, ["validate", str(template), "--as-of", "2024-01-16"])
-    assert result.exit_code == 0
-    assert "has a header row but no risks" in result.output
-    assert result.output.strip().endswith("0 risks · 0 errors · 0 warnings")
+    assert result.exit_code == 1
+    assert "has a header row (row 1) but no risks below it  [no-risks]" in result.output
+    assert result.output.strip().endswith("0 risks · 1 error · 0 warnings")
 
 
 def test_prefilled_from_an_existing_register(tmp_path):

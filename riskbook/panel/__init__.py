@@ -69,6 +69,11 @@ def build_workbook(
     from riskbook.panel import cover, sheets
     from riskbook.xlsx.writer import Book, PageSetup, atomic_path, xlsxwriter_warnings_as_errors
 
+    if not isinstance(report, Report):
+        raise TypeError(
+            f"build_workbook takes the Report that validate returns, not {type(report).__name__}: "
+            "call riskbook.validate(register) (or riskbook.check_register(path)) first"
+        )
     if not report.ok:
         count = len(report.errors)
         raise RiskbookError(
@@ -98,9 +103,11 @@ def build_workbook(
         book = Book(temp, page, scheme, Ticker(progress, len(period.risks) + card_count))
         book.properties(
             title=title,
-            subject=f"Risk register as at {page.date_text}",
+            subject=_subject(paper, page.date_text),
             company=paper.organisation or "Risk unit",
             created=as_of,
+            author=paper.author or paper.organisation or "riskbook",
+            keywords=marking,
         )
         source = Path(register.path).name
         cover.write_cover(book, period, paper, period_text(report, paper), compared, source, counts)
@@ -225,6 +232,12 @@ def period_text(report: Report, paper: Paper) -> str:
     if report.previous is not None:
         return f"Since the last panel: this register compared with last period's ({Path(report.previous.path).name})."
     return "Since the last panel, as the register's Previous Score and Proposal columns record."
+
+
+def _subject(paper: Paper, date_text: str) -> str:
+    """The document's subject: the meeting it is for, and the register's date."""
+    register = f"risk register as at {date_text}"
+    return f"{paper.meeting}: {register}" if paper.meeting else register[0].upper() + register[1:]
 
 
 def _refuse_overwriting_input(output: Path, register: Register, previous: Register | None) -> None:

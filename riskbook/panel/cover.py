@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from riskbook.panel import layout as L
 from riskbook.panel.claims import NamedCount, band_key, pieces
+from riskbook.panel.counts import headline_counts
 from riskbook.panel.paper import Paper
 from riskbook.panel.sheets import _q, _table, band_words, chars_per_line, print_designed, set_title_rows
-from riskbook.period import NEW, PROPOSED_ARCHIVE, Period
+from riskbook.period import Period
 from riskbook.scheme import Band
 from riskbook.xlsx.writer import Book, text_height
 
@@ -33,45 +34,29 @@ def _sentence(parts: list[Part]) -> tuple[str, str]:
     return "=" + "&".join(f for f, _ in parts), "".join(t for _, t in parts)
 
 
+# A paper file's count names -> the headline counts' names.
+COUNT_NAMES = {"risks": "current", "proposed": "proposed", "archived": "archived", "changed": "changes",
+               "new": "new", "elsewhere": "top_outside"}  # fmt: skip
+
+
 class CoverCounts:
-    """The formula and value of each count the cover states, over Appendix A's columns."""
+    """The formula and value of each count the cover states: the panel's headline counts
+    (panel/counts.py, as the Summary lists them), by the names a paper file may use."""
 
     def __init__(self, period: Period, compared: bool):
-        n = len(period.current)
         self.period, self.compared = period, compared
-        self.ref, self.band, self.proposal, self.change = (
-            L.a_range(k, n) for k in ("reference", "band", "proposal", "change")
-        )
-        proposed = sum(1 for r in period.archive if r.proposal == PROPOSED_ARCHIVE)
-        archived = len(period.archive) - proposed
-        self.archived_formula = f"COUNTA({L.archived_range('reference', n, archived)})" if compared else "0"
+        counts = headline_counts(period, compared)
         top = period.scheme.top_band.name
-        self.formulas = {
-            "risks": f"COUNTA({self.ref})",
-            "high": f"COUNTIF({self.band},{_q(top)})",
-            "proposed": f'COUNTIF({self.proposal},"{PROPOSED_ARCHIVE}")',
-            "archived": self.archived_formula,
-            "changed": f'(COUNTIF({self.change},"Up")+COUNTIF({self.change},"Down"))',
-            "new": f'COUNTIF({self.proposal},"{NEW}")',
-            "elsewhere": (
-                f'COUNTIFS({self.band},{_q(top)},{self.proposal},"{L.NONE}",{self.change},"<>Up",{self.change},"<>Down")'
-            ),
-        }
+        self.formulas = {name: counts[key].operand for name, key in COUNT_NAMES.items() if key in counts}
+        self.values = {name: counts[key].value for name, key in COUNT_NAMES.items() if key in counts}
+        self.formulas.setdefault("archived", "0")
+        self.values.setdefault("archived", 0)
+        self.formulas["high"], self.values["high"] = counts[f"band:{top}"].operand, counts[f"band:{top}"].value
         self.formulas["archive"] = f"({self.formulas['proposed']}+{self.formulas['archived']})"
+        self.values["archive"] = self.values["proposed"] + self.values["archived"]
         for band in period.scheme.bands:
-            self.formulas.setdefault(_key(band.name), f"COUNTIF({self.band},{_q(band.name)})")
-        self.values = {
-            "risks": n,
-            "high": period.band_count(top),
-            "proposed": proposed,
-            "archived": archived,
-            "archive": len(period.archive),
-            "changed": len(period.changes),
-            "new": len(period.new),
-            "elsewhere": len(period.top_band_not_elsewhere),
-        }
-        for band in period.scheme.bands:
-            self.values.setdefault(_key(band.name), period.band_count(band.name))
+            self.formulas.setdefault(_key(band.name), counts[f"band:{band.name}"].operand)
+            self.values.setdefault(_key(band.name), counts[f"band:{band.name}"].value)
 
     def part(self, name: str) -> Part:
         return self.formulas[name], str(self.values[name])

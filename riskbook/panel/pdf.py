@@ -80,8 +80,19 @@ def language_tag(text: str) -> str:
     return text
 
 
-def convert(source: Path, target: str, outdir: Path, profile: Path, timeout: float = TIMEOUT_SECONDS) -> Path:
-    """Convert source with LibreOffice headless into outdir; target is --convert-to's argument ("pdf", "xlsx:…")."""
+def convert(
+    source: Path,
+    target: str,
+    outdir: Path,
+    profile: Path,
+    timeout: float = TIMEOUT_SECONDS,
+    named: tuple[str, str] | None = None,
+) -> Path:
+    """Convert source with LibreOffice headless into outdir; target is --convert-to's argument ("pdf", "xlsx:…").
+
+    named is (the user's workbook, the user's output) for messages, when source is a scratch copy.
+    """
+    shown_source, shown_target = named or (Path(source).name, f"{Path(source).stem}.{target.split(':')[0]}")
     exe = require_soffice()
     command = [
         exe,
@@ -98,7 +109,8 @@ def convert(source: Path, target: str, outdir: Path, profile: Path, timeout: flo
         result = subprocess.run(command, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
         raise OutputError(
-            f"LibreOffice took more than {timeout:.0f} s to print {source.name}; no PDF written"
+            f"LibreOffice took more than {timeout:g} s to print {shown_source} to {shown_target}; nothing written "
+            "(--pdf-timeout SECONDS allows longer)"
         ) from None
     except OSError as exc:
         raise OutputError(f"cannot run LibreOffice ({exe}): {exc.strerror}") from None
@@ -106,7 +118,7 @@ def convert(source: Path, target: str, outdir: Path, profile: Path, timeout: flo
     if result.returncode != 0 or not produced.exists():
         said = (result.stderr or result.stdout).decode("utf-8", "replace").strip().splitlines()
         reason = said[-1] if said else f"exit code {result.returncode}"
-        raise OutputError(f"LibreOffice could not convert {Path(source).name}: {reason}")
+        raise OutputError(f"LibreOffice could not print {shown_source} to {shown_target}: {reason}")
     return produced
 
 
@@ -119,9 +131,19 @@ def _scratch() -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def write_pdf(workbook: Path, output: Path, language: str = DEFAULT_LANGUAGE) -> Path:
-    """Print workbook to output as a tagged PDF (its title from the workbook's, its language
-    the paper's: a tag such as en-GB), atomically."""
+def write_pdf(
+    workbook: Path,
+    output: Path,
+    timeout: float = TIMEOUT_SECONDS,
+    workbook_name: str | None = None,
+    language: str = DEFAULT_LANGUAGE,
+) -> Path:
+    """Print workbook to output as a tagged PDF, atomically, in one LibreOffice run of at most timeout seconds.
+
+    The PDF's title, subject, author and keywords are the workbook's document properties; its
+    language is the paper's (a tag such as en-GB). workbook_name is how messages name the
+    workbook, when it is not where the user will find it.
+    """
     from riskbook.xlsx.writer import atomic_path
 
     output = Path(output)
@@ -135,10 +157,9 @@ def write_pdf(workbook: Path, output: Path, language: str = DEFAULT_LANGUAGE) ->
         profile = make_recalc_profile(scratch / "profile", language)
         source = scratch / "paper.xlsx"  # a plain name: LibreOffice names its output after it
         shutil.copyfile(workbook, source)
-        try:
-            printed = convert(source, TAGGED_PDF, scratch, profile)
-        except OutputError:  # an older LibreOffice without JSON filter options: untagged
-            printed = convert(source, "pdf", scratch, profile)
+        printed = convert(
+            source, TAGGED_PDF, scratch, profile, timeout, named=(workbook_name or str(workbook), str(output))
+        )
         with atomic_path(output) as temp:
             shutil.copyfile(printed, temp)
     return output

@@ -12,6 +12,8 @@ from riskbook.errors import OutputError
 from riskbook.limits import EXCEL_CELL_LIMIT
 from riskbook.model import column_letter
 from riskbook.panel import layout as L
+from riskbook.panel.counts import headline_counts
+from riskbook.panel.counts import quoted as _q
 from riskbook.period import ARCHIVED, NEW, PROPOSED_ARCHIVE, PanelRisk, Period
 from riskbook.values import PartialDate
 from riskbook.xlsx.text import table_columns
@@ -20,11 +22,6 @@ from riskbook.xlsx.writer import Book, SheetWriter, split_long_text, text_height
 CARD_FIELD_WIDTH = 22
 CARD_VALUE_WIDTH = 87  # the two columns fill A4 landscape at 100 %
 TITLE_ROWS_POINTS = 22 + 16 + 10  # A1, A2 and the spacer row, as set_title_rows sets them
-
-
-def _q(text: str) -> str:
-    """A string literal for a formula."""
-    return '"' + text.replace('"', '""') + '"'
 
 
 def chars_per_line(width: float) -> int:
@@ -484,57 +481,23 @@ def _appendix_a_formatting(sheet: SheetWriter, book: Book, ranges: list[tuple[in
 
 def summary_counts(period: Period, compared: bool = False) -> list[tuple[str, str, int, str]]:
     """(measure, formula over Appendix A, value, where) for each count a covering paper states."""
-    n = len(period.current)
-    ref, band, proposal, change = (L.a_range(k, n) for k in ("reference", "band", "proposal", "change"))
+    counts = headline_counts(period, compared)
     top = period.scheme.top_band.name
-    rows = [("Current risks on the register", f"=COUNTA({ref})", n, "Appendix A")]
-    for b in period.scheme.bands:
-        rows.append(
-            (
-                f"{b.name} risks ({band_words(b)})",
-                f"=COUNTIF({band},{_q(b.name)})",
-                period.band_count(b.name),
-                "Appendix A, Matrix",
-            )
-        )
-    proposed = sum(1 for r in period.archive if r.proposal == PROPOSED_ARCHIVE)
-    rows.append(("Proposed for archive", f'=COUNTIF({proposal},"{PROPOSED_ARCHIVE}")', proposed, "Appendix B"))
-    if compared:
-        archived = len(period.archive) - proposed
-        rows.append(
-            (
-                "Archived since the last period",
-                f"=COUNTA({L.archived_range('reference', n, archived)})",
-                archived,
-                "Appendix A (archived), Appendix B",
-            )
-        )
-    if period.closed:
-        archived_rows = len(period.archive) - proposed if compared else None
-        rows.append(
-            (
-                "Closed risks (listed apart, not counted as current)",
-                f"=COUNTA({L.closed_range('reference', n, archived_rows, len(period.closed))})",
-                len(period.closed),
-                "Appendix A (closed)",
-            )
-        )
-    rows += [
-        (
-            "Changes in risk score",
-            f'=COUNTIF({change},"Up")+COUNTIF({change},"Down")',
-            len(period.changes),
-            "Appendix C",
-        ),
-        ("New risks", f'=COUNTIF({proposal},"{NEW}")', len(period.new), "Appendix D"),
-        (
-            f"{top} risks not in Appendices B–D",
-            f'=COUNTIFS({band},{_q(top)},{proposal},"{L.NONE}",{change},"<>Up",{change},"<>Down")',
-            len(period.top_band_not_elsewhere),
-            "Appendix E",
-        ),
+    measures = [("current", "Current risks on the register", "Appendix A")]
+    measures += [
+        (f"band:{b.name}", f"{b.name} risks ({band_words(b)})", "Appendix A, Matrix") for b in period.scheme.bands
     ]
-    return rows
+    measures.append(("proposed", "Proposed for archive", "Appendix B"))
+    if compared:
+        measures.append(("archived", "Archived since the last period", "Appendix A (archived), Appendix B"))
+    if "closed" in counts:
+        measures.append(("closed", "Closed risks (listed apart, not counted as current)", "Appendix A (closed)"))
+    measures += [
+        ("changes", "Changes in risk score", "Appendix C"),
+        ("new", "New risks", "Appendix D"),
+        ("top_outside", f"{top} risks not in Appendices B–D", "Appendix E"),
+    ]
+    return [(measure, f"={counts[key].formula}", counts[key].value, where) for key, measure, where in measures]
 
 
 def narrative_count(card_sheets: list[str], value: int) -> tuple[str, str, int, str]:

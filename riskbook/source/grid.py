@@ -97,8 +97,10 @@ class Grid:
         load: Callable[[str], tuple[list[list[Any]], int, int]],
         formula_gaps: Callable[[str], dict[tuple[int, int], str | None]] | None = None,
         hidden: Callable[[str], tuple[set[int], set[int]]] | None = None,
+        xlsx_package: bool = False,
     ):
         self.names = names
+        self.xlsx_package = xlsx_package  # an .xlsx/.xlsm package, which annotate edits in place
         self._load = load
         self._formula_gaps = formula_gaps
         self._hidden = hidden
@@ -172,7 +174,7 @@ def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: 
     scanner = threading.Thread(target=scan_sheets, name="riskbook-scan", daemon=True)
     scanner.start()
     try:
-        grid = _calamine_grid(path, display, gaps, hidden)
+        grid = _calamine_grid(path, display, gaps, hidden, xlsx_package=info.kind == "xlsx")
     except ReadError as exc:
         scanner.join()
         raise (failure[0] if failure else exc) from None
@@ -194,7 +196,7 @@ def _read_ole_workbook(path: Path, display: str, max_bytes: int | None) -> Grid:
     return _calamine_grid(path, display, None)
 
 
-def _calamine_grid(path: Path, display: str, gaps, hidden=None) -> Grid:
+def _calamine_grid(path: Path, display: str, gaps, hidden=None, xlsx_package: bool = False) -> Grid:
     import python_calamine as pc
 
     try:
@@ -229,7 +231,7 @@ def _calamine_grid(path: Path, display: str, gaps, hidden=None) -> Grid:
                 raise
             raise ReadError(f"{display}: sheet {name!r} is damaged (the reader failed: {_short(exc)})") from None
 
-    return Grid(names, load, gaps, hidden)
+    return Grid(names, load, gaps, hidden, xlsx_package)
 
 
 def _is_rust_panic(exc: BaseException) -> bool:
@@ -292,8 +294,3 @@ def _read_csv(path: Path, display: str, max_bytes: int | None) -> Grid:
 
     rows = csvfile.read_csv_rows(path, display, max_bytes or package.MAX_UNCOMPRESSED_BYTES)
     return Grid([path.stem], lambda _name: (rows, 0, 0))
-
-
-def load_grid(path: str | os.PathLike[str], sheet: str) -> tuple[list[list[Any]], int, int]:
-    """The raw cell values of one sheet, with the 0-based (row, col) of the first."""
-    return open_grid(path, sheet).rows(sheet)

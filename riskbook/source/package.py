@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from riskbook.errors import ReadError
-from riskbook.limits import column_letters as col_name
+from riskbook.limits import column_letters
 
 try:
     from zlib_ng import zlib_ng
@@ -114,7 +114,7 @@ def check_read_cost(display: str, sheet: str, max_row: int, max_col: int, kind: 
     if cost > MAX_READ_BYTES:
         text = f" and {2 * copied_text / 1e6:,.0f} MB of repeated shared text" if copied_text else ""
         raise ReadError(
-            f"{display}: sheet {sheet!r} reaches {col_name(max_col)}{max_row} ({max_row * max_col:,} cells{text}, "
+            f"{display}: sheet {sheet!r} reaches {column_letters(max_col)}{max_row} ({max_row * max_col:,} cells{text}, "
             f"about {cost / 1e6:,.0f} MB of memory to read); refusing sheets that need more than "
             f"{MAX_READ_BYTES / 1e6:,.0f} MB"
         )

@@ -20,6 +20,7 @@ from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from riskbook.errors import ReadError
+from riskbook.limits import FAR_BEYOND_EXCEL, column_number
 from riskbook.source.package import (
     BYTES_PER_CELL,
     BYTES_PER_ROW,
@@ -27,7 +28,6 @@ from riskbook.source.package import (
     ReadAhead,
     SheetPart,
     check_read_cost,
-    col_name,
     entries,
     open_part,
 )
@@ -768,9 +768,9 @@ def _fast_extent(chunk: bytes, scan: SheetScan) -> None:
     found_beyond = False
     for letters, digits, far_letters, far_digits in re.findall(pattern, chunk):
         if letters:
-            scan.reach(_bounded_int(digits), _col_number(letters))
+            scan.reach(_bounded_int(digits), column_number(letters))
         else:
-            scan.reach(_bounded_int(far_digits), _col_number(far_letters))
+            scan.reach(_bounded_int(far_digits), column_number(far_letters))
             found_beyond = True
     if found_beyond or not row_numbers:
         return
@@ -810,7 +810,7 @@ def _fast_formulas(chunk: bytes, scan: SheetScan) -> None:
             match = _FAST_CELL.match(chunk, start)
             if match:
                 tag_end = chunk.find(b">", start)
-                cell = (_bounded_int(match.group(2)) - 1, _col_number(match.group(1)) - 1)
+                cell = (_bounded_int(match.group(2)) - 1, column_number(match.group(1)) - 1)
                 scan.formulas[cell] = _has_result(_attribute(chunk[start:tag_end], b"t"), chunk[tag_end:end])
         pos = chunk.find(b"<f", end)
 
@@ -819,7 +819,7 @@ def _fast_errors(chunk: bytes, scan: SheetScan) -> None:
     for match in re.finditer(rb"<c r=\"([A-Za-z]+)(\d+)\"[^>]*?\st=(?:\"e\"|'e')[^>]*>(.*?)</c>", chunk, re.S):
         value = re.search(rb"<v>([^<]*)</v>", match.group(3))
         if value and value.group(1):
-            cell = (_bounded_int(match.group(2)) - 1, _col_number(match.group(1)) - 1)
+            cell = (_bounded_int(match.group(2)) - 1, column_number(match.group(1)) - 1)
             scan.errors[cell] = value.group(1).decode("ascii", "replace")
 
 
@@ -962,7 +962,7 @@ def _cell_position(ref: bytes) -> tuple[int, int]:
     digits = ref[len(letters) :]
     if not digits or not letters.isalpha():
         raise ReadError(f"a cell reference {ref[:20].decode('ascii', 'replace')!r} is not a cell")
-    return _bounded_int(digits) - 1, _col_number(letters) - 1
+    return _bounded_int(digits) - 1, column_number(letters) - 1
 
 
 def _row_number(text: bytes) -> int:
@@ -972,27 +972,13 @@ def _row_number(text: bytes) -> int:
     return _bounded_int(digits)
 
 
-def _col_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + (ch - 64)
-        if n > _FAR_BEYOND_EXCEL:
-            return _FAR_BEYOND_EXCEL
-    return n
-
-
-# Row and column numbers are read up to this: past it a sheet is refused whatever the number, and
-# Python will not turn text of thousands of digits into an int (nor print such a number).
-_FAR_BEYOND_EXCEL = 10**15
-
-
 def _bounded_int(digits: bytes) -> int:
-    """Decimal digits as a number, no greater than _FAR_BEYOND_EXCEL (calamine reads "007" as 7)."""
+    """Decimal digits as a number, no greater than FAR_BEYOND_EXCEL (calamine reads "007" as 7)."""
     significant = digits.lstrip(b"0")
-    return int(significant) if 0 < len(significant) <= 15 else (_FAR_BEYOND_EXCEL if significant else 0)
+    return int(significant) if 0 < len(significant) <= 15 else (FAR_BEYOND_EXCEL if significant else 0)
 
 
-__all__ = ["SheetScan", "col_name", "scan_sheet"]
+__all__ = ["SheetScan", "scan_sheet"]
 
 
 # -- OpenDocument: content.xml, every table, repeats counted ----------------------------------

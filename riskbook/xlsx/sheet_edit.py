@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from riskbook.limits import column_letters, column_number
 from riskbook.xlsx.package_edit import (
     Unsupported,
     end_of_tag,
@@ -36,25 +37,7 @@ def split_cell(name: str) -> tuple[int, int]:
     if match is None:
         raise Unsupported(f"not a cell name: {name}")
     letters, row = match.groups()
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
-    return int(row), col
-
-
-def column_number(letters: bytes) -> int:
-    col = 0
-    for ch in letters:
-        col = col * 26 + ch - 64
-    return col
-
-
-def column_name(col: int) -> str:
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    return int(row), column_number(letters)
 
 
 @dataclass
@@ -202,7 +185,7 @@ def _new_row(p: bytes, row: int, cols: dict[int, int], style_for) -> bytes:
 
 
 def _new_cell(p: bytes, row: int, col: int, style: int) -> bytes:
-    return b"<" + p + b'c r="' + f"{column_name(col)}{row}".encode() + b'" s="' + str(style).encode() + b'"/>'
+    return b"<" + p + b'c r="' + f"{column_letters(col)}{row}".encode() + b'" s="' + str(style).encode() + b'"/>'
 
 
 def _restyle_row(row_xml: bytes, head_len: int, self_closing: bool, p: bytes, row: int, cols, style_for) -> bytes:

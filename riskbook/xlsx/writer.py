@@ -397,7 +397,10 @@ class Book:
                 {"bg_color": band.fill, "font_color": band.font}
             )
 
-    def properties(self, title: str, subject: str, company: str, created) -> None:
+    def properties(
+        self, title: str, subject: str, company: str, created, author: str = "riskbook", keywords: str = ""
+    ) -> None:
+        """The document properties (a PDF printed from the workbook carries title, subject, author, keywords)."""
         import datetime as dt
 
         self.workbook.set_properties(
@@ -405,7 +408,8 @@ class Book:
                 "title": safe_text(title, PROPERTY),
                 "subject": safe_text(subject, PROPERTY),
                 "company": safe_text(company, PROPERTY),
-                "author": "riskbook",
+                "author": safe_text(author, PROPERTY),
+                "keywords": safe_text(keywords, PROPERTY),
                 "created": dt.datetime.combine(created, dt.time(9, 0)),
                 "comments": "Written by riskbook; every count is derived from the register's rows.",
             }

@@ -1,0 +1,91 @@
+"""One way through: check_register reads both periods alike, validate takes registers only, and the
+outputs take the Report and never read the input otherwise than it was read."""
+
+from __future__ import annotations
+
+import random
+
+import openpyxl
+import pytest
+import xlsxwriter
+
+import riskbook
+from riskbook.errors import ReadError
+from riskbook.period import ARCHIVED
+from tests.conftest import AS_OF, HEADER, risk_row, write_xlsx
+
+# A register in its own sheet behind a cover sheet, with its likelihood under a header only --column names.
+OWN_HEADER = [*HEADER[:4], "Threat Probability", *HEADER[5:]]
+COLUMNS = {"likelihood": "Threat Probability"}
+
+
+def _register(path, rows):
+    return write_xlsx(path, [OWN_HEADER, *rows], sheet="Risks 2024", extra_sheets={"Cover": [["Risk register"]]})
+
+
+def test_check_register_reads_last_periods_file_with_the_same_sheet_and_columns(tmp_path):
+    last = _register(tmp_path / "last.xlsx", [risk_row("STR0001"), risk_row("STR0002", title="Fuel costs")])
+    now = _register(tmp_path / "now.xlsx", [risk_row("STR0001", likelihood="Very High", score=16, previous=12)])
+    report = riskbook.check_register(
+        now, sheet="Risks 2024", columns=COLUMNS, max_bytes=10 * 1024**2, previous=last, as_of=AS_OF
+    )
+    assert report.previous is not None
+    assert (report.previous.sheet, report.previous.column_headers["likelihood"]) == ("Risks 2024", "Threat Probability")
+    assert report.previous.max_bytes == report.register.max_bytes == 10 * 1024**2
+    assert [(r.reference, r.proposal, r.previous_score, r.score) for r in report.period.risks] == [
+        ("STR0001", "", 12, 16),
+        ("STR0002", ARCHIVED, 12, 12),
+    ]
+    assert report.findings == []
+
+
+def test_check_register_is_read_register_then_validate(tmp_path):
+    path = _register(tmp_path / "now.xlsx", [risk_row("STR1", score=9)])
+    by_hand = riskbook.validate(riskbook.read_register(path, columns=COLUMNS), as_of=AS_OF)
+    assert [str(f) for f in riskbook.check_register(path, columns=COLUMNS, as_of=AS_OF).findings] == [
+        str(f) for f in by_hand.findings
+    ]
+
+
+def test_validate_takes_registers_not_paths(tmp_path):
+    path = write_xlsx(tmp_path / "register.xlsx", [HEADER, risk_row()])
+    register = riskbook.read_register(path)
+    with pytest.raises(TypeError, match=r"validate takes previous as a Register .*check_register"):
+        riskbook.validate(register, previous=str(path))
+    with pytest.raises(TypeError, match="validate takes register as a Register"):
+        riskbook.validate(path)
+
+
+def test_build_workbook_given_a_register_names_validate(tmp_path):
+    register = riskbook.read_register(write_xlsx(tmp_path / "register.xlsx", [HEADER, risk_row()]))
+    with pytest.raises(TypeError, match=r"build_workbook takes the Report that validate returns, not Register"):
+        riskbook.build_workbook(register, tmp_path / "panel.xlsx")
+    assert not (tmp_path / "panel.xlsx").exists()
+
+
+def test_annotating_a_csv_writes_the_cells_as_read_without_reading_the_file_again(tmp_path):
+    path = tmp_path / "register.csv"
+    path.write_text(",".join(HEADER) + "\n" + ",".join(map(str, risk_row(score=9))) + "\n", encoding="utf-8")
+    report = riskbook.check_register(path, as_of=AS_OF)
+    path.write_text("Something else entirely\n", encoding="utf-8")  # replaced after reading
+    out = riskbook.annotate_workbook(report, tmp_path / "annotated.xlsx")
+    sheet = openpyxl.load_workbook(out)["register"]
+    assert [cell.value for cell in sheet[1]] == HEADER
+    assert sheet["I2"].value == "9" and sheet["C2"].value == "The financial challenge"
+
+
+def test_annotating_an_xlsx_opens_it_again_under_the_limit_it_was_read_under(tmp_path):
+    path = write_xlsx(tmp_path / "register.xlsx", [HEADER, risk_row(score=9)])
+    report = riskbook.check_register(path, as_of=AS_OF, max_bytes=1_000_000)
+    # Swapped, after reading, for a workbook that inflates past the limit (text that does not compress).
+    workbook = xlsxwriter.Workbook(path)
+    sheet = workbook.add_worksheet("Register")
+    sheet.write_row(0, 0, HEADER)
+    sheet.write_row(1, 0, risk_row(score=9))
+    rng = random.Random(18)
+    for row in range(2, 80):
+        sheet.write_string(row, 20, "".join(rng.choices("abcdefghijklmnopqrstuvwxyz0123456789", k=30_000)))
+    workbook.close()
+    with pytest.raises(ReadError, match="would inflate to more than 1 MB"):
+        riskbook.annotate_workbook(report, tmp_path / "annotated.xlsx")
+    assert not (tmp_path / "annotated.xlsx").exists()
