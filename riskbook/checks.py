@@ -7,23 +7,34 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Iterator
-from typing import NamedTuple
 
 from riskbook.findings import Finding, make
 from riskbook.limits import EXCEL_CELL_LIMIT
-from riskbook.model import FIELD_LABELS, Register, Risk
+from riskbook.model import EMPTY_COLUMN_RISKS, FIELD_LABELS, Register, Risk, column_letter
 from riskbook.perf import Progress, Ticker, no_cyclic_gc
 from riskbook.report import Assessed, Report
 from riskbook.scheme import Band, Scheme, resolve_status
+from riskbook.score_sets import (
+    SCORE_SETS,
+    SET_PARTS,
+    SetFacts,
+    impact_is_inherent,
+    rating_band,
+    set_facts,
+    whole_number,
+)
 from riskbook.values import PartialDate, shown_value
 
 REQUIRED_FIELDS = ("reference", "title", "owner", "impact", "likelihood", "status", "last_review")
 # What a register without the column cannot have checked; one warning says so (column-absent).
 ABSENT_MEANS = {
+    "reference": "each risk is named by its row (Row 2, Row 3, …), a name that changes when rows move",
     "owner": "no risk can be checked for an owner",
     "status": "no status can be checked",
     "last_review": "no review can be checked",
 }
+# What an empty column (a template's never-filled Status) cannot have checked; one warning says so (column-empty).
+EMPTY_MEANS = ABSENT_MEANS
 
 
 _NOT_A_REGISTER = (
@@ -54,6 +65,8 @@ def validate(
     as_of = as_of or dt.date.today()
     context = _Context(register, register.scheme, as_of)
     findings = list(register.notices)
+    findings.extend(check_scale_order(context))
+    findings.extend(check_impact_set(context))
     findings.extend(check_columns(context))
     findings.extend(check_has_risks(context))
     assessed: list[Assessed] = []
@@ -85,6 +98,10 @@ def assess(risk: Risk, scheme: Scheme) -> Assessed:
     return Assessed(risk, score, band, review_due(risk, band))
 
 
+def _any_reference(_text: str) -> bool:
+    return True
+
+
 def _column_order(cell: str) -> tuple[int, str]:
     letters = cell[: len(cell) - len(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))]
     return (len(letters), letters)
@@ -98,17 +115,26 @@ class _Context:
         self.register = register
         self.scheme = scheme
         self.as_of = as_of
-        self.required = frozenset(name for name in REQUIRED_FIELDS if register.has(name))
+        self.empty = _empty_columns(register)
+        self.required = frozenset(name for name in REQUIRED_FIELDS if register.has(name) and name not in self.empty)
         self.has_control_due = register.has("control_due")
         self.score_sets = [name for name in SCORE_SETS if any(register.has(f"{name}_{part}") for part in SET_PARTS)]
+        self.inherent_evidence = impact_is_inherent(register)
+        self.stated_stands = bool(self.inherent_evidence)
+        # A set's (impact, likelihood, score, rating) fields: where the Impact and Likelihood columns are the
+        # inherent assessment, the inherent set is read from them and the current score stands as stated.
         self.set_fields = {name: tuple(f"{name}_{part}" for part in SET_PARTS) for name in self.score_sets}
-        self.reference_ok = scheme.reference_regex.match
+        if self.inherent_evidence:
+            self.set_fields["inherent"] = ("impact", "likelihood", "inherent_score", "inherent_rating")
+        self.has_reference = register.has("reference") and not register.named_by_row
+        # Risks named by their row (no reference column) have no reference form to check.
+        self.reference_ok = scheme.reference_regex.match if self.has_reference else _any_reference
         self._scores: dict[tuple[int | None, int | None], tuple[int | None, Band | None]] = {}
         self._dues: dict[tuple[int, int], dt.date] = {}
         self._bounds: dict[int, tuple[dt.date, dt.date]] = {}
-        self._sets: dict[tuple, _SetFacts] = {}
+        self._sets: dict[tuple, SetFacts] = {}
         self._proposals: dict[str, bool] = {}
-        self._ratings: dict[str, Band | None] = {}
+        self._ratings: dict[tuple, Band | None] = {}
 
     def finding(self, code: str, risk: Risk, field_name: str, **fields) -> Finding:
         """A finding on the risk's cell in the field's column."""
@@ -118,12 +144,16 @@ class _Context:
     def assess(self, risk: Risk) -> Assessed:
         """assess(risk, scheme), with each score, band and due date worked out once for the register."""
         values = risk.values
-        key = (values.get("impact"), values.get("likelihood"))
-        found = self._scores.get(key)
-        if found is None:
-            score = self.scheme.score_for(*key)
-            found = self._scores[key] = (score, self.scheme.band(score))
-        score, band = found
+        if self.stated_stands:  # impact and likelihood are the inherent set's: the current score is as stated
+            stated = values.get("score")
+            score, band = stated, self.scheme.band(stated)
+        else:
+            key = (values.get("impact"), values.get("likelihood"))
+            found = self._scores.get(key)
+            if found is None:
+                score = self.scheme.score_for(*key)
+                found = self._scores[key] = (score, self.scheme.band(score))
+            score, band = found
         last = values.get("last_review")
         due = None
         if last is not None and band is not None:
@@ -160,22 +190,28 @@ class _Context:
     def rating_differs(self, item: Assessed, rating: str) -> bool:
         """Whether a rating is not the band of the score (or of the stated score when impact or
         likelihood cannot give one, as check_rag reads it)."""
-        if rating not in self._ratings:
-            self._ratings[rating] = rated_band(self.scheme, rating)
-        band = item.band if item.score is not None else self.scheme.band(item.risk.values.get("score"))
-        return self._ratings[rating] is not band
+        score: int | None
+        if item.score is not None:
+            score, band = item.score, item.band
+        else:
+            stated = item.risk.values.get("score")
+            score, band = whole_number(stated), self.scheme.band(stated)
+        key = (rating, score)
+        if key not in self._ratings:
+            self._ratings[key] = rating_band(self.scheme, rating, score, band)
+        return self._ratings[key] is not band
 
     def sets_may_find(self, item: Assessed) -> bool:
         risk = item.risk
-        current = item.score if item.score is not None else _whole_number(risk.values.get("score"))
+        current = item.score if item.score is not None else whole_number(risk.values.get("score"))
         scores = {}
         values = risk.values
         for name in self.score_sets:
             key = (name, *map(values.get, self.set_fields[name]))
             facts = self._sets.get(key)
             if facts is None:
-                facts = self._sets[key] = _set_facts(self.scheme, *key[1:])
-            if facts.score_mismatch or facts.rating_mismatch(key[-1]):
+                facts = self._sets[key] = set_facts(self.scheme, *key[1:])
+            if facts.score_mismatch or facts.rating_mismatch:
                 return True
             scores[name] = facts.score
         inherent, target = scores.get("inherent"), scores.get("target")
@@ -184,7 +220,35 @@ class _Context:
         return target is not None and current is not None and target > current
 
 
+def _empty_columns(register: Register) -> list[str]:
+    """The columns (of those a check needs and the scheme does not require) that no risk fills, in a
+    register of EMPTY_COLUMN_RISKS risks or more."""
+    if len(register.risks) < EMPTY_COLUMN_RISKS:
+        return []
+    required = register.scheme.required_fields
+    empty = []
+    for name in EMPTY_MEANS:
+        if not register.has(name) or name in required:
+            continue
+        if name == "reference":
+            if register.named_by_row:
+                empty.append(name)
+        elif not any(name in risk.values or name in risk.invalid for risk in register.risks):
+            empty.append(name)
+    return empty
+
+
 def check_columns(ctx: _Context) -> Iterator[Finding]:
+    register = ctx.register
+    for name in ctx.empty:
+        yield make(
+            "column-empty",
+            register.sheet,
+            register.cell(register.header_row, name),
+            header=register.column_headers.get(name, ""),
+            column=column_letter(register.columns[name]),
+            consequence=EMPTY_MEANS[name],
+        )
     row = f"{ctx.register.header_row + 1}:{ctx.register.header_row + 1}"
     required = ctx.scheme.required_fields
     for name in REQUIRED_FIELDS + tuple(n for n in required if n not in REQUIRED_FIELDS):
@@ -196,6 +260,31 @@ def check_columns(ctx: _Context) -> Iterator[Finding]:
             yield make(
                 "column-absent", ctx.register.sheet, row, column=FIELD_LABELS[name], consequence=ABSENT_MEANS[name]
             )
+
+
+def check_scale_order(ctx: _Context) -> Iterator[Finding]:
+    """One warning while the scheme's order of a scale is a guess: every score and ranking rests on it."""
+    guessed = ctx.scheme.guessed_scales
+    if not guessed:
+        return
+    register = ctx.register
+    column = register.columns.get(guessed[0].axis)
+    cell = register.cell(register.header_row, guessed[0].axis) if column is not None else ""
+    scales = " and ".join(f"the {s.axis} scale ({', '.join(s.labels[v] for v in s.values)})" for s in guessed)
+    yield make("scale-order-guessed", register.sheet, cell, scales=scales, scheme=ctx.scheme.source)
+
+
+def check_impact_set(ctx: _Context) -> Iterator[Finding]:
+    if not ctx.inherent_evidence:
+        return
+    register = ctx.register
+    yield make(
+        "score-set-inherent",
+        register.sheet,
+        register.cell(register.header_row, "score"),
+        score=register.column_headers.get("score", "Score"),
+        evidence=ctx.inherent_evidence,
+    )
 
 
 def check_has_risks(ctx: _Context) -> Iterator[Finding]:
@@ -214,7 +303,7 @@ def check_risk(ctx: _Context, item: Assessed) -> list[Finding]:
     values = risk.values
     found: list[Finding] = []
     if risk.invalid:
-        found.extend(check_unreadable(ctx, risk))
+        found.extend(check_unreadable(ctx, item))
     if not ctx.required <= values.keys():
         found.extend(check_missing(ctx, risk))
     reference = values.get("reference")
@@ -243,15 +332,9 @@ def check_risk(ctx: _Context, item: Assessed) -> list[Finding]:
     return found
 
 
-# The other assessments a register may carry beside the current one (the "Residual" or "Current"
-# columns): each set present is checked as the current one is, and the three are compared.
-SCORE_SETS = ("inherent", "target")
-SET_PARTS = ("impact", "likelihood", "score", "rating")
-
-
 def check_score_sets(ctx: _Context, item: Assessed) -> Iterator[Finding]:
     risk = item.risk
-    current = item.score if item.score is not None else _whole_number(risk.get("score"))
+    current = item.score if item.score is not None else whole_number(risk.get("score"))
     scores = {}
     for name in ctx.score_sets:
         score = yield from _check_score_set(ctx, risk, name)
@@ -267,46 +350,11 @@ def check_score_sets(ctx: _Context, item: Assessed) -> Iterator[Finding]:
         )
 
 
-class _SetFacts(NamedTuple):
-    """One score set as the scheme reads it: the score its impact and likelihood give, the score stated,
-    the score it stands at (the expected one when known), that score's band, and the rating's band."""
-
-    impact: int | None
-    likelihood: int | None
-    expected: int | None
-    stated: int | None
-    score: int | None
-    band: Band | None
-    rating_band: Band | None
-
-    @property
-    def score_mismatch(self) -> bool:
-        return self.expected is not None and self.stated is not None and self.stated != self.expected
-
-    def rating_mismatch(self, rating) -> bool:
-        return bool(rating) and self.band is not None and self.rating_band is not self.band
-
-
-def _set_facts(scheme: Scheme, impact_value, likelihood_value, stated_value, rating) -> _SetFacts:
-    impact, likelihood = _whole_number(impact_value), _whole_number(likelihood_value)
-    on_scale = impact in scheme.impact_labels and likelihood in scheme.likelihood_labels
-    expected = scheme.score_for(impact, likelihood) if on_scale else None
-    stated = _whole_number(stated_value)
-    score = expected if expected is not None else stated
-    rating_band = rated_band(scheme, rating) if rating else None
-    return _SetFacts(impact, likelihood, expected, stated, score, scheme.band(score), rating_band)
-
-
-def _set_values(risk: Risk, name: str) -> tuple:
-    return tuple(risk.get(f"{name}_{part}") for part in SET_PARTS)
-
-
 def _check_score_set(ctx: _Context, risk: Risk, name: str):
     """Check one set's stated score and rating against its impact and likelihood; return its score."""
     scheme = ctx.scheme
-    values = _set_values(risk, name)
-    rating = values[-1]
-    facts = _set_facts(scheme, *values)
+    values = tuple(risk.get(field) for field in ctx.set_fields[name])
+    facts = set_facts(scheme, *values)
     if facts.score_mismatch:
         impact, likelihood = facts.impact, facts.likelihood
         assert impact is not None and likelihood is not None  # on the scale
@@ -328,13 +376,13 @@ def _check_score_set(ctx: _Context, risk: Risk, name: str):
             likelihood=likelihood,
         )
     band = facts.band
-    if facts.rating_mismatch(rating):
+    if facts.rating_mismatch:
         assert band is not None
         yield ctx.finding(
             "rag-mismatch",
             risk,
-            f"{name}_rating",
-            stated=rating,
+            f"{name}_score" if facts.rating_in_score else f"{name}_rating",
+            stated=facts.rating,
             score=facts.score,
             band=band.name,
             low=band.min,
@@ -343,26 +391,24 @@ def _check_score_set(ctx: _Context, risk: Risk, name: str):
     return facts.score
 
 
-def rated_band(scheme: Scheme, rating) -> Band | None:
-    """The band a rating cell names: a band's name or word ("High", "Red"), or a score written in the
-    rating column ("12", as some registers' Risk Rating holds), which names the band it falls in."""
-    band = scheme.band_named(str(rating))
-    if band is None:
-        text = str(rating).strip()
-        if text.isdigit():
-            band = scheme.band(int(text))
-    return band
-
-
-def _whole_number(value) -> int | None:
-    """A value read as a scale level or score (inherent and target values that are not stay text)."""
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def check_unreadable(ctx: _Context, risk: Risk) -> Iterator[Finding]:
+def check_unreadable(ctx: _Context, item: Assessed) -> Iterator[Finding]:
+    risk = item.risk
     for name, value in risk.invalid.items():
+        if name == "score" and isinstance(value.raw, str) and ctx.scheme.band_named(value.raw):
+            yield from _rating_in_score_column(ctx, item, value.raw)
+            continue
         label = FIELD_LABELS[name].lower()
         yield ctx.finding(value.code, risk, name, field=label, value=shown_value(value.raw), reason=value.reason)
+
+
+def _rating_in_score_column(ctx: _Context, item: Assessed, words: str) -> Iterator[Finding]:
+    """Band words in the score column ("Medium") are a rating: checked against the score's band."""
+    band = item.band
+    if band is None or ctx.scheme.band_named(words) is band:
+        return
+    yield ctx.finding(
+        "rag-mismatch", item.risk, "score", stated=words, score=item.score, band=band.name, low=band.min, high=band.max
+    )
 
 
 def check_missing(ctx: _Context, risk: Risk) -> Iterator[Finding]:
@@ -422,7 +468,7 @@ def check_rag(ctx: _Context, item: Assessed) -> Iterator[Finding]:
         band = ctx.scheme.band(score)
     if not stated or band is None:
         return
-    if rated_band(ctx.scheme, stated) is band:
+    if ctx.scheme.band_named(stated) is band or rating_band(ctx.scheme, stated, score, band) is band:
         return
     yield ctx.finding(
         "rag-mismatch", risk, "rag", stated=stated, score=score, band=band.name, low=band.min, high=band.max

@@ -194,7 +194,7 @@ def _read_and_check(
     show_progress = show_progress and not console.quiet_run()
     bar = _ProgressBar("Checking", enabled=show_progress)
     try:
-        return api.check_register(
+        report = api.check_register(
             input_path,
             sheet=sheet,
             scheme=scheme,
@@ -207,11 +207,33 @@ def _read_and_check(
         )
     finally:
         bar.close()
+    _note_reading(report.register)
+    return report
+
+
+def _note_reading(register) -> None:
+    """What reading chose that the user did not say, on stderr: the sheet, when more than one could be it."""
+    from riskbook.xlsx.text import TERMINAL, safe_text
+
+    choice = register.sheet_choice()
+    if choice:
+        click.echo(safe_text(f"Note: {register.path}: {choice}", TERMINAL), err=True)
+
+
+def _note_passed_over(register) -> None:
+    """The rows passed over as not risks, on stderr, for a command that prints no report (scheme --from)."""
+    from riskbook.row_kinds import passed_over_line
+    from riskbook.xlsx.text import TERMINAL, safe_text
+
+    line = passed_over_line(register.passed_over)
+    if line:
+        click.echo(safe_text(line, TERMINAL), err=True)
 
 
 input_argument = click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=True, path_type=str))
 sheet_option = click.option(
-    "--sheet", help="Sheet holding the register (default: Register, else the first with a header)."
+    "--sheet",
+    help="Sheet holding the register (default: Register, else the sheet with the most risk rows under a header).",
 )
 scheme_option = click.option(
     "--scheme", type=click.Path(dir_okay=False), help="Scoring scheme TOML file (default: the shipped 4 × 4 scheme)."
@@ -489,7 +511,7 @@ def build(
         console.echo(render_text(report, colour=colour), colour)
         click.echo("Nothing written: fix the errors above, then build again.", err=True)
         sys.exit(EXIT_FINDINGS)
-    if report.findings:
+    if report.findings or report.register.passed_over:
         console.echo(render_text(report, colour=colour), colour)
     with console.output_path(output, ".xlsx") as target:
         bar = _ProgressBar("Writing", enabled=not console.quiet_run() and len(report.register.risks) > PROGRESS_ABOVE)
@@ -661,7 +683,8 @@ def scheme_command(from_path, output, sheet, max_size, columns):
     from pathlib import Path
 
     import riskbook as api
-    from riskbook.draft import draft_reading_scheme, draft_scheme, write_draft
+    from riskbook.draft import draft_reading_scheme, draft_scheme, rows_without_risks, write_draft
+    from riskbook.xlsx.text import TERMINAL, safe_text
 
     console.refuse_standard_input(from_path)
     console.check_outputs((output, "the scheme", None, True), inputs=(from_path,))
@@ -669,16 +692,31 @@ def scheme_command(from_path, output, sheet, max_size, columns):
         register = api.read_register(
             from_path, sheet=sheet, scheme=draft_reading_scheme(), max_bytes=max_size * 1024**2, columns=columns
         )
-    draft = draft_scheme(register, columns)
+    _note_reading(register)
+    _note_passed_over(register)
+    legend = rows_without_risks(register, max_size * 1024**2)
+    draft = draft_scheme(register, columns, legend)
     if output == "-":
         with tempfile.TemporaryDirectory(prefix="riskbook-scheme-") as folder:
             checked = write_draft(draft, Path(folder) / "scheme.toml")  # the draft must load as it stands
             click.echo(checked.read_text(encoding="utf-8"), nl=False)
+            drafted = api.load_scheme(checked)
         if not console.quiet_run():
             click.echo(f"A draft scheme from {from_path}; check each GUESS, then pass it with --scheme", err=True)
+        _say_scale_orders(drafted, safe_text, TERMINAL, err=True)
         return
     path = write_draft(draft, output)
     console.info(f"Wrote {path}: a draft scheme from {from_path}; check each GUESS, then pass it with --scheme")
+    _say_scale_orders(api.load_scheme(path), safe_text, TERMINAL)
+
+
+def _say_scale_orders(drafted, safe_text, place, err: bool = False) -> None:
+    """Each drafted scale lowest first, and whether its order is a guess the user must confirm."""
+    for scale in (drafted.impact_scale, drafted.likelihood_scale):
+        assert scale is not None  # a loaded scheme has both
+        order = " < ".join(scale.labels[v] for v in scale.values)
+        guess = '  GUESSED: nothing in the register settles the order; check it, then remove order = "guessed"'
+        click.echo(safe_text(f"  {scale.axis}: {order}{guess if scale.guessed else ''}", place), err=err)
 
 
 def main() -> None:

@@ -63,6 +63,25 @@ CATALOGUE: dict[str, Kind] = _kinds(
         "Choose a value or label from the scheme's scale.",
     ),
     Kind(
+        "scale-order-guessed",
+        "warning",
+        "the scheme says the order of a scale was guessed (`scheme --from` found no evidence): scores, bands and "
+        "the ranking rest on it until it is confirmed; said once",
+        "the order of {scales}, lowest first, is a guess in scheme {scheme}: every score, band and ranking rests "
+        'on it; check it there, then remove the order = "guessed" line',
+        'Put the scale\'s levels lowest first in the scheme, then remove its order = "guessed" line '
+        '(or write order = "confirmed").',
+    ),
+    Kind(
+        "score-set-inherent",
+        "warning",
+        "the Impact and Likelihood columns are the inherent assessment (the inherent score, not the current one, "
+        "is their product): the current score is read as stated and checked against its band; said once",
+        "the Impact and Likelihood columns are read as the inherent assessment ({evidence}): {score!r} has no impact "
+        "and likelihood of its own, so it is read as stated and checked against its band",
+        "Nothing, if that is so; else add the current impact and likelihood, or map them with --column.",
+    ),
+    Kind(
         "bad-score",
         "error",
         "the score is not a whole number the scheme can give",
@@ -122,9 +141,26 @@ CATALOGUE: dict[str, Kind] = _kinds(
     Kind(
         "column-absent",
         "warning",
-        "the register has no Owner, Status or Last Review column (and the scheme does not require it): said once",
+        "the register has no Reference, Owner, Status or Last Review column (and the scheme does not require it): "
+        "said once; without references each risk is named by its row (Row 12)",
         "this register has no {column} column, so {consequence}",
         "Add the column if the register should have it, or map a header to it with --column.",
+    ),
+    Kind(
+        "column-by-content",
+        "warning",
+        "a column whose header riskbook does not know is read by what it holds: unique short codes as the "
+        "reference, impact × likelihood as the score, dates as the dates",
+        "column {column} ({header}) is read as {field} by its content ({why}); if it is not, name the right "
+        "column with --column {name}=HEADER",
+        "Check the column; name it with --column FIELD=HEADER, or give the scheme a [columns] alias for its header.",
+    ),
+    Kind(
+        "column-empty",
+        "warning",
+        "a Reference, Owner, Status or Last Review column is empty on every row: said once, not once per risk",
+        "column {header!r} ({column}) is empty on every row, so {consequence}",
+        "Fill the column in, or leave it out if the register does not keep it.",
     ),
     Kind(
         "bad-reference",

@@ -114,6 +114,10 @@ NARRATIVE_FIELDS = frozenset(
 )
 LAZY_FIELDS = NARRATIVE_FIELDS | {"responsible_officer", "category"}
 
+# A column no risk fills is one finding (column-empty) from this many risks; below, each empty cell is named
+# (missing-value): with one or two risks, a column left empty is as likely a risk not yet filled in.
+EMPTY_COLUMN_RISKS = 3
+
 
 _MISSING = object()
 
@@ -183,6 +187,24 @@ class Risk:
         return self.values.get("previous_score")
 
 
+@dataclass(frozen=True, slots=True)
+class PassedOver:
+    """A row under the header that is not a risk (riskbook.row_kinds.REASONS: placeholder, totals, …)."""
+
+    row: int  # 0-based sheet row
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class SheetChoice:
+    """A sheet with a register header, when a workbook has more than one: its rows filled under the header
+    (a register's risks) and its known columns; the register is read from the best."""
+
+    sheet: str
+    rows: int
+    columns: int
+
+
 @dataclass
 class Register:
     """A register read from one sheet of a file."""
@@ -203,6 +225,21 @@ class Register:
     # (row, col) of the first, which the copy is written from.
     max_bytes: int | None = None
     sheet_cells: tuple[list[list[Any]], int, int] | None = field(default=None, repr=False)
+    named_by_row: bool = False  # no reference column, or an empty one: each risk's reference is "Row 12"
+    sheets: tuple[SheetChoice, ...] = ()  # every sheet with a register header, when more than one has
+    passed_over: tuple[PassedOver, ...] = ()  # rows under the header that are not risks, in sheet order
+    by_content: dict[str, str] = field(default_factory=dict)  # field -> why its column was read by its content
+
+    def sheet_choice(self) -> str:
+        """One line naming the sheet read and the others that have a register header ("" when no other has)."""
+        if len(self.sheets) < 2:
+            return ""
+        chosen = next(s for s in self.sheets if s.sheet == self.sheet)
+        others = ", ".join(f"{s.sheet!r} ({_rows(s.rows)})" for s in self.sheets if s is not chosen)
+        return (
+            f"read sheet {self.sheet!r} ({_rows(chosen.rows)} under {chosen.columns} known columns); "
+            f"also with a register header: {others}; pass --sheet to read another"
+        )
 
     def cell(self, row: int, field_name: str) -> str:
         col = self.columns.get(field_name)
@@ -240,6 +277,10 @@ class Register:
             record.update(risk.extras)
             records.append(record)
         return dataframe_of(records)
+
+
+def _rows(count: int) -> str:
+    return f"{count} row{'s' if count != 1 else ''}"
 
 
 def column_letter(col: int) -> str:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from riskbook.findings import Finding, make
 from riskbook.model import Register, Risk
 from riskbook.scheme import Band, Scheme
+from riskbook.score_sets import impact_is_inherent
 
 if TYPE_CHECKING:
     from riskbook.report import Assessed
@@ -131,6 +132,9 @@ def compare_periods(
     scheme = register.scheme
     findings: list[Finding] = []
     last = _last_period(previous, scheme, findings) if previous else {}
+    # Last period's file in the same shape: where its Impact and Likelihood are the inherent assessment,
+    # its current score is the one stated, as validate reads this period's.
+    last_stated = previous is not None and bool(impact_is_inherent(previous))
     panel: list[PanelRisk] = []
     for item in assessed:
         risk = item.risk
@@ -139,7 +143,7 @@ def compare_periods(
         previous_score = stated_previous
         if previous is not None:
             before = last.get(risk.reference.upper())
-            previous_score = _stated_or_computed(before, scheme) if before is not None else None
+            previous_score = _stated_or_computed(before, scheme, last_stated) if before is not None else None
             if before is not None and previous_score is None:
                 previous_score = stated_previous  # last period's file has no score for it: the register's own
             if before is None and proposal != PROPOSED_ARCHIVE:
@@ -213,7 +217,9 @@ def _self_contradiction(previous: Register, risk: Risk, scheme: Scheme) -> Findi
     )
 
 
-def _stated_or_computed(risk: Risk, scheme: Scheme) -> int | None:
+def _stated_or_computed(risk: Risk, scheme: Scheme, stated_first: bool = False) -> int | None:
+    if stated_first and risk.get("score") is not None:
+        return risk.get("score")
     score = scheme.score_for(risk.impact, risk.likelihood)
     return score if score is not None else risk.get("score")
 

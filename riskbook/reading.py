@@ -6,17 +6,20 @@ import functools
 import itertools
 import os
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from riskbook import values as v
+from riskbook.by_content import by_content_notices, columns_by_content
 from riskbook.errors import ReadError
 from riskbook.findings import Finding, make
 from riskbook.limits import EXCEL_CELL_LIMIT, EXCEL_MAX_COLUMNS
 from riskbook.model import (
     DATE_FIELDS,
+    EMPTY_COLUMN_RISKS,
     FIELDS,
     LAZY_FIELDS,
     LENIENT_SCALE_FIELDS,
@@ -25,11 +28,14 @@ from riskbook.model import (
     SCORE_FIELDS,
     Register,
     Risk,
+    SheetChoice,
     cell_name,
     column_letter,
 )
 from riskbook.perf import give_back_freed_memory, no_cyclic_gc
+from riskbook.row_kinds import pass_over
 from riskbook.scheme import Scheme, header_key, load_scheme
+from riskbook.sheet_choice import Candidate, best_register
 from riskbook.source.grid import Grid, open_grid
 from riskbook.values import Invalid
 
@@ -91,26 +97,34 @@ def _parse_register(
     overrides: dict[str, str],
     max_bytes: int | None,
 ) -> Register:
-    if wanted is not None:
-        if wanted not in grid.names:
-            raise ReadError(f"{display}: no sheet named {wanted!r} (sheets: {', '.join(grid.names)})")
-        candidates = [wanted]
-    else:
-        register_like = [n for n in grid.names if n.strip().casefold() == "register"]
-        candidates = register_like + [n for n in grid.names if n not in register_like]
+    if wanted is not None and wanted not in grid.names:
+        raise ReadError(f"{display}: no sheet named {wanted!r} (sheets: {', '.join(grid.names)})")
+    names = [wanted] if wanted is not None else list(grid.names)
+    found: list[Candidate] = []
     closest: tuple[int, str, _Header] | None = None
-    for name in candidates:
+    for name in names:
         rows, row0, col0 = grid.rows(name)
         header, best = _find_header(rows, lookup)
         if header is not None:
-            _check_overrides(display, name, row0, header, overrides)
-            source = _Source(display, name, rows, row0, col0, max_bytes, keep_cells=not grid.xlsx_package)
-            return _build_register(source, header, grid.formula_gaps(name), grid.hidden(name), scheme)
-        if best is not None and (closest is None or len(best.fields) > len(closest[2].fields)):
+            found.append(Candidate(name, rows, row0, col0, header, header.index, header.fields))
+        elif best is not None and (closest is None or len(best.fields) > len(closest[2].fields)):
             closest = (row0, name, best)
-        if wanted is not None:
-            break
-    if all(_sheet_is_empty(grid.rows(n)[0]) for n in candidates):
+    if found:
+        chosen = best_register(found)
+        _check_overrides(display, chosen.name, chosen.row0, chosen.header, overrides)
+        source = _Source(
+            display, chosen.name, chosen.rows, chosen.row0, chosen.col0, max_bytes, keep_cells=not grid.xlsx_package
+        )
+        return _build_register(
+            source,
+            chosen.header,
+            grid.formula_gaps(chosen.name),
+            grid.hidden(chosen.name),
+            scheme,
+            grid.total_rows(chosen.name),
+            tuple(SheetChoice(c.name, c.filled_rows, len(c.fields)) for c in found) if len(found) > 1 else (),
+        )
+    if all(_sheet_is_empty(grid.rows(n)[0]) for n in names):
         raise ReadError(f"{display}: the workbook's sheets are empty")
     where = f"sheet {wanted!r}" if wanted else "any sheet"
     raise ReadError(f"{display}: no register header found in {where}; {_closest_text(closest)}")
@@ -472,6 +486,22 @@ def _note_long_lazy_fields(risks: list[Risk], lazy: dict[str, int]) -> None:
                 risk.long_fields = [*(risk.long_fields or ()), name]
 
 
+def _free_columns(header: _Header) -> list[int]:
+    """The offsets of the columns no header names (an unknown header, or none)."""
+    return [offset for offset in range(header.width) if header.keys[offset] is None]
+
+
+def _has_field(risk: Risk, name: str) -> bool:
+    return name in risk.values or name in risk.invalid
+
+
+def _name_by_row(risks: list[Risk]) -> None:
+    """A register without references (no column, or an empty one) names each risk by its sheet row
+    ("Row 12"); the checks say so once (column-absent, column-empty)."""
+    for risk in risks:
+        risk.values["reference"] = f"Row {risk.row + 1}"
+
+
 def _resolve_statuses(risks: list[Risk], scheme: Scheme) -> None:
     from riskbook.scheme import resolve_status
 
@@ -514,18 +544,22 @@ def _build_register(
     formula_gaps: dict[tuple[int, int], str | None],
     hidden: tuple[set[int], set[int]],
     scheme: Scheme,
+    total_rows: AbstractSet[int] = frozenset(),
+    sheets: tuple[SheetChoice, ...] = (),
 ) -> Register:
     display, sheet, rows, row0, col0 = source.display, source.sheet, source.rows, source.row0, source.col0
     header_index = header.index
     _check_header_width(display, sheet, rows[header_index], row0 + header_index)
     headers = header.texts
+    inferred = columns_by_content(rows, header.index + 1, _free_columns(header), header.fields, scheme)
+    inferred_at = {found.offset: found.field for found in inferred}
     columns: dict[str, int] = {}
     extra_columns: list[tuple[int, str]] = []  # made a tuple, shared by every risk, once complete
     extra_names: set[str] = set()
     next_number: dict[str, int] = {}
     notices: list[Finding] = []
     for offset, text in enumerate(headers):
-        field_name = header.keys[offset]
+        field_name = header.keys[offset] or inferred_at.get(offset)
         if field_name and field_name not in columns:
             columns[field_name] = offset
         elif text:
@@ -581,6 +615,15 @@ def _build_register(
             lazy_offsets=lazy_offsets,
         )
     risks = _risks(rows, header_index + 1, row0, read)
+    header_words = frozenset(scheme.header_lookup) | {header_key(text) for text in headers if text}
+    risks, passed_over = pass_over(
+        risks, rows, row0, header_index + 1, header_width, columns, header_words, scheme, total_rows
+    )
+    named_by_row = "reference" not in columns or (
+        len(risks) >= EMPTY_COLUMN_RISKS and not any(_has_field(risk, "reference") for risk in risks)
+    )
+    if named_by_row:
+        _name_by_row(risks)
     if lazy:
         _note_long_lazy_fields(risks, lazy)
     _resolve_statuses(risks, scheme)
@@ -606,6 +649,7 @@ def _build_register(
                     reason=_NO_SAVED_RESULT,
                 )
             )
+    notices.extend(by_content_notices(inferred, sheet, header_row, col0, headers))
     named = {col: name for name, col in sheet_columns.items()} | dict(sheet_extras)
     notices.extend(_hidden_notices(sheet, header_row, named, risks, sheet_columns.get("reference", 0), hidden))
     return Register(
@@ -621,4 +665,8 @@ def _build_register(
         column_headers={name: headers[offset] for name, offset in columns.items()},
         max_bytes=source.max_bytes,
         sheet_cells=(rows, row0, col0) if source.keep_cells else None,
+        named_by_row=named_by_row,
+        sheets=sheets,
+        passed_over=passed_over,
+        by_content={found.field: found.why for found in inferred},
     )

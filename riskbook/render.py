@@ -8,6 +8,7 @@ from itertools import groupby
 from riskbook.findings import Finding
 from riskbook.model import Register
 from riskbook.report import Report
+from riskbook.row_kinds import passed_over_line
 from riskbook.xlsx.text import TERMINAL, safe_text
 
 
@@ -54,6 +55,9 @@ def render_text(report: Report, colour: bool = False) -> str:
         for f in group:
             tag = _style(f"{f.severity:<7}", fg="red" if f.severity == "error" else "yellow", on=colour)
             lines.append(f"  {tag} {_plain(str(f))}  [{_plain(f.code)}]")
+    passed = passed_over_line(register.passed_over)
+    if passed:
+        lines.append(_plain(passed))
     lines.append(summary_line(report))
     return "\n".join(lines)
 
@@ -97,7 +101,20 @@ def _folded_line(sheet: str, code: str, found: list[Finding], risks: int, colour
 
 def render_json(report: Report) -> str:
     data = report.as_dict()
-    data["columns"] = dict(report.register.column_headers)  # field -> the header it was read from
+    # field -> the header it was read from; a column read by its content says so, and why
+    data["columns"] = {
+        name: {"header": header, "by": "content", "why": report.register.by_content[name]}
+        if name in report.register.by_content
+        else header
+        for name, header in report.register.column_headers.items()
+    }
+    if report.register.passed_over:  # rows under the header that are not risks (1-based, as the sheet shows)
+        data["passed_over"] = [{"row": p.row + 1, "reason": p.reason} for p in report.register.passed_over]
+    if report.register.sheets:  # more than one sheet has a register header: which were weighed
+        data["sheets"] = [
+            {"sheet": s.sheet, "rows": s.rows, "columns": s.columns, "read": s.sheet == report.register.sheet}
+            for s in report.register.sheets
+        ]
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
@@ -107,9 +124,12 @@ def render_columns(register: Register) -> str:
 
     lines = [f"Columns of {register.sheet!r} (header row {register.header_row + 1}):"]
     for name, col in sorted(register.columns.items(), key=lambda item: item[1]):
+        how = f" by content: {register.by_content[name]}" if name in register.by_content else ""
         lines.append(
-            f"  {column_letter(col)} {register.column_headers.get(name, '')!r} → {name} ({FIELD_LABELS[name]})"
+            f"  {column_letter(col)} {register.column_headers.get(name, '')!r} → {name} ({FIELD_LABELS[name]}){how}"
         )
+    if "reference" not in register.columns:
+        lines.append("  (no column) → reference: each risk is named by its row (Row 2, Row 3, …)")
     for col, text in register.extra_columns:
         lines.append(f"  {column_letter(col)} {text!r} → extra (kept with each risk, not checked)")
     return "\n".join(lines)

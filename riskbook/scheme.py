@@ -8,7 +8,7 @@ import itertools
 import math
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -69,10 +69,36 @@ class Scale:
     axis: str
     labels: dict[int, str]
     aliases: dict[int, tuple[str, ...]]
+    order: str = "confirmed"  # "guessed" while the scheme's author has not confirmed a drafted order
+    descriptions: dict[int, str] = field(default_factory=dict)  # a level's long wording, read as it too
 
     @property
     def values(self) -> list[int]:
         return sorted(self.labels)
+
+    @property
+    def guessed(self) -> bool:
+        return self.order == "guessed"
+
+    @cached_property
+    def numbers(self) -> dict[float, int]:
+        """Level by the number its label or an alias spells ("0.1", "10%", "-3"): a scale whose levels are
+        numbers other than 1…n reads a cell's number this way. Empty for a scale of words."""
+        found: dict[float, int] = {}
+        for value, label in self.labels.items():
+            for word in (label, *self.aliases.get(value, ())):
+                number = spelt_number(word)
+                if number is not None:
+                    found.setdefault(number, value)
+        return found
+
+    def value_for_number(self, number: float) -> int | None:
+        """The level a cell's number stands for: by the numbers the scale spells, else the level itself."""
+        numbers = self.numbers
+        if numbers:
+            return numbers.get(round(number, NUMBER_DIGITS))
+        whole = int(number) if number.is_integer() else None
+        return whole if whole in self.labels else None
 
     @property
     def max_value(self) -> int:
@@ -81,7 +107,11 @@ class Scale:
     @cached_property
     def _lookup(self) -> dict[str, int]:
         lookup = {label: value for value, label in self.labels.items()}
-        for value, words in ((v, (lbl, *self.aliases.get(v, ()))) for v, lbl in self.labels.items()):
+        descriptions = self.descriptions
+        for value, words in (
+            (v, (lbl, *self.aliases.get(v, ()), *((descriptions[v],) if v in descriptions else ())))
+            for v, lbl in self.labels.items()
+        ):
             lookup.update({word: value for word in words})
             lookup.update({_fold(word): value for word in words})
         return lookup
@@ -194,6 +224,15 @@ class Scheme:
     def label(self, value: int) -> str:
         return self.labels[value]
 
+    def value_for_number(self, number: float) -> int | None:
+        whole = int(number) if number.is_integer() else None
+        return whole if whole in self.labels else None
+
+    @property
+    def guessed_scales(self) -> tuple[Scale, ...]:
+        """The scales whose order was drafted from no evidence and not yet confirmed."""
+        return tuple(s for s in (self.impact_scale, self.likelihood_scale) if s is not None and s.guessed)
+
     def band(self, score: int | None) -> Band | None:
         if score is None:
             return None
@@ -260,6 +299,19 @@ def _fold(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+NUMBER_DIGITS = 4  # a scale's numbers are compared to this many decimals: a mean 3.3333… is "3.3333"
+_SPELT_NUMBER = re.compile(r"^\s*([-+−]?\d+(?:[.,]\d+)?)\s*(%?)\s*$")
+
+
+def spelt_number(text: str) -> float | None:
+    """The number a scale word spells: "3", "-2", "2.5", "0,5", "10%" (0.1); None for a word."""
+    match = _SPELT_NUMBER.match(text)
+    if match is None:
+        return None
+    number = float(match.group(1).replace(",", ".").replace("−", "-"))
+    return round(number / 100 if match.group(2) else number, NUMBER_DIGITS)
+
+
 def shipped_scheme_path(name: str):
     """A scheme file shipped with riskbook (installed as riskbook.workbook_templates)."""
     try:
@@ -281,6 +333,11 @@ def load_scheme(path: str | Path | None = None) -> Scheme:
         except UnicodeDecodeError as exc:
             raise SchemeError(f"scheme {path} is not UTF-8 text") from exc
         source = str(path)
+    return scheme_from_text(text, source)
+
+
+def scheme_from_text(text: str, source: str) -> Scheme:
+    """A scheme from TOML text; source names it in errors (the file the user gave)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -408,7 +465,7 @@ def _words_list(value, key: str, refuse) -> list:
 
 
 def _band(b: dict, key: str, refuse) -> Band:
-    low = _whole(b["min"], f"{key}.min", refuse, 1)
+    low = _whole(b["min"], f"{key}.min", refuse, 0)
     high = _whole(b["max"], f"{key}.max", refuse, low)
     for colour in ("fill", "font"):
         if not isinstance(b[colour], str) or not _COLOUR.fullmatch(b[colour]):
@@ -447,11 +504,17 @@ def _build_scales(data: dict, source: str) -> tuple[Scale, Scale]:
                 f"{axis}.scale",
                 "no levels: give [[scale]] for both axes or [[impact.scale]] and [[likelihood.scale]]",
             )
-        scales.append(_build_scale(axis, items, key, source))
+        order = table.get("order", "confirmed") if isinstance(table, dict) else "confirmed"
+        if order not in SCALE_ORDERS:
+            raise _refuse(source, f"{axis}.order", f'is {order!r}; write "confirmed" (or remove the line)')
+        scales.append(_build_scale(axis, items, key, source, order))
     return scales[0], scales[1]
 
 
-def _build_scale(axis: str, items: list, key: str, source: str) -> Scale:
+SCALE_ORDERS = ("confirmed", "guessed")
+
+
+def _build_scale(axis: str, items: list, key: str, source: str, order: str = "confirmed") -> Scale:
     def refuse(where: str, why: str):
         raise SchemeError(f"scheme {source}: {where} {why}")
 
@@ -464,14 +527,17 @@ def _build_scale(axis: str, items: list, key: str, source: str) -> Scale:
     if not 2 <= len(labels) <= 10:
         raise _refuse(source, key, f"{len(labels)} levels; a scale has 2 to 10")
     aliases = {int(item["value"]): _strings(item.get("aliases", []), f"{key}.aliases", source) for item in items}
+    descriptions = {int(item["value"]): item["description"] for item in items if item.get("description")}
+    if not all(isinstance(text, str) for text in descriptions.values()):
+        raise _refuse(source, f"{key}.description", "should be text")
     claimed: dict[str, int] = {}
     for value in sorted(labels):
-        for word in (labels[value], *aliases[value]):
+        for word in (labels[value], *aliases[value], *((descriptions[value],) if value in descriptions else ())):
             folded = _fold(word)
             if claimed.get(folded, value) != value:
                 raise _refuse(source, key, f"{word!r} is claimed by levels {claimed[folded]} and {value}")
             claimed[folded] = value
-    return Scale(axis, labels, aliases)
+    return Scale(axis, labels, aliases, order, descriptions)
 
 
 def _strings(value: object, key: str, source: str) -> tuple[str, ...]:
@@ -512,10 +578,15 @@ def _check_band_words(scheme: Scheme, source: str) -> None:
 
 
 @functools.cache
+def shipped_columns_file() -> dict:
+    """workbook_templates/columns.toml, parsed once: its [columns] table and its [rows] words."""
+    return tomllib.loads(shipped_scheme_path(COLUMNS_FILE).read_text(encoding="utf-8"))
+
+
+@functools.cache
 def default_columns() -> dict[str, ColumnSpec]:
     """The shipped [columns] table (workbook_templates/columns.toml)."""
-    data = tomllib.loads(shipped_scheme_path(COLUMNS_FILE).read_text(encoding="utf-8"))
-    return _column_specs(data["columns"], COLUMNS_FILE)
+    return _column_specs(shipped_columns_file()["columns"], COLUMNS_FILE)
 
 
 def _column_specs(table: dict, source: str) -> dict[str, ColumnSpec]:

@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,8 +89,17 @@ _BULLET = re.compile(r"^[•\u2022\-*]\s*")
 
 
 def fold_header(text: Any) -> str:
-    """A header as compared with aliases: lower case, letters and digits only."""
-    return "".join(ch for ch in str(text).casefold() if ch.isalnum())
+    """A header as compared with aliases: lower case, letters and digits only, accents dropped
+    ("Probabilité" = "probabilite", "Ｒｉｓｋ" = "risk"); Chinese and Japanese stay whole."""
+    text = str(text).casefold()
+    if not text.isascii():
+        # Compatibility forms (full-width letters, "№") made plain, then the Latin, Greek and Cyrillic
+        # accents (U+0300-U+036F) dropped; Japanese voicing marks (U+3099) are letters' parts and stay.
+        text = unicodedata.normalize("NFC", _ACCENTS.sub("", unicodedata.normalize("NFKD", text))).casefold()
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+_ACCENTS = re.compile("[\u0300-\u036f]")
 
 
 def clean_text(value: Any) -> str:
@@ -220,15 +230,15 @@ def parse_scale(value: Any, scheme) -> int | Invalid:
         found = scheme.value_for_label(value)
         if found is not None:
             return found
-    elif kind is float and value.is_integer() and int(value) in scheme.labels:
-        return int(value)
-    number = parse_number(value)
-    if number is None and isinstance(value, str):
-        found = scheme.value_for_label(value)
+    elif kind is float or kind is int:
+        found = scheme.value_for_number(float(value))
         if found is not None:
             return found
-    if number is not None and number.is_integer() and int(number) in scheme.labels:
-        return int(number)
+    number = parse_number(value)
+    if number is not None:
+        found = scheme.value_for_number(number)
+        if found is not None:
+            return found
     labels = ", ".join(f"{v} {lbl}" for v, lbl in scheme.labels.items())
     return Invalid(value, f"is not on the scale ({labels})", "bad-scale-value")
 

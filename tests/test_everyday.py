@@ -130,7 +130,7 @@ def _crash(*args, **kwargs):
 
 
 def test_an_internal_error_exits_3_asking_for_a_report(monkeypatch):
-    monkeypatch.setattr("riskbook.checks.validate", _crash)
+    monkeypatch.setattr("riskbook.pipeline.validate", _crash)
     result = run("validate", CLEAN_EXAMPLE, *AS_OF)
     assert result.exit_code == 3
     assert result.output.startswith("riskbook: internal error: ZeroDivisionError: division by zero; this is a fault")
@@ -138,7 +138,7 @@ def test_an_internal_error_exits_3_asking_for_a_report(monkeypatch):
 
 
 def test_json_for_an_internal_error_and_a_refusal(monkeypatch, tmp_path):
-    monkeypatch.setattr("riskbook.checks.validate", _crash)
+    monkeypatch.setattr("riskbook.pipeline.validate", _crash)
     crashed = run("validate", CLEAN_EXAMPLE, "--format", "json")
     assert crashed.exit_code == 3
     assert json.loads(crashed.stdout)["error"] == "internal-error" and json.loads(crashed.stdout)["exit_code"] == 3
@@ -223,10 +223,10 @@ def test_template_from_reports_named_progress(make_register, tmp_path):
     from riskbook.template import carry_over, write_template
 
     rows = [risk_row(f"STR{n:04d}") for n in range(1, 2501)]
-    source = riskbook.read_register(make_register(rows))
     checking, writing = Recorder(), Recorder()
-    existing, _ = carry_over(source, source.scheme, progress=checking)
-    write_template(tmp_path / "t.xlsx", source.scheme, existing=existing, progress=writing)
+    report = riskbook.check_register(make_register(rows), progress=checking)
+    existing, _ = carry_over(report, report.scheme)
+    write_template(tmp_path / "t.xlsx", report.scheme, existing=existing, progress=writing)
     assert checking.done == 2500
     assert writing.steps[0] == "Writing Register" and writing.steps[-1] == "Saving the workbook"
     assert writing.done >= 2000  # every thousand rows

@@ -179,27 +179,27 @@ def test_two_row_header_under_title_rows_with_a_hash_id_column(tmp_path):
     assert data["columns"]["title"] == "Risk Description"
 
 
-def test_header_without_a_reference_column_is_found_and_the_reference_reported_missing(tmp_path):
+def test_header_without_a_reference_column_is_found_and_the_risks_named_by_their_row(tmp_path):
     path = write_xlsx(
         tmp_path / "r.xlsx",
         [["Risk Name", "Probability", "Severity"], ["Supplier fails", "High", "Low"], ["Flood", "Low", "Low"]],
     )
     result = run("validate", path, "--as-of", AS_OF)
-    assert result.exit_code == 1
-    assert "the header row has no Reference column; add one  [missing-column]" in result.output
-    assert result.output.splitlines()[-1] == "2 risks · 1 error · 3 warnings"  # no owner, status, last review
+    assert result.exit_code == 0
+    assert "this register has no Reference column, so each risk is named by its row" in result.output
+    assert result.output.splitlines()[-1] == "2 risks · 0 errors · 4 warnings"  # no reference, owner, status, review
 
 
 def test_no_header_names_the_closest_row_and_suggests_column(tmp_path):
     path = write_xlsx(
-        tmp_path / "r.xlsx", [["Register of risks"], ["Threat Name", "Prob.", "Impact", "Notes"], ["x", 1, 2, ""]]
+        tmp_path / "r.xlsx", [["Register of risks"], ["Threat Name", "Chance", "Impact", "Notes"], ["x", 1, 2, ""]]
     )
     result = run("validate", path)
     assert result.exit_code == 2
     assert result.output.count("\n") == 1
     assert (
         "no register header found in any sheet; closest was row 2 of sheet 'Register', which reads only "
-        "'Impact' as impact and not 'Threat Name', 'Prob.', 'Notes'" in result.output
+        "'Impact' as impact and not 'Threat Name', 'Chance', 'Notes'" in result.output
     )
     assert "e.g. --column title='Threat Name'" in result.output
 

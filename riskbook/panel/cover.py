@@ -255,6 +255,11 @@ def write_cover(
             row = _band_table(sheet, book, row)
     row += 1
     sheet.text(row, 0, f"Source register: {source}. Every count is worked out from the register's rows by riskbook.")
+    if period.scheme.guessed_scales:  # never a ranking from an unconfirmed guess without saying so
+        guessed = period.scheme.guessed_scales
+        axes = " and ".join(s.axis for s in guessed) + (" scales" if len(guessed) > 1 else " scale")
+        caution = f"Caution: the order of the {axes} in the scheme is a guess, not yet confirmed: "
+        sheet.text(row + 1, 0, caution + "the scores and the ranking rest on it.", book.fmt("bold"))
     print_designed(sheet, COVER_WIDTHS, None)
 
 

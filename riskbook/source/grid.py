@@ -98,12 +98,18 @@ class Grid:
         formula_gaps: Callable[[str], dict[tuple[int, int], str | None]] | None = None,
         hidden: Callable[[str], tuple[set[int], set[int]]] | None = None,
         xlsx_package: bool = False,
+        total_rows: Callable[[str], set[int]] | None = None,
     ):
         self.names = names
         self.xlsx_package = xlsx_package  # an .xlsx/.xlsm package, which annotate edits in place
         self._load = load
         self._formula_gaps = formula_gaps
         self._hidden = hidden
+        self._total_rows = total_rows
+
+    def total_rows(self, name: str) -> set[int]:
+        """The 0-based rows of a sheet that are an Excel table's Total Row."""
+        return self._total_rows(name) if self._total_rows else set()
 
     def hidden(self, name: str) -> tuple[set[int], set[int]]:
         """The 0-based hidden rows and columns of a sheet."""
@@ -171,10 +177,17 @@ def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: 
         scan = scans.get(name)
         return (scan.hidden_rows, scan.hidden_cols) if scan and info.kind == "xlsx" else (set(), set())
 
+    def total_rows(name: str) -> set[int]:  # asked for the register's sheet only
+        part = next((p for p in parts if p.name == name), None)
+        if part is None or info.kind != "xlsx" or not part.path:
+            return set()
+        with _damaged_archive(display), zipfile.ZipFile(path) as zf:
+            return package.table_total_rows(zf, part.path)
+
     scanner = threading.Thread(target=scan_sheets, name="riskbook-scan", daemon=True)
     scanner.start()
     try:
-        grid = _calamine_grid(path, display, gaps, hidden, xlsx_package=info.kind == "xlsx")
+        grid = _calamine_grid(path, display, gaps, hidden, total_rows, xlsx_package=info.kind == "xlsx")
     except ReadError as exc:
         scanner.join()
         raise (failure[0] if failure else exc) from None
@@ -196,7 +209,7 @@ def _read_ole_workbook(path: Path, display: str, max_bytes: int | None) -> Grid:
     return _calamine_grid(path, display, None)
 
 
-def _calamine_grid(path: Path, display: str, gaps, hidden=None, xlsx_package: bool = False) -> Grid:
+def _calamine_grid(path: Path, display: str, gaps, hidden=None, total_rows=None, xlsx_package: bool = False) -> Grid:
     import python_calamine as pc
 
     try:
@@ -231,7 +244,7 @@ def _calamine_grid(path: Path, display: str, gaps, hidden=None, xlsx_package: bo
                 raise
             raise ReadError(f"{display}: sheet {name!r} is damaged (the reader failed: {_short(exc)})") from None
 
-    return Grid(names, load, gaps, hidden, xlsx_package)
+    return Grid(names, load, gaps, hidden, xlsx_package=xlsx_package, total_rows=total_rows)
 
 
 def _is_rust_panic(exc: BaseException) -> bool:

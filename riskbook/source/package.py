@@ -8,7 +8,9 @@ it needs, with defusedxml for the small workbook parts.
 from __future__ import annotations
 
 import os
+import posixpath
 import queue
+import re
 import threading
 import zipfile
 import zlib
@@ -192,6 +194,38 @@ def _inspect_workbook(
                 info.sheets.append(SheetPart(element.get("name", ""), paths[0] if paths else "", parts))
             elif tag == "calcPr":
                 info.full_calc_on_load = element.get("fullCalcOnLoad") in ("1", "true")
+
+
+_TABLE_REL = "/table"
+_LAST_ROW = re.compile(r":\$?[A-Za-z]{1,3}\$?([0-9]{1,7})$")
+
+
+def table_total_rows(zf: zipfile.ZipFile, sheet_path: str) -> set[int]:
+    """The 0-based rows of a sheet that are its tables' Total Rows (totalsRowCount in each table part).
+
+    Only a hint for telling risks from other rows: a table part that cannot be read gives none.
+    """
+    from defusedxml import ElementTree
+
+    folder, _, name = sheet_path.rpartition("/")
+    found = entries(zf)
+    rows: set[int] = set()
+    try:
+        for rels in found.get(f"{folder}/_rels/{name}.rels".lower(), []):
+            for rel in ElementTree.fromstring(zf.read(rels)):
+                if not rel.get("Type", "").endswith(_TABLE_REL):
+                    continue
+                target = rel.get("Target", "")
+                path = target[1:] if target.startswith("/") else posixpath.normpath(f"{folder}/{target}")
+                for part in found.get(path.lower(), []):
+                    table = ElementTree.fromstring(zf.read(part))
+                    count = int(table.get("totalsRowCount", "0") or 0)
+                    last = _LAST_ROW.search(table.get("ref", ""))
+                    if last and 0 < count <= 10:
+                        rows.update(range(int(last[1]) - count, int(last[1])))
+    except Exception:  # defusedxml raises its own classes; a damaged table part is no reason to refuse the sheet
+        return set()
+    return rows
 
 
 def _sheet_path(target: str) -> str:
