@@ -107,7 +107,7 @@ def _register_file(path, seed: int, fields: list[str]):
 def _every_check(ctx, item):
     risk = item.risk
     found = [
-        *checks.check_unreadable(ctx, risk),
+        *checks.check_unreadable(ctx, item),
         *checks.check_missing(ctx, risk),
         *checks.check_reference(ctx, risk),
         *checks.check_score(ctx, item),
