@@ -441,6 +441,14 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
     help="Also print the workbook to this PDF with LibreOffice (which must be installed).",
 )
 @click.option(
+    "--cards",
+    type=click.Choice(["unseen", "all"]),
+    default="unseen",
+    show_default=True,
+    help="With --previous: 'unseen' lists a risk archived as last period's paper proposed in one row of "
+    "Appendix B (that paper printed its card); 'all' prints every card in full.",
+)
+@click.option(
     "--pdf-timeout",
     type=click.FloatRange(1, 86_400),
     default=600,
@@ -471,6 +479,7 @@ def build(
     recommendation,
     paper_file,
     pdf_path,
+    cards,
     pdf_timeout,
     sheet,
     scheme,
@@ -489,6 +498,7 @@ def build(
     """
     import riskbook as api
     from riskbook.panel import DEFAULT_MARKING, DEFAULT_TITLE
+    from riskbook.panel.claims import PaperContradicts
     from riskbook.panel.paper import Paper, load_paper
     from riskbook.render import render_text
 
@@ -511,6 +521,10 @@ def build(
         purpose=purpose,
         recommendation=recommendation,
     )
+    if pdf_path:
+        from riskbook.panel.pdf import language_tag
+
+        language_tag(paper.language)  # a paper's language that is no language tag: refused before any work
     as_of = as_of or dt.date.today()
     report = _read_and_check(
         input_path, sheet, scheme, as_of, max_size, show_progress=True, previous=previous, since=since, columns=columns
@@ -524,15 +538,23 @@ def build(
         console.echo(render_text(report, colour=colour), colour)
     with console.output_path(output, ".xlsx") as target:
         bar = _ProgressBar("Writing", enabled=not console.quiet_run() and len(report.register.risks) > PROGRESS_ABOVE)
-        result = api.build_workbook(
-            report,
-            target,
-            title=paper.title or DEFAULT_TITLE,
-            marking=marking if marking is not None else (paper.marking or DEFAULT_MARKING),
-            organisation=paper.organisation,
-            progress=bar,
-            paper=paper,
-        )
+        try:
+            result = api.build_workbook(
+                report,
+                target,
+                title=paper.title or DEFAULT_TITLE,
+                marking=marking if marking is not None else (paper.marking or DEFAULT_MARKING),
+                organisation=paper.organisation,
+                progress=bar,
+                paper=paper,
+                cards=cards,
+            )
+        except PaperContradicts as exc:
+            bar.close()
+            for finding in exc.findings:
+                click.echo(f"  error   {finding}  [{finding.code}]")
+            click.echo("Nothing written: the paper's text contradicts the register's rows.", err=True)
+            sys.exit(EXIT_FINDINGS)
         bar.close()
         click.get_current_context().meta.setdefault(WRITTEN, []).append(result.path)
         if output != "-":
@@ -540,7 +562,7 @@ def build(
         for note in result.notes:
             click.echo(f"Note: {note}", err=True)
         if pdf_path:
-            from riskbook.panel.pdf import write_pdf
+            from riskbook.panel.pdf import DEFAULT_LANGUAGE, write_pdf
 
             # LibreOffice prints in one call that cannot be counted: named while it runs, whatever the size.
             with _step_note(f"Printing {pdf_path} with LibreOffice", enabled=not console.quiet_run()):
@@ -549,6 +571,7 @@ def build(
                     pdf_path,
                     timeout=pdf_timeout,
                     workbook_name="the workbook for standard output" if output == "-" else output,
+                    language=paper.language or DEFAULT_LANGUAGE,
                 )
             console.info(f"Wrote {written}")
     if output == "-":  # once its last byte is out

@@ -291,6 +291,14 @@ CATALOGUE: dict[str, Kind] = _kinds(
         "period cannot tell which is meant",
         "Correct last period's file, or pass the right one.",
     ),
+    Kind(
+        "paper-contradiction",
+        "error",
+        "the paper file's purpose or recommendation states a count the register's rows contradict; nothing is written",
+        "says {stated} ('{words} …'), but the register has {actual} {meaning}; write {placeholder} in place of "
+        "the number and the Cover fills it in from the rows",
+        "Name the count in braces in place of the number ({archive}, {high}, {changed}, {new}, {risks}).",
+    ),
 )
 
 

@@ -59,20 +59,31 @@ class Period:
     findings: list[Finding] = field(default_factory=list)
 
     @cached_property
+    def closed(self) -> list[PanelRisk]:
+        """Risks whose status the scheme marks closed: listed apart, in no count and no appendix."""
+        names = {s.name for s in self.scheme.statuses if s.closed}
+        return [r for r in self.risks if r.proposal != ARCHIVED and r.risk.status_name in names] if names else []
+
+    @cached_property
+    def _open(self) -> list[PanelRisk]:
+        closed = {id(r) for r in self.closed}
+        return [r for r in self.risks if id(r) not in closed]
+
+    @cached_property
     def current(self) -> list[PanelRisk]:
-        return [r for r in self.risks if r.proposal != ARCHIVED]
+        return [r for r in self._open if r.proposal != ARCHIVED]
 
     @cached_property
     def archive(self) -> list[PanelRisk]:
-        return [r for r in self.risks if r.archiving]
+        return [r for r in self._open if r.archiving]
 
     @cached_property
     def changes(self) -> list[PanelRisk]:
-        return [r for r in self.risks if r.changed]
+        return [r for r in self._open if r.changed]
 
     @cached_property
     def new(self) -> list[PanelRisk]:
-        return [r for r in self.risks if r.proposal == NEW]
+        return [r for r in self._open if r.proposal == NEW]
 
     @cached_property
     def top_band_not_elsewhere(self) -> list[PanelRisk]:

@@ -46,6 +46,7 @@ class Status:
     meaning: str
     aliases: tuple[str, ...]
     overdue: bool = False
+    closed: bool = False  # a closed risk is no longer current: listed apart, not counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +148,7 @@ class Scheme:
     matrix: tuple[tuple[int, ...], ...] | None = None  # rows: impact levels; columns: likelihood levels
     columns: dict[str, ColumnSpec] | None = None
     toml: str = field(default="", compare=False, repr=False)  # the file's text, which a template carries
+    impact_name: str = "Impact"  # the scheme's word for the impact axis ("Consequence")
 
     def score_for(self, impact: int | None, likelihood: int | None) -> int | None:
         """The score of an impact and a likelihood: their product, or the scheme's matrix entry."""
@@ -159,7 +161,7 @@ class Scheme:
 
     @property
     def score_rule(self) -> str:
-        return "impact × likelihood" if self.matrix is None else "the scheme's matrix"
+        return f"{self.impact_name.lower()} × likelihood" if self.matrix is None else "the scheme's matrix"
 
     @cached_property
     def header_lookup(self) -> dict[str, str]:
@@ -352,6 +354,11 @@ def scheme_from_text(text: str, source: str) -> Scheme:
         raise SchemeError(f"scheme {source} is incomplete or malformed: {exc!r}") from exc
 
 
+def _table_of(data: dict, key: str) -> dict:
+    table = data.get(key, {})
+    return table if isinstance(table, dict) else {}
+
+
 def _build_scheme(data: dict, source: str) -> Scheme:
     def refuse(key: str, why: str):
         raise SchemeError(f"scheme {source}: {key} {why}")
@@ -391,6 +398,7 @@ def _build_scheme(data: dict, source: str) -> Scheme:
                 meaning=_text(s.get("meaning", ""), f"statuses[{i}].meaning", refuse),
                 aliases=tuple(_text(a, f"statuses[{i}].aliases", refuse) for a in s.get("aliases", ())),
                 overdue=bool(s.get("overdue", False)),
+                closed=bool(s.get("closed", False)),
             )
             for i, s in enumerate(data.get("statuses", ()))  # no statuses: any status is accepted
         ),
@@ -415,6 +423,7 @@ def _build_scheme(data: dict, source: str) -> Scheme:
         likelihood_scale=likelihood_scale,
         matrix=_build_matrix(data, impact_scale, likelihood_scale, source),
         columns=_build_columns(data.get("columns", {}), source),
+        impact_name=_label(_table_of(data, "impact").get("name", "Impact"), "impact.name", refuse),
     )
     _refuse_clashing_words([s.name for s in scheme.statuses], "statuses", refuse)
     _check_band_words(scheme, source)

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from riskbook import build_workbook, read_register, validate
 from riskbook.cli import cli
+from tests.cards import card_fields
 from tests.helpers import (
     AS_OF,
     CLEAN_EXAMPLE,
@@ -105,17 +106,18 @@ def test_summary_counts_match_counts_computed_here(values, formulas):
     scores = [computed(r) for r in register.risks]
     expected = {
         "Current risks on the register": 30,
-        "High risks (score 9–16)": sum(s >= 9 for s in scores),
-        "Medium risks (score 5–8)": sum(5 <= s <= 8 for s in scores),
-        "Low risks (score 1–4)": sum(s <= 4 for s in scores),
+        "High risks (scores 9–16)": sum(s >= 9 for s in scores),
+        "Medium risks (scores 5–8)": sum(5 <= s <= 8 for s in scores),
+        "Low risks (scores 1–4)": sum(s <= 4 for s in scores),
         "Proposed for archive": sum("Archive" in (r.get("proposal") or "") for r in register.risks),
         "Changes in risk score": sum(r.previous_score != computed(r) for r in register.risks),
         "New risks": 0,
         "High risks not in Appendices B–D": 12,
+        "Risks with no narrative recorded this period": 1,  # STR0454: every narrative field blank
     }
     got = {row[0]: row[1] for row in table_rows(values["Summary"])}
     assert got == expected
-    assert expected["High risks (score 9–16)"] == 15 and expected["Proposed for archive"] == 6
+    assert expected["High risks (scores 9–16)"] == 15 and expected["Proposed for archive"] == 6
     cell = formulas["Summary"]["B6"]
     assert cell.data_type == "f" and "COUNTIF('Appendix A'!$J$5:$J$34" in cell.value
 
@@ -163,10 +165,16 @@ def test_appendix_membership(values):
 
 
 def test_cards_hold_the_narrative_whole(values):
-    fields = {row[0]: row[1] for row in table_rows(values["Appendix B"])}
-    assert fields["Field"] == "Value"  # the card's table header, not the risk's title
+    rows = table_rows(values["Appendix B"])
+    ws = values["Appendix B"]
+    (table, *_) = ws.tables.values()
+    assert [c.name for c in table.tableColumns] == ["Field", "Value"] and not table.headerRowCount
+    assert table.ref == "A5:B11"  # the card's rows, below its heading (A4: reference, B4: title)
+    first_card = next(n for n, row in enumerate(rows) if n and str(row[0]).startswith("STR"))
+    fields = card_fields(row[:2] for row in rows[:first_card])
     assert fields["Responsible Officer"] == "Nigel Rixon"
-    assert fields["Current Rating"] == "16 · High"
+    assert fields["Rating"] == "16 · High" and fields["Previous"] == "16 · High"
+    assert fields["Impact"] == "Very High (4)" and fields["Likelihood"] == "Very High (4)"
     assert fields["Information"].startswith("On the 12th August 2021 a licensed shotgun certificate holder")
     assert "• Forces to ensure they only delegate decision making" in fields["Information"]
     assert "<p>" not in fields["Information"]
@@ -175,10 +183,12 @@ def test_cards_hold_the_narrative_whole(values):
 def test_conditional_formats_follow_the_score(formulas):
     ws = formulas["Appendix A"]
     rules = [(str(cf.sqref), rule.formula[0]) for cf in ws.conditional_formatting for rule in cf.rules]
-    assert ("D5:E34", "AND($I5>=9,$I5<=16)") in rules
+    assert ("I5:J34", "AND($I5>=9,$I5<=16)") in rules
     assert ("I5:J34", "AND($I5>=5,$I5<=8)") in rules
-    assert ("A5:C34", 'OR($M5="Proposed archive",$M5="Archived")') in rules
-    assert ("A5:C34", '$M5="New"') in rules
+    # Impact and likelihood (D, E) never take a band's colour: only the score and rating do.
+    assert not any("D" in ref.split(":")[0] for ref, formula in rules if formula.startswith("AND($I5"))
+    assert ("A5:H34", 'OR($M5="Proposed archive",$M5="Archived")') in rules
+    assert ("A5:H34", '$M5="New"') in rules
     fills = {
         rule.formula[0]: rule.dxf.fill.bgColor.rgb
         for cf in ws.conditional_formatting
@@ -312,14 +322,34 @@ def test_previous_period_finds_archived_changed_and_new(tmp_path):
     wb = openpyxl.load_workbook(out, data_only=True)
     assert card_references(wb["Appendix B"]) == ["STR0423", "STR0386", "STR0127", "STR0016", "STR0422", "STR0445"]
     assert card_references(wb["Appendix C"]) == ["STR0292"]
-    change = {r[0]: r[1] for r in wb["Appendix C"].iter_rows(min_row=5, max_row=40, max_col=2, values_only=True)}
-    assert change["Change in score"] == "12 → 16 (up)"
+    change = card_fields(wb["Appendix C"].iter_rows(min_row=5, max_row=40, max_col=2, values_only=True))
+    assert change["Change"] == "12 → 16 (up)" and change["Rating"] == "16 · High"
     assert card_references(wb["Appendix D"]) == ["STR0460"]
     rows = table_rows(wb["Appendix A"])
     assert len(rows) == 25 and "Archived" not in [r[12] for r in rows]
     assert {r[0]: r[11] for r in rows}["STR0292"] == "Up"
     assert wb["Appendix A"]["A2"].value.startswith("The 25 current risks, highest score first")
     assert "below, the 6 archived since the last period" in wb["Appendix A"]["A2"].value
+
+
+@pytest.mark.slow
+def test_cards_the_last_panel_saw_are_one_row_each_unless_all_are_asked_for(tmp_path):
+    """April archives the six risks January proposed: January's paper printed their cards."""
+    args = ["build", str(APRIL), "--previous", str(CLEAN_EXAMPLE), "--as-of", "2024-04-30"]
+    out = tmp_path / "apr.xlsx"
+    assert CliRunner().invoke(cli, [*args, "-o", str(out)]).exit_code == 0
+    ws = openpyxl.load_workbook(out, data_only=True)["Appendix B"]
+    rows = list(ws.iter_rows(min_row=4, max_col=2, values_only=True))
+    assert rows[0][0].startswith("Archived as proposed at the last panel, unchanged since")
+    assert rows[1] == ("Reference", "Risk")
+    assert [r[0] for r in rows[2:8]] == ["STR0423", "STR0386", "STR0127", "STR0016", "STR0422", "STR0445"]
+    assert "rating when archived 16 · High" in rows[2][1]
+    assert not any(r[0] == "Field" for r in rows)  # no full card
+    full = tmp_path / "all.xlsx"
+    assert CliRunner().invoke(cli, [*args, "-o", str(full), "--cards", "all"]).exit_code == 0
+    ws = openpyxl.load_workbook(full, data_only=True)["Appendix B"]
+    cards = card_fields(ws.iter_rows(min_row=5, max_row=12, max_col=2, values_only=True))
+    assert cards["Rating when archived"] == "Rating when archived" and cards["Rating"] == "16 · High"
 
 
 @pytest.mark.slow
@@ -333,11 +363,16 @@ def test_archived_risks_are_listed_apart_and_counted_apart(tmp_path):
     ws = wb["Appendix A"]
     heading = next(r for r in range(30, 40) if str(ws.cell(r, 1).value).startswith("Archived since the last period"))
     assert ws.cell(heading, 1).value.startswith("Archived since the last period: 6 risks")
-    assert ws.cell(heading + 1, 1).value == "Reference"
-    archived = table_rows(ws, heading + 2)
+    # No second header under the heading: the archived rows share the columns of the header that
+    # repeats at the top of every printed page (a header there read as a table that had ended).
+    archived = table_rows(ws, heading + 1)
     assert [r[0] for r in archived] == ["STR0423", "STR0386", "STR0127", "STR0016", "STR0422", "STR0445"]
     assert {r[12] for r in archived} == {"Archived"}
-    assert list(openpyxl.load_workbook(out)["Appendix A"].tables) == ["AppendixA", "ArchivedRisks"]
+    tables = openpyxl.load_workbook(out)["Appendix A"].tables
+    assert list(tables) == ["AppendixA", "ArchivedRisks"]
+    assert (
+        tables["ArchivedRisks"].ref == f"A{heading + 1}:M{heading + 6}" and not tables["ArchivedRisks"].headerRowCount
+    )
     counts = {row[0]: row[1] for row in table_rows(wb["Summary"])}
     assert counts["Current risks on the register"] == 25 and counts["Archived since the last period"] == 6
     assert counts["Proposed for archive"] == 0

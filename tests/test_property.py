@@ -95,9 +95,9 @@ def test_any_valid_register_builds_and_every_count_matches_its_rows(tmp_path_fac
     }
     scores = [r[8] for r in rows]
     assert summary["Current risks on the register"] == count
-    assert summary["High risks (score 9–16)"] == sum(s >= 9 for s in scores)
-    assert summary["Medium risks (score 5–8)"] == sum(5 <= s <= 8 for s in scores)
-    assert summary["Low risks (score 1–4)"] == sum(s <= 4 for s in scores)
+    assert summary["High risks (scores 9–16)"] == sum(s >= 9 for s in scores)
+    assert summary["Medium risks (scores 5–8)"] == sum(5 <= s <= 8 for s in scores)
+    assert summary["Low risks (scores 1–4)"] == sum(s <= 4 for s in scores)
     assert summary["Proposed for archive"] == sum(r[10] == "Archive" for r in rows)
     assert summary["New risks"] == sum(r[10] == "New" for r in rows)
     assert summary["Changes in risk score"] == sum(r[9] is not None and r[9] != r[8] for r in rows)

@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from riskbook import build_workbook, load_scheme, read_register, validate
 from riskbook.cli import cli
-from riskbook.panel.sheets import MAX_CARD_TABLES, _references_text
+from riskbook.panel.cards import MAX_CARD_TABLES
+from riskbook.panel.sheets import _references_text
 from tests.helpers import CLEAN_EXAMPLE, HEADER
 
 pytestmark = pytest.mark.slow  # registers of tens of thousands of risks
@@ -78,7 +79,7 @@ def test_large_build_counts_and_streamed_appendix_a(large_panel):
     cached = {r[0]: r[1] for r in values["Summary"].iter_rows(min_row=5, max_row=12, values_only=True)}
     expected_high = sum(1 for n in range(1, SIZE + 1) if (n % 4 + 1) * ((n // 4) % 4 + 1) >= 9)
     assert cached["Current risks on the register"] == SIZE
-    assert cached["High risks (score 9–16)"] == expected_high
+    assert cached["High risks (scores 9–16)"] == expected_high
     assert cached["Proposed for archive"] == SIZE // 10
 
 

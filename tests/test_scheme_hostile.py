@@ -41,7 +41,7 @@ def test_a_band_with_no_upper_limit_is_looked_up_without_listing_scores(tmp_path
     assert result.returncode == 0, result.stderr
     summary = openpyxl.load_workbook(out)["Summary"]
     labels = [c.value for c in summary["A"] if c.value]
-    assert "High risks (score 9–2147483647)" in labels
+    assert "High risks (scores 9–2147483647)" in labels
 
 
 @pytest.mark.parametrize(

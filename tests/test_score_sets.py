@@ -3,6 +3,7 @@
 from click.testing import CliRunner
 
 from riskbook.cli import cli
+from tests.cards import card_fields
 from tests.helpers import HEADER, risk_row, write_xlsx
 
 SETS = ["Inherent Impact", "Inherent Likelihood", "Inherent Score", "Inherent Rating", "Target Score"]
@@ -56,8 +57,8 @@ def test_cards_show_each_set_the_register_carries(tmp_path):
     out = tmp_path / "panel.xlsx"
     result = CliRunner().invoke(cli, ["build", str(path), "-o", str(out), "--as-of", "2024-01-16"])
     assert result.exit_code == 0, result.output
-    card = {row[0]: row[1] for row in openpyxl.load_workbook(out)["Appendix E"].iter_rows(values_only=True) if row[0]}
-    assert card["Current Rating"] == "12 · High"
+    card = card_fields(openpyxl.load_workbook(out)["Appendix E"].iter_rows(max_col=2, values_only=True))
+    assert card["Rating"] == "12 · High"
     assert card["Inherent Rating"] == "Very High × Very High · 16 · High"
     assert card["Target Rating"] == "4 · Low"
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from riskbook.errors import OutputError, RiskbookError
 from riskbook.model import Register
 from riskbook.panel import layout as L
+from riskbook.panel.claims import check_paper
 from riskbook.panel.paper import Paper
 from riskbook.perf import Progress, Ticker
 from riskbook.period import ARCHIVED, PanelRisk, Period
@@ -31,10 +32,11 @@ class BuildResult:
         n = len(period.current)
         archived = any(r.proposal == ARCHIVED for r in period.archive)
         archive_words = "archived or proposed for archive" if archived else "proposed for archive"
+        closed = f" · {len(period.closed)} closed, listed apart" if period.closed else ""
         return (
             f"{n} risk{'s' if n != 1 else ''} · {period.band_count(top)} {top} · "
             f"{len(period.archive)} {archive_words} · {len(period.changes)} score "
-            f"change{'s' if len(period.changes) != 1 else ''} · {len(period.new)} new"
+            f"change{'s' if len(period.changes) != 1 else ''} · {len(period.new)} new{closed}"
         )
 
 
@@ -51,14 +53,19 @@ def build_workbook(
     organisation: str = "",
     progress: Progress | None = None,
     paper: Paper | None = None,
+    cards: str = "unseen",
 ) -> BuildResult:
     """Write the panel workbook from a validation report without errors. The output lands atomically.
 
     Everything written comes from the report: each risk's score and band, and the period
     comparison `validate` made (with its previous register and since date). paper holds the
-    covering report's details (meeting, author, purpose, …) for the Cover sheet. progress, if
-    given, is called now and then with (rows written since the last call, total).
+    covering report's details (meeting, author, purpose, …) for the Cover sheet: a count its purpose or
+    recommendation states that the rows contradict raises PaperContradicts, and nothing is written. progress, if
+    given, is called now and then with (rows written since the last call, total). cards: "unseen"
+    (with a previous register, a risk archived as last period proposed, whose card that paper
+    printed, is one row in Appendix B) or "all" (every risk a full card).
     """
+    from riskbook.panel import cards as card_sheets
     from riskbook.panel import cover, sheets
     from riskbook.xlsx.writer import Book, PageSetup, atomic_path, xlsxwriter_warnings_as_errors
 
@@ -80,12 +87,20 @@ def build_workbook(
     period = report.period
     compared = report.previous is not None
     page = PageSetup(title=title, date_text=long_date(as_of), marking=marking)
+    counts = check_paper(
+        {"purpose": paper.purpose, "recommendation": paper.recommendation}, paper.source or "paper", period
+    )
     appendices = _appendices(period, scheme.top_band.name)
     empty = [name for name, (_h, _d, items, _n) in appendices.items() if not items]
     empty_sheet = L.empty_appendices_sheet(empty) if empty else ""
+    fields_of = _fields_of(register, report.previous)
+    listed_of = {
+        name: seen_last_period(items) if compared and cards != "all" and name == L.APPENDIX_B else []
+        for name, (_h, _d, items, _n) in appendices.items()
+    }
     with atomic_path(output) as temp, xlsxwriter_warnings_as_errors():
-        cards = len(period.archive) + len(period.changes) + len(period.new) + len(period.top_band_not_elsewhere)
-        book = Book(temp, page, scheme, Ticker(progress, len(period.risks) + cards))
+        card_count = len(period.archive) + len(period.changes) + len(period.new) + len(period.top_band_not_elsewhere)
+        book = Book(temp, page, scheme, Ticker(progress, len(period.risks) + card_count))
         book.properties(
             title=title,
             subject=_subject(paper, page.date_text),
@@ -95,16 +110,25 @@ def build_workbook(
             keywords=marking,
         )
         source = Path(register.path).name
-        cover.write_cover(book, period, paper, period_text(report, paper), compared, source)
-        sheets.write_contents(book, _contents(appendices, empty_sheet, compared), source)
-        sheets.write_summary(book, period, compared)
+        cover.write_cover(book, period, paper, period_text(report, paper), compared, source, counts)
+        sheets.write_contents(book, _contents(appendices, empty_sheet, compared, scheme.impact_name.lower()), source)
+        card_items = {
+            name: [item for item in items if item not in listed_of[name]]
+            for name, (_h, _d, items, _n) in appendices.items()
+            if items
+        }
+        no_narrative = sum(
+            card_sheets.has_no_narrative(item, fields_of(item)) for items in card_items.values() for item in items
+        )
+        sheets.write_summary(book, period, compared, ([n for n, i in card_items.items() if i], no_narrative))
         sheets.write_appendix_a(book, period, compared)
         sheets.write_matrix(book, period)
         used: set[str] = set()
-        fields_of = _fields_of(register, report.previous)
         for name, (heading, description, items, _none) in appendices.items():
             if items:
-                sheets.write_cards(book, name, heading, description, items, used, fields_of)
+                card_sheets.write_cards(
+                    book, name, heading, description, card_items[name], used, fields_of, listed_of[name]
+                )
             elif name == empty[0]:
                 statements = [(n, appendices[n][3]) for n in empty]
                 sheets.write_empty_appendices(book, empty_sheet, statements)
@@ -121,6 +145,18 @@ def build_workbook(
         else ()
     )
     return BuildResult(output, period, notes)
+
+
+def seen_last_period(items: list[PanelRisk]) -> list[PanelRisk]:
+    """Risks archived since last period as that period's paper proposed: their cards were in it, and
+    their details are last period's, unchanged since."""
+    from riskbook.period import PROPOSED_ARCHIVE, classify_proposal
+
+    return [
+        item
+        for item in items
+        if item.proposal == ARCHIVED and classify_proposal(item.risk.get("proposal") or "") == PROPOSED_ARCHIVE
+    ]
 
 
 def _appendices(period: Period, top: str) -> dict[str, tuple[str, str, list[PanelRisk], str]]:
@@ -153,7 +189,7 @@ def _appendices(period: Period, top: str) -> dict[str, tuple[str, str, list[Pane
     }
 
 
-def _contents(appendices, empty_sheet: str, compared: bool) -> list[tuple[str, str, str]]:
+def _contents(appendices, empty_sheet: str, compared: bool, axis: str = "impact") -> list[tuple[str, str, str]]:
     """(name shown, sheet linked to, what it holds) for the Contents sheet."""
     entries = [
         (L.COVER, L.COVER, "The covering report: the meeting, who the paper is from, its purpose and the headlines."),
@@ -165,7 +201,7 @@ def _contents(appendices, empty_sheet: str, compared: bool) -> list[tuple[str, s
             "Every current risk with its scores, highest first, RAG-coloured"
             + ("; below them, the risks archived since the last period." if compared else "."),
         ),
-        (L.MATRIX, L.MATRIX, "The impact × likelihood matrix: counts and references per cell."),
+        (L.MATRIX, L.MATRIX, f"The {axis} × likelihood matrix: counts and references per cell."),
     ]
     for name, (_heading, description, items, none_text) in appendices.items():
         if items:

@@ -34,7 +34,8 @@ def criterion(text: str) -> str:
 
 def headline_counts(period: Period, compared: bool) -> dict[str, Count]:
     """The counts by name: current, band:<name> for each band, proposed, archived (when compared with
-    last period), changes, new, top_outside (top-band risks in none of Appendices B–D)."""
+    last period), closed (when the scheme closes some risks), changes, new, top_outside (top-band risks
+    in none of Appendices B–D)."""
     n = len(period.current)
     ref, band, proposal, change = (L.a_range(k, n) for k in ("reference", "band", "proposal", "change"))
     top = period.scheme.top_band.name
@@ -43,13 +44,16 @@ def headline_counts(period: Period, compared: bool) -> dict[str, Count]:
     for b in period.scheme.bands:
         counts[f"band:{b.name}"] = Count(f"COUNTIF({band},{criterion(b.name)})", period.band_count(b.name))
     counts["proposed"] = Count(f'COUNTIF({proposal},"{PROPOSED_ARCHIVE}")', proposed)
+    archived = len(period.archive) - proposed
     if compared:
-        archived = len(period.archive) - proposed
         counts["archived"] = Count(f"COUNTA({L.archived_range('reference', n, archived)})", archived)
+    if period.closed:
+        closed_range = L.closed_range("reference", n, archived if compared else None, len(period.closed))
+        counts["closed"] = Count(f"COUNTA({closed_range})", len(period.closed))
     counts["changes"] = Count(f'COUNTIF({change},"Up")+COUNTIF({change},"Down")', len(period.changes))
     counts["new"] = Count(f'COUNTIF({proposal},"{NEW}")', len(period.new))
     counts["top_outside"] = Count(
-        f'COUNTIFS({band},{criterion(top)},{proposal},"{L.NONE}",{change},"{L.NO_CHANGE}")',
+        f'COUNTIFS({band},{criterion(top)},{proposal},"{L.NONE}",{change},"<>Up",{change},"<>Down")',
         len(period.top_band_not_elsewhere),
     )
     return counts

@@ -57,7 +57,7 @@ def print_scale(widths: list[float]) -> int:
 
 def page_capacity(scale: int) -> float:
     """Row points one printed page holds at this scale, with a margin for rounding."""
-    return PRINTABLE_HEIGHT * 100 / scale - 12
+    return PRINTABLE_HEIGHT * 100 / scale - 6
 
 
 @dataclass(frozen=True)
@@ -71,17 +71,17 @@ class Column:
 # their headers between words, so no header word is wider than its column.
 APPENDIX_A_COLUMNS = (
     Column("reference", "Reference", 8),
-    Column("owner", "Owner", 11),
-    Column("title", "Title", 20),
-    Column("impact", "Impact", 7.5),
-    Column("likelihood", "Likelihood", 8.5),
-    Column("status", "Status", 9.5),
-    Column("first_recorded", "First Recorded", 8.5),
-    Column("last_review", "Last Review", 8.5),
+    Column("owner", "Owner", 14.5),
+    Column("title", "Title", 20.5),
+    Column("impact", "Impact", 7),
+    Column("likelihood", "Likelihood", 8),
+    Column("status", "Status", 8.5),
+    Column("first_recorded", "First Recorded", 8),
+    Column("last_review", "Last Review", 7.5),
     Column("score", "Current/ Proposed Score", 7),
     Column("band", "Rating", 6.5),
     Column("previous_score", "Previous Score", 7),
-    Column("change", "Change", 7),
+    Column("change", "Change", 6.5),
     Column("proposal", "Proposal", 8.5),
 )
 _INDEX = {c.key: i for i, c in enumerate(APPENDIX_A_COLUMNS)}
@@ -103,7 +103,7 @@ def a_range(key: str, rows: int) -> str:
 
 
 def archived_header_row(current_rows: int) -> int:
-    """0-based row of the archived table's header: below the current risks, a spacer and a heading."""
+    """0-based row of the archived section's heading: below the current risks and a spacer; its rows follow."""
     return FIRST_DATA_ROW + max(current_rows, 1) + 2
 
 
@@ -114,15 +114,32 @@ def archived_range(key: str, current_rows: int, archived_rows: int) -> str:
     return f"'{APPENDIX_A}'!${letter}${first}:${letter}${first + max(archived_rows, 1) - 1}"
 
 
-# Row highlighting of the paper's legend. Black text on each fill has contrast above 4.5:1.
+def closed_heading_row(current_rows: int, archived_rows: int | None) -> int:
+    """0-based row of the closed risks' heading: below the current risks (and the archived ones,
+    archived_rows, when the paper is compared with last period's) and a spacer."""
+    if archived_rows is None:
+        return FIRST_DATA_ROW + max(current_rows, 1) + 1
+    return archived_header_row(current_rows) + max(archived_rows, 1) + 2
+
+
+def closed_range(key: str, current_rows: int, archived_rows: int | None, closed_rows: int) -> str:
+    """Absolute range of one column of Appendix A's closed risks, listed apart."""
+    letter = a_letter(key)
+    first = closed_heading_row(current_rows, archived_rows) + 2  # 1-based first data row
+    return f"'{APPENDIX_A}'!${letter}${first}:${letter}${first + max(closed_rows, 1) - 1}"
+
+
+# Row highlighting of the paper's legend. Black text on each fill has contrast above 4.5:1, and
+# no fill is near a band's (green, amber, red, yellow): a highlight never reads as a rating.
 # No table carries banded rows: a stripe would look like one of these highlights.
 HIGHLIGHTS = (
     ("archive", "Archived or proposed for archive since the last panel", "#D9D9D9"),
     ("change", "Proposed change to risk score", "#BDD7EE"),
-    ("new", "Proposed new risk since the last panel", "#C6EFCE"),
+    ("new", "Proposed new risk since the last panel", "#E4DFEC"),
 )
 
 # Words for what a table cell would otherwise leave blank.
 NONE = "None"
 NOT_RECORDED = "Not recorded"
 NO_CHANGE = "No change"
+NO_NARRATIVE = "No narrative recorded for this period"  # a card whose every narrative field is blank

@@ -7,7 +7,7 @@ that writes the same paper every quarter keeps it in one place.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from riskbook.errors import RiskbookError
@@ -30,13 +30,15 @@ class Paper:
     purpose: str = ""
     recommendation: str = ""
     marking: str = ""
+    language: str = ""  # the PDF's language tag, "en-GB" when not given
+    source: str = field(default="", compare=False)  # the paper file, to say where a contradiction is
 
     def merged(self, **options: str | None) -> Paper:
         """This paper with the options given (not None) put over it: the command line wins."""
         return replace(self, **{k: v for k, v in options.items() if v is not None})
 
 
-PAPER_KEYS = tuple(f.name for f in fields(Paper))
+PAPER_KEYS = tuple(f.name for f in fields(Paper) if f.name != "source")
 
 
 def load_paper(path: str | Path) -> Paper:
@@ -65,4 +67,4 @@ def load_paper(path: str | Path) -> Paper:
         if not isinstance(value, str):
             raise RiskbookError(f"{path}: {key} must be text in quotes, not {type(value).__name__}")
         values[name] = value.strip()
-    return Paper(**values)
+    return Paper(**values, source=str(path))

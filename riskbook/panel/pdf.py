@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -49,11 +50,35 @@ def require_soffice() -> str:
     return exe
 
 
-def make_recalc_profile(folder: Path) -> Path:
-    """A LibreOffice profile in folder that recalculates every formula on load."""
+DEFAULT_LANGUAGE = "en-GB"
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
+def make_recalc_profile(folder: Path, language: str | None = None) -> Path:
+    """A LibreOffice profile in folder that recalculates every formula on load; with language (a
+    tag such as en-GB), documents are in that language, which a PDF it prints declares."""
     (folder / "user").mkdir(parents=True, exist_ok=True)
-    (folder / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")
+    settings = RECALC_ALWAYS
+    if language is not None:
+        items = "".join(
+            f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse"><value>{language}</value></prop></item>\n'
+            for path, name in (
+                ("/org.openoffice.Setup/L10N", "ooSetupSystemLocale"),
+                ("/org.openoffice.Setup/L10N", "ooLocale"),
+                ("/org.openoffice.Office.Linguistic/General", "DefaultLocale"),
+            )
+        )
+        settings = settings.replace("</oor:items>", items + "</oor:items>")
+    (folder / "user" / "registrymodifications.xcu").write_text(settings, encoding="utf-8")
     return folder
+
+
+def language_tag(text: str) -> str:
+    """The paper's language as a tag LibreOffice takes (en-GB by default); one clear line if it is not one."""
+    text = text.strip() or DEFAULT_LANGUAGE
+    if not LANGUAGE_TAG.fullmatch(text):
+        raise OutputError(f"language {text!r} is not a language tag such as en-GB or cy-GB")
+    return text
 
 
 def convert(
@@ -136,11 +161,18 @@ def _no_room(exc: OSError) -> str:
     )
 
 
-def write_pdf(workbook: Path, output: Path, timeout: float = TIMEOUT_SECONDS, workbook_name: str | None = None) -> Path:
+def write_pdf(
+    workbook: Path,
+    output: Path,
+    timeout: float = TIMEOUT_SECONDS,
+    workbook_name: str | None = None,
+    language: str = DEFAULT_LANGUAGE,
+) -> Path:
     """Print workbook to output as a tagged PDF, atomically, in one LibreOffice run of at most timeout seconds.
 
-    The PDF's title, subject, author and keywords are the workbook's document properties.
-    workbook_name is how messages name the workbook, when it is not where the user will find it.
+    The PDF's title, subject, author and keywords are the workbook's document properties; its
+    language is the paper's (a tag such as en-GB). workbook_name is how messages name the
+    workbook, when it is not where the user will find it.
     """
     from riskbook.xlsx.writer import atomic_path
 
@@ -149,10 +181,11 @@ def write_pdf(workbook: Path, output: Path, timeout: float = TIMEOUT_SECONDS, wo
         raise OutputError(f"{output}: the paper's PDF must end .pdf")
     if output.is_dir():
         raise OutputError(f"{output}: is a folder; give a file name ending .pdf")
+    language = language_tag(language)
     require_soffice()
     with _scratch() as scratch:
         try:
-            profile = make_recalc_profile(scratch / "profile")
+            profile = make_recalc_profile(scratch / "profile", language)
             source = scratch / "paper.xlsx"  # a plain name: LibreOffice names its output after it
             shutil.copyfile(workbook, source)
         except OSError as exc:

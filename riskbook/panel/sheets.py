@@ -6,11 +6,11 @@ widths sum to what fits at its print scale, so the type prints at 9 pt or more.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+import textwrap
 
 from riskbook.errors import OutputError
 from riskbook.limits import EXCEL_CELL_LIMIT
-from riskbook.model import FIELD_LABELS, FIELDS, column_letter
+from riskbook.model import column_letter
 from riskbook.panel import layout as L
 from riskbook.panel.counts import criterion as _criterion
 from riskbook.panel.counts import headline_counts
@@ -22,9 +22,6 @@ from riskbook.xlsx.writer import Book, SheetWriter, split_long_text, text_height
 
 CARD_FIELD_WIDTH = 22
 CARD_VALUE_WIDTH = 87  # the two columns fill A4 landscape at 100 %
-CARD_VALUE_CHARS = 110  # characters a line of the value column holds (about 125 of ordinary text)
-CARD_MAX_LINES = 30  # lines that fit one row of at most 409 points
-CARD_LINE_POINTS = 12  # 10 pt Arial prints about 11.5 points a line
 TITLE_ROWS_POINTS = 22 + 16 + 10  # A1, A2 and the spacer row, as set_title_rows sets them
 
 
@@ -33,11 +30,25 @@ def chars_per_line(width: float) -> int:
     return max(1, int(width * 1.05))
 
 
-def _table(sheet: SheetWriter, name: str, first_row: int, first_col: int, last_row: int, headers: list[str]) -> None:
-    """Mark a block as an Excel table: header row, filters, no banded rows (a stripe would look like a highlight)."""
+def _table(
+    sheet: SheetWriter,
+    name: str,
+    first_row: int,
+    first_col: int,
+    last_row: int,
+    headers: list[str],
+    header_row: bool = True,
+) -> None:
+    """Mark a block as an Excel table: header row, filters, no banded rows (a stripe would look like a highlight).
+
+    Without header_row, first_row is the table's first data row: its columns are named, not shown."""
     book = sheet.book
     last_col = first_col + len(headers) - 1
     headers = table_columns(headers)
+    if not header_row:
+        if not sheet.streamed:
+            _headless_table(sheet, name, first_row, first_col, max(last_row, first_row), headers)
+        return
     if sheet.streamed:  # no Excel tables in a streamed sheet: a header row with filters instead
         for offset, header in enumerate(headers):
             sheet.text(first_row, first_col + offset, header, book.fmt("header"))
@@ -56,6 +67,25 @@ def _table(sheet: SheetWriter, name: str, first_row: int, first_col: int, last_r
             "banded_rows": False,
             "columns": [{"header": h, "header_format": book.fmt("header")} for h in headers],
             "autofilter": True,
+        },
+    )
+    if code not in (0, None):
+        raise OutputError(f"internal: table {name} on {sheet.name} could not be added (xlsxwriter code {code})")
+
+
+def _headless_table(sheet: SheetWriter, name: str, first_row: int, first_col: int, last_row: int, headers) -> None:
+    code = sheet.sheet.add_table(
+        first_row,
+        first_col,
+        last_row,
+        first_col + len(headers) - 1,
+        {
+            "name": name,
+            "style": "Table Style Light 15",
+            "banded_rows": False,
+            "header_row": False,
+            "autofilter": False,
+            "columns": [{"header": h} for h in headers],
         },
     )
     if code not in (0, None):
@@ -121,6 +151,11 @@ def _date_cell(sheet: SheetWriter, row: int, col: int, value) -> None:
         sheet.text(row, col, L.NOT_RECORDED if value in (None, "") else value, book.fmt("centre"))
 
 
+def band_words(band) -> str:
+    """A band's scores in words: "score 3" for a band of one score, else "scores 9–16"."""
+    return f"score {band.min}" if band.min == band.max else f"scores {band.min}–{band.max}"
+
+
 def band_formula(score_cell: str, book: Book) -> str:
     return score_cell.join(band_formula_pieces(book))
 
@@ -153,34 +188,51 @@ def write_appendix_a(book: Book, period: Period, compared: bool) -> None:
     )
     set_title_rows(sheet)
     _highlight_key(sheet, book, 2)
-    headers = [c.header for c in L.APPENDIX_A_COLUMNS]
+    headers = [book.scheme.impact_name if c.key == "impact" else c.header for c in L.APPENDIX_A_COLUMNS]
     last_row = L.FIRST_DATA_ROW + max(len(current), 1) - 1
     _table(sheet, "AppendixA", L.TABLE_HEADER_ROW, 0, last_row, headers)
     sheet.sheet.set_row(L.TABLE_HEADER_ROW, APPENDIX_A_HEADER_POINTS)
     end = L.archived_header_row(len(current)) + max(len(archived), 1) if compared else last_row
+    closed = period.closed
+    closed_row = L.closed_heading_row(len(current), len(archived) if compared else None)
+    if closed:
+        end = closed_row + len(closed)
     continued = _Continuation(end + 2)
     heights = _risk_rows(sheet, book, current, L.FIRST_DATA_ROW, continued)
     ranges = [(L.FIRST_DATA_ROW, last_row)]
     if compared:
+        # The archived rows share the current table's columns, so the header repeated at the top of
+        # each printed page describes them too: their table has no header row of its own (a second
+        # header under the repeated one read as a table that had ended), only a heading.
         header_row = L.archived_header_row(len(current))
         if not sheet.streamed and _starts_new_page(heights, archived_points(book, archived)):
-            sheet.sheet.set_h_pagebreaks([header_row - 1])
+            sheet.sheet.set_h_pagebreaks([header_row])
         sheet.text(
-            header_row - 1,
+            header_row,
             0,
             f"Archived since the last period: {len(archived)} risk{'s' if len(archived) != 1 else ''} on last "
             "period's register that this register no longer holds, with their last details",
             book.fmt("bold"),
         )
         archived_last = header_row + max(len(archived), 1)
-        _table(sheet, "ArchivedRisks", header_row, 0, archived_last, headers)
-        sheet.sheet.set_row(header_row, APPENDIX_A_HEADER_POINTS)
+        _table(sheet, "ArchivedRisks", header_row + 1, 0, archived_last, headers, header_row=False)
         _risk_rows(sheet, book, archived, header_row + 1, continued)
         ranges.append((header_row + 1, archived_last))
+    if closed:
+        count = f"{len(closed)} risk{'s' if len(closed) != 1 else ''}"
+        sheet.text(
+            closed_row,
+            0,
+            f"Closed: {count} whose status the scheme marks closed, listed apart: not counted as current",
+            book.fmt("bold"),
+        )
+        _table(sheet, "ClosedRisks", closed_row + 1, 0, closed_row + len(closed), headers, header_row=False)
+        _risk_rows(sheet, book, closed, closed_row + 1, continued)
+        ranges.append((closed_row + 1, closed_row + len(closed)))
     continued.write(sheet)
     _appendix_a_formatting(sheet, book, ranges)
     sheet.sheet.freeze_panes(L.FIRST_DATA_ROW, 1)
-    print_designed(sheet, [c.width for c in L.APPENDIX_A_COLUMNS], (L.TABLE_HEADER_ROW, L.TABLE_HEADER_ROW))
+    print_designed(sheet, appendix_a_widths(book.scheme), (L.TABLE_HEADER_ROW, L.TABLE_HEADER_ROW))
 
 
 def _label(reference: str) -> str:
@@ -234,23 +286,25 @@ def legend_format(book: Book, key: str):
 
 
 def _highlight_key(sheet: SheetWriter, book: Book, row: int) -> None:
-    """The highlight legend in the row above the table, in the words of the Proposal and Change columns."""
-    sheet.sheet.set_row(row, 30)
+    """The highlight legend in the row above the table, in the words of the Proposal and Change columns:
+    one line, each word in a column wide enough for it (the archive words in the Title column)."""
+    sheet.sheet.set_row(row, KEY_ROW_POINTS)
     sheet.text(row, 0, "Key:", book.fmt("bold"))
-    for col, (key, _meaning, _fill) in zip(
-        (L.a_col("owner"), L.a_col("title"), L.a_col("impact")), L.HIGHLIGHTS, strict=True
-    ):
+    columns = {"archive": L.a_col("title"), "change": L.a_col("owner"), "new": L.a_col("impact")}
+    for key, _meaning, _fill in L.HIGHLIGHTS:
+        col = columns[key]
         sheet.text(row, col, HIGHLIGHT_WORDS[key], legend_format(book, key))
 
 
-APPENDIX_A_HEADER_POINTS = 40
+KEY_ROW_POINTS = 15.75
+APPENDIX_A_HEADER_POINTS = 37  # three lines: "Current/ Proposed Score"
 APPENDIX_A_SCALE = L.print_scale([c.width for c in L.APPENDIX_A_COLUMNS])
 
 
 def _starts_new_page(heights: list[float], section: float) -> bool:
     """Whether the archived section, which would not fit below the current risks' last page, fits a page of its own."""
     capacity = L.page_capacity(APPENDIX_A_SCALE)
-    used = TITLE_ROWS_POINTS + 30 + APPENDIX_A_HEADER_POINTS  # the key row and the header on the first page
+    used = TITLE_ROWS_POINTS + KEY_ROW_POINTS + APPENDIX_A_HEADER_POINTS  # the key row and the header on the first page
     for height in heights:
         if used + height > capacity:
             used = APPENDIX_A_HEADER_POINTS  # the header repeats on every page
@@ -259,9 +313,45 @@ def _starts_new_page(heights: list[float], section: float) -> bool:
 
 
 def archived_points(book: Book, archived: list[PanelRisk]) -> float:
-    """Printed height of the archived section: spacer, heading, header and rows."""
-    title_chars = chars_per_line(L.APPENDIX_A_COLUMNS[L.a_col("title")].width)
-    return 15 + 15 + APPENDIX_A_HEADER_POINTS + sum(max(26, text_height(r.risk.title, title_chars)) for r in archived)
+    """Printed height of the archived section: spacer, heading and rows."""
+    widths = appendix_a_widths(book.scheme)
+    rows = sum(a_row_points((r.risk.title, "title"), (r.proposal, "proposal"), widths=widths) for r in archived)
+    return 15 + 15 + rows
+
+
+A_LINE_POINTS = 11.25  # 10 pt Arial prints 11.2 points a line in LibreOffice
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines a wrapped cell of this column width takes, wrapping between words as LibreOffice does
+    (about 1.45 characters of prose per unit of width; 1.35 allowed for capitals and rounding)."""
+    chars = max(1, int(width * 1.4))
+    if len(text) <= chars and "\n" not in text:
+        return 1
+    return sum(len(textwrap.wrap(line, chars, break_on_hyphens=False)) or 1 for line in str(text).split("\n"))
+
+
+def cell_points(text: str, width: float) -> float:
+    """Height of a row whose tallest cell is this text in a column of this width, at least the default row's."""
+    return max(DEFAULT_ROW_POINTS, min(409, wrapped_lines(text, width) * A_LINE_POINTS + 4))
+
+
+def a_row_points(*cells: tuple[str, str], widths: list[float] | None = None) -> float:
+    """Height of an Appendix A row: as tall as its tallest cell's text (cells: text, column key)."""
+    widths = widths or [c.width for c in L.APPENDIX_A_COLUMNS]
+    lines = max(wrapped_lines(text, widths[L.a_col(key)]) for text, key in cells)
+    return min(409, lines * A_LINE_POINTS + 2.5)
+
+
+def appendix_a_widths(scheme) -> list[float]:
+    """Appendix A's column widths: the Impact column as wide as the scheme's word for it needs
+    ("Consequence"), taken from the Title column, so no header word breaks."""
+    widths = [c.width for c in L.APPENDIX_A_COLUMNS]
+    impact, title = L.a_col("impact"), L.a_col("title")
+    extra = max(0.0, len(scheme.impact_name) * 0.85 - widths[impact])
+    widths[impact] += extra
+    widths[title] -= extra
+    return widths
 
 
 def _risk_rows(
@@ -272,10 +362,8 @@ def _risk_rows(
     heights: list[float] = []
     streamed = sheet.streamed
     scheme = book.scheme
+    widths = appendix_a_widths(scheme)
     cell, centre, number = book.fmt("cell"), book.fmt("centre"), book.fmt("number")
-    owner_chars, title_chars, status_chars = (
-        chars_per_line(L.APPENDIX_A_COLUMNS[L.a_col(key)].width) for key in ("owner", "title", "status")
-    )
     col = L.a_col
     impact_col, likelihood_col, score_col, band_col, previous_col, change_col, first_col, review_col = (
         col(key)
@@ -291,6 +379,7 @@ def _risk_rows(
         )
     )
     score_letter, previous_letter = L.a_letter("score"), L.a_letter("previous_score")
+    proposal_letter = L.a_letter("proposal")
     band_pieces = band_formula_pieces(book)
     for row, item in enumerate(risks, start=first_row):
         risk = item.risk
@@ -298,6 +387,7 @@ def _risk_rows(
         excel_row = row + 1
         score_ref = f"{score_letter}{excel_row}"
         prev_ref = f"{previous_letter}{excel_row}"
+        proposal_ref = f"{proposal_letter}{excel_row}"
         owner = risk.get("owner") or L.NOT_RECORDED
         status = risk.status_name or risk.get("status") or L.NOT_RECORDED
         for key, value in (("reference", reference), ("owner", owner), ("title", risk.title)):
@@ -317,16 +407,17 @@ def _risk_rows(
             row,
             change_col,
             f'=IF(ISNUMBER({prev_ref}),IF({score_ref}>{prev_ref},"Up",IF({score_ref}<{prev_ref},"Down",'
-            f'"{L.NO_CHANGE}")),"{L.NO_CHANGE}")',
-            item.direction or L.NO_CHANGE,
+            f'"{L.NO_CHANGE}")),IF({proposal_ref}="{NEW}","{NEW}","{L.NOT_RECORDED}"))',
+            change_word(item),
             centre,
         )
         continued.text(sheet, row, "proposal", item.proposal or L.NONE, reference)
-        height = max(
-            text_height(risk.title, title_chars),
-            text_height(owner, owner_chars),
-            text_height(status, status_chars),
-            26,  # "Proposed archive" and "No change" take two lines
+        height = a_row_points(
+            (risk.title, "title"),
+            (owner, "owner"),
+            (status, "status"),
+            (item.proposal or L.NONE, "proposal"),
+            widths=widths,
         )
         sheet.sheet.set_row(row, height)
         if not streamed:
@@ -337,8 +428,16 @@ def _risk_rows(
     return heights
 
 
+def change_word(item: PanelRisk) -> str:
+    """Appendix A's Change: Up, Down, No change; New for a new risk and Not recorded when the previous score is unknown."""
+    if item.previous_score is None:
+        return NEW if item.proposal == NEW else L.NOT_RECORDED
+    return item.direction or L.NO_CHANGE
+
+
 def _appendix_a_formatting(sheet: SheetWriter, book: Book, ranges: list[tuple[int, int]]) -> None:
-    """RAG colour on score, rating, impact and likelihood; row highlights elsewhere. Real Excel rules.
+    """RAG colour on the score and rating only; row highlights elsewhere (impact and likelihood cells
+    included, as the row's other cells). Real Excel rules.
 
     ranges: (first, last) 0-based data rows of each table; the rules' formulas are relative to the first.
     """
@@ -350,7 +449,7 @@ def _appendix_a_formatting(sheet: SheetWriter, book: Book, ranges: list[tuple[in
     def span(start_key: str, end_key: str) -> str:
         return " ".join(f"{L.a_letter(start_key)}{a + 1}:{L.a_letter(end_key)}{b + 1}" for a, b in ranges)
 
-    rag_ranges = [span("impact", "likelihood"), span("score", "band")]
+    rag_ranges = [span("score", "band")]  # a band's colour is the score's and the rating's alone
     for band in book.scheme.bands:
         for cell_range in rag_ranges:
             sheet.sheet.conditional_format(
@@ -363,7 +462,7 @@ def _appendix_a_formatting(sheet: SheetWriter, book: Book, ranges: list[tuple[in
                     "multi_range": cell_range,
                 },
             )
-    highlight_ranges = [span("reference", "title"), span("status", "last_review"), span("previous_score", "proposal")]
+    highlight_ranges = [span("reference", "last_review"), span("previous_score", "proposal")]
     criteria = {
         "archive": f'=OR({proposal}="{PROPOSED_ARCHIVE}",{proposal}="{ARCHIVED}")',
         "change": f'=OR({change}="Up",{change}="Down")',
@@ -387,11 +486,13 @@ def summary_counts(period: Period, compared: bool = False) -> list[tuple[str, st
     top = period.scheme.top_band.name
     measures = [("current", "Current risks on the register", "Appendix A")]
     measures += [
-        (f"band:{b.name}", f"{b.name} risks (score {b.min}–{b.max})", "Appendix A, Matrix") for b in period.scheme.bands
+        (f"band:{b.name}", f"{b.name} risks ({band_words(b)})", "Appendix A, Matrix") for b in period.scheme.bands
     ]
     measures.append(("proposed", "Proposed for archive", "Appendix B"))
     if compared:
         measures.append(("archived", "Archived since the last period", "Appendix A (archived), Appendix B"))
+    if "closed" in counts:
+        measures.append(("closed", "Closed risks (listed apart, not counted as current)", "Appendix A (closed)"))
     measures += [
         ("changes", "Changes in risk score", "Appendix C"),
         ("new", "New risks", "Appendix D"),
@@ -400,7 +501,18 @@ def summary_counts(period: Period, compared: bool = False) -> list[tuple[str, st
     return [(measure, f"={counts[key].formula}", counts[key].value, where) for key, measure, where in measures]
 
 
-def write_summary(book: Book, period: Period, compared: bool) -> None:
+def narrative_count(card_sheets: list[str], value: int) -> tuple[str, str, int, str]:
+    """The Summary's count of cards saying no narrative was recorded this period, over the card sheets."""
+    terms = [f"COUNTIF('{name}'!$B:$B,{_q(L.NO_NARRATIVE)})" for name in card_sheets]
+    formula = "=" + ("+".join(terms) if terms else "0")
+    where = ", ".join(card_sheets) or "Appendices B–E"
+    return ("Risks with no narrative recorded this period", formula, value, where)
+
+
+def write_summary(
+    book: Book, period: Period, compared: bool, no_narrative: tuple[list[str], int] | None = None
+) -> None:
+    """no_narrative: the card sheets and how many of their cards say no narrative was recorded."""
     sheet = book.add_sheet(L.SUMMARY)
     sheet.title(
         f"{book.page.title}: summary",
@@ -410,6 +522,8 @@ def write_summary(book: Book, period: Period, compared: bool) -> None:
     set_title_rows(sheet)
     cell, number = book.fmt("cell"), book.fmt("number")
     counts = summary_counts(period, compared)
+    if no_narrative is not None:
+        counts.append(narrative_count(*no_narrative))
     row = L.TABLE_HEADER_ROW
     _table(sheet, "Counts", row, 0, row + len(counts), ["Measure", "Count", "Detail in"])
     for offset, (measure, formula, value, where) in enumerate(counts, start=row + 1):
@@ -427,18 +541,21 @@ def write_summary(book: Book, period: Period, compared: bool) -> None:
         sheet.text(offset, 2, HIGHLIGHT_WORDS[key].removeprefix("Change: "), cell)
     row += len(L.HIGHLIGHTS) + 3
     status_heading = row
-    sheet.text(row, 0, "Risk status", book.fmt("bold"))
     statuses = book.scheme.statuses
+    if not statuses:  # a scheme that takes any status: no table without rows
+        print_designed(sheet, [30, 60, 22], None)
+        return
+    sheet.text(row, 0, "Risk status", book.fmt("bold"))
     _table(sheet, "Statuses", row + 1, 0, row + 1 + len(statuses), ["Status", "Meaning", "Also written as"])
     for offset, status in enumerate(statuses, start=row + 2):
         sheet.text(offset, 0, status.name, cell)
         sheet.text(offset, 1, status.meaning or L.NOT_RECORDED, cell)
         sheet.text(offset, 2, ", ".join(status.aliases) or L.NONE, cell)
-        sheet.sheet.set_row(offset, text_height(status.meaning, chars_per_line(60)))
+        sheet.sheet.set_row(offset, cell_points(status.meaning, 60))
     widths = [30, 60, 22]
     scale = print_designed(sheet, widths, None)
     above = _summary_points(counts, widths)
-    table = DEFAULT_ROW_POINTS * 2 + sum(text_height(s.meaning, chars_per_line(60)) for s in statuses)
+    table = DEFAULT_ROW_POINTS * 2 + sum(cell_points(s.meaning, 60) for s in statuses)
     if above + table > L.page_capacity(scale) and table <= L.page_capacity(scale):
         # The status table would be split across pages (a compared paper's extra count is enough
         # to print its last status alone): it starts a page of its own instead, whole.
@@ -472,7 +589,7 @@ def matrix_counts(period: Period) -> dict[tuple[int, int], list[str]]:
     return cells
 
 
-def _references_text(refs: list[str], impact: str, likelihood: str) -> str:
+def _references_text(refs: list[str], impact: str, likelihood: str, axis: str = "Impact") -> str:
     """The references in a matrix cell; past what a cell holds, the rest are counted, never dropped unsaid."""
     text = ", ".join(refs)
     if len(text) <= EXCEL_CELL_LIMIT - 100:
@@ -487,7 +604,7 @@ def _references_text(refs: list[str], impact: str, likelihood: str) -> str:
     rest = len(refs) - len(kept)
     return (
         ", ".join(kept) + f" … and {rest:,} more, which this cell cannot hold: "
-        f"filter Appendix A by Impact {impact} and Likelihood {likelihood} for all {len(refs):,}."
+        f"filter Appendix A by {axis} {impact} and Likelihood {likelihood} for all {len(refs):,}."
     )
 
 
@@ -497,9 +614,16 @@ MATRIX_HEADER_POINTS = 22
 MATRIX_TOTAL_POINTS = 26
 
 
-def _matrix_row_points(size: int) -> float:
-    """Count rows as tall as fills the page below the title, header and total rows."""
+MIN_SHARED_ROW_POINTS = 40  # count rows no shorter than this when the reference grid shares their page
+
+
+def _matrix_row_points(size: int, references: float) -> float:
+    """Count rows as tall as fills the page below the title, header and total rows; shorter, when
+    that lets the reference grid (references: its rows' points) print below them on the same page."""
     room = L.page_capacity(100) - TITLE_ROWS_POINTS - MATRIX_HEADER_POINTS - MATRIX_TOTAL_POINTS - 8
+    shared = (room - DEFAULT_ROW_POINTS - 20 - 20 - references) / size
+    if shared >= MIN_SHARED_ROW_POINTS:
+        return min(100, shared)
     return min(100, room / size)
 
 
@@ -518,17 +642,17 @@ def write_matrix(book: Book, period: Period) -> None:
     n = len(period.current)
     impact_range, likelihood_range = (L.a_range(k, n) for k in ("impact", "likelihood"))
     sheet.title(
-        "Risk matrix: impact × likelihood",
+        f"Risk matrix: {scheme.impact_name.lower()} × likelihood",
         "The number of current risks in each cell, named and coloured by its band, with totals; below, the "
-        "references in each cell. Likelihood runs down, impact across.",
+        f"references in each cell. Likelihood runs down, {scheme.impact_name.lower()} across.",
     )
     set_title_rows(sheet)
     widths = _matrix_widths(size)
-    headers = ["Likelihood \\ Impact", *[scheme.impact_label(v) for v in values], "Total"]
+    headers = [f"Likelihood \\ {scheme.impact_name}", *[scheme.impact_label(v) for v in values], "Total"]
     top = L.TABLE_HEADER_ROW
     _table(sheet, "MatrixCounts", top, 0, top + height + 1, headers)
     sheet.sheet.set_row(top, MATRIX_HEADER_POINTS)
-    row_points = _matrix_row_points(height)
+    row_points = _matrix_row_points(height, sum(_reference_grid(book, cells, widths)[1]))
     total_fmt = book.add_format(
         "matrix-total", {"bold": True, "font_size": 12, "align": "center", "valign": "vcenter", "border": 1}
     )
@@ -598,170 +722,66 @@ def _matrix_references(sheet, book, period, cells, row: int, widths: list[float]
         )
         for b in scheme.bands
     }
+    texts, heights = _reference_grid(book, cells, widths)
+    capacity = L.page_capacity(100)
+    breaks: list[int] = []
+    if used + 20 + 20 + sum(heights) > capacity:  # a page of its own, which the grid fills
+        breaks.append(row)
+        room = (capacity - 20 - 20 - 8) / height
+        if max(heights) <= room:
+            heights = [room] * height
+    headers = [f"Likelihood \\ {scheme.impact_name}", *[scheme.impact_label(v) for v in values]]
+    for number, chunk in enumerate(_page_chunks(heights, capacity - 40 - (0 if breaks else used))):
+        if number:
+            breaks.append(row)
+        sheet.sheet.set_row(row, 20)
+        heading = "References in each cell (the band's word, then the risks)"
+        sheet.text(row, 0, heading + (" (continued)" if number else ""), book.fmt("bold"))
+        header = row + 1
+        name = "MatrixReferences" + (str(number + 1) if number else "")
+        _table(sheet, name, header, 0, header + len(chunk), headers)
+        for offset, i in enumerate(chunk, start=header + 1):
+            likelihood = list(reversed(likelihoods))[i]
+            sheet.text(offset, 0, scheme.likelihood_label(likelihood), book.fmt("label"))
+            for j, (text, band_name) in enumerate(texts[i], start=1):
+                sheet.text(offset, j, text, ref_fmt[band_name])
+            sheet.sheet.set_row(offset, heights[i])
+        row = header + len(chunk) + 1
+    if breaks:
+        sheet.sheet.set_h_pagebreaks(breaks)
+
+
+def _reference_grid(book: Book, cells, widths: list[float]) -> tuple[list[list[tuple[str, str]]], list[float]]:
+    """The reference grid's cell texts (with their band's name) row by row, and each row's height."""
+    scheme = book.scheme
     texts: list[list[tuple[str, str]]] = []
     heights = []
-    for likelihood in reversed(likelihoods):
+    for likelihood in reversed(scheme.likelihood_scale.values):
         line = []
-        for impact in values:
+        for impact in scheme.impact_scale.values:
             band = scheme.band(scheme.score_for(impact, likelihood))
             refs = cells.get((likelihood, impact), [])
             impact_text, likelihood_text = scheme.impact_label(impact), scheme.likelihood_label(likelihood)
-            body = _references_text(refs, impact_text, likelihood_text) if refs else "no risks"
+            body = _references_text(refs, impact_text, likelihood_text, scheme.impact_name) if refs else "no risks"
             line.append((f"{band.name}: {body}", band.name))
         texts.append(line)
         heights.append(max(30, max(text_height(t, chars_per_line(widths[1])) for t, _ in line)))
-    if used + 20 + 20 + sum(heights) > L.page_capacity(100):  # a page of its own, which the grid fills
-        sheet.sheet.set_h_pagebreaks([row])
-        room = (L.page_capacity(100) - 20 - 20 - 8) / height
-        if max(heights) <= room:
-            heights = [room] * height
-    sheet.sheet.set_row(row, 20)
-    sheet.text(row, 0, "References in each cell (the band's word, then the risks)", book.fmt("bold"))
-    header = row + 1
-    _table(
-        sheet,
-        "MatrixReferences",
-        header,
-        0,
-        header + height,
-        ["Likelihood \\ Impact", *[scheme.impact_label(v) for v in values]],
-    )
-    for i, likelihood in enumerate(reversed(likelihoods)):
-        r = header + 1 + i
-        sheet.text(r, 0, scheme.likelihood_label(likelihood), book.fmt("label"))
-        for j, (text, band_name) in enumerate(texts[i], start=1):
-            sheet.text(r, j, text, ref_fmt[band_name])
-        sheet.sheet.set_row(r, heights[i])
+    return texts, heights
 
 
-# -- Detail cards (Appendices B–E) ------------------------------------------------------------
-
-# The narrative part of a card: the register's fields from Category to Current Status.
-CARD_FIELDS = FIELDS[FIELDS.index("category") : FIELDS.index("current_status") + 1]
-OPTIONAL_CARD_FIELDS = ("responsible_officer", "first_recorded")
-
-
-def card_rows(
-    item: PanelRisk, book: Book, appendix: str, fields: Collection[str] = FIELDS
-) -> list[tuple[str, str, str]]:
-    """(field, value, format name) rows of one risk's card, as the paper lays it out.
-
-    fields: the columns the risk's register has; a field it has but the risk leaves blank
-    says "Not recorded", and one it lacks is left off the card.
-    """
-    risk, scheme = item.risk, book.scheme
-    band = item.band
-
-    def shown(name: str) -> str:
-        value = risk.get(name)
-        return L.NOT_RECORDED if value in (None, "") else str(value)
-
-    rows = []
-    if "responsible_officer" in fields:
-        rows.append(("Responsible Officer", shown("responsible_officer"), "cell"))
-    rows += [
-        ("Owner", shown("owner"), "cell"),
-        ("Impact", f"{scheme.impact_label(risk.impact)} ({risk.impact})", "cell"),
-        ("Likelihood", f"{scheme.likelihood_label(risk.likelihood)} ({risk.likelihood})", "cell"),
-    ]
-    if "first_recorded" in fields:
-        rows.append(("Date Recorded", shown("first_recorded"), "cell"))
-    rows += [
-        ("Last Review", shown("last_review"), "cell"),
-        ("Status", risk.status_name or shown("status"), "cell"),
-        ("Current Rating", f"{item.score} · {band.name}", f"band:{band.name}"),
-    ]
-    if item.previous_score is not None:
-        previous_band = scheme.band(item.previous_score)
-        previous_text = f"{item.previous_score} · {previous_band.name}" if previous_band else str(item.previous_score)
-        rows.append(("Previous Rating", previous_text, "cell"))
-    if appendix == L.APPENDIX_C:
-        rows.append(("Change in score", f"{item.previous_score} → {item.score} ({item.direction.lower()})", "cell"))
-    rows.extend(_score_set_rows(risk, scheme, fields))
-    if item.proposal:
-        rows.append(("Proposal", item.proposal, "cell"))
-    for name in CARD_FIELDS:
-        if name in fields:
-            rows.append((FIELD_LABELS[name], shown(name), "cell"))
-    rows.extend((header, value or L.NOT_RECORDED, "cell") for header, value in risk.extras.items())
-    return rows
-
-
-def _score_set_rows(risk, scheme, fields: Collection[str]) -> list[tuple[str, str, str]]:
-    """The inherent and target assessments a register carries: level × level = score · band."""
-    rows = []
-    for name in ("inherent", "target"):
-        parts = [f"{name}_{part}" for part in ("impact", "likelihood", "score", "rating")]
-        if not any(part in fields for part in parts):
-            continue
-        impact, likelihood, score, rating = (risk.get(part) for part in parts)
-        if isinstance(impact, int) and isinstance(likelihood, int):
-            impact, likelihood = scheme.impact_label(impact), scheme.likelihood_label(likelihood)
-        band = scheme.band(score) if isinstance(score, int) else None
-        words = [f"{impact} × {likelihood}" if impact and likelihood else "", str(score or ""), str(rating or "")]
-        if band is not None and not rating:
-            words[2] = band.name
-        text = " · ".join(w for w in words if w) or L.NOT_RECORDED
-        rows.append((f"{name.capitalize()} Rating", text, f"band:{band.name}" if band is not None else "cell"))
-    return rows
-
-
-def _table_name(prefix: str, reference: str, used: set[str]) -> str:
-    base = prefix + "".join(ch if ch.isalnum() else "_" for ch in reference[:100])
-    name, n = base, 2
-    while name.upper() in used:
-        name, n = f"{base}_{n}", n + 1
-    used.add(name.upper())
-    return name
-
-
-# Above this many cards an appendix is one field/value table (each row carrying its risk's
-# reference) rather than a table per card: Excel slows to a crawl with thousands of tables.
-MAX_CARD_TABLES = 200
-MAX_PAGE_BREAKS = 1023  # Excel's own limit on horizontal page breaks in a sheet
-
-CardLine = tuple[str, str, str, float]  # field, value, format name, row height
-
-
-def _card_lines(
-    item: PanelRisk, book: Book, appendix: str, fields: Collection[str] = FIELDS
-) -> list[tuple[str, str, str]]:
-    """(field, value, format) rows of a card, long text split over rows that each fit."""
-    lines: list[tuple[str, str, str]] = []
-    for label, value, fmt in card_rows(item, book, appendix, fields):
-        pieces = split_long_text(value, CARD_VALUE_CHARS, CARD_MAX_LINES)
-        for part, piece in enumerate(pieces, start=1):
-            shown = label if len(pieces) == 1 else f"{label} (part {part} of {len(pieces)})"
-            lines.append((shown, piece, fmt))
-    return lines
-
-
-def _card_parts(label: str, value: str, fmt: str) -> list[tuple[str, str, str]]:
-    """One card row, or its parts when the text is longer than a row (or a cell) holds."""
-    pieces = split_long_text(value, CARD_VALUE_CHARS, CARD_MAX_LINES)
-    if len(pieces) == 1:
-        return [(label, pieces[0], fmt)]
-    return [(f"{label} (part {part} of {len(pieces)})", piece, fmt) for part, piece in enumerate(pieces, start=1)]
-
-
-def write_cards(
-    book: Book,
-    sheet_name: str,
-    heading: str,
-    description: str,
-    items: list[PanelRisk],
-    used: set[str],
-    fields_of: Callable[[PanelRisk], Collection[str]] = lambda item: FIELDS,
-) -> None:
-    sheet = book.add_sheet(sheet_name, stream=len(items) > MAX_CARD_TABLES)
-    if len(items) > MAX_CARD_TABLES:
-        description += " Each row names its risk; a page break starts each of the first 1,023 risks."
-    sheet.title(heading, description)
-    set_title_rows(sheet)
-    if len(items) > MAX_CARD_TABLES:
-        _write_card_list(sheet, book, sheet_name, items, fields_of)
-    else:
-        _write_card_tables(sheet, book, sheet_name, items, used, fields_of)
+def _page_chunks(heights: list[float], first_room: float) -> list[list[int]]:
+    """The grid's rows (indexes) in runs that each fit a page under a heading and header; the first
+    run fits first_room (what the page already holding the counts has left, or a whole page)."""
+    room = L.page_capacity(100) - 40
+    chunks: list[list[int]] = [[]]
+    left = first_room
+    for index, points in enumerate(heights):
+        if points > left and chunks[-1]:
+            chunks.append([])
+            left = room
+        chunks[-1].append(index)
+        left -= points
+    return chunks
 
 
 def write_empty_appendices(book: Book, sheet_name: str, statements: list[tuple[str, str]]) -> None:
@@ -787,233 +807,80 @@ def write_empty_appendices(book: Book, sheet_name: str, statements: list[tuple[s
     print_designed(sheet, [CARD_FIELD_WIDTH, CARD_VALUE_WIDTH], None)
 
 
-def _card_pages(fields: list[tuple[str, str, str]], first_room: float, room: float) -> list[list[CardLine]]:
-    """The card's rows split into pages: each page opens with the heading and the Field/Value header.
-
-    A field that fits a page is never split: it moves to the next page if it must. A field longer
-    than a page fills the rest of the current page and continues as "(part 2 of 3)" on the next.
-    """
-    pages: list[list[CardLine]] = [[]]
-    left = first_room
-    label_chars = chars_per_line(CARD_FIELD_WIDTH)
-    for label, value, fmt in fields:
-        height = card_text_points(value, CARD_VALUE_CHARS)
-        if height <= min(room, MAX_CARD_ROW_POINTS):
-            if height > left and pages[-1]:
-                pages.append([])
-                left = room
-            pieces = [value]
-        else:
-            if left < MIN_PIECE_LINES * CARD_LINE_POINTS + 4 and pages[-1]:
-                pages.append([])
-                left = room
-            pieces = _split_to_fit(value, left, room)
-        for part, piece in enumerate(pieces, start=1):
-            shown = label if len(pieces) == 1 else f"{label} (part {part} of {len(pieces)})"
-            piece_height = max(card_text_points(piece, CARD_VALUE_CHARS), card_text_points(shown, label_chars))
-            if piece_height > left and pages[-1]:
-                pages.append([])
-                left = room
-            pages[-1].append((shown, piece, fmt, piece_height))
-            left -= piece_height
-    return pages
-
-
-MAX_CARD_ROW_POINTS = CARD_MAX_LINES * CARD_LINE_POINTS + 4
-MIN_PIECE_LINES = 5  # a part of a long field shorter than this starts the next page instead
-
-
-def _split_to_fit(text: str, first_room: float, room: float) -> list[str]:
-    """Long text in pieces: the first fills first_room points, each of the others a page (or a row's limit)."""
-    pieces: list[str] = []
-    available = first_room
-    while text:
-        lines = max(1, min(CARD_MAX_LINES, int((available - 4) // CARD_LINE_POINTS)))
-        first = split_long_text(text, CARD_VALUE_CHARS, lines)[0]
-        if not first or not text.startswith(first):  # never expected: keep the text whole, in row-sized pieces
-            return pieces + split_long_text(text, CARD_VALUE_CHARS, CARD_MAX_LINES)
-        pieces.append(first)
-        text = text[len(first) :]
-        text = text[1:] if text[:1] in ("\n", " ") else text  # the line end or space the cut fell on
-        available = room
-    return pieces or [""]
-
-
-def card_text_points(text: str, chars: int) -> float:
-    """Points a wrapped card cell needs: a little closer than text_height, as cards are most of the paper."""
-    if "\n" in text:
-        lines = sum(max(1, -(-len(line) // chars)) for line in text.split("\n"))
-    else:
-        lines = max(1, -(-len(text) // chars))
-    return min(409, lines * CARD_LINE_POINTS + 4)
-
-
-HEADING_CHARS = 300  # a card's heading names the risk; a longer title is given whole in its Title row
-
-
-def _long_reference(item: PanelRisk) -> list[tuple[str, str, str]]:
-    """A reference too long for a card's heading is given whole in a row of the card."""
-    return _card_parts("Reference", item.reference, "cell") if len(item.reference) > HEADING_CHARS else []
-
-
-def _heading_text(item: PanelRisk) -> tuple[str, str]:
-    reference = item.reference or "(no reference)"
-    title = item.risk.title or "(no title)"
-    if len(title) > HEADING_CHARS:
-        title = title[:HEADING_CHARS].rstrip() + "… (the whole title is in the Title row)"
-    if len(reference) > HEADING_CHARS:
-        reference = reference[:HEADING_CHARS].rstrip() + "…"
-    return reference, title
-
-
-def _write_card_tables(
-    sheet: SheetWriter,
-    book: Book,
-    sheet_name: str,
-    items: list[PanelRisk],
-    used: set[str],
-    fields_of: Callable[[PanelRisk], Collection[str]],
-) -> None:
-    """Each risk's card starts a page: a heading (reference, title) over a Field/Value table. A card that
-    runs past its page continues under a heading "(continued)", worked out from the rows' heights."""
-    capacity = L.page_capacity(100)
-    heading_fmt = book.add_format(
-        "card-heading", {"bold": True, "font_size": 12, "text_wrap": True, "valign": "top", "bottom": 2}
-    )
-    row = L.TABLE_HEADER_ROW
-    breaks: list[int] = []
-    for number, item in enumerate(items):
-        if number:
-            breaks.append(row)
-        reference, title = _heading_text(item)
-        heading_height = (
-            max(
-                text_height(title, chars_per_line(CARD_VALUE_WIDTH * 0.8)),
-                text_height(reference, chars_per_line(CARD_FIELD_WIDTH * 0.8)),
-                18,
-            )
-            + 4
-        )
-        above = heading_height + 20  # the heading and the table's header row
-        first_room = capacity - above - (TITLE_ROWS_POINTS if number == 0 else 0)
-        whole = [("Reference", item.reference, "cell")] if len(item.reference) > HEADING_CHARS else []
-        if len(item.risk.title or "") > HEADING_CHARS:
-            whole.append(("Title", item.risk.title, "cell"))
-        rows = [*whole, *card_rows(item, book, sheet_name, fields_of(item))]
-        pages = _card_pages(rows, first_room, capacity - above - 16)
-        for page, lines in enumerate(pages):
-            if page:
-                breaks.append(row)
-            shown_title = title if page == 0 else f"{title} (continued)"
-            sheet.text(row, 0, reference, heading_fmt)
-            sheet.text(row, 1, shown_title, heading_fmt)
-            sheet.sheet.set_row(row, heading_height + (16 if page else 0))
-            _table(
-                sheet,
-                _table_name(sheet_name.replace(" ", ""), item.reference, used),
-                row + 1,
-                0,
-                row + 1 + len(lines),
-                ["Field", "Value"],
-            )
-            sheet.sheet.set_row(row + 1, 18)
-            for offset, (label, value, fmt, height) in enumerate(lines, start=row + 2):
-                sheet.text(offset, 0, label, book.fmt("label"))
-                sheet.text(offset, 1, value, book.fmt(fmt))
-                sheet.sheet.set_row(offset, height)
-            row += len(lines) + 2
-        row += 1
-        book.ticker.tick()
-    sheet.sheet.set_h_pagebreaks(breaks[:MAX_PAGE_BREAKS])
-    print_designed(sheet, [CARD_FIELD_WIDTH, CARD_VALUE_WIDTH], None)
-
-
-def _write_card_list(
-    sheet: SheetWriter,
-    book: Book,
-    sheet_name: str,
-    items: list[PanelRisk],
-    fields_of: Callable[[PanelRisk], Collection[str]],
-) -> None:
-    """Every card in one table: Reference, Field, Value."""
-    cards = [
-        (
-            item,
-            [
-                *_long_reference(item),
-                *_card_parts("Title", item.risk.title or "", "cell"),
-                *_card_lines(item, book, sheet_name, fields_of(item)),
-            ],
-        )
-        for item in items
-    ]
-    last = L.TABLE_HEADER_ROW + sum(len(lines) for _, lines in cards)
-    _table(sheet, sheet_name.replace(" ", ""), L.TABLE_HEADER_ROW, 0, last, ["Reference", "Field", "Value"])
-    cell, label_fmt = book.fmt("cell"), book.fmt("label")
-    row = L.FIRST_DATA_ROW
-    breaks = []
-    value_chars = chars_per_line(CARD_VALUE_WIDTH - 10)
-    for item, lines in cards:
-        if row > L.FIRST_DATA_ROW and len(breaks) < MAX_PAGE_BREAKS:
-            breaks.append(row)
-        reference = item.reference
-        for label, value, fmt in lines:
-            sheet.text(row, 0, reference, cell)
-            sheet.text(row, 1, label, label_fmt)
-            sheet.text(row, 2, value, cell if fmt == "cell" else book.fmt(fmt))
-            if len(value) > value_chars or "\n" in value:
-                sheet.sheet.set_row(row, text_height(value, value_chars))
-            row += 1
-        book.ticker.tick()
-    sheet.sheet.set_h_pagebreaks(breaks)
-    sheet.sheet.freeze_panes(L.FIRST_DATA_ROW, 0)
-    print_designed(sheet, [10, CARD_FIELD_WIDTH - 2, CARD_VALUE_WIDTH - 10], (L.TABLE_HEADER_ROW, L.TABLE_HEADER_ROW))
-
-
 # -- Appendix F -------------------------------------------------------------------------------
 
 CRITERIA_LABEL_WIDTH = 14
 
 
-def _criteria_widths(areas: int) -> list[float]:
-    """The label column and one per impact area, filling A4 landscape at 90 % at most."""
-    budget = (L.PRINTABLE_WIDTH * 100 / L.MIN_PRINT_SCALE - 5 * (areas + 1)) / 7 - CRITERIA_LABEL_WIDTH
-    per_area = min(40, int(budget / max(areas, 2) * 2) / 2)
-    return [CRITERIA_LABEL_WIDTH, *[per_area] * max(areas, 2)]
+def _criteria_widths(areas) -> list[float]:
+    """The label column and one per impact area, filling A4 landscape at 90 % at most: each area
+    at least as wide as its longest word (so no word breaks across lines), the rest shared out."""
+    count = max(len(areas), 2)
+    budget = (L.PRINTABLE_WIDTH * 100 / L.MIN_PRINT_SCALE - 5 * (count + 1)) / 7 - CRITERIA_LABEL_WIDTH - 1.5
+    needs = [_longest_word_width(area) for area in areas] + [0.0] * (count - len(areas))
+    spare = budget - sum(needs)
+    if spare <= 0:  # words too long for any sharing: as wide as they need, the print scale follows
+        return [CRITERIA_LABEL_WIDTH, *needs]
+    even = budget / count
+    widths = [max(need, even) for need in needs]
+    over = sum(widths) - budget
+    flexible = [i for i, (w, need) in enumerate(zip(widths, needs, strict=True)) if w > need]
+    for i in flexible:  # take the excess back from the columns wider than they need
+        give = min(widths[i] - needs[i], over / max(len(flexible), 1))
+        widths[i] -= give
+    return [CRITERIA_LABEL_WIDTH, *[min(40, int(w * 2) / 2) for w in widths]]
+
+
+def _longest_word_width(area) -> float:
+    """Column width the area's longest word needs on one line (Arial 10 prints about 1.2 characters a unit)."""
+    words = [w for text in (area.name, *area.descriptors.values()) for w in str(text).split()]
+    return max((len(w) for w in words), default=1) / 1.15 + 1.5
 
 
 def write_criteria(book: Book) -> None:
     sheet = book.add_sheet(L.APPENDIX_F)
     sheet.title(
         "Appendix F: risk scoring criteria",
-        f"How impact and likelihood are scored ({book.scheme.name}); score = {book.scheme.score_rule}, "
+        f"How {book.scheme.impact_name.lower()} and likelihood are scored ({book.scheme.name}); "
+        f"score = {book.scheme.score_rule}, "
         "and the score's band.",
     )
     set_title_rows(sheet)
-    widths = _criteria_widths(len(book.scheme.impact_areas))
-    write_criteria_tables(sheet, book, L.TABLE_HEADER_ROW, chars_per_line(widths[1]))
+    widths = _criteria_widths(book.scheme.impact_areas)
+    write_criteria_tables(sheet, book, L.TABLE_HEADER_ROW, chars_per_line(widths[1]), widths)
     print_designed(sheet, widths, None)
 
 
-def write_criteria_tables(sheet: SheetWriter, book: Book, row: int, area_chars: int = 31) -> int:
-    """The impact, likelihood and band tables of the scheme from row on; returns the next free row."""
+def write_criteria_tables(
+    sheet: SheetWriter, book: Book, row: int, area_chars: int = 31, widths: list[float] | None = None
+) -> int:
+    """The impact, likelihood and band tables of the scheme from row on (and its score matrix, when
+    it scores by one); returns the next free row. widths: the columns', for rows as tall as their text."""
     scheme = book.scheme
     cell, number, label = book.fmt("cell"), book.fmt("number"), book.fmt("label")
     values = sorted(scheme.impact_scale.values, reverse=True)
     areas = scheme.impact_areas
-    sheet.text(row - 1, 0, "Impact", book.fmt("bold"))
-    _table(sheet, "ImpactCriteria", row, 0, row + len(values), ["Impact", *[a.name for a in areas]])
+    sheet.text(row - 1, 0, scheme.impact_name, book.fmt("bold"))
+    _table(sheet, "ImpactCriteria", row, 0, row + len(values), [scheme.impact_name, *[a.name for a in areas]])
     header_height = max((text_height(a.name, area_chars) for a in areas), default=13)
     sheet.sheet.set_row(row, header_height + 4)
+    used = TITLE_ROWS_POINTS + DEFAULT_ROW_POINTS + header_height + 4  # the title rows, "Impact", the header
     for offset, value in enumerate(values, start=row + 1):
         sheet.text(offset, 0, f"{value} {scheme.impact_label(value)}", label)
         for col, area in enumerate(areas, start=1):
             sheet.text(offset, col, area.descriptors.get(value, "") or L.NOT_RECORDED, cell)
-        sheet.sheet.set_row(
-            offset, max((text_height(a.descriptors.get(value, ""), area_chars) for a in areas), default=15)
-        )
+        if widths is None:
+            height = max((text_height(a.descriptors.get(value, ""), area_chars) for a in areas), default=15)
+        else:
+            pairs = zip(areas, widths[1 : len(areas) + 1], strict=True)
+            height = max((cell_points(a.descriptors.get(value, ""), w) for a, w in pairs), default=15)
+        sheet.sheet.set_row(offset, height)
+        used += height
     row += len(values) + 3
-    if sheet.name == L.APPENDIX_F:  # the likelihood and band tables print together, on the next page
+    rest = _criteria_rest_points(book, area_chars)
+    capacity = L.page_capacity(L.print_scale(widths)) if widths is not None else 0
+    if sheet.name == L.APPENDIX_F and used + rest > capacity:
+        # the likelihood and band tables print together, on the next page, rather than split
         sheet.sheet.set_h_pagebreaks([row - 1])
     values = sorted(scheme.likelihood_scale.values, reverse=True)
     sheet.text(row - 1, 0, "Likelihood", book.fmt("bold"))
@@ -1027,8 +894,42 @@ def write_criteria_tables(sheet: SheetWriter, book: Book, row: int, area_chars: 
     sheet.text(row - 1, 0, f"Overall risk rating: {scheme.score_rule}", book.fmt("bold"))
     _table(sheet, "ScoreBands", row, 0, row + len(scheme.bands), ["Risk score", "Rating", "Review"])
     for offset, band in enumerate(scheme.bands, start=row + 1):
-        sheet.text(offset, 0, f"{band.min}–{band.max}", label)
+        sheet.text(offset, 0, band_words(band).removeprefix("scores ").removeprefix("score "), label)
         sheet.text(offset, 1, band.name, book.fmt(f"band:{band.name}"))
         months = band.review_months
         sheet.text(offset, 2, "Monthly" if months == 1 else f"{months} monthly", cell)
-    return row + len(scheme.bands) + 1
+    row += len(scheme.bands) + 1
+    if scheme.matrix is not None:
+        row = _score_matrix(sheet, book, row + 2)
+    return row
+
+
+def _criteria_rest_points(book: Book, area_chars: int) -> float:
+    """Points the likelihood, band and score-matrix tables take, with their headings and spacers."""
+    scheme = book.scheme
+    likelihood = sum(
+        text_height(scheme.likelihood_descriptors.get(v, ""), area_chars) for v in scheme.likelihood_scale.values
+    )
+    tables = 3 * (2 * DEFAULT_ROW_POINTS) + likelihood + len(scheme.bands) * DEFAULT_ROW_POINTS
+    if scheme.matrix is not None:
+        tables += (len(scheme.impact_scale.values) + 3) * DEFAULT_ROW_POINTS
+    return tables + 2 * DEFAULT_ROW_POINTS
+
+
+def _score_matrix(sheet: SheetWriter, book: Book, row: int) -> int:
+    """The scheme's lookup matrix: the score of each impact (down) and likelihood (across), in its band's colour."""
+    scheme = book.scheme
+    impacts = sorted(scheme.impact_scale.values, reverse=True)
+    likelihoods = scheme.likelihood_scale.values
+    sheet.text(
+        row - 1, 0, f"Score matrix: the score of each {scheme.impact_name.lower()} and likelihood", book.fmt("bold")
+    )
+    headers = [f"{scheme.impact_name} \\ Likelihood", *[scheme.likelihood_label(v) for v in likelihoods]]
+    _table(sheet, "ScoreMatrix", row, 0, row + len(impacts), headers)
+    for offset, impact in enumerate(impacts, start=row + 1):
+        sheet.text(offset, 0, scheme.impact_label(impact), book.fmt("label"))
+        for col, likelihood in enumerate(likelihoods, start=1):
+            score = scheme.score_for(impact, likelihood)
+            band = scheme.band(score)
+            sheet.number(offset, col, score, book.fmt(f"band:{band.name}") if band else book.fmt("number"))
+    return row + len(impacts) + 1

@@ -35,8 +35,9 @@ LINE_POINTS = 13
 
 # The fixed parts of the page header and footer (setup_print), with the longest sheet name
 # Excel allows: what is left of 255 characters is the room for the marking, then the title.
-_HEADER = '&L{title}&C&"-,Bold"{marking}&R{date}'
-_FOOTER = '&L{name}&C&"-,Bold"{marking}&RPage &P of &N'
+# Arial throughout, as the cells: one typeface on the printed page.
+_HEADER = '&L&"Arial,Regular"{title}&C&"Arial,Bold"{marking}&R&"Arial,Regular"{date}'
+_FOOTER = '&L&"Arial,Regular"{name}&C&"Arial,Bold"{marking}&R&"Arial,Regular"Page &P of &N'
 _LONGEST_SHEET_NAME = "x" * 31
 
 
@@ -211,6 +212,7 @@ class SheetWriter:
         self._write_blank = sheet._write_blank
 
     def text(self, row: int, col: int, value: Any, fmt=None) -> None:
+        fmt = fmt if fmt is not None else self.book.plain  # Arial, as every other cell: one typeface
         text = safe_text(value, CELL)
         if len(text) > EXCEL_CELL_LIMIT:
             raise OutputError(f"internal: a cell of {self.name} would exceed {EXCEL_CELL_LIMIT:,} characters")
@@ -338,6 +340,7 @@ class Book:
         )
         self._formats: dict[str, Any] = {}
         self._define_formats()
+        self.plain = self.fmt("plain")
         self.ticker = ticker or Ticker(None, 0)  # rows and cards written, for a progress bar
 
     def add_sheet(self, name: str, stream: bool = False) -> SheetWriter:
@@ -361,6 +364,7 @@ class Book:
         return self._formats[name]
 
     def _define_formats(self) -> None:
+        self.add_format("plain", {})
         self.add_format("title", {"bold": True, "font_size": 14})
         self.add_format("description", {"italic": False, "font_color": "#404040"})
         self.add_format(
