@@ -257,6 +257,9 @@ def _guidance(risk: Risk, filled: list[tuple[int, Any]]) -> bool:
         return False
     if not risk.invalid:
         return False
+    reference = values.get("reference")
+    if reference is not None and not _sentence(reference):
+        return False  # a risk with an id whose levels could not be read is a risk with findings, not guidance
     return any(_sentence(cell) for _, cell in filled)
 
 

@@ -152,3 +152,18 @@ def test_a_drafted_scheme_does_not_take_a_legend_or_a_total_as_risks(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert 'name = "Open"' in text and 'name = "Closed"' in text
     assert "Escalated" not in text and "Dormant" not in text
+
+
+def test_numbered_risks_whose_levels_are_unreadable_are_risks_not_guidance(tmp_path):
+    # A public project register: an id in No., prose in every field, Probability as a fraction and Impact
+    # as a sentence. Its rows were all passed over as guidance (0 risks); they are risks with findings.
+    header = ["No.", "Risk", "Description", "Risk Owner", "Probability", "Impact", "Status"]
+    rows = [
+        [n, f"Risk {n} of the project", "Not enough time for testing before the release.", "PM", 0.45,
+         "no configuration testing is done, so faults reach users", "open"]
+        for n in range(1, 7)
+    ]  # fmt: skip
+    path = write_xlsx(tmp_path / "numbered.xlsx", [header, *rows])
+    data = json.loads(CliRunner().invoke(cli, ["validate", str(path), "--format", "json"]).stdout)
+    assert data["risks"] == 6
+    assert not data.get("passed_over")
