@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 
 from riskbook import read_register, validate
+from riskbook.template_columns import COMPUTED_REVIEW
 from tests.helpers import HEADER, recalculation_mismatches, risk_row, write_xlsx
 from tests.helpers import run_cli as run
 
@@ -55,14 +56,13 @@ def test_card_headers_that_cannot_be_table_headers(tmp_path, ref, title):
 
 
 @pytest.mark.libreoffice
-def test_header_only_register_counts_zero(tmp_path, recalc_profile):
+def test_header_only_register_is_a_finding_and_not_built(tmp_path):
+    # Issue 23: a header with no risks under it is most likely the wrong file or sheet (no-risks).
     path = write_xlsx(tmp_path / "r.xlsx", [HEADER])
     out = tmp_path / "p.xlsx"
-    assert run("build", path, "-o", out, *AS_OF).exit_code == 0
-    ws = openpyxl.load_workbook(out, data_only=True)["Appendix A"]
-    assert ws["A5"].value is None and ws["C5"].value == "None"
-    (tmp_path / "lo").mkdir()
-    assert recalculation_mismatches(out, tmp_path / "lo", recalc_profile) == []
+    result = run("build", path, "-o", out, *AS_OF)
+    assert result.exit_code == 1 and "[no-risks]" in result.output
+    assert not out.exists()
 
 
 @pytest.mark.libreoffice
@@ -109,13 +109,19 @@ def test_hidden_column_written_by_openpyxl_is_reported(tmp_path):
 def test_template_next_review_for_month_only_and_unreadable_values(tmp_path, recalc_profile):
     source = write_xlsx(
         tmp_path / "s.xlsx",
-        [HEADER, risk_row("STR0001", last="Feb 2024"), risk_row("STR0002", impact=5, last="soon")],
+        [HEADER, risk_row("STR0001", last="Feb 2024"), risk_row("STR0002", last="soon")],
     )
     out = tmp_path / "t.xlsx"
     assert run("template", "-o", out, "--from", source).exit_code == 0
     ws = openpyxl.load_workbook(out, data_only=True)["Register"]
-    assert ws["K2"].value == dt.datetime(2024, 5, 29)  # reviewed by 29 Feb, due three months on
-    assert ws["I3"].value in ("", None) and ws["K3"].value in ("", None)
+    headers = [cell.value for cell in ws[1]]
+    due = ws.cell(2, headers.index(COMPUTED_REVIEW) + 1).value if COMPUTED_REVIEW in headers else None
+    due = due or ws.cell(2, headers.index("Next Review") + 1).value
+    assert due == dt.datetime(2024, 5, 29)  # reviewed by 29 Feb, due three months on
+    # Issue 22: an impact off the scheme's scale is refused, as the template's dropdown would refuse it.
+    off_scale = write_xlsx(tmp_path / "o.xlsx", [HEADER, risk_row("STR0002", impact=5)])
+    refused = run("template", "-o", tmp_path / "o-t.xlsx", "--from", off_scale)
+    assert refused.exit_code == 1 and not (tmp_path / "o-t.xlsx").exists()
     (tmp_path / "lo").mkdir()
     assert recalculation_mismatches(out, tmp_path / "lo", recalc_profile) == []
 
