@@ -83,7 +83,10 @@ def upload(browser, base: str, path: Path) -> None:
     date = browser.find_element(By.ID, "as_of")
     date.clear()
     date.send_keys("2024-01-16")
+    form_page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    # the form's own page has an h1 too: wait until it has gone, then for the answer's
+    WebDriverWait(browser, 120).until(expected_conditions.staleness_of(form_page))
     WebDriverWait(browser, 120).until(expected_conditions.presence_of_element_located((By.TAG_NAME, "h1")))
 
 
