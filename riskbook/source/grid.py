@@ -91,7 +91,8 @@ class Grid:
         """What the sheet's Excel tables say: its totals rows and calculated columns (a TableFacts)."""
         from riskbook.source.package import TableFacts
 
-        return self._tables(name) if self._tables else TableFacts()
+        found = self._tables(name) if self._tables else None
+        return found if found is not None else TableFacts()  # a sheet with no tables: nothing to say
 
     def total_rows(self, name: str) -> frozenset[int]:
         """The 0-based rows of a sheet that are an Excel table's Total Row."""
@@ -232,15 +233,9 @@ def _calamine_grid(path: Path, display: str, gaps, hidden=None, tables=None, xls
         load,
         gaps,
         hidden,
-        (lambda name: tables(name) or _no_tables()) if tables else None,
+        tables,
         xlsx_package=xlsx_package,
     )
-
-
-def _no_tables():
-    from riskbook.source.package import TableFacts
-
-    return TableFacts()
 
 
 def _is_rust_panic(exc: BaseException) -> bool:
