@@ -4,7 +4,7 @@
     python benchmarks/run.py --shapes shared,inline --sizes 30,10000 --runs 3
     python benchmarks/run.py --shapes inline --sizes 10000 --runs 5 --one-core
 
-Shapes (benchmarks/generate.py): shared, inline, light, narrow, wide, csv. For each shape and
+Shapes (benchmarks/generate.py): shared, inline, light, narrow, wide, csv, html. For each shape and
 size the commands run paired, in turn — riskbook validate, the bare read, riskbook build, the
 bare write (and, at the smallest size, `python -c "import pandas"`) — once to warm up and then
 --runs times (from 50,000 risks: --large-runs times, without a warm-up), so a burst of load on

@@ -397,6 +397,26 @@ def test_an_xlsxwriter_warning_is_an_error_of_riskbooks(tmp_path):
     workbook.close()
 
 
+def test_the_xlsxwriter_guard_leaves_every_other_warning_to_the_callers_own_handling():
+    """A library call changes no process-wide warning handling: while a panel is written, a warning
+    from any other code reaches the caller's own hook at once and meets the caller's own filters
+    (not recorded, forced to "always" and replayed when the panel is done)."""
+    import warnings
+
+    from riskbook.xlsx.writer import xlsxwriter_warnings_as_errors
+
+    shown: list[str] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.showwarning = lambda message, *_args, **_kwargs: shown.append(str(message))
+        with xlsxwriter_warnings_as_errors():
+            warnings.warn("the caller's own warning", UserWarning)
+            assert shown == ["the caller's own warning"]
+            warnings.warn("a warning the caller ignores", DeprecationWarning)
+            assert warnings.showwarning is not None and shown == ["the caller's own warning"]
+        assert shown == ["the caller's own warning"]
+
+
 @pytest.mark.slow
 def test_text_shaped_like_rich_text_xml_is_kept_as_typed_in_the_panel_and_the_template(tmp_path):
     """xlsxwriter writes a string that starts "<r>" and ends "</r>" into the file as XML; riskbook writes
