@@ -105,7 +105,9 @@ def html_narrative(rng: random.Random) -> str:
     while sum(len(p) + 8 for p in parts) < target:
         text = sentence(rng)
         if rng.random() < 0.3:
-            text = text.replace(" and ", " &amp; ", 1).replace(" and", " &amp;", 1) + " Owner&#39;s update &amp; review."
+            text = (
+                text.replace(" and ", " &amp; ", 1).replace(" and", " &amp;", 1) + " Owner&#39;s update &amp; review."
+            )
         parts.append(text)
     if rng.random() < 0.2 and len(parts) > 2:
         head, *items = parts

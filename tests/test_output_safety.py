@@ -410,10 +410,10 @@ def test_the_xlsxwriter_guard_leaves_every_other_warning_to_the_callers_own_hand
         warnings.simplefilter("ignore", DeprecationWarning)
         warnings.showwarning = lambda message, *_args, **_kwargs: shown.append(str(message))
         with xlsxwriter_warnings_as_errors():
-            warnings.warn("the caller's own warning", UserWarning)
+            warnings.warn("the caller's own warning", UserWarning, stacklevel=1)
             assert shown == ["the caller's own warning"]
-            warnings.warn("a warning the caller ignores", DeprecationWarning)
-            assert warnings.showwarning is not None and shown == ["the caller's own warning"]
+            warnings.warn("a warning the caller ignores", DeprecationWarning, stacklevel=1)
+            assert shown == ["the caller's own warning"]
         assert shown == ["the caller's own warning"]
 
 
