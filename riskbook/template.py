@@ -299,7 +299,7 @@ def _write_statuses(sheet, book: Book, scheme: Scheme, row: int) -> int:
 
 
 def _write_instructions(sheet, book: Book, scheme: Scheme, columns: list[TemplateColumn]) -> None:
-    from riskbook.panel.sheets import write_criteria_tables
+    from riskbook.panel.criteria import write_criteria_tables
 
     cell, label = book.fmt("cell"), book.fmt("label")
     sheet.title("How to fill in the risk register", "")

@@ -65,8 +65,8 @@ def build_workbook(
     (with a previous register, a risk archived as last period proposed, whose card that paper
     printed, is one row in Appendix B) or "all" (every risk a full card).
     """
+    from riskbook.panel import appendix_a, contents, cover, criteria, empty_appendices, matrix, summary
     from riskbook.panel import cards as card_sheets
-    from riskbook.panel import cover, sheets
     from riskbook.xlsx.writer import Book, PageSetup, atomic_path, xlsxwriter_warnings_as_errors
 
     if not isinstance(report, Report):
@@ -111,7 +111,7 @@ def build_workbook(
         )
         source = Path(register.path).name
         cover.write_cover(book, period, paper, period_text(report, paper), compared, source, counts)
-        sheets.write_contents(book, _contents(appendices, empty_sheet, compared, scheme.impact_name.lower()), source)
+        contents.write_contents(book, _contents(appendices, empty_sheet, compared, scheme.impact_name.lower()), source)
         card_items = {
             name: [item for item in items if item not in listed_of[name]]
             for name, (_h, _d, items, _n) in appendices.items()
@@ -120,9 +120,9 @@ def build_workbook(
         no_narrative = sum(
             card_sheets.has_no_narrative(item, fields_of(item)) for items in card_items.values() for item in items
         )
-        sheets.write_summary(book, period, compared, ([n for n, i in card_items.items() if i], no_narrative))
-        sheets.write_appendix_a(book, period, compared)
-        sheets.write_matrix(book, period)
+        summary.write_summary(book, period, compared, ([n for n, i in card_items.items() if i], no_narrative))
+        appendix_a.write_appendix_a(book, period, compared)
+        matrix.write_matrix(book, period)
         used: set[str] = set()
         for name, (heading, description, items, _none) in appendices.items():
             if items:
@@ -131,8 +131,8 @@ def build_workbook(
                 )
             elif name == empty[0]:
                 statements = [(n, appendices[n][3]) for n in empty]
-                sheets.write_empty_appendices(book, empty_sheet, statements)
-        sheets.write_criteria(book)
+                empty_appendices.write_empty_appendices(book, empty_sheet, statements)
+        criteria.write_criteria(book)
         book.workbook.worksheets()[0].activate()
         book.ticker.finish()
         book.close()

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 
 from riskbook.model import FIELD_LABELS, FIELDS
 from riskbook.panel import layout as L
-from riskbook.panel.sheets import (
+from riskbook.panel.page import (
     CARD_FIELD_WIDTH,
     CARD_VALUE_WIDTH,
     TITLE_ROWS_POINTS,
-    _table,
+    add_table,
     chars_per_line,
     print_designed,
     set_title_rows,
@@ -384,7 +384,7 @@ def _write_segments(
 
 def _card_table(sheet: SheetWriter, name: str, first_row: int, rows: int) -> None:
     """A card's rows as an Excel table (Field, Value) without a header row: the heading above names the risk."""
-    _table(sheet, name, first_row, 0, first_row + max(rows, 1) - 1, ["Field", "Value"], header_row=False)
+    add_table(sheet, name, first_row, 0, first_row + max(rows, 1) - 1, ["Field", "Value"], header_row=False)
 
 
 def _pair(sheet: SheetWriter, row: int, card_row: Row, fmt, bold, plain) -> None:
@@ -409,7 +409,7 @@ def _write_listed(
         book.fmt("bold"),
     )
     header = row + 1
-    _table(sheet, sheet_name.replace(" ", "") + "Listed", header, 0, header + len(listed), ["Reference", "Risk"])
+    add_table(sheet, sheet_name.replace(" ", "") + "Listed", header, 0, header + len(listed), ["Reference", "Risk"])
     title_chars = chars_per_line(CARD_VALUE_WIDTH)
     points = 15.0 + 15.75  # the heading and the table's header
     for offset, item in enumerate(listed, start=header + 1):
@@ -496,7 +496,7 @@ def _write_card_list(
             lines += [(name, piece, fmt) for name, piece in _parts(label, value)]
         cards.append((item, lines))
         last += len(lines)
-    _table(sheet, sheet_name.replace(" ", ""), L.TABLE_HEADER_ROW, 0, last, ["Reference", "Field", "Value"])
+    add_table(sheet, sheet_name.replace(" ", ""), L.TABLE_HEADER_ROW, 0, last, ["Reference", "Field", "Value"])
     row = L.FIRST_DATA_ROW
     breaks = []
     value_chars = chars_per_line(CARD_VALUE_WIDTH - 10)

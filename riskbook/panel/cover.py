@@ -12,8 +12,9 @@ from __future__ import annotations
 from riskbook.panel import layout as L
 from riskbook.panel.claims import NamedCount, band_key, pieces
 from riskbook.panel.counts import headline_counts
+from riskbook.panel.counts import quoted as _q
+from riskbook.panel.page import add_table, band_words, chars_per_line, print_designed, set_title_rows
 from riskbook.panel.paper import Paper
-from riskbook.panel.sheets import _q, _table, band_words, chars_per_line, print_designed, set_title_rows
 from riskbook.period import Period
 from riskbook.scheme import Band
 from riskbook.xlsx.writer import Book, text_height
@@ -228,7 +229,7 @@ def write_cover(
     cell, label = book.fmt("cell"), book.fmt("label")
     details = cover_details(paper, page.title, page.date_text, page.marking, period_text)
     row = L.TABLE_HEADER_ROW
-    _table(sheet, "CoverDetails", row, 0, row + len(details), ["Item", "Detail"])
+    add_table(sheet, "CoverDetails", row, 0, row + len(details), ["Item", "Detail"])
     for offset, (item, detail) in enumerate(details, start=row + 1):
         sheet.text(offset, 0, item, label)
         sheet.text(offset, 1, detail, cell)
@@ -266,7 +267,7 @@ def write_cover(
 def _band_table(sheet, book: Book, row: int) -> int:
     """The bands as the hand-made paper tabulates them: score range, rating, review."""
     bands = book.scheme.bands
-    _table(sheet, "CoverBands", row, 0, row + len(bands), ["Risk score", "Rating and review"])
+    add_table(sheet, "CoverBands", row, 0, row + len(bands), ["Risk score", "Rating and review"])
     for offset, band in enumerate(bands, start=row + 1):
         months = band.review_months
         sheet.text(offset, 0, band_words(band).removeprefix("scores ").removeprefix("score "), book.fmt("label"))
