@@ -245,7 +245,7 @@ def _note_reading(register) -> None:
 
 def _note_passed_over(register) -> None:
     """The rows passed over as not risks, on stderr, for a command that prints no report (scheme --from)."""
-    from riskbook.row_kinds import passed_over_line
+    from riskbook.read.row_kinds import passed_over_line
     from riskbook.xlsx.text import TERMINAL, safe_text
 
     line = passed_over_line(register.passed_over)
@@ -366,7 +366,7 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
     Example:
       riskbook validate examples/force-risk-register-jan-2024-as-published.xlsx --as-of 2024-01-16
     """
-    from riskbook.render import render_json, render_text
+    from riskbook.outputs.render import render_json, render_text
 
     console.refuse_standard_input(input_path, previous)
     console.check_outputs((annotate, "the annotated copy", ".xlsx", False), inputs=(input_path, previous, scheme))
@@ -382,7 +382,7 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
         columns=columns,
     )
     if show_columns:
-        from riskbook.render import render_columns
+        from riskbook.outputs.render import render_columns
 
         click.echo(render_columns(report.register), err=fmt == "json")
     if fmt == "json":
@@ -393,7 +393,7 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
     else:
         click.echo(render_text(report, colour=console.colour()), color=console.colour())
     if annotate:
-        from riskbook.annotate import annotate_workbook
+        from riskbook.outputs.annotate import annotate_workbook
 
         with _step_note(
             f"Writing the annotated copy {annotate}",
@@ -497,10 +497,10 @@ def build(
       riskbook build examples/force-risk-register-jan-2024.xlsx -o panel.xlsx --as-of 2024-01-16
     """
     import riskbook as api
-    from riskbook.panel import DEFAULT_MARKING, DEFAULT_TITLE
-    from riskbook.panel.claims import PaperContradicts
-    from riskbook.panel.paper import Paper, load_paper
-    from riskbook.render import render_text
+    from riskbook.outputs.panel import DEFAULT_MARKING, DEFAULT_TITLE
+    from riskbook.outputs.panel.claims import PaperContradicts
+    from riskbook.outputs.panel.paper import Paper, load_paper
+    from riskbook.outputs.render import render_text
 
     console.refuse_standard_input(input_path, previous)
     if pdf_path:
@@ -522,7 +522,7 @@ def build(
         recommendation=recommendation,
     )
     if pdf_path:
-        from riskbook.panel.pdf import language_tag
+        from riskbook.outputs.panel.pdf import language_tag
 
         language_tag(paper.language)  # a paper's language that is no language tag: refused before any work
     as_of = as_of or dt.date.today()
@@ -562,7 +562,7 @@ def build(
         for note in result.notes:
             click.echo(f"Note: {note}", err=True)
         if pdf_path:
-            from riskbook.panel.pdf import DEFAULT_LANGUAGE, write_pdf
+            from riskbook.outputs.panel.pdf import DEFAULT_LANGUAGE, write_pdf
 
             # LibreOffice prints in one call that cannot be counted: named while it runs, whatever the size.
             with _step_note(f"Printing {pdf_path} with LibreOffice", enabled=not console.quiet_run()):
@@ -585,7 +585,7 @@ def _check_pdf_option(pdf_path: str, input_path: str, output: str, previous: str
     from pathlib import Path
 
     from riskbook.errors import OutputError
-    from riskbook.panel.pdf import pdf_fits_beside, require_soffice
+    from riskbook.outputs.panel.pdf import pdf_fits_beside, require_soffice
 
     target = Path(pdf_path)
     for other in (input_path, output, previous):
@@ -637,8 +637,8 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
     import dataclasses
 
     import riskbook as api
-    from riskbook.render import render_text
-    from riskbook.template import StatedScoresDiffer, carry_over, write_template
+    from riskbook.outputs.render import render_text
+    from riskbook.outputs.template import StatedScoresDiffer, carry_over, write_template
 
     console.refuse_standard_input(from_path)
     console.check_outputs((output, "the template", ".xlsx", True), inputs=(from_path, scheme, from_scheme))
@@ -708,7 +708,7 @@ def scheme_command(from_path, output, sheet, max_size, columns):
     from pathlib import Path
 
     import riskbook as api
-    from riskbook.draft import draft_reading_scheme, draft_scheme, rows_without_risks, write_draft
+    from riskbook.scheme.draft import draft_reading_scheme, draft_scheme, rows_without_risks, write_draft
     from riskbook.xlsx.text import TERMINAL, safe_text
 
     console.refuse_standard_input(from_path)

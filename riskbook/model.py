@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from riskbook.findings import Finding
+from riskbook.check.findings import Finding
 from riskbook.limits import column_letters
-from riskbook.values import Invalid, clean_text
+from riskbook.read.values import Invalid, clean_text
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from riskbook.scheme import Scheme
+    from riskbook.scheme.load import Scheme
 
 
 # Canonical fields, in the order of the panel paper's Appendix A and its detail cards.
@@ -189,7 +189,7 @@ class Risk:
 
 @dataclass(frozen=True, slots=True)
 class PassedOver:
-    """A row under the header that is not a risk (riskbook.row_kinds.REASONS: placeholder, totals, …)."""
+    """A row under the header that is not a risk (riskbook.read.row_kinds.REASONS: placeholder, totals, …)."""
 
     row: int  # 0-based sheet row
     reason: str
@@ -264,8 +264,8 @@ class Register:
         Dates known only to the month are given as the first of that month. Needs pandas
         (`pip install "riskbook[pandas]"`); riskbook itself never imports it.
         """
-        from riskbook.frame import dataframe_of
-        from riskbook.values import PartialDate
+        from riskbook.outputs.frame import dataframe_of
+        from riskbook.read.values import PartialDate
 
         scheme = scheme or self.scheme
         records = []

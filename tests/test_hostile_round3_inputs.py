@@ -166,7 +166,7 @@ def test_references_that_read_as_one_are_duplicates_and_the_look_alike_is_named(
 def test_a_reference_with_an_invisible_character_is_last_periods_risk(tmp_path):
     from riskbook import read_register
     from riskbook import validate as check
-    from riskbook.period import ARCHIVED, NEW
+    from riskbook.check.period import ARCHIVED, NEW
 
     current = round3.look_alike_register(tmp_path / "current.xlsx", ["STR\u200b0001", "STR0002"])
     last = round3.look_alike_register(tmp_path / "last.xlsx", ["STR0001", "STR0002"])

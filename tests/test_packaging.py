@@ -23,7 +23,7 @@ def test_every_subpackage_is_listed_for_installation():
 def test_the_schemes_install_as_riskbook_data_not_a_package_of_their_own():
     import importlib.util
 
-    from riskbook.scheme import shipped_scheme_path
+    from riskbook.scheme.load import shipped_scheme_path
 
     assert shipped_scheme_path("scheme-5x5.toml").read_text(encoding="utf-8").startswith("#")
     config = configparser.ConfigParser()
@@ -33,7 +33,7 @@ def test_the_schemes_install_as_riskbook_data_not_a_package_of_their_own():
 
 
 def _imports(path: Path, modules) -> set[str]:
-    """The riskbook modules a file imports ("from riskbook import values" is riskbook.values)."""
+    """The riskbook modules a file imports ("from riskbook import values" is riskbook.read.values)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):  # imports for type checkers only are not made at run time
         if isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from riskbook.cli import cli
-from riskbook.panel import layout as L
-from riskbook.scheme import load_scheme
+from riskbook.outputs.panel import layout as L
+from riskbook.scheme.load import load_scheme
 from tests.cards import card_fields
 from tests.helpers import CLEAN_EXAMPLE, EXAMPLES, HEADER, risk_row, write_xlsx
 

@@ -10,8 +10,8 @@ import pytest
 import xlsxwriter
 
 import riskbook
+from riskbook.check.period import ARCHIVED
 from riskbook.errors import ReadError
-from riskbook.period import ARCHIVED
 from tests.helpers import AS_OF, HEADER, risk_row, write_xlsx
 
 # A register in its own sheet behind a cover sheet, with its likelihood under a header only --column names.

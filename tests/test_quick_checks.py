@@ -9,7 +9,8 @@ import random
 
 import pytest
 
-from riskbook import checks, read_register, validate
+from riskbook import read_register, validate
+from riskbook.check import rules as checks
 from riskbook.model import FIELD_LABELS
 
 FIELDS = [

@@ -185,7 +185,7 @@ def test_a_request_over_the_size_limit_is_refused(tmp_path):
 
 
 def test_help_says_the_scheme_and_every_finding(client):
-    from riskbook.findings import CATALOGUE
+    from riskbook.check.findings import CATALOGUE
 
     page = client.get("/help").get_data(as_text=True)
     assert "<caption>Bands</caption>" in page

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from riskbook.errors import ReadError
-from riskbook.files import check_input
+from riskbook.source.files import check_input
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
