@@ -25,13 +25,13 @@ _LAZY = {
     "write_template": "riskbook.outputs.template",
     "annotate_workbook": "riskbook.outputs.annotate",
     "load_scheme": "riskbook.scheme.load",
-    "to_dataframe": "riskbook.outputs.frame",
+    "to_dataframe": "riskbook.model",
     "Register": "riskbook.model",
     "Risk": "riskbook.model",
     "Finding": "riskbook.check.findings",
     "CATALOGUE": "riskbook.check.findings",
     "Report": "riskbook.report",
-    "Assessed": "riskbook.report",
+    "Assessed": "riskbook.check.assessed",
     "Scheme": "riskbook.scheme.load",
     "RiskbookError": "riskbook.errors",
     "ReadError": "riskbook.errors",
@@ -58,17 +58,17 @@ __all__ = [  # noqa: RUF022 - grouped as the _LAZY table
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from riskbook.check.assessed import Assessed
     from riskbook.check.findings import CATALOGUE, Finding
     from riskbook.check.rules import validate
     from riskbook.errors import ReadError, RiskbookError
-    from riskbook.model import Register, Risk
+    from riskbook.model import Register, Risk, to_dataframe
     from riskbook.outputs.annotate import annotate_workbook
-    from riskbook.outputs.frame import to_dataframe
     from riskbook.outputs.panel import build_workbook
     from riskbook.outputs.template import write_template
     from riskbook.pipeline import check_register
     from riskbook.read.rows import read_register
-    from riskbook.report import Assessed, Report
+    from riskbook.report import Report
     from riskbook.scheme.load import Scheme, load_scheme
 
 

@@ -11,22 +11,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from riskbook.check.assessed import Assessed
 from riskbook.check.findings import Finding
-from riskbook.model import Register, Risk
+from riskbook.model import Register
 
 if TYPE_CHECKING:
     from riskbook.check.period import Period
-    from riskbook.scheme.load import Band, Scheme
-
-
-@dataclass(slots=True)  # not frozen: validate makes one per risk, and a frozen one costs 2.5 times as much
-class Assessed:
-    """One risk with what the scheme says of it: its score, the score's band, and when it is next due for review."""
-
-    risk: Risk
-    score: int | None  # from impact and likelihood; None when either is unreadable
-    band: Band | None
-    review_due: dt.date | None
+    from riskbook.scheme.load import Scheme
 
 
 @dataclass

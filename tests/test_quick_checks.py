@@ -11,7 +11,7 @@ import pytest
 
 from riskbook import read_register, validate
 from riskbook.check import rules as checks
-from riskbook.model import FIELD_LABELS
+from riskbook.fields import FIELD_LABELS
 
 FIELDS = [
     "reference",

@@ -14,7 +14,7 @@ from riskbook.read.score_sets import impact_is_inherent
 from riskbook.scheme.load import Band, Scheme
 
 if TYPE_CHECKING:
-    from riskbook.report import Assessed
+    from riskbook.check.assessed import Assessed
 
 PROPOSED_ARCHIVE = "Proposed archive"
 ARCHIVED = "Archived"

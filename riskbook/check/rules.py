@@ -8,10 +8,12 @@ import functools
 import re
 from collections.abc import Iterator
 
+from riskbook.check.assessed import Assessed
 from riskbook.check.findings import Finding, make
 from riskbook.check.references import look_alike_key, shown
+from riskbook.fields import FIELD_LABELS
 from riskbook.limits import EXCEL_CELL_LIMIT
-from riskbook.model import EMPTY_COLUMN_RISKS, FIELD_LABELS, Register, Risk, column_letter
+from riskbook.model import EMPTY_COLUMN_RISKS, Register, Risk, column_letter
 from riskbook.perf import Progress, Ticker
 from riskbook.read.score_sets import (
     SCORE_SETS,
@@ -23,7 +25,7 @@ from riskbook.read.score_sets import (
     whole_number,
 )
 from riskbook.read.values import PartialDate, shown_value
-from riskbook.report import Assessed, Report
+from riskbook.report import Report
 from riskbook.scheme.load import Band, Scheme, resolve_status
 
 REQUIRED_FIELDS = ("reference", "title", "owner", "impact", "likelihood", "status", "last_review")

@@ -13,15 +13,7 @@ from riskbook.errors import RiskbookError
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from riskbook.model import Register
-    from riskbook.scheme.load import Scheme
-
 PANDAS_HINT = 'a DataFrame needs pandas, which is not installed: pip install "riskbook[pandas]"'
-
-
-def to_dataframe(register: Register, scheme: Scheme | None = None) -> pd.DataFrame:
-    """`register.to_dataframe(scheme)`: one row per risk (see `Register.to_dataframe`)."""
-    return register.to_dataframe(scheme)
 
 
 def dataframe_of(records: list[dict[str, Any]]) -> pd.DataFrame:

@@ -122,7 +122,8 @@ def render_json(report: Report) -> str:
 
 def render_columns(register: Register) -> str:
     """Which header became which field, and which columns travel as extras."""
-    from riskbook.model import FIELD_LABELS, column_letter
+    from riskbook.fields import FIELD_LABELS
+    from riskbook.model import column_letter
 
     lines = [f"Columns of {register.sheet!r} (header row {register.header_row + 1}):"]
     for name, col in sorted(register.columns.items(), key=lambda item: item[1]):

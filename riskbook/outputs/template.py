@@ -89,7 +89,7 @@ def _row_name(register: Register, risk: Risk) -> str:
 
 def _scale_words(source: Register) -> list[str]:
     """A line for each level read through one of the scale's other words: it is written as the label."""
-    from riskbook.model import FIELD_LABELS
+    from riskbook.fields import FIELD_LABELS
     from riskbook.read.values import fold_header
 
     scheme, lines = source.scheme, []
@@ -109,7 +109,7 @@ def _scale_words(source: Register) -> list[str]:
 
 def _markup_made_plain(source: Register) -> list[str]:
     """One line per column whose cells held HTML (a risk system's export): the template holds the plain text."""
-    from riskbook.model import FIELD_LABELS, NARRATIVE_FIELDS
+    from riskbook.fields import FIELD_LABELS, NARRATIVE_FIELDS
 
     columns = [
         (source.column_headers.get(key) or FIELD_LABELS[key], source.columns[key] - source.first_col, key)
@@ -138,7 +138,7 @@ def _markup_made_plain(source: Register) -> list[str]:
 
 def _month_only_dates(source: Register) -> list[str]:
     """One line per date field holding month-only dates: they are written as real dates."""
-    from riskbook.model import FIELD_LABELS
+    from riskbook.fields import FIELD_LABELS
 
     lines = []
     for key in ("first_recorded", "last_review", "next_review"):

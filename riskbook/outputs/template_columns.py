@@ -89,7 +89,7 @@ def computed_review(header: str = "Next Review") -> TemplateColumn:
 
 def default_columns() -> list[TemplateColumn]:
     """The blank template's columns."""
-    from riskbook.model import FIELD_LABELS
+    from riskbook.fields import FIELD_LABELS
 
     return [
         computed_review() if key is None else field_column(key, _DEFAULT_HEADERS.get(key, FIELD_LABELS[key]))
@@ -105,7 +105,7 @@ def register_columns(register: Register, scheme: Scheme) -> list[TemplateColumn]
     a column computed in the register's own table (a riskbook template's) is computed again.
     Missing impact, likelihood, score or last review columns are added where they belong.
     """
-    from riskbook.model import FIELD_LABELS
+    from riskbook.fields import FIELD_LABELS
 
     by_col: dict[int, list[str]] = {}
     for name, col in register.columns.items():

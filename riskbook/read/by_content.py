@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from riskbook.check.findings import Finding, make
-from riskbook.model import FIELD_LABELS, cell_name, column_letter
+from riskbook.fields import FIELD_LABELS
+from riskbook.model import cell_name, column_letter
 from riskbook.read import values as v
 
 if TYPE_CHECKING:

@@ -14,22 +14,17 @@ from typing import Any
 
 from riskbook.check.findings import Finding, make
 from riskbook.errors import ReadError
-from riskbook.limits import EXCEL_CELL_LIMIT, EXCEL_MAX_COLUMNS
-from riskbook.model import (
+from riskbook.fields import (
     DATE_FIELDS,
-    EMPTY_COLUMN_RISKS,
     FIELDS,
     LAZY_FIELDS,
     LENIENT_SCALE_FIELDS,
     LENIENT_SCORE_FIELDS,
     SCALE_FIELDS,
     SCORE_FIELDS,
-    Register,
-    Risk,
-    SheetChoice,
-    cell_name,
-    column_letter,
 )
+from riskbook.limits import EXCEL_CELL_LIMIT, EXCEL_MAX_COLUMNS
+from riskbook.model import EMPTY_COLUMN_RISKS, Register, Risk, SheetChoice, cell_name, column_letter
 from riskbook.read import values as v
 from riskbook.read.by_content import by_content_notices, columns_by_content
 from riskbook.read.row_kinds import pass_over

@@ -614,7 +614,7 @@ def default_columns() -> dict[str, ColumnSpec]:
 
 
 def _column_specs(table: dict, source: str) -> dict[str, ColumnSpec]:
-    from riskbook.model import FIELDS
+    from riskbook.fields import FIELDS
 
     specs = {}
     for name, entry in table.items():

@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from riskbook.check.period import ARCHIVED, NEW, PanelRisk
-from riskbook.model import FIELD_LABELS, FIELDS
+from riskbook.fields import FIELD_LABELS, FIELDS
 from riskbook.outputs.panel import layout as L
 from riskbook.outputs.panel.page import (
     CARD_FIELD_WIDTH,
