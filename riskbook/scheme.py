@@ -16,6 +16,7 @@ from pathlib import Path
 
 from riskbook.errors import ReadError, SchemeError
 from riskbook.files import MAX_SETTINGS_BYTES, check_input
+from riskbook.settings_toml import parse_settings, without_byte_order_mark
 from riskbook.values import fold_header
 
 DEFAULT_SCHEME = "scheme-4x4.toml"
@@ -344,8 +345,9 @@ def load_scheme(path: str | Path | None = None) -> Scheme:
 
 def scheme_from_text(text: str, source: str) -> Scheme:
     """A scheme from TOML text; source names it in errors (the file the user gave)."""
+    text = without_byte_order_mark(text)
     try:
-        data = tomllib.loads(text)
+        data = parse_settings(text)
     except tomllib.TOMLDecodeError as exc:
         raise SchemeError(f"scheme {source} is not valid TOML: {exc}") from exc
     try:
