@@ -55,3 +55,12 @@ def deep_nesting_scheme(path: Path, depth: int = 5_000) -> Path:
     text = (SCHEMES / "scheme-4x4.toml").read_text(encoding="utf-8")
     path.write_bytes(f"notes = {'[' * depth}{']' * depth}\n{text}".encode())
     return path
+
+
+def many_high_risks_register(path: Path, risks: int = 1_200) -> Path:
+    """Issue 25 Low: a register of 1,200 High risks and no narrative (about 50 KB), each a short card in
+    Appendix E."""
+    from tests.helpers import HEADER, risk_row, write_xlsx
+
+    rows = [risk_row(ref=f"STR{n:04d}", title=f"Risk number {n}", score=12, previous=12) for n in range(1, risks + 1)]
+    return write_xlsx(path, [HEADER, *rows])
