@@ -18,8 +18,11 @@ from riskbook.period import Period
 from riskbook.scheme import Band
 from riskbook.xlsx.writer import Book, text_height
 
-COVER_WIDTHS = [22, 87]  # item or paragraph number, then detail or paragraph
-TEXT_CHARS = chars_per_line(COVER_WIDTHS[1])
+# A paragraph's number at the margin under its heading, its text just after it (columns B and C merged), as
+# a hand-made paper sets them; the details and band tables in B and C, in line with the paragraphs' text.
+COVER_WIDTHS = [3, 20.5, 85.5]  # paragraph number; item or score; detail
+TEXT_CHARS = chars_per_line(COVER_WIDTHS[2])
+PARAGRAPH_CHARS = chars_per_line(COVER_WIDTHS[1] + COVER_WIDTHS[2])
 MAX_LITERAL = 250  # Excel refuses a text constant over 255 characters in a formula
 
 Part = tuple[str, str]  # (formula piece, the text it gives)
@@ -228,10 +231,10 @@ def write_cover(
     cell, label = book.fmt("cell"), book.fmt("label")
     details = cover_details(paper, page.title, page.date_text, page.marking, period_text)
     row = L.TABLE_HEADER_ROW
-    _table(sheet, "CoverDetails", row, 0, row + len(details), ["Item", "Detail"])
+    _table(sheet, "CoverDetails", row, 1, row + len(details), ["Item", "Detail"])
     for offset, (item, detail) in enumerate(details, start=row + 1):
-        sheet.text(offset, 0, item, label)
-        sheet.text(offset, 1, detail, cell)
+        sheet.text(offset, 1, item, label)
+        sheet.text(offset, 2, detail, cell)
         sheet.sheet.set_row(offset, text_height(detail, TEXT_CHARS))
     row += len(details) + 2
     paragraph_fmt = book.add_format("paragraph", {"text_wrap": True, "valign": "top"})
@@ -245,11 +248,12 @@ def write_cover(
         for formula, text in paragraphs:
             number += 1
             sheet.text(row, 0, f"{number}.", number_fmt)
+            sheet.sheet.merge_range(row, 1, row, 2, "", paragraph_fmt)
             if formula:
                 sheet.formula(row, 1, formula, text, paragraph_fmt)
             else:
                 sheet.text(row, 1, text, paragraph_fmt)
-            sheet.sheet.set_row(row, text_height(text, TEXT_CHARS) + 3)
+            sheet.sheet.set_row(row, text_height(text, PARAGRAPH_CHARS) + 3)
             row += 1
         if section == "Risk grading criteria":
             row = _band_table(sheet, book, row)
@@ -266,10 +270,10 @@ def write_cover(
 def _band_table(sheet, book: Book, row: int) -> int:
     """The bands as the hand-made paper tabulates them: score range, rating, review."""
     bands = book.scheme.bands
-    _table(sheet, "CoverBands", row, 0, row + len(bands), ["Risk score", "Rating and review"])
+    _table(sheet, "CoverBands", row, 1, row + len(bands), ["Risk score", "Rating and review"])
     for offset, band in enumerate(bands, start=row + 1):
         months = band.review_months
-        sheet.text(offset, 0, band_words(band).removeprefix("scores ").removeprefix("score "), book.fmt("label"))
+        sheet.text(offset, 1, band_words(band).removeprefix("scores ").removeprefix("score "), book.fmt("label"))
         review = "reviewed monthly" if months == 1 else f"reviewed every {months} months"
-        sheet.text(offset, 1, f"{band.name}: {review}", book.fmt(f"band:{band.name}"))
+        sheet.text(offset, 2, f"{band.name}: {review}", book.fmt(f"band:{band.name}"))
     return row + len(bands) + 1

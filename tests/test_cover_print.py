@@ -1,0 +1,60 @@
+"""Issue 20: the Cover's numbered paragraphs as a hand-made paper sets them: the number at the margin under
+its section's heading, the text just after it (printed through LibreOffice, measured with pdftotext -bbox)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from html import unescape
+
+import openpyxl
+import pytest
+
+from tests.helpers import CLEAN_EXAMPLE, EXAMPLES, soffice
+from tests.helpers import run_cli as run
+
+PAPER = EXAMPLES / "paper-jan-2024.toml"
+NUMBER = re.compile(r"\d+\.")
+
+
+def first_page_words(pdf) -> list[tuple[str, float, float, float]]:
+    """(text, left, top, right) of each word on the first page."""
+    xml = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    boxes = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', xml)
+    return [(unescape(text), float(x0), float(y0), float(x1)) for x0, y0, x1, text in boxes]
+
+
+@pytest.fixture(scope="module")
+def january(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cover")
+    out, pdf = folder / "jan.xlsx", folder / "jan.pdf"
+    result = run("build", CLEAN_EXAMPLE, "--as-of", "2024-01-16", "--paper", PAPER, "-o", out, "--pdf", pdf)
+    assert result.exit_code == 0, result.output
+    return out, pdf
+
+
+@pytest.mark.slow
+@pytest.mark.libreoffice
+def test_a_paragraph_number_sits_at_the_margin_and_its_text_just_after_it(january):
+    if soffice() is None:
+        pytest.skip("LibreOffice is not installed")
+    _, pdf = january
+    words = first_page_words(pdf)
+    heading_left = next(left for text, left, _, _ in words if text == "Purpose")
+    numbers = [(left, top, right) for text, left, top, right in words if NUMBER.fullmatch(text) and left < 200]
+    assert len(numbers) >= 5
+    for left, top, right in numbers:
+        following = min(x for _, x, y, _ in words if abs(y - top) < 2 and x > right)
+        assert left - heading_left < 20, (left, heading_left)  # at the margin, not in the middle of the page
+        assert following - right < 12, (right, following)  # the text follows the number
+
+
+def test_the_numbers_column_is_narrow_and_the_text_spans_the_page(january):
+    out, _ = january
+    sheet = openpyxl.load_workbook(out)["Cover"]
+    assert sheet.column_dimensions["A"].width <= 4
+    numbered = [row[0].row for row in sheet.iter_rows(min_row=5, max_col=1) if NUMBER.fullmatch(str(row[0].value))]
+    merged = {str(block) for block in sheet.merged_cells.ranges}
+    assert numbered and all(f"B{n}:C{n}" in merged for n in numbered)
