@@ -17,7 +17,16 @@ from typing import Any
 from riskbook.errors import SchemeError
 from riskbook.model import Register
 from riskbook.scale_order import MAX_LEVELS, DraftedScale, Level, Row, draft_axes, rating_rank
-from riskbook.scheme import MAX_LABEL, NUMBER_DIGITS, Scale, Scheme, load_scheme, scheme_from_text, spelt_number
+from riskbook.scheme import (
+    MAX_LABEL,
+    MAX_REVIEW_MONTHS,
+    NUMBER_DIGITS,
+    Scale,
+    Scheme,
+    load_scheme,
+    scheme_from_text,
+    spelt_number,
+)
 from riskbook.values import parse_scale
 from riskbook.xlsx.text import TERMINAL, safe_text
 
@@ -404,7 +413,7 @@ def _review_intervals(pairs, score) -> list[tuple[int, int]]:
         last, upcoming = risk.values.get("last_review"), risk.values.get("next_review")
         if last is not None and upcoming is not None:
             months = round((upcoming.earliest - last.latest).days / 30.44)
-            if months >= 1:
+            if 1 <= months <= MAX_REVIEW_MONTHS:  # a Next Review in 2100 is a placeholder, not an interval
                 out.append((score(i, j), months))
     return out
 

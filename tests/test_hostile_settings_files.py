@@ -81,3 +81,15 @@ def test_a_scheme_nested_thousands_deep_is_refused_in_one_line(tmp_path):
     out, run = build(tmp_path, "--scheme", scheme)
     refused(run, scheme, "scheme.toml", "nested")
     assert not out.exists()
+
+
+def test_a_draft_from_case_variant_ratings_a_next_review_in_2100_and_a_long_reference_loads(tmp_path):
+    source = settings_files.draft_hostile_ratings_register(tmp_path / "ratings.xlsx")
+    draft = tmp_path / "draft.toml"
+    run = run_measured("scheme", "--from", source, "-o", draft)
+    assert_well_behaved(run, source)
+    assert run.returncode == 0, run.stderr
+    checked = run_measured("validate", source, "--as-of", "2024-01-16", "--scheme", draft)
+    assert_well_behaved(checked, draft)
+    assert checked.returncode in (0, 1), checked.stderr
+    assert "review_months = 2  #" in draft.read_text(encoding="utf-8")  # 31 Jan to 10 Apr; 2100 is no interval

@@ -64,3 +64,20 @@ def many_high_risks_register(path: Path, risks: int = 1_200) -> Path:
 
     rows = [risk_row(ref=f"STR{n:04d}", title=f"Risk number {n}", score=12, previous=12) for n in range(1, risks + 1)]
     return write_xlsx(path, [HEADER, *rows])
+
+
+def draft_hostile_ratings_register(path: Path) -> Path:
+    """Issue 25 Medium 11, the rest: ratings High, HIGH and high; a Next Review in 2100 (911 months on);
+    a reference of 1,001 digits."""
+    import datetime as dt
+
+    from tests.helpers import HEADER, risk_row, write_xlsx
+
+    header = [*HEADER, "Rating", "Next Review"]
+    rows = [
+        [*risk_row("STR0001"), "High", dt.date(2100, 1, 1)],
+        [*risk_row("STR0002"), "HIGH", dt.date(2100, 1, 1)],
+        [*risk_row("STR0003"), "high", dt.date(2024, 4, 10)],
+        [*risk_row("STR" + "1" * 1001), "High", dt.date(2024, 4, 10)],
+    ]
+    return write_xlsx(path, [header, *rows])
