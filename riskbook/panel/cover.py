@@ -13,7 +13,15 @@ from riskbook.panel import layout as L
 from riskbook.panel.claims import NamedCount, band_key, pieces
 from riskbook.panel.counts import headline_counts
 from riskbook.panel.paper import Paper
-from riskbook.panel.sheets import _q, _table, band_words, chars_per_line, print_designed, set_title_rows
+from riskbook.panel.sheets import (
+    TITLE_ROWS_POINTS,
+    _q,
+    _table,
+    band_words,
+    chars_per_line,
+    print_designed,
+    set_title_rows,
+)
 from riskbook.period import Period
 from riskbook.scheme import Band
 from riskbook.xlsx.writer import Book, text_height
@@ -22,7 +30,9 @@ from riskbook.xlsx.writer import Book, text_height
 # a hand-made paper sets them; the details and band tables in B and C, in line with the paragraphs' text.
 COVER_WIDTHS = [3, 20.5, 85.5]  # paragraph number; item or score; detail
 TEXT_CHARS = chars_per_line(COVER_WIDTHS[2])
-PARAGRAPH_CHARS = chars_per_line(COVER_WIDTHS[1] + COVER_WIDTHS[2])
+PARAGRAPH_CHARS = 150  # LibreOffice prints about 170 characters of 10 pt Arial across B:C; words wrap short
+HEADING_POINTS = 20
+DEFAULT_ROW_POINTS = 15
 MAX_LITERAL = 250  # Excel refuses a text constant over 255 characters in a formula
 
 Part = tuple[str, str]  # (formula piece, the text it gives)
@@ -237,13 +247,20 @@ def write_cover(
         sheet.text(offset, 2, detail, cell)
         sheet.sheet.set_row(offset, text_height(detail, TEXT_CHARS))
     row += len(details) + 2
+    used = TITLE_ROWS_POINTS + DEFAULT_ROW_POINTS * 3 + sum(text_height(d, TEXT_CHARS) for _, d in details)
+    capacity, breaks = L.page_capacity(L.print_scale(COVER_WIDTHS)), []
     paragraph_fmt = book.add_format("paragraph", {"text_wrap": True, "valign": "top"})
     number_fmt = book.add_format("paragraph-number", {"valign": "top", "align": "right"})
     heading_fmt = book.add_format("section-heading", {"bold": True, "font_size": 11})
     number = 0
     for section, paragraphs in numbered_sections(period, compared, paper, counts, page.title, page.date_text):
+        heights = [text_height(text, PARAGRAPH_CHARS) + 3 for _, text in paragraphs]
+        if used + HEADING_POINTS + heights[0] > capacity:  # a heading starts the page its first paragraph is on
+            breaks.append(row)
+            used = 0.0
+        used = _placed(used + HEADING_POINTS, capacity, heights)
         sheet.text(row, 0, section, heading_fmt)
-        sheet.sheet.set_row(row, 20)
+        sheet.sheet.set_row(row, HEADING_POINTS)
         row += 1
         for formula, text in paragraphs:
             number += 1
@@ -264,7 +281,15 @@ def write_cover(
         axes = " and ".join(s.axis for s in guessed) + (" scales" if len(guessed) > 1 else " scale")
         caution = f"Caution: the order of the {axes} in the scheme is a guess, not yet confirmed: "
         sheet.text(row + 1, 0, caution + "the scores and the ranking rest on it.", book.fmt("bold"))
+    sheet.sheet.set_h_pagebreaks(breaks)
     print_designed(sheet, COVER_WIDTHS, None)
+
+
+def _placed(used: float, capacity: float, heights: list[float]) -> float:
+    """Points used on the page after rows of these heights, a row that does not fit starting the next page."""
+    for height in heights:
+        used = height if used + height > capacity else used + height
+    return used
 
 
 def _band_table(sheet, book: Book, row: int) -> int:
