@@ -5,6 +5,8 @@ tests/hostile/settings_files.py and run in a child process under a 2 GB address-
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tests.helpers import CLEAN_EXAMPLE
@@ -93,3 +95,13 @@ def test_a_draft_from_case_variant_ratings_a_next_review_in_2100_and_a_long_refe
     assert_well_behaved(checked, draft)
     assert checked.returncode in (0, 1), checked.stderr
     assert "review_months = 2  #" in draft.read_text(encoding="utf-8")  # 31 Jan to 10 Apr; 2100 is no interval
+
+
+def test_a_notebook_title_longer_than_a_cell_is_refused_naming_the_field(tmp_path):
+    from riskbook import build_workbook, check_register
+    from riskbook.errors import RiskbookError
+
+    report = check_register(CLEAN_EXAMPLE, as_of=dt.date(2024, 1, 16))
+    with pytest.raises(RiskbookError, match="title is 33,000 characters; a paper's title may have at most 1,000"):
+        build_workbook(report, tmp_path / "panel.xlsx", title="x" * 33_000)
+    assert not (tmp_path / "panel.xlsx").exists()

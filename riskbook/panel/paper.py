@@ -43,11 +43,11 @@ class Paper:
         """This paper with the options given (not None) put over it: the command line wins."""
         given = {k: v for k, v in options.items() if v is not None}
         for name, value in given.items():
-            _check_length(f"--{name.replace('_', '-')}", name, value)
+            check_length(f"--{name.replace('_', '-')}", name, value)
         return replace(self, **given)
 
 
-def _check_length(where: str, name: str, value: str) -> None:
+def check_length(where: str, name: str, value: str) -> None:
     most = MAX_PARAGRAPH if name in PARAGRAPHS else MAX_FIELD
     if len(value) > most:
         raise RiskbookError(f"{where} is {len(value):,} characters; a paper's {name} may have at most {most:,}")
@@ -81,7 +81,7 @@ def load_paper(path: str | Path) -> Paper:
             raise RiskbookError(f"{path}: unknown key {key!r}; a paper file holds {', '.join(PAPER_KEYS)}")
         if not isinstance(value, str):
             raise RiskbookError(f"{path}: {key} must be text in quotes, not {type(value).__name__}")
-        _check_length(f"{path}: {key}", name, value)
+        check_length(f"{path}: {key}", name, value)
         if name == "marking" and prints_as_nothing(value):
             raise RiskbookError(
                 f"{path}: marking {value!r} prints as nothing; write the paper's protective marking "
