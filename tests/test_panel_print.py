@@ -194,9 +194,9 @@ def _cover(path: Path):
     """The workbook, the Cover's details (Item -> Detail) and its numbered paragraphs' texts."""
     wb = openpyxl.load_workbook(path, data_only=True)
     details, paragraphs = {}, []
-    for number, item, detail in wb["Cover"].iter_rows(min_row=5, max_col=3, values_only=True):
-        if number and str(number)[:-1].isdigit():
-            paragraphs.append(item)
+    for item, detail in wb["Cover"].iter_rows(min_row=5, max_col=2, values_only=True):
+        if item and str(item)[:-1].isdigit():
+            paragraphs.append(detail)
         elif item and detail and item != "Item":
             details[item] = detail
     return wb, details, paragraphs

@@ -9,6 +9,8 @@ file's purpose and recommendation name their counts ({archive}, {high} …) rath
 
 from __future__ import annotations
 
+import itertools
+
 from riskbook.panel import layout as L
 from riskbook.panel.claims import NamedCount, band_key, pieces
 from riskbook.panel.counts import headline_counts
@@ -26,11 +28,13 @@ from riskbook.period import Period
 from riskbook.scheme import Band
 from riskbook.xlsx.writer import Book, text_height
 
-# A paragraph's number at the margin under its heading, its text just after it (columns B and C merged), as
-# a hand-made paper sets them; the details and band tables in B and C, in line with the paragraphs' text.
-COVER_WIDTHS = [3, 20.5, 85.5]  # paragraph number; item or score; detail
-TEXT_CHARS = chars_per_line(COVER_WIDTHS[2])
-PARAGRAPH_CHARS = 150  # LibreOffice prints about 170 characters of 10 pt Arial across B:C; words wrap short
+# A paragraph's number close to the margin under its heading and its text just after it, as a word processor
+# sets a numbered list; no merged cells (a screen reader reads them poorly), so the first column is as narrow as
+# the details' labels allow, wrapping the longer ones ("Protective marking") onto two lines.
+COVER_WIDTHS = [11, 98]  # item, score or paragraph number; detail or paragraph
+ITEM_CHARS = 14  # bold labels: "Period covered" holds a line, "Protective marking" wraps
+TEXT_CHARS = chars_per_line(COVER_WIDTHS[1])
+PARAGRAPH_CHARS = 140  # LibreOffice prints about 160 characters of 10 pt Arial across column B; words wrap short
 HEADING_POINTS = 20
 DEFAULT_ROW_POINTS = 15
 MAX_LITERAL = 250  # Excel refuses a text constant over 255 characters in a formula
@@ -241,13 +245,14 @@ def write_cover(
     cell, label = book.fmt("cell"), book.fmt("label")
     details = cover_details(paper, page.title, page.date_text, page.marking, period_text)
     row = L.TABLE_HEADER_ROW
-    _table(sheet, "CoverDetails", row, 1, row + len(details), ["Item", "Detail"])
-    for offset, (item, detail) in enumerate(details, start=row + 1):
-        sheet.text(offset, 1, item, label)
-        sheet.text(offset, 2, detail, cell)
-        sheet.sheet.set_row(offset, text_height(detail, TEXT_CHARS))
+    _table(sheet, "CoverDetails", row, 0, row + len(details), ["Item", "Detail"])
+    heights = [max(text_height(item, ITEM_CHARS), text_height(detail, TEXT_CHARS)) for item, detail in details]
+    for offset, (item, detail), height in zip(itertools.count(row + 1), details, heights, strict=False):
+        sheet.text(offset, 0, item, label)
+        sheet.text(offset, 1, detail, cell)
+        sheet.sheet.set_row(offset, height)
     row += len(details) + 2
-    used = TITLE_ROWS_POINTS + DEFAULT_ROW_POINTS * 3 + sum(text_height(d, TEXT_CHARS) for _, d in details)
+    used = TITLE_ROWS_POINTS + DEFAULT_ROW_POINTS * 3 + sum(heights)
     capacity, breaks = L.page_capacity(L.print_scale(COVER_WIDTHS)), []
     paragraph_fmt = book.add_format("paragraph", {"text_wrap": True, "valign": "top"})
     number_fmt = book.add_format("paragraph-number", {"valign": "top", "align": "right"})
@@ -265,7 +270,6 @@ def write_cover(
         for formula, text in paragraphs:
             number += 1
             sheet.text(row, 0, f"{number}.", number_fmt)
-            sheet.sheet.merge_range(row, 1, row, 2, "", paragraph_fmt)
             if formula:
                 sheet.formula(row, 1, formula, text, paragraph_fmt)
             else:
@@ -295,10 +299,10 @@ def _placed(used: float, capacity: float, heights: list[float]) -> float:
 def _band_table(sheet, book: Book, row: int) -> int:
     """The bands as the hand-made paper tabulates them: score range, rating, review."""
     bands = book.scheme.bands
-    _table(sheet, "CoverBands", row, 1, row + len(bands), ["Risk score", "Rating and review"])
+    _table(sheet, "CoverBands", row, 0, row + len(bands), ["Risk score", "Rating and review"])
     for offset, band in enumerate(bands, start=row + 1):
         months = band.review_months
-        sheet.text(offset, 1, band_words(band).removeprefix("scores ").removeprefix("score "), book.fmt("label"))
+        sheet.text(offset, 0, band_words(band).removeprefix("scores ").removeprefix("score "), book.fmt("label"))
         review = "reviewed monthly" if months == 1 else f"reviewed every {months} months"
-        sheet.text(offset, 2, f"{band.name}: {review}", book.fmt(f"band:{band.name}"))
+        sheet.text(offset, 1, f"{band.name}: {review}", book.fmt(f"band:{band.name}"))
     return row + len(bands) + 1
