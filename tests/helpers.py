@@ -81,11 +81,11 @@ def write_xlsx(
 ADDRESS_SPACE = 2 * 1024**3  # what a child running a hostile file may use: an abort or a blow-up fails its test
 
 
-def run_cli(*args: object) -> Result:
+def run_cli(*args: object, env: dict[str, str] | None = None) -> Result:
     """The CLI in this process (click's CliRunner): exit code and output, as a user would see them."""
     from riskbook.cli import cli
 
-    return CliRunner().invoke(cli, [str(a) for a in args])
+    return CliRunner().invoke(cli, [str(a) for a in args], env=env)
 
 
 def run_cli_process(*args: object, timeout: float = 60, memory: int | None = None) -> subprocess.CompletedProcess:
@@ -118,14 +118,14 @@ def sha256(path: Path) -> str:
 
 
 def soffice() -> str | None:
-    from riskbook.panel.pdf import soffice as find
+    from riskbook.outputs.panel.pdf import soffice as find
 
     return find()
 
 
 def convert_with_libreoffice(source: Path, target_ext: str, outdir: Path, profile: Path) -> Path:
-    """Convert a file with LibreOffice headless, using a private profile folder (riskbook.panel.pdf does it)."""
-    from riskbook.panel.pdf import convert
+    """Convert a file with LibreOffice headless, using a private profile folder (riskbook.outputs.panel.pdf does it)."""
+    from riskbook.outputs.panel.pdf import convert
 
     if soffice() is None:
         if os.environ.get("CI"):

@@ -13,14 +13,13 @@ import pytest
 from click.testing import CliRunner
 
 from riskbook.cli import cli
-from tests.helpers import CLEAN_EXAMPLE, PUBLISHED_EXAMPLE, risk_row
+from tests.helpers import CLEAN_EXAMPLE, PUBLISHED_EXAMPLE, risk_row, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = ("--as-of", "2024-01-16")
 
 
-def run(*args, env=None):
-    return CliRunner().invoke(cli, [str(a) for a in args], env=env)
+run = run_cli  # the one CLI runner, tests/helpers.py
 
 
 # -- Colour, quiet, debug anywhere -----------------------------------------------------------------
@@ -69,7 +68,7 @@ def test_debug_is_accepted_after_the_subcommand(tmp_path):
 
 
 def test_scheme_dash_prints_a_draft_that_loads(tmp_path):
-    from riskbook.scheme import load_scheme
+    from riskbook.scheme.load import load_scheme
 
     result = run("scheme", "--from", ROOT / "examples" / "nhs-risk-register.csv", "-o", "-")
     assert result.exit_code == 0, result.output
@@ -158,7 +157,7 @@ def test_json_for_an_internal_error_and_a_refusal(monkeypatch, tmp_path):
 
 
 def test_pdf_timeout_runs_libreoffice_once_and_names_the_users_files(monkeypatch, tmp_path):
-    import riskbook.panel.pdf as pdf
+    import riskbook.outputs.panel.pdf as pdf
 
     calls = []
 
@@ -226,9 +225,10 @@ class Recorder:
         self.steps.append(name)
 
 
+@pytest.mark.slow  # over half a second: kept out of the quick subset
 def test_template_from_reports_named_progress(make_register, tmp_path):
     import riskbook
-    from riskbook.template import carry_over, write_template
+    from riskbook.outputs.template import carry_over, write_template
 
     rows = [risk_row(f"STR{n:04d}") for n in range(1, 2501)]
     checking, writing = Recorder(), Recorder()
@@ -292,6 +292,22 @@ def test_last_period_says_what_its_file_states_and_separately_that_it_contradict
     )
 
 
+def test_a_finding_in_last_periods_file_is_headed_by_that_file_and_its_own_row(make_register):
+    """Not by the current register's row of the same number, nor with a title of this period's risk."""
+    last = make_register(
+        [risk_row("STR0009", title="Other risk"), risk_row("STR0001", likelihood="Medium", score=12)], name="last.xlsx"
+    )
+    now = make_register(
+        [risk_row("STR0001", score=12, previous=12), risk_row("STR0002", title="Now in row three")], name="now.xlsx"
+    )
+    text = run("validate", now, "--previous", last, *AS_OF).stdout
+    assert "[last.xlsx]Register row 3: STR0001\n" in text
+    assert "Now in row three" not in text
+    data = json.loads(run("validate", now, "--previous", last, *AS_OF, "--format", "json").stdout)
+    (found,) = [f for f in data["findings"] if f["code"] == "previous-score-contradiction"]
+    assert (found["cell"], found["row"]) == ("I3", 3)
+
+
 def test_a_previous_score_the_file_does_not_state_names_what_it_states(make_register):
     last = make_register([risk_row("STR0001", score=12)], name="last.xlsx")
     now = make_register([risk_row("STR0001", score=12, previous=9)], name="now.xlsx")
@@ -335,11 +351,12 @@ def _imports_pandas_at_run_time(path: Path) -> bool:
     )
 
 
+@pytest.mark.slow  # over half a second: kept out of the quick subset
 def test_only_frame_imports_pandas():
     importers = [
         p.relative_to(ROOT).as_posix() for p in (ROOT / "riskbook").rglob("*.py") if _imports_pandas_at_run_time(p)
     ]
-    assert importers == ["riskbook/frame.py"]
+    assert importers == ["riskbook/outputs/frame.py"]
 
 
 def test_register_to_dataframe():
@@ -374,6 +391,7 @@ def test_a_numeric_rating_equal_to_the_score_is_no_finding(make_register):
     ]
 
 
+@pytest.mark.slow  # over half a second: kept out of the quick subset
 def test_a_reader_that_goes_away_ends_the_run_quietly():
     import sys
 

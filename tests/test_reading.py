@@ -4,7 +4,7 @@ import pytest
 
 from riskbook import read_register, validate
 from riskbook.errors import ReadError
-from riskbook.values import PartialDate
+from riskbook.read.values import PartialDate
 from tests.helpers import (
     AS_OF,
     CLEAN_EXAMPLE,
