@@ -16,6 +16,7 @@ from riskbook import values as v
 from riskbook.by_content import by_content_notices, columns_by_content
 from riskbook.errors import ReadError
 from riskbook.findings import Finding, make
+from riskbook.header_qualifier import without_qualifier
 from riskbook.limits import EXCEL_CELL_LIMIT, EXCEL_MAX_COLUMNS
 from riskbook.model import (
     DATE_FIELDS,
@@ -50,7 +51,17 @@ _SCALE_FIELDS = frozenset({"impact", "likelihood"})
 def field_for_header(text: Any, scheme: Scheme | None = None) -> str | None:
     """The field a header is read as under a scheme's [columns] (default: the shipped scheme)."""
     lookup = (scheme or load_scheme()).header_lookup
-    return lookup.get(header_key(text)) if isinstance(text, str) else None
+    return _field_named(lookup, text) if isinstance(text, str) else None
+
+
+def _field_named(lookup: dict[str, str], text: str) -> str | None:
+    """The field a header names: as written, else without its qualifier ("Konsekvens (K)", "Impact (1-5)")."""
+    name = lookup.get(header_key(text))
+    if name is None:
+        bare = without_qualifier(text)
+        if bare is not None:
+            name = lookup.get(header_key(bare))
+    return name
 
 
 def read_register(
@@ -222,7 +233,10 @@ class _Header:
         fields = self.fields.keys()
         if len(fields) < _MIN_HEADER_FIELDS:
             return False
-        return "reference" in fields or bool(fields & _NAME_FIELDS and fields & _SCALE_FIELDS)
+        # Both levels say a register even without a name column (that column is then said missing).
+        return (
+            "reference" in fields or bool(fields & _NAME_FIELDS and fields & _SCALE_FIELDS) or _SCALE_FIELDS <= fields
+        )
 
 
 def _find_header(rows: list[list[Any]], lookup: dict[str, str]) -> tuple[_Header | None, _Header | None]:
@@ -264,13 +278,13 @@ def _map_cells(row: list[Any], index: int, lookup: dict[str, str], above: list[t
         if above is not None:
             group, own = above[offset]
             if text and group:
-                name = lookup.get(header_key(f"{group} {text}"))
+                name = _field_named(lookup, f"{group} {text}")
                 if name is not None:
                     text = f"{group} {text}"
             elif not text and own:  # a header merged down over both rows
                 text = own
         if name is None and text:
-            name = lookup.get(header_key(text))
+            name = _field_named(lookup, text)
         texts.append(text)
         keys.append(name)
         if name is not None and name not in fields:
