@@ -66,3 +66,59 @@ def test_a_russian_header_after_merged_title_rows_is_read(tmp_path):
     assert report["columns"]["impact"] == "Влияние риска"
     assert report["columns"]["likelihood"] == "Вероятность риска"
     assert report["columns"]["status"] == "Статус\nриска"
+
+
+def test_rows_in_words_the_scheme_does_not_know_are_risks_not_guidance(tmp_path):
+    """An Italian register without ids: its levels (Medio, Alto) are not the default scheme's words, so they
+    are findings on risks, never 'guidance rows' that leave a register of risks with none."""
+    rows = [
+        ["ID", "Tipologia", "Descrizione", "Probabilità", "Impatto", "Responsabile", "Stato"],
+        [None, "Fattori esterni", "condizioni meteo sfavorevoli", "Medio", "Alto", "C. Rossi", "Chiuso"],
+        [None, "Fattori tecnici", "problemi tecnici della vettura", "Basso", "Medio", "C. Rossi", "Aperto"],
+        [None, "Fattori organizzativi", "campagna social non efficace", "Medio", "Medio", "M. Bianchi", "Aperto"],
+    ]
+    report = _json(write_xlsx(tmp_path / "registro.xlsx", rows, sheet="Risk register"))
+    assert report["risks"] == 3
+    assert "passed_over" not in report
+
+
+def test_a_guidance_row_in_sentences_is_still_passed_over(tmp_path):
+    rows = [
+        ["ID", "Descrizione", "Probabilità", "Impatto", "Responsabile"],
+        [None, "Describe the risk in one sentence.", "Choose one of the scale's words.", "As for likelihood.", "Who."],
+        ["R1", "condizioni meteo sfavorevoli", "Medio", "Alto", "C. Rossi"],
+    ]
+    report = _json(write_xlsx(tmp_path / "registro.xlsx", rows))
+    assert report["risks"] == 1
+    assert report["passed_over"] == [{"row": 2, "reason": "guidance"}]
+
+
+def test_a_templates_prefilled_lines_are_not_risks(tmp_path):
+    """A blank template whose lines carry only a computed score of 0 and a rank: no risks, and said so."""
+    header = ["Risk", "Risk Category", "Probability", "Impact", "Risk Score", "Risk Ranking", "Risk Owner"]
+    rows = [header] + [[None, None, None, None, 0, n, None] for n in range(1, 11)]
+    result = run_cli("validate", write_xlsx(tmp_path / "template.xlsx", rows), "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert "[no-risks]" in result.output
+    assert "Passed over 10 rows that are not risks: 10 × numbered blank line (rows 2–11)" in result.output
+
+
+def test_a_row_of_sub_headings_under_the_header_is_a_second_header(tmp_path):
+    """A PMI-shape register: 影响 spans scope, quality, schedule and cost, named in the row under it."""
+    rows = [
+        ["风险编号", "风险说明书", "概率", "影响", None, None, None, "等级", "责任方", "状态"],
+        [None, None, None, "范围", "质量", "进度", "成本", None, None, None],
+        ["R1", "供应商延迟交货", 3, 2, None, None, None, None, "张三", "开放"],
+        ["R2", "关键人员离职", 2, 3, None, None, None, None, "李四", "开放"],
+    ]
+    report = _json(write_xlsx(tmp_path / "风险登记册.xlsx", rows, sheet="风险登记册", title_rows=["风险登记册"]))
+    assert report["risks"] == 2
+    assert report["passed_over"] == [{"row": 3, "reason": "header"}]
+
+
+def test_a_row_with_levels_and_no_name_is_still_a_risk(tmp_path):
+    header = ["Risk", "Probability", "Impact", "Risk Score", "Risk Owner"]
+    rows = [header, ["Supplier fails", 2, 3, 6, "A. Owner"], [None, 3, 4, 12, None]]
+    report = _json(write_xlsx(tmp_path / "register.xlsx", rows))
+    assert report["risks"] == 2
+    assert [f["cell"] for f in report["findings"] if f["code"] == "missing-value"][:1] == ["A3"]
