@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import re
 
-# A bracketed part at the end ("(K)", "(1-5)", "[H/M/L]", "(PxI)"), or a bare range ("0-10", "1 to 5").
-_BRACKETED = re.compile(r"\s*[(\[（【][^()\[\]（）【】]{0,24}[)\]）】]\s*$")
+# A bracketed abbreviation or scale at the end: one or two letters ("(K)", "(S)"), letters by slashes
+# ("(H/M/L)"), or numbers ("(1-5)", "(1 - 5)", "(%)"); never words ("Risk (P*I)" is the score, not a risk).
+_BRACKETED = re.compile(
+    r"\s*[(\[（]\s*(?:[^\W\d_]{1,2}|[^\W\d_]{1,2}(?:\s*/\s*[^\W\d_]{1,2})+|[\d\s.,%~–—-]+|\d+\s*(?:to|bis|a|à|до)\s*\d+)\s*[)\]）]\s*$",
+    re.I,
+)
 _RANGE = re.compile(r"\s*\d{1,3}(?:[.,]\d+)?\s*(?:-|–|—|to|bis|à|a|до|~|～)\s*\d{1,3}(?:[.,]\d+)?\s*%?\s*$", re.I)
 
 

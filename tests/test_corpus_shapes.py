@@ -122,3 +122,15 @@ def test_a_row_with_levels_and_no_name_is_still_a_risk(tmp_path):
     report = _json(write_xlsx(tmp_path / "register.xlsx", rows))
     assert report["risks"] == 2
     assert [f["cell"] for f in report["findings"] if f["code"] == "missing-value"][:1] == ["A3"]
+
+
+def test_a_bracketed_formula_is_not_a_qualifier(tmp_path):
+    """'Risk (P*I)' is a score column headed by its formula: never read as the risk's name."""
+    rows = [
+        ["Risk Title", "Probability", "Impact", "Risk (P*I)"],
+        ["Supplier fails", 2, 3, 6],
+        ["Data breach", 3, 3, 9],
+    ]
+    report = _json(write_xlsx(tmp_path / "register.xlsx", rows))
+    assert report["columns"]["title"] == "Risk Title"
+    assert not [f for f in report["findings"] if f["code"] == "duplicate-column"]
