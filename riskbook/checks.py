@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from riskbook.findings import Finding, make
 from riskbook.limits import EXCEL_CELL_LIMIT
 from riskbook.model import EMPTY_COLUMN_RISKS, FIELD_LABELS, Register, Risk, column_letter
+from riskbook.own_words import own_references, own_statuses
 from riskbook.perf import Progress, Ticker
 from riskbook.references import look_alike_key, shown
 from riskbook.report import Assessed, Report
@@ -70,6 +71,7 @@ def validate(
     findings.extend(check_impact_set(context))
     findings.extend(check_columns(context))
     findings.extend(check_has_risks(context))
+    findings.extend(check_own_words(context))
     assessed: list[Assessed] = []
     ticker = Ticker(progress, len(register.risks))
     for risk in register.risks:
@@ -129,6 +131,11 @@ class _Context:
         self.has_reference = register.has("reference") and not register.named_by_row
         # Risks named by their row (no reference column) have no reference form to check.
         self.reference_ok = scheme.reference_regex.match if self.has_reference else _any_reference
+        # A column wholly in the register's own words is said once (own_words), not on every row.
+        self.own_references = own_references(register, self.reference_ok) if self.has_reference else None
+        if self.own_references is not None:
+            self.reference_ok = _any_reference
+        self.own_statuses = own_statuses(register, scheme)
         self._scores: dict[tuple[int | None, int | None], tuple[int | None, Band | None]] = {}
         self._dues: dict[tuple[int, int], dt.date] = {}
         self._bounds: dict[int, tuple[dt.date, dt.date]] = {}
@@ -287,6 +294,29 @@ def check_impact_set(ctx: _Context) -> Iterator[Finding]:
         score=register.column_headers.get("score", "Score"),
         evidence=ctx.inherent_evidence,
     )
+
+
+def check_own_words(ctx: _Context) -> Iterator[Finding]:
+    """One finding for a column written wholly in the register's own words, in place of one per risk."""
+    register = ctx.register
+    if ctx.own_references is not None:
+        yield make(
+            "reference-own-form",
+            register.sheet,
+            register.cell(register.header_row, "reference"),
+            column=column_letter(register.columns["reference"]),
+            references=ctx.own_references.shown(),
+            example=ctx.scheme.reference_example,
+        )
+    if ctx.own_statuses is not None:
+        yield make(
+            "status-own-words",
+            register.sheet,
+            register.cell(register.header_row, "status"),
+            column=column_letter(register.columns["status"]),
+            allowed=", ".join(s.name for s in ctx.scheme.statuses),
+            statuses=ctx.own_statuses.shown(),
+        )
 
 
 def check_has_risks(ctx: _Context) -> Iterator[Finding]:
@@ -510,7 +540,7 @@ def check_rag(ctx: _Context, item: Assessed) -> Iterator[Finding]:
 
 def check_status(ctx: _Context, risk: Risk) -> Iterator[Finding]:
     text = risk.get("status")
-    if not text:
+    if not text or ctx.own_statuses is not None:
         return
     name, how = resolve_status(text, ctx.scheme)
     if name is None:

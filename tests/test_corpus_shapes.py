@@ -134,3 +134,35 @@ def test_a_bracketed_formula_is_not_a_qualifier(tmp_path):
     report = _json(write_xlsx(tmp_path / "register.xlsx", rows))
     assert report["columns"]["title"] == "Risk Title"
     assert not [f for f in report["findings"] if f["code"] == "duplicate-column"]
+
+
+def _numbered_register(tmp_path, statuses=("Open", "Open", "Closed")):
+    rows = [["No.", "Risk", "Owner", "Impact", "Likelihood", "Status", "Last Review"]] + [
+        [n, f"Risk number {n}", "A. Owner", "High", "Medium", status, "10/01/2024"]
+        for n, status in enumerate(statuses, start=1)
+    ]
+    return write_xlsx(tmp_path / "numbered.xlsx", rows)
+
+
+def test_numeric_ids_are_said_once_not_on_every_row(tmp_path):
+    report = _json(_numbered_register(tmp_path, ("Controls Tasked",) * 3))
+    codes = [f["code"] for f in report["findings"]]
+    assert "bad-reference" not in codes
+    own = [f for f in report["findings"] if f["code"] == "reference-own-form"]
+    assert [(f["cell"], f["severity"]) for f in own] == [("A1", "warning")]
+    assert "'1', '2', '3'" in own[0]["message"] and "STR0449" in own[0]["message"]
+
+
+def test_a_status_vocabulary_of_its_own_is_one_error_not_one_per_row(tmp_path):
+    result = run_cli("validate", _numbered_register(tmp_path, ("Открыт", "Открыт", "Закрыт")), "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert "unknown-status" not in result.output
+    assert result.output.count("[status-own-words]") == 1
+    assert "F1: no status in column F is one of the scheme's" in result.output
+    assert "the register's own are 'Открыт', 'Закрыт'" in result.output
+
+
+def test_one_status_off_among_the_schemes_is_still_found_on_its_row(tmp_path):
+    report = _json(_numbered_register(tmp_path, ("Controls Tasked", "Managed", "Closed for good")))
+    assert [f["cell"] for f in report["findings"] if f["code"] == "unknown-status"] == ["F4"]
+    assert "status-own-words" not in [f["code"] for f in report["findings"]]
