@@ -165,6 +165,14 @@ CATALOGUE: dict[str, Kind] = _kinds(
         "Check the column; name it with --column FIELD=HEADER, or give the scheme a [columns] alias for its header.",
     ),
     Kind(
+        "assessment-by-group",
+        "warning",
+        "a two-row header's group (Before / After controls, Inherent / Residual, Gross / Net, Current / Target) "
+        "says which impact, likelihood and score are the current assessment",
+        "columns {columns} under {group!r} are read as the current assessment (impact, likelihood, score); {others}",
+        "Check the columns; if another group is the current assessment, name its columns with --column FIELD=HEADER.",
+    ),
+    Kind(
         "column-empty",
         "warning",
         "a Reference, Owner, Status or Last Review column is empty on every row: said once, not once per risk",

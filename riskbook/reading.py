@@ -16,6 +16,7 @@ from riskbook import values as v
 from riskbook.by_content import by_content_notices, columns_by_content
 from riskbook.errors import ReadError
 from riskbook.findings import Finding, make
+from riskbook.header_groups import field_in_group, group_notices
 from riskbook.header_qualifier import without_qualifier
 from riskbook.limits import EXCEL_CELL_LIMIT, EXCEL_MAX_COLUMNS
 from riskbook.model import (
@@ -224,6 +225,7 @@ class _Header:
     texts: list[str]
     keys: list[str | None]
     fields: dict[str, int]
+    by_group: dict[int, str] = dataclasses.field(default_factory=dict)  # offset -> the group that named its assessment
 
     @property
     def width(self) -> int:
@@ -233,10 +235,7 @@ class _Header:
         fields = self.fields.keys()
         if len(fields) < _MIN_HEADER_FIELDS:
             return False
-        # Both levels say a register even without a name column (that column is then said missing).
-        return (
-            "reference" in fields or bool(fields & _NAME_FIELDS and fields & _SCALE_FIELDS) or _SCALE_FIELDS <= fields
-        )
+        return "reference" in fields or bool(fields & _NAME_FIELDS and fields & _SCALE_FIELDS)
 
 
 def _find_header(rows: list[list[Any]], lookup: dict[str, str]) -> tuple[_Header | None, _Header | None]:
@@ -272,6 +271,7 @@ def _map_cells(row: list[Any], index: int, lookup: dict[str, str], above: list[t
     texts: list[str] = []
     keys: list[str | None] = []
     fields: dict[str, int] = {}
+    by_group: dict[int, str] = {}
     for offset, cell in enumerate(row):
         text = "" if v.is_blank(cell) else v.clean_text(cell)
         name = None
@@ -279,6 +279,10 @@ def _map_cells(row: list[Any], index: int, lookup: dict[str, str], above: list[t
             group, own = above[offset]
             if text and group:
                 name = _field_named(lookup, f"{group} {text}")
+                if name is None:
+                    name = field_in_group(group, _field_named(lookup, text))
+                    if name is not None:
+                        by_group[offset] = group
                 if name is not None:
                     text = f"{group} {text}"
             elif not text and own:  # a header merged down over both rows
@@ -289,7 +293,7 @@ def _map_cells(row: list[Any], index: int, lookup: dict[str, str], above: list[t
         keys.append(name)
         if name is not None and name not in fields:
             fields[name] = offset
-    return _Header(index, texts, keys, fields)
+    return _Header(index, texts, keys, fields, by_group)
 
 
 def _group_row(row: list[Any], width: int) -> list[tuple[str, str]] | None:
@@ -671,6 +675,7 @@ def _build_register(
                 )
             )
     notices.extend(by_content_notices(inferred, sheet, header_row, col0, headers))
+    notices.extend(group_notices(header.by_group, columns, sheet, header_row, col0))
     named = {col: name for name, col in sheet_columns.items()} | dict(sheet_extras)
     notices.extend(_hidden_notices(sheet, header_row, named, risks, sheet_columns.get("reference", 0), hidden))
     return Register(

@@ -166,3 +166,47 @@ def test_one_status_off_among_the_schemes_is_still_found_on_its_row(tmp_path):
     report = _json(_numbered_register(tmp_path, ("Controls Tasked", "Managed", "Closed for good")))
     assert [f["cell"] for f in report["findings"] if f["code"] == "unknown-status"] == ["F4"]
     assert "status-own-words" not in [f["code"] for f in report["findings"]]
+
+
+def _before_after(tmp_path, before="Before controls", after="After controls"):
+    rows = [
+        ["Ref", "Risk", "Owner", before, None, None, after, None, None, "Status", "Last Review"],
+        [None, None, None, "Impact", "Likelihood", "Score", "Impact", "Likelihood", "Score", None, None],
+        ["STR0001", "Supplier fails", "A. Owner", "Very High", "Very High", 16, "Medium", "Low", 2, "Managed",
+         "10/01/2024"],
+        ["STR0002", "Data breach", "B. Owner", "Very High", "High", 12, "Low", "Low", 1, "Managed", "10/01/2024"],
+    ]  # fmt: skip
+    return write_xlsx(tmp_path / "before-after.xlsx", rows)
+
+
+def test_a_before_and_after_controls_header_reads_the_after_scores_as_current(tmp_path):
+    """Issue 25 item 14: the current assessment is the one after controls; before controls is inherent."""
+    path = _before_after(tmp_path)
+    report = _json(path)
+    assert report["columns"]["impact"] == "After controls Impact"
+    assert report["columns"]["score"] == "After controls Score"
+    assert report["columns"]["inherent_impact"] == "Before controls Impact"
+    assert report["columns"]["inherent_score"] == "Before controls Score"
+    assert not [f for f in report["findings"] if f["code"] in ("duplicate-column", "score-mismatch")]
+    said = [f for f in report["findings"] if f["code"] == "assessment-by-group"]
+    assert [(f["cell"], f["severity"]) for f in said] == [("G2", "warning")]
+    assert "columns G–I under 'After controls' are read as the current assessment" in said[0]["message"]
+    assert "D–F under 'Before controls' as the inherent assessment" in said[0]["message"]
+    built = run_cli("build", path, "-o", tmp_path / "panel.xlsx", "--as-of", AS_OF)
+    assert built.exit_code == 0, built.output
+    assert "2 risks · 0 High" in built.output
+
+
+def test_inherent_residual_gross_net_and_current_target_groups_are_read_alike(tmp_path):
+    for before, after, inherent in (
+        ("Inherent risk", "Residual risk", "inherent"),
+        ("Gross", "Net", "inherent"),
+        ("Current", "Target", None),
+    ):
+        report = _json(_before_after(tmp_path, before, after))
+        if inherent:
+            assert report["columns"]["impact"] == f"{after} Impact"
+            assert report["columns"][f"{inherent}_impact"] == f"{before} Impact"
+        else:
+            assert report["columns"]["impact"] == f"{before} Impact"
+            assert report["columns"]["target_impact"] == f"{after} Impact"
