@@ -42,7 +42,7 @@ from riskbook.source.package import TableFacts
 from riskbook.values import Invalid
 from riskbook.xlsx.scheme_sheet import SCHEME_SHEET, recorded_computed, recorded_scheme
 
-HEADER_SEARCH_ROWS = 20
+HEADER_SEARCH_ROWS = 60  # a template's cover block of instructions can be long
 
 _MIN_HEADER_FIELDS = 3
 _NAME_FIELDS = frozenset({"title", "description"})

@@ -210,3 +210,17 @@ def test_inherent_residual_gross_net_and_current_target_groups_are_read_alike(tm
         else:
             assert report["columns"]["impact"] == f"{before} Impact"
             assert report["columns"]["target_impact"] == f"{after} Impact"
+
+
+def test_a_header_below_a_long_block_of_instructions_is_found(tmp_path):
+    """A template's cover block of 30 lines of instructions above the register's header."""
+    instructions = [f"{n}. Fill in the column as the guidance says." for n in range(1, 31)]
+    rows = [
+        ["Risk ID", "Risk", "Owner", "Impact", "Likelihood", "Status"],
+        ["R-01", "Supplier fails", "A. Owner", "High", "Medium", "Managed"],
+        ["R-02", "Data breach", "B. Owner", "Low", "Low", "Managed"],
+    ]
+    report = _json(write_xlsx(tmp_path / "register.xlsx", rows, title_rows=instructions))
+    assert report["risks"] == 2
+    result = run_cli("validate", tmp_path / "register.xlsx", "--show-columns", "--as-of", AS_OF)
+    assert "Columns of 'Register' (header row 31):" in result.output
