@@ -16,6 +16,7 @@ from riskbook import values as v
 from riskbook.by_content import by_content_notices, columns_by_content
 from riskbook.errors import ReadError
 from riskbook.findings import Finding, make
+from riskbook.grid_matrix import grid_matrix
 from riskbook.header_groups import field_in_group, group_notices
 from riskbook.header_qualifier import without_qualifier
 from riskbook.limits import EXCEL_CELL_LIMIT, EXCEL_MAX_COLUMNS
@@ -144,6 +145,10 @@ def _parse_register(
         )
     if all(_sheet_is_empty(grid.rows(n)[0]) for n in names):
         raise ReadError(f"{display}: the workbook's sheets are empty")
+    for name in names:
+        matrix = grid_matrix(*grid.rows(name))
+        if matrix is not None:
+            raise ReadError(f"{display}: {matrix.describe(name)}")
     where = f"sheet {wanted!r}" if wanted else "any sheet"
     raise ReadError(f"{display}: no register header found in {where}; {_closest_text(closest)}")
 

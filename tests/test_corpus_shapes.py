@@ -224,3 +224,24 @@ def test_a_header_below_a_long_block_of_instructions_is_found(tmp_path):
     assert report["risks"] == 2
     result = run_cli("validate", tmp_path / "register.xlsx", "--show-columns", "--as-of", AS_OF)
     assert "Columns of 'Register' (header row 31):" in result.output
+
+
+def test_a_matrix_drawn_as_a_grid_is_refused_saying_what_it_is(tmp_path):
+    """Matriz de riesgos: severity words across, probability words down, the risks written in the cells."""
+    rows = [
+        ["Matriz de riesgos"],
+        [None, None, "SEVERIDAD"],
+        [None, None, "Muy bajo", "Bajo", "Medio", "Alto", "Muy alto"],
+        ["PROBABILIDAD", "Muy alta"],
+        [None, "Alta", "Carga lenta de programas", None, "Ausencia por enfermedad", None, "Mal manejo del software"],
+        [None, "Media", None, None, None, "Aumento de presupuesto"],
+        [None, "Baja", None, "Corte de luz", None, "Pérdida de personal", "Fallos del sistema"],
+        [None, "Muy baja", None, "Malware"],
+    ]
+    result = run_cli("validate", write_xlsx(tmp_path / "matriz.xlsx", rows, sheet="Hoja1"), "--as-of", AS_OF)
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1
+    assert (
+        "sheet 'Hoja1' holds a risk matrix drawn as a grid (one scale across C3:G3, one down B4:B8, 8 filled "
+        "cells between them), not a register: riskbook reads one risk per row" in result.output
+    )
