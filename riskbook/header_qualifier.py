@@ -18,9 +18,14 @@ _BRACKETED = re.compile(
 _RANGE = re.compile(r"\s*\d{1,3}(?:[.,]\d+)?\s*(?:-|–|—|to|bis|à|a|до|~|～)\s*\d{1,3}(?:[.,]\d+)?\s*%?\s*$", re.I)
 
 
+# A unit at the end ("Wahrscheinlichkeit in %"), or an abbreviation defined in front ("A=Auftreten", "S = Severity").
+_UNIT = re.compile(r"\s+(?:in\s*)?%\s*$", re.I)
+_DEFINED = re.compile(r"^\s*[^\W\d_]{1,3}\s*[=:]\s*(?=\S)")
+
+
 def without_qualifier(text: str) -> str | None:
-    """The header with its trailing qualifiers taken off, or None when it has none (or nothing else)."""
-    stripped = text
+    """The header with its qualifiers taken off, or None when it has none (or nothing else)."""
+    stripped = _DEFINED.sub("", _UNIT.sub("", text), count=1)
     while True:
         shorter = _BRACKETED.sub("", stripped, count=1)
         shorter = _RANGE.sub("", shorter, count=1)

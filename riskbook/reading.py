@@ -147,8 +147,9 @@ def _parse_register(
         raise ReadError(f"{display}: the workbook's sheets are empty")
     for name in names:
         matrix = grid_matrix(*grid.rows(name))
-        if matrix is not None:
-            raise ReadError(f"{display}: {matrix.describe(name)}")
+        if matrix is not None:  # and what came closest to a register elsewhere, if anything did
+            elsewhere = f"; no sheet has a register header: {_closest_text(closest)}" if closest else ""
+            raise ReadError(f"{display}: {matrix.describe(name)}{elsewhere}")
     where = f"sheet {wanted!r}" if wanted else "any sheet"
     raise ReadError(f"{display}: no register header found in {where}; {_closest_text(closest)}")
 
@@ -240,7 +241,9 @@ class _Header:
         fields = self.fields.keys()
         if len(fields) < _MIN_HEADER_FIELDS:
             return False
-        return "reference" in fields or bool(fields & _NAME_FIELDS and fields & _SCALE_FIELDS)
+        if "reference" in fields or (fields & _NAME_FIELDS and fields & _SCALE_FIELDS):
+            return True
+        return _SCALE_FIELDS <= fields and "score" in fields  # P, I and P × I: the name is found by content
 
 
 def _find_header(rows: list[list[Any]], lookup: dict[str, str]) -> tuple[_Header | None, _Header | None]:

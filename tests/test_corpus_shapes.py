@@ -245,3 +245,54 @@ def test_a_matrix_drawn_as_a_grid_is_refused_saying_what_it_is(tmp_path):
         "sheet 'Hoja1' holds a risk matrix drawn as a grid (one scale across C3:G3, one down B4:B8, 8 filled "
         "cells between them), not a register: riskbook reads one risk per row" in result.output
     )
+
+
+def _columns_json(path):
+    report = _json(path)
+    return report, {f["fields"]["name"]: f for f in report["findings"] if f["code"] == "column-by-content"}
+
+
+def test_a_level_whose_header_is_unknown_is_found_as_the_factor_of_the_score(tmp_path):
+    rows = [
+        ["Ref", "Risk", "Owner", "Chance", "Impact", "Score"],
+        ["R-01", "Supplier fails", "A. Owner", 2, 3, 6],
+        ["R-02", "Data breach", "B. Owner", 3, 4, 12],
+        ["R-03", "Flood at the depot", "C. Owner", 1, 2, 2],
+    ]
+    report, said = _columns_json(write_xlsx(tmp_path / "register.xlsx", rows))
+    assert report["columns"]["likelihood"]["header"] == "Chance"
+    assert report["columns"]["likelihood"]["by"] == "content"
+    assert said["likelihood"]["cell"] == "D1" and said["likelihood"]["severity"] == "warning"
+    assert not [f for f in report["findings"] if f["code"] == "score-mismatch"]
+
+
+def test_two_unnamed_level_columns_and_their_product_are_read_by_content_and_the_guess_said(tmp_path):
+    rows = [
+        ["Ref", "Risk", "Owner", "A", "B", "C"],
+        ["R-01", "Supplier fails", "A. Owner", 2, 3, 6],
+        ["R-02", "Data breach", "B. Owner", 3, 4, 12],
+        ["R-03", "Flood at the depot", "C. Owner", 1, 2, 2],
+    ]
+    report, said = _columns_json(write_xlsx(tmp_path / "register.xlsx", rows))
+    assert {name: report["columns"][name]["header"] for name in ("likelihood", "impact", "score")} == {
+        "likelihood": "A",
+        "impact": "B",
+        "score": "C",
+    }
+    assert "D × E is the score on every row" in said["impact"]["message"]
+    assert "a guess" in said["impact"]["message"]
+    result = run_cli("validate", tmp_path / "register.xlsx", "--show-columns", "--as-of", AS_OF)
+    assert "D 'A' → likelihood (Likelihood) by content" in result.output
+
+
+def test_a_p_i_and_p_times_i_register_finds_its_names_by_content(tmp_path):
+    rows = [
+        ["Item", "P", "I", "Risk (P*I)", "How"],
+        ["My other classes keep me from the work", 4, 2, 8, "A weekly plan"],
+        ["The board breaks", 1, 4, 4, "Buy a new one"],
+        ["The supplier is late", 2, 2, 4, "Order early"],
+    ]
+    report, said = _columns_json(write_xlsx(tmp_path / "register.xlsx", rows, sheet="Sheet1"))
+    assert report["risks"] == 3
+    assert report["columns"]["title"]["header"] == "Item"
+    assert said["title"]["cell"] == "A1"
