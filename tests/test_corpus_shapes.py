@@ -285,9 +285,9 @@ def test_two_unnamed_level_columns_and_their_product_are_read_by_content_and_the
     assert "D 'A' → likelihood (Likelihood) by content" in result.output
 
 
-def test_a_p_i_and_p_times_i_register_finds_its_names_by_content(tmp_path):
+def test_a_levels_and_score_register_finds_its_names_by_content(tmp_path):
     rows = [
-        ["Item", "P", "I", "Risk (P*I)", "How"],
+        ["Item", "Probability", "Impact", "Risk (P*I)", "How"],
         ["My other classes keep me from the work", 4, 2, 8, "A weekly plan"],
         ["The board breaks", 1, 4, 4, "Buy a new one"],
         ["The supplier is late", 2, 2, 4, "Order early"],
@@ -296,3 +296,16 @@ def test_a_p_i_and_p_times_i_register_finds_its_names_by_content(tmp_path):
     assert report["risks"] == 3
     assert report["columns"]["title"]["header"] == "Item"
     assert said["title"]["cell"] == "A1"
+
+
+def test_the_cia_triads_i_is_not_the_impact(tmp_path):
+    """ISO 27001 registers rate an asset's C, I and A (confidentiality, integrity, availability): 'I' is no impact."""
+    rows = [
+        ["Risk Number", "Risk Description", "C", "I", "A", "Threat Probability", "Threat Impact", "Risk Score"],
+        ["R001", "Ransomware encrypts the patient records", 3, 3, 3, 3, 3, 9],
+        ["R002", "Outdated OS on the imaging machines", 2, 3, 2, 3, 2, 6],
+        ["R003", "Phishing of the staff mailboxes", 3, 2, 1, 2, 2, 4],
+    ]
+    report = _json(write_xlsx(tmp_path / "iso.xlsx", rows))
+    assert report["columns"]["impact"] == "Threat Impact"
+    assert not [f for f in report["findings"] if f["code"] in ("score-mismatch", "duplicate-column")]
