@@ -40,7 +40,7 @@ def phases(path: Path) -> dict[str, float]:
     import python_calamine
 
     from riskbook import load_scheme, validate
-    from riskbook.reading import _build_register, _find_header, _header_lookup, _Source
+    from riskbook.read.rows import _build_register, _find_header, _header_lookup, _Source
     from riskbook.source import package, scan
 
     scheme = load_scheme(SCHEME)

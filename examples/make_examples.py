@@ -268,7 +268,7 @@ def _scheme(name: str):
     import sys
 
     sys.path.insert(0, str(HERE.parent))
-    from riskbook.scheme import load_scheme
+    from riskbook.scheme.load import load_scheme
 
     return load_scheme(HERE.parent / "workbook_templates" / name)
 

@@ -19,20 +19,20 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "check_register": "riskbook.pipeline",
-    "read_register": "riskbook.reading",
-    "validate": "riskbook.checks",
-    "build_workbook": "riskbook.panel",
-    "write_template": "riskbook.template",
-    "annotate_workbook": "riskbook.annotate",
-    "load_scheme": "riskbook.scheme",
-    "to_dataframe": "riskbook.frame",
+    "read_register": "riskbook.read.rows",
+    "validate": "riskbook.check.rules",
+    "build_workbook": "riskbook.outputs.panel",
+    "write_template": "riskbook.outputs.template",
+    "annotate_workbook": "riskbook.outputs.annotate",
+    "load_scheme": "riskbook.scheme.load",
+    "to_dataframe": "riskbook.model",
     "Register": "riskbook.model",
     "Risk": "riskbook.model",
-    "Finding": "riskbook.findings",
-    "CATALOGUE": "riskbook.findings",
+    "Finding": "riskbook.check.findings",
+    "CATALOGUE": "riskbook.check.findings",
     "Report": "riskbook.report",
-    "Assessed": "riskbook.report",
-    "Scheme": "riskbook.scheme",
+    "Assessed": "riskbook.check.assessed",
+    "Scheme": "riskbook.scheme.types",
     "RiskbookError": "riskbook.errors",
     "ReadError": "riskbook.errors",
 }
@@ -58,18 +58,19 @@ __all__ = [  # noqa: RUF022 - grouped as the _LAZY table
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from riskbook.annotate import annotate_workbook
-    from riskbook.checks import validate
+    from riskbook.check.assessed import Assessed
+    from riskbook.check.findings import CATALOGUE, Finding
+    from riskbook.check.rules import validate
     from riskbook.errors import ReadError, RiskbookError
-    from riskbook.findings import CATALOGUE, Finding
-    from riskbook.frame import to_dataframe
-    from riskbook.model import Register, Risk
-    from riskbook.panel import build_workbook
+    from riskbook.model import Register, Risk, to_dataframe
+    from riskbook.outputs.annotate import annotate_workbook
+    from riskbook.outputs.panel import build_workbook
+    from riskbook.outputs.template import write_template
     from riskbook.pipeline import check_register
-    from riskbook.reading import read_register
-    from riskbook.report import Assessed, Report
-    from riskbook.scheme import Scheme, load_scheme
-    from riskbook.template import write_template
+    from riskbook.read.rows import read_register
+    from riskbook.report import Report
+    from riskbook.scheme.load import load_scheme
+    from riskbook.scheme.types import Scheme
 
 
 def __getattr__(name: str):

@@ -140,7 +140,7 @@ def refuse_standard_input(*paths: str | None) -> None:
 def check_outputs(*outputs: tuple[str | None, str, str | None, bool], inputs: tuple[str | None, ...] = ()) -> None:
     """Every output (path, what it is, its suffix, whether '-' may stand for standard output), before any work."""
     from riskbook.errors import OutputError
-    from riskbook.outputs import STDOUT, check_output_path
+    from riskbook.outputs.paths import STDOUT, check_output_path
 
     for path, what, suffix, stdout_ok in outputs:
         if not path:
@@ -169,7 +169,7 @@ def output_path(output: str, suffix: str) -> Iterator[str]:
     import shutil
     import tempfile
 
-    from riskbook.outputs import STDOUT
+    from riskbook.outputs.paths import STDOUT
 
     if output != STDOUT:
         yield output

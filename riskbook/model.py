@@ -5,114 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from riskbook.findings import Finding
+from riskbook.check.findings import Finding
+from riskbook.fields import FIELDS
 from riskbook.limits import column_letters
-from riskbook.values import Invalid, clean_text
+from riskbook.read.values import Invalid, clean_text
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from riskbook.scheme import Scheme
+    from riskbook.scheme.types import Scheme
 
-
-# Canonical fields, in the order of the panel paper's Appendix A and its detail cards.
-FIELDS: tuple[str, ...] = (
-    "reference",
-    "owner",
-    "title",
-    "impact",
-    "likelihood",
-    "status",
-    "first_recorded",
-    "last_review",
-    "score",
-    "previous_score",
-    "rag",
-    "responsible_officer",
-    "category",
-    "information",
-    "rationale",
-    "consequence",
-    "existing_controls",
-    "additional_controls",
-    "update",
-    "current_status",
-    "control_due",
-    "proposal",
-    # Read from registers in other shapes; kept with the risk, not yet checked.
-    "description",
-    "next_review",
-    "treatment",
-    "inherent_impact",
-    "inherent_likelihood",
-    "inherent_score",
-    "inherent_rating",
-    "target_impact",
-    "target_likelihood",
-    "target_score",
-    "target_rating",
-)
-
-FIELD_LABELS: dict[str, str] = {
-    "reference": "Reference",
-    "owner": "Owner",
-    "title": "Title",
-    "impact": "Impact",
-    "likelihood": "Likelihood",
-    "status": "Status",
-    "first_recorded": "First Recorded",
-    "last_review": "Last Review",
-    "score": "Current/Proposed Score",
-    "previous_score": "Previous Score",
-    "rag": "RAG",
-    "responsible_officer": "Responsible Officer",
-    "category": "Category",
-    "information": "Information",
-    "rationale": "Risk Rationale",
-    "consequence": "Risk Consequence",
-    "existing_controls": "Existing Controls",
-    "additional_controls": "Additional Controls",
-    "update": "Update",
-    "current_status": "Current Status",
-    "control_due": "Control Due",
-    "proposal": "Proposal",
-    "description": "Description",
-    "next_review": "Next Review",
-    "treatment": "Treatment",
-    "inherent_impact": "Inherent Impact",
-    "inherent_likelihood": "Inherent Likelihood",
-    "inherent_score": "Inherent Score",
-    "inherent_rating": "Inherent Rating",
-    "target_impact": "Target Impact",
-    "target_likelihood": "Target Likelihood",
-    "target_score": "Target Score",
-    "target_rating": "Target Rating",
-}
-
-DATE_FIELDS = frozenset({"first_recorded", "last_review", "next_review"})
-SCALE_FIELDS = frozenset({"impact", "likelihood"})
-SCORE_FIELDS = frozenset({"score", "previous_score"})
-# Inherent and target assessments: read as scale values and scores where they are, else kept as typed.
-LENIENT_SCALE_FIELDS = frozenset({"inherent_impact", "inherent_likelihood", "target_impact", "target_likelihood"})
-LENIENT_SCORE_FIELDS = frozenset({"inherent_score", "target_score"})
-
-
-# Narrative fields are read from their cells only when asked for: validating a large register
-# never needs them, only their length; the panel workbook reads each once.
-NARRATIVE_FIELDS = frozenset(
-    {
-        "information",
-        "rationale",
-        "consequence",
-        "existing_controls",
-        "additional_controls",
-        "update",
-        "current_status",
-        "description",
-        "treatment",
-    }
-)
-LAZY_FIELDS = NARRATIVE_FIELDS | {"responsible_officer", "category"}
 
 # A column no risk fills is one finding (column-empty) from this many risks; below, each empty cell is named
 # (missing-value): with one or two risks, a column left empty is as likely a risk not yet filled in.
@@ -189,7 +91,7 @@ class Risk:
 
 @dataclass(frozen=True, slots=True)
 class PassedOver:
-    """A row under the header that is not a risk (riskbook.row_kinds.REASONS: placeholder, totals, …)."""
+    """A row under the header that is not a risk (riskbook.read.row_kinds.REASONS: placeholder, totals, …)."""
 
     row: int  # 0-based sheet row
     reason: str
@@ -264,8 +166,8 @@ class Register:
         Dates known only to the month are given as the first of that month. Needs pandas
         (`pip install "riskbook[pandas]"`); riskbook itself never imports it.
         """
-        from riskbook.frame import dataframe_of
-        from riskbook.values import PartialDate
+        from riskbook.outputs.frame import dataframe_of
+        from riskbook.read.values import PartialDate
 
         scheme = scheme or self.scheme
         records = []
@@ -297,3 +199,8 @@ def column_letter(col: int) -> str:
 def cell_name(row: int, col: int) -> str:
     """A1-style name of a 0-based (row, col)."""
     return f"{column_letter(col)}{row + 1}"
+
+
+def to_dataframe(register: Register, scheme: Scheme | None = None) -> pd.DataFrame:
+    """`register.to_dataframe(scheme)`: one row per risk (see `Register.to_dataframe`)."""
+    return register.to_dataframe(scheme)

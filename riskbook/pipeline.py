@@ -11,11 +11,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-from riskbook.checks import validate
+from riskbook.check.rules import validate
 from riskbook.perf import Progress
-from riskbook.reading import read_register
+from riskbook.read.rows import read_register
 from riskbook.report import Report
-from riskbook.scheme import Scheme, load_scheme
+from riskbook.scheme.load import load_scheme
+from riskbook.scheme.types import Scheme
 
 PathLike = str | os.PathLike[str]
 

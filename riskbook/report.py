@@ -11,22 +11,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from riskbook.findings import Finding
-from riskbook.model import Register, Risk
+from riskbook.check.assessed import Assessed
+from riskbook.check.findings import Finding
+from riskbook.model import Register
 
 if TYPE_CHECKING:
-    from riskbook.period import Period
-    from riskbook.scheme import Band, Scheme
-
-
-@dataclass(slots=True)  # not frozen: validate makes one per risk, and a frozen one costs 2.5 times as much
-class Assessed:
-    """One risk with what the scheme says of it: its score, the score's band, and when it is next due for review."""
-
-    risk: Risk
-    score: int | None  # from impact and likelihood; None when either is unreadable
-    band: Band | None
-    review_due: dt.date | None
+    from riskbook.check.period import Period
+    from riskbook.scheme.types import Scheme
 
 
 @dataclass
@@ -50,7 +41,7 @@ class Report:
         """This period beside the last: archive, new and changed risks (worked out once, on first use)."""
         if self._period is not None:
             return self._period
-        from riskbook.period import compare_periods
+        from riskbook.check.period import compare_periods
 
         return compare_periods(self.register, self.assessed, previous=self.previous, since=self.since)
 

@@ -23,6 +23,6 @@ def make_register(tmp_path):
 @pytest.fixture(scope="session")
 def recalc_profile(tmp_path_factory) -> Path:
     """A LibreOffice profile that recalculates every formula on load (OOXMLRecalcMode = 0)."""
-    from riskbook.panel.pdf import make_recalc_profile
+    from riskbook.outputs.panel.pdf import make_recalc_profile
 
     return make_recalc_profile(tmp_path_factory.mktemp("lo-recalc"))

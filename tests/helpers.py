@@ -118,14 +118,14 @@ def sha256(path: Path) -> str:
 
 
 def soffice() -> str | None:
-    from riskbook.panel.pdf import soffice as find
+    from riskbook.outputs.panel.pdf import soffice as find
 
     return find()
 
 
 def convert_with_libreoffice(source: Path, target_ext: str, outdir: Path, profile: Path) -> Path:
-    """Convert a file with LibreOffice headless, using a private profile folder (riskbook.panel.pdf does it)."""
-    from riskbook.panel.pdf import convert
+    """Convert a file with LibreOffice headless, using a private profile folder (riskbook.outputs.panel.pdf does it)."""
+    from riskbook.outputs.panel.pdf import convert
 
     if soffice() is None:
         if os.environ.get("CI"):

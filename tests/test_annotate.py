@@ -390,7 +390,7 @@ def test_a_sheet_written_with_prefixed_names_is_marked(tmp_path):
     import datetime as dt
 
     from riskbook import read_register, validate
-    from riskbook.annotate import annotate_workbook
+    from riskbook.outputs.annotate import annotate_workbook
 
     with zipfile.ZipFile(PUBLISHED_EXAMPLE) as zf:
         parts = {name: zf.read(name) for name in zf.namelist()}

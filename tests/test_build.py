@@ -297,7 +297,7 @@ def test_a_failed_build_keeps_the_earlier_output(tmp_path, monkeypatch):
     first, out = build(tmp_path)
     assert first.exit_code == 0
     before = sha256(out)
-    from riskbook.panel import sheets
+    from riskbook.outputs.panel import matrix as sheets
 
     def explode(*args, **kwargs):
         raise KeyboardInterrupt

@@ -1,9 +1,9 @@
 """How cards flow onto pages: several to a page, breaks between cards or whole fields, no card
 starting with fewer than three rows at a page's foot, long fields filling the page first."""
 
+from riskbook.check.period import PanelRisk
 from riskbook.model import Risk
-from riskbook.panel.cards import Row, heading_points, layout
-from riskbook.period import PanelRisk
+from riskbook.outputs.panel.cards import Row, heading_points, layout
 
 CAPACITY = 480.0
 

@@ -70,7 +70,7 @@ def test_json_output_is_stable():
 
 
 def test_json_findings_carry_their_catalogue_fields_as_data(make_register):
-    from riskbook.findings import CATALOGUE
+    from riskbook.check.findings import CATALOGUE
 
     path = make_register([risk_row(last="Jan 2023", status="Controls Taskd"), risk_row("STR0002", owner=None)])
     result = run("validate", str(path), "--as-of", "2024-01-16", "--format", "json")

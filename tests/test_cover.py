@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from riskbook.cli import cli
-from riskbook.panel.claims import claims
+from riskbook.outputs.panel.claims import claims
 from tests.helpers import CLEAN_EXAMPLE, EXAMPLES
 
 APRIL = EXAMPLES / "force-risk-register-apr-2024.xlsx"

@@ -9,8 +9,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from riskbook.check.findings import CATALOGUE
 from riskbook.cli import cli
-from riskbook.findings import CATALOGUE
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -117,7 +117,7 @@ def test_every_example_in_the_docs_runs(page, line, tmp_path, monkeypatch):
 
 
 def test_the_worked_five_by_five_scheme_scores_as_the_page_says(tmp_path):
-    from riskbook.scheme import load_scheme
+    from riskbook.scheme.load import load_scheme
 
     text = (DOCS / "scheme.md").read_text(encoding="utf-8")
     toml = re.search(r"## A worked example.*?```toml\n(.*?)```", text, re.S).group(1)

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from riskbook import read_register, validate
-from riskbook.template_columns import COMPUTED_REVIEW
+from riskbook.outputs.template_columns import COMPUTED_REVIEW
 from tests.helpers import HEADER, recalculation_mismatches, risk_row, write_xlsx
 from tests.helpers import run_cli as run
 

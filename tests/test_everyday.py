@@ -69,7 +69,7 @@ def test_debug_is_accepted_after_the_subcommand(tmp_path):
 
 
 def test_scheme_dash_prints_a_draft_that_loads(tmp_path):
-    from riskbook.scheme import load_scheme
+    from riskbook.scheme.load import load_scheme
 
     result = run("scheme", "--from", ROOT / "examples" / "nhs-risk-register.csv", "-o", "-")
     assert result.exit_code == 0, result.output
@@ -158,7 +158,7 @@ def test_json_for_an_internal_error_and_a_refusal(monkeypatch, tmp_path):
 
 
 def test_pdf_timeout_runs_libreoffice_once_and_names_the_users_files(monkeypatch, tmp_path):
-    import riskbook.panel.pdf as pdf
+    import riskbook.outputs.panel.pdf as pdf
 
     calls = []
 
@@ -226,9 +226,10 @@ class Recorder:
         self.steps.append(name)
 
 
+@pytest.mark.slow  # over half a second: kept out of the quick subset
 def test_template_from_reports_named_progress(make_register, tmp_path):
     import riskbook
-    from riskbook.template import carry_over, write_template
+    from riskbook.outputs.template import carry_over, write_template
 
     rows = [risk_row(f"STR{n:04d}") for n in range(1, 2501)]
     checking, writing = Recorder(), Recorder()
@@ -335,11 +336,12 @@ def _imports_pandas_at_run_time(path: Path) -> bool:
     )
 
 
+@pytest.mark.slow  # over half a second: kept out of the quick subset
 def test_only_frame_imports_pandas():
     importers = [
         p.relative_to(ROOT).as_posix() for p in (ROOT / "riskbook").rglob("*.py") if _imports_pandas_at_run_time(p)
     ]
-    assert importers == ["riskbook/frame.py"]
+    assert importers == ["riskbook/outputs/frame.py"]
 
 
 def test_register_to_dataframe():
@@ -374,6 +376,7 @@ def test_a_numeric_rating_equal_to_the_score_is_no_finding(make_register):
     ]
 
 
+@pytest.mark.slow  # over half a second: kept out of the quick subset
 def test_a_reader_that_goes_away_ends_the_run_quietly():
     import sys
 

@@ -358,7 +358,7 @@ def test_cp1252_csv_is_read(tmp_path):
 
 
 def test_writer_checks_every_return_code(tmp_path):
-    from riskbook.scheme import load_scheme
+    from riskbook.scheme.load import load_scheme
     from riskbook.xlsx.writer import Book, PageSetup
 
     book = Book(tmp_path / "x.xlsx", PageSetup("t", "d", "OFFICIAL"), load_scheme())

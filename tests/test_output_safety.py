@@ -309,7 +309,7 @@ def test_a_full_disk_is_one_line_and_leaves_nothing(tmp_path, command):
 
 
 def test_a_control_character_in_a_scheme_gives_a_well_formed_template(tmp_path):
-    from riskbook.scheme import shipped_scheme_path
+    from riskbook.scheme.load import shipped_scheme_path
 
     scheme = tmp_path / "scheme.toml"
     text = shipped_scheme_path("scheme-4x4.toml").read_text(encoding="utf-8")
@@ -325,7 +325,7 @@ def test_a_control_character_in_a_scheme_gives_a_well_formed_template(tmp_path):
 
 @pytest.mark.slow
 def test_control_characters_in_a_schemes_labels_give_a_well_formed_panel(tmp_path):
-    from riskbook.scheme import shipped_scheme_path
+    from riskbook.scheme.load import shipped_scheme_path
 
     scheme = tmp_path / "scheme.toml"
     text = shipped_scheme_path("scheme-4x4.toml").read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from riskbook import CATALOGUE, build_workbook, read_register, validate
 from riskbook.errors import ReadError
-from riskbook.values import clean_text
+from riskbook.read.values import clean_text
 from tests.helpers import HEADER, write_xlsx
 
 pytestmark = pytest.mark.slow  # hypothesis: many generated registers

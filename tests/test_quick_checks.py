@@ -9,8 +9,9 @@ import random
 
 import pytest
 
-from riskbook import checks, read_register, validate
-from riskbook.model import FIELD_LABELS
+from riskbook import read_register, validate
+from riskbook.check import rules as checks
+from riskbook.fields import FIELD_LABELS
 
 FIELDS = [
     "reference",

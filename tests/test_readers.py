@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 
 from riskbook import read_register, validate
-from riskbook.values import clean_text, html_to_text
+from riskbook.read.values import clean_text, html_to_text
 from tests import hostile_readers as biff
 from tests.helpers import AS_OF, HEADER, risk_row, write_xlsx
 from tests.helpers import run_cli_limited as run_limited

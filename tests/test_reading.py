@@ -4,8 +4,8 @@ import pytest
 
 from riskbook import read_register, validate
 from riskbook.errors import ReadError
-from riskbook.reading import HEADER_SEARCH_ROWS
-from riskbook.values import PartialDate
+from riskbook.read.rows import HEADER_SEARCH_ROWS
+from riskbook.read.values import PartialDate
 from tests.helpers import (
     AS_OF,
     CLEAN_EXAMPLE,

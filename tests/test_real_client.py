@@ -43,7 +43,7 @@ def test_libreoffice_recalculates_to_the_stored_values(tmp_path, recalc_profile,
 
 @pytest.mark.libreoffice
 def test_the_recalculation_check_catches_a_wrong_stored_value(tmp_path, recalc_profile, monkeypatch):
-    from riskbook.panel import sheets
+    from riskbook.outputs.panel import summary as sheets
 
     honest = sheets.summary_counts
 

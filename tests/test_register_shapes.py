@@ -217,7 +217,7 @@ def test_semicolon_csv_with_russian_headers_read_through_the_scheme(tmp_path):
 
 
 def _shipped(name):
-    from riskbook.scheme import shipped_scheme_path
+    from riskbook.scheme.load import shipped_scheme_path
 
     return str(shipped_scheme_path(name))
 
@@ -448,7 +448,7 @@ def test_band_words_must_be_a_list(tmp_path):
 
 def test_dataframe_computes_the_score_through_the_scheme():
     import riskbook
-    from riskbook.scheme import load_scheme
+    from riskbook.scheme.load import load_scheme
 
     scheme = load_scheme(_shipped("scheme-3x3.toml"))
     register = riskbook.read_register(EXAMPLES / "project-risk-register.xlsx", scheme=scheme)

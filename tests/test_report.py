@@ -80,7 +80,7 @@ def test_every_message_template_formats_with_its_named_fields():
 
 
 def test_a_finding_takes_exactly_its_kinds_fields():
-    from riskbook.findings import make
+    from riskbook.check.findings import make
 
     with pytest.raises(TypeError, match="missing-value takes the fields"):
         make("missing-value", "Register", "B2", "STR0001", 1, field="owner", extra=1)

@@ -12,8 +12,9 @@ from click.testing import CliRunner
 
 from riskbook import read_register, validate
 from riskbook.cli import cli
+from riskbook.fields import FIELD_LABELS, FIELDS
 from riskbook.limits import EXCEL_CELL_LIMIT
-from riskbook.model import FIELD_LABELS, FIELDS, Risk
+from riskbook.model import Risk
 from tests.helpers import AS_OF
 
 HELLO = "  <p>Hello &amp; welcome</p>  "

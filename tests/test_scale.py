@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from riskbook import build_workbook, load_scheme, read_register, validate
 from riskbook.cli import cli
-from riskbook.panel.cards import MAX_CARD_TABLES
-from riskbook.panel.sheets import _references_text
+from riskbook.outputs.panel.cards import MAX_CARD_TABLES
+from riskbook.outputs.panel.matrix import _references_text
 from tests.helpers import CLEAN_EXAMPLE, HEADER
 
 pytestmark = pytest.mark.slow  # registers of tens of thousands of risks

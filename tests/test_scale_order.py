@@ -258,8 +258,8 @@ def test_zero_based_scores_are_checked_against_the_registers_own_products(tmp_pa
 
 
 def test_a_draft_that_does_not_load_is_refused_naming_the_output_given(tmp_path):
-    from riskbook.draft import write_draft
     from riskbook.errors import SchemeError
+    from riskbook.scheme.draft import write_draft
 
     out = tmp_path / "mine.toml"
     with pytest.raises(SchemeError) as error:
@@ -293,8 +293,8 @@ def test_prose_scale_cells_are_matched_to_their_level(tmp_path):
 
 
 def test_the_known_words_file_claims_each_word_for_one_level_of_a_scale_and_covers_every_language():
-    from riskbook.scale_order import fold
-    from riskbook.scheme import shipped_scheme_path
+    from riskbook.scheme.load import shipped_scheme_path
+    from riskbook.scheme.scale_order import fold
 
     data = tomllib.loads(shipped_scheme_path("scale-words.toml").read_text(encoding="utf-8"))
     languages = {"en", "fr", "de", "es", "it", "pt", "nl", "pl", "ru", "uk", "cs", "sk", "sv", "no", "da", "fi", "zh"}
@@ -437,7 +437,7 @@ score_cell = st.one_of(
 )
 def test_any_scale_cells_draft_a_scheme_that_loads_and_validates(tmp_path_factory, rows):
     from riskbook import load_scheme, read_register, validate
-    from riskbook.draft import draft_reading_scheme, draft_scheme, rows_without_risks, write_draft
+    from riskbook.scheme.draft import draft_reading_scheme, draft_scheme, rows_without_risks, write_draft
 
     folder = tmp_path_factory.mktemp("draft")
     path = register(folder, rows, header=[*HEADER, "Risk Rating"])

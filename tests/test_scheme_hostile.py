@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from riskbook.scheme import shipped_scheme_path
+from riskbook.scheme.load import shipped_scheme_path
 from tests.helpers import AS_OF, CLEAN_EXAMPLE, HEADER, risk_row, write_xlsx
 from tests.helpers import run_cli as run
 from tests.helpers import run_cli_process as run_process

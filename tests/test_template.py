@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from riskbook import load_scheme, read_register, validate
 from riskbook.cli import cli
-from riskbook.values import PartialDate
+from riskbook.read.values import PartialDate
 from tests.helpers import (
     AS_OF,
     CLEAN_EXAMPLE,

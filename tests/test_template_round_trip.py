@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from riskbook import read_register, validate
 from riskbook.cli import cli
 from riskbook.model import Register
-from riskbook.values import PartialDate
+from riskbook.read.values import PartialDate
 from tests.helpers import EXAMPLES, recalculation_mismatches, risk_row
 
 SCHEMES = Path(__file__).resolve().parent.parent / "workbook_templates"

@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from riskbook.scheme import load_scheme
-from riskbook.values import Invalid, PartialDate, clean_text, html_to_text, parse_date, parse_scale
+from riskbook.read.values import Invalid, PartialDate, clean_text, html_to_text, parse_date, parse_scale
+from riskbook.scheme.load import load_scheme
 
 SCHEME = load_scheme()
 

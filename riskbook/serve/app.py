@@ -116,14 +116,14 @@ def create_app(store: JobStore) -> Flask:
 
     @app.get("/help/bands.css")
     def help_bands():
-        from riskbook.scheme import load_scheme
+        from riskbook.scheme.load import load_scheme
         from riskbook.serve.worker import scheme_in_words
 
         return Response(_band_css(scheme_in_words(load_scheme(None))["bands"]), mimetype="text/css")
 
     @app.get("/help")
     def help_page():
-        from riskbook.scheme import load_scheme
+        from riskbook.scheme.load import load_scheme
         from riskbook.serve.worker import scheme_in_words
 
         return page("help.html", scheme=scheme_in_words(load_scheme(None)), catalogue=_catalogue())
@@ -197,13 +197,13 @@ def _findings_by_risk(result: dict) -> list[dict[str, Any]]:
 
 
 def _advice() -> dict[str, str]:
-    from riskbook.findings import CATALOGUE
+    from riskbook.check.findings import CATALOGUE
 
     return {code: kind.advice for code, kind in CATALOGUE.items()}
 
 
 def _catalogue() -> list[dict[str, str]]:
-    from riskbook.findings import CATALOGUE
+    from riskbook.check.findings import CATALOGUE
 
     return [
         {"code": kind.code, "severity": kind.severity, "summary": kind.summary, "advice": kind.advice}

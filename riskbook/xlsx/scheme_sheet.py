@@ -52,7 +52,7 @@ def scheme_text(rows: list[list[Any]]) -> str | None:
 
 def embedded_scheme(rows: list[list[Any]], display: str):
     """The scheme recorded in a workbook (rows of its scheme sheet), or None; refused in one line if broken."""
-    from riskbook.scheme import scheme_from_text
+    from riskbook.scheme.load import scheme_from_text
 
     text = scheme_text(rows)
     if text is None:
@@ -65,7 +65,7 @@ def embedded_scheme(rows: list[list[Any]], display: str):
 
 def recorded_scheme(rows: list[list[Any]], display: str):
     """The scheme a template records on its hidden sheet (rows), and "the workbook"; else the default and ""."""
-    from riskbook.scheme import load_scheme
+    from riskbook.scheme.load import load_scheme
 
     found = embedded_scheme(rows, display) if rows else None
     return (found, "the workbook") if found is not None else (load_scheme(None), "")

@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from riskbook.errors import OutputError
-from riskbook.files import check_output
 from riskbook.limits import EXCEL_CELL_LIMIT, EXCEL_HEADER_FOOTER_LIMIT
 from riskbook.perf import Ticker
+from riskbook.source.files import check_output
 from riskbook.xlsx.text import CELL, HEADER_FOOTER, PROPERTY, SHEET_NAME, header_length, safe_text
 
 # Excel's tallest row is 409 points; text taller than that is continued in the next row.

@@ -1,0 +1,320 @@
+"""Rows under a register's header that are not risks: placeholders, labels, guidance, a second header,
+a totals row, a legend block below the table. Each is passed over, and said (Register.passed_over).
+
+Nothing here reads cells as values: the rows come read (the risks) and as typed (the sheet's rows).
+The words that mark a totals row or a legend (Total, Key, Итого, 合计…) are data: [rows] in
+workbook_templates/columns.toml.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from itertools import repeat
+from operator import attrgetter, contains
+from typing import Any
+
+from riskbook.model import PassedOver, Risk
+from riskbook.read import values as v
+from riskbook.scheme.load import header_key, shipped_columns_file
+from riskbook.scheme.types import Scheme
+
+# Reasons, as JSON gives them, with the words the text output uses.
+REASONS = {
+    "placeholder": "numbered blank line",
+    "label": "label or note alone in its row",
+    "guidance": "guidance row under the header",
+    "header": "second header row",
+    "totals": "totals row",
+    "legend": "legend or key line below the table",
+}
+_NAME_FIELDS = ("title", "description")
+_SCALE_FIELDS = ("impact", "likelihood")
+_PLACEHOLDER_MARK = 2  # a priority letter or a short number beside a pre-numbered reference ("H", "1")
+
+
+@dataclass(frozen=True, slots=True)
+class RowWords:
+    """Folded words that mark rows: a totals row's label, a legend's heading."""
+
+    totals: frozenset[str]
+    legend: frozenset[str]
+
+
+@functools.cache
+def row_words() -> RowWords:
+    """The [rows] table of the shipped columns.toml."""
+    table = shipped_columns_file()["rows"]
+    return RowWords(
+        frozenset(header_key(w) for w in table["totals"]), frozenset(header_key(w) for w in table["legend"])
+    )
+
+
+@dataclass(slots=True)
+class _Table:
+    """What the classifier needs of the register: its rows as typed and where its fields are."""
+
+    rows: list[list[Any]]
+    row0: int  # sheet row of rows[0]
+    width: int  # the header's: cells beyond it belong to no risk
+    columns: dict[str, int]  # field -> offset in a row
+    header_words: frozenset[str]  # folded header texts: a row of them is a header again
+    header_cells: list[Any]  # the header row as typed: a blank over a column is a merged heading's sub-column
+    is_scale_word: Callable[[str], bool]
+    words: RowWords
+
+    def cells(self, sheet_row: int) -> list[Any]:
+        return self.rows[sheet_row - self.row0]
+
+    def filled(self, sheet_row: int) -> list[tuple[int, Any]]:
+        cells = self.cells(sheet_row)[: self.width]
+        return [(offset, cell) for offset, cell in enumerate(cells) if not v.is_blank(cell)]
+
+
+def passed_over_line(passed: tuple[PassedOver, ...]) -> str:
+    """One line: how many rows were passed over and why ("" for none)."""
+    if not passed:
+        return ""
+    by_reason: dict[str, list[int]] = {}
+    for item in passed:
+        by_reason.setdefault(item.reason, []).append(item.row + 1)
+    parts = [f"{len(rows)} × {REASONS[reason]} ({_row_list(rows)})" for reason, rows in by_reason.items()]
+    count = len(passed)
+    return f"Passed over {count} row{'s' if count != 1 else ''} that {'are' if count != 1 else 'is'} not risks: " + (
+        "; ".join(parts)
+    )
+
+
+def _row_list(rows: list[int]) -> str:
+    """Rows 4, 7–9 and 12 (runs joined; past six runs, the rest counted)."""
+    runs: list[list[int]] = []
+    for row in rows:
+        if runs and row == runs[-1][-1] + 1:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    shown = [f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs[:6]]
+    more = f" and {len(runs) - 6} more" if len(runs) > 6 else ""
+    return ("row " if len(rows) == 1 else "rows ") + ", ".join(shown) + more
+
+
+def pass_over(
+    risks: list[Risk],
+    rows: list[list[Any]],
+    row0: int,
+    first: int,
+    width: int,
+    columns: dict[str, int],
+    header_words: frozenset[str],
+    scheme: Scheme,
+    total_rows: AbstractSet[int] = frozenset(),
+) -> tuple[list[Risk], tuple[PassedOver, ...]]:
+    """The risks that are risks, and the rows passed over (sheet row, reason) in sheet order.
+
+    first is the index in rows of the first row under the header; total_rows are the sheet rows of an
+    Excel table's Total Row. The row readers already leave out a row holding only a reference; it is
+    counted here as a placeholder.
+    """
+    header_cells = rows[first - 1] if first > 0 else []
+    table = _Table(rows, row0, width, columns, header_words, header_cells, _scale_words(scheme), row_words())
+    if _all_plain(risks, table, row0 + first, total_rows):
+        return risks, ()
+    kept: list[Risk] = []
+    passed: list[PassedOver] = []
+    previous = row0 + first - 1
+    gap = False  # a wholly blank row since the last row kept or passed over
+    in_legend = False
+    seen_risk = False
+    for risk in risks:
+        row = risk.row
+        if row > previous + 1:
+            for sheet_row in range(previous + 1, row):  # rows the readers left out: blank, or only an id
+                reason = _left_out_kind(table, sheet_row, total_rows)
+                if reason is None:
+                    gap = True
+                    continue
+                passed.append(PassedOver(sheet_row, reason))
+                in_legend, gap = in_legend or reason == "legend", False
+        previous = row
+        if total_rows and row in total_rows:
+            passed.append(PassedOver(row, "totals"))
+            gap = False
+            continue
+        # Most rows, first: a name and a scale value read, nothing unreadable (a totals row has no name;
+        # Excel's Total Row is known by the table part, above).
+        values = risk.values
+        if not in_legend and not risk.invalid and "title" in values and ("impact" in values or "likelihood" in values):
+            kept.append(risk)
+            seen_risk, gap = True, False
+            continue
+        reason = _row_kind(risk, table, seen_risk)
+        if reason is None and (in_legend or (gap and seen_risk)) and not _risk_like(risk, table, kept):
+            reason = "legend"
+        if reason == "label" and _heads_legend(table.filled(risk.row)[0][1], table):
+            reason = "legend"
+        in_legend = in_legend or reason == "legend"
+        if reason is None:
+            kept.append(risk)
+            seen_risk, in_legend = True, False
+        else:
+            passed.append(PassedOver(risk.row, reason))
+        gap = False
+    for sheet_row in range(previous + 1, row0 + len(rows)):
+        reason = _left_out_kind(table, sheet_row, total_rows)
+        if reason is not None:
+            passed.append(PassedOver(sheet_row, reason))
+    if not passed:
+        return risks, ()
+    passed.sort(key=lambda p: p.row)
+    return kept, tuple(passed)
+
+
+def _scale_words(scheme: Scheme) -> Callable[[str], bool]:
+    """Whether a text is one of the scheme's impact or likelihood words (a legend lists them)."""
+    scales = [scale for scale in (scheme.impact_scale, scheme.likelihood_scale) if scale is not None]
+    return lambda text: (
+        scheme.value_for_label(text) is not None or any(scale.value_for_label(text) is not None for scale in scales)
+    )
+
+
+def _all_plain(risks: list[Risk], table: _Table, first_row: int, total_rows: AbstractSet[int]) -> bool:
+    """Whether every row under the header is a risk read plainly (most registers): no row left out, none
+    after the last risk, each with a name and a scale value, nothing unreadable: the rule pass_over's loop
+    applies row by row, asked in a few passes in C, so a clean register of 100,000 risks costs milliseconds."""
+    if not risks or risks[0].row != first_row or risks[-1].row - first_row + 1 != len(risks):
+        return False
+    if any(table.filled(row) for row in range(risks[-1].row + 1, table.row0 + len(table.rows))):
+        return False
+    if total_rows and not total_rows.isdisjoint(map(attrgetter("row"), risks)):
+        return False
+    if any(map(attrgetter("invalid"), risks)):
+        return False
+    values = list(map(attrgetter("values"), risks))
+    if not all(map(contains, values, repeat("title"))):
+        return False
+    return all(map(contains, values, repeat("impact"))) or all(map(contains, values, repeat("likelihood")))
+
+
+def _left_out_kind(table: _Table, sheet_row: int, total_rows: AbstractSet[int]) -> str | None:
+    """Why the readers left a row out (it holds one cell, in the reference column), or None for a blank row:
+    a pre-numbered line's id, or a word alone (a group's label, a legend's heading, a total)."""
+    filled = table.filled(sheet_row)
+    if not filled:
+        return None
+    if sheet_row in total_rows:
+        return "totals"
+    cell = filled[0][1]
+    if not isinstance(cell, str):
+        return "placeholder"
+    folded = v.fold_header(cell)
+    if folded in table.words.totals:
+        return "totals"
+    if _heads_legend(cell, table):
+        return "legend"
+    text = cell.strip()
+    looks_like_an_id = not any(ch.isspace() for ch in text) and any(ch.isdigit() for ch in text)
+    return "placeholder" if looks_like_an_id else "label"
+
+
+def _row_kind(risk: Risk, table: _Table, seen_risk: bool) -> str | None:
+    """Why a row is not a risk, or None: by its own cells, whatever rows are around it."""
+    filled = table.filled(risk.row)
+    if not filled:
+        return None
+    texts = [v.fold_header(cell) for _, cell in filled if isinstance(cell, str)]
+    first_text = texts[0] if texts and isinstance(filled[0][1], str) else ""
+    reference = risk.values.get("reference")
+    if first_text in table.words.totals or (reference and v.fold_header(reference) in table.words.totals):
+        return "totals"
+    if len(texts) >= 2 and sum(1 for t in texts if t in table.header_words) * 2 >= len(filled):
+        return "header"
+    if _placeholder(filled, table) or _numbers_without_a_name(risk, filled):
+        return "placeholder"
+    if len(filled) == 1:
+        return "label"
+    if not seen_risk and _sub_headings(risk, filled, table):
+        return "header"
+    if not seen_risk and _guidance(risk, filled, table):
+        return "guidance"
+    return None
+
+
+def _placeholder(filled: list[tuple[int, Any]], table: _Table) -> bool:
+    """A pre-numbered line: an id and at most a priority letter (or a short mark), no name."""
+    ref_offset = table.columns.get("reference")
+    names = {table.columns[n] for n in _NAME_FIELDS if n in table.columns}
+    others = [cell for offset, cell in filled if offset != ref_offset]
+    if any(offset in names for offset, _ in filled) or len(others) > 1:
+        return False
+    if others and len(str(others[0]).strip()) > _PLACEHOLDER_MARK:
+        return False
+    has_id = len(others) < len(filled)
+    return has_id or bool(others)
+
+
+def _numbers_without_a_name(risk: Risk, filled: list[tuple[int, Any]]) -> bool:
+    """A template's pre-filled line: no name, no level, no text at all, only numbers (a formula's score of 0, a
+    rank). A row with its levels typed and no name is a risk missing its name."""
+    if any(name in risk.values or name in risk.invalid for name in _NAME_FIELDS + _SCALE_FIELDS):
+        return False
+    return not any(isinstance(cell, str) for _, cell in filled)
+
+
+def _sub_headings(risk: Risk, filled: list[tuple[int, Any]], table: _Table) -> bool:
+    """The lower half of a two-row header read as a row (影响 over 范围, 质量, 进度, 成本): before any risk, no
+    name, short words only, and at least one of them under a blank of the header (a merged heading's
+    sub-column)."""
+    if len(filled) < 2 or any(name in risk.values for name in _NAME_FIELDS):
+        return False
+    if any(name in risk.values for name in _SCALE_FIELDS):
+        return False
+    if not all(isinstance(cell, str) and len(cell.split()) <= 3 and len(cell) <= 30 for _, cell in filled):
+        return False
+    header = table.header_cells
+    return any(offset >= len(header) or v.is_blank(header[offset]) for offset, _ in filled)
+
+
+def _guidance(risk: Risk, filled: list[tuple[int, Any]], table: _Table) -> bool:
+    """A row of instructions under the header ("Date risk was entered."): nothing in it reads as a value,
+    and it speaks in sentences. Levels in words the scheme does not know (Medio, Alto) are a risk's
+    findings, not instructions: where the unreadable levels are short words, the row is a risk."""
+    values = risk.values
+    if any(name in values for name in ("impact", "likelihood", "score", "first_recorded", "last_review")):
+        return False
+    if not risk.invalid:
+        return False
+    reference = values.get("reference")
+    if reference is not None and not _sentence(reference):
+        return False  # a risk with an id whose levels could not be read is a risk with findings, not guidance
+    cells = table.cells(risk.row)
+    levels = [cells[table.columns[n]] for n in _SCALE_FIELDS if n in risk.invalid and table.columns[n] < len(cells)]
+    if levels and not any(_sentence(cell) for cell in levels):
+        return False
+    return any(_sentence(cell) for _, cell in filled)
+
+
+def _sentence(cell: Any) -> bool:
+    if not isinstance(cell, str):
+        return False
+    text = cell.strip()
+    return text.endswith((".", "?", ":")) or text.casefold().startswith("e.g") or len(text.split()) >= 4
+
+
+def _risk_like(risk: Risk, table: _Table, kept: list[Risk]) -> bool:
+    """Whether a row below a gap reads as a risk rather than a legend line: a name in words (not a number,
+    not one of the scale's words), an impact or likelihood read from it, and a reference if the risks
+    above have theirs."""
+    values = risk.values
+    if "reference" not in values and kept and "reference" in kept[-1].values:
+        return False
+    name = values.get("title") or risk.get("description")
+    if not isinstance(name, str) or v.parse_number(name) is not None or table.is_scale_word(name):
+        return False
+    return any(field in values for field in _SCALE_FIELDS)
+
+
+def _heads_legend(cell: Any, table: _Table) -> bool:
+    """A cell alone in its row reading Key, Legend, Scoring… starts a legend block."""
+    return isinstance(cell, str) and v.fold_header(cell) in table.words.legend

@@ -1,0 +1,47 @@
+"""Which sheet of a workbook holds the register, when more than one has a register header."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from riskbook.read import values as v
+
+
+@dataclass
+class Candidate:
+    """A sheet with a register header: its rows and how much of a register lies under the header."""
+
+    name: str
+    rows: list[list[Any]]
+    row0: int
+    col0: int
+    header: Any  # reading's header row, handed back when the sheet is chosen
+    first: int  # index in rows of the header row
+    fields: dict[str, int]  # field -> offset, as the header maps them
+
+    @functools.cached_property
+    def filled_rows(self) -> int:
+        """Rows under the header with something in at least half the columns read as fields: a register's
+        risks, not an instructions sheet's one row of explanations or a cover's lines."""
+        offsets = sorted(set(self.fields.values()))
+        enough = max(2, (len(offsets) + 1) // 2)
+        count = 0
+        for row in itertools.islice(self.rows, self.first + 1, None):
+            width = len(row)
+            if sum(1 for offset in offsets if offset < width and not v.is_blank(row[offset])) >= enough:
+                count += 1
+        return count
+
+
+def best_register(found: list[Candidate]) -> Candidate:
+    """The sheet that holds the register: one named Register with rows under its header, else the sheet
+    with the most rows filled across its known columns, then the most known columns, then the first."""
+    if len(found) == 1:
+        return found[0]
+    for candidate in found:
+        if candidate.name.strip().casefold() == "register" and candidate.filled_rows:
+            return candidate
+    return max(found, key=lambda c: (c.filled_rows, len(c.fields), -found.index(c)))

@@ -1,0 +1,549 @@
+"""The levels of a register's impact or likelihood scale, lowest first, from the evidence the register gives.
+
+Used by `scheme --from`. The order comes from, in turn: numbers before the words (*3 - Possible*), a
+legend or scale sheet in the workbook pairing each word with a number, the known scale words of many
+languages (workbook_templates/scale-words.toml), the register's own stated scores (the order that
+makes score = impact × likelihood hold on most rows) and its ratings. Only when none of them settles
+it is the order a guess, and the drafted scheme says so (order = "guessed").
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+import re
+import tomllib
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from riskbook.scheme.load import WORKBOOK_WORDS, shipped_scheme_path
+from riskbook.scheme.types import NUMBER_DIGITS, Scale, spelt_number
+
+WORDS_FILE = "scale-words.toml"
+MAX_LEVELS = 10
+SHORT_LABEL = 40  # a cell longer than this is prose: its level gets a short label and keeps it as a description
+RATING_LEVELS = ("very_low", "low", "medium", "high", "very_high")  # the known scale ratings are ranked by
+MAX_TRIALS = 20_000  # orders tried against the register's scores or ratings (5 × 5 words: 14,400)
+MIN_FIT = 0.8  # the share of rows with a stated score a solved order must explain
+_PREFIX = re.compile(r"^\s*(\d{1,2})\s*(?:[-–—.:)=|]|\s)\s*(\S.*)$", re.S)
+_SUFFIX = re.compile(r"^(\S.*?)\s*[(\[]\s*(\d{1,2})\s*[)\]]\s*$", re.S)
+_SEPARATOR = re.compile(r"\s*(?:[:–—(]|\s-\s|,|\.\s|\n)")
+
+
+@dataclass
+class Level:
+    label: str
+    aliases: list[str] = field(default_factory=list)
+    description: str = ""
+    number: float | None = None  # the number the register scores this level as, where it is not the level
+
+
+@dataclass
+class DraftedScale:
+    """One axis's levels, lowest first, and how their order was found."""
+
+    axis: str
+    levels: list[Level]
+    evidence: str
+    guessed: bool = False
+    numeric: bool = False  # the register writes this axis as numbers
+
+    def as_scale(self) -> Scale:
+        labels = {n: level.label for n, level in enumerate(self.levels, start=1)}
+        aliases = {n: tuple(level.aliases) for n, level in enumerate(self.levels, start=1)}
+        descriptions = {n: level.description for n, level in enumerate(self.levels, start=1) if level.description}
+        return Scale(self.axis, labels, aliases, "guessed" if self.guessed else "confirmed", descriptions)
+
+    @property
+    def scored_as_numbers(self) -> bool:
+        """Whether the register scores with numbers other than the levels 1, 2, 3, …"""
+        return any(level.number is not None and level.number != n for n, level in enumerate(self.levels, start=1))
+
+
+@dataclass
+class Row:
+    """What one risk says about the scales: its impact and likelihood cells, stated score and rating."""
+
+    impact: Any
+    likelihood: Any
+    score: int | None
+    rating: str | None
+
+
+def fold(text: str) -> str:
+    """Text as scale words are compared: no case, accents, hyphens or repeated spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(plain.replace("-", " ").replace("_", " ").split()).strip(" .")
+
+
+RESERVED_LABELS = {fold(word) for word in WORKBOOK_WORDS}  # written by the workbook itself: no label may be one
+
+
+def tidy(value: Any) -> str:
+    return " ".join(str(value).split())
+
+
+# -- Known words ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KnownScale:
+    levels: tuple[str, ...]  # level names, lowest first
+    lookup: dict[str, tuple[int, frozenset[str]]]  # folded form -> (level index, languages using it)
+    forms: tuple[dict[str, tuple[str, ...]], ...]  # per level: language -> forms
+
+
+@functools.cache
+def known_scales() -> tuple[KnownScale, ...]:
+    data = tomllib.loads(shipped_scheme_path(WORDS_FILE).read_text(encoding="utf-8"))
+    scales = []
+    for entry in data["scales"]:
+        lookup: dict[str, tuple[int, frozenset[str]]] = {}
+        forms = []
+        for index, name in enumerate(entry["levels"]):
+            by_language = {lang: tuple(words) for lang, words in data["levels"][name].items()}
+            forms.append(by_language)
+            for lang, words in by_language.items():
+                for word in words:
+                    known = lookup.setdefault(fold(word), (index, frozenset()))
+                    if known[0] == index:
+                        lookup[fold(word)] = (index, known[1] | {lang})
+        scales.append(KnownScale(tuple(entry["levels"]), lookup, tuple(forms)))
+    return tuple(scales)
+
+
+def _keys(text: str) -> list[str]:
+    """The folded forms a cell may be known by: all of it, its leading phrase, its first words."""
+    keys = [fold(text)]
+    head = _SEPARATOR.split(text, maxsplit=1)[0]
+    keys.append(fold(head))
+    words = text.split()
+    keys += [fold(" ".join(words[:n])) for n in (3, 2, 1) if len(words) > n]
+    return [k for k in dict.fromkeys(keys) if k]
+
+
+def _known_order(texts: list[str]) -> tuple[KnownScale, dict[str, int], str] | None:
+    """The first known scale holding every text: (scale, text -> level index, the texts' language)."""
+    for scale in known_scales():
+        found: dict[str, int] = {}
+        languages: Counter[str] = Counter()
+        for text in texts:
+            hit = next((scale.lookup[k] for k in _keys(text) if k in scale.lookup), None)
+            if hit is None:
+                break
+            found[text] = hit[0]
+            languages.update(hit[1])
+        else:
+            return scale, found, languages.most_common(1)[0][0]
+    return None
+
+
+# -- Drafting one axis ------------------------------------------------------------------------------
+
+
+def draft_axes(rows: list[Row], legend_rows: list[list[Any]], size_hint: int) -> tuple[DraftedScale, DraftedScale]:
+    """Both axes' levels. size_hint is the largest whole number either axis uses (numeric axes share it)."""
+    impact = _draft_axis("impact", [r.impact for r in rows], rows, legend_rows, size_hint)
+    likelihood = _draft_axis("likelihood", [r.likelihood for r in rows], rows, legend_rows, size_hint)
+    if impact.guessed or likelihood.guessed:
+        impact, likelihood = _order_by_scores(impact, likelihood, rows)
+    return impact, likelihood
+
+
+def _draft_axis(axis: str, values: list[Any], rows: list[Row], legend_rows, size_hint: int) -> DraftedScale:
+    raw_counts = Counter(v for v in values if v is not None)  # each distinct cell once: registers repeat them
+    tidied = {v: tidy(v) for v in raw_counts}
+    present = [v for v in raw_counts if tidied[v]]
+    numbers = [_number(v) for v in present]
+    if all(n is not None for n in numbers):  # numbers only, or nothing at all
+        return _numeric_axis(axis, [n for n in numbers if n is not None], present, size_hint)
+    texts = list(dict.fromkeys(tidied[v] for v, n in zip(present, numbers, strict=True) if n is None))
+    counts: Counter[str] = Counter()
+    for value in present:
+        counts[tidied[value]] += raw_counts[value]
+    return (
+        _by_prefix(axis, texts, counts)
+        or _by_legend(axis, texts, counts, legend_rows)
+        or _by_known_words(axis, texts, counts)
+        or _unordered(axis, texts, counts)
+    )
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return None if math.isnan(value) or math.isinf(value) else round(float(value), NUMBER_DIGITS)
+    return spelt_number(str(value))
+
+
+def _text_of(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else f"{number:.{NUMBER_DIGITS}f}".rstrip("0")
+
+
+def _numeric_axis(axis: str, numbers: list[float], raw: list[Any], size_hint: int) -> DraftedScale:
+    distinct = sorted(set(numbers))
+    if all(n.is_integer() and 1 <= n <= MAX_LEVELS for n in distinct):
+        size = min(max(size_hint, 3), MAX_LEVELS)
+        made_up = {3: ("Low", "Medium", "High"), 4: ("Low", "Medium", "High", "Very High")}
+        made_up[5] = ("Very Low", "Low", "Medium", "High", "Very High")
+        labels = made_up.get(size) or tuple(f"Level {n}" for n in range(1, size + 1))
+        levels = [Level(label) for label in labels]
+        note = f"GUESS: the register scores as numbers up to {size}; the labels are made up"
+        return DraftedScale(axis, levels, note, numeric=True)
+    percent = any(isinstance(v, str) and "%" in v for v in raw)
+    if 2 <= len(distinct) <= MAX_LEVELS:
+        levels = [_number_level(n, percent) for n in distinct]
+        shape = "percentages" if percent else "numbers"
+        note = f"the register's {axis} {shape} ({', '.join(level.label for level in levels)}), one level each"
+        return DraftedScale(axis, levels, note, numeric=True)
+    if len(distinct) < 2:
+        only = distinct[0] if distinct else 1.0
+        levels = [_number_level(only, percent), Level(f"Above {_text_of(only)}")]
+        note = f"GUESS: the register uses only {_text_of(only)}; a second level is made up"
+        return DraftedScale(axis, levels, note, numeric=True)
+    return _grouped_numbers(axis, distinct)
+
+
+def _number_level(number: float, percent: bool) -> Level:
+    text = _text_of(number)
+    if percent:
+        shown = _text_of(round(number * 100, NUMBER_DIGITS)) + "%"
+        return Level(shown, [text, shown.replace("%", " %")], number=number)
+    return Level(text, [], number=number)
+
+
+def _grouped_numbers(axis: str, distinct: list[float]) -> DraftedScale:
+    """More values than a scale has levels (means of sub-scores, a 1–25 range): each value is read as
+    the level of its group, which changes its number; said as a GUESS."""
+    low, high = distinct[0], distinct[-1]
+    if low >= 0.5 and high <= MAX_LEVELS + 0.5:  # means of whole-number sub-scores: the nearest whole level
+        top = math.floor(high + 0.5)
+        levels = [Level(str(n), [], number=float(n)) for n in range(1, top + 1)]
+        for value in distinct:
+            if not value.is_integer():
+                levels[max(math.floor(value + 0.5), 1) - 1].aliases.append(_text_of(value))
+        note = "GUESS: the register's values are not whole (means of sub-scores?); each is read as the nearest level"
+        return DraftedScale(axis, levels, note, numeric=True)
+    width = (high - low) / MAX_LEVELS
+    groups: list[list[float]] = [[] for _ in range(MAX_LEVELS)]
+    for value in distinct:
+        groups[min(int((value - low) / width), MAX_LEVELS - 1)].append(value)
+    groups = [g for g in groups if g]
+    levels = [
+        Level(f"{_text_of(g[0])}–{_text_of(g[-1])}" if len(g) > 1 else _text_of(g[0]), [_text_of(v) for v in g])
+        for g in groups
+    ]
+    for level in levels:
+        if level.label in level.aliases:
+            level.aliases.remove(level.label)
+    note = (
+        f"GUESS: the register uses {len(distinct)} different values, more than a scale's {MAX_LEVELS} levels; grouped"
+    )
+    return DraftedScale(axis, levels, note, numeric=True)
+
+
+def _by_prefix(axis: str, texts: list[str], counts: Counter[str]) -> DraftedScale | None:
+    """Every word numbered in its cell (*3 - Possible*, *Possible (3)*): the numbers give the order."""
+    numbered: dict[str, tuple[int, str]] = {}
+    for text in texts:
+        match = _PREFIX.match(text)
+        if match:
+            numbered[text] = (int(match.group(1)), match.group(2).strip(" ()[]"))
+            continue
+        match = _SUFFIX.match(text)
+        if not match:
+            return None
+        numbered[text] = (int(match.group(2)), match.group(1).strip())
+    if not numbered:
+        return None
+    by_number: dict[int, list[str]] = {}
+    for text, (number, _) in numbered.items():
+        by_number.setdefault(number, []).append(text)
+    words = {text: word for text, (_, word) in numbered.items()}
+    levels = _levels_by_number(by_number, counts, words)
+    if levels is None:
+        return None
+    return DraftedScale(axis, levels, f"the register's {axis} words, ordered by the numbers written with them")
+
+
+def _levels_by_number(
+    by_number: dict[int, list[str]], counts: Counter[str], words: dict[str, str] | None = None
+) -> list[Level] | None:
+    """Levels from texts by the number each stands for: numbers 1…10 are the levels themselves (one the
+    register never uses is a level still, so that products stay the register's); others (0, 12) keep
+    their number for the scores."""
+    numbers = sorted(by_number)
+    if not numbers or len(numbers) > MAX_LEVELS:
+        return None
+    if numbers[0] >= 1 and numbers[-1] <= MAX_LEVELS:
+        mine = dict(zip(numbers, _levels([by_number[n] for n in numbers], counts, words), strict=True))
+        levels = [mine.get(n) or Level(f"Level {n}") for n in range(1, max(numbers[-1], 2) + 1)]
+    else:
+        levels = _levels([by_number[n] for n in numbers], counts, words)
+        for level, number in zip(levels, numbers, strict=True):
+            level.number = float(number)
+        if len(levels) < 2:  # a scale has two levels at least
+            levels.append(Level(f"Above {levels[0].label}", number=float(numbers[0] + 1)))
+    _unique_labels(levels)
+    return levels
+
+
+def _by_legend(axis: str, texts: list[str], counts: Counter[str], legend_rows) -> DraftedScale | None:
+    """A legend or scale sheet pairing each word with a number, beside it or in the same cell."""
+    wanted = {fold(t): t for t in texts}
+    seen: dict[str, set[int]] = {}
+    for row in legend_rows:
+        cells = [tidy(c) if c is not None else "" for c in row]
+        numbers = [_level_number(cell) for cell in cells]
+        only = [n for n in numbers if n is not None]
+        for at, cell in enumerate(cells):
+            text = wanted.get(fold(cell))
+            if text is None:
+                continue
+            beside = [numbers[near] for near in (at - 1, at + 1) if 0 <= near < len(cells)]
+            found = [n for n in beside if n is not None] or (only if len(only) == 1 else [])
+            seen.setdefault(text, set()).update(found)
+    if set(seen) != set(texts) or any(len(found) != 1 for found in seen.values()):
+        return None
+    by_number: dict[int, list[str]] = {}
+    for text in texts:
+        by_number.setdefault(next(iter(seen[text])), []).append(text)
+    levels = _levels_by_number(by_number, counts)
+    if levels is None:
+        return None
+    return DraftedScale(axis, levels, f"the register's {axis} words, ordered by the workbook's legend")
+
+
+def _level_number(cell: str) -> int | None:
+    number = spelt_number(cell) if cell else None
+    return int(number) if number is not None and number.is_integer() and 0 <= number <= MAX_LEVELS else None
+
+
+def _by_known_words(axis: str, texts: list[str], counts: Counter[str]) -> DraftedScale | None:
+    found = _known_order(texts)
+    if found is None:
+        return None
+    scale, index_of, language = found
+    levels = []
+    for index, forms in enumerate(scale.forms):
+        mine = [t for t in texts if index_of[t] == index]
+        if any(not _inflections(a, b) for a in mine for b in mine):
+            return None  # two words the register keeps apart (Significant, Major) are no evidence as one level
+        if mine:
+            level = _levels([mine], counts)[0]
+        else:
+            own = forms.get(language) or forms["en"]
+            level = Level(own[0])
+        levels.append(level)
+    _unique_labels(levels)
+    note = f"the register's {axis} words, in the usual order of {language} scale words"
+    return DraftedScale(axis, levels, note)
+
+
+def _unordered(axis: str, texts: list[str], counts: Counter[str]) -> DraftedScale:
+    groups = _merge_inflections(texts)
+    if len(groups) < 2:
+        groups = [*groups, [f"Above {groups[0][0]}" if groups else "Level 2"]]
+    levels = _levels(groups, counts)
+    merged = [g for g in groups if len(g) > 1]
+    said = "".join(f"; {' and '.join(g)} read as one level" for g in merged)
+    if len(groups) > MAX_LEVELS:
+        said += f"; {len(groups)} different words, of which only the first {MAX_LEVELS} can be levels"
+    note = f"GUESS: the register's {axis} words in the order they first appear{said}; put them lowest first"
+    return DraftedScale(axis, levels[:MAX_LEVELS], note, guessed=True)
+
+
+def _merge_inflections(texts: list[str]) -> list[list[str]]:
+    """Words that differ only in their ending (Wysoki, Wysokie) as one level, in order of first appearance."""
+    groups: list[list[str]] = []
+    for text in texts:
+        home = next((g for g in groups if any(_inflections(text, other) for other in g)), None)
+        if home is None:
+            groups.append([text])
+        else:
+            home.append(text)
+    return groups
+
+
+def _inflections(a: str, b: str) -> bool:
+    x, y = fold(a), fold(b)
+    if x == y:
+        return True
+    if len(x) < 4 or len(y) < 4 or len(x) > SHORT_LABEL or len(y) > SHORT_LABEL or abs(len(x) - len(y)) > 2:
+        return False
+    common = next((n for n, (p, q) in enumerate(zip(x, y, strict=False)) if p != q), min(len(x), len(y)))
+    return common >= 3 and common >= min(len(x), len(y)) - 1
+
+
+def _levels(groups: list[list[str]], counts: Counter[str], words: dict[str, str] | None = None) -> list[Level]:
+    """A level per group of cell texts: the most used short text is the label, the rest aliases;
+    prose is the level's description."""
+    levels = []
+    for group in groups:
+        ordered = sorted(group, key=lambda t: -counts[t])
+        short = [t for t in ordered if len(t) <= SHORT_LABEL]
+        label_source = (words or {}).get(ordered[0]) if words else None
+        label = label_source if label_source and len(label_source) <= SHORT_LABEL else (short[0] if short else "")
+        prose = [t for t in ordered if len(t) > SHORT_LABEL]
+        if not label and prose:
+            label = _short_label(prose[0])
+        aliases = [t for t in ordered if t != label and len(t) <= SHORT_LABEL]
+        if words:
+            aliases += [w for t in ordered if (w := words.get(t)) and w != label and len(w) <= SHORT_LABEL]
+        levels.append(Level(label or "Level", list(dict.fromkeys(aliases)), prose[0] if prose else ""))
+        levels[-1].aliases += prose[1:]
+    _unique_labels(levels)
+    return levels
+
+
+def _short_label(text: str, words: int = 3) -> str:
+    head = _SEPARATOR.split(text, maxsplit=1)[0]
+    shown = " ".join(head.split()[:words])
+    return shown[:SHORT_LABEL].rstrip()
+
+
+def _unique_labels(levels: list[Level]) -> None:
+    seen: set[str] = set()
+    for n, level in enumerate(levels, start=1):
+        if fold(level.label) in seen or not level.label.strip() or fold(level.label) in RESERVED_LABELS:
+            if level.label.strip():
+                level.aliases.insert(0, level.label)  # still read as this level; only the label is new
+            level.label = f"Level {n}"
+        seen.add(fold(level.label))
+    claimed: set[str] = {" ".join(level.label.split()).casefold() for level in levels}
+    for level in levels:  # a word claimed by two levels would make the scheme ambiguous: the first keeps it
+        kept = []
+        for alias in level.aliases:
+            folded = " ".join(alias.split()).casefold()
+            if folded not in claimed:
+                claimed.add(folded)
+                kept.append(alias)
+        level.aliases = kept
+        if level.description and " ".join(level.description.split()).casefold() in claimed:
+            level.description = ""
+        elif level.description:
+            claimed.add(" ".join(level.description.split()).casefold())
+
+
+# -- Evidence from the register's own scores and ratings ------------------------------------------
+
+
+def _order_by_scores(
+    impact: DraftedScale, likelihood: DraftedScale, rows: list[Row]
+) -> tuple[DraftedScale, DraftedScale]:
+    """Reorder guessed axes by the register's stated scores, else its ratings; still a guess if neither settles it."""
+    solved = _solve_by_products(impact, likelihood, rows)
+    how = "solved from the register's stated scores (score = impact × likelihood)"
+    if solved is None:
+        solved = _solve_by_ratings(impact, likelihood, rows)
+        how = "ordered by the ratings of the risks using each word"
+    if solved is None:
+        return impact, likelihood
+    out = []
+    for axis, order in zip((impact, likelihood), solved, strict=True):
+        if not axis.guessed:
+            out.append(axis)
+            continue
+        levels = [axis.levels[i] for i in order]
+        _unique_labels(levels)
+        note = f"the register's {axis.axis} words, {how}"
+        out.append(DraftedScale(axis.axis, levels, note))
+    return out[0], out[1]
+
+
+def _level_index(axis: DraftedScale) -> dict[str, int]:
+    """Folded cell text -> 0-based level in the axis as drafted."""
+    scale = axis.as_scale()
+    found = {}
+    for value in scale.values:
+        for word in (scale.labels[value], *scale.aliases.get(value, ()), scale.descriptions.get(value, "")):
+            if word:
+                found[" ".join(word.split()).casefold()] = value - 1
+    return found
+
+
+def _observations(impact: DraftedScale, likelihood: DraftedScale, rows: list[Row], what: str) -> Counter:
+    impacts, likelihoods = _level_index(impact), _level_index(likelihood)
+    stated = Counter((row.impact, row.likelihood, row.score if what == "score" else row.rating) for row in rows)
+    seen: Counter = Counter()
+    for (impact_cell, likelihood_cell, said), count in stated.items():
+        i = impacts.get(tidy(impact_cell).casefold()) if impact_cell is not None else None
+        j = likelihoods.get(tidy(likelihood_cell).casefold()) if likelihood_cell is not None else None
+        value = said if what == "score" else rating_rank(str(said) if said is not None else None)
+        if i is not None and j is not None and value is not None:
+            seen[(i, j, value)] += count
+    return seen
+
+
+def _orders(axis: DraftedScale) -> list[tuple[int, ...]]:
+    n = len(axis.levels)
+    if not axis.guessed:
+        return [tuple(range(n))]
+    return list(itertools.permutations(range(n))) if n <= 6 else []
+
+
+def _trials(impact: DraftedScale, likelihood: DraftedScale) -> tuple[list[tuple[int, ...]], list[tuple[int, ...]]]:
+    """Each axis's orders to try; none when there are too many to try them all."""
+    impact_orders, likelihood_orders = _orders(impact), _orders(likelihood)
+    if len(impact_orders) * len(likelihood_orders) > MAX_TRIALS:
+        return [], []
+    return impact_orders, likelihood_orders
+
+
+def _solve_by_products(impact: DraftedScale, likelihood: DraftedScale, rows: list[Row]):
+    """The orders (level index lowest first, per axis) under which stated score = impact × likelihood holds
+    on most rows; None unless one order does better than every other and explains MIN_FIT of the rows."""
+    seen = _observations(impact, likelihood, rows, "score")
+    total = sum(seen.values())
+    impact_orders, likelihood_orders = _trials(impact, likelihood)
+    if not total or not impact_orders:
+        return None
+    results: Counter = Counter()
+    best: tuple[int, tuple, tuple] | None = None
+    for a in impact_orders:
+        rank_i = {old: new + 1 for new, old in enumerate(a)}
+        for b in likelihood_orders:
+            rank_j = {old: new + 1 for new, old in enumerate(b)}
+            fit = sum(n for (i, j, s), n in seen.items() if rank_i[i] * rank_j[j] == s)
+            results[fit] += 1
+            if best is None or fit > best[0]:
+                best = (fit, a, b)
+    if best is None or best[0] < MIN_FIT * total or results[best[0]] != 1:
+        return None
+    return best[1], best[2]
+
+
+def rating_rank(rating: str | None) -> int | None:
+    """A rating's rank, 1 (very low, green) to 5 (very high), by the known words of any language."""
+    if not rating:
+        return None
+    key = fold(rating)
+    colours = {"green": 2, "amber": 3, "yellow": 3, "red": 5}
+    if key in colours:
+        return colours[key]
+    bands = next(s for s in known_scales() if s.levels == RATING_LEVELS)
+    return bands.lookup[key][0] + 1 if key in bands.lookup else None
+
+
+def _solve_by_ratings(impact: DraftedScale, likelihood: DraftedScale, rows: list[Row]):
+    """The order under which a higher impact × likelihood never has a lower rating, if exactly one does."""
+    seen = _observations(impact, likelihood, rows, "rating")
+    if len({r for (_, _, r) in seen}) < 2:
+        return None
+    found = []
+    impact_orders, likelihood_orders = _trials(impact, likelihood)
+    for a in impact_orders:
+        rank_i = {old: new + 1 for new, old in enumerate(a)}
+        for b in likelihood_orders:
+            rank_j = {old: new + 1 for new, old in enumerate(b)}
+            points = [(rank_i[i] * rank_j[j], r) for (i, j, r) in seen]
+            if all(not (p < q and r > s) for p, r in points for q, s in points):
+                found.append((a, b))
+                if len(found) > 1:
+                    return None
+    return found[0] if found else None
