@@ -309,3 +309,22 @@ def test_the_cia_triads_i_is_not_the_impact(tmp_path):
     report = _json(write_xlsx(tmp_path / "iso.xlsx", rows))
     assert report["columns"]["impact"] == "Threat Impact"
     assert not [f for f in report["findings"] if f["code"] in ("score-mismatch", "duplicate-column")]
+
+
+def test_rows_continuing_the_risk_above_are_not_risks(tmp_path):
+    """A risk's further controls written on rows of their own under it, with no reference, name or level."""
+    rows = [
+        ["Risk ID", "Risk", "Likelihood", "Impact", "Owner", "Control ID", "Control"],
+        ["R1", "Identity theft", "High", "High", "CISO", "1.1", "Two-factor authentication"],
+        [None, None, None, None, None, "1.2", "Privacy options for customers"],
+        [None, None, None, None, None, "1.3", "Replace SMS codes"],
+        ["R2", "Financial theft", "Medium", "High", "CFO", "2.1", "Encrypted traffic"],
+        [None, None, None, None, None, "2.2", "Fraud detection"],
+    ]
+    result = run_cli("validate", write_xlsx(tmp_path / "register.xlsx", rows), "--as-of", AS_OF)
+    assert "2 risks ·" in result.output
+    assert (
+        "Passed over 3 rows that are not risks: 3 × row continuing the risk above (no reference, name or level "
+        "of its own) (rows 3–4, 6)" in result.output
+    )
+    assert "missing-value" not in result.output

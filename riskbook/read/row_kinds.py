@@ -29,6 +29,7 @@ REASONS = {
     "header": "second header row",
     "totals": "totals row",
     "legend": "legend or key line below the table",
+    "continuation": "row continuing the risk above (no reference, name or level of its own)",
 }
 _NAME_FIELDS = ("title", "description")
 _SCALE_FIELDS = ("impact", "likelihood")
@@ -234,6 +235,8 @@ def _row_kind(risk: Risk, table: _Table, seen_risk: bool) -> str | None:
         return "placeholder"
     if len(filled) == 1:
         return "label"
+    if seen_risk and _continues(risk, table):
+        return "continuation"
     if not seen_risk and _sub_headings(risk, filled, table):
         return "header"
     if not seen_risk and _guidance(risk, filled, table):
@@ -252,6 +255,15 @@ def _placeholder(filled: list[tuple[int, Any]], table: _Table) -> bool:
         return False
     has_id = len(others) < len(filled)
     return has_id or bool(others)
+
+
+def _continues(risk: Risk, table: _Table) -> bool:
+    """A row under a risk that holds none of what makes a risk (a reference, a name, a level), only other
+    columns: the risk above's further controls, costs or notes, written on rows of their own."""
+    if "reference" not in table.columns:
+        return False
+    own = ("reference", *_NAME_FIELDS, *_SCALE_FIELDS)
+    return not any(name in risk.values or name in risk.invalid for name in own)
 
 
 def _numbers_without_a_name(risk: Risk, filled: list[tuple[int, Any]]) -> bool:
