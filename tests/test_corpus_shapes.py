@@ -328,3 +328,19 @@ def test_rows_continuing_the_risk_above_are_not_risks(tmp_path):
         "of its own) (rows 3–4, 6)" in result.output
     )
     assert "missing-value" not in result.output
+
+
+def test_percentages_written_as_text_are_read_on_the_drafted_scale(tmp_path):
+    """A CSV's likelihoods '20%', '5%', more of them than a scale's levels: the draft groups the fractions
+    (0.15–0.2), and validate reads each percentage on its group."""
+    percentages = (1, 3, 5, 10, 15, 20, 25, 30, 40, 50, 60, 70, 75, 90, 99)
+    lines = ["Risk ID,Risk Description,Likelihood,Impact"] + [
+        f"{n},Risk number {n},{pct}%,{('Low', 'Medium', 'High')[n % 3]}" for n, pct in enumerate(percentages, 1)
+    ]
+    register = tmp_path / "register.csv"
+    register.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    drafted = run_cli("scheme", "--from", register, "-o", tmp_path / "scheme.toml")
+    assert drafted.exit_code == 0, drafted.output
+    report = _json(register, "--scheme", tmp_path / "scheme.toml")
+    assert report["risks"] == len(percentages)
+    assert not [f for f in report["findings"] if f["code"] == "bad-scale-value"]
