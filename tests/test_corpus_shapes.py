@@ -344,3 +344,20 @@ def test_percentages_written_as_text_are_read_on_the_drafted_scale(tmp_path):
     report = _json(register, "--scheme", tmp_path / "scheme.toml")
     assert report["risks"] == len(percentages)
     assert not [f for f in report["findings"] if f["code"] == "bad-scale-value"]
+
+
+def test_a_name_by_content_is_on_the_rows_of_the_references(tmp_path):
+    """The risks' names sit on their reference's row; the controls written on the rows under each risk, one
+    per row, fill more rows but are not the names."""
+    rows = [
+        ["Risk ID", "List of possible risks", "Likelihood", "Impact", "Control ID", "Control description"],
+        ["R1", "Identity theft", "High", "High", "1.1", "Two-factor authentication"],
+        [None, None, None, None, "1.2", "Privacy options for customers"],
+        ["R2", "Financial theft", "Medium", "High", "2.1", "Encrypted traffic"],
+        [None, None, None, None, "2.2", "Fraud detection"],
+        ["R3", "Denial of service", "Low", "Medium", "3.1", "Rate limiting"],
+        [None, None, None, None, "3.2", "A second provider"],
+    ]
+    report = _json(write_xlsx(tmp_path / "register.xlsx", rows))
+    assert report["columns"]["title"]["header"] == "List of possible risks"
+    assert report["risks"] == 3

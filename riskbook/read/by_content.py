@@ -62,7 +62,10 @@ def columns_by_content(
             found.append(ByContent("reference", offset, "a unique short code on every row"))
             left.remove(offset)
     if not columns.keys() & {"title", "description"}:
-        offset = next((o for o in left if _names(_cells(sample, o))), None)
+        # A risk's name is on the row of its reference: rows under it (its controls, its notes) say nothing.
+        ref = columns.get("reference")
+        risk_rows = [r for r in sample if ref is None or (ref < len(r) and not v.is_blank(r[ref]))] or sample
+        offset = next((o for o in left if _names(_cells(risk_rows, o))), None)
         if offset is not None:
             found.append(ByContent("title", offset, "a different text on every row, the first such column"))
             left.remove(offset)
