@@ -13,14 +13,13 @@ import pytest
 from click.testing import CliRunner
 
 from riskbook.cli import cli
-from tests.helpers import CLEAN_EXAMPLE, PUBLISHED_EXAMPLE, risk_row
+from tests.helpers import CLEAN_EXAMPLE, PUBLISHED_EXAMPLE, risk_row, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = ("--as-of", "2024-01-16")
 
 
-def run(*args, env=None):
-    return CliRunner().invoke(cli, [str(a) for a in args], env=env)
+run = run_cli  # the one CLI runner, tests/helpers.py
 
 
 # -- Colour, quiet, debug anywhere -----------------------------------------------------------------
@@ -291,6 +290,22 @@ def test_last_period_says_what_its_file_states_and_separately_that_it_contradict
         "last period's file states score 12, but its impact and likelihood give 8 (Very High 4 × Medium 2); "
         "the comparison uses 8",
     )
+
+
+def test_a_finding_in_last_periods_file_is_headed_by_that_file_and_its_own_row(make_register):
+    """Not by the current register's row of the same number, nor with a title of this period's risk."""
+    last = make_register(
+        [risk_row("STR0009", title="Other risk"), risk_row("STR0001", likelihood="Medium", score=12)], name="last.xlsx"
+    )
+    now = make_register(
+        [risk_row("STR0001", score=12, previous=12), risk_row("STR0002", title="Now in row three")], name="now.xlsx"
+    )
+    text = run("validate", now, "--previous", last, *AS_OF).stdout
+    assert "[last.xlsx]Register row 3: STR0001\n" in text
+    assert "Now in row three" not in text
+    data = json.loads(run("validate", now, "--previous", last, *AS_OF, "--format", "json").stdout)
+    (found,) = [f for f in data["findings"] if f["code"] == "previous-score-contradiction"]
+    assert (found["cell"], found["row"]) == ("I3", 3)
 
 
 def test_a_previous_score_the_file_does_not_state_names_what_it_states(make_register):

@@ -5,20 +5,17 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
-from riskbook.cli import cli
 from riskbook.outputs.panel import layout as L
 from riskbook.scheme.load import load_scheme
 from tests.cards import card_fields
-from tests.helpers import CLEAN_EXAMPLE, EXAMPLES, HEADER, risk_row, write_xlsx
+from tests.helpers import CLEAN_EXAMPLE, EXAMPLES, HEADER, risk_row, run_cli, write_xlsx
 
 APRIL = EXAMPLES / "force-risk-register-apr-2024.xlsx"
 TEMPLATES = Path(__file__).resolve().parent.parent / "workbook_templates"
 
 
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
+run = run_cli  # the one CLI runner, tests/helpers.py
 
 
 def rgb(colour: str) -> tuple[int, int, int]:
@@ -193,3 +190,22 @@ def test_risks_with_a_status_the_scheme_marks_closed_are_listed_apart_and_not_co
     formula = openpyxl.load_workbook(out)["Summary"]
     cell = next(r[1] for r in formula.iter_rows(min_row=5, max_col=2) if r[0].value and r[0].value.startswith("Closed"))
     assert cell.value == f"=COUNTA('Appendix A'!$A${heading + 6}:$A${heading + 6})"
+
+
+def test_every_cards_score_and_rating_cell_keeps_its_band_colour(tmp_path):
+    """Also where a short field (the Responsible Officer) is printed beside it on the card's first line."""
+    out = tmp_path / "panel.xlsx"
+    assert run_cli("build", CLEAN_EXAMPLE, "-o", out, "--as-of", "2024-01-16").exit_code == 0
+    fills = {"High": "C00000", "Medium": "FFC000", "Low": "00B050"}
+    book = openpyxl.load_workbook(out)
+    chips = [
+        (name, cell.coordinate, cell.value.split(" · ")[1], cell.fill.fgColor.rgb)
+        for name in book.sheetnames
+        if name.startswith("Appendix") and name[9] in "BCDE"
+        for row in book[name].iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and cell.value.split(" · ")[-1] in fills and cell.value[:1].isdigit()
+    ]
+    assert len(chips) >= 10
+    wrong = [(sheet, at, band, rgb) for sheet, at, band, rgb in chips if not str(rgb).endswith(fills[band])]
+    assert wrong == []

@@ -197,9 +197,19 @@ def finish(code: int, risks: int) -> None:
 
 
 def read_and_check(
-    input_path, sheet, scheme, as_of, max_size: int, show_progress: bool, previous=None, since=None, columns=None
+    input_path,
+    sheet,
+    scheme,
+    as_of,
+    max_size: int,
+    show_progress: bool,
+    previous=None,
+    since=None,
+    columns=None,
+    keep_package: bool = False,
 ):
-    """The register's report (with last period's comparison, if given), with a progress bar on a terminal."""
+    """The register's report (with last period's comparison, if given), with a progress bar on a terminal;
+    keep_package: keep an .xlsx register's bytes for the annotated copy."""
     import riskbook as api
     from riskbook import process
 
@@ -216,6 +226,7 @@ def read_and_check(
             since=since,
             as_of=as_of,
             progress=bar,
+            keep_package=keep_package,
         )
     finally:
         bar.close()

@@ -66,6 +66,7 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
         previous=previous,
         since=since,
         columns=columns,
+        keep_package=annotate is not None,
     )
     if show_columns:
         from riskbook.outputs.render import render_columns
