@@ -361,3 +361,16 @@ def test_a_name_by_content_is_on_the_rows_of_the_references(tmp_path):
     report = _json(write_xlsx(tmp_path / "register.xlsx", rows))
     assert report["columns"]["title"]["header"] == "List of possible risks"
     assert report["risks"] == 3
+
+
+def test_a_register_rated_h_m_l_drafts_its_scale_in_order(tmp_path):
+    """'Likelihood (H/M/L)': the letters are the words' abbreviations, ordered as Low < Medium < High."""
+    rows = [["Risk ID", "Risk", "Likelihood (H/M/L)", "Impact (H/M/L)"]] + [
+        [f"R{n}", f"Risk number {n}", likelihood, impact]
+        for n, (likelihood, impact) in enumerate([("H", "M"), ("M", "L"), ("L", "H"), ("H", "H"), ("M", "M")], 1)
+    ]
+    result = run_cli("scheme", "--from", write_xlsx(tmp_path / "hml.xlsx", rows), "-o", tmp_path / "scheme.toml")
+    assert result.exit_code == 0, result.output
+    assert "likelihood: L < M < H" in result.output
+    assert "GUESSED" not in result.output
+    assert 'order = "guessed"' not in (tmp_path / "scheme.toml").read_text()
