@@ -340,7 +340,12 @@ def check_risk(ctx: _Context, item: Assessed) -> list[Finding]:
     if risk.invalid:
         found.extend(check_unreadable(ctx, item))
         shown = risk.invalid.get("next_review")
-        if shown is not None and shown.raw == CHECK_DATE and "next_review" in ctx.register.computed:
+        if (
+            shown is not None
+            and shown.raw == CHECK_DATE
+            and "last_review" in values
+            and "next_review" in ctx.register.computed
+        ):
             found.extend(check_review_text(ctx, risk))  # not for a formula saved without its result
     if not ctx.required <= values.keys():
         found.extend(check_missing(ctx, risk))
