@@ -209,3 +209,35 @@ def test_every_cards_score_and_rating_cell_keeps_its_band_colour(tmp_path):
     assert len(chips) >= 10
     wrong = [(sheet, at, band, rgb) for sheet, at, band, rgb in chips if not str(rgb).endswith(fills[band])]
     assert wrong == []
+
+
+def test_the_summarys_status_rows_are_as_tall_as_their_other_spellings(tmp_path):
+    import textwrap
+
+    out = tmp_path / "panel.xlsx"
+    assert run_cli("build", CLEAN_EXAMPLE, "-o", out, "--as-of", "2024-01-16").exit_code == 0
+    sheet = openpyxl.load_workbook(out)["Summary"]
+    chars = int(sheet.column_dimensions["C"].width * 1.2)  # Arial 10 prints about 1.2 characters a unit of width
+    header = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 3).value == "Also written as")
+    checked = 0
+    for row in range(header + 1, sheet.max_row + 1):
+        spellings = sheet.cell(row, 3).value
+        if spellings:
+            lines = len(textwrap.wrap(spellings, chars))
+            assert (sheet.row_dimensions[row].height or 15) >= lines * 11, (row, spellings)
+            checked += 1
+    assert checked >= 4
+
+
+def test_appendix_a_gives_every_level_word_its_own_line(tmp_path):
+    """Impact and likelihood columns as wide as their longest level word ("Insignificant", "Catastrophic")."""
+    out = tmp_path / "panel.xlsx"
+    scheme = EXAMPLES.parent / "workbook_templates" / "scheme-5x5-words.toml"
+    register = EXAMPLES / "iso27001-risk-register.xlsx"
+    result = run_cli("build", register, "--scheme", scheme, "-o", out, "--as-of", "2024-06-30")
+    assert result.exit_code == 0, result.output
+    levels = load_scheme(scheme)
+    sheet = openpyxl.load_workbook(out)["Appendix A"]
+    for letter, scale in (("D", levels.impact_scale), ("E", levels.likelihood_scale)):
+        longest = max(len(word) for label in scale.labels.values() for word in label.split())
+        assert sheet.column_dimensions[letter].width >= longest * 0.85 + 1, (letter, longest)
