@@ -386,7 +386,10 @@ def test_a_shortened_header_title_is_said_on_the_terminal(tmp_path):
     title = "Strategic risk register of the force and its partners " * 6
     result = run("build", CLEAN_EXAMPLE, "-o", tmp_path / "p.xlsx", "--as-of", AS_OF, "--title", title)
     assert result.exit_code == 0, result.output
-    assert f"Note: The title is {len(title):,} characters: the page headers and the sheets' headings hold its start" in result.output
+    assert (
+        f"Note: The title is {len(title):,} characters: the page headers and the sheets' headings hold its start"
+        in result.output
+    )
     quiet = run("build", CLEAN_EXAMPLE, "-o", tmp_path / "q.xlsx", "--as-of", AS_OF)
     assert "Note:" not in quiet.output
 
