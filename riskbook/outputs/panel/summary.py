@@ -11,12 +11,13 @@ from riskbook.outputs.panel.page import (
     add_table,
     band_words,
     cell_points,
-    chars_per_line,
     legend_format,
     print_designed,
     set_title_rows,
 )
-from riskbook.xlsx.writer import Book, text_height
+from riskbook.xlsx.writer import Book
+
+SUMMARY_WIDTHS = [30, 54, 28]  # measure or status; count or meaning; where, or the status's other spellings
 
 
 def summary_counts(period: Period, compared: bool = False) -> list[tuple[str, str, int, str]]:
@@ -82,7 +83,7 @@ def write_summary(
     status_heading = row
     statuses = book.scheme.statuses
     if not statuses:  # a scheme that takes any status: no table without rows
-        print_designed(sheet, [30, 60, 22], None)
+        print_designed(sheet, SUMMARY_WIDTHS, None)
         return
     sheet.text(row, 0, "Risk status", book.fmt("bold"))
     add_table(sheet, "Statuses", row + 1, 0, row + 1 + len(statuses), ["Status", "Meaning", "Also written as"])
@@ -91,7 +92,7 @@ def write_summary(
         sheet.text(offset, 1, status.meaning or L.NOT_RECORDED, cell)
         sheet.text(offset, 2, ", ".join(status.aliases) or L.NONE, cell)
         sheet.sheet.set_row(offset, _status_points(status))
-    widths = [30, 60, 22]
+    widths = SUMMARY_WIDTHS
     scale = print_designed(sheet, widths, None)
     above = _summary_points(counts, widths)
     table = DEFAULT_ROW_POINTS * 2 + sum(_status_points(s) for s in statuses)
@@ -106,7 +107,7 @@ def _summary_points(counts: list[tuple[str, str, int, str]], widths: list[float]
     row at least the default height (15 points) it prints at."""
 
     def row(*cells: tuple[str, float]) -> float:
-        return max(DEFAULT_ROW_POINTS, *(text_height(text, chars_per_line(width)) for text, width in cells))
+        return max(DEFAULT_ROW_POINTS, *(cell_points(text, width) for text, width in cells))  # as LibreOffice wraps
 
     count_rows = sum(row((measure, widths[0]), (where, widths[2])) for measure, _, _, where in counts)
     legend_rows = len(L.HIGHLIGHTS) * DEFAULT_ROW_POINTS
@@ -116,4 +117,5 @@ def _summary_points(counts: list[tuple[str, str, int, str]], widths: list[float]
 
 def _status_points(status) -> float:
     """A status row as tall as its taller wrapped cell: the meaning (60 wide) or the other spellings (22 wide)."""
-    return max(cell_points(status.meaning or "", 60), cell_points(", ".join(status.aliases), 22))
+    meaning, spellings = SUMMARY_WIDTHS[1], SUMMARY_WIDTHS[2]
+    return max(cell_points(status.meaning or "", meaning), cell_points(", ".join(status.aliases), spellings))
