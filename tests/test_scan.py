@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from riskbook import read_register, validate
-from riskbook.source import package
+from riskbook.source import package, scan_exact, scan_fast, sheet_scan
 from tests.helpers import AS_OF, CLEAN_EXAMPLE, computed
 from tests.helpers import run_cli_limited as run_limited
 from tests.hostile.packages import (
@@ -510,9 +510,9 @@ def test_fast_and_exact_scans_agree(tmp_path, name):
     )
     with zipfile.ZipFile(path) as zf:
         part = package.inspect_archive(zf, "x").sheets[0]
-        fast = scan._scan_part(zf, part.paths[0], scan._fast_chunk)
-        regex = scan._scan_part(zf, part.paths[0], scan._regex_chunk)
-        exact = scan._scan_part(zf, part.paths[0], scan._ExactReader().chunk)
+        fast = scan._scan_part(zf, part.paths[0], scan_fast.fast_chunk)
+        regex = scan._scan_part(zf, part.paths[0], scan_fast.regex_chunk)
+        exact = scan._scan_part(zf, part.paths[0], scan_exact.ExactReader().chunk)
     assert fast == regex == exact
     shared = [[a.tolist() for a in found.shared_cells()] for found in (fast, regex, exact)]
     assert shared[0] == shared[1] == shared[2]
@@ -561,8 +561,8 @@ def _scan_as_scan_sheet(scan, zf, part, read):
     """A quick path's scan of the part, or the exact reader's where the quick path hands the sheet on."""
     try:
         return scan._scan_part(zf, part.paths[0], read)
-    except scan._NeedsExactScan:
-        return scan._scan_part(zf, part.paths[0], scan._ExactReader().chunk)
+    except sheet_scan.NeedsExactScan:
+        return scan._scan_part(zf, part.paths[0], scan_exact.ExactReader().chunk)
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -573,8 +573,8 @@ def test_numpy_regex_and_exact_scans_agree_on_random_sheets(tmp_path, monkeypatc
     path = write_xlsx_parts(tmp_path / "r.xlsx", _random_sheet(seed))
     with zipfile.ZipFile(path) as zf:
         part = package.inspect_archive(zf, "x").sheets[0]
-        found = [_scan_as_scan_sheet(scan, zf, part, read) for read in (scan._fast_chunk, scan._regex_chunk)]
-        found.append(scan._scan_part(zf, part.paths[0], scan._ExactReader().chunk))
+        found = [_scan_as_scan_sheet(scan, zf, part, read) for read in (scan_fast.fast_chunk, scan_fast.regex_chunk)]
+        found.append(scan._scan_part(zf, part.paths[0], scan_exact.ExactReader().chunk))
     assert found[0] == found[1] == found[2]
     assert found[2].max_row > 0 and found[2].formulas
     shared = [[a.tolist() for a in each.shared_cells()] for each in found]
@@ -586,10 +586,10 @@ def test_a_prefixed_cell_after_hundreds_of_colons_sends_the_sheet_to_the_exact_r
 
     rows = "".join(f'<row r="{r}" spans="1:3"><c r="A{r}"><v>{r}</v></c></row>' for r in range(1, 600))
     chunk = rows + '<row r="600"><x:c r="XFD600"><v>1</v></x:c></row>'
-    with pytest.raises(scan._NeedsExactScan):
-        scan._fast_chunk(chunk.encode(), scan.SheetScan())
+    with pytest.raises(sheet_scan.NeedsExactScan):
+        scan_fast.fast_chunk(chunk.encode(), scan.SheetScan())
     exact = scan.SheetScan()
-    scan._ExactReader().chunk(chunk.encode(), exact)
+    scan_exact.ExactReader().chunk(chunk.encode(), exact)
     assert (exact.max_row, exact.max_col) == (600, 16384)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from riskbook.errors import ReadError
 from riskbook.source.package import BYTES_PER_CELL, BYTES_PER_ROW, MAX_READ_BYTES, ReadAhead, budget_words
-from riskbook.source.scan import (
+from riskbook.source.sheet_scan import (
     CHUNK,
     TAG_BODY,
     TAG_REST,
