@@ -201,9 +201,19 @@ def _finish(code: int, risks: int) -> None:
 
 
 def _read_and_check(
-    input_path, sheet, scheme, as_of, max_size: int, show_progress: bool, previous=None, since=None, columns=None
+    input_path,
+    sheet,
+    scheme,
+    as_of,
+    max_size: int,
+    show_progress: bool,
+    previous=(),
+    since=None,
+    columns=None,
+    history=None,
 ):
-    """The register's report (with last period's comparison, if given), with a progress bar on a terminal."""
+    """The register's report (with earlier periods' comparison, if given), with a progress bar on a terminal.
+    One --previous is last period's register; several, or --history FOLDER, are the earlier periods."""
     import riskbook as api
     from riskbook import process
 
@@ -216,7 +226,7 @@ def _read_and_check(
             scheme=scheme,
             columns=columns,
             max_bytes=max_size * 1024**2,
-            previous=previous,
+            **_periods(previous, history),
             since=since,
             as_of=as_of,
             progress=bar,
@@ -226,7 +236,16 @@ def _read_and_check(
     process.give_back_freed_memory(len(report.register.risks))
     _note_reading(report.register)
     _say_recorded_scheme(report.register)
+    if report.history is not None:
+        _echo(report.history.order_line(report.register.path, report.as_of), err=True)
     return report
+
+
+def _periods(previous: tuple[str, ...], history: str | None) -> dict:
+    """check_register's previous (one --previous alone) or history (several, or a --history folder)."""
+    if history is None and len(previous) <= 1:
+        return {"previous": previous[0] if previous else None}
+    return {"history": [*previous, *([history] if history else [])]}
 
 
 def _say_recorded_scheme(register) -> None:
@@ -269,11 +288,26 @@ max_size_option = click.option(
     metavar="MB",
     help="Refuse a workbook that would inflate to more than this many megabytes (zip-bomb guard).",
 )
-previous_option = click.option(
-    "--previous",
-    type=click.Path(dir_okay=False),
-    help="Last period's register, to find new, archived and changed risks.",
-)
+
+
+def previous_option(func):
+    """--previous FILE (repeatable) and --history FOLDER: the earlier periods' registers."""
+    func = click.option(
+        "--history",
+        type=click.Path(file_okay=False, exists=True),
+        metavar="FOLDER",
+        help="A folder of earlier periods' registers (up to 12), ordered by the date each states, else its "
+        "modified date: each risk's trail, direction of travel, the Trend sheet and findings across periods.",
+    )(func)
+    return click.option(
+        "--previous",
+        multiple=True,
+        type=click.Path(dir_okay=False),
+        help="Last period's register, to find new, archived and changed risks; given more than once, the "
+        "earlier periods, as --history.",
+    )(func)
+
+
 since_option = click.option(
     "--since", callback=_parse_date_option, metavar="YYYY-MM-DD", help="Risks first recorded after this date are new."
 )
@@ -356,7 +390,9 @@ format_option = click.option(
 @click.option("--show-columns", is_flag=True, help="First print which header was read as which field.")
 @console.common_options
 @_handle_errors
-def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, max_size, columns, show_columns):
+def validate(
+    input_path, as_of, fmt, sheet, scheme, annotate, previous, history, since, max_size, columns, show_columns
+):
     """Check a register and list every finding with the cell it is in.
 
     With --previous, also compare it with last period's register, as build does.
@@ -368,8 +404,8 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
     """
     from riskbook.outputs.render import render_json, render_text
 
-    console.refuse_standard_input(input_path, previous)
-    console.check_outputs((annotate, "the annotated copy", ".xlsx", False), inputs=(input_path, previous, scheme))
+    console.refuse_standard_input(input_path, *previous)
+    console.check_outputs((annotate, "the annotated copy", ".xlsx", False), inputs=(input_path, *previous, scheme))
     report = _read_and_check(
         input_path,
         sheet,
@@ -380,6 +416,7 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
         previous=previous,
         since=since,
         columns=columns,
+        history=history,
     )
     if show_columns:
         from riskbook.outputs.render import render_columns
@@ -467,6 +504,7 @@ def build(
     output,
     as_of,
     previous,
+    history,
     since,
     title,
     marking,
@@ -502,13 +540,13 @@ def build(
     from riskbook.outputs.panel.paper import Paper, load_paper
     from riskbook.outputs.render import render_text
 
-    console.refuse_standard_input(input_path, previous)
+    console.refuse_standard_input(input_path, *previous)
     if pdf_path:
-        _check_pdf_option(pdf_path, input_path, output, previous)
+        _check_pdf_option(pdf_path, input_path, output, *previous)
     console.check_outputs(
         (output, "the panel workbook", ".xlsx", True),
         (pdf_path, "the paper's PDF", ".pdf", False),
-        inputs=(input_path, previous, scheme, paper_file),
+        inputs=(input_path, *previous, scheme, paper_file),
     )
     paper = (load_paper(paper_file) if paper_file else Paper()).merged(
         organisation=organisation,
@@ -527,7 +565,16 @@ def build(
         language_tag(paper.language)  # a paper's language that is no language tag: refused before any work
     as_of = as_of or dt.date.today()
     report = _read_and_check(
-        input_path, sheet, scheme, as_of, max_size, show_progress=True, previous=previous, since=since, columns=columns
+        input_path,
+        sheet,
+        scheme,
+        as_of,
+        max_size,
+        show_progress=True,
+        previous=previous,
+        since=since,
+        columns=columns,
+        history=history,
     )
     colour = console.colour()
     if not report.ok:
@@ -580,7 +627,7 @@ def build(
     _finish(EXIT_OK, len(report.register.risks))
 
 
-def _check_pdf_option(pdf_path: str, input_path: str, output: str, previous: str | None) -> None:
+def _check_pdf_option(pdf_path: str, input_path: str, output: str, *previous: str) -> None:
     """Refuse --pdf before anything is written: LibreOffice missing, or a path that cannot be the PDF."""
     from pathlib import Path
 
@@ -588,7 +635,7 @@ def _check_pdf_option(pdf_path: str, input_path: str, output: str, previous: str
     from riskbook.outputs.panel.pdf import pdf_fits_beside, require_soffice
 
     target = Path(pdf_path)
-    for other in (input_path, output, previous):
+    for other in (input_path, output, *previous):
         if other and Path(other).resolve() == target.resolve():
             raise OutputError(f"{pdf_path}: is also {other}; give the PDF a name of its own")
     pdf_fits_beside(target)

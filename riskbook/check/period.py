@@ -15,6 +15,7 @@ from riskbook.scheme.load import Band, Scheme
 
 if TYPE_CHECKING:
     from riskbook.check.assessed import Assessed
+    from riskbook.check.history import History
 
 PROPOSED_ARCHIVE = "Proposed archive"
 ARCHIVED = "Archived"
@@ -30,6 +31,7 @@ class PanelRisk:
     previous_score: int | None
     proposal: str = ""  # PROPOSED_ARCHIVE, ARCHIVED, NEW or ""
     band: Band | None = None
+    trail: tuple[int | None, ...] = ()  # with a history: its score in each earlier period, oldest first
 
     @property
     def reference(self) -> str:
@@ -57,6 +59,7 @@ class Period:
     risks: list[PanelRisk]  # current risks, then risks archived since last period
     scheme: Scheme
     findings: list[Finding] = field(default_factory=list)
+    history: History | None = None  # the earlier periods, when more than last period's register was given
 
     @cached_property
     def closed(self) -> list[PanelRisk]:
@@ -128,9 +131,16 @@ def compare_periods(
     assessed: list[Assessed],
     previous: Register | None = None,
     since: dt.date | None = None,
+    history: History | None = None,
 ) -> Period:
-    """Work out archive, new and changed risks from the register's risks (and last period's, if given)."""
+    """Work out archive, new and changed risks from the register's risks (and last period's, if given).
+
+    history, if given, holds the earlier periods (previous is its nearest): each risk gets its trail."""
     scheme = register.scheme
+
+    def trail(risk: Risk) -> tuple[int | None, ...]:
+        return history.trail(risk.reference) if history is not None and risk.reference else ()
+
     findings: list[Finding] = []
     last = _last_period(previous, scheme, findings) if previous else {}
     # Last period's file in the same shape: where its Impact and Likelihood are the inherent assessment,
@@ -154,7 +164,7 @@ def compare_periods(
         first = risk.get("first_recorded")
         if since is not None and first is not None and first.earliest > since and not proposal:
             proposal = NEW
-        panel.append(PanelRisk(risk, item.score, previous_score, proposal, item.band))
+        panel.append(PanelRisk(risk, item.score, previous_score, proposal, item.band, trail(risk)))
     archived: list[PanelRisk] = []
     if previous is not None:
         now = {reference_key(item.risk.reference) for item in assessed}
@@ -169,8 +179,8 @@ def compare_periods(
                     )
                 )
                 continue
-            archived.append(PanelRisk(risk, score, score, ARCHIVED, scheme.band(score)))
-    return Period(panel_order(panel) + panel_order(archived), scheme, findings)
+            archived.append(PanelRisk(risk, score, score, ARCHIVED, scheme.band(score), trail(risk)))
+    return Period(panel_order(panel) + panel_order(archived), scheme, findings, history)
 
 
 def _previous_score_mismatch(

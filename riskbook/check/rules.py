@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from riskbook.check.assessed import Assessed
 from riskbook.check.findings import Finding, make
@@ -39,6 +40,9 @@ ABSENT_MEANS = {
 # What an empty column (a template's never-filled Status) cannot have checked; one warning says so (column-empty).
 EMPTY_MEANS = ABSENT_MEANS
 
+if TYPE_CHECKING:
+    from riskbook.check.history import History
+
 
 _NOT_A_REGISTER = (
     "validate takes {name} as a Register (from read_register), not {given}; "
@@ -53,14 +57,19 @@ def validate(
     previous: Register | None = None,
     since: dt.date | None = None,
     progress: Progress | None = None,
+    history: History | None = None,
 ) -> Report:
     """Run every check over a register under its own scheme and return the report, findings in sheet order.
 
     previous (last period's register, read under the same scheme) and since add the period
     comparison's findings, as `build` would report them. Registers only: no check reads a file
     (riskbook.check_register reads both files the same way, then calls this). progress, if given,
-    is called now and then with (risks checked since the last call, total).
+    is called now and then with (risks checked since the last call, total). history (the earlier
+    periods, riskbook.check.history.order_history) adds each risk's trail and the findings across
+    periods; its nearest period is previous.
     """
+    if history is not None:
+        previous = history.nearest.register
     if not isinstance(register, Register):
         raise TypeError(_NOT_A_REGISTER.format(name="register", given=type(register).__name__))
     if previous is not None and not isinstance(previous, Register):
@@ -87,10 +96,14 @@ def validate(
     if previous is not None:
         from riskbook.check.period import compare_periods
 
-        period = compare_periods(register, assessed, previous=previous, since=since)
+        period = compare_periods(register, assessed, previous=previous, since=since, history=history)
         findings.extend(period.findings)
+    if history is not None:
+        from riskbook.check.history import history_findings
+
+        findings.extend(history_findings(register, assessed, history))
     findings.sort(key=lambda f: (f.row, _column_order(f.cell)))
-    return Report(register, as_of, findings, assessed, previous=previous, since=since, _period=period)
+    return Report(register, as_of, findings, assessed, previous=previous, since=since, _period=period, history=history)
 
 
 def assess(risk: Risk, scheme: Scheme) -> Assessed:
