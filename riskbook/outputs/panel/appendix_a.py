@@ -17,6 +17,7 @@ from riskbook.outputs.panel.page import (
     set_title_rows,
     wrapped_lines,
 )
+from riskbook.outputs.panel.travel import change_word, direction_words, trail_text, with_arrows
 from riskbook.xlsx.writer import Book, SheetWriter, split_long_text, text_height
 
 STREAM_ABOVE = 5_000  # rows; a larger sheet is written row by row to keep memory flat
@@ -31,11 +32,14 @@ def write_appendix_a(book: Book, period: Period, compared: bool) -> None:
     sheet.title(
         "Appendix A: summary of the risk register",
         f"The {len(current):,} current risks, highest score first, as at {book.page.date_text}{tail}. "
-        "Row highlights: see the key below.",
+        + _travel_note(period)
+        + "Row highlights: see the key below.",
     )
     set_title_rows(sheet)
     _highlight_key(sheet, book, 2)
-    headers = [book.scheme.impact_name if c.key == "impact" else c.header for c in L.APPENDIX_A_COLUMNS]
+    arrows = with_arrows(period)
+    columns = (*L.APPENDIX_A_COLUMNS, L.TRAIL_COLUMN) if arrows else L.APPENDIX_A_COLUMNS
+    headers = [book.scheme.impact_name if c.key == "impact" else c.header for c in columns]
     last_row = L.FIRST_DATA_ROW + max(len(current), 1) - 1
     add_table(sheet, "AppendixA", L.TABLE_HEADER_ROW, 0, last_row, headers)
     sheet.sheet.set_row(L.TABLE_HEADER_ROW, APPENDIX_A_HEADER_POINTS)
@@ -45,7 +49,7 @@ def write_appendix_a(book: Book, period: Period, compared: bool) -> None:
     if closed:
         end = closed_row + len(closed)
     continued = _Continuation(end + 2)
-    heights = _risk_rows(sheet, book, current, L.FIRST_DATA_ROW, continued)
+    heights = _risk_rows(sheet, book, current, L.FIRST_DATA_ROW, continued, arrows)
     ranges = [(L.FIRST_DATA_ROW, last_row)]
     if compared:
         # The archived rows share the current table's columns, so the header repeated at the top of
@@ -63,7 +67,7 @@ def write_appendix_a(book: Book, period: Period, compared: bool) -> None:
         )
         archived_last = header_row + max(len(archived), 1)
         add_table(sheet, "ArchivedRisks", header_row + 1, 0, archived_last, headers, header_row=False)
-        _risk_rows(sheet, book, archived, header_row + 1, continued)
+        _risk_rows(sheet, book, archived, header_row + 1, continued, arrows)
         ranges.append((header_row + 1, archived_last))
     if closed:
         count = f"{len(closed)} risk{'s' if len(closed) != 1 else ''}"
@@ -74,12 +78,22 @@ def write_appendix_a(book: Book, period: Period, compared: bool) -> None:
             book.fmt("bold"),
         )
         add_table(sheet, "ClosedRisks", closed_row + 1, 0, closed_row + len(closed), headers, header_row=False)
-        _risk_rows(sheet, book, closed, closed_row + 1, continued)
+        _risk_rows(sheet, book, closed, closed_row + 1, continued, arrows)
         ranges.append((closed_row + 1, closed_row + len(closed)))
     continued.write(sheet)
-    _appendix_a_formatting(sheet, book, ranges)
+    _appendix_a_formatting(sheet, book, ranges, arrows)
     sheet.sheet.freeze_panes(L.FIRST_DATA_ROW, 1)
-    print_designed(sheet, appendix_a_widths(book.scheme), (L.TABLE_HEADER_ROW, L.TABLE_HEADER_ROW))
+    print_designed(sheet, appendix_a_widths(book.scheme, arrows), (L.TABLE_HEADER_ROW, L.TABLE_HEADER_ROW))
+
+
+def _travel_note(period: Period) -> str:
+    """With a history: what the Change and Trail columns say."""
+    if not with_arrows(period):
+        return ""
+    return (
+        "Change is the direction of travel since the last period (↑ Up, ↓ Down, → No change, or New); Trail, "
+        "the score in up to the last four periods, oldest first (– where that period's register did not hold it). "
+    )
 
 
 def _label(reference: str) -> str:
@@ -162,10 +176,15 @@ def a_row_points(*cells: tuple[str, str], widths: list[float] | None = None) -> 
     return min(409, lines * A_LINE_POINTS + 2.5)
 
 
-def appendix_a_widths(scheme) -> list[float]:
+def appendix_a_widths(scheme, arrows: bool = False) -> list[float]:
     """Appendix A's column widths: the Impact column as wide as the scheme's word for it needs
-    ("Consequence"), taken from the Title column, so no header word breaks."""
+    ("Consequence"), taken from the Title column, so no header word breaks; with a history, the Trail
+    column's from the Title and Owner columns."""
     widths = [c.width for c in L.APPENDIX_A_COLUMNS]
+    if arrows:
+        for key, width in L.TRAIL_TAKES.items():
+            widths[L.a_col(key)] -= width
+        widths.append(L.TRAIL_COLUMN.width)
     impact, title = L.a_col("impact"), L.a_col("title")
     extra = max(0.0, len(scheme.impact_name) * 0.85 - widths[impact])
     widths[impact] += extra
@@ -174,14 +193,20 @@ def appendix_a_widths(scheme) -> list[float]:
 
 
 def _risk_rows(
-    sheet: SheetWriter, book: Book, risks: list[PanelRisk], first_row: int, continued: _Continuation
+    sheet: SheetWriter,
+    book: Book,
+    risks: list[PanelRisk],
+    first_row: int,
+    continued: _Continuation,
+    arrows: bool = False,
 ) -> list[float]:
     """Write the risks' rows from first_row; returns their heights (only for sheets that are not streamed).
     Text longer than a cell continues below the tables (continued)."""
     heights: list[float] = []
     streamed = sheet.streamed
     scheme = book.scheme
-    widths = appendix_a_widths(scheme)
+    widths = appendix_a_widths(scheme, arrows)
+    up, down, same = direction_words(arrows)
     cell, centre, number = book.fmt("cell"), book.fmt("centre"), book.fmt("number")
     col = L.a_col
     impact_col, likelihood_col, score_col, band_col, previous_col, change_col, first_col, review_col = (
@@ -225,19 +250,18 @@ def _risk_rows(
         sheet.formula(
             row,
             change_col,
-            f'=IF(ISNUMBER({prev_ref}),IF({score_ref}>{prev_ref},"Up",IF({score_ref}<{prev_ref},"Down",'
-            f'"{L.NO_CHANGE}")),IF({proposal_ref}="{NEW}","{NEW}","{L.NOT_RECORDED}"))',
-            change_word(item),
+            f'=IF(ISNUMBER({prev_ref}),IF({score_ref}>{prev_ref},"{up}",IF({score_ref}<{prev_ref},"{down}",'
+            f'"{same}")),IF({proposal_ref}="{NEW}","{NEW}","{L.NOT_RECORDED}"))',
+            change_word(item, arrows),
             centre,
         )
         continued.text(sheet, row, "proposal", item.proposal or L.NONE, reference)
-        height = a_row_points(
-            (risk.title, "title"),
-            (owner, "owner"),
-            (status, "status"),
-            (item.proposal or L.NONE, "proposal"),
-            widths=widths,
-        )
+        cells = [(risk.title, "title"), (owner, "owner"), (status, "status"), (item.proposal or L.NONE, "proposal")]
+        if arrows:
+            trail = trail_text(item)
+            sheet.text(row, col("trail"), trail, centre)
+            cells.append((trail, "trail"))
+        height = a_row_points(*cells, widths=widths)
         sheet.sheet.set_row(row, height)
         if not streamed:
             heights.append(height)
@@ -247,14 +271,7 @@ def _risk_rows(
     return heights
 
 
-def change_word(item: PanelRisk) -> str:
-    """Appendix A's Change: Up, Down, No change; New for a new risk and Not recorded when the previous score is unknown."""
-    if item.previous_score is None:
-        return NEW if item.proposal == NEW else L.NOT_RECORDED
-    return item.direction or L.NO_CHANGE
-
-
-def _appendix_a_formatting(sheet: SheetWriter, book: Book, ranges: list[tuple[int, int]]) -> None:
+def _appendix_a_formatting(sheet: SheetWriter, book: Book, ranges: list[tuple[int, int]], arrows: bool) -> None:
     """RAG colour on the score and rating only; row highlights elsewhere (impact and likelihood cells
     included, as the row's other cells). Real Excel rules.
 
@@ -281,10 +298,11 @@ def _appendix_a_formatting(sheet: SheetWriter, book: Book, ranges: list[tuple[in
                     "multi_range": cell_range,
                 },
             )
-    highlight_ranges = [span("reference", "last_review"), span("previous_score", "proposal")]
+    highlight_ranges = [span("reference", "last_review"), span("previous_score", "trail" if arrows else "proposal")]
+    up, down, _same = direction_words(arrows)
     criteria = {
         "archive": f'=OR({proposal}="{PROPOSED_ARCHIVE}",{proposal}="{ARCHIVED}")',
-        "change": f'=OR({change}="Up",{change}="Down")',
+        "change": f'=OR({change}="{up}",{change}="{down}")',
         "new": f'={proposal}="{NEW}"',
     }
     for key, _meaning, fill in L.HIGHLIGHTS:

@@ -37,6 +37,11 @@ def summary_counts(period: Period, compared: bool = False) -> list[tuple[str, st
         ("new", "New risks", "Appendix D"),
         ("top_outside", f"{top} risks not in Appendices B–D", "Appendix E"),
     ]
+    if "up" in counts:  # with a history
+        measures += [
+            ("up", "Risks whose score moved up (↑) since the last period", "Appendix A, Matrix"),
+            ("down", "Risks whose score moved down (↓) since the last period", "Appendix A, Matrix"),
+        ]
     return [(measure, f"={counts[key].formula}", counts[key].value, where) for key, measure, where in measures]
 
 
