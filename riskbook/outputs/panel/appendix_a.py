@@ -36,8 +36,8 @@ def write_appendix_a(book: Book, period: Period, compared: bool) -> None:
         + "Row highlights: see the key below.",
     )
     set_title_rows(sheet)
-    _highlight_key(sheet, book, 2)
     arrows = with_arrows(period)
+    key_points = _highlight_key(sheet, book, 2, arrows)
     columns = (*L.APPENDIX_A_COLUMNS, L.TRAIL_COLUMN) if arrows else L.APPENDIX_A_COLUMNS
     headers = [book.scheme.impact_name if c.key == "impact" else c.header for c in columns]
     last_row = L.FIRST_DATA_ROW + max(len(current), 1) - 1
@@ -56,7 +56,7 @@ def write_appendix_a(book: Book, period: Period, compared: bool) -> None:
         # each printed page describes them too: their table has no header row of its own (a second
         # header under the repeated one read as a table that had ended), only a heading.
         header_row = L.archived_header_row(len(current))
-        if not sheet.streamed and _starts_new_page(heights, archived_points(book, archived)):
+        if not sheet.streamed and _starts_new_page(heights, archived_points(book, archived), key_points):
             sheet.sheet.set_h_pagebreaks([header_row])
         sheet.text(
             header_row,
@@ -90,10 +90,7 @@ def _travel_note(period: Period) -> str:
     """With a history: what the Change and Trail columns say."""
     if not with_arrows(period):
         return ""
-    return (
-        "Change is the direction of travel since the last period (↑ Up, ↓ Down, → No change, or New); Trail, "
-        "the score in up to the last four periods, oldest first (– where that period's register did not hold it). "
-    )
+    return "Change: direction of travel; Trail: the last four scores. "
 
 
 def _label(reference: str) -> str:
@@ -135,15 +132,18 @@ class _Continuation:
             sheet.sheet.set_row(row, text_height(piece, 46))
 
 
-def _highlight_key(sheet: SheetWriter, book: Book, row: int) -> None:
+def _highlight_key(sheet: SheetWriter, book: Book, row: int, arrows: bool = False) -> float:
     """The highlight legend in the row above the table, in the words of the Proposal and Change columns:
-    one line, each word in a column wide enough for it (the archive words in the Title column)."""
-    sheet.sheet.set_row(row, KEY_ROW_POINTS)
+    one line, each word in a column wide enough for it (the archive words in the Title column); two lines
+    with a history, whose Trail column narrows the Title and Owner columns. Returns the row's height."""
+    points = KEY_ROW_POINTS if not arrows else 2 * A_LINE_POINTS + 4
+    sheet.sheet.set_row(row, points)
     sheet.text(row, 0, "Key:", book.fmt("bold"))
     columns = {"archive": L.a_col("title"), "change": L.a_col("owner"), "new": L.a_col("impact")}
     for key, _meaning, _fill in L.HIGHLIGHTS:
         col = columns[key]
         sheet.text(row, col, HIGHLIGHT_WORDS[key], legend_format(book, key))
+    return points
 
 
 KEY_ROW_POINTS = 15.75
@@ -151,10 +151,10 @@ APPENDIX_A_HEADER_POINTS = 37  # three lines: "Current/ Proposed Score"
 APPENDIX_A_SCALE = L.print_scale([c.width for c in L.APPENDIX_A_COLUMNS])
 
 
-def _starts_new_page(heights: list[float], section: float) -> bool:
+def _starts_new_page(heights: list[float], section: float, key_points: float = KEY_ROW_POINTS) -> bool:
     """Whether the archived section, which would not fit below the current risks' last page, fits a page of its own."""
     capacity = L.page_capacity(APPENDIX_A_SCALE)
-    used = TITLE_ROWS_POINTS + KEY_ROW_POINTS + APPENDIX_A_HEADER_POINTS  # the key row and the header on the first page
+    used = TITLE_ROWS_POINTS + key_points + APPENDIX_A_HEADER_POINTS  # the key row and the header on the first page
     for height in heights:
         if used + height > capacity:
             used = APPENDIX_A_HEADER_POINTS  # the header repeats on every page
