@@ -32,7 +32,7 @@ _LAZY = {
     "CATALOGUE": "riskbook.check.findings",
     "Report": "riskbook.report",
     "Assessed": "riskbook.check.assessed",
-    "Scheme": "riskbook.scheme.load",
+    "Scheme": "riskbook.scheme.types",
     "RiskbookError": "riskbook.errors",
     "ReadError": "riskbook.errors",
 }
@@ -69,7 +69,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from riskbook.pipeline import check_register
     from riskbook.read.rows import read_register
     from riskbook.report import Report
-    from riskbook.scheme.load import Scheme, load_scheme
+    from riskbook.scheme.load import load_scheme
+    from riskbook.scheme.types import Scheme
 
 
 def __getattr__(name: str):

@@ -51,7 +51,7 @@ def cli_reference_page() -> str:
     lines = [
         "# Command-line reference",
         "",
-        GENERATED.format(source="riskbook/cli.py"),
+        GENERATED.format(source="riskbook/cli/"),
         "",
         "What `--help` prints; [commands.md](commands.md) explains each command and option at more length.",
         "",

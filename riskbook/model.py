@@ -13,7 +13,7 @@ from riskbook.read.values import Invalid, clean_text
 if TYPE_CHECKING:
     import pandas as pd
 
-    from riskbook.scheme.load import Scheme
+    from riskbook.scheme.types import Scheme
 
 
 # A column no risk fills is one finding (column-empty) from this many risks; below, each empty cell is named

@@ -17,7 +17,8 @@ from riskbook.check.rules import validate
 from riskbook.perf import Progress
 from riskbook.read.rows import read_register
 from riskbook.report import Report
-from riskbook.scheme.load import Scheme, load_scheme
+from riskbook.scheme.load import load_scheme
+from riskbook.scheme.types import Scheme
 
 PathLike = str | os.PathLike[str]
 

@@ -18,7 +18,7 @@ from riskbook.model import Register
 if TYPE_CHECKING:
     from riskbook.check.history import History
     from riskbook.check.period import Period
-    from riskbook.scheme.load import Scheme
+    from riskbook.scheme.types import Scheme
 
 
 @dataclass

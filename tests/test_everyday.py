@@ -226,6 +226,7 @@ class Recorder:
         self.steps.append(name)
 
 
+@pytest.mark.slow  # over half a second: kept out of the quick subset
 def test_template_from_reports_named_progress(make_register, tmp_path):
     import riskbook
     from riskbook.outputs.template import carry_over, write_template
@@ -335,6 +336,7 @@ def _imports_pandas_at_run_time(path: Path) -> bool:
     )
 
 
+@pytest.mark.slow  # over half a second: kept out of the quick subset
 def test_only_frame_imports_pandas():
     importers = [
         p.relative_to(ROOT).as_posix() for p in (ROOT / "riskbook").rglob("*.py") if _imports_pandas_at_run_time(p)
@@ -374,6 +376,7 @@ def test_a_numeric_rating_equal_to_the_score_is_no_finding(make_register):
     ]
 
 
+@pytest.mark.slow  # over half a second: kept out of the quick subset
 def test_a_reader_that_goes_away_ends_the_run_quietly():
     import sys
 

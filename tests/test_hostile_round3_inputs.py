@@ -30,6 +30,7 @@ def test_an_ods_run_of_spaces_repeated_across_rows_and_columns_is_refused(tmp_pa
     refused(validate(path), path, "expanded text")
 
 
+@pytest.mark.slow  # over half a second: kept out of the quick subset
 def test_a_run_of_spaces_that_fits_the_budget_is_counted_and_read(tmp_path):
     path = round3.ods_space_run(tmp_path / "fits.ods", spaces=20_000_000)  # 60 MB counted, 242 MB allowed
     data = read(validate(path, "--format", "json"), path)
@@ -250,6 +251,7 @@ def test_a_draft_from_case_variants_long_and_control_statuses_loads(tmp_path):
     assert not any(line.startswith("name = 'injected'") for line in lines)
 
 
+@pytest.mark.slow  # over half a second: kept out of the quick subset
 def test_a_draft_from_eleven_impact_words_loads_and_names_no_temporary_file(tmp_path):
     # Once refused as a draft that would not load (naming a deleted temporary file); a draft now always loads.
     source = round3.eleven_impact_words_register(tmp_path / "eleven.xlsx")
@@ -272,6 +274,7 @@ def test_previous_scores_beyond_the_scheme_are_findings_not_301_digit_numbers(tm
     assert data["errors"] == 2 and len(json.dumps(data)) < 5_000
 
 
+@pytest.mark.slow  # over half a second: kept out of the quick subset
 def test_a_draft_from_arabic_indic_references_accepts_its_own_references(tmp_path):
     source = round3.arabic_indic_references_register(tmp_path / "arabic.xlsx")
     draft = tmp_path / "draft.toml"

@@ -65,6 +65,7 @@ def _build_with_comparison_labels(tmp_path, make_register) -> Path:
     return out
 
 
+@pytest.mark.slow  # over half a second: kept out of the quick subset
 def test_matrix_criteria_match_labels_literally(tmp_path, make_register):
     import openpyxl
 
@@ -91,6 +92,7 @@ def test_matrix_counts_survive_recalculation_with_comparison_labels(tmp_path, ma
 # -- High 6: template --from's further column headers pass the text gate ------------------------------
 
 
+@pytest.mark.slow  # over half a second: kept out of the quick subset
 def test_template_from_writes_further_headers_through_the_text_gate(tmp_path):
     import zipfile
 
@@ -120,6 +122,7 @@ def test_template_from_refuses_a_header_longer_than_a_table_column_name(tmp_path
 # -- High 7: --annotate is linear in the distinct cell formats it marks --------------------------------
 
 
+@pytest.mark.slow  # over half a second: kept out of the quick subset
 def test_annotate_marks_two_thousand_distinct_formats_in_seconds(tmp_path):
     import openpyxl
 
@@ -225,6 +228,7 @@ def test_annotate_refuses_an_encrypted_part_in_one_line(tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.slow  # over half a second: kept out of the quick subset
 def test_template_refuses_a_register_too_wide_for_its_columns_in_one_line(tmp_path):
     source = round3.wide_register(tmp_path / "wide.xlsx")
     out = tmp_path / "template.xlsx"
@@ -250,6 +254,7 @@ def _gone(pid: int) -> bool:
     return False
 
 
+@pytest.mark.slow  # over half a second: kept out of the quick subset
 def test_a_hung_libreoffice_is_stopped_whole_after_its_time_and_not_run_again(tmp_path, monkeypatch):
     import tempfile as tempfiles
 
@@ -281,6 +286,7 @@ def test_a_hung_libreoffice_is_stopped_whole_after_its_time_and_not_run_again(tm
     assert list((tmp_path / "tmp").iterdir()) == []
 
 
+@pytest.mark.slow  # over half a second: kept out of the quick subset
 def test_ctrl_c_while_printing_says_the_workbook_was_written_and_leaves_nothing(tmp_path):
     import signal
 

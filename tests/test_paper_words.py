@@ -85,6 +85,7 @@ def test_a_band_of_one_score_is_written_as_one_score(tmp_path):
     assert "High risks (score 3)" in measures and not any("3–3" in m for m in measures)
 
 
+@pytest.mark.slow  # over half a second: kept out of the quick subset
 def test_a_matrix_reference_grid_longer_than_a_page_repeats_its_header_continued(tmp_path):
     rows = [risk_row(f"STR{n:04d}") for n in range(1, 401)]  # all Very High × High: one crowded cell
     rows += [risk_row("STR9001", impact="Low", likelihood="Low", score=1, previous=1)]
@@ -106,6 +107,7 @@ def test_a_matrix_reference_grid_longer_than_a_page_repeats_its_header_continued
     assert shown == ["Very High", "High", "Medium", "Low"]  # every likelihood once, none lost
 
 
+@pytest.mark.slow  # over half a second: kept out of the quick subset
 def test_a_risk_with_no_narrative_says_so_on_its_card_and_is_counted(tmp_path):
     out = tmp_path / "p.xlsx"
     assert run("build", CLEAN_EXAMPLE, "--as-of", "2024-01-16", "-o", out).exit_code == 0
@@ -126,6 +128,7 @@ def test_a_risk_with_no_narrative_says_so_on_its_card_and_is_counted(tmp_path):
     assert values[row[1].coordinate].value == 1
 
 
+@pytest.mark.slow  # over half a second: kept out of the quick subset
 def test_appendix_f_prints_the_lookup_matrix_and_gives_every_word_room(tmp_path):
     out = tmp_path / "p.xlsx"
     register = EXAMPLES / "project-risk-register.xlsx"

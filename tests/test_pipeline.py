@@ -74,6 +74,7 @@ def test_annotating_a_csv_writes_the_cells_as_read_without_reading_the_file_agai
     assert sheet["I2"].value == "9" and sheet["C2"].value == "The financial challenge"
 
 
+@pytest.mark.slow  # over half a second: kept out of the quick subset
 def test_annotating_an_xlsx_opens_it_again_under_the_limit_it_was_read_under(tmp_path):
     path = write_xlsx(tmp_path / "register.xlsx", [HEADER, risk_row(score=9)])
     report = riskbook.check_register(path, as_of=AS_OF, max_bytes=1_000_000)

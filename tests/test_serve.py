@@ -61,6 +61,7 @@ def test_every_response_forbids_script_and_framing(client):
     assert "<script" not in response.get_data(as_text=True)
 
 
+@pytest.mark.slow  # over half a second: kept out of the quick subset
 def test_a_checked_register_shows_counts_findings_and_the_marked_cell(client):
     _, page, status = checked_page(client, PUBLISHED, as_of="2024-01-16")
     assert status == 200
@@ -74,6 +75,7 @@ def test_a_checked_register_shows_counts_findings_and_the_marked_cell(client):
     assert re.search(r"<th scope=\"row\">Very High</th>\s*<td class=\"cell-band-\d\">2 · Low</td>", page)
 
 
+@pytest.mark.slow  # over half a second: kept out of the quick subset
 def test_a_hostile_file_gets_the_commands_one_line(client, tmp_path):
     fake = tmp_path / "register.xlsx"
     fake.write_bytes(b"PK\x03\x04" + b"\x00" * 200)
@@ -100,12 +102,14 @@ def test_a_form_without_its_token_is_refused(client):
     assert "This form has expired" in response.get_data(as_text=True)
 
 
+@pytest.mark.slow  # over half a second: kept out of the quick subset
 def test_the_client_file_name_never_touches_the_disk(client, store):
     checked_page(client, JANUARY, name="../../etc/passwd.xlsx")
     (folder,) = store.root.iterdir()
     assert sorted(p.name for p in folder.iterdir()) == ["job.json", "page.json", "register.xlsx", "result.json"]
 
 
+@pytest.mark.slow  # over half a second: kept out of the quick subset
 def test_downloads_are_the_commands_outputs_and_are_removed_once_sent(client, store):
     location, page, _ = checked_page(client, JANUARY, as_of="2024-01-16")
     form_token = re.search(r'name="token" value="([^"]+)"', page).group(1)
@@ -122,6 +126,7 @@ def test_downloads_are_the_commands_outputs_and_are_removed_once_sent(client, st
     assert scheme.status_code == 200 and b"[" in scheme.data
 
 
+@pytest.mark.slow  # over half a second: kept out of the quick subset
 def test_an_output_riskbook_will_not_make_says_why(client):
     location, page, _ = checked_page(client, PUBLISHED, as_of="2024-01-16")
     form_token = re.search(r'name="token" value="([^"]+)"', page).group(1)
@@ -130,6 +135,7 @@ def test_an_output_riskbook_will_not_make_says_why(client):
     assert "riskbook did not make panel.xlsx" in response.get_data(as_text=True)
 
 
+@pytest.mark.slow  # over half a second: kept out of the quick subset
 def test_jobs_are_private_and_swept(client, store):
     assert client.get("/job/not-a-job").status_code == 404
     assert client.get("/job/" + "A" * 32).status_code == 404
@@ -141,6 +147,7 @@ def test_jobs_are_private_and_swept(client, store):
     assert client.get(location).status_code == 404
 
 
+@pytest.mark.slow  # over half a second: kept out of the quick subset
 def test_a_full_queue_is_said_on_the_page(tmp_path):
     store = JobStore(Limits(workers=1, queue=0), root=tmp_path / "jobs")
     app = create_app(store)

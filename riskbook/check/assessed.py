@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from riskbook.model import Risk
-    from riskbook.scheme.load import Band
+    from riskbook.scheme.types import Band
 
 
 @dataclass(slots=True)  # not frozen: validate makes one per risk, and a frozen one costs 2.5 times as much

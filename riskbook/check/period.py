@@ -11,7 +11,7 @@ from riskbook.check.findings import Finding, make
 from riskbook.check.references import reference_key
 from riskbook.model import Register, Risk
 from riskbook.read.score_sets import impact_is_inherent
-from riskbook.scheme.load import Band, Scheme
+from riskbook.scheme.types import Band, Scheme
 
 if TYPE_CHECKING:
     from riskbook.check.assessed import Assessed

@@ -27,7 +27,8 @@ from riskbook.read.score_sets import (
 )
 from riskbook.read.values import PartialDate, shown_value
 from riskbook.report import Report
-from riskbook.scheme.load import Band, Scheme, resolve_status
+from riskbook.scheme.load import resolve_status
+from riskbook.scheme.types import Band, Scheme
 
 REQUIRED_FIELDS = ("reference", "title", "owner", "impact", "likelihood", "status", "last_review")
 # What a register without the column cannot have checked; one warning says so (column-absent).

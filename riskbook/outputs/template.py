@@ -13,7 +13,7 @@ from riskbook.outputs.template_columns import TemplateColumn, default_columns, r
 from riskbook.outputs.template_sheet import help_text, layout, month_date, write_register
 from riskbook.perf import Progress, Ticker
 from riskbook.report import Report
-from riskbook.scheme.load import Scheme
+from riskbook.scheme.types import Scheme
 from riskbook.source.files import check_output
 from riskbook.source.package import CACHED_VALUES_PROPERTY
 from riskbook.xlsx.scheme_sheet import write_scheme_sheet

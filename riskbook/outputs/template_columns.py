@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from riskbook.model import Register
-from riskbook.scheme.load import Scheme, header_key
+from riskbook.scheme.load import header_key
+from riskbook.scheme.types import Scheme
 
 SCORE_SETS = ("", "inherent_", "target_")  # the current set, then the inherent and target assessments
 

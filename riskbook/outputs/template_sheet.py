@@ -11,7 +11,7 @@ from riskbook.limits import EXCEL_MAX_COLUMNS
 from riskbook.model import Risk, column_letter
 from riskbook.outputs.template_columns import TemplateColumn
 from riskbook.read.values import PartialDate
-from riskbook.scheme.load import Scheme
+from riskbook.scheme.types import Scheme
 from riskbook.xlsx.text import CELL, EXCEL_TABLE_COLUMN_LIMIT, TABLE_COLUMN, TERMINAL, safe_text
 from riskbook.xlsx.writer import Book, text_height
 

@@ -17,7 +17,7 @@ from riskbook.model import cell_name, column_letter
 from riskbook.read import values as v
 
 if TYPE_CHECKING:
-    from riskbook.scheme.load import Scheme
+    from riskbook.scheme.types import Scheme
 
 SAMPLE_ROWS = 200  # data rows looked at: enough to tell a column's kind, few enough to cost nothing
 _AT_LEAST = 3  # filled rows a column needs before its content says anything

@@ -18,7 +18,8 @@ from typing import Any
 
 from riskbook.model import PassedOver, Risk
 from riskbook.read import values as v
-from riskbook.scheme.load import Scheme, header_key, shipped_columns_file
+from riskbook.scheme.load import header_key, shipped_columns_file
+from riskbook.scheme.types import Scheme
 
 # Reasons, as JSON gives them, with the words the text output uses.
 REASONS = {

@@ -30,7 +30,8 @@ from riskbook.read.by_content import by_content_notices, columns_by_content
 from riskbook.read.row_kinds import pass_over
 from riskbook.read.sheet_choice import Candidate, best_register
 from riskbook.read.values import Invalid
-from riskbook.scheme.load import Scheme, header_key, load_scheme
+from riskbook.scheme.load import header_key, load_scheme
+from riskbook.scheme.types import Scheme
 from riskbook.source.grid import Grid, open_grid
 from riskbook.source.package import TableFacts
 from riskbook.xlsx.scheme_sheet import SCHEME_SHEET, recorded_computed, recorded_scheme

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from riskbook.model import Register
-from riskbook.scheme.load import Band, Scheme
+from riskbook.scheme.types import Band, Scheme
 
 # The other assessments a register may carry beside the current one (the "Residual" or "Current"
 # columns): each set present is checked as the current one is, and the three are compared.

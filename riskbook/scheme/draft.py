@@ -17,8 +17,9 @@ from typing import Any
 from riskbook.errors import SchemeError
 from riskbook.model import Register
 from riskbook.read.values import parse_scale
-from riskbook.scheme.load import MAX_LABEL, NUMBER_DIGITS, Scale, Scheme, load_scheme, scheme_from_text, spelt_number
+from riskbook.scheme.load import MAX_LABEL, load_scheme, scheme_from_text
 from riskbook.scheme.scale_order import MAX_LEVELS, DraftedScale, Level, Row, draft_axes, rating_rank
+from riskbook.scheme.types import NUMBER_DIGITS, Scale, Scheme, spelt_number
 from riskbook.xlsx.text import TERMINAL, safe_text
 
 # Band colours by the words a rating uses: (fill, font); anything else is grey.

@@ -19,7 +19,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from riskbook.scheme.load import NUMBER_DIGITS, WORKBOOK_WORDS, Scale, shipped_scheme_path, spelt_number
+from riskbook.scheme.load import WORKBOOK_WORDS, shipped_scheme_path
+from riskbook.scheme.types import NUMBER_DIGITS, Scale, spelt_number
 
 WORDS_FILE = "scale-words.toml"
 MAX_LEVELS = 10

@@ -17,7 +17,7 @@ from typing import Any
 from riskbook.errors import RiskbookError
 from riskbook.model import cell_name, column_letter
 from riskbook.report import Report
-from riskbook.scheme.load import Scheme
+from riskbook.scheme.types import Scheme
 
 MAX_ROWS_SHOWN = 500  # rows of the sheet drawn on the page; rows holding a finding are drawn whatever their number
 MAX_COLUMNS_SHOWN = 60

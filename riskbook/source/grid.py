@@ -129,7 +129,7 @@ def _damaged_archive(display: str) -> Iterator[None]:
 
 
 def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: int | None = None) -> Grid:
-    from riskbook.source import package, scan
+    from riskbook.source import ods, package, scan
 
     budget = package.read_budget(path.stat().st_size)
     with _damaged_archive(display), zipfile.ZipFile(path) as zf:
@@ -138,7 +138,7 @@ def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: 
         info = package.inspect_archive(zf, display)
         # calamine expands an OpenDocument file's every table as it opens it: scanned first, whole.
         for content in info.ods_content:
-            scan.scan_ods(zf, content, display, budget)
+            ods.scan_ods(zf, content, display, budget)
     if info.kind == "xlsx" and not info.sheets:
         raise ReadError(f"{display}: the workbook has no sheets")
     from riskbook.xlsx.scheme_sheet import SCHEME_SHEET

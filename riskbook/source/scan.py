@@ -22,12 +22,9 @@ from typing import TYPE_CHECKING, NamedTuple
 from riskbook.errors import ReadError
 from riskbook.limits import FAR_BEYOND_EXCEL, column_number
 from riskbook.source.package import (
-    BYTES_PER_CELL,
-    BYTES_PER_ROW,
     MAX_READ_BYTES,
     ReadAhead,
     SheetPart,
-    budget_words,
     check_read_cost,
     entries,
     open_part,
@@ -36,14 +33,16 @@ from riskbook.source.package import (
 if TYPE_CHECKING:
     import numpy as np
 
+__all__ = ["SheetScan", "markup_free", "scan_sheet"]
+
 CHUNK = 1024 * 1024  # a chunk and the arrays made from it stay in the processor's cache
 # A sheet (or shared-strings) part smaller than this, uncompressed, is read with regexes alone:
 # importing numpy would take longer than the whole read.
 SMALL_PART = 1 << 20
 _TABLED_INDICES = 1 << 22  # shared-string indices counted in a table (32 MB at most); any further one by itself
 # Attribute values may hold ">": a tag runs to the first ">" outside quotes, as an XML parser reads it.
-_TAG_REST = rb"""(?:[^>"']|"[^"]*"|'[^']*')*"""
-_TAG_BODY = b"(" + _TAG_REST + b")"
+TAG_REST = rb"""(?:[^>"']|"[^"]*"|'[^']*')*"""
+TAG_BODY = b"(" + TAG_REST + b")"
 
 
 @dataclass
@@ -182,7 +181,7 @@ def _few_text_copies(zf: zipfile.ZipFile, scan: SheetScan) -> int:
 def _few_string_lengths(zf: zipfile.ZipFile, entry: zipfile.ZipInfo) -> list[int]:
     """_shared_string_lengths for a small part, read whole (it is under SMALL_PART): every item's bytes."""
     with open_part(zf, entry) as stream:
-        data = b"".join(_markup_free(stream))
+        data = b"".join(markup_free(stream))
     starts = [match.start() for match in _SI_START.finditer(data)] + [len(data)]
     return [end - start for start, end in itertools.pairwise(starts)]
 
@@ -199,7 +198,7 @@ def _shared_string_lengths(zf: zipfile.ZipFile, entry: zipfile.ZipInfo, last: in
     found, last_found, end = 0, -1, 0
     carry, carry_at = b"", 0  # a tag whose name a piece cut off, searched again with the next piece
     with ReadAhead(zf, entry, CHUNK) as stream:
-        for data in _markup_free(stream):
+        for data in markup_free(stream):
             window = carry + data
             at = _si_starts(window) + carry_at
             at = at[at > last_found]
@@ -259,8 +258,8 @@ def _scan_part(zf: zipfile.ZipFile, path: zipfile.ZipInfo, read_chunk) -> SheetS
                 read_chunk(buffer, scan)
                 return scan
             cut = _last_boundary(buffer, len(buffer) - len(data))
-            if _may_hold_markup(buffer):
-                cut = min(cut, _unclosed_markup(buffer, cut))
+            if may_hold_markup(buffer):
+                cut = min(cut, unclosed_markup(buffer, cut))
             if cut > 0:
                 read_chunk(buffer[:cut], scan)
                 buffer = buffer[cut:]
@@ -269,22 +268,22 @@ def _scan_part(zf: zipfile.ZipFile, path: zipfile.ZipInfo, read_chunk) -> SheetS
 # Comments, CDATA sections and processing instructions may hold anything that looks like a tag;
 # XML parsers (and calamine) skip them, so the exact reader removes them, and a chunk never ends in one.
 _MARKUP = re.compile(rb"<!--|<!\[CDATA\[|<\?")
-_MARKUP_END = {b"<!--": b"-->", b"<![CDATA[": b"]]>", b"<?": b"?>"}
+MARKUP_END = {b"<!--": b"-->", b"<![CDATA[": b"]]>", b"<?": b"?>"}
 _MARKUP_REGION = re.compile(rb"<!--.*?-->|<!\[CDATA\[(.*?)\]\]>|<\?.*?\?>", re.S)
 
 
-def _unclosed_markup(buffer: bytes, cut: int) -> int:
+def unclosed_markup(buffer: bytes, cut: int) -> int:
     """Where a comment, CDATA section or processing instruction open at cut starts, or cut if none is."""
     pos = 0
     while (match := _MARKUP.search(buffer, pos, cut)) is not None:
-        end = buffer.find(_MARKUP_END[match.group(0)], match.end())
+        end = buffer.find(MARKUP_END[match.group(0)], match.end())
         if end == -1 or end >= cut:
             return match.start()
         pos = end
     return cut
 
 
-def _without_markup(chunk: bytes) -> bytes:
+def without_markup(chunk: bytes) -> bytes:
     return _MARKUP_REGION.sub(lambda m: (m.group(1) or b"").replace(b"<", b"&lt;"), chunk)
 
 
@@ -293,10 +292,10 @@ def _has_markup(chunk: bytes) -> bool:
     start = 3 if chunk.startswith(b"\xef\xbb\xbf") else 0
     if chunk.startswith(b"<?", start):
         start += 2
-    return _may_hold_markup(chunk, start)
+    return may_hold_markup(chunk, start)
 
 
-def _may_hold_markup(data: bytes, start: int = 0) -> bool:
+def may_hold_markup(data: bytes, start: int = 0) -> bool:
     """Whether "<!" or "<?" occurs from start. "<" is everywhere and slows a search for "<!" down; "!" and
     "?" are rare, so each is found with memchr and the byte before it looked at."""
     for mark in (b"!", b"?"):
@@ -707,7 +706,7 @@ def _regex_chunk(chunk: bytes, scan: SheetScan) -> None:
 _SHARED_REF = re.compile(rb't="s"><v>(\d+)</v>')
 _LEADING_ZERO_REF = re.compile(rb't="s"><v>0\d')
 _ANY_SHARED_REF = re.compile(
-    rb"""\st\s*=\s*(?:"s"|'s')""" + _TAG_REST + rb""">\s*<(?:[A-Za-z_][\w.-]*:)?v(?:\s[^>]*)?>\s*(\d+)"""
+    rb"""\st\s*=\s*(?:"s"|'s')""" + TAG_REST + rb""">\s*<(?:[A-Za-z_][\w.-]*:)?v(?:\s[^>]*)?>\s*(\d+)"""
 )
 
 
@@ -740,24 +739,18 @@ def _fast_extent(chunk: bytes, scan: SheetScan) -> None:
     # One pass finds the cells that can move the extent: beyond column Z (rare in a register), in a
     # single-letter column past the furthest so far, or in a row past the furthest row.
     row_numbers = _ROW_R.findall(chunk)
-    guess = max(scan.max_row, max(map(_bounded_int, row_numbers)) if row_numbers else 0)
+    guess = max(scan.max_row, max(map(bounded_int, row_numbers)) if row_numbers else 0)
     above = bytes(range(65 + scan.max_col, 91)) + bytes(range(97 + scan.max_col, 123)) if scan.max_col < 26 else b""
     columns = rb"[A-Za-z]{2,}|[" + above + rb"]" if above else rb"[A-Za-z]{2,}"
     pattern = (
-        rb'<c r="(?:('
-        + columns
-        + rb")(\d+)|([A-Za-z]+)("
-        + _greater_than(guess - 1)
-        + rb'))"'
-        + _TAG_REST
-        + rb"(?<!/)>"
+        rb'<c r="(?:(' + columns + rb")(\d+)|([A-Za-z]+)(" + _greater_than(guess - 1) + rb'))"' + TAG_REST + rb"(?<!/)>"
     )
     found_beyond = False
     for letters, digits, far_letters, far_digits in re.findall(pattern, chunk):
         if letters:
-            scan.reach(_bounded_int(digits), column_number(letters))
+            scan.reach(bounded_int(digits), column_number(letters))
         else:
-            scan.reach(_bounded_int(far_digits), column_number(far_letters))
+            scan.reach(bounded_int(far_digits), column_number(far_letters))
             found_beyond = True
     if found_beyond or not row_numbers:
         return
@@ -781,7 +774,7 @@ def _greater_than(row: int) -> bytes:
 
 def _cells_beyond(row: int) -> re.Pattern[bytes]:
     """Cells (not empty <c/>) whose row number is greater than row."""
-    return re.compile(rb'<c r="[A-Za-z]+(?:' + _greater_than(row) + rb')"' + _TAG_REST + rb"(?<!/)>")
+    return re.compile(rb'<c r="[A-Za-z]+(?:' + _greater_than(row) + rb')"' + TAG_REST + rb"(?<!/)>")
 
 
 def _fast_formulas(chunk: bytes, scan: SheetScan) -> None:
@@ -797,7 +790,7 @@ def _fast_formulas(chunk: bytes, scan: SheetScan) -> None:
             match = _FAST_CELL.match(chunk, start)
             if match:
                 tag_end = chunk.find(b">", start)
-                cell = (_bounded_int(match.group(2)) - 1, column_number(match.group(1)) - 1)
+                cell = (bounded_int(match.group(2)) - 1, column_number(match.group(1)) - 1)
                 scan.formulas[cell] = _has_result(_attribute(chunk[start:tag_end], b"t"), chunk[tag_end:end])
         pos = chunk.find(b"<f", end)
 
@@ -806,13 +799,13 @@ def _fast_errors(chunk: bytes, scan: SheetScan) -> None:
     for match in re.finditer(rb"<c r=\"([A-Za-z]+)(\d+)\"[^>]*?\st=(?:\"e\"|'e')[^>]*>(.*?)</c>", chunk, re.S):
         value = re.search(rb"<v>([^<]*)</v>", match.group(3))
         if value and value.group(1):
-            cell = (_bounded_int(match.group(2)) - 1, column_number(match.group(1)) - 1)
+            cell = (bounded_int(match.group(2)) - 1, column_number(match.group(1)) - 1)
             scan.errors[cell] = value.group(1).decode("ascii", "replace")
 
 
 # -- Exact path: any prefix, quote, attribute order, and cells or rows without r ------------
 
-_TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c|f|v|col)(?=[\s/>])" + _TAG_BODY + rb">")
+_TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c|f|v|col)(?=[\s/>])" + TAG_BODY + rb">")
 _ATTRIBUTE = re.compile(rb"""([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
@@ -829,7 +822,7 @@ class _ExactReader:
 
     def chunk(self, chunk: bytes, scan: SheetScan) -> None:
         if b"<!" in chunk or b"<?" in chunk:
-            chunk = _without_markup(chunk)
+            chunk = without_markup(chunk)
         for match in _TAG.finditer(chunk):
             closing, name, attrs = match.group(1), match.group(2), match.group(3)
             if self.cell is not None and (name == b"row" or (name == b"c" and not closing)):
@@ -900,8 +893,8 @@ class _ExactReader:
 
 # -- Shared helpers ---------------------------------------------------------------------------
 
-_HIDDEN_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\s" + _TAG_BODY + rb">")
-_COL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?col\s" + _TAG_BODY + rb">")
+_HIDDEN_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\s" + TAG_BODY + rb">")
+_COL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?col\s" + TAG_BODY + rb">")
 
 
 def _hidden(chunk: bytes, scan: SheetScan) -> None:
@@ -920,7 +913,7 @@ def _hidden_col(attrs: bytes, scan: SheetScan) -> None:
         and values.get(b"min", b"").isdigit()
         and values.get(b"max", b"").isdigit()
     ):
-        low, high = _bounded_int(values[b"min"]), _bounded_int(values[b"max"])
+        low, high = bounded_int(values[b"min"]), bounded_int(values[b"max"])
         scan.hidden_cols.update(range(low - 1, min(high, low + 1000)))
 
 
@@ -949,86 +942,23 @@ def _cell_position(ref: bytes) -> tuple[int, int]:
     digits = ref[len(letters) :]
     if not digits or not letters.isalpha():
         raise ReadError(f"a cell reference {ref[:20].decode('ascii', 'replace')!r} is not a cell")
-    return _bounded_int(digits) - 1, column_number(letters) - 1
+    return bounded_int(digits) - 1, column_number(letters) - 1
 
 
 def _row_number(text: bytes) -> int:
     digits = text.lstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
     if not digits.isdigit():
         raise ReadError(f"a row number {text[:20].decode('ascii', 'replace')!r} is not a number")
-    return _bounded_int(digits)
+    return bounded_int(digits)
 
 
-def _bounded_int(digits: bytes) -> int:
+def bounded_int(digits: bytes) -> int:
     """Decimal digits as a number, no greater than FAR_BEYOND_EXCEL (calamine reads "007" as 7)."""
     significant = digits.lstrip(b"0")
     return int(significant) if 0 < len(significant) <= 15 else (FAR_BEYOND_EXCEL if significant else 0)
 
 
-__all__ = ["SheetScan", "scan_sheet"]
-
-
-# -- OpenDocument: content.xml, every table, repeats counted ----------------------------------
-
-_ODS_ROW = re.compile(rb"<table:table-row(?=[\s/>])" + _TAG_BODY + rb">")
-_ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell(?=[\s/>])" + _TAG_BODY + rb">")
-_ODS_TABLE = re.compile(rb"<table:table\b(?!-)[^>]*>|</table:table>")
-_ROWS_REPEATED = re.compile(rb"""table:number-rows-repeated\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_COLUMNS_REPEATED = re.compile(rb"""table:number-columns-repeated\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-
-
-@dataclass
-class _OdsTable:
-    rows: int = 0  # rows from the first non-empty one to the last, repeats counted
-    pending_empty: int = 0  # empty rows after the last non-empty one (dropped by calamine if nothing follows)
-    width: int = 0
-    started: bool = False
-    copied_text: int = 0  # bytes of text calamine copies for repeated cells (each repeat is a string of its own)
-
-    def add_row(self, repeats: int, width: int, copied_text: int) -> None:
-        if width == 0:
-            if self.started:
-                self.pending_empty += repeats
-            return
-        self.rows += self.pending_empty + repeats
-        self.pending_empty = 0
-        self.started = True
-        self.width = max(self.width, width)
-        self.copied_text += copied_text
-
-
-def scan_ods(zf: zipfile.ZipFile, path: zipfile.ZipInfo, display: str, budget: int = MAX_READ_BYTES) -> None:
-    """Refuse an OpenDocument workbook whose repeated rows, columns and text would expand past the budget.
-
-    calamine reads every table when the file is opened, expanding number-rows-repeated and
-    number-columns-repeated and each <text:s text:c="N"/> into N spaces, but leaves out empty
-    rows and columns after the last value: the same is counted here, over all tables together.
-    """
-    tables: list[_OdsTable] = [_OdsTable()]
-    with ReadAhead(zf, path, CHUNK) as stream:
-        buffer, searched = b"", 0
-        pieces = _markup_free(stream)
-        while True:
-            data = next(pieces, b"")
-            buffer += data
-            used, searched = _ods_chunk(buffer, tables, searched, final=not data)
-            if not data:
-                break
-            buffer, searched = buffer[used:], max(searched - used, 0)
-    rows = sum(t.rows for t in tables)
-    cells = sum(t.rows * t.width for t in tables)
-    # A repeated or expanded text is built in calamine's grid and copied into a Python string for every repeat.
-    copied = _ODS_TEXT_COPIES * sum(t.copied_text for t in tables)
-    cost = cells * BYTES_PER_CELL["ods"] + rows * BYTES_PER_ROW + copied
-    if cost > budget:
-        raise ReadError(
-            f"{display}: the workbook's rows and columns, repeats counted, come to {cells:,} cells and "
-            f"{copied / 1e6:,.0f} MB of repeated or expanded text "
-            f"(about {cost / 1e6:,.0f} MB of memory to read); {budget_words(budget, 'workbooks')}"
-        )
-
-
-def _markup_free(stream) -> Iterator[bytes]:
+def markup_free(stream) -> Iterator[bytes]:
     """The stream's bytes, in chunks, without comments, CDATA markup or processing instructions."""
     pending = b""
     while True:
@@ -1036,14 +966,14 @@ def _markup_free(stream) -> Iterator[bytes]:
         pending += data
         if not data:
             if pending:
-                yield _without_markup(pending)
+                yield without_markup(pending)
             return
         # A piece may end inside "<!--", "<![CDATA[" or "<?": that "<" waits for the next read.
         safe = _opener_start(pending)
-        if _may_hold_markup(pending):
-            safe = _unclosed_markup(pending, safe)
+        if may_hold_markup(pending):
+            safe = unclosed_markup(pending, safe)
             if safe:
-                yield _without_markup(pending[:safe])
+                yield without_markup(pending[:safe])
                 pending = pending[safe:]
         elif safe:
             yield pending[:safe]
@@ -1053,106 +983,6 @@ def _markup_free(stream) -> Iterator[bytes]:
 def _opener_start(data: bytes) -> int:
     """Where data ends in the first bytes of a comment, CDATA or processing-instruction opener, else its length."""
     start = data.rfind(b"<", max(len(data) - 8, 0))
-    if start != -1 and any(opener.startswith(data[start:]) for opener in _MARKUP_END):
+    if start != -1 and any(opener.startswith(data[start:]) for opener in MARKUP_END):
         return start
     return len(data)
-
-
-def _ods_chunk(buffer: bytes, tables: list[_OdsTable], searched: int, final: bool) -> tuple[int, int]:
-    """Count the whole rows in buffer; return where the first unfinished one starts, and how far it was searched."""
-    pos = 0
-    while True:
-        match = _ODS_ROW.search(buffer, pos)
-        limit = match.start() if match else (len(buffer) if final else max(pos, len(buffer) - 1024))
-        # A table tag cut at the limit is missed; its rows then count with the table before, which only adds.
-        for table in _ODS_TABLE.finditer(buffer, pos, limit):
-            if not table.group(0).startswith(b"</"):
-                tables.append(_OdsTable())
-        if match is None:
-            return limit, 0
-        if match.group(1).endswith(b"/"):
-            end, body = match.end(), b""
-        else:
-            end = buffer.find(b"</table:table-row>", max(match.end(), searched - 20))
-            if end == -1:
-                if not final:
-                    return match.start(), len(buffer)
-                end = len(buffer)
-            body = buffer[match.end() : end]
-        searched = 0
-        repeats = _repeats(_ROWS_REPEATED.search(match.group(1)))
-        tables[-1].add_row(repeats, *_ods_row(body, repeats))
-        pos = end
-
-
-def _ods_row(body: bytes, row_repeats: int) -> tuple[int, int]:
-    """Columns up to the last non-empty cell of a row, repeats counted (calamine drops the empty ones after
-    it), and the bytes of text calamine copies for its repeats."""
-    if b"office:" not in body and b"table:formula" not in body:
-        return 0, 0
-    if b"columns-repeated" not in body:
-        width = body.count(b"<table:table-cell") + body.count(b"<table:covered-table-cell")
-        spaces = _expanded_spaces(body)
-        return width, spaces + (_text_bytes(body, spaces) * (row_repeats - 1) if row_repeats > 1 else 0)
-    width = filled = expanded = once = 0
-    cells = list(_ODS_CELL.finditer(body))
-    for index, match in enumerate(cells):
-        attrs = match.group(1)
-        repeats = _repeats(_COLUMNS_REPEATED.search(attrs))
-        width += repeats
-        if b"office:" in attrs or b"table:formula" in attrs:
-            filled = width
-            end = cells[index + 1].start() if index + 1 < len(cells) else len(body)
-            cell = body[match.start() : end]
-            spaces = _expanded_spaces(cell)
-            text = _text_bytes(cell, spaces)
-            expanded += text * repeats
-            once += text - spaces  # the text written in the file, which it pays for itself
-    return filled, expanded * row_repeats - once
-
-
-_STRING_VALUE = re.compile(rb"""office:string-value\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-
-
-def _text_bytes(xml: bytes, spaces: int) -> int:
-    """Bytes of text in cells: their content, the spaces its <text:s> elements stand for, and any office:string-value."""
-    values = sum(len(m.group(1) or m.group(2) or b"") for m in _STRING_VALUE.finditer(xml))
-    return len(re.sub(rb"<" + _TAG_REST + rb">", b"", xml)) + values + spaces
-
-
-# calamine builds each cell's text by pushing one character at a time (its buffer doubles, so it may
-# hold twice the text), then python-calamine copies it into a Python string.
-_ODS_TEXT_COPIES = 3
-# Elements whose text calamine expands: <text:s text:c="N"/> is N spaces; <text:tab/> is counted as one
-# character too. Any prefix is counted, which can only add.
-_EXPANDING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(s|tab)(?=[\s/>])" + _TAG_BODY + rb">")
-_SPACE_COUNT = re.compile(rb"""(?<![\w.:-])(?:[A-Za-z_][\w.-]*:)?c\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-
-
-def _expanded_spaces(xml: bytes) -> int:
-    """Characters that the cells' <text:s> and <text:tab> elements expand to, counted as calamine reads the count."""
-    if b":s" not in xml and b"<s" not in xml and b"tab" not in xml:
-        return 0
-    total = 0
-    for match in _EXPANDING.finditer(xml):
-        total += _repeats(_SPACE_COUNT.search(match.group(2))) if match.group(1) == b"s" else 1
-    return total
-
-
-_CHAR_REFERENCE = re.compile(rb"&#(?:x([0-9A-Fa-f]+)|([0-9]+));")
-_COUNT = re.compile(rb"\+?[0-9]+")
-
-
-def _repeats(match: re.Match[bytes] | None) -> int:
-    """A repeat count as calamine reads it: entities unescaped, then parsed as an unsigned number."""
-    if match is None:
-        return 1
-    text = _CHAR_REFERENCE.sub(_character, match.group(1) if match.group(1) is not None else match.group(2))
-    if not _COUNT.fullmatch(text):
-        return 1  # calamine fails on it, with a message of its own
-    return _bounded_int(text.lstrip(b"+"))  # calamine would try to count this far; the cost check refuses it
-
-
-def _character(match: re.Match[bytes]) -> bytes:
-    code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
-    return chr(code).encode() if code < 0x110000 and chr(code).isascii() else b"?"

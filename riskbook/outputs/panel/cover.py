@@ -16,7 +16,7 @@ from riskbook.outputs.panel.counts import headline_counts
 from riskbook.outputs.panel.counts import quoted as _q
 from riskbook.outputs.panel.page import add_table, band_words, chars_per_line, print_designed, set_title_rows
 from riskbook.outputs.panel.paper import Paper
-from riskbook.scheme.load import Band
+from riskbook.scheme.types import Band
 from riskbook.xlsx.writer import Book, text_height
 
 COVER_WIDTHS = [22, 87]  # item or paragraph number, then detail or paragraph
