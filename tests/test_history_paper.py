@@ -185,3 +185,13 @@ def test_the_trend_sheet_prints_its_table_and_chart_on_one_page(paper, tmp_path,
     assert len(trend) == 1
     assert "Risks in each band, by period" in trend[0] and "31 Oct 2024" in trend[0]
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_the_summary_counts_what_moved_and_its_legend_shows_the_arrows(paper):
+    summary = openpyxl.load_workbook(paper, data_only=True)["Summary"]
+    rows = {row[0]: row[1:3] for row in summary.iter_rows(values_only=True) if row[0]}
+    assert rows["Risks whose score moved up (↑) since the last period"] == (1, "Appendix A, Matrix")
+    assert rows["Risks whose score moved down (↓) since the last period"] == (1, "Appendix A, Matrix")
+    assert rows["Change: ↑ Up / ↓ Down"] == ("Proposed change to risk score", "↑ Up / ↓ Down")
+    key = openpyxl.load_workbook(paper)["Appendix A"]
+    assert "Change: ↑ Up / ↓ Down" in [cell.value for cell in key[3]]

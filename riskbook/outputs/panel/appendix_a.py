@@ -8,6 +8,7 @@ from riskbook.outputs.panel import layout as L
 from riskbook.outputs.panel.page import (
     A_LINE_POINTS,
     HIGHLIGHT_WORDS,
+    HIGHLIGHT_WORDS_WITH_ARROWS,
     TITLE_ROWS_POINTS,
     add_table,
     band_formula_pieces,
@@ -142,7 +143,8 @@ def _highlight_key(sheet: SheetWriter, book: Book, row: int, arrows: bool = Fals
     columns = {"archive": L.a_col("title"), "change": L.a_col("owner"), "new": L.a_col("impact")}
     for key, _meaning, _fill in L.HIGHLIGHTS:
         col = columns[key]
-        sheet.text(row, col, HIGHLIGHT_WORDS[key], legend_format(book, key))
+        words = HIGHLIGHT_WORDS_WITH_ARROWS if arrows else HIGHLIGHT_WORDS
+        sheet.text(row, col, words[key], legend_format(book, key))
     return points
 
 

@@ -8,6 +8,7 @@ from riskbook.outputs.panel.counts import headline_counts, quoted
 from riskbook.outputs.panel.page import (
     DEFAULT_ROW_POINTS,
     HIGHLIGHT_WORDS,
+    HIGHLIGHT_WORDS_WITH_ARROWS,
     add_table,
     band_words,
     cell_points,
@@ -16,6 +17,7 @@ from riskbook.outputs.panel.page import (
     print_designed,
     set_title_rows,
 )
+from riskbook.outputs.panel.travel import with_arrows
 from riskbook.xlsx.writer import Book, text_height
 
 
@@ -79,10 +81,11 @@ def write_summary(
     add_table(
         sheet, "Legend", row + 1, 0, row + 1 + len(L.HIGHLIGHTS), ["Highlight", "Meaning", "Proposal or Change column"]
     )
+    words = HIGHLIGHT_WORDS_WITH_ARROWS if with_arrows(period) else HIGHLIGHT_WORDS
     for offset, (key, meaning, _fill) in enumerate(L.HIGHLIGHTS, start=row + 2):
-        sheet.text(offset, 0, HIGHLIGHT_WORDS[key], legend_format(book, key))
+        sheet.text(offset, 0, words[key], legend_format(book, key))
         sheet.text(offset, 1, meaning, cell)
-        sheet.text(offset, 2, HIGHLIGHT_WORDS[key].removeprefix("Change: "), cell)
+        sheet.text(offset, 2, words[key].removeprefix("Change: "), cell)
     row += len(L.HIGHLIGHTS) + 3
     status_heading = row
     statuses = book.scheme.statuses
