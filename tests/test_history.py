@@ -172,3 +172,20 @@ def test_the_date_a_register_states_above_its_header():
     assert stated_date(("Risk register as at 30/04/2024",)) == dt.date(2024, 4, 30)
     assert stated_date((dt.datetime(2024, 7, 31, 0, 0),)) == dt.date(2024, 7, 31)
     assert stated_date(("Version 4.2", "Owner: Information Security Manager")) is None
+
+
+def test_a_history_folder_with_no_earlier_register_is_one_line_and_exit_2(quarters, tmp_path):
+    shutil.copy(quarters["oct"], tmp_path / "october.xlsx")
+    result = run_cli("validate", tmp_path / "october.xlsx", "--history", tmp_path, "--as-of", AS_OF)
+    assert result.exit_code == 2
+    assert result.stderr == ("riskbook: no earlier period given: the history folder holds only the current register\n")
+
+
+def test_an_earlier_period_that_cannot_be_read_is_named_in_one_line(quarters, tmp_path):
+    broken = tmp_path / "april.xlsx"
+    broken.write_bytes(b"not a workbook")
+    result = run_cli("build", quarters["oct"], "--previous", quarters["jan"], "--previous", broken, "-o",
+                     tmp_path / "out.xlsx", "--as-of", AS_OF)  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"riskbook: {broken}") and result.stderr.count("\n") == 1
+    assert not (tmp_path / "out.xlsx").exists()
