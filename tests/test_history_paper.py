@@ -94,6 +94,14 @@ def test_the_matrix_lists_each_cells_references_with_their_arrows(paper):
     assert any(text.endswith("STR0457 → No change, STR0470 New") for text in texts)
 
 
+def test_the_cover_names_the_periods_compared(paper):
+    details = {row[0]: row[1] for row in openpyxl.load_workbook(paper)["Cover"].iter_rows(values_only=True)}
+    assert details["Period covered"] == (
+        "Since the last panel: this register compared with last period's (force-register-jul-2024.xlsx); "
+        "the 2 periods before it in the trails and the Trend sheet."
+    )
+
+
 def test_the_cover_says_what_moved_as_formulas_over_appendix_a(paper):
     formulas = {
         row[0].value: row[1].value for row in openpyxl.load_workbook(paper)["Cover"].iter_rows() if row[0].value

@@ -243,6 +243,12 @@ def period_text(report: Report, paper: Paper) -> str:
         return paper.period
     if report.since is not None:
         return f"Since {long_date(report.since)}: risks first recorded after that date are new."
+    if report.history is not None and len(report.history.periods) > 1:
+        earlier = len(report.history.periods) - 1
+        return (
+            f"Since the last panel: this register compared with last period's ({report.history.nearest.name}); "
+            f"the {earlier} period{'s' if earlier != 1 else ''} before it in the trails and the Trend sheet."
+        )
     if report.previous is not None:
         return f"Since the last panel: this register compared with last period's ({Path(report.previous.path).name})."
     return "Since the last panel, as the register's Previous Score and Proposal columns record."
