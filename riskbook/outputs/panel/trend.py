@@ -43,7 +43,7 @@ def write_trend(book: Book, period: Period, history: History, as_of: dt.date) ->
     headers = ["Period", *bands, "Total", "New", "Archived"]
     top = L.TABLE_HEADER_ROW
     last = top + len(rows) + 1
-    add_table(sheet, "Trend", top, 0, last, headers)
+    add_table(sheet, "TrendCounts", top, 0, last, headers)
     number, label = book.fmt("number"), book.fmt("label")
     total_col = 1 + len(bands)
     for row, counts in enumerate(rows, start=top + 1):
