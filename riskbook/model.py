@@ -127,6 +127,8 @@ class Register:
     # (row, col) of the first, which the copy is written from.
     max_bytes: int | None = None
     sheet_cells: tuple[list[list[Any]], int, int] | None = field(default=None, repr=False)
+    # An .xlsx/.xlsm register's package, the bytes read and checked: the annotated copy edits these.
+    package: bytes | None = field(default=None, repr=False)
     named_by_row: bool = False  # no reference column, or an empty one: each risk's reference is "Row 12"
     sheets: tuple[SheetChoice, ...] = ()  # every sheet with a register header, when more than one has
     passed_over: tuple[PassedOver, ...] = ()  # rows under the header that are not risks, in sheet order

@@ -34,6 +34,7 @@ def check_register(
     since: dt.date | None = None,
     as_of: dt.date | None = None,
     progress: Progress | None = None,
+    keep_package: bool = True,
     history: Sequence[PathLike] | None = None,
 ) -> Report:
     """Read a register file and, if given, last period's file with the same sheet, scheme, columns and
@@ -42,6 +43,7 @@ def check_register(
     Raises ReadError with a one-line reason for a file that cannot be read. progress, if given, is
     called now and then with (risks checked since the last call, total); a display with a
     reading(path, label) method is also told, around each read, which file is being read.
+    keep_package=False lets an .xlsx register's bytes go once read (the annotated copy needs them).
 
     history, in place of previous: earlier periods' registers (files, or a folder whose registers are
     taken), each read the same way, ordered by date (riskbook.check.history.order_history); the nearest
@@ -53,21 +55,20 @@ def check_register(
         scheme = load_scheme(Path(scheme))
     options: dict[str, Any] = {"sheet": sheet, "max_bytes": max_bytes, "columns": columns}
     with _reading(progress, path, str(path)):
-        register = read_register(
-            path, scheme=scheme, **options
-        )  # none given: the one a template records, or the default
+        # no scheme given: the one a template records, or the default
+        register = read_register(path, scheme=scheme, keep_package=keep_package, **options)
     if history is not None:
         paths = history_paths(history, exclude=path)
         earlier = []
         for past in paths:
             with _reading(progress, past, f"earlier period's {past}"):
-                earlier.append(read_register(past, scheme=register.scheme, **options))
+                earlier.append(read_register(past, scheme=register.scheme, keep_package=False, **options))
         ordered = order_history(earlier, [_modified(past) for past in paths])
         return validate(register, as_of=as_of, since=since, progress=progress, history=ordered)
     last = None
     if previous is not None:
         with _reading(progress, previous, f"last period's {previous}"):
-            last = read_register(previous, scheme=register.scheme, **options)
+            last = read_register(previous, scheme=register.scheme, keep_package=False, **options)
     return validate(register, as_of=as_of, previous=last, since=since, progress=progress)
 
 

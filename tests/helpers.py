@@ -81,11 +81,11 @@ def write_xlsx(
 ADDRESS_SPACE = 2 * 1024**3  # what a child running a hostile file may use: an abort or a blow-up fails its test
 
 
-def run_cli(*args: object) -> Result:
+def run_cli(*args: object, env: dict[str, str] | None = None) -> Result:
     """The CLI in this process (click's CliRunner): exit code and output, as a user would see them."""
     from riskbook.cli import cli
 
-    return CliRunner().invoke(cli, [str(a) for a in args])
+    return CliRunner().invoke(cli, [str(a) for a in args], env=env)
 
 
 def run_cli_process(*args: object, timeout: float = 60, memory: int | None = None) -> subprocess.CompletedProcess:

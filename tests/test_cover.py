@@ -5,11 +5,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
-from riskbook.cli import cli
 from riskbook.outputs.panel.claims import claims
-from tests.helpers import CLEAN_EXAMPLE, EXAMPLES
+from tests.helpers import CLEAN_EXAMPLE, EXAMPLES, run_cli
 
 APRIL = EXAMPLES / "force-risk-register-apr-2024.xlsx"
 PAPER = EXAMPLES / "paper-jan-2024.toml"
@@ -25,8 +23,7 @@ HEADINGS = [
 ]
 
 
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
+run = run_cli  # the one CLI runner, tests/helpers.py
 
 
 def sections(path: Path) -> dict[str, list[tuple[str, str]]]:

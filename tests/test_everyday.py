@@ -13,14 +13,13 @@ import pytest
 from click.testing import CliRunner
 
 from riskbook.cli import cli
-from tests.helpers import CLEAN_EXAMPLE, PUBLISHED_EXAMPLE, risk_row
+from tests.helpers import CLEAN_EXAMPLE, PUBLISHED_EXAMPLE, risk_row, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = ("--as-of", "2024-01-16")
 
 
-def run(*args, env=None):
-    return CliRunner().invoke(cli, [str(a) for a in args], env=env)
+run = run_cli  # the one CLI runner, tests/helpers.py
 
 
 # -- Colour, quiet, debug anywhere -----------------------------------------------------------------

@@ -5,20 +5,17 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
-from riskbook.cli import cli
 from riskbook.outputs.panel import layout as L
 from riskbook.scheme.load import load_scheme
 from tests.cards import card_fields
-from tests.helpers import CLEAN_EXAMPLE, EXAMPLES, HEADER, risk_row, write_xlsx
+from tests.helpers import CLEAN_EXAMPLE, EXAMPLES, HEADER, risk_row, run_cli, write_xlsx
 
 APRIL = EXAMPLES / "force-risk-register-apr-2024.xlsx"
 TEMPLATES = Path(__file__).resolve().parent.parent / "workbook_templates"
 
 
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
+run = run_cli  # the one CLI runner, tests/helpers.py
 
 
 def rgb(colour: str) -> tuple[int, int, int]:

@@ -3,15 +3,12 @@ outputs take the Report and never read the input otherwise than it was read."""
 
 from __future__ import annotations
 
-import random
-
 import openpyxl
 import pytest
 import xlsxwriter
 
 import riskbook
 from riskbook.check.period import ARCHIVED
-from riskbook.errors import ReadError
 from tests.helpers import AS_OF, HEADER, risk_row, write_xlsx
 
 # A register in its own sheet behind a cover sheet, with its likelihood under a header only --column names.
@@ -74,19 +71,44 @@ def test_annotating_a_csv_writes_the_cells_as_read_without_reading_the_file_agai
     assert sheet["I2"].value == "9" and sheet["C2"].value == "The financial challenge"
 
 
-@pytest.mark.slow  # over half a second: kept out of the quick subset
-def test_annotating_an_xlsx_opens_it_again_under_the_limit_it_was_read_under(tmp_path):
+def test_the_annotated_copy_is_made_from_the_bytes_checked_never_from_the_file_again(tmp_path):
+    """An output never reopens an input: the owner's file saved again (or removed) after the check
+    changes nothing in the marked copy, which is the workbook that was checked, marked."""
     path = write_xlsx(tmp_path / "register.xlsx", [HEADER, risk_row(score=9)])
     report = riskbook.check_register(path, as_of=AS_OF, max_bytes=1_000_000)
-    # Swapped, after reading, for a workbook that inflates past the limit (text that does not compress).
-    workbook = xlsxwriter.Workbook(path)
-    sheet = workbook.add_worksheet("Register")
-    sheet.write_row(0, 0, HEADER)
-    sheet.write_row(1, 0, risk_row(score=9))
-    rng = random.Random(18)
-    for row in range(2, 80):
-        sheet.write_string(row, 20, "".join(rng.choices("abcdefghijklmnopqrstuvwxyz0123456789", k=30_000)))
+    assert report.codes() == ["score-mismatch"]
+    workbook = xlsxwriter.Workbook(path)  # the file saved again, with other text, after the check
+    workbook.add_worksheet("Register").write_row(0, 0, ["Something else entirely"])
     workbook.close()
-    with pytest.raises(ReadError, match="would inflate to more than 1 MB"):
+    path.unlink()
+    out = riskbook.annotate_workbook(report, tmp_path / "annotated.xlsx")
+    marked = openpyxl.load_workbook(out)
+    assert sorted(marked.sheetnames) == ["Findings", "Register"]
+    assert [c.value for c in marked["Register"][1]][:3] == HEADER[:3]
+    assert marked["Findings"].max_row == 2  # the header and the one finding
+
+
+def test_a_register_read_without_its_package_says_so_when_asked_to_mark(tmp_path):
+    path = write_xlsx(tmp_path / "register.xlsx", [HEADER, risk_row(score=9)])
+    report = riskbook.check_register(path, as_of=AS_OF, keep_package=False)
+    assert report.register.package is None
+    with pytest.raises(riskbook.RiskbookError, match="keep_package=False"):
         riskbook.annotate_workbook(report, tmp_path / "annotated.xlsx")
     assert not (tmp_path / "annotated.xlsx").exists()
+
+
+def test_a_file_saved_again_while_it_is_read_is_refused_not_read_as_two_files(tmp_path, monkeypatch):
+    """The guards read the bytes once; calamine opens the file itself: if the file changed in between,
+    the cells it would read are not the ones the guards passed."""
+    import python_calamine as pc
+
+    path = write_xlsx(tmp_path / "register.xlsx", [HEADER, risk_row(score=9)])
+    real = pc.CalamineWorkbook.from_path
+
+    def saved_meanwhile(name):
+        write_xlsx(path, [HEADER, risk_row(score=9), risk_row(ref="STR0002", score=9)])
+        return real(name)
+
+    monkeypatch.setattr(pc.CalamineWorkbook, "from_path", saved_meanwhile)
+    with pytest.raises(riskbook.ReadError, match="the file changed while riskbook was reading it"):
+        riskbook.check_register(path, as_of=AS_OF)

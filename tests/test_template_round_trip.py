@@ -18,7 +18,7 @@ from riskbook import read_register, validate
 from riskbook.cli import cli
 from riskbook.model import Register
 from riskbook.read.values import PartialDate
-from tests.helpers import EXAMPLES, recalculation_mismatches, risk_row
+from tests.helpers import EXAMPLES, recalculation_mismatches, risk_row, run_cli
 
 SCHEMES = Path(__file__).resolve().parent.parent / "workbook_templates"
 AS_OF = dt.date(2024, 6, 30)  # the other organisations' examples validate clean on this day
@@ -32,8 +32,7 @@ EXAMPLE_REGISTERS = [
 ]
 
 
-def run(*args: str):
-    return CliRunner().invoke(cli, [str(a) for a in args])
+run = run_cli  # the one CLI runner, tests/helpers.py
 
 
 def make_template(tmp_path: Path, source: Path, *args: str, name: str = "template.xlsx") -> Path:

@@ -206,10 +206,12 @@ def read_and_check(
     previous=(),
     since=None,
     columns=None,
+    keep_package: bool = False,
     history=None,
 ):
-    """The register's report (with earlier periods' comparison, if given), with a progress bar on a terminal.
-    One --previous is last period's register; several, or --history FOLDER, are the earlier periods."""
+    """The register's report (with earlier periods' comparison, if given), with a progress bar on a terminal;
+    keep_package: keep an .xlsx register's bytes for the annotated copy. One --previous is last period's
+    register; several, or --history FOLDER, are the earlier periods."""
     import riskbook as api
     from riskbook import process
 
@@ -226,6 +228,7 @@ def read_and_check(
             since=since,
             as_of=as_of,
             progress=bar,
+            keep_package=keep_package,
         )
     finally:
         bar.close()

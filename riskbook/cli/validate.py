@@ -68,6 +68,7 @@ def validate(
         previous=previous,
         since=since,
         columns=columns,
+        keep_package=annotate is not None,
         history=history,
     )
     if show_columns:

@@ -11,6 +11,7 @@ sheets lose only their "selected" flag, so that Excel does not open them grouped
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import tempfile
@@ -61,14 +62,19 @@ def annotate_workbook(report: Report, output: str | os.PathLike[str]) -> Path:
     if output.suffix.lower() != ".xlsx":
         raise OutputError(f"{output}: the annotated copy must end .xlsx")
     check_output(output, [source, report.previous.path if report.previous else None])
+    if register.package is None and register.sheet_cells is None:
+        raise OutputError(
+            f"{source}: read with keep_package=False, so riskbook no longer holds the workbook to mark; "
+            "read it again with keep_package=True"
+        )
     with atomic_path(output) as temp:
-        if register.sheet_cells is None:
-            _annotate_package(source, register.sheet, report, temp, register.max_bytes)
+        if register.package is not None:
+            _annotate_package(register.package, str(source), register.sheet, report, temp, register.max_bytes)
         else:
             with tempfile.TemporaryDirectory(prefix="plain-", dir=temp.parent) as folder:
                 plain = Path(folder) / "register.xlsx"
                 sheet = _plain_copy(report, register.sheet_cells, plain)
-                _annotate_package(plain, sheet, report, temp)
+                _annotate_package(plain.read_bytes(), str(source), sheet, report, temp)
     return output
 
 
@@ -172,21 +178,22 @@ def _anchor(cell: str, merged: list[tuple[int, int, int, int]]) -> str:
 
 
 def _annotate_package(
-    source: Path, sheet_name: str, report: Report, target: Path, max_bytes: int | None = None
+    data: bytes, display: str, sheet_name: str, report: Report, target: Path, max_bytes: int | None = None
 ) -> None:
+    """Edit the package (data: its bytes, as read and checked; display: the file they came from) into target."""
     from riskbook.source.package import MAX_UNCOMPRESSED_BYTES, check_archive, check_no_dtd
 
     try:
-        package = Package.open(source)
+        package = Package.open(io.BytesIO(data))
     except Unsupported as exc:
-        raise OutputError(f"{source}: cannot make the annotated copy: {exc}") from exc
+        raise OutputError(f"{display}: cannot make the annotated copy: {exc}") from exc
     try:
-        check_archive(package.zf, str(source), max_bytes=max_bytes or MAX_UNCOMPRESSED_BYTES)
-        check_no_dtd(package.zf, str(source))
+        check_archive(package.zf, display, max_bytes=max_bytes or MAX_UNCOMPRESSED_BYTES)
+        check_no_dtd(package.zf, display)
         _edit(package, sheet_name, report)
         package.save(target)
     except Unsupported as exc:
-        raise OutputError(f"{source}: cannot make the annotated copy: {exc}") from exc
+        raise OutputError(f"{display}: cannot make the annotated copy: {exc}") from exc
     finally:
         package.close()
 

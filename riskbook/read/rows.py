@@ -55,6 +55,7 @@ def read_register(
     scheme: Scheme | str | os.PathLike[str] | None = None,
     max_bytes: int | None = None,
     columns: dict[str, str] | None = None,
+    keep_package: bool = True,
 ) -> Register:
     """Read the register sheet of a file under a scheme (a Scheme, a TOML path, or None: the scheme a
     riskbook template records on its hidden sheet, said in the register's scheme_origin, else the
@@ -62,9 +63,11 @@ def read_register(
 
     The register carries its scheme, so validating it needs nothing more. columns maps a field to
     the header to read it from, for this read only (the CLI's --column). Raises ReadError with a
-    one-line reason; max_bytes bounds what a workbook may inflate to (default 2 GiB).
+    one-line reason; max_bytes bounds what a workbook may inflate to (default 2 GiB). An .xlsx
+    register keeps the bytes read (register.package), which the annotated copy edits, unless keep_package
+    is False.
     """
-    grid = open_grid(path, sheet, max_bytes)
+    grid = open_grid(path, sheet, max_bytes, keep_package)
     recorded = grid.rows(SCHEME_SHEET)[0] if SCHEME_SHEET in grid.names else []
     origin = ""
     if scheme is None:
@@ -115,7 +118,14 @@ def _parse_register(
         chosen = best_register(found)
         _check_overrides(display, chosen.name, chosen.row0, chosen.header, overrides)
         source = _Source(
-            display, chosen.name, chosen.rows, chosen.row0, chosen.col0, max_bytes, keep_cells=not grid.xlsx_package
+            display,
+            chosen.name,
+            chosen.rows,
+            chosen.row0,
+            chosen.col0,
+            max_bytes,
+            keep_cells=not grid.xlsx_package,
+            package=grid.package,
         )
         return _build_register(
             source,
@@ -538,6 +548,7 @@ class _Source:
     col0: int
     max_bytes: int | None
     keep_cells: bool  # not an .xlsx package: the annotated copy is written from the cells
+    package: bytes | None  # an .xlsx package's bytes as read (unless let go), which the annotated copy edits
 
 
 def _build_register(
@@ -668,6 +679,7 @@ def _build_register(
         column_headers={name: headers[offset] for name, offset in columns.items()},
         max_bytes=source.max_bytes,
         sheet_cells=(rows, row0, col0) if source.keep_cells else None,
+        package=source.package,
         named_by_row=named_by_row,
         sheets=sheets,
         passed_over=passed_over,

@@ -17,7 +17,7 @@ from typing import Any
 from riskbook.errors import SchemeError
 from riskbook.model import Register
 from riskbook.read.values import parse_scale
-from riskbook.scheme.load import MAX_LABEL, load_scheme, scheme_from_text
+from riskbook.scheme.load import MAX_LABEL, MAX_REVIEW_MONTHS, load_scheme, scheme_from_text
 from riskbook.scheme.scale_order import MAX_LEVELS, DraftedScale, Level, Row, draft_axes, rating_rank
 from riskbook.scheme.types import NUMBER_DIGITS, Scale, Scheme, spelt_number
 from riskbook.xlsx.text import TERMINAL, safe_text
@@ -405,7 +405,7 @@ def _review_intervals(pairs, score) -> list[tuple[int, int]]:
         last, upcoming = risk.values.get("last_review"), risk.values.get("next_review")
         if last is not None and upcoming is not None:
             months = round((upcoming.earliest - last.latest).days / 30.44)
-            if months >= 1:
+            if 1 <= months <= MAX_REVIEW_MONTHS:  # a Next Review in 2100 is a placeholder, not an interval
                 out.append((score(i, j), months))
     return out
 

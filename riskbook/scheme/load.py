@@ -15,6 +15,7 @@ from riskbook.errors import ReadError, SchemeError
 from riskbook.read.values import fold_header
 from riskbook.scheme.types import Band, ColumnSpec, ImpactArea, LinearPattern, Scale, Scheme, Status, _fold
 from riskbook.source.files import MAX_SETTINGS_BYTES, check_input
+from riskbook.source.settings_toml import parse_settings, without_byte_order_mark
 
 DEFAULT_SCHEME = "scheme-4x4.toml"
 MAX_SCALE_VALUES = 10
@@ -56,8 +57,9 @@ def load_scheme(path: str | Path | None = None) -> Scheme:
 
 def scheme_from_text(text: str, source: str) -> Scheme:
     """A scheme from TOML text; source names it in errors (the file the user gave)."""
+    text = without_byte_order_mark(text)
     try:
-        data = tomllib.loads(text)
+        data = parse_settings(text)
     except tomllib.TOMLDecodeError as exc:
         raise SchemeError(f"scheme {source} is not valid TOML: {exc}") from exc
     try:

@@ -7,6 +7,7 @@ or .csv files as rows of Python values, after the safety checks each kind needs.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import threading
 import zipfile
@@ -21,18 +22,21 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 
 
-def open_grid(path: str | os.PathLike[str], sheet: str | None = None, max_bytes: int | None = None) -> Grid:
+def open_grid(
+    path: str | os.PathLike[str], sheet: str | None = None, max_bytes: int | None = None, keep_package: bool = True
+) -> Grid:
     """The sheets of a register file, checked and ready to load. Raises ReadError with a one-line reason.
 
     sheet, if given, limits the pre-parse scan to that sheet; max_bytes bounds what a workbook
-    may inflate to (default 2 GiB), against zip bombs.
+    may inflate to (default 2 GiB), against zip bombs. keep_package: keep an .xlsx package's bytes
+    in the grid (for the annotated copy); else they go once the guards have read them.
     """
     path = Path(path)
     display = str(path)
     head = _check_file(path, display)
     suffix = path.suffix.lower()
     if head.startswith(_ZIP_MAGIC):
-        return _read_zip_workbook(path, display, sheet, max_bytes)
+        return _read_zip_workbook(path, display, sheet, max_bytes, keep_package)
     if head.startswith(_OLE_MAGIC):
         return _read_ole_workbook(path, display, max_bytes)
     if suffix in (".csv", ".txt", ".tsv"):
@@ -78,10 +82,13 @@ class Grid:
         formula_gaps: Callable[[str], dict[tuple[int, int], str | None]] | None = None,
         hidden: Callable[[str], tuple[set[int], set[int]]] | None = None,
         tables: Callable[[str], Any] | None = None,
+        package: bytes | None = None,
         xlsx_package: bool = False,
     ):
         self.names = names
-        self.xlsx_package = xlsx_package  # an .xlsx/.xlsm package, which annotate edits in place
+        # An .xlsx/.xlsm package's bytes as read and checked: annotate edits these, never the file again.
+        self.package = package
+        self.xlsx_package = xlsx_package  # an .xlsx/.xlsm package, which annotate edits (not a plain copy)
         self._load = load
         self._formula_gaps = formula_gaps
         self._hidden = hidden
@@ -128,11 +135,14 @@ def _damaged_archive(display: str) -> Iterator[None]:
         raise ReadError(f"{display}: the file is damaged ({exc})") from None
 
 
-def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: int | None = None) -> Grid:
+def _read_zip_workbook(
+    path: Path, display: str, wanted: str | None, max_bytes: int | None = None, keep_package: bool = True
+) -> Grid:
     from riskbook.source import ods, package, scan
 
     budget = package.read_budget(path.stat().st_size)
-    with _damaged_archive(display), zipfile.ZipFile(path) as zf:
+    data, identity = _whole_file(path, display)  # read once: the guards below, and annotate, use these bytes
+    with _damaged_archive(display), zipfile.ZipFile(io.BytesIO(data)) as zf:
         package.check_archive(zf, display, max_bytes=max_bytes or package.MAX_UNCOMPRESSED_BYTES)
         package.check_no_dtd(zf, display)
         info = package.inspect_archive(zf, display)
@@ -144,7 +154,7 @@ def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: 
     from riskbook.xlsx.scheme_sheet import SCHEME_SHEET
 
     parts = [p for p in info.sheets if wanted is None or p.name in (wanted, SCHEME_SHEET)]
-    with _damaged_archive(display), zipfile.ZipFile(path) as zf:
+    with _damaged_archive(display), zipfile.ZipFile(io.BytesIO(data)) as zf:
         found = package.entries(zf)
         facts = {p.name: package.table_facts(zf, p, found) for p in parts} if info.kind == "xlsx" else {}
 
@@ -156,7 +166,7 @@ def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: 
 
     def scan_sheets() -> None:
         try:
-            with _damaged_archive(display), zipfile.ZipFile(path) as zf:
+            with _damaged_archive(display), zipfile.ZipFile(io.BytesIO(data)) as zf:
                 for part in parts:
                     scans[part.name] = scan.scan_sheet(zf, part, display, budget)
         except BaseException as exc:  # handed to the reading thread below
@@ -173,7 +183,18 @@ def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: 
     scanner = threading.Thread(target=scan_sheets, name="riskbook-scan", daemon=True)
     scanner.start()
     try:
-        grid = _calamine_grid(path, display, gaps, hidden, facts.get, xlsx_package=info.kind == "xlsx")
+        # calamine reads the file itself (from the bytes it would hold a second copy of them): the
+        # file is the one the bytes came from, or the read is refused.
+        grid = _calamine_grid(
+            path,
+            display,
+            gaps,
+            hidden,
+            facts.get,
+            package=data if info.kind == "xlsx" and keep_package else None,
+            xlsx_package=info.kind == "xlsx",
+        )
+        _same_file(path, display, identity)
     except ReadError as exc:
         scanner.join()
         raise (failure[0] if failure else exc) from None
@@ -181,6 +202,30 @@ def _read_zip_workbook(path: Path, display: str, wanted: str | None, max_bytes: 
     if failure:
         raise failure[0]
     return grid
+
+
+def _whole_file(path: Path, display: str) -> tuple[bytes, tuple[int, ...]]:
+    """The file's bytes, and what identifies the file they were read from."""
+    try:
+        with path.open("rb") as fh:
+            status = os.fstat(fh.fileno())
+            return fh.read(), _identity(status)
+    except OSError as exc:
+        raise ReadError(f"{display}: cannot be read ({exc.strerror or exc})") from None
+
+
+def _identity(status: os.stat_result) -> tuple[int, ...]:
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
+
+
+def _same_file(path: Path, display: str, identity: tuple[int, ...]) -> None:
+    """Refuse a file saved again (or replaced) while it was being read: its cells are not the ones checked."""
+    try:
+        now = _identity(path.stat())
+    except OSError:
+        now = ()
+    if now != identity:
+        raise ReadError(f"{display}: the file changed while riskbook was reading it; check it again")
 
 
 def _read_ole_workbook(path: Path, display: str, max_bytes: int | None) -> Grid:
@@ -195,7 +240,15 @@ def _read_ole_workbook(path: Path, display: str, max_bytes: int | None) -> Grid:
     return _calamine_grid(path, display, None)
 
 
-def _calamine_grid(path: Path, display: str, gaps, hidden=None, tables=None, xlsx_package: bool = False) -> Grid:
+def _calamine_grid(
+    path: Path,
+    display: str,
+    gaps,
+    hidden=None,
+    tables=None,
+    package: bytes | None = None,
+    xlsx_package: bool = False,
+) -> Grid:
     import python_calamine as pc
 
     try:
@@ -234,6 +287,7 @@ def _calamine_grid(path: Path, display: str, gaps, hidden=None, tables=None, xls
         gaps,
         hidden,
         tables,
+        package=package,
         xlsx_package=xlsx_package,
     )
 

@@ -16,6 +16,7 @@ import shutil
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from riskbook.errors import OutputError
 from riskbook.xlsx.text import CELL, safe_text
@@ -152,7 +153,7 @@ class Package:
     dropped: set[str] = field(default_factory=set)
 
     @classmethod
-    def open(cls, path: Path) -> Package:
+    def open(cls, path: Path | BinaryIO) -> Package:
         zf = zipfile.ZipFile(path)
         names = zf.namelist()
         seen: set[str] = set()

@@ -26,6 +26,7 @@ from riskbook.errors import OutputError
 from riskbook.limits import EXCEL_CELL_LIMIT, EXCEL_HEADER_FOOTER_LIMIT
 from riskbook.perf import Ticker
 from riskbook.source.files import check_output
+from riskbook.source.settings_toml import prints_as_nothing
 from riskbook.xlsx.text import CELL, HEADER_FOOTER, PROPERTY, SHEET_NAME, header_length, safe_text
 
 # Excel's tallest row is 409 points; text taller than that is continued in the next row.
@@ -50,7 +51,7 @@ class PageSetup:
     marking: str
 
     def __post_init__(self) -> None:
-        if not self.marking.strip():
+        if prints_as_nothing(self.marking):
             raise OutputError("--marking is empty: a paper for the panel needs its protective marking (e.g. OFFICIAL)")
         room = self.marking_room()
         if header_length(safe_text(self.marking, HEADER_FOOTER)) > room:

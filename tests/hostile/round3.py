@@ -387,3 +387,10 @@ def arabic_indic_references_register(path: Path) -> Path:
     digits = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
     rows = [risk_row(f"STR{n:04}".translate(digits)) for n in (1, 2, 3)]
     return write_xlsx(path, [HEADER, *rows])
+
+
+def xlsx_claimed_dimension(path: Path, ref: str = "XFD1048576") -> Path:
+    """Item 16: a 1.6 KB .xlsx whose <dimension> claims the whole sheet, its cells only the register's."""
+    from tests.hostile.packages import register_rows, worksheet
+
+    return write_xlsx_parts(path, worksheet(register_rows(""), before=f'<dimension ref="A1:{ref}"/>'))

@@ -12,7 +12,7 @@ from riskbook.errors import OutputError, RiskbookError
 from riskbook.model import Register
 from riskbook.outputs.panel import layout as L
 from riskbook.outputs.panel.claims import check_paper
-from riskbook.outputs.panel.paper import Paper
+from riskbook.outputs.panel.paper import Paper, check_length
 from riskbook.perf import Progress, Ticker
 from riskbook.report import Report
 
@@ -87,6 +87,7 @@ def build_workbook(
         for past in report.history.periods:
             _refuse_overwriting_input(output, register, past.register)
     paper = (paper or Paper()).merged(organisation=organisation or None)
+    check_length("title", "title", title)  # a notebook's title too: one line, not a cell's internal limit
     period = report.period
     compared = report.previous is not None
     page = PageSetup(title=title, date_text=long_date(as_of), marking=marking)

@@ -39,6 +39,7 @@ CARD_LINE_POINTS = 11.5  # 10 pt Arial prints 11.2 points a line in LibreOffice
 # reference) rather than a table per card: Excel slows to a crawl with thousands of tables.
 MAX_CARD_TABLES = 200
 MAX_PAGE_BREAKS = 1023  # Excel's own limit on horizontal page breaks in a sheet
+DEFAULT_ROW_POINTS = 15  # a row whose height is not set: one line of 10 pt text
 NARRATIVE_FIELDS = FIELDS[FIELDS.index("information") : FIELDS.index("current_status") + 1]
 PAIRED_CHARS = 38  # a short field's value goes beside others when it is at most this long
 LINE_CHARS = 115  # and they share a row while the row's text stays within a line
@@ -329,7 +330,7 @@ def write_cards(
     many = len(items) > MAX_CARD_TABLES
     sheet = book.add_sheet(sheet_name, stream=many)
     if many:
-        description += " Each row names its risk; a page break starts each of the first 1,023 risks."
+        description += " Each row names its risk."
     sheet.title(heading, description)
     set_title_rows(sheet)
     if many:
@@ -502,19 +503,45 @@ def _write_card_list(
         last += len(lines)
     add_table(sheet, sheet_name.replace(" ", ""), L.TABLE_HEADER_ROW, 0, last, ["Reference", "Field", "Value"])
     row = L.FIRST_DATA_ROW
-    breaks = []
-    value_chars = chars_per_line(CARD_VALUE_WIDTH - 10)
+    widths = [10, CARD_FIELD_WIDTH - 2, CARD_VALUE_WIDTH - 10]
+    value_chars = chars_per_line(widths[2])
+    heights = []
     for item, lines in cards:
-        if row > L.FIRST_DATA_ROW and len(breaks) < MAX_PAGE_BREAKS:
-            breaks.append(row)
+        card_heights = []
         for label, value, fmt in lines:
             sheet.text(row, 0, item.reference, cell)
             sheet.text(row, 1, label, label_fmt)
             sheet.text(row, 2, value, cell if fmt == "cell" else book.fmt(fmt))
+            height = DEFAULT_ROW_POINTS
             if len(value) > value_chars or "\n" in value:
-                sheet.sheet.set_row(row, text_height(value, value_chars))
+                height = text_height(value, value_chars)
+                sheet.sheet.set_row(row, height)
+            card_heights.append(height)
             row += 1
+        heights.append(card_heights)
         book.ticker.tick()
-    sheet.sheet.set_h_pagebreaks(breaks)
+    capacity = L.page_capacity(L.print_scale(widths))
+    sheet.sheet.set_h_pagebreaks([L.FIRST_DATA_ROW + offset for offset in list_breaks(heights, capacity)])
     sheet.sheet.freeze_panes(L.FIRST_DATA_ROW, 0)
-    print_designed(sheet, [10, CARD_FIELD_WIDTH - 2, CARD_VALUE_WIDTH - 10], (L.TABLE_HEADER_ROW, L.TABLE_HEADER_ROW))
+    print_designed(sheet, widths, (L.TABLE_HEADER_ROW, L.TABLE_HEADER_ROW))
+
+
+def list_breaks(cards: list[list[float]], capacity: float) -> list[int]:
+    """Where the card list's pages must break (rows counted from its first card): before a card only when
+    the foot of the page cannot hold its title and next three rows; the pages between, LibreOffice and
+    Excel break themselves where they fill. The first page opens with the title rows; every page repeats the
+    table's header."""
+    top = DEFAULT_ROW_POINTS
+    breaks: list[int] = []
+    used, row = TITLE_ROWS_POINTS + top, 0
+    for heights in cards:
+        opening = sum(heights[: MIN_CARD_ROWS + 1])
+        if row and used + opening > capacity and len(breaks) < MAX_PAGE_BREAKS:
+            breaks.append(row)
+            used = top
+        for height in heights:
+            if used + height > capacity:  # the page fills here and the next begins
+                used = top
+            used += height
+        row += len(heights)
+    return breaks

@@ -9,18 +9,34 @@ file's purpose and recommendation name their counts ({archive}, {high} …) rath
 
 from __future__ import annotations
 
+import itertools
+
 from riskbook.check.period import Period
 from riskbook.outputs.panel import layout as L
 from riskbook.outputs.panel.claims import NamedCount, band_key, pieces
 from riskbook.outputs.panel.counts import headline_counts
 from riskbook.outputs.panel.counts import quoted as _q
-from riskbook.outputs.panel.page import add_table, band_words, chars_per_line, print_designed, set_title_rows
+from riskbook.outputs.panel.page import (
+    TITLE_ROWS_POINTS,
+    add_table,
+    band_words,
+    chars_per_line,
+    print_designed,
+    set_title_rows,
+)
 from riskbook.outputs.panel.paper import Paper
 from riskbook.scheme.types import Band
 from riskbook.xlsx.writer import Book, text_height
 
-COVER_WIDTHS = [22, 87]  # item or paragraph number, then detail or paragraph
+# A paragraph's number close to the margin under its heading and its text just after it, as a word processor
+# sets a numbered list; no merged cells (a screen reader reads them poorly), so the first column is as narrow as
+# the details' labels allow, wrapping the longer ones ("Protective marking") onto two lines.
+COVER_WIDTHS = [11, 98]  # item, score or paragraph number; detail or paragraph
+ITEM_CHARS = 14  # bold labels: "Period covered" holds a line, "Protective marking" wraps
 TEXT_CHARS = chars_per_line(COVER_WIDTHS[1])
+PARAGRAPH_CHARS = 140  # LibreOffice prints about 160 characters of 10 pt Arial across column B; words wrap short
+HEADING_POINTS = 20
+DEFAULT_ROW_POINTS = 15
 MAX_LITERAL = 250  # Excel refuses a text constant over 255 characters in a formula
 
 Part = tuple[str, str]  # (formula piece, the text it gives)
@@ -253,18 +269,26 @@ def write_cover(
     details = cover_details(paper, page.title, page.date_text, page.marking, period_text)
     row = L.TABLE_HEADER_ROW
     add_table(sheet, "CoverDetails", row, 0, row + len(details), ["Item", "Detail"])
-    for offset, (item, detail) in enumerate(details, start=row + 1):
+    heights = [max(text_height(item, ITEM_CHARS), text_height(detail, TEXT_CHARS)) for item, detail in details]
+    for offset, (item, detail), height in zip(itertools.count(row + 1), details, heights, strict=False):
         sheet.text(offset, 0, item, label)
         sheet.text(offset, 1, detail, cell)
-        sheet.sheet.set_row(offset, text_height(detail, TEXT_CHARS))
+        sheet.sheet.set_row(offset, height)
     row += len(details) + 2
+    used = TITLE_ROWS_POINTS + DEFAULT_ROW_POINTS * 3 + sum(heights)
+    capacity, breaks = L.page_capacity(L.print_scale(COVER_WIDTHS)), []
     paragraph_fmt = book.add_format("paragraph", {"text_wrap": True, "valign": "top"})
     number_fmt = book.add_format("paragraph-number", {"valign": "top", "align": "right"})
     heading_fmt = book.add_format("section-heading", {"bold": True, "font_size": 11})
     number = 0
     for section, paragraphs in numbered_sections(period, compared, paper, counts, page.title, page.date_text):
+        heights = [text_height(text, PARAGRAPH_CHARS) + 3 for _, text in paragraphs]
+        if used + HEADING_POINTS + heights[0] > capacity:  # a heading starts the page its first paragraph is on
+            breaks.append(row)
+            used = 0.0
+        used = _placed(used + HEADING_POINTS, capacity, heights)
         sheet.text(row, 0, section, heading_fmt)
-        sheet.sheet.set_row(row, 20)
+        sheet.sheet.set_row(row, HEADING_POINTS)
         row += 1
         for formula, text in paragraphs:
             number += 1
@@ -273,7 +297,7 @@ def write_cover(
                 sheet.formula(row, 1, formula, text, paragraph_fmt)
             else:
                 sheet.text(row, 1, text, paragraph_fmt)
-            sheet.sheet.set_row(row, text_height(text, TEXT_CHARS) + 3)
+            sheet.sheet.set_row(row, text_height(text, PARAGRAPH_CHARS) + 3)
             row += 1
         if section == "Risk grading criteria":
             row = _band_table(sheet, book, row)
@@ -284,7 +308,15 @@ def write_cover(
         axes = " and ".join(s.axis for s in guessed) + (" scales" if len(guessed) > 1 else " scale")
         caution = f"Caution: the order of the {axes} in the scheme is a guess, not yet confirmed: "
         sheet.text(row + 1, 0, caution + "the scores and the ranking rest on it.", book.fmt("bold"))
+    sheet.sheet.set_h_pagebreaks(breaks)
     print_designed(sheet, COVER_WIDTHS, None)
+
+
+def _placed(used: float, capacity: float, heights: list[float]) -> float:
+    """Points used on the page after rows of these heights, a row that does not fit starting the next page."""
+    for height in heights:
+        used = height if used + height > capacity else used + height
+    return used
 
 
 def _band_table(sheet, book: Book, row: int) -> int:

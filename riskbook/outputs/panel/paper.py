@@ -12,8 +12,14 @@ from pathlib import Path
 
 from riskbook.errors import RiskbookError
 from riskbook.source.files import check_input
+from riskbook.source.settings_toml import parse_settings, prints_as_nothing
 
 MAX_PAPER_BYTES = 1_000_000
+# A field is a line or a paragraph of the Cover: a paste gone wrong is refused here, naming the field, long
+# before it reaches a cell (32,767 characters at most).
+MAX_FIELD = 1_000
+MAX_PARAGRAPH = 10_000
+PARAGRAPHS = ("purpose", "recommendation")
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,16 @@ class Paper:
 
     def merged(self, **options: str | None) -> Paper:
         """This paper with the options given (not None) put over it: the command line wins."""
-        return replace(self, **{k: v for k, v in options.items() if v is not None})
+        given = {k: v for k, v in options.items() if v is not None}
+        for name, value in given.items():
+            check_length(f"--{name.replace('_', '-')}", name, value)
+        return replace(self, **given)
+
+
+def check_length(where: str, name: str, value: str) -> None:
+    most = MAX_PARAGRAPH if name in PARAGRAPHS else MAX_FIELD
+    if len(value) > most:
+        raise RiskbookError(f"{where} is {len(value):,} characters; a paper's {name} may have at most {most:,}")
 
 
 PAPER_KEYS = tuple(f.name for f in fields(Paper) if f.name != "source")
@@ -50,7 +65,7 @@ def load_paper(path: str | Path) -> Paper:
         if path.stat().st_size > MAX_PAPER_BYTES:
             raise RiskbookError(f"{path}: a paper file is a few lines of TOML; this one is over 1 MB")
         check_input(path, "paper")  # a pipe or a device: refused before it is read
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = parse_settings(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise RiskbookError(f"{path}: no such paper file") from None
     except UnicodeDecodeError:
@@ -66,5 +81,11 @@ def load_paper(path: str | Path) -> Paper:
             raise RiskbookError(f"{path}: unknown key {key!r}; a paper file holds {', '.join(PAPER_KEYS)}")
         if not isinstance(value, str):
             raise RiskbookError(f"{path}: {key} must be text in quotes, not {type(value).__name__}")
+        check_length(f"{path}: {key}", name, value)
+        if name == "marking" and prints_as_nothing(value):
+            raise RiskbookError(
+                f"{path}: marking {value!r} prints as nothing; write the paper's protective marking "
+                '(e.g. "OFFICIAL"), or leave the line out for OFFICIAL'
+            )
         values[name] = value.strip()
     return Paper(**values, source=str(path))
