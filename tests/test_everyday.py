@@ -292,6 +292,22 @@ def test_last_period_says_what_its_file_states_and_separately_that_it_contradict
     )
 
 
+def test_a_finding_in_last_periods_file_is_headed_by_that_file_and_its_own_row(make_register):
+    """Not by the current register's row of the same number, nor with a title of this period's risk."""
+    last = make_register(
+        [risk_row("STR0009", title="Other risk"), risk_row("STR0001", likelihood="Medium", score=12)], name="last.xlsx"
+    )
+    now = make_register(
+        [risk_row("STR0001", score=12, previous=12), risk_row("STR0002", title="Now in row three")], name="now.xlsx"
+    )
+    text = run("validate", now, "--previous", last, *AS_OF).stdout
+    assert "[last.xlsx]Register row 3: STR0001\n" in text
+    assert "Now in row three" not in text
+    data = json.loads(run("validate", now, "--previous", last, *AS_OF, "--format", "json").stdout)
+    (found,) = [f for f in data["findings"] if f["code"] == "previous-score-contradiction"]
+    assert (found["cell"], found["row"]) == ("I3", 3)
+
+
 def test_a_previous_score_the_file_does_not_state_names_what_it_states(make_register):
     last = make_register([risk_row("STR0001", score=12)], name="last.xlsx")
     now = make_register([risk_row("STR0001", score=12, previous=9)], name="now.xlsx")

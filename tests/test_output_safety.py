@@ -71,19 +71,27 @@ def test_a_control_character_in_a_title_gives_a_well_formed_workbook_that_shows_
 
 
 @pytest.mark.slow
-def test_a_long_title_is_shortened_in_the_page_header_only_and_the_marking_kept(tmp_path):
+def test_a_long_title_is_whole_on_the_cover_and_shortened_where_a_line_holds_it_the_marking_kept(tmp_path):
     title = "Strategic risk register of the force and its partners " * 6  # 330 characters
     out = tmp_path / "panel.xlsx"
     result = run(
         "build", CLEAN_EXAMPLE, "-o", out, "--as-of", AS_OF, "--title", title, "--marking", "OFFICIAL-SENSITIVE"
     )
     assert result.exit_code == 0, result.output
+    assert "the Cover's table holds it whole" in result.output
     book = openpyxl.load_workbook(out)
-    assert book["Contents"]["A1"].value == f"{title}: contents"
+    cover = book["Cover"]
+    details = {cover.cell(r, 1).value: cover.cell(r, 2).value for r in range(1, 20)}
+    assert details["Report title"] == title  # whole, wrapped in its cell
+    # A1 and A2 of every sheet are one line each (spilling past the page, they printed pages of their own).
+    contents = book["Contents"]["A1"].value
+    assert contents.endswith("…") and len(contents) <= 90 and title.startswith(contents[:-1])
     for sheet in book.worksheets:
+        assert len(sheet["A1"].value) <= 90 and len(sheet["A2"].value) <= 160, sheet.title
         header = sheet.oddHeader
         assert header.center.text == "OFFICIAL-SENSITIVE", sheet.title
-        assert header.left.text.endswith("…") and title.startswith(header.left.text[:-1].rstrip())
+        left = header.left.text
+        assert left.endswith("…") and len(left) <= 60 and title.startswith(left[:-1].rstrip())
         with zipfile.ZipFile(out) as zf:
             xml = zf.read(f"xl/worksheets/sheet{book.worksheets.index(sheet) + 1}.xml").decode()
         (raw,) = re.findall(r"<oddHeader>(.*?)</oddHeader>", xml)

@@ -190,3 +190,40 @@ def test_risks_with_a_status_the_scheme_marks_closed_are_listed_apart_and_not_co
     formula = openpyxl.load_workbook(out)["Summary"]
     cell = next(r[1] for r in formula.iter_rows(min_row=5, max_col=2) if r[0].value and r[0].value.startswith("Closed"))
     assert cell.value == f"=COUNTA('Appendix A'!$A${heading + 6}:$A${heading + 6})"
+
+
+def test_every_cards_score_and_rating_cell_keeps_its_band_colour(tmp_path):
+    """Also where a short field (the Responsible Officer) is printed beside it on the card's first line."""
+    out = tmp_path / "panel.xlsx"
+    assert run_cli("build", CLEAN_EXAMPLE, "-o", out, "--as-of", "2024-01-16").exit_code == 0
+    fills = {"High": "C00000", "Medium": "FFC000", "Low": "00B050"}
+    book = openpyxl.load_workbook(out)
+    chips = [
+        (name, cell.coordinate, cell.value.split(" · ")[1], cell.fill.fgColor.rgb)
+        for name in book.sheetnames
+        if name.startswith("Appendix") and name[9] in "BCDE"
+        for row in book[name].iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and cell.value.split(" · ")[-1] in fills and cell.value[:1].isdigit()
+    ]
+    assert len(chips) >= 10
+    wrong = [(sheet, at, band, rgb) for sheet, at, band, rgb in chips if not str(rgb).endswith(fills[band])]
+    assert wrong == []
+
+
+def test_the_summarys_status_rows_are_as_tall_as_their_other_spellings(tmp_path):
+    import textwrap
+
+    out = tmp_path / "panel.xlsx"
+    assert run_cli("build", CLEAN_EXAMPLE, "-o", out, "--as-of", "2024-01-16").exit_code == 0
+    sheet = openpyxl.load_workbook(out)["Summary"]
+    chars = int(sheet.column_dimensions["C"].width * 1.2)  # Arial 10 prints about 1.2 characters a unit of width
+    header = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 3).value == "Also written as")
+    checked = 0
+    for row in range(header + 1, sheet.max_row + 1):
+        spellings = sheet.cell(row, 3).value
+        if spellings:
+            lines = len(textwrap.wrap(spellings, chars))
+            assert (sheet.row_dimensions[row].height or 15) >= lines * 11, (row, spellings)
+            checked += 1
+    assert checked >= 4

@@ -83,7 +83,8 @@ def test_a_hostile_file_gets_the_commands_one_line(client, tmp_path):
     assert status == 422
     line = re.search(r'<p class="refusal">(.*?)</p>', page, re.S).group(1)
     assert "\n" not in line and "Traceback" not in page
-    assert "register.xlsx" in line  # riskbook's own words, naming the file (as the job stores it)
+    assert "register.xlsx" in line  # riskbook's own words, naming the file as it was sent
+    assert str(tmp_path) not in page and "riskbook-serve" not in page and "/jobs/" not in page  # no private folder
 
 
 def test_a_file_of_another_kind_is_refused_before_any_work(client, store, tmp_path):
@@ -124,15 +125,24 @@ def test_downloads_are_the_commands_outputs_and_are_removed_once_sent(client, st
     assert annotated.status_code == 200 and annotated.data[:2] == b"PK"
     scheme = client.post(f"{location}/download/scheme", data={"token": form_token})
     assert scheme.status_code == 200 and b"[" in scheme.data
+    assert scheme.headers["Content-Type"] == "text/plain; charset=utf-8"
 
 
 @pytest.mark.slow  # over half a second: kept out of the quick subset
-def test_an_output_riskbook_will_not_make_says_why(client):
-    location, page, _ = checked_page(client, PUBLISHED, as_of="2024-01-16")
+def test_an_output_riskbook_will_not_make_says_why(client, store):
+    location, page, _ = checked_page(client, PUBLISHED, name="Our register.xlsx", as_of="2024-01-16")
+    assert "the panel workbook is made only once the errors are fixed" in page
+    offered = re.findall(r"Download (\S+)</button>", page)
+    assert "panel.xlsx" not in offered and "panel.pdf" not in offered and "annotated.xlsx" in offered
     form_token = re.search(r'name="token" value="([^"]+)"', page).group(1)
-    response = client.post(f"{location}/download/panel", data={"token": form_token})
+    response = client.post(f"{location}/download/panel", data={"token": form_token})  # asked for anyway
     assert response.status_code == 422
-    assert "riskbook did not make panel.xlsx" in response.get_data(as_text=True)
+    said = response.get_data(as_text=True)
+    assert "riskbook did not make panel.xlsx" in said
+    refused = client.post(f"{location}/download/template", data={"token": form_token})
+    if refused.status_code == 422:  # riskbook's own line, the file named as it was sent
+        words = refused.get_data(as_text=True)
+        assert str(store.root) not in words and "Our register.xlsx" in words
 
 
 @pytest.mark.slow  # over half a second: kept out of the quick subset

@@ -221,7 +221,7 @@ def _self_contradiction(previous: Register, risk: Risk, scheme: Scheme) -> Findi
         previous_sheet(previous),
         previous.risk_cell(risk, "score"),
         risk.reference,
-        risk.row + 1,
+        risk.row,  # the row of last period's sheet, which the finding names
         stated=stated,
         computed=computed,
         working=f"{impact} × {likelihood}" if scheme.matrix is None else f"impact {impact}, likelihood {likelihood}",

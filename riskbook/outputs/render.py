@@ -45,11 +45,11 @@ def render_text(report: Report, colour: bool = False) -> str:
     for code, found in folded.items():
         lines.append(_folded_line(register.sheet, code, found, len(register.risks), colour))
     findings = [f for f in report.findings if f.code not in folded or f.row < 0] if folded else report.findings
-    for row, group in groupby(findings, key=lambda f: f.row):
+    for (sheet, row), group in groupby(findings, key=lambda f: (f.sheet, f.row)):
         group = list(group)
         reference = group[0].reference or "(no reference)"
-        heading = f"{register.sheet} row {row + 1}: {reference}" if row >= 0 else f"{register.sheet}"
-        if row >= 0 and titles.get(row):
+        heading = f"{sheet} row {row + 1}: {reference}" if row >= 0 else sheet
+        if row >= 0 and sheet == register.sheet and titles.get(row):  # last period's rows have their own titles
             heading += f" — {titles[row]}"
         lines.append(_style(_plain(heading), bold=True, on=colour))
         for f in group:

@@ -72,7 +72,7 @@ def create_app(store: JobStore) -> Flask:
         result = json.loads((job.folder / "page.json").read_text(encoding="utf-8"))
         name = job.settings.get("input_name", "")
         if "refused" in result:
-            return page("refused.html", 422, job=job, input_name=name, line=result["refused"])
+            return page("refused.html", 422, job=job, input_name=name, line=outputs.public_line(result["refused"], job))
         return page(
             "result.html",
             job=job,
@@ -80,7 +80,7 @@ def create_app(store: JobStore) -> Flask:
             r=result,
             groups=_findings_by_risk(result),
             advice=_advice(),
-            outputs=[o for o in outputs.OUTPUTS.values() if not o.needs_libreoffice or outputs.libreoffice_available()],
+            outputs=_offered(result),
         )
 
     @app.post("/job/<job_id>/download/<kind>")
@@ -208,4 +208,14 @@ def _catalogue() -> list[dict[str, str]]:
     return [
         {"code": kind.code, "severity": kind.severity, "summary": kind.summary, "advice": kind.advice}
         for kind in CATALOGUE.values()
+    ]
+
+
+def _offered(result: dict) -> list:
+    """The downloads riskbook can make for this register: no panel (nor its PDF) while it has errors."""
+    errors = result.get("report", {}).get("errors", 0)
+    return [
+        o
+        for o in outputs.OUTPUTS.values()
+        if (not o.needs_libreoffice or outputs.libreoffice_available()) and not (errors and o.kind in ("panel", "pdf"))
     ]

@@ -30,7 +30,9 @@ OUTPUTS = {
         Output("panel", "The panel workbook", "panel.xlsx", XLSX),
         Output("pdf", "The panel paper as PDF", "panel.pdf", "application/pdf", needs_libreoffice=True),
         Output("template", "The owners' template, filled from this register", "template.xlsx", XLSX),
-        Output("scheme", "A scheme drafted from this register's words", "scheme.toml", "text/plain; charset=utf-8"),
+        Output(
+            "scheme", "A scheme drafted from this register's words", "scheme.toml", "text/plain"
+        ),  # Flask adds the charset
     )
 }
 
@@ -52,8 +54,27 @@ def make(job: Job, kind: str, limits: Limits) -> Path:
     if result.returncode < 0 or result.returncode >= 128:
         raise WorkFailed("making the file was stopped by its memory or time limit")
     if not target.is_file():
-        raise OutputRefused(_reason(result.stdout, result.stderr))
+        raise OutputRefused(public_line(_reason(result.stdout, result.stderr), job))
     return target
+
+
+FILE_ROLES = {
+    "register": "your register",
+    "scheme": "your scheme",
+    "previous": "last period's register",
+    "paper": "your paper file",
+}
+
+
+def public_line(line: str, job: Job) -> str:
+    """riskbook's line with the job's private folder left out: each file named as the person sent it."""
+    names = {"register": job.settings.get("input_name") or FILE_ROLES["register"]}
+    for role, words in FILE_ROLES.items():
+        path = job.input(role)
+        if path is not None:
+            line = line.replace(str(path), names.get(role, words))
+    folder = str(job.folder)
+    return line.replace(folder + "/", "").replace(folder, "the page's working folder")
 
 
 def _reason(stdout: str, stderr: str) -> str:

@@ -55,15 +55,23 @@ def _check(folder: Path, settings: dict, files: dict[str, str]) -> Report:
 
 
 def _sheet_rows(report: Report, path: Path) -> tuple[list[list[Any]], int, int]:
-    """The sheet's first rows as read: the cells the register kept, or (an .xlsx, which passed riskbook's
-    guards when it was read) no more rows than the page draws, so a large register costs little."""
+    """The sheet's first rows as read: the cells the register kept, or (an .xlsx, its bytes as read, which
+    passed riskbook's guards) no more rows than the page draws, so a large register costs little."""
     register = report.register
     if register.sheet_cells is not None:
         return register.sheet_cells
+    import io
+
     import python_calamine
 
     wanted = register.header_row + 1 + MAX_ROWS_SHOWN
-    sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(register.sheet)
+    package = register.package
+    workbook = (
+        python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(package))
+        if package is not None
+        else python_calamine.CalamineWorkbook.from_path(str(path))
+    )
+    sheet = workbook.get_sheet_by_name(register.sheet)
     return sheet.to_python(skip_empty_area=False, nrows=wanted), 0, 0
 
 

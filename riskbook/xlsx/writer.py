@@ -77,15 +77,31 @@ class PageSetup:
         marking = safe_text(self.marking, HEADER_FOOTER)
         date = safe_text(self.date_text, HEADER_FOOTER)
         room = EXCEL_HEADER_FOOTER_LIMIT - header_length(_HEADER.format(title="", marking=marking, date=date))
-        return _fit_header_text(self.title, room)
+        return _fit_header_text(fitted_line(self.title, HEADER_TITLE_CHARS), room)
 
     @property
     def title_shortened(self) -> bool:
-        """Whether the page header holds only the start of the title (A1 of every sheet holds it whole)."""
+        """Whether the page header holds only the start of the title (the Cover's table holds it whole)."""
         return self._header_title() != safe_text(self.title, HEADER_FOOTER)
 
     def footer(self, sheet_name: str) -> str:
         return _FOOTER.format(name=safe_text(sheet_name, HEADER_FOOTER), marking=safe_text(self.marking, HEADER_FOOTER))
+
+
+# Characters A4 landscape holds on one line at 100 %: A1's 14 pt bold title, A2's 10 pt description.
+TITLE_LINE_CHARS = 90
+DESCRIPTION_LINE_CHARS = 160
+# The page header's left third (the title) before it reaches the marking in the centre, at 9 pt.
+HEADER_TITLE_CHARS = 60
+
+
+def fitted_line(text: str, chars: int) -> str:
+    """text, or its words up to chars characters, ending "…"."""
+    if len(text) <= chars:
+        return text
+    cut = text[: chars - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > chars // 2 else cut).rstrip(" ,;:–-") + "…"
 
 
 def _fit_header_text(text: str, room: int) -> str:
@@ -275,9 +291,11 @@ class SheetWriter:
         self._check(self.sheet.write_url(row, col, target, fmt, safe_text(text, CELL)), row, col)
 
     def title(self, title: str, description: str) -> None:
-        """A1 holds the sheet's title, A2 says what the sheet holds."""
-        self.text(0, 0, title, self.book.fmt("title"))
-        self.text(1, 0, description, self.book.fmt("description"))
+        """A1 holds the sheet's title, A2 says what the sheet holds, each on the one line the page has
+        for it: a longer one (a long report title or meeting) ends "…" here, and is whole on the Cover's
+        table; spilling past the page's edge, it would print a page of its own."""
+        self.text(0, 0, fitted_line(title, TITLE_LINE_CHARS), self.book.fmt("title"))
+        self.text(1, 0, fitted_line(description, DESCRIPTION_LINE_CHARS), self.book.fmt("description"))
 
     def _check(self, code: int, row: int, col: int) -> None:
         if code:

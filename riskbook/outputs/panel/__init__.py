@@ -147,8 +147,8 @@ def build_workbook(
         book.close()
     notes = (
         (
-            f"The title is {len(title):,} characters: the page headers hold its start, ending '…' "
-            "(Excel allows 255 characters in a header, codes included); A1 of every sheet holds it whole.",
+            f"The title is {len(title):,} characters: the page headers and the sheets' headings hold its start, "
+            "ending '…', so each prints on its line; the Cover's table holds it whole.",
         )
         if page.title_shortened
         else ()

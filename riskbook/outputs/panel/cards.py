@@ -11,6 +11,7 @@ at the foot of a page, and a card that runs onto the next page repeats its headi
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import textwrap
 from collections.abc import Callable, Collection
@@ -146,7 +147,7 @@ def _paired_in_order(fields: list[tuple[str, str]]) -> list[Row]:
         short = len(value) <= PAIRED_CHARS and "\n" not in value
         last = rows[-1] if rows else None
         if short and last is not None and not last.more and _is_short(last.value) and last.label_fmt == "label":
-            rows[-1] = Row(last.label, last.value, more=((label, value),))
+            rows[-1] = dataclasses.replace(last, more=((label, value),))  # keeps its formats
         else:
             rows.append(Row(label, value))
     return rows
@@ -166,7 +167,7 @@ def _paired(fields: list[tuple[str, str]], first: Row | None = None) -> list[Row
             continue
         last = rows[-1] if rows else None
         if last is not None and "\n" not in last.text and len(last.text) + len(label) + len(value) + 6 <= LINE_CHARS:
-            rows[-1] = Row(last.label, last.value, more=(*last.more, (label, value)))
+            rows[-1] = dataclasses.replace(last, more=(*last.more, (label, value)))  # keeps its formats
         else:
             rows.append(Row(label, value))
     return rows

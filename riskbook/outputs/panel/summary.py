@@ -98,11 +98,11 @@ def write_summary(
         sheet.text(offset, 0, status.name, cell)
         sheet.text(offset, 1, status.meaning or L.NOT_RECORDED, cell)
         sheet.text(offset, 2, ", ".join(status.aliases) or L.NONE, cell)
-        sheet.sheet.set_row(offset, cell_points(status.meaning, 60))
+        sheet.sheet.set_row(offset, _status_points(status))
     widths = [30, 60, 22]
     scale = print_designed(sheet, widths, None)
     above = _summary_points(counts, widths)
-    table = DEFAULT_ROW_POINTS * 2 + sum(cell_points(s.meaning, 60) for s in statuses)
+    table = DEFAULT_ROW_POINTS * 2 + sum(_status_points(s) for s in statuses)
     if above + table > L.page_capacity(scale) and table <= L.page_capacity(scale):
         # The status table would be split across pages (a compared paper's extra count is enough
         # to print its last status alone): it starts a page of its own instead, whole.
@@ -120,3 +120,8 @@ def _summary_points(counts: list[tuple[str, str, int, str]], widths: list[float]
     legend_rows = len(L.HIGHLIGHTS) * DEFAULT_ROW_POINTS
     others = 4 * DEFAULT_ROW_POINTS  # the counts' header, a blank row, the legend's heading and header
     return 22 + 16 + 10 + others + count_rows + legend_rows + DEFAULT_ROW_POINTS  # and the blank row after
+
+
+def _status_points(status) -> float:
+    """A status row as tall as its taller wrapped cell: the meaning (60 wide) or the other spellings (22 wide)."""
+    return max(cell_points(status.meaning or "", 60), cell_points(", ".join(status.aliases), 22))
