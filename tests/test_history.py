@@ -189,3 +189,17 @@ def test_an_earlier_period_that_cannot_be_read_is_named_in_one_line(quarters, tm
     assert result.exit_code == 2
     assert result.stderr.startswith(f"riskbook: {broken}") and result.stderr.count("\n") == 1
     assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_the_annotated_copy_names_an_earlier_files_cell_and_marks_none_of_its_own_for_it(quarters, tmp_path):
+    import openpyxl
+
+    out = tmp_path / "checked.xlsx"
+    result = run_cli("validate", quarters["oct"], *_shuffled(quarters), "--as-of", AS_OF, "--annotate", out)
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out)
+    rows = {row[1]: row[3] for row in book["Findings"].iter_rows(min_row=2, values_only=True)}
+    assert rows["vanished-risk"] == "[force-register-apr-2024.xlsx]Register!A21"
+    assert rows["reference-reused"] == "Register!C13"
+    assert book["Register"]["A21"].comment is None  # row 21 of this register is another risk
+    assert "reference-reused" in book["Register"]["C13"].comment.text

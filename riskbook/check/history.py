@@ -201,7 +201,7 @@ def vanished_risks(register: Register, history: History) -> list[Finding]:
                 previous_sheet(period.register),
                 period.register.risk_cell(risk, "reference"),
                 risk.reference,
-                -1,  # a row of another file: said with the register-wide findings
+                risk.row,  # the row of that period's sheet, which the finding names
                 title=risk.title,
                 period=period.label,
                 last_file=period.name,
@@ -240,7 +240,7 @@ def reused_references(register: Register, history: History) -> list[Finding]:
                     sheet,
                     later_register.risk_cell(risk, "title"),
                     risk.reference,
-                    risk.row if later_register is register else -1,
+                    risk.row,
                     reference=risk.reference,
                     before=before.title,
                     period=label,
