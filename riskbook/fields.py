@@ -100,3 +100,7 @@ NARRATIVE_FIELDS = frozenset(
     }
 )
 LAZY_FIELDS = NARRATIVE_FIELDS | {"responsible_officer", "category"}
+
+# What the owners' template's computed Next Review shows when its Last Review is not a date: read back,
+# it says the Last Review cell holds a date typed as text.
+CHECK_DATE = "Check date"

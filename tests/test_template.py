@@ -392,3 +392,16 @@ def test_moving_to_a_matrix_scheme_lists_the_matrix_score_not_the_product(make_r
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert "STR0001: score 9 under Force strategic risk register (4 × 4) is 3 under" in result.output
+
+
+def test_a_template_saved_by_a_script_without_formula_results_is_not_a_date_typed_as_text(tmp_path):
+    """openpyxl keeps no formula results: an empty computed Next Review says nothing about Last Review,
+    which here holds real dates; only a stored "Check date" does."""
+    template = make_template(tmp_path, "--from", str(CLEAN_EXAMPLE))
+    book = openpyxl.load_workbook(template)
+    sheet = book["Register"]
+    column = next(c.column for c in sheet[1] if c.value == "Last review")
+    sheet.cell(2, column).value = dt.date(2024, 1, 10)  # a real date, as an owner types it
+    book.save(tmp_path / "saved.xlsx")
+    findings = validate(read_register(tmp_path / "saved.xlsx"), as_of=dt.date(2024, 2, 15)).findings
+    assert [f for f in findings if f.code == "date-as-text"] == []

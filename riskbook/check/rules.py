@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from riskbook.check.assessed import Assessed
 from riskbook.check.findings import Finding, make
 from riskbook.check.references import look_alike_key, shown
-from riskbook.fields import FIELD_LABELS
+from riskbook.fields import CHECK_DATE, FIELD_LABELS
 from riskbook.limits import EXCEL_CELL_LIMIT
 from riskbook.model import EMPTY_COLUMN_RISKS, Register, Risk, column_letter
 from riskbook.perf import Progress, Ticker
@@ -322,8 +322,9 @@ def check_risk(ctx: _Context, item: Assessed) -> list[Finding]:
     found: list[Finding] = []
     if risk.invalid:
         found.extend(check_unreadable(ctx, item))
-        if "next_review" in risk.invalid and "last_review" in values and "next_review" in ctx.register.computed:
-            found.extend(check_review_text(ctx, risk))
+        shown = risk.invalid.get("next_review")
+        if shown is not None and shown.raw == CHECK_DATE and "next_review" in ctx.register.computed:
+            found.extend(check_review_text(ctx, risk))  # not for a formula saved without its result
     if not ctx.required <= values.keys():
         found.extend(check_missing(ctx, risk))
     reference = values.get("reference")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from riskbook.check.rules import assess
 from riskbook.errors import OutputError
+from riskbook.fields import CHECK_DATE
 from riskbook.limits import EXCEL_MAX_COLUMNS
 from riskbook.model import Risk, column_letter
 from riskbook.outputs.template_columns import TemplateColumn
@@ -16,7 +17,6 @@ from riskbook.xlsx.text import CELL, EXCEL_TABLE_COLUMN_LIMIT, TABLE_COLUMN, TER
 from riskbook.xlsx.writer import Book, text_height
 
 TABLE = "Risks"  # the register's Excel table: its rows carry the formulas, lists and formats
-CHECK_DATE = "Check date"  # Next Review when Last Review holds anything but a date
 CHECK_FILL = "#FFEB9C"  # the warning colour of the annotated copy; dark text on it has a contrast over 12:1
 CHECK_FONT = "#3F3000"
 EARLIEST_DATE = dt.date(1990, 1, 1)
