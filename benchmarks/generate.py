@@ -15,6 +15,8 @@ references have six digits). The shapes (see SHAPES):
 - wide: 26 columns, shared strings: the 20 plus a target score and five columns riskbook does not know
   (kept as extras).
 - csv: the rows of `shared` as a .csv file (UTF-8, dates as DD/MM/YYYY).
+- html: the 20 columns of `shared`, every detail field 200–800 characters of HTML as risk systems
+  export it (`<p>` paragraphs, entities such as `&amp;`, now and then a list).
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ class Shape:
     """How a register is laid out and saved."""
 
     columns: int  # 10, 20 or 26 (see HEADER and EXTRA_HEADER)
-    narrative: str  # "heavy" (200–800 characters) or "light" (one short sentence)
+    narrative: str  # "heavy" (200–800 characters), "html" (the same, all of it HTML) or "light" (one short sentence)
     inline_strings: bool = False
     csv: bool = False
 
@@ -76,6 +78,7 @@ SHAPES = {
     "narrow": Shape(columns=10, narrative="heavy"),
     "wide": Shape(columns=26, narrative="heavy"),
     "csv": Shape(columns=20, narrative="heavy", csv=True),
+    "html": Shape(columns=20, narrative="html"),
 }
 
 
@@ -95,6 +98,23 @@ def narrative(rng: random.Random) -> str:
     return " ".join(parts)
 
 
+def html_narrative(rng: random.Random) -> str:
+    """200–800 characters of paragraphs, as a risk system's rich-text field exports them."""
+    target = rng.randint(200, 800)
+    parts: list[str] = []
+    while sum(len(p) + 8 for p in parts) < target:
+        text = sentence(rng)
+        if rng.random() < 0.3:
+            text = (
+                text.replace(" and ", " &amp; ", 1).replace(" and", " &amp;", 1) + " Owner&#39;s update &amp; review."
+            )
+        parts.append(text)
+    if rng.random() < 0.2 and len(parts) > 2:
+        head, *items = parts
+        return f"<p>{head}</p><ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+    return "".join(f"<p>{part}</p>" for part in parts)
+
+
 def risk_row(rng: random.Random, number: int, shape: Shape = SHAPES["shared"]) -> list[object]:
     impact, likelihood = rng.randint(1, 4), rng.randint(1, 4)
     score = impact * likelihood
@@ -102,7 +122,7 @@ def risk_row(rng: random.Random, number: int, shape: Shape = SHAPES["shared"]) -
     first = last - dt.timedelta(days=rng.randint(0, 3650))
     proposal = rng.choices(["", "Archive", "New"], weights=[92, 5, 3])[0]
     previous = score if rng.random() < 0.9 else rng.choice([s for s in (1, 2, 3, 4, 6, 8, 9, 12, 16) if s != score])
-    detail = narrative if shape.narrative == "heavy" else sentence
+    detail = {"heavy": narrative, "html": html_narrative, "light": sentence}[shape.narrative]
     row: list[object] = [
         f"STR{number:06d}",
         rng.choice(OWNERS),

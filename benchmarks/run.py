@@ -4,7 +4,7 @@
     python benchmarks/run.py --shapes shared,inline --sizes 30,10000 --runs 3
     python benchmarks/run.py --shapes inline --sizes 10000 --runs 5 --one-core
 
-Shapes (benchmarks/generate.py): shared, inline, light, narrow, wide, csv. For each shape and
+Shapes (benchmarks/generate.py): shared, inline, light, narrow, wide, csv, html. For each shape and
 size the commands run paired, in turn — riskbook validate, the bare read, riskbook build, the
 bare write (and, at the smallest size, `python -c "import pandas"`) — once to warm up and then
 --runs times (from 50,000 risks: --large-runs times, without a warm-up), so a burst of load on
@@ -49,6 +49,22 @@ TARGETS = {"validate / read": 1.5, "build / (read + write)": 1.5, "peak MB": 153
 def riskbook_command() -> list[str]:
     exe = shutil.which("riskbook", path=str(Path(sys.executable).parent)) or shutil.which("riskbook")
     return [exe] if exe else [sys.executable, "-m", "riskbook"]
+
+
+def compile_riskbook() -> str:
+    """Compile riskbook's modules to bytecode, as `pip install` leaves an installed package, and say where.
+
+    An editable install run with PYTHONDONTWRITEBYTECODE set (as on shared build machines) would
+    otherwise compile every module from source at each start (0.07 s), a cost no installed copy has
+    and the baselines (installed packages) do not pay."""
+    where = subprocess.run(
+        [sys.executable, "-c", "import pathlib, riskbook; print(pathlib.Path(riskbook.__file__).parent)"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    subprocess.run([sys.executable, "-m", "compileall", "-q", where], check=True, stdout=subprocess.DEVNULL)
+    return where
 
 
 def run_once(command: list[str]) -> tuple[float, float]:
@@ -132,6 +148,7 @@ def run(shapes: list[str], sizes: list[int], runs: int, large_runs: int, out: Pa
     py = [*pin, sys.executable]
     pandas = [*py, "-c", "import pandas"]
     started = time.time()
+    package = compile_riskbook()
     startup = measure_paired({"help": [*rb, "--help"], "import_pandas": pandas}, max(runs, 5), warm_up=True)
     results: dict = {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -140,6 +157,7 @@ def run(shapes: list[str], sizes: list[int], runs: int, large_runs: int, out: Pa
         "runs": runs,
         "large_runs": large_runs,
         "load_average_at_start": os.getloadavg()[0],
+        "riskbook": f"{package} (bytecode compiled first, as pip install leaves it)",
         "help": summary(startup["help"]),
         "import_pandas": summary(startup["import_pandas"]),
         "shapes": {},
@@ -190,7 +208,8 @@ def report(results: dict) -> str:
     lines = [
         f"Machine: {results['machine']}{pinned}; {results['date']}; whole processes, paired runs "
         f"(riskbook and baseline alternating); median of {runs} run{'s' if runs != 1 else ''} after a warm-up "
-        f"below {WARM_UP_BELOW:,} risks, {large_runs} run{'s' if large_runs != 1 else ''} from there; load average {results['load_average_at_start']:.1f} at the start.",
+        f"below {WARM_UP_BELOW:,} risks, {large_runs} run{'s' if large_runs != 1 else ''} from there; load average {results['load_average_at_start']:.1f} at the start"
+        + (f"; riskbook from {results['riskbook']}." if "riskbook" in results else "."),
         "",
         f"`riskbook --help`: {results['help']['seconds']:.3f} s (target ≤ {TARGETS['help s']} s); "
         f'`python -c "import pandas"`: {results["import_pandas"]["seconds"]:.3f} s',

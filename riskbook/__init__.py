@@ -79,3 +79,8 @@ def __getattr__(name: str):
 
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'riskbook' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The public names too, so that help(riskbook) and a notebook's completion list them."""
+    return sorted({*globals(), *__all__})

@@ -33,3 +33,16 @@ def test_inline_shape_keeps_its_text_in_the_sheet(tmp_path):
         assert "xl/sharedStrings.xml" not in zf.namelist()
         assert b't="inlineStr"' in zf.read("xl/worksheets/sheet1.xml")
     assert [r.values for r in read_register(shared).risks] == [r.values for r in read_register(inline).risks]
+
+
+def test_html_shape_has_every_detail_field_in_html_and_riskbook_reads_it_as_plain_text(tmp_path):
+    import python_calamine
+
+    path = generate(40, register_path(tmp_path, "html", 40), SHAPES["html"])
+    rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Register").to_python()
+    details = [cell for row in rows[3:] for cell in row[12:18]]
+    assert all(cell.startswith("<p>") and 200 <= len(cell) for cell in details)
+    assert any("&amp;" in cell for cell in details)
+    risk = read_register(path, scheme=BENCHMARKS / "scheme.toml").risks[0]
+    text = risk.get("information")
+    assert text and "<" not in text and "&amp;" not in text

@@ -386,7 +386,10 @@ def test_a_shortened_header_title_is_said_on_the_terminal(tmp_path):
     title = "Strategic risk register of the force and its partners " * 6
     result = run("build", CLEAN_EXAMPLE, "-o", tmp_path / "p.xlsx", "--as-of", AS_OF, "--title", title)
     assert result.exit_code == 0, result.output
-    assert f"Note: The title is {len(title):,} characters: the page headers hold its start" in result.output
+    assert (
+        f"Note: The title is {len(title):,} characters: the page headers and the sheets' headings hold its start"
+        in result.output
+    )
     quiet = run("build", CLEAN_EXAMPLE, "-o", tmp_path / "q.xlsx", "--as-of", AS_OF)
     assert "Note:" not in quiet.output
 
@@ -403,6 +406,26 @@ def test_an_xlsxwriter_warning_is_an_error_of_riskbooks(tmp_path):
         with xlsxwriter_warnings_as_errors():
             sheet.set_header("x" * 300)  # xlsxwriter drops it with only a warning
     workbook.close()
+
+
+def test_the_xlsxwriter_guard_leaves_every_other_warning_to_the_callers_own_handling():
+    """A library call changes no process-wide warning handling: while a panel is written, a warning
+    from any other code reaches the caller's own hook at once and meets the caller's own filters
+    (not recorded, forced to "always" and replayed when the panel is done)."""
+    import warnings
+
+    from riskbook.xlsx.writer import xlsxwriter_warnings_as_errors
+
+    shown: list[str] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.showwarning = lambda message, *_args, **_kwargs: shown.append(str(message))
+        with xlsxwriter_warnings_as_errors():
+            warnings.warn("the caller's own warning", UserWarning, stacklevel=1)
+            assert shown == ["the caller's own warning"]
+            warnings.warn("a warning the caller ignores", DeprecationWarning, stacklevel=1)
+            assert shown == ["the caller's own warning"]
+        assert shown == ["the caller's own warning"]
 
 
 @pytest.mark.slow

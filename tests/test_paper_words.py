@@ -227,3 +227,17 @@ def test_the_summarys_status_rows_are_as_tall_as_their_other_spellings(tmp_path)
             assert (sheet.row_dimensions[row].height or 15) >= lines * 11, (row, spellings)
             checked += 1
     assert checked >= 4
+
+
+def test_appendix_a_gives_every_level_word_its_own_line(tmp_path):
+    """Impact and likelihood columns as wide as their longest level word ("Insignificant", "Catastrophic")."""
+    out = tmp_path / "panel.xlsx"
+    scheme = EXAMPLES.parent / "workbook_templates" / "scheme-5x5-words.toml"
+    register = EXAMPLES / "iso27001-risk-register.xlsx"
+    result = run_cli("build", register, "--scheme", scheme, "-o", out, "--as-of", "2024-06-30")
+    assert result.exit_code == 0, result.output
+    levels = load_scheme(scheme)
+    sheet = openpyxl.load_workbook(out)["Appendix A"]
+    for letter, scale in (("D", levels.impact_scale), ("E", levels.likelihood_scale)):
+        longest = max(len(word) for label in scale.labels.values() for word in label.split())
+        assert sheet.column_dimensions[letter].width >= longest * 0.85 + 1, (letter, longest)

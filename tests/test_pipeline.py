@@ -112,3 +112,11 @@ def test_a_file_saved_again_while_it_is_read_is_refused_not_read_as_two_files(tm
     monkeypatch.setattr(pc.CalamineWorkbook, "from_path", saved_meanwhile)
     with pytest.raises(riskbook.ReadError, match="the file changed while riskbook was reading it"):
         riskbook.check_register(path, as_of=AS_OF)
+
+
+def test_help_on_the_package_lists_its_functions():
+    import pydoc
+
+    text = pydoc.render_doc(riskbook, renderer=pydoc.plaintext)
+    for name in ("check_register(", "read_register(", "validate(", "build_workbook(", "annotate_workbook("):
+        assert name in text

@@ -4,6 +4,7 @@ import pytest
 
 from riskbook import read_register, validate
 from riskbook.errors import ReadError
+from riskbook.read.rows import HEADER_SEARCH_ROWS
 from riskbook.read.values import PartialDate
 from tests.helpers import (
     AS_OF,
@@ -26,7 +27,7 @@ def test_header_below_title_rows_is_found(make_register):
 
 
 def test_header_beyond_the_search_rows_is_not_found(make_register):
-    path = make_register([risk_row()], title_rows=["title"] * 20)
+    path = make_register([risk_row()], title_rows=["title"] * HEADER_SEARCH_ROWS)
     with pytest.raises(ReadError, match="no register header found"):
         read_register(path)
 

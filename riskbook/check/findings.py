@@ -103,6 +103,15 @@ CATALOGUE: dict[str, Kind] = _kinds(
         "Use one of the scheme's statuses.",
     ),
     Kind(
+        "status-own-words",
+        "error",
+        "no status is one of the scheme's (a vocabulary in another language or shape): said once for the "
+        "column, not once per risk",
+        "no status in column {column} is one of the scheme's ({allowed}); the register's own are {statuses}",
+        "Draft a scheme from the register (riskbook scheme --from FILE -o scheme.toml), which lists its statuses, "
+        "or give the scheme's statuses these words as aliases.",
+    ),
+    Kind(
         "status-variant",
         "warning",
         "a recognised misspelling or alias, read as the canonical status",
@@ -156,6 +165,14 @@ CATALOGUE: dict[str, Kind] = _kinds(
         "Check the column; name it with --column FIELD=HEADER, or give the scheme a [columns] alias for its header.",
     ),
     Kind(
+        "assessment-by-group",
+        "warning",
+        "a two-row header's group (Before / After controls, Inherent / Residual, Gross / Net, Current / Target) "
+        "says which impact, likelihood and score are the current assessment",
+        "columns {columns} under {group!r} are read as the current assessment (impact, likelihood, score); {others}",
+        "Check the columns; if another group is the current assessment, name its columns with --column FIELD=HEADER.",
+    ),
+    Kind(
         "column-empty",
         "warning",
         "a Reference, Owner, Status or Last Review column is empty on every row: said once, not once per risk",
@@ -168,6 +185,16 @@ CATALOGUE: dict[str, Kind] = _kinds(
         "the reference is off the scheme's pattern (`STR449` → `STR0449`)",
         "reference {reference!r} is not in the scheme's form; {hint}",
         "Write the reference in the scheme's form.",
+    ),
+    Kind(
+        "reference-own-form",
+        "warning",
+        "no reference is in the scheme's form (1, 2, 3 or R-001 where the scheme's are STR0449): said once for "
+        "the column, not once per risk",
+        "the references in column {column} ({references}) are in the register's own form, not the scheme's "
+        "(like {example}): each risk is named as written and no reference is checked for form",
+        "Draft a scheme from the register (riskbook scheme --from FILE -o scheme.toml) to check its own form, "
+        "or write the references in the scheme's form.",
     ),
     Kind(
         "duplicate-reference",

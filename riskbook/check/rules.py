@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from riskbook.check.assessed import Assessed
 from riskbook.check.findings import Finding, make
+from riskbook.check.own_words import own_references, own_statuses
 from riskbook.check.references import look_alike_key, shown
 from riskbook.fields import CHECK_DATE, FIELD_LABELS
 from riskbook.limits import EXCEL_CELL_LIMIT
@@ -82,6 +83,7 @@ def validate(
     findings.extend(check_impact_set(context))
     findings.extend(check_columns(context))
     findings.extend(check_has_risks(context))
+    findings.extend(check_own_words(context))
     assessed: list[Assessed] = []
     ticker = Ticker(progress, len(register.risks))
     for risk in register.risks:
@@ -145,6 +147,11 @@ class _Context:
         self.has_reference = register.has("reference") and not register.named_by_row
         # Risks named by their row (no reference column) have no reference form to check.
         self.reference_ok = scheme.reference_regex.match if self.has_reference else _any_reference
+        # A column wholly in the register's own words is said once (own_words), not on every row.
+        self.own_references = own_references(register, self.reference_ok) if self.has_reference else None
+        if self.own_references is not None:
+            self.reference_ok = _any_reference
+        self.own_statuses = own_statuses(register, scheme)
         self._scores: dict[tuple[int | None, int | None], tuple[int | None, Band | None]] = {}
         self._dues: dict[tuple[int, int], dt.date] = {}
         self._bounds: dict[int, tuple[dt.date, dt.date]] = {}
@@ -305,6 +312,29 @@ def check_impact_set(ctx: _Context) -> Iterator[Finding]:
     )
 
 
+def check_own_words(ctx: _Context) -> Iterator[Finding]:
+    """One finding for a column written wholly in the register's own words, in place of one per risk."""
+    register = ctx.register
+    if ctx.own_references is not None:
+        yield make(
+            "reference-own-form",
+            register.sheet,
+            register.cell(register.header_row, "reference"),
+            column=column_letter(register.columns["reference"]),
+            references=ctx.own_references.shown(),
+            example=ctx.scheme.reference_example,
+        )
+    if ctx.own_statuses is not None:
+        yield make(
+            "status-own-words",
+            register.sheet,
+            register.cell(register.header_row, "status"),
+            column=column_letter(register.columns["status"]),
+            allowed=", ".join(s.name for s in ctx.scheme.statuses),
+            statuses=ctx.own_statuses.shown(),
+        )
+
+
 def check_has_risks(ctx: _Context) -> Iterator[Finding]:
     """A header with nothing under it is most likely the wrong file or sheet: an error, so nothing is built."""
     register = ctx.register
@@ -323,7 +353,12 @@ def check_risk(ctx: _Context, item: Assessed) -> list[Finding]:
     if risk.invalid:
         found.extend(check_unreadable(ctx, item))
         shown = risk.invalid.get("next_review")
-        if shown is not None and shown.raw == CHECK_DATE and "next_review" in ctx.register.computed:
+        if (
+            shown is not None
+            and shown.raw == CHECK_DATE
+            and "last_review" in values
+            and "next_review" in ctx.register.computed
+        ):
             found.extend(check_review_text(ctx, risk))  # not for a formula saved without its result
     if not ctx.required <= values.keys():
         found.extend(check_missing(ctx, risk))
@@ -527,7 +562,7 @@ def check_rag(ctx: _Context, item: Assessed) -> Iterator[Finding]:
 
 def check_status(ctx: _Context, risk: Risk) -> Iterator[Finding]:
     text = risk.get("status")
-    if not text:
+    if not text or ctx.own_statuses is not None:
         return
     name, how = resolve_status(text, ctx.scheme)
     if name is None:

@@ -83,7 +83,7 @@ def template(output, scheme, from_path, from_scheme, rescore, sheet, max_size, c
             # register's: the line below says what is refused, and validate lists every finding.
             findings = render_text(shown_report, colour=console.colour()).rsplit("\n", 1)[0]
             console.echo(findings, console.colour())
-            count = len(exc.mismatches)
+            count = exc.count
             echo(
                 f"Nothing written: {count} value{'s' if count != 1 else ''} in {from_path} cannot be carried "
                 f"into the template as {'they are' if count != 1 else 'it is'}: {exc.advice}.",

@@ -34,6 +34,7 @@ _REFUSED = {
     "unknown-status": "statuses not in the scheme would be refused by the template's Status dropdown; "
     "correct them, or pass the register's own --scheme",
 }
+_REFUSED["status-own-words"] = _REFUSED["unknown-status"]  # the same statuses, said once for the column
 
 
 def carry_over(report: Report, scheme: Scheme, rescore: bool = False) -> tuple[Register, list[str]]:
@@ -74,10 +75,17 @@ class StatedScoresDiffer(Exception):
     off the scale, statuses off the list."""
 
     def __init__(self, report, mismatches, advice: str = _REFUSED["score-mismatch"]):
-        super().__init__(f"{len(mismatches)} value{'s' if len(mismatches) != 1 else ''} cannot be carried")
         self.report = report
         self.mismatches = mismatches
         self.advice = advice
+        super().__init__(f"{self.count} value{'s' if self.count != 1 else ''} cannot be carried")
+
+    @property
+    def count(self) -> int:
+        """The values refused: one per finding, and every status of a column said once (status-own-words)."""
+        column = any(f.code == "status-own-words" for f in self.mismatches)
+        statuses = sum(1 for risk in self.report.register.risks if risk.values.get("status")) if column else 0
+        return sum(1 for f in self.mismatches if f.code != "status-own-words") + statuses
 
 
 CarryRefused = StatedScoresDiffer

@@ -24,6 +24,7 @@ _AT_LEAST = 3  # filled rows a column needs before its content says anything
 _SHARE = 0.9  # of the rows that must be filled, and of the filled cells that must be dates
 _PRODUCT_SHARE = 0.8  # of the scores that must be impact × likelihood (a register's errors are the rest)
 _CODE_LENGTH = 16
+_NAME_LENGTH = 8  # mean characters of a column of risk names (codes and levels are shorter)
 _DATE_FIELDS = ("first_recorded", "last_review")
 _ANY_DATE_FIELD = frozenset({"first_recorded", "last_review", "next_review", "control_due"})
 
@@ -60,6 +61,18 @@ def columns_by_content(
         if offset is not None:
             found.append(ByContent("reference", offset, "a unique short code on every row"))
             left.remove(offset)
+    if not columns.keys() & {"title", "description"}:
+        # A risk's name is on the row of its reference: rows under it (its controls, its notes) say nothing.
+        ref = columns.get("reference")
+        risk_rows = [r for r in sample if ref is None or (ref < len(r) and not v.is_blank(r[ref]))] or sample
+        offset = next((o for o in left if _names(_cells(risk_rows, o))), None)
+        if offset is not None:
+            found.append(ByContent("title", offset, "a different text on every row, the first such column"))
+            left.remove(offset)
+    if not columns.keys() >= {"impact", "likelihood"}:
+        for item in _levels_by_product(sample, left, columns):
+            found.append(item)
+            left.remove(item.offset)
     if "score" not in columns and "impact" in columns and "likelihood" in columns:
         products = [
             score_for(
@@ -126,6 +139,62 @@ def _unique_codes(cells: list[Any] | None) -> bool:
         and any(ch.isalpha() for ch in t)
         for t in texts
     )
+
+
+_LEVELS = ("likelihood", "impact")  # left to right, as P × I and L × I are written
+
+
+def _levels_by_product(sample: list[list[Any]], left: list[int], columns: dict[str, int]) -> list[ByContent]:
+    """Impact and likelihood found as the columns of small numbers whose product is the score: the one
+    missing beside a known level and score, or both (and the score, if its header does not say) where
+    three columns multiply. Which of two unnamed columns is the impact is a guess, and said."""
+    numbers = {o: [v.parse_number(c) for c in _column(sample, o)] for o in left + list(columns.values())}
+    small = [o for o in left if _small_numbers(numbers[o])]
+    missing = [name for name in _LEVELS if name not in columns]
+    if len(missing) == 1 and "score" in columns:
+        known = columns["impact" if missing[0] == "likelihood" else "likelihood"]
+        offset = next((o for o in small if _multiply(numbers[o], numbers[known], numbers[columns["score"]])), None)
+        if offset is None:
+            return []
+        why = f"× the {'impact' if missing[0] == 'likelihood' else 'likelihood'} column is the score on every row"
+        return [ByContent(missing[0], offset, why)]
+    if len(missing) != 2:
+        return []
+    scores = [columns["score"]] if "score" in columns else [o for o in left if o not in small] + small
+    for a, b in ((a, b) for i, a in enumerate(small) for b in small[i + 1 :]):
+        for score in scores:
+            if score not in (a, b) and _multiply(numbers[a], numbers[b], numbers[score]):
+                why = "small numbers, and {} × {} is the score on every row; the left of the two read as likelihood, as in P × I: a guess"
+                pair = (column_letter(a), column_letter(b))
+                found = [ByContent("likelihood", a, why.format(*pair)), ByContent("impact", b, why.format(*pair))]
+                if "score" not in columns:
+                    found.append(ByContent("score", score, "the product of the two level columns on every row"))
+                return found
+    return []
+
+
+def _small_numbers(numbers: list[float | None]) -> bool:
+    filled = [n for n in numbers if n is not None]
+    return len(filled) >= _AT_LEAST and len(filled) >= _SHARE * len(numbers) and all(0 <= n <= 100 for n in filled)
+
+
+def _multiply(first: list[float | None], second: list[float | None], product: list[float | None]) -> bool:
+    """Whether first × second = product on (nearly) every row holding all three, over more than one value."""
+    rows = [(a, b, p) for a, b, p in zip(first, second, product, strict=True) if None not in (a, b, p)]
+    if len(rows) < _AT_LEAST or len({p for _, _, p in rows}) < 2:
+        return False
+    agree = sum(1 for a, b, p in rows if abs(a * b - p) <= 1e-6 * max(1.0, abs(p)))  # type: ignore[operator]
+    return agree >= _PRODUCT_SHARE * len(rows)
+
+
+def _names(cells: list[Any] | None) -> bool:
+    """Risks' names: text on (nearly) every row, hardly one twice, words rather than codes or numbers."""
+    if cells is None or not all(isinstance(c, str) for c in cells):
+        return False
+    texts = [c.strip() for c in cells]
+    if len(set(texts)) < _SHARE * len(texts) or any(v.parse_number(t) is not None for t in texts):
+        return False
+    return sum(len(t) for t in texts) >= _NAME_LENGTH * len(texts) and any(" " in t for t in texts)
 
 
 def _is_product(cells: list[Any], products: list[int | None]) -> bool:

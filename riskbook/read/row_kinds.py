@@ -29,6 +29,7 @@ REASONS = {
     "header": "second header row",
     "totals": "totals row",
     "legend": "legend or key line below the table",
+    "continuation": "row continuing the risk above (no reference, name or level of its own)",
 }
 _NAME_FIELDS = ("title", "description")
 _SCALE_FIELDS = ("impact", "likelihood")
@@ -61,6 +62,7 @@ class _Table:
     width: int  # the header's: cells beyond it belong to no risk
     columns: dict[str, int]  # field -> offset in a row
     header_words: frozenset[str]  # folded header texts: a row of them is a header again
+    header_cells: list[Any]  # the header row as typed: a blank over a column is a merged heading's sub-column
     is_scale_word: Callable[[str], bool]
     words: RowWords
 
@@ -116,7 +118,8 @@ def pass_over(
     Excel table's Total Row. The row readers already leave out a row holding only a reference; it is
     counted here as a placeholder.
     """
-    table = _Table(rows, row0, width, columns, header_words, _scale_words(scheme), row_words())
+    header_cells = rows[first - 1] if first > 0 else []
+    table = _Table(rows, row0, width, columns, header_words, header_cells, _scale_words(scheme), row_words())
     if _all_plain(risks, table, row0 + first, total_rows):
         return risks, ()
     kept: list[Risk] = []
@@ -228,11 +231,15 @@ def _row_kind(risk: Risk, table: _Table, seen_risk: bool) -> str | None:
         return "totals"
     if len(texts) >= 2 and sum(1 for t in texts if t in table.header_words) * 2 >= len(filled):
         return "header"
-    if _placeholder(filled, table):
+    if _placeholder(filled, table) or _numbers_without_a_name(risk, filled):
         return "placeholder"
     if len(filled) == 1:
         return "label"
-    if not seen_risk and _guidance(risk, filled):
+    if seen_risk and _continues(risk, table):
+        return "continuation"
+    if not seen_risk and _sub_headings(risk, filled, table):
+        return "header"
+    if not seen_risk and _guidance(risk, filled, table):
         return "guidance"
     return None
 
@@ -250,9 +257,41 @@ def _placeholder(filled: list[tuple[int, Any]], table: _Table) -> bool:
     return has_id or bool(others)
 
 
-def _guidance(risk: Risk, filled: list[tuple[int, Any]]) -> bool:
+def _continues(risk: Risk, table: _Table) -> bool:
+    """A row under a risk that holds none of what makes a risk (a reference, a name, a level), only other
+    columns: the risk above's further controls, costs or notes, written on rows of their own."""
+    if "reference" not in table.columns:
+        return False
+    own = ("reference", *_NAME_FIELDS, *_SCALE_FIELDS)
+    return not any(name in risk.values or name in risk.invalid for name in own)
+
+
+def _numbers_without_a_name(risk: Risk, filled: list[tuple[int, Any]]) -> bool:
+    """A template's pre-filled line: no name, no level, no text at all, only numbers (a formula's score of 0, a
+    rank). A row with its levels typed and no name is a risk missing its name."""
+    if any(name in risk.values or name in risk.invalid for name in _NAME_FIELDS + _SCALE_FIELDS):
+        return False
+    return not any(isinstance(cell, str) for _, cell in filled)
+
+
+def _sub_headings(risk: Risk, filled: list[tuple[int, Any]], table: _Table) -> bool:
+    """The lower half of a two-row header read as a row (影响 over 范围, 质量, 进度, 成本): before any risk, no
+    name, short words only, and at least one of them under a blank of the header (a merged heading's
+    sub-column)."""
+    if len(filled) < 2 or any(name in risk.values for name in _NAME_FIELDS):
+        return False
+    if any(name in risk.values for name in _SCALE_FIELDS):
+        return False
+    if not all(isinstance(cell, str) and len(cell.split()) <= 3 and len(cell) <= 30 for _, cell in filled):
+        return False
+    header = table.header_cells
+    return any(offset >= len(header) or v.is_blank(header[offset]) for offset, _ in filled)
+
+
+def _guidance(risk: Risk, filled: list[tuple[int, Any]], table: _Table) -> bool:
     """A row of instructions under the header ("Date risk was entered."): nothing in it reads as a value,
-    and it speaks in sentences."""
+    and it speaks in sentences. Levels in words the scheme does not know (Medio, Alto) are a risk's
+    findings, not instructions: where the unreadable levels are short words, the row is a risk."""
     values = risk.values
     if any(name in values for name in ("impact", "likelihood", "score", "first_recorded", "last_review")):
         return False
@@ -261,6 +300,10 @@ def _guidance(risk: Risk, filled: list[tuple[int, Any]]) -> bool:
     reference = values.get("reference")
     if reference is not None and not _sentence(reference):
         return False  # a risk with an id whose levels could not be read is a risk with findings, not guidance
+    cells = table.cells(risk.row)
+    levels = [cells[table.columns[n]] for n in _SCALE_FIELDS if n in risk.invalid and table.columns[n] < len(cells)]
+    if levels and not any(_sentence(cell) for cell in levels):
+        return False
     return any(_sentence(cell) for _, cell in filled)
 
 

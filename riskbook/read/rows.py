@@ -27,6 +27,9 @@ from riskbook.limits import EXCEL_CELL_LIMIT, EXCEL_MAX_COLUMNS
 from riskbook.model import EMPTY_COLUMN_RISKS, Register, Risk, SheetChoice, cell_name, column_letter
 from riskbook.read import values as v
 from riskbook.read.by_content import by_content_notices, columns_by_content
+from riskbook.read.grid_matrix import grid_matrix
+from riskbook.read.header_groups import field_in_group, group_notices
+from riskbook.read.header_qualifier import without_qualifier
 from riskbook.read.row_kinds import pass_over
 from riskbook.read.sheet_choice import Candidate, best_register
 from riskbook.read.values import Invalid
@@ -36,7 +39,7 @@ from riskbook.source.grid import Grid, open_grid
 from riskbook.source.package import TableFacts
 from riskbook.xlsx.scheme_sheet import SCHEME_SHEET, recorded_computed, recorded_scheme
 
-HEADER_SEARCH_ROWS = 20
+HEADER_SEARCH_ROWS = 60  # a template's cover block of instructions can be long
 
 _MIN_HEADER_FIELDS = 3
 _NAME_FIELDS = frozenset({"title", "description"})
@@ -46,7 +49,17 @@ _SCALE_FIELDS = frozenset({"impact", "likelihood"})
 def field_for_header(text: Any, scheme: Scheme | None = None) -> str | None:
     """The field a header is read as under a scheme's [columns] (default: the shipped scheme)."""
     lookup = (scheme or load_scheme()).header_lookup
-    return lookup.get(header_key(text)) if isinstance(text, str) else None
+    return _field_named(lookup, text) if isinstance(text, str) else None
+
+
+def _field_named(lookup: dict[str, str], text: str) -> str | None:
+    """The field a header names: as written, else without its qualifier ("Konsekvens (K)", "Impact (1-5)")."""
+    name = lookup.get(header_key(text))
+    if name is None:
+        bare = without_qualifier(text)
+        if bare is not None:
+            name = lookup.get(header_key(bare))
+    return name
 
 
 def read_register(
@@ -138,6 +151,11 @@ def _parse_register(
         )
     if all(_sheet_is_empty(grid.rows(n)[0]) for n in names):
         raise ReadError(f"{display}: the workbook's sheets are empty")
+    for name in names:
+        matrix = grid_matrix(*grid.rows(name))
+        if matrix is not None:  # and what came closest to a register elsewhere, if anything did
+            elsewhere = f"; no sheet has a register header: {_closest_text(closest)}" if closest else ""
+            raise ReadError(f"{display}: {matrix.describe(name)}{elsewhere}")
     where = f"sheet {wanted!r}" if wanted else "any sheet"
     raise ReadError(f"{display}: no register header found in {where}; {_closest_text(closest)}")
 
@@ -219,6 +237,7 @@ class _Header:
     texts: list[str]
     keys: list[str | None]
     fields: dict[str, int]
+    by_group: dict[int, str] = dataclasses.field(default_factory=dict)  # offset -> the group that named its assessment
 
     @property
     def width(self) -> int:
@@ -228,7 +247,9 @@ class _Header:
         fields = self.fields.keys()
         if len(fields) < _MIN_HEADER_FIELDS:
             return False
-        return "reference" in fields or bool(fields & _NAME_FIELDS and fields & _SCALE_FIELDS)
+        if "reference" in fields or (fields & _NAME_FIELDS and fields & _SCALE_FIELDS):
+            return True
+        return _SCALE_FIELDS <= fields and "score" in fields  # P, I and P × I: the name is found by content
 
 
 def _find_header(rows: list[list[Any]], lookup: dict[str, str]) -> tuple[_Header | None, _Header | None]:
@@ -264,24 +285,29 @@ def _map_cells(row: list[Any], index: int, lookup: dict[str, str], above: list[t
     texts: list[str] = []
     keys: list[str | None] = []
     fields: dict[str, int] = {}
+    by_group: dict[int, str] = {}
     for offset, cell in enumerate(row):
         text = "" if v.is_blank(cell) else v.clean_text(cell)
         name = None
         if above is not None:
             group, own = above[offset]
             if text and group:
-                name = lookup.get(header_key(f"{group} {text}"))
+                name = _field_named(lookup, f"{group} {text}")
+                if name is None:
+                    name = field_in_group(group, _field_named(lookup, text))
+                    if name is not None:
+                        by_group[offset] = group
                 if name is not None:
                     text = f"{group} {text}"
             elif not text and own:  # a header merged down over both rows
                 text = own
         if name is None and text:
-            name = lookup.get(header_key(text))
+            name = _field_named(lookup, text)
         texts.append(text)
         keys.append(name)
         if name is not None and name not in fields:
             fields[name] = offset
-    return _Header(index, texts, keys, fields)
+    return _Header(index, texts, keys, fields, by_group)
 
 
 def _group_row(row: list[Any], width: int) -> list[tuple[str, str]] | None:
@@ -664,6 +690,7 @@ def _build_register(
                 )
             )
     notices.extend(by_content_notices(inferred, sheet, header_row, col0, headers))
+    notices.extend(group_notices(header.by_group, columns, sheet, header_row, col0))
     named = {col: name for name, col in sheet_columns.items()} | dict(sheet_extras)
     notices.extend(_hidden_notices(sheet, header_row, named, risks, sheet_columns.get("reference", 0), hidden))
     return Register(

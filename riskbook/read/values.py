@@ -239,6 +239,11 @@ def parse_scale(value: Any, scheme) -> int | Invalid:
         found = scheme.value_for_number(number)
         if found is not None:
             return found
+    elif kind is str and value.rstrip(SPACE).endswith("%"):  # "20%" as a CSV writes a percentage: 0.2
+        share = parse_number(value.rstrip(SPACE)[:-1])
+        found = scheme.value_for_number(share / 100) if share is not None else None
+        if found is not None:
+            return found
     labels = ", ".join(f"{v} {lbl}" for v, lbl in scheme.labels.items())
     return Invalid(value, f"is not on the scale ({labels})", "bad-scale-value")
 

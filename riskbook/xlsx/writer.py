@@ -119,15 +119,30 @@ def _fit_header_text(text: str, room: int) -> str:
 def xlsxwriter_warnings_as_errors() -> Iterator[None]:
     """xlsxwriter says some failures only as a Python warning (a header over 255 characters is
     dropped, a table that overlaps is skipped): each one is an error of riskbook's, never a line
-    on stderr and a workbook quietly missing a part."""
-    with warnings.catch_warnings(record=True) as seen:
-        warnings.simplefilter("always")
-        yield
-    ours = [w for w in seen if "xlsxwriter" in (w.filename or "").replace("\\", "/")]
-    if ours:
-        raise OutputError(f"internal: xlsxwriter refused part of the workbook: {ours[0].message}")
-    for w in seen:  # anything else goes on as it would have
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    on stderr and a workbook quietly missing a part.
+
+    Only xlsxwriter's own warnings are turned into errors (one filter, for its modules, in a scoped
+    copy of the filters): every other warning raised meanwhile meets the caller's filters and hook,
+    at once, as if riskbook were not there."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", module=_XLSXWRITER_MODULES)
+        try:
+            yield
+        except Warning as exc:
+            if not _from_xlsxwriter(exc):
+                raise
+            raise OutputError(f"internal: xlsxwriter refused part of the workbook: {exc}") from None
+
+
+_XLSXWRITER_MODULES = r"xlsxwriter(\.|$)"
+
+
+def _from_xlsxwriter(exc: BaseException) -> bool:
+    """Whether a warning raised as an error came from xlsxwriter's code (the innermost frame)."""
+    trace = exc.__traceback__
+    while trace is not None and trace.tb_next is not None:
+        trace = trace.tb_next
+    return trace is not None and str(trace.tb_frame.f_globals.get("__name__", "")).startswith("xlsxwriter")
 
 
 @contextlib.contextmanager

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from riskbook.check.period import ARCHIVED, PanelRisk, Period
@@ -23,8 +23,11 @@ DEFAULT_MARKING = "OFFICIAL"
 @dataclass
 class BuildResult:
     path: Path
-    period: Period
+    period: Period = field(repr=False)  # a register's worth of risks: the summary line says it
     notes: tuple[str, ...] = ()  # what the build had to do that the user should know
+
+    def __repr__(self) -> str:
+        return f"BuildResult(path={str(self.path)!r}, summary={self.summary_line()!r})"
 
     def summary_line(self) -> str:
         period = self.period

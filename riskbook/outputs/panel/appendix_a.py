@@ -179,18 +179,25 @@ def a_row_points(*cells: tuple[str, str], widths: list[float] | None = None) -> 
 
 
 def appendix_a_widths(scheme, arrows: bool = False) -> list[float]:
-    """Appendix A's column widths: the Impact column as wide as the scheme's word for it needs
-    ("Consequence"), taken from the Title column, so no header word breaks; with a history, the Trail
-    column's from the Title and Owner columns."""
+    """Appendix A's column widths: the Impact and Likelihood columns as wide as their longest word
+    needs (the scheme's word for impact, "Consequence", or a level, "Insignificant"), taken from the
+    Title column, so no word breaks across lines; with a history, the Trail column's from the Title
+    and Owner columns."""
     widths = [c.width for c in L.APPENDIX_A_COLUMNS]
     if arrows:
         for key, width in L.TRAIL_TAKES.items():
             widths[L.a_col(key)] -= width
         widths.append(L.TRAIL_COLUMN.width)
-    impact, title = L.a_col("impact"), L.a_col("title")
-    extra = max(0.0, len(scheme.impact_name) * 0.85 - widths[impact])
-    widths[impact] += extra
-    widths[title] -= extra
+    title = L.a_col("title")
+    for key, heading, levels in (
+        ("impact", scheme.impact_name, scheme.impact_scale.labels.values()),
+        ("likelihood", "", scheme.likelihood_scale.labels.values()),
+    ):
+        column = L.a_col(key)
+        longest = max((len(word) for text in levels for word in str(text).split()), default=0)
+        extra = max(0.0, len(heading) * 0.85 - widths[column], longest * 0.85 + 1 - widths[column])
+        widths[column] += extra
+        widths[title] -= extra
     return widths
 
 

@@ -143,9 +143,9 @@ def numbered_sections(
                 "archived",
                 "No risk has been archived since the last panel.",
                 "1 risk has been archived since the last panel: it is listed below Appendix A's current risks, "
-                "its card in Appendix B.",
+                "its details in Appendix B.",
                 " risks have been archived since the last panel: they are listed below Appendix A's current "
-                "risks, their cards in Appendix B.",
+                "risks, their details in Appendix B.",
             )
         )
     changed = _paragraph(

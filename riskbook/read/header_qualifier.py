@@ -1,0 +1,36 @@
+"""A header's qualifier: what a register adds to a column's name to say its scale or its abbreviation.
+
+"Konsekvens (K)", "Likelihood (1-5)", "Impact (H/M/L)", "Probability 0-10", "Risk score [0-100]": the
+field is named by the words before the qualifier. The qualifier is a form, not a word, so this is code;
+the words themselves stay in the [columns] table.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A bracketed abbreviation or scale at the end: one or two letters ("(K)", "(S)"), letters by slashes
+# ("(H/M/L)"), or numbers ("(1-5)", "(1 - 5)", "(%)"); never words ("Risk (P*I)" is the score, not a risk).
+_BRACKETED = re.compile(
+    r"\s*[(\[（]\s*(?:[^\W\d_]{1,2}|[^\W\d_]{1,2}(?:\s*/\s*[^\W\d_]{1,2})+|[\d\s.,%~–—-]+|\d+\s*(?:to|bis|a|à|до)\s*\d+)\s*[)\]）]\s*$",
+    re.I,
+)
+_RANGE = re.compile(r"\s*\d{1,3}(?:[.,]\d+)?\s*(?:-|–|—|to|bis|à|a|до|~|～)\s*\d{1,3}(?:[.,]\d+)?\s*%?\s*$", re.I)
+
+
+# A unit at the end ("Wahrscheinlichkeit in %"), or an abbreviation defined in front ("A=Auftreten", "S = Severity").
+_UNIT = re.compile(r"\s+(?:in\s*)?%\s*$", re.I)
+_DEFINED = re.compile(r"^\s*[^\W\d_]{1,3}\s*[=:]\s*(?=\S)")
+
+
+def without_qualifier(text: str) -> str | None:
+    """The header with its qualifiers taken off, or None when it has none (or nothing else)."""
+    stripped = _DEFINED.sub("", _UNIT.sub("", text), count=1)
+    while True:
+        shorter = _BRACKETED.sub("", stripped, count=1)
+        shorter = _RANGE.sub("", shorter, count=1)
+        if shorter == stripped:
+            break
+        stripped = shorter
+    stripped = stripped.strip()
+    return stripped if stripped and stripped != text.strip() else None

@@ -1,0 +1,376 @@
+"""Shapes seen in other organisations' public registers (issue 19's corpus), each written here by the test:
+headers with a qualifier ("Konsekvens (K)", "Impact (1-5)"), a header under merged title rows, rows in a
+language the scheme has no words for, a template's pre-filled lines, a matrix drawn as a grid, plain
+numeric ids, a status vocabulary of the register's own, and a before / after controls header.
+"""
+
+from __future__ import annotations
+
+import json
+
+from tests.helpers import run_cli, write_xlsx
+
+AS_OF = "2024-01-16"
+
+
+def _json(*args):
+    result = run_cli("validate", *args, "--format", "json", "--as-of", AS_OF)
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.stdout)
+
+
+def test_a_header_with_a_parenthesised_abbreviation_is_read(tmp_path):
+    """A Norwegian project's risk plan: Konsekvens (K), Sannsynlighet (S), Risikopoeng (R)."""
+    rows = [
+        ["Risiko", "Konsekvens (K)", "Sannsynlighet (S)", "Risikopoeng (R)", "Forebyggende tiltak"],
+        ["Tap av data", 4, 2, 8, "Sikkerhetskopi"],
+        ["Sykdom i teamet", 2, 3, 6, "Stedfortreder"],
+        ["Leverandør svikter", 3, 3, 9, "Ny avtale"],
+    ]
+    path = write_xlsx(tmp_path / "risikoplan.xlsx", rows, sheet="Ark1", title_rows=["Risikoplan for prosjektet", ""])
+    report = _json(path)
+    assert report["risks"] == 3
+    assert report["columns"]["impact"] == "Konsekvens (K)"
+    assert report["columns"]["likelihood"] == "Sannsynlighet (S)"
+    assert report["columns"]["score"] == "Risikopoeng (R)"
+
+
+def test_a_header_with_its_scale_range_is_read(tmp_path):
+    """'Likelihood (1-5)', 'Impact (1-5)', 'Probability 0-10': the range says the scale, not the field."""
+    rows = [
+        ["Asset ID", "Asset Name", "Owner", "Threat", "Likelihood (1-5)", "Impact (1 - 5)", "Risk Score 0-16"],
+        ["A001", "Customer database", "IT", "SQL injection", 4, 4, 16],
+        ["A002", "Web server", "DevOps", "Remote code execution", 2, 3, 6],
+        ["A003", "Admin accounts", "IT", "Credential theft", 3, 2, 6],
+    ]
+    report = _json(write_xlsx(tmp_path / "grc.xlsx", rows, sheet="risk-register"))
+    assert report["risks"] == 3
+    assert report["columns"]["likelihood"] == "Likelihood (1-5)"
+    assert report["columns"]["impact"] == "Impact (1 - 5)"
+    assert report["columns"]["score"] == "Risk Score 0-16"
+
+
+def test_a_russian_header_after_merged_title_rows_is_read(tmp_path):
+    """Реестр рисков: a title, the project and its manager, then the header (Статус риска, Влияние риска…)."""
+    rows = [
+        ["Реестр рисков"],
+        ["Проект", "Сервис дашбордов"],
+        ["PM", "Иванов А.В."],
+        ["ID", "Статус\nриска", "Влияние риска", "Вероятность риска", "Описание риска", "Ответственный"],
+        ["rs-1", "Открыт", 2, 3, "Плохая документация проекта", "РП"],
+        ["rs-2", "Открыт", 3, 2, "Закончилось место в базе данных", "Тимлид"],
+        ["rs-3", "Закрыт", 1, 1, "Перебои в электроснабжении", "РП"],
+    ]
+    report = _json(write_xlsx(tmp_path / "реестр.xlsx", rows, sheet="Реестр рисков"))
+    assert report["risks"] == 3
+    assert report["columns"]["impact"] == "Влияние риска"
+    assert report["columns"]["likelihood"] == "Вероятность риска"
+    assert report["columns"]["status"] == "Статус\nриска"
+
+
+def test_rows_in_words_the_scheme_does_not_know_are_risks_not_guidance(tmp_path):
+    """An Italian register without ids: its levels (Medio, Alto) are not the default scheme's words, so they
+    are findings on risks, never 'guidance rows' that leave a register of risks with none."""
+    rows = [
+        ["ID", "Tipologia", "Descrizione", "Probabilità", "Impatto", "Responsabile", "Stato"],
+        [None, "Fattori esterni", "condizioni meteo sfavorevoli", "Medio", "Alto", "C. Rossi", "Chiuso"],
+        [None, "Fattori tecnici", "problemi tecnici della vettura", "Basso", "Medio", "C. Rossi", "Aperto"],
+        [None, "Fattori organizzativi", "campagna social non efficace", "Medio", "Medio", "M. Bianchi", "Aperto"],
+    ]
+    report = _json(write_xlsx(tmp_path / "registro.xlsx", rows, sheet="Risk register"))
+    assert report["risks"] == 3
+    assert "passed_over" not in report
+
+
+def test_a_guidance_row_in_sentences_is_still_passed_over(tmp_path):
+    rows = [
+        ["ID", "Descrizione", "Probabilità", "Impatto", "Responsabile"],
+        [None, "Describe the risk in one sentence.", "Choose one of the scale's words.", "As for likelihood.", "Who."],
+        ["R1", "condizioni meteo sfavorevoli", "Medio", "Alto", "C. Rossi"],
+    ]
+    report = _json(write_xlsx(tmp_path / "registro.xlsx", rows))
+    assert report["risks"] == 1
+    assert report["passed_over"] == [{"row": 2, "reason": "guidance"}]
+
+
+def test_a_templates_prefilled_lines_are_not_risks(tmp_path):
+    """A blank template whose lines carry only a computed score of 0 and a rank: no risks, and said so."""
+    header = ["Risk", "Risk Category", "Probability", "Impact", "Risk Score", "Risk Ranking", "Risk Owner"]
+    rows = [header] + [[None, None, None, None, 0, n, None] for n in range(1, 11)]
+    result = run_cli("validate", write_xlsx(tmp_path / "template.xlsx", rows), "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert "[no-risks]" in result.output
+    assert "Passed over 10 rows that are not risks: 10 × numbered blank line (rows 2–11)" in result.output
+
+
+def test_a_row_of_sub_headings_under_the_header_is_a_second_header(tmp_path):
+    """A PMI-shape register: 影响 spans scope, quality, schedule and cost, named in the row under it."""
+    rows = [
+        ["风险编号", "风险说明书", "概率", "影响", None, None, None, "等级", "责任方", "状态"],
+        [None, None, None, "范围", "质量", "进度", "成本", None, None, None],
+        ["R1", "供应商延迟交货", 3, 2, None, None, None, None, "张三", "开放"],
+        ["R2", "关键人员离职", 2, 3, None, None, None, None, "李四", "开放"],
+    ]
+    report = _json(write_xlsx(tmp_path / "风险登记册.xlsx", rows, sheet="风险登记册", title_rows=["风险登记册"]))
+    assert report["risks"] == 2
+    assert report["passed_over"] == [{"row": 3, "reason": "header"}]
+
+
+def test_a_row_with_levels_and_no_name_is_still_a_risk(tmp_path):
+    header = ["Risk", "Probability", "Impact", "Risk Score", "Risk Owner"]
+    rows = [header, ["Supplier fails", 2, 3, 6, "A. Owner"], [None, 3, 4, 12, None]]
+    report = _json(write_xlsx(tmp_path / "register.xlsx", rows))
+    assert report["risks"] == 2
+    assert [f["cell"] for f in report["findings"] if f["code"] == "missing-value"][:1] == ["A3"]
+
+
+def test_a_bracketed_formula_is_not_a_qualifier(tmp_path):
+    """'Risk (P*I)' is a score column headed by its formula: never read as the risk's name."""
+    rows = [
+        ["Risk Title", "Probability", "Impact", "Risk (P*I)"],
+        ["Supplier fails", 2, 3, 6],
+        ["Data breach", 3, 3, 9],
+    ]
+    report = _json(write_xlsx(tmp_path / "register.xlsx", rows))
+    assert report["columns"]["title"] == "Risk Title"
+    assert not [f for f in report["findings"] if f["code"] == "duplicate-column"]
+
+
+def _numbered_register(tmp_path, statuses=("Open", "Open", "Closed")):
+    rows = [["No.", "Risk", "Owner", "Impact", "Likelihood", "Status", "Last Review"]] + [
+        [n, f"Risk number {n}", "A. Owner", "High", "Medium", status, "10/01/2024"]
+        for n, status in enumerate(statuses, start=1)
+    ]
+    return write_xlsx(tmp_path / "numbered.xlsx", rows)
+
+
+def test_numeric_ids_are_said_once_not_on_every_row(tmp_path):
+    report = _json(_numbered_register(tmp_path, ("Controls Tasked",) * 3))
+    codes = [f["code"] for f in report["findings"]]
+    assert "bad-reference" not in codes
+    own = [f for f in report["findings"] if f["code"] == "reference-own-form"]
+    assert [(f["cell"], f["severity"]) for f in own] == [("A1", "warning")]
+    assert "'1', '2', '3'" in own[0]["message"] and "STR0449" in own[0]["message"]
+
+
+def test_a_status_vocabulary_of_its_own_is_one_error_not_one_per_row(tmp_path):
+    result = run_cli("validate", _numbered_register(tmp_path, ("Открыт", "Открыт", "Закрыт")), "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert "unknown-status" not in result.output
+    assert result.output.count("[status-own-words]") == 1
+    assert "F1: no status in column F is one of the scheme's" in result.output
+    assert "the register's own are 'Открыт', 'Закрыт'" in result.output
+
+
+def test_one_status_off_among_the_schemes_is_still_found_on_its_row(tmp_path):
+    report = _json(_numbered_register(tmp_path, ("Controls Tasked", "Managed", "Closed for good")))
+    assert [f["cell"] for f in report["findings"] if f["code"] == "unknown-status"] == ["F4"]
+    assert "status-own-words" not in [f["code"] for f in report["findings"]]
+
+
+def _before_after(tmp_path, before="Before controls", after="After controls"):
+    rows = [
+        ["Ref", "Risk", "Owner", before, None, None, after, None, None, "Status", "Last Review"],
+        [None, None, None, "Impact", "Likelihood", "Score", "Impact", "Likelihood", "Score", None, None],
+        ["STR0001", "Supplier fails", "A. Owner", "Very High", "Very High", 16, "Medium", "Low", 2, "Managed",
+         "10/01/2024"],
+        ["STR0002", "Data breach", "B. Owner", "Very High", "High", 12, "Low", "Low", 1, "Managed", "10/01/2024"],
+    ]  # fmt: skip
+    return write_xlsx(tmp_path / "before-after.xlsx", rows)
+
+
+def test_a_before_and_after_controls_header_reads_the_after_scores_as_current(tmp_path):
+    """Issue 25 item 14: the current assessment is the one after controls; before controls is inherent."""
+    path = _before_after(tmp_path)
+    report = _json(path)
+    assert report["columns"]["impact"] == "After controls Impact"
+    assert report["columns"]["score"] == "After controls Score"
+    assert report["columns"]["inherent_impact"] == "Before controls Impact"
+    assert report["columns"]["inherent_score"] == "Before controls Score"
+    assert not [f for f in report["findings"] if f["code"] in ("duplicate-column", "score-mismatch")]
+    said = [f for f in report["findings"] if f["code"] == "assessment-by-group"]
+    assert [(f["cell"], f["severity"]) for f in said] == [("G2", "warning")]
+    assert "columns G–I under 'After controls' are read as the current assessment" in said[0]["message"]
+    assert "D–F under 'Before controls' as the inherent assessment" in said[0]["message"]
+    built = run_cli("build", path, "-o", tmp_path / "panel.xlsx", "--as-of", AS_OF)
+    assert built.exit_code == 0, built.output
+    assert "2 risks · 0 High" in built.output
+
+
+def test_inherent_residual_gross_net_and_current_target_groups_are_read_alike(tmp_path):
+    for before, after, inherent in (
+        ("Inherent risk", "Residual risk", "inherent"),
+        ("Gross", "Net", "inherent"),
+        ("Current", "Target", None),
+    ):
+        report = _json(_before_after(tmp_path, before, after))
+        if inherent:
+            assert report["columns"]["impact"] == f"{after} Impact"
+            assert report["columns"][f"{inherent}_impact"] == f"{before} Impact"
+        else:
+            assert report["columns"]["impact"] == f"{before} Impact"
+            assert report["columns"]["target_impact"] == f"{after} Impact"
+
+
+def test_a_header_below_a_long_block_of_instructions_is_found(tmp_path):
+    """A template's cover block of 30 lines of instructions above the register's header."""
+    instructions = [f"{n}. Fill in the column as the guidance says." for n in range(1, 31)]
+    rows = [
+        ["Risk ID", "Risk", "Owner", "Impact", "Likelihood", "Status"],
+        ["R-01", "Supplier fails", "A. Owner", "High", "Medium", "Managed"],
+        ["R-02", "Data breach", "B. Owner", "Low", "Low", "Managed"],
+    ]
+    report = _json(write_xlsx(tmp_path / "register.xlsx", rows, title_rows=instructions))
+    assert report["risks"] == 2
+    result = run_cli("validate", tmp_path / "register.xlsx", "--show-columns", "--as-of", AS_OF)
+    assert "Columns of 'Register' (header row 31):" in result.output
+
+
+def test_a_matrix_drawn_as_a_grid_is_refused_saying_what_it_is(tmp_path):
+    """Matriz de riesgos: severity words across, probability words down, the risks written in the cells."""
+    rows = [
+        ["Matriz de riesgos"],
+        [None, None, "SEVERIDAD"],
+        [None, None, "Muy bajo", "Bajo", "Medio", "Alto", "Muy alto"],
+        ["PROBABILIDAD", "Muy alta"],
+        [None, "Alta", "Carga lenta de programas", None, "Ausencia por enfermedad", None, "Mal manejo del software"],
+        [None, "Media", None, None, None, "Aumento de presupuesto"],
+        [None, "Baja", None, "Corte de luz", None, "Pérdida de personal", "Fallos del sistema"],
+        [None, "Muy baja", None, "Malware"],
+    ]
+    result = run_cli("validate", write_xlsx(tmp_path / "matriz.xlsx", rows, sheet="Hoja1"), "--as-of", AS_OF)
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1
+    assert (
+        "sheet 'Hoja1' holds a risk matrix drawn as a grid (one scale across C3:G3, one down B4:B8, 8 filled "
+        "cells between them), not a register: riskbook reads one risk per row" in result.output
+    )
+
+
+def _columns_json(path):
+    report = _json(path)
+    return report, {f["fields"]["name"]: f for f in report["findings"] if f["code"] == "column-by-content"}
+
+
+def test_a_level_whose_header_is_unknown_is_found_as_the_factor_of_the_score(tmp_path):
+    rows = [
+        ["Ref", "Risk", "Owner", "Chance", "Impact", "Score"],
+        ["R-01", "Supplier fails", "A. Owner", 2, 3, 6],
+        ["R-02", "Data breach", "B. Owner", 3, 4, 12],
+        ["R-03", "Flood at the depot", "C. Owner", 1, 2, 2],
+    ]
+    report, said = _columns_json(write_xlsx(tmp_path / "register.xlsx", rows))
+    assert report["columns"]["likelihood"]["header"] == "Chance"
+    assert report["columns"]["likelihood"]["by"] == "content"
+    assert said["likelihood"]["cell"] == "D1" and said["likelihood"]["severity"] == "warning"
+    assert not [f for f in report["findings"] if f["code"] == "score-mismatch"]
+
+
+def test_two_unnamed_level_columns_and_their_product_are_read_by_content_and_the_guess_said(tmp_path):
+    rows = [
+        ["Ref", "Risk", "Owner", "A", "B", "C"],
+        ["R-01", "Supplier fails", "A. Owner", 2, 3, 6],
+        ["R-02", "Data breach", "B. Owner", 3, 4, 12],
+        ["R-03", "Flood at the depot", "C. Owner", 1, 2, 2],
+    ]
+    report, said = _columns_json(write_xlsx(tmp_path / "register.xlsx", rows))
+    assert {name: report["columns"][name]["header"] for name in ("likelihood", "impact", "score")} == {
+        "likelihood": "A",
+        "impact": "B",
+        "score": "C",
+    }
+    assert "D × E is the score on every row" in said["impact"]["message"]
+    assert "a guess" in said["impact"]["message"]
+    result = run_cli("validate", tmp_path / "register.xlsx", "--show-columns", "--as-of", AS_OF)
+    assert "D 'A' → likelihood (Likelihood) by content" in result.output
+
+
+def test_a_levels_and_score_register_finds_its_names_by_content(tmp_path):
+    rows = [
+        ["Item", "Probability", "Impact", "Risk (P*I)", "How"],
+        ["My other classes keep me from the work", 4, 2, 8, "A weekly plan"],
+        ["The board breaks", 1, 4, 4, "Buy a new one"],
+        ["The supplier is late", 2, 2, 4, "Order early"],
+    ]
+    report, said = _columns_json(write_xlsx(tmp_path / "register.xlsx", rows, sheet="Sheet1"))
+    assert report["risks"] == 3
+    assert report["columns"]["title"]["header"] == "Item"
+    assert said["title"]["cell"] == "A1"
+
+
+def test_the_cia_triads_i_is_not_the_impact(tmp_path):
+    """ISO 27001 registers rate an asset's C, I and A (confidentiality, integrity, availability): 'I' is no impact."""
+    rows = [
+        ["Risk Number", "Risk Description", "C", "I", "A", "Threat Probability", "Threat Impact", "Risk Score"],
+        ["R001", "Ransomware encrypts the patient records", 3, 3, 3, 3, 3, 9],
+        ["R002", "Outdated OS on the imaging machines", 2, 3, 2, 3, 2, 6],
+        ["R003", "Phishing of the staff mailboxes", 3, 2, 1, 2, 2, 4],
+    ]
+    report = _json(write_xlsx(tmp_path / "iso.xlsx", rows))
+    assert report["columns"]["impact"] == "Threat Impact"
+    assert not [f for f in report["findings"] if f["code"] in ("score-mismatch", "duplicate-column")]
+
+
+def test_rows_continuing_the_risk_above_are_not_risks(tmp_path):
+    """A risk's further controls written on rows of their own under it, with no reference, name or level."""
+    rows = [
+        ["Risk ID", "Risk", "Likelihood", "Impact", "Owner", "Control ID", "Control"],
+        ["R1", "Identity theft", "High", "High", "CISO", "1.1", "Two-factor authentication"],
+        [None, None, None, None, None, "1.2", "Privacy options for customers"],
+        [None, None, None, None, None, "1.3", "Replace SMS codes"],
+        ["R2", "Financial theft", "Medium", "High", "CFO", "2.1", "Encrypted traffic"],
+        [None, None, None, None, None, "2.2", "Fraud detection"],
+    ]
+    result = run_cli("validate", write_xlsx(tmp_path / "register.xlsx", rows), "--as-of", AS_OF)
+    assert "2 risks ·" in result.output
+    assert (
+        "Passed over 3 rows that are not risks: 3 × row continuing the risk above (no reference, name or level "
+        "of its own) (rows 3–4, 6)" in result.output
+    )
+    assert "missing-value" not in result.output
+
+
+def test_percentages_written_as_text_are_read_on_the_drafted_scale(tmp_path):
+    """A CSV's likelihoods '20%', '5%', more of them than a scale's levels: the draft groups the fractions
+    (0.15–0.2), and validate reads each percentage on its group."""
+    percentages = (1, 3, 5, 10, 15, 20, 25, 30, 40, 50, 60, 70, 75, 90, 99)
+    lines = ["Risk ID,Risk Description,Likelihood,Impact"] + [
+        f"{n},Risk number {n},{pct}%,{('Low', 'Medium', 'High')[n % 3]}" for n, pct in enumerate(percentages, 1)
+    ]
+    register = tmp_path / "register.csv"
+    register.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    drafted = run_cli("scheme", "--from", register, "-o", tmp_path / "scheme.toml")
+    assert drafted.exit_code == 0, drafted.output
+    report = _json(register, "--scheme", tmp_path / "scheme.toml")
+    assert report["risks"] == len(percentages)
+    assert not [f for f in report["findings"] if f["code"] == "bad-scale-value"]
+
+
+def test_a_name_by_content_is_on_the_rows_of_the_references(tmp_path):
+    """The risks' names sit on their reference's row; the controls written on the rows under each risk, one
+    per row, fill more rows but are not the names."""
+    rows = [
+        ["Risk ID", "List of possible risks", "Likelihood", "Impact", "Control ID", "Control description"],
+        ["R1", "Identity theft", "High", "High", "1.1", "Two-factor authentication"],
+        [None, None, None, None, "1.2", "Privacy options for customers"],
+        ["R2", "Financial theft", "Medium", "High", "2.1", "Encrypted traffic"],
+        [None, None, None, None, "2.2", "Fraud detection"],
+        ["R3", "Denial of service", "Low", "Medium", "3.1", "Rate limiting"],
+        [None, None, None, None, "3.2", "A second provider"],
+    ]
+    report = _json(write_xlsx(tmp_path / "register.xlsx", rows))
+    assert report["columns"]["title"]["header"] == "List of possible risks"
+    assert report["risks"] == 3
+
+
+def test_a_register_rated_h_m_l_drafts_its_scale_in_order(tmp_path):
+    """'Likelihood (H/M/L)': the letters are the words' abbreviations, ordered as Low < Medium < High."""
+    rows = [["Risk ID", "Risk", "Likelihood (H/M/L)", "Impact (H/M/L)"]] + [
+        [f"R{n}", f"Risk number {n}", likelihood, impact]
+        for n, (likelihood, impact) in enumerate([("H", "M"), ("M", "L"), ("L", "H"), ("H", "H"), ("M", "M")], 1)
+    ]
+    result = run_cli("scheme", "--from", write_xlsx(tmp_path / "hml.xlsx", rows), "-o", tmp_path / "scheme.toml")
+    assert result.exit_code == 0, result.output
+    assert "likelihood: L < M < H" in result.output
+    assert "GUESSED" not in result.output
+    assert 'order = "guessed"' not in (tmp_path / "scheme.toml").read_text()
