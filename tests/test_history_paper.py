@@ -69,7 +69,7 @@ def _rows(sheet, first: int, columns: int):
 
 def test_appendix_a_shows_each_risks_direction_of_travel_and_trail(paper):
     values = openpyxl.load_workbook(paper, data_only=True)["Appendix A"]
-    assert [c.value for c in values[4]][11:14] == ["Change", "Proposal", "Trail (last periods)"]
+    assert [c.value for c in values[4]][11:14] == ["Change", "Proposal", "Trail (last 4 periods)"]
     current = {row[0]: (row[11], row[13]) for row in values.iter_rows(min_row=5, max_row=28, values_only=True)}
     assert current == EXPECTED
     archived = next(row for row in values.iter_rows(min_row=29, values_only=True) if row[0] == "STR0419")

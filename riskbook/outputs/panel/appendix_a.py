@@ -33,7 +33,6 @@ def write_appendix_a(book: Book, period: Period, compared: bool) -> None:
     sheet.title(
         "Appendix A: summary of the risk register",
         f"The {len(current):,} current risks, highest score first, as at {book.page.date_text}{tail}. "
-        + _travel_note(period)
         + "Row highlights: see the key below.",
     )
     set_title_rows(sheet)
@@ -85,13 +84,6 @@ def write_appendix_a(book: Book, period: Period, compared: bool) -> None:
     _appendix_a_formatting(sheet, book, ranges, arrows)
     sheet.sheet.freeze_panes(L.FIRST_DATA_ROW, 1)
     print_designed(sheet, appendix_a_widths(book.scheme, arrows), (L.TABLE_HEADER_ROW, L.TABLE_HEADER_ROW))
-
-
-def _travel_note(period: Period) -> str:
-    """With a history: what the Change and Trail columns say."""
-    if not with_arrows(period):
-        return ""
-    return "Change: direction of travel; Trail: the last four scores. "
 
 
 def _label(reference: str) -> str:

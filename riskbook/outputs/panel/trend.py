@@ -36,8 +36,8 @@ def write_trend(book: Book, period: Period, history: History, as_of: dt.date) ->
     rows = past_counts(history, scheme)
     sheet.title(
         "Trend: the risks in each band, period by period",
-        f"{len(rows) + 1} periods, oldest first: the risks in each band, the total, new and archived. "
-        "This period's counts are formulas over Appendix A; the chart is drawn from the table.",
+        f"{len(rows) + 1} periods, oldest first: risks in each band, total, new and archived; this period's "
+        "counts are formulas over Appendix A. The chart shows the table.",
     )
     set_title_rows(sheet)
     headers = ["Period", *bands, "Total", "New", "Archived"]
