@@ -27,6 +27,9 @@ Three more, with invented risks, in other organisations' shapes, one per shipped
   likelihood, Datix-style numeric IDs.
 - project-risk-register.xlsx (scheme-3x3.toml): R.1 references, a Low/Medium/High rating read
   off a lookup matrix that is not a product.
+
+And a year of the force's quarters for `--history`, in history/ (write_history): January,
+April, July and October 2024, each stating its date above its header.
 """
 
 from __future__ import annotations
@@ -123,8 +126,11 @@ def write_register(
     title: str,
     date_line: str,
     archive: set[str] = ARCHIVE_PROPOSED,
+    updates: dict[str, str] | None = None,
 ) -> None:
     details = cards()
+    for reference, update in (updates or {}).items():
+        details[reference] = dict(details.get(reference, {}), update=update)
     # Strings are always written as strings: no cell of a register becomes a formula.
     workbook = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False})
     sheet = workbook.add_worksheet("Register")
@@ -279,6 +285,81 @@ def other_shapes() -> None:
     write_project_register(HERE / "project-risk-register.xlsx")
 
 
+# -- A year of quarters, for --history ------------------------------------------------------------
+
+SCORE, PREVIOUS, REVIEW = "Current/ proposed Risk Score", "Previous Score", "Last review"
+LABELS = {"Low": 1, "Medium": 2, "High": 3, "Very High": 4}
+
+
+def _score(row: dict[str, str]) -> str:
+    return str(LABELS[row["Impact"]] * LABELS[row["Likelihood"]])
+
+
+def _next(rows: list[dict[str, str]], review: str, changes: dict[str, dict[str, str]], drop=()) -> list[dict]:
+    """The next quarter: each row's previous score is this quarter's, its review this quarter's, with changes."""
+    out = []
+    for row in rows:
+        if row["Reference"] in drop:
+            continue
+        row = dict(row, **{PREVIOUS: row[SCORE], REVIEW: review})
+        row.update(changes.get(row["Reference"], {}))
+        row[SCORE] = _score(row)
+        out.append(row)
+    return out
+
+
+def write_history(folder: Path) -> dict[str, Path]:
+    """Four quarters of the force's register, for `--history`: January and April as above, July and October
+    invented from them: risks re-scored, one proposed for archive and archived (STR0419), one that vanishes
+    without a proposal (STR0453), a reference reused for another risk (STR0350), a new risk (STR0470), a
+    risk not reviewed from January to October (STR0383), two score changes of which one is explained.
+    Returns {"jan": path, "apr": …, "jul": …, "oct": …}; October is the current register (as at 2024-10-31)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    headers, rows = appendix_a()
+    title = "Appendix A  Force Risk Register"
+    jan = [corrected(r) for r in rows]
+    for row in jan:
+        row[SCORE] = _score(row)
+    apr = next_quarter(jan)
+    for row in apr:
+        row[REVIEW] = "Jan 2024" if row["Reference"] == "STR0383" else "Apr 2024"
+    jul = _next(
+        apr,
+        "Jul 2024",
+        {"STR0460": {"Likelihood": "Very High"}, "STR0383": {REVIEW: "Jan 2024"}},
+        drop={"STR0453"},
+    )
+    new = dict(
+        NEW_RISK,
+        **{
+            "Reference": "STR0470",
+            "Title": "Drone deployment without an approved policy",
+            "Impact": "High",
+            "Likelihood": "Medium",
+            "First Recorded": "September 2024",
+            PREVIOUS: "",
+        },
+    )
+    oct_ = _next(
+        jul,
+        "Oct 2024",
+        {
+            "STR0460": {"Impact": "Very High"},
+            "STR0081": {"Likelihood": "High"},
+            "STR0350": {"Title": "Fleet vehicles off the road awaiting parts"},
+        },
+        drop={"STR0419"},
+    )
+    oct_.append(dict(new, **{SCORE: "6", REVIEW: "Oct 2024"}))
+    paths = {name: folder / f"force-register-{name}-2024.xlsx" for name in ("jan", "apr", "jul", "oct")}
+    write_register(paths["jan"], jan, headers, title, "31st JANUARY 2024")
+    write_register(paths["apr"], apr, headers, title, "30th APRIL 2024", archive=set())
+    write_register(paths["jul"], jul, headers, title, "31st JULY 2024", archive={"STR0419"})
+    why = {"STR0081": "Likelihood lowered: the new storage array is in service."}  # STR0460's move is not explained
+    write_register(paths["oct"], oct_, headers, title, "31st OCTOBER 2024", archive=set(), updates=why)
+    return paths
+
+
 def main() -> None:
     other_shapes()
     headers, rows = appendix_a()
@@ -294,6 +375,7 @@ def main() -> None:
         "30th APRIL 2024",
         archive=set(),
     )
+    write_history(HERE / "history")
 
 
 if __name__ == "__main__":

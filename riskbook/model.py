@@ -133,6 +133,7 @@ class Register:
     sheets: tuple[SheetChoice, ...] = ()  # every sheet with a register header, when more than one has
     passed_over: tuple[PassedOver, ...] = ()  # rows under the header that are not risks, in sheet order
     by_content: dict[str, str] = field(default_factory=dict)  # field -> why its column was read by its content
+    heading: tuple[Any, ...] = ()  # the non-empty cells above the header row (a title, "as at 31 January 2024")
 
     def sheet_choice(self) -> str:
         """One line naming the sheet read and the others that have a register header ("" when no other has)."""

@@ -16,6 +16,7 @@ from riskbook.check.findings import Finding
 from riskbook.model import Register
 
 if TYPE_CHECKING:
+    from riskbook.check.history import History
     from riskbook.check.period import Period
     from riskbook.scheme.types import Scheme
 
@@ -31,6 +32,7 @@ class Report:
     previous: Register | None = None
     since: dt.date | None = None
     _period: Period | None = field(default=None, repr=False)  # worked out by validate when it has findings
+    history: History | None = None  # the earlier periods, oldest first (previous is the nearest)
 
     @property
     def scheme(self) -> Scheme:
@@ -43,7 +45,9 @@ class Report:
             return self._period
         from riskbook.check.period import compare_periods
 
-        return compare_periods(self.register, self.assessed, previous=self.previous, since=self.since)
+        return compare_periods(
+            self.register, self.assessed, previous=self.previous, since=self.since, history=self.history
+        )
 
     @property
     def errors(self) -> list[Finding]:
@@ -69,4 +73,4 @@ class Report:
             "errors": len(self.errors),
             "warnings": len(self.warnings),
             "findings": [f.as_dict() for f in self.findings],
-        }
+        } | ({"history": self.history.as_dict()} if self.history is not None else {})

@@ -319,6 +319,43 @@ CATALOGUE: dict[str, Kind] = _kinds(
         "Correct last period's file, or pass the right one.",
     ),
     Kind(
+        "vanished-risk",
+        "warning",
+        "with `--history` (or `--previous` given more than once): a risk on an earlier period's register that is on "
+        "none since and that its last period never proposed for archive; said at its cell in that period's file",
+        "risk {title!r} was last on the register of {period} ({last_file}) and is on none since, though it was "
+        "never proposed for archive",
+        "Say why it went: propose it for archive in the register, or restore its row.",
+    ),
+    Kind(
+        "reference-reused",
+        "warning",
+        "with `--history`: a reference whose title changed from one period to the next beyond a light edit "
+        "(lower-case words without punctuation with a similarity ratio under 0.6), so it reads as another risk",
+        "reference {reference} was {before!r} in the register of {period} and is now {title!r}: more than a light edit "
+        "(title similarity {similarity} under {threshold}), so it reads as a different risk under a reused reference",
+        "Give the new risk a reference of its own, and archive the old one; if it is the same risk, ignore this.",
+    ),
+    Kind(
+        "unexplained-change",
+        "warning",
+        "with `--history`: a score changed since the nearest earlier period while its Update (and Current Status) "
+        "text reads exactly as it did then",
+        "score {score} was {previous} in the register of {period}, but its {columns} text is as it was then; say "
+        "there why the score changed",
+        "Write in the update why the score moved.",
+    ),
+    Kind(
+        "review-gap",
+        "warning",
+        "with `--history`: the Last Review dates across the periods leave a stretch with no review longer than the "
+        "band's review cycle (from the last review to today is review-overdue's)",
+        "no review was recorded between {start} and {end} in any period's register, longer than the {interval} "
+        "in which {band} risks are reviewed",
+        "Review risks within their band's cycle; record each review's date.",
+        data=("gap_days",),
+    ),
+    Kind(
         "paper-contradiction",
         "error",
         "the paper file's purpose or recommendation states a count the register's rows contradict; nothing is written",

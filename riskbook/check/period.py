@@ -8,6 +8,14 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from riskbook.check.findings import Finding, make
+from riskbook.check.proposals import (
+    ARCHIVED,
+    NEW,
+    PROPOSED_ARCHIVE,
+    classify_proposal,
+    previous_sheet,
+    stated_or_computed,
+)
 from riskbook.check.references import reference_key
 from riskbook.model import Register, Risk
 from riskbook.read.score_sets import impact_is_inherent
@@ -15,10 +23,7 @@ from riskbook.scheme.types import Band, Scheme
 
 if TYPE_CHECKING:
     from riskbook.check.assessed import Assessed
-
-PROPOSED_ARCHIVE = "Proposed archive"
-ARCHIVED = "Archived"
-NEW = "New"
+    from riskbook.check.history import History
 
 
 @dataclass(slots=True)
@@ -30,6 +35,7 @@ class PanelRisk:
     previous_score: int | None
     proposal: str = ""  # PROPOSED_ARCHIVE, ARCHIVED, NEW or ""
     band: Band | None = None
+    trail: tuple[int | None, ...] = ()  # with a history: its score in each earlier period, oldest first
 
     @property
     def reference(self) -> str:
@@ -57,6 +63,7 @@ class Period:
     risks: list[PanelRisk]  # current risks, then risks archived since last period
     scheme: Scheme
     findings: list[Finding] = field(default_factory=list)
+    history: History | None = None  # the earlier periods, when more than last period's register was given
 
     @cached_property
     def closed(self) -> list[PanelRisk]:
@@ -100,25 +107,6 @@ def panel_order(risks: list[PanelRisk]) -> list[PanelRisk]:
     return sorted(risks, key=lambda r: (-(r.score or 0), -(r.risk.impact or 0), r.reference))
 
 
-_ARCHIVE_WORDS = frozenset(
-    {"archive", "archived", "propose archive", "proposed archive", "proposed for archive", "propose for archive",
-     "consider for archive", "for archive", "to archive", "archive proposed", "recommended for archive"}
-)  # fmt: skip
-_NEW_WORDS = frozenset({"new", "new risk", "proposed new", "proposed new risk", "propose new risk"})
-
-
-def classify_proposal(text: str) -> str | None:
-    """PROPOSED_ARCHIVE, NEW or "" (no proposal) for a Proposal cell; None when it is not recognised."""
-    folded = " ".join(text.casefold().replace("-", " ").split()).strip(" .")
-    if not folded:
-        return ""
-    if folded in _ARCHIVE_WORDS:
-        return PROPOSED_ARCHIVE
-    if folded in _NEW_WORDS:
-        return NEW
-    return None
-
-
 def _proposal_from_column(risk: Risk) -> str:
     return classify_proposal(risk.get("proposal") or "") or ""
 
@@ -128,9 +116,16 @@ def compare_periods(
     assessed: list[Assessed],
     previous: Register | None = None,
     since: dt.date | None = None,
+    history: History | None = None,
 ) -> Period:
-    """Work out archive, new and changed risks from the register's risks (and last period's, if given)."""
+    """Work out archive, new and changed risks from the register's risks (and last period's, if given).
+
+    history, if given, holds the earlier periods (previous is its nearest): each risk gets its trail."""
     scheme = register.scheme
+
+    def trail(risk: Risk) -> tuple[int | None, ...]:
+        return history.trail(risk.reference) if history is not None and risk.reference else ()
+
     findings: list[Finding] = []
     last = _last_period(previous, scheme, findings) if previous else {}
     # Last period's file in the same shape: where its Impact and Likelihood are the inherent assessment,
@@ -144,7 +139,7 @@ def compare_periods(
         previous_score = stated_previous
         if previous is not None:
             before = last.get(reference_key(risk.reference))
-            previous_score = _stated_or_computed(before, scheme, last_stated) if before is not None else None
+            previous_score = stated_or_computed(before, scheme, last_stated) if before is not None else None
             if before is not None and previous_score is None:
                 previous_score = stated_previous  # last period's file has no score for it: the register's own
             if before is None and proposal != PROPOSED_ARCHIVE:
@@ -154,7 +149,7 @@ def compare_periods(
         first = risk.get("first_recorded")
         if since is not None and first is not None and first.earliest > since and not proposal:
             proposal = NEW
-        panel.append(PanelRisk(risk, item.score, previous_score, proposal, item.band))
+        panel.append(PanelRisk(risk, item.score, previous_score, proposal, item.band, trail(risk)))
     archived: list[PanelRisk] = []
     if previous is not None:
         now = {reference_key(item.risk.reference) for item in assessed}
@@ -169,8 +164,8 @@ def compare_periods(
                     )
                 )
                 continue
-            archived.append(PanelRisk(risk, score, score, ARCHIVED, scheme.band(score)))
-    return Period(panel_order(panel) + panel_order(archived), scheme, findings)
+            archived.append(PanelRisk(risk, score, score, ARCHIVED, scheme.band(score), trail(risk)))
+    return Period(panel_order(panel) + panel_order(archived), scheme, findings, history)
 
 
 def _previous_score_mismatch(
@@ -218,13 +213,6 @@ def _self_contradiction(previous: Register, risk: Risk, scheme: Scheme) -> Findi
     )
 
 
-def _stated_or_computed(risk: Risk, scheme: Scheme, stated_first: bool = False) -> int | None:
-    if stated_first and risk.get("score") is not None:
-        return risk.get("score")
-    score = scheme.score_for(risk.impact, risk.likelihood)
-    return score if score is not None else risk.get("score")
-
-
 def _previous_finding(previous: Register, risk: Risk, problem: str, left_out: bool = True) -> Finding:
     return make(
         "previous-risk-unreadable",
@@ -234,12 +222,6 @@ def _previous_finding(previous: Register, risk: Risk, problem: str, left_out: bo
         row=risk.row + 1,
         problem=problem + ("; it is left out of the comparison" if left_out else ""),
     )
-
-
-def previous_sheet(previous: Register) -> str:
-    """Excel's way of naming a sheet in another workbook: [file.xlsx]Sheet."""
-    name = previous.path.replace("\\", "/").rsplit("/", 1)[-1]
-    return f"[{name}]{previous.sheet}"
 
 
 def _last_period(previous: Register, scheme: Scheme, findings: list[Finding]) -> dict[str, Risk]:
@@ -265,7 +247,7 @@ def _last_period(previous: Register, scheme: Scheme, findings: list[Finding]) ->
         contradiction = _self_contradiction(previous, risk, scheme)
         if contradiction is not None:
             findings.append(contradiction)
-        if _stated_or_computed(risk, scheme) is None:
+        if stated_or_computed(risk, scheme) is None:
             findings.append(
                 _previous_finding(
                     previous,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import functools
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from riskbook.check.assessed import Assessed
 from riskbook.check.findings import Finding, make
@@ -25,7 +25,7 @@ from riskbook.read.score_sets import (
     set_facts,
     whole_number,
 )
-from riskbook.read.values import PartialDate, shown_value
+from riskbook.read.values import PartialDate, add_months, shown_value
 from riskbook.report import Report
 from riskbook.scheme.load import resolve_status
 from riskbook.scheme.types import Band, Scheme
@@ -41,6 +41,9 @@ ABSENT_MEANS = {
 # What an empty column (a template's never-filled Status) cannot have checked; one warning says so (column-empty).
 EMPTY_MEANS = ABSENT_MEANS
 
+if TYPE_CHECKING:
+    from riskbook.check.history import History
+
 
 _NOT_A_REGISTER = (
     "validate takes {name} as a Register (from read_register), not {given}; "
@@ -55,14 +58,19 @@ def validate(
     previous: Register | None = None,
     since: dt.date | None = None,
     progress: Progress | None = None,
+    history: History | None = None,
 ) -> Report:
     """Run every check over a register under its own scheme and return the report, findings in sheet order.
 
     previous (last period's register, read under the same scheme) and since add the period
     comparison's findings, as `build` would report them. Registers only: no check reads a file
     (riskbook.check_register reads both files the same way, then calls this). progress, if given,
-    is called now and then with (risks checked since the last call, total).
+    is called now and then with (risks checked since the last call, total). history (the earlier
+    periods, riskbook.check.history.order_history) adds each risk's trail and the findings across
+    periods; its nearest period is previous.
     """
+    if history is not None:
+        previous = history.nearest.register
     if not isinstance(register, Register):
         raise TypeError(_NOT_A_REGISTER.format(name="register", given=type(register).__name__))
     if previous is not None and not isinstance(previous, Register):
@@ -90,10 +98,14 @@ def validate(
     if previous is not None:
         from riskbook.check.period import compare_periods
 
-        period = compare_periods(register, assessed, previous=previous, since=since)
+        period = compare_periods(register, assessed, previous=previous, since=since, history=history)
         findings.extend(period.findings)
+    if history is not None:
+        from riskbook.check.history import history_findings
+
+        findings.extend(history_findings(register, assessed, history))
     findings.sort(key=lambda f: (f.row, _column_order(f.cell)))
-    return Report(register, as_of, findings, assessed, previous=previous, since=since, _period=period)
+    return Report(register, as_of, findings, assessed, previous=previous, since=since, _period=period, history=history)
 
 
 def assess(risk: Risk, scheme: Scheme) -> Assessed:
@@ -581,13 +593,6 @@ def check_dates(ctx: _Context, risk: Risk) -> Iterator[Finding]:
             )
     if first is not None and last is not None and _bounds(first)[0] > _bounds(last)[1]:
         yield ctx.finding("date-order", risk, "first_recorded", first=first, last=last)
-
-
-@functools.lru_cache(maxsize=65_536)
-def add_months(day: dt.date, months: int) -> dt.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def review_due(risk: Risk, band) -> dt.date | None:

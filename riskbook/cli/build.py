@@ -90,6 +90,7 @@ def build(
     output,
     as_of,
     previous,
+    history,
     since,
     title,
     marking,
@@ -125,13 +126,13 @@ def build(
     from riskbook.outputs.panel.paper import Paper, load_paper
     from riskbook.outputs.render import render_text
 
-    console.refuse_standard_input(input_path, previous)
+    console.refuse_standard_input(input_path, *previous)
     if pdf_path:
-        _check_pdf_option(pdf_path, input_path, output, previous)
+        _check_pdf_option(pdf_path, input_path, output, *previous)
     console.check_outputs(
         (output, "the panel workbook", ".xlsx", True),
         (pdf_path, "the paper's PDF", ".pdf", False),
-        inputs=(input_path, previous, scheme, paper_file),
+        inputs=(input_path, *previous, scheme, paper_file),
     )
     paper = (load_paper(paper_file) if paper_file else Paper()).merged(
         organisation=organisation,
@@ -150,7 +151,16 @@ def build(
         language_tag(paper.language)  # a paper's language that is no language tag: refused before any work
     as_of = as_of or dt.date.today()
     report = read_and_check(
-        input_path, sheet, scheme, as_of, max_size, show_progress=True, previous=previous, since=since, columns=columns
+        input_path,
+        sheet,
+        scheme,
+        as_of,
+        max_size,
+        show_progress=True,
+        previous=previous,
+        since=since,
+        columns=columns,
+        history=history,
     )
     colour = console.colour()
     if not report.ok:
@@ -203,7 +213,7 @@ def build(
     finish(EXIT_OK, len(report.register.risks))
 
 
-def _check_pdf_option(pdf_path: str, input_path: str, output: str, previous: str | None) -> None:
+def _check_pdf_option(pdf_path: str, input_path: str, output: str, *previous: str) -> None:
     """Refuse --pdf before anything is written: LibreOffice missing, or a path that cannot be the PDF."""
     from pathlib import Path
 
@@ -211,7 +221,7 @@ def _check_pdf_option(pdf_path: str, input_path: str, output: str, previous: str
     from riskbook.outputs.panel.pdf import pdf_fits_beside, require_soffice
 
     target = Path(pdf_path)
-    for other in (input_path, output, previous):
+    for other in (input_path, output, *previous):
         if other and Path(other).resolve() == target.resolve():
             raise OutputError(f"{pdf_path}: is also {other}; give the PDF a name of its own")
     pdf_fits_beside(target)

@@ -203,13 +203,15 @@ def read_and_check(
     as_of,
     max_size: int,
     show_progress: bool,
-    previous=None,
+    previous=(),
     since=None,
     columns=None,
     keep_package: bool = False,
+    history=None,
 ):
-    """The register's report (with last period's comparison, if given), with a progress bar on a terminal;
-    keep_package: keep an .xlsx register's bytes for the annotated copy."""
+    """The register's report (with earlier periods' comparison, if given), with a progress bar on a terminal;
+    keep_package: keep an .xlsx register's bytes for the annotated copy. One --previous is last period's
+    register; several, or --history FOLDER, are the earlier periods."""
     import riskbook as api
     from riskbook import process
 
@@ -222,7 +224,7 @@ def read_and_check(
             scheme=scheme,
             columns=columns,
             max_bytes=max_size * 1024**2,
-            previous=previous,
+            **_periods(previous, history),
             since=since,
             as_of=as_of,
             progress=bar,
@@ -233,7 +235,16 @@ def read_and_check(
     process.give_back_freed_memory(len(report.register.risks))
     note_reading(report.register)
     say_recorded_scheme(report.register)
+    if report.history is not None:
+        echo(report.history.order_line(report.register.path, report.as_of), err=True)
     return report
+
+
+def _periods(previous: tuple[str, ...], history: str | None) -> dict:
+    """check_register's previous (one --previous alone) or history (several, or a --history folder)."""
+    if history is None and len(previous) <= 1:
+        return {"previous": previous[0] if previous else None}
+    return {"history": [*previous, *([history] if history else [])]}
 
 
 def say_recorded_scheme(register) -> None:
@@ -276,11 +287,26 @@ max_size_option = click.option(
     metavar="MB",
     help="Refuse a workbook that would inflate to more than this many megabytes (zip-bomb guard).",
 )
-previous_option = click.option(
-    "--previous",
-    type=click.Path(dir_okay=False),
-    help="Last period's register, to find new, archived and changed risks.",
-)
+
+
+def previous_option(func):
+    """--previous FILE (repeatable) and --history FOLDER: the earlier periods' registers."""
+    func = click.option(
+        "--history",
+        type=click.Path(file_okay=False, exists=True),
+        metavar="FOLDER",
+        help="A folder of earlier periods' registers (up to 12), ordered by the date each states, else its "
+        "modified date: each risk's trail, direction of travel, the Trend sheet and findings across periods.",
+    )(func)
+    return click.option(
+        "--previous",
+        multiple=True,
+        type=click.Path(dir_okay=False),
+        help="Last period's register, to find new, archived and changed risks; given more than once, the "
+        "earlier periods, as --history.",
+    )(func)
+
+
 since_option = click.option(
     "--since", callback=_parse_date_option, metavar="YYYY-MM-DD", help="Risks first recorded after this date are new."
 )

@@ -42,7 +42,9 @@ from riskbook.console import EXIT_FINDINGS, EXIT_OK
 @click.option("--show-columns", is_flag=True, help="First print which header was read as which field.")
 @console.common_options
 @handle_errors
-def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, max_size, columns, show_columns):
+def validate(
+    input_path, as_of, fmt, sheet, scheme, annotate, previous, history, since, max_size, columns, show_columns
+):
     """Check a register and list every finding with the cell it is in.
 
     With --previous, also compare it with last period's register, as build does.
@@ -54,8 +56,8 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
     """
     from riskbook.outputs.render import render_json, render_text
 
-    console.refuse_standard_input(input_path, previous)
-    console.check_outputs((annotate, "the annotated copy", ".xlsx", False), inputs=(input_path, previous, scheme))
+    console.refuse_standard_input(input_path, *previous)
+    console.check_outputs((annotate, "the annotated copy", ".xlsx", False), inputs=(input_path, *previous, scheme))
     report = read_and_check(
         input_path,
         sheet,
@@ -67,6 +69,7 @@ def validate(input_path, as_of, fmt, sheet, scheme, annotate, previous, since, m
         since=since,
         columns=columns,
         keep_package=annotate is not None,
+        history=history,
     )
     if show_columns:
         from riskbook.outputs.render import render_columns

@@ -141,6 +141,8 @@ def _marks(report: Report, merged: list[tuple[int, int, int, int]]) -> dict[str,
     by_cell: dict[str, list[Finding]] = defaultdict(list)
     by_row: dict[int, list[Finding]] = defaultdict(list)
     for finding in report.findings:
+        if finding.sheet != report.register.sheet:  # a cell of last period's (or an earlier period's) file
+            continue
         if finding.cell and ":" not in finding.cell and not finding.cell.isdigit():
             by_cell[_anchor(finding.cell, merged)].append(finding)
         if finding.row >= 0:

@@ -36,6 +36,14 @@ def findings_sheet(report: Report, sheet_title: str, palette: Palette) -> bytes:
     rows = [_row(1, ["Severity", "Code", "Reference", "Cell", "Message"], [header] * 5)]
     links = []
     for n, finding in enumerate(report.findings, start=2):
+        if finding.sheet != report.register.sheet:  # a cell of an earlier period's file: named, not linked
+            message = finding.message
+            if len(message) > EXCEL_CELL_LIMIT:  # no note to hold it whole: the terminal and JSON do
+                tail = f" … ({len(message):,} characters: riskbook validate prints it whole)"
+                message = message[: EXCEL_CELL_LIMIT - len(tail)] + tail
+            values = [finding.severity, finding.code, finding.reference, finding.location(), message]
+            rows.append(_row(n, values, [severity_style[finding.severity], text, text, text, text]))
+            continue
         location = f"{sheet_title}!{finding.cell}" if finding.cell else sheet_title
         message = _fitted(finding.message, f"{sheet_title}!{finding.cell}")
         values = [finding.severity, finding.code, finding.reference, location, message]

@@ -713,4 +713,14 @@ def _build_register(
         by_content={found.field: found.why for found in inferred},
         computed=frozenset(name for name, col in sheet_columns.items() if col in tables.computed_cols),
         first_col=col0,
+        heading=_heading(rows[:header_index]),
     )
+
+
+HEADING_CELLS = 40  # enough for a title block; a register's date line is among its first cells
+
+
+def _heading(rows: list[list[Any]]) -> tuple[Any, ...]:
+    """The non-empty cells above the header row, in reading order: where a register states its date."""
+    cells = [value for row in rows for value in row if not v.is_blank(value)]
+    return tuple(cells[:HEADING_CELLS])

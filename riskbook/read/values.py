@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import html
 import re
 import unicodedata
@@ -326,3 +327,10 @@ def parse_dates_in(value: Any) -> list[PartialDate] | Invalid:
                 return parsed
             dates.append(parsed)
     return dates
+
+
+@functools.lru_cache(maxsize=65_536)
+def add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -86,6 +86,9 @@ def build_workbook(
     register, scheme, as_of = report.register, report.scheme, report.as_of
     output = Path(output)
     _refuse_overwriting_input(output, register, report.previous)
+    if report.history is not None:
+        for past in report.history.periods:
+            _refuse_overwriting_input(output, register, past.register)
     paper = (paper or Paper()).merged(organisation=organisation or None)
     check_length("title", "title", title)  # a notebook's title too: one line, not a cell's internal limit
     period = report.period
@@ -115,7 +118,8 @@ def build_workbook(
         )
         source = Path(register.path).name
         cover.write_cover(book, period, paper, period_text(report, paper), compared, source, counts)
-        contents.write_contents(book, _contents(appendices, empty_sheet, compared, scheme.impact_name.lower()), source)
+        entries = _contents(appendices, empty_sheet, compared, scheme.impact_name.lower(), report.history is not None)
+        contents.write_contents(book, entries, source)
         card_items = {
             name: [item for item in items if item not in listed_of[name]]
             for name, (_h, _d, items, _n) in appendices.items()
@@ -127,6 +131,10 @@ def build_workbook(
         summary.write_summary(book, period, compared, ([n for n, i in card_items.items() if i], no_narrative))
         appendix_a.write_appendix_a(book, period, compared)
         matrix.write_matrix(book, period)
+        if report.history is not None:
+            from riskbook.outputs.panel.trend import write_trend
+
+            write_trend(book, period, report.history, as_of)
         used: set[str] = set()
         for name, (heading, description, items, _none) in appendices.items():
             if items:
@@ -193,7 +201,9 @@ def _appendices(period: Period, top: str) -> dict[str, tuple[str, str, list[Pane
     }
 
 
-def _contents(appendices, empty_sheet: str, compared: bool, axis: str = "impact") -> list[tuple[str, str, str]]:
+def _contents(
+    appendices, empty_sheet: str, compared: bool, axis: str = "impact", trend: bool = False
+) -> list[tuple[str, str, str]]:
     """(name shown, sheet linked to, what it holds) for the Contents sheet."""
     entries = [
         (L.COVER, L.COVER, "The covering report: the meeting, who the paper is from, its purpose and the headlines."),
@@ -207,6 +217,10 @@ def _contents(appendices, empty_sheet: str, compared: bool, axis: str = "impact"
         ),
         (L.MATRIX, L.MATRIX, f"The {axis} × likelihood matrix: counts and references per cell."),
     ]
+    if trend:
+        from riskbook.outputs.panel.trend import TREND, TREND_CONTENTS
+
+        entries.append((TREND, TREND, TREND_CONTENTS))
     for name, (_heading, description, items, none_text) in appendices.items():
         if items:
             entries.append((name, name, description))
@@ -233,6 +247,12 @@ def period_text(report: Report, paper: Paper) -> str:
         return paper.period
     if report.since is not None:
         return f"Since {long_date(report.since)}: risks first recorded after that date are new."
+    if report.history is not None and len(report.history.periods) > 1:
+        earlier = len(report.history.periods) - 1
+        return (
+            f"Since the last panel: this register compared with last period's ({report.history.nearest.name}); "
+            f"the {earlier} period{'s' if earlier != 1 else ''} before it in the trails and the Trend sheet."
+        )
     if report.previous is not None:
         return f"Since the last panel: this register compared with last period's ({Path(report.previous.path).name})."
     return "Since the last panel, as the register's Previous Score and Proposal columns record."

@@ -8,6 +8,7 @@ from riskbook.outputs.panel import layout as L
 from riskbook.outputs.panel.page import (
     A_LINE_POINTS,
     HIGHLIGHT_WORDS,
+    HIGHLIGHT_WORDS_WITH_ARROWS,
     TITLE_ROWS_POINTS,
     add_table,
     band_formula_pieces,
@@ -17,6 +18,7 @@ from riskbook.outputs.panel.page import (
     set_title_rows,
     wrapped_lines,
 )
+from riskbook.outputs.panel.travel import change_word, direction_words, trail_text, with_arrows
 from riskbook.xlsx.writer import Book, SheetWriter, split_long_text, text_height
 
 STREAM_ABOVE = 5_000  # rows; a larger sheet is written row by row to keep memory flat
@@ -31,11 +33,13 @@ def write_appendix_a(book: Book, period: Period, compared: bool) -> None:
     sheet.title(
         "Appendix A: summary of the risk register",
         f"The {len(current):,} current risks, highest score first, as at {book.page.date_text}{tail}. "
-        "Row highlights: see the key below.",
+        + "Row highlights: see the key below.",
     )
     set_title_rows(sheet)
-    _highlight_key(sheet, book, 2)
-    headers = [book.scheme.impact_name if c.key == "impact" else c.header for c in L.APPENDIX_A_COLUMNS]
+    arrows = with_arrows(period)
+    key_points = _highlight_key(sheet, book, 2, arrows)
+    columns = (*L.APPENDIX_A_COLUMNS, L.TRAIL_COLUMN) if arrows else L.APPENDIX_A_COLUMNS
+    headers = [book.scheme.impact_name if c.key == "impact" else c.header for c in columns]
     last_row = L.FIRST_DATA_ROW + max(len(current), 1) - 1
     add_table(sheet, "AppendixA", L.TABLE_HEADER_ROW, 0, last_row, headers)
     sheet.sheet.set_row(L.TABLE_HEADER_ROW, APPENDIX_A_HEADER_POINTS)
@@ -45,14 +49,14 @@ def write_appendix_a(book: Book, period: Period, compared: bool) -> None:
     if closed:
         end = closed_row + len(closed)
     continued = _Continuation(end + 2)
-    heights = _risk_rows(sheet, book, current, L.FIRST_DATA_ROW, continued)
+    heights = _risk_rows(sheet, book, current, L.FIRST_DATA_ROW, continued, arrows)
     ranges = [(L.FIRST_DATA_ROW, last_row)]
     if compared:
         # The archived rows share the current table's columns, so the header repeated at the top of
         # each printed page describes them too: their table has no header row of its own (a second
         # header under the repeated one read as a table that had ended), only a heading.
         header_row = L.archived_header_row(len(current))
-        if not sheet.streamed and _starts_new_page(heights, archived_points(book, archived)):
+        if not sheet.streamed and _starts_new_page(heights, archived_points(book, archived), key_points):
             sheet.sheet.set_h_pagebreaks([header_row])
         sheet.text(
             header_row,
@@ -63,7 +67,7 @@ def write_appendix_a(book: Book, period: Period, compared: bool) -> None:
         )
         archived_last = header_row + max(len(archived), 1)
         add_table(sheet, "ArchivedRisks", header_row + 1, 0, archived_last, headers, header_row=False)
-        _risk_rows(sheet, book, archived, header_row + 1, continued)
+        _risk_rows(sheet, book, archived, header_row + 1, continued, arrows)
         ranges.append((header_row + 1, archived_last))
     if closed:
         count = f"{len(closed)} risk{'s' if len(closed) != 1 else ''}"
@@ -74,12 +78,12 @@ def write_appendix_a(book: Book, period: Period, compared: bool) -> None:
             book.fmt("bold"),
         )
         add_table(sheet, "ClosedRisks", closed_row + 1, 0, closed_row + len(closed), headers, header_row=False)
-        _risk_rows(sheet, book, closed, closed_row + 1, continued)
+        _risk_rows(sheet, book, closed, closed_row + 1, continued, arrows)
         ranges.append((closed_row + 1, closed_row + len(closed)))
     continued.write(sheet)
-    _appendix_a_formatting(sheet, book, ranges)
+    _appendix_a_formatting(sheet, book, ranges, arrows)
     sheet.sheet.freeze_panes(L.FIRST_DATA_ROW, 1)
-    print_designed(sheet, appendix_a_widths(book.scheme), (L.TABLE_HEADER_ROW, L.TABLE_HEADER_ROW))
+    print_designed(sheet, appendix_a_widths(book.scheme, arrows), (L.TABLE_HEADER_ROW, L.TABLE_HEADER_ROW))
 
 
 def _label(reference: str) -> str:
@@ -121,15 +125,19 @@ class _Continuation:
             sheet.sheet.set_row(row, text_height(piece, 46))
 
 
-def _highlight_key(sheet: SheetWriter, book: Book, row: int) -> None:
+def _highlight_key(sheet: SheetWriter, book: Book, row: int, arrows: bool = False) -> float:
     """The highlight legend in the row above the table, in the words of the Proposal and Change columns:
-    one line, each word in a column wide enough for it (the archive words in the Title column)."""
-    sheet.sheet.set_row(row, KEY_ROW_POINTS)
+    one line, each word in a column wide enough for it (the archive words in the Title column); two lines
+    with a history, whose Trail column narrows the Title and Owner columns. Returns the row's height."""
+    points = KEY_ROW_POINTS if not arrows else 2 * A_LINE_POINTS + 4
+    sheet.sheet.set_row(row, points)
     sheet.text(row, 0, "Key:", book.fmt("bold"))
     columns = {"archive": L.a_col("title"), "change": L.a_col("owner"), "new": L.a_col("impact")}
     for key, _meaning, _fill in L.HIGHLIGHTS:
         col = columns[key]
-        sheet.text(row, col, HIGHLIGHT_WORDS[key], legend_format(book, key))
+        words = HIGHLIGHT_WORDS_WITH_ARROWS if arrows else HIGHLIGHT_WORDS
+        sheet.text(row, col, words[key], legend_format(book, key))
+    return points
 
 
 KEY_ROW_POINTS = 15.75
@@ -137,10 +145,10 @@ APPENDIX_A_HEADER_POINTS = 37  # three lines: "Current/ Proposed Score"
 APPENDIX_A_SCALE = L.print_scale([c.width for c in L.APPENDIX_A_COLUMNS])
 
 
-def _starts_new_page(heights: list[float], section: float) -> bool:
+def _starts_new_page(heights: list[float], section: float, key_points: float = KEY_ROW_POINTS) -> bool:
     """Whether the archived section, which would not fit below the current risks' last page, fits a page of its own."""
     capacity = L.page_capacity(APPENDIX_A_SCALE)
-    used = TITLE_ROWS_POINTS + KEY_ROW_POINTS + APPENDIX_A_HEADER_POINTS  # the key row and the header on the first page
+    used = TITLE_ROWS_POINTS + key_points + APPENDIX_A_HEADER_POINTS  # the key row and the header on the first page
     for height in heights:
         if used + height > capacity:
             used = APPENDIX_A_HEADER_POINTS  # the header repeats on every page
@@ -162,11 +170,16 @@ def a_row_points(*cells: tuple[str, str], widths: list[float] | None = None) -> 
     return min(409, lines * A_LINE_POINTS + 2.5)
 
 
-def appendix_a_widths(scheme) -> list[float]:
+def appendix_a_widths(scheme, arrows: bool = False) -> list[float]:
     """Appendix A's column widths: the Impact and Likelihood columns as wide as their longest word
     needs (the scheme's word for impact, "Consequence", or a level, "Insignificant"), taken from the
-    Title column, so no word breaks across lines."""
+    Title column, so no word breaks across lines; with a history, the Trail column's from the Title
+    and Owner columns."""
     widths = [c.width for c in L.APPENDIX_A_COLUMNS]
+    if arrows:
+        for key, width in L.TRAIL_TAKES.items():
+            widths[L.a_col(key)] -= width
+        widths.append(L.TRAIL_COLUMN.width)
     title = L.a_col("title")
     for key, heading, levels in (
         ("impact", scheme.impact_name, scheme.impact_scale.labels.values()),
@@ -181,14 +194,20 @@ def appendix_a_widths(scheme) -> list[float]:
 
 
 def _risk_rows(
-    sheet: SheetWriter, book: Book, risks: list[PanelRisk], first_row: int, continued: _Continuation
+    sheet: SheetWriter,
+    book: Book,
+    risks: list[PanelRisk],
+    first_row: int,
+    continued: _Continuation,
+    arrows: bool = False,
 ) -> list[float]:
     """Write the risks' rows from first_row; returns their heights (only for sheets that are not streamed).
     Text longer than a cell continues below the tables (continued)."""
     heights: list[float] = []
     streamed = sheet.streamed
     scheme = book.scheme
-    widths = appendix_a_widths(scheme)
+    widths = appendix_a_widths(scheme, arrows)
+    up, down, same = direction_words(arrows)
     cell, centre, number = book.fmt("cell"), book.fmt("centre"), book.fmt("number")
     col = L.a_col
     impact_col, likelihood_col, score_col, band_col, previous_col, change_col, first_col, review_col = (
@@ -232,19 +251,18 @@ def _risk_rows(
         sheet.formula(
             row,
             change_col,
-            f'=IF(ISNUMBER({prev_ref}),IF({score_ref}>{prev_ref},"Up",IF({score_ref}<{prev_ref},"Down",'
-            f'"{L.NO_CHANGE}")),IF({proposal_ref}="{NEW}","{NEW}","{L.NOT_RECORDED}"))',
-            change_word(item),
+            f'=IF(ISNUMBER({prev_ref}),IF({score_ref}>{prev_ref},"{up}",IF({score_ref}<{prev_ref},"{down}",'
+            f'"{same}")),IF({proposal_ref}="{NEW}","{NEW}","{L.NOT_RECORDED}"))',
+            change_word(item, arrows),
             centre,
         )
         continued.text(sheet, row, "proposal", item.proposal or L.NONE, reference)
-        height = a_row_points(
-            (risk.title, "title"),
-            (owner, "owner"),
-            (status, "status"),
-            (item.proposal or L.NONE, "proposal"),
-            widths=widths,
-        )
+        cells = [(risk.title, "title"), (owner, "owner"), (status, "status"), (item.proposal or L.NONE, "proposal")]
+        if arrows:
+            trail = trail_text(item)
+            sheet.text(row, col("trail"), trail, centre)
+            cells.append((trail, "trail"))
+        height = a_row_points(*cells, widths=widths)
         sheet.sheet.set_row(row, height)
         if not streamed:
             heights.append(height)
@@ -254,14 +272,7 @@ def _risk_rows(
     return heights
 
 
-def change_word(item: PanelRisk) -> str:
-    """Appendix A's Change: Up, Down, No change; New for a new risk and Not recorded when the previous score is unknown."""
-    if item.previous_score is None:
-        return NEW if item.proposal == NEW else L.NOT_RECORDED
-    return item.direction or L.NO_CHANGE
-
-
-def _appendix_a_formatting(sheet: SheetWriter, book: Book, ranges: list[tuple[int, int]]) -> None:
+def _appendix_a_formatting(sheet: SheetWriter, book: Book, ranges: list[tuple[int, int]], arrows: bool) -> None:
     """RAG colour on the score and rating only; row highlights elsewhere (impact and likelihood cells
     included, as the row's other cells). Real Excel rules.
 
@@ -288,10 +299,11 @@ def _appendix_a_formatting(sheet: SheetWriter, book: Book, ranges: list[tuple[in
                     "multi_range": cell_range,
                 },
             )
-    highlight_ranges = [span("reference", "last_review"), span("previous_score", "proposal")]
+    highlight_ranges = [span("reference", "last_review"), span("previous_score", "trail" if arrows else "proposal")]
+    up, down, _same = direction_words(arrows)
     criteria = {
         "archive": f'=OR({proposal}="{PROPOSED_ARCHIVE}",{proposal}="{ARCHIVED}")',
-        "change": f'=OR({change}="Up",{change}="Down")',
+        "change": f'=OR({change}="{up}",{change}="{down}")',
         "new": f'={proposal}="{NEW}"',
     }
     for key, _meaning, fill in L.HIGHLIGHTS:

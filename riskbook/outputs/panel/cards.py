@@ -29,6 +29,7 @@ from riskbook.outputs.panel.page import (
     print_designed,
     set_title_rows,
 )
+from riskbook.outputs.panel.travel import change_word, trail_text
 from riskbook.xlsx.text import CELL, safe_text
 from riskbook.xlsx.writer import Book, SheetWriter, split_long_text, text_height
 
@@ -82,6 +83,9 @@ def first_row(item: PanelRisk, book: Book, appendix: str) -> Row:
     parts.append(f"Previous: {previous_text(item, book)}")
     if appendix == L.APPENDIX_C and item.changed:
         parts.append(f"Change: {item.previous_score} → {item.score} ({item.direction.lower()})")
+    if item.trail:  # with a history: the direction of travel, and every period's score
+        parts.append(f"Direction of travel: {change_word(item, arrows=True)}")
+        parts.append(f"Trail, oldest first: {trail_text(item, last=None)}")
     if item.proposal:
         parts.append(f"Proposal: {item.proposal}")
     chip = f"{item.score} · {band.name}" if band is not None else str(item.score)

@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from riskbook.check.period import NEW, PROPOSED_ARCHIVE, Period
 from riskbook.outputs.panel import layout as L
+from riskbook.outputs.panel.travel import direction_words, with_arrows
 
 
 class Count(NamedTuple):
@@ -35,7 +36,7 @@ def criterion(text: str) -> str:
 def headline_counts(period: Period, compared: bool) -> dict[str, Count]:
     """The counts by name: current, band:<name> for each band, proposed, archived (when compared with
     last period), closed (when the scheme closes some risks), changes, new, top_outside (top-band risks
-    in none of Appendices B–D)."""
+    in none of Appendices B–D); with a history, up and down (risks whose score rose, fell)."""
     n = len(period.current)
     ref, band, proposal, change = (L.a_range(k, n) for k in ("reference", "band", "proposal", "change"))
     top = period.scheme.top_band.name
@@ -50,10 +51,16 @@ def headline_counts(period: Period, compared: bool) -> dict[str, Count]:
     if period.closed:
         closed_range = L.closed_range("reference", n, archived if compared else None, len(period.closed))
         counts["closed"] = Count(f"COUNTA({closed_range})", len(period.closed))
-    counts["changes"] = Count(f'COUNTIF({change},"Up")+COUNTIF({change},"Down")', len(period.changes))
+    arrows = with_arrows(period)
+    up, down, _same = direction_words(arrows)
+    counts["changes"] = Count(f'COUNTIF({change},"{up}")+COUNTIF({change},"{down}")', len(period.changes))
     counts["new"] = Count(f'COUNTIF({proposal},"{NEW}")', len(period.new))
     counts["top_outside"] = Count(
-        f'COUNTIFS({band},{criterion(top)},{proposal},"{L.NONE}",{change},"<>Up",{change},"<>Down")',
+        f'COUNTIFS({band},{criterion(top)},{proposal},"{L.NONE}",{change},"<>{up}",{change},"<>{down}")',
         len(period.top_band_not_elsewhere),
     )
+    if arrows:
+        current = period.current
+        counts["up"] = Count(f'COUNTIF({change},"{up}")', sum(r.direction == "Up" for r in current))
+        counts["down"] = Count(f'COUNTIF({change},"{down}")', sum(r.direction == "Down" for r in current))
     return counts

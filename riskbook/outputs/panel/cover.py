@@ -71,6 +71,9 @@ class CoverCounts:
         self.formulas["high"], self.values["high"] = counts[f"band:{top}"].operand, counts[f"band:{top}"].value
         self.formulas["archive"] = f"({self.formulas['proposed']}+{self.formulas['archived']})"
         self.values["archive"] = self.values["proposed"] + self.values["archived"]
+        for name in ("up", "down"):  # with a history
+            if name in counts:
+                self.formulas[name], self.values[name] = counts[name].operand, counts[name].value
         for band in period.scheme.bands:
             self.formulas.setdefault(_key(band.name), counts[f"band:{band.name}"].operand)
             self.values.setdefault(_key(band.name), counts[f"band:{band.name}"].value)
@@ -159,13 +162,14 @@ def numbered_sections(
         "1 new risk has been put forward since the last panel; its card is in Appendix D.",
         " new risks have been put forward since the last panel; their cards are in Appendix D.",
     )
+    changes = [changed, _moved_paragraph(cover)] if "up" in cover.values else [changed]
     return [
         ("Purpose of report", [purpose]),
         ("Recommendation", [recommendation]),
         ("Summary", [summary]),
         (f"{top.name} risks", [_high_paragraph(cover, top), elsewhere]),
         ("Archived risks", archived),
-        ("Changes in risk score", [changed]),
+        ("Changes in risk score", changes),
         ("New risks", [new]),
         ("Risk grading criteria", [("", grading_text(period))]),
     ]
@@ -181,6 +185,25 @@ def _choose(cover: CoverCounts, name: str, none: str, one: str, many_tail: str) 
 def _paragraph(cover: CoverCounts, name: str, none: str, one: str, many_tail: str) -> tuple[str, str]:
     formula, text = _choose(cover, name, none, one, many_tail)
     return "=" + formula, text
+
+
+def _moved_paragraph(cover: CoverCounts) -> tuple[str, str]:
+    """With a history: "3 risks moved up, 1 moved down since the last panel", each number a formula."""
+    up = cover.formulas["up"]
+    ups = cover.values["up"]
+    parts = [
+        cover.part("up"),
+        (
+            f"IF({up}=1,{_q(' risk moved up, ')},{_q(' risks moved up, ')})",
+            " risk moved up, " if ups == 1 else " risks moved up, ",
+        ),
+        cover.part("down"),
+        _literal(
+            " moved down since the last panel: the direction of travel (↑ ↓ →) and each risk's trail are in "
+            "Appendix A's Change and Trail columns and on the Matrix; the band counts by period, on the Trend sheet."
+        ),
+    ]
+    return _sentence(parts)
 
 
 def _high_paragraph(cover: CoverCounts, top: Band) -> tuple[str, str]:

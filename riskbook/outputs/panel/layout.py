@@ -84,7 +84,11 @@ APPENDIX_A_COLUMNS = (
     Column("change", "Change", 6.5),
     Column("proposal", "Proposal", 8.5),
 )
-_INDEX = {c.key: i for i, c in enumerate(APPENDIX_A_COLUMNS)}
+# With a history, a last column holds each risk's trail; its width comes from the Title and Owner columns,
+# so the page keeps its print scale.
+TRAIL_COLUMN = Column("trail", "Trail (last 4 periods)", 10)
+TRAIL_TAKES = {"title": 6, "owner": 4}
+_INDEX = {c.key: i for i, c in enumerate((*APPENDIX_A_COLUMNS, TRAIL_COLUMN))}
 
 
 def a_col(key: str) -> int:

@@ -15,14 +15,18 @@ from riskbook.outputs.panel.page import (
     print_designed,
     set_title_rows,
 )
+from riskbook.outputs.panel.travel import reference_with_travel, with_arrows
 from riskbook.xlsx.writer import Book, text_height
 
 
 def matrix_counts(period: Period) -> dict[tuple[int, int], list[str]]:
-    """(likelihood, impact) -> references of the current risks in that cell."""
+    """(likelihood, impact) -> references of the current risks in that cell (with a history, each with its
+    direction of travel: "STR0292 ↑ Up")."""
     cells: dict[tuple[int, int], list[str]] = {}
+    arrows = with_arrows(period)
     for item in period.current:
-        cells.setdefault((item.risk.likelihood, item.risk.impact), []).append(item.reference)
+        label = reference_with_travel(item) if arrows else item.reference
+        cells.setdefault((item.risk.likelihood, item.risk.impact), []).append(label)
     return cells
 
 
@@ -172,7 +176,9 @@ def _matrix_references(sheet, book, period, cells, row: int, widths: list[float]
         if number:
             breaks.append(row)
         sheet.sheet.set_row(row, 20)
-        heading = "References in each cell (the band's word, then the risks)"
+        heading = "References in each cell (the band's word, then the risks" + (
+            ", each with its direction of travel since the last period)" if with_arrows(period) else ")"
+        )
         sheet.text(row, 0, heading + (" (continued)" if number else ""), book.fmt("bold"))
         header = row + 1
         name = "MatrixReferences" + (str(number + 1) if number else "")

@@ -136,6 +136,8 @@ def band_formula_pieces(book: Book) -> list[str]:
 
 
 HIGHLIGHT_WORDS = {"archive": f"{PROPOSED_ARCHIVE} / {ARCHIVED}", "change": "Change: Up / Down", "new": NEW}
+# With a history, the Change column's words follow their arrows (outputs/panel/travel.py).
+HIGHLIGHT_WORDS_WITH_ARROWS = HIGHLIGHT_WORDS | {"change": "Change: ↑ Up / ↓ Down"}
 
 
 def legend_format(book: Book, key: str):

@@ -8,6 +8,7 @@ from riskbook.outputs.panel.counts import headline_counts, quoted
 from riskbook.outputs.panel.page import (
     DEFAULT_ROW_POINTS,
     HIGHLIGHT_WORDS,
+    HIGHLIGHT_WORDS_WITH_ARROWS,
     add_table,
     band_words,
     cell_points,
@@ -15,6 +16,7 @@ from riskbook.outputs.panel.page import (
     print_designed,
     set_title_rows,
 )
+from riskbook.outputs.panel.travel import with_arrows
 from riskbook.xlsx.writer import Book
 
 SUMMARY_WIDTHS = [30, 54, 28]  # measure or status; count or meaning; where, or the status's other spellings
@@ -38,6 +40,11 @@ def summary_counts(period: Period, compared: bool = False) -> list[tuple[str, st
         ("new", "New risks", "Appendix D"),
         ("top_outside", f"{top} risks not in Appendices B–D", "Appendix E"),
     ]
+    if "up" in counts:  # with a history
+        measures += [
+            ("up", "Risks whose score moved up (↑) since the last period", "Appendix A, Matrix"),
+            ("down", "Risks whose score moved down (↓) since the last period", "Appendix A, Matrix"),
+        ]
     return [(measure, f"={counts[key].formula}", counts[key].value, where) for key, measure, where in measures]
 
 
@@ -75,10 +82,11 @@ def write_summary(
     add_table(
         sheet, "Legend", row + 1, 0, row + 1 + len(L.HIGHLIGHTS), ["Highlight", "Meaning", "Proposal or Change column"]
     )
+    words = HIGHLIGHT_WORDS_WITH_ARROWS if with_arrows(period) else HIGHLIGHT_WORDS
     for offset, (key, meaning, _fill) in enumerate(L.HIGHLIGHTS, start=row + 2):
-        sheet.text(offset, 0, HIGHLIGHT_WORDS[key], legend_format(book, key))
+        sheet.text(offset, 0, words[key], legend_format(book, key))
         sheet.text(offset, 1, meaning, cell)
-        sheet.text(offset, 2, HIGHLIGHT_WORDS[key].removeprefix("Change: "), cell)
+        sheet.text(offset, 2, words[key].removeprefix("Change: "), cell)
     row += len(L.HIGHLIGHTS) + 3
     status_heading = row
     statuses = book.scheme.statuses
