@@ -40,7 +40,8 @@ def phases(path: Path) -> dict[str, float]:
     import python_calamine
 
     from riskbook import load_scheme, validate
-    from riskbook.read.rows import _build_register, _find_header, _header_lookup, _Source
+    from riskbook.read.header import find_header as _find_header
+    from riskbook.read.rows import _build_register, _header_lookup, _Source
     from riskbook.source import package, scan
 
     scheme = load_scheme(SCHEME)

@@ -4,7 +4,7 @@ import pytest
 
 from riskbook import read_register, validate
 from riskbook.errors import ReadError
-from riskbook.read.rows import HEADER_SEARCH_ROWS
+from riskbook.read.header import HEADER_SEARCH_ROWS
 from riskbook.read.values import PartialDate
 from tests.helpers import (
     AS_OF,

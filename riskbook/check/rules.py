@@ -1,4 +1,10 @@
-"""The checks a risk unit runs before submission. `validate` runs them all and returns the Report."""
+"""The checks a risk unit runs before submission. `validate` runs them all and returns the Report.
+
+One file of about 700 lines, on purpose: every check reads the same context (_Context: each score,
+band and due date worked out once, and the quick look that runs a risk's full check only where a
+finding could be), and tests/test_quick_checks.py holds the quick look to the full checks; apart,
+the quick look would reach into each check's module for the rule it restates.
+"""
 
 from __future__ import annotations
 

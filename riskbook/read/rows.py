@@ -24,12 +24,20 @@ from riskbook.fields import (
     SCORE_FIELDS,
 )
 from riskbook.limits import EXCEL_CELL_LIMIT, EXCEL_MAX_COLUMNS
-from riskbook.model import EMPTY_COLUMN_RISKS, Register, Risk, SheetChoice, cell_name, column_letter
+from riskbook.model import EMPTY_COLUMN_RISKS, Register, Risk, SheetChoice, cell_name
 from riskbook.read import values as v
 from riskbook.read.by_content import by_content_notices, columns_by_content
 from riskbook.read.grid_matrix import grid_matrix
-from riskbook.read.header_groups import field_in_group, group_notices
-from riskbook.read.header_qualifier import without_qualifier
+from riskbook.read.header import (
+    Header,
+    check_overrides,
+    closest_text,
+    find_header,
+    hidden_notices,
+    sheet_is_empty,
+    unique_name,
+)
+from riskbook.read.header_groups import group_notices
 from riskbook.read.row_kinds import pass_over
 from riskbook.read.sheet_choice import Candidate, best_register
 from riskbook.read.values import Invalid
@@ -38,28 +46,6 @@ from riskbook.scheme.types import Scheme
 from riskbook.source.grid import Grid, open_grid
 from riskbook.source.package import TableFacts
 from riskbook.xlsx.scheme_sheet import SCHEME_SHEET, recorded_computed, recorded_scheme
-
-HEADER_SEARCH_ROWS = 60  # a template's cover block of instructions can be long
-
-_MIN_HEADER_FIELDS = 3
-_NAME_FIELDS = frozenset({"title", "description"})
-_SCALE_FIELDS = frozenset({"impact", "likelihood"})
-
-
-def field_for_header(text: Any, scheme: Scheme | None = None) -> str | None:
-    """The field a header is read as under a scheme's [columns] (default: the shipped scheme)."""
-    lookup = (scheme or load_scheme()).header_lookup
-    return _field_named(lookup, text) if isinstance(text, str) else None
-
-
-def _field_named(lookup: dict[str, str], text: str) -> str | None:
-    """The field a header names: as written, else without its qualifier ("Konsekvens (K)", "Impact (1-5)")."""
-    name = lookup.get(header_key(text))
-    if name is None:
-        bare = without_qualifier(text)
-        if bare is not None:
-            name = lookup.get(header_key(bare))
-    return name
 
 
 def read_register(
@@ -119,17 +105,17 @@ def _parse_register(
         raise ReadError(f"{display}: no sheet named {wanted!r} (sheets: {', '.join(grid.names)})")
     names = [wanted] if wanted is not None else [n for n in grid.names if n != SCHEME_SHEET]
     found: list[Candidate] = []
-    closest: tuple[int, str, _Header] | None = None
+    closest: tuple[int, str, Header] | None = None
     for name in names:
         rows, row0, col0 = grid.rows(name)
-        header, best = _find_header(rows, lookup)
+        header, best = find_header(rows, lookup)
         if header is not None:
             found.append(Candidate(name, rows, row0, col0, header, header.index, header.fields))
         elif best is not None and (closest is None or len(best.fields) > len(closest[2].fields)):
             closest = (row0, name, best)
     if found:
         chosen = best_register(found)
-        _check_overrides(display, chosen.name, chosen.row0, chosen.header, overrides)
+        check_overrides(display, chosen.name, chosen.row0, chosen.header, overrides)
         source = _Source(
             display,
             chosen.name,
@@ -149,178 +135,15 @@ def _parse_register(
             grid.tables(chosen.name),
             tuple(SheetChoice(c.name, c.filled_rows, len(c.fields)) for c in found) if len(found) > 1 else (),
         )
-    if all(_sheet_is_empty(grid.rows(n)[0]) for n in names):
+    if all(sheet_is_empty(grid.rows(n)[0]) for n in names):
         raise ReadError(f"{display}: the workbook's sheets are empty")
     for name in names:
         matrix = grid_matrix(*grid.rows(name))
         if matrix is not None:  # and what came closest to a register elsewhere, if anything did
-            elsewhere = f"; no sheet has a register header: {_closest_text(closest)}" if closest else ""
+            elsewhere = f"; no sheet has a register header: {closest_text(closest)}" if closest else ""
             raise ReadError(f"{display}: {matrix.describe(name)}{elsewhere}")
     where = f"sheet {wanted!r}" if wanted else "any sheet"
-    raise ReadError(f"{display}: no register header found in {where}; {_closest_text(closest)}")
-
-
-def _closest_text(closest: tuple[int, str, _Header] | None) -> str:
-    if closest is None:
-        return f"looked in the first {HEADER_SEARCH_ROWS} rows for columns such as Reference, Title, Impact, Likelihood"
-    row0, sheet, header = closest
-    matched = ", ".join(f"{header.texts[offset]!r} as {name}" for name, offset in header.fields.items())
-    unknown = [text for offset, text in enumerate(header.texts) if text and header.keys[offset] is None]
-    shown = ", ".join(repr(t) for t in unknown[:8]) + (f" and {len(unknown) - 8} more" if len(unknown) > 8 else "")
-    return (
-        f"closest was row {row0 + header.index + 1} of sheet {sheet!r}, which reads only {matched}"
-        + (f" and not {shown}" if unknown else "")
-        + "; a header needs a title or description and an impact or likelihood (or a reference) among 3 columns:"
-        f" name the others with --column FIELD=HEADER, e.g. --column {_wanted_field(header)}="
-        + repr(unknown[0] if unknown else "Prob.")
-    )
-
-
-def _wanted_field(header: _Header) -> str:
-    """The field the closest row most needs, for the --column example."""
-    fields = header.fields.keys()
-    if not fields & _NAME_FIELDS:
-        return "title"
-    if not fields & _SCALE_FIELDS:
-        return "likelihood"
-    return "reference"
-
-
-def _check_overrides(display: str, sheet: str, row0: int, header: _Header, overrides: dict[str, str]) -> None:
-    """Each --column must name a header the register has."""
-    for name, wanted in overrides.items():
-        if name not in header.fields:
-            present = ", ".join(repr(t) for t in header.texts if t)
-            raise ReadError(
-                f"{display}: --column {name}={wanted!r}: no column headed {wanted!r} in the header row "
-                f"(row {row0 + header.index + 1} of sheet {sheet!r}, which has {present})"
-            )
-
-
-def _hidden_notices(
-    sheet: str, header_row: int, named: dict[int, str], risks: list[Risk], reference_col: int, hidden
-) -> list[Finding]:
-    """Warnings for hidden risk rows and hidden register columns: read, but the owner may not see them."""
-    rows, cols = hidden
-    notices = []
-    by_row = {risk.row: risk for risk in risks}
-    for row in sorted(rows & set(by_row)):
-        risk = by_row[row]
-        notices.append(make("hidden-row", sheet, cell_name(row, reference_col), risk.reference, row, row=row + 1))
-    for col in sorted(cols & set(named)):
-        notices.append(make("hidden-column", sheet, cell_name(header_row, col), column=column_letter(col)))
-    return notices
-
-
-def _sheet_is_empty(rows: list[list[Any]]) -> bool:
-    return all(v.is_blank(cell) for row in rows for cell in row)
-
-
-def _unique_name(text: str, taken: set[str], next_number: dict[str, int]) -> str:
-    """Two columns with one header keep both values: the second is named "Notes (2)".
-
-    taken and next_number carry over from column to column, so a wide header stays linear.
-    """
-    name, n = text, next_number.get(text, 2)
-    while name in taken:
-        name, n = f"{text} ({n})", n + 1
-    next_number[text] = n
-    taken.add(name)
-    return name
-
-
-@dataclass(slots=True)
-class _Header:
-    """A header row as read: each column's header text and field, and the first column of each field."""
-
-    index: int  # of the header row (the lower row of a two-row header)
-    texts: list[str]
-    keys: list[str | None]
-    fields: dict[str, int]
-    by_group: dict[int, str] = dataclasses.field(default_factory=dict)  # offset -> the group that named its assessment
-
-    @property
-    def width(self) -> int:
-        return max((offset + 1 for offset, text in enumerate(self.texts) if text), default=0)
-
-    def is_register(self) -> bool:
-        fields = self.fields.keys()
-        if len(fields) < _MIN_HEADER_FIELDS:
-            return False
-        if "reference" in fields or (fields & _NAME_FIELDS and fields & _SCALE_FIELDS):
-            return True
-        return _SCALE_FIELDS <= fields and "score" in fields  # P, I and P × I: the name is found by content
-
-
-def _find_header(rows: list[list[Any]], lookup: dict[str, str]) -> tuple[_Header | None, _Header | None]:
-    """The header row, or None and the row that came closest to one."""
-    best: _Header | None = None
-    for index in range(min(len(rows), HEADER_SEARCH_ROWS)):
-        header = _map_header(rows, index, lookup)
-        if header.is_register():
-            if index + 1 < len(rows):  # the upper row of a two-row header maps fewer fields than the pair
-                lower = _map_header(rows, index + 1, lookup)
-                if len(lower.fields) > len(header.fields):
-                    return lower, None
-            return header, None
-        if best is None or len(header.fields) > len(best.fields):
-            best = header
-    return None, best if best is not None and best.fields else None
-
-
-def _map_header(rows: list[list[Any]], index: int, lookup: dict[str, str]) -> _Header:
-    """A row read as a header; when the row above groups it ("Threat" over "Probability" and
-    "Impact"), a column is read as group and header together where that names a field."""
-    row = rows[index]
-    above = _group_row(rows[index - 1], len(row)) if index > 0 else None
-    alone = _map_cells(row, index, lookup, None)
-    if above is None:
-        return alone
-    # The row above is the header's upper half only if it names more columns; else it is a title.
-    together = _map_cells(row, index, lookup, above)
-    return together if len(together.fields) > len(alone.fields) else alone
-
-
-def _map_cells(row: list[Any], index: int, lookup: dict[str, str], above: list[tuple[str, str]] | None) -> _Header:
-    texts: list[str] = []
-    keys: list[str | None] = []
-    fields: dict[str, int] = {}
-    by_group: dict[int, str] = {}
-    for offset, cell in enumerate(row):
-        text = "" if v.is_blank(cell) else v.clean_text(cell)
-        name = None
-        if above is not None:
-            group, own = above[offset]
-            if text and group:
-                name = _field_named(lookup, f"{group} {text}")
-                if name is None:
-                    name = field_in_group(group, _field_named(lookup, text))
-                    if name is not None:
-                        by_group[offset] = group
-                if name is not None:
-                    text = f"{group} {text}"
-            elif not text and own:  # a header merged down over both rows
-                text = own
-        if name is None and text:
-            name = _field_named(lookup, text)
-        texts.append(text)
-        keys.append(name)
-        if name is not None and name not in fields:
-            fields[name] = offset
-    return _Header(index, texts, keys, fields, by_group)
-
-
-def _group_row(row: list[Any], width: int) -> list[tuple[str, str]] | None:
-    """(group over the column, the cell's own text) per column; None unless the row looks like a header's
-    upper half (two or more cells: one cell above a header is a title)."""
-    cells = ["" if v.is_blank(cell) else v.clean_text(cell) for cell in row[:width]]
-    if sum(1 for c in cells if c) < 2:
-        return None
-    out, group = [], ""
-    for text in cells + [""] * (width - len(cells)):
-        group = text or group
-        out.append((group, text))
-    return out
+    raise ReadError(f"{display}: no register header found in {where}; {closest_text(closest)}")
 
 
 def _parser_for(field_name: str, scheme: Scheme) -> Callable[[Any], Any]:
@@ -524,7 +347,7 @@ def _note_long_lazy_fields(risks: list[Risk], lazy: dict[str, int]) -> None:
                 risk.long_fields = [*(risk.long_fields or ()), name]
 
 
-def _free_columns(header: _Header) -> list[int]:
+def _free_columns(header: Header) -> list[int]:
     """The offsets of the columns no header names (an unknown header, or none)."""
     return [offset for offset in range(header.width) if header.keys[offset] is None]
 
@@ -579,7 +402,7 @@ class _Source:
 
 def _build_register(
     source: _Source,
-    header: _Header,
+    header: Header,
     formula_gaps: dict[tuple[int, int], str | None],
     hidden: tuple[set[int], set[int]],
     scheme: Scheme,
@@ -612,7 +435,7 @@ def _build_register(
                         first=headers[columns[field_name]],
                     )
                 )
-            extra_columns.append((offset, _unique_name(text, extra_names, next_number)))
+            extra_columns.append((offset, unique_name(text, extra_names, next_number)))
     if "title" not in columns and "description" in columns:  # the description is all it has to name a risk
         columns["title"] = columns["description"]
     lazy = {name: offset for name, offset in columns.items() if name in LAZY_FIELDS}
@@ -692,7 +515,7 @@ def _build_register(
     notices.extend(by_content_notices(inferred, sheet, header_row, col0, headers))
     notices.extend(group_notices(header.by_group, columns, sheet, header_row, col0))
     named = {col: name for name, col in sheet_columns.items()} | dict(sheet_extras)
-    notices.extend(_hidden_notices(sheet, header_row, named, risks, sheet_columns.get("reference", 0), hidden))
+    notices.extend(hidden_notices(sheet, header_row, named, risks, sheet_columns.get("reference", 0), hidden))
     return Register(
         path=display,
         sheet=sheet,

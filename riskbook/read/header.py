@@ -1,0 +1,202 @@
+"""Finding a register's header: the row whose cells name the most fields, each column mapped to its
+field (by the scheme's words, a qualifier, a group row above it), and the overrides the user gave."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from riskbook.check.findings import Finding, make
+from riskbook.errors import ReadError
+from riskbook.model import Risk, cell_name, column_letter
+from riskbook.read import values as v
+from riskbook.read.header_groups import field_in_group
+from riskbook.read.header_qualifier import without_qualifier
+from riskbook.scheme.load import header_key, load_scheme
+from riskbook.scheme.types import Scheme
+
+HEADER_SEARCH_ROWS = 60  # a template's cover block of instructions can be long
+
+_MIN_HEADER_FIELDS = 3
+_NAME_FIELDS = frozenset({"title", "description"})
+_SCALE_FIELDS = frozenset({"impact", "likelihood"})
+
+
+def field_for_header(text: Any, scheme: Scheme | None = None) -> str | None:
+    """The field a header is read as under a scheme's [columns] (default: the shipped scheme)."""
+    lookup = (scheme or load_scheme()).header_lookup
+    return _field_named(lookup, text) if isinstance(text, str) else None
+
+
+def _field_named(lookup: dict[str, str], text: str) -> str | None:
+    """The field a header names: as written, else without its qualifier ("Konsekvens (K)", "Impact (1-5)")."""
+    name = lookup.get(header_key(text))
+    if name is None:
+        bare = without_qualifier(text)
+        if bare is not None:
+            name = lookup.get(header_key(bare))
+    return name
+
+
+def closest_text(closest: tuple[int, str, Header] | None) -> str:
+    if closest is None:
+        return f"looked in the first {HEADER_SEARCH_ROWS} rows for columns such as Reference, Title, Impact, Likelihood"
+    row0, sheet, header = closest
+    matched = ", ".join(f"{header.texts[offset]!r} as {name}" for name, offset in header.fields.items())
+    unknown = [text for offset, text in enumerate(header.texts) if text and header.keys[offset] is None]
+    shown = ", ".join(repr(t) for t in unknown[:8]) + (f" and {len(unknown) - 8} more" if len(unknown) > 8 else "")
+    return (
+        f"closest was row {row0 + header.index + 1} of sheet {sheet!r}, which reads only {matched}"
+        + (f" and not {shown}" if unknown else "")
+        + "; a header needs a title or description and an impact or likelihood (or a reference) among 3 columns:"
+        f" name the others with --column FIELD=HEADER, e.g. --column {_wanted_field(header)}="
+        + repr(unknown[0] if unknown else "Prob.")
+    )
+
+
+def _wanted_field(header: Header) -> str:
+    """The field the closest row most needs, for the --column example."""
+    fields = header.fields.keys()
+    if not fields & _NAME_FIELDS:
+        return "title"
+    if not fields & _SCALE_FIELDS:
+        return "likelihood"
+    return "reference"
+
+
+def check_overrides(display: str, sheet: str, row0: int, header: Header, overrides: dict[str, str]) -> None:
+    """Each --column must name a header the register has."""
+    for name, wanted in overrides.items():
+        if name not in header.fields:
+            present = ", ".join(repr(t) for t in header.texts if t)
+            raise ReadError(
+                f"{display}: --column {name}={wanted!r}: no column headed {wanted!r} in the header row "
+                f"(row {row0 + header.index + 1} of sheet {sheet!r}, which has {present})"
+            )
+
+
+def hidden_notices(
+    sheet: str, header_row: int, named: dict[int, str], risks: list[Risk], reference_col: int, hidden
+) -> list[Finding]:
+    """Warnings for hidden risk rows and hidden register columns: read, but the owner may not see them."""
+    rows, cols = hidden
+    notices = []
+    by_row = {risk.row: risk for risk in risks}
+    for row in sorted(rows & set(by_row)):
+        risk = by_row[row]
+        notices.append(make("hidden-row", sheet, cell_name(row, reference_col), risk.reference, row, row=row + 1))
+    for col in sorted(cols & set(named)):
+        notices.append(make("hidden-column", sheet, cell_name(header_row, col), column=column_letter(col)))
+    return notices
+
+
+def sheet_is_empty(rows: list[list[Any]]) -> bool:
+    return all(v.is_blank(cell) for row in rows for cell in row)
+
+
+def unique_name(text: str, taken: set[str], next_number: dict[str, int]) -> str:
+    """Two columns with one header keep both values: the second is named "Notes (2)".
+
+    taken and next_number carry over from column to column, so a wide header stays linear.
+    """
+    name, n = text, next_number.get(text, 2)
+    while name in taken:
+        name, n = f"{text} ({n})", n + 1
+    next_number[text] = n
+    taken.add(name)
+    return name
+
+
+@dataclass(slots=True)
+class Header:
+    """A header row as read: each column's header text and field, and the first column of each field."""
+
+    index: int  # of the header row (the lower row of a two-row header)
+    texts: list[str]
+    keys: list[str | None]
+    fields: dict[str, int]
+    by_group: dict[int, str] = dataclasses.field(default_factory=dict)  # offset -> the group that named its assessment
+
+    @property
+    def width(self) -> int:
+        return max((offset + 1 for offset, text in enumerate(self.texts) if text), default=0)
+
+    def is_register(self) -> bool:
+        fields = self.fields.keys()
+        if len(fields) < _MIN_HEADER_FIELDS:
+            return False
+        if "reference" in fields or (fields & _NAME_FIELDS and fields & _SCALE_FIELDS):
+            return True
+        return _SCALE_FIELDS <= fields and "score" in fields  # P, I and P × I: the name is found by content
+
+
+def find_header(rows: list[list[Any]], lookup: dict[str, str]) -> tuple[Header | None, Header | None]:
+    """The header row, or None and the row that came closest to one."""
+    best: Header | None = None
+    for index in range(min(len(rows), HEADER_SEARCH_ROWS)):
+        header = _map_header(rows, index, lookup)
+        if header.is_register():
+            if index + 1 < len(rows):  # the upper row of a two-row header maps fewer fields than the pair
+                lower = _map_header(rows, index + 1, lookup)
+                if len(lower.fields) > len(header.fields):
+                    return lower, None
+            return header, None
+        if best is None or len(header.fields) > len(best.fields):
+            best = header
+    return None, best if best is not None and best.fields else None
+
+
+def _map_header(rows: list[list[Any]], index: int, lookup: dict[str, str]) -> Header:
+    """A row read as a header; when the row above groups it ("Threat" over "Probability" and
+    "Impact"), a column is read as group and header together where that names a field."""
+    row = rows[index]
+    above = _group_row(rows[index - 1], len(row)) if index > 0 else None
+    alone = _map_cells(row, index, lookup, None)
+    if above is None:
+        return alone
+    # The row above is the header's upper half only if it names more columns; else it is a title.
+    together = _map_cells(row, index, lookup, above)
+    return together if len(together.fields) > len(alone.fields) else alone
+
+
+def _map_cells(row: list[Any], index: int, lookup: dict[str, str], above: list[tuple[str, str]] | None) -> Header:
+    texts: list[str] = []
+    keys: list[str | None] = []
+    fields: dict[str, int] = {}
+    by_group: dict[int, str] = {}
+    for offset, cell in enumerate(row):
+        text = "" if v.is_blank(cell) else v.clean_text(cell)
+        name = None
+        if above is not None:
+            group, own = above[offset]
+            if text and group:
+                name = _field_named(lookup, f"{group} {text}")
+                if name is None:
+                    name = field_in_group(group, _field_named(lookup, text))
+                    if name is not None:
+                        by_group[offset] = group
+                if name is not None:
+                    text = f"{group} {text}"
+            elif not text and own:  # a header merged down over both rows
+                text = own
+        if name is None and text:
+            name = _field_named(lookup, text)
+        texts.append(text)
+        keys.append(name)
+        if name is not None and name not in fields:
+            fields[name] = offset
+    return Header(index, texts, keys, fields, by_group)
+
+
+def _group_row(row: list[Any], width: int) -> list[tuple[str, str]] | None:
+    """(group over the column, the cell's own text) per column; None unless the row looks like a header's
+    upper half (two or more cells: one cell above a header is a title)."""
+    cells = ["" if v.is_blank(cell) else v.clean_text(cell) for cell in row[:width]]
+    if sum(1 for c in cells if c) < 2:
+        return None
+    out, group = [], ""
+    for text in cells + [""] * (width - len(cells)):
+        group = text or group
+        out.append((group, text))
+    return out
