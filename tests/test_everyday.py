@@ -412,3 +412,17 @@ def test_a_reader_that_goes_away_ends_the_run_quietly():
 def test_no_arguments_prints_the_help_and_exits_2():
     result = run()
     assert result.exit_code == 2 and "Commands:" in result.output
+
+
+def test_last_periods_file_that_shares_no_reference_is_said(make_register):
+    """Another organisation's register (or the wrong file) passed as last period's: every risk would read as
+    new and every one of its risks as archived, with no word."""
+    last = make_register([risk_row("ABC001"), risk_row("ABC002")], name="other.xlsx")
+    now = make_register([risk_row("STR0001")], name="now.xlsx")
+    data = json.loads(run("validate", now, "--previous", last, *AS_OF, "--format", "json").stdout)
+    (found,) = [f for f in data["findings"] if f["code"] == "previous-unrelated"]
+    assert found["severity"] == "warning" and found["sheet"] == "[other.xlsx]Register"
+    assert found["fields"] == {"here": 1, "there": 2}
+    same = make_register([risk_row("STR0001"), risk_row("STR0009")], name="last.xlsx")
+    data = json.loads(run("validate", now, "--previous", same, *AS_OF, "--format", "json").stdout)
+    assert "previous-unrelated" not in [f["code"] for f in data["findings"]]

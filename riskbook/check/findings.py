@@ -311,6 +311,15 @@ CATALOGUE: dict[str, Kind] = _kinds(
         "Correct last period's file, or pass the right one.",
     ),
     Kind(
+        "previous-unrelated",
+        "warning",
+        "with `--previous`: last period's file shares no reference with this register, so every risk "
+        "reads as new and every one of its risks as archived",
+        "last period's file shares no reference with this register ({here} risks here, {there} there): no risk "
+        "is compared, its risks read as archived and these as new",
+        "Check that the file is last period's register of the same organisation.",
+    ),
+    Kind(
         "previous-duplicate-reference",
         "error",
         "with `--previous`: two risks in last period's file share a reference, so the comparison is ambiguous",

@@ -153,6 +153,10 @@ def compare_periods(
     archived: list[PanelRisk] = []
     if previous is not None:
         now = {reference_key(item.risk.reference) for item in assessed}
+        if last and now and not now & last.keys():
+            findings.append(
+                make("previous-unrelated", previous_sheet(previous), "", "", here=len(now), there=len(last))
+            )
         for ref, risk in last.items():
             if ref in now:
                 continue
