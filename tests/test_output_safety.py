@@ -18,7 +18,7 @@ from xml.dom import minidom
 import openpyxl
 import pytest
 
-from tests.helpers import AS_OF, CLEAN_EXAMPLE, HEADER, risk_row, write_xlsx
+from tests.helpers import AS_OF, CLEAN_EXAMPLE, HEADER, PUBLISHED_EXAMPLE, risk_row, write_xlsx
 from tests.helpers import run_cli as run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -464,3 +464,16 @@ def test_the_annotated_copy_of_a_csv_shows_characters_xml_cannot_hold_as_the_pan
     }
     assert {"a\ufffdb", "x\u240by"} <= cells
     assert not any(isinstance(value, str) and "\\u" in value for value in cells)
+
+
+def test_an_empty_marking_is_refused_before_the_register_is_read(tmp_path):
+    """An unusable option is exit 2 whatever the register holds: the published example has errors (exit 1)."""
+    result = run("build", PUBLISHED_EXAMPLE, "-o", tmp_path / "p.xlsx", "--as-of", AS_OF, "--marking", "")
+    one_line(result, 2, "--marking is empty")
+
+
+def test_a_paper_key_given_in_both_spellings_is_refused(tmp_path):
+    paper = tmp_path / "paper.toml"
+    paper.write_text('report_of = "Chief Finance Officer"\nreport-of = "Chief Constable"\n', encoding="utf-8")
+    result = run("build", CLEAN_EXAMPLE, "-o", tmp_path / "p.xlsx", "--as-of", AS_OF, "--paper", paper)
+    one_line(result, 2, "report-of is given twice")

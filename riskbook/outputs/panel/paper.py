@@ -77,6 +77,8 @@ def load_paper(path: str | Path) -> Paper:
     values: dict[str, str] = {}
     for key, value in data.items():
         name = key.replace("-", "_")
+        if name in values:
+            raise RiskbookError(f"{path}: {key} is given twice (as {name.replace('_', '-')} and {name}); keep one")
         if name not in PAPER_KEYS:
             raise RiskbookError(f"{path}: unknown key {key!r}; a paper file holds {', '.join(PAPER_KEYS)}")
         if not isinstance(value, str):
