@@ -298,7 +298,7 @@ def test_the_known_words_file_claims_each_word_for_one_level_of_a_scale_and_cove
 
     data = tomllib.loads(shipped_scheme_path("scale-words.toml").read_text(encoding="utf-8"))
     languages = {"en", "fr", "de", "es", "it", "pt", "nl", "pl", "ru", "uk", "cs", "sk", "sv", "no", "da", "fi", "zh"}
-    languages.add("ja")
+    languages |= {"ja", "cy"}
     for scale in data["scales"]:
         claimed: dict[str, str] = {}
         for name in scale["levels"]:
@@ -445,3 +445,31 @@ def test_any_scale_cells_draft_a_scheme_that_loads_and_validates(tmp_path_factor
     out = write_draft(draft_scheme(read, None, rows_without_risks(read)), folder / "drafted.toml")
     report = validate(read_register(path, scheme=load_scheme(out)))
     assert all(f.code and f.message and f.severity in ("error", "warning") for f in report.findings)
+
+
+# A council in Wales writes some levels in Welsh and some in English, no scores to pin the order.
+BILINGUAL = [
+    ("Major", "Possible", None),
+    ("Cymedrol", "Posibl", None),
+    ("Minor", "Rare", None),
+    ("Insignificant", "Unlikely", None),
+    ("Mawr", "Tebygol", None),
+]
+
+
+def test_a_bilingual_register_is_ordered_and_its_two_words_for_a_level_are_one_level(tmp_path):
+    path = register(tmp_path, BILINGUAL)
+    out, data = draft(tmp_path, path)
+    assert [level[0] for level in levels(data, "impact")] == [
+        "Insignificant",
+        "Minor",
+        "Cymedrol",
+        "Major",
+        "Catastrophic",
+    ]
+    assert ("Major", "Mawr") in levels(data, "impact") or ("Mawr", "Major") in levels(data, "impact")
+    likelihood = levels(data, "likelihood")
+    assert [level[0] for level in likelihood][:2] == ["Rare", "Unlikely"]
+    assert any({"Possible", "Posibl"} <= set(level) for level in likelihood)
+    assert "guessed" not in out.read_text(encoding="utf-8")
+    assert findings(path, out) == []

@@ -128,17 +128,25 @@ def _keys(text: str) -> list[str]:
 
 def _known_order(texts: list[str]) -> tuple[KnownScale, dict[str, int], str] | None:
     """The first known scale holding every text: (scale, text -> level index, the texts' language)."""
+    found = _known_words(texts)
+    return None if found is None else found[:3]
+
+
+def _known_words(texts: list[str]) -> tuple[KnownScale, dict[str, int], str, dict[str, frozenset[str]]] | None:
+    """_known_order, and each text's languages (a bilingual register writes one level in two)."""
     for scale in known_scales():
         found: dict[str, int] = {}
+        spoken: dict[str, frozenset[str]] = {}
         languages: Counter[str] = Counter()
         for text in texts:
             hit = next((scale.lookup[k] for k in _keys(text) if k in scale.lookup), None)
             if hit is None:
                 break
             found[text] = hit[0]
+            spoken[text] = frozenset(hit[1])
             languages.update(hit[1])
         else:
-            return scale, found, languages.most_common(1)[0][0]
+            return scale, found, languages.most_common(1)[0][0], spoken
     return None
 
 
@@ -325,14 +333,14 @@ def _level_number(cell: str) -> int | None:
 
 
 def _by_known_words(axis: str, texts: list[str], counts: Counter[str]) -> DraftedScale | None:
-    found = _known_order(texts)
+    found = _known_words(texts)
     if found is None:
         return None
-    scale, index_of, language = found
+    scale, index_of, language, spoken = found
     levels = []
     for index, forms in enumerate(scale.forms):
         mine = [t for t in texts if index_of[t] == index]
-        if any(not _inflections(a, b) for a in mine for b in mine):
+        if any(not _inflections(a, b) and not _translations(spoken[a], spoken[b]) for a in mine for b in mine):
             return None  # two words the register keeps apart (Significant, Major) are no evidence as one level
         if mine:
             level = _levels([mine], counts)[0]
@@ -343,6 +351,11 @@ def _by_known_words(axis: str, texts: list[str], counts: Counter[str]) -> Drafte
     _unique_labels(levels)
     note = f"the register's {axis} words, in the usual order of {language} scale words"
     return DraftedScale(axis, levels, note)
+
+
+def _translations(first: frozenset[str], second: frozenset[str]) -> bool:
+    """Two words of one level in languages apart (Possible, Posibl): a bilingual register's one level."""
+    return not first & second
 
 
 def _unordered(axis: str, texts: list[str], counts: Counter[str]) -> DraftedScale:
