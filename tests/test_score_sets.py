@@ -142,3 +142,13 @@ def test_last_periods_residual_scores_are_compared_as_stated_too(tmp_path):
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1].endswith("1 score change · 0 new")
+
+
+def test_an_inherent_level_off_the_scale_is_said_once_for_its_column_not_passed_in_silence(tmp_path):
+    """Kept as typed, an off-scale inherent level leaves its set unchecked: the column says so."""
+    result, lines = findings(tmp_path, ["Catastrophic", "Very High", 20, "High", 4])
+    assert result.exit_code == 0
+    assert lines == [
+        "warning Register!K2: column 'Inherent Impact' (K): 1 of 1 values are not on the scheme's impact scale "
+        "(e.g. K2: 'Catastrophic'), so those risks' inherent score is not checked  [set-off-scale]"
+    ]

@@ -180,6 +180,15 @@ CATALOGUE: dict[str, Kind] = _kinds(
         "Fill the column in, or leave it out if the register does not keep it.",
     ),
     Kind(
+        "set-off-scale",
+        "warning",
+        "an inherent or target impact or likelihood column holds words or numbers that are not on the "
+        "scheme's scale: said once for the column, and that set's score is not checked there",
+        "column {header!r} ({column}): {count} of {total} values are not on the scheme's {axis} scale "
+        "(e.g. {example}), so those risks' {set} score is not checked",
+        "Use the scheme's words for every assessment, or draft a scheme from the register (riskbook scheme --from).",
+    ),
+    Kind(
         "bad-reference",
         "warning",
         "the reference is off the scheme's pattern (`STR449` → `STR0449`)",

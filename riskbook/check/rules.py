@@ -18,7 +18,7 @@ from riskbook.check.assessed import Assessed
 from riskbook.check.findings import Finding, make
 from riskbook.check.own_words import own_references, own_statuses
 from riskbook.check.references import look_alike_key, shown
-from riskbook.fields import CHECK_DATE, FIELD_LABELS
+from riskbook.fields import CHECK_DATE, FIELD_LABELS, LENIENT_SCALE_FIELDS
 from riskbook.limits import EXCEL_CELL_LIMIT
 from riskbook.model import EMPTY_COLUMN_RISKS, Register, Risk, column_letter
 from riskbook.perf import Progress, Ticker
@@ -87,6 +87,7 @@ def validate(
     findings.extend(check_scale_order(context))
     findings.extend(check_impact_set(context))
     findings.extend(check_columns(context))
+    findings.extend(check_sets_on_scale(context))
     findings.extend(check_has_risks(context))
     findings.extend(check_own_words(context))
     assessed: list[Assessed] = []
@@ -290,6 +291,31 @@ def check_columns(ctx: _Context) -> Iterator[Finding]:
             yield make(
                 "column-absent", ctx.register.sheet, row, column=FIELD_LABELS[name], consequence=ABSENT_MEANS[name]
             )
+
+
+def check_sets_on_scale(ctx: _Context) -> Iterator[Finding]:
+    """An inherent or target level that is not on the scale is kept as typed, so its set goes unchecked:
+    one warning for the column, never a silent pass."""
+    register = ctx.register
+    for name in sorted(LENIENT_SCALE_FIELDS):
+        if not register.has(name):
+            continue
+        off = [risk for risk in register.risks if isinstance(risk.values.get(name), str)]
+        if not off:
+            continue
+        first = off[0]
+        yield make(
+            "set-off-scale",
+            register.sheet,
+            register.risk_cell(first, name),
+            header=register.column_headers.get(name, ""),
+            column=column_letter(register.columns[name]),
+            count=len(off),
+            total=sum(1 for risk in register.risks if risk.values.get(name) is not None),
+            axis="impact" if name.endswith("impact") else "likelihood",
+            example=f"{register.risk_cell(first, name)}: {shown_value(first.values[name])}",
+            set=name.split("_", 1)[0],
+        )
 
 
 def check_scale_order(ctx: _Context) -> Iterator[Finding]:
