@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from riskbook.check.history import MAX_PERIODS, HistoryError, order_history
+from riskbook.check.history import MAX_PERIODS, HistoryError, order_history, stated_date
 from riskbook.check.rules import validate
 from riskbook.perf import Progress
 from riskbook.read.rows import read_register
@@ -63,7 +63,8 @@ def check_register(
         for past in paths:
             with _reading(progress, past, f"earlier period's {past}"):
                 earlier.append(read_register(past, scheme=register.scheme, keep_package=False, **options))
-        ordered = order_history(earlier, [_modified(past) for past in paths])
+        current = stated_date(register.heading) or as_of
+        ordered = order_history(earlier, [_modified(past) for past in paths], current)
         return validate(register, as_of=as_of, since=since, progress=progress, history=ordered)
     last = None
     if previous is not None:
@@ -86,6 +87,8 @@ def history_paths(given: Sequence[PathLike], exclude: PathLike | None = None) ->
     skip = Path(exclude).resolve() if exclude is not None else None
     paths: list[Path] = []
     for item in map(Path, given):
+        if not item.is_dir() and item.resolve() == skip:
+            raise HistoryError(f"{item}: is the register being checked; an earlier period must be another file")
         if item.is_dir():
             found = sorted(
                 p
@@ -97,6 +100,11 @@ def history_paths(given: Sequence[PathLike], exclude: PathLike | None = None) ->
             paths.extend(p for p in found if p.resolve() != skip)
         else:
             paths.append(item)
+    seen: set[Path] = set()
+    for item in paths:
+        if item.resolve() in seen:
+            raise HistoryError(f"{item}: given twice as an earlier period (a folder and a file may both name it)")
+        seen.add(item.resolve())
     if len(paths) > MAX_PERIODS:
         raise HistoryError(
             f"{len(paths)} earlier periods given; riskbook compares at most {MAX_PERIODS} "

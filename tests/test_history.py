@@ -121,8 +121,9 @@ def riskbook_date(year: int, month: int, day: int) -> float:
     return dt.datetime(year, month, day, 12).timestamp()
 
 
-def test_more_than_twelve_earlier_periods_is_one_line_and_exit_2(quarters):
-    result = run_cli("validate", quarters["oct"], *["--previous", quarters["jan"]] * 13, "--as-of", AS_OF)
+def test_more_than_twelve_earlier_periods_is_one_line_and_exit_2(quarters, tmp_path):
+    copies = [shutil.copy(quarters["jan"], tmp_path / f"q{n:02}.xlsx") for n in range(13)]
+    result = run_cli("validate", quarters["oct"], *[a for c in copies for a in ("--previous", c)], "--as-of", AS_OF)
     assert result.exit_code == 2
     assert result.stderr == (
         "riskbook: 13 earlier periods given; riskbook compares at most 12 (three years of quarters): "
@@ -203,3 +204,44 @@ def test_the_annotated_copy_names_an_earlier_files_cell_and_marks_none_of_its_ow
     assert rows["reference-reused"] == "Register!C13"
     assert book["Register"]["A21"].comment is None  # row 21 of this register is another risk
     assert "reference-reused" in book["Register"]["C13"].comment.text
+
+
+def test_a_period_given_twice_or_the_register_itself_is_refused_in_one_line(quarters):
+    folder = quarters["oct"].parent
+    twice = run_cli("validate", quarters["oct"], "--history", folder, "--previous", quarters["jul"], "--as-of", AS_OF)
+    assert twice.exit_code == 2 and "given twice as an earlier period" in twice.stderr
+    itself = run_cli(
+        "validate", quarters["oct"], "--previous", quarters["oct"], "--previous", quarters["jul"], "--as-of", AS_OF
+    )
+    assert itself.exit_code == 2 and "is the register being checked" in itself.stderr
+
+
+def test_a_period_stating_a_later_date_is_not_taken_for_an_earlier_one(quarters):
+    result = run_cli(
+        "validate", quarters["jul"], "--previous", quarters["oct"], "--previous", quarters["apr"], "--as-of", AS_OF
+    )
+    assert result.exit_code == 2
+    assert "states 31 Oct 2024, after the register being checked (31 Jul 2024)" in result.stderr
+
+
+def test_a_risk_closed_last_period_and_gone_now_has_not_vanished(tmp_path):
+    """A status the scheme marks closed is an ending, as a proposal to archive is."""
+    import openpyxl
+
+    from tests.helpers import EXAMPLES
+
+    scheme = EXAMPLES.parent / "workbook_templates" / "scheme-5x5-words.toml"
+    history = tmp_path / "history"
+    history.mkdir()
+    shutil.copy(EXAMPLES / "iso27001-risk-register.xlsx", history / "last.xlsx")
+    book = openpyxl.load_workbook(EXAMPLES / "iso27001-risk-register.xlsx")
+    sheet, closed = next(
+        (ws, cell.row) for ws in book.worksheets for row in ws.iter_rows() for cell in row if cell.value == "R-005"
+    )
+    sheet.delete_rows(closed)
+    book.save(tmp_path / "now.xlsx")
+    result = run_cli(
+        "validate", tmp_path / "now.xlsx", "--history", history, "--scheme", scheme, "--as-of", "2024-06-30",
+        "--format", "json",
+    )  # fmt: skip
+    assert "vanished-risk" not in [f["code"] for f in json.loads(result.stdout)["findings"]]

@@ -9,7 +9,7 @@ import xlsxwriter
 
 import riskbook
 from riskbook.check.period import ARCHIVED
-from tests.helpers import AS_OF, HEADER, risk_row, write_xlsx
+from tests.helpers import AS_OF, HEADER, PUBLISHED_EXAMPLE, risk_row, write_xlsx
 
 # A register in its own sheet behind a cover sheet, with its likelihood under a header only --column names.
 OWN_HEADER = [*HEADER[:4], "Threat Probability", *HEADER[5:]]
@@ -120,3 +120,24 @@ def test_help_on_the_package_lists_its_functions():
     text = pydoc.render_doc(riskbook, renderer=pydoc.plaintext)
     for name in ("check_register(", "read_register(", "validate(", "build_workbook(", "annotate_workbook("):
         assert name in text
+
+
+def test_a_workbook_over_the_size_limit_is_refused_from_its_directory_before_the_file_is_read(tmp_path, monkeypatch):
+    """The zip's directory says how far it inflates: a file past the limit is not read whole into memory first."""
+    import os
+    import zipfile
+
+    from riskbook.source import grid
+
+    big = tmp_path / "big.xlsx"
+    with zipfile.ZipFile(PUBLISHED_EXAMPLE) as source, zipfile.ZipFile(big, "w") as out:
+        for item in source.infolist():
+            out.writestr(item, source.read(item.filename))
+        out.writestr("xl/media/junk.bin", os.urandom(3 * 1024 * 1024))  # stored: the file is as large as it says
+
+    def read_whole(*_args):
+        raise AssertionError("the whole file was read before its directory was checked")
+
+    monkeypatch.setattr(grid, "_whole_file", read_whole)
+    with pytest.raises(riskbook.ReadError, match="would inflate to more than 1 MB"):
+        riskbook.check_register(big, as_of=AS_OF, max_bytes=1024 * 1024)

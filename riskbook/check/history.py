@@ -125,9 +125,13 @@ def _dated(period: PastPeriod) -> str:
     return f"{period.date:%d/%m/%Y}, {period.dated_by}"
 
 
-def order_history(registers: Sequence[Register], modified: Sequence[dt.date | None]) -> History:
+def order_history(
+    registers: Sequence[Register], modified: Sequence[dt.date | None], current: dt.date | None = None
+) -> History:
     """The earlier periods oldest first: by the date a register states above its header, else its file's
-    modified date; registers with neither keep the order given, after those dated (ties keep it too)."""
+    modified date; registers with neither keep the order given, after those dated (ties keep it too).
+    current: the date the current register states (else its as-of date); a period stating a later one
+    is refused, for it would be compared as an earlier one."""
     if len(registers) > MAX_PERIODS:
         raise HistoryError(
             f"{len(registers)} earlier periods given; riskbook compares at most {MAX_PERIODS} "
@@ -136,6 +140,11 @@ def order_history(registers: Sequence[Register], modified: Sequence[dt.date | No
     periods = []
     for register, changed in zip(registers, modified, strict=True):
         stated = stated_date(register.heading)
+        if stated is not None and current is not None and stated > current:
+            raise HistoryError(
+                f"{register.path}: states {stated:%d %b %Y}, after the register being checked ({current:%d %b %Y}); "
+                "an earlier period must be earlier: leave it out, or check the later register"
+            )
         if stated is not None:
             periods.append(PastPeriod(register, stated, STATED))
         else:
@@ -181,20 +190,21 @@ def history_findings(register: Register, assessed: list[Assessed], history: Hist
 
 
 def vanished_risks(register: Register, history: History) -> list[Finding]:
-    """A risk on an earlier register, on none since and not on this one, that its last period never proposed
-    for archive: said at its cell in the last period's file."""
+    """A risk on an earlier register, on none since and not on this one, that its last period neither proposed
+    for archive nor closed: said at its cell in the last period's file."""
     now = {reference_key(risk.reference) for risk in register.risks if risk.reference}
     last_held: dict[str, PastPeriod] = {}
     for period in history.periods:
         for key in period.risks:
             last_held[key] = period
+    closed = {s.name for s in register.scheme.statuses if s.closed}
     findings = []
     for key, period in last_held.items():
         if key in now:
             continue
         risk = period.risks[key]
-        if classify_proposal(risk.get("proposal") or "") == PROPOSED_ARCHIVE:
-            continue
+        if classify_proposal(risk.get("proposal") or "") == PROPOSED_ARCHIVE or risk.status_name in closed:
+            continue  # proposed for archive, or closed: an ending, said
         findings.append(
             make(
                 "vanished-risk",

@@ -53,7 +53,12 @@ def scheme_command(from_path, output, sheet, max_size, columns):
     console.check_outputs((output, "the scheme", None, True), inputs=(from_path,))
     with step_note(f"Reading {from_path}", not console.quiet_run() and large_file(from_path)):
         register = api.read_register(
-            from_path, sheet=sheet, scheme=draft_reading_scheme(), max_bytes=max_size * 1024**2, columns=columns
+            from_path,
+            sheet=sheet,
+            scheme=draft_reading_scheme(),
+            max_bytes=max_size * 1024**2,
+            columns=columns,
+            keep_package=False,  # a draft marks no copy
         )
     note_reading(register)
     note_passed_over(register)

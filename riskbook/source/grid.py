@@ -141,6 +141,8 @@ def _read_zip_workbook(
     from riskbook.source import ods, package, scan
 
     budget = package.read_budget(path.stat().st_size)
+    with _damaged_archive(display), zipfile.ZipFile(path) as zf:  # the directory alone, before the whole file
+        package.check_archive(zf, display, max_bytes=max_bytes or package.MAX_UNCOMPRESSED_BYTES)
     data, identity = _whole_file(path, display)  # read once: the guards below, and annotate, use these bytes
     with _damaged_archive(display), zipfile.ZipFile(io.BytesIO(data)) as zf:
         package.check_archive(zf, display, max_bytes=max_bytes or package.MAX_UNCOMPRESSED_BYTES)
