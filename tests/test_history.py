@@ -11,7 +11,7 @@ import pytest
 
 import riskbook
 from riskbook.check.history import light_edit, stated_date
-from tests.helpers import run_cli
+from tests.helpers import EXAMPLES, run_cli
 from tests.history_quarters import AS_OF, write_quarters
 
 
@@ -228,8 +228,6 @@ def test_a_risk_closed_last_period_and_gone_now_has_not_vanished(tmp_path):
     """A status the scheme marks closed is an ending, as a proposal to archive is."""
     import openpyxl
 
-    from tests.helpers import EXAMPLES
-
     scheme = EXAMPLES.parent / "workbook_templates" / "scheme-5x5-words.toml"
     history = tmp_path / "history"
     history.mkdir()
@@ -245,3 +243,18 @@ def test_a_risk_closed_last_period_and_gone_now_has_not_vanished(tmp_path):
         "--format", "json",
     )  # fmt: skip
     assert "vanished-risk" not in [f["code"] for f in json.loads(result.stdout)["findings"]]
+
+
+def test_a_review_gap_is_measured_against_the_band_the_risk_was_in_when_it_began():
+    """Low (reviewed every 3 months) on 1 March, Medium (every month) by 25 May: on Low's cycle then, no gap;
+    the month's cycle applies from the register that put it in Medium."""
+    from riskbook.check.history import _longest_gap
+    from riskbook.read.values import PartialDate
+    from riskbook.scheme.load import load_scheme
+
+    scheme = load_scheme(EXAMPLES.parent / "workbook_templates" / "scheme-3x3.toml")
+    low, medium = scheme.band_named("Low"), scheme.band_named("Medium")
+    assert (low.review_months, medium.review_months) == (3, 1)
+    march, may, july = (PartialDate(2024, m, d) for m, d in ((3, 1), (5, 25), (7, 30)))
+    assert _longest_gap([(march, low), (may, medium)]) is None
+    assert _longest_gap([(march, low), (may, medium), (july, medium)]) == ((may, medium), (july, medium))

@@ -299,20 +299,22 @@ def _narrative(risk: Risk, name: str) -> str:
 
 def review_gaps(register: Register, assessed: list[Assessed], history: History) -> list[Finding]:
     """The longest stretch between one recorded review and the next, across the periods and this register,
-    when it is longer than the band's review cycle: said at this register's Last Review cell. A review known
-    only to the month counts from the month's first day, so quarterly reviews a cycle apart are not a gap.
+    when it is longer than the review cycle of the band the risk was in when the stretch began (the
+    register that recorded that review): said at this register's Last Review cell. A review known only to
+    the month counts from the month's first day, so quarterly reviews a cycle apart are not a gap.
     (From the last review to today is review-overdue's.)"""
     if not register.has("last_review"):
         return []
+    scheme = register.scheme
     findings = []
     for item in assessed:
-        band, risk = item.band, item.risk
-        if band is None or not risk.reference:
+        risk = item.risk
+        if item.band is None or not risk.reference:
             continue
-        gap = _longest_gap(_review_dates(risk, history), band)
+        gap = _longest_gap(_review_dates(risk, item.band, history, scheme))
         if gap is None:
             continue
-        start, end = gap
+        (start, band), (end, _) = gap
         findings.append(
             make(
                 "review-gap",
@@ -330,18 +332,27 @@ def review_gaps(register: Register, assessed: list[Assessed], history: History) 
     return findings
 
 
-def _review_dates(risk: Risk, history: History) -> list[PartialDate]:
+def _review_dates(risk: Risk, band: Band, history: History, scheme: Scheme) -> list[tuple[PartialDate, Band]]:
+    """Each recorded review, oldest first, with the band the risk was in on the register that recorded it."""
     key = reference_key(risk.reference)
-    dates = [p.risks[key].get("last_review") for p in history.periods if key in p.risks]
-    dates.append(risk.get("last_review"))
-    known = {day.earliest: day for day in dates if isinstance(day, PartialDate)}
+    recorded: list[tuple[object, Band | None]] = []
+    for period in history.periods:
+        if key in period.risks:
+            past = period.risks[key]
+            recorded.append((past.get("last_review"), scheme.band(scheme.score_for(past.impact, past.likelihood))))
+    recorded.append((risk.get("last_review"), band))
+    known: dict = {}
+    for day, held in recorded:
+        if isinstance(day, PartialDate):
+            known.setdefault(day.earliest, (day, held or band))
     return [known[day] for day in sorted(known)]
 
 
-def _longest_gap(dates: list[PartialDate], band: Band) -> tuple[PartialDate, PartialDate] | None:
-
-    gaps = [(a, b) for a, b in itertools.pairwise(dates) if b.earliest > add_months(a.earliest, band.review_months)]
-    return max(gaps, key=lambda gap: gap[1].earliest - gap[0].earliest) if gaps else None
+def _longest_gap(dates: list[tuple[PartialDate, Band]]):
+    gaps = [
+        (a, b) for a, b in itertools.pairwise(dates) if b[0].earliest > add_months(a[0].earliest, a[1].review_months)
+    ]
+    return max(gaps, key=lambda gap: gap[1][0].earliest - gap[0][0].earliest) if gaps else None
 
 
 # -- The Trend sheet's numbers ------------------------------------------------------------------------------
