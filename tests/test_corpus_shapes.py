@@ -374,3 +374,18 @@ def test_a_register_rated_h_m_l_drafts_its_scale_in_order(tmp_path):
     assert "likelihood: L < M < H" in result.output
     assert "GUESSED" not in result.output
     assert 'order = "guessed"' not in (tmp_path / "scheme.toml").read_text()
+
+
+def test_a_gross_and_net_header_names_both_assessments_in_its_warning(tmp_path):
+    """Gross's columns are read as the inherent set by their own headers: the warning says so, not "no other"."""
+    rows = [
+        [None, None, None, "Gross", None, None, "Net", None, None],
+        ["Reference", "Title", "Owner", "Impact", "Likelihood", "Score", "Impact", "Likelihood", "Score"],
+        ["STR0001", "Cyber attack", "A B", "Very High", "High", 12, "High", "Medium", 6],
+        ["STR0002", "Fleet", "A B", "High", "High", 9, "Medium", "Medium", 4],
+    ]
+    path = write_xlsx(tmp_path / "gross.xlsx", rows)
+    result = run_cli("validate", path, "--as-of", "2024-01-01")
+    (line,) = [line for line in result.output.splitlines() if "[assessment-by-group]" in line]
+    assert "columns G–I under 'Net' are read as the current assessment" in line
+    assert "D–F as the inherent assessment" in line and "no other assessment" not in line

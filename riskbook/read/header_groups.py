@@ -44,6 +44,17 @@ def group_notices(
         return []
     others = sorted(offset for offset in read if offset not in current)
     other_groups = list(dict.fromkeys(by_group[offset] for offset in others))
+    # columns whose own header names their assessment ("Gross Impact"), outside any group's reading
+    by_header = sorted(
+        offset
+        for name, offset in columns.items()
+        if offset not in by_group and name.startswith(("inherent_", "target_"))
+    )
+    named = [
+        f"{_span([o for o in by_header if _set_of(columns, o) == kind], col0)} as the {kind} assessment "
+        "(by their own headers)"
+        for kind in dict.fromkeys(_set_of(columns, o) for o in by_header)
+    ]
     return [
         make(
             "assessment-by-group",
@@ -56,9 +67,15 @@ def group_notices(
                 f"{read[next(o for o in others if by_group[o] == g)].split('_')[0]} assessment"
                 for g in other_groups
             )
+            + ("; " if other_groups and named else "")
+            + "; ".join(named)
             or "no other assessment",
         )
     ]
+
+
+def _set_of(columns: dict[str, int], offset: int) -> str:
+    return next(name for name, at in columns.items() if at == offset).split("_")[0]
 
 
 def _span(offsets: list[int], col0: int) -> str:
