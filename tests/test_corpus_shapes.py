@@ -389,3 +389,36 @@ def test_a_gross_and_net_header_names_both_assessments_in_its_warning(tmp_path):
     (line,) = [line for line in result.output.splitlines() if "[assessment-by-group]" in line]
     assert "columns G–I under 'Net' are read as the current assessment" in line
     assert "D–F as the inherent assessment" in line and "no other assessment" not in line
+
+
+def _inherent_then_residual(tmp_path):
+    """An ISO 27001 worksheet's shape: likelihood and impact with their (inherent) score and rating, then a
+    residual score and its own rating."""
+    header = ["Risk ID", "Description", "Likelihood", "Impact", "Risk Score (Inherent)", "Risk Rating",
+              "Mitigation", "Owner", "Residual Risk Score", "Residual Risk Rating", "Risk Status"]  # fmt: skip
+    rows = [header]
+    for n, (likelihood, impact, residual, rating) in enumerate(
+        [(5, 5, 10, "Medium"), (4, 5, 5, "Low"), (5, 3, 10, "Medium"), (2, 5, 5, "Low"), (3, 4, 10, "Medium")],
+        start=1,
+    ):
+        inherent = likelihood * impact
+        rows.append([f"R-{n:03}", f"Risk {n}", likelihood, impact, inherent, "High" if inherent >= 15 else "Medium",
+                     "Controls", "CISO", residual, rating, "Open"])  # fmt: skip
+    return write_xlsx(tmp_path / "iso.xlsx", rows)
+
+
+def test_of_two_ratings_the_one_after_the_score_rates_it(tmp_path):
+    path = _inherent_then_residual(tmp_path)
+    data = _json(path)
+    assert data["columns"]["rag"] == "Residual Risk Rating"
+    (duplicate,) = [f for f in data["findings"] if f["code"] == "duplicate-column"]
+    assert "riskbook reads 'Residual Risk Rating'" in duplicate["message"]
+
+
+def test_a_draft_bands_the_ratings_by_the_score_they_rate(tmp_path):
+    """Impact × likelihood is the inherent score here: the residual ratings band the residual scores."""
+    path = _inherent_then_residual(tmp_path)
+    scheme = tmp_path / "drafted.toml"
+    assert run_cli("scheme", "--from", path, "-o", scheme).exit_code == 0
+    data = _json(path, "--scheme", scheme)
+    assert [f["code"] for f in data["findings"] if f["code"] in ("rag-mismatch", "score-mismatch")] == []

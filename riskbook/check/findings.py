@@ -269,8 +269,8 @@ CATALOGUE: dict[str, Kind] = _kinds(
     Kind(
         "duplicate-column",
         "warning",
-        "two header cells mean the same column; the first is read",
-        "column {header!r} repeats {first!r}; riskbook reads the first and keeps this one as an extra column",
+        "two header cells mean the same column; the first is read (of two ratings, the one after the score)",
+        "column {header!r} repeats {first!r}; riskbook reads {first!r} and keeps this one as an extra column",
         "Rename or remove one of the two columns.",
     ),
     Kind(

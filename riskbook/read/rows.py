@@ -400,6 +400,18 @@ class _Source:
     package: bytes | None  # an .xlsx package's bytes as read (unless let go), which the annotated copy edits
 
 
+def _rating_beside_score(keys: list[str | None]) -> int | None:
+    """Of two rating columns, the one that follows the score (the nearest after it) is the score's
+    rating: a register that keeps an inherent rating before a residual score (Risk Rating, then Residual
+    Risk Score and Residual Risk Rating) rates the current score in the later one. None with one rating."""
+    ratings = [offset for offset, key in enumerate(keys) if key == "rag"]
+    if len(ratings) < 2 or "score" not in keys:
+        return None
+    score = keys.index("score")
+    after = [offset for offset in ratings if offset > score]
+    return after[0] if after else None
+
+
 def _build_register(
     source: _Source,
     header: Header,
@@ -420,10 +432,16 @@ def _build_register(
     extra_names: set[str] = set()
     next_number: dict[str, int] = {}
     notices: list[Finding] = []
+    keys = [header.keys[offset] or inferred_at.get(offset) for offset in range(len(headers))]
+    rating = _rating_beside_score(keys)
     for offset, text in enumerate(headers):
-        field_name = header.keys[offset] or inferred_at.get(offset)
+        field_name = keys[offset]
+        if field_name == "rag" and rating is not None and offset != rating:
+            columns.setdefault("rag", rating)  # named first, so the other is said as the duplicate of it
         if field_name and field_name not in columns:
             columns[field_name] = offset
+        elif field_name and columns[field_name] == offset:
+            continue
         elif text:
             if field_name:
                 notices.append(

@@ -117,7 +117,7 @@ def _compose(
     if "ratings" in left_out:
         out += [f"# The register's ratings are left out: as bands they would not load ({reason.strip(': ')})."]
         pairs = [(i, j, _Unrated(r)) for i, j, r in pairs]
-    out += _band_lines(pairs, score, max(cells), min(cells))
+    out += _band_lines(pairs, _rated_score(pairs, score), max(cells), min(cells))
     if "statuses" in left_out:
         out += [f"# The register's statuses are left out: as written they would not load ({reason.strip(': ')}).", ""]
     else:
@@ -336,6 +336,16 @@ def _matrix_lines(matrix: list[list[int]], how: str) -> list[str]:
     return [*lines, "]", ""]
 
 
+def _rated_score(pairs, score):
+    """The score a risk's rating rates: impact × likelihood, or, where those are the inherent set (its
+    inherent score is their product on most rows, the current score is not), the current score stated."""
+    inherent = sum(1 for i, j, r in pairs if _whole(r.values.get("inherent_score")) == score(i, j))
+    current = sum(1 for i, j, r in pairs if _whole(r.values.get("score")) == score(i, j))
+    if inherent <= len(pairs) / 2 or current >= inherent:
+        return lambda i, j, _risk: score(i, j)
+    return lambda i, j, risk: _whole(risk.values.get("score")) or score(i, j)
+
+
 def _band_lines(pairs, score, top: int, bottom: int = 1) -> list[str]:
     by_rating: dict[str, list[int]] = {}  # band name -> the scores of the risks rated so
     words: dict[str, set[str]] = {}  # band name -> the other words the register uses for it ("Amber")
@@ -345,7 +355,7 @@ def _band_lines(pairs, score, top: int, bottom: int = 1) -> list[str]:
         if rating:
             word = " ".join(str(rating).split())
             name = RAG_NAMES.get(word.casefold()) or spelled.setdefault(word.casefold(), word)
-            by_rating.setdefault(name, []).append(score(i, j))
+            by_rating.setdefault(name, []).append(score(i, j, risk))
             if name != word:
                 words.setdefault(name, set()).add(word)
     if not by_rating:
@@ -406,7 +416,7 @@ def _review_intervals(pairs, score) -> list[tuple[int, int]]:
         if last is not None and upcoming is not None:
             months = round((upcoming.earliest - last.latest).days / 30.44)
             if 1 <= months <= MAX_REVIEW_MONTHS:  # a Next Review in 2100 is a placeholder, not an interval
-                out.append((score(i, j), months))
+                out.append((score(i, j, risk), months))
     return out
 
 
