@@ -473,3 +473,10 @@ def test_a_bilingual_register_is_ordered_and_its_two_words_for_a_level_are_one_l
     assert any({"Possible", "Posibl"} <= set(level) for level in likelihood)
     assert "guessed" not in out.read_text(encoding="utf-8")
     assert findings(path, out) == []
+
+
+def test_a_superscript_digit_is_a_word_not_a_number_to_the_draft(tmp_path):
+    """'²' is a digit to str.isdigit but not to int(): the draft read it as a number and stopped (exit 3)."""
+    path = register(tmp_path, [("²", "Low", None), ("High", "Medium", None)])
+    out, _ = draft(tmp_path, path)
+    assert "²" in out.read_text(encoding="utf-8")

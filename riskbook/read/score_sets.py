@@ -76,7 +76,7 @@ def set_facts(scheme: Scheme, impact_value, likelihood_value, stated_value, rati
 def rating_band(scheme: Scheme, rating, score: int | None, band: Band | None) -> Band | None:
     """The band a rating names; a number equal to the score is the score written again (Risk Rating 12)."""
     text = str(rating)
-    if score is not None and text.strip().isdigit() and int(text) == score:
+    if score is not None and text.strip().isdecimal() and int(text) == score:
         return band
     return scheme.band_named(text)
 

@@ -462,7 +462,7 @@ def _resolve(folder: str, target: str) -> str:
 
 
 def _small_int(text: str | None) -> int:
-    return int(text) if text and text.isdigit() and len(text) < 3 else 0
+    return int(text) if text and text.isdecimal() and len(text) < 3 else 0
 
 
 def _cell_range(ref: str) -> tuple[tuple[int, int], tuple[int, int]] | None:

@@ -124,7 +124,7 @@ def claims(text: str, band_names: list[str]) -> list[Claim]:
 
 
 def _number(word: str, after: list[str], before: list[str]) -> int | None:
-    if word.isdigit():
+    if word.isdecimal():  # not "²", which int() refuses
         if len(word) >= 4 or (after and after[0] in _MONTHS) or (before and before[0] in _MONTHS):
             return None  # a year or a date
         return int(word)
