@@ -126,14 +126,9 @@ def _keys(text: str) -> list[str]:
     return [k for k in dict.fromkeys(keys) if k]
 
 
-def _known_order(texts: list[str]) -> tuple[KnownScale, dict[str, int], str] | None:
-    """The first known scale holding every text: (scale, text -> level index, the texts' language)."""
-    found = _known_words(texts)
-    return None if found is None else found[:3]
-
-
 def _known_words(texts: list[str]) -> tuple[KnownScale, dict[str, int], str, dict[str, frozenset[str]]] | None:
-    """_known_order, and each text's languages (a bilingual register writes one level in two)."""
+    """The first known scale holding every text: (scale, text -> level index, the texts' language, each
+    text's languages: a bilingual register writes one level in two)."""
     for scale in known_scales():
         found: dict[str, int] = {}
         spoken: dict[str, frozenset[str]] = {}
