@@ -146,9 +146,9 @@ def build(
         recommendation=recommendation,
     )
     if marking is not None:  # refused before the register is read, as every unusable option is (exit 2)
-        from riskbook.xlsx.writer import PageSetup
+        from riskbook.xlsx.writer import check_marking
 
-        PageSetup(title=paper.title or DEFAULT_TITLE, date_text="30 September 2024", marking=marking)
+        check_marking(marking)
     if pdf_path:
         from riskbook.outputs.panel.pdf import language_tag
 

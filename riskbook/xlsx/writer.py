@@ -564,3 +564,11 @@ def text_height(text: str, chars_per_line: int) -> float:
     else:
         lines = max(1, -(-len(text) // chars_per_line))
     return min(MAX_ROW_POINTS, max(LINE_POINTS, lines * LINE_POINTS))
+
+
+LONGEST_DATE_TEXT = "30 September 2024"  # the headers' date at its longest: a marking beside it fits beside any
+
+
+def check_marking(marking: str) -> None:
+    """The marking's checks (prints as something, fits a header), before any work is done."""
+    PageSetup(title="", date_text=LONGEST_DATE_TEXT, marking=marking)
