@@ -65,7 +65,11 @@ def phases(path: Path) -> dict[str, float]:
     header, _ = _find_header(rows, _header_lookup(scheme, {}))
     times["reading.py rows"], register = seconds(
         lambda: _build_register(
-            _Source(str(path), "Register", rows, 0, 0, None, keep_cells=False), header, formula_gaps, hidden, scheme
+            _Source(str(path), "Register", rows, 0, 0, None, keep_cells=False, package=None),
+            header,
+            formula_gaps,
+            hidden,
+            scheme,
         )
     )
     times["checks"], _ = seconds(lambda: validate(register, as_of=dt.date(2024, 1, 16)))

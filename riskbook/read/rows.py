@@ -27,6 +27,7 @@ from riskbook.limits import EXCEL_CELL_LIMIT, EXCEL_MAX_COLUMNS
 from riskbook.model import EMPTY_COLUMN_RISKS, Register, Risk, SheetChoice, cell_name
 from riskbook.read import values as v
 from riskbook.read.by_content import by_content_notices, columns_by_content
+from riskbook.read.columns import SKIP, UNSEEN, Long, RowShape, parsed_outcome, read_plain_rows, text_outcome
 from riskbook.read.grid_matrix import grid_matrix
 from riskbook.read.header import (
     Header,
@@ -170,7 +171,6 @@ def _or_text(parsed: Any, raw: Any) -> Any:
 
 _TEXT, _PARSED = 0, 1
 _NO_SAVED_RESULT = "is a formula with no saved result"
-_UNSEEN = object()
 
 
 def _kind(name: str) -> int:
@@ -210,7 +210,7 @@ def _read_row(row, sheet_row: int, col0: int, plan, extra_columns, formula_gaps,
             continue
         if cell == "":
             continue
-        _store(risk, name, _text_outcome(cell) if kind == _TEXT else _parsed_outcome(cell, parse))
+        _store(risk, name, text_outcome(cell) if kind == _TEXT else parsed_outcome(cell, parse))
     return None if _numbered_blank_line(row, risk, lazy_offsets) else risk
 
 
@@ -237,7 +237,7 @@ def _read_plain_row(row, sheet_row: int, text_plan, parsed_plan, extra_columns, 
                 if cell:
                     values[name] = cell
                 continue
-        _store(risk, name, _text_outcome(cell))
+        _store(risk, name, text_outcome(cell))
     for offset, name, outcome, cache in parsed_plan:
         if offset >= width:
             continue
@@ -245,12 +245,12 @@ def _read_plain_row(row, sheet_row: int, text_plan, parsed_plan, extra_columns, 
         if cell == "":
             continue
         key = cell if cell.__class__ is str else (cell.__class__, cell)
-        result = cache.get(key, _UNSEEN)
-        if result is _UNSEEN:
+        result = cache.get(key, UNSEEN)
+        if result is UNSEEN:
             result = cache[key] = outcome(cell)
         if result.__class__ is Invalid:
             risk.invalid[name] = result
-        elif result is not _SKIP:
+        elif result is not SKIP:
             values[name] = result
     return None if _numbered_blank_line(row, risk, lazy_offsets) else risk
 
@@ -279,10 +279,10 @@ def _store(risk: Risk, name: str, outcome: Any) -> None:
     """Keep what a cell gave its field: a value, an unreadable cell, or text too long for a cell."""
     if outcome.__class__ is Invalid:
         risk.invalid[name] = outcome
-    elif outcome.__class__ is _Long:
+    elif outcome.__class__ is Long:
         risk.values[name] = str(outcome)
         risk.long_fields = [*(risk.long_fields or ()), name]
-    elif outcome is not _SKIP:
+    elif outcome is not SKIP:
         risk.values[name] = outcome
 
 
@@ -295,32 +295,6 @@ def _numbered_blank_line(row: list[Any], risk: Risk, lazy_offsets: tuple[int, ..
         return False
     width = len(row)
     return not any(offset < width and not v.is_blank(row[offset]) for offset in lazy_offsets)
-
-
-_SKIP = object()  # a cell that gives its field no value: blank once trimmed
-
-
-class _Long(str):
-    """Text too long for an Excel cell: the risk notes the field."""
-
-
-def _text_outcome(cell: Any) -> Any:
-    """A non-empty text field's cell as both readers keep it: the text, _SKIP, or a _Long text."""
-    text = v.clean_text(cell)
-    if not text:
-        return _SKIP
-    return _Long(text) if len(text) > EXCEL_CELL_LIMIT else text
-
-
-def _parsed_outcome(cell: Any, parse: Callable[[Any], Any]) -> Any:
-    """A non-empty parsed field's cell as _read_row reads it: the value, an Invalid, or _SKIP."""
-    if cell.__class__ is str:
-        if cell[0] == "'":
-            cell = cell[1:]
-        cell = cell.strip(v.SPACE)
-        if not cell:
-            return _SKIP
-    return parse(cell)
 
 
 def _risks(rows: list[list[Any]], first: int, row0: int, read: Callable[[list[Any], int], Risk | None]) -> list[Risk]:
@@ -366,10 +340,13 @@ def _name_by_row(risks: list[Risk]) -> None:
 def _resolve_statuses(risks: list[Risk], scheme: Scheme) -> None:
     from riskbook.scheme.load import resolve_status
 
+    names: dict[Any, str | None] = {}  # by status text: a register has a handful
     for risk in risks:
         status = risk.values.get("status")
         if status is not None:
-            risk.status_name = resolve_status(status, scheme)[0]
+            if status not in names:
+                names[status] = resolve_status(status, scheme)[0]
+            risk.status_name = names[status]
 
 
 def _check_header_width(display: str, sheet: str, header_cells: list[Any], header_row: int) -> None:
@@ -470,7 +447,7 @@ def _build_register(
     if not formula_gaps:
         text_plan = [(offset, name) for offset, name, kind, *_ in plan if kind == _TEXT]
         parsed_plan = [
-            (offset, name, functools.partial(_parsed_outcome, parse=parse), cache)
+            (offset, name, functools.partial(parsed_outcome, parse=parse), cache)
             for offset, name, kind, parse, cache in plan
             if kind == _PARSED
         ]
@@ -483,6 +460,8 @@ def _build_register(
             lazy=lazy or None,
             lazy_offsets=lazy_offsets,
         )
+        shape = RowShape(lazy or None, extra_plan, header_width)
+        risks = read_plain_rows(rows, header_index + 1, row0, text_plan, parsed_plan, shape, read)
     else:
         read = functools.partial(
             _read_row,
@@ -494,7 +473,7 @@ def _build_register(
             lazy=None,
             lazy_offsets=lazy_offsets,
         )
-    risks = _risks(rows, header_index + 1, row0, read)
+        risks = _risks(rows, header_index + 1, row0, read)
     tables = tables or TableFacts()
     header_words = frozenset(scheme.header_lookup) | {header_key(text) for text in headers if text}
     risks, passed_over = pass_over(
@@ -512,7 +491,7 @@ def _build_register(
     sheet_extras = [(col0 + offset, text) for offset, text in extra_columns]
     header_row = row0 + header_index
     extra_cols = {col for col, _ in sheet_extras}
-    reference_by_row = {risk.row: risk.reference for risk in risks}
+    reference_by_row = {risk.row: risk.reference for risk in risks} if formula_gaps else {}
     for r, c in sorted(formula_gaps):
         if c in extra_cols and r in reference_by_row and formula_gaps[r, c] is None:
             field = headers[c - col0] or "the cell"
