@@ -1,5 +1,6 @@
-"""validate's quick look at each risk (the guards in checks.check_risk) must never hide a finding the full
-checks make: every check run on every risk, each with no more than what it needs to run at all."""
+"""validate's quick look at each risk (checks.quick_look, a column at a time, then the guards in
+checks.check_risk) must never hide a finding the full checks make: every check run on every risk, each
+with no more than what it needs to run at all."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ POOLS = {
     "impact": LEVELS,
     "likelihood": LEVELS,
     "status": ["Controls Tasked", "controls  tasked", "Tolerated", "Wibble", "", "Treated"],
-    "first_recorded": ["01/01/2020", "Jan 2026", "31/12/2023", "", "not a date", "Feb 2024"],
+    "first_recorded": ["01/01/2020", "Jan 2026", "31/12/2023", "", "not a date", "Feb 2024", "16/01/2024"],
     "last_review": ["Jan 2024", "01/06/2020", "15/01/2024", "", "Mar 2025", "soon"],
     "score": ["12", "16", "6", "", "9", "1", "x"],
     "rag": ["Red", "Amber", "Green", "High", "Medium", "", "Purple"],
@@ -138,14 +139,35 @@ def _everything(report):
         FIELDS[:10],
         [name for name in FIELDS if name != "last_review"],
         [name for name in FIELDS if name not in ("impact", "likelihood")],
+        FIELDS[:11],
+        [name for name in FIELDS[:11] if name not in ("impact", "likelihood")],
+        [name for name in FIELDS[:11] if name not in ("last_review", "rag")],
     ],
-    ids=["score-sets", "plain", "no-review-column", "no-impact-or-likelihood"],
+    ids=[
+        "score-sets",
+        "plain",
+        "no-review-column",
+        "no-impact-or-likelihood",
+        "proposal",
+        "proposal-no-impact-or-likelihood",
+        "no-review-or-rating",
+    ],
 )
 def test_the_quick_look_finds_what_checking_every_risk_in_full_finds(tmp_path, monkeypatch, seed, fields):
     register = read_register(_register_file(tmp_path / "register.csv", seed, fields))
     as_of = dt.date(2024, 1, 16)
     quick = _everything(validate(register, as_of=as_of))
     monkeypatch.setattr(checks, "check_risk", _every_check)
+    monkeypatch.setattr(checks, "quick_look", lambda ctx, assessed: range(len(assessed)))
     full = _everything(validate(register, as_of=as_of))
     assert quick == full
     assert len({code for code, *_ in full}) >= 8  # the registers are faulty enough to mean something
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_assessing_a_column_at_a_time_gives_each_risk_its_own_assessment(tmp_path, seed):
+    register = read_register(_register_file(tmp_path / "register.csv", seed, FIELDS[:11]))
+    context = checks._Context(register, register.scheme, dt.date(2024, 1, 16))
+    by_column = context.assess_all(register.risks)
+    assert by_column == [checks.assess(risk, register.scheme) for risk in register.risks]
+    assert len({item.review_due for item in by_column}) >= 4 and len({item.score for item in by_column}) >= 4

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 import re
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator
+from itertools import compress, repeat
+from operator import attrgetter, itemgetter
+from typing import TYPE_CHECKING, Any
 
 from riskbook.check.assessed import Assessed
 from riskbook.check.findings import Finding, make
@@ -90,15 +93,16 @@ def validate(
     findings.extend(check_sets_on_scale(context))
     findings.extend(check_has_risks(context))
     findings.extend(check_own_words(context))
-    assessed: list[Assessed] = []
-    ticker = Ticker(progress, len(register.risks))
-    for risk in register.risks:
-        item = context.assess(risk)
-        assessed.append(item)
-        found = check_risk(context, item)
+    assessed = context.assess_all(register.risks)
+    ticker = Ticker(progress, len(assessed))
+    done = 0
+    for index in quick_look(context, assessed):
+        found = check_risk(context, assessed[index])
         if found:
             findings.extend(found)
-        ticker.tick()
+        ticker.tick(index + 1 - done)
+        done = index + 1
+    ticker.tick(len(assessed) - done)
     findings.extend(check_duplicate_references(context))
     ticker.finish()
     period = None
@@ -186,13 +190,38 @@ class _Context:
                 found = self._scores[key] = (score, self.scheme.band(score))
             score, band = found
         last = values.get("last_review")
-        due = None
-        if last is not None and band is not None:
-            due_key = (id(last), band.review_months)
-            due = self._dues.get(due_key)
-            if due is None:
-                due = self._dues[due_key] = add_months(_bounds(last)[1], band.review_months)
-        return Assessed(risk, score, band, due)
+        return Assessed(risk, score, band, None if last is None or band is None else self.due(last, band))
+
+    def assess_all(self, risks: list[Risk]) -> list[Assessed]:
+        """self.assess of each risk, a column at a time: each score, band and due date worked out once."""
+        values = list(map(_VALUES, risks))
+        if self.stated_stands:
+            scores = list(map(dict.get, values, repeat("score")))
+            by_score = {score: self.scheme.band(score) for score in dict.fromkeys(scores)}
+            bands = list(map(by_score.__getitem__, scores))
+        else:
+            keys = list(
+                zip(map(dict.get, values, repeat("impact")), map(dict.get, values, repeat("likelihood")), strict=True)
+            )
+            for key in dict.fromkeys(keys):
+                if key not in self._scores:
+                    score = self.scheme.score_for(*key)
+                    self._scores[key] = (score, self.scheme.band(score))
+            found = list(map(self._scores.__getitem__, keys))
+            scores, bands = list(map(_FIRST, found)), list(map(_SECOND, found))
+        lasts = list(map(dict.get, values, repeat("last_review")))
+        due_keys = list(zip(map(id, lasts), map(id, bands), strict=True))
+        by_key = {}
+        for key, (last, band) in dict(zip(due_keys, zip(lasts, bands, strict=True), strict=True)).items():
+            by_key[key] = None if last is None or band is None else self.due(last, band)
+        return list(map(Assessed, risks, scores, bands, map(by_key.__getitem__, due_keys)))
+
+    def due(self, last: PartialDate, band: Band) -> dt.date:
+        due_key = (id(last), band.review_months)
+        due = self._dues.get(due_key)
+        if due is None:
+            due = self._dues[due_key] = add_months(_bounds(last)[1], band.review_months)
+        return due
 
     def bounds(self, day: PartialDate) -> tuple[dt.date, dt.date]:
         found = self._bounds.get(id(day))  # by id: reading shares equal dates, and hashing one is slow
@@ -372,6 +401,86 @@ def check_has_risks(ctx: _Context) -> Iterator[Finding]:
     if not register.risks:
         row = register.header_row + 1
         yield make("no-risks", register.sheet, f"{row}:{row}", sheet=register.sheet, row=row)
+
+
+_VALUES, _INVALID, _LONG = attrgetter("values"), attrgetter("invalid"), attrgetter("long_fields")
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
+_RISK, _SCORE, _DUE, _STATUS_NAME = (
+    attrgetter("risk"),
+    attrgetter("score"),
+    attrgetter("review_due"),
+    attrgetter("status_name"),
+)
+
+
+def quick_look(ctx: _Context, assessed: list[Assessed]) -> list[int]:
+    """The indices of the risks check_risk must look at, in order: those its guards may let through, each
+    guard asked a column at a time (per distinct value, or in C). A risk left out would have no finding;
+    tests/test_quick_checks.py holds this, with check_risk's guards, to every check run on every risk."""
+    count = len(assessed)
+    if ctx.has_control_due or ctx.score_sets:  # check_risk's own guards decide, risk by risk
+        return list(range(count))
+    risks = list(map(_RISK, assessed))
+    values = list(map(_VALUES, risks))
+    flagged: set[int] = set()
+
+    def flag(flags: Iterable[object]) -> None:
+        flagged.update(compress(range(count), flags))
+
+    def column(name: str) -> list[Any]:
+        return list(map(dict.get, values, repeat(name)))
+
+    def by_distinct(cells: list[Any], may_find: Callable[[Any], bool]) -> None:
+        table = {cell: may_find(cell) for cell in dict.fromkeys(cells)}
+        if any(table.values()):
+            flag(map(table.__getitem__, cells))
+
+    flag(map(_INVALID, risks))
+    flag(map(_LONG, risks))
+    flag(map(operator.not_, map(operator.le, repeat(ctx.required), map(dict.keys, values))))
+    flag(map(operator.ne, map(_STATUS_NAME, risks), column("status")))
+    if ctx.reference_ok is not _any_reference:
+        references = column("reference")
+        present = [index for index, ref in enumerate(references) if ref is not None] if None in references else None
+        if present is None:
+            flag(map(operator.not_, map(ctx.reference_ok, references)))
+        else:
+            flagged.update(
+                compress(present, map(operator.not_, map(ctx.reference_ok, map(references.__getitem__, present))))
+            )
+    stated, scores = column("score"), list(map(_SCORE, assessed))
+    pairs = list(zip(stated, scores, strict=True))
+    by_distinct(pairs, lambda pair: pair[0] is not None and pair[1] is not None and pair[0] != pair[1])
+    for name in ("score", "previous_score"):
+        by_distinct(
+            column(name), lambda value: value is not None and not ctx.lowest_score <= value <= ctx.highest_score
+        )
+    if ctx.register.has("rag"):
+        keys = list(zip(column("rag"), scores, stated, strict=True))
+        items = dict(zip(keys, assessed, strict=True))
+        by_distinct(keys, lambda key: key[0] is not None and ctx.rating_differs(items[key], key[0]))
+    _flag_dates(ctx, column("first_recorded"), column("last_review"), flag)
+    by_distinct(list(map(_DUE, assessed)), lambda due: due is not None and due < ctx.as_of)
+    if ctx.register.has("proposal"):
+        by_distinct(column("proposal"), lambda text: text is not None and ctx.unknown_proposal(text))
+    return sorted(flagged)
+
+
+def _flag_dates(ctx: _Context, firsts: list[Any], lasts: list[Any], flag: Callable[[Iterable[object]], None]) -> None:
+    """The dates_may_find guard, a column at a time: dates are shared by reading, so each is bounded once."""
+    as_of = ctx.as_of
+
+    def bound(days: list[Any], which: int, missing: dt.date) -> list[dt.date]:
+        by_id = {
+            key: missing if day is None else ctx.bounds(day)[which]
+            for key, day in dict(zip(map(id, days), days, strict=True)).items()
+        }
+        return list(map(by_id.__getitem__, map(id, days)))
+
+    first_earliest = bound(firsts, 0, dt.date.min)
+    flag(map(operator.gt, first_earliest, repeat(as_of)))
+    flag(map(operator.gt, bound(lasts, 0, dt.date.min), repeat(as_of)))
+    flag(map(operator.gt, first_earliest, bound(lasts, 1, dt.date.max)))
 
 
 def check_risk(ctx: _Context, item: Assessed) -> list[Finding]:
@@ -702,6 +811,12 @@ def check_proposal(ctx: _Context, risk: Risk) -> Iterator[Finding]:
 def check_duplicate_references(ctx: _Context) -> Iterator[Finding]:
     """References that read the same are one reference: compared as a reader sees them (riskbook.check.references),
     an invisible character or a look-alike letter of another script named in the finding."""
+    references = list(map(dict.get, map(_VALUES, ctx.register.risks), repeat("reference"), repeat("")))
+    if "".join(references).isascii():  # nearly always: a look-alike key is then the upper case
+        keys = set(map(str.upper, references))
+        keys.discard("")
+        if len(keys) == len(references) - references.count(""):
+            return  # no two alike
     first_seen: dict[str, Risk] = {}
     for risk in ctx.register.risks:
         ref = risk.reference
