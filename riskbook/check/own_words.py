@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import attrgetter
 
 from riskbook.model import EMPTY_COLUMN_RISKS, Register
 from riskbook.scheme.load import resolve_status
@@ -43,7 +45,8 @@ def own_statuses(register: Register, scheme: Scheme) -> OwnWords | None:
 
 
 def _own(register: Register, name: str, known: Callable[[str], bool]) -> OwnWords | None:
-    texts = [risk.values[name] for risk in register.risks if isinstance(risk.values.get(name), str)]
+    cells = list(map(dict.get, map(attrgetter("values"), register.risks), repeat(name)))
+    texts = list(compress(cells, map(isinstance, cells, repeat(str))))
     if len(texts) < EMPTY_COLUMN_RISKS:
         return None
     distinct = list(dict.fromkeys(texts))

@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import operator
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import compress, repeat
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
@@ -210,11 +210,14 @@ class _Context:
             found = list(map(self._scores.__getitem__, keys))
             scores, bands = list(map(_FIRST, found)), list(map(_SECOND, found))
         lasts = list(map(dict.get, values, repeat("last_review")))
-        due_keys = list(zip(map(id, lasts), map(id, bands), strict=True))
-        by_key = {}
-        for key, (last, band) in dict(zip(due_keys, zip(lasts, bands, strict=True), strict=True)).items():
-            by_key[key] = None if last is None or band is None else self.due(last, band)
-        return list(map(Assessed, risks, scores, bands, map(by_key.__getitem__, due_keys)))
+        last_by_id = dict(zip(map(id, lasts), lasts, strict=True))
+        # each due date by band, then by last review: two lookups in C a risk, and no key made for it
+        dues_by_band = {
+            key: {at: None if last is None or band is None else self.due(last, band) for at, last in last_by_id.items()}
+            for key, band in dict(zip(map(id, bands), bands, strict=True)).items()
+        }
+        dues = map(dict.__getitem__, map(dues_by_band.__getitem__, map(id, bands)), map(id, lasts))
+        return list(map(Assessed, risks, scores, bands, dues))
 
     def due(self, last: PartialDate, band: Band) -> dt.date:
         due_key = (id(last), band.review_months)
@@ -439,15 +442,13 @@ def quick_look(ctx: _Context, assessed: list[Assessed]) -> list[int]:
     flag(map(_LONG, risks))
     flag(map(operator.not_, map(operator.le, repeat(ctx.required), map(dict.keys, values))))
     flag(map(operator.ne, map(_STATUS_NAME, risks), column("status")))
-    if ctx.reference_ok is not _any_reference:
+    if ctx.reference_ok is not _any_reference:  # the scheme's pattern (reference_ok is its match)
         references = column("reference")
-        present = [index for index, ref in enumerate(references) if ref is not None] if None in references else None
-        if present is None:
-            flag(map(operator.not_, map(ctx.reference_ok, references)))
-        else:
-            flagged.update(
-                compress(present, map(operator.not_, map(ctx.reference_ok, map(references.__getitem__, present))))
-            )
+        present: Sequence[int] = range(count)
+        if None in references:
+            present = [index for index, ref in enumerate(references) if ref is not None]
+            references = list(map(references.__getitem__, present))
+        flagged.update(compress(present, map(operator.not_, ctx.scheme.reference_regex.match_each(references))))
     stated, scores = column("score"), list(map(_SCORE, assessed))
     pairs = list(zip(stated, scores, strict=True))
     by_distinct(pairs, lambda pair: pair[0] is not None and pair[1] is not None and pair[0] != pair[1])
@@ -459,28 +460,36 @@ def quick_look(ctx: _Context, assessed: list[Assessed]) -> list[int]:
         keys = list(zip(column("rag"), scores, stated, strict=True))
         items = dict(zip(keys, assessed, strict=True))
         by_distinct(keys, lambda key: key[0] is not None and ctx.rating_differs(items[key], key[0]))
-    _flag_dates(ctx, column("first_recorded"), column("last_review"), flag)
+    flagged.update(_dates_may_find(ctx, column("first_recorded"), column("last_review")))
     by_distinct(list(map(_DUE, assessed)), lambda due: due is not None and due < ctx.as_of)
     if ctx.register.has("proposal"):
         by_distinct(column("proposal"), lambda text: text is not None and ctx.unknown_proposal(text))
     return sorted(flagged)
 
 
-def _flag_dates(ctx: _Context, firsts: list[Any], lasts: list[Any], flag: Callable[[Iterable[object]], None]) -> None:
-    """The dates_may_find guard, a column at a time: dates are shared by reading, so each is bounded once."""
-    as_of = ctx.as_of
-
-    def bound(days: list[Any], which: int, missing: dt.date) -> list[dt.date]:
-        by_id = {
-            key: missing if day is None else ctx.bounds(day)[which]
-            for key, day in dict(zip(map(id, days), days, strict=True)).items()
-        }
-        return list(map(by_id.__getitem__, map(id, days)))
-
-    first_earliest = bound(firsts, 0, dt.date.min)
-    flag(map(operator.gt, first_earliest, repeat(as_of)))
-    flag(map(operator.gt, bound(lasts, 0, dt.date.min), repeat(as_of)))
-    flag(map(operator.gt, first_earliest, bound(lasts, 1, dt.date.max)))
+def _dates_may_find(ctx: _Context, firsts: list[Any], lasts: list[Any]) -> set[int]:
+    """The indices of the risks dates_may_find would let through, a column at a time: dates are shared by
+    reading, so each is bounded once, and only risks whose dates could be out of order are compared."""
+    as_of, count = ctx.as_of, len(firsts)
+    first_by_id = {key: day for key, day in zip(map(id, firsts), firsts, strict=True) if day is not None}
+    last_by_id = {key: day for key, day in zip(map(id, lasts), lasts, strict=True) if day is not None}
+    found: set[int] = set()
+    late = {key for key, day in (first_by_id | last_by_id).items() if ctx.bounds(day)[0] > as_of}
+    if late:
+        found.update(compress(range(count), map(late.__contains__, map(id, firsts))))
+        found.update(compress(range(count), map(late.__contains__, map(id, lasts))))
+    if not last_by_id:
+        return found
+    latest = {key: ctx.bounds(day)[1] for key, day in last_by_id.items()}
+    soonest = min(latest.values())
+    earliest = {key: ctx.bounds(day)[0] for key, day in first_by_id.items()}
+    after_a_review = {key for key, day in earliest.items() if day > soonest}  # may follow some risk's review
+    if after_a_review:
+        for index in compress(range(count), map(after_a_review.__contains__, map(id, firsts))):
+            last = lasts[index]
+            if last is not None and earliest[id(firsts[index])] > latest[id(last)]:
+                found.add(index)
+    return found
 
 
 def check_risk(ctx: _Context, item: Assessed) -> list[Finding]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from itertools import groupby
+from operator import attrgetter
 
 from riskbook.check.findings import Finding
 from riskbook.model import Register
@@ -35,11 +36,19 @@ SCHEME_HINTS = {
 }
 
 
+def _titles_by_row(report: Report) -> dict[int, str]:
+    """Each risk's title by its sheet row (the later risk's where two share a row, as a dict keeps it)."""
+    risks = report.register.risks
+    by_row = dict(zip(map(attrgetter("row"), risks), risks, strict=True))
+    rows = {f.row for f in report.findings}
+    return {row: risk.title for row, risk in by_row.items() if row in rows}
+
+
 def render_text(report: Report, colour: bool = False) -> str:
     """Findings grouped by risk, in sheet order, then the summary line. A finding that repeats on
     nearly every risk is one line, not one per row."""
     lines: list[str] = []
-    titles = {risk.row: risk.title for risk in report.register.risks}
+    titles = _titles_by_row(report) if report.findings else {}
     register = report.register
     folded = _repeating_codes(report)
     for code, found in folded.items():
