@@ -47,7 +47,7 @@ def own_statuses(register: Register, scheme: Scheme) -> OwnWords | None:
 def _own(register: Register, name: str, known: Callable[[str], bool]) -> OwnWords | None:
     cells = list(map(dict.get, map(attrgetter("values"), register.risks), repeat(name)))
     texts = list(compress(cells, map(isinstance, cells, repeat(str))))
-    if len(texts) < EMPTY_COLUMN_RISKS:
+    if len(texts) < EMPTY_COLUMN_RISKS or known(texts[0]):  # the first in the scheme's words: not the register's own
         return None
     distinct = list(dict.fromkeys(texts))
     if any(known(text) for text in distinct):

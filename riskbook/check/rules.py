@@ -450,8 +450,9 @@ def quick_look(ctx: _Context, assessed: list[Assessed]) -> list[int]:
             references = list(map(references.__getitem__, present))
         flagged.update(compress(present, map(operator.not_, ctx.scheme.reference_regex.match_each(references))))
     stated, scores = column("score"), list(map(_SCORE, assessed))
-    pairs = list(zip(stated, scores, strict=True))
-    by_distinct(pairs, lambda pair: pair[0] is not None and pair[1] is not None and pair[0] != pair[1])
+    if stated != scores:  # else no stated score differs from its computed one
+        pairs = list(zip(stated, scores, strict=True))
+        by_distinct(pairs, lambda pair: pair[0] is not None and pair[1] is not None and pair[0] != pair[1])
     for name in ("score", "previous_score"):
         by_distinct(
             column(name), lambda value: value is not None and not ctx.lowest_score <= value <= ctx.highest_score

@@ -6,9 +6,11 @@ import dataclasses
 import functools
 import itertools
 import os
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from operator import itemgetter
+from itertools import repeat
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -340,13 +342,11 @@ def _name_by_row(risks: list[Risk]) -> None:
 def _resolve_statuses(risks: list[Risk], scheme: Scheme) -> None:
     from riskbook.scheme.load import resolve_status
 
-    names: dict[Any, str | None] = {}  # by status text: a register has a handful
-    for risk in risks:
-        status = risk.values.get("status")
-        if status is not None:
-            if status not in names:
-                names[status] = resolve_status(status, scheme)[0]
-            risk.status_name = names[status]
+    statuses = list(map(dict.get, map(attrgetter("values"), risks), repeat("status")))
+    names = {
+        status: None if status is None else resolve_status(status, scheme)[0] for status in dict.fromkeys(statuses)
+    }
+    deque(map(setattr, risks, repeat("status_name"), map(names.__getitem__, statuses)), maxlen=0)  # in C
 
 
 def _check_header_width(display: str, sheet: str, header_cells: list[Any], header_row: int) -> None:
