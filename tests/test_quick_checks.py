@@ -12,6 +12,7 @@ import pytest
 
 from riskbook import read_register, validate
 from riskbook.check import rules as checks
+from riskbook.check.context import CheckContext
 from riskbook.fields import FIELD_LABELS
 
 FIELDS = [
@@ -167,7 +168,7 @@ def test_the_quick_look_finds_what_checking_every_risk_in_full_finds(tmp_path, m
 @pytest.mark.parametrize("seed", range(3))
 def test_assessing_a_column_at_a_time_gives_each_risk_its_own_assessment(tmp_path, seed):
     register = read_register(_register_file(tmp_path / "register.csv", seed, FIELDS[:11]))
-    context = checks._Context(register, register.scheme, dt.date(2024, 1, 16))
+    context = CheckContext(register, register.scheme, dt.date(2024, 1, 16))
     by_column = context.assess_all(register.risks)
     assert by_column == [checks.assess(risk, register.scheme) for risk in register.risks]
     assert len({item.review_due for item in by_column}) >= 4 and len({item.score for item in by_column}) >= 4
