@@ -9,9 +9,10 @@ tests/test_row_readers.py holds the two ways equal on every row.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Sequence
-from itertools import repeat
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import is_, itemgetter
 from typing import Any, NamedTuple
 
 from riskbook.limits import EXCEL_CELL_LIMIT
@@ -72,20 +73,24 @@ def read_plain_rows(
     outcomes += [
         _parsed_column(list(map(itemgetter(offset), data)), outcome, cache) for offset, _, outcome, cache in parsed_plan
     ]
+    count = len(data)
     to_exact: set[int] = set()
-    with_gaps: set[int] = set()
-    for column, markers in outcomes:
+    gaps: list[tuple[str, list[int]]] = []  # (field, the rows it has no value in)
+    for name, (column, markers) in zip(names, outcomes, strict=True):
         if _EXACT in markers:
-            to_exact.update(index for index, value in enumerate(column) if value is _EXACT)
+            to_exact.update(compress(range(count), map(is_, column, repeat(_EXACT))))
         if _GAP in markers:
-            with_gaps.update(index for index, value in enumerate(column) if value is _GAP)
-    columns = [column for column, _ in outcomes]
-    values = list(map(dict, map(zip, repeat(names), zip(*columns, strict=True))))
-    for index in with_gaps - to_exact:
-        found = {name: value for name, value in values[index].items() if value is not _GAP}
-        if len(found) < 2:  # maybe no risk (a numbered blank line, a blank row): the row reader decides
-            to_exact.add(index)
-        values[index] = found
+            gaps.append((name, list(compress(range(count), map(is_, column, repeat(_GAP))))))
+    values = list(map(dict, map(zip, repeat(names), zip(*(column for column, _ in outcomes), strict=True))))
+    if gaps:
+        for (
+            name,
+            rows_without,
+        ) in gaps:  # a field with no value is left out of the row's dict, as the row reader leaves it
+            deque(map(dict.__delitem__, map(values.__getitem__, rows_without), repeat(name)), maxlen=0)
+        if len(names) - len(gaps) < 2:  # a row may have fewer than two values: maybe no risk (a numbered blank
+            # line, a blank row), which the row reader decides
+            to_exact.update(index for index, found in enumerate(values) if len(found) < 2)
     cells: Any = repeat(None)
     if shape.lazy or shape.extra_columns:
         width = shape.header_width
