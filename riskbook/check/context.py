@@ -219,7 +219,7 @@ def quick_look(ctx: CheckContext, assessed: list[Assessed]) -> list[int]:
     guard asked a column at a time (per distinct value, or in C). A risk left out would have no finding;
     tests/test_quick_checks.py holds this, with check_risk's guards, to every check run on every risk."""
     count = len(assessed)
-    if ctx.has_control_due or ctx.score_sets:  # check_risk's own guards decide, risk by risk
+    if ctx.has_control_due:  # check_status_stale looks at every risk
         return list(range(count))
     risks = list(map(_RISK, assessed))
     values = list(map(_VALUES, risks))
@@ -263,6 +263,11 @@ def quick_look(ctx: CheckContext, assessed: list[Assessed]) -> list[int]:
     by_distinct(list(map(_DUE, assessed)), lambda due: due is not None and due < ctx.as_of)
     if ctx.register.has("proposal"):
         by_distinct(column("proposal"), lambda text: text is not None and ctx.unknown_proposal(text))
+    if ctx.score_sets:  # sets_may_find reads the current score, the stated one and the sets' fields
+        fields = sorted({name for names in ctx.set_fields.values() for name in names})
+        keys = list(zip(scores, stated, *map(column, fields), strict=True))
+        items = dict(zip(keys, assessed, strict=True))
+        by_distinct(keys, lambda key: ctx.sets_may_find(items[key]))
     return sorted(flagged)
 
 
