@@ -422,3 +422,153 @@ def test_a_draft_bands_the_ratings_by_the_score_they_rate(tmp_path):
     assert run_cli("scheme", "--from", path, "-o", scheme).exit_code == 0
     data = _json(path, "--scheme", scheme)
     assert [f["code"] for f in data["findings"] if f["code"] in ("rag-mismatch", "score-mismatch")] == []
+
+
+def _danish_register(tmp_path):
+    """A Danish project's risk analysis: the consequence in words, then each level's value; numbered blank
+    lines under the risks, and the P × K matrix drawn beside the table as a key."""
+    header = ["ID", "Dato", "Årsag", "Hændelse", "Konsekvens", "Sandsynlighed værdi", "Konsekvens værdi",
+              "Risikoværdi", "Handlinger"]  # fmt: skip
+    risks = [
+        [1, "2024-11-14", "Dårlig kommunikation", "Vi forstår aftalerne forskelligt",
+         "Der opstår konflikter imellem projektdeltagerne.", 2, 2, 4, "Tal sammen hver dag"],
+        [2, "2024-11-14", "Manglende erfaring", "Merging af koden fejler",
+         "Koden skal skrives om, eller noget bliver slettet", 3, 3, 9, "Test før merge"],
+        [3, "2024-11-14", "Misforståelse af materialet", "Prisformlen regner forkert",
+         "Kunderne får forkerte priser på produkterne", 3, 4, 12, "Gennemgå formlen"],
+        [4, "2024-11-14", "Personlige problemer", "En af os er fraværende",
+         "Opgaver bliver ikke lavet til tiden", 2, 2, 4, "Hjælp hinanden"],
+    ]  # fmt: skip
+    numbered = [[n] for n in range(5, 9)]
+    key = [[None] * 11 + ["Sandsynlighed", level, *(level * k for k in range(1, 6))] for level in range(5, 0, -1)]
+    return write_xlsx(tmp_path / "risikoanalyse.xlsx", [header, *risks, *numbered, [], *key], sheet="Ark1")
+
+
+def test_a_level_named_twice_is_read_from_the_column_of_levels_and_its_sentences_kept(tmp_path):
+    report, said = _columns_json(_danish_register(tmp_path))
+    assert report["risks"] == 4
+    assert report["columns"]["impact"]["header"] == "Konsekvens værdi"
+    assert report["columns"]["consequence"]["header"] == "Konsekvens"
+    assert report["columns"]["likelihood"] == "Sandsynlighed værdi"
+    assert report["columns"]["title"] == "Hændelse"
+    assert said["impact"]["cell"] == "G1"
+    assert "holds sentences" in said["impact"]["message"]
+    assert [f["code"] for f in report["findings"] if f["code"] in ("bad-scale-value", "score-mismatch")] == []
+
+
+def test_a_key_beside_the_table_does_not_hide_a_column_of_dates(tmp_path):
+    report, said = _columns_json(_danish_register(tmp_path))
+    assert report["columns"]["first_recorded"]["header"] == "Dato"
+    assert said["first_recorded"]["cell"] == "B1"
+
+
+def _fmea(tmp_path):
+    """A medical device's FMEA: the problem names the risk (no title header), its consequence in words (often
+    the same words again), then the severity and likeliness in per cent."""
+    header = ["Problem", "Consequence", "Motor alarm", "Severity", "Likeliness", "Detection %", "Comment"]
+    parts = [
+        "hose",
+        "valve",
+        "sensor",
+        "pump",
+        "inlet",
+        "exhaust",
+        "battery",
+        "display",
+        "fan",
+        "filter",
+        "tube",
+        "mask",
+        "cable",
+        "alarm",
+    ]
+    consequences = [f"No air through the {part}" for part in parts[:12]] + ["No pressure", "No pressure"]
+    risks = [
+        [f"Failure mode {n}: {part} disconnects", consequences[n], 0, 100 if n % 2 else 50, 10 * (n % 4 + 1), 100, ""]
+        for n, part in enumerate(parts)
+    ]  # fmt: skip
+    return write_xlsx(tmp_path / "fmea.xlsx", [header, *risks], sheet="Sheet1", title_rows=["FMEA", ""])
+
+
+def test_an_fmea_without_a_title_header_is_read_its_names_by_content(tmp_path):
+    report, said = _columns_json(_fmea(tmp_path))
+    assert report["risks"] == 14
+    assert report["columns"]["title"]["header"] == "Problem"
+    assert report["columns"]["impact"]["header"] == "Severity"
+    assert report["columns"]["consequence"]["header"] == "Consequence"
+    assert report["columns"]["likelihood"] == "Likeliness"
+    assert set(said) == {"title", "impact", "consequence"}
+
+
+def test_an_fmea_drafts_a_scheme_its_own_register_validates_under(tmp_path):
+    path = _fmea(tmp_path)
+    scheme = tmp_path / "fmea.toml"
+    assert run_cli("scheme", "--from", path, "-o", scheme).exit_code == 0
+    report = _json(path, "--scheme", scheme)
+    assert report["errors"] == 0
+    assert run_cli("build", path, "--scheme", scheme, "-o", tmp_path / "panel.xlsx", "--as-of", AS_OF).exit_code == 0
+
+
+def test_a_consequence_column_of_small_numbers_is_the_impact(tmp_path):
+    """A German FMEA: A=Auftreten (occurrence), F=Folgen (consequences, rated 1-10), W=Entdeckung, RPZ."""
+    rows = [
+        ["Risiken", "Name", "A=Auftreten", "F=Folgen", "W=Entdeckung", "RPZ"],
+        ["R1", "Communityaufbau scheitert", 9, 10, 2, 180],
+        ["R2", "Moderator schadet dem Projekt", 6, 8, 3, 144],
+        ["R3", "Projektumfang wird unterschätzt", 6, 7, 5, 210],
+        ["R4", "Bildformate werden nicht verarbeitet", 7, 4, 2, 56],
+    ]
+    report, said = _columns_json(write_xlsx(tmp_path / "fmea.xlsx", rows, sheet="Risikoanalyse"))
+    assert report["columns"]["impact"]["header"] == "F=Folgen"
+    assert "under a consequence header" in said["impact"]["message"]
+    assert report["columns"]["likelihood"] == "A=Auftreten"
+
+
+def test_a_product_header_names_its_letter_columns(tmp_path):
+    """Item, P, I, Risk (P*I): the product says I is the impact; placeholder rows of a formula's 0 are no risks."""
+    rows = [
+        ["Item", "P", "I", "Risk (P*I)", "Recognized", "How"],
+        ["My other classes keep me from the work", 40, 20, 800, "2025-04-01", "A weekly plan"],
+        ["My board breaks", 1, 40, 40, "2025-04-01", "A new board can be bought"],
+        *[[None, None, None, 0] for _ in range(7)],
+    ]
+    report, said = _columns_json(write_xlsx(tmp_path / "register.xlsx", rows, sheet="Sheet1"))
+    assert report["risks"] == 2
+    assert report["columns"]["impact"] == "I"
+    assert report["columns"]["likelihood"] == "P"
+    assert report["columns"]["title"]["header"] == "Item"
+    assert "a different text on every row" in said["title"]["message"]
+
+
+def test_a_letter_yields_to_a_header_that_spells_the_field_out(tmp_path):
+    """'P' beside an asset's C, I, A ratings and a spelt-out 'Threat Probability': the words are read."""
+    rows = [
+        ["Risk Number", "Risk Description", "P", "C", "I", "A", "Threat Probability", "Threat Impact", "Risk Score"],
+        ["R001", "Ransomware encrypts the patient records", 1, 3, 3, 3, 3, 3, 9],
+        ["R002", "Outdated OS on the imaging machines", 2, 2, 3, 2, 3, 2, 6],
+        ["R003", "Phishing of the staff mailboxes", 3, 3, 2, 1, 2, 2, 4],
+    ]
+    report = _json(write_xlsx(tmp_path / "iso.xlsx", rows))
+    assert report["columns"]["likelihood"] == "Threat Probability"
+    assert report["columns"]["impact"] == "Threat Impact"
+    assert [f["code"] for f in report["findings"] if f["code"] == "score-mismatch"] == []
+
+
+def test_a_register_of_scores_alone_drafts_the_smallest_square_scale_and_bands_by_its_ratings(tmp_path):
+    rows = [
+        ["Risk ID", "Risk Description", "Score", "Risk Level", "Treatment"],
+        ["R001", "Unauthorised access to the customer database", 20, "Critical", "MFA"],
+        ["R002", "SQL injection on the web application", 15, "High", "Input validation"],
+        ["R003", "Malware on the staff laptops", 12, "High", "Antivirus"],
+        ["R004", "Phishing of the staff", 16, "Critical", "Training"],
+        ["R005", "Backup data exposed", 10, "Medium", "Encrypt the backups"],
+    ]
+    path = write_xlsx(tmp_path / "scores.xlsx", rows, sheet="Risk Register")
+    scheme = tmp_path / "drafted.toml"
+    result = run_cli("scheme", "--from", path, "-o", scheme)
+    assert result.exit_code == 0, result.output
+    text = scheme.read_text(encoding="utf-8")
+    assert "states scores and no impact or likelihood: 5 levels each" in text
+    report = _json(path, "--scheme", scheme)
+    assert [f["code"] for f in report["findings"] if f["code"] in ("bad-score", "rag-mismatch")] == []
+    assert {f["code"] for f in report["findings"] if f["severity"] == "error"} == {"missing-column"}

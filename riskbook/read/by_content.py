@@ -21,10 +21,13 @@ if TYPE_CHECKING:
 
 SAMPLE_ROWS = 200  # data rows looked at: enough to tell a column's kind, few enough to cost nothing
 _AT_LEAST = 3  # filled rows a column needs before its content says anything
+_NAMES_AT_LEAST = 2  # but a small register's names are plain to see: sentences, each different
 _SHARE = 0.9  # of the rows that must be filled, and of the filled cells that must be dates
 _PRODUCT_SHARE = 0.8  # of the scores that must be impact × likelihood (a register's errors are the rest)
 _CODE_LENGTH = 16
 _NAME_LENGTH = 8  # mean characters of a column of risk names (codes and levels are shorter)
+_SENTENCE_LENGTH = 12  # mean characters of a column of sentences (a scale's words are shorter)
+_MAX_LEVEL_WORDS = 10  # distinct words a scale column may hold
 _DATE_FIELDS = ("first_recorded", "last_review")
 _ANY_DATE_FIELD = frozenset({"first_recorded", "last_review", "next_review", "control_due"})
 
@@ -51,8 +54,8 @@ def columns_by_content(
         return parsed if isinstance(parsed, int) else None
 
     score_for = scheme.score_for
-    sample = [row for row in rows[first : first + SAMPLE_ROWS] if any(not v.is_blank(c) for c in row)]
-    if len(sample) < _AT_LEAST or not free:
+    sample = _sample(rows, first, max([*free, *columns.values()], default=0) + 1)
+    if len(sample) < _NAMES_AT_LEAST or not free:
         return []
     found: list[ByContent] = []
     left = list(free)
@@ -65,7 +68,7 @@ def columns_by_content(
         # A risk's name is on the row of its reference: rows under it (its controls, its notes) say nothing.
         ref = columns.get("reference")
         risk_rows = [r for r in sample if ref is None or (ref < len(r) and not v.is_blank(r[ref]))] or sample
-        offset = next((o for o in left if _names(_cells(risk_rows, o))), None)
+        offset = next((o for o in left if _names(_cells(risk_rows, o, _NAMES_AT_LEAST))), None)
         if offset is not None:
             found.append(ByContent("title", offset, "a different text on every row, the first such column"))
             left.remove(offset)
@@ -93,6 +96,76 @@ def columns_by_content(
     return found
 
 
+def _sample(rows: list[list[Any]], first: int, width: int) -> list[list[Any]]:
+    """The data rows a column's content is judged on, within the header's width (a key beside the table is
+    no risk): a row holding one value is no risk either (a numbered placeholder, a formula's 0, a group's
+    label), and would make every other column look half empty."""
+    return [
+        row[:width] for row in rows[first : first + SAMPLE_ROWS] if sum(1 for c in row[:width] if not v.is_blank(c)) > 1
+    ]
+
+
+def names_column(rows: list[list[Any]], first: int, free: list[int], width: int) -> int | None:
+    """The first free column that holds risks' names, by its content (see _names)."""
+    sample = _sample(rows, first, width)
+    return next((offset for offset in free if _names(_cells(sample, offset, _NAMES_AT_LEAST))), None)
+
+
+# A level column's header word that also names a narrative field: the field its text is read as instead.
+_PROSE_FIELD = {"impact": "consequence", "likelihood": None}
+
+
+def levels_by_content(keys: list[str | None], rows: list[list[Any]], first: int) -> list[ByContent]:
+    """Where headers name the impact or likelihood twice, once over sentences ("Konsekvens": what would
+    happen) and once over levels ("Konsekvens værdi": 1-5), the levels are the field and the sentences its
+    narrative; and a consequence column holding small numbers on every row ("F=Folgen" in an FMEA) is the
+    impact, where no column is headed so. Each is read by content, and said."""
+    sample = _sample(rows, first, len(keys))
+    if len(sample) < _AT_LEAST:
+        return []
+    found: list[ByContent] = []
+    for name, prose_field in _PROSE_FIELD.items():
+        offsets = [offset for offset, key in enumerate(keys) if key == name]
+        if len(offsets) < 2 or not _prose(_cells(sample, offsets[0])):
+            continue
+        level = next((o for o in offsets[1:] if _levels(_cells(sample, o))), None)
+        if level is None:
+            continue
+        why = f"levels on every row, where the first column named as the {name} holds sentences"
+        found.append(ByContent(name, level, why))
+        if prose_field is not None and prose_field not in keys:
+            found.append(ByContent(prose_field, offsets[0], f"sentences under a header that names the {name}"))
+    if "impact" not in keys:
+        for offset in (o for o, key in enumerate(keys) if key == "consequence"):
+            if _small_numbers([v.parse_number(c) for c in _column(sample, offset)]):
+                found.append(ByContent("impact", offset, "small numbers on every row, under a consequence header"))
+                break
+    return found
+
+
+def _prose(cells: list[Any] | None) -> bool:
+    """Sentences: text on (nearly) every row, more different texts than a scale has levels, or hardly one
+    twice and longer than a scale's words."""
+    if cells is None or not all(isinstance(c, str) and v.parse_number(c) is None for c in cells):
+        return False
+    texts = [" ".join(c.split()) for c in cells]
+    distinct = len(set(texts))
+    if distinct > _MAX_LEVEL_WORDS:
+        return True
+    return distinct >= _SHARE * len(texts) and sum(map(len, texts)) >= _SENTENCE_LENGTH * len(texts)
+
+
+def _levels(cells: list[Any] | None) -> bool:
+    """A scale's levels: small numbers, or a few words each used again."""
+    if cells is None:
+        return False
+    numbers = [v.parse_number(c) for c in cells]
+    if _small_numbers(numbers):
+        return True
+    texts = [" ".join(str(c).split()) for c in cells]
+    return len(set(texts)) <= min(_MAX_LEVEL_WORDS, len(texts) - 1)
+
+
 def by_content_notices(
     found: list[ByContent], sheet: str, header_row: int, col0: int, headers: list[str]
 ) -> list[Finding]:
@@ -116,10 +189,10 @@ def _column(sample: list[list[Any]], offset: int) -> list[Any]:
     return [row[offset] if offset < len(row) else "" for row in sample]
 
 
-def _cells(sample: list[list[Any]], offset: int) -> list[Any] | None:
+def _cells(sample: list[list[Any]], offset: int, at_least: int = _AT_LEAST) -> list[Any] | None:
     """The column's filled cells, or None when too few rows fill it."""
     cells = [cell for cell in _column(sample, offset) if not v.is_blank(cell)]
-    return cells if len(cells) >= max(_AT_LEAST, _SHARE * len(sample)) else None
+    return cells if len(cells) >= max(at_least, _SHARE * len(sample)) else None
 
 
 def _unique_codes(cells: list[Any] | None) -> bool:

@@ -4,6 +4,7 @@ field (by the scheme's words, a qualifier, a group row above it), and the overri
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,7 @@ from riskbook.check.findings import Finding, make
 from riskbook.errors import ReadError
 from riskbook.model import Risk, cell_name, column_letter
 from riskbook.read import values as v
+from riskbook.read.by_content import ByContent, levels_by_content, names_column
 from riskbook.read.header_groups import field_in_group
 from riskbook.read.header_qualifier import without_qualifier
 from riskbook.scheme.load import header_key, load_scheme
@@ -117,6 +119,7 @@ class Header:
     keys: list[str | None]
     fields: dict[str, int]
     by_group: dict[int, str] = dataclasses.field(default_factory=dict)  # offset -> the group that named its assessment
+    by_content: tuple[ByContent, ...] = ()  # columns whose content settled which field they are
 
     @property
     def width(self) -> int:
@@ -135,16 +138,46 @@ def find_header(rows: list[list[Any]], lookup: dict[str, str]) -> tuple[Header |
     """The header row, or None and the row that came closest to one."""
     best: Header | None = None
     for index in range(min(len(rows), HEADER_SEARCH_ROWS)):
-        header = _map_header(rows, index, lookup)
-        if header.is_register():
+        header = _settled(_map_header(rows, index, lookup), rows)
+        if header.is_register() or _named_by_content(header, rows):
             if index + 1 < len(rows):  # the upper row of a two-row header maps fewer fields than the pair
-                lower = _map_header(rows, index + 1, lookup)
+                lower = _settled(_map_header(rows, index + 1, lookup), rows)
                 if len(lower.fields) > len(header.fields):
                     return lower, None
             return header, None
         if best is None or len(header.fields) > len(best.fields):
             best = header
     return None, best if best is not None and best.fields else None
+
+
+def _settled(header: Header, rows: list[list[Any]]) -> Header:
+    """The header with its level columns settled by what they hold (see levels_by_content)."""
+    if not header.fields.keys() & {"impact", "likelihood", "consequence"}:
+        return header
+    found = levels_by_content(header.keys[: header.width], rows, header.index + 1)
+    if not found:
+        return header
+    keys = list(header.keys)
+    for item in found:
+        if item.field in header.fields and header.fields[item.field] != item.offset:
+            keys[header.fields[item.field]] = None  # the sentences under the level's header, unless named below
+    for item in found:
+        keys[item.offset] = item.field
+    fields: dict[str, int] = {}
+    for offset, key in enumerate(keys):
+        if key is not None:
+            fields.setdefault(key, offset)
+    return dataclasses.replace(header, keys=keys, fields=fields, by_content=tuple(found))
+
+
+def _named_by_content(header: Header, rows: list[list[Any]]) -> bool:
+    """A header naming the impact and likelihood but no title: a register when a column below holds
+    risks' names (an FMEA's "Problem"), which the read then takes as the title, and says so."""
+    fields = header.fields.keys()
+    if not _SCALE_FIELDS <= fields or fields & _NAME_FIELDS:
+        return False
+    free = [offset for offset in range(header.width) if header.keys[offset] is None]
+    return names_column(rows, header.index + 1, free, header.width) is not None
 
 
 def _map_header(rows: list[list[Any]], index: int, lookup: dict[str, str]) -> Header:
@@ -184,9 +217,40 @@ def _map_cells(row: list[Any], index: int, lookup: dict[str, str], above: list[t
             name = _field_named(lookup, text)
         texts.append(text)
         keys.append(name)
-        if name is not None and name not in fields:
+        if name is not None and (name not in fields or _spelt_out_over_letter(texts[fields[name]], text)):
             fields[name] = offset
+    _name_factors(texts, keys, fields)
     return Header(index, texts, keys, fields, by_group)
+
+
+# A header that is a product of two letters: "P x I", "PxI", "Risk (P*I)", "L × I".
+_PRODUCT = re.compile(r"^(?:[^(\[]*[(\[])?\s*([^\W\d_])\s*[x×*·]\s*([^\W\d_])\s*[)\]]?\s*$", re.I)
+_OTHER_LEVEL = {"likelihood": "impact", "impact": "likelihood"}
+
+
+def _name_factors(texts: list[str], keys: list[str | None], fields: dict[str, int]) -> None:
+    """A score headed as the product of two letter columns ("Risk (P*I)" beside "P" and "I") names both:
+    where one letter is a level riskbook knows (P: likelihood), the other is the other level. A letter alone
+    says too little ("I" is integrity beside "C" and "A"); named by the product, it is the register's word."""
+    product = next((m for m in map(_PRODUCT.match, texts) if m is not None), None)
+    if product is None:
+        return
+    letters = [product.group(1).casefold(), product.group(2).casefold()]
+    offsets = [next((o for o, text in enumerate(texts) if text.casefold() == letter), None) for letter in letters]
+    if offsets[0] is None or offsets[1] is None or offsets[0] == offsets[1]:
+        return
+    for offset, other in ((offsets[0], offsets[1]), (offsets[1], offsets[0])):
+        wanted = _OTHER_LEVEL.get(keys[other] or "")
+        if keys[offset] is None and wanted is not None and wanted not in fields:
+            keys[offset] = wanted
+            fields[wanted] = offset
+
+
+def _spelt_out_over_letter(first: str, later: str) -> bool:
+    """A header that spells its field out ("Threat Impact") is read before a one-letter one ("I"), which
+    may be another word: C, I, A are confidentiality, integrity and availability."""
+    letter = header_key(first)
+    return len(letter) == 1 and letter.isalpha() and len(header_key(later)) > 1
 
 
 def _group_row(row: list[Any], width: int) -> list[tuple[str, str]] | None:

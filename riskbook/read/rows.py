@@ -425,7 +425,10 @@ def _build_register(
     header_index = header.index
     _check_header_width(display, sheet, rows[header_index], row0 + header_index)
     headers = header.texts
-    inferred = columns_by_content(rows, header.index + 1, _free_columns(header), header.fields, scheme)
+    inferred = [
+        *header.by_content,
+        *columns_by_content(rows, header.index + 1, _free_columns(header), header.fields, scheme),
+    ]
     inferred_at = {found.offset: found.field for found in inferred}
     columns: dict[str, int] = {}
     extra_columns: list[tuple[int, str]] = []  # made a tuple, shared by every risk, once complete
@@ -438,6 +441,8 @@ def _build_register(
         field_name = keys[offset]
         if field_name == "rag" and rating is not None and offset != rating:
             columns.setdefault("rag", rating)  # named first, so the other is said as the duplicate of it
+        elif field_name and keys[header.fields.get(field_name, offset)] == field_name:
+            columns.setdefault(field_name, header.fields.get(field_name, offset))  # the header's choice of two
         if field_name and field_name not in columns:
             columns[field_name] = offset
         elif field_name and columns[field_name] == offset:
