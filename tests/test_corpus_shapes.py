@@ -572,3 +572,62 @@ def test_a_register_of_scores_alone_drafts_the_smallest_square_scale_and_bands_b
     report = _json(path, "--scheme", scheme)
     assert [f["code"] for f in report["findings"] if f["code"] in ("bad-score", "rag-mismatch")] == []
     assert {f["code"] for f in report["findings"] if f["severity"] == "error"} == {"missing-column"}
+
+
+def test_a_header_one_letter_off_a_known_one_is_read_and_said(tmp_path):
+    """A German project's 'Eintrittswarscheinlichkeit' (the h missing) beside 'Auswirkungsgrad'."""
+    rows = [
+        ["Nr.", "Risiko", "Ursache", "Eintrittswarscheinlichkeit", "Auswirkungsgrad", "Massnahmen"],
+        [1, "Ausfall eines Teammitglieds", "Krankheit", 2, 3, "Vertretung regeln"],
+        [2, "Server fällt aus", "Hardware", 1, 4, "Backup"],
+        [3, "Anforderungen ändern sich", "Kunde", 3, 2, "Änderungsprozess"],
+    ]
+    report = _json(write_xlsx(tmp_path / "risikoanalyse.xlsx", rows, sheet="Tabelle1"))
+    assert report["columns"]["likelihood"] == "Eintrittswarscheinlichkeit"
+    assert report["columns"]["impact"] == "Auswirkungsgrad"
+    (near,) = [f for f in report["findings"] if f["code"] == "header-near-spelling"]
+    assert near["cell"] == "D1"
+    assert near["fields"]["alias"] == "eintrittswahrscheinlichkeit"
+    assert "one letter off" in near["message"]
+
+
+def test_a_short_header_one_letter_off_a_known_one_is_not_guessed(tmp_path):
+    rows = [
+        ["Ref", "Risk", "Impact", "Likelihood", "Statue", "Ownr"],
+        ["R1", "Flood", 2, 3, "Open", "Ann"],
+        ["R2", "Fire", 1, 2, "Open", "Bob"],
+    ]
+    report = _json(write_xlsx(tmp_path / "register.xlsx", rows))
+    assert "status" not in report["columns"] and "owner" not in report["columns"]
+    assert [f for f in report["findings"] if f["code"] == "header-near-spelling"] == []
+
+
+def test_guidance_in_brackets_after_a_header_is_not_its_name(tmp_path):
+    rows = [
+        ["Risk ID", "Risk Description (There is a risk that… caused by… resulting in…)", "Likelihood", "Impact",
+         "Risk (Very High, High, Medium, Low)"],
+        [1, "There is a risk that key staff leave", 3, 4, "High"],
+        [2, "There is a risk that equipment is late", 2, 2, "Low"],
+    ]  # fmt: skip
+    report = _json(write_xlsx(tmp_path / "register.xlsx", rows))
+    assert report["columns"]["description"].startswith("Risk Description (There is a risk")
+    assert report["columns"]["title"] == report["columns"]["description"]
+    assert report["risks"] == 2
+
+
+def test_the_four_severity_categories_of_safety_registers_are_ordered(tmp_path):
+    """MIL-STD-882's categories, as a German project writes them: Unwesentlich < Geringfügig < Kritisch <
+    Katastrophal (Kritisch is not Katastrophal's other word here, as it is on a five-level scale)."""
+    rows = [["Nr.", "Risiko", "Eintrittswahrscheinlichkeit", "Auswirkungsgrad"]]
+    rows += [
+        [n, f"Risiko Nummer {n} tritt ein", likelihood, impact]
+        for n, (likelihood, impact) in enumerate(
+            [("Hoch", "Geringfügig"), ("Niedrig", "Katastrophal"), ("Mittel", "Unwesentlich"), ("Hoch", "Kritisch")],
+            start=1,
+        )
+    ]
+    path = write_xlsx(tmp_path / "risikoanalyse.xlsx", rows, sheet="Tabelle1")
+    result = run_cli("scheme", "--from", path, "-o", tmp_path / "drafted.toml")
+    assert result.exit_code == 0, result.output
+    assert "  impact: Unwesentlich < Geringfügig < Kritisch < Katastrophal" in result.output.splitlines()
+    assert "  likelihood: Niedrig < Mittel < Hoch" in result.output.splitlines()

@@ -165,6 +165,15 @@ CATALOGUE: dict[str, Kind] = _kinds(
         "Check the column; name it with --column FIELD=HEADER, or give the scheme a [columns] alias for its header.",
     ),
     Kind(
+        "header-near-spelling",
+        "warning",
+        "a header one letter off a header riskbook knows (a letter missing, added, changed or two swapped: "
+        "Eintrittswarscheinlichkeit), for a field no other column names: read as that field",
+        "column {column} ({header}) is read as {field}: its header is one letter off {alias!r}, a header riskbook "
+        "knows; if it is not, name the right column with --column {name}=HEADER",
+        "Correct the header's spelling, or name the column with --column FIELD=HEADER.",
+    ),
+    Kind(
         "assessment-by-group",
         "warning",
         "a two-row header's group (Before / After controls, Inherent / Residual, Gross / Net, Current / Target) "

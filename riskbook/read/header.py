@@ -10,6 +10,7 @@ from typing import Any
 
 from riskbook.check.findings import Finding, make
 from riskbook.errors import ReadError
+from riskbook.fields import FIELD_LABELS
 from riskbook.model import Risk, cell_name, column_letter
 from riskbook.read import values as v
 from riskbook.read.by_content import ByContent, levels_by_content, names_column
@@ -93,6 +94,23 @@ def hidden_notices(
     return notices
 
 
+def near_spelling_notices(header: Header, sheet: str, header_row: int, col0: int) -> list[Finding]:
+    """One header-near-spelling warning for each column read by a known header it is one letter off."""
+    return [
+        make(
+            "header-near-spelling",
+            sheet,
+            cell_name(header_row, col0 + offset),
+            column=column_letter(col0 + offset),
+            header=repr(header.texts[offset]),
+            field=FIELD_LABELS[header.keys[offset] or ""].lower(),
+            alias=alias,
+            name=header.keys[offset],
+        )
+        for offset, alias in sorted(header.near.items())
+    ]
+
+
 def sheet_is_empty(rows: list[list[Any]]) -> bool:
     return all(v.is_blank(cell) for row in rows for cell in row)
 
@@ -120,6 +138,7 @@ class Header:
     fields: dict[str, int]
     by_group: dict[int, str] = dataclasses.field(default_factory=dict)  # offset -> the group that named its assessment
     by_content: tuple[ByContent, ...] = ()  # columns whose content settled which field they are
+    near: dict[int, str] = dataclasses.field(default_factory=dict)  # offset -> the known header it is one letter off
 
     @property
     def width(self) -> int:
@@ -143,8 +162,8 @@ def find_header(rows: list[list[Any]], lookup: dict[str, str]) -> tuple[Header |
             if index + 1 < len(rows):  # the upper row of a two-row header maps fewer fields than the pair
                 lower = _settled(_map_header(rows, index + 1, lookup), rows)
                 if len(lower.fields) > len(header.fields):
-                    return lower, None
-            return header, None
+                    return _near_spellings(lower, lookup), None
+            return _near_spellings(header, lookup), None
         if best is None or len(header.fields) > len(best.fields):
             best = header
     return None, best if best is not None and best.fields else None
@@ -168,6 +187,62 @@ def _settled(header: Header, rows: list[list[Any]]) -> Header:
         if key is not None:
             fields.setdefault(key, offset)
     return dataclasses.replace(header, keys=keys, fields=fields, by_content=tuple(found))
+
+
+_NEAR_LENGTH = 7  # letters a header needs before one letter off is a slip, not another word (Risk, Rise)
+
+
+def _near_spellings(header: Header, lookup: dict[str, str]) -> Header:
+    """The header with each unknown column one letter off a known header read as that header's field,
+    where no other column names the field ("Eintrittswarscheinlichkeit": the h missing)."""
+    unknown = [
+        (offset, key)
+        for offset, text in enumerate(header.texts)
+        if text and header.keys[offset] is None and len(key := header_key(text)) >= _NEAR_LENGTH
+    ]
+    if not unknown:
+        return header
+    by_deletion = _deletions_index(lookup)
+    keys, fields, near = list(header.keys), dict(header.fields), dict(header.near)
+    for offset, key in unknown:
+        alias = _one_letter_off(key, by_deletion)
+        field = lookup[alias] if alias is not None else None
+        if alias is not None and field is not None and field not in fields:
+            keys[offset] = field
+            fields[field] = offset
+            near[offset] = alias
+    return dataclasses.replace(header, keys=keys, fields=fields, near=near) if near != header.near else header
+
+
+def _deletions_index(lookup: dict[str, str]) -> dict[str, list[str]]:
+    """Each long known header and each of its one-letter deletions -> the known headers it comes from."""
+    index: dict[str, list[str]] = {}
+    for alias in lookup:
+        if len(alias) >= _NEAR_LENGTH - 1:
+            for variant in {alias, *(alias[:i] + alias[i + 1 :] for i in range(len(alias)))}:
+                index.setdefault(variant, []).append(alias)
+    return index
+
+
+def _one_letter_off(key: str, by_deletion: dict[str, list[str]]) -> str | None:
+    """The one known header a letter missing, added, changed or two swapped away from key, if only one is."""
+    found = {
+        alias
+        for variant in {key, *(key[:i] + key[i + 1 :] for i in range(len(key)))}
+        for alias in by_deletion.get(variant, ())
+        if alias != key and _one_edit(key, alias)
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diffs) == 1 or (len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]])
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _named_by_content(header: Header, rows: list[list[Any]]) -> bool:

@@ -34,6 +34,7 @@ from riskbook.read.header import (
     closest_text,
     find_header,
     hidden_notices,
+    near_spelling_notices,
     sheet_is_empty,
     unique_name,
 )
@@ -536,6 +537,7 @@ def _build_register(
                 )
             )
     notices.extend(by_content_notices(inferred, sheet, header_row, col0, headers))
+    notices.extend(near_spelling_notices(header, sheet, header_row, col0))
     notices.extend(group_notices(header.by_group, columns, sheet, header_row, col0))
     named = {col: name for name, col in sheet_columns.items()} | dict(sheet_extras)
     notices.extend(hidden_notices(sheet, header_row, named, risks, sheet_columns.get("reference", 0), hidden))
