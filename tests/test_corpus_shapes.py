@@ -631,3 +631,37 @@ def test_the_four_severity_categories_of_safety_registers_are_ordered(tmp_path):
     assert result.exit_code == 0, result.output
     assert "  impact: Unwesentlich < Geringfügig < Kritisch < Katastrophal" in result.output.splitlines()
     assert "  likelihood: Niedrig < Mittel < Hoch" in result.output.splitlines()
+
+
+def _grouped_register(tmp_path):
+    """Risks under numbered group headings (1 Legal, 2 Accidents), and an owner column nobody filled."""
+    rows = [
+        [None, "Risk", "Risk category", "Probability 0-10", "Impact 0-10", "Risk score 0-100", "Risk owner"],
+        [1, "Legal"],
+        [None, "No certified company car driver", "Regulatory", 3, 8, 24],
+        [None, "No procedures for outdoor work", "Governance", 3, 3, 9],
+        [2, "Accidents"],
+        [None, "Road accidents damage the equipment", "Operational", 2, 8, 16],
+        [None, "Someone is hurt during measurements", "Operational", 1, 8, 99],
+    ]
+    return write_xlsx(tmp_path / "grouped.xlsx", rows, sheet="Arkusz1")
+
+
+def test_numbered_group_headings_are_passed_over_not_risks_without_levels(tmp_path):
+    report = _json(_grouped_register(tmp_path))
+    assert report["risks"] == 4
+    assert report["passed_over"] == [
+        {"row": 2, "reason": "group"},
+        {"row": 5, "reason": "group"},
+    ]
+    result = run_cli("validate", _grouped_register(tmp_path), "--as-of", AS_OF)
+    assert "2 × numbered heading of a group of risks (rows 2, 5)" in result.output
+
+
+def test_a_column_nobody_filled_is_one_warning_even_on_a_risk_with_other_findings(tmp_path):
+    """The risk scored 99 is checked in full; its empty owner is the column's, said once, as on the others."""
+    report = _json(_grouped_register(tmp_path))
+    codes = [f["code"] for f in report["findings"]]
+    assert "bad-score" in codes
+    assert codes.count("column-empty") == 1
+    assert "missing-value" not in codes

@@ -25,6 +25,7 @@ from riskbook.scheme.types import Scheme
 REASONS = {
     "placeholder": "numbered blank line",
     "label": "label or note alone in its row",
+    "group": "numbered heading of a group of risks",
     "guidance": "guidance row under the header",
     "header": "second header row",
     "totals": "totals row",
@@ -32,6 +33,7 @@ REASONS = {
     "continuation": "row continuing the risk above (no reference, name or level of its own)",
 }
 _NAME_FIELDS = ("title", "description")
+_GROUP_WORDS = 5  # a group's heading is a few words; a risk's name may be as short, but has levels beside it
 _SCALE_FIELDS = ("impact", "likelihood")
 _PLACEHOLDER_MARK = 2  # a priority letter or a short number beside a pre-numbered reference ("H", "1")
 
@@ -235,6 +237,8 @@ def _row_kind(risk: Risk, table: _Table, seen_risk: bool) -> str | None:
         return "placeholder"
     if len(filled) == 1:
         return "label"
+    if _numbered_group(risk, filled, table):
+        return "group"
     if seen_risk and _continues(risk, table):
         return "continuation"
     if not seen_risk and _sub_headings(risk, filled, table):
@@ -255,6 +259,19 @@ def _placeholder(filled: list[tuple[int, Any]], table: _Table) -> bool:
         return False
     has_id = len(others) < len(filled)
     return has_id or bool(others)
+
+
+def _numbered_group(risk: Risk, filled: list[tuple[int, Any]], table: _Table) -> bool:
+    """A group's heading over the risks in it ("1 | Legal", "2 | Climate and outdoor condition"): a number
+    in a column no field reads, a few words as the name, and nothing else of a risk's."""
+    if len(filled) != 2 or set(risk.values) - {"title", "description", "reference"} or risk.invalid:
+        return False
+    named = set(table.columns.values())
+    (number_at, number), (name_at, name) = sorted(filled, key=lambda cell: isinstance(cell[1], str))
+    if number_at in named or v.parse_number(number) is None or not float(v.parse_number(number) or 0).is_integer():
+        return False
+    names = {table.columns[n] for n in _NAME_FIELDS if n in table.columns}
+    return name_at in names and isinstance(name, str) and len(name.split()) <= _GROUP_WORDS
 
 
 def _continues(risk: Risk, table: _Table) -> bool:
