@@ -665,3 +665,30 @@ def test_a_column_nobody_filled_is_one_warning_even_on_a_risk_with_other_finding
     assert "bad-score" in codes
     assert codes.count("column-empty") == 1
     assert "missing-value" not in codes
+
+
+def _lettered_fmea(tmp_path, helper=True):
+    """A CubeSat team's FMEA: probability as letters A-E (its key: A extremely unlikely … E frequent), and
+    beside it a 'Leave these alone' column turning each letter into its number."""
+    header = ["Failure Mode", "Subsystem", "Probability", "Severity", "Leave these alone", "Risk Level"]
+    letters = ["B", "B", "C", "A", "B", "C", "A", "B"]
+    risks = [
+        [f"Failure number {n} of the satellite", "COM", letter, severity, "ABC".index(letter) + 1, "low"]
+        for n, (letter, severity) in enumerate(zip(letters, [6, 6, 2, 4, 2, 6, 5, 1], strict=True), start=1)
+    ]
+    if not helper:
+        risks = [[*risk[:4], n, risk[5]] for n, risk in enumerate(risks, start=1)]  # an id there, not a number a letter
+    return write_xlsx(tmp_path / "fmea.xlsx", [header, *risks], sheet="FMEA")
+
+
+def test_letters_numbered_by_a_column_of_the_registers_own_are_ordered_by_it(tmp_path):
+    result = run_cli("scheme", "--from", _lettered_fmea(tmp_path), "-o", tmp_path / "drafted.toml")
+    assert result.exit_code == 0, result.output
+    assert "  likelihood: A < B < C" in result.output.splitlines()
+    assert "ordered by the numbers beside them in 'Leave these alone'" in (tmp_path / "drafted.toml").read_text()
+
+
+def test_a_column_of_ids_does_not_order_the_words_beside_it(tmp_path):
+    result = run_cli("scheme", "--from", _lettered_fmea(tmp_path, helper=False), "-o", tmp_path / "drafted.toml")
+    assert result.exit_code == 0, result.output
+    assert 'order = "guessed"' in (tmp_path / "drafted.toml").read_text()

@@ -18,7 +18,15 @@ from riskbook.errors import SchemeError
 from riskbook.model import Register
 from riskbook.read.values import parse_scale
 from riskbook.scheme.load import MAX_LABEL, MAX_REVIEW_MONTHS, load_scheme, scheme_from_text
-from riskbook.scheme.scale_order import MAX_LEVELS, DraftedScale, Level, Row, draft_axes, rating_rank
+from riskbook.scheme.scale_order import (
+    MAX_LEVELS,
+    DraftedScale,
+    Level,
+    Row,
+    draft_axes,
+    pair_numbers,
+    rating_rank,
+)
 from riskbook.scheme.types import NUMBER_DIGITS, Scale, Scheme, spelt_number
 from riskbook.xlsx.text import TERMINAL, safe_text
 
@@ -57,7 +65,7 @@ def draft_scheme(
     )
     if not level_values and _stated_scores(register):
         top_number = _side_for_scores(_stated_scores(register))
-    impact, likelihood = draft_axes(rows, list(legend_rows), top_number)
+    impact, likelihood = draft_axes(rows, list(legend_rows), top_number, _paired_columns(register))
     reason = ""
     for left_out in _FALLBACKS:
         text = _compose(register, columns or {}, impact, likelihood, left_out, reason)
@@ -278,6 +286,19 @@ def write_draft(text: str, output: str | os.PathLike[str]) -> Path:
     with atomic_path(target) as temp:
         temp.write_text(text, encoding="utf-8")
     return target
+
+
+def _paired_columns(register: Register) -> dict[str, tuple[str, dict[str, int]]]:
+    """Per axis written in words, the first of the register's other columns that numbers each word."""
+    found = {}
+    for axis in ("impact", "likelihood"):
+        words = [_raw(risk, axis) for risk in register.risks]
+        for _, name in register.extra_columns:
+            mapping = pair_numbers(words, [risk.extras.get(name) for risk in register.risks])
+            if mapping is not None:
+                found[axis] = (name, mapping)
+                break
+    return found
 
 
 def _stated_scores(register: Register) -> list[int]:

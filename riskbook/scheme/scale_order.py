@@ -148,16 +148,28 @@ def _known_words(texts: list[str]) -> tuple[KnownScale, dict[str, int], str, dic
 # -- Drafting one axis ------------------------------------------------------------------------------
 
 
-def draft_axes(rows: list[Row], legend_rows: list[list[Any]], size_hint: int) -> tuple[DraftedScale, DraftedScale]:
-    """Both axes' levels. size_hint is the largest whole number either axis uses (numeric axes share it)."""
-    impact = _draft_axis("impact", [r.impact for r in rows], rows, legend_rows, size_hint)
-    likelihood = _draft_axis("likelihood", [r.likelihood for r in rows], rows, legend_rows, size_hint)
+# An axis's words and the number each has in a column of the register's own: (its header, word -> number).
+Paired = tuple[str, dict[str, int]]
+
+
+def draft_axes(
+    rows: list[Row], legend_rows: list[list[Any]], size_hint: int, paired: dict[str, Paired] | None = None
+) -> tuple[DraftedScale, DraftedScale]:
+    """Both axes' levels. size_hint is the largest whole number either axis uses (numeric axes share it);
+    paired, per axis, a column of the register's numbering its words (see pair_numbers)."""
+    paired = paired or {}
+    impact = _draft_axis("impact", [r.impact for r in rows], rows, legend_rows, size_hint, paired.get("impact"))
+    likelihood = _draft_axis(
+        "likelihood", [r.likelihood for r in rows], rows, legend_rows, size_hint, paired.get("likelihood")
+    )
     if impact.guessed or likelihood.guessed:
         impact, likelihood = _order_by_scores(impact, likelihood, rows)
     return impact, likelihood
 
 
-def _draft_axis(axis: str, values: list[Any], rows: list[Row], legend_rows, size_hint: int) -> DraftedScale:
+def _draft_axis(
+    axis: str, values: list[Any], rows: list[Row], legend_rows, size_hint: int, paired: Paired | None = None
+) -> DraftedScale:
     raw_counts = Counter(v for v in values if v is not None)  # each distinct cell once: registers repeat them
     tidied = {v: tidy(v) for v in raw_counts}
     present = [v for v in raw_counts if tidied[v]]
@@ -170,6 +182,7 @@ def _draft_axis(axis: str, values: list[Any], rows: list[Row], legend_rows, size
         counts[tidied[value]] += raw_counts[value]
     return (
         _by_prefix(axis, texts, counts)
+        or _by_paired(axis, texts, counts, paired)
         or _by_legend(axis, texts, counts, legend_rows)
         or _by_known_words(axis, texts, counts)
         or _unordered(axis, texts, counts)
@@ -272,6 +285,37 @@ def _by_prefix(axis: str, texts: list[str], counts: Counter[str]) -> DraftedScal
     if levels is None:
         return None
     return DraftedScale(axis, levels, f"the register's {axis} words, ordered by the numbers written with them")
+
+
+def pair_numbers(words: list[Any], numbers: list[Any]) -> dict[str, int] | None:
+    """Each word's number, where a column of whole numbers gives every word one number and every number one
+    word on each row holding both (a 'Leave these alone' column turning A-E into 1-5), and some word is used
+    twice (so that an id, one number a row, is no such column)."""
+    mapping: dict[str, int] = {}
+    pairs = 0
+    for word, number in zip(words, numbers, strict=True):
+        if word is None or not isinstance(word, str) or spelt_number(word) is not None:
+            continue
+        value = spelt_number(str(number)) if number not in (None, "") else None
+        if value is None or not value.is_integer() or not 0 <= value <= MAX_LEVELS:
+            return None
+        if mapping.setdefault(tidy(word), int(value)) != int(value):
+            return None
+        pairs += 1
+    if len(mapping) < 2 or pairs <= len(mapping) or len(set(mapping.values())) != len(mapping):
+        return None
+    return mapping
+
+
+def _by_paired(axis: str, texts: list[str], counts: Counter[str], paired: Paired | None) -> DraftedScale | None:
+    """The register's own column numbering each word (see pair_numbers): the numbers give the order."""
+    if paired is None or not all(text in paired[1] for text in texts):
+        return None
+    header, numbers = paired
+    levels = _levels_by_number({numbers[text]: [text] for text in texts}, counts)
+    if levels is None:
+        return None
+    return DraftedScale(axis, levels, f"the register's {axis} words, ordered by the numbers beside them in {header!r}")
 
 
 def _levels_by_number(
