@@ -269,6 +269,11 @@ def _empty_columns(register: Register) -> list[str]:
     return empty
 
 
+def _means(ctx: _Context, name: str) -> str:
+    """What a register without the column's values cannot have checked, naming its own first rows."""
+    return ABSENT_MEANS[name].replace("Row 2, Row 3, …", ctx.register.row_names())
+
+
 def check_columns(ctx: _Context) -> Iterator[Finding]:
     register = ctx.register
     for name in ctx.empty:
@@ -278,7 +283,7 @@ def check_columns(ctx: _Context) -> Iterator[Finding]:
             register.cell(register.header_row, name),
             header=register.column_headers.get(name, ""),
             column=column_letter(register.columns[name]),
-            consequence=EMPTY_MEANS[name],
+            consequence=_means(ctx, name),
         )
     row = f"{ctx.register.header_row + 1}:{ctx.register.header_row + 1}"
     required = ctx.scheme.required_fields
@@ -289,7 +294,7 @@ def check_columns(ctx: _Context) -> Iterator[Finding]:
             yield make("missing-column", ctx.register.sheet, row, column=FIELD_LABELS[name])
         elif name in ABSENT_MEANS:
             yield make(
-                "column-absent", ctx.register.sheet, row, column=FIELD_LABELS[name], consequence=ABSENT_MEANS[name]
+                "column-absent", ctx.register.sheet, row, column=FIELD_LABELS[name], consequence=_means(ctx, name)
             )
 
 
