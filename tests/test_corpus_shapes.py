@@ -692,3 +692,87 @@ def test_a_column_of_ids_does_not_order_the_words_beside_it(tmp_path):
     result = run_cli("scheme", "--from", _lettered_fmea(tmp_path, helper=False), "-o", tmp_path / "drafted.toml")
     assert result.exit_code == 0, result.output
     assert 'order = "guessed"' in (tmp_path / "drafted.toml").read_text()
+
+
+def test_versions_of_one_table_below_each_other_read_the_last(tmp_path):
+    """A Norwegian group's risk plan, V1.0 then V1.1 (Revidert), each under the same header: the last is read."""
+    header = ["Risiko", "Konsekvens (K)", "Sannsynlighet (S)", "Risikopoeng (R)", "Forebyggende tiltak"]
+    names = ["Dårlig tid", "Tap av data", "Sykdom", "Dårlig testing"]
+    first = [[name, 2, 2, 4, "Planlegge"] for name in names]
+    second = [[name, 3, 2, 6, "Planlegge bedre"] for name in names]
+    rows = [["V1.0"], header, *first, [], ["V1.1 (Revidert)"], header, *second]
+    path = write_xlsx(tmp_path / "risikoplan.xlsx", rows, sheet="Sheet1", title_rows=["Risikoplan for: Gruppe 21", ""])
+    report = _json(path)
+    assert report["risks"] == 4
+    earlier = [p["row"] for p in report["passed_over"] if p["reason"] == "earlier-version"]
+    assert earlier == [5, 6, 7, 8]
+    result = run_cli("validate", path, "--as-of", AS_OF)
+    assert "4 × risk of an earlier version of the table" in result.output
+
+
+def test_a_header_repeated_over_other_risks_is_a_page_break_not_a_version(tmp_path):
+    header = ["Ref", "Risk", "Impact", "Likelihood"]
+    rows = [header, ["R1", "Flood", 2, 3], ["R2", "Fire", 1, 2], header, ["R3", "Strike", 3, 3], ["R4", "Theft", 2, 2]]
+    report = _json(write_xlsx(tmp_path / "register.xlsx", rows))
+    assert report["risks"] == 4
+
+
+def test_a_name_column_of_codes_is_the_reference_and_the_names_are_read_beside_it(tmp_path):
+    """A Portuguese analysis: 'Risco' holds R1…R4, the names are under 'Nome'."""
+    rows = [
+        ["Risco", "Nome", "Probabilidade", "Impacto", "Prevenção"],
+        ["R1", "Mudanças de requisitos", "Média", "Muito Alto", "Não aceitar grandes mudanças"],
+        ["R2", "Injeção de payloads", "Baixa", "Muito Alto", "Validar as entradas"],
+        ["R3", "Compatibilidade de dispositivos", "Baixa", "Alto", "CSS responsivo"],
+        ["R4", "Vazamento de senhas", "Média", "Muito Alto", "Criptografia"],
+    ]
+    report, said = _columns_json(write_xlsx(tmp_path / "riscos.xlsx", rows, sheet="Planilha1"))
+    assert report["columns"]["reference"]["header"] == "Risco"
+    assert report["columns"]["title"] == "Nome"
+    assert said["reference"]["cell"] == "A1"
+
+
+def test_sentences_under_the_impact_header_and_si_times_pi_beside_them(tmp_path):
+    """A Swiss project's list: 'Auswirkung' says what would happen; Si × Pi = R are the levels and score."""
+    rows = [["Nr.", "Beschreibung", "Ursache", "Auswirkung", "Si", "Pi", "R", "Wer"]]
+    effects = ["Auftrag kann nicht ausgeführt werden", "Zeitplan fällt zurück", "Verlust von Fachwissen",
+               "Koordination fehlt", "Zeitplan fällt zurück", "Daten müssen erneut gesammelt werden"]  # fmt: skip
+    levels = [(3, 2), (3, 1), (2, 2), (1, 3), (2, 1), (3, 3)]
+    rows += [
+        ["ABCDEF"[n], f"Risiko Nummer {n} tritt ein", "Ursache", effect, si, pi, si * pi, "PL"]
+        for n, (effect, (si, pi)) in enumerate(zip(effects, levels, strict=True))
+    ]
+    report, said = _columns_json(write_xlsx(tmp_path / "risikoanalyse.xlsx", rows, sheet="Risikoliste"))
+    assert report["columns"]["consequence"]["header"] == "Auswirkung"
+    assert report["columns"]["impact"]["header"] == "Si"
+    assert report["columns"]["likelihood"]["header"] == "Pi"
+    assert report["columns"]["score"]["header"] == "R"
+    assert report["columns"]["owner"] == "Wer"
+    assert "headers' initials" in said["impact"]["message"]
+
+
+def test_a_scale_and_its_alternative_in_brackets_and_a_product_named_priority(tmp_path):
+    rows = [
+        ["Risk", "Probability (H/M/L or 1-3)", "Impact (H/M/L or 1-3)", "Priority (P×I)"],
+        ["Supplier goes bust", 2, 3, 6],
+        ["Key staff leave", 1, 3, 3],
+        ["Scope grows", 3, 2, 6],
+    ]
+    report = _json(write_xlsx(tmp_path / "analysis.xlsx", rows))
+    assert report["columns"]["likelihood"] == "Probability (H/M/L or 1-3)"
+    assert report["columns"]["impact"] == "Impact (H/M/L or 1-3)"
+    assert report["columns"]["score"] == "Priority (P×I)"
+
+
+def test_header_words_from_other_registers(tmp_path):
+    rows = [
+        ["Nr.", "Risiko", "Wahr-\nsch.", "Ausmaß des Schadens", "Risikoeigentümer"],
+        [1, "Server fällt aus", 2, 3, "IT"],
+        [2, "Team fällt aus", 1, 2, "PL"],
+    ]
+    report = _json(write_xlsx(tmp_path / "risiken.xlsx", rows))
+    assert (report["columns"]["likelihood"], report["columns"]["impact"], report["columns"]["owner"]) == (
+        "Wahr-\nsch.",
+        "Ausmaß des Schadens",
+        "Risikoeigentümer",
+    )

@@ -28,6 +28,8 @@ _CODE_LENGTH = 16
 _NAME_LENGTH = 8  # mean characters of a column of risk names (codes and levels are shorter)
 _SENTENCE_LENGTH = 12  # mean characters of a column of sentences (a scale's words are shorter)
 _MAX_LEVEL_WORDS = 10  # distinct words a scale column may hold
+_SENTENCE_WORDS = 3  # mean words of a column of sentences that may say the same thing twice or thrice
+_SENTENCE_SHARE = 0.75
 _DATE_FIELDS = ("first_recorded", "last_review")
 _ANY_DATE_FIELD = frozenset({"first_recorded", "last_review", "next_review", "control_due"})
 
@@ -42,7 +44,12 @@ class ByContent:
 
 
 def columns_by_content(
-    rows: list[list[Any]], first: int, free: list[int], columns: dict[str, int], scheme: Scheme
+    rows: list[list[Any]],
+    first: int,
+    free: list[int],
+    columns: dict[str, int],
+    scheme: Scheme,
+    headers: list[str] | None = None,
 ) -> list[ByContent]:
     """The fields the free columns (offsets no header names) are read as, by the data rows from first on."""
     scales = {"impact": scheme.impact_scale, "likelihood": scheme.likelihood_scale}
@@ -73,7 +80,7 @@ def columns_by_content(
             found.append(ByContent("title", offset, "a different text on every row, the first such column"))
             left.remove(offset)
     if not columns.keys() >= {"impact", "likelihood"}:
-        for item in _levels_by_product(sample, left, columns):
+        for item in _levels_by_product(sample, left, columns, headers):
             found.append(item)
             left.remove(item.offset)
     if "score" not in columns and "impact" in columns and "likelihood" in columns:
@@ -115,7 +122,9 @@ def names_column(rows: list[list[Any]], first: int, free: list[int], width: int)
 _PROSE_FIELD = {"impact": "consequence", "likelihood": None}
 
 
-def levels_by_content(keys: list[str | None], rows: list[list[Any]], first: int) -> list[ByContent]:
+def levels_by_content(
+    keys: list[str | None], rows: list[list[Any]], first: int, headers: list[str] | None = None
+) -> list[ByContent]:
     """Where headers name the impact or likelihood twice, once over sentences ("Konsekvens": what would
     happen) and once over levels ("Konsekvens værdi": 1-5), the levels are the field and the sentences its
     narrative; and a consequence column holding small numbers on every row ("F=Folgen" in an FMEA) is the
@@ -140,7 +149,31 @@ def levels_by_content(keys: list[str | None], rows: list[list[Any]], first: int)
             if _small_numbers([v.parse_number(c) for c in _column(sample, offset)]):
                 found.append(ByContent("impact", offset, "small numbers on every row, under a consequence header"))
                 break
+    found += _sentences_under_levels(keys, sample, found, headers)
+    if "reference" not in keys and "title" in keys and _unique_codes(_cells(sample, keys.index("title"))):
+        found.append(ByContent("reference", keys.index("title"), "a unique short code on every row, under a name"))
     return found
+
+
+def _sentences_under_levels(
+    keys: list[str | None], sample: list[list[Any]], found: list[ByContent], headers: list[str] | None
+) -> list[ByContent]:
+    """Where every column named as the impact (or likelihood) holds sentences ("Auswirkung": what would
+    happen) and small numbers elsewhere multiply into a score (Si × Pi = R), those are the levels and the
+    first sentences the consequence. Prose labels of a scale's levels have no such numbers beside them."""
+    settled = {item.field for item in found}
+    named = {name: [o for o, key in enumerate(keys) if key == name] for name in ("impact", "likelihood")}
+    prose = [name for name, offsets in named.items() if offsets and name not in settled]
+    prose = [name for name in prose if all(_prose(_cells(sample, o)) for o in named[name])]
+    if not prose:
+        return []
+    columns = {key: offset for offset, key in reversed(list(enumerate(keys))) if key and key not in prose}
+    free = [offset for offset, key in enumerate(keys) if key is None]
+    levels = _levels_by_product(sample, free, columns, headers)
+    if not {item.field for item in levels} >= set(prose):
+        return []
+    sentences = [ByContent("consequence", named["impact"][0], "sentences under a header that names the impact")]
+    return levels + (sentences if "impact" in prose and "consequence" not in keys else [])
 
 
 def _prose(cells: list[Any] | None) -> bool:
@@ -151,6 +184,8 @@ def _prose(cells: list[Any] | None) -> bool:
     texts = [" ".join(c.split()) for c in cells]
     distinct = len(set(texts))
     if distinct > _MAX_LEVEL_WORDS:
+        return True
+    if distinct >= _SENTENCE_SHARE * len(texts) and sum(len(t.split()) for t in texts) >= _SENTENCE_WORDS * len(texts):
         return True
     return distinct >= _SHARE * len(texts) and sum(map(len, texts)) >= _SENTENCE_LENGTH * len(texts)
 
@@ -217,7 +252,9 @@ def _unique_codes(cells: list[Any] | None) -> bool:
 _LEVELS = ("likelihood", "impact")  # left to right, as P × I and L × I are written
 
 
-def _levels_by_product(sample: list[list[Any]], left: list[int], columns: dict[str, int]) -> list[ByContent]:
+def _levels_by_product(
+    sample: list[list[Any]], left: list[int], columns: dict[str, int], headers: list[str] | None = None
+) -> list[ByContent]:
     """Impact and likelihood found as the columns of small numbers whose product is the score: the one
     missing beside a known level and score, or both (and the score, if its header does not say) where
     three columns multiply. Which of two unnamed columns is the impact is a guess, and said."""
@@ -237,13 +274,28 @@ def _levels_by_product(sample: list[list[Any]], left: list[int], columns: dict[s
     for a, b in ((a, b) for i, a in enumerate(small) for b in small[i + 1 :]):
         for score in scores:
             if score not in (a, b) and _multiply(numbers[a], numbers[b], numbers[score]):
-                why = "small numbers, and {} × {} is the score on every row; the left of the two read as likelihood, as in P × I: a guess"
                 pair = (column_letter(a), column_letter(b))
-                found = [ByContent("likelihood", a, why.format(*pair)), ByContent("impact", b, why.format(*pair))]
+                which = "the left of the two read as likelihood, as in P × I"
+                if _initial(headers, a) in _IMPACT_INITIALS and _initial(headers, b) in _LIKELIHOOD_INITIALS:
+                    a, b = b, a
+                    which = "read by their headers' initials, as in S × P"
+                why = f"small numbers, and {pair[0]} × {pair[1]} is the score on every row; {which}: a guess"
+                found = [ByContent("likelihood", a, why), ByContent("impact", b, why)]
                 if "score" not in columns:
                     found.append(ByContent("score", score, "the product of the two level columns on every row"))
                 return found
     return []
+
+
+# A level column's header initial: probability, likelihood, Wahrscheinlichkeit, occurrence, Auftreten; and
+# severity, Schaden, impact, consequence, Konsekvens, Folgen, gravité.
+_LIKELIHOOD_INITIALS = frozenset("plwoa")
+_IMPACT_INITIALS = frozenset("sickfg")
+
+
+def _initial(headers: list[str] | None, offset: int) -> str:
+    text = headers[offset].strip() if headers and offset < len(headers) else ""
+    return text[:1].casefold()
 
 
 def _small_numbers(numbers: list[float | None]) -> bool:

@@ -171,9 +171,9 @@ def find_header(rows: list[list[Any]], lookup: dict[str, str]) -> tuple[Header |
 
 def _settled(header: Header, rows: list[list[Any]]) -> Header:
     """The header with its level columns settled by what they hold (see levels_by_content)."""
-    if not header.fields.keys() & {"impact", "likelihood", "consequence"}:
+    if not header.fields.keys() & {"impact", "likelihood", "consequence", "title"}:
         return header
-    found = levels_by_content(header.keys[: header.width], rows, header.index + 1)
+    found = levels_by_content(header.keys[: header.width], rows, header.index + 1, header.texts)
     if not found:
         return header
     keys = list(header.keys)
@@ -304,12 +304,18 @@ _OTHER_LEVEL = {"likelihood": "impact", "impact": "likelihood"}
 
 
 def _name_factors(texts: list[str], keys: list[str | None], fields: dict[str, int]) -> None:
-    """A score headed as the product of two letter columns ("Risk (P*I)" beside "P" and "I") names both:
+    """A header that is a product of two letters is the score ("P*I", "L × I", "Priority (P×I)"), and names
+    its letter columns ("Risk (P*I)" beside "P" and "I"):
     where one letter is a level riskbook knows (P: likelihood), the other is the other level. A letter alone
     says too little ("I" is integrity beside "C" and "A"); named by the product, it is the register's word."""
-    product = next((m for m in map(_PRODUCT.match, texts) if m is not None), None)
-    if product is None:
+    at = next((offset for offset, text in enumerate(texts) if _PRODUCT.match(text)), None)
+    if at is None:
         return
+    product = _PRODUCT.match(texts[at])
+    assert product is not None
+    if keys[at] is None and "score" not in fields:  # "P*I" alone: folded, it would be the word "Pi"
+        keys[at] = "score"
+        fields["score"] = at
     letters = [product.group(1).casefold(), product.group(2).casefold()]
     offsets = [next((o for o, text in enumerate(texts) if text.casefold() == letter), None) for letter in letters]
     if offsets[0] is None or offsets[1] is None or offsets[0] == offsets[1]:

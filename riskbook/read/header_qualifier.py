@@ -11,8 +11,10 @@ import re
 
 # A bracketed abbreviation or scale at the end: one or two letters ("(K)", "(S)"), letters by slashes
 # ("(H/M/L)"), or numbers ("(1-5)", "(1 - 5)", "(%)"); never words ("Risk (P*I)" is the score, not a risk).
+_ATOM = r"(?:[^\W\d_]{1,2}|[^\W\d_]{1,2}(?:\s*/\s*[^\W\d_]{1,2})+|[\d\s.,%~–—-]+|\d+\s*(?:to|bis|a|à|до)\s*\d+)"
+# ... and two such forms as alternatives: "(H/M/L or 1-3)".
 _BRACKETED = re.compile(
-    r"\s*[(\[（]\s*(?:[^\W\d_]{1,2}|[^\W\d_]{1,2}(?:\s*/\s*[^\W\d_]{1,2})+|[\d\s.,%~–—-]+|\d+\s*(?:to|bis|a|à|до)\s*\d+)\s*[)\]）]\s*$",
+    rf"\s*[(\[（]\s*{_ATOM}(?:\s+(?:or|oder|ou|o|или)\s+{_ATOM})?\s*[)\]）]\s*$",
     re.I,
 )
 _RANGE = re.compile(r"\s*\d{1,3}(?:[.,]\d+)?\s*(?:-|–|—|to|bis|à|a|до|~|～)\s*\d{1,3}(?:[.,]\d+)?\s*%?\s*$", re.I)

@@ -31,6 +31,7 @@ REASONS = {
     "totals": "totals row",
     "legend": "legend or key line below the table",
     "continuation": "row continuing the risk above (no reference, name or level of its own)",
+    "earlier-version": "risk of an earlier version of the table (the header repeats over the same risks; the last is read)",
 }
 _NAME_FIELDS = ("title", "description")
 _GROUP_WORDS = 5  # a group's heading is a few words; a risk's name may be as short, but has levels beside it
@@ -170,8 +171,29 @@ def pass_over(
             passed.append(PassedOver(sheet_row, reason))
     if not passed:
         return risks, ()
+    kept, passed = _latest_version(kept, passed)
     passed.sort(key=lambda p: p.row)
     return kept, tuple(passed)
+
+
+def _latest_version(kept: list[Risk], passed: list[PassedOver]) -> tuple[list[Risk], list[PassedOver]]:
+    """A sheet that repeats its header over the same risks (V1.0, V1.1 (Revised), V1.2 below each other)
+    holds versions of one register: the last is read, the earlier ones passed over and counted."""
+    cuts = [p.row for p in passed if p.reason == "header" and kept and p.row > kept[0].row]
+    if not cuts:
+        return kept, passed
+    last = [risk for risk in kept if risk.row > cuts[-1]]
+    earlier = [risk for risk in kept if risk.row < cuts[-1]]
+    names = {_risk_name(risk) for risk in last} - {""}
+    again = names & {_risk_name(risk) for risk in earlier}
+    if len(last) < 2 or len(again) * 2 < len(names):
+        return kept, passed
+    return last, passed + [PassedOver(risk.row, "earlier-version") for risk in earlier]
+
+
+def _risk_name(risk: Risk) -> str:
+    name = risk.values.get("title") or risk.values.get("reference") or ""
+    return " ".join(str(name).casefold().split())
 
 
 def _scale_words(scheme: Scheme) -> Callable[[str], bool]:

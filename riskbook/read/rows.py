@@ -428,7 +428,7 @@ def _build_register(
     headers = header.texts
     inferred = [
         *header.by_content,
-        *columns_by_content(rows, header.index + 1, _free_columns(header), header.fields, scheme),
+        *columns_by_content(rows, header.index + 1, _free_columns(header), header.fields, scheme, header.texts),
     ]
     inferred_at = {found.offset: found.field for found in inferred}
     columns: dict[str, int] = {}
