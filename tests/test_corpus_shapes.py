@@ -776,3 +776,54 @@ def test_header_words_from_other_registers(tmp_path):
         "Ausmaß des Schadens",
         "Risikoeigentümer",
     )
+
+
+def test_pre_numbered_lines_whose_formula_shows_0_are_not_risks(tmp_path):
+    """A Russian template: rs-1… filled, then rs-8 … rs-12 holding only the rating formula's 0."""
+    header = ["ID", "Статус риска", "Влияние риска", "Вероятность риска", "Уровень риска", "Описание риска"]
+    risks = [[f"rs-{n}", "Открыт", 2, 3, 6, f"Описание риска номер {n}"] for n in range(1, 4)]
+    blanks = [[f"rs-{n}", None, None, None, 0] for n in range(4, 9)]
+    report = _json(write_xlsx(tmp_path / "reestr.xlsx", [header, *risks, *blanks], sheet="Реестр рисков"))
+    assert report["risks"] == 3
+    assert {p["reason"] for p in report["passed_over"]} == {"placeholder"}
+
+
+def test_a_probability_impact_grid_below_the_table_is_a_key_not_risks(tmp_path):
+    rows = [
+        ["Risk ID", "Risk Description", "Probability", "Impact", "Owner", "Score"],
+        ["R1", "Cable supply is late", 3, 3, "Procurement", 9],
+        ["R2", "Permits are refused", 2, 3, "Legal", 6],
+        ["R3", "Seismic activity", 1, 3, "Site", 3],
+        [],
+        [None, "Probability / Impact", "Low", "Medium", "High"],
+        [None, "Unlikely", None, None, "R3"],
+        [None, "Very Likely", None, "R2", "R1"],
+    ]
+    report = _json(write_xlsx(tmp_path / "analysis.xlsx", rows))
+    assert report["risks"] == 3
+    assert [p["reason"] for p in report["passed_over"]] == ["legend", "legend", "legend"]
+
+
+def test_a_second_column_under_a_levels_header_that_is_their_product_is_the_score(tmp_path):
+    """Вероятность, Ущерб (damage: the impact), then Влияние (impact, in words) holding P × I."""
+    rows = [["Id", "Условие", "Последствия", "Вероятность", "Ущерб", "Влияние"]]
+    rows += [[n, f"Условие риска {n}", "Проект задержится", p, i, p * i] for n, (p, i) in
+             enumerate([(2, 2), (2, 3), (3, 1), (1, 3)], start=1)]  # fmt: skip
+    report, _ = _columns_json(write_xlsx(tmp_path / "riski.xlsx", rows, sheet="Лист1"))
+    assert report["columns"]["title"] == "Условие"
+    assert report["columns"]["impact"] == "Ущерб"
+    assert report["columns"]["score"]["header"] == "Влияние"
+    assert [f["code"] for f in report["findings"] if f["severity"] == "error"] == []
+
+
+def test_a_header_lower_row_under_the_name_column_is_a_second_header(tmp_path):
+    rows = [
+        ["No. de Riesgo", "Tipo de riesgo", "Riesgo", None, "Impacto (A/M/B)", "Probabilidad (A/M/B)", "Evaluación"],
+        [None, None, "Fuente", "Consecuencia", None, None, "Valor (1 al 9)", "Nivel (A/M/B)"],
+        [1, "Técnico", "El dataset presenta registros incompletos", "Retrabajo", "M", "A", 6, "A"],
+        [2, "Técnico", "Existen precios negativos", "Cálculo incorrecto", "A", "M", 6, "A"],
+        [3, "Negocio", "Estrategias no alineadas", "Bajo impacto", "M", "M", 4, "M"],
+    ]
+    report = _json(write_xlsx(tmp_path / "matriz.xlsx", rows, sheet="Plantilla"))
+    assert report["risks"] == 3
+    assert report["passed_over"] == [{"row": 2, "reason": "header"}]

@@ -150,9 +150,30 @@ def levels_by_content(
                 found.append(ByContent("impact", offset, "small numbers on every row, under a consequence header"))
                 break
     found += _sentences_under_levels(keys, sample, found, headers)
+    found += _score_under_a_levels_header(keys, sample, found)
     if "reference" not in keys and "title" in keys and _unique_codes(_cells(sample, keys.index("title"))):
         found.append(ByContent("reference", keys.index("title"), "a unique short code on every row, under a name"))
     return found
+
+
+def _score_under_a_levels_header(
+    keys: list[str | None], sample: list[list[Any]], found: list[ByContent]
+) -> list[ByContent]:
+    """A second column under a level's header ("Влияние" after "Ущерб") that is impact × likelihood on
+    every row is the score, where no column is headed so."""
+    if "score" in keys or any(item.field in ("impact", "likelihood", "score") for item in found):
+        return []
+    if "impact" not in keys or "likelihood" not in keys:
+        return []
+    numbers = {o: [v.parse_number(c) for c in _column(sample, o)] for o in range(len(keys))}
+    impact, likelihood = keys.index("impact"), keys.index("likelihood")
+    for offset, key in enumerate(keys):
+        if key in ("impact", "likelihood") and offset not in (impact, likelihood):
+            if _multiply(numbers[impact], numbers[likelihood], numbers[offset]):
+                return [
+                    ByContent("score", offset, f"impact × likelihood on every row, under a header that names the {key}")
+                ]
+    return []
 
 
 def _sentences_under_levels(

@@ -149,7 +149,8 @@ def pass_over(
         # Most rows, first: a name and a scale value read, nothing unreadable (a totals row has no name;
         # Excel's Total Row is known by the table part, above).
         values = risk.values
-        if not in_legend and not risk.invalid and "title" in values and ("impact" in values or "likelihood" in values):
+        plain = not risk.invalid and "title" in values and ("impact" in values or "likelihood" in values)
+        if plain and not in_legend and not (gap and seen_risk):  # below a gap, a key's first line reads as levels
             kept.append(risk)
             seen_risk, gap = True, False
             continue
@@ -277,7 +278,7 @@ def _placeholder(filled: list[tuple[int, Any]], table: _Table) -> bool:
     others = [cell for offset, cell in filled if offset != ref_offset]
     if any(offset in names for offset, _ in filled) or len(others) > 1:
         return False
-    if others and len(str(others[0]).strip()) > _PLACEHOLDER_MARK:
+    if others and not _formula_zero(others[0]) and len(str(others[0]).strip()) > _PLACEHOLDER_MARK:
         return False
     has_id = len(others) < len(filled)
     return has_id or bool(others)
@@ -294,6 +295,11 @@ def _numbered_group(risk: Risk, filled: list[tuple[int, Any]], table: _Table) ->
         return False
     names = {table.columns[n] for n in _NAME_FIELDS if n in table.columns}
     return name_at in names and isinstance(name, str) and len(name.split()) <= _GROUP_WORDS
+
+
+def _formula_zero(cell: Any) -> bool:
+    """A template's formula over an empty line shows 0 (a rating, a score): no mark of a risk."""
+    return isinstance(cell, int | float) and not isinstance(cell, bool) and cell == 0
 
 
 def _continues(risk: Risk, table: _Table) -> bool:
@@ -314,14 +320,14 @@ def _numbers_without_a_name(risk: Risk, filled: list[tuple[int, Any]]) -> bool:
 
 
 def _sub_headings(risk: Risk, filled: list[tuple[int, Any]], table: _Table) -> bool:
-    """The lower half of a two-row header read as a row (影响 over 范围, 质量, 进度, 成本): before any risk, no
-    name, short words only, and at least one of them under a blank of the header (a merged heading's
-    sub-column)."""
-    if len(filled) < 2 or any(name in risk.values for name in _NAME_FIELDS):
+    """The lower half of a two-row header read as a row (影响 over 范围, 质量, 进度, 成本; Riesgo over Fuente,
+    Consecuencia): before any risk, no level, short words only, and at least one of them under a blank of
+    the header (a merged heading's sub-column)."""
+    if len(filled) < 2 or any(name in risk.values for name in _SCALE_FIELDS):
         return False
-    if any(name in risk.values for name in _SCALE_FIELDS):
-        return False
-    if not all(isinstance(cell, str) and len(cell.split()) <= 3 and len(cell) <= 30 for _, cell in filled):
+    if not all(
+        isinstance(cell, str) and len(cell.split()) <= 4 and len(" ".join(cell.split())) <= 30 for _, cell in filled
+    ):
         return False
     header = table.header_cells
     return any(offset >= len(header) or v.is_blank(header[offset]) for offset, _ in filled)
