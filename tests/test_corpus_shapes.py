@@ -761,7 +761,20 @@ def test_a_scale_and_its_alternative_in_brackets_and_a_product_named_priority(tm
     report = _json(write_xlsx(tmp_path / "analysis.xlsx", rows))
     assert report["columns"]["likelihood"] == "Probability (H/M/L or 1-3)"
     assert report["columns"]["impact"] == "Impact (H/M/L or 1-3)"
-    assert report["columns"]["score"] == "Priority (P×I)"
+    assert report["columns"]["score"]["header"] == "Priority (P×I)"  # by its content: the products
+
+
+def test_a_level_named_product_of_band_words_is_no_score(tmp_path):
+    """'Livello (PxI)' holding Alto / Medio / Basso: a rating's words, not a score to check as a number."""
+    rows = [
+        ["ID", "Descrizione", "Probabilità", "Impatto", "Livello (PxI)", "Responsabile"],
+        [1, "Condizioni meteo sfavorevoli", 2, 3, "Alto", "Claudia"],
+        [2, "Problemi tecnici", 1, 2, "Medio", "Claudia"],
+        [3, "Ritardo dei fornitori", 1, 1, "Basso", "Marco"],
+    ]
+    report = _json(write_xlsx(tmp_path / "registro.xlsx", rows))
+    assert "score" not in report["columns"]
+    assert [f for f in report["findings"] if f["code"] == "bad-score"] == []
 
 
 def test_header_words_from_other_registers(tmp_path):

@@ -304,8 +304,9 @@ _OTHER_LEVEL = {"likelihood": "impact", "impact": "likelihood"}
 
 
 def _name_factors(texts: list[str], keys: list[str | None], fields: dict[str, int]) -> None:
-    """A header that is a product of two letters is the score ("P*I", "L × I", "Priority (P×I)"), and names
-    its letter columns ("Risk (P*I)" beside "P" and "I"):
+    """A header that is a product of two letters is the score ("P*I", "L × I"; "Priority (P×I)" is, by its
+    content, where it holds the products: "Livello (PxI)" may hold band words), and names its letter columns
+    ("Risk (P*I)" beside "P" and "I"):
     where one letter is a level riskbook knows (P: likelihood), the other is the other level. A letter alone
     says too little ("I" is integrity beside "C" and "A"); named by the product, it is the register's word."""
     at = next((offset for offset, text in enumerate(texts) if _PRODUCT.match(text)), None)
@@ -313,7 +314,7 @@ def _name_factors(texts: list[str], keys: list[str | None], fields: dict[str, in
         return
     product = _PRODUCT.match(texts[at])
     assert product is not None
-    if keys[at] is None and "score" not in fields:  # "P*I" alone: folded, it would be the word "Pi"
+    if keys[at] is None and "score" not in fields and "(" not in texts[at]:  # "P*I": folded, the word "Pi"
         keys[at] = "score"
         fields["score"] = at
     letters = [product.group(1).casefold(), product.group(2).casefold()]
