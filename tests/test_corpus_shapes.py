@@ -840,3 +840,42 @@ def test_a_header_lower_row_under_the_name_column_is_a_second_header(tmp_path):
     report = _json(write_xlsx(tmp_path / "matriz.xlsx", rows, sheet="Plantilla"))
     assert report["risks"] == 3
     assert report["passed_over"] == [{"row": 2, "reason": "header"}]
+
+
+def test_a_level_with_a_remark_after_it_is_that_level_not_one_placed_by_a_guess(tmp_path):
+    rows = [
+        ["No.", "Description", "Risk Owner", "Probability", "Impact"],
+        ["R1", "A similar platform launches first", "PM", "High", "High"],
+        ["R2", "The schedule estimate is far too short", "PM", "Medium", "Medium at the beginning, gets higher with time"],
+        ["R3", "Budget spending is delayed", "PM", "Medium", "High"],
+        ["R4", "An important employee leaves", "PM", "High", "Medium"],
+        ["R5", "Technical difficulties pile up", "PM", "Low", "Medium"],
+    ]  # fmt: skip
+    path = write_xlsx(tmp_path / "register.xlsx", rows, sheet="Risk Register")
+    scheme = tmp_path / "drafted.toml"
+    result = run_cli("scheme", "--from", path, "-o", scheme)
+    assert "  impact: Low < Medium < High" in result.output.splitlines()
+    assert "Medium at the beginning, gets higher with time" in scheme.read_text(encoding="utf-8")
+    report = _json(path, "--scheme", scheme)
+    assert report["errors"] == 0
+    assert [f for f in report["findings"] if f["code"] == "scale-order-guessed"] == []
+
+
+def test_an_fmeas_risk_priority_number_is_said_to_rank_otherwise(tmp_path):
+    rows = [["Risiken", "Name", "A=Auftreten", "F=Folgen", "W=Entdeckung", "RPZ"]]
+    rows += [
+        [f"R{n}", f"Risiko Nummer {n} tritt ein", a, f, w, a * f * w]
+        for n, (a, f, w) in enumerate([(9, 10, 2), (6, 8, 3), (6, 7, 5), (7, 4, 2)], start=1)
+    ]
+    report = _json(write_xlsx(tmp_path / "fmea.xlsx", rows, sheet="Risikoanalyse"))
+    (said,) = [f for f in report["findings"] if f["code"] == "three-factor-score"]
+    assert said["cell"] == "F1"
+    assert said["fields"]["factor"] == "'W=Entdeckung'"
+    assert "riskbook by impact × likelihood" in said["message"]
+
+
+def test_a_column_of_zeros_is_no_product_of_three(tmp_path):
+    rows = [["Ref", "Risk", "Likelihood", "Impact", "Alarm", "Spare"]]
+    rows += [[f"R{n}", f"Risk number {n}", 2 + n % 2, 3, 0, n % 3] for n in range(1, 6)]
+    report = _json(write_xlsx(tmp_path / "register.xlsx", rows))
+    assert [f for f in report["findings"] if f["code"] == "three-factor-score"] == []

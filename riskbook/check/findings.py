@@ -174,6 +174,16 @@ CATALOGUE: dict[str, Kind] = _kinds(
         "Correct the header's spelling, or name the column with --column FIELD=HEADER.",
     ),
     Kind(
+        "three-factor-score",
+        "warning",
+        "a column is impact × likelihood × a third column on every row (an FMEA's risk priority number: "
+        "severity × occurrence × detection): the register ranks its risks by three factors, riskbook by two",
+        "column {column} ({header}) is impact × likelihood × {factor} on every row: the register ranks its risks "
+        "by that product, riskbook by impact × likelihood, and keeps {header} as an extra column",
+        "Check which ranking the panel should show; to rank by the product, give it a scale and name it with "
+        "--column score=HEADER in a scheme of your own.",
+    ),
+    Kind(
         "assessment-by-group",
         "warning",
         "a two-row header's group (Before / After controls, Inherent / Residual, Gross / Net, Current / Target) "

@@ -222,6 +222,31 @@ def _levels(cells: list[Any] | None) -> bool:
     return len(set(texts)) <= min(_MAX_LEVEL_WORDS, len(texts) - 1)
 
 
+def third_factor(rows: list[list[Any]], first: int, free: list[int], columns: dict[str, int]) -> tuple[int, int] | None:
+    """(the product column, the third factor's column) where a free column is impact × likelihood × another
+    free column of small numbers on every row: an FMEA's risk priority number (severity × occurrence ×
+    detection), which ranks the risks otherwise than impact × likelihood."""
+    if "impact" not in columns or "likelihood" not in columns or len(free) < 2:
+        return None
+    sample = _sample(rows, first, max([*free, *columns.values()]) + 1)
+    numbers = {
+        o: [v.parse_number(c) for c in _column(sample, o)] for o in [*free, columns["impact"], columns["likelihood"]]
+    }
+    levels = [
+        a * b if a is not None and b is not None else None
+        for a, b in zip(numbers[columns["impact"]], numbers[columns["likelihood"]], strict=True)
+    ]
+    factors = [o for o in free if _small_numbers(numbers[o]) and len({n for n in numbers[o] if n is not None}) > 1]
+    for product in free:
+        filled = [n for n in numbers[product] if n]  # a column of mostly 0 is 0 times anything
+        if len(filled) < max(_AT_LEAST, _SHARE * len(sample)):
+            continue
+        for factor in factors:
+            if factor != product and _multiply(levels, numbers[factor], numbers[product]):
+                return product, factor
+    return None
+
+
 def by_content_notices(
     found: list[ByContent], sheet: str, header_row: int, col0: int, headers: list[str]
 ) -> list[Finding]:

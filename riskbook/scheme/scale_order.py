@@ -180,13 +180,36 @@ def _draft_axis(
     counts: Counter[str] = Counter()
     for value in present:
         counts[tidied[value]] += raw_counts[value]
-    return (
+    elaborated = _elaborations(texts)
+    texts = [text for text in texts if text not in elaborated]
+    for text, base in elaborated.items():
+        counts[base] += counts.pop(text)
+    drafted = (
         _by_prefix(axis, texts, counts)
         or _by_paired(axis, texts, counts, paired)
         or _by_legend(axis, texts, counts, legend_rows)
         or _by_known_words(axis, texts, counts)
         or _unordered(axis, texts, counts)
     )
+    for text, base in elaborated.items():
+        level = next((lv for lv in drafted.levels if base == lv.label or base in lv.aliases), None)
+        if level is not None:
+            level.aliases.append(text)
+    return drafted
+
+
+def _elaborations(texts: list[str]) -> dict[str, str]:
+    """Cells that are another cell's level and a remark after it ("Medium at the beginning, gets higher with
+    time"): read as that level, an alias of it, not a level of their own placed by a guess."""
+    found = {}
+    for text in texts:
+        words = text.split()
+        for base in texts:
+            n = len(base.split())
+            if base != text and len(words) >= n + 2 and fold(" ".join(words[:n]).rstrip(",;:-")) == fold(base):
+                found[text] = base
+                break
+    return found
 
 
 def _number(value: Any) -> float | None:
