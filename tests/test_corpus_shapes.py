@@ -879,3 +879,17 @@ def test_a_column_of_zeros_is_no_product_of_three(tmp_path):
     rows += [[f"R{n}", f"Risk number {n}", 2 + n % 2, 3, 0, n % 3] for n in range(1, 6)]
     report = _json(write_xlsx(tmp_path / "register.xlsx", rows))
     assert [f for f in report["findings"] if f["code"] == "three-factor-score"] == []
+
+
+def test_risks_after_a_blank_row_are_risks_to_the_draft_too(tmp_path):
+    """An FMEA grouped by blank rows: scheme --from reads its levels kept as typed, and must not take the
+    risks below the first blank row for a key."""
+    rows = [["Device", "Failure mode", "Effect", "Probability", "Severity"]]
+    rows += [[f"Device {n}", "Hardware failure", "No data from the device", 2, 2 + n % 3] for n in range(4)]
+    rows += [[]]
+    rows += [[f"Link {n}", "Broken cable", "No propulsion at all", 2 + n % 2, 3] for n in range(3)]
+    path = write_xlsx(tmp_path / "fmea.xlsx", rows)
+    result = run_cli("scheme", "--from", path, "-o", tmp_path / "drafted.toml")
+    assert result.exit_code == 0, result.output
+    assert "legend" not in result.output
+    assert _json(path)["risks"] == 7

@@ -369,7 +369,14 @@ def _risk_like(risk: Risk, table: _Table, kept: list[Risk]) -> bool:
     name = values.get("title") or risk.get("description")
     if not isinstance(name, str) or v.parse_number(name) is not None or table.is_scale_word(name):
         return False
-    return any(field in values for field in _SCALE_FIELDS)
+    return any(field in values or _number_kept(risk, field) for field in _SCALE_FIELDS)
+
+
+def _number_kept(risk: Risk, name: str) -> bool:
+    """A level kept as typed because the scale has no such level (a draft's reading, a scale of words) but
+    a number: a risk's level, where a key's cells are words and references."""
+    kept = risk.invalid.get(name)
+    return kept is not None and v.parse_number(kept.raw) is not None
 
 
 def _heads_legend(cell: Any, table: _Table) -> bool:
