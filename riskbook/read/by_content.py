@@ -112,6 +112,18 @@ def _sample(rows: list[list[Any]], first: int, width: int) -> list[list[Any]]:
     ]
 
 
+def column_fits(rows: list[list[Any]], first: int, width: int, offset: int, field: str) -> bool:
+    """Whether a column's content fits a field: names for a title, levels for a level, codes for a reference."""
+    sample = _sample(rows, first, width)
+    if field in ("title", "description"):
+        return _names(_cells(sample, offset, _NAMES_AT_LEAST))
+    if field in ("impact", "likelihood"):
+        return _levels(_cells(sample, offset))
+    if field == "reference":
+        return _unique_codes(_cells(sample, offset))
+    return False
+
+
 def names_column(rows: list[list[Any]], first: int, free: list[int], width: int) -> int | None:
     """The first free column that holds risks' names, by its content (see _names)."""
     sample = _sample(rows, first, width)

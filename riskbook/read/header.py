@@ -13,7 +13,7 @@ from riskbook.errors import ReadError
 from riskbook.fields import FIELD_LABELS
 from riskbook.model import Risk, cell_name, column_letter
 from riskbook.read import values as v
-from riskbook.read.by_content import ByContent, levels_by_content, names_column
+from riskbook.read.by_content import ByContent, column_fits, levels_by_content, names_column
 from riskbook.read.header_groups import field_in_group
 from riskbook.read.header_qualifier import without_qualifier
 from riskbook.scheme.load import header_key, load_scheme
@@ -42,10 +42,10 @@ def _field_named(lookup: dict[str, str], text: str) -> str | None:
     return name
 
 
-def closest_text(closest: tuple[int, str, Header] | None) -> str:
+def closest_text(closest: tuple[int, str, Header, list[list[Any]]] | None) -> str:
     if closest is None:
         return f"looked in the first {HEADER_SEARCH_ROWS} rows for columns such as Reference, Title, Impact, Likelihood"
-    row0, sheet, header = closest
+    row0, sheet, header, rows = closest
     matched = ", ".join(f"{header.texts[offset]!r} as {name}" for name, offset in header.fields.items())
     unknown = [text for offset, text in enumerate(header.texts) if text and header.keys[offset] is None]
     shown = ", ".join(repr(t) for t in unknown[:8]) + (f" and {len(unknown) - 8} more" if len(unknown) > 8 else "")
@@ -53,9 +53,18 @@ def closest_text(closest: tuple[int, str, Header] | None) -> str:
         f"closest was row {row0 + header.index + 1} of sheet {sheet!r}, which reads only {matched}"
         + (f" and not {shown}" if unknown else "")
         + "; a header needs a title or description and an impact or likelihood (or a reference) among 3 columns:"
-        f" name the others with --column FIELD=HEADER, e.g. --column {_wanted_field(header)}="
-        + repr(unknown[0] if unknown else "Prob.")
+        f" name the others with --column FIELD=HEADER, e.g. --column {_example(header, rows)}"
     )
+
+
+def _example(header: Header, rows: list[list[Any]]) -> str:
+    """The --column example: the field the row most needs, and the unknown column whose content fits it
+    (names for a title, levels for a likelihood, codes for a reference); else a placeholder, never a
+    column that would mislead."""
+    wanted = _wanted_field(header)
+    unknown = [offset for offset, text in enumerate(header.texts) if text and header.keys[offset] is None]
+    fits = next((o for o in unknown if column_fits(rows, header.index + 1, header.width, o, wanted)), None)
+    return f"{wanted}={header.texts[fits]!r}" if fits is not None else f"{wanted}=HEADER"
 
 
 def _wanted_field(header: Header) -> str:

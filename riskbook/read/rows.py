@@ -106,14 +106,14 @@ def _parse_register(
         raise ReadError(f"{display}: no sheet named {wanted!r} (sheets: {', '.join(grid.names)})")
     names = [wanted] if wanted is not None else [n for n in grid.names if n != SCHEME_SHEET]
     found: list[Candidate] = []
-    closest: tuple[int, str, Header] | None = None
+    closest: tuple[int, str, Header, list[list[Any]]] | None = None
     for name in names:
         rows, row0, col0 = grid.rows(name)
         header, best = find_header(rows, lookup)
         if header is not None:
             found.append(Candidate(name, rows, row0, col0, header, header.index, header.fields))
         elif best is not None and (closest is None or len(best.fields) > len(closest[2].fields)):
-            closest = (row0, name, best)
+            closest = (row0, name, best, rows)
     if found:
         chosen = best_register(found)
         check_overrides(display, chosen.name, chosen.row0, chosen.header, overrides)
