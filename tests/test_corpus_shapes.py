@@ -893,3 +893,12 @@ def test_risks_after_a_blank_row_are_risks_to_the_draft_too(tmp_path):
     assert result.exit_code == 0, result.output
     assert "legend" not in result.output
     assert _json(path)["risks"] == 7
+
+
+def test_a_range_between_two_levels_is_no_remark_on_the_first(tmp_path):
+    rows = [["Ref", "Risk", "Likelihood", "Impact"]]
+    rows += [[f"R{n}", f"Risk number {n}", "L", impact] for n, impact in enumerate(["M", "H", "M to H", "L"])]
+    scheme = tmp_path / "drafted.toml"
+    result = run_cli("scheme", "--from", write_xlsx(tmp_path / "register.xlsx", rows), "-o", scheme)
+    assert result.exit_code == 0, result.output
+    assert 'aliases = ["M to H"]' not in scheme.read_text(encoding="utf-8")

@@ -207,7 +207,9 @@ def _elaborations(texts: list[str]) -> dict[str, str]:
         for base in texts:
             n = len(base.split())
             if base != text and len(words) >= n + 2 and fold(" ".join(words[:n]).rstrip(",;:-")) == fold(base):
-                found[text] = base
+                remark = {fold(word.strip(",;:.()")) for word in words[n:]}
+                if not remark & {fold(other) for other in texts if other not in (base, text)}:
+                    found[text] = base  # "M to H" names another level: a range, not M with a remark
                 break
     return found
 
