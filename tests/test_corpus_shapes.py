@@ -7,6 +7,7 @@ numeric ids, a status vocabulary of the register's own, and a before / after con
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from tests.helpers import run_cli, write_xlsx
 
@@ -902,3 +903,19 @@ def test_a_range_between_two_levels_is_no_remark_on_the_first(tmp_path):
     result = run_cli("scheme", "--from", write_xlsx(tmp_path / "register.xlsx", rows), "-o", scheme)
     assert result.exit_code == 0, result.output
     assert 'aliases = ["M to H"]' not in scheme.read_text(encoding="utf-8")
+
+
+def test_the_german_example_drafts_its_scales_validates_clean_and_builds(tmp_path):
+    register = Path(__file__).resolve().parent.parent / "examples" / "risikoanalyse-lagerverwaltung.xlsx"
+    scheme = tmp_path / "lager.toml"
+    drafted = run_cli("scheme", "--from", register, "-o", scheme)
+    assert drafted.exit_code == 0, drafted.output
+    assert "  impact: Unwesentlich < Geringfügig < Kritisch < Katastrophal" in drafted.output.splitlines()
+    assert "  likelihood: Selten < Unwahrscheinlich < Möglich < Wahrscheinlich < Fast sicher" in drafted.output
+    report = json.loads(
+        run_cli("validate", register, "--scheme", scheme, "--as-of", "2024-06-30", "--format", "json").stdout
+    )
+    assert (report["risks"], report["errors"]) == (6, 0)
+    assert [p["reason"] for p in report["passed_over"]] == ["group", "group", *["placeholder"] * 4]
+    built = run_cli("build", register, "--scheme", scheme, "-o", tmp_path / "lager.xlsx", "--as-of", "2024-06-30")
+    assert built.exit_code == 0, built.output

@@ -8,6 +8,7 @@ Each is a guess, and said: the register keeps which fields were read this way (R
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -107,9 +108,12 @@ def _sample(rows: list[list[Any]], first: int, width: int) -> list[list[Any]]:
     """The data rows a column's content is judged on, within the header's width (a key beside the table is
     no risk): a row holding one value is no risk either (a numbered placeholder, a formula's 0, a group's
     label), and would make every other column look half empty."""
-    return [
-        row[:width] for row in rows[first : first + SAMPLE_ROWS] if sum(1 for c in row[:width] if not v.is_blank(c)) > 1
+    counted = [
+        (row[:width], sum(1 for c in row[:width] if not v.is_blank(c))) for row in rows[first : first + SAMPLE_ROWS]
     ]
+    counted = [(row, filled) for row, filled in counted if filled > 1]
+    typical = statistics.median_low([filled for _, filled in counted]) if counted else 0
+    return [row for row, filled in counted if filled * 2 >= typical]  # a group's heading holds two of eight
 
 
 def column_fits(rows: list[list[Any]], first: int, width: int, offset: int, field: str) -> bool:

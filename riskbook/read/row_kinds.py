@@ -286,15 +286,25 @@ def _placeholder(filled: list[tuple[int, Any]], table: _Table) -> bool:
 
 def _numbered_group(risk: Risk, filled: list[tuple[int, Any]], table: _Table) -> bool:
     """A group's heading over the risks in it ("1 | Legal", "2 | Climate and outdoor condition"): a number
-    in a column no field reads, a few words as the name, and nothing else of a risk's."""
+    in a column no field reads (or in the reference column, over risks numbered 1.1, 1.2), a few words as
+    the name, and nothing else of a risk's."""
     if len(filled) != 2 or set(risk.values) - {"title", "description", "reference"} or risk.invalid:
         return False
-    named = set(table.columns.values())
     (number_at, number), (name_at, name) = sorted(filled, key=lambda cell: isinstance(cell[1], str))
-    if number_at in named or v.parse_number(number) is None or not float(v.parse_number(number) or 0).is_integer():
+    parsed = v.parse_number(number)
+    if parsed is None or not float(parsed).is_integer():
+        return False
+    if number_at in set(table.columns.values()) and not _numbers_the_next(risk.row, int(parsed), number_at, table):
         return False
     names = {table.columns[n] for n in _NAME_FIELDS if n in table.columns}
     return name_at in names and isinstance(name, str) and len(name.split()) <= _GROUP_WORDS
+
+
+def _numbers_the_next(row: int, number: int, offset: int, table: _Table) -> bool:
+    """Whether the row below numbers itself under this one (1, then 1.1): a group's heading in the reference
+    column, where a risk of its own would be numbered as a risk."""
+    below = dict(table.filled(row + 1)).get(offset)
+    return isinstance(below, str) and below.strip().startswith(f"{number}.")
 
 
 def _formula_zero(cell: Any) -> bool:
