@@ -919,3 +919,10 @@ def test_the_german_example_drafts_its_scales_validates_clean_and_builds(tmp_pat
     assert [p["reason"] for p in report["passed_over"]] == ["group", "group", *["placeholder"] * 4]
     built = run_cli("build", register, "--scheme", scheme, "-o", tmp_path / "lager.xlsx", "--as-of", "2024-06-30")
     assert built.exit_code == 0, built.output
+
+
+def test_a_number_and_a_word_on_the_last_row_is_read_without_fault(tmp_path):
+    rows = [["Ref", "Risk", "Impact", "Likelihood"], [1, "Flood in the basement", 2, 3], [2, "Fire"]]
+    result = run_cli("validate", write_xlsx(tmp_path / "register.xlsx", rows), "--as-of", AS_OF)
+    assert result.exit_code == 1, result.output
+    assert "internal error" not in result.output

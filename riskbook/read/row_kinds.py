@@ -303,6 +303,8 @@ def _numbered_group(risk: Risk, filled: list[tuple[int, Any]], table: _Table) ->
 def _numbers_the_next(row: int, number: int, offset: int, table: _Table) -> bool:
     """Whether the row below numbers itself under this one (1, then 1.1): a group's heading in the reference
     column, where a risk of its own would be numbered as a risk."""
+    if row + 1 >= table.row0 + len(table.rows):
+        return False
     below = dict(table.filled(row + 1)).get(offset)
     return isinstance(below, str) and below.strip().startswith(f"{number}.")
 
