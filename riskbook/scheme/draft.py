@@ -17,16 +17,10 @@ from typing import Any
 from riskbook.errors import SchemeError
 from riskbook.model import Register
 from riskbook.read.values import parse_scale
+from riskbook.scheme.known_words import rating_rank
 from riskbook.scheme.load import MAX_LABEL, MAX_REVIEW_MONTHS, load_scheme, scheme_from_text
-from riskbook.scheme.scale_order import (
-    MAX_LEVELS,
-    DraftedScale,
-    Level,
-    Row,
-    draft_axes,
-    pair_numbers,
-    rating_rank,
-)
+from riskbook.scheme.scale_order import MAX_LEVELS, draft_axes, pair_numbers
+from riskbook.scheme.scale_types import DraftedScale, Level, Row
 from riskbook.scheme.types import NUMBER_DIGITS, Scale, Scheme, spelt_number
 from riskbook.xlsx.text import TERMINAL, safe_text
 
