@@ -199,19 +199,25 @@ def _settled(header: Header, rows: list[list[Any]]) -> Header:
 
 
 _NEAR_LENGTH = 7  # letters a header needs before one letter off is a slip, not another word (Risk, Rise)
+# The fields a slip is looked for: those the checks read (a narrative column misspelt stays an extra column).
+_NEAR_FIELDS = frozenset(
+    {"reference", "title", "description", "owner", "impact", "likelihood", "score", "rag", "status"}
+    | {"first_recorded", "last_review", "next_review"}
+)
 
 
 def _near_spellings(header: Header, lookup: dict[str, str]) -> Header:
     """The header with each unknown column one letter off a known header read as that header's field,
     where no other column names the field ("Eintrittswarscheinlichkeit": the h missing)."""
+    missing = _NEAR_FIELDS - header.fields.keys()
     unknown = [
         (offset, key)
         for offset, text in enumerate(header.texts)
         if text and header.keys[offset] is None and len(key := header_key(text)) >= _NEAR_LENGTH
     ]
-    if not unknown:
+    if not unknown or not missing:
         return header
-    by_deletion = _deletions_index(lookup)
+    by_deletion = _deletions_index({alias: field for alias, field in lookup.items() if field in missing})
     keys, fields, near = list(header.keys), dict(header.fields), dict(header.near)
     for offset, key in unknown:
         alias = _one_letter_off(key, by_deletion)
