@@ -263,6 +263,33 @@ def third_factor(rows: list[list[Any]], first: int, free: list[int], columns: di
     return None
 
 
+def third_factor_notices(
+    rows: list[list[Any]],
+    first: int,
+    headers: list[str],
+    free: list[int],
+    columns: dict[str, int],
+    place: tuple[str, int, int],
+) -> list[Finding]:
+    """One three-factor-score warning where a free column is impact × likelihood × another (an FMEA's RPN);
+    place is (sheet, header row, first column)."""
+    found = third_factor(rows, first, free, columns)
+    if found is None:
+        return []
+    sheet, header_row, col0 = place
+    product, factor = found
+    return [
+        make(
+            "three-factor-score",
+            sheet,
+            cell_name(header_row, col0 + product),
+            column=column_letter(col0 + product),
+            header=repr(headers[product]),
+            factor=repr(headers[factor]),
+        )
+    ]
+
+
 def by_content_notices(
     found: list[ByContent], sheet: str, header_row: int, col0: int, headers: list[str]
 ) -> list[Finding]:

@@ -24,9 +24,9 @@ from riskbook.fields import (
     SCORE_FIELDS,
 )
 from riskbook.limits import EXCEL_CELL_LIMIT, EXCEL_MAX_COLUMNS
-from riskbook.model import EMPTY_COLUMN_RISKS, Register, Risk, SheetChoice, cell_name, column_letter
+from riskbook.model import EMPTY_COLUMN_RISKS, Register, Risk, SheetChoice, cell_name
 from riskbook.read import values as v
-from riskbook.read.by_content import by_content_notices, columns_by_content, third_factor
+from riskbook.read.by_content import by_content_notices, columns_by_content, third_factor_notices
 from riskbook.read.grid_matrix import grid_matrix
 from riskbook.read.header import (
     Header,
@@ -348,27 +348,6 @@ def _note_long_lazy_fields(risks: list[Risk], lazy: dict[str, int]) -> None:
                 risk.long_fields = [*(risk.long_fields or ()), name]
 
 
-def _third_factor_notices(
-    rows: list[list[Any]], header: Header, columns: dict[str, int], sheet: str, header_row: int, col0: int
-) -> list[Finding]:
-    """One three-factor-score warning where a free column is impact × likelihood × another (an FMEA's RPN)."""
-    free = [offset for offset in _free_columns(header) if offset not in columns.values()]
-    found = third_factor(rows, header.index + 1, free, columns)
-    if found is None:
-        return []
-    product, factor = found
-    return [
-        make(
-            "three-factor-score",
-            sheet,
-            cell_name(header_row, col0 + product),
-            column=column_letter(col0 + product),
-            header=repr(header.texts[product]),
-            factor=repr(header.texts[factor]),
-        )
-    ]
-
-
 def _free_columns(header: Header) -> list[int]:
     """The offsets of the columns no header names (an unknown header, or none)."""
     return [offset for offset in range(header.width) if header.keys[offset] is None]
@@ -559,7 +538,8 @@ def _build_register(
             )
     notices.extend(by_content_notices(inferred, sheet, header_row, col0, headers))
     notices.extend(near_spelling_notices(header, sheet, header_row, col0))
-    notices.extend(_third_factor_notices(rows, header, columns, sheet, header_row, col0))
+    free = [offset for offset in _free_columns(header) if offset not in columns.values()]
+    notices.extend(third_factor_notices(rows, header.index + 1, header.texts, free, columns, (sheet, header_row, col0)))
     notices.extend(group_notices(header.by_group, columns, sheet, header_row, col0))
     named = {col: name for name, col in sheet_columns.items()} | dict(sheet_extras)
     notices.extend(hidden_notices(sheet, header_row, named, risks, sheet_columns.get("reference", 0), hidden))
