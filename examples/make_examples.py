@@ -27,6 +27,9 @@ Three more, with invented risks, in other organisations' shapes, one per shipped
   likelihood, Datix-style numeric IDs.
 - project-risk-register.xlsx (scheme-3x3.toml): R.1 references, a Low/Medium/High rating read
   off a lookup matrix that is not a product.
+- risikoanalyse-lagerverwaltung.xlsx (no scheme: `riskbook scheme --from` drafts it): a German
+  project's analysis, the impact named twice (sentences, then MIL-STD-882's words), numbered
+  group headings and pre-numbered blank lines.
 
 And a year of the force's quarters for `--history`, in history/ (write_history): January,
 April, July and October 2024, each stating its date above its header.
@@ -270,6 +273,53 @@ def write_project_register(path: Path) -> None:
     workbook.close()
 
 
+GERMAN_GROUPS = {
+    "Technik": [
+        ("Server fällt während der Inventur aus", "Veraltete Hardware", "Die Inventur muss wiederholt werden",
+         "Möglich", "Kritisch", "Ersatzserver bereithalten", "IT-Betrieb"),
+        ("Schnittstelle zum ERP liefert falsche Bestände", "Unklare Feldzuordnung", "Bestellungen gehen ins Leere",
+         "Wahrscheinlich", "Geringfügig", "Zuordnung mit dem ERP-Team abstimmen", "Entwicklung"),
+        ("Datenverlust bei der Migration", "Kein getestetes Backup", "Bestände müssen neu erfasst werden",
+         "Unwahrscheinlich", "Katastrophal", "Migration zweimal proben", "IT-Betrieb"),
+    ],
+    "Organisation": [
+        ("Projektleiterin fällt länger aus", "Krankheit", "Entscheidungen bleiben liegen",
+         "Selten", "Kritisch", "Stellvertretung benennen", "Lenkungskreis"),
+        ("Lagerpersonal lehnt das neue System ab", "Keine Schulung", "Buchungen werden am System vorbei gemacht",
+         "Möglich", "Geringfügig", "Schulungen vor dem Start", "Projektleitung"),
+        ("Lieferant liefert Scanner zu spät", "Lieferengpass", "Der Start verschiebt sich um Wochen",
+         "Wahrscheinlich", "Unwesentlich", "Früh bestellen", "Einkauf"),
+    ],
+}  # fmt: skip
+
+
+def write_german_register(path: Path) -> None:
+    """A German project's risk analysis, as teams keep it: the impact named twice (what would happen, in
+    sentences, then its degree in words), numbered group headings over the risks, the usual German scale
+    words, and pre-numbered lines left for more risks."""
+    workbook = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False})
+    sheet = workbook.add_worksheet("Risikoanalyse")
+    sheet.write_string(0, 0, "Risikoanalyse Projekt Lagerverwaltung")
+    header = ["Nr.", "Risiko", "Ursache", "Auswirkung", "Eintrittswahrscheinlichkeit", "Auswirkungsgrad",
+              "Maßnahmen", "Risikoeigentümer"]  # fmt: skip
+    for col, text in enumerate(header):
+        sheet.write_string(2, col, text)
+    row = 3
+    for group_number, (group, risks) in enumerate(GERMAN_GROUPS.items(), start=1):
+        sheet.write_number(row, 0, group_number)
+        sheet.write_string(row, 1, group)
+        row += 1
+        for number, risk in enumerate(risks, start=1):
+            sheet.write_string(row, 0, f"{group_number}.{number}")
+            for col, value in enumerate(risk, start=1):
+                sheet.write_string(row, col, value)
+            row += 1
+    for blank in range(len(risks) + 1, len(risks) + 5):  # lines left for more risks in the last group
+        sheet.write_string(row, 0, f"{len(GERMAN_GROUPS)}.{blank}")
+        row += 1
+    workbook.close()
+
+
 def _scheme(name: str):
     import sys
 
@@ -283,6 +333,7 @@ def other_shapes() -> None:
     write_iso27001_register(HERE / "iso27001-risk-register.xlsx")
     write_nhs_register(HERE / "nhs-risk-register.csv")
     write_project_register(HERE / "project-risk-register.xlsx")
+    write_german_register(HERE / "risikoanalyse-lagerverwaltung.xlsx")
 
 
 # -- A year of quarters, for --history ------------------------------------------------------------

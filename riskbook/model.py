@@ -152,6 +152,11 @@ class Register:
     first_col: int = 0  # the sheet column of a risk's cells[0]
     scheme_origin: str = ""  # where the scheme came from when not given: "the workbook" for a template's own
 
+    def row_names(self) -> str:
+        """How a register named by its rows names its first risks ("Row 7, Row 8, …"), for the messages."""
+        names = [risk.reference for risk in self.risks[:2]] or ["Row 2", "Row 3"]
+        return ", ".join([*names, "…"])
+
     def cell(self, row: int, field_name: str) -> str:
         col = self.columns.get(field_name)
         return cell_name(row, col if col is not None else 0)

@@ -7,6 +7,7 @@ numeric ids, a status vocabulary of the register's own, and a before / after con
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from tests.helpers import run_cli, write_xlsx
 
@@ -422,3 +423,506 @@ def test_a_draft_bands_the_ratings_by_the_score_they_rate(tmp_path):
     assert run_cli("scheme", "--from", path, "-o", scheme).exit_code == 0
     data = _json(path, "--scheme", scheme)
     assert [f["code"] for f in data["findings"] if f["code"] in ("rag-mismatch", "score-mismatch")] == []
+
+
+def _danish_register(tmp_path):
+    """A Danish project's risk analysis: the consequence in words, then each level's value; numbered blank
+    lines under the risks, and the P × K matrix drawn beside the table as a key."""
+    header = ["ID", "Dato", "Årsag", "Hændelse", "Konsekvens", "Sandsynlighed værdi", "Konsekvens værdi",
+              "Risikoværdi", "Handlinger"]  # fmt: skip
+    risks = [
+        [1, "2024-11-14", "Dårlig kommunikation", "Vi forstår aftalerne forskelligt",
+         "Der opstår konflikter imellem projektdeltagerne.", 2, 2, 4, "Tal sammen hver dag"],
+        [2, "2024-11-14", "Manglende erfaring", "Merging af koden fejler",
+         "Koden skal skrives om, eller noget bliver slettet", 3, 3, 9, "Test før merge"],
+        [3, "2024-11-14", "Misforståelse af materialet", "Prisformlen regner forkert",
+         "Kunderne får forkerte priser på produkterne", 3, 4, 12, "Gennemgå formlen"],
+        [4, "2024-11-14", "Personlige problemer", "En af os er fraværende",
+         "Opgaver bliver ikke lavet til tiden", 2, 2, 4, "Hjælp hinanden"],
+    ]  # fmt: skip
+    numbered = [[n] for n in range(5, 9)]
+    key = [[None] * 11 + ["Sandsynlighed", level, *(level * k for k in range(1, 6))] for level in range(5, 0, -1)]
+    return write_xlsx(tmp_path / "risikoanalyse.xlsx", [header, *risks, *numbered, [], *key], sheet="Ark1")
+
+
+def test_a_level_named_twice_is_read_from_the_column_of_levels_and_its_sentences_kept(tmp_path):
+    report, said = _columns_json(_danish_register(tmp_path))
+    assert report["risks"] == 4
+    assert report["columns"]["impact"]["header"] == "Konsekvens værdi"
+    assert report["columns"]["consequence"]["header"] == "Konsekvens"
+    assert report["columns"]["likelihood"] == "Sandsynlighed værdi"
+    assert report["columns"]["title"] == "Hændelse"
+    assert said["impact"]["cell"] == "G1"
+    assert "holds sentences" in said["impact"]["message"]
+    assert [f["code"] for f in report["findings"] if f["code"] in ("bad-scale-value", "score-mismatch")] == []
+
+
+def test_a_key_beside_the_table_does_not_hide_a_column_of_dates(tmp_path):
+    report, said = _columns_json(_danish_register(tmp_path))
+    assert report["columns"]["first_recorded"]["header"] == "Dato"
+    assert said["first_recorded"]["cell"] == "B1"
+
+
+def _fmea(tmp_path):
+    """A medical device's FMEA: the problem names the risk (no title header), its consequence in words (often
+    the same words again), then the severity and likeliness in per cent."""
+    header = ["Problem", "Consequence", "Motor alarm", "Severity", "Likeliness", "Detection %", "Comment"]
+    parts = [
+        "hose",
+        "valve",
+        "sensor",
+        "pump",
+        "inlet",
+        "exhaust",
+        "battery",
+        "display",
+        "fan",
+        "filter",
+        "tube",
+        "mask",
+        "cable",
+        "alarm",
+    ]
+    consequences = [f"No air through the {part}" for part in parts[:12]] + ["No pressure", "No pressure"]
+    risks = [
+        [f"Failure mode {n}: {part} disconnects", consequences[n], 0, 100 if n % 2 else 50, 10 * (n % 4 + 1), 100, ""]
+        for n, part in enumerate(parts)
+    ]  # fmt: skip
+    return write_xlsx(tmp_path / "fmea.xlsx", [header, *risks], sheet="Sheet1", title_rows=["FMEA", ""])
+
+
+def test_an_fmea_without_a_title_header_is_read_its_names_by_content(tmp_path):
+    report, said = _columns_json(_fmea(tmp_path))
+    assert report["risks"] == 14
+    assert report["columns"]["title"]["header"] == "Problem"
+    assert report["columns"]["impact"]["header"] == "Severity"
+    assert report["columns"]["consequence"]["header"] == "Consequence"
+    assert report["columns"]["likelihood"] == "Likeliness"
+    assert set(said) == {"title", "impact", "consequence"}
+
+
+def test_an_fmea_drafts_a_scheme_its_own_register_validates_under(tmp_path):
+    path = _fmea(tmp_path)
+    scheme = tmp_path / "fmea.toml"
+    assert run_cli("scheme", "--from", path, "-o", scheme).exit_code == 0
+    report = _json(path, "--scheme", scheme)
+    assert report["errors"] == 0
+    assert run_cli("build", path, "--scheme", scheme, "-o", tmp_path / "panel.xlsx", "--as-of", AS_OF).exit_code == 0
+
+
+def test_a_consequence_column_of_small_numbers_is_the_impact(tmp_path):
+    """A German FMEA: A=Auftreten (occurrence), F=Folgen (consequences, rated 1-10), W=Entdeckung, RPZ."""
+    rows = [
+        ["Risiken", "Name", "A=Auftreten", "F=Folgen", "W=Entdeckung", "RPZ"],
+        ["R1", "Communityaufbau scheitert", 9, 10, 2, 180],
+        ["R2", "Moderator schadet dem Projekt", 6, 8, 3, 144],
+        ["R3", "Projektumfang wird unterschätzt", 6, 7, 5, 210],
+        ["R4", "Bildformate werden nicht verarbeitet", 7, 4, 2, 56],
+    ]
+    report, said = _columns_json(write_xlsx(tmp_path / "fmea.xlsx", rows, sheet="Risikoanalyse"))
+    assert report["columns"]["impact"]["header"] == "F=Folgen"
+    assert "under a consequence header" in said["impact"]["message"]
+    assert report["columns"]["likelihood"] == "A=Auftreten"
+
+
+def test_a_product_header_names_its_letter_columns(tmp_path):
+    """Item, P, I, Risk (P*I): the product says I is the impact; placeholder rows of a formula's 0 are no risks."""
+    rows = [
+        ["Item", "P", "I", "Risk (P*I)", "Recognized", "How"],
+        ["My other classes keep me from the work", 40, 20, 800, "2025-04-01", "A weekly plan"],
+        ["My board breaks", 1, 40, 40, "2025-04-01", "A new board can be bought"],
+        *[[None, None, None, 0] for _ in range(7)],
+    ]
+    report, said = _columns_json(write_xlsx(tmp_path / "register.xlsx", rows, sheet="Sheet1"))
+    assert report["risks"] == 2
+    assert report["columns"]["impact"] == "I"
+    assert report["columns"]["likelihood"] == "P"
+    assert report["columns"]["title"]["header"] == "Item"
+    assert "a different text on every row" in said["title"]["message"]
+
+
+def test_a_letter_yields_to_a_header_that_spells_the_field_out(tmp_path):
+    """'P' beside an asset's C, I, A ratings and a spelt-out 'Threat Probability': the words are read."""
+    rows = [
+        ["Risk Number", "Risk Description", "P", "C", "I", "A", "Threat Probability", "Threat Impact", "Risk Score"],
+        ["R001", "Ransomware encrypts the patient records", 1, 3, 3, 3, 3, 3, 9],
+        ["R002", "Outdated OS on the imaging machines", 2, 2, 3, 2, 3, 2, 6],
+        ["R003", "Phishing of the staff mailboxes", 3, 3, 2, 1, 2, 2, 4],
+    ]
+    report = _json(write_xlsx(tmp_path / "iso.xlsx", rows))
+    assert report["columns"]["likelihood"] == "Threat Probability"
+    assert report["columns"]["impact"] == "Threat Impact"
+    assert [f["code"] for f in report["findings"] if f["code"] == "score-mismatch"] == []
+
+
+def test_a_register_of_scores_alone_drafts_the_smallest_square_scale_and_bands_by_its_ratings(tmp_path):
+    rows = [
+        ["Risk ID", "Risk Description", "Score", "Risk Level", "Treatment"],
+        ["R001", "Unauthorised access to the customer database", 20, "Critical", "MFA"],
+        ["R002", "SQL injection on the web application", 15, "High", "Input validation"],
+        ["R003", "Malware on the staff laptops", 12, "High", "Antivirus"],
+        ["R004", "Phishing of the staff", 16, "Critical", "Training"],
+        ["R005", "Backup data exposed", 10, "Medium", "Encrypt the backups"],
+    ]
+    path = write_xlsx(tmp_path / "scores.xlsx", rows, sheet="Risk Register")
+    scheme = tmp_path / "drafted.toml"
+    result = run_cli("scheme", "--from", path, "-o", scheme)
+    assert result.exit_code == 0, result.output
+    text = scheme.read_text(encoding="utf-8")
+    assert "states scores and no impact or likelihood: 5 levels each" in text
+    report = _json(path, "--scheme", scheme)
+    assert [f["code"] for f in report["findings"] if f["code"] in ("bad-score", "rag-mismatch")] == []
+    assert {f["code"] for f in report["findings"] if f["severity"] == "error"} == {"missing-column"}
+
+
+def test_a_header_one_letter_off_a_known_one_is_read_and_said(tmp_path):
+    """A German project's 'Eintrittswarscheinlichkeit' (the h missing) beside 'Auswirkungsgrad'."""
+    rows = [
+        ["Nr.", "Risiko", "Ursache", "Eintrittswarscheinlichkeit", "Auswirkungsgrad", "Massnahmen"],
+        [1, "Ausfall eines Teammitglieds", "Krankheit", 2, 3, "Vertretung regeln"],
+        [2, "Server fällt aus", "Hardware", 1, 4, "Backup"],
+        [3, "Anforderungen ändern sich", "Kunde", 3, 2, "Änderungsprozess"],
+    ]
+    report = _json(write_xlsx(tmp_path / "risikoanalyse.xlsx", rows, sheet="Tabelle1"))
+    assert report["columns"]["likelihood"] == "Eintrittswarscheinlichkeit"
+    assert report["columns"]["impact"] == "Auswirkungsgrad"
+    (near,) = [f for f in report["findings"] if f["code"] == "header-near-spelling"]
+    assert near["cell"] == "D1"
+    assert near["fields"]["alias"] == "eintrittswahrscheinlichkeit"
+    assert "one letter off" in near["message"]
+
+
+def test_a_short_header_one_letter_off_a_known_one_is_not_guessed(tmp_path):
+    rows = [
+        ["Ref", "Risk", "Impact", "Likelihood", "Statue", "Ownr"],
+        ["R1", "Flood", 2, 3, "Open", "Ann"],
+        ["R2", "Fire", 1, 2, "Open", "Bob"],
+    ]
+    report = _json(write_xlsx(tmp_path / "register.xlsx", rows))
+    assert "status" not in report["columns"] and "owner" not in report["columns"]
+    assert [f for f in report["findings"] if f["code"] == "header-near-spelling"] == []
+
+
+def test_guidance_in_brackets_after_a_header_is_not_its_name(tmp_path):
+    rows = [
+        ["Risk ID", "Risk Description (There is a risk that… caused by… resulting in…)", "Likelihood", "Impact",
+         "Risk (Very High, High, Medium, Low)"],
+        [1, "There is a risk that key staff leave", 3, 4, "High"],
+        [2, "There is a risk that equipment is late", 2, 2, "Low"],
+    ]  # fmt: skip
+    report = _json(write_xlsx(tmp_path / "register.xlsx", rows))
+    assert report["columns"]["description"].startswith("Risk Description (There is a risk")
+    assert report["columns"]["title"] == report["columns"]["description"]
+    assert report["risks"] == 2
+
+
+def test_the_four_severity_categories_of_safety_registers_are_ordered(tmp_path):
+    """MIL-STD-882's categories, as a German project writes them: Unwesentlich < Geringfügig < Kritisch <
+    Katastrophal (Kritisch is not Katastrophal's other word here, as it is on a five-level scale)."""
+    rows = [["Nr.", "Risiko", "Eintrittswahrscheinlichkeit", "Auswirkungsgrad"]]
+    rows += [
+        [n, f"Risiko Nummer {n} tritt ein", likelihood, impact]
+        for n, (likelihood, impact) in enumerate(
+            [("Hoch", "Geringfügig"), ("Niedrig", "Katastrophal"), ("Mittel", "Unwesentlich"), ("Hoch", "Kritisch")],
+            start=1,
+        )
+    ]
+    path = write_xlsx(tmp_path / "risikoanalyse.xlsx", rows, sheet="Tabelle1")
+    result = run_cli("scheme", "--from", path, "-o", tmp_path / "drafted.toml")
+    assert result.exit_code == 0, result.output
+    assert "  impact: Unwesentlich < Geringfügig < Kritisch < Katastrophal" in result.output.splitlines()
+    assert "  likelihood: Niedrig < Mittel < Hoch" in result.output.splitlines()
+
+
+def _grouped_register(tmp_path):
+    """Risks under numbered group headings (1 Legal, 2 Accidents), and an owner column nobody filled."""
+    rows = [
+        [None, "Risk", "Risk category", "Probability 0-10", "Impact 0-10", "Risk score 0-100", "Risk owner"],
+        [1, "Legal"],
+        [None, "No certified company car driver", "Regulatory", 3, 8, 24],
+        [None, "No procedures for outdoor work", "Governance", 3, 3, 9],
+        [2, "Accidents"],
+        [None, "Road accidents damage the equipment", "Operational", 2, 8, 16],
+        [None, "Someone is hurt during measurements", "Operational", 1, 8, 99],
+    ]
+    return write_xlsx(tmp_path / "grouped.xlsx", rows, sheet="Arkusz1")
+
+
+def test_numbered_group_headings_are_passed_over_not_risks_without_levels(tmp_path):
+    report = _json(_grouped_register(tmp_path))
+    assert report["risks"] == 4
+    assert report["passed_over"] == [
+        {"row": 2, "reason": "group"},
+        {"row": 5, "reason": "group"},
+    ]
+    result = run_cli("validate", _grouped_register(tmp_path), "--as-of", AS_OF)
+    assert "2 × numbered heading of a group of risks (rows 2, 5)" in result.output
+
+
+def test_a_column_nobody_filled_is_one_warning_even_on_a_risk_with_other_findings(tmp_path):
+    """The risk scored 99 is checked in full; its empty owner is the column's, said once, as on the others."""
+    report = _json(_grouped_register(tmp_path))
+    codes = [f["code"] for f in report["findings"]]
+    assert "bad-score" in codes
+    assert codes.count("column-empty") == 1
+    assert "missing-value" not in codes
+
+
+def _lettered_fmea(tmp_path, helper=True):
+    """A CubeSat team's FMEA: probability as letters A-E (its key: A extremely unlikely … E frequent), and
+    beside it a 'Leave these alone' column turning each letter into its number."""
+    header = ["Failure Mode", "Subsystem", "Probability", "Severity", "Leave these alone", "Risk Level"]
+    letters = ["B", "B", "C", "A", "B", "C", "A", "B"]
+    risks = [
+        [f"Failure number {n} of the satellite", "COM", letter, severity, "ABC".index(letter) + 1, "low"]
+        for n, (letter, severity) in enumerate(zip(letters, [6, 6, 2, 4, 2, 6, 5, 1], strict=True), start=1)
+    ]
+    if not helper:
+        risks = [[*risk[:4], n, risk[5]] for n, risk in enumerate(risks, start=1)]  # an id there, not a number a letter
+    return write_xlsx(tmp_path / "fmea.xlsx", [header, *risks], sheet="FMEA")
+
+
+def test_letters_numbered_by_a_column_of_the_registers_own_are_ordered_by_it(tmp_path):
+    result = run_cli("scheme", "--from", _lettered_fmea(tmp_path), "-o", tmp_path / "drafted.toml")
+    assert result.exit_code == 0, result.output
+    assert "  likelihood: A < B < C" in result.output.splitlines()
+    assert "ordered by the numbers beside them in 'Leave these alone'" in (tmp_path / "drafted.toml").read_text()
+
+
+def test_a_column_of_ids_does_not_order_the_words_beside_it(tmp_path):
+    result = run_cli("scheme", "--from", _lettered_fmea(tmp_path, helper=False), "-o", tmp_path / "drafted.toml")
+    assert result.exit_code == 0, result.output
+    assert 'order = "guessed"' in (tmp_path / "drafted.toml").read_text()
+
+
+def test_versions_of_one_table_below_each_other_read_the_last(tmp_path):
+    """A Norwegian group's risk plan, V1.0 then V1.1 (Revidert), each under the same header: the last is read."""
+    header = ["Risiko", "Konsekvens (K)", "Sannsynlighet (S)", "Risikopoeng (R)", "Forebyggende tiltak"]
+    names = ["Dårlig tid", "Tap av data", "Sykdom", "Dårlig testing"]
+    first = [[name, 2, 2, 4, "Planlegge"] for name in names]
+    second = [[name, 3, 2, 6, "Planlegge bedre"] for name in names]
+    rows = [["V1.0"], header, *first, [], ["V1.1 (Revidert)"], header, *second]
+    path = write_xlsx(tmp_path / "risikoplan.xlsx", rows, sheet="Sheet1", title_rows=["Risikoplan for: Gruppe 21", ""])
+    report = _json(path)
+    assert report["risks"] == 4
+    earlier = [p["row"] for p in report["passed_over"] if p["reason"] == "earlier-version"]
+    assert earlier == [5, 6, 7, 8]
+    result = run_cli("validate", path, "--as-of", AS_OF)
+    assert "4 × risk of an earlier version of the table" in result.output
+
+
+def test_a_header_repeated_over_other_risks_is_a_page_break_not_a_version(tmp_path):
+    header = ["Ref", "Risk", "Impact", "Likelihood"]
+    rows = [header, ["R1", "Flood", 2, 3], ["R2", "Fire", 1, 2], header, ["R3", "Strike", 3, 3], ["R4", "Theft", 2, 2]]
+    report = _json(write_xlsx(tmp_path / "register.xlsx", rows))
+    assert report["risks"] == 4
+
+
+def test_a_name_column_of_codes_is_the_reference_and_the_names_are_read_beside_it(tmp_path):
+    """A Portuguese analysis: 'Risco' holds R1…R4, the names are under 'Nome'."""
+    rows = [
+        ["Risco", "Nome", "Probabilidade", "Impacto", "Prevenção"],
+        ["R1", "Mudanças de requisitos", "Média", "Muito Alto", "Não aceitar grandes mudanças"],
+        ["R2", "Injeção de payloads", "Baixa", "Muito Alto", "Validar as entradas"],
+        ["R3", "Compatibilidade de dispositivos", "Baixa", "Alto", "CSS responsivo"],
+        ["R4", "Vazamento de senhas", "Média", "Muito Alto", "Criptografia"],
+    ]
+    report, said = _columns_json(write_xlsx(tmp_path / "riscos.xlsx", rows, sheet="Planilha1"))
+    assert report["columns"]["reference"]["header"] == "Risco"
+    assert report["columns"]["title"] == "Nome"
+    assert said["reference"]["cell"] == "A1"
+
+
+def test_sentences_under_the_impact_header_and_si_times_pi_beside_them(tmp_path):
+    """A Swiss project's list: 'Auswirkung' says what would happen; Si × Pi = R are the levels and score."""
+    rows = [["Nr.", "Beschreibung", "Ursache", "Auswirkung", "Si", "Pi", "R", "Wer"]]
+    effects = ["Auftrag kann nicht ausgeführt werden", "Zeitplan fällt zurück", "Verlust von Fachwissen",
+               "Koordination fehlt", "Zeitplan fällt zurück", "Daten müssen erneut gesammelt werden"]  # fmt: skip
+    levels = [(3, 2), (3, 1), (2, 2), (1, 3), (2, 1), (3, 3)]
+    rows += [
+        ["ABCDEF"[n], f"Risiko Nummer {n} tritt ein", "Ursache", effect, si, pi, si * pi, "PL"]
+        for n, (effect, (si, pi)) in enumerate(zip(effects, levels, strict=True))
+    ]
+    report, said = _columns_json(write_xlsx(tmp_path / "risikoanalyse.xlsx", rows, sheet="Risikoliste"))
+    assert report["columns"]["consequence"]["header"] == "Auswirkung"
+    assert report["columns"]["impact"]["header"] == "Si"
+    assert report["columns"]["likelihood"]["header"] == "Pi"
+    assert report["columns"]["score"]["header"] == "R"
+    assert report["columns"]["owner"] == "Wer"
+    assert "headers' initials" in said["impact"]["message"]
+
+
+def test_a_scale_and_its_alternative_in_brackets_and_a_product_named_priority(tmp_path):
+    rows = [
+        ["Risk", "Probability (H/M/L or 1-3)", "Impact (H/M/L or 1-3)", "Priority (P×I)"],
+        ["Supplier goes bust", 2, 3, 6],
+        ["Key staff leave", 1, 3, 3],
+        ["Scope grows", 3, 2, 6],
+    ]
+    report = _json(write_xlsx(tmp_path / "analysis.xlsx", rows))
+    assert report["columns"]["likelihood"] == "Probability (H/M/L or 1-3)"
+    assert report["columns"]["impact"] == "Impact (H/M/L or 1-3)"
+    assert report["columns"]["score"]["header"] == "Priority (P×I)"  # by its content: the products
+
+
+def test_a_level_named_product_of_band_words_is_no_score(tmp_path):
+    """'Livello (PxI)' holding Alto / Medio / Basso: a rating's words, not a score to check as a number."""
+    rows = [
+        ["ID", "Descrizione", "Probabilità", "Impatto", "Livello (PxI)", "Responsabile"],
+        [1, "Condizioni meteo sfavorevoli", 2, 3, "Alto", "Claudia"],
+        [2, "Problemi tecnici", 1, 2, "Medio", "Claudia"],
+        [3, "Ritardo dei fornitori", 1, 1, "Basso", "Marco"],
+    ]
+    report = _json(write_xlsx(tmp_path / "registro.xlsx", rows))
+    assert "score" not in report["columns"]
+    assert [f for f in report["findings"] if f["code"] == "bad-score"] == []
+
+
+def test_header_words_from_other_registers(tmp_path):
+    rows = [
+        ["Nr.", "Risiko", "Wahr-\nsch.", "Ausmaß des Schadens", "Risikoeigentümer"],
+        [1, "Server fällt aus", 2, 3, "IT"],
+        [2, "Team fällt aus", 1, 2, "PL"],
+    ]
+    report = _json(write_xlsx(tmp_path / "risiken.xlsx", rows))
+    assert (report["columns"]["likelihood"], report["columns"]["impact"], report["columns"]["owner"]) == (
+        "Wahr-\nsch.",
+        "Ausmaß des Schadens",
+        "Risikoeigentümer",
+    )
+
+
+def test_pre_numbered_lines_whose_formula_shows_0_are_not_risks(tmp_path):
+    """A Russian template: rs-1… filled, then rs-8 … rs-12 holding only the rating formula's 0."""
+    header = ["ID", "Статус риска", "Влияние риска", "Вероятность риска", "Уровень риска", "Описание риска"]
+    risks = [[f"rs-{n}", "Открыт", 2, 3, 6, f"Описание риска номер {n}"] for n in range(1, 4)]
+    blanks = [[f"rs-{n}", None, None, None, 0] for n in range(4, 9)]
+    report = _json(write_xlsx(tmp_path / "reestr.xlsx", [header, *risks, *blanks], sheet="Реестр рисков"))
+    assert report["risks"] == 3
+    assert {p["reason"] for p in report["passed_over"]} == {"placeholder"}
+
+
+def test_a_probability_impact_grid_below_the_table_is_a_key_not_risks(tmp_path):
+    rows = [
+        ["Risk ID", "Risk Description", "Probability", "Impact", "Owner", "Score"],
+        ["R1", "Cable supply is late", 3, 3, "Procurement", 9],
+        ["R2", "Permits are refused", 2, 3, "Legal", 6],
+        ["R3", "Seismic activity", 1, 3, "Site", 3],
+        [],
+        [None, "Probability / Impact", "Low", "Medium", "High"],
+        [None, "Unlikely", None, None, "R3"],
+        [None, "Very Likely", None, "R2", "R1"],
+    ]
+    report = _json(write_xlsx(tmp_path / "analysis.xlsx", rows))
+    assert report["risks"] == 3
+    assert [p["reason"] for p in report["passed_over"]] == ["legend", "legend", "legend"]
+
+
+def test_a_second_column_under_a_levels_header_that_is_their_product_is_the_score(tmp_path):
+    """Вероятность, Ущерб (damage: the impact), then Влияние (impact, in words) holding P × I."""
+    rows = [["Id", "Условие", "Последствия", "Вероятность", "Ущерб", "Влияние"]]
+    rows += [[n, f"Условие риска {n}", "Проект задержится", p, i, p * i] for n, (p, i) in
+             enumerate([(2, 2), (2, 3), (3, 1), (1, 3)], start=1)]  # fmt: skip
+    report, _ = _columns_json(write_xlsx(tmp_path / "riski.xlsx", rows, sheet="Лист1"))
+    assert report["columns"]["title"] == "Условие"
+    assert report["columns"]["impact"] == "Ущерб"
+    assert report["columns"]["score"]["header"] == "Влияние"
+    assert [f["code"] for f in report["findings"] if f["severity"] == "error"] == []
+
+
+def test_a_header_lower_row_under_the_name_column_is_a_second_header(tmp_path):
+    rows = [
+        ["No. de Riesgo", "Tipo de riesgo", "Riesgo", None, "Impacto (A/M/B)", "Probabilidad (A/M/B)", "Evaluación"],
+        [None, None, "Fuente", "Consecuencia", None, None, "Valor (1 al 9)", "Nivel (A/M/B)"],
+        [1, "Técnico", "El dataset presenta registros incompletos", "Retrabajo", "M", "A", 6, "A"],
+        [2, "Técnico", "Existen precios negativos", "Cálculo incorrecto", "A", "M", 6, "A"],
+        [3, "Negocio", "Estrategias no alineadas", "Bajo impacto", "M", "M", 4, "M"],
+    ]
+    report = _json(write_xlsx(tmp_path / "matriz.xlsx", rows, sheet="Plantilla"))
+    assert report["risks"] == 3
+    assert report["passed_over"] == [{"row": 2, "reason": "header"}]
+
+
+def test_a_level_with_a_remark_after_it_is_that_level_not_one_placed_by_a_guess(tmp_path):
+    rows = [
+        ["No.", "Description", "Risk Owner", "Probability", "Impact"],
+        ["R1", "A similar platform launches first", "PM", "High", "High"],
+        ["R2", "The schedule estimate is far too short", "PM", "Medium", "Medium at the beginning, gets higher with time"],
+        ["R3", "Budget spending is delayed", "PM", "Medium", "High"],
+        ["R4", "An important employee leaves", "PM", "High", "Medium"],
+        ["R5", "Technical difficulties pile up", "PM", "Low", "Medium"],
+    ]  # fmt: skip
+    path = write_xlsx(tmp_path / "register.xlsx", rows, sheet="Risk Register")
+    scheme = tmp_path / "drafted.toml"
+    result = run_cli("scheme", "--from", path, "-o", scheme)
+    assert "  impact: Low < Medium < High" in result.output.splitlines()
+    assert "Medium at the beginning, gets higher with time" in scheme.read_text(encoding="utf-8")
+    report = _json(path, "--scheme", scheme)
+    assert report["errors"] == 0
+    assert [f for f in report["findings"] if f["code"] == "scale-order-guessed"] == []
+
+
+def test_an_fmeas_risk_priority_number_is_said_to_rank_otherwise(tmp_path):
+    rows = [["Risiken", "Name", "A=Auftreten", "F=Folgen", "W=Entdeckung", "RPZ"]]
+    rows += [
+        [f"R{n}", f"Risiko Nummer {n} tritt ein", a, f, w, a * f * w]
+        for n, (a, f, w) in enumerate([(9, 10, 2), (6, 8, 3), (6, 7, 5), (7, 4, 2)], start=1)
+    ]
+    report = _json(write_xlsx(tmp_path / "fmea.xlsx", rows, sheet="Risikoanalyse"))
+    (said,) = [f for f in report["findings"] if f["code"] == "three-factor-score"]
+    assert said["cell"] == "F1"
+    assert said["fields"]["factor"] == "'W=Entdeckung'"
+    assert "riskbook by impact × likelihood" in said["message"]
+
+
+def test_a_column_of_zeros_is_no_product_of_three(tmp_path):
+    rows = [["Ref", "Risk", "Likelihood", "Impact", "Alarm", "Spare"]]
+    rows += [[f"R{n}", f"Risk number {n}", 2 + n % 2, 3, 0, n % 3] for n in range(1, 6)]
+    report = _json(write_xlsx(tmp_path / "register.xlsx", rows))
+    assert [f for f in report["findings"] if f["code"] == "three-factor-score"] == []
+
+
+def test_risks_after_a_blank_row_are_risks_to_the_draft_too(tmp_path):
+    """An FMEA grouped by blank rows: scheme --from reads its levels kept as typed, and must not take the
+    risks below the first blank row for a key."""
+    rows = [["Device", "Failure mode", "Effect", "Probability", "Severity"]]
+    rows += [[f"Device {n}", "Hardware failure", "No data from the device", 2, 2 + n % 3] for n in range(4)]
+    rows += [[]]
+    rows += [[f"Link {n}", "Broken cable", "No propulsion at all", 2 + n % 2, 3] for n in range(3)]
+    path = write_xlsx(tmp_path / "fmea.xlsx", rows)
+    result = run_cli("scheme", "--from", path, "-o", tmp_path / "drafted.toml")
+    assert result.exit_code == 0, result.output
+    assert "legend" not in result.output
+    assert _json(path)["risks"] == 7
+
+
+def test_a_range_between_two_levels_is_no_remark_on_the_first(tmp_path):
+    rows = [["Ref", "Risk", "Likelihood", "Impact"]]
+    rows += [[f"R{n}", f"Risk number {n}", "L", impact] for n, impact in enumerate(["M", "H", "M to H", "L"])]
+    scheme = tmp_path / "drafted.toml"
+    result = run_cli("scheme", "--from", write_xlsx(tmp_path / "register.xlsx", rows), "-o", scheme)
+    assert result.exit_code == 0, result.output
+    assert 'aliases = ["M to H"]' not in scheme.read_text(encoding="utf-8")
+
+
+def test_the_german_example_drafts_its_scales_validates_clean_and_builds(tmp_path):
+    register = Path(__file__).resolve().parent.parent / "examples" / "risikoanalyse-lagerverwaltung.xlsx"
+    scheme = tmp_path / "lager.toml"
+    drafted = run_cli("scheme", "--from", register, "-o", scheme)
+    assert drafted.exit_code == 0, drafted.output
+    assert "  impact: Unwesentlich < Geringfügig < Kritisch < Katastrophal" in drafted.output.splitlines()
+    assert "  likelihood: Selten < Unwahrscheinlich < Möglich < Wahrscheinlich < Fast sicher" in drafted.output
+    report = json.loads(
+        run_cli("validate", register, "--scheme", scheme, "--as-of", "2024-06-30", "--format", "json").stdout
+    )
+    assert (report["risks"], report["errors"]) == (6, 0)
+    assert [p["reason"] for p in report["passed_over"]] == ["group", "group", *["placeholder"] * 4]
+    built = run_cli("build", register, "--scheme", scheme, "-o", tmp_path / "lager.xlsx", "--as-of", "2024-06-30")
+    assert built.exit_code == 0, built.output
+
+
+def test_a_number_and_a_word_on_the_last_row_is_read_without_fault(tmp_path):
+    rows = [["Ref", "Risk", "Impact", "Likelihood"], [1, "Flood in the basement", 2, 3], [2, "Fire"]]
+    result = run_cli("validate", write_xlsx(tmp_path / "register.xlsx", rows), "--as-of", AS_OF)
+    assert result.exit_code == 1, result.output
+    assert "internal error" not in result.output

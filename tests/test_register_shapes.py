@@ -187,7 +187,13 @@ def test_header_without_a_reference_column_is_found_and_the_risks_named_by_their
 
 def test_no_header_names_the_closest_row_and_suggests_column(tmp_path):
     path = write_xlsx(
-        tmp_path / "r.xlsx", [["Register of risks"], ["Threat Name", "Chance", "Impact", "Notes"], ["x", 1, 2, ""]]
+        tmp_path / "r.xlsx",
+        [
+            ["Register of risks"],
+            ["Threat Name", "Chance", "Impact", "Notes"],
+            ["Flood in the server room", 1, 2, ""],
+            ["Fire in the archive", 2, 3, ""],
+        ],
     )
     result = run("validate", path)
     assert result.exit_code == 2
@@ -197,6 +203,14 @@ def test_no_header_names_the_closest_row_and_suggests_column(tmp_path):
         "'Impact' as impact and not 'Threat Name', 'Chance', 'Notes'" in result.output
     )
     assert "e.g. --column title='Threat Name'" in result.output
+
+
+def test_the_column_suggested_holds_what_the_field_needs_or_none_is_named(tmp_path):
+    """The first unknown header holds numbers: it is no title to suggest; a placeholder is."""
+    rows = [["Kolejność", "Grupa", "Impact"], [1, "Finanse", 2], [2, "Prawo", 3]]
+    result = run("validate", write_xlsx(tmp_path / "r.xlsx", rows))
+    assert result.exit_code == 2
+    assert "e.g. --column title=HEADER" in result.output
 
 
 def test_semicolon_csv_with_russian_headers_read_through_the_scheme(tmp_path):

@@ -294,7 +294,7 @@ def test_prose_scale_cells_are_matched_to_their_level(tmp_path):
 
 def test_the_known_words_file_claims_each_word_for_one_level_of_a_scale_and_covers_every_language():
     from riskbook.scheme.load import shipped_scheme_path
-    from riskbook.scheme.scale_order import fold
+    from riskbook.scheme.scale_types import fold
 
     data = tomllib.loads(shipped_scheme_path("scale-words.toml").read_text(encoding="utf-8"))
     languages = {"en", "fr", "de", "es", "it", "pt", "nl", "pl", "ru", "uk", "cs", "sk", "sv", "no", "da", "fi", "zh"}

@@ -165,6 +165,25 @@ CATALOGUE: dict[str, Kind] = _kinds(
         "Check the column; name it with --column FIELD=HEADER, or give the scheme a [columns] alias for its header.",
     ),
     Kind(
+        "header-near-spelling",
+        "warning",
+        "a header one letter off a header riskbook knows (a letter missing, added, changed or two swapped: "
+        "Eintrittswarscheinlichkeit), for a field no other column names: read as that field",
+        "column {column} ({header}) is read as {field}: its header is one letter off {alias!r}, a header riskbook "
+        "knows; if it is not, name the right column with --column {name}=HEADER",
+        "Correct the header's spelling, or name the column with --column FIELD=HEADER.",
+    ),
+    Kind(
+        "three-factor-score",
+        "warning",
+        "a column is impact × likelihood × a third column on every row (an FMEA's risk priority number: "
+        "severity × occurrence × detection): the register ranks its risks by three factors, riskbook by two",
+        "column {column} ({header}) is impact × likelihood × {factor} on every row: the register ranks its risks "
+        "by that product, riskbook by impact × likelihood, and keeps {header} as an extra column",
+        "Check which ranking the panel should show; to rank by the product, give it a scale and name it with "
+        "--column score=HEADER in a scheme of your own.",
+    ),
+    Kind(
         "assessment-by-group",
         "warning",
         "a two-row header's group (Before / After controls, Inherent / Residual, Gross / Net, Current / Target) "

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from riskbook.check.assessed import Assessed
 from riskbook.check.context import (
     ABSENT_MEANS,
-    EMPTY_MEANS,
     REQUIRED_FIELDS,
     CheckContext,
     day_bounds,
@@ -121,6 +120,11 @@ def _column_order(cell: str) -> tuple[int, str]:
     return (len(letters), letters)
 
 
+def _means(ctx: CheckContext, name: str) -> str:
+    """What a register without the column's values cannot have checked, naming its own first rows."""
+    return ABSENT_MEANS[name].replace("Row 2, Row 3, …", ctx.register.row_names())
+
+
 def check_columns(ctx: CheckContext) -> Iterator[Finding]:
     register = ctx.register
     for name in ctx.empty:
@@ -130,7 +134,7 @@ def check_columns(ctx: CheckContext) -> Iterator[Finding]:
             register.cell(register.header_row, name),
             header=register.column_headers.get(name, ""),
             column=column_letter(register.columns[name]),
-            consequence=EMPTY_MEANS[name],
+            consequence=_means(ctx, name),
         )
     row = f"{ctx.register.header_row + 1}:{ctx.register.header_row + 1}"
     required = ctx.scheme.required_fields
@@ -141,7 +145,7 @@ def check_columns(ctx: CheckContext) -> Iterator[Finding]:
             yield make("missing-column", ctx.register.sheet, row, column=FIELD_LABELS[name])
         elif name in ABSENT_MEANS:
             yield make(
-                "column-absent", ctx.register.sheet, row, column=FIELD_LABELS[name], consequence=ABSENT_MEANS[name]
+                "column-absent", ctx.register.sheet, row, column=FIELD_LABELS[name], consequence=_means(ctx, name)
             )
 
 
@@ -364,8 +368,9 @@ def check_review_text(ctx: CheckContext, risk: Risk) -> Iterator[Finding]:
 
 
 def check_missing(ctx: CheckContext, risk: Risk) -> Iterator[Finding]:
+    """An empty cell of a column the risks fill (a column no risk fills is one column-empty warning)."""
     for name in REQUIRED_FIELDS:
-        if ctx.register.has(name) and not risk.has(name):
+        if name in ctx.required and not risk.has(name):
             yield ctx.finding("missing-value", risk, name, field=FIELD_LABELS[name].lower())
 
 

@@ -141,7 +141,7 @@ def render_columns(register: Register) -> str:
             f"  {column_letter(col)} {register.column_headers.get(name, '')!r} → {name} ({FIELD_LABELS[name]}){how}"
         )
     if "reference" not in register.columns:
-        lines.append("  (no column) → reference: each risk is named by its row (Row 2, Row 3, …)")
+        lines.append(f"  (no column) → reference: each risk is named by its row ({register.row_names()})")
     for col, text in register.extra_columns:
         lines.append(f"  {column_letter(col)} {text!r} → extra (kept with each risk, not checked)")
     return "\n".join(lines)

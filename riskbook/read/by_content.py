@@ -8,6 +8,7 @@ Each is a guess, and said: the register keeps which fields were read this way (R
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,10 +22,15 @@ if TYPE_CHECKING:
 
 SAMPLE_ROWS = 200  # data rows looked at: enough to tell a column's kind, few enough to cost nothing
 _AT_LEAST = 3  # filled rows a column needs before its content says anything
+_NAMES_AT_LEAST = 2  # but a small register's names are plain to see: sentences, each different
 _SHARE = 0.9  # of the rows that must be filled, and of the filled cells that must be dates
 _PRODUCT_SHARE = 0.8  # of the scores that must be impact × likelihood (a register's errors are the rest)
 _CODE_LENGTH = 16
 _NAME_LENGTH = 8  # mean characters of a column of risk names (codes and levels are shorter)
+_SENTENCE_LENGTH = 12  # mean characters of a column of sentences (a scale's words are shorter)
+_MAX_LEVEL_WORDS = 10  # distinct words a scale column may hold
+_SENTENCE_WORDS = 3  # mean words of a column of sentences that may say the same thing twice or thrice
+_SENTENCE_SHARE = 0.75
 _DATE_FIELDS = ("first_recorded", "last_review")
 _ANY_DATE_FIELD = frozenset({"first_recorded", "last_review", "next_review", "control_due"})
 
@@ -39,7 +45,12 @@ class ByContent:
 
 
 def columns_by_content(
-    rows: list[list[Any]], first: int, free: list[int], columns: dict[str, int], scheme: Scheme
+    rows: list[list[Any]],
+    first: int,
+    free: list[int],
+    columns: dict[str, int],
+    scheme: Scheme,
+    headers: list[str] | None = None,
 ) -> list[ByContent]:
     """The fields the free columns (offsets no header names) are read as, by the data rows from first on."""
     scales = {"impact": scheme.impact_scale, "likelihood": scheme.likelihood_scale}
@@ -51,8 +62,8 @@ def columns_by_content(
         return parsed if isinstance(parsed, int) else None
 
     score_for = scheme.score_for
-    sample = [row for row in rows[first : first + SAMPLE_ROWS] if any(not v.is_blank(c) for c in row)]
-    if len(sample) < _AT_LEAST or not free:
+    sample = _sample(rows, first, max([*free, *columns.values()], default=0) + 1)
+    if len(sample) < _NAMES_AT_LEAST or not free:
         return []
     found: list[ByContent] = []
     left = list(free)
@@ -65,12 +76,12 @@ def columns_by_content(
         # A risk's name is on the row of its reference: rows under it (its controls, its notes) say nothing.
         ref = columns.get("reference")
         risk_rows = [r for r in sample if ref is None or (ref < len(r) and not v.is_blank(r[ref]))] or sample
-        offset = next((o for o in left if _names(_cells(risk_rows, o))), None)
+        offset = next((o for o in left if _names(_cells(risk_rows, o, _NAMES_AT_LEAST))), None)
         if offset is not None:
             found.append(ByContent("title", offset, "a different text on every row, the first such column"))
             left.remove(offset)
     if not columns.keys() >= {"impact", "likelihood"}:
-        for item in _levels_by_product(sample, left, columns):
+        for item in _levels_by_product(sample, left, columns, headers):
             found.append(item)
             left.remove(item.offset)
     if "score" not in columns and "impact" in columns and "likelihood" in columns:
@@ -91,6 +102,192 @@ def columns_by_content(
         for name, offset, place in zip(_DATE_FIELDS, dated, ("first", "second"), strict=False):
             found.append(ByContent(name, offset, f"dates, the {place} date column" if len(dated) > 1 else "dates"))
     return found
+
+
+def _sample(rows: list[list[Any]], first: int, width: int) -> list[list[Any]]:
+    """The data rows a column's content is judged on, within the header's width (a key beside the table is
+    no risk): a row holding one value is no risk either (a numbered placeholder, a formula's 0, a group's
+    label), and would make every other column look half empty."""
+    counted = [
+        (row[:width], sum(1 for c in row[:width] if not v.is_blank(c))) for row in rows[first : first + SAMPLE_ROWS]
+    ]
+    counted = [(row, filled) for row, filled in counted if filled > 1]
+    typical = statistics.median_low([filled for _, filled in counted]) if counted else 0
+    return [row for row, filled in counted if filled * 2 >= typical]  # a group's heading holds two of eight
+
+
+def column_fits(rows: list[list[Any]], first: int, width: int, offset: int, field: str) -> bool:
+    """Whether a column's content fits a field: names for a title, levels for a level, codes for a reference."""
+    sample = _sample(rows, first, width)
+    if field in ("title", "description"):
+        return _names(_cells(sample, offset, _NAMES_AT_LEAST))
+    if field in ("impact", "likelihood"):
+        return _levels(_cells(sample, offset))
+    if field == "reference":
+        return _unique_codes(_cells(sample, offset))
+    return False
+
+
+def names_column(rows: list[list[Any]], first: int, free: list[int], width: int) -> int | None:
+    """The first free column that holds risks' names, by its content (see _names)."""
+    sample = _sample(rows, first, width)
+    return next((offset for offset in free if _names(_cells(sample, offset, _NAMES_AT_LEAST))), None)
+
+
+# A level column's header word that also names a narrative field: the field its text is read as instead.
+_PROSE_FIELD = {"impact": "consequence", "likelihood": None}
+
+
+def levels_by_content(
+    keys: list[str | None], rows: list[list[Any]], first: int, headers: list[str] | None = None
+) -> list[ByContent]:
+    """Where headers name the impact or likelihood twice, once over sentences ("Konsekvens": what would
+    happen) and once over levels ("Konsekvens værdi": 1-5), the levels are the field and the sentences its
+    narrative; and a consequence column holding small numbers on every row ("F=Folgen" in an FMEA) is the
+    impact, where no column is headed so. Each is read by content, and said."""
+    sample = _sample(rows, first, len(keys))
+    if len(sample) < _AT_LEAST:
+        return []
+    found: list[ByContent] = []
+    for name, prose_field in _PROSE_FIELD.items():
+        offsets = [offset for offset, key in enumerate(keys) if key == name]
+        if len(offsets) < 2 or not _prose(_cells(sample, offsets[0])):
+            continue
+        level = next((o for o in offsets[1:] if _levels(_cells(sample, o))), None)
+        if level is None:
+            continue
+        why = f"levels on every row, where the first column named as the {name} holds sentences"
+        found.append(ByContent(name, level, why))
+        if prose_field is not None and prose_field not in keys:
+            found.append(ByContent(prose_field, offsets[0], f"sentences under a header that names the {name}"))
+    if "impact" not in keys:
+        for offset in (o for o, key in enumerate(keys) if key == "consequence"):
+            if _small_numbers([v.parse_number(c) for c in _column(sample, offset)]):
+                found.append(ByContent("impact", offset, "small numbers on every row, under a consequence header"))
+                break
+    found += _sentences_under_levels(keys, sample, found, headers)
+    found += _score_under_a_levels_header(keys, sample, found)
+    if "reference" not in keys and "title" in keys and _unique_codes(_cells(sample, keys.index("title"))):
+        found.append(ByContent("reference", keys.index("title"), "a unique short code on every row, under a name"))
+    return found
+
+
+def _score_under_a_levels_header(
+    keys: list[str | None], sample: list[list[Any]], found: list[ByContent]
+) -> list[ByContent]:
+    """A second column under a level's header ("Влияние" after "Ущерб") that is impact × likelihood on
+    every row is the score, where no column is headed so."""
+    if "score" in keys or any(item.field in ("impact", "likelihood", "score") for item in found):
+        return []
+    if "impact" not in keys or "likelihood" not in keys:
+        return []
+    numbers = {o: [v.parse_number(c) for c in _column(sample, o)] for o in range(len(keys))}
+    impact, likelihood = keys.index("impact"), keys.index("likelihood")
+    for offset, key in enumerate(keys):
+        if key in ("impact", "likelihood") and offset not in (impact, likelihood):
+            if _multiply(numbers[impact], numbers[likelihood], numbers[offset]):
+                return [
+                    ByContent("score", offset, f"impact × likelihood on every row, under a header that names the {key}")
+                ]
+    return []
+
+
+def _sentences_under_levels(
+    keys: list[str | None], sample: list[list[Any]], found: list[ByContent], headers: list[str] | None
+) -> list[ByContent]:
+    """Where every column named as the impact (or likelihood) holds sentences ("Auswirkung": what would
+    happen) and small numbers elsewhere multiply into a score (Si × Pi = R), those are the levels and the
+    first sentences the consequence. Prose labels of a scale's levels have no such numbers beside them."""
+    settled = {item.field for item in found}
+    named = {name: [o for o, key in enumerate(keys) if key == name] for name in ("impact", "likelihood")}
+    prose = [name for name, offsets in named.items() if offsets and name not in settled]
+    prose = [name for name in prose if all(_prose(_cells(sample, o)) for o in named[name])]
+    if not prose:
+        return []
+    columns = {key: offset for offset, key in reversed(list(enumerate(keys))) if key and key not in prose}
+    free = [offset for offset, key in enumerate(keys) if key is None]
+    levels = _levels_by_product(sample, free, columns, headers)
+    if not {item.field for item in levels} >= set(prose):
+        return []
+    sentences = [ByContent("consequence", named["impact"][0], "sentences under a header that names the impact")]
+    return levels + (sentences if "impact" in prose and "consequence" not in keys else [])
+
+
+def _prose(cells: list[Any] | None) -> bool:
+    """Sentences: text on (nearly) every row, more different texts than a scale has levels, or hardly one
+    twice and longer than a scale's words."""
+    if cells is None or not all(isinstance(c, str) and v.parse_number(c) is None for c in cells):
+        return False
+    texts = [" ".join(c.split()) for c in cells]
+    distinct = len(set(texts))
+    if distinct > _MAX_LEVEL_WORDS:
+        return True
+    if distinct >= _SENTENCE_SHARE * len(texts) and sum(len(t.split()) for t in texts) >= _SENTENCE_WORDS * len(texts):
+        return True
+    return distinct >= _SHARE * len(texts) and sum(map(len, texts)) >= _SENTENCE_LENGTH * len(texts)
+
+
+def _levels(cells: list[Any] | None) -> bool:
+    """A scale's levels: small numbers, or a few words each used again."""
+    if cells is None:
+        return False
+    numbers = [v.parse_number(c) for c in cells]
+    if _small_numbers(numbers):
+        return True
+    texts = [" ".join(str(c).split()) for c in cells]
+    return len(set(texts)) <= min(_MAX_LEVEL_WORDS, len(texts) - 1)
+
+
+def third_factor(rows: list[list[Any]], first: int, free: list[int], columns: dict[str, int]) -> tuple[int, int] | None:
+    """(the product column, the third factor's column) where a free column is impact × likelihood × another
+    free column of small numbers on every row: an FMEA's risk priority number (severity × occurrence ×
+    detection), which ranks the risks otherwise than impact × likelihood."""
+    if "impact" not in columns or "likelihood" not in columns or len(free) < 2:
+        return None
+    sample = _sample(rows, first, max([*free, *columns.values()]) + 1)
+    numbers = {
+        o: [v.parse_number(c) for c in _column(sample, o)] for o in [*free, columns["impact"], columns["likelihood"]]
+    }
+    levels = [
+        a * b if a is not None and b is not None else None
+        for a, b in zip(numbers[columns["impact"]], numbers[columns["likelihood"]], strict=True)
+    ]
+    factors = [o for o in free if _small_numbers(numbers[o]) and len({n for n in numbers[o] if n is not None}) > 1]
+    for product in free:
+        filled = [n for n in numbers[product] if n]  # a column of mostly 0 is 0 times anything
+        if len(filled) < max(_AT_LEAST, _SHARE * len(sample)):
+            continue
+        for factor in factors:
+            if factor != product and _multiply(levels, numbers[factor], numbers[product]):
+                return product, factor
+    return None
+
+
+def third_factor_notices(
+    rows: list[list[Any]],
+    first: int,
+    headers: list[str],
+    free: list[int],
+    columns: dict[str, int],
+    place: tuple[str, int, int],
+) -> list[Finding]:
+    """One three-factor-score warning where a free column is impact × likelihood × another (an FMEA's RPN);
+    place is (sheet, header row, first column)."""
+    found = third_factor(rows, first, free, columns)
+    if found is None:
+        return []
+    sheet, header_row, col0 = place
+    product, factor = found
+    return [
+        make(
+            "three-factor-score",
+            sheet,
+            cell_name(header_row, col0 + product),
+            column=column_letter(col0 + product),
+            header=repr(headers[product]),
+            factor=repr(headers[factor]),
+        )
+    ]
 
 
 def by_content_notices(
@@ -116,10 +313,10 @@ def _column(sample: list[list[Any]], offset: int) -> list[Any]:
     return [row[offset] if offset < len(row) else "" for row in sample]
 
 
-def _cells(sample: list[list[Any]], offset: int) -> list[Any] | None:
+def _cells(sample: list[list[Any]], offset: int, at_least: int = _AT_LEAST) -> list[Any] | None:
     """The column's filled cells, or None when too few rows fill it."""
     cells = [cell for cell in _column(sample, offset) if not v.is_blank(cell)]
-    return cells if len(cells) >= max(_AT_LEAST, _SHARE * len(sample)) else None
+    return cells if len(cells) >= max(at_least, _SHARE * len(sample)) else None
 
 
 def _unique_codes(cells: list[Any] | None) -> bool:
@@ -144,7 +341,9 @@ def _unique_codes(cells: list[Any] | None) -> bool:
 _LEVELS = ("likelihood", "impact")  # left to right, as P × I and L × I are written
 
 
-def _levels_by_product(sample: list[list[Any]], left: list[int], columns: dict[str, int]) -> list[ByContent]:
+def _levels_by_product(
+    sample: list[list[Any]], left: list[int], columns: dict[str, int], headers: list[str] | None = None
+) -> list[ByContent]:
     """Impact and likelihood found as the columns of small numbers whose product is the score: the one
     missing beside a known level and score, or both (and the score, if its header does not say) where
     three columns multiply. Which of two unnamed columns is the impact is a guess, and said."""
@@ -164,13 +363,28 @@ def _levels_by_product(sample: list[list[Any]], left: list[int], columns: dict[s
     for a, b in ((a, b) for i, a in enumerate(small) for b in small[i + 1 :]):
         for score in scores:
             if score not in (a, b) and _multiply(numbers[a], numbers[b], numbers[score]):
-                why = "small numbers, and {} × {} is the score on every row; the left of the two read as likelihood, as in P × I: a guess"
                 pair = (column_letter(a), column_letter(b))
-                found = [ByContent("likelihood", a, why.format(*pair)), ByContent("impact", b, why.format(*pair))]
+                which = "the left of the two read as likelihood, as in P × I"
+                if _initial(headers, a) in _IMPACT_INITIALS and _initial(headers, b) in _LIKELIHOOD_INITIALS:
+                    a, b = b, a
+                    which = "read by their headers' initials, as in S × P"
+                why = f"small numbers, and {pair[0]} × {pair[1]} is the score on every row; {which}: a guess"
+                found = [ByContent("likelihood", a, why), ByContent("impact", b, why)]
                 if "score" not in columns:
                     found.append(ByContent("score", score, "the product of the two level columns on every row"))
                 return found
     return []
+
+
+# A level column's header initial: probability, likelihood, Wahrscheinlichkeit, occurrence, Auftreten; and
+# severity, Schaden, impact, consequence, Konsekvens, Folgen, gravité.
+_LIKELIHOOD_INITIALS = frozenset("plwoa")
+_IMPACT_INITIALS = frozenset("sickfg")
+
+
+def _initial(headers: list[str] | None, offset: int) -> str:
+    text = headers[offset].strip() if headers and offset < len(headers) else ""
+    return text[:1].casefold()
 
 
 def _small_numbers(numbers: list[float | None]) -> bool:

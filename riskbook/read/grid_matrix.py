@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from riskbook.model import cell_name, column_letter
-from riskbook.scheme.scale_order import fold, known_scales
+from riskbook.scheme.known_words import known_scales
+from riskbook.scheme.scale_types import fold
 
 _SEARCH_ROWS = 60
 _AT_LEAST = 3  # scale words along each axis

@@ -4,13 +4,16 @@ field (by the scheme's words, a qualifier, a group row above it), and the overri
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from riskbook.check.findings import Finding, make
 from riskbook.errors import ReadError
+from riskbook.fields import FIELD_LABELS
 from riskbook.model import Risk, cell_name, column_letter
 from riskbook.read import values as v
+from riskbook.read.by_content import ByContent, column_fits, levels_by_content, names_column
 from riskbook.read.header_groups import field_in_group
 from riskbook.read.header_qualifier import without_qualifier
 from riskbook.scheme.load import header_key, load_scheme
@@ -39,10 +42,10 @@ def _field_named(lookup: dict[str, str], text: str) -> str | None:
     return name
 
 
-def closest_text(closest: tuple[int, str, Header] | None) -> str:
+def closest_text(closest: tuple[int, str, Header, list[list[Any]]] | None) -> str:
     if closest is None:
         return f"looked in the first {HEADER_SEARCH_ROWS} rows for columns such as Reference, Title, Impact, Likelihood"
-    row0, sheet, header = closest
+    row0, sheet, header, rows = closest
     matched = ", ".join(f"{header.texts[offset]!r} as {name}" for name, offset in header.fields.items())
     unknown = [text for offset, text in enumerate(header.texts) if text and header.keys[offset] is None]
     shown = ", ".join(repr(t) for t in unknown[:8]) + (f" and {len(unknown) - 8} more" if len(unknown) > 8 else "")
@@ -50,9 +53,18 @@ def closest_text(closest: tuple[int, str, Header] | None) -> str:
         f"closest was row {row0 + header.index + 1} of sheet {sheet!r}, which reads only {matched}"
         + (f" and not {shown}" if unknown else "")
         + "; a header needs a title or description and an impact or likelihood (or a reference) among 3 columns:"
-        f" name the others with --column FIELD=HEADER, e.g. --column {_wanted_field(header)}="
-        + repr(unknown[0] if unknown else "Prob.")
+        f" name the others with --column FIELD=HEADER, e.g. --column {_example(header, rows)}"
     )
+
+
+def _example(header: Header, rows: list[list[Any]]) -> str:
+    """The --column example: the field the row most needs, and the unknown column whose content fits it
+    (names for a title, levels for a likelihood, codes for a reference); else a placeholder, never a
+    column that would mislead."""
+    wanted = _wanted_field(header)
+    unknown = [offset for offset, text in enumerate(header.texts) if text and header.keys[offset] is None]
+    fits = next((o for o in unknown if column_fits(rows, header.index + 1, header.width, o, wanted)), None)
+    return f"{wanted}={header.texts[fits]!r}" if fits is not None else f"{wanted}=HEADER"
 
 
 def _wanted_field(header: Header) -> str:
@@ -91,6 +103,23 @@ def hidden_notices(
     return notices
 
 
+def near_spelling_notices(header: Header, sheet: str, header_row: int, col0: int) -> list[Finding]:
+    """One header-near-spelling warning for each column read by a known header it is one letter off."""
+    return [
+        make(
+            "header-near-spelling",
+            sheet,
+            cell_name(header_row, col0 + offset),
+            column=column_letter(col0 + offset),
+            header=repr(header.texts[offset]),
+            field=FIELD_LABELS[header.keys[offset] or ""].lower(),
+            alias=alias,
+            name=header.keys[offset],
+        )
+        for offset, alias in sorted(header.near.items())
+    ]
+
+
 def sheet_is_empty(rows: list[list[Any]]) -> bool:
     return all(v.is_blank(cell) for row in rows for cell in row)
 
@@ -117,6 +146,8 @@ class Header:
     keys: list[str | None]
     fields: dict[str, int]
     by_group: dict[int, str] = dataclasses.field(default_factory=dict)  # offset -> the group that named its assessment
+    by_content: tuple[ByContent, ...] = ()  # columns whose content settled which field they are
+    near: dict[int, str] = dataclasses.field(default_factory=dict)  # offset -> the known header it is one letter off
 
     @property
     def width(self) -> int:
@@ -135,16 +166,108 @@ def find_header(rows: list[list[Any]], lookup: dict[str, str]) -> tuple[Header |
     """The header row, or None and the row that came closest to one."""
     best: Header | None = None
     for index in range(min(len(rows), HEADER_SEARCH_ROWS)):
-        header = _map_header(rows, index, lookup)
-        if header.is_register():
+        header = _settled(_map_header(rows, index, lookup), rows)
+        if header.is_register() or _named_by_content(header, rows):
             if index + 1 < len(rows):  # the upper row of a two-row header maps fewer fields than the pair
-                lower = _map_header(rows, index + 1, lookup)
+                lower = _settled(_map_header(rows, index + 1, lookup), rows)
                 if len(lower.fields) > len(header.fields):
-                    return lower, None
-            return header, None
+                    return _near_spellings(lower, lookup), None
+            return _near_spellings(header, lookup), None
         if best is None or len(header.fields) > len(best.fields):
             best = header
     return None, best if best is not None and best.fields else None
+
+
+def _settled(header: Header, rows: list[list[Any]]) -> Header:
+    """The header with its level columns settled by what they hold (see levels_by_content)."""
+    if not header.fields.keys() & {"impact", "likelihood", "consequence", "title"}:
+        return header
+    found = levels_by_content(header.keys[: header.width], rows, header.index + 1, header.texts)
+    if not found:
+        return header
+    keys = list(header.keys)
+    for item in found:
+        if item.field in header.fields and header.fields[item.field] != item.offset:
+            keys[header.fields[item.field]] = None  # the sentences under the level's header, unless named below
+    for item in found:
+        keys[item.offset] = item.field
+    fields: dict[str, int] = {}
+    for offset, key in enumerate(keys):
+        if key is not None:
+            fields.setdefault(key, offset)
+    return dataclasses.replace(header, keys=keys, fields=fields, by_content=tuple(found))
+
+
+_NEAR_LENGTH = 7  # letters a header needs before one letter off is a slip, not another word (Risk, Rise)
+# The fields a slip is looked for: those the checks read (a narrative column misspelt stays an extra column).
+_NEAR_FIELDS = frozenset(
+    {"reference", "title", "description", "owner", "impact", "likelihood", "score", "rag", "status"}
+    | {"first_recorded", "last_review", "next_review"}
+)
+
+
+def _near_spellings(header: Header, lookup: dict[str, str]) -> Header:
+    """The header with each unknown column one letter off a known header read as that header's field,
+    where no other column names the field ("Eintrittswarscheinlichkeit": the h missing)."""
+    missing = _NEAR_FIELDS - header.fields.keys()
+    unknown = [
+        (offset, key)
+        for offset, text in enumerate(header.texts)
+        if text and header.keys[offset] is None and len(key := header_key(text)) >= _NEAR_LENGTH
+    ]
+    if not unknown or not missing:
+        return header
+    by_deletion = _deletions_index({alias: field for alias, field in lookup.items() if field in missing})
+    keys, fields, near = list(header.keys), dict(header.fields), dict(header.near)
+    for offset, key in unknown:
+        alias = _one_letter_off(key, by_deletion)
+        field = lookup[alias] if alias is not None else None
+        if alias is not None and field is not None and field not in fields:
+            keys[offset] = field
+            fields[field] = offset
+            near[offset] = alias
+    return dataclasses.replace(header, keys=keys, fields=fields, near=near) if near != header.near else header
+
+
+def _deletions_index(lookup: dict[str, str]) -> dict[str, list[str]]:
+    """Each long known header and each of its one-letter deletions -> the known headers it comes from."""
+    index: dict[str, list[str]] = {}
+    for alias in lookup:
+        if len(alias) >= _NEAR_LENGTH - 1:
+            for variant in {alias, *(alias[:i] + alias[i + 1 :] for i in range(len(alias)))}:
+                index.setdefault(variant, []).append(alias)
+    return index
+
+
+def _one_letter_off(key: str, by_deletion: dict[str, list[str]]) -> str | None:
+    """The one known header a letter missing, added, changed or two swapped away from key, if only one is."""
+    found = {
+        alias
+        for variant in {key, *(key[:i] + key[i + 1 :] for i in range(len(key)))}
+        for alias in by_deletion.get(variant, ())
+        if alias != key and _one_edit(key, alias)
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diffs) == 1 or (len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]])
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _named_by_content(header: Header, rows: list[list[Any]]) -> bool:
+    """A header naming the impact and likelihood but no title: a register when a column below holds
+    risks' names (an FMEA's "Problem"), which the read then takes as the title, and says so."""
+    fields = header.fields.keys()
+    if not _SCALE_FIELDS <= fields or fields & _NAME_FIELDS:
+        return False
+    free = [offset for offset in range(header.width) if header.keys[offset] is None]
+    return names_column(rows, header.index + 1, free, header.width) is not None
 
 
 def _map_header(rows: list[list[Any]], index: int, lookup: dict[str, str]) -> Header:
@@ -184,9 +307,47 @@ def _map_cells(row: list[Any], index: int, lookup: dict[str, str], above: list[t
             name = _field_named(lookup, text)
         texts.append(text)
         keys.append(name)
-        if name is not None and name not in fields:
+        if name is not None and (name not in fields or _spelt_out_over_letter(texts[fields[name]], text)):
             fields[name] = offset
+    _name_factors(texts, keys, fields)
     return Header(index, texts, keys, fields, by_group)
+
+
+# A header that is a product of two letters: "P x I", "PxI", "Risk (P*I)", "L × I".
+_PRODUCT = re.compile(r"^(?:[^(\[]*[(\[])?\s*([^\W\d_])\s*[x×*·]\s*([^\W\d_])\s*[)\]]?\s*$", re.I)
+_OTHER_LEVEL = {"likelihood": "impact", "impact": "likelihood"}
+
+
+def _name_factors(texts: list[str], keys: list[str | None], fields: dict[str, int]) -> None:
+    """A header that is a product of two letters is the score ("P*I", "L × I"; "Priority (P×I)" is, by its
+    content, where it holds the products: "Livello (PxI)" may hold band words), and names its letter columns
+    ("Risk (P*I)" beside "P" and "I"):
+    where one letter is a level riskbook knows (P: likelihood), the other is the other level. A letter alone
+    says too little ("I" is integrity beside "C" and "A"); named by the product, it is the register's word."""
+    at = next((offset for offset, text in enumerate(texts) if _PRODUCT.match(text)), None)
+    if at is None:
+        return
+    product = _PRODUCT.match(texts[at])
+    assert product is not None
+    if keys[at] is None and "score" not in fields and "(" not in texts[at]:  # "P*I": folded, the word "Pi"
+        keys[at] = "score"
+        fields["score"] = at
+    letters = [product.group(1).casefold(), product.group(2).casefold()]
+    offsets = [next((o for o, text in enumerate(texts) if text.casefold() == letter), None) for letter in letters]
+    if offsets[0] is None or offsets[1] is None or offsets[0] == offsets[1]:
+        return
+    for offset, other in ((offsets[0], offsets[1]), (offsets[1], offsets[0])):
+        wanted = _OTHER_LEVEL.get(keys[other] or "")
+        if keys[offset] is None and wanted is not None and wanted not in fields:
+            keys[offset] = wanted
+            fields[wanted] = offset
+
+
+def _spelt_out_over_letter(first: str, later: str) -> bool:
+    """A header that spells its field out ("Threat Impact") is read before a one-letter one ("I"), which
+    may be another word: C, I, A are confidentiality, integrity and availability."""
+    letter = header_key(first)
+    return len(letter) == 1 and letter.isalpha() and len(header_key(later)) > 1
 
 
 def _group_row(row: list[Any], width: int) -> list[tuple[str, str]] | None:

@@ -11,12 +11,20 @@ import re
 
 # A bracketed abbreviation or scale at the end: one or two letters ("(K)", "(S)"), letters by slashes
 # ("(H/M/L)"), or numbers ("(1-5)", "(1 - 5)", "(%)"); never words ("Risk (P*I)" is the score, not a risk).
+_ATOM = r"(?:[^\W\d_]{1,2}|[^\W\d_]{1,2}(?:\s*/\s*[^\W\d_]{1,2})+|[\d\s.,%~–—-]+|\d+\s*(?:to|bis|a|à|до)\s*\d+)"
+# ... and two such forms as alternatives: "(H/M/L or 1-3)".
 _BRACKETED = re.compile(
-    r"\s*[(\[（]\s*(?:[^\W\d_]{1,2}|[^\W\d_]{1,2}(?:\s*/\s*[^\W\d_]{1,2})+|[\d\s.,%~–—-]+|\d+\s*(?:to|bis|a|à|до)\s*\d+)\s*[)\]）]\s*$",
+    rf"\s*[(\[（]\s*{_ATOM}(?:\s+(?:or|oder|ou|o|или)\s+{_ATOM})?\s*[)\]）]\s*$",
     re.I,
 )
 _RANGE = re.compile(r"\s*\d{1,3}(?:[.,]\d+)?\s*(?:-|–|—|to|bis|à|a|до|~|～)\s*\d{1,3}(?:[.,]\d+)?\s*%?\s*$", re.I)
 
+
+# Guidance in brackets after the name ("Risk Description (There is a risk that… caused by… resulting in…)"):
+# four words or more, and not a list of a scale's words ("(Very High, High, Medium, Low)" names a rating).
+_BRACKET_AT_END = re.compile(r"\s*[(\[（]([^()\[\]（）]*)[)\]）]\s*$")
+_GUIDANCE_WORDS = 4
+_LIST_SEPARATORS = re.compile(r"[,/;|]|\b(?:or|and)\b", re.I)
 
 # A unit at the end ("Wahrscheinlichkeit in %"), or an abbreviation defined in front ("A=Auftreten", "S = Severity").
 _UNIT = re.compile(r"\s+(?:in\s*)?%\s*$", re.I)
@@ -29,8 +37,22 @@ def without_qualifier(text: str) -> str | None:
     while True:
         shorter = _BRACKETED.sub("", stripped, count=1)
         shorter = _RANGE.sub("", shorter, count=1)
+        shorter = _without_guidance(shorter)
         if shorter == stripped:
             break
         stripped = shorter
     stripped = stripped.strip()
     return stripped if stripped and stripped != text.strip() else None
+
+
+def _without_guidance(text: str) -> str:
+    bracket = _BRACKET_AT_END.search(text)
+    if bracket is None:
+        return text
+    inside = bracket.group(1)
+    if len(re.findall(r"[^\W\d_]{2,}", inside)) < _GUIDANCE_WORDS:
+        return text
+    items = [item for item in _LIST_SEPARATORS.split(inside) if item.strip()]
+    if len(items) >= 3 and all(len(item.split()) <= 2 for item in items):
+        return text
+    return text[: bracket.start()]

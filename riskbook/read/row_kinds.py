@@ -25,13 +25,16 @@ from riskbook.scheme.types import Scheme
 REASONS = {
     "placeholder": "numbered blank line",
     "label": "label or note alone in its row",
+    "group": "numbered heading of a group of risks",
     "guidance": "guidance row under the header",
     "header": "second header row",
     "totals": "totals row",
     "legend": "legend or key line below the table",
     "continuation": "row continuing the risk above (no reference, name or level of its own)",
+    "earlier-version": "risk of an earlier version of the table (the header repeats over the same risks; the last is read)",
 }
 _NAME_FIELDS = ("title", "description")
+_GROUP_WORDS = 5  # a group's heading is a few words; a risk's name may be as short, but has levels beside it
 _SCALE_FIELDS = ("impact", "likelihood")
 _PLACEHOLDER_MARK = 2  # a priority letter or a short number beside a pre-numbered reference ("H", "1")
 
@@ -146,7 +149,8 @@ def pass_over(
         # Most rows, first: a name and a scale value read, nothing unreadable (a totals row has no name;
         # Excel's Total Row is known by the table part, above).
         values = risk.values
-        if not in_legend and not risk.invalid and "title" in values and ("impact" in values or "likelihood" in values):
+        plain = not risk.invalid and "title" in values and ("impact" in values or "likelihood" in values)
+        if plain and not in_legend and not (gap and seen_risk):  # below a gap, a key's first line reads as levels
             kept.append(risk)
             seen_risk, gap = True, False
             continue
@@ -168,8 +172,29 @@ def pass_over(
             passed.append(PassedOver(sheet_row, reason))
     if not passed:
         return risks, ()
+    kept, passed = _latest_version(kept, passed)
     passed.sort(key=lambda p: p.row)
     return kept, tuple(passed)
+
+
+def _latest_version(kept: list[Risk], passed: list[PassedOver]) -> tuple[list[Risk], list[PassedOver]]:
+    """A sheet that repeats its header over the same risks (V1.0, V1.1 (Revised), V1.2 below each other)
+    holds versions of one register: the last is read, the earlier ones passed over and counted."""
+    cuts = [p.row for p in passed if p.reason == "header" and kept and p.row > kept[0].row]
+    if not cuts:
+        return kept, passed
+    last = [risk for risk in kept if risk.row > cuts[-1]]
+    earlier = [risk for risk in kept if risk.row < cuts[-1]]
+    names = {_risk_name(risk) for risk in last} - {""}
+    again = names & {_risk_name(risk) for risk in earlier}
+    if len(last) < 2 or len(again) * 2 < len(names):
+        return kept, passed
+    return last, passed + [PassedOver(risk.row, "earlier-version") for risk in earlier]
+
+
+def _risk_name(risk: Risk) -> str:
+    name = risk.values.get("title") or risk.values.get("reference") or ""
+    return " ".join(str(name).casefold().split())
 
 
 def _scale_words(scheme: Scheme) -> Callable[[str], bool]:
@@ -235,6 +260,8 @@ def _row_kind(risk: Risk, table: _Table, seen_risk: bool) -> str | None:
         return "placeholder"
     if len(filled) == 1:
         return "label"
+    if _numbered_group(risk, filled, table):
+        return "group"
     if seen_risk and _continues(risk, table):
         return "continuation"
     if not seen_risk and _sub_headings(risk, filled, table):
@@ -251,10 +278,40 @@ def _placeholder(filled: list[tuple[int, Any]], table: _Table) -> bool:
     others = [cell for offset, cell in filled if offset != ref_offset]
     if any(offset in names for offset, _ in filled) or len(others) > 1:
         return False
-    if others and len(str(others[0]).strip()) > _PLACEHOLDER_MARK:
+    if others and not _formula_zero(others[0]) and len(str(others[0]).strip()) > _PLACEHOLDER_MARK:
         return False
     has_id = len(others) < len(filled)
     return has_id or bool(others)
+
+
+def _numbered_group(risk: Risk, filled: list[tuple[int, Any]], table: _Table) -> bool:
+    """A group's heading over the risks in it ("1 | Legal", "2 | Climate and outdoor condition"): a number
+    in a column no field reads (or in the reference column, over risks numbered 1.1, 1.2), a few words as
+    the name, and nothing else of a risk's."""
+    if len(filled) != 2 or set(risk.values) - {"title", "description", "reference"} or risk.invalid:
+        return False
+    (number_at, number), (name_at, name) = sorted(filled, key=lambda cell: isinstance(cell[1], str))
+    parsed = v.parse_number(number)
+    if parsed is None or not float(parsed).is_integer():
+        return False
+    if number_at in set(table.columns.values()) and not _numbers_the_next(risk.row, int(parsed), number_at, table):
+        return False
+    names = {table.columns[n] for n in _NAME_FIELDS if n in table.columns}
+    return name_at in names and isinstance(name, str) and len(name.split()) <= _GROUP_WORDS
+
+
+def _numbers_the_next(row: int, number: int, offset: int, table: _Table) -> bool:
+    """Whether the row below numbers itself under this one (1, then 1.1): a group's heading in the reference
+    column, where a risk of its own would be numbered as a risk."""
+    if row + 1 >= table.row0 + len(table.rows):
+        return False
+    below = dict(table.filled(row + 1)).get(offset)
+    return isinstance(below, str) and below.strip().startswith(f"{number}.")
+
+
+def _formula_zero(cell: Any) -> bool:
+    """A template's formula over an empty line shows 0 (a rating, a score): no mark of a risk."""
+    return isinstance(cell, int | float) and not isinstance(cell, bool) and cell == 0
 
 
 def _continues(risk: Risk, table: _Table) -> bool:
@@ -275,14 +332,14 @@ def _numbers_without_a_name(risk: Risk, filled: list[tuple[int, Any]]) -> bool:
 
 
 def _sub_headings(risk: Risk, filled: list[tuple[int, Any]], table: _Table) -> bool:
-    """The lower half of a two-row header read as a row (影响 over 范围, 质量, 进度, 成本): before any risk, no
-    name, short words only, and at least one of them under a blank of the header (a merged heading's
-    sub-column)."""
-    if len(filled) < 2 or any(name in risk.values for name in _NAME_FIELDS):
+    """The lower half of a two-row header read as a row (影响 over 范围, 质量, 进度, 成本; Riesgo over Fuente,
+    Consecuencia): before any risk, no level, short words only, and at least one of them under a blank of
+    the header (a merged heading's sub-column)."""
+    if len(filled) < 2 or any(name in risk.values for name in _SCALE_FIELDS):
         return False
-    if any(name in risk.values for name in _SCALE_FIELDS):
-        return False
-    if not all(isinstance(cell, str) and len(cell.split()) <= 3 and len(cell) <= 30 for _, cell in filled):
+    if not all(
+        isinstance(cell, str) and len(cell.split()) <= 4 and len(" ".join(cell.split())) <= 30 for _, cell in filled
+    ):
         return False
     header = table.header_cells
     return any(offset >= len(header) or v.is_blank(header[offset]) for offset, _ in filled)
@@ -324,7 +381,14 @@ def _risk_like(risk: Risk, table: _Table, kept: list[Risk]) -> bool:
     name = values.get("title") or risk.get("description")
     if not isinstance(name, str) or v.parse_number(name) is not None or table.is_scale_word(name):
         return False
-    return any(field in values for field in _SCALE_FIELDS)
+    return any(field in values or _number_kept(risk, field) for field in _SCALE_FIELDS)
+
+
+def _number_kept(risk: Risk, name: str) -> bool:
+    """A level kept as typed because the scale has no such level (a draft's reading, a scale of words) but
+    a number: a risk's level, where a key's cells are words and references."""
+    kept = risk.invalid.get(name)
+    return kept is not None and v.parse_number(kept.raw) is not None
 
 
 def _heads_legend(cell: Any, table: _Table) -> bool:

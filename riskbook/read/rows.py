@@ -28,7 +28,7 @@ from riskbook.fields import (
 from riskbook.limits import EXCEL_CELL_LIMIT, EXCEL_MAX_COLUMNS
 from riskbook.model import EMPTY_COLUMN_RISKS, Register, Risk, SheetChoice, cell_name
 from riskbook.read import values as v
-from riskbook.read.by_content import by_content_notices, columns_by_content
+from riskbook.read.by_content import by_content_notices, columns_by_content, third_factor_notices
 from riskbook.read.columns import SKIP, UNSEEN, Long, RowShape, parsed_outcome, read_plain_rows, text_outcome
 from riskbook.read.grid_matrix import grid_matrix
 from riskbook.read.header import (
@@ -37,6 +37,7 @@ from riskbook.read.header import (
     closest_text,
     find_header,
     hidden_notices,
+    near_spelling_notices,
     sheet_is_empty,
     unique_name,
 )
@@ -108,14 +109,14 @@ def _parse_register(
         raise ReadError(f"{display}: no sheet named {wanted!r} (sheets: {', '.join(grid.names)})")
     names = [wanted] if wanted is not None else [n for n in grid.names if n != SCHEME_SHEET]
     found: list[Candidate] = []
-    closest: tuple[int, str, Header] | None = None
+    closest: tuple[int, str, Header, list[list[Any]]] | None = None
     for name in names:
         rows, row0, col0 = grid.rows(name)
         header, best = find_header(rows, lookup)
         if header is not None:
             found.append(Candidate(name, rows, row0, col0, header, header.index, header.fields))
         elif best is not None and (closest is None or len(best.fields) > len(closest[2].fields)):
-            closest = (row0, name, best)
+            closest = (row0, name, best, rows)
     if found:
         chosen = best_register(found)
         check_overrides(display, chosen.name, chosen.row0, chosen.header, overrides)
@@ -402,7 +403,10 @@ def _build_register(
     header_index = header.index
     _check_header_width(display, sheet, rows[header_index], row0 + header_index)
     headers = header.texts
-    inferred = columns_by_content(rows, header.index + 1, _free_columns(header), header.fields, scheme)
+    inferred = [
+        *header.by_content,
+        *columns_by_content(rows, header.index + 1, _free_columns(header), header.fields, scheme, header.texts),
+    ]
     inferred_at = {found.offset: found.field for found in inferred}
     columns: dict[str, int] = {}
     extra_columns: list[tuple[int, str]] = []  # made a tuple, shared by every risk, once complete
@@ -415,6 +419,8 @@ def _build_register(
         field_name = keys[offset]
         if field_name == "rag" and rating is not None and offset != rating:
             columns.setdefault("rag", rating)  # named first, so the other is said as the duplicate of it
+        elif field_name and keys[header.fields.get(field_name, offset)] == field_name:
+            columns.setdefault(field_name, header.fields.get(field_name, offset))  # the header's choice of two
         if field_name and field_name not in columns:
             columns[field_name] = offset
         elif field_name and columns[field_name] == offset:
@@ -510,6 +516,9 @@ def _build_register(
                 )
             )
     notices.extend(by_content_notices(inferred, sheet, header_row, col0, headers))
+    notices.extend(near_spelling_notices(header, sheet, header_row, col0))
+    free = [offset for offset in _free_columns(header) if offset not in columns.values()]
+    notices.extend(third_factor_notices(rows, header.index + 1, header.texts, free, columns, (sheet, header_row, col0)))
     notices.extend(group_notices(header.by_group, columns, sheet, header_row, col0))
     named = {col: name for name, col in sheet_columns.items()} | dict(sheet_extras)
     notices.extend(hidden_notices(sheet, header_row, named, risks, sheet_columns.get("reference", 0), hidden))

@@ -17,8 +17,10 @@ from typing import Any
 from riskbook.errors import SchemeError
 from riskbook.model import Register
 from riskbook.read.values import parse_scale
+from riskbook.scheme.known_words import rating_rank
 from riskbook.scheme.load import MAX_LABEL, MAX_REVIEW_MONTHS, load_scheme, scheme_from_text
-from riskbook.scheme.scale_order import MAX_LEVELS, DraftedScale, Level, Row, draft_axes, rating_rank
+from riskbook.scheme.scale_order import MAX_LEVELS, draft_axes, pair_numbers
+from riskbook.scheme.scale_types import DraftedScale, Level, Row
 from riskbook.scheme.types import NUMBER_DIGITS, Scale, Scheme, spelt_number
 from riskbook.xlsx.text import TERMINAL, safe_text
 
@@ -50,15 +52,14 @@ def draft_scheme(
         Row(_raw(r, "impact"), _raw(r, "likelihood"), _whole(r.values.get("score")), r.get("rag") or None)
         for r in risks
     ]
+    level_values = _raw_values(register, "impact") + _raw_values(register, "likelihood")
     top_number = max(
-        (
-            n
-            for n in map(_as_number, _raw_values(register, "impact") + _raw_values(register, "likelihood"))
-            if n is not None and 1 <= n <= MAX_LEVELS
-        ),
+        (n for n in map(_as_number, level_values) if n is not None and 1 <= n <= MAX_LEVELS),
         default=3,
     )
-    impact, likelihood = draft_axes(rows, list(legend_rows), top_number)
+    if not level_values and _stated_scores(register):
+        top_number = _side_for_scores(_stated_scores(register))
+    impact, likelihood = draft_axes(rows, list(legend_rows), top_number, _paired_columns(register))
     reason = ""
     for left_out in _FALLBACKS:
         text = _compose(register, columns or {}, impact, likelihood, left_out, reason)
@@ -106,6 +107,14 @@ def _compose(
         (_level(impact_scale, r, "impact", seen), _level(likelihood_scale, r, "likelihood", seen), r) for r in risks
     ]
     pairs = [(i, j, r) for i, j, r in pairs if i is not None and j is not None]
+    scores_only = not pairs and bool(_stated_scores(register))
+    if scores_only:
+        out += [
+            f"# GUESS: the register states scores and no impact or likelihood: {len(impact.levels)} levels each, the",
+            "# smallest square scale whose products hold every score it states. Add the two columns to the register.",
+            "",
+        ]
+        pairs = [(0, 0, r) for r in risks if _whole(r.values.get("score")) is not None]
     matrix, scores_comparable, how = _number_matrix(impact, likelihood)
     if matrix is None and "matrix" not in left_out:
         matrix = _matrix(pairs, len(impact.levels), len(likelihood.levels))
@@ -117,7 +126,8 @@ def _compose(
     if "ratings" in left_out:
         out += [f"# The register's ratings are left out: as bands they would not load ({reason.strip(': ')})."]
         pairs = [(i, j, _Unrated(r)) for i, j, r in pairs]
-    out += _band_lines(pairs, _rated_score(pairs, score), max(cells), min(cells))
+    rated = (lambda _i, _j, risk: risk.values["score"]) if scores_only else _rated_score(pairs, score)
+    out += _band_lines(pairs, rated, max(cells), min(cells))
     if "statuses" in left_out:
         out += [f"# The register's statuses are left out: as written they would not load ({reason.strip(': ')}).", ""]
     else:
@@ -270,6 +280,33 @@ def write_draft(text: str, output: str | os.PathLike[str]) -> Path:
     with atomic_path(target) as temp:
         temp.write_text(text, encoding="utf-8")
     return target
+
+
+def _paired_columns(register: Register) -> dict[str, tuple[str, dict[str, int]]]:
+    """Per axis written in words, the first of the register's other columns that numbers each word."""
+    found = {}
+    for axis in ("impact", "likelihood"):
+        words = [_raw(risk, axis) for risk in register.risks]
+        for _, name in register.extra_columns:
+            mapping = pair_numbers(words, [risk.extras.get(name) for risk in register.risks])
+            if mapping is not None:
+                found[axis] = (name, mapping)
+                break
+    return found
+
+
+def _stated_scores(register: Register) -> list[int]:
+    return [score for score in (_whole(r.values.get("score")) for r in register.risks) if score is not None]
+
+
+def _side_for_scores(scores: list[int]) -> int:
+    """The fewest levels a square scale needs for every score to be a product of two of them (20 = 4 × 5:
+    five), or, where no square holds them all, for its top product to reach the highest score."""
+    for side in range(3, MAX_LEVELS + 1):
+        products = {i * j for i in range(1, side + 1) for j in range(1, side + 1)}
+        if all(score in products for score in scores):
+            return side
+    return next((side for side in range(3, MAX_LEVELS + 1) if side * side >= max(scores)), MAX_LEVELS)
 
 
 def _raw_values(register: Register, name: str) -> list[Any]:

@@ -9,155 +9,53 @@ it is the order a guess, and the drafted scheme says so (order = "guessed").
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 import re
-import tomllib
-import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
-from riskbook.scheme.load import WORKBOOK_WORDS, shipped_scheme_path
-from riskbook.scheme.types import NUMBER_DIGITS, Scale, spelt_number
+from riskbook.scheme.known_words import SEPARATOR, known_words, rating_rank
+from riskbook.scheme.load import WORKBOOK_WORDS
+from riskbook.scheme.scale_types import DraftedScale, Level, Row, fold, tidy
+from riskbook.scheme.types import NUMBER_DIGITS, spelt_number
 
-WORDS_FILE = "scale-words.toml"
 MAX_LEVELS = 10
 SHORT_LABEL = 40  # a cell longer than this is prose: its level gets a short label and keeps it as a description
-RATING_LEVELS = ("very_low", "low", "medium", "high", "very_high")  # the known scale ratings are ranked by
 MAX_TRIALS = 20_000  # orders tried against the register's scores or ratings (5 × 5 words: 14,400)
 MIN_FIT = 0.8  # the share of rows with a stated score a solved order must explain
 _PREFIX = re.compile(r"^\s*(\d{1,2})\s*(?:[-–—.:)=|]|\s)\s*(\S.*)$", re.S)
 _SUFFIX = re.compile(r"^(\S.*?)\s*[(\[]\s*(\d{1,2})\s*[)\]]\s*$", re.S)
-_SEPARATOR = re.compile(r"\s*(?:[:–—(]|\s-\s|,|\.\s|\n)")
-
-
-@dataclass
-class Level:
-    label: str
-    aliases: list[str] = field(default_factory=list)
-    description: str = ""
-    number: float | None = None  # the number the register scores this level as, where it is not the level
-
-
-@dataclass
-class DraftedScale:
-    """One axis's levels, lowest first, and how their order was found."""
-
-    axis: str
-    levels: list[Level]
-    evidence: str
-    guessed: bool = False
-    numeric: bool = False  # the register writes this axis as numbers
-
-    def as_scale(self) -> Scale:
-        labels = {n: level.label for n, level in enumerate(self.levels, start=1)}
-        aliases = {n: tuple(level.aliases) for n, level in enumerate(self.levels, start=1)}
-        descriptions = {n: level.description for n, level in enumerate(self.levels, start=1) if level.description}
-        return Scale(self.axis, labels, aliases, "guessed" if self.guessed else "confirmed", descriptions)
-
-    @property
-    def scored_as_numbers(self) -> bool:
-        """Whether the register scores with numbers other than the levels 1, 2, 3, …"""
-        return any(level.number is not None and level.number != n for n, level in enumerate(self.levels, start=1))
-
-
-@dataclass
-class Row:
-    """What one risk says about the scales: its impact and likelihood cells, stated score and rating."""
-
-    impact: Any
-    likelihood: Any
-    score: int | None
-    rating: str | None
-
-
-def fold(text: str) -> str:
-    """Text as scale words are compared: no case, accents, hyphens or repeated spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(plain.replace("-", " ").replace("_", " ").split()).strip(" .")
 
 
 RESERVED_LABELS = {fold(word) for word in WORKBOOK_WORDS}  # written by the workbook itself: no label may be one
 
 
-def tidy(value: Any) -> str:
-    return " ".join(str(value).split())
-
-
-# -- Known words ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class KnownScale:
-    levels: tuple[str, ...]  # level names, lowest first
-    lookup: dict[str, tuple[int, frozenset[str]]]  # folded form -> (level index, languages using it)
-    forms: tuple[dict[str, tuple[str, ...]], ...]  # per level: language -> forms
-
-
-@functools.cache
-def known_scales() -> tuple[KnownScale, ...]:
-    data = tomllib.loads(shipped_scheme_path(WORDS_FILE).read_text(encoding="utf-8"))
-    scales = []
-    for entry in data["scales"]:
-        lookup: dict[str, tuple[int, frozenset[str]]] = {}
-        forms = []
-        for index, name in enumerate(entry["levels"]):
-            by_language = {lang: tuple(words) for lang, words in data["levels"][name].items()}
-            forms.append(by_language)
-            for lang, words in by_language.items():
-                for word in words:
-                    known = lookup.setdefault(fold(word), (index, frozenset()))
-                    if known[0] == index:
-                        lookup[fold(word)] = (index, known[1] | {lang})
-        scales.append(KnownScale(tuple(entry["levels"]), lookup, tuple(forms)))
-    return tuple(scales)
-
-
-def _keys(text: str) -> list[str]:
-    """The folded forms a cell may be known by: all of it, its leading phrase, its first words."""
-    keys = [fold(text)]
-    head = _SEPARATOR.split(text, maxsplit=1)[0]
-    keys.append(fold(head))
-    words = text.split()
-    keys += [fold(" ".join(words[:n])) for n in (3, 2, 1) if len(words) > n]
-    return [k for k in dict.fromkeys(keys) if k]
-
-
-def _known_words(texts: list[str]) -> tuple[KnownScale, dict[str, int], str, dict[str, frozenset[str]]] | None:
-    """The first known scale holding every text: (scale, text -> level index, the texts' language, each
-    text's languages: a bilingual register writes one level in two)."""
-    for scale in known_scales():
-        found: dict[str, int] = {}
-        spoken: dict[str, frozenset[str]] = {}
-        languages: Counter[str] = Counter()
-        for text in texts:
-            hit = next((scale.lookup[k] for k in _keys(text) if k in scale.lookup), None)
-            if hit is None:
-                break
-            found[text] = hit[0]
-            spoken[text] = frozenset(hit[1])
-            languages.update(hit[1])
-        else:
-            return scale, found, languages.most_common(1)[0][0], spoken
-    return None
-
-
 # -- Drafting one axis ------------------------------------------------------------------------------
 
 
-def draft_axes(rows: list[Row], legend_rows: list[list[Any]], size_hint: int) -> tuple[DraftedScale, DraftedScale]:
-    """Both axes' levels. size_hint is the largest whole number either axis uses (numeric axes share it)."""
-    impact = _draft_axis("impact", [r.impact for r in rows], rows, legend_rows, size_hint)
-    likelihood = _draft_axis("likelihood", [r.likelihood for r in rows], rows, legend_rows, size_hint)
+# An axis's words and the number each has in a column of the register's own: (its header, word -> number).
+Paired = tuple[str, dict[str, int]]
+
+
+def draft_axes(
+    rows: list[Row], legend_rows: list[list[Any]], size_hint: int, paired: dict[str, Paired] | None = None
+) -> tuple[DraftedScale, DraftedScale]:
+    """Both axes' levels. size_hint is the largest whole number either axis uses (numeric axes share it);
+    paired, per axis, a column of the register's numbering its words (see pair_numbers)."""
+    paired = paired or {}
+    impact = _draft_axis("impact", [r.impact for r in rows], rows, legend_rows, size_hint, paired.get("impact"))
+    likelihood = _draft_axis(
+        "likelihood", [r.likelihood for r in rows], rows, legend_rows, size_hint, paired.get("likelihood")
+    )
     if impact.guessed or likelihood.guessed:
         impact, likelihood = _order_by_scores(impact, likelihood, rows)
     return impact, likelihood
 
 
-def _draft_axis(axis: str, values: list[Any], rows: list[Row], legend_rows, size_hint: int) -> DraftedScale:
+def _draft_axis(
+    axis: str, values: list[Any], rows: list[Row], legend_rows, size_hint: int, paired: Paired | None = None
+) -> DraftedScale:
     raw_counts = Counter(v for v in values if v is not None)  # each distinct cell once: registers repeat them
     tidied = {v: tidy(v) for v in raw_counts}
     present = [v for v in raw_counts if tidied[v]]
@@ -168,12 +66,38 @@ def _draft_axis(axis: str, values: list[Any], rows: list[Row], legend_rows, size
     counts: Counter[str] = Counter()
     for value in present:
         counts[tidied[value]] += raw_counts[value]
-    return (
+    elaborated = _elaborations(texts)
+    texts = [text for text in texts if text not in elaborated]
+    for text, base in elaborated.items():
+        counts[base] += counts.pop(text)
+    drafted = (
         _by_prefix(axis, texts, counts)
+        or _by_paired(axis, texts, counts, paired)
         or _by_legend(axis, texts, counts, legend_rows)
         or _by_known_words(axis, texts, counts)
         or _unordered(axis, texts, counts)
     )
+    for text, base in elaborated.items():
+        level = next((lv for lv in drafted.levels if base == lv.label or base in lv.aliases), None)
+        if level is not None:
+            level.aliases.append(text)
+    return drafted
+
+
+def _elaborations(texts: list[str]) -> dict[str, str]:
+    """Cells that are another cell's level and a remark after it ("Medium at the beginning, gets higher with
+    time"): read as that level, an alias of it, not a level of their own placed by a guess."""
+    found = {}
+    for text in texts:
+        words = text.split()
+        for base in texts:
+            n = len(base.split())
+            if base != text and len(words) >= n + 2 and fold(" ".join(words[:n]).rstrip(",;:-")) == fold(base):
+                remark = {fold(word.strip(",;:.()")) for word in words[n:]}
+                if not remark & {fold(other) for other in texts if other not in (base, text)}:
+                    found[text] = base  # "M to H" names another level: a range, not M with a remark
+                break
+    return found
 
 
 def _number(value: Any) -> float | None:
@@ -274,6 +198,37 @@ def _by_prefix(axis: str, texts: list[str], counts: Counter[str]) -> DraftedScal
     return DraftedScale(axis, levels, f"the register's {axis} words, ordered by the numbers written with them")
 
 
+def pair_numbers(words: list[Any], numbers: list[Any]) -> dict[str, int] | None:
+    """Each word's number, where a column of whole numbers gives every word one number and every number one
+    word on each row holding both (a 'Leave these alone' column turning A-E into 1-5), and some word is used
+    twice (so that an id, one number a row, is no such column)."""
+    mapping: dict[str, int] = {}
+    pairs = 0
+    for word, number in zip(words, numbers, strict=True):
+        if word is None or not isinstance(word, str) or spelt_number(word) is not None:
+            continue
+        value = spelt_number(str(number)) if number not in (None, "") else None
+        if value is None or not value.is_integer() or not 0 <= value <= MAX_LEVELS:
+            return None
+        if mapping.setdefault(tidy(word), int(value)) != int(value):
+            return None
+        pairs += 1
+    if len(mapping) < 2 or pairs <= len(mapping) or len(set(mapping.values())) != len(mapping):
+        return None
+    return mapping
+
+
+def _by_paired(axis: str, texts: list[str], counts: Counter[str], paired: Paired | None) -> DraftedScale | None:
+    """The register's own column numbering each word (see pair_numbers): the numbers give the order."""
+    if paired is None or not all(text in paired[1] for text in texts):
+        return None
+    header, numbers = paired
+    levels = _levels_by_number({numbers[text]: [text] for text in texts}, counts)
+    if levels is None:
+        return None
+    return DraftedScale(axis, levels, f"the register's {axis} words, ordered by the numbers beside them in {header!r}")
+
+
 def _levels_by_number(
     by_number: dict[int, list[str]], counts: Counter[str], words: dict[str, str] | None = None
 ) -> list[Level] | None:
@@ -328,7 +283,7 @@ def _level_number(cell: str) -> int | None:
 
 
 def _by_known_words(axis: str, texts: list[str], counts: Counter[str]) -> DraftedScale | None:
-    found = _known_words(texts)
+    found = known_words(texts)
     if found is None:
         return None
     scale, index_of, language, spoken = found
@@ -410,7 +365,7 @@ def _levels(groups: list[list[str]], counts: Counter[str], words: dict[str, str]
 
 
 def _short_label(text: str, words: int = 3) -> str:
-    head = _SEPARATOR.split(text, maxsplit=1)[0]
+    head = SEPARATOR.split(text, maxsplit=1)[0]
     shown = " ".join(head.split()[:words])
     return shown[:SHORT_LABEL].rstrip()
 
@@ -524,18 +479,6 @@ def _solve_by_products(impact: DraftedScale, likelihood: DraftedScale, rows: lis
     if best is None or best[0] < MIN_FIT * total or results[best[0]] != 1:
         return None
     return best[1], best[2]
-
-
-def rating_rank(rating: str | None) -> int | None:
-    """A rating's rank, 1 (very low, green) to 5 (very high), by the known words of any language."""
-    if not rating:
-        return None
-    key = fold(rating)
-    colours = {"green": 2, "amber": 3, "yellow": 3, "red": 5}
-    if key in colours:
-        return colours[key]
-    bands = next(s for s in known_scales() if s.levels == RATING_LEVELS)
-    return bands.lookup[key][0] + 1 if key in bands.lookup else None
 
 
 def _solve_by_ratings(impact: DraftedScale, likelihood: DraftedScale, rows: list[Row]):
