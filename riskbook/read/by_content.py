@@ -181,11 +181,15 @@ def _score_under_a_levels_header(
         return []
     if "impact" not in keys or "likelihood" not in keys:
         return []
-    numbers = {o: [v.parse_number(c) for c in _column(sample, o)] for o in range(len(keys))}
+
+    def numbers(offset: int) -> list[float | None]:
+        return [v.parse_number(c) for c in _column(sample, offset)]
+
     impact, likelihood = keys.index("impact"), keys.index("likelihood")
+    levels = numbers(impact), numbers(likelihood)
     for offset, key in enumerate(keys):
         if key in ("impact", "likelihood") and offset not in (impact, likelihood):
-            if _multiply(numbers[impact], numbers[likelihood], numbers[offset]):
+            if _multiply(*levels, numbers(offset)):
                 return [
                     ByContent("score", offset, f"impact × likelihood on every row, under a header that names the {key}")
                 ]

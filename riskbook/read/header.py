@@ -221,8 +221,7 @@ def _near_spellings(header: Header, lookup: dict[str, str]) -> Header:
     keys, fields, near = list(header.keys), dict(header.fields), dict(header.near)
     for offset, key in unknown:
         alias = _one_letter_off(key, by_deletion)
-        field = lookup[alias] if alias is not None else None
-        if alias is not None and field is not None and field not in fields:
+        if alias is not None and (field := lookup[alias]) not in fields:
             keys[offset] = field
             fields[field] = offset
             near[offset] = alias
@@ -324,11 +323,9 @@ def _name_factors(texts: list[str], keys: list[str | None], fields: dict[str, in
     ("Risk (P*I)" beside "P" and "I"):
     where one letter is a level riskbook knows (P: likelihood), the other is the other level. A letter alone
     says too little ("I" is integrity beside "C" and "A"); named by the product, it is the register's word."""
-    at = next((offset for offset, text in enumerate(texts) if _PRODUCT.match(text)), None)
-    if at is None:
+    at, product = next(((o, m) for o, text in enumerate(texts) if (m := _PRODUCT.match(text))), (0, None))
+    if product is None:
         return
-    product = _PRODUCT.match(texts[at])
-    assert product is not None
     if keys[at] is None and "score" not in fields and "(" not in texts[at]:  # "P*I": folded, the word "Pi"
         keys[at] = "score"
         fields["score"] = at

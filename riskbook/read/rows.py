@@ -419,8 +419,8 @@ def _build_register(
         field_name = keys[offset]
         if field_name == "rag" and rating is not None and offset != rating:
             columns.setdefault("rag", rating)  # named first, so the other is said as the duplicate of it
-        elif field_name and keys[header.fields.get(field_name, offset)] == field_name:
-            columns.setdefault(field_name, header.fields.get(field_name, offset))  # the header's choice of two
+        elif field_name and keys[chosen := header.fields.get(field_name, offset)] == field_name:
+            columns.setdefault(field_name, chosen)  # the header's choice of two
         if field_name and field_name not in columns:
             columns[field_name] = offset
         elif field_name and columns[field_name] == offset:

@@ -57,8 +57,9 @@ def draft_scheme(
         (n for n in map(_as_number, level_values) if n is not None and 1 <= n <= MAX_LEVELS),
         default=3,
     )
-    if not level_values and _stated_scores(register):
-        top_number = _side_for_scores(_stated_scores(register))
+    stated = _stated_scores(register)
+    if not level_values and stated:
+        top_number = _side_for_scores(stated)
     impact, likelihood = draft_axes(rows, list(legend_rows), top_number, _paired_columns(register))
     reason = ""
     for left_out in _FALLBACKS:
