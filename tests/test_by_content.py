@@ -76,3 +76,15 @@ def test_a_column_of_words_or_repeated_numbers_is_not_read_by_content(tmp_path):
     register = read_register(write_xlsx(tmp_path / "r.xlsx", rows))
     assert register.by_content == {}
     assert [name for _, name in register.extra_columns] == ["Directorate", "Cost band"]
+
+
+def test_a_very_wide_sheet_is_judged_on_a_bounded_number_of_cells():
+    """A header 16,000 columns wide (a hostile file, or a dump): the rows a column's content is judged on
+    shrink, so that each look at the content reads at most SAMPLE_CELLS cells, not 200 rows of it."""
+    from riskbook.read.by_content import SAMPLE_CELLS, _sample
+
+    width = 16_000
+    rows = [["header"] * width] + [[f"risk {n}", *range(width - 1)] for n in range(200)]
+    sample = _sample(rows, 1, width)
+    assert 3 <= len(sample) and len(sample) * width <= SAMPLE_CELLS
+    assert len(_sample(rows, 1, 10)) == 200  # a register's usual width keeps every row of the sample

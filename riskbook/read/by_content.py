@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from riskbook.scheme.types import Scheme
 
 SAMPLE_ROWS = 200  # data rows looked at: enough to tell a column's kind, few enough to cost nothing
+SAMPLE_CELLS = 100_000  # and fewer rows of a very wide sheet, so that the cells looked at stay bounded
 _AT_LEAST = 3  # filled rows a column needs before its content says anything
 _NAMES_AT_LEAST = 2  # but a small register's names are plain to see: sentences, each different
 _SHARE = 0.9  # of the rows that must be filled, and of the filled cells that must be dates
@@ -108,9 +109,8 @@ def _sample(rows: list[list[Any]], first: int, width: int) -> list[list[Any]]:
     """The data rows a column's content is judged on, within the header's width (a key beside the table is
     no risk): a row holding one value is no risk either (a numbered placeholder, a formula's 0, a group's
     label), and would make every other column look half empty."""
-    counted = [
-        (row[:width], sum(1 for c in row[:width] if not v.is_blank(c))) for row in rows[first : first + SAMPLE_ROWS]
-    ]
+    depth = max(_AT_LEAST, min(SAMPLE_ROWS, SAMPLE_CELLS // max(width, 1)))
+    counted = [(row[:width], sum(1 for c in row[:width] if not v.is_blank(c))) for row in rows[first : first + depth]]
     counted = [(row, filled) for row, filled in counted if filled > 1]
     typical = statistics.median_low([filled for _, filled in counted]) if counted else 0
     return [row for row, filled in counted if filled * 2 >= typical]  # a group's heading holds two of eight

@@ -166,7 +166,9 @@ def find_header(rows: list[list[Any]], lookup: dict[str, str]) -> tuple[Header |
     """The header row, or None and the row that came closest to one."""
     best: Header | None = None
     for index in range(min(len(rows), HEADER_SEARCH_ROWS)):
-        header = _settled(_map_header(rows, index, lookup), rows)
+        header = _map_header(rows, index, lookup)
+        if header.is_register() or _SCALE_FIELDS <= header.fields.keys():  # the rows below are read only here
+            header = _settled(header, rows)
         if header.is_register() or _named_by_content(header, rows):
             if index + 1 < len(rows):  # the upper row of a two-row header maps fewer fields than the pair
                 lower = _settled(_map_header(rows, index + 1, lookup), rows)
