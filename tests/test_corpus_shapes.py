@@ -926,3 +926,23 @@ def test_a_number_and_a_word_on_the_last_row_is_read_without_fault(tmp_path):
     result = run_cli("validate", write_xlsx(tmp_path / "register.xlsx", rows), "--as-of", AS_OF)
     assert result.exit_code == 1, result.output
     assert "internal error" not in result.output
+
+
+def test_a_header_longer_than_any_known_one_is_not_looked_at_for_a_slip(monkeypatch):
+    """Each look for a slip costs the square of the header's length: a 30,000-letter header (a hostile file)
+    can be one letter off no known header, so it is never looked at."""
+    from riskbook.read import header as header_module
+
+    looked: list[str] = []
+    real = header_module._one_letter_off
+    monkeypatch.setattr(header_module, "_one_letter_off", lambda key, index: looked.append(key) or real(key, index))
+    texts = ["Ref", "Risk", "Impact", "x" * 30_000, "Likelyhood"]
+    header = header_module.find_header([texts, ["R1", "Flood", 2, "a", 3], ["R2", "Fire", 1, "b", 2]], _lookup())[0]
+    assert header is not None and header.near == {4: "likelihood"}
+    assert looked == ["likelyhood"]
+
+
+def _lookup():
+    from riskbook.scheme.load import load_scheme
+
+    return load_scheme().header_lookup

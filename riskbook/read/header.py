@@ -212,14 +212,16 @@ def _near_spellings(header: Header, lookup: dict[str, str]) -> Header:
     """The header with each unknown column one letter off a known header read as that header's field,
     where no other column names the field ("Eintrittswarscheinlichkeit": the h missing)."""
     missing = _NEAR_FIELDS - header.fields.keys()
+    wanted = {alias: field for alias, field in lookup.items() if field in missing}
+    longest = max(map(len, wanted), default=0) + 1  # a longer header is no slip of one, and costs its square
     unknown = [
         (offset, key)
         for offset, text in enumerate(header.texts)
-        if text and header.keys[offset] is None and len(key := header_key(text)) >= _NEAR_LENGTH
+        if text and header.keys[offset] is None and _NEAR_LENGTH <= len(key := header_key(text)) <= longest
     ]
-    if not unknown or not missing:
+    if not unknown:
         return header
-    by_deletion = _deletions_index({alias: field for alias, field in lookup.items() if field in missing})
+    by_deletion = _deletions_index(wanted)
     keys, fields, near = list(header.keys), dict(header.fields), dict(header.near)
     for offset, key in unknown:
         alias = _one_letter_off(key, by_deletion)
