@@ -946,3 +946,38 @@ def _lookup():
     from riskbook.scheme.load import load_scheme
 
     return load_scheme().header_lookup
+
+
+def test_a_tie_between_two_languages_is_settled_the_same_way_on_every_run(tmp_path):
+    """低, 中, 高 are Chinese and Japanese alike: the draft named either, by the hash seed of the run."""
+    import os
+    import subprocess
+    import sys
+
+    rows = [["编号", "风险", "影响", "可能性"]]
+    rows += [[f"R{n}", f"风险 {n}", "高", level] for n, level in enumerate(["低", "中", "高", "中"], start=1)]
+    path = write_xlsx(tmp_path / "register.xlsx", rows)
+    said = set()
+    for seed in ("1", "2", "3", "4", "5", "6"):
+        out = tmp_path / f"draft-{seed}.toml"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "riskbook", "scheme", "--from", path, "-o", out], env=env, check=True,
+                       capture_output=True)  # fmt: skip
+        said |= {line for line in out.read_text(encoding="utf-8").splitlines() if "usual order of" in line}
+    assert len(said) == 1  # the same words on every run
+    assert "of zh scale words" in said.pop()
+
+
+def test_a_column_of_prose_is_not_compared_text_by_text_when_drafting(monkeypatch):
+    """2,000 different impact texts (a column of prose, or a hostile file): each text is compared with the
+    first MAX_LEVELS groups only, where every pair was compared (20,000 texts took more than five minutes)."""
+    from riskbook.scheme import scale_order
+    from riskbook.scheme.scale_types import Row
+
+    calls = []
+    real = scale_order._inflections
+    monkeypatch.setattr(scale_order, "_inflections", lambda a, b: calls.append(1) or real(a, b))
+    rows = [Row(f"Impact words number {n} and more", 2, None, None) for n in range(2000)]
+    impact, _ = scale_order.draft_axes(rows, [], 3)
+    assert impact.guessed and len(impact.levels) == scale_order.MAX_LEVELS
+    assert len(calls) <= scale_order.MAX_LEVELS * len(rows)

@@ -60,13 +60,15 @@ def known_words(texts: list[str]) -> tuple[KnownScale, dict[str, int], str, dict
         found: dict[str, int] = {}
         spoken: dict[str, frozenset[str]] = {}
         languages: Counter[str] = Counter()
+        in_file_order = {language: at for at, language in enumerate(scale.forms[0])}
         for text in texts:
             hit = next((scale.lookup[k] for k in _keys(text) if k in scale.lookup), None)
             if hit is None:
                 break
             found[text] = hit[0]
             spoken[text] = frozenset(hit[1])
-            languages.update(hit[1])
+            # in the file's order, so that a tie (低 is zh and ja) goes the same way on every run, not by hash
+            languages.update(sorted(hit[1], key=in_file_order.__getitem__))
         else:
             return scale, found, languages.most_common(1)[0][0], spoken
     return None

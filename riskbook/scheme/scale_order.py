@@ -87,16 +87,25 @@ def _draft_axis(
 def _elaborations(texts: list[str]) -> dict[str, str]:
     """Cells that are another cell's level and a remark after it ("Medium at the beginning, gets higher with
     time"): read as that level, an alias of it, not a level of their own placed by a guess."""
+    folded = {text: fold(text) for text in texts}  # each text folded once: a column of prose has thousands
+    bases: dict[str, str] = {}  # a level's words (short), folded -> the first text written so
+    for text in texts:
+        if len(text) <= SHORT_LABEL:
+            bases.setdefault(folded[text], text)
+    widths = sorted({len(base.split()) for base in bases.values()})
+    position = {text: at for at, text in reversed(list(enumerate(texts)))}
+    uses = Counter(folded.values())
     found = {}
     for text in texts:
         words = text.split()
-        for base in texts:
-            n = len(base.split())
-            if base != text and len(words) >= n + 2 and fold(" ".join(words[:n]).rstrip(",;:-")) == fold(base):
-                remark = {fold(word.strip(",;:.()")) for word in words[n:]}
-                if not remark & {fold(other) for other in texts if other not in (base, text)}:
-                    found[text] = base  # "M to H" names another level: a range, not M with a remark
-                break
+        heads = (bases.get(fold(" ".join(words[:n]).rstrip(",;:-"))) for n in widths if len(words) >= n + 2)
+        base = min((b for b in heads if b is not None and b != text), key=position.__getitem__, default=None)
+        if base is None:
+            continue
+        remark = {fold(word.strip(",;:.()")) for word in words[len(base.split()) :]}
+        others = {f for f in remark if uses[f] - (f == folded[base]) - (f == folded[text]) > 0}
+        if not others:
+            found[text] = base  # "M to H" names another level: a range, not M with a remark
     return found
 
 
@@ -325,7 +334,9 @@ def _merge_inflections(texts: list[str]) -> list[list[str]]:
     """Words that differ only in their ending (Wysoki, Wysokie) as one level, in order of first appearance."""
     groups: list[list[str]] = []
     for text in texts:
-        home = next((g for g in groups if any(_inflections(text, other) for other in g)), None)
+        # Only the first MAX_LEVELS groups can be levels: a column of prose (thousands of texts) is not
+        # compared with every other text, which took minutes.
+        home = next((g for g in groups[:MAX_LEVELS] if any(_inflections(text, other) for other in g)), None)
         if home is None:
             groups.append([text])
         else:
