@@ -12,6 +12,7 @@ import pytest
 
 from riskbook import read_register, validate
 from riskbook.check import rules as checks
+from riskbook.check.assessed import Assessed
 from riskbook.check.context import CheckContext
 from riskbook.fields import FIELD_LABELS
 
@@ -172,3 +173,39 @@ def test_assessing_a_column_at_a_time_gives_each_risk_its_own_assessment(tmp_pat
     by_column = context.assess_all(register.risks)
     assert by_column == [checks.assess(risk, register.scheme) for risk in register.risks]
     assert len({item.review_due for item in by_column}) >= 4 and len({item.score for item in by_column}) >= 4
+
+
+def _inherent_register_file(path, seed: int):
+    """Impact and Likelihood as the inherent assessment (the inherent score is their product, the current
+    score a stated one, some 12.0 beside 12, set below): validate takes each risk's stated score as it stands."""
+    rng = random.Random(seed)
+    fields = ["reference", "title", "owner", "impact", "likelihood", "status", "last_review", "score", "inherent_score"]
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([FIELD_LABELS[name] for name in fields])
+        for number in range(300):
+            impact, likelihood = rng.randint(1, 4), rng.randint(1, 4)
+            stated = rng.choice([1, 2, 4, 6, 9, 12, 16, "12.0", "", "x"])
+            last = rng.choice(["Jan 2024", "01/06/2020", "15/01/2024", "", "Mar 2023"])
+            row = [f"STR{number:04d}", "Budget", "Finance", impact, likelihood, "Treated", last, stated]
+            writer.writerow([*row, impact * likelihood])
+    return path
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_assessing_stated_scores_a_column_at_a_time_gives_each_risk_its_own(tmp_path, seed):
+    register = read_register(_inherent_register_file(tmp_path / "register.csv", seed))
+    twelves = [risk for risk in register.risks if risk.values.get("score") == 12]
+    for risk in twelves[1::2]:  # a score read from a number cell of another file may come as 12.0
+        risk.values["score"] = 12.0
+    context = CheckContext(register, register.scheme, dt.date(2024, 1, 16))
+    assert context.stated_stands
+    by_column = context.assess_all(register.risks)
+    one_by_one = []
+    for risk in register.risks:
+        stated = risk.values.get("score")
+        band = register.scheme.band(stated)
+        one_by_one.append(Assessed(risk, stated, band, checks.review_due(risk, band)))
+    assert by_column == one_by_one
+    assert [type(item.score) for item in by_column] == [type(item.score) for item in one_by_one]
+    assert len({item.review_due for item in by_column}) >= 4 and len({item.band for item in by_column}) >= 3

@@ -13,7 +13,7 @@ import functools
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from itertools import compress, repeat
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import Any
 
 from riskbook.check.assessed import Assessed
@@ -96,31 +96,40 @@ class CheckContext:
         return make(code, register.sheet, register.risk_cell(risk, field_name), risk.reference, risk.row, **fields)
 
     def assess_all(self, risks: list[Risk]) -> list[Assessed]:
-        """rules.assess(risk, scheme) of each risk, a column at a time: each score, band and due date worked out once."""
+        """rules.assess(risk, scheme) of each risk, a column at a time: each score, band and due date worked out
+        once per distinct (impact, likelihood, last review), or (stated score, last review) where it stands."""
+        if not risks:
+            return []
         values = list(map(_VALUES, risks))
-        if self.stated_stands:
-            scores = list(map(dict.get, values, repeat("score")))
-            by_score = {score: self.scheme.band(score) for score in dict.fromkeys(scores)}
-            bands = list(map(by_score.__getitem__, scores))
-        else:
-            keys = list(
-                zip(map(dict.get, values, repeat("impact")), map(dict.get, values, repeat("likelihood")), strict=True)
-            )
-            for key in dict.fromkeys(keys):
-                if key not in self._scores:
-                    score = self.scheme.score_for(*key)
-                    self._scores[key] = (score, self.scheme.band(score))
-            found = list(map(self._scores.__getitem__, keys))
-            scores, bands = list(map(_FIRST, found)), list(map(_SECOND, found))
         lasts = list(map(dict.get, values, repeat("last_review")))
-        last_by_id = dict(zip(map(id, lasts), lasts, strict=True))
-        # each due date by band, then by last review: two lookups in C a risk, and no key made for it
-        dues_by_band = {
-            key: {at: None if last is None or band is None else self.due(last, band) for at, last in last_by_id.items()}
-            for key, band in dict(zip(map(id, bands), bands, strict=True)).items()
-        }
-        dues = map(dict.__getitem__, map(dues_by_band.__getitem__, map(id, bands)), map(id, lasts))
+        if self.stated_stands:  # each risk keeps its own stated score; its band and due date by distinct value
+            scores = list(map(dict.get, values, repeat("score")))
+            keys = list(zip(scores, map(id, lasts), strict=True))
+            table = {
+                key: self._band_and_due(self.scheme.band(key[0]), last)
+                for key, last in dict(zip(keys, lasts, strict=True)).items()
+            }
+            bands, dues = zip(*map(table.__getitem__, keys), strict=True)
+        else:  # by id: reading shares equal dates, and hashing one is slow
+            impacts = map(dict.get, values, repeat("impact"))
+            keys = list(zip(impacts, map(dict.get, values, repeat("likelihood")), map(id, lasts), strict=True))
+            table = {
+                key: self._assessed_by(key[0], key[1], last)
+                for key, last in dict(zip(keys, lasts, strict=True)).items()
+            }
+            scores, bands, dues = zip(*map(table.__getitem__, keys), strict=True)
         return list(map(Assessed, risks, scores, bands, dues))
+
+    def _assessed_by(self, impact: Any, likelihood: Any, last: PartialDate | None) -> tuple:
+        key = (impact, likelihood)
+        if key not in self._scores:
+            score = self.scheme.score_for(impact, likelihood)
+            self._scores[key] = (score, self.scheme.band(score))
+        score, band = self._scores[key]
+        return (score, *self._band_and_due(band, last))
+
+    def _band_and_due(self, band: Band | None, last: PartialDate | None) -> tuple[Band | None, dt.date | None]:
+        return band, None if last is None or band is None else self.due(last, band)
 
     def due(self, last: PartialDate, band: Band) -> dt.date:
         due_key = (id(last), band.review_months)
@@ -205,7 +214,6 @@ def _empty_columns(register: Register) -> list[str]:
 
 
 _VALUES, _INVALID, _LONG = attrgetter("values"), attrgetter("invalid"), attrgetter("long_fields")
-_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 _RISK, _SCORE, _DUE, _STATUS_NAME = (
     attrgetter("risk"),
     attrgetter("score"),
