@@ -265,8 +265,10 @@ def quick_look(ctx: CheckContext, assessed: list[Assessed]) -> list[int]:
         )
     if ctx.register.has("rag"):
         keys = list(zip(column("rag"), scores, stated, strict=True))
-        items = dict(zip(keys, assessed, strict=True))
-        by_distinct(keys, lambda key: key[0] is not None and ctx.rating_differs(items[key], key[0]))
+        items = dict(zip(keys, assessed, strict=True))  # the distinct keys, each with a risk that has it
+        table = {key: key[0] is not None and ctx.rating_differs(item, key[0]) for key, item in items.items()}
+        if any(table.values()):
+            flag(map(table.__getitem__, keys))
     flagged.update(_dates_may_find(ctx, column("first_recorded"), column("last_review")))
     by_distinct(list(map(_DUE, assessed)), lambda due: due is not None and due < ctx.as_of)
     if ctx.register.has("proposal"):
@@ -283,8 +285,10 @@ def _dates_may_find(ctx: CheckContext, firsts: list[Any], lasts: list[Any]) -> s
     """The indices of the risks dates_may_find would let through, a column at a time: dates are shared by
     reading, so each is bounded once, and only risks whose dates could be out of order are compared."""
     as_of, count = ctx.as_of, len(firsts)
-    first_by_id = {key: day for key, day in zip(map(id, firsts), firsts, strict=True) if day is not None}
-    last_by_id = {key: day for key, day in zip(map(id, lasts), lasts, strict=True) if day is not None}
+    first_by_id = dict(zip(map(id, firsts), firsts, strict=True))
+    last_by_id = dict(zip(map(id, lasts), lasts, strict=True))
+    first_by_id.pop(id(None), None)
+    last_by_id.pop(id(None), None)
     found: set[int] = set()
     late = {key for key, day in (first_by_id | last_by_id).items() if ctx.bounds(day)[0] > as_of}
     if late:
