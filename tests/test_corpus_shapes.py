@@ -981,3 +981,32 @@ def test_a_column_of_prose_is_not_compared_text_by_text_when_drafting(monkeypatc
     impact, _ = scale_order.draft_axes(rows, [], 3)
     assert impact.guessed and len(impact.levels) == scale_order.MAX_LEVELS
     assert len(calls) <= scale_order.MAX_LEVELS * len(rows)
+
+
+def test_a_header_naming_one_field_two_ways_is_read_as_that_field(tmp_path):
+    """An ISO 27001 worksheet's 'Probability or Occurrence' and 'Impact / Severity': each alternative names
+    the same field, so the header does; alternatives naming two fields ('Impact / Consequence') say nothing."""
+    rows = [
+        ["Ref", "Threat", "Probability or Occurance", "Impact / Severity", "Owner"],
+        ["R1", "Phishing of staff", 3, 4, "IT"],
+        ["R2", "Laptop theft", 2, 3, "Facilities"],
+        ["R3", "Ransomware", 2, 5, "IT"],
+    ]
+    report = _json(write_xlsx(tmp_path / "iso.xlsx", rows, sheet="Risk Assessment"))
+    assert report["risks"] == 3
+    assert report["columns"]["likelihood"] == "Probability or Occurance"
+    assert report["columns"]["impact"] == "Impact / Severity"
+
+
+def test_alternatives_naming_two_things_name_no_field(tmp_path):
+    """'Threat / Opportunity' holds a kind (threat is a title word, opportunity none): it stays an extra column."""
+    rows = [
+        ["ID", "Threat / Opportunity", "Description", "Likelihood", "Impact / Concequence"],
+        ["R1", "Threat", "Supplier fails to deliver", 3, 4],
+        ["R2", "Opportunity", "Grant funding for new kit", 2, 3],
+        ["R3", "Threat", "Server room floods", 1, 5],
+    ]
+    report = _json(write_xlsx(tmp_path / "raid.xlsx", rows, sheet="Risks"))
+    assert report["risks"] == 3
+    assert "Threat / Opportunity" not in [c if isinstance(c, str) else c["header"] for c in report["columns"].values()]
+    assert report["columns"]["impact"] == "Impact / Concequence"
