@@ -1010,3 +1010,32 @@ def test_alternatives_naming_two_things_name_no_field(tmp_path):
     assert report["risks"] == 3
     assert "Threat / Opportunity" not in [c if isinstance(c, str) else c["header"] for c in report["columns"].values()]
     assert report["columns"]["impact"] == "Impact / Concequence"
+
+
+def test_letters_listed_in_the_header_are_ordered_as_the_initials_of_their_words(tmp_path):
+    """A Spanish sprint's matrix: 'Impacto (A/M/B)' is Alta, Media, Baja. The impact column uses only M and A,
+    but the header lists all three: B < M < A on both axes, no guess, and validate finds every letter on its scale."""
+    rows = [["No. de Riesgo", "Riesgo", "Impacto\n(A/M/B)", "Probabilidad\n(A/M/B)"]] + [
+        [n, f"Riesgo número {n}", impact, likelihood]
+        for n, (impact, likelihood) in enumerate([("M", "A"), ("A", "M"), ("M", "B"), ("A", "A"), ("M", "M")], 1)
+    ]
+    path = write_xlsx(tmp_path / "matriz.xlsx", rows, sheet="Matriz")
+    result = run_cli("scheme", "--from", path, "-o", tmp_path / "scheme.toml")
+    assert result.exit_code == 0, result.output
+    assert "impact: B < M < A" in result.output
+    assert "likelihood: B < M < A" in result.output
+    assert "GUESSED" not in result.output
+    report = _json(path, "--scheme", tmp_path / "scheme.toml")
+    scores = {f["row"]: f for f in report["findings"]}
+    assert not [f for f in report["findings"] if f["code"] in ("bad-scale-value", "scale-order-guessed")], scores
+
+
+def test_an_alphabetic_run_in_the_header_is_no_initials(tmp_path):
+    """'Impact (A/B/C)' is a code whose direction the register doesn't say: the order stays a guess, warned."""
+    rows = [["Ref", "Risk", "Impact (A/B/C)", "Likelihood (A/B/C)"]] + [
+        [f"R{n}", f"Risk number {n}", impact, likelihood]
+        for n, (impact, likelihood) in enumerate([("A", "B"), ("B", "C"), ("C", "A"), ("A", "A")], 1)
+    ]
+    result = run_cli("scheme", "--from", write_xlsx(tmp_path / "abc.xlsx", rows), "-o", tmp_path / "scheme.toml")
+    assert result.exit_code == 0, result.output
+    assert "GUESSED" in result.output
