@@ -1039,3 +1039,23 @@ def test_an_alphabetic_run_in_the_header_is_no_initials(tmp_path):
     result = run_cli("scheme", "--from", write_xlsx(tmp_path / "abc.xlsx", rows), "-o", tmp_path / "scheme.toml")
     assert result.exit_code == 0, result.output
     assert "GUESSED" in result.output
+
+
+def test_a_title_column_of_numbers_names_no_risk(tmp_path):
+    """A QA team's matrix: 'riesgo' and 'Riesgo' hold the score (15, 20) beside 'Descripcion del riesgo'. The
+    first is the score (impact × likelihood), the second an extra column, both said; the names are the
+    descriptions, not numbers."""
+    rows = [
+        ["Consecutivo", "Descripcion del riesgo", "Probabilidade de ocurrencia", "Impacto", "riesgo", "Riesgo"],
+        [1, "Incumplimiento en el desarrollo", 3, 5, 15, 15],
+        [2, "Retrasos en la entrega", 4, 5, 20, 20],
+        [3, "Falta de recursos", 3, 4, 12, 12],
+        [4, "Personal con poca experiencia", 3, 5, 15, 15],
+    ]
+    report = _json(write_xlsx(tmp_path / "matriz.xlsx", rows, sheet="Matriz de riesgos"))
+    assert report["risks"] == 4
+    assert report["columns"]["likelihood"] == "Probabilidade de ocurrencia"
+    assert report["columns"]["score"]["header"] == "riesgo"
+    assert report["columns"]["title"] == "Descripcion del riesgo"
+    said = [f["message"] for f in report["findings"] if f["code"] == "column-by-content"]
+    assert any("'Riesgo'" in m and "an extra column, not the title" in m for m in said), said

@@ -219,7 +219,7 @@ def _settled(header: Header, rows: list[list[Any]]) -> Header:
         if item.field in header.fields and header.fields[item.field] != item.offset:
             keys[header.fields[item.field]] = None  # the sentences under the level's header, unless named below
     for item in found:
-        keys[item.offset] = item.field
+        keys[item.offset] = item.field or None
     fields: dict[str, int] = {}
     for offset, key in enumerate(keys):
         if key is not None:
