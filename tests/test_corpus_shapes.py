@@ -1059,3 +1059,26 @@ def test_a_title_column_of_numbers_names_no_risk(tmp_path):
     assert report["columns"]["title"] == "Descripcion del riesgo"
     said = [f["message"] for f in report["findings"] if f["code"] == "column-by-content"]
     assert any("'Riesgo'" in m and "an extra column, not the title" in m for m in said), said
+
+
+def test_a_key_sheet_with_more_lines_than_the_register_is_not_read_as_it(tmp_path):
+    """An ISO 27001 workbook: the key sheet lists five likelihoods and five impacts with their descriptions
+    (both headers known, more rows); the register sheet has fewer risks but names far more columns."""
+    key = [
+        ["Likelihood", "Grading", "Description", "Impact", "Grading", "Description"],
+        ["Highly Probable", 5, "Likely within a month", "Very High", 5, "Regulator involved"],
+        ["Probable", 4, "Likely within a year", "High", 4, "Sensitive data exposed"],
+        ["Possible", 3, "Once in three years", "Medium", 3, "Internal exposure"],
+        ["Unlikely", 2, "Once in five years", "Low", 2, "Incident detected"],
+        ["Rare", 1, "Highly unlikely", "Very Low", 1, "No impact"],
+    ]
+    register = [
+        ["Ref", "Risk Description", "Threat", "Impact", "Likelihood", "Risk Score", "Risk Rating", "Risk Treatment"],
+        [1, "Unauthorised firewall access", "Attacker", 4, 4, 16, "Major", "Reduce"],
+        [2, "Malicious traffic", "Malware", 4, 4, 16, "Major", "Reduce"],
+        [3, "Rogue device on a switch", "Insider", 3, 3, 9, "Moderate", "Reduce"],
+    ]
+    path = write_xlsx(tmp_path / "isms.xlsx", register, sheet="Feuil1", extra_sheets={"Feuil2": key})
+    report = _json(path)
+    assert report["sheet"] == "Feuil1"
+    assert report["risks"] == 3
