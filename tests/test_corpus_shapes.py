@@ -981,3 +981,104 @@ def test_a_column_of_prose_is_not_compared_text_by_text_when_drafting(monkeypatc
     impact, _ = scale_order.draft_axes(rows, [], 3)
     assert impact.guessed and len(impact.levels) == scale_order.MAX_LEVELS
     assert len(calls) <= scale_order.MAX_LEVELS * len(rows)
+
+
+def test_a_header_naming_one_field_two_ways_is_read_as_that_field(tmp_path):
+    """An ISO 27001 worksheet's 'Probability or Occurrence' and 'Impact / Severity': each alternative names
+    the same field, so the header does; alternatives naming two fields ('Impact / Consequence') say nothing."""
+    rows = [
+        ["Ref", "Threat", "Probability or Occurance", "Impact / Severity", "Owner"],
+        ["R1", "Phishing of staff", 3, 4, "IT"],
+        ["R2", "Laptop theft", 2, 3, "Facilities"],
+        ["R3", "Ransomware", 2, 5, "IT"],
+    ]
+    report = _json(write_xlsx(tmp_path / "iso.xlsx", rows, sheet="Risk Assessment"))
+    assert report["risks"] == 3
+    assert report["columns"]["likelihood"] == "Probability or Occurance"
+    assert report["columns"]["impact"] == "Impact / Severity"
+
+
+def test_alternatives_naming_two_things_name_no_field(tmp_path):
+    """'Threat / Opportunity' holds a kind (threat is a title word, opportunity none): it stays an extra column."""
+    rows = [
+        ["ID", "Threat / Opportunity", "Description", "Likelihood", "Impact / Concequence"],
+        ["R1", "Threat", "Supplier fails to deliver", 3, 4],
+        ["R2", "Opportunity", "Grant funding for new kit", 2, 3],
+        ["R3", "Threat", "Server room floods", 1, 5],
+    ]
+    report = _json(write_xlsx(tmp_path / "raid.xlsx", rows, sheet="Risks"))
+    assert report["risks"] == 3
+    assert "Threat / Opportunity" not in [c if isinstance(c, str) else c["header"] for c in report["columns"].values()]
+    assert report["columns"]["impact"] == "Impact / Concequence"
+
+
+def test_letters_listed_in_the_header_are_ordered_as_the_initials_of_their_words(tmp_path):
+    """A Spanish sprint's matrix: 'Impacto (A/M/B)' is Alta, Media, Baja. The impact column uses only M and A,
+    but the header lists all three: B < M < A on both axes, no guess, and validate finds every letter on its scale."""
+    rows = [["No. de Riesgo", "Riesgo", "Impacto\n(A/M/B)", "Probabilidad\n(A/M/B)"]] + [
+        [n, f"Riesgo número {n}", impact, likelihood]
+        for n, (impact, likelihood) in enumerate([("M", "A"), ("A", "M"), ("M", "B"), ("A", "A"), ("M", "M")], 1)
+    ]
+    path = write_xlsx(tmp_path / "matriz.xlsx", rows, sheet="Matriz")
+    result = run_cli("scheme", "--from", path, "-o", tmp_path / "scheme.toml")
+    assert result.exit_code == 0, result.output
+    assert "impact: B < M < A" in result.output
+    assert "likelihood: B < M < A" in result.output
+    assert "GUESSED" not in result.output
+    report = _json(path, "--scheme", tmp_path / "scheme.toml")
+    scores = {f["row"]: f for f in report["findings"]}
+    assert not [f for f in report["findings"] if f["code"] in ("bad-scale-value", "scale-order-guessed")], scores
+
+
+def test_an_alphabetic_run_in_the_header_is_no_initials(tmp_path):
+    """'Impact (A/B/C)' is a code whose direction the register doesn't say: the order stays a guess, warned."""
+    rows = [["Ref", "Risk", "Impact (A/B/C)", "Likelihood (A/B/C)"]] + [
+        [f"R{n}", f"Risk number {n}", impact, likelihood]
+        for n, (impact, likelihood) in enumerate([("A", "B"), ("B", "C"), ("C", "A"), ("A", "A")], 1)
+    ]
+    result = run_cli("scheme", "--from", write_xlsx(tmp_path / "abc.xlsx", rows), "-o", tmp_path / "scheme.toml")
+    assert result.exit_code == 0, result.output
+    assert "GUESSED" in result.output
+
+
+def test_a_title_column_of_numbers_names_no_risk(tmp_path):
+    """A QA team's matrix: 'riesgo' and 'Riesgo' hold the score (15, 20) beside 'Descripcion del riesgo'. The
+    first is the score (impact × likelihood), the second an extra column, both said; the names are the
+    descriptions, not numbers."""
+    rows = [
+        ["Consecutivo", "Descripcion del riesgo", "Probabilidade de ocurrencia", "Impacto", "riesgo", "Riesgo"],
+        [1, "Incumplimiento en el desarrollo", 3, 5, 15, 15],
+        [2, "Retrasos en la entrega", 4, 5, 20, 20],
+        [3, "Falta de recursos", 3, 4, 12, 12],
+        [4, "Personal con poca experiencia", 3, 5, 15, 15],
+    ]
+    report = _json(write_xlsx(tmp_path / "matriz.xlsx", rows, sheet="Matriz de riesgos"))
+    assert report["risks"] == 4
+    assert report["columns"]["likelihood"] == "Probabilidade de ocurrencia"
+    assert report["columns"]["score"]["header"] == "riesgo"
+    assert report["columns"]["title"] == "Descripcion del riesgo"
+    said = [f["message"] for f in report["findings"] if f["code"] == "column-by-content"]
+    assert any("'Riesgo'" in m and "an extra column, not the title" in m for m in said), said
+
+
+def test_a_key_sheet_with_more_lines_than_the_register_is_not_read_as_it(tmp_path):
+    """An ISO 27001 workbook: the key sheet lists five likelihoods and five impacts with their descriptions
+    (both headers known, more rows); the register sheet has fewer risks but names far more columns."""
+    key = [
+        ["Likelihood", "Grading", "Description", "Impact", "Grading", "Description"],
+        ["Highly Probable", 5, "Likely within a month", "Very High", 5, "Regulator involved"],
+        ["Probable", 4, "Likely within a year", "High", 4, "Sensitive data exposed"],
+        ["Possible", 3, "Once in three years", "Medium", 3, "Internal exposure"],
+        ["Unlikely", 2, "Once in five years", "Low", 2, "Incident detected"],
+        ["Rare", 1, "Highly unlikely", "Very Low", 1, "No impact"],
+    ]
+    register = [
+        ["Ref", "Risk Description", "Threat", "Impact", "Likelihood", "Risk Score", "Risk Rating", "Risk Treatment"],
+        [1, "Unauthorised firewall access", "Attacker", 4, 4, 16, "Major", "Reduce"],
+        [2, "Malicious traffic", "Malware", 4, 4, 16, "Major", "Reduce"],
+        [3, "Rogue device on a switch", "Insider", 3, 3, 9, "Moderate", "Reduce"],
+    ]
+    path = write_xlsx(tmp_path / "isms.xlsx", register, sheet="Feuil1", extra_sheets={"Feuil2": key})
+    report = _json(path)
+    assert report["sheet"] == "Feuil1"
+    assert report["risks"] == 3

@@ -40,9 +40,10 @@ _ANY_DATE_FIELD = frozenset({"first_recorded", "last_review", "next_review", "co
 class ByContent:
     """A field read from a column by its content, and why."""
 
-    field: str
+    field: str  # "" where the column is no field at all: kept with each risk, not the one its header names
     offset: int
     why: str
+    instead: str = ""  # the field its header names, where field is ""
 
 
 def columns_by_content(
@@ -167,6 +168,7 @@ def levels_by_content(
                 break
     found += _sentences_under_levels(keys, sample, found, headers)
     found += _score_under_a_levels_header(keys, sample, found)
+    found += _numbers_under_a_names_header(keys, sample, found)
     if "reference" not in keys and "title" in keys and _unique_codes(_cells(sample, keys.index("title"))):
         found.append(ByContent("reference", keys.index("title"), "a unique short code on every row, under a name"))
     return found
@@ -188,12 +190,31 @@ def _score_under_a_levels_header(
     impact, likelihood = keys.index("impact"), keys.index("likelihood")
     levels = numbers(impact), numbers(likelihood)
     for offset, key in enumerate(keys):
-        if key in ("impact", "likelihood") and offset not in (impact, likelihood):
+        if key in ("impact", "likelihood", "title") and offset not in (impact, likelihood):
             if _multiply(*levels, numbers(offset)):
                 return [
                     ByContent("score", offset, f"impact × likelihood on every row, under a header that names the {key}")
                 ]
     return []
+
+
+def _numbers_under_a_names_header(
+    keys: list[str | None], sample: list[list[Any]], found: list[ByContent]
+) -> list[ByContent]:
+    """A column headed as the title that holds only numbers ("Riesgo": 15, 20 beside "Descripcion del
+    riesgo") names no risk, where another column holds the names: it is kept with each risk instead."""
+    taken = {item.offset for item in found}
+    titles = [offset for offset, key in enumerate(keys) if key == "title" and offset not in taken]
+    numeric = [offset for offset in titles if _numbers_only(_cells(sample, offset))]
+    named_elsewhere = "description" in keys or len(numeric) < len(titles)
+    if not numeric or not named_elsewhere:
+        return []
+    why = "numbers on every row, not names"
+    return [ByContent("", offset, why, instead="title") for offset in numeric]
+
+
+def _numbers_only(cells: list[Any] | None) -> bool:
+    return cells is not None and all(v.parse_number(cell) is not None for cell in cells)
 
 
 def _sentences_under_levels(
@@ -305,9 +326,9 @@ def by_content_notices(
             cell_name(header_row, col0 + item.offset),
             column=column_letter(col0 + item.offset),
             header=repr(headers[item.offset]) if headers[item.offset] else "no header",
-            field=FIELD_LABELS[item.field].lower(),
+            field=FIELD_LABELS[item.field].lower() if item.field else f"an extra column, not the {item.instead}",
             why=item.why,
-            name=item.field,
+            name=item.field or item.instead,
         )
         for item in found
     ]

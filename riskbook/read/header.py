@@ -42,6 +42,33 @@ def _field_named(lookup: dict[str, str], text: str) -> str | None:
     return name
 
 
+# "or" in the languages of the shipped [columns] words (not Dutch "of", an English word), and a slash.
+_ALTERNATIVES = re.compile(
+    r"\s*/\s*|\s+(?:or|oder|ou|o|eller|lub|или|або|nebo|alebo|tai|vagy|veya|oppure)\s+|或|または", re.I
+)
+
+
+def _field_of_alternatives(lookup: dict[str, str], text: str) -> str | None:
+    """The field every alternative of a header names ("Probability or Occurrence", "Impact / Severity"), each
+    as written or one letter off ("Impact/ Concequence"); "Threat / Opportunity" names no one field."""
+    parts = [part for part in _ALTERNATIVES.split(without_qualifier(text) or text) if part.strip()]
+    if len(parts) < 2 or any(sum(map(str.isalpha, part)) < 2 for part in parts):
+        return None
+    named = {_field_named(lookup, part) for part in parts}
+    known = named - {None}
+    if len(known) != 1:
+        return None
+    field = known.pop()
+    if None in named:
+        same_field = _deletions_index({alias: f for alias, f in lookup.items() if f == field})
+        if any(
+            _field_named(lookup, part) is None and _one_letter_off(header_key(part), same_field) is None
+            for part in parts
+        ):
+            return None
+    return field
+
+
 def closest_text(closest: tuple[int, str, Header, list[list[Any]]] | None) -> str:
     if closest is None:
         return f"looked in the first {HEADER_SEARCH_ROWS} rows for columns such as Reference, Title, Impact, Likelihood"
@@ -192,7 +219,7 @@ def _settled(header: Header, rows: list[list[Any]]) -> Header:
         if item.field in header.fields and header.fields[item.field] != item.offset:
             keys[header.fields[item.field]] = None  # the sentences under the level's header, unless named below
     for item in found:
-        keys[item.offset] = item.field
+        keys[item.offset] = item.field or None
     fields: dict[str, int] = {}
     for offset, key in enumerate(keys):
         if key is not None:
@@ -312,8 +339,19 @@ def _map_cells(row: list[Any], index: int, lookup: dict[str, str], above: list[t
         keys.append(name)
         if name is not None and (name not in fields or _spelt_out_over_letter(texts[fields[name]], text)):
             fields[name] = offset
+    _name_by_alternatives(texts, keys, fields, lookup)
     _name_factors(texts, keys, fields)
     return Header(index, texts, keys, fields, by_group)
+
+
+def _name_by_alternatives(
+    texts: list[str], keys: list[str | None], fields: dict[str, int], lookup: dict[str, str]
+) -> None:
+    """An unnamed column whose header's alternatives all name one field no other column names is that field."""
+    for offset, text in enumerate(texts):
+        if text and keys[offset] is None and (name := _field_of_alternatives(lookup, text)) and name not in fields:
+            keys[offset] = name
+            fields[name] = offset
 
 
 # A header that is a product of two letters: "P x I", "PxI", "Risk (P*I)", "L × I".

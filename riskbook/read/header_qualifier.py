@@ -56,3 +56,21 @@ def _without_guidance(text: str) -> str:
     if len(items) >= 3 and all(len(item.split()) <= 2 for item in items):
         return text
     return text[: bracket.start()]
+
+
+# The list a header gives of its scale's levels: "(A/M/B)", "(H/M/L or 1-3)", "(Low, Medium, High)".
+_LAST_BRACKET = re.compile(r"[(\[（]([^()\[\]（）]*)[)\]）]\s*$")
+_ALTERNATIVE = re.compile(r"\s+(?:or|oder|ou|o|или)\s+", re.I)
+_ITEM_SEPARATORS = re.compile(r"[,/;|]")
+
+
+def listed_levels(text: str) -> list[str] | None:
+    """The levels a header lists in brackets at its end, in its order; None when it lists none."""
+    bracket = _LAST_BRACKET.search(text)
+    if bracket is None:
+        return None
+    for alternative in _ALTERNATIVE.split(bracket.group(1)):
+        items = [item.strip() for item in _ITEM_SEPARATORS.split(alternative) if item.strip()]
+        if len(items) >= 2 and all(len(item.split()) <= 2 and not any(c.isdigit() for c in item) for item in items):
+            return items
+    return None

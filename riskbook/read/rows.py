@@ -539,7 +539,7 @@ def _build_register(
         named_by_row=named_by_row,
         sheets=sheets,
         passed_over=passed_over,
-        by_content={found.field: found.why for found in inferred},
+        by_content={found.field: found.why for found in inferred if found.field},
         computed=frozenset(name for name, col in sheet_columns.items() if col in tables.computed_cols),
         first_col=col0,
         heading=_heading(rows[:header_index]),

@@ -36,12 +36,20 @@ class Candidate:
         return count
 
 
+MIN_RISK_ROWS = 3  # filled rows a sheet needs before its known columns count for more than its rows
+
+
 def best_register(found: list[Candidate]) -> Candidate:
-    """The sheet that holds the register: one named Register with rows under its header, else the sheet
-    with the most rows filled across its known columns, then the most known columns, then the first."""
+    """The sheet that holds the register: one named Register with rows under its header, else, of the sheets
+    with a few rows filled, the one with the most known columns (a register's Ref, Threat, Impact, Likelihood,
+    Score, Rating… over its key sheet's Likelihood, Impact and their descriptions), then the most rows filled
+    across them, then the first."""
     if len(found) == 1:
         return found[0]
     for candidate in found:
         if candidate.name.strip().casefold() == "register" and candidate.filled_rows:
             return candidate
-    return max(found, key=lambda c: (c.filled_rows, len(c.fields), -found.index(c)))
+    return max(
+        found,
+        key=lambda c: (min(c.filled_rows, MIN_RISK_ROWS), len(c.fields), c.filled_rows, -found.index(c)),
+    )

@@ -16,6 +16,7 @@ from typing import Any
 
 from riskbook.errors import SchemeError
 from riskbook.model import Register
+from riskbook.read.header_qualifier import listed_levels
 from riskbook.read.values import parse_scale
 from riskbook.scheme.known_words import rating_rank
 from riskbook.scheme.load import MAX_LABEL, MAX_REVIEW_MONTHS, load_scheme, scheme_from_text
@@ -60,7 +61,7 @@ def draft_scheme(
     stated = _stated_scores(register)
     if not level_values and stated:
         top_number = _side_for_scores(stated)
-    impact, likelihood = draft_axes(rows, list(legend_rows), top_number, _paired_columns(register))
+    impact, likelihood = draft_axes(rows, list(legend_rows), top_number, _paired_columns(register), _listed(register))
     reason = ""
     for left_out in _FALLBACKS:
         text = _compose(register, columns or {}, impact, likelihood, left_out, reason)
@@ -294,6 +295,12 @@ def _paired_columns(register: Register) -> dict[str, tuple[str, dict[str, int]]]
                 found[axis] = (name, mapping)
                 break
     return found
+
+
+def _listed(register: Register) -> dict[str, list[str]]:
+    """Per axis, the levels its header lists ("Impacto (A/M/B)")."""
+    headers = register.column_headers
+    return {axis: found for axis in ("impact", "likelihood") if (found := listed_levels(headers.get(axis, "")))}
 
 
 def _stated_scores(register: Register) -> list[int]:

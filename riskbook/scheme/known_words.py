@@ -4,6 +4,7 @@ holds a register's words, at which level, and a rating's rank by its words."""
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import tomllib
 from collections import Counter
@@ -84,3 +85,51 @@ def rating_rank(rating: str | None) -> int | None:
         return colours[key]
     bands = next(s for s in known_scales() if s.levels == RATING_LEVELS)
     return bands.lookup[key][0] + 1 if key in bands.lookup else None
+
+
+def order_by_initials(codes: list[str]) -> tuple[list[str], str] | None:
+    """Letter codes ("A", "M", "B"; "MA" for Muy alta) lowest first, where in every language and known scale
+    of as many levels whose words they are the initials of, one code to a level, they fall in one order:
+    (the codes lowest first, the words of the first such language). An alphabetic run (A, B, C) is a code
+    whose direction no initial says."""
+    keys = [fold(code) for code in codes]
+    if len(set(keys)) != len(keys) or not all(map(_initials, keys)) or _a_run(keys):
+        return None
+    orders: dict[tuple[str, ...], str] = {}
+    for scale in known_scales():
+        if len(scale.levels) != len(keys):
+            continue
+        for language in scale.forms[0]:
+            placed = _placed_by_initials(keys, scale, language)
+            if placed is not None:
+                by_level = sorted(zip(placed, codes, strict=True))
+                ranked = tuple(code for _, code in by_level)
+                words = ", ".join(f"{code} {scale.forms[i][language][0]}" for i, code in by_level)
+                orders.setdefault(ranked, words)
+    if len(orders) != 1:
+        return None
+    ((ranked, words),) = orders.items()
+    return list(ranked), words
+
+
+def _initials(key: str) -> bool:
+    """One to three letters of an alphabet (a CJK character is a word, not an initial)."""
+    return len(key) <= 3 and key.isalpha() and all(ord(c) < 0x2E80 for c in key)
+
+
+def _a_run(keys: list[str]) -> bool:
+    letters = sorted(keys)
+    return all(len(k) == 1 for k in keys) and all(ord(b) - ord(a) == 1 for a, b in itertools.pairwise(letters))
+
+
+def _placed_by_initials(keys: list[str], scale: KnownScale, language: str) -> list[int] | None:
+    """Each code's level, where each is the initials of one level's words in this language, a level apiece."""
+    initials: dict[str, set[int]] = {}
+    for index, forms in enumerate(scale.forms):
+        for word in forms.get(language, ()):
+            initials.setdefault("".join(part[0] for part in fold(word).split()), set()).add(index)
+    placed = [initials.get(key, set()) for key in keys]
+    if not all(len(levels) == 1 for levels in placed):
+        return None
+    indexes = [next(iter(levels)) for levels in placed]
+    return indexes if len(set(indexes)) == len(indexes) else None

@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from riskbook.scheme.known_words import SEPARATOR, known_words, rating_rank
+from riskbook.scheme.known_words import SEPARATOR, known_words, order_by_initials, rating_rank
 from riskbook.scheme.load import WORKBOOK_WORDS
 from riskbook.scheme.scale_types import DraftedScale, Level, Row, fold, tidy
 from riskbook.scheme.types import NUMBER_DIGITS, spelt_number
@@ -36,17 +36,31 @@ RESERVED_LABELS = {fold(word) for word in WORKBOOK_WORDS}  # written by the work
 
 # An axis's words and the number each has in a column of the register's own: (its header, word -> number).
 Paired = tuple[str, dict[str, int]]
+MIN_INITIALS = 3  # letter codes a column must use before their initials order it with no list in its header
 
 
 def draft_axes(
-    rows: list[Row], legend_rows: list[list[Any]], size_hint: int, paired: dict[str, Paired] | None = None
+    rows: list[Row],
+    legend_rows: list[list[Any]],
+    size_hint: int,
+    paired: dict[str, Paired] | None = None,
+    listed: dict[str, list[str]] | None = None,
 ) -> tuple[DraftedScale, DraftedScale]:
     """Both axes' levels. size_hint is the largest whole number either axis uses (numeric axes share it);
-    paired, per axis, a column of the register's numbering its words (see pair_numbers)."""
-    paired = paired or {}
-    impact = _draft_axis("impact", [r.impact for r in rows], rows, legend_rows, size_hint, paired.get("impact"))
+    paired, per axis, a column of the register's numbering its words (see pair_numbers); listed, per axis,
+    the levels its header lists ("Impacto (A/M/B)")."""
+    paired, listed = paired or {}, listed or {}
+    impact = _draft_axis(
+        "impact", [r.impact for r in rows], rows, legend_rows, size_hint, paired.get("impact"), listed.get("impact")
+    )
     likelihood = _draft_axis(
-        "likelihood", [r.likelihood for r in rows], rows, legend_rows, size_hint, paired.get("likelihood")
+        "likelihood",
+        [r.likelihood for r in rows],
+        rows,
+        legend_rows,
+        size_hint,
+        paired.get("likelihood"),
+        listed.get("likelihood"),
     )
     if impact.guessed or likelihood.guessed:
         impact, likelihood = _order_by_scores(impact, likelihood, rows)
@@ -54,7 +68,13 @@ def draft_axes(
 
 
 def _draft_axis(
-    axis: str, values: list[Any], rows: list[Row], legend_rows, size_hint: int, paired: Paired | None = None
+    axis: str,
+    values: list[Any],
+    rows: list[Row],
+    legend_rows,
+    size_hint: int,
+    paired: Paired | None = None,
+    listed: list[str] | None = None,
 ) -> DraftedScale:
     raw_counts = Counter(v for v in values if v is not None)  # each distinct cell once: registers repeat them
     tidied = {v: tidy(v) for v in raw_counts}
@@ -75,6 +95,7 @@ def _draft_axis(
         or _by_paired(axis, texts, counts, paired)
         or _by_legend(axis, texts, counts, legend_rows)
         or _by_known_words(axis, texts, counts)
+        or _by_initials(axis, texts, counts, listed)
         or _unordered(axis, texts, counts)
     )
     for text, base in elaborated.items():
@@ -236,6 +257,22 @@ def _by_paired(axis: str, texts: list[str], counts: Counter[str], paired: Paired
     if levels is None:
         return None
     return DraftedScale(axis, levels, f"the register's {axis} words, ordered by the numbers beside them in {header!r}")
+
+
+def _by_initials(axis: str, texts: list[str], counts: Counter[str], listed: list[str] | None) -> DraftedScale | None:
+    """Letter codes that are the initials of a known scale's words in one language (A, M, B: Alta, Media,
+    Baja), every level the header lists ("Impacto (A/M/B)") or, with no list, those the column uses."""
+    by_fold = {fold(text): text for text in texts}
+    codes = listed if listed and by_fold.keys() <= {fold(code) for code in listed} else None
+    if codes is None and len(texts) < MIN_INITIALS:
+        return None
+    found = order_by_initials(codes or texts)
+    if found is None:
+        return None
+    ranked, words = found
+    levels = _levels([[by_fold.get(fold(code), code)] for code in ranked], counts)
+    where = "as its header lists them" if codes else "as the column uses them"
+    return DraftedScale(axis, levels, f"the register's {axis} letters, {where}, ordered as the initials of {words}")
 
 
 def _levels_by_number(
