@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import textwrap
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
@@ -28,6 +27,7 @@ from riskbook.outputs.panel.page import (
     chars_per_line,
     print_designed,
     set_title_rows,
+    wrap_count,
 )
 from riskbook.outputs.panel.travel import change_word, trail_text
 from riskbook.xlsx.text import CELL, safe_text
@@ -304,7 +304,7 @@ def wrapped_lines(paragraph: str) -> int:
     """Lines one paragraph takes in the value column, wrapped between words."""
     if len(paragraph) <= CARD_VALUE_CHARS:
         return 1
-    return len(textwrap.wrap(paragraph, CARD_VALUE_CHARS, break_on_hyphens=False)) or 1
+    return wrap_count(paragraph, CARD_VALUE_CHARS) or 1
 
 
 def _next_page(segments: list[Segment], item: PanelRisk) -> Segment:
@@ -433,10 +433,7 @@ def _write_listed(
 
 def card_text_points(text: str, chars: int = CARD_VALUE_CHARS) -> float:
     """Points a wrapped card cell needs, its lines wrapped between words as LibreOffice wraps them."""
-    lines = sum(
-        1 if len(line) <= chars else len(textwrap.wrap(line, chars, break_on_hyphens=False)) or 1
-        for line in text.split("\n")
-    )
+    lines = sum(1 if len(line) <= chars else wrap_count(line, chars) or 1 for line in text.split("\n"))
     return as_printed(min(409, lines * CARD_LINE_POINTS + 4))
 
 

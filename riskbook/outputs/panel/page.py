@@ -6,6 +6,8 @@ widths sum to what fits at its print scale, so the type prints at 9 pt or more.
 
 from __future__ import annotations
 
+import functools
+import re
 import textwrap
 
 from riskbook.check.period import ARCHIVED, NEW, PROPOSED_ARCHIVE
@@ -161,7 +163,44 @@ def wrapped_lines(text: str, width: float) -> int:
     chars = max(1, int(width * 1.4))
     if len(text) <= chars and "\n" not in text:
         return 1
-    return sum(len(textwrap.wrap(line, chars, break_on_hyphens=False)) or 1 for line in str(text).split("\n"))
+    if len(text) <= _REMEMBERED_TEXT:
+        return _remembered_lines(text, chars)
+    return _lines(text, chars)
+
+
+# Owners, statuses and proposals repeat on every page of a large register: each short text's lines are
+# counted once per width (at most 4,096 texts of up to 256 characters held, about a megabyte).
+_REMEMBERED_TEXT = 256
+
+
+def _lines(text: str, chars: int) -> int:
+    return sum(wrap_count(line, chars) or 1 for line in str(text).split("\n"))
+
+
+# Any white space but the plain space (tabs, line ends, no-break spaces, \x1c–\x1f): textwrap splits at some
+# and, as str.strip, drops a word made only of the others at a line's ends.
+_OTHER_SPACE = re.compile(r"[^\S ]")
+
+
+def wrap_count(text: str, width: int) -> int:
+    """len(textwrap.wrap(text, width, break_on_hyphens=False)): the lines LibreOffice wraps a cell's text
+    into, between words. Text of words each within the width, one plain space between them, is counted a
+    line at a time (the last space a line can hold found in C: a 79-letter title in a tenth of textwrap's
+    time); any other text is wrapped by textwrap. tests/test_panel_wrap.py holds the two equal."""
+    if not text or text[0] == " " or text[-1] == " " or "  " in text or _OTHER_SPACE.search(text):
+        return len(textwrap.wrap(text, width, break_on_hyphens=False))
+    lines, start, end = 1, 0, len(text)
+    while end - start > width:
+        cut = text.rfind(" ", start, start + width + 1)  # the last space the line holds (at start + width: full)
+        if cut < 0:
+            # A word longer than a line (each line starts a word, so the loop reaches any such word):
+            # textwrap breaks it where a line ends, and counts the whole text.
+            return len(textwrap.wrap(text, width, break_on_hyphens=False))
+        lines, start = lines + 1, cut + 1
+    return lines
+
+
+_remembered_lines = functools.lru_cache(maxsize=4096)(_lines)
 
 
 def cell_points(text: str, width: float) -> float:
