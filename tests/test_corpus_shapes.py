@@ -1082,3 +1082,27 @@ def test_a_key_sheet_with_more_lines_than_the_register_is_not_read_as_it(tmp_pat
     report = _json(path)
     assert report["sheet"] == "Feuil1"
     assert report["risks"] == 3
+
+
+def test_a_raid_logs_assumptions_issues_and_dependencies_are_not_risks(tmp_path):
+    """A RAID log: 'RAID Category' says which entries are risks. Only those are checked and counted; the
+    others are passed over, each said in the text and in JSON."""
+    kinds = ["Risk", "Risk", "Assumption", "Issue", "Dependency", "Risk", "Issue"]
+    rows = [["ID", "RAID Category", "Description", "Impact", "Likelihood", "Owner"]] + [
+        [n, kind, f"Entry number {n}", 2, 3, "PM"] for n, kind in enumerate(kinds, 1)
+    ]
+    path = write_xlsx(tmp_path / "raid.xlsx", rows, sheet="RAID LOG")
+    report = _json(path)
+    assert report["risks"] == 3
+    assert [p["row"] for p in report["passed_over"] if p["reason"] == "log-entry"] == [4, 5, 6, 8]
+    text = run_cli("validate", path, "--as-of", AS_OF).stdout
+    assert "4 × entry of a RAID log that is not a risk" in text
+
+
+def test_a_column_of_threats_and_opportunities_passes_over_nothing(tmp_path):
+    """'Threat' and 'Opportunity' are both risks: no row is passed over for its kind."""
+    kinds = ["Threat", "Opportunity", "Threat", "Threat"]
+    rows = [["ID", "Type", "Description", "Impact", "Likelihood", "Owner"]] + [
+        [n, kind, f"Entry number {n}", 2, 3, "PM"] for n, kind in enumerate(kinds, 1)
+    ]
+    assert _json(write_xlsx(tmp_path / "risks.xlsx", rows))["risks"] == 4
