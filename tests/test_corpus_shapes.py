@@ -1106,3 +1106,29 @@ def test_a_column_of_threats_and_opportunities_passes_over_nothing(tmp_path):
         [n, kind, f"Entry number {n}", 2, 3, "PM"] for n, kind in enumerate(kinds, 1)
     ]
     assert _json(write_xlsx(tmp_path / "risks.xlsx", rows))["risks"] == 4
+
+
+def test_a_bracket_after_a_level_names_its_assessment(tmp_path):
+    """A Slovak analysis: 'Pravdepodobnosť (pred mitigáciou)' is the inherent likelihood, '(po mitigácii)'
+    the current one, as a group row over them would say; the reading is said in one warning."""
+    rows = [
+        [
+            "ID",
+            "Názov rizika",
+            "Opis rizika",
+            "Pravdepodobnosť (pred mitigáciou)",
+            "Následok (pred mitigáciou)",
+            "Navrhované opatrenia",
+            "Pravdepodobnosť (po mitigácii)",
+            "Následok (po mitigácii)",
+        ],
+        [1, "Nejasná fyzická bezpečnosť", "Politika je v rozpore", 4, 5, "Vyjasniť", 1, 4],
+        [2, "Nedostatočná ochrana siete", "Nejasnosti", 4, 4, "Zabezpečiť", 2, 3],
+        [3, "Riziko záplavy", "Lokalita v oblasti", 3, 5, "Zriadiť", 1, 3],
+    ]
+    report = _json(write_xlsx(tmp_path / "rizika.xlsx", rows, sheet="Rizika"))
+    assert report["risks"] == 3
+    assert report["columns"]["inherent_likelihood"] == "Pravdepodobnosť (pred mitigáciou)"
+    assert report["columns"]["likelihood"] == "Pravdepodobnosť (po mitigácii)"
+    assert report["columns"]["impact"] == "Následok (po mitigácii)"
+    assert [f for f in report["findings"] if f["code"] == "assessment-by-group"]

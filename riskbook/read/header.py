@@ -42,6 +42,20 @@ def _field_named(lookup: dict[str, str], text: str) -> str | None:
     return name
 
 
+_BRACKETED_GROUP = re.compile(r"^(.*?\S)\s*[(\[（]([^()\[\]（）]+)[)\]）]\s*$", re.S)
+
+
+def _field_by_bracketed_group(lookup: dict[str, str], text: str) -> tuple[str, str] | None:
+    """A field and the assessment a bracket after it names ("Pravdepodobnosť (pred mitigáciou)": the inherent
+    likelihood), as a group over it would: (field, group)."""
+    found = _BRACKETED_GROUP.match(text)
+    if found is None:
+        return None
+    base, group = found.groups()
+    name = field_in_group(group, _field_named(lookup, base))
+    return (name, group) if name is not None else None
+
+
 # "or" in the languages of the shipped [columns] words (not Dutch "of", an English word), and a slash.
 _ALTERNATIVES = re.compile(
     r"\s*/\s*|\s+(?:or|oder|ou|o|eller|lub|или|або|nebo|alebo|tai|vagy|veya|oppure)\s+|或|または", re.I
@@ -335,6 +349,8 @@ def _map_cells(row: list[Any], index: int, lookup: dict[str, str], above: list[t
                 text = own
         if name is None and text:
             name = _field_named(lookup, text)
+            if name is None and (grouped := _field_by_bracketed_group(lookup, text)) is not None:
+                name, by_group[offset] = grouped
         texts.append(text)
         keys.append(name)
         if name is not None and (name not in fields or _spelt_out_over_letter(texts[fields[name]], text)):
