@@ -1132,3 +1132,44 @@ def test_a_bracket_after_a_level_names_its_assessment(tmp_path):
     assert report["columns"]["likelihood"] == "Pravdepodobnosť (po mitigácii)"
     assert report["columns"]["impact"] == "Následok (po mitigácii)"
     assert [f for f in report["findings"] if f["code"] == "assessment-by-group"]
+
+
+def test_a_key_that_numbers_its_words_downwards_makes_the_order_a_guess(tmp_path):
+    """A risk-based testing sheet scores 1 to 5, and its Terms sheet says 1 is Very high, 5 Very low: riskbook
+    ranks a higher number as worse, so the draft marks the order a guess, and validate warns until confirmed."""
+    terms = [
+        ["Numerical scale"],
+        [None, 1, None, "Very high"],
+        [None, 2, None, "High"],
+        [None, 3, None, "Medium"],
+        [None, 4, None, "Low"],
+        [None, 5, None, "Very low"],
+    ]
+    rows = [["No.", "Quality Risk", "Likelihood", "Impact", "Risk Pri.#"]] + [
+        [f"1.1.00{n}", f"Quality risk number {n}", likelihood, impact, likelihood * impact]
+        for n, (likelihood, impact) in enumerate([(5, 1), (3, 2), (3, 5), (4, 2), (1, 1)], 1)
+    ]
+    path = write_xlsx(tmp_path / "fmea.xlsx", rows, sheet="Non-Detection", extra_sheets={"Terms": terms})
+    drafted = run_cli("scheme", "--from", path, "-o", tmp_path / "scheme.toml")
+    assert drafted.exit_code == 0, drafted.output
+    assert "likelihood: Very Low < Low < Medium < High < Very High  GUESSED" in drafted.output
+    assert "numbers its words the other way (1 Very high" in (tmp_path / "scheme.toml").read_text()
+    report = _json(path, "--scheme", tmp_path / "scheme.toml")
+    assert [f for f in report["findings"] if f["code"] == "scale-order-guessed"]
+
+
+def test_a_heatmap_sheet_names_the_levels_the_register_never_uses(tmp_path):
+    """Impact and probability in Low, Medium, High; the Heatmap sheet is a 5 × 5 of Very Low … Very High: the
+    draft's scale is the heatmap's five levels, so High × High scores 16 as the register says."""
+    words = ["Very Low", "Low", "Medium", "High", "Very High"]
+    heatmap = [[None, *words]] + [[word, *(i * j for j in range(1, 6))] for i, word in enumerate(words, 1)]
+    rows = [["Risk ID", "Description", "Probability", "Impact", "Score"]] + [
+        [f"A{n}", f"Risk number {n}", p, i, (words.index(p) + 1) * (words.index(i) + 1)]
+        for n, (p, i) in enumerate([("High", "High"), ("Medium", "High"), ("Medium", "Medium"), ("Low", "High")], 1)
+    ]
+    path = write_xlsx(tmp_path / "register.xlsx", rows, sheet="Risk Register", extra_sheets={"Heatmap": heatmap})
+    drafted = run_cli("scheme", "--from", path, "-o", tmp_path / "scheme.toml")
+    assert drafted.exit_code == 0, drafted.output
+    assert "impact: Very Low < Low < Medium < High < Very High" in drafted.output
+    report = _json(path, "--scheme", tmp_path / "scheme.toml")
+    assert not [f for f in report["findings"] if f["code"] in ("score-mismatch", "bad-scale-value")]

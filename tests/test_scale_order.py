@@ -317,7 +317,7 @@ def test_scheme_from_says_each_scales_order_and_whether_it_is_a_guess(tmp_path):
     assert result.output.splitlines()[1:] == [
         "  impact: Malý < Stredný < Veľký",
         "  likelihood: Magas < Alacsony < Mérsékelt"
-        '  GUESSED: nothing in the register settles the order; check it, then remove order = "guessed"',
+        '  GUESSED: the register does not settle the order (the draft says why); check it, then remove order = "guessed"',
     ]
 
 
