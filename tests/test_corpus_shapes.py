@@ -1173,3 +1173,21 @@ def test_a_heatmap_sheet_names_the_levels_the_register_never_uses(tmp_path):
     assert "impact: Very Low < Low < Medium < High < Very High" in drafted.output
     report = _json(path, "--scheme", tmp_path / "scheme.toml")
     assert not [f for f in report["findings"] if f["code"] in ("score-mismatch", "bad-scale-value")]
+
+
+def test_a_heading_numbered_as_its_risks_are_is_no_risk(tmp_path):
+    """'1.1.000 | Functionality: Suitability' over '1.1.001', '1.1.002': the heading of a section, numbered
+    within the register's own numbering; a risk numbered 1.2 with no levels yet stays a risk."""
+    rows = [
+        ["No.", "Quality Risk", "Likelihood", "Impact"],
+        ["1.1.000", "Functionality: Suitability", None, None],
+        ["1.1.001", "Reject all applications for loans", 2, 3],
+        ["1.1.002", "Reject all applications for credit", 2, 2],
+        ["1.2.000", "Functionality: Accuracy", None, None],
+        ["1.2.001", "Wrong interest computed", 3, 3],
+        ["1.2.002", "Rounding errors in statements", None, None],
+    ]
+    report = _json(write_xlsx(tmp_path / "quality.xlsx", rows, sheet="Risks"))
+    assert report["risks"] == 4
+    assert [p["row"] for p in report["passed_over"]] == [2, 5]
+    assert {p["reason"] for p in report["passed_over"]} == {"group"}

@@ -330,14 +330,34 @@ def _numbered_group(risk: Risk, filled: list[tuple[int, Any]], table: _Table) ->
     the name, and nothing else of a risk's."""
     if len(filled) != 2 or set(risk.values) - {"title", "description", "reference"} or risk.invalid:
         return False
-    (number_at, number), (name_at, name) = sorted(filled, key=lambda cell: isinstance(cell[1], str))
-    parsed = v.parse_number(number)
-    if parsed is None or not float(parsed).is_integer():
-        return False
-    if number_at in set(table.columns.values()) and not _numbers_the_next(risk.row, int(parsed), number_at, table):
-        return False
+    reference_at = table.columns.get("reference")
+    if _heads_the_next(risk, filled, reference_at, table):
+        number_at, name_at, name = reference_at, *next((at, cell) for at, cell in filled if at != reference_at)
+    else:
+        (number_at, number), (name_at, name) = sorted(filled, key=lambda cell: isinstance(cell[1], str))
+        parsed = v.parse_number(number)
+        if parsed is None or not float(parsed).is_integer():
+            return False
+        if number_at in set(table.columns.values()) and not _numbers_the_next(risk.row, int(parsed), number_at, table):
+            return False
     names = {table.columns[n] for n in _NAME_FIELDS if n in table.columns}
     return name_at in names and isinstance(name, str) and len(name.split()) <= _GROUP_WORDS
+
+
+def _heads_the_next(risk: Risk, filled: list[tuple[int, Any]], reference_at: int | None, table: _Table) -> bool:
+    """Whether the row's reference ends in a section of zeros and the row below is numbered within it
+    ("1.1.000 | Functionality: Suitability" over "1.1.001"): a heading, numbered as its risks are."""
+    reference = next((cell for at, cell in filled if at == reference_at), None)
+    if not isinstance(reference, str) or risk.row + 1 >= table.row0 + len(table.rows):
+        return False
+    stem, dot, last = reference.strip().rpartition(".")
+    if not dot or not last or set(last) != {"0"}:
+        return False
+    below = dict(table.filled(risk.row + 1)).get(reference_at)
+    if not isinstance(below, str):
+        return False
+    below_stem, _, below_last = below.strip().rpartition(".")
+    return below_stem == stem and below_last.isdigit() and set(below_last) != {"0"}
 
 
 def _numbers_the_next(row: int, number: int, offset: int, table: _Table) -> bool:
