@@ -1191,3 +1191,81 @@ def test_a_heading_numbered_as_its_risks_are_is_no_risk(tmp_path):
     assert report["risks"] == 4
     assert [p["row"] for p in report["passed_over"]] == [2, 5]
     assert {p["reason"] for p in report["passed_over"]} == {"group"}
+
+
+def test_a_turkish_plan_with_its_levels_listed_in_each_header_is_read_and_drafted(tmp_path):
+    """'Etki [Düşük-Orta-Yüksek]': the bracket lists the levels, not the name; the levels are Turkish words
+    riskbook knows, and the score column's band words draft the bands."""
+    rows = [
+        [
+            "No",
+            "Risk Tanımı",
+            "Risk Sınıfı",
+            "Etki [Düşük-Orta-Yüksek]",
+            "Karşılaşma Olasılığı [Düşük-Orta-Yüksek]",
+            "Risk Değeri [Düşük-Orta-Yüksek]",
+            "Durum (Açık-Kapalı-Gerçekleşti)",
+        ],
+        [1, "Sensör arızası", "Teknik", "Orta", "Düşük", "Düşük", "Açık"],
+        [2, "Bütçe aşımı", "Finansal", "Yüksek", "Orta", "Yüksek", "Açık"],
+        [3, "Tedarik gecikmesi", "Tedarik", "Orta", "Orta", "Orta", "Kapalı"],
+        [4, "Veri kaybı", "Teknik", "Yüksek", "Yüksek", "Yüksek", "Açık"],
+    ]
+    path = write_xlsx(tmp_path / "plan.xlsx", rows, sheet="Risk Yönetim Planı")
+    report = _json(path)
+    assert report["risks"] == 4
+    assert report["columns"]["impact"] == "Etki [Düşük-Orta-Yüksek]"
+    assert report["columns"]["likelihood"] == "Karşılaşma Olasılığı [Düşük-Orta-Yüksek]"
+    drafted = run_cli("scheme", "--from", path, "-o", tmp_path / "scheme.toml")
+    assert "impact: Düşük < Orta < Yüksek" in drafted.output
+    assert "GUESSED" not in drafted.output
+    checked = _json(path, "--scheme", tmp_path / "scheme.toml")
+    assert not [f for f in checked["findings"] if f["code"] in ("bad-score", "bad-scale-value")]
+
+
+def test_a_legend_on_the_header_cells_later_lines_names_the_levels(tmp_path):
+    """'Probabilidade (P)\\n1-Baixo\\n2-Média\\n3-Alta': the first line is the name, the rest the scale's key."""
+    rows = [
+        [
+            "ID",
+            "Descrição Risco",
+            "Probabilidade (P)\n1-Baixo\n2-Média\n3-Alta",
+            "Impacto (I)\n1-Baixo\n2-Média\n3-Alta",
+            "Fator de Risco \n(P) x (i)",
+        ],
+        [1, "Sensor descalibrado", 2, 3, 6],
+        [2, "Falha de rede", 1, 3, 3],
+        [3, "Atraso na entrega", 3, 2, 6],
+    ]
+    path = write_xlsx(tmp_path / "riscos.xlsx", rows, sheet="Riscos")
+    report = _json(path)
+    assert report["risks"] == 3
+    assert report["columns"]["score"] == "Fator de Risco \n(P) x (i)"
+    drafted = run_cli("scheme", "--from", path, "-o", tmp_path / "scheme.toml")
+    assert "likelihood: Baixo < Média < Alta" in drafted.output
+
+
+def test_headers_in_plain_words_and_formulas_are_read(tmp_path):
+    """'The likelihood of risk (%)', 'The severity of the risk (1-10)', 'Condition', 'Risk Factor= I*F',
+    'Frequency (F)', 'Person Responsible'."""
+    rows = [
+        ["№", "Condition", "The likelihood of risk (%)", "The severity of the risk (1-10)", "Person Responsible"],
+        [1, "Key developer leaves", 0.2, 7, "PM"],
+        [2, "Supplier is late", 0.35, 4, "Buyer"],
+        [3, "Requirements change", 0.1, 5, "Analyst"],
+    ]
+    report = _json(write_xlsx(tmp_path / "risks.xlsx", rows, sheet="Risks"))
+    assert report["risks"] == 3
+    assert report["columns"]["title"] == "Condition"
+    assert report["columns"]["likelihood"] == "The likelihood of risk (%)"
+    assert report["columns"]["impact"] == "The severity of the risk (1-10)"
+    assert report["columns"]["owner"] == "Person Responsible"
+    rows = [
+        ["Risk", "Frequency (F)", "Impact (I)", "Risk Factor= I*F"],
+        ["Scope creep", 2, 3, 6],
+        ["Illness", 1, 2, 2],
+        ["Data loss", 1, 3, 3],
+    ]
+    report = _json(write_xlsx(tmp_path / "log.xlsx", rows, sheet="Risk Log"))
+    assert report["columns"]["likelihood"] == "Frequency (F)"
+    assert report["columns"]["score"] == "Risk Factor= I*F"
