@@ -1269,3 +1269,25 @@ def test_headers_in_plain_words_and_formulas_are_read(tmp_path):
     report = _json(write_xlsx(tmp_path / "log.xlsx", rows, sheet="Risk Log"))
     assert report["columns"]["likelihood"] == "Frequency (F)"
     assert report["columns"]["score"] == "Risk Factor= I*F"
+
+
+def test_levels_written_as_sentences_led_by_their_word_are_ordered_by_that_word(tmp_path):
+    """A student team's register explains each level: 'Low, as everyone has the same vision…', 'Moderate,
+    as this would cause a moderate schedule delay…', 'High. Lack of availability…'. Each sentence is its
+    leading word's level, Low < Medium < High, no guess, and validate finds every sentence on the scale."""
+    cells = [
+        ("Low, as everyone has the same vision going into the project", "Moderate, as this would cause a delay of 5%"),
+        ("Low, as there are many studies done already", "Moderate, as this would increase the schedule"),
+        ("Low. Historical data suggests the supplier delivers", "High. Lack of the supplier would hit the schedule"),
+        ("Moderate, stakeholder conflicts arise frequently here", "Low, this would have a low impact on the cost"),
+    ]
+    rows = [["Risk ID", "Risk Statement", "Probability", "Impact"]] + [
+        [n, f"If risk number {n} happens, then the project slips", p, i] for n, (p, i) in enumerate(cells, 1)
+    ]
+    path = write_xlsx(tmp_path / "register.xlsx", rows, sheet="Risk Register")
+    drafted = run_cli("scheme", "--from", path, "-o", tmp_path / "scheme.toml")
+    assert "impact: Low < Medium < High" in drafted.output
+    assert "likelihood: Low < Medium < High" in drafted.output
+    assert "GUESSED" not in drafted.output
+    report = _json(path, "--scheme", tmp_path / "scheme.toml")
+    assert not [f for f in report["findings"] if f["code"] == "bad-scale-value"]

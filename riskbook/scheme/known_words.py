@@ -54,6 +54,11 @@ def _keys(text: str) -> list[str]:
     return [k for k in dict.fromkeys(keys) if k]
 
 
+def known_key(text: str, scale: KnownScale) -> str:
+    """The folded form a text is known by in a scale: all of it, its leading phrase or its first words."""
+    return next((key for key in _keys(text) if key in scale.lookup), "")
+
+
 def known_words(texts: list[str]) -> tuple[KnownScale, dict[str, int], str, dict[str, frozenset[str]]] | None:
     """The first known scale holding every text: (scale, text -> level index, the texts' language, each
     text's languages: a bilingual register writes one level in two)."""

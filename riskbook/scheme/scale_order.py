@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from riskbook.scheme.known_words import SEPARATOR, known_words, order_by_initials, rating_rank
+from riskbook.scheme.known_words import SEPARATOR, known_key, known_words, order_by_initials, rating_rank
 from riskbook.scheme.load import WORKBOOK_WORDS
 from riskbook.scheme.scale_types import DraftedScale, Level, Row, fold, tidy
 from riskbook.scheme.types import NUMBER_DIGITS, spelt_number
@@ -37,7 +37,8 @@ RESERVED_LABELS = {fold(word) for word in WORKBOOK_WORDS}  # written by the work
 
 # An axis's words and the number each has in a column of the register's own: (its header, word -> number).
 Paired = tuple[str, dict[str, int]]
-MIN_INITIALS = 3  # letter codes a column must use before their initials order it with no list in its header
+MIN_INITIALS = 3
+_PHRASE_WORDS = 3  # words a cell needs before it is a sentence known by its leading word  # letter codes a column must use before their initials order it with no list in its header
 
 
 def draft_axes(
@@ -383,12 +384,19 @@ def _by_known_words(axis: str, texts: list[str], counts: Counter[str]) -> Drafte
     if found is None:
         return None
     scale, index_of, language, spoken = found
+    # the word each is known by: "Low" of "Low, as everyone…"; a short text is its own word ("M to H" is no M)
+    word = {text: known_key(text, scale) if len(text.split()) > _PHRASE_WORDS else text for text in texts}
     levels = []
     for index, forms in enumerate(scale.forms):
         mine = [t for t in texts if index_of[t] == index]
-        if any(not _inflections(a, b) and not _translations(spoken[a], spoken[b]) for a in mine for b in mine):
+        apart = [(a, b) for a in mine for b in mine if word[a] != word[b] and not _inflections(word[a], word[b])]
+        if any(not _translations(spoken[a], spoken[b]) for a, b in apart):
             return None  # two words the register keeps apart (Significant, Major) are no evidence as one level
-        if mine:
+        if mine and all(len(text) > SHORT_LABEL for text in mine):  # sentences led by the level's word
+            own = forms.get(language) or forms["en"]
+            level = _levels([mine], counts)[0]
+            level.label = own[0]
+        elif mine:
             level = _levels([mine], counts)[0]
         else:
             own = forms.get(language) or forms["en"]
