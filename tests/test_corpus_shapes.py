@@ -1291,3 +1291,20 @@ def test_levels_written_as_sentences_led_by_their_word_are_ordered_by_that_word(
     assert "GUESSED" not in drafted.output
     report = _json(path, "--scheme", tmp_path / "scheme.toml")
     assert not [f for f in report["findings"] if f["code"] == "bad-scale-value"]
+
+
+def test_extreme_and_critical_top_a_scale_and_a_slip_of_a_known_word_is_that_word(tmp_path):
+    """A Spanish matrix: impacts Bajo, Medio, Alto, Extremo; likelihoods Posible, Probable and the slip
+    'Problable'. Both scales are ordered by known words, the slip is read as Probable and said in the draft."""
+    cells = [("Alto", "Probable"), ("Extremo", "Problable"), ("Bajo", "Posible"), ("Medio", "Probable")]
+    rows = [["ID", "Riesgo", "Impacto", "Probabilidad"]] + [
+        [n, f"Riesgo número {n}", i, p] for n, (i, p) in enumerate(cells, 1)
+    ]
+    path = write_xlsx(tmp_path / "matriz.xlsx", rows, sheet="Matriz")
+    drafted = run_cli("scheme", "--from", path, "-o", tmp_path / "scheme.toml")
+    assert "impact: Bajo < Medio < Alto < Extremo" in drafted.output
+    assert "likelihood: Raro < Improbable < Posible < Probable < Casi seguro" in drafted.output
+    assert "GUESSED" not in drafted.output
+    assert "'Problable' read as 'probable', one letter off" in (tmp_path / "scheme.toml").read_text()
+    report = _json(path, "--scheme", tmp_path / "scheme.toml")
+    assert not [f for f in report["findings"] if f["code"] == "bad-scale-value"]

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from riskbook.scheme.known_words import SEPARATOR, known_key, known_words, order_by_initials, rating_rank
+from riskbook.scheme.known_words import SEPARATOR, known_key, known_words, order_by_initials, rating_rank, slip_of
 from riskbook.scheme.load import WORKBOOK_WORDS
 from riskbook.scheme.scale_types import DraftedScale, Level, Row, fold, tidy
 from riskbook.scheme.types import NUMBER_DIGITS, spelt_number
@@ -385,7 +385,9 @@ def _by_known_words(axis: str, texts: list[str], counts: Counter[str]) -> Drafte
         return None
     scale, index_of, language, spoken = found
     # the word each is known by: "Low" of "Low, as everyone…"; a short text is its own word ("M to H" is no M)
-    word = {text: known_key(text, scale) if len(text.split()) > _PHRASE_WORDS else text for text in texts}
+    word = {text: known_key(text, scale) if len(text.split()) > _PHRASE_WORDS else fold(text) for text in texts}
+    slips = {text: slip for text in texts if (slip := slip_of(text, scale)) and not known_key(text, scale)}
+    word |= slips
     levels = []
     for index, forms in enumerate(scale.forms):
         mine = [t for t in texts if index_of[t] == index]
@@ -404,7 +406,8 @@ def _by_known_words(axis: str, texts: list[str], counts: Counter[str]) -> Drafte
         levels.append(level)
     _unique_labels(levels)
     note = f"the register's {axis} words, in the usual order of {language} scale words"
-    return DraftedScale(axis, levels, note)
+    said = "".join(f"; {text!r} read as {slip!r}, one letter off" for text, slip in slips.items())
+    return DraftedScale(axis, levels, note + said)
 
 
 def _translations(first: frozenset[str], second: frozenset[str]) -> bool:
