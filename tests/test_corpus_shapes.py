@@ -1308,3 +1308,34 @@ def test_extreme_and_critical_top_a_scale_and_a_slip_of_a_known_word_is_that_wor
     assert "'Problable' read as 'probable', one letter off" in (tmp_path / "scheme.toml").read_text()
     report = _json(path, "--scheme", tmp_path / "scheme.toml")
     assert not [f for f in report["findings"] if f["code"] == "bad-scale-value"]
+
+
+def test_a_second_impact_header_over_ratings_that_rise_with_the_score_is_the_rating(tmp_path):
+    """'Severity' beside 'Impact' holds Medium, High, Critical as the score rises: the rating, said; and a
+    'Target Completion Date' is when an action is due, not when the risk was first recorded."""
+    cells = [
+        ("High", "High", 16, "Critical"),
+        ("Medium", "High", 12, "High"),
+        ("Medium", "Medium", 9, "Medium"),
+        ("Low", "High", 8, "Medium"),
+        ("High", "Medium", 12, "High"),
+    ]
+    rows = [["Risk ID", "Description", "Probability", "Impact", "Score", "Severity", "Target Completion Date"]] + [
+        [f"A{n}", f"Risk number {n}", p, i, score, severity, f"2025-0{n}-01"]
+        for n, (p, i, score, severity) in enumerate(cells, 1)
+    ]
+    report = _json(write_xlsx(tmp_path / "register.xlsx", rows, sheet="Risk Register"))
+    assert report["columns"]["rag"]["header"] == "Severity"
+    assert report["columns"]["control_due"] == "Target Completion Date"
+    assert "first_recorded" not in report["columns"]
+    assert [f for f in report["findings"] if f["code"] == "column-by-content" and "'Severity'" in f["message"]]
+
+
+def test_a_second_impact_header_over_levels_stays_a_repeat(tmp_path):
+    """'Consequence' beside 'Impact', holding levels that do not follow the score, is no rating."""
+    cells = [("High", "High", 9, "Low"), ("Medium", "High", 6, "High"), ("Low", "Low", 1, "Medium")]
+    rows = [["Risk ID", "Description", "Probability", "Impact", "Score", "Consequence"]] + [
+        [f"A{n}", f"Risk number {n}", p, i, score, c] for n, (p, i, score, c) in enumerate(cells, 1)
+    ]
+    report = _json(write_xlsx(tmp_path / "register.xlsx", rows, sheet="Risk Register"))
+    assert "rag" not in report["columns"]

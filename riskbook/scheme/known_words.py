@@ -104,9 +104,9 @@ def known_words(texts: list[str]) -> tuple[KnownScale, dict[str, int], str, dict
     return None
 
 
-def rating_rank(rating: str | None) -> int | None:
+def rating_rank(rating: object) -> int | None:
     """A rating's rank, 1 (very low, green) to 5 (very high), by the known words of any language."""
-    if not rating:
+    if not rating or not isinstance(rating, str):
         return None
     key = fold(rating)
     colours = {"green": 2, "amber": 3, "yellow": 3, "red": 5}
