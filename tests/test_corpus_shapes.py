@@ -1082,3 +1082,260 @@ def test_a_key_sheet_with_more_lines_than_the_register_is_not_read_as_it(tmp_pat
     report = _json(path)
     assert report["sheet"] == "Feuil1"
     assert report["risks"] == 3
+
+
+def test_a_raid_logs_assumptions_issues_and_dependencies_are_not_risks(tmp_path):
+    """A RAID log: 'RAID Category' says which entries are risks. Only those are checked and counted; the
+    others are passed over, each said in the text and in JSON."""
+    kinds = ["Risk", "Risk", "Assumption", "Issue", "Dependency", "Risk", "Issue"]
+    rows = [["ID", "RAID Category", "Description", "Impact", "Likelihood", "Owner"]] + [
+        [n, kind, f"Entry number {n}", 2, 3, "PM"] for n, kind in enumerate(kinds, 1)
+    ]
+    path = write_xlsx(tmp_path / "raid.xlsx", rows, sheet="RAID LOG")
+    report = _json(path)
+    assert report["risks"] == 3
+    assert [p["row"] for p in report["passed_over"] if p["reason"] == "log-entry"] == [4, 5, 6, 8]
+    text = run_cli("validate", path, "--as-of", AS_OF).stdout
+    assert "4 × entry of a RAID log that is not a risk" in text
+
+
+def test_a_column_of_threats_and_opportunities_passes_over_nothing(tmp_path):
+    """'Threat' and 'Opportunity' are both risks: no row is passed over for its kind."""
+    kinds = ["Threat", "Opportunity", "Threat", "Threat"]
+    rows = [["ID", "Type", "Description", "Impact", "Likelihood", "Owner"]] + [
+        [n, kind, f"Entry number {n}", 2, 3, "PM"] for n, kind in enumerate(kinds, 1)
+    ]
+    assert _json(write_xlsx(tmp_path / "risks.xlsx", rows))["risks"] == 4
+
+
+def test_a_bracket_after_a_level_names_its_assessment(tmp_path):
+    """A Slovak analysis: 'Pravdepodobnosť (pred mitigáciou)' is the inherent likelihood, '(po mitigácii)'
+    the current one, as a group row over them would say; the reading is said in one warning."""
+    rows = [
+        [
+            "ID",
+            "Názov rizika",
+            "Opis rizika",
+            "Pravdepodobnosť (pred mitigáciou)",
+            "Následok (pred mitigáciou)",
+            "Navrhované opatrenia",
+            "Pravdepodobnosť (po mitigácii)",
+            "Následok (po mitigácii)",
+        ],
+        [1, "Nejasná fyzická bezpečnosť", "Politika je v rozpore", 4, 5, "Vyjasniť", 1, 4],
+        [2, "Nedostatočná ochrana siete", "Nejasnosti", 4, 4, "Zabezpečiť", 2, 3],
+        [3, "Riziko záplavy", "Lokalita v oblasti", 3, 5, "Zriadiť", 1, 3],
+    ]
+    report = _json(write_xlsx(tmp_path / "rizika.xlsx", rows, sheet="Rizika"))
+    assert report["risks"] == 3
+    assert report["columns"]["inherent_likelihood"] == "Pravdepodobnosť (pred mitigáciou)"
+    assert report["columns"]["likelihood"] == "Pravdepodobnosť (po mitigácii)"
+    assert report["columns"]["impact"] == "Následok (po mitigácii)"
+    assert [f for f in report["findings"] if f["code"] == "assessment-by-group"]
+
+
+def test_a_key_that_numbers_its_words_downwards_makes_the_order_a_guess(tmp_path):
+    """A risk-based testing sheet scores 1 to 5, and its Terms sheet says 1 is Very high, 5 Very low: riskbook
+    ranks a higher number as worse, so the draft marks the order a guess, and validate warns until confirmed."""
+    terms = [
+        ["Numerical scale"],
+        [None, 1, None, "Very high"],
+        [None, 2, None, "High"],
+        [None, 3, None, "Medium"],
+        [None, 4, None, "Low"],
+        [None, 5, None, "Very low"],
+    ]
+    rows = [["No.", "Quality Risk", "Likelihood", "Impact", "Risk Pri.#"]] + [
+        [f"1.1.00{n}", f"Quality risk number {n}", likelihood, impact, likelihood * impact]
+        for n, (likelihood, impact) in enumerate([(5, 1), (3, 2), (3, 5), (4, 2), (1, 1)], 1)
+    ]
+    path = write_xlsx(tmp_path / "fmea.xlsx", rows, sheet="Non-Detection", extra_sheets={"Terms": terms})
+    drafted = run_cli("scheme", "--from", path, "-o", tmp_path / "scheme.toml")
+    assert drafted.exit_code == 0, drafted.output
+    assert "likelihood: Very Low < Low < Medium < High < Very High  GUESSED" in drafted.output
+    assert "numbers its words the other way (1 Very high" in (tmp_path / "scheme.toml").read_text()
+    report = _json(path, "--scheme", tmp_path / "scheme.toml")
+    assert [f for f in report["findings"] if f["code"] == "scale-order-guessed"]
+
+
+def test_a_heatmap_sheet_names_the_levels_the_register_never_uses(tmp_path):
+    """Impact and probability in Low, Medium, High; the Heatmap sheet is a 5 × 5 of Very Low … Very High: the
+    draft's scale is the heatmap's five levels, so High × High scores 16 as the register says."""
+    words = ["Very Low", "Low", "Medium", "High", "Very High"]
+    heatmap = [[None, *words]] + [[word, *(i * j for j in range(1, 6))] for i, word in enumerate(words, 1)]
+    rows = [["Risk ID", "Description", "Probability", "Impact", "Score"]] + [
+        [f"A{n}", f"Risk number {n}", p, i, (words.index(p) + 1) * (words.index(i) + 1)]
+        for n, (p, i) in enumerate([("High", "High"), ("Medium", "High"), ("Medium", "Medium"), ("Low", "High")], 1)
+    ]
+    path = write_xlsx(tmp_path / "register.xlsx", rows, sheet="Risk Register", extra_sheets={"Heatmap": heatmap})
+    drafted = run_cli("scheme", "--from", path, "-o", tmp_path / "scheme.toml")
+    assert drafted.exit_code == 0, drafted.output
+    assert "impact: Very Low < Low < Medium < High < Very High" in drafted.output
+    report = _json(path, "--scheme", tmp_path / "scheme.toml")
+    assert not [f for f in report["findings"] if f["code"] in ("score-mismatch", "bad-scale-value")]
+
+
+def test_a_heading_numbered_as_its_risks_are_is_no_risk(tmp_path):
+    """'1.1.000 | Functionality: Suitability' over '1.1.001', '1.1.002': the heading of a section, numbered
+    within the register's own numbering; a risk numbered 1.2 with no levels yet stays a risk."""
+    rows = [
+        ["No.", "Quality Risk", "Likelihood", "Impact"],
+        ["1.1.000", "Functionality: Suitability", None, None],
+        ["1.1.001", "Reject all applications for loans", 2, 3],
+        ["1.1.002", "Reject all applications for credit", 2, 2],
+        ["1.2.000", "Functionality: Accuracy", None, None],
+        ["1.2.001", "Wrong interest computed", 3, 3],
+        ["1.2.002", "Rounding errors in statements", None, None],
+    ]
+    report = _json(write_xlsx(tmp_path / "quality.xlsx", rows, sheet="Risks"))
+    assert report["risks"] == 4
+    assert [p["row"] for p in report["passed_over"]] == [2, 5]
+    assert {p["reason"] for p in report["passed_over"]} == {"group"}
+
+
+def test_a_turkish_plan_with_its_levels_listed_in_each_header_is_read_and_drafted(tmp_path):
+    """'Etki [Düşük-Orta-Yüksek]': the bracket lists the levels, not the name; the levels are Turkish words
+    riskbook knows, and the score column's band words draft the bands."""
+    rows = [
+        [
+            "No",
+            "Risk Tanımı",
+            "Risk Sınıfı",
+            "Etki [Düşük-Orta-Yüksek]",
+            "Karşılaşma Olasılığı [Düşük-Orta-Yüksek]",
+            "Risk Değeri [Düşük-Orta-Yüksek]",
+            "Durum (Açık-Kapalı-Gerçekleşti)",
+        ],
+        [1, "Sensör arızası", "Teknik", "Orta", "Düşük", "Düşük", "Açık"],
+        [2, "Bütçe aşımı", "Finansal", "Yüksek", "Orta", "Yüksek", "Açık"],
+        [3, "Tedarik gecikmesi", "Tedarik", "Orta", "Orta", "Orta", "Kapalı"],
+        [4, "Veri kaybı", "Teknik", "Yüksek", "Yüksek", "Yüksek", "Açık"],
+    ]
+    path = write_xlsx(tmp_path / "plan.xlsx", rows, sheet="Risk Yönetim Planı")
+    report = _json(path)
+    assert report["risks"] == 4
+    assert report["columns"]["impact"] == "Etki [Düşük-Orta-Yüksek]"
+    assert report["columns"]["likelihood"] == "Karşılaşma Olasılığı [Düşük-Orta-Yüksek]"
+    drafted = run_cli("scheme", "--from", path, "-o", tmp_path / "scheme.toml")
+    assert "impact: Düşük < Orta < Yüksek" in drafted.output
+    assert "GUESSED" not in drafted.output
+    checked = _json(path, "--scheme", tmp_path / "scheme.toml")
+    assert not [f for f in checked["findings"] if f["code"] in ("bad-score", "bad-scale-value")]
+
+
+def test_a_legend_on_the_header_cells_later_lines_names_the_levels(tmp_path):
+    """'Probabilidade (P)\\n1-Baixo\\n2-Média\\n3-Alta': the first line is the name, the rest the scale's key."""
+    rows = [
+        [
+            "ID",
+            "Descrição Risco",
+            "Probabilidade (P)\n1-Baixo\n2-Média\n3-Alta",
+            "Impacto (I)\n1-Baixo\n2-Média\n3-Alta",
+            "Fator de Risco \n(P) x (i)",
+        ],
+        [1, "Sensor descalibrado", 2, 3, 6],
+        [2, "Falha de rede", 1, 3, 3],
+        [3, "Atraso na entrega", 3, 2, 6],
+    ]
+    path = write_xlsx(tmp_path / "riscos.xlsx", rows, sheet="Riscos")
+    report = _json(path)
+    assert report["risks"] == 3
+    assert report["columns"]["score"] == "Fator de Risco \n(P) x (i)"
+    drafted = run_cli("scheme", "--from", path, "-o", tmp_path / "scheme.toml")
+    assert "likelihood: Baixo < Média < Alta" in drafted.output
+
+
+def test_headers_in_plain_words_and_formulas_are_read(tmp_path):
+    """'The likelihood of risk (%)', 'The severity of the risk (1-10)', 'Condition', 'Risk Factor= I*F',
+    'Frequency (F)', 'Person Responsible'."""
+    rows = [
+        ["№", "Condition", "The likelihood of risk (%)", "The severity of the risk (1-10)", "Person Responsible"],
+        [1, "Key developer leaves", 0.2, 7, "PM"],
+        [2, "Supplier is late", 0.35, 4, "Buyer"],
+        [3, "Requirements change", 0.1, 5, "Analyst"],
+    ]
+    report = _json(write_xlsx(tmp_path / "risks.xlsx", rows, sheet="Risks"))
+    assert report["risks"] == 3
+    assert report["columns"]["title"] == "Condition"
+    assert report["columns"]["likelihood"] == "The likelihood of risk (%)"
+    assert report["columns"]["impact"] == "The severity of the risk (1-10)"
+    assert report["columns"]["owner"] == "Person Responsible"
+    rows = [
+        ["Risk", "Frequency (F)", "Impact (I)", "Risk Factor= I*F"],
+        ["Scope creep", 2, 3, 6],
+        ["Illness", 1, 2, 2],
+        ["Data loss", 1, 3, 3],
+    ]
+    report = _json(write_xlsx(tmp_path / "log.xlsx", rows, sheet="Risk Log"))
+    assert report["columns"]["likelihood"] == "Frequency (F)"
+    assert report["columns"]["score"] == "Risk Factor= I*F"
+
+
+def test_levels_written_as_sentences_led_by_their_word_are_ordered_by_that_word(tmp_path):
+    """A student team's register explains each level: 'Low, as everyone has the same vision…', 'Moderate,
+    as this would cause a moderate schedule delay…', 'High. Lack of availability…'. Each sentence is its
+    leading word's level, Low < Medium < High, no guess, and validate finds every sentence on the scale."""
+    cells = [
+        ("Low, as everyone has the same vision going into the project", "Moderate, as this would cause a delay of 5%"),
+        ("Low, as there are many studies done already", "Moderate, as this would increase the schedule"),
+        ("Low. Historical data suggests the supplier delivers", "High. Lack of the supplier would hit the schedule"),
+        ("Moderate, stakeholder conflicts arise frequently here", "Low, this would have a low impact on the cost"),
+    ]
+    rows = [["Risk ID", "Risk Statement", "Probability", "Impact"]] + [
+        [n, f"If risk number {n} happens, then the project slips", p, i] for n, (p, i) in enumerate(cells, 1)
+    ]
+    path = write_xlsx(tmp_path / "register.xlsx", rows, sheet="Risk Register")
+    drafted = run_cli("scheme", "--from", path, "-o", tmp_path / "scheme.toml")
+    assert "impact: Low < Medium < High" in drafted.output
+    assert "likelihood: Low < Medium < High" in drafted.output
+    assert "GUESSED" not in drafted.output
+    report = _json(path, "--scheme", tmp_path / "scheme.toml")
+    assert not [f for f in report["findings"] if f["code"] == "bad-scale-value"]
+
+
+def test_extreme_and_critical_top_a_scale_and_a_slip_of_a_known_word_is_that_word(tmp_path):
+    """A Spanish matrix: impacts Bajo, Medio, Alto, Extremo; likelihoods Posible, Probable and the slip
+    'Problable'. Both scales are ordered by known words, the slip is read as Probable and said in the draft."""
+    cells = [("Alto", "Probable"), ("Extremo", "Problable"), ("Bajo", "Posible"), ("Medio", "Probable")]
+    rows = [["ID", "Riesgo", "Impacto", "Probabilidad"]] + [
+        [n, f"Riesgo número {n}", i, p] for n, (i, p) in enumerate(cells, 1)
+    ]
+    path = write_xlsx(tmp_path / "matriz.xlsx", rows, sheet="Matriz")
+    drafted = run_cli("scheme", "--from", path, "-o", tmp_path / "scheme.toml")
+    assert "impact: Bajo < Medio < Alto < Extremo" in drafted.output
+    assert "likelihood: Raro < Improbable < Posible < Probable < Casi seguro" in drafted.output
+    assert "GUESSED" not in drafted.output
+    assert "'Problable' read as 'probable', one letter off" in (tmp_path / "scheme.toml").read_text()
+    report = _json(path, "--scheme", tmp_path / "scheme.toml")
+    assert not [f for f in report["findings"] if f["code"] == "bad-scale-value"]
+
+
+def test_a_second_impact_header_over_ratings_that_rise_with_the_score_is_the_rating(tmp_path):
+    """'Severity' beside 'Impact' holds Medium, High, Critical as the score rises: the rating, said; and a
+    'Target Completion Date' is when an action is due, not when the risk was first recorded."""
+    cells = [
+        ("High", "High", 16, "Critical"),
+        ("Medium", "High", 12, "High"),
+        ("Medium", "Medium", 9, "Medium"),
+        ("Low", "High", 8, "Medium"),
+        ("High", "Medium", 12, "High"),
+    ]
+    rows = [["Risk ID", "Description", "Probability", "Impact", "Score", "Severity", "Target Completion Date"]] + [
+        [f"A{n}", f"Risk number {n}", p, i, score, severity, f"2025-0{n}-01"]
+        for n, (p, i, score, severity) in enumerate(cells, 1)
+    ]
+    report = _json(write_xlsx(tmp_path / "register.xlsx", rows, sheet="Risk Register"))
+    assert report["columns"]["rag"]["header"] == "Severity"
+    assert report["columns"]["control_due"] == "Target Completion Date"
+    assert "first_recorded" not in report["columns"]
+    assert [f for f in report["findings"] if f["code"] == "column-by-content" and "'Severity'" in f["message"]]
+
+
+def test_a_second_impact_header_over_levels_stays_a_repeat(tmp_path):
+    """'Consequence' beside 'Impact', holding levels that do not follow the score, is no rating."""
+    cells = [("High", "High", 9, "Low"), ("Medium", "High", 6, "High"), ("Low", "Low", 1, "Medium")]
+    rows = [["Risk ID", "Description", "Probability", "Impact", "Score", "Consequence"]] + [
+        [f"A{n}", f"Risk number {n}", p, i, score, c] for n, (p, i, score, c) in enumerate(cells, 1)
+    ]
+    report = _json(write_xlsx(tmp_path / "register.xlsx", rows, sheet="Risk Register"))
+    assert "rag" not in report["columns"]

@@ -298,7 +298,7 @@ def test_the_known_words_file_claims_each_word_for_one_level_of_a_scale_and_cove
 
     data = tomllib.loads(shipped_scheme_path("scale-words.toml").read_text(encoding="utf-8"))
     languages = {"en", "fr", "de", "es", "it", "pt", "nl", "pl", "ru", "uk", "cs", "sk", "sv", "no", "da", "fi", "zh"}
-    languages |= {"ja", "cy"}
+    languages |= {"ja", "cy", "tr"}
     for scale in data["scales"]:
         claimed: dict[str, str] = {}
         for name in scale["levels"]:
@@ -317,7 +317,7 @@ def test_scheme_from_says_each_scales_order_and_whether_it_is_a_guess(tmp_path):
     assert result.output.splitlines()[1:] == [
         "  impact: Malý < Stredný < Veľký",
         "  likelihood: Magas < Alacsony < Mérsékelt"
-        '  GUESSED: nothing in the register settles the order; check it, then remove order = "guessed"',
+        '  GUESSED: the register does not settle the order (the draft says why); check it, then remove order = "guessed"',
     ]
 
 

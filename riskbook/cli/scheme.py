@@ -83,5 +83,5 @@ def _say_scale_orders(drafted, safe_text, place, err: bool = False) -> None:
     for scale in (drafted.impact_scale, drafted.likelihood_scale):
         assert scale is not None  # a loaded scheme has both
         order = " < ".join(scale.labels[v] for v in scale.values)
-        guess = '  GUESSED: nothing in the register settles the order; check it, then remove order = "guessed"'
+        guess = '  GUESSED: the register does not settle the order (the draft says why); check it, then remove order = "guessed"'
         click.echo(safe_text(f"  {scale.axis}: {order}{guess if scale.guessed else ''}", place), err=err)

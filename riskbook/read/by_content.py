@@ -8,6 +8,7 @@ Each is a guess, and said: the register keeps which fields were read this way (R
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import statistics
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from riskbook.check.findings import Finding, make
 from riskbook.fields import FIELD_LABELS
 from riskbook.model import cell_name, column_letter
 from riskbook.read import values as v
+from riskbook.scheme.known_words import rating_rank
 
 if TYPE_CHECKING:
     from riskbook.scheme.types import Scheme
@@ -169,6 +171,7 @@ def levels_by_content(
     found += _sentences_under_levels(keys, sample, found, headers)
     found += _score_under_a_levels_header(keys, sample, found)
     found += _numbers_under_a_names_header(keys, sample, found)
+    found += _rating_under_a_levels_header(keys, sample, found)
     if "reference" not in keys and "title" in keys and _unique_codes(_cells(sample, keys.index("title"))):
         found.append(ByContent("reference", keys.index("title"), "a unique short code on every row, under a name"))
     return found
@@ -211,6 +214,36 @@ def _numbers_under_a_names_header(
         return []
     why = "numbers on every row, not names"
     return [ByContent("", offset, why, instead="title") for offset in numeric]
+
+
+def _rating_under_a_levels_header(
+    keys: list[str | None], sample: list[list[Any]], found: list[ByContent]
+) -> list[ByContent]:
+    """A second column under a level's header ("Severity" beside "Impact") whose rating words rise with the
+    stated score on every row (Medium at 9, High at 12, Critical at 16) is the rating, where none is headed so."""
+    if "rag" in keys or "score" not in keys or any(item.field == "rag" for item in found):
+        return []
+    scores = [v.parse_number(cell) for cell in _column(sample, keys.index("score"))]
+    for name in ("impact", "likelihood"):
+        offsets = [offset for offset, key in enumerate(keys) if key == name]
+        for offset in offsets[1:]:
+            if _rises_with(_column(sample, offset), scores) and _column(sample, offset) != _column(sample, offsets[0]):
+                why = f"rating words that rise with the score on every row, under a header that names the {name}"
+                return [ByContent("rag", offset, why)]
+    return []
+
+
+def _rises_with(cells: list[Any], scores: list[float | None]) -> bool:
+    """Whether every filled cell is a rating word and, ordered by score, their ranks never fall."""
+    pairs = [
+        (score, rating_rank(cell) if isinstance(cell, str) else None)
+        for cell, score in zip(cells, scores, strict=True)
+        if not v.is_blank(cell)
+    ]
+    if len(pairs) < _AT_LEAST or any(score is None or rank is None for score, rank in pairs):
+        return False
+    ranked = [rank for _, rank in sorted(pairs, key=lambda pair: (pair[0], pair[1]))]
+    return len(set(ranked)) > 1 and all(a <= b for a, b in itertools.pairwise(ranked))
 
 
 def _numbers_only(cells: list[Any] | None) -> bool:

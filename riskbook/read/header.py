@@ -15,7 +15,7 @@ from riskbook.model import Risk, cell_name, column_letter
 from riskbook.read import values as v
 from riskbook.read.by_content import ByContent, column_fits, levels_by_content, names_column
 from riskbook.read.header_groups import field_in_group
-from riskbook.read.header_qualifier import without_qualifier
+from riskbook.read.header_qualifier import without_listed, without_qualifier
 from riskbook.scheme.load import header_key, load_scheme
 from riskbook.scheme.types import Scheme
 
@@ -39,7 +39,26 @@ def _field_named(lookup: dict[str, str], text: str) -> str | None:
         bare = without_qualifier(text)
         if bare is not None:
             name = lookup.get(header_key(bare))
+    if name is None and (bare := without_listed(text)) is not None:
+        # the levels listed after a level's name ("Etki [Düşük-Orta-Yüksek]"); after a risk's name
+        # ("Risk (Very High, High, Medium, Low)") they name a rating, not the name
+        name = _field_named(lookup, bare)
+        name = None if name in _NAME_FIELDS else name
     return name
+
+
+_BRACKETED_GROUP = re.compile(r"^(.*?\S)\s*[(\[（]([^()\[\]（）]+)[)\]）]\s*$", re.S)
+
+
+def _field_by_bracketed_group(lookup: dict[str, str], text: str) -> tuple[str, str] | None:
+    """A field and the assessment a bracket after it names ("Pravdepodobnosť (pred mitigáciou)": the inherent
+    likelihood), as a group over it would: (field, group)."""
+    found = _BRACKETED_GROUP.match(text)
+    if found is None:
+        return None
+    base, group = found.groups()
+    name = field_in_group(group, _field_named(lookup, base))
+    return (name, group) if name is not None else None
 
 
 # "or" in the languages of the shipped [columns] words (not Dutch "of", an English word), and a slash.
@@ -334,7 +353,12 @@ def _map_cells(row: list[Any], index: int, lookup: dict[str, str], above: list[t
             elif not text and own:  # a header merged down over both rows
                 text = own
         if name is None and text:
-            name = _field_named(lookup, text)
+            # a bracket naming an assessment first: "Likelihood (pre-mitigation)" is no list of levels
+            grouped = _field_by_bracketed_group(lookup, text)
+            if grouped is not None:
+                name, by_group[offset] = grouped
+            else:
+                name = _field_named(lookup, text)
         texts.append(text)
         keys.append(name)
         if name is not None and (name not in fields or _spelt_out_over_letter(texts[fields[name]], text)):

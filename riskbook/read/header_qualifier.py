@@ -31,9 +31,19 @@ _UNIT = re.compile(r"\s+(?:in\s*)?%\s*$", re.I)
 _DEFINED = re.compile(r"^\s*[^\W\d_]{1,3}\s*[=:]\s*(?=\S)")
 
 
+# A formula after the name or on a line of its own ("Risk Factor= I*F", "Fator de Risco\n(P) x (i)"; not
+# "Risk (P*I)": the score, not a risk, see header._name_factors), and a legend on the header cell's later lines
+# ("Probabilidade (P)\n1-Baixo\n2-Média\n3-Alta").
+_FORMULA = re.compile(
+    r"\s*(?:=|\n)\s*[(\[]?\s*[^\W\d_]{1,3}\s*[)\]]?\s*[x×*·]\s*[(\[]?\s*[^\W\d_]{1,3}\s*[)\]]?\s*$", re.I
+)
+_LEGEND_LINE = re.compile(r"^\s*(\d{1,2})\s*[-–=:.)]\s*(\S.*?)\s*$")
+
+
 def without_qualifier(text: str) -> str | None:
     """The header with its qualifiers taken off, or None when it has none (or nothing else)."""
-    stripped = _DEFINED.sub("", _UNIT.sub("", text), count=1)
+    stripped = _DEFINED.sub("", _UNIT.sub("", _without_legend(text)), count=1)
+    stripped = _FORMULA.sub("", stripped, count=1)
     while True:
         shorter = _BRACKETED.sub("", stripped, count=1)
         shorter = _RANGE.sub("", shorter, count=1)
@@ -43,6 +53,23 @@ def without_qualifier(text: str) -> str | None:
         stripped = shorter
     stripped = stripped.strip()
     return stripped if stripped and stripped != text.strip() else None
+
+
+def header_legend(text: str) -> list[tuple[int, str]]:
+    """The numbered levels a header cell lists on its later lines ("1-Baixo", "2-Média"), two or more."""
+    lines = text.splitlines()[1:]
+    found = [(int(m.group(1)), m.group(2)) for line in lines if (m := _LEGEND_LINE.match(line))]
+    return found if len(found) >= 2 and len(found) == len([line for line in lines if line.strip()]) else []
+
+
+def _without_legend(text: str) -> str:
+    return text.splitlines()[0] if header_legend(text) else text
+
+
+def without_listed(text: str) -> str | None:
+    """The header without a bracketed list of its scale's words ("Etki [Düşük-Orta-Yüksek]"), or None."""
+    bracket = _LAST_BRACKET.search(text)
+    return text[: bracket.start()].rstrip() if bracket is not None and listed_levels(text) else None
 
 
 def _without_guidance(text: str) -> str:
@@ -62,6 +89,7 @@ def _without_guidance(text: str) -> str:
 _LAST_BRACKET = re.compile(r"[(\[（]([^()\[\]（）]*)[)\]）]\s*$")
 _ALTERNATIVE = re.compile(r"\s+(?:or|oder|ou|o|или)\s+", re.I)
 _ITEM_SEPARATORS = re.compile(r"[,/;|]")
+_HYPHENS = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")  # "Düşük-Orta-Yüksek", three words or more: not "Pre-mitigation"
 
 
 def listed_levels(text: str) -> list[str] | None:
@@ -71,6 +99,8 @@ def listed_levels(text: str) -> list[str] | None:
         return None
     for alternative in _ALTERNATIVE.split(bracket.group(1)):
         items = [item.strip() for item in _ITEM_SEPARATORS.split(alternative) if item.strip()]
+        if len(items) == 1 and len(hyphened := _HYPHENS.split(items[0])) >= 3:
+            items = hyphened
         if len(items) >= 2 and all(len(item.split()) <= 2 and not any(c.isdigit() for c in item) for item in items):
             return items
     return None

@@ -31,11 +31,13 @@ REASONS = {
     "totals": "totals row",
     "legend": "legend or key line below the table",
     "continuation": "row continuing the risk above (no reference, name or level of its own)",
+    "log-entry": "entry of a RAID log that is not a risk (an assumption, issue, dependency or action)",
     "earlier-version": "risk of an earlier version of the table (the header repeats over the same risks; the last is read)",
 }
 _NAME_FIELDS = ("title", "description")
 _GROUP_WORDS = 5  # a group's heading is a few words; a risk's name may be as short, but has levels beside it
 _SCALE_FIELDS = ("impact", "likelihood")
+SAMPLE_ROWS = 200  # rows a column is first looked at in, before it is read whole
 _PLACEHOLDER_MARK = 2  # a priority letter or a short number beside a pre-numbered reference ("H", "1")
 
 
@@ -45,6 +47,8 @@ class RowWords:
 
     totals: frozenset[str]
     legend: frozenset[str]
+    log_risk: frozenset[str]  # a RAID log's word for a risk entry
+    log_other: frozenset[str]  # and for its other entries
 
 
 @functools.cache
@@ -52,7 +56,7 @@ def row_words() -> RowWords:
     """The [rows] table of the shipped columns.toml."""
     table = shipped_columns_file()["rows"]
     return RowWords(
-        frozenset(header_key(w) for w in table["totals"]), frozenset(header_key(w) for w in table["legend"])
+        *(frozenset(map(header_key, table[name])) for name in ("totals", "legend", "log_risk", "log_other"))
     )
 
 
@@ -123,10 +127,13 @@ def pass_over(
     """
     header_cells = rows[first - 1] if first > 0 else []
     table = _Table(rows, row0, width, columns, header_words, header_cells, _scale_words(scheme), row_words())
-    if _all_plain(risks, table, row0 + first, total_rows):
+    entries = _log_entries(risks, table, first)
+    if entries:
+        risks = [risk for risk in risks if risk.row not in entries]
+    elif _all_plain(risks, table, row0 + first, total_rows):
         return risks, ()
     kept: list[Risk] = []
-    passed: list[PassedOver] = []
+    passed: list[PassedOver] = [PassedOver(row, "log-entry") for row in sorted(entries)]
     previous = row0 + first - 1
     gap = False  # a wholly blank row since the last row kept or passed over
     in_legend = False
@@ -135,6 +142,8 @@ def pass_over(
         row = risk.row
         if row > previous + 1:
             for sheet_row in range(previous + 1, row):  # rows the readers left out: blank, or only an id
+                if sheet_row in entries:
+                    continue
                 reason = _left_out_kind(table, sheet_row, total_rows)
                 if reason is None:
                     gap = True
@@ -167,6 +176,8 @@ def pass_over(
             passed.append(PassedOver(risk.row, reason))
         gap = False
     for sheet_row in range(previous + 1, row0 + len(rows)):
+        if sheet_row in entries:
+            continue
         reason = _left_out_kind(table, sheet_row, total_rows)
         if reason is not None:
             passed.append(PassedOver(sheet_row, reason))
@@ -175,6 +186,35 @@ def pass_over(
     kept, passed = _latest_version(kept, passed)
     passed.sort(key=lambda p: p.row)
     return kept, tuple(passed)
+
+
+def _log_entries(risks: list[Risk], table: _Table, first: int) -> set[int]:
+    """The sheet rows of a RAID log's entries that are not risks: a column whose every filled cell, in the
+    first SAMPLE_ROWS rows and then in all, is a kind of entry (Risk, Assumption, Issue, Dependency), with
+    risks among others, says which rows are risks."""
+    words = table.words
+    sample = table.rows[first : first + SAMPLE_ROWS]
+    for offset in range(table.width):
+        kinds = _entry_kinds([row[offset] for row in sample if offset < len(row)], words)
+        if kinds is None or not kinds & words.log_risk or not kinds & words.log_other:
+            continue
+        column = [row[offset] if offset < len(row) else None for row in table.rows[first:]]
+        if _entry_kinds(column, words) is None:
+            continue
+        rows = {risk.row for risk in risks}
+        start = table.row0 + first
+        return {start + at for at, cell in enumerate(column) if start + at in rows and _kind(cell) in words.log_other}
+    return set()
+
+
+def _entry_kinds(cells: list[Any], words: RowWords) -> set[str] | None:
+    """The kinds of entry a column's filled cells name, or None where one is no kind of entry."""
+    kinds = {_kind(cell) for cell in cells if not v.is_blank(cell)}
+    return kinds if kinds and kinds <= words.log_risk | words.log_other else None
+
+
+def _kind(cell: Any) -> str:
+    return header_key(cell) if isinstance(cell, str) else ""
 
 
 def _latest_version(kept: list[Risk], passed: list[PassedOver]) -> tuple[list[Risk], list[PassedOver]]:
@@ -290,14 +330,34 @@ def _numbered_group(risk: Risk, filled: list[tuple[int, Any]], table: _Table) ->
     the name, and nothing else of a risk's."""
     if len(filled) != 2 or set(risk.values) - {"title", "description", "reference"} or risk.invalid:
         return False
-    (number_at, number), (name_at, name) = sorted(filled, key=lambda cell: isinstance(cell[1], str))
-    parsed = v.parse_number(number)
-    if parsed is None or not float(parsed).is_integer():
-        return False
-    if number_at in set(table.columns.values()) and not _numbers_the_next(risk.row, int(parsed), number_at, table):
-        return False
+    reference_at = table.columns.get("reference")
+    if _heads_the_next(risk, filled, reference_at, table):
+        number_at, name_at, name = reference_at, *next((at, cell) for at, cell in filled if at != reference_at)
+    else:
+        (number_at, number), (name_at, name) = sorted(filled, key=lambda cell: isinstance(cell[1], str))
+        parsed = v.parse_number(number)
+        if parsed is None or not float(parsed).is_integer():
+            return False
+        if number_at in set(table.columns.values()) and not _numbers_the_next(risk.row, int(parsed), number_at, table):
+            return False
     names = {table.columns[n] for n in _NAME_FIELDS if n in table.columns}
     return name_at in names and isinstance(name, str) and len(name.split()) <= _GROUP_WORDS
+
+
+def _heads_the_next(risk: Risk, filled: list[tuple[int, Any]], reference_at: int | None, table: _Table) -> bool:
+    """Whether the row's reference ends in a section of zeros and the row below is numbered within it
+    ("1.1.000 | Functionality: Suitability" over "1.1.001"): a heading, numbered as its risks are."""
+    reference = next((cell for at, cell in filled if at == reference_at), None)
+    if not isinstance(reference, str) or risk.row + 1 >= table.row0 + len(table.rows):
+        return False
+    stem, dot, last = reference.strip().rpartition(".")
+    if not dot or not last or set(last) != {"0"}:
+        return False
+    below = dict(table.filled(risk.row + 1)).get(reference_at)
+    if not isinstance(below, str):
+        return False
+    below_stem, _, below_last = below.strip().rpartition(".")
+    return below_stem == stem and below_last.isdigit() and set(below_last) != {"0"}
 
 
 def _numbers_the_next(row: int, number: int, offset: int, table: _Table) -> bool:

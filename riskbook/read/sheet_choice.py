@@ -36,14 +36,15 @@ class Candidate:
         return count
 
 
+_SCALE_FIELDS = frozenset({"impact", "likelihood"})
 MIN_RISK_ROWS = 3  # filled rows a sheet needs before its known columns count for more than its rows
 
 
 def best_register(found: list[Candidate]) -> Candidate:
     """The sheet that holds the register: one named Register with rows under its header, else, of the sheets
     with a few rows filled, the one with the most known columns (a register's Ref, Threat, Impact, Likelihood,
-    Score, Rating… over its key sheet's Likelihood, Impact and their descriptions), then the most rows filled
-    across them, then the first."""
+    Score, Rating… over its key sheet's Likelihood, Impact and their descriptions), then one with both an
+    impact and a likelihood, then the most rows filled across them, then the first."""
     if len(found) == 1:
         return found[0]
     for candidate in found:
@@ -51,5 +52,11 @@ def best_register(found: list[Candidate]) -> Candidate:
             return candidate
     return max(
         found,
-        key=lambda c: (min(c.filled_rows, MIN_RISK_ROWS), len(c.fields), c.filled_rows, -found.index(c)),
+        key=lambda c: (
+            min(c.filled_rows, MIN_RISK_ROWS),
+            len(c.fields),
+            _SCALE_FIELDS <= c.fields.keys(),
+            c.filled_rows,
+            -found.index(c),
+        ),
     )

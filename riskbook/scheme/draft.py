@@ -16,7 +16,7 @@ from typing import Any
 
 from riskbook.errors import SchemeError
 from riskbook.model import Register
-from riskbook.read.header_qualifier import listed_levels
+from riskbook.read.header_qualifier import header_legend, listed_levels
 from riskbook.read.values import parse_scale
 from riskbook.scheme.known_words import rating_rank
 from riskbook.scheme.load import MAX_LABEL, MAX_REVIEW_MONTHS, load_scheme, scheme_from_text
@@ -50,7 +50,7 @@ def draft_scheme(
     no risk (other sheets, a legend under the table): a legend there may give the scales' order."""
     risks = register.risks
     rows = [
-        Row(_raw(r, "impact"), _raw(r, "likelihood"), _whole(r.values.get("score")), r.get("rag") or None)
+        Row(_raw(r, "impact"), _raw(r, "likelihood"), _whole(r.values.get("score")), _rating_of(r) or None)
         for r in risks
     ]
     level_values = _raw_values(register, "impact") + _raw_values(register, "likelihood")
@@ -61,7 +61,8 @@ def draft_scheme(
     stated = _stated_scores(register)
     if not level_values and stated:
         top_number = _side_for_scores(stated)
-    impact, likelihood = draft_axes(rows, list(legend_rows), top_number, _paired_columns(register), _listed(register))
+    legend = [*legend_rows, *_header_legends(register)]
+    impact, likelihood = draft_axes(rows, legend, top_number, _paired_columns(register), _listed(register))
     reason = ""
     for left_out in _FALLBACKS:
         text = _compose(register, columns or {}, impact, likelihood, left_out, reason)
@@ -177,6 +178,15 @@ def _fractional_scores(register: Register) -> list[str]:
             if len(found) == 3:
                 break
     return list(found)
+
+
+def _rating_of(risk) -> Any:
+    """A risk's rating: its rating column's, else band words in its score column ("Risk Değeri": Orta)."""
+    rating = risk.get("rag")
+    if rating or isinstance(risk, _Unrated):
+        return rating
+    stated = _raw(risk, "score")
+    return stated if isinstance(stated, str) and stated.strip() and spelt_number(stated) is None else None
 
 
 def _raw(risk, name: str) -> Any:
@@ -303,6 +313,14 @@ def _listed(register: Register) -> dict[str, list[str]]:
     return {axis: found for axis in ("impact", "likelihood") if (found := listed_levels(headers.get(axis, "")))}
 
 
+def _header_legends(register: Register) -> list[list[Any]]:
+    """The numbered levels the axes' header cells list on their later lines ("1-Baixo"), as a key's rows."""
+    headers = register.column_headers
+    return [
+        [number, word] for axis in ("impact", "likelihood") for number, word in header_legend(headers.get(axis, ""))
+    ]
+
+
 def _stated_scores(register: Register) -> list[int]:
     return [score for score in (_whole(r.values.get("score")) for r in register.risks) if score is not None]
 
@@ -396,7 +414,7 @@ def _band_lines(pairs, score, top: int, bottom: int = 1) -> list[str]:
     words: dict[str, set[str]] = {}  # band name -> the other words the register uses for it ("Amber")
     spelled: dict[str, str] = {}  # a rating as first written, by its folded form: "high" is "High"
     for i, j, risk in pairs:
-        rating = risk.get("rag")
+        rating = _rating_of(risk)
         if rating:
             word = " ".join(str(rating).split())
             name = RAG_NAMES.get(word.casefold()) or spelled.setdefault(word.casefold(), word)

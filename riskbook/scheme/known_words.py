@@ -54,6 +54,33 @@ def _keys(text: str) -> list[str]:
     return [k for k in dict.fromkeys(keys) if k]
 
 
+_SLIP_LETTERS = 6  # letters a word needs before one letter off is a slip of a known word, not another word
+
+
+def slip_of(text: str, scale: KnownScale) -> str:
+    """The one known word of the scale a short text is one letter off ("Problable": Probable), or ""."""
+    key = fold(text)
+    if not _SLIP_LETTERS <= len(key) <= 2 * _SLIP_LETTERS:
+        return ""
+    near = {known for known in scale.lookup if abs(len(known) - len(key)) <= 1 and _one_edit(key, known)}
+    return near.pop() if len(near) == 1 else ""
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether a letter added, dropped or changed turns a into b."""
+    if len(a) > len(b):
+        a, b = b, a
+    start = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
+    if len(a) == len(b):
+        return a[start + 1 :] == b[start + 1 :]
+    return a[start:] == b[start + 1 :]
+
+
+def known_key(text: str, scale: KnownScale) -> str:
+    """The folded form a text is known by in a scale: all of it, its leading phrase or its first words."""
+    return next((key for key in _keys(text) if key in scale.lookup), "")
+
+
 def known_words(texts: list[str]) -> tuple[KnownScale, dict[str, int], str, dict[str, frozenset[str]]] | None:
     """The first known scale holding every text: (scale, text -> level index, the texts' language, each
     text's languages: a bilingual register writes one level in two)."""
@@ -64,6 +91,8 @@ def known_words(texts: list[str]) -> tuple[KnownScale, dict[str, int], str, dict
         in_file_order = {language: at for at, language in enumerate(scale.forms[0])}
         for text in texts:
             hit = next((scale.lookup[k] for k in _keys(text) if k in scale.lookup), None)
+            if hit is None and (near := slip_of(text, scale)):
+                hit = scale.lookup[near]
             if hit is None:
                 break
             found[text] = hit[0]
@@ -75,9 +104,9 @@ def known_words(texts: list[str]) -> tuple[KnownScale, dict[str, int], str, dict
     return None
 
 
-def rating_rank(rating: str | None) -> int | None:
+def rating_rank(rating: object) -> int | None:
     """A rating's rank, 1 (very low, green) to 5 (very high), by the known words of any language."""
-    if not rating:
+    if not rating or not isinstance(rating, str):
         return None
     key = fold(rating)
     colours = {"green": 2, "amber": 3, "yellow": 3, "red": 5}

@@ -13,9 +13,10 @@ import itertools
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
-from riskbook.scheme.known_words import SEPARATOR, known_words, order_by_initials, rating_rank
+from riskbook.scheme.known_words import SEPARATOR, known_key, known_words, order_by_initials, rating_rank, slip_of
 from riskbook.scheme.load import WORKBOOK_WORDS
 from riskbook.scheme.scale_types import DraftedScale, Level, Row, fold, tidy
 from riskbook.scheme.types import NUMBER_DIGITS, spelt_number
@@ -36,7 +37,8 @@ RESERVED_LABELS = {fold(word) for word in WORKBOOK_WORDS}  # written by the work
 
 # An axis's words and the number each has in a column of the register's own: (its header, word -> number).
 Paired = tuple[str, dict[str, int]]
-MIN_INITIALS = 3  # letter codes a column must use before their initials order it with no list in its header
+MIN_INITIALS = 3
+_PHRASE_WORDS = 3  # words a cell needs before it is a sentence known by its leading word  # letter codes a column must use before their initials order it with no list in its header
 
 
 def draft_axes(
@@ -81,7 +83,7 @@ def _draft_axis(
     present = [v for v in raw_counts if tidied[v]]
     numbers = [_number(v) for v in present]
     if all(n is not None for n in numbers):  # numbers only, or nothing at all
-        return _numeric_axis(axis, [n for n in numbers if n is not None], present, size_hint)
+        return _numeric_axis(axis, [n for n in numbers if n is not None], present, size_hint, legend_rows)
     texts = list(dict.fromkeys(tidied[v] for v, n in zip(present, numbers, strict=True) if n is None))
     counts: Counter[str] = Counter()
     for value in present:
@@ -142,16 +144,28 @@ def _text_of(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else f"{number:.{NUMBER_DIGITS}f}".rstrip("0")
 
 
-def _numeric_axis(axis: str, numbers: list[float], raw: list[Any], size_hint: int) -> DraftedScale:
+def _numeric_axis(
+    axis: str, numbers: list[float], raw: list[Any], size_hint: int, legend_rows: Sequence[list[Any]] = ()
+) -> DraftedScale:
     distinct = sorted(set(numbers))
     if all(n.is_integer() and 1 <= n <= MAX_LEVELS for n in distinct):
         size = min(max(size_hint, 3), MAX_LEVELS)
-        made_up = {3: ("Low", "Medium", "High"), 4: ("Low", "Medium", "High", "Very High")}
-        made_up[5] = ("Very Low", "Low", "Medium", "High", "Very High")
-        labels = made_up.get(size) or tuple(f"Level {n}" for n in range(1, size + 1))
-        levels = [Level(label) for label in labels]
+        key = _numbered_words(legend_rows)
+        if key and _runs_down(key):
+            said = ", ".join(f"{n} {word}" for n, (word, _) in sorted(key.items()))
+            note = (
+                f"GUESS: the workbook's key numbers its words the other way ({said}), and riskbook ranks a "
+                "higher number as worse; if a lower number is worse here, the scores and the panel's order are "
+                "the register's reversed"
+            )
+            return DraftedScale(axis, [Level(label) for label in _made_up(size)], note, guessed=True, numeric=True)
+        if key and all(n in key for n in range(1, size + 1)):
+            levels = [Level(key[n][0]) for n in range(1, size + 1)]
+            _unique_labels(levels)
+            note = f"the register scores as numbers up to {size}; the labels are the workbook's key's"
+            return DraftedScale(axis, levels, note, numeric=True)
         note = f"GUESS: the register scores as numbers up to {size}; the labels are made up"
-        return DraftedScale(axis, levels, note, numeric=True)
+        return DraftedScale(axis, [Level(label) for label in _made_up(size)], note, numeric=True)
     percent = any(isinstance(v, str) and "%" in v for v in raw)
     if 2 <= len(distinct) <= MAX_LEVELS:
         levels = [_number_level(n, percent) for n in distinct]
@@ -164,6 +178,36 @@ def _numeric_axis(axis: str, numbers: list[float], raw: list[Any], size_hint: in
         note = f"GUESS: the register uses only {_text_of(only)}; a second level is made up"
         return DraftedScale(axis, levels, note, numeric=True)
     return _grouped_numbers(axis, distinct)
+
+
+def _made_up(size: int) -> tuple[str, ...]:
+    made_up = {3: ("Low", "Medium", "High"), 4: ("Low", "Medium", "High", "Very High")}
+    made_up[5] = ("Very Low", "Low", "Medium", "High", "Very High")
+    return made_up.get(size) or tuple(f"Level {n}" for n in range(1, size + 1))
+
+
+def _numbered_words(legend_rows: Sequence[list[Any]]) -> dict[int, tuple[str, int]]:
+    """A key's numbers 1…10 and the rated word beside each (the next filled cell either side: "1 | | Very
+    high", "Very Low | 1"), with its rank (rating_rank); a number given two ranks is left out."""
+    found: dict[int, tuple[str, int]] = {}
+    clashes: set[int] = set()
+    for row in legend_rows:
+        cells = [text for text in (tidy(cell) if cell is not None else "" for cell in row) if text]
+        for first, second in itertools.pairwise(cells):
+            for cell, beside in ((first, second), (second, first)):  # "1 | Very high" or "Very Low | 1"
+                number, rank = _level_number(cell), rating_rank(beside)
+                if number is None or number == 0 or rank is None:
+                    continue
+                if number in found and found[number][1] != rank:
+                    clashes.add(number)
+                found.setdefault(number, (beside, rank))
+    return {n: word for n, word in found.items() if n not in clashes}
+
+
+def _runs_down(key: dict[int, tuple[str, int]]) -> bool:
+    """Whether a key's words fall as its numbers rise (1 Very high … 5 Very low), on three numbers or more."""
+    ranks = [rank for _, (_, rank) in sorted(key.items())]
+    return len(ranks) >= 3 and all(a > b for a, b in itertools.pairwise(ranks))
 
 
 def _number_level(number: float, percent: bool) -> Level:
@@ -276,17 +320,22 @@ def _by_initials(axis: str, texts: list[str], counts: Counter[str], listed: list
 
 
 def _levels_by_number(
-    by_number: dict[int, list[str]], counts: Counter[str], words: dict[str, str] | None = None
+    by_number: dict[int, list[str]],
+    counts: Counter[str],
+    words: dict[str, str] | None = None,
+    fill: dict[int, str] | None = None,
 ) -> list[Level] | None:
     """Levels from texts by the number each stands for: numbers 1…10 are the levels themselves (one the
-    register never uses is a level still, so that products stay the register's); others (0, 12) keep
-    their number for the scores."""
+    register never uses is a level still, so that products stay the register's, named by fill where the
+    workbook's key names it, up to the key's highest); others (0, 12) keep their number for the scores."""
     numbers = sorted(by_number)
     if not numbers or len(numbers) > MAX_LEVELS:
         return None
     if numbers[0] >= 1 and numbers[-1] <= MAX_LEVELS:
+        fill = {n: word for n, word in (fill or {}).items() if 1 <= n <= MAX_LEVELS}
         mine = dict(zip(numbers, _levels([by_number[n] for n in numbers], counts, words), strict=True))
-        levels = [mine.get(n) or Level(f"Level {n}") for n in range(1, max(numbers[-1], 2) + 1)]
+        top = max(numbers[-1], *fill, 2)
+        levels = [mine.get(n) or Level(fill.get(n, f"Level {n}")) for n in range(1, top + 1)]
     else:
         levels = _levels([by_number[n] for n in numbers], counts, words)
         for level, number in zip(levels, numbers, strict=True):
@@ -317,7 +366,9 @@ def _by_legend(axis: str, texts: list[str], counts: Counter[str], legend_rows) -
     by_number: dict[int, list[str]] = {}
     for text in texts:
         by_number.setdefault(next(iter(seen[text])), []).append(text)
-    levels = _levels_by_number(by_number, counts)
+    key = _numbered_words(legend_rows)
+    agrees = all(fold(key[n][0]) == fold(words[0]) for n, words in by_number.items() if n in key)
+    levels = _levels_by_number(by_number, counts, fill={n: word for n, (word, _) in key.items()} if agrees else None)
     if levels is None:
         return None
     return DraftedScale(axis, levels, f"the register's {axis} words, ordered by the workbook's legend")
@@ -333,12 +384,21 @@ def _by_known_words(axis: str, texts: list[str], counts: Counter[str]) -> Drafte
     if found is None:
         return None
     scale, index_of, language, spoken = found
+    # the word each is known by: "Low" of "Low, as everyone…"; a short text is its own word ("M to H" is no M)
+    word = {text: known_key(text, scale) if len(text.split()) > _PHRASE_WORDS else fold(text) for text in texts}
+    slips = {text: slip for text in texts if (slip := slip_of(text, scale)) and not known_key(text, scale)}
+    word |= slips
     levels = []
     for index, forms in enumerate(scale.forms):
         mine = [t for t in texts if index_of[t] == index]
-        if any(not _inflections(a, b) and not _translations(spoken[a], spoken[b]) for a in mine for b in mine):
+        apart = [(a, b) for a in mine for b in mine if word[a] != word[b] and not _inflections(word[a], word[b])]
+        if any(not _translations(spoken[a], spoken[b]) for a, b in apart):
             return None  # two words the register keeps apart (Significant, Major) are no evidence as one level
-        if mine:
+        if mine and all(len(text) > SHORT_LABEL for text in mine):  # sentences led by the level's word
+            own = forms.get(language) or forms["en"]
+            level = _levels([mine], counts)[0]
+            level.label = own[0]
+        elif mine:
             level = _levels([mine], counts)[0]
         else:
             own = forms.get(language) or forms["en"]
@@ -346,7 +406,8 @@ def _by_known_words(axis: str, texts: list[str], counts: Counter[str]) -> Drafte
         levels.append(level)
     _unique_labels(levels)
     note = f"the register's {axis} words, in the usual order of {language} scale words"
-    return DraftedScale(axis, levels, note)
+    said = "".join(f"; {text!r} read as {slip!r}, one letter off" for text, slip in slips.items())
+    return DraftedScale(axis, levels, note + said)
 
 
 def _translations(first: frozenset[str], second: frozenset[str]) -> bool:
