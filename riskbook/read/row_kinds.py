@@ -193,8 +193,12 @@ def _log_entries(risks: list[Risk], table: _Table, first: int) -> set[int]:
     first SAMPLE_ROWS rows and then in all, is a kind of entry (Risk, Assumption, Issue, Dependency), with
     risks among others, says which rows are risks."""
     words = table.words
+    any_kind = words.log_risk | words.log_other
     sample = table.rows[first : first + SAMPLE_ROWS]
     for offset in range(table.width):
+        filled = (row[offset] for row in sample if offset < len(row) and not v.is_blank(row[offset]))
+        if _kind(next(filled, None)) not in any_kind:
+            continue  # most columns: the first filled cell says it at once
         kinds = _entry_kinds([row[offset] for row in sample if offset < len(row)], words)
         if kinds is None or not kinds & words.log_risk or not kinds & words.log_other:
             continue
@@ -203,13 +207,14 @@ def _log_entries(risks: list[Risk], table: _Table, first: int) -> set[int]:
             continue
         rows = {risk.row for risk in risks}
         start = table.row0 + first
-        return {start + at for at, cell in enumerate(column) if start + at in rows and _kind(cell) in words.log_other}
+        others = {cell for cell in set(column) if _kind(cell) in words.log_other}
+        return {start + at for at, cell in enumerate(column) if cell in others and start + at in rows}
     return set()
 
 
 def _entry_kinds(cells: list[Any], words: RowWords) -> set[str] | None:
     """The kinds of entry a column's filled cells name, or None where one is no kind of entry."""
-    kinds = {_kind(cell) for cell in cells if not v.is_blank(cell)}
+    kinds = {_kind(cell) for cell in set(cells) if not v.is_blank(cell)}
     return kinds if kinds and kinds <= words.log_risk | words.log_other else None
 
 

@@ -38,6 +38,7 @@ RESERVED_LABELS = {fold(word) for word in WORKBOOK_WORDS}  # written by the work
 # An axis's words and the number each has in a column of the register's own: (its header, word -> number).
 Paired = tuple[str, dict[str, int]]
 MIN_INITIALS = 3
+MAX_KEY_ROWS = 2_000  # rows of other sheets and below the table looked at for a key (a key is a few lines)
 _PHRASE_WORDS = 3  # words a cell needs before it is a sentence known by its leading word  # letter codes a column must use before their initials order it with no list in its header
 
 
@@ -191,7 +192,7 @@ def _numbered_words(legend_rows: Sequence[list[Any]]) -> dict[int, tuple[str, in
     high", "Very Low | 1"), with its rank (rating_rank); a number given two ranks is left out."""
     found: dict[int, tuple[str, int]] = {}
     clashes: set[int] = set()
-    for row in legend_rows:
+    for row in itertools.islice(legend_rows, MAX_KEY_ROWS):
         cells = [text for text in (tidy(cell) if cell is not None else "" for cell in row) if text]
         for first, second in itertools.pairwise(cells):
             for cell, beside in ((first, second), (second, first)):  # "1 | Very high" or "Very Low | 1"
@@ -386,7 +387,7 @@ def _by_known_words(axis: str, texts: list[str], counts: Counter[str]) -> Drafte
     scale, index_of, language, spoken = found
     # the word each is known by: "Low" of "Low, as everyone…"; a short text is its own word ("M to H" is no M)
     word = {text: known_key(text, scale) if len(text.split()) > _PHRASE_WORDS else fold(text) for text in texts}
-    slips = {text: slip for text in texts if (slip := slip_of(text, scale)) and not known_key(text, scale)}
+    slips = {text: slip for text in texts if not known_key(text, scale) and (slip := slip_of(text, scale))}
     word |= slips
     levels = []
     for index, forms in enumerate(scale.forms):
