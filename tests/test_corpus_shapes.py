@@ -1339,3 +1339,46 @@ def test_a_second_impact_header_over_levels_stays_a_repeat(tmp_path):
     ]
     report = _json(write_xlsx(tmp_path / "register.xlsx", rows, sheet="Risk Register"))
     assert "rag" not in report["columns"]
+
+
+def test_an_amdec_in_letters_is_read_with_its_criticality_said(tmp_path):
+    """A French AMDEC: 'Mode de défaillance', then G, F, D and C = G × F × D. F is the likelihood, G the
+    impact (D, detection, the third factor), each said as a guess; C stays the register's own ranking, said."""
+    factors = [(3, 2, 2), (4, 1, 3), (2, 3, 1), (3, 3, 2), (1, 2, 4)]
+    rows = [["Fonction", "Mode de défaillance", "Effet", "G", "F", "D", "C", "Action préventive"]] + [
+        [f"Fonction {n}", f"Défaillance numéro {n}", "Arrêt de la ligne", g, f, d, g * f * d, "Contrôle"]
+        for n, (g, f, d) in enumerate(factors, 1)
+    ]
+    report = _json(write_xlsx(tmp_path / "amdec.xlsx", rows, sheet="AMDEC"))
+    assert report["risks"] == 5
+    assert report["columns"]["likelihood"]["header"] == "F"
+    assert report["columns"]["impact"]["header"] == "G"
+    codes = [f["code"] for f in report["findings"]]
+    assert codes.count("column-by-content") >= 2
+    assert "three-factor-score" in codes
+
+
+def test_letters_that_fit_two_ways_are_not_read_as_levels(tmp_path):
+    """German FMEA letters B (Bedeutung), A (Auftreten), E (Entdeckung): B and E could each be the impact or
+    the third factor in one method or another, so riskbook does not pick; the file is refused, naming why."""
+    factors = [(3, 2, 2), (4, 1, 3), (2, 3, 1), (3, 3, 2)]
+    rows = [["Fehler", "B", "A", "E", "RPZ"]] + [
+        [f"Fehler Nummer {n} tritt auf", b, a, e, b * a * e] for n, (b, a, e) in enumerate(factors, 1)
+    ]
+    result = run_cli("validate", write_xlsx(tmp_path / "fmea.xlsx", rows, sheet="FMEA"), "--as-of", AS_OF)
+    assert result.exit_code == 2
+
+
+def test_a_key_under_its_own_header_row_below_the_risks_is_no_version_of_them(tmp_path):
+    """A Kinney sheet: its risks, blank rows, then its key under the letters again (E, B, W, R over 1, 3, 7
+    and their descriptions): the key is passed over; the risks are not an earlier version of it."""
+    rows = [["Gevaren", "Omgevingsfactoren", "E", "B", "W", "R"]]
+    rows += [
+        [f"Gevaar nummer {n}", "Geen aandacht", e, b, w, e * b * w]
+        for n, (e, b, w) in enumerate([(3, 3, 1), (3, 10, 0.5), (1, 10, 3), (7, 6, 3)], 1)
+    ]
+    rows += [[None] * 6, [None] * 6, [None, None, "E", "B", "W", "R"]]
+    rows += [[None, "Ernst", 1, None, None, None], [None, None, 3, None, None, None], [None, None, 7, None, None, None]]
+    report = _json(write_xlsx(tmp_path / "kinney.xlsx", rows, sheet="Blad1"))
+    assert report["risks"] == 4
+    assert "earlier-version" not in {p["reason"] for p in report["passed_over"]}

@@ -438,11 +438,62 @@ def _levels_by_product(
 # severity, Schaden, impact, consequence, Konsekvens, Folgen, gravité.
 _LIKELIHOOD_INITIALS = frozenset("plwoa")
 _IMPACT_INITIALS = frozenset("sickfg")
+# In a three-factor method, one letter more each: fréquence (AMDEC's F × G × D), effect (Kinney's W × B × E);
+# and the third factor's: detection, détection (FMEA, AMDEC), blootstelling, exposure (Kinney).
+_FACTOR_INITIALS = {
+    "likelihood": _LIKELIHOOD_INITIALS | {"f"},
+    "impact": _IMPACT_INITIALS | {"e"},
+    "third": frozenset("dbe"),
+}
+_LETTER_HEADER = 3  # letters a factor's header has at most: "G", "Det", "Occ"
+
+
+def factors_by_content(
+    keys: list[str | None], rows: list[list[Any]], first: int, headers: list[str]
+) -> list[ByContent]:
+    """Impact and likelihood in a three-factor method written in letters (AMDEC's F, G, D and C = F × G × D;
+    FMEA's S, O, D and RPN; Kinney's W, B, E and R): where three unnamed letter columns of small numbers
+    multiply to a fourth column on every row, the likelihood, the impact and the third factor are told apart
+    by their letters, where only one way fits. The product is the register's own ranking, not the score."""
+    letters = [
+        offset
+        for offset, key in enumerate(keys)
+        if key is None and 0 < len(text := headers[offset].strip()) <= _LETTER_HEADER and text.isalpha()
+    ]
+    if len(letters) < 3 or "impact" in keys or "likelihood" in keys:
+        return []
+    sample = _sample(rows, first, len(keys))
+    numbers = {o: [v.parse_number(c) for c in _column(sample, o)] for o, key in enumerate(keys) if key is None}
+    small = [o for o in letters if _factor_numbers(numbers[o])]
+    for a, b, c in itertools.combinations(small, 3):
+        ab = [x * y if x is not None and y is not None else None for x, y in zip(numbers[a], numbers[b], strict=True)]
+        if not any(o not in (a, b, c) and _multiply(ab, numbers[c], numbers[o]) for o in numbers):
+            continue
+        fits = [
+            (likelihood, impact)
+            for likelihood, impact, third in itertools.permutations((a, b, c))
+            if _initial(headers, likelihood) in _FACTOR_INITIALS["likelihood"]
+            and _initial(headers, impact) in _FACTOR_INITIALS["impact"]
+            and _initial(headers, third) in _FACTOR_INITIALS["third"]
+        ]
+        if len(fits) != 1:
+            return []
+        likelihood, impact = fits[0]
+        said = ", ".join(repr(headers[o].strip()) for o in (a, b, c))
+        why = f"three letter columns ({said}) multiply to another on every row; told apart by their letters: a guess"
+        return [ByContent("likelihood", likelihood, why), ByContent("impact", impact, why)]
+    return []
 
 
 def _initial(headers: list[str] | None, offset: int) -> str:
     text = headers[offset].strip() if headers and offset < len(headers) else ""
     return text[:1].casefold()
+
+
+def _factor_numbers(numbers: list[float | None]) -> bool:
+    """A factor's column: small numbers on a third of the rows at least (a method's sheet leaves rows for notes)."""
+    filled = [n for n in numbers if n is not None]
+    return len(filled) >= max(_AT_LEAST, len(numbers) / 3) and all(0 <= n <= 100 for n in filled)
 
 
 def _small_numbers(numbers: list[float | None]) -> bool:

@@ -13,7 +13,7 @@ from riskbook.errors import ReadError
 from riskbook.fields import FIELD_LABELS
 from riskbook.model import Risk, cell_name, column_letter
 from riskbook.read import values as v
-from riskbook.read.by_content import ByContent, column_fits, levels_by_content, names_column
+from riskbook.read.by_content import ByContent, column_fits, factors_by_content, levels_by_content, names_column
 from riskbook.read.header_groups import field_in_group
 from riskbook.read.header_qualifier import without_listed, without_qualifier
 from riskbook.scheme.load import header_key, load_scheme
@@ -219,6 +219,8 @@ def find_header(rows: list[list[Any]], lookup: dict[str, str]) -> tuple[Header |
         header = _map_header(rows, index, lookup)
         if header.is_register() or _SCALE_FIELDS <= header.fields.keys():  # the rows below are read only here
             header = _settled(header, rows)
+        elif header.fields.keys() & _NAME_FIELDS and not header.fields.keys() & _SCALE_FIELDS:
+            header = _with_factors(header, rows)
         if header.is_register() or _named_by_content(header, rows):
             if index + 1 < len(rows):  # the upper row of a two-row header maps fewer fields than the pair
                 lower = _settled(_map_header(rows, index + 1, lookup), rows)
@@ -228,6 +230,18 @@ def find_header(rows: list[list[Any]], lookup: dict[str, str]) -> tuple[Header |
         if best is None or len(header.fields) > len(best.fields):
             best = header
     return None, best if best is not None and best.fields else None
+
+
+def _with_factors(header: Header, rows: list[list[Any]]) -> Header:
+    """The header with a three-factor method's letter columns read as impact and likelihood (factors_by_content)."""
+    found = factors_by_content(header.keys[: header.width], rows, header.index + 1, header.texts)
+    if not found:
+        return header
+    keys = list(header.keys)
+    for item in found:
+        keys[item.offset] = item.field
+    fields = dict(header.fields) | {item.field: item.offset for item in found}
+    return dataclasses.replace(header, keys=keys, fields=fields, by_content=(*header.by_content, *found))
 
 
 def _settled(header: Header, rows: list[list[Any]]) -> Header:

@@ -174,7 +174,7 @@ def pass_over(
             seen_risk, in_legend = True, False
         else:
             passed.append(PassedOver(risk.row, reason))
-        gap = False
+        gap = gap and reason == "header"  # a header again below a gap heads a key as often as more risks
     for sheet_row in range(previous + 1, row0 + len(rows)):
         if sheet_row in entries:
             continue
@@ -232,7 +232,7 @@ def _latest_version(kept: list[Risk], passed: list[PassedOver]) -> tuple[list[Ri
     earlier = [risk for risk in kept if risk.row < cuts[-1]]
     names = {_risk_name(risk) for risk in last} - {""}
     again = names & {_risk_name(risk) for risk in earlier}
-    if len(last) < 2 or len(again) * 2 < len(names):
+    if len(last) < 2 or not names or len(again) * 2 < len(names):
         return kept, passed
     return last, passed + [PassedOver(risk.row, "earlier-version") for risk in earlier]
 
