@@ -936,10 +936,10 @@ def test_a_header_longer_than_any_known_one_is_not_looked_at_for_a_slip(monkeypa
     looked: list[str] = []
     real = header_module._one_letter_off
     monkeypatch.setattr(header_module, "_one_letter_off", lambda key, index: looked.append(key) or real(key, index))
-    texts = ["Ref", "Risk", "Impact", "x" * 30_000, "Likelyhood"]
+    texts = ["Ref", "Risk", "Impact", "x" * 30_000, "Likelihod"]
     header = header_module.find_header([texts, ["R1", "Flood", 2, "a", 3], ["R2", "Fire", 1, "b", 2]], _lookup())[0]
     assert header is not None and header.near == {4: "likelihood"}
-    assert looked == ["likelyhood"]
+    assert looked == ["likelihod"]
 
 
 def _lookup():
@@ -1382,3 +1382,46 @@ def test_a_key_under_its_own_header_row_below_the_risks_is_no_version_of_them(tm
     report = _json(write_xlsx(tmp_path / "kinney.xlsx", rows, sheet="Blad1"))
     assert report["risks"] == 4
     assert "earlier-version" not in {p["reason"] for p in report["passed_over"]}
+
+
+def test_levels_written_with_a_full_stop_are_levels_not_guidance(tmp_path):
+    """A Colombian matrix writes 'Alta.', 'Media.', 'Crítico.': every row read so was passed over as guidance
+    and the file had 'no risks'. Guidance is a sentence in the rows right under the header; these are
+    risks, and the draft's levels are Baja < Media < Alta."""
+    cells = [("Alta.", "Media."), ("Media.", "Alta."), ("Baja.", "Baja."), ("Alta.", "Alta."), ("Media.", "Baja.")]
+    rows = [["Categoria", "Riesgo identificado", "Descripcion", "Probabilidad", "Impacto"]] + [
+        ["Técnico", f"Riesgo número {n}", f"Puede pasar que el riesgo {n} ocurra", p, i]
+        for n, (p, i) in enumerate(cells, 1)
+    ]
+    path = write_xlsx(tmp_path / "matriz.xlsx", rows, sheet="Hoja1")
+    report = _json(path)
+    assert report["risks"] == 5
+    assert report["columns"]["title"] == "Riesgo identificado"
+    drafted = run_cli("scheme", "--from", path, "-o", tmp_path / "scheme.toml")
+    assert "impact: Baja < Media < Alta" in drafted.output
+
+
+def test_p_i_and_r_letters_are_read_by_their_product(tmp_path):
+    """A Russian register's 'P', 'I', 'R': P is the likelihood by its letter, and the unnamed I beside it, whose
+    product with P is R on every row, is the impact and R the score, each said."""
+    lines = ["ID;Риск;P;I;R;Уровень;Владелец"] + [
+        f"R{n};Риск номер {n} наступает;{p};{i};{p * i};Средний;PM"
+        for n, (p, i) in enumerate([(4, 4), (3, 3), (3, 5), (2, 5)], 1)
+    ]
+    path = tmp_path / "risks.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = _json(path)
+    assert report["columns"]["impact"]["header"] == "I"
+    assert report["columns"]["score"]["header"] == "R"
+    assert report["columns"]["rag"] == "Уровень"
+
+
+def test_a_range_on_its_own_line_and_a_product_formula_are_qualifiers(tmp_path):
+    """'Probab.\\n1--5', 'Impacto\\n1--5' and 'Exp. al riesgo\\nProb X Imp' (a Spanish project's exposure)."""
+    rows = [["Código", "Descripción", "Probab.\n1--5", "Impacto\n1--5", "Exp. al riesgo\nProb X Imp"]] + [
+        [f"R{n}", f"Riesgo número {n}", p, i, p * i] for n, (p, i) in enumerate([(2, 3), (4, 4), (1, 5)], 1)
+    ]
+    report = _json(write_xlsx(tmp_path / "riesgos.xlsx", rows, sheet="RiegosProyecto"))
+    assert report["columns"]["likelihood"] == "Probab.\n1--5"
+    assert report["columns"]["impact"] == "Impacto\n1--5"
+    assert report["columns"]["score"] == "Exp. al riesgo\nProb X Imp"

@@ -408,13 +408,17 @@ def _levels_by_product(
     numbers = {o: [v.parse_number(c) for c in _column(sample, o)] for o in left + list(columns.values())}
     small = [o for o in left if _small_numbers(numbers[o])]
     missing = [name for name in _LEVELS if name not in columns]
-    if len(missing) == 1 and "score" in columns:
-        known = columns["impact" if missing[0] == "likelihood" else "likelihood"]
-        offset = next((o for o in small if _multiply(numbers[o], numbers[known], numbers[columns["score"]])), None)
-        if offset is None:
-            return []
-        why = f"× the {'impact' if missing[0] == 'likelihood' else 'likelihood'} column is the score on every row"
-        return [ByContent(missing[0], offset, why)]
+    if len(missing) == 1:
+        other = "impact" if missing[0] == "likelihood" else "likelihood"
+        known = columns[other]
+        scores = [columns["score"]] if "score" in columns else left
+        for offset, score in ((o, sc) for o in small for sc in scores if sc != o):
+            if _multiply(numbers[offset], numbers[known], numbers[score]):
+                found = [ByContent(missing[0], offset, f"× the {other} column is the score on every row")]
+                if "score" not in columns:  # P, I, R: the letter beside P, and the product
+                    found.append(ByContent("score", score, f"the {other} × the {missing[0]} column on every row"))
+                return found
+        return []
     if len(missing) != 2:
         return []
     scores = [columns["score"]] if "score" in columns else [o for o in left if o not in small] + small

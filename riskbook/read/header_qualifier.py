@@ -17,7 +17,7 @@ _BRACKETED = re.compile(
     rf"\s*[(\[（]\s*{_ATOM}(?:\s+(?:or|oder|ou|o|или)\s+{_ATOM})?\s*[)\]）]\s*$",
     re.I,
 )
-_RANGE = re.compile(r"\s*\d{1,3}(?:[.,]\d+)?\s*(?:-|–|—|to|bis|à|a|до|~|～)\s*\d{1,3}(?:[.,]\d+)?\s*%?\s*$", re.I)
+_RANGE = re.compile(r"\s*\d{1,3}(?:[.,]\d+)?\s*(?:-{1,2}|–|—|to|bis|à|a|до|~|～)\s*\d{1,3}(?:[.,]\d+)?\s*%?\s*$", re.I)
 
 
 # Guidance in brackets after the name ("Risk Description (There is a risk that… caused by… resulting in…)"):
@@ -35,7 +35,7 @@ _DEFINED = re.compile(r"^\s*[^\W\d_]{1,3}\s*[=:]\s*(?=\S)")
 # "Risk (P*I)": the score, not a risk, see header._name_factors), and a legend on the header cell's later lines
 # ("Probabilidade (P)\n1-Baixo\n2-Média\n3-Alta").
 _FORMULA = re.compile(
-    r"\s*(?:=|\n)\s*[(\[]?\s*[^\W\d_]{1,3}\s*[)\]]?\s*[x×*·]\s*[(\[]?\s*[^\W\d_]{1,3}\s*[)\]]?\s*$", re.I
+    r"\s*(?:=|\n)\s*[(\[]?\s*[^\W\d_]{1,4}\s*[)\]]?\s*[x×*·]\s*[(\[]?\s*[^\W\d_]{1,4}\s*[)\]]?\s*$", re.I
 )
 _LEGEND_LINE = re.compile(r"^\s*(\d{1,2})\s*[-–=:.)]\s*(\S.*?)\s*$")
 

@@ -37,6 +37,7 @@ REASONS = {
 _NAME_FIELDS = ("title", "description")
 _GROUP_WORDS = 5  # a group's heading is a few words; a risk's name may be as short, but has levels beside it
 _SCALE_FIELDS = ("impact", "likelihood")
+GUIDANCE_ROWS = 3  # rows under the header that may be guidance (a template's instructions sit right under it)
 SAMPLE_ROWS = 200  # rows a column is first looked at in, before it is read whole
 _PLACEHOLDER_MARK = 2  # a priority letter or a short number beside a pre-numbered reference ("H", "1")
 
@@ -66,6 +67,7 @@ class _Table:
 
     rows: list[list[Any]]
     row0: int  # sheet row of rows[0]
+    first: int  # index in rows of the first row under the header
     width: int  # the header's: cells beyond it belong to no risk
     columns: dict[str, int]  # field -> offset in a row
     header_words: frozenset[str]  # folded header texts: a row of them is a header again
@@ -126,7 +128,7 @@ def pass_over(
     counted here as a placeholder.
     """
     header_cells = rows[first - 1] if first > 0 else []
-    table = _Table(rows, row0, width, columns, header_words, header_cells, _scale_words(scheme), row_words())
+    table = _Table(rows, row0, first, width, columns, header_words, header_cells, _scale_words(scheme), row_words())
     entries = _log_entries(risks, table, first)
     if entries:
         risks = [risk for risk in risks if risk.row not in entries]
@@ -311,7 +313,7 @@ def _row_kind(risk: Risk, table: _Table, seen_risk: bool) -> str | None:
         return "continuation"
     if not seen_risk and _sub_headings(risk, filled, table):
         return "header"
-    if not seen_risk and _guidance(risk, filled, table):
+    if not seen_risk and risk.row - table.row0 - table.first < GUIDANCE_ROWS and _guidance(risk, filled, table):
         return "guidance"
     return None
 
@@ -433,7 +435,8 @@ def _sentence(cell: Any) -> bool:
     if not isinstance(cell, str):
         return False
     text = cell.strip()
-    return text.endswith((".", "?", ":")) or text.casefold().startswith("e.g") or len(text.split()) >= 4
+    words = len(text.split())
+    return (words > 1 and text.endswith((".", "?", ":"))) or text.casefold().startswith("e.g") or words >= 4
 
 
 def _risk_like(risk: Risk, table: _Table, kept: list[Risk]) -> bool:

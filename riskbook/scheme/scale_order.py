@@ -465,6 +465,8 @@ def _levels(groups: list[list[str]], counts: Counter[str], words: dict[str, str]
         prose = [t for t in ordered if len(t) > SHORT_LABEL]
         if not label and prose:
             label = _short_label(prose[0])
+        if label.endswith(".") and len(label.split()) <= _PHRASE_WORDS:  # "Alta." is the level Alta
+            label = label.rstrip(".").rstrip() or label
         aliases = [t for t in ordered if t != label and len(t) <= SHORT_LABEL]
         if words:
             aliases += [w for t in ordered if (w := words.get(t)) and w != label and len(w) <= SHORT_LABEL]
