@@ -1425,3 +1425,41 @@ def test_a_range_on_its_own_line_and_a_product_formula_are_qualifiers(tmp_path):
     assert report["columns"]["likelihood"] == "Probab.\n1--5"
     assert report["columns"]["impact"] == "Impacto\n1--5"
     assert report["columns"]["score"] == "Exp. al riesgo\nProb X Imp"
+
+
+def test_a_status_column_of_ratings_is_the_rating(tmp_path):
+    """'Estado' holds 'Riesgo alto', 'Riesgo medio': the file's ratings, not statuses. Read as the rating (said),
+    the draft bands them, and the panel's ratings agree with the file's."""
+    cells = [(4, 5, "Riesgo alto"), (4, 3, "Riesgo medio"), (5, 5, "Riesgo alto"), (2, 2, "Riesgo bajo")]
+    rows = [["ID", "Descripción", "Probabilidad", "Impacto", "Responsable", "Estado"]] + [
+        [n, f"Riesgo número {n}", p, i, "Comité", rating] for n, (p, i, rating) in enumerate(cells, 1)
+    ]
+    path = write_xlsx(tmp_path / "riesgos.xlsx", rows, sheet="Registro de riesgos")
+    report = _json(path)
+    assert report["columns"]["rag"]["header"] == "Estado"
+    assert "status" not in report["columns"]
+    run_cli("scheme", "--from", path, "-o", tmp_path / "scheme.toml")
+    checked = _json(path, "--scheme", tmp_path / "scheme.toml")
+    assert not [f for f in checked["findings"] if f["code"] in ("rag-mismatch", "unknown-status")]
+
+
+def test_a_header_written_as_a_forms_label_keeps_its_qualifier(tmp_path):
+    """'Probabilidad de ocurrencia (alta, media, baja):' and 'Impacto en el proyecto (alto, medio, bajo):'."""
+    rows = [
+        [
+            "Nombre",
+            "Descripción del riesgo:",
+            "Probabilidad de ocurrencia\n (alta, media, baja):",
+            "Impacto en el proyecto \n(alto, medio, bajo):",
+            "Severidad",
+        ]
+    ]
+    rows += [
+        [f"R{n}", f"Riesgo número {n}", p, i, s]
+        for n, (p, i, s) in enumerate(
+            [("Alta", "Alto", "Alta"), ("Media", "Bajo", "Baja"), ("Baja", "Medio", "Baja")], 1
+        )
+    ]
+    report = _json(write_xlsx(tmp_path / "riesgos.xlsx", rows, sheet="Hoja1"))
+    assert report["columns"]["likelihood"] == "Probabilidad de ocurrencia\n (alta, media, baja):"
+    assert report["columns"]["impact"] == "Impacto en el proyecto \n(alto, medio, bajo):"

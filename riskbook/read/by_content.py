@@ -17,7 +17,9 @@ from riskbook.check.findings import Finding, make
 from riskbook.fields import FIELD_LABELS
 from riskbook.model import cell_name, column_letter
 from riskbook.read import values as v
+from riskbook.read.row_kinds import row_words
 from riskbook.scheme.known_words import rating_rank
+from riskbook.scheme.load import header_key
 
 if TYPE_CHECKING:
     from riskbook.scheme.types import Scheme
@@ -172,6 +174,7 @@ def levels_by_content(
     found += _score_under_a_levels_header(keys, sample, found)
     found += _numbers_under_a_names_header(keys, sample, found)
     found += _rating_under_a_levels_header(keys, sample, found)
+    found += _rating_under_a_status_header(keys, sample, found)
     if "reference" not in keys and "title" in keys and _unique_codes(_cells(sample, keys.index("title"))):
         found.append(ByContent("reference", keys.index("title"), "a unique short code on every row, under a name"))
     return found
@@ -231,6 +234,31 @@ def _rating_under_a_levels_header(
                 why = f"rating words that rise with the score on every row, under a header that names the {name}"
                 return [ByContent("rag", offset, why)]
     return []
+
+
+def _rating_under_a_status_header(
+    keys: list[str | None], sample: list[list[Any]], found: list[ByContent]
+) -> list[ByContent]:
+    """A status column that holds ratings on every row ("Estado": Riesgo alto, Riesgo medio) is the rating,
+    where none is headed so: its words are no status."""
+    if "rag" in keys or "status" not in keys or any(item.field == "rag" for item in found):
+        return []
+    offset = keys.index("status")
+    cells = _cells(sample, offset)
+    ranks = [_rating_of(cell) for cell in cells] if cells else []
+    if not ranks or None in ranks or len(set(ranks)) < 2:
+        return []
+    return [ByContent("rag", offset, "rating words on every row, under a status header")]
+
+
+def _rating_of(cell: Any) -> int | None:
+    """A cell's rank as a rating: its words (High, Alto), or its words after the word for risk (Riesgo alto)."""
+    if not isinstance(cell, str):
+        return None
+    rank = rating_rank(cell.strip())
+    if rank is None and len(words := cell.split()) > 1 and header_key(words[0]) in row_words().log_risk:
+        rank = rating_rank(" ".join(words[1:]))
+    return rank
 
 
 def _rises_with(cells: list[Any], scores: list[float | None]) -> bool:

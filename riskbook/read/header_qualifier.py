@@ -42,7 +42,7 @@ _LEGEND_LINE = re.compile(r"^\s*(\d{1,2})\s*[-–=:.)]\s*(\S.*?)\s*$")
 
 def without_qualifier(text: str) -> str | None:
     """The header with its qualifiers taken off, or None when it has none (or nothing else)."""
-    stripped = _DEFINED.sub("", _UNIT.sub("", _without_legend(text)), count=1)
+    stripped = _DEFINED.sub("", _UNIT.sub("", _without_legend(_without_colon(text))), count=1)
     stripped = _FORMULA.sub("", stripped, count=1)
     while True:
         shorter = _BRACKETED.sub("", stripped, count=1)
@@ -66,8 +66,14 @@ def _without_legend(text: str) -> str:
     return text.splitlines()[0] if header_legend(text) else text
 
 
+def _without_colon(text: str) -> str:
+    """A header as a form's label writes it ("Probabilidad (alta, media, baja):") without the colon."""
+    return text.rstrip().removesuffix(":").rstrip()
+
+
 def without_listed(text: str) -> str | None:
     """The header without a bracketed list of its scale's words ("Etki [Düşük-Orta-Yüksek]"), or None."""
+    text = _without_colon(text)
     bracket = _LAST_BRACKET.search(text)
     return text[: bracket.start()].rstrip() if bracket is not None and listed_levels(text) else None
 
@@ -94,7 +100,7 @@ _HYPHENS = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")  # "Düşük-Orta-Yüksek",
 
 def listed_levels(text: str) -> list[str] | None:
     """The levels a header lists in brackets at its end, in its order; None when it lists none."""
-    bracket = _LAST_BRACKET.search(text)
+    bracket = _LAST_BRACKET.search(_without_colon(text))
     if bracket is None:
         return None
     for alternative in _ALTERNATIVE.split(bracket.group(1)):
