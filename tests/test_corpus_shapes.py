@@ -1463,3 +1463,31 @@ def test_a_header_written_as_a_forms_label_keeps_its_qualifier(tmp_path):
     report = _json(write_xlsx(tmp_path / "riesgos.xlsx", rows, sheet="Hoja1"))
     assert report["columns"]["likelihood"] == "Probabilidad de ocurrencia\n (alta, media, baja):"
     assert report["columns"]["impact"] == "Impacto en el proyecto \n(alto, medio, bajo):"
+
+
+def test_a_templates_unfilled_lines_are_passed_over(tmp_path):
+    """A German template numbers its lines and pre-fills them: 0 under likelihood, impact and Ampel, and the
+    status's default 'nicht eingetreten'. Those lines are no risks; a line with levels typed is one."""
+    rows = [["Risikotyp", "Nr.", "Wahr-\nsch.", "Aus- wirk.", "Ampel", "Beschreibung", "Hinweise Status"]]
+    rows += [["Ressourcen", 1, 2, 2, 4, "Lieferengpässe bei Komponenten", "nicht eingetreten"],
+             ["Ressourcen", 2, 1, 4, 4, "Materialverlust im Lager", "nicht eingetreten"],
+             ["Technik", 3, 0, 0, 0, None, "nicht eingetreten"],
+             [None, 4, 0, 0, 0, None, "nicht eingetreten"],
+             [None, None, 0, 0, 0, None, "nicht eingetreten"],
+             [None, 5, None, None, None, None, "nicht eingetreten"],
+             ["Kunde", 6, 3, 1, 3, "Anforderungen ändern sich", "nicht eingetreten"]]  # fmt: skip
+    report = _json(write_xlsx(tmp_path / "risiko.xlsx", rows, sheet="Details Risikoanalyse"))
+    assert report["risks"] == 3
+    assert [p["row"] for p in report["passed_over"] if p["reason"] == "placeholder"] == [4, 5, 6, 7]
+
+
+def test_a_matrix_drawn_under_the_table_below_its_axis_name_is_passed_over(tmp_path):
+    """Right under the last risk, 'Impacto' alone in its row heads the P × I matrix drawn below (Alto 3 6 9 …,
+    then the probabilities): a key, not four risks."""
+    rows = [["ID", "Descrição do Risco", "Probabilidade (P)", "Impacto (I)", "Fator de Risco (P x I)"]]
+    rows += [[n, f"Risco número {n}", p, i, p * i] for n, (p, i) in enumerate([(1, 3), (3, 3), (2, 3), (3, 1)], 1)]
+    rows += [["Impacto"], ["Alto", 3, 6, 9], ["Médio", 2, 4, 6], ["Baixo", 1, 2, 3],
+             [None, "Pouco provável", "Provável", "Muito provável"]]  # fmt: skip
+    report = _json(write_xlsx(tmp_path / "riscos.xlsx", rows, sheet="Gestão de Riscos"))
+    assert report["risks"] == 4
+    assert {p["reason"] for p in report["passed_over"]} == {"legend"}

@@ -39,6 +39,7 @@ _GROUP_WORDS = 5  # a group's heading is a few words; a risk's name may be as sh
 _SCALE_FIELDS = ("impact", "likelihood")
 GUIDANCE_ROWS = 3  # rows under the header that may be guidance (a template's instructions sit right under it)
 SAMPLE_ROWS = 200  # rows a column is first looked at in, before it is read whole
+_PLACEHOLDER_WORDS = 3  # words a cell of an unfilled template line may hold (a category, a default status)
 _PLACEHOLDER_MARK = 2  # a priority letter or a short number beside a pre-numbered reference ("H", "1")
 
 
@@ -74,6 +75,7 @@ class _Table:
     header_cells: list[Any]  # the header row as typed: a blank over a column is a merged heading's sub-column
     is_scale_word: Callable[[str], bool]
     words: RowWords
+    scale_names: dict[str, str]  # folded header -> field, as the scheme's [columns] name them
 
     def cells(self, sheet_row: int) -> list[Any]:
         return self.rows[sheet_row - self.row0]
@@ -128,7 +130,10 @@ def pass_over(
     counted here as a placeholder.
     """
     header_cells = rows[first - 1] if first > 0 else []
-    table = _Table(rows, row0, first, width, columns, header_words, header_cells, _scale_words(scheme), row_words())
+    table = _Table(
+        rows, row0, first, width, columns, header_words, header_cells, _scale_words(scheme), row_words(),
+        scheme.header_lookup,
+    )  # fmt: skip
     entries = _log_entries(risks, table, first)
     if entries:
         risks = [risk for risk in risks if risk.row not in entries]
@@ -167,6 +172,8 @@ def pass_over(
             continue
         reason = _row_kind(risk, table, seen_risk)
         if reason is None and (in_legend or (gap and seen_risk)) and not _risk_like(risk, table, kept):
+            reason = "legend"
+        if reason == "placeholder" and in_legend:  # a key's line with a 0 in it
             reason = "legend"
         if reason == "label" and _heads_legend(table.filled(risk.row)[0][1], table):
             reason = "legend"
@@ -303,7 +310,7 @@ def _row_kind(risk: Risk, table: _Table, seen_risk: bool) -> str | None:
         return "totals"
     if len(texts) >= 2 and sum(1 for t in texts if t in table.header_words) * 2 >= len(filled):
         return "header"
-    if _placeholder(filled, table) or _numbers_without_a_name(risk, filled):
+    if _placeholder(filled, table) or _numbers_without_a_name(risk, filled) or _unfilled_line(risk, filled, table):
         return "placeholder"
     if len(filled) == 1:
         return "label"
@@ -390,6 +397,24 @@ def _continues(risk: Risk, table: _Table) -> bool:
     return not any(name in risk.values or name in risk.invalid for name in own)
 
 
+def _unfilled_line(risk: Risk, filled: list[tuple[int, Any]], table: _Table) -> bool:
+    """A template's line not yet filled in: numbered or its formulas showing 0, no name, its levels and score
+    blank or a formula's 0, and nothing else but short words (a category, a status's default: "nicht
+    eingetreten")."""
+    names = {table.columns[n] for n in _NAME_FIELDS if n in table.columns}
+    levels = {table.columns[n] for n in (*_SCALE_FIELDS, "score", "rag") if n in table.columns}
+    numbered = table.columns.get("reference") in {offset for offset, _ in filled}
+    zeros = any(offset in levels and _formula_zero(cell) for offset, cell in filled)
+    if not (numbered or zeros) or not levels or any(offset in names for offset, _ in filled):
+        return False
+    for offset, cell in filled:
+        if offset in levels and not _formula_zero(cell):
+            return False
+        if isinstance(cell, str) and len(cell.split()) > _PLACEHOLDER_WORDS:
+            return False
+    return True
+
+
 def _numbers_without_a_name(risk: Risk, filled: list[tuple[int, Any]]) -> bool:
     """A template's pre-filled line: no name, no level, no text at all, only numbers (a formula's score of 0, a
     rank). A row with its levels typed and no name is a risk missing its name."""
@@ -460,5 +485,9 @@ def _number_kept(risk: Risk, name: str) -> bool:
 
 
 def _heads_legend(cell: Any, table: _Table) -> bool:
-    """A cell alone in its row reading Key, Legend, Scoring… starts a legend block."""
-    return isinstance(cell, str) and v.fold_header(cell) in table.words.legend
+    """A cell alone in its row reading Key, Legend, Scoring…, or naming a scale ("Impacto" over a matrix drawn
+    below the table), starts a legend block."""
+    if not isinstance(cell, str):
+        return False
+    key = v.fold_header(cell)
+    return key in table.words.legend or table.scale_names.get(key) in _SCALE_FIELDS
