@@ -1491,3 +1491,25 @@ def test_a_matrix_drawn_under_the_table_below_its_axis_name_is_passed_over(tmp_p
     report = _json(write_xlsx(tmp_path / "riscos.xlsx", rows, sheet="Gestão de Riscos"))
     assert report["risks"] == 4
     assert {p["reason"] for p in report["passed_over"]} == {"legend"}
+
+
+def test_the_workbooks_drop_down_list_orders_the_levels(tmp_path):
+    """A risk log's 'Drop Downs' sheet lists the likelihoods under their heading: Rare, Unlikely, Probable,
+    Likely, Very Likely (Probable and Likely are one level in the known words, so they alone can't order
+    them). The list orders them, its heading is no level, and nothing is guessed; a first line that may be a
+    heading or a level ('Probablilty', misspelt) makes the order a guess, said."""
+    drop_downs = [["Likelihood", "Status"], ["Rare", "Open"], ["Unlikely", "Closed"], ["Probable", None],
+                  ["Likely", None], ["Very Likely", None]]  # fmt: skip
+    cells = [("Likely", "Minor"), ("Probable", "Major"), ("Unlikely", "Moderate"), ("Very Likely", "Minor")]
+    rows = [["Risk ID", "Risk", "Likelihood", "Impact"]] + [
+        [f"R{n}", f"Risk number {n}", p, i] for n, (p, i) in enumerate(cells, 1)
+    ]
+    path = write_xlsx(tmp_path / "log.xlsx", rows, sheet="Risk Log", extra_sheets={"Drop Downs": drop_downs})
+    drafted = run_cli("scheme", "--from", path, "-o", tmp_path / "scheme.toml")
+    assert "likelihood: Rare < Unlikely < Probable < Likely < Very Likely" in drafted.output
+    assert "GUESSED" not in drafted.output
+    drop_downs[0][0] = "Probablilty"
+    path = write_xlsx(tmp_path / "log2.xlsx", rows, sheet="Risk Log", extra_sheets={"Drop Downs": drop_downs})
+    drafted = run_cli("scheme", "--from", path, "-o", tmp_path / "scheme2.toml")
+    assert "likelihood: Probablilty < Rare" in drafted.output and "GUESSED" in drafted.output
+    assert "may be its heading rather than a level" in (tmp_path / "scheme2.toml").read_text()
