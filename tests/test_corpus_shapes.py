@@ -936,10 +936,10 @@ def test_a_header_longer_than_any_known_one_is_not_looked_at_for_a_slip(monkeypa
     looked: list[str] = []
     real = header_module._one_letter_off
     monkeypatch.setattr(header_module, "_one_letter_off", lambda key, index: looked.append(key) or real(key, index))
-    texts = ["Ref", "Risk", "Impact", "x" * 30_000, "Likelyhood"]
+    texts = ["Ref", "Risk", "Impact", "x" * 30_000, "Likelihod"]
     header = header_module.find_header([texts, ["R1", "Flood", 2, "a", 3], ["R2", "Fire", 1, "b", 2]], _lookup())[0]
     assert header is not None and header.near == {4: "likelihood"}
-    assert looked == ["likelyhood"]
+    assert looked == ["likelihod"]
 
 
 def _lookup():
@@ -1339,3 +1339,177 @@ def test_a_second_impact_header_over_levels_stays_a_repeat(tmp_path):
     ]
     report = _json(write_xlsx(tmp_path / "register.xlsx", rows, sheet="Risk Register"))
     assert "rag" not in report["columns"]
+
+
+def test_an_amdec_in_letters_is_read_with_its_criticality_said(tmp_path):
+    """A French AMDEC: 'Mode de défaillance', then G, F, D and C = G × F × D. F is the likelihood, G the
+    impact (D, detection, the third factor), each said as a guess; C stays the register's own ranking, said."""
+    factors = [(3, 2, 2), (4, 1, 3), (2, 3, 1), (3, 3, 2), (1, 2, 4)]
+    rows = [["Fonction", "Mode de défaillance", "Effet", "G", "F", "D", "C", "Action préventive"]] + [
+        [f"Fonction {n}", f"Défaillance numéro {n}", "Arrêt de la ligne", g, f, d, g * f * d, "Contrôle"]
+        for n, (g, f, d) in enumerate(factors, 1)
+    ]
+    report = _json(write_xlsx(tmp_path / "amdec.xlsx", rows, sheet="AMDEC"))
+    assert report["risks"] == 5
+    assert report["columns"]["likelihood"]["header"] == "F"
+    assert report["columns"]["impact"]["header"] == "G"
+    codes = [f["code"] for f in report["findings"]]
+    assert codes.count("column-by-content") >= 2
+    assert "three-factor-score" in codes
+
+
+def test_letters_that_fit_two_ways_are_not_read_as_levels(tmp_path):
+    """German FMEA letters B (Bedeutung), A (Auftreten), E (Entdeckung): B and E could each be the impact or
+    the third factor in one method or another, so riskbook does not pick; the file is refused, naming why."""
+    factors = [(3, 2, 2), (4, 1, 3), (2, 3, 1), (3, 3, 2)]
+    rows = [["Fehler", "B", "A", "E", "RPZ"]] + [
+        [f"Fehler Nummer {n} tritt auf", b, a, e, b * a * e] for n, (b, a, e) in enumerate(factors, 1)
+    ]
+    result = run_cli("validate", write_xlsx(tmp_path / "fmea.xlsx", rows, sheet="FMEA"), "--as-of", AS_OF)
+    assert result.exit_code == 2
+
+
+def test_a_key_under_its_own_header_row_below_the_risks_is_no_version_of_them(tmp_path):
+    """A Kinney sheet: its risks, blank rows, then its key under the letters again (E, B, W, R over 1, 3, 7
+    and their descriptions): the key is passed over; the risks are not an earlier version of it."""
+    rows = [["Gevaren", "Omgevingsfactoren", "E", "B", "W", "R"]]
+    rows += [
+        [f"Gevaar nummer {n}", "Geen aandacht", e, b, w, e * b * w]
+        for n, (e, b, w) in enumerate([(3, 3, 1), (3, 10, 0.5), (1, 10, 3), (7, 6, 3)], 1)
+    ]
+    rows += [[None] * 6, [None] * 6, [None, None, "E", "B", "W", "R"]]
+    rows += [[None, "Ernst", 1, None, None, None], [None, None, 3, None, None, None], [None, None, 7, None, None, None]]
+    report = _json(write_xlsx(tmp_path / "kinney.xlsx", rows, sheet="Blad1"))
+    assert report["risks"] == 4
+    assert "earlier-version" not in {p["reason"] for p in report["passed_over"]}
+
+
+def test_levels_written_with_a_full_stop_are_levels_not_guidance(tmp_path):
+    """A Colombian matrix writes 'Alta.', 'Media.', 'Crítico.': every row read so was passed over as guidance
+    and the file had 'no risks'. Guidance is a sentence in the rows right under the header; these are
+    risks, and the draft's levels are Baja < Media < Alta."""
+    cells = [("Alta.", "Media."), ("Media.", "Alta."), ("Baja.", "Baja."), ("Alta.", "Alta."), ("Media.", "Baja.")]
+    rows = [["Categoria", "Riesgo identificado", "Descripcion", "Probabilidad", "Impacto"]] + [
+        ["Técnico", f"Riesgo número {n}", f"Puede pasar que el riesgo {n} ocurra", p, i]
+        for n, (p, i) in enumerate(cells, 1)
+    ]
+    path = write_xlsx(tmp_path / "matriz.xlsx", rows, sheet="Hoja1")
+    report = _json(path)
+    assert report["risks"] == 5
+    assert report["columns"]["title"] == "Riesgo identificado"
+    drafted = run_cli("scheme", "--from", path, "-o", tmp_path / "scheme.toml")
+    assert "impact: Baja < Media < Alta" in drafted.output
+
+
+def test_p_i_and_r_letters_are_read_by_their_product(tmp_path):
+    """A Russian register's 'P', 'I', 'R': P is the likelihood by its letter, and the unnamed I beside it, whose
+    product with P is R on every row, is the impact and R the score, each said."""
+    lines = ["ID;Риск;P;I;R;Уровень;Владелец"] + [
+        f"R{n};Риск номер {n} наступает;{p};{i};{p * i};Средний;PM"
+        for n, (p, i) in enumerate([(4, 4), (3, 3), (3, 5), (2, 5)], 1)
+    ]
+    path = tmp_path / "risks.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = _json(path)
+    assert report["columns"]["impact"]["header"] == "I"
+    assert report["columns"]["score"]["header"] == "R"
+    assert report["columns"]["rag"] == "Уровень"
+
+
+def test_a_range_on_its_own_line_and_a_product_formula_are_qualifiers(tmp_path):
+    """'Probab.\\n1--5', 'Impacto\\n1--5' and 'Exp. al riesgo\\nProb X Imp' (a Spanish project's exposure)."""
+    rows = [["Código", "Descripción", "Probab.\n1--5", "Impacto\n1--5", "Exp. al riesgo\nProb X Imp"]] + [
+        [f"R{n}", f"Riesgo número {n}", p, i, p * i] for n, (p, i) in enumerate([(2, 3), (4, 4), (1, 5)], 1)
+    ]
+    report = _json(write_xlsx(tmp_path / "riesgos.xlsx", rows, sheet="RiegosProyecto"))
+    assert report["columns"]["likelihood"] == "Probab.\n1--5"
+    assert report["columns"]["impact"] == "Impacto\n1--5"
+    assert report["columns"]["score"] == "Exp. al riesgo\nProb X Imp"
+
+
+def test_a_status_column_of_ratings_is_the_rating(tmp_path):
+    """'Estado' holds 'Riesgo alto', 'Riesgo medio': the file's ratings, not statuses. Read as the rating (said),
+    the draft bands them, and the panel's ratings agree with the file's."""
+    cells = [(4, 5, "Riesgo alto"), (4, 3, "Riesgo medio"), (5, 5, "Riesgo alto"), (2, 2, "Riesgo bajo")]
+    rows = [["ID", "Descripción", "Probabilidad", "Impacto", "Responsable", "Estado"]] + [
+        [n, f"Riesgo número {n}", p, i, "Comité", rating] for n, (p, i, rating) in enumerate(cells, 1)
+    ]
+    path = write_xlsx(tmp_path / "riesgos.xlsx", rows, sheet="Registro de riesgos")
+    report = _json(path)
+    assert report["columns"]["rag"]["header"] == "Estado"
+    assert "status" not in report["columns"]
+    run_cli("scheme", "--from", path, "-o", tmp_path / "scheme.toml")
+    checked = _json(path, "--scheme", tmp_path / "scheme.toml")
+    assert not [f for f in checked["findings"] if f["code"] in ("rag-mismatch", "unknown-status")]
+
+
+def test_a_header_written_as_a_forms_label_keeps_its_qualifier(tmp_path):
+    """'Probabilidad de ocurrencia (alta, media, baja):' and 'Impacto en el proyecto (alto, medio, bajo):'."""
+    rows = [
+        [
+            "Nombre",
+            "Descripción del riesgo:",
+            "Probabilidad de ocurrencia\n (alta, media, baja):",
+            "Impacto en el proyecto \n(alto, medio, bajo):",
+            "Severidad",
+        ]
+    ]
+    rows += [
+        [f"R{n}", f"Riesgo número {n}", p, i, s]
+        for n, (p, i, s) in enumerate(
+            [("Alta", "Alto", "Alta"), ("Media", "Bajo", "Baja"), ("Baja", "Medio", "Baja")], 1
+        )
+    ]
+    report = _json(write_xlsx(tmp_path / "riesgos.xlsx", rows, sheet="Hoja1"))
+    assert report["columns"]["likelihood"] == "Probabilidad de ocurrencia\n (alta, media, baja):"
+    assert report["columns"]["impact"] == "Impacto en el proyecto \n(alto, medio, bajo):"
+
+
+def test_a_templates_unfilled_lines_are_passed_over(tmp_path):
+    """A German template numbers its lines and pre-fills them: 0 under likelihood, impact and Ampel, and the
+    status's default 'nicht eingetreten'. Those lines are no risks; a line with levels typed is one."""
+    rows = [["Risikotyp", "Nr.", "Wahr-\nsch.", "Aus- wirk.", "Ampel", "Beschreibung", "Hinweise Status"]]
+    rows += [["Ressourcen", 1, 2, 2, 4, "Lieferengpässe bei Komponenten", "nicht eingetreten"],
+             ["Ressourcen", 2, 1, 4, 4, "Materialverlust im Lager", "nicht eingetreten"],
+             ["Technik", 3, 0, 0, 0, None, "nicht eingetreten"],
+             [None, 4, 0, 0, 0, None, "nicht eingetreten"],
+             [None, None, 0, 0, 0, None, "nicht eingetreten"],
+             [None, 5, None, None, None, None, "nicht eingetreten"],
+             ["Kunde", 6, 3, 1, 3, "Anforderungen ändern sich", "nicht eingetreten"]]  # fmt: skip
+    report = _json(write_xlsx(tmp_path / "risiko.xlsx", rows, sheet="Details Risikoanalyse"))
+    assert report["risks"] == 3
+    assert [p["row"] for p in report["passed_over"] if p["reason"] == "placeholder"] == [4, 5, 6, 7]
+
+
+def test_a_matrix_drawn_under_the_table_below_its_axis_name_is_passed_over(tmp_path):
+    """Right under the last risk, 'Impacto' alone in its row heads the P × I matrix drawn below (Alto 3 6 9 …,
+    then the probabilities): a key, not four risks."""
+    rows = [["ID", "Descrição do Risco", "Probabilidade (P)", "Impacto (I)", "Fator de Risco (P x I)"]]
+    rows += [[n, f"Risco número {n}", p, i, p * i] for n, (p, i) in enumerate([(1, 3), (3, 3), (2, 3), (3, 1)], 1)]
+    rows += [["Impacto"], ["Alto", 3, 6, 9], ["Médio", 2, 4, 6], ["Baixo", 1, 2, 3],
+             [None, "Pouco provável", "Provável", "Muito provável"]]  # fmt: skip
+    report = _json(write_xlsx(tmp_path / "riscos.xlsx", rows, sheet="Gestão de Riscos"))
+    assert report["risks"] == 4
+    assert {p["reason"] for p in report["passed_over"]} == {"legend"}
+
+
+def test_the_workbooks_drop_down_list_orders_the_levels(tmp_path):
+    """A risk log's 'Drop Downs' sheet lists the likelihoods under their heading: Rare, Unlikely, Probable,
+    Likely, Very Likely (Probable and Likely are one level in the known words, so they alone can't order
+    them). The list orders them, its heading is no level, and nothing is guessed; a first line that may be a
+    heading or a level ('Probablilty', misspelt) makes the order a guess, said."""
+    drop_downs = [["Likelihood", "Status"], ["Rare", "Open"], ["Unlikely", "Closed"], ["Probable", None],
+                  ["Likely", None], ["Very Likely", None]]  # fmt: skip
+    cells = [("Likely", "Minor"), ("Probable", "Major"), ("Unlikely", "Moderate"), ("Very Likely", "Minor")]
+    rows = [["Risk ID", "Risk", "Likelihood", "Impact"]] + [
+        [f"R{n}", f"Risk number {n}", p, i] for n, (p, i) in enumerate(cells, 1)
+    ]
+    path = write_xlsx(tmp_path / "log.xlsx", rows, sheet="Risk Log", extra_sheets={"Drop Downs": drop_downs})
+    drafted = run_cli("scheme", "--from", path, "-o", tmp_path / "scheme.toml")
+    assert "likelihood: Rare < Unlikely < Probable < Likely < Very Likely" in drafted.output
+    assert "GUESSED" not in drafted.output
+    drop_downs[0][0] = "Probablilty"
+    path = write_xlsx(tmp_path / "log2.xlsx", rows, sheet="Risk Log", extra_sheets={"Drop Downs": drop_downs})
+    drafted = run_cli("scheme", "--from", path, "-o", tmp_path / "scheme2.toml")
+    assert "likelihood: Probablilty < Rare" in drafted.output and "GUESSED" in drafted.output
+    assert "may be its heading rather than a level" in (tmp_path / "scheme2.toml").read_text()

@@ -17,7 +17,9 @@ from riskbook.check.findings import Finding, make
 from riskbook.fields import FIELD_LABELS
 from riskbook.model import cell_name, column_letter
 from riskbook.read import values as v
+from riskbook.read.row_kinds import row_words
 from riskbook.scheme.known_words import rating_rank
+from riskbook.scheme.load import header_key
 
 if TYPE_CHECKING:
     from riskbook.scheme.types import Scheme
@@ -172,6 +174,7 @@ def levels_by_content(
     found += _score_under_a_levels_header(keys, sample, found)
     found += _numbers_under_a_names_header(keys, sample, found)
     found += _rating_under_a_levels_header(keys, sample, found)
+    found += _rating_under_a_status_header(keys, sample, found)
     if "reference" not in keys and "title" in keys and _unique_codes(_cells(sample, keys.index("title"))):
         found.append(ByContent("reference", keys.index("title"), "a unique short code on every row, under a name"))
     return found
@@ -231,6 +234,31 @@ def _rating_under_a_levels_header(
                 why = f"rating words that rise with the score on every row, under a header that names the {name}"
                 return [ByContent("rag", offset, why)]
     return []
+
+
+def _rating_under_a_status_header(
+    keys: list[str | None], sample: list[list[Any]], found: list[ByContent]
+) -> list[ByContent]:
+    """A status column that holds ratings on every row ("Estado": Riesgo alto, Riesgo medio) is the rating,
+    where none is headed so: its words are no status."""
+    if "rag" in keys or "status" not in keys or any(item.field == "rag" for item in found):
+        return []
+    offset = keys.index("status")
+    cells = _cells(sample, offset)
+    ranks = [_rating_of(cell) for cell in cells] if cells else []
+    if not ranks or None in ranks or len(set(ranks)) < 2:
+        return []
+    return [ByContent("rag", offset, "rating words on every row, under a status header")]
+
+
+def _rating_of(cell: Any) -> int | None:
+    """A cell's rank as a rating: its words (High, Alto), or its words after the word for risk (Riesgo alto)."""
+    if not isinstance(cell, str):
+        return None
+    rank = rating_rank(cell.strip())
+    if rank is None and len(words := cell.split()) > 1 and header_key(words[0]) in row_words().log_risk:
+        rank = rating_rank(" ".join(words[1:]))
+    return rank
 
 
 def _rises_with(cells: list[Any], scores: list[float | None]) -> bool:
@@ -408,13 +436,17 @@ def _levels_by_product(
     numbers = {o: [v.parse_number(c) for c in _column(sample, o)] for o in left + list(columns.values())}
     small = [o for o in left if _small_numbers(numbers[o])]
     missing = [name for name in _LEVELS if name not in columns]
-    if len(missing) == 1 and "score" in columns:
-        known = columns["impact" if missing[0] == "likelihood" else "likelihood"]
-        offset = next((o for o in small if _multiply(numbers[o], numbers[known], numbers[columns["score"]])), None)
-        if offset is None:
-            return []
-        why = f"× the {'impact' if missing[0] == 'likelihood' else 'likelihood'} column is the score on every row"
-        return [ByContent(missing[0], offset, why)]
+    if len(missing) == 1:
+        other = "impact" if missing[0] == "likelihood" else "likelihood"
+        known = columns[other]
+        scores = [columns["score"]] if "score" in columns else left
+        for offset, score in ((o, sc) for o in small for sc in scores if sc != o):
+            if _multiply(numbers[offset], numbers[known], numbers[score]):
+                found = [ByContent(missing[0], offset, f"× the {other} column is the score on every row")]
+                if "score" not in columns:  # P, I, R: the letter beside P, and the product
+                    found.append(ByContent("score", score, f"the {other} × the {missing[0]} column on every row"))
+                return found
+        return []
     if len(missing) != 2:
         return []
     scores = [columns["score"]] if "score" in columns else [o for o in left if o not in small] + small
@@ -438,11 +470,62 @@ def _levels_by_product(
 # severity, Schaden, impact, consequence, Konsekvens, Folgen, gravité.
 _LIKELIHOOD_INITIALS = frozenset("plwoa")
 _IMPACT_INITIALS = frozenset("sickfg")
+# In a three-factor method, one letter more each: fréquence (AMDEC's F × G × D), effect (Kinney's W × B × E);
+# and the third factor's: detection, détection (FMEA, AMDEC), blootstelling, exposure (Kinney).
+_FACTOR_INITIALS = {
+    "likelihood": _LIKELIHOOD_INITIALS | {"f"},
+    "impact": _IMPACT_INITIALS | {"e"},
+    "third": frozenset("dbe"),
+}
+_LETTER_HEADER = 3  # letters a factor's header has at most: "G", "Det", "Occ"
+
+
+def factors_by_content(
+    keys: list[str | None], rows: list[list[Any]], first: int, headers: list[str]
+) -> list[ByContent]:
+    """Impact and likelihood in a three-factor method written in letters (AMDEC's F, G, D and C = F × G × D;
+    FMEA's S, O, D and RPN; Kinney's W, B, E and R): where three unnamed letter columns of small numbers
+    multiply to a fourth column on every row, the likelihood, the impact and the third factor are told apart
+    by their letters, where only one way fits. The product is the register's own ranking, not the score."""
+    letters = [
+        offset
+        for offset, key in enumerate(keys)
+        if key is None and 0 < len(text := headers[offset].strip()) <= _LETTER_HEADER and text.isalpha()
+    ]
+    if len(letters) < 3 or "impact" in keys or "likelihood" in keys:
+        return []
+    sample = _sample(rows, first, len(keys))
+    numbers = {o: [v.parse_number(c) for c in _column(sample, o)] for o, key in enumerate(keys) if key is None}
+    small = [o for o in letters if _factor_numbers(numbers[o])]
+    for a, b, c in itertools.combinations(small, 3):
+        ab = [x * y if x is not None and y is not None else None for x, y in zip(numbers[a], numbers[b], strict=True)]
+        if not any(o not in (a, b, c) and _multiply(ab, numbers[c], numbers[o]) for o in numbers):
+            continue
+        fits = [
+            (likelihood, impact)
+            for likelihood, impact, third in itertools.permutations((a, b, c))
+            if _initial(headers, likelihood) in _FACTOR_INITIALS["likelihood"]
+            and _initial(headers, impact) in _FACTOR_INITIALS["impact"]
+            and _initial(headers, third) in _FACTOR_INITIALS["third"]
+        ]
+        if len(fits) != 1:
+            return []
+        likelihood, impact = fits[0]
+        said = ", ".join(repr(headers[o].strip()) for o in (a, b, c))
+        why = f"three letter columns ({said}) multiply to another on every row; told apart by their letters: a guess"
+        return [ByContent("likelihood", likelihood, why), ByContent("impact", impact, why)]
+    return []
 
 
 def _initial(headers: list[str] | None, offset: int) -> str:
     text = headers[offset].strip() if headers and offset < len(headers) else ""
     return text[:1].casefold()
+
+
+def _factor_numbers(numbers: list[float | None]) -> bool:
+    """A factor's column: small numbers on a third of the rows at least (a method's sheet leaves rows for notes)."""
+    filled = [n for n in numbers if n is not None]
+    return len(filled) >= max(_AT_LEAST, len(numbers) / 3) and all(0 <= n <= 100 for n in filled)
 
 
 def _small_numbers(numbers: list[float | None]) -> bool:

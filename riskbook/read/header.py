@@ -13,7 +13,7 @@ from riskbook.errors import ReadError
 from riskbook.fields import FIELD_LABELS
 from riskbook.model import Risk, cell_name, column_letter
 from riskbook.read import values as v
-from riskbook.read.by_content import ByContent, column_fits, levels_by_content, names_column
+from riskbook.read.by_content import ByContent, column_fits, factors_by_content, levels_by_content, names_column
 from riskbook.read.header_groups import field_in_group
 from riskbook.read.header_qualifier import without_listed, without_qualifier
 from riskbook.scheme.load import header_key, load_scheme
@@ -53,7 +53,7 @@ _BRACKETED_GROUP = re.compile(r"^(.*?\S)\s*[(\[（]([^()\[\]（）]+)[)\]）]\s*
 def _field_by_bracketed_group(lookup: dict[str, str], text: str) -> tuple[str, str] | None:
     """A field and the assessment a bracket after it names ("Pravdepodobnosť (pred mitigáciou)": the inherent
     likelihood), as a group over it would: (field, group)."""
-    found = _BRACKETED_GROUP.match(text)
+    found = _BRACKETED_GROUP.match(text) if text.rstrip().endswith((")", "]", "）")) else None
     if found is None:
         return None
     base, group = found.groups()
@@ -61,30 +61,34 @@ def _field_by_bracketed_group(lookup: dict[str, str], text: str) -> tuple[str, s
     return (name, group) if name is not None else None
 
 
+_MAX_ALTERNATIVES = 3  # "A / B / C" at most: a longer list is no one field's name
 # "or" in the languages of the shipped [columns] words (not Dutch "of", an English word), and a slash.
 _ALTERNATIVES = re.compile(
     r"\s*/\s*|\s+(?:or|oder|ou|o|eller|lub|или|або|nebo|alebo|tai|vagy|veya|oppure)\s+|或|または", re.I
 )
 
 
-def _field_of_alternatives(lookup: dict[str, str], text: str) -> str | None:
+def _field_of_alternatives(
+    lookup: dict[str, str], text: str, aliases_of: dict[str, dict[str, list[str]]]
+) -> str | None:
     """The field every alternative of a header names ("Probability or Occurrence", "Impact / Severity"), each
-    as written or one letter off ("Impact/ Concequence"); "Threat / Opportunity" names no one field."""
-    parts = [part for part in _ALTERNATIVES.split(without_qualifier(text) or text) if part.strip()]
-    if len(parts) < 2 or any(sum(map(str.isalpha, part)) < 2 for part in parts):
+    as written or one letter off ("Impact/ Concequence"); "Threat / Opportunity" names no one field.
+    aliases_of caches each field's index of known headers one letter off, for the header row."""
+    parts = [part for part in _ALTERNATIVES.split(text, maxsplit=_MAX_ALTERNATIVES) if part.strip()]
+    if not 2 <= len(parts) <= _MAX_ALTERNATIVES or any(sum(map(str.isalpha, part)) < 2 for part in parts):
         return None
-    named = {_field_named(lookup, part) for part in parts}
-    known = named - {None}
+    named = [_field_named(lookup, part) for part in parts]
+    known = set(named) - {None}
     if len(known) != 1:
         return None
     field = known.pop()
-    if None in named:
-        same_field = _deletions_index({alias: f for alias, f in lookup.items() if f == field})
-        if any(
-            _field_named(lookup, part) is None and _one_letter_off(header_key(part), same_field) is None
-            for part in parts
-        ):
-            return None
+    if field not in aliases_of:
+        aliases_of[field] = _deletions_index({alias: name for alias, name in lookup.items() if name == field})
+    if any(
+        name is None and _one_letter_off(header_key(part), aliases_of[field]) is None
+        for part, name in zip(parts, named, strict=True)
+    ):
+        return None
     return field
 
 
@@ -215,6 +219,8 @@ def find_header(rows: list[list[Any]], lookup: dict[str, str]) -> tuple[Header |
         header = _map_header(rows, index, lookup)
         if header.is_register() or _SCALE_FIELDS <= header.fields.keys():  # the rows below are read only here
             header = _settled(header, rows)
+        elif header.fields.keys() & _NAME_FIELDS and not header.fields.keys() & _SCALE_FIELDS:
+            header = _with_factors(header, rows)
         if header.is_register() or _named_by_content(header, rows):
             if index + 1 < len(rows):  # the upper row of a two-row header maps fewer fields than the pair
                 lower = _settled(_map_header(rows, index + 1, lookup), rows)
@@ -224,6 +230,18 @@ def find_header(rows: list[list[Any]], lookup: dict[str, str]) -> tuple[Header |
         if best is None or len(header.fields) > len(best.fields):
             best = header
     return None, best if best is not None and best.fields else None
+
+
+def _with_factors(header: Header, rows: list[list[Any]]) -> Header:
+    """The header with a three-factor method's letter columns read as impact and likelihood (factors_by_content)."""
+    found = factors_by_content(header.keys[: header.width], rows, header.index + 1, header.texts)
+    if not found:
+        return header
+    keys = list(header.keys)
+    for item in found:
+        keys[item.offset] = item.field
+    fields = dict(header.fields) | {item.field: item.offset for item in found}
+    return dataclasses.replace(header, keys=keys, fields=fields, by_content=(*header.by_content, *found))
 
 
 def _settled(header: Header, rows: list[list[Any]]) -> Header:
@@ -372,8 +390,11 @@ def _name_by_alternatives(
     texts: list[str], keys: list[str | None], fields: dict[str, int], lookup: dict[str, str]
 ) -> None:
     """An unnamed column whose header's alternatives all name one field no other column names is that field."""
+    aliases_of: dict[str, dict[str, list[str]]] = {}
     for offset, text in enumerate(texts):
-        if text and keys[offset] is None and (name := _field_of_alternatives(lookup, text)) and name not in fields:
+        if not text or keys[offset] is not None:
+            continue
+        if (name := _field_of_alternatives(lookup, text, aliases_of)) and name not in fields:
             keys[offset] = name
             fields[name] = offset
 

@@ -17,7 +17,7 @@ _BRACKETED = re.compile(
     rf"\s*[(\[（]\s*{_ATOM}(?:\s+(?:or|oder|ou|o|или)\s+{_ATOM})?\s*[)\]）]\s*$",
     re.I,
 )
-_RANGE = re.compile(r"\s*\d{1,3}(?:[.,]\d+)?\s*(?:-|–|—|to|bis|à|a|до|~|～)\s*\d{1,3}(?:[.,]\d+)?\s*%?\s*$", re.I)
+_RANGE = re.compile(r"\s*\d{1,3}(?:[.,]\d+)?\s*(?:-{1,2}|–|—|to|bis|à|a|до|~|～)\s*\d{1,3}(?:[.,]\d+)?\s*%?\s*$", re.I)
 
 
 # Guidance in brackets after the name ("Risk Description (There is a risk that… caused by… resulting in…)"):
@@ -35,14 +35,14 @@ _DEFINED = re.compile(r"^\s*[^\W\d_]{1,3}\s*[=:]\s*(?=\S)")
 # "Risk (P*I)": the score, not a risk, see header._name_factors), and a legend on the header cell's later lines
 # ("Probabilidade (P)\n1-Baixo\n2-Média\n3-Alta").
 _FORMULA = re.compile(
-    r"\s*(?:=|\n)\s*[(\[]?\s*[^\W\d_]{1,3}\s*[)\]]?\s*[x×*·]\s*[(\[]?\s*[^\W\d_]{1,3}\s*[)\]]?\s*$", re.I
+    r"\s*(?:=|\n)\s*[(\[]?\s*[^\W\d_]{1,4}\s*[)\]]?\s*[x×*·]\s*[(\[]?\s*[^\W\d_]{1,4}\s*[)\]]?\s*$", re.I
 )
 _LEGEND_LINE = re.compile(r"^\s*(\d{1,2})\s*[-–=:.)]\s*(\S.*?)\s*$")
 
 
 def without_qualifier(text: str) -> str | None:
     """The header with its qualifiers taken off, or None when it has none (or nothing else)."""
-    stripped = _DEFINED.sub("", _UNIT.sub("", _without_legend(text)), count=1)
+    stripped = _DEFINED.sub("", _UNIT.sub("", _without_legend(_without_colon(text))), count=1)
     stripped = _FORMULA.sub("", stripped, count=1)
     while True:
         shorter = _BRACKETED.sub("", stripped, count=1)
@@ -66,8 +66,14 @@ def _without_legend(text: str) -> str:
     return text.splitlines()[0] if header_legend(text) else text
 
 
+def _without_colon(text: str) -> str:
+    """A header as a form's label writes it ("Probabilidad (alta, media, baja):") without the colon."""
+    return text.rstrip().removesuffix(":").rstrip()
+
+
 def without_listed(text: str) -> str | None:
     """The header without a bracketed list of its scale's words ("Etki [Düşük-Orta-Yüksek]"), or None."""
+    text = _without_colon(text)
     bracket = _LAST_BRACKET.search(text)
     return text[: bracket.start()].rstrip() if bracket is not None and listed_levels(text) else None
 
@@ -94,7 +100,7 @@ _HYPHENS = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")  # "Düşük-Orta-Yüksek",
 
 def listed_levels(text: str) -> list[str] | None:
     """The levels a header lists in brackets at its end, in its order; None when it lists none."""
-    bracket = _LAST_BRACKET.search(text)
+    bracket = _LAST_BRACKET.search(_without_colon(text))
     if bracket is None:
         return None
     for alternative in _ALTERNATIVE.split(bracket.group(1)):

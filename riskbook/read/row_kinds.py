@@ -37,7 +37,9 @@ REASONS = {
 _NAME_FIELDS = ("title", "description")
 _GROUP_WORDS = 5  # a group's heading is a few words; a risk's name may be as short, but has levels beside it
 _SCALE_FIELDS = ("impact", "likelihood")
+GUIDANCE_ROWS = 3  # rows under the header that may be guidance (a template's instructions sit right under it)
 SAMPLE_ROWS = 200  # rows a column is first looked at in, before it is read whole
+_PLACEHOLDER_WORDS = 3  # words a cell of an unfilled template line may hold (a category, a default status)
 _PLACEHOLDER_MARK = 2  # a priority letter or a short number beside a pre-numbered reference ("H", "1")
 
 
@@ -66,12 +68,14 @@ class _Table:
 
     rows: list[list[Any]]
     row0: int  # sheet row of rows[0]
+    first: int  # index in rows of the first row under the header
     width: int  # the header's: cells beyond it belong to no risk
     columns: dict[str, int]  # field -> offset in a row
     header_words: frozenset[str]  # folded header texts: a row of them is a header again
     header_cells: list[Any]  # the header row as typed: a blank over a column is a merged heading's sub-column
     is_scale_word: Callable[[str], bool]
     words: RowWords
+    scale_names: dict[str, str]  # folded header -> field, as the scheme's [columns] name them
 
     def cells(self, sheet_row: int) -> list[Any]:
         return self.rows[sheet_row - self.row0]
@@ -126,7 +130,10 @@ def pass_over(
     counted here as a placeholder.
     """
     header_cells = rows[first - 1] if first > 0 else []
-    table = _Table(rows, row0, width, columns, header_words, header_cells, _scale_words(scheme), row_words())
+    table = _Table(
+        rows, row0, first, width, columns, header_words, header_cells, _scale_words(scheme), row_words(),
+        scheme.header_lookup,
+    )  # fmt: skip
     entries = _log_entries(risks, table, first)
     if entries:
         risks = [risk for risk in risks if risk.row not in entries]
@@ -166,6 +173,8 @@ def pass_over(
         reason = _row_kind(risk, table, seen_risk)
         if reason is None and (in_legend or (gap and seen_risk)) and not _risk_like(risk, table, kept):
             reason = "legend"
+        if reason == "placeholder" and in_legend:  # a key's line with a 0 in it
+            reason = "legend"
         if reason == "label" and _heads_legend(table.filled(risk.row)[0][1], table):
             reason = "legend"
         in_legend = in_legend or reason == "legend"
@@ -174,7 +183,7 @@ def pass_over(
             seen_risk, in_legend = True, False
         else:
             passed.append(PassedOver(risk.row, reason))
-        gap = False
+        gap = gap and reason == "header"  # a header again below a gap heads a key as often as more risks
     for sheet_row in range(previous + 1, row0 + len(rows)):
         if sheet_row in entries:
             continue
@@ -193,8 +202,12 @@ def _log_entries(risks: list[Risk], table: _Table, first: int) -> set[int]:
     first SAMPLE_ROWS rows and then in all, is a kind of entry (Risk, Assumption, Issue, Dependency), with
     risks among others, says which rows are risks."""
     words = table.words
+    any_kind = words.log_risk | words.log_other
     sample = table.rows[first : first + SAMPLE_ROWS]
     for offset in range(table.width):
+        filled = (row[offset] for row in sample if offset < len(row) and not v.is_blank(row[offset]))
+        if _kind(next(filled, None)) not in any_kind:
+            continue  # most columns: the first filled cell says it at once
         kinds = _entry_kinds([row[offset] for row in sample if offset < len(row)], words)
         if kinds is None or not kinds & words.log_risk or not kinds & words.log_other:
             continue
@@ -203,13 +216,14 @@ def _log_entries(risks: list[Risk], table: _Table, first: int) -> set[int]:
             continue
         rows = {risk.row for risk in risks}
         start = table.row0 + first
-        return {start + at for at, cell in enumerate(column) if start + at in rows and _kind(cell) in words.log_other}
+        others = {cell for cell in set(column) if _kind(cell) in words.log_other}
+        return {start + at for at, cell in enumerate(column) if cell in others and start + at in rows}
     return set()
 
 
 def _entry_kinds(cells: list[Any], words: RowWords) -> set[str] | None:
     """The kinds of entry a column's filled cells name, or None where one is no kind of entry."""
-    kinds = {_kind(cell) for cell in cells if not v.is_blank(cell)}
+    kinds = {_kind(cell) for cell in set(cells) if not v.is_blank(cell)}
     return kinds if kinds and kinds <= words.log_risk | words.log_other else None
 
 
@@ -227,7 +241,7 @@ def _latest_version(kept: list[Risk], passed: list[PassedOver]) -> tuple[list[Ri
     earlier = [risk for risk in kept if risk.row < cuts[-1]]
     names = {_risk_name(risk) for risk in last} - {""}
     again = names & {_risk_name(risk) for risk in earlier}
-    if len(last) < 2 or len(again) * 2 < len(names):
+    if len(last) < 2 or not names or len(again) * 2 < len(names):
         return kept, passed
     return last, passed + [PassedOver(risk.row, "earlier-version") for risk in earlier]
 
@@ -296,7 +310,7 @@ def _row_kind(risk: Risk, table: _Table, seen_risk: bool) -> str | None:
         return "totals"
     if len(texts) >= 2 and sum(1 for t in texts if t in table.header_words) * 2 >= len(filled):
         return "header"
-    if _placeholder(filled, table) or _numbers_without_a_name(risk, filled):
+    if _placeholder(filled, table) or _numbers_without_a_name(risk, filled) or _unfilled_line(risk, filled, table):
         return "placeholder"
     if len(filled) == 1:
         return "label"
@@ -306,7 +320,7 @@ def _row_kind(risk: Risk, table: _Table, seen_risk: bool) -> str | None:
         return "continuation"
     if not seen_risk and _sub_headings(risk, filled, table):
         return "header"
-    if not seen_risk and _guidance(risk, filled, table):
+    if not seen_risk and risk.row - table.row0 - table.first < GUIDANCE_ROWS and _guidance(risk, filled, table):
         return "guidance"
     return None
 
@@ -383,6 +397,24 @@ def _continues(risk: Risk, table: _Table) -> bool:
     return not any(name in risk.values or name in risk.invalid for name in own)
 
 
+def _unfilled_line(risk: Risk, filled: list[tuple[int, Any]], table: _Table) -> bool:
+    """A template's line not yet filled in: numbered or its formulas showing 0, no name, its levels and score
+    blank or a formula's 0, and nothing else but short words (a category, a status's default: "nicht
+    eingetreten")."""
+    names = {table.columns[n] for n in _NAME_FIELDS if n in table.columns}
+    levels = {table.columns[n] for n in (*_SCALE_FIELDS, "score", "rag") if n in table.columns}
+    numbered = table.columns.get("reference") in {offset for offset, _ in filled}
+    zeros = any(offset in levels and _formula_zero(cell) for offset, cell in filled)
+    if not (numbered or zeros) or not levels or any(offset in names for offset, _ in filled):
+        return False
+    for offset, cell in filled:
+        if offset in levels and not _formula_zero(cell):
+            return False
+        if isinstance(cell, str) and len(cell.split()) > _PLACEHOLDER_WORDS:
+            return False
+    return True
+
+
 def _numbers_without_a_name(risk: Risk, filled: list[tuple[int, Any]]) -> bool:
     """A template's pre-filled line: no name, no level, no text at all, only numbers (a formula's score of 0, a
     rank). A row with its levels typed and no name is a risk missing its name."""
@@ -428,7 +460,8 @@ def _sentence(cell: Any) -> bool:
     if not isinstance(cell, str):
         return False
     text = cell.strip()
-    return text.endswith((".", "?", ":")) or text.casefold().startswith("e.g") or len(text.split()) >= 4
+    words = len(text.split())
+    return (words > 1 and text.endswith((".", "?", ":"))) or text.casefold().startswith("e.g") or words >= 4
 
 
 def _risk_like(risk: Risk, table: _Table, kept: list[Risk]) -> bool:
@@ -452,5 +485,9 @@ def _number_kept(risk: Risk, name: str) -> bool:
 
 
 def _heads_legend(cell: Any, table: _Table) -> bool:
-    """A cell alone in its row reading Key, Legend, Scoring… starts a legend block."""
-    return isinstance(cell, str) and v.fold_header(cell) in table.words.legend
+    """A cell alone in its row reading Key, Legend, Scoring…, or naming a scale ("Impacto" over a matrix drawn
+    below the table), starts a legend block."""
+    if not isinstance(cell, str):
+        return False
+    key = v.fold_header(cell)
+    return key in table.words.legend or table.scale_names.get(key) in _SCALE_FIELDS

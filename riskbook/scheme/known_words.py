@@ -54,6 +54,7 @@ def _keys(text: str) -> list[str]:
     return [k for k in dict.fromkeys(keys) if k]
 
 
+MAX_SLIP_TEXTS = 30  # a scale's distinct texts past which none is looked at as a slip (each look costs a pass)
 _SLIP_LETTERS = 6  # letters a word needs before one letter off is a slip of a known word, not another word
 
 
@@ -84,6 +85,7 @@ def known_key(text: str, scale: KnownScale) -> str:
 def known_words(texts: list[str]) -> tuple[KnownScale, dict[str, int], str, dict[str, frozenset[str]]] | None:
     """The first known scale holding every text: (scale, text -> level index, the texts' language, each
     text's languages: a bilingual register writes one level in two)."""
+    slips_allowed = len(texts) <= MAX_SLIP_TEXTS
     for scale in known_scales():
         found: dict[str, int] = {}
         spoken: dict[str, frozenset[str]] = {}
@@ -91,7 +93,7 @@ def known_words(texts: list[str]) -> tuple[KnownScale, dict[str, int], str, dict
         in_file_order = {language: at for at, language in enumerate(scale.forms[0])}
         for text in texts:
             hit = next((scale.lookup[k] for k in _keys(text) if k in scale.lookup), None)
-            if hit is None and (near := slip_of(text, scale)):
+            if hit is None and slips_allowed and (near := slip_of(text, scale)):
                 hit = scale.lookup[near]
             if hit is None:
                 break

@@ -16,8 +16,17 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from riskbook.scheme.known_words import SEPARATOR, known_key, known_words, order_by_initials, rating_rank, slip_of
-from riskbook.scheme.load import WORKBOOK_WORDS
+from riskbook.scheme.known_words import (
+    SEPARATOR,
+    KnownScale,
+    known_key,
+    known_scales,
+    known_words,
+    order_by_initials,
+    rating_rank,
+    slip_of,
+)
+from riskbook.scheme.load import WORKBOOK_WORDS, header_key, load_scheme
 from riskbook.scheme.scale_types import DraftedScale, Level, Row, fold, tidy
 from riskbook.scheme.types import NUMBER_DIGITS, spelt_number
 
@@ -38,6 +47,7 @@ RESERVED_LABELS = {fold(word) for word in WORKBOOK_WORDS}  # written by the work
 # An axis's words and the number each has in a column of the register's own: (its header, word -> number).
 Paired = tuple[str, dict[str, int]]
 MIN_INITIALS = 3
+MAX_KEY_ROWS = 2_000  # rows of other sheets and below the table looked at for a key (a key is a few lines)
 _PHRASE_WORDS = 3  # words a cell needs before it is a sentence known by its leading word  # letter codes a column must use before their initials order it with no list in its header
 
 
@@ -97,6 +107,7 @@ def _draft_axis(
         or _by_paired(axis, texts, counts, paired)
         or _by_legend(axis, texts, counts, legend_rows)
         or _by_known_words(axis, texts, counts)
+        or _by_list(axis, texts, counts, legend_rows)
         or _by_initials(axis, texts, counts, listed)
         or _unordered(axis, texts, counts)
     )
@@ -191,7 +202,7 @@ def _numbered_words(legend_rows: Sequence[list[Any]]) -> dict[int, tuple[str, in
     high", "Very Low | 1"), with its rank (rating_rank); a number given two ranks is left out."""
     found: dict[int, tuple[str, int]] = {}
     clashes: set[int] = set()
-    for row in legend_rows:
+    for row in itertools.islice(legend_rows, MAX_KEY_ROWS):
         cells = [text for text in (tidy(cell) if cell is not None else "" for cell in row) if text]
         for first, second in itertools.pairwise(cells):
             for cell, beside in ((first, second), (second, first)):  # "1 | Very high" or "Very Low | 1"
@@ -379,6 +390,65 @@ def _level_number(cell: str) -> int | None:
     return int(number) if number is not None and number.is_integer() and 0 <= number <= MAX_LEVELS else None
 
 
+def _by_list(axis: str, texts: list[str], counts: Counter[str], legend_rows) -> DraftedScale | None:
+    """The workbook's own list of the levels, on another sheet or below the table (a drop-down's source, a
+    matrix's axis: Rare, Unlikely, Probable, Likely, Very Likely), holding every word the register uses:
+    the levels in its order, which way up by the known words among them."""
+    wanted = {fold(text) for text in texts}
+    for run in _runs(legend_rows):
+        folded = [fold(item) for item in run]
+        if not wanted <= set(folded) or len(set(folded)) != len(folded) or len(run) < max(3, len(texts)):
+            continue
+        found = _way_up(run)
+        if found is None:
+            continue
+        way, scale = found
+        unsure = fold(run[0]) not in wanted and not known_key(run[0], scale) and len(run) > max(3, len(texts))
+        if unsure and _names_an_axis(run[0]):
+            run, unsure = run[1:], False  # the list's heading ("Likelihood" over Rare, Unlikely…), no level
+        ordered = run if way else run[::-1]
+        mine = {fold(text): text for text in texts}
+        levels = _levels([[mine.get(fold(item), item)] for item in ordered], counts)
+        note = f"the register's {axis} words, in the order the workbook lists them"
+        if unsure:
+            note = f"GUESS: {note}; the list's first line, {run[0]!r}, may be its heading rather than a level"
+        return DraftedScale(axis, levels, note, guessed=unsure)
+    return None
+
+
+def _names_an_axis(text: str) -> bool:
+    """Whether a cell is a header word for the impact or the likelihood ("Likelihood", "Probabilidad")."""
+    return load_scheme().header_lookup.get(header_key(text)) in ("impact", "likelihood")
+
+
+def _runs(legend_rows) -> list[list[str]]:
+    """Runs of texts side by side in a row, or one under another in a column, of up to MAX_LEVELS."""
+    rows = [[tidy(c) if isinstance(c, str) else "" for c in row] for row in itertools.islice(legend_rows, MAX_KEY_ROWS)]
+    runs: list[list[str]] = []
+    for line in [*rows, *(list(column) for column in itertools.zip_longest(*rows, fillvalue=""))]:
+        run: list[str] = []
+        for cell in [*line, ""]:
+            if cell and spelt_number(cell) is None:
+                run.append(cell)
+                continue
+            if 3 <= len(run) <= MAX_LEVELS:
+                runs.append(run)
+            run = []
+    return runs
+
+
+def _way_up(run: list[str]) -> tuple[bool, KnownScale] | None:
+    """(True, the scale) where a list's known words rise along it, (False, …) where they fall, None where they
+    don't say."""
+    for scale in known_scales():
+        ranks = [scale.lookup[key][0] for item in run if (key := known_key(item, scale))]
+        if len(ranks) >= 2 and ranks[0] != ranks[-1]:
+            rising = ranks[0] < ranks[-1]
+            if all((a <= b) if rising else (a >= b) for a, b in itertools.pairwise(ranks)):
+                return rising, scale
+    return None
+
+
 def _by_known_words(axis: str, texts: list[str], counts: Counter[str]) -> DraftedScale | None:
     found = known_words(texts)
     if found is None:
@@ -386,7 +456,7 @@ def _by_known_words(axis: str, texts: list[str], counts: Counter[str]) -> Drafte
     scale, index_of, language, spoken = found
     # the word each is known by: "Low" of "Low, as everyone…"; a short text is its own word ("M to H" is no M)
     word = {text: known_key(text, scale) if len(text.split()) > _PHRASE_WORDS else fold(text) for text in texts}
-    slips = {text: slip for text in texts if (slip := slip_of(text, scale)) and not known_key(text, scale)}
+    slips = {text: slip for text in texts if not known_key(text, scale) and (slip := slip_of(text, scale))}
     word |= slips
     levels = []
     for index, forms in enumerate(scale.forms):
@@ -464,6 +534,8 @@ def _levels(groups: list[list[str]], counts: Counter[str], words: dict[str, str]
         prose = [t for t in ordered if len(t) > SHORT_LABEL]
         if not label and prose:
             label = _short_label(prose[0])
+        if label.endswith(".") and len(label.split()) <= _PHRASE_WORDS:  # "Alta." is the level Alta
+            label = label.rstrip(".").rstrip() or label
         aliases = [t for t in ordered if t != label and len(t) <= SHORT_LABEL]
         if words:
             aliases += [w for t in ordered if (w := words.get(t)) and w != label and len(w) <= SHORT_LABEL]
