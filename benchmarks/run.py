@@ -62,6 +62,7 @@ def compile_riskbook() -> str:
         check=True,
         capture_output=True,
         text=True,
+        cwd="/",  # as the riskbook command finds it: python -c would take a riskbook folder in the directory run from
     ).stdout.strip()
     subprocess.run([sys.executable, "-m", "compileall", "-q", where], check=True, stdout=subprocess.DEVNULL)
     return where
