@@ -1531,3 +1531,19 @@ def test_residual_levels_beside_plain_ones_and_an_inherent_score_are_the_current
     codes = [f["code"] for f in report["findings"]]
     assert "assessment-by-group" in codes
     assert "bad-score" not in codes and "score-mismatch" not in codes
+
+
+def test_a_score_column_the_draft_leaves_unread_is_not_read_by_its_content(tmp_path):
+    """Likelihoods 0.25–1 and impacts 1–5, 'Riesgo' their product (2.25, 3.75): the draft says riskbook can't
+    score in such numbers and leaves the Score column unread (aliases = []); validate under it reads no score
+    by content either, so no whole-number or matrix finding calls the file's own products wrong."""
+    cells = [(3, 0.75), (2, 0.75), (4, 0.5), (5, 0.75), (3, 0.5)]
+    rows = [["ID", "Descripción", "Impacto", "Probabilidad", "Riesgo"]] + [
+        [n, f"Riesgo número {n}", i, p, i * p] for n, (i, p) in enumerate(cells, 1)
+    ]
+    path = write_xlsx(tmp_path / "riesgos.xlsx", rows, sheet="Descripcion")
+    drafted = run_cli("scheme", "--from", path, "-o", tmp_path / "scheme.toml")
+    assert "[columns.score]\naliases = []" in (tmp_path / "scheme.toml").read_text(), drafted.output
+    report = _json(path, "--scheme", tmp_path / "scheme.toml")
+    assert not [f for f in report["findings"] if f["code"] in ("bad-score", "score-mismatch")]
+    assert "score" not in report["columns"]
