@@ -1513,3 +1513,37 @@ def test_the_workbooks_drop_down_list_orders_the_levels(tmp_path):
     drafted = run_cli("scheme", "--from", path, "-o", tmp_path / "scheme2.toml")
     assert "likelihood: Probablilty < Rare" in drafted.output and "GUESSED" in drafted.output
     assert "may be its heading rather than a level" in (tmp_path / "scheme2.toml").read_text()
+
+
+def test_residual_levels_beside_plain_ones_and_an_inherent_score_are_the_current_set(tmp_path):
+    """'Likelihood', 'Impact', 'Inherent Score' (their product), then 'Residual Likelihood', 'Residual Impact',
+    'Residual Score' written '15 (High)': the residual columns are the current set, the plain ones the
+    inherent, said; a score with its band's word beside it is that score."""
+    cells = [(4, 5, 3, 5), (3, 4, 2, 4), (3, 5, 4, 5), (5, 4, 4, 4)]
+    rows = [["Risk ID", "Risk Owner", "Threat", "Likelihood", "Impact", "Inherent Score", "Residual Likelihood",
+             "Residual Impact", "Residual Score"]]  # fmt: skip
+    rows += [[f"GR-00{n}", "CTO", f"Threat number {n}", l1, i1, f"{l1 * i1} (High)", l2, i2, f"{l2 * i2} (High)"]
+             for n, (l1, i1, l2, i2) in enumerate(cells, 1)]  # fmt: skip
+    path = write_xlsx(tmp_path / "register.xlsx", rows, sheet="Sheet 1")
+    report = _json(path, "--scheme", Path(__file__).resolve().parent.parent / "workbook_templates" / "scheme-5x5.toml")
+    assert report["columns"]["likelihood"] == "Residual Likelihood"
+    assert report["columns"]["inherent_impact"] == "Impact"
+    codes = [f["code"] for f in report["findings"]]
+    assert "assessment-by-group" in codes
+    assert "bad-score" not in codes and "score-mismatch" not in codes
+
+
+def test_a_score_column_the_draft_leaves_unread_is_not_read_by_its_content(tmp_path):
+    """Likelihoods 0.25–1 and impacts 1–5, 'Riesgo' their product (2.25, 3.75): the draft says riskbook can't
+    score in such numbers and leaves the Score column unread (aliases = []); validate under it reads no score
+    by content either, so no whole-number or matrix finding calls the file's own products wrong."""
+    cells = [(3, 0.75), (2, 0.75), (4, 0.5), (5, 0.75), (3, 0.5)]
+    rows = [["ID", "Descripción", "Impacto", "Probabilidad", "Riesgo"]] + [
+        [n, f"Riesgo número {n}", i, p, i * p] for n, (i, p) in enumerate(cells, 1)
+    ]
+    path = write_xlsx(tmp_path / "riesgos.xlsx", rows, sheet="Descripcion")
+    drafted = run_cli("scheme", "--from", path, "-o", tmp_path / "scheme.toml")
+    assert "[columns.score]\naliases = []" in (tmp_path / "scheme.toml").read_text(), drafted.output
+    report = _json(path, "--scheme", tmp_path / "scheme.toml")
+    assert not [f for f in report["findings"] if f["code"] in ("bad-score", "score-mismatch")]
+    assert "score" not in report["columns"]

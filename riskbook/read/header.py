@@ -14,7 +14,7 @@ from riskbook.fields import FIELD_LABELS
 from riskbook.model import Risk, cell_name, column_letter
 from riskbook.read import values as v
 from riskbook.read.by_content import ByContent, column_fits, factors_by_content, levels_by_content, names_column
-from riskbook.read.header_groups import field_in_group
+from riskbook.read.header_groups import field_in_group, names_current
 from riskbook.read.header_qualifier import without_listed, without_qualifier
 from riskbook.scheme.load import header_key, load_scheme
 from riskbook.scheme.types import Scheme
@@ -382,8 +382,29 @@ def _map_cells(row: list[Any], index: int, lookup: dict[str, str], above: list[t
         if name is not None and (name not in fields or _spelt_out_over_letter(texts[fields[name]], text)):
             fields[name] = offset
     _name_by_alternatives(texts, keys, fields, lookup)
+    _residual_over_plain(texts, keys, fields, by_group)
     _name_factors(texts, keys, fields)
     return Header(index, texts, keys, fields, by_group)
+
+
+def _residual_over_plain(
+    texts: list[str], keys: list[str | None], fields: dict[str, int], by_group: dict[int, str]
+) -> None:
+    """Beside an inherent score, a level named twice, plain and as residual ("Likelihood", "Inherent Score",
+    then "Residual Likelihood"), is the residual one's: the plain one is the inherent assessment's. Each is
+    said as a group's reading is (assessment-by-group)."""
+    if "inherent_score" not in fields:
+        return
+    for name in ("impact", "likelihood"):
+        offsets = [offset for offset, key in enumerate(keys) if key == name]
+        residual = [offset for offset in offsets if names_current(texts[offset])]
+        plain = [offset for offset in offsets if offset not in residual]
+        inherent = f"inherent_{name}"
+        if residual and plain and inherent not in fields:
+            keys[plain[0]], fields[inherent] = inherent, plain[0]
+            fields[name] = residual[0]
+            by_group[residual[0]] = texts[residual[0]].split()[0]
+            by_group[plain[0]] = texts[fields["inherent_score"]]
 
 
 def _name_by_alternatives(

@@ -33,6 +33,12 @@ def field_in_group(group: str, field: str | None) -> str | None:
     return field if assessment == "current" else f"{assessment}_{_SET_FIELDS[field]}"
 
 
+def names_current(header: str) -> bool:
+    """Whether a header starts with a word naming the current assessment ("Residual Likelihood", "Net Impact")."""
+    words = header.split()
+    return any(_groups().get(header_key(" ".join(words[:n]))) == "current" for n in (1, 2, 3) if len(words) > n)
+
+
 def group_notices(
     by_group: dict[int, str], columns: dict[str, int], sheet: str, header_row: int, col0: int
 ) -> list[Finding]:

@@ -403,9 +403,15 @@ def _build_register(
     header_index = header.index
     _check_header_width(display, sheet, rows[header_index], row0 + header_index)
     headers = header.texts
+    # a field the scheme names no header for ([columns.score] aliases = []: "not read") is not read by content
+    unread = {name for name, spec in (scheme.columns or {}).items() if spec.aliases == ()}
     inferred = [
-        *header.by_content,
-        *columns_by_content(rows, header.index + 1, _free_columns(header), header.fields, scheme, header.texts),
+        found
+        for found in (
+            *header.by_content,
+            *columns_by_content(rows, header.index + 1, _free_columns(header), header.fields, scheme, header.texts),
+        )
+        if found.field not in unread
     ]
     inferred_at = {found.offset: found.field for found in inferred}
     columns: dict[str, int] = {}
@@ -413,7 +419,13 @@ def _build_register(
     extra_names: set[str] = set()
     next_number: dict[str, int] = {}
     notices: list[Finding] = []
-    keys = [header.keys[offset] or inferred_at.get(offset) for offset in range(len(headers))]
+    by_content_at = {found.offset for found in header.by_content}
+    keys = [
+        None
+        if offset in by_content_at and header.keys[offset] in unread
+        else header.keys[offset] or inferred_at.get(offset)
+        for offset in range(len(headers))
+    ]
     rating = _rating_beside_score(keys)
     for offset, text in enumerate(headers):
         field_name = keys[offset]

@@ -253,9 +253,14 @@ def parse_score(value: Any) -> int | Invalid:
     if value.__class__ is float and value.is_integer() and value >= 0:
         return int(value)
     number = parse_number(value)
+    if number is None and isinstance(value, str) and (remarked := _REMARKED_SCORE.match(value)):
+        number = float(remarked.group(1))  # "20 (Critical)": the score, its band's word beside it
     if number is not None and number.is_integer() and number >= 0:
         return int(number)
     return Invalid(value, "is not a whole-number score", "bad-score")
+
+
+_REMARKED_SCORE = re.compile(r"^\s*(\d{1,6})\s*[(\[][^()\[\]]{1,40}[)\]]\s*$")
 
 
 # Dates outside these years are placeholders ("31/12/9999" for "no date") or typing slips;
