@@ -1547,3 +1547,16 @@ def test_a_score_column_the_draft_leaves_unread_is_not_read_by_its_content(tmp_p
     report = _json(path, "--scheme", tmp_path / "scheme.toml")
     assert not [f for f in report["findings"] if f["code"] in ("bad-score", "score-mismatch")]
     assert "score" not in report["columns"]
+
+
+def test_rows_of_sentences_that_would_leave_no_risks_are_the_risks(tmp_path):
+    """A dissertation's assessment writes its likelihoods as sentences ('Unlikely however there is always the
+    potential…'). Such rows read like guidance under the header, but guidance comes before risks: rows that
+    would leave none are the risks, with their findings, not 'no risks'."""
+    rows = [["Risk", "Level of risk", "Likely Hood of happening", "Risk Prevention"]] + [
+        [f"Hard drive number {n} fails", level, "Unlikely however there is always the potential.", "Backups"]
+        for n, level in enumerate(["Severe", "Medium", "Medium"], 1)
+    ]
+    report = _json(write_xlsx(tmp_path / "assessment.xlsx", rows, sheet="Sheet1"))
+    assert report["risks"] == 3
+    assert not report.get("passed_over")

@@ -192,6 +192,10 @@ def pass_over(
             passed.append(PassedOver(sheet_row, reason))
     if not passed:
         return risks, ()
+    if not kept:  # guidance comes before risks: rows that would leave none are the risks, with their findings
+        guidance = {p.row for p in passed if p.reason == "guidance"}
+        kept = [risk for risk in risks if risk.row in guidance]
+        passed = [p for p in passed if p.row not in guidance]
     kept, passed = _latest_version(kept, passed)
     passed.sort(key=lambda p: p.row)
     return kept, tuple(passed)
