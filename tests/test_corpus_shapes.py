@@ -1560,3 +1560,16 @@ def test_rows_of_sentences_that_would_leave_no_risks_are_the_risks(tmp_path):
     report = _json(write_xlsx(tmp_path / "assessment.xlsx", rows, sheet="Sheet1"))
     assert report["risks"] == 3
     assert not report.get("passed_over")
+
+
+def test_candidates_a_screening_column_answers_no_are_not_risks(tmp_path):
+    """'Riesgo S/N': the team listed candidates and answered whether each is a risk; the N rows are passed
+    over, said, and only the S rows are checked."""
+    answers = [("S", 2, 1), ("N", None, None), ("S", 1, 3), ("N", None, None), ("S", 2, 3)]
+    rows = [["Código", "Descripción", "Riesgo\nS/N", "Probab.\n1--5", "Impacto\n1--5"]] + [
+        [f"Ri{n}", f"Candidato número {n}", answer, p, i] for n, (answer, p, i) in enumerate(answers, 1)
+    ]
+    report = _json(write_xlsx(tmp_path / "riesgos.xlsx", rows, sheet="RiegosProyecto"))
+    assert report["risks"] == 3
+    assert [p["row"] for p in report["passed_over"] if p["reason"] == "screened-out"] == [3, 5]
+    assert not [f for f in report["findings"] if f["code"] == "missing-value"]
