@@ -1547,3 +1547,29 @@ def test_a_score_column_the_draft_leaves_unread_is_not_read_by_its_content(tmp_p
     report = _json(path, "--scheme", tmp_path / "scheme.toml")
     assert not [f for f in report["findings"] if f["code"] in ("bad-score", "score-mismatch")]
     assert "score" not in report["columns"]
+
+
+def test_rows_of_sentences_that_would_leave_no_risks_are_the_risks(tmp_path):
+    """A dissertation's assessment writes its likelihoods as sentences ('Unlikely however there is always the
+    potential…'). Such rows read like guidance under the header, but guidance comes before risks: rows that
+    would leave none are the risks, with their findings, not 'no risks'."""
+    rows = [["Risk", "Level of risk", "Likely Hood of happening", "Risk Prevention"]] + [
+        [f"Hard drive number {n} fails", level, "Unlikely however there is always the potential.", "Backups"]
+        for n, level in enumerate(["Severe", "Medium", "Medium"], 1)
+    ]
+    report = _json(write_xlsx(tmp_path / "assessment.xlsx", rows, sheet="Sheet1"))
+    assert report["risks"] == 3
+    assert not report.get("passed_over")
+
+
+def test_candidates_a_screening_column_answers_no_are_not_risks(tmp_path):
+    """'Riesgo S/N': the team listed candidates and answered whether each is a risk; the N rows are passed
+    over, said, and only the S rows are checked."""
+    answers = [("S", 2, 1), ("N", None, None), ("S", 1, 3), ("N", None, None), ("S", 2, 3)]
+    rows = [["Código", "Descripción", "Riesgo\nS/N", "Probab.\n1--5", "Impacto\n1--5"]] + [
+        [f"Ri{n}", f"Candidato número {n}", answer, p, i] for n, (answer, p, i) in enumerate(answers, 1)
+    ]
+    report = _json(write_xlsx(tmp_path / "riesgos.xlsx", rows, sheet="RiegosProyecto"))
+    assert report["risks"] == 3
+    assert [p["row"] for p in report["passed_over"] if p["reason"] == "screened-out"] == [3, 5]
+    assert not [f for f in report["findings"] if f["code"] == "missing-value"]

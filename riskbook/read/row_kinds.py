@@ -32,6 +32,7 @@ REASONS = {
     "legend": "legend or key line below the table",
     "continuation": "row continuing the risk above (no reference, name or level of its own)",
     "log-entry": "entry of a RAID log that is not a risk (an assumption, issue, dependency or action)",
+    "screened-out": "candidate its screening column says is no risk (Risk Y/N: N)",
     "earlier-version": "risk of an earlier version of the table (the header repeats over the same risks; the last is read)",
 }
 _NAME_FIELDS = ("title", "description")
@@ -51,15 +52,16 @@ class RowWords:
     legend: frozenset[str]
     log_risk: frozenset[str]  # a RAID log's word for a risk entry
     log_other: frozenset[str]  # and for its other entries
+    screen: frozenset[str]  # a column's header asking whether its row is a risk at all ("Riesgo S/N")
+    screen_no: frozenset[str]  # and its answer no
 
 
 @functools.cache
 def row_words() -> RowWords:
     """The [rows] table of the shipped columns.toml."""
     table = shipped_columns_file()["rows"]
-    return RowWords(
-        *(frozenset(map(header_key, table[name])) for name in ("totals", "legend", "log_risk", "log_other"))
-    )
+    names = ("totals", "legend", "log_risk", "log_other", "screen", "screen_no")
+    return RowWords(*(frozenset(map(header_key, table[name])) for name in names))
 
 
 @dataclass(slots=True)
@@ -134,13 +136,14 @@ def pass_over(
         rows, row0, first, width, columns, header_words, header_cells, _scale_words(scheme), row_words(),
         scheme.header_lookup,
     )  # fmt: skip
-    entries = _log_entries(risks, table, first)
+    entries = {row: "log-entry" for row in _log_entries(risks, table, first)}
+    entries |= {row: "screened-out" for row in _screened_out(risks, table, first)}
     if entries:
         risks = [risk for risk in risks if risk.row not in entries]
     elif _all_plain(risks, table, row0 + first, total_rows):
         return risks, ()
     kept: list[Risk] = []
-    passed: list[PassedOver] = [PassedOver(row, "log-entry") for row in sorted(entries)]
+    passed: list[PassedOver] = [PassedOver(row, reason) for row, reason in sorted(entries.items())]
     previous = row0 + first - 1
     gap = False  # a wholly blank row since the last row kept or passed over
     in_legend = False
@@ -192,6 +195,10 @@ def pass_over(
             passed.append(PassedOver(sheet_row, reason))
     if not passed:
         return risks, ()
+    if not kept:  # guidance comes before risks: rows that would leave none are the risks, with their findings
+        guidance = {p.row for p in passed if p.reason == "guidance"}
+        kept = [risk for risk in risks if risk.row in guidance]
+        passed = [p for p in passed if p.row not in guidance]
     kept, passed = _latest_version(kept, passed)
     passed.sort(key=lambda p: p.row)
     return kept, tuple(passed)
@@ -219,6 +226,22 @@ def _log_entries(risks: list[Risk], table: _Table, first: int) -> set[int]:
         others = {cell for cell in set(column) if _kind(cell) in words.log_other}
         return {start + at for at, cell in enumerate(column) if cell in others and start + at in rows}
     return set()
+
+
+def _screened_out(risks: list[Risk], table: _Table, first: int) -> set[int]:
+    """The sheet rows a screening column answers no ("Riesgo S/N": N, "Risk Y/N": N): candidates found not
+    to be risks. Every filled cell of the column must be a yes or a no."""
+    words = table.words
+    offset = next((at for at, cell in enumerate(table.header_cells) if _kind(cell) in words.screen), None)
+    if offset is None:
+        return set()
+    column = [row[offset] if offset < len(row) else None for row in table.rows[first:]]
+    answers = {_kind(cell) for cell in set(column) if not v.is_blank(cell)}
+    if not answers & words.screen_no or len(answers) > 2 or not all(len(answer) <= 3 for answer in answers):
+        return set()
+    rows = {risk.row for risk in risks}
+    start = table.row0 + first
+    return {start + at for at, cell in enumerate(column) if _kind(cell) in words.screen_no and start + at in rows}
 
 
 def _entry_kinds(cells: list[Any], words: RowWords) -> set[str] | None:
