@@ -478,6 +478,8 @@ _FACTOR_INITIALS = {
     "third": frozenset("dbe"),
 }
 _LETTER_HEADER = 3  # letters a factor's header has at most: "G", "Det", "Occ"
+_MAX_LETTER_COLUMNS = 8  # letter columns tried as factors (a method writes three, twice at most)
+_MAX_PRODUCT_COLUMNS = 40  # numeric columns tried as their product
 
 
 def factors_by_content(
@@ -496,10 +498,12 @@ def factors_by_content(
         return []
     sample = _sample(rows, first, len(keys))
     numbers = {o: [v.parse_number(c) for c in _column(sample, o)] for o, key in enumerate(keys) if key is None}
-    small = [o for o in letters if _factor_numbers(numbers[o])]
+    numbers = {o: column for o, column in numbers.items() if sum(n is not None for n in column) >= _AT_LEAST}
+    small = [o for o in letters[:_MAX_LETTER_COLUMNS] if o in numbers and _factor_numbers(numbers[o])]
+    products = list(numbers)[:_MAX_PRODUCT_COLUMNS]
     for a, b, c in itertools.combinations(small, 3):
         ab = [x * y if x is not None and y is not None else None for x, y in zip(numbers[a], numbers[b], strict=True)]
-        if not any(o not in (a, b, c) and _multiply(ab, numbers[c], numbers[o]) for o in numbers):
+        if not any(o not in (a, b, c) and _multiply(ab, numbers[c], numbers[o]) for o in products):
             continue
         fits = [
             (likelihood, impact)

@@ -15,7 +15,7 @@ from riskbook.model import Risk, cell_name, column_letter
 from riskbook.read import values as v
 from riskbook.read.by_content import ByContent, column_fits, factors_by_content, levels_by_content, names_column
 from riskbook.read.header_groups import field_in_group, names_current
-from riskbook.read.header_qualifier import without_listed, without_qualifier
+from riskbook.read.header_qualifier import MAX_QUALIFIED, squeezed, without_listed, without_qualifier
 from riskbook.scheme.load import header_key, load_scheme
 from riskbook.scheme.types import Scheme
 
@@ -53,7 +53,9 @@ _BRACKETED_GROUP = re.compile(r"^(.*?\S)\s*[(\[（]([^()\[\]（）]+)[)\]）]\s*
 def _field_by_bracketed_group(lookup: dict[str, str], text: str) -> tuple[str, str] | None:
     """A field and the assessment a bracket after it names ("Pravdepodobnosť (pred mitigáciou)": the inherent
     likelihood), as a group over it would: (field, group)."""
-    found = _BRACKETED_GROUP.match(text) if text.rstrip().endswith((")", "]", "）")) else None
+    text = squeezed(text)
+    fits = len(text) <= MAX_QUALIFIED and text.endswith((")", "]", "）"))
+    found = _BRACKETED_GROUP.match(text) if fits else None
     if found is None:
         return None
     base, group = found.groups()
@@ -74,6 +76,9 @@ def _field_of_alternatives(
     """The field every alternative of a header names ("Probability or Occurrence", "Impact / Severity"), each
     as written or one letter off ("Impact/ Concequence"); "Threat / Opportunity" names no one field.
     aliases_of caches each field's index of known headers one letter off, for the header row."""
+    text = squeezed(text)
+    if len(text) > MAX_QUALIFIED:
+        return None
     parts = [part for part in _ALTERNATIVES.split(text, maxsplit=_MAX_ALTERNATIVES) if part.strip()]
     if not 2 <= len(parts) <= _MAX_ALTERNATIVES or any(sum(map(str.isalpha, part)) < 2 for part in parts):
         return None

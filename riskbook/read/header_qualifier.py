@@ -34,16 +34,20 @@ _DEFINED = re.compile(r"^\s*[^\W\d_]{1,3}\s*[=:]\s*(?=\S)")
 # A formula after the name or on a line of its own ("Risk Factor= I*F", "Fator de Risco\n(P) x (i)"; not
 # "Risk (P*I)": the score, not a risk, see header._name_factors), and a legend on the header cell's later lines
 # ("Probabilidade (P)\n1-Baixo\n2-Média\n3-Alta").
-_FORMULA = re.compile(
-    r"\s*(?:=|\n)\s*[(\[]?\s*[^\W\d_]{1,4}\s*[)\]]?\s*[x×*·]\s*[(\[]?\s*[^\W\d_]{1,4}\s*[)\]]?\s*$", re.I
-)
+_PRODUCT_TAIL = re.compile(r"[(\[]?[^\W\d_]{1,4}[)\]]?[x×*·][(\[]?[^\W\d_]{1,4}[)\]]?", re.I)
+# Past this many characters (spaces squeezed) a header is no name with a qualifier: each pattern below costs
+# more than its length on some texts, and a 30,000-character header cell is a hostile file's, not a register's.
+MAX_QUALIFIED = 300
 _LEGEND_LINE = re.compile(r"^\s*(\d{1,2})\s*[-–=:.)]\s*(\S.*?)\s*$")
 
 
 def without_qualifier(text: str) -> str | None:
     """The header with its qualifiers taken off, or None when it has none (or nothing else)."""
+    text = squeezed(text)
+    if len(text) > MAX_QUALIFIED:
+        return None
     stripped = _DEFINED.sub("", _UNIT.sub("", _without_legend(_without_colon(text))), count=1)
-    stripped = _FORMULA.sub("", stripped, count=1)
+    stripped = _without_formula(stripped)
     while True:
         shorter = _BRACKETED.sub("", stripped, count=1)
         shorter = _RANGE.sub("", shorter, count=1)
@@ -55,8 +59,26 @@ def without_qualifier(text: str) -> str | None:
     return stripped if stripped and stripped != text.strip() else None
 
 
+def squeezed(text: str) -> str:
+    """A header with each run of spaces one space and each run of line breaks (with the spaces round them) one."""
+    if text.isprintable() and "  " not in text and text == text.strip():
+        return text  # most headers: nothing to squeeze
+    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+
+
+def _without_formula(text: str) -> str:
+    """The header without a product after an equals sign or on its own line ("Risk Factor= I*F")."""
+    at = max(text.rfind("="), text.rfind("\n"))
+    if at < 0 or not _PRODUCT_TAIL.fullmatch("".join(text[at + 1 :].split())):
+        return text
+    return text[:at]
+
+
 def header_legend(text: str) -> list[tuple[int, str]]:
     """The numbered levels a header cell lists on its later lines ("1-Baixo", "2-Média"), two or more."""
+    text = squeezed(text)
+    if len(text) > MAX_QUALIFIED:
+        return []
     lines = text.splitlines()[1:]
     found = [(int(m.group(1)), m.group(2)) for line in lines if (m := _LEGEND_LINE.match(line))]
     return found if len(found) >= 2 and len(found) == len([line for line in lines if line.strip()]) else []
@@ -73,7 +95,9 @@ def _without_colon(text: str) -> str:
 
 def without_listed(text: str) -> str | None:
     """The header without a bracketed list of its scale's words ("Etki [Düşük-Orta-Yüksek]"), or None."""
-    text = _without_colon(text)
+    text = _without_colon(squeezed(text))
+    if len(text) > MAX_QUALIFIED:
+        return None
     bracket = _LAST_BRACKET.search(text)
     return text[: bracket.start()].rstrip() if bracket is not None and listed_levels(text) else None
 
@@ -100,7 +124,10 @@ _HYPHENS = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")  # "Düşük-Orta-Yüksek",
 
 def listed_levels(text: str) -> list[str] | None:
     """The levels a header lists in brackets at its end, in its order; None when it lists none."""
-    bracket = _LAST_BRACKET.search(_without_colon(text))
+    text = _without_colon(squeezed(text))
+    if len(text) > MAX_QUALIFIED:
+        return None
+    bracket = _LAST_BRACKET.search(text)
     if bracket is None:
         return None
     for alternative in _ALTERNATIVE.split(bracket.group(1)):

@@ -106,6 +106,7 @@ def known_words(texts: list[str]) -> tuple[KnownScale, dict[str, int], str, dict
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def rating_rank(rating: object) -> int | None:
     """A rating's rank, 1 (very low, green) to 5 (very high), by the known words of any language."""
     if not rating or not isinstance(rating, str):

@@ -47,6 +47,7 @@ RESERVED_LABELS = {fold(word) for word in WORKBOOK_WORDS}  # written by the work
 # An axis's words and the number each has in a column of the register's own: (its header, word -> number).
 Paired = tuple[str, dict[str, int]]
 MIN_INITIALS = 3
+MAX_KEY_COLUMNS = 50  # and columns of each
 MAX_KEY_ROWS = 2_000  # rows of other sheets and below the table looked at for a key (a key is a few lines)
 _PHRASE_WORDS = 3  # words a cell needs before it is a sentence known by its leading word  # letter codes a column must use before their initials order it with no list in its header
 
@@ -203,11 +204,11 @@ def _numbered_words(legend_rows: Sequence[list[Any]]) -> dict[int, tuple[str, in
     found: dict[int, tuple[str, int]] = {}
     clashes: set[int] = set()
     for row in itertools.islice(legend_rows, MAX_KEY_ROWS):
-        cells = [text for text in (tidy(cell) if cell is not None else "" for cell in row) if text]
+        cells = [text for text in (tidy(cell) if cell is not None else "" for cell in row[:MAX_KEY_COLUMNS]) if text]
         for first, second in itertools.pairwise(cells):
             for cell, beside in ((first, second), (second, first)):  # "1 | Very high" or "Very Low | 1"
-                number, rank = _level_number(cell), rating_rank(beside)
-                if number is None or number == 0 or rank is None:
+                number = _level_number(cell)
+                if not number or (rank := rating_rank(beside)) is None:
                     continue
                 if number in found and found[number][1] != rank:
                     clashes.add(number)
@@ -423,7 +424,10 @@ def _names_an_axis(text: str) -> bool:
 
 def _runs(legend_rows) -> list[list[str]]:
     """Runs of texts side by side in a row, or one under another in a column, of up to MAX_LEVELS."""
-    rows = [[tidy(c) if isinstance(c, str) else "" for c in row] for row in itertools.islice(legend_rows, MAX_KEY_ROWS)]
+    rows = [
+        [tidy(c) if isinstance(c, str) else "" for c in row[:MAX_KEY_COLUMNS]]
+        for row in itertools.islice(legend_rows, MAX_KEY_ROWS)
+    ]
     runs: list[list[str]] = []
     for line in [*rows, *(list(column) for column in itertools.zip_longest(*rows, fillvalue=""))]:
         run: list[str] = []
