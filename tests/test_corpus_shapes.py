@@ -1240,7 +1240,7 @@ def test_a_legend_on_the_header_cells_later_lines_names_the_levels(tmp_path):
     path = write_xlsx(tmp_path / "riscos.xlsx", rows, sheet="Riscos")
     report = _json(path)
     assert report["risks"] == 3
-    assert report["columns"]["score"] == "Fator de Risco \n(P) x (i)"
+    assert report["columns"]["score"]["header"] == "Fator de Risco \n(P) x (i)"  # by content: the product
     drafted = run_cli("scheme", "--from", path, "-o", tmp_path / "scheme.toml")
     assert "likelihood: Baixo < Média < Alta" in drafted.output
 
@@ -1256,7 +1256,7 @@ def test_headers_in_plain_words_and_formulas_are_read(tmp_path):
     ]
     report = _json(write_xlsx(tmp_path / "risks.xlsx", rows, sheet="Risks"))
     assert report["risks"] == 3
-    assert report["columns"]["title"] == "Condition"
+    assert report["columns"]["title"]["header"] == "Condition"  # by content: not a word of its own
     assert report["columns"]["likelihood"] == "The likelihood of risk (%)"
     assert report["columns"]["impact"] == "The severity of the risk (1-10)"
     assert report["columns"]["owner"] == "Person Responsible"
@@ -1268,7 +1268,7 @@ def test_headers_in_plain_words_and_formulas_are_read(tmp_path):
     ]
     report = _json(write_xlsx(tmp_path / "log.xlsx", rows, sheet="Risk Log"))
     assert report["columns"]["likelihood"] == "Frequency (F)"
-    assert report["columns"]["score"] == "Risk Factor= I*F"
+    assert report["columns"]["score"]["header"] == "Risk Factor= I*F"
 
 
 def test_levels_written_as_sentences_led_by_their_word_are_ordered_by_that_word(tmp_path):
@@ -1295,7 +1295,8 @@ def test_levels_written_as_sentences_led_by_their_word_are_ordered_by_that_word(
 
 def test_extreme_and_critical_top_a_scale_and_a_slip_of_a_known_word_is_that_word(tmp_path):
     """A Spanish matrix: impacts Bajo, Medio, Alto, Extremo; likelihoods Posible, Probable and the slip
-    'Problable'. Both scales are ordered by known words, the slip is read as Probable and said in the draft."""
+    'Problable'. Both scales are ordered by known words; the slip is read as Probable, and since that places
+    a level, the likelihood's order is a guess until confirmed, said in the draft."""
     cells = [("Alto", "Probable"), ("Extremo", "Problable"), ("Bajo", "Posible"), ("Medio", "Probable")]
     rows = [["ID", "Riesgo", "Impacto", "Probabilidad"]] + [
         [n, f"Riesgo número {n}", i, p] for n, (i, p) in enumerate(cells, 1)
@@ -1303,8 +1304,7 @@ def test_extreme_and_critical_top_a_scale_and_a_slip_of_a_known_word_is_that_wor
     path = write_xlsx(tmp_path / "matriz.xlsx", rows, sheet="Matriz")
     drafted = run_cli("scheme", "--from", path, "-o", tmp_path / "scheme.toml")
     assert "impact: Bajo < Medio < Alto < Extremo" in drafted.output
-    assert "likelihood: Raro < Improbable < Posible < Probable < Casi seguro" in drafted.output
-    assert "GUESSED" not in drafted.output
+    assert "likelihood: Raro < Improbable < Posible < Probable < Casi seguro  GUESSED" in drafted.output
     assert "'Problable' read as 'probable', one letter off" in (tmp_path / "scheme.toml").read_text()
     report = _json(path, "--scheme", tmp_path / "scheme.toml")
     assert not [f for f in report["findings"] if f["code"] == "bad-scale-value"]
@@ -1573,3 +1573,86 @@ def test_candidates_a_screening_column_answers_no_are_not_risks(tmp_path):
     assert report["risks"] == 3
     assert [p["row"] for p in report["passed_over"] if p["reason"] == "screened-out"] == [3, 5]
     assert not [f for f in report["findings"] if f["code"] == "missing-value"]
+
+
+# A reviewer's registers, each a misreading the rules above once made (held here so none comes back).
+
+
+def test_a_key_sheets_score_table_adds_no_levels(tmp_path):
+    """A Key sheet names 1 Low, 2 Medium, 3 High, then a score table (10 Very high, 8 Very high): the scale
+    stays three levels; the score table's numbers are no levels 4 to 10."""
+    key = [
+        [1, "Low"],
+        [2, "Medium"],
+        [3, "High"],
+        [None],
+        ["Risk score", "Rating"],
+        [10, "Very high"],
+        [8, "Very high"],
+    ]
+    rows = [["Ref", "Risk", "Likelihood", "Impact", "Owner"]] + [
+        [f"R{n}", f"Risk number {n}", p, i, "PM"] for n, (p, i) in enumerate([("Low", "High"), ("High", "High"),
+                                                                             ("Medium", "Low")], 1)]  # fmt: skip
+    path = write_xlsx(tmp_path / "fill.xlsx", rows, sheet="Risks", extra_sheets={"Key": key})
+    drafted = run_cli("scheme", "--from", path, "-o", tmp_path / "scheme.toml")
+    assert "impact: Low < Medium < High\n" in drafted.output
+
+
+def test_a_word_of_another_scale_is_no_slip_and_a_slip_is_a_guess(tmp_path):
+    """Danish 'Betydelig' (major) is one letter off 'Ubetydelig' (insignificant) but a word of its own: not
+    read as its opposite, and the order stays a guess, warned."""
+    rows = [["ID", "Risiko", "Sandsynlighed", "Konsekvens", "Ejer"]] + [
+        [n, f"Risiko nummer {n}", "Middel", c, "PL"]
+        for n, c in enumerate(["Kritisk", "Betydelig", "Marginal", "Ubetydelig", "Betydelig"], 1)
+    ]
+    drafted = run_cli("scheme", "--from", write_xlsx(tmp_path / "da.xlsx", rows), "-o", tmp_path / "scheme.toml")
+    impact = next(line for line in drafted.output.splitlines() if "impact:" in line)
+    assert "GUESSED" in impact or impact.index("Ubetydelig") < impact.index("Betydelig <")
+
+
+def test_an_archive_sheet_with_one_more_column_is_not_the_register(tmp_path):
+    """'Live risks' (12 risks) and 'Closed risks' (3, one column more): the live register is read."""
+    header = ["Ref", "Risk", "Likelihood", "Impact", "Owner", "Status", "Score"]
+    live = [header] + [[f"R{n}", f"Live risk {n}", 2, 3, "PM", "Open", 6] for n in range(1, 13)]
+    closed = [[*header, "Last Review"]] + [[f"C{n}", f"Closed risk {n}", 1, 1, "PM", "Closed", 1, "2024-01-01"]
+                                           for n in range(1, 4)]  # fmt: skip
+    path = write_xlsx(tmp_path / "sheets.xlsx", live, sheet="Live risks", extra_sheets={"Closed risks": closed})
+    report = _json(path)
+    assert report["sheet"] == "Live risks" and report["risks"] == 12
+
+
+def test_a_sentence_naming_two_levels_is_not_read_as_the_first(tmp_path):
+    """'Medium to high given the supplier's record' is no Medium: the order stays a guess."""
+    cells = ["Low", "Medium", "High", "Medium to high given the supplier's record", "Low"]
+    rows = [["Ref", "Risk", "Likelihood", "Impact"]] + [
+        [f"R{n}", f"Risk {n}", c, "High"] for n, c in enumerate(cells, 1)
+    ]
+    drafted = run_cli("scheme", "--from", write_xlsx(tmp_path / "s.xlsx", rows), "-o", tmp_path / "scheme.toml")
+    assert "likelihood: Low < Medium < High < Medium to high" in drafted.output and "GUESSED" in drafted.output
+
+
+def test_a_bracket_of_impact_areas_is_no_list_of_levels(tmp_path):
+    """'Impact (Cost/Schedule/Quality)' holds areas; 'Impact Score' beside it holds the levels."""
+    rows = [["Ref", "Risk", "Likelihood", "Impact (Cost/Schedule/Quality)", "Impact Score"]] + [
+        [f"R{n}", f"Risk {n}", 2, area, 3] for n, area in enumerate(["Cost", "Quality", "Schedule"], 1)
+    ]
+    report = _json(write_xlsx(tmp_path / "l.xlsx", rows))
+    assert report["columns"]["impact"] == "Impact Score"
+
+
+def test_a_rating_header_that_states_a_product_heads_the_score(tmp_path):
+    """'Risk Rating = L x I' over 12, 4, 9: the score, not band names '12', '4'."""
+    rows = [["Ref", "Risk", "Likelihood", "Impact", "Risk Rating = L x I"]] + [
+        [f"R{n}", f"Risk {n}", p, i, p * i] for n, (p, i) in enumerate([(3, 4), (2, 2), (3, 3)], 1)
+    ]
+    assert _json(write_xlsx(tmp_path / "f.xlsx", rows))["columns"]["score"] == "Risk Rating = L x I"
+
+
+def test_levels_bracketed_as_before_with_no_other_set_are_the_current_ones(tmp_path):
+    """'Likelihood (Before)', 'Impact (Before)' and no after columns: they are the register's levels."""
+    rows = [["Ref", "Risk", "Likelihood (Before)", "Impact (Before)", "Score"]] + [
+        [f"R{n}", f"Risk {n}", p, i, p * i] for n, (p, i) in enumerate([(3, 4), (2, 2), (3, 3)], 1)
+    ]
+    report = _json(write_xlsx(tmp_path / "b.xlsx", rows))
+    assert report["columns"]["likelihood"] == "Likelihood (Before)"
+    assert not [f for f in report["findings"] if f["code"] == "missing-column"]

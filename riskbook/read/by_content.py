@@ -211,7 +211,11 @@ def _numbers_under_a_names_header(
     riesgo") names no risk, where another column holds the names: it is kept with each risk instead."""
     taken = {item.offset for item in found}
     titles = [offset for offset, key in enumerate(keys) if key == "title" and offset not in taken]
-    numeric = [offset for offset in titles if _numbers_only(_cells(sample, offset))]
+    numeric = [
+        offset
+        for offset in titles
+        if _numbers_only(_cells(sample, offset)) and ("reference" in keys or not _unique_codes(_cells(sample, offset)))
+    ]
     named_elsewhere = "description" in keys or len(numeric) < len(titles)
     if not numeric or not named_elsewhere:
         return []
@@ -227,8 +231,9 @@ def _rating_under_a_levels_header(
     if "rag" in keys or "score" not in keys or any(item.field == "rag" for item in found):
         return []
     scores = [v.parse_number(cell) for cell in _column(sample, keys.index("score"))]
+    taken = {item.offset for item in found}
     for name in ("impact", "likelihood"):
-        offsets = [offset for offset, key in enumerate(keys) if key == name]
+        offsets = [offset for offset, key in enumerate(keys) if key == name and offset not in taken]
         for offset in offsets[1:]:
             if _rises_with(_column(sample, offset), scores) and _column(sample, offset) != _column(sample, offsets[0]):
                 why = f"rating words that rise with the score on every row, under a header that names the {name}"

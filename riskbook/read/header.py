@@ -15,7 +15,15 @@ from riskbook.model import Risk, cell_name, column_letter
 from riskbook.read import values as v
 from riskbook.read.by_content import ByContent, column_fits, factors_by_content, levels_by_content, names_column
 from riskbook.read.header_groups import field_in_group, names_current
-from riskbook.read.header_qualifier import MAX_QUALIFIED, squeezed, without_listed, without_qualifier
+from riskbook.read.header_qualifier import (
+    MAX_QUALIFIED,
+    listed_levels,
+    squeezed,
+    states_a_product,
+    without_listed,
+    without_qualifier,
+)
+from riskbook.scheme.known_words import known_words
 from riskbook.scheme.load import header_key, load_scheme
 from riskbook.scheme.types import Scheme
 
@@ -24,6 +32,7 @@ HEADER_SEARCH_ROWS = 60  # a template's cover block of instructions can be long
 _MIN_HEADER_FIELDS = 3
 _NAME_FIELDS = frozenset({"title", "description"})
 _SCALE_FIELDS = frozenset({"impact", "likelihood"})
+_LEVEL_FIELDS = frozenset({"impact", "likelihood", "score", "rag"})
 
 
 def field_for_header(text: Any, scheme: Scheme | None = None) -> str | None:
@@ -39,11 +48,15 @@ def _field_named(lookup: dict[str, str], text: str) -> str | None:
         bare = without_qualifier(text)
         if bare is not None:
             name = lookup.get(header_key(bare))
+            if name == "rag" and states_a_product(text):
+                name = "score"  # "Risk Rating = L x I" heads the product, a score
     if name is None and (bare := without_listed(text)) is not None:
-        # the levels listed after a level's name ("Etki [Düşük-Orta-Yüksek]"); after a risk's name
-        # ("Risk (Very High, High, Medium, Low)") they name a rating, not the name
+        # the values listed after a field's name ("Etki [Düşük-Orta-Yüksek]", "Durum (Açık-Kapalı)"); after a
+        # risk's name ("Risk (Very High, High, Medium, Low)") they name a rating, not the name; after a level's,
+        # they must be levels ("Impact (Cost/Schedule/Quality)" lists areas)
         name = _field_named(lookup, bare)
-        name = None if name in _NAME_FIELDS else name
+        if name in _NAME_FIELDS or (name in _LEVEL_FIELDS and not _scale_like(listed_levels(text) or [])):
+            name = None
     return name
 
 
@@ -68,6 +81,11 @@ _MAX_ALTERNATIVES = 3  # "A / B / C" at most: a longer list is no one field's na
 _ALTERNATIVES = re.compile(
     r"\s*/\s*|\s+(?:or|oder|ou|o|eller|lub|или|або|nebo|alebo|tai|vagy|veya|oppure)\s+|或|または", re.I
 )
+
+
+def _scale_like(items: list[str]) -> bool:
+    """Whether a header's bracketed list is of a scale's levels: known scale words, or letter codes."""
+    return all(len(item) <= 2 for item in items) or known_words(items) is not None
 
 
 def _field_of_alternatives(
@@ -360,6 +378,7 @@ def _map_cells(row: list[Any], index: int, lookup: dict[str, str], above: list[t
     keys: list[str | None] = []
     fields: dict[str, int] = {}
     by_group: dict[int, str] = {}
+    bracketed: set[int] = set()
     for offset, cell in enumerate(row):
         text = "" if v.is_blank(cell) else v.clean_text(cell)
         name = None
@@ -380,6 +399,7 @@ def _map_cells(row: list[Any], index: int, lookup: dict[str, str], above: list[t
             grouped = _field_by_bracketed_group(lookup, text)
             if grouped is not None:
                 name, by_group[offset] = grouped
+                bracketed.add(offset)
             else:
                 name = _field_named(lookup, text)
         texts.append(text)
@@ -387,9 +407,31 @@ def _map_cells(row: list[Any], index: int, lookup: dict[str, str], above: list[t
         if name is not None and (name not in fields or _spelt_out_over_letter(texts[fields[name]], text)):
             fields[name] = offset
     _name_by_alternatives(texts, keys, fields, lookup)
+    _brackets_alone_are_current(keys, fields, by_group, bracketed)
     _residual_over_plain(texts, keys, fields, by_group)
     _name_factors(texts, keys, fields)
     return Header(index, texts, keys, fields, by_group)
+
+
+_CURRENT_OF = {"inherent_impact": "impact", "inherent_likelihood": "likelihood", "inherent_score": "score"}
+_CURRENT_OF |= {"inherent_rating": "rag", "target_impact": "impact", "target_likelihood": "likelihood"}
+_CURRENT_OF |= {"target_score": "score", "target_rating": "rag"}
+
+
+def _brackets_alone_are_current(
+    keys: list[str | None], fields: dict[str, int], by_group: dict[int, str], bracketed: set[int]
+) -> None:
+    """Levels a bracket names another assessment of ("Likelihood (Before)") where no column holds the current
+    one: they are the only levels the register has, read as its current set."""
+    if fields.keys() & {"impact", "likelihood"} or not bracketed:
+        return
+    for offset in sorted(bracketed):
+        current = _CURRENT_OF.get(keys[offset] or "")
+        if current is not None:
+            fields.pop(keys[offset] or "", None)
+            keys[offset] = current
+            fields.setdefault(current, offset)
+            by_group.pop(offset, None)
 
 
 def _residual_over_plain(

@@ -66,6 +66,12 @@ def squeezed(text: str) -> str:
     return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
 
 
+def states_a_product(text: str) -> bool:
+    """Whether a header ends in a product formula ("Risk Rating = L x I"): what it heads is a score."""
+    text = squeezed(text)
+    return len(text) <= MAX_QUALIFIED and _without_formula(text) != text
+
+
 def _without_formula(text: str) -> str:
     """The header without a product after an equals sign or on its own line ("Risk Factor= I*F")."""
     at = max(text.rfind("="), text.rfind("\n"))

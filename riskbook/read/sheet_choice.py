@@ -37,26 +37,22 @@ class Candidate:
 
 
 _SCALE_FIELDS = frozenset({"impact", "likelihood"})
+_MORE_COLUMNS = 2  # known columns a sheet needs beyond the longest's to win (a register over its key sheet)
 MIN_RISK_ROWS = 3  # filled rows a sheet needs before its known columns count for more than its rows
 
 
 def best_register(found: list[Candidate]) -> Candidate:
     """The sheet that holds the register: one named Register with rows under its header, else, of the sheets
-    with a few rows filled, the one with the most known columns (a register's Ref, Threat, Impact, Likelihood,
-    Score, Rating… over its key sheet's Likelihood, Impact and their descriptions), then one with both an
-    impact and a likelihood, then the most rows filled across them, then the first."""
+    with a few rows filled and, where some have, both an impact and a likelihood: the one with the most rows
+    filled, unless another names two known columns more (a register's Ref, Threat, Impact, Likelihood, Score,
+    Rating… over its key sheet's Likelihood, Impact and their descriptions), then the first."""
     if len(found) == 1:
         return found[0]
     for candidate in found:
         if candidate.name.strip().casefold() == "register" and candidate.filled_rows:
             return candidate
-    return max(
-        found,
-        key=lambda c: (
-            min(c.filled_rows, MIN_RISK_ROWS),
-            len(c.fields),
-            _SCALE_FIELDS <= c.fields.keys(),
-            c.filled_rows,
-            -found.index(c),
-        ),
-    )
+    filled = [c for c in found if c.filled_rows >= MIN_RISK_ROWS] or found
+    scored = [c for c in filled if _SCALE_FIELDS <= c.fields.keys()] or filled
+    most_rows = max(scored, key=lambda c: (c.filled_rows, len(c.fields), -found.index(c)))
+    widest = max(scored, key=lambda c: (len(c.fields), c.filled_rows, -found.index(c)))
+    return widest if len(widest.fields) >= len(most_rows.fields) + _MORE_COLUMNS else most_rows

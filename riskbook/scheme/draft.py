@@ -61,8 +61,10 @@ def draft_scheme(
     stated = _stated_scores(register)
     if not level_values and stated:
         top_number = _side_for_scores(stated)
-    legend = [*legend_rows, *_header_legends(register)]
-    impact, likelihood = draft_axes(rows, legend, top_number, _paired_columns(register), _listed(register))
+    keys = _header_legends(register)
+    impact, likelihood = draft_axes(
+        rows, list(legend_rows), top_number, _paired_columns(register), _listed(register), keys
+    )
     reason = ""
     for left_out in _FALLBACKS:
         text = _compose(register, columns or {}, impact, likelihood, left_out, reason)
@@ -313,12 +315,11 @@ def _listed(register: Register) -> dict[str, list[str]]:
     return {axis: found for axis in ("impact", "likelihood") if (found := listed_levels(headers.get(axis, "")))}
 
 
-def _header_legends(register: Register) -> list[list[Any]]:
-    """The numbered levels the axes' header cells list on their later lines ("1-Baixo"), as a key's rows."""
+def _header_legends(register: Register) -> dict[str, list[list[Any]]]:
+    """Per axis, the numbered levels its header cell lists on its later lines ("1-Baixo"), as a key's rows."""
     headers = register.column_headers
-    return [
-        [number, word] for axis in ("impact", "likelihood") for number, word in header_legend(headers.get(axis, ""))
-    ]
+    found = {axis: [[n, word] for n, word in header_legend(headers.get(axis, ""))] for axis in ("impact", "likelihood")}
+    return {axis: rows for axis, rows in found.items() if rows}
 
 
 def _stated_scores(register: Register) -> list[int]:

@@ -61,8 +61,8 @@ _SLIP_LETTERS = 6  # letters a word needs before one letter off is a slip of a k
 def slip_of(text: str, scale: KnownScale) -> str:
     """The one known word of the scale a short text is one letter off ("Problable": Probable), or ""."""
     key = fold(text)
-    if not _SLIP_LETTERS <= len(key) <= 2 * _SLIP_LETTERS:
-        return ""
+    if not _SLIP_LETTERS <= len(key) <= 2 * _SLIP_LETTERS or any(key in known.lookup for known in known_scales()):
+        return ""  # a word of another scale (Betydelig, beside Ubetydelig) is that word, not a slip
     near = {known for known in scale.lookup if abs(len(known) - len(key)) <= 1 and _one_edit(key, known)}
     return near.pop() if len(near) == 1 else ""
 

@@ -46,10 +46,9 @@ RESERVED_LABELS = {fold(word) for word in WORKBOOK_WORDS}  # written by the work
 
 # An axis's words and the number each has in a column of the register's own: (its header, word -> number).
 Paired = tuple[str, dict[str, int]]
-MIN_INITIALS = 3
 MAX_KEY_COLUMNS = 50  # and columns of each
 MAX_KEY_ROWS = 2_000  # rows of other sheets and below the table looked at for a key (a key is a few lines)
-_PHRASE_WORDS = 3  # words a cell needs before it is a sentence known by its leading word  # letter codes a column must use before their initials order it with no list in its header
+_PHRASE_WORDS = 3  # words a cell needs before it is a sentence known by its leading word
 
 
 def draft_axes(
@@ -58,19 +57,27 @@ def draft_axes(
     size_hint: int,
     paired: dict[str, Paired] | None = None,
     listed: dict[str, list[str]] | None = None,
+    own_keys: dict[str, list[list[Any]]] | None = None,
 ) -> tuple[DraftedScale, DraftedScale]:
     """Both axes' levels. size_hint is the largest whole number either axis uses (numeric axes share it);
     paired, per axis, a column of the register's numbering its words (see pair_numbers); listed, per axis,
-    the levels its header lists ("Impacto (A/M/B)")."""
-    paired, listed = paired or {}, listed or {}
+    the levels its header lists ("Impacto (A/M/B)"); own_keys, per axis, the key its header cell writes
+    ("Probabilidade (P)\n1-Baixo…"), read for that axis alone in place of the workbook's."""
+    paired, listed, own_keys = paired or {}, listed or {}, own_keys or {}
     impact = _draft_axis(
-        "impact", [r.impact for r in rows], rows, legend_rows, size_hint, paired.get("impact"), listed.get("impact")
+        "impact",
+        [r.impact for r in rows],
+        rows,
+        own_keys.get("impact") or legend_rows,
+        size_hint,
+        paired.get("impact"),
+        listed.get("impact"),
     )
     likelihood = _draft_axis(
         "likelihood",
         [r.likelihood for r in rows],
         rows,
-        legend_rows,
+        own_keys.get("likelihood") or legend_rows,
         size_hint,
         paired.get("likelihood"),
         listed.get("likelihood"),
@@ -320,15 +327,16 @@ def _by_initials(axis: str, texts: list[str], counts: Counter[str], listed: list
     Baja), every level the header lists ("Impacto (A/M/B)") or, with no list, those the column uses."""
     by_fold = {fold(text): text for text in texts}
     codes = listed if listed and by_fold.keys() <= {fold(code) for code in listed} else None
-    if codes is None and len(texts) < MIN_INITIALS:
+    if codes is None:  # letters alone (L, M, S: Low or Large?) say too little; the header's list says they are levels
         return None
-    found = order_by_initials(codes or texts)
+    found = order_by_initials(codes)
     if found is None:
         return None
     ranked, words = found
     levels = _levels([[by_fold.get(fold(code), code)] for code in ranked], counts)
-    where = "as its header lists them" if codes else "as the column uses them"
-    return DraftedScale(axis, levels, f"the register's {axis} letters, {where}, ordered as the initials of {words}")
+    return DraftedScale(
+        axis, levels, f"the register's {axis} letters, as its header lists them, ordered as the initials of {words}"
+    )
 
 
 def _levels_by_number(
@@ -344,7 +352,10 @@ def _levels_by_number(
     if not numbers or len(numbers) > MAX_LEVELS:
         return None
     if numbers[0] >= 1 and numbers[-1] <= MAX_LEVELS:
-        fill = {n: word for n, word in (fill or {}).items() if 1 <= n <= MAX_LEVELS}
+        run = 0  # the key names levels 1…run with no gap: a key's other numbers (a score table's 8, 10) are none
+        while run + 1 in (fill or {}):
+            run += 1
+        fill = {n: word for n, word in (fill or {}).items() if 1 <= n <= run}
         mine = dict(zip(numbers, _levels([by_number[n] for n in numbers], counts, words), strict=True))
         top = max(numbers[-1], *fill, 2)
         levels = [mine.get(n) or Level(fill.get(n, f"Level {n}")) for n in range(1, top + 1)]
@@ -453,13 +464,24 @@ def _way_up(run: list[str]) -> tuple[bool, KnownScale] | None:
     return None
 
 
+def _leading_word(text: str, scale: KnownScale) -> str:
+    """The word a sentence is known by ("Low" of "Low, as everyone…"); a short text is its own word ("M to H"
+    is no M), and so is a sentence naming a second level in its first words ("Medium to high given…")."""
+    words = text.split()
+    if len(words) <= _PHRASE_WORDS:
+        return fold(text)
+    key = known_key(text, scale)
+    levels = {scale.lookup[k][0] for w in words[1:_PHRASE_WORDS] if (k := fold(w)) in scale.lookup}
+    return text if key and levels - {scale.lookup[key][0]} else key
+
+
 def _by_known_words(axis: str, texts: list[str], counts: Counter[str]) -> DraftedScale | None:
     found = known_words(texts)
     if found is None:
         return None
     scale, index_of, language, spoken = found
     # the word each is known by: "Low" of "Low, as everyone…"; a short text is its own word ("M to H" is no M)
-    word = {text: known_key(text, scale) if len(text.split()) > _PHRASE_WORDS else fold(text) for text in texts}
+    word = {text: _leading_word(text, scale) for text in texts}
     slips = {text: slip for text in texts if not known_key(text, scale) and (slip := slip_of(text, scale))}
     word |= slips
     levels = []
@@ -481,7 +503,9 @@ def _by_known_words(axis: str, texts: list[str], counts: Counter[str]) -> Drafte
     _unique_labels(levels)
     note = f"the register's {axis} words, in the usual order of {language} scale words"
     said = "".join(f"; {text!r} read as {slip!r}, one letter off" for text, slip in slips.items())
-    return DraftedScale(axis, levels, note + said)
+    if slips:  # a slip places a level: a guess until the user confirms it
+        return DraftedScale(axis, levels, f"GUESS: {note}{said}", guessed=True)
+    return DraftedScale(axis, levels, note)
 
 
 def _translations(first: frozenset[str], second: frozenset[str]) -> bool:
