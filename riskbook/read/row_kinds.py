@@ -39,7 +39,7 @@ _NAME_FIELDS = ("title", "description")
 _GROUP_WORDS = 5  # a group's heading is a few words; a risk's name may be as short, but has levels beside it
 _SCALE_FIELDS = ("impact", "likelihood")
 GUIDANCE_ROWS = 3  # rows under the header that may be guidance (a template's instructions sit right under it)
-SAMPLE_ROWS = 200  # rows a column is first looked at in, before it is read whole
+KIND_SAMPLE_ROWS = 200  # rows a column is first looked at in, before it is read whole
 _PLACEHOLDER_WORDS = 3  # words a cell of an unfilled template line may hold (a category, a default status)
 _PLACEHOLDER_MARK = 2  # a priority letter or a short number beside a pre-numbered reference ("H", "1")
 
@@ -206,11 +206,11 @@ def pass_over(
 
 def _log_entries(risks: list[Risk], table: _Table, first: int) -> set[int]:
     """The sheet rows of a RAID log's entries that are not risks: a column whose every filled cell, in the
-    first SAMPLE_ROWS rows and then in all, is a kind of entry (Risk, Assumption, Issue, Dependency), with
+    first KIND_SAMPLE_ROWS rows and then in all, is a kind of entry (Risk, Assumption, Issue, Dependency), with
     risks among others, says which rows are risks."""
     words = table.words
     any_kind = words.log_risk | words.log_other
-    sample = table.rows[first : first + SAMPLE_ROWS]
+    sample = table.rows[first : first + KIND_SAMPLE_ROWS]
     for offset in range(table.width):
         filled = (row[offset] for row in sample if offset < len(row) and not v.is_blank(row[offset]))
         if _kind(next(filled, None)) not in any_kind:

@@ -182,7 +182,7 @@ def _fractional_scores(register: Register) -> list[str]:
     return list(found)
 
 
-def _rating_of(risk) -> Any:
+def _rating_of(risk: Any) -> Any:
     """A risk's rating: its rating column's, else band words in its score column ("Risk Değeri": Orta)."""
     rating = risk.get("rag")
     if rating or isinstance(risk, _Unrated):

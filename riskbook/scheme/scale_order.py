@@ -26,19 +26,15 @@ from riskbook.scheme.known_words import (
     rating_rank,
     slip_of,
 )
-from riskbook.scheme.load import WORKBOOK_WORDS, header_key, load_scheme
-from riskbook.scheme.scale_types import DraftedScale, Level, Row, fold, tidy
+from riskbook.scheme.load import header_key, load_scheme
+from riskbook.scheme.scale_solve import order_by_scores
+from riskbook.scheme.scale_types import DraftedScale, Level, Row, fold, tidy, unique_labels
 from riskbook.scheme.types import NUMBER_DIGITS, spelt_number
 
 MAX_LEVELS = 10
 SHORT_LABEL = 40  # a cell longer than this is prose: its level gets a short label and keeps it as a description
-MAX_TRIALS = 20_000  # orders tried against the register's scores or ratings (5 × 5 words: 14,400)
-MIN_FIT = 0.8  # the share of rows with a stated score a solved order must explain
 _PREFIX = re.compile(r"^\s*(\d{1,2})\s*(?:[-–—.:)=|]|\s)\s*(\S.*)$", re.S)
 _SUFFIX = re.compile(r"^(\S.*?)\s*[(\[]\s*(\d{1,2})\s*[)\]]\s*$", re.S)
-
-
-RESERVED_LABELS = {fold(word) for word in WORKBOOK_WORDS}  # written by the workbook itself: no label may be one
 
 
 # -- Drafting one axis ------------------------------------------------------------------------------
@@ -83,7 +79,7 @@ def draft_axes(
         listed.get("likelihood"),
     )
     if impact.guessed or likelihood.guessed:
-        impact, likelihood = _order_by_scores(impact, likelihood, rows)
+        impact, likelihood = order_by_scores(impact, likelihood, rows)
     return impact, likelihood
 
 
@@ -180,7 +176,7 @@ def _numeric_axis(
             return DraftedScale(axis, [Level(label) for label in _made_up(size)], note, guessed=True, numeric=True)
         if key and all(n in key for n in range(1, size + 1)):
             levels = [Level(key[n][0]) for n in range(1, size + 1)]
-            _unique_labels(levels)
+            unique_labels(levels)
             note = f"the register scores as numbers up to {size}; the labels are the workbook's key's"
             return DraftedScale(axis, levels, note, numeric=True)
         note = f"GUESS: the register scores as numbers up to {size}; the labels are made up"
@@ -365,7 +361,7 @@ def _levels_by_number(
             level.number = float(number)
         if len(levels) < 2:  # a scale has two levels at least
             levels.append(Level(f"Above {levels[0].label}", number=float(numbers[0] + 1)))
-    _unique_labels(levels)
+    unique_labels(levels)
     return levels
 
 
@@ -500,7 +496,7 @@ def _by_known_words(axis: str, texts: list[str], counts: Counter[str]) -> Drafte
             own = forms.get(language) or forms["en"]
             level = Level(own[0])
         levels.append(level)
-    _unique_labels(levels)
+    unique_labels(levels)
     note = f"the register's {axis} words, in the usual order of {language} scale words"
     said = "".join(f"; {text!r} read as {slip!r}, one letter off" for text, slip in slips.items())
     if slips:  # a slip places a level: a guess until the user confirms it
@@ -569,7 +565,7 @@ def _levels(groups: list[list[str]], counts: Counter[str], words: dict[str, str]
             aliases += [w for t in ordered if (w := words.get(t)) and w != label and len(w) <= SHORT_LABEL]
         levels.append(Level(label or "Level", list(dict.fromkeys(aliases)), prose[0] if prose else ""))
         levels[-1].aliases += prose[1:]
-    _unique_labels(levels)
+    unique_labels(levels)
     return levels
 
 
@@ -577,133 +573,3 @@ def _short_label(text: str, words: int = 3) -> str:
     head = SEPARATOR.split(text, maxsplit=1)[0]
     shown = " ".join(head.split()[:words])
     return shown[:SHORT_LABEL].rstrip()
-
-
-def _unique_labels(levels: list[Level]) -> None:
-    seen: set[str] = set()
-    for n, level in enumerate(levels, start=1):
-        if fold(level.label) in seen or not level.label.strip() or fold(level.label) in RESERVED_LABELS:
-            if level.label.strip():
-                level.aliases.insert(0, level.label)  # still read as this level; only the label is new
-            level.label = f"Level {n}"
-        seen.add(fold(level.label))
-    claimed: set[str] = {" ".join(level.label.split()).casefold() for level in levels}
-    for level in levels:  # a word claimed by two levels would make the scheme ambiguous: the first keeps it
-        kept = []
-        for alias in level.aliases:
-            folded = " ".join(alias.split()).casefold()
-            if folded not in claimed:
-                claimed.add(folded)
-                kept.append(alias)
-        level.aliases = kept
-        if level.description and " ".join(level.description.split()).casefold() in claimed:
-            level.description = ""
-        elif level.description:
-            claimed.add(" ".join(level.description.split()).casefold())
-
-
-# -- Evidence from the register's own scores and ratings ------------------------------------------
-
-
-def _order_by_scores(
-    impact: DraftedScale, likelihood: DraftedScale, rows: list[Row]
-) -> tuple[DraftedScale, DraftedScale]:
-    """Reorder guessed axes by the register's stated scores, else its ratings; still a guess if neither settles it."""
-    solved = _solve_by_products(impact, likelihood, rows)
-    how = "solved from the register's stated scores (score = impact × likelihood)"
-    if solved is None:
-        solved = _solve_by_ratings(impact, likelihood, rows)
-        how = "ordered by the ratings of the risks using each word"
-    if solved is None:
-        return impact, likelihood
-    out = []
-    for axis, order in zip((impact, likelihood), solved, strict=True):
-        if not axis.guessed:
-            out.append(axis)
-            continue
-        levels = [axis.levels[i] for i in order]
-        _unique_labels(levels)
-        note = f"the register's {axis.axis} words, {how}"
-        out.append(DraftedScale(axis.axis, levels, note))
-    return out[0], out[1]
-
-
-def _level_index(axis: DraftedScale) -> dict[str, int]:
-    """Folded cell text -> 0-based level in the axis as drafted."""
-    scale = axis.as_scale()
-    found = {}
-    for value in scale.values:
-        for word in (scale.labels[value], *scale.aliases.get(value, ()), scale.descriptions.get(value, "")):
-            if word:
-                found[" ".join(word.split()).casefold()] = value - 1
-    return found
-
-
-def _observations(impact: DraftedScale, likelihood: DraftedScale, rows: list[Row], what: str) -> Counter:
-    impacts, likelihoods = _level_index(impact), _level_index(likelihood)
-    stated = Counter((row.impact, row.likelihood, row.score if what == "score" else row.rating) for row in rows)
-    seen: Counter = Counter()
-    for (impact_cell, likelihood_cell, said), count in stated.items():
-        i = impacts.get(tidy(impact_cell).casefold()) if impact_cell is not None else None
-        j = likelihoods.get(tidy(likelihood_cell).casefold()) if likelihood_cell is not None else None
-        value = said if what == "score" else rating_rank(str(said) if said is not None else None)
-        if i is not None and j is not None and value is not None:
-            seen[(i, j, value)] += count
-    return seen
-
-
-def _orders(axis: DraftedScale) -> list[tuple[int, ...]]:
-    n = len(axis.levels)
-    if not axis.guessed:
-        return [tuple(range(n))]
-    return list(itertools.permutations(range(n))) if n <= 6 else []
-
-
-def _trials(impact: DraftedScale, likelihood: DraftedScale) -> tuple[list[tuple[int, ...]], list[tuple[int, ...]]]:
-    """Each axis's orders to try; none when there are too many to try them all."""
-    impact_orders, likelihood_orders = _orders(impact), _orders(likelihood)
-    if len(impact_orders) * len(likelihood_orders) > MAX_TRIALS:
-        return [], []
-    return impact_orders, likelihood_orders
-
-
-def _solve_by_products(impact: DraftedScale, likelihood: DraftedScale, rows: list[Row]):
-    """The orders (level index lowest first, per axis) under which stated score = impact × likelihood holds
-    on most rows; None unless one order does better than every other and explains MIN_FIT of the rows."""
-    seen = _observations(impact, likelihood, rows, "score")
-    total = sum(seen.values())
-    impact_orders, likelihood_orders = _trials(impact, likelihood)
-    if not total or not impact_orders:
-        return None
-    results: Counter = Counter()
-    best: tuple[int, tuple, tuple] | None = None
-    for a in impact_orders:
-        rank_i = {old: new + 1 for new, old in enumerate(a)}
-        for b in likelihood_orders:
-            rank_j = {old: new + 1 for new, old in enumerate(b)}
-            fit = sum(n for (i, j, s), n in seen.items() if rank_i[i] * rank_j[j] == s)
-            results[fit] += 1
-            if best is None or fit > best[0]:
-                best = (fit, a, b)
-    if best is None or best[0] < MIN_FIT * total or results[best[0]] != 1:
-        return None
-    return best[1], best[2]
-
-
-def _solve_by_ratings(impact: DraftedScale, likelihood: DraftedScale, rows: list[Row]):
-    """The order under which a higher impact × likelihood never has a lower rating, if exactly one does."""
-    seen = _observations(impact, likelihood, rows, "rating")
-    if len({r for (_, _, r) in seen}) < 2:
-        return None
-    found = []
-    impact_orders, likelihood_orders = _trials(impact, likelihood)
-    for a in impact_orders:
-        rank_i = {old: new + 1 for new, old in enumerate(a)}
-        for b in likelihood_orders:
-            rank_j = {old: new + 1 for new, old in enumerate(b)}
-            points = [(rank_i[i] * rank_j[j], r) for (i, j, r) in seen]
-            if all(not (p < q and r > s) for p, r in points for q, s in points):
-                found.append((a, b))
-                if len(found) > 1:
-                    return None
-    return found[0] if found else None

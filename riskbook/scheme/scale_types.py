@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from riskbook.scheme.load import WORKBOOK_WORDS
 from riskbook.scheme.types import Scale
 
 
@@ -59,3 +60,29 @@ def fold(text: str) -> str:
 
 def tidy(value: Any) -> str:
     return " ".join(str(value).split())
+
+
+RESERVED_LABELS = {fold(word) for word in WORKBOOK_WORDS}  # written by the workbook itself: no label may be one
+
+
+def unique_labels(levels: list[Level]) -> None:
+    seen: set[str] = set()
+    for n, level in enumerate(levels, start=1):
+        if fold(level.label) in seen or not level.label.strip() or fold(level.label) in RESERVED_LABELS:
+            if level.label.strip():
+                level.aliases.insert(0, level.label)  # still read as this level; only the label is new
+            level.label = f"Level {n}"
+        seen.add(fold(level.label))
+    claimed: set[str] = {" ".join(level.label.split()).casefold() for level in levels}
+    for level in levels:  # a word claimed by two levels would make the scheme ambiguous: the first keeps it
+        kept = []
+        for alias in level.aliases:
+            folded = " ".join(alias.split()).casefold()
+            if folded not in claimed:
+                claimed.add(folded)
+                kept.append(alias)
+        level.aliases = kept
+        if level.description and " ".join(level.description.split()).casefold() in claimed:
+            level.description = ""
+        elif level.description:
+            claimed.add(" ".join(level.description.split()).casefold())
