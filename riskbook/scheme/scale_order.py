@@ -60,23 +60,17 @@ def draft_axes(
     the levels its header lists ("Impacto (A/M/B)"); own_keys, per axis, the key its header cell writes
     ("Probabilidade (P)\n1-Baixo…"), read for that axis alone in place of the workbook's."""
     paired, listed, own_keys = paired or {}, listed or {}, own_keys or {}
-    impact = _draft_axis(
-        "impact",
-        [r.impact for r in rows],
-        rows,
-        own_keys.get("impact") or legend_rows,
-        size_hint,
-        paired.get("impact"),
-        listed.get("impact"),
-    )
-    likelihood = _draft_axis(
-        "likelihood",
-        [r.likelihood for r in rows],
-        rows,
-        own_keys.get("likelihood") or legend_rows,
-        size_hint,
-        paired.get("likelihood"),
-        listed.get("likelihood"),
+    impact, likelihood = (
+        _draft_axis(
+            axis,
+            [getattr(r, axis) for r in rows],
+            rows,
+            own_keys.get(axis) or legend_rows,
+            size_hint,
+            paired.get(axis),
+            listed.get(axis),
+        )
+        for axis in ("impact", "likelihood")
     )
     if impact.guessed or likelihood.guessed:
         impact, likelihood = order_by_scores(impact, likelihood, rows)
