@@ -335,19 +335,9 @@ def _one_letter_off(key: str, by_deletion: dict[str, list[str]]) -> str | None:
         alias
         for variant in {key, *(key[:i] + key[i + 1 :] for i in range(len(key)))}
         for alias in by_deletion.get(variant, ())
-        if alias != key and _one_edit(key, alias)
+        if alias != key and v.one_letter_off(key, alias, swap=True)
     }
     return found.pop() if len(found) == 1 else None
-
-
-def _one_edit(a: str, b: str) -> bool:
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diffs = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diffs) == 1 or (len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]])
-    short, long = (a, b) if len(a) < len(b) else (b, a)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _named_by_content(header: Header, rows: list[list[Any]]) -> bool:

@@ -103,6 +103,18 @@ def fold_header(text: Any) -> str:
 _ACCENTS = re.compile("[\u0300-\u036f]")
 
 
+def one_letter_off(a: str, b: str, swap: bool = False) -> bool:
+    """Whether a letter added, dropped or changed (or, with swap, two neighbours swapped) turns a into b."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        swapped = swap and len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]]
+        return len(diffs) == 1 or swapped
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
 def clean_text(value: Any) -> str:
     """A cell as the text riskbook reads: Excel's leading "keep as text" apostrophe (which CSV exports
     spell out) dropped once, trimmed (non-breaking spaces too), HTML fragments made plain.

@@ -10,6 +10,7 @@ import tomllib
 from collections import Counter
 from dataclasses import dataclass
 
+from riskbook.read.values import one_letter_off
 from riskbook.scheme.load import shipped_scheme_path
 from riskbook.scheme.scale_types import fold
 
@@ -63,18 +64,8 @@ def slip_of(text: str, scale: KnownScale) -> str:
     key = fold(text)
     if not _SLIP_LETTERS <= len(key) <= 2 * _SLIP_LETTERS or any(key in known.lookup for known in known_scales()):
         return ""  # a word of another scale (Betydelig, beside Ubetydelig) is that word, not a slip
-    near = {known for known in scale.lookup if abs(len(known) - len(key)) <= 1 and _one_edit(key, known)}
+    near = {known for known in scale.lookup if one_letter_off(key, known)}
     return near.pop() if len(near) == 1 else ""
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """Whether a letter added, dropped or changed turns a into b."""
-    if len(a) > len(b):
-        a, b = b, a
-    start = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
-    if len(a) == len(b):
-        return a[start + 1 :] == b[start + 1 :]
-    return a[start:] == b[start + 1 :]
 
 
 def known_key(text: str, scale: KnownScale) -> str:
